@@ -1,0 +1,107 @@
+//! Support for the generated models: three-state PATCH fields and the small serde
+//! helpers that open enums and unions share (kept here so each generated type stays thin).
+
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use std::fmt;
+
+/// A field of an update (PATCH) body: leave it unchanged, clear it, or set it.
+///
+/// `Absent` fields are not serialized at all, so an update only touches what it names.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Patch<T> {
+    /// Not sent: the server keeps the current value.
+    #[default]
+    Absent,
+    /// Sent as `null`: the server clears the value.
+    Null,
+    /// Sent as the value.
+    Value(T),
+}
+
+impl<T> Patch<T> {
+    /// True when the field will not be sent (serde's `skip_serializing_if` uses this).
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Patch::Absent)
+    }
+
+    /// The value, if one is set.
+    pub fn as_value(&self) -> Option<&T> {
+        match self {
+            Patch::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl<T> From<T> for Patch<T> {
+    fn from(value: T) -> Self {
+        Patch::Value(value)
+    }
+}
+
+impl<T> From<Option<T>> for Patch<T> {
+    /// `Some(v)` sets the value, `None` clears it.
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Patch::Null, Patch::Value)
+    }
+}
+
+impl<T: Serialize> Serialize for Patch<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Patch::Value(v) => v.serialize(serializer),
+            // `Absent` is skipped by the field attribute; if serialized anyway it is null.
+            Patch::Absent | Patch::Null => serializer.serialize_none(),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
+    /// A present field is `Null` or `Value`; a missing one is `Absent` via `#[serde(default)]`.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Option::<T>::deserialize(deserializer)?.map_or(Patch::Null, Patch::Value))
+    }
+}
+
+/// Deserializes an open enum from a string without allocating for known values
+/// (the generated `From<&str>` maps unknown values to the catch-all arm).
+pub(crate) fn deserialize_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    struct StrVisitor<T>(std::marker::PhantomData<T>);
+    impl<T: for<'a> From<&'a str>> Visitor<'_> for StrVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+            Ok(T::from(v))
+        }
+    }
+    deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
+}
+
+/// The string value of `tag` in a JSON object, if any (unions dispatch on it).
+pub(crate) fn tag_of<'v>(value: &'v serde_json::Value, tag: &str) -> Option<&'v str> {
+    value.get(tag)?.as_str()
+}
+
+/// Decodes one arm of a union from buffered JSON, keeping the path of what failed.
+pub(crate) fn from_value<T: DeserializeOwned, E: de::Error>(value: serde_json::Value) -> Result<T, E> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        if path == "." {
+            E::custom(e.into_inner())
+        } else {
+            E::custom(format_args!("at `{path}`: {}", e.into_inner()))
+        }
+    })
+}
+
+/// Tries one arm of an untagged union against buffered JSON.
+pub(crate) fn try_from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
+    T::deserialize(value).ok()
+}

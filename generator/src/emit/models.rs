@@ -1,0 +1,314 @@
+//! Models: one file per type under `src/models/`.
+
+use super::docs::doc_attrs;
+use super::{ty_tokens, Imports};
+use crate::ir::{Api, EnumDef, Field, Presence, StructDef, Ty, TypeDef, TypeKind, UnionDef};
+use crate::names::ident;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// Union arms bigger than this (estimated bytes) are boxed, keeping enums small
+/// (and clippy's `large_enum_variant` quiet).
+const MAX_INLINE_VARIANT: usize = 96;
+
+/// The file of one type: imports plus its definition and impls.
+pub fn type_file(api: &Api, def: &TypeDef) -> TokenStream {
+    let mut imports = Imports::default();
+    let body = match &def.kind {
+        TypeKind::Struct(s) => struct_def(api, def, s, &mut imports),
+        TypeKind::Enum(e) => enum_def(def, e, &mut imports),
+        TypeKind::Union(u) => union_def(api, def, u, &mut imports),
+        TypeKind::Alias(ty) => {
+            let name = format_ident!("{}", def.name);
+            let ty = ty_tokens(api, ty, &mut imports);
+            let docs = doc_attrs(def.doc.as_deref());
+            quote! { #docs pub type #name = #ty; }
+        }
+    };
+    let imports = imports.tokens(&def.name);
+    quote! { #imports #body }
+}
+
+/// `models/mod.rs`: declares every type module and re-exports its type.
+pub fn models_mod(api: &Api) -> TokenStream {
+    let items = api.types.iter().map(|def| {
+        let module = format_ident!("{}", def.module);
+        let name = format_ident!("{}", def.name);
+        quote! { mod #module; pub use #module::#name; }
+    });
+    quote! {
+        //! Data types of the API: one per schema of the spec, plus the inline types they need.
+        #(#items)*
+    }
+}
+
+fn field_ty(api: &Api, field: &Field, imports: &mut Imports) -> TokenStream {
+    let mut ty = ty_tokens(api, &field.ty, imports);
+    if field.boxed {
+        ty = quote! { Box<#ty> };
+    }
+    match field.presence {
+        Presence::Required => ty,
+        Presence::RequiredNullable | Presence::Optional => quote! { Option<#ty> },
+        Presence::Tristate => {
+            imports.patch = true;
+            quote! { Patch<#ty> }
+        }
+    }
+}
+
+fn struct_def(api: &Api, def: &TypeDef, s: &StructDef, imports: &mut Imports) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    imports.serde = true;
+    let fields = s.fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        let ty = field_ty(api, f, imports);
+        let mut doc = f.doc.clone().unwrap_or_default();
+        if f.deprecated {
+            doc = if doc.is_empty() { "**Deprecated.**".to_owned() } else { format!("**Deprecated.** {doc}") };
+        }
+        let docs = doc_attrs(Some(&doc));
+        let mut serde_args = Vec::new();
+        if f.json_name != f.name {
+            let json = &f.json_name;
+            serde_args.push(quote! { rename = #json });
+        }
+        match f.presence {
+            Presence::Optional => serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" }),
+            Presence::Tristate => serde_args.push(quote! { default, skip_serializing_if = "Patch::is_absent" }),
+            Presence::Required | Presence::RequiredNullable => {}
+        }
+        let serde_attr = (!serde_args.is_empty()).then(|| quote! { #[serde(#(#serde_args),*)] });
+        quote! { #docs #serde_attr pub #fname: #ty, }
+    });
+    let fields: Vec<TokenStream> = fields.collect();
+    let all_optional = s.fields.iter().all(|f| !matches!(f.presence, Presence::Required | Presence::RequiredNullable));
+    let default = all_optional.then(|| quote! { Default, });
+    let tag = s.tag.as_ref().map(|(key, value)| quote! { #[serde(tag = #key, rename = #value)] });
+    let docs = doc_attrs(def.doc.as_deref());
+    let constructor = constructor(api, def, s, imports);
+    quote! {
+        #docs
+        #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
+        #tag
+        pub struct #name { #(#fields)* }
+        #constructor
+    }
+}
+
+/// `new(required fields...)` for structs with a few required fields; the rest start empty.
+fn constructor(api: &Api, def: &TypeDef, s: &StructDef, imports: &mut Imports) -> Option<TokenStream> {
+    let required: Vec<&Field> =
+        s.fields.iter().filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable)).collect();
+    // Clippy's `too_many_arguments` starts at 8; past that a struct literal reads better anyway.
+    if required.is_empty() || required.len() > 7 {
+        return None;
+    }
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    for f in &s.fields {
+        let fname = ident(&f.name);
+        match f.presence {
+            Presence::Required | Presence::RequiredNullable => {
+                let ty = field_ty(api, f, imports);
+                let (param_ty, init) = match (&f.ty, f.presence, f.boxed) {
+                    (Ty::String, Presence::Required, false) => (quote! { impl Into<String> }, quote! { #fname.into() }),
+                    (_, Presence::Required, true) => {
+                        let inner = ty_tokens(api, &f.ty, imports);
+                        (inner, quote! { Box::new(#fname) })
+                    }
+                    _ => (ty, quote! { #fname }),
+                };
+                params.push(quote! { #fname: #param_ty });
+                if init.to_string() == fname.to_string() {
+                    inits.push(quote! { #fname });
+                } else {
+                    inits.push(quote! { #fname: #init });
+                }
+            }
+            Presence::Optional => inits.push(quote! { #fname: None }),
+            Presence::Tristate => inits.push(quote! { #fname: Patch::Absent }),
+        }
+    }
+    let name = format_ident!("{}", def.name);
+    let doc = format!("A `{}` with the required fields set and every optional field empty.", def.name);
+    Some(quote! {
+        impl #name {
+            #[doc = #doc]
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits),* }
+            }
+        }
+    })
+}
+
+fn enum_def(def: &TypeDef, e: &EnumDef, imports: &mut Imports) -> TokenStream {
+    imports.serde_traits = true;
+    let name = format_ident!("{}", def.name);
+    let unknown = format_ident!("{}", e.unknown);
+    let variants: Vec<_> = e.variants.iter().map(|v| format_ident!("{}", v.name)).collect();
+    let values: Vec<_> = e.variants.iter().map(|v| v.value.as_str()).collect();
+    let variant_docs = values.iter().map(|v| {
+        let doc = format!(" `{v}`");
+        quote! { #[doc = #doc] }
+    });
+    let docs = doc_attrs(def.doc.as_deref());
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #( #variant_docs #variants, )*
+            /// A value this version of the crate does not know; kept as sent.
+            #unknown(String),
+        }
+
+        impl #name {
+            /// The value as it appears in JSON.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #values, )*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => Self::#variants, )*
+                    other => Self::#unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::model::deserialize_enum(deserializer)
+            }
+        }
+    }
+}
+
+fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> TokenStream {
+    imports.serde_traits = true;
+    imports.value = true;
+    let name = format_ident!("{}", def.name);
+    let unknown = format_ident!("{}", u.unknown);
+    let mut arms = Vec::new();
+    let mut ser = Vec::new();
+    let mut de = Vec::new();
+    for v in &u.variants {
+        let vname = format_ident!("{}", v.name);
+        let Some(ty) = &v.ty else {
+            let literal = &v.tag_values[0];
+            let doc = format!(" The literal `{literal:?}`.");
+            arms.push(quote! { #[doc = #doc] #vname });
+            ser.push(quote! { Self::#vname => serializer.serialize_str(#literal), });
+            de.push(quote! { if value.as_str() == Some(#literal) { return Ok(Self::#vname); } });
+            continue;
+        };
+        let mut tokens = ty_tokens(api, ty, imports);
+        let boxed = v.boxed || estimated_size(api, ty, 0) > MAX_INLINE_VARIANT;
+        if boxed {
+            tokens = quote! { Box<#tokens> };
+        }
+        let doc = match &u.tag {
+            Some(tag) => format!(" `{tag}` is {}.", v.tag_values.iter().map(|t| format!("`{t:?}`")).collect::<Vec<_>>().join(" or ")),
+            None => format!(" A `{}`.", api.ty_name(ty)),
+        };
+        arms.push(quote! { #[doc = #doc] #vname(#tokens) });
+        ser.push(quote! { Self::#vname(value) => value.serialize(serializer), });
+        match &u.tag {
+            Some(_) => {
+                let values = &v.tag_values;
+                de.push(quote! { Some(#(#values)|*) => crate::runtime::model::from_value(value).map(Self::#vname), });
+            }
+            None => de.push(quote! {
+                if let Some(v) = crate::runtime::model::try_from_value(&value) { return Ok(Self::#vname(v)); }
+            }),
+        }
+    }
+    let deserialize_body = match &u.tag {
+        Some(tag) => quote! {
+            match crate::runtime::model::tag_of(&value, #tag) {
+                #(#de)*
+                _ => Ok(Self::#unknown(value)),
+            }
+        },
+        None => quote! {
+            #(#de)*
+            Ok(Self::#unknown(value))
+        },
+    };
+    let docs = doc_attrs(def.doc.as_deref());
+    let unknown_doc = match &u.tag {
+        Some(tag) => format!(" A `{tag}` this version of the crate does not know; kept as sent."),
+        None => " JSON that matches no known variant; kept as sent.".to_owned(),
+    };
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #(#arms,)*
+            #[doc = #unknown_doc]
+            #unknown(Value),
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#ser)*
+                    Self::#unknown(value) => value.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = Value::deserialize(deserializer)?;
+                #deserialize_body
+            }
+        }
+    }
+}
+
+/// Rough size in bytes of a value of `ty` on a 64-bit target (only used to decide boxing).
+fn estimated_size(api: &Api, ty: &Ty, depth: usize) -> usize {
+    if depth > 8 {
+        return 8;
+    }
+    match ty {
+        Ty::Named(id) => match &api.types[*id].kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .map(|f| if f.boxed { 8 } else { estimated_size(api, &f.ty, depth + 1) + if f.presence == Presence::Required { 0 } else { 8 } })
+                .sum::<usize>()
+                .max(1),
+            TypeKind::Enum(_) => 24,
+            TypeKind::Union(_) => 32,
+            TypeKind::Alias(t) => estimated_size(api, t, depth + 1),
+        },
+        Ty::String | Ty::Vec(_) | Ty::Map(..) | Ty::Bytes => 24,
+        Ty::Integer | Ty::Number => 8,
+        Ty::Boolean => 1,
+        Ty::Uuid => 16,
+        Ty::DateTime => 12,
+        Ty::Date => 4,
+        Ty::Json => 32,
+        Ty::Tuple(items) => items.iter().map(|t| estimated_size(api, t, depth + 1)).sum(),
+        Ty::Option(inner) => estimated_size(api, inner, depth + 1) + 8,
+    }
+}

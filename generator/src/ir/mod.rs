@@ -1,0 +1,292 @@
+//! Stage 3: the intermediate representation.
+//!
+//! Plain data that says which Rust items to emit, decided once: every type has its final
+//! name and shape, every operation its group, method name, parameters and responses.
+//! The emitter only translates this into tokens; it makes no naming or shape decisions.
+//! `Api::dump` renders the IR as text, for review and snapshot tests.
+
+mod operations;
+mod types;
+
+use crate::error::{SpecError, Warning};
+use serde_json::Value;
+
+pub use operations::*;
+
+/// Index of a type in [`Api::types`].
+pub type TypeId = usize;
+
+/// Knobs that differ between the Polar crate and a generic one.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// A header sent on every request with `info.version` as its value (Polar: `Polar-Version`).
+    pub version_header: Option<String>,
+}
+
+/// Everything the emitter needs, in output order.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub version_header: Option<String>,
+    pub servers: Vec<ServerDef>,
+    /// All named types. Component schemas first in spec order, then inline types.
+    pub types: Vec<TypeDef>,
+    pub groups: Vec<Group>,
+    pub webhooks: Vec<Webhook>,
+    /// Types used as documented error bodies, each once; they become `ApiErrorBody` arms.
+    pub error_bodies: Vec<Ty>,
+    pub warnings: Vec<Warning>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerDef {
+    /// Variant name of the generated `Server` enum.
+    pub name: String,
+    pub url: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub name: String,
+    /// File stem (under `src/models/`) holding this type, unique per crate.
+    pub module: String,
+    pub doc: Option<String>,
+    /// JSON pointer of the schema the type came from.
+    pub pointer: String,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(StructDef),
+    Enum(EnumDef),
+    Union(UnionDef),
+    /// `pub type Name = Ty;` for component schemas that are not objects, enums or unions.
+    Alias(Ty),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructDef {
+    pub fields: Vec<Field>,
+    /// A property fixed by `const`: serialized by serde's struct `tag`, not stored.
+    pub tag: Option<(String, String)>,
+    /// Used as a PATCH body: optional nullable fields are three-state.
+    pub patch: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Rust name (snake case; emitted as a raw identifier if it is a keyword).
+    pub name: String,
+    pub json_name: String,
+    pub doc: Option<String>,
+    /// The value type, without the `Option`/`Patch` wrapper that `presence` adds.
+    pub ty: Ty,
+    pub presence: Presence,
+    /// The schema allows `null` (kept so PATCH bodies can turn `Optional` into `Tristate`).
+    pub nullable: bool,
+    /// Part of a cycle of types: stored behind a `Box`.
+    pub boxed: bool,
+    pub deprecated: bool,
+    /// `example`/`examples` values of the property, checked by a generated test.
+    pub examples: Vec<Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Required and not nullable: `T`.
+    Required,
+    /// Required but may be null: `Option<T>`, `None` serialized as `null`.
+    RequiredNullable,
+    /// May be absent (and perhaps null): `Option<T>`, `None` not serialized.
+    Optional,
+    /// PATCH body field that may be absent or null: `Patch<T>`.
+    Tristate,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    pub variants: Vec<EnumVariant>,
+    /// Name of the catch-all arm that keeps values this version does not know.
+    pub unknown: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    pub name: String,
+    pub value: String,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionDef {
+    /// Tagged unions dispatch on this property; untagged ones try variants in order.
+    pub tag: Option<String>,
+    pub variants: Vec<UnionVariant>,
+    /// Name of the catch-all arm that keeps JSON no variant accepts.
+    pub unknown: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    pub name: String,
+    /// `None` for a literal (unit) variant.
+    pub ty: Option<Ty>,
+    /// Tagged unions: the tag values that select this variant.
+    /// Untagged unions: for a literal variant, the one JSON string it matches.
+    pub tag_values: Vec<String>,
+    pub boxed: bool,
+}
+
+/// A Rust type expression.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Ty {
+    Named(TypeId),
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Uuid,
+    DateTime,
+    Date,
+    /// Any JSON value.
+    Json,
+    /// Raw bytes (`format: binary`).
+    Bytes,
+    Vec(Box<Ty>),
+    Map(Box<Ty>, Box<Ty>),
+    Tuple(Vec<Ty>),
+    Option(Box<Ty>),
+}
+
+impl Ty {
+    /// The type without an outer `Option`.
+    pub fn non_null(&self) -> &Ty {
+        match self {
+            Ty::Option(inner) => inner,
+            other => other,
+        }
+    }
+}
+
+/// Builds the IR from a lowered document. `file` names the spec in errors.
+pub fn build(spec: &openapiv3::OpenAPI, file: &str, options: &Options) -> Result<Api, SpecError> {
+    let mut builder = types::TypeBuilder::new(spec, file)?;
+    builder.build_components()?;
+    let (groups, error_bodies, webhooks) = operations::build(&mut builder, spec)?;
+    let (types, mut warnings) = builder.finish();
+    warnings.sort();
+    warnings.dedup();
+    Ok(Api {
+        title: spec.info.title.clone(),
+        version: spec.info.version.clone(),
+        description: spec.info.description.clone(),
+        version_header: options.version_header.clone(),
+        servers: servers(spec),
+        types,
+        groups,
+        webhooks,
+        error_bodies,
+        warnings,
+    })
+}
+
+fn servers(spec: &openapiv3::OpenAPI) -> Vec<ServerDef> {
+    let mut scope = crate::names::NameScope::new();
+    spec.servers
+        .iter()
+        .map(|server| {
+            let id = server
+                .extensions
+                .get("x-speakeasy-server-id")
+                .or_else(|| server.extensions.get("x-polar-environment"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .or_else(|| server.description.clone())
+                .unwrap_or_else(|| server.url.clone());
+            ServerDef {
+                name: scope.claim(&crate::names::type_name(&id)),
+                url: server.url.trim_end_matches('/').to_owned(),
+                description: server.description.clone(),
+            }
+        })
+        .collect()
+}
+
+impl Api {
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id]
+    }
+
+    /// Rust spelling of a type, for dumps and reports.
+    pub fn ty_name(&self, ty: &Ty) -> String {
+        match ty {
+            Ty::Named(id) => self.types[*id].name.clone(),
+            Ty::String => "String".into(),
+            Ty::Integer => "i64".into(),
+            Ty::Number => "f64".into(),
+            Ty::Boolean => "bool".into(),
+            Ty::Uuid => "Uuid".into(),
+            Ty::DateTime => "DateTime<Utc>".into(),
+            Ty::Date => "NaiveDate".into(),
+            Ty::Json => "Value".into(),
+            Ty::Bytes => "Bytes".into(),
+            Ty::Vec(inner) => format!("Vec<{}>", self.ty_name(inner)),
+            Ty::Map(key, value) => format!("BTreeMap<{}, {}>", self.ty_name(key), self.ty_name(value)),
+            Ty::Tuple(items) => {
+                let items: Vec<_> = items.iter().map(|t| self.ty_name(t)).collect();
+                format!("({})", items.join(", "))
+            }
+            Ty::Option(inner) => format!("Option<{}>", self.ty_name(inner)),
+        }
+    }
+
+    /// A compact, deterministic text rendering of every type (for review and snapshots).
+    pub fn dump_types(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        for def in &self.types {
+            match &def.kind {
+                TypeKind::Struct(s) => {
+                    let tag = s.tag.as_ref().map(|(k, v)| format!(" tag {k}={v:?}")).unwrap_or_default();
+                    let patch = if s.patch { " patch" } else { "" };
+                    let _ = writeln!(out, "struct {}{tag}{patch}", def.name);
+                    for f in &s.fields {
+                        let ty = self.ty_name(&f.ty);
+                        let ty = match f.presence {
+                            Presence::Required => ty,
+                            Presence::RequiredNullable | Presence::Optional => format!("Option<{ty}>"),
+                            Presence::Tristate => format!("Patch<{ty}>"),
+                        };
+                        let boxed = if f.boxed { " (boxed)" } else { "" };
+                        let optional = if f.presence == Presence::Optional { " (optional)" } else { "" };
+                        let _ = writeln!(out, "  {}: {ty}{optional}{boxed}  // {:?}", f.name, f.json_name);
+                    }
+                }
+                TypeKind::Enum(e) => {
+                    let values: Vec<_> = e.variants.iter().map(|v| v.value.as_str()).collect();
+                    let _ = writeln!(out, "enum {} = {} | {}(String)", def.name, values.join(" | "), e.unknown);
+                }
+                TypeKind::Union(u) => {
+                    let how = match &u.tag {
+                        Some(tag) => format!("tagged by {tag:?}"),
+                        None => "untagged".to_owned(),
+                    };
+                    let _ = writeln!(out, "union {} {how}", def.name);
+                    for v in &u.variants {
+                        let ty = v.ty.as_ref().map(|t| format!("({})", self.ty_name(t))).unwrap_or_default();
+                        let _ = writeln!(out, "  {}{ty} <- {:?}", v.name, v.tag_values);
+                    }
+                    let _ = writeln!(out, "  {}(Value)", u.unknown);
+                }
+                TypeKind::Alias(ty) => {
+                    let _ = writeln!(out, "type {} = {}", def.name, self.ty_name(ty));
+                }
+            }
+        }
+        out
+    }
+}

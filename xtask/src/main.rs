@@ -1,0 +1,125 @@
+//! Maintainer commands. Run `cargo xtask help`.
+
+use codegen::{write, Options};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "\
+cargo xtask <command>
+
+commands:
+  regenerate [--check]    regenerate generated-client/ from the pinned spec in spec/
+                          (--check: fail with a diff if the checked-in crate is stale)
+  generate --spec PATH --out DIR [--crate-name NAME]
+                          write a standalone client crate for any OpenAPI 3.0/3.1 spec
+";
+
+/// The header Polar reads the API version from; sent on every request.
+const POLAR_VERSION_HEADER: &str = "Polar-Version";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("regenerate") => regenerate(args[1..].iter().any(|a| a == "--check")),
+        Some("generate") => generate(&args[1..]),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+/// The pinned Polar spec: the newest `spec/polar-*.openapi.json` (names sort by API version).
+pub fn pinned_spec(root: &Path) -> Result<String, String> {
+    let mut specs: Vec<String> = std::fs::read_dir(root.join("spec"))
+        .map_err(|e| format!("cannot read spec/: {e}"))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("polar-") && (n.ends_with(".openapi.json") || n.ends_with(".openapi.yaml")))
+        .collect();
+    specs.sort();
+    specs.pop().map(|name| format!("spec/{name}")).ok_or_else(|| "no spec/polar-*.openapi.json found".to_owned())
+}
+
+fn polar_options() -> Options {
+    Options { version_header: Some(POLAR_VERSION_HEADER.to_owned()) }
+}
+
+fn regenerate(check: bool) -> Result<(), String> {
+    let root = workspace_root();
+    let spec = pinned_spec(&root)?;
+    let bytes = std::fs::read(root.join(&spec)).map_err(|e| format!("{spec}: {e}"))?;
+    let started = Instant::now();
+    let generated = codegen::generate(&spec, &bytes, &polar_options()).map_err(|e| e.to_string())?;
+    let elapsed = started.elapsed();
+    let crate_dir = root.join("generated-client");
+    if check {
+        let drift = write::check(&crate_dir, &generated.files).map_err(|e| e.to_string())?;
+        if drift.is_empty() {
+            println!("generated-client/ is up to date with {spec}");
+            return Ok(());
+        }
+        for d in drift.iter().take(20) {
+            eprintln!("{d}");
+        }
+        if drift.len() > 20 {
+            eprintln!("... and {} more", drift.len() - 20);
+        }
+        return Err(format!(
+            "generated-client/ is stale ({} files differ from what the generator writes now); run `cargo xtask regenerate` and commit the result",
+            drift.len()
+        ));
+    }
+    let (written, removed) = write::write(&crate_dir, &generated.files).map_err(|e| e.to_string())?;
+    let lines: usize = generated.files.values().map(|t| t.lines().count()).sum();
+    println!(
+        "generated {} files ({lines} lines) from {spec} in {:.0} ms: {written} written, {removed} removed, {} warnings (see generated-client/GENERATION_WARNINGS.md)",
+        generated.files.len(),
+        elapsed.as_secs_f64() * 1000.0,
+        generated.warnings.len()
+    );
+    Ok(())
+}
+
+fn generate(args: &[String]) -> Result<(), String> {
+    let mut spec = None;
+    let mut out = None;
+    let mut crate_name = None;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().cloned().ok_or_else(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--spec" => spec = Some(value()?),
+            "--out" => out = Some(value()?),
+            "--crate-name" => crate_name = Some(value()?),
+            other => return Err(format!("unknown argument `{other}`\n\n{USAGE}")),
+        }
+    }
+    let (spec, out) = match (spec, out) {
+        (Some(spec), Some(out)) => (spec, PathBuf::from(out)),
+        _ => return Err(format!("generate needs --spec and --out\n\n{USAGE}")),
+    };
+    let bytes = std::fs::read(&spec).map_err(|e| format!("{spec}: {e}"))?;
+    // Only the file name goes into generated headers: no absolute paths in output.
+    let shown = Path::new(&spec).file_name().map_or(spec.clone(), |n| n.to_string_lossy().into_owned());
+    let generated = codegen::generate(&shown, &bytes, &Options::default()).map_err(|e| e.to_string())?;
+    let name = crate_name.unwrap_or_else(|| codegen::names::snake_name(&generated.api.title).replace('_', "-"));
+    let mut files = generated.files;
+    files.insert("Cargo.toml".to_owned(), codegen::write::standalone_manifest(&name));
+    write::write(&out, &files).map_err(|e| format!("{}: {e}", out.display()))?;
+    println!("wrote crate `{name}` ({} files) to {}", files.len(), out.display());
+    Ok(())
+}
