@@ -105,3 +105,10 @@ pub(crate) fn from_value<T: DeserializeOwned, E: de::Error>(value: serde_json::V
 pub(crate) fn try_from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
     T::deserialize(value).ok()
 }
+
+/// Decodes a JSON body, keeping the path of what failed (error bodies use this).
+pub(crate) fn decode_slice<T: DeserializeOwned>(
+    body: &[u8],
+) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(body))
+}

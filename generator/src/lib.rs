@@ -28,8 +28,10 @@ pub struct Generated {
 pub fn generate(spec_file: &str, bytes: &[u8], options: &Options) -> Result<Generated, SpecError> {
     let doc = load::parse(spec_file, bytes)?;
     let lowered = lower::lower(&doc)?;
-    let api = ir::build(&lowered.openapi, spec_file, options).map_err(|e| {
-        let line = load::line_of(&doc, &e.pointer);
+    let api = ir::build(&lowered.openapi, spec_file, options).map_err(|mut e| {
+        // The IR sees the lowered document; point at the original one.
+        e.pointer = lower::original_pointer(&doc, &e.pointer);
+        let line = load::nearest_line(&doc, &e.pointer);
         e.with_line(line)
     })?;
     let mut warnings = lowered.warnings;

@@ -695,6 +695,10 @@ fn lower_schema(v: &mut Value, r: Renames) {
                     Value::Object(alt) if alt.len() == 1 && alt.contains_key("$ref") => {
                         push_all_of(map, Value::Object(alt), false);
                     }
+                    Value::Object(alt) if merge_conflict(map, &alt) => {
+                        // Merging would lose one side's constraint: keep the alternative whole.
+                        push_all_of(map, Value::Object(alt), false);
+                    }
                     Value::Object(alt) => {
                         for (k, val) in alt {
                             if !map.contains_key(&k) {
@@ -724,6 +728,32 @@ fn lower_schema(v: &mut Value, r: Renames) {
     fix_integer_bounds(map);
 }
 
+/// Keywords of the parent that win over the merged alternative's: they describe the
+/// property rather than constrain the value.
+const ANNOTATIONS: &[&str] = &[
+    "title",
+    "description",
+    "default",
+    "example",
+    "x-examples",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "externalDocs",
+    "nullable",
+];
+
+/// True when merging `alt` into `parent` would overwrite a constraint of the parent with
+/// a different one (annotations excepted; `allOf`s are concatenated).
+fn merge_conflict(parent: &Map<String, Value>, alt: &Map<String, Value>) -> bool {
+    alt.iter().any(|(k, v)| {
+        k != "allOf"
+            && !ANNOTATIONS.contains(&k.as_str())
+            && !k.starts_with("x-")
+            && parent.get(k).is_some_and(|p| p != v)
+    })
+}
+
 /// Adds `item` to the schema's `allOf` (creating it; at the front if `first`).
 fn push_all_of(map: &mut Map<String, Value>, item: Value, first: bool) {
     match map.get_mut("allOf") {
@@ -745,10 +775,6 @@ fn make_null(map: &mut Map<String, Value>) {
     map.insert("nullable".to_string(), Value::Bool(true));
     map.insert("enum".to_string(), Value::Array(vec![Value::Null]));
     map.insert("x-null".to_string(), Value::Bool(true));
-}
-
-fn as_f64(v: &Value) -> Option<f64> {
-    v.as_f64()
 }
 
 fn lower_keywords(map: &mut Map<String, Value>) {
@@ -793,7 +819,7 @@ fn lower_keywords(map: &mut Map<String, Value>) {
         let Some(Value::Number(n)) = map.get(exclusive) else { continue };
         let n = n.clone();
         let nf = n.as_f64().unwrap_or(0.0);
-        let inclusive_is_stricter = match map.get(bound).and_then(as_f64) {
+        let inclusive_is_stricter = match map.get(bound).and_then(Value::as_f64) {
             Some(b) => {
                 if is_min {
                     b > nf

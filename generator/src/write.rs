@@ -12,9 +12,21 @@ use std::path::Path;
 
 /// The runtime: hand-written sources copied verbatim into every crate's `src/runtime/`.
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
+    ("client.rs", include_str!("../runtime/client.rs")),
+    ("error.rs", include_str!("../runtime/error.rs")),
     ("mod.rs", include_str!("../runtime/mod.rs")),
     ("model.rs", include_str!("../runtime/model.rs")),
+    ("pagination.rs", include_str!("../runtime/pagination.rs")),
+    ("query.rs", include_str!("../runtime/query.rs")),
+    ("request.rs", include_str!("../runtime/request.rs")),
+    ("response.rs", include_str!("../runtime/response.rs")),
+    ("retry.rs", include_str!("../runtime/retry.rs")),
+    ("webhooks.rs", include_str!("../runtime/webhooks.rs")),
 ];
+
+/// Test data the runtime's unit tests embed (copied as is, no header).
+pub const RUNTIME_DATA: &[(&str, &str)] =
+    &[("testdata/webhooks/vectors.json", include_str!("../runtime/testdata/webhooks/vectors.json"))];
 
 /// Where a generated crate came from; printed in its headers.
 pub struct Provenance<'a> {
@@ -51,6 +63,9 @@ pub fn render(emitted: Vec<EmittedFile>, provenance: &Provenance<'_>, warnings: 
     }
     for (name, text) in RUNTIME_FILES {
         files.insert(format!("src/runtime/{name}"), format!("{SHORT_HEADER}{text}"));
+    }
+    for (name, text) in RUNTIME_DATA {
+        files.insert(format!("src/runtime/{name}"), (*text).to_owned());
     }
     files.insert("GENERATION_WARNINGS.md".to_owned(), warnings_report(provenance, warnings));
     files

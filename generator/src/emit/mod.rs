@@ -2,6 +2,7 @@
 //!
 //! No decisions are made here beyond spelling: names and shapes come from the IR.
 
+mod client;
 mod docs;
 mod models;
 
@@ -27,7 +28,21 @@ pub fn crate_files(api: &Api) -> Vec<EmittedFile> {
     for def in &api.types {
         files.push(EmittedFile { path: format!("models/{}.rs", def.module), tokens: models::type_file(api, def) });
     }
+    files.push(EmittedFile { path: "client/mod.rs".into(), tokens: client::client_mod(api) });
+    for group in &api.groups {
+        files.push(EmittedFile { path: format!("client/{}.rs", group.module), tokens: client::group_file(api, group) });
+    }
+    files.push(EmittedFile { path: "errors.rs".into(), tokens: client::errors_file(api) });
+    files.push(EmittedFile { path: "webhooks.rs".into(), tokens: client::webhooks_file(api) });
     files
+}
+
+/// Name of the client type alias: `Polar` for "Polar API", else from the title.
+fn client_alias(api: &Api) -> Option<String> {
+    let name = crate::names::type_name(&api.title);
+    let name = name.strip_suffix("Api").filter(|n| !n.is_empty()).unwrap_or(&name).to_owned();
+    let taken = api.types.iter().any(|t| t.name == name) || api.groups.iter().any(|g| g.type_name == name);
+    (!taken && !crate::names::RESERVED_TYPE_NAMES.contains(&name.as_str())).then_some(name)
 }
 
 fn lib_rs(api: &Api) -> TokenStream {
@@ -39,23 +54,97 @@ fn lib_rs(api: &Api) -> TokenStream {
     );
     let docs = docs::inner_doc_attrs(Some(&intro));
     let api_version = &api.version;
+    let version_header = match &api.version_header {
+        Some(header) => quote! { Some((#header, #api_version)) },
+        None => quote! { None },
+    };
+    let default_url = api.servers.first().map_or("http://localhost", |s| s.url.as_str());
+    let server_variants: Vec<_> = api.servers.iter().map(|s| format_ident!("{}", s.name)).collect();
+    let server_urls: Vec<_> = api.servers.iter().map(|s| s.url.as_str()).collect();
+    let server_arms = api.servers.iter().enumerate().map(|(i, s)| {
+        let doc = match &s.description {
+            Some(d) => format!(" {d}: `{}`.", s.url),
+            None => format!(" `{}`.", s.url),
+        };
+        let name = format_ident!("{}", s.name);
+        let default = (i == 0).then(|| quote! { #[default] });
+        quote! { #[doc = #doc] #default #name, }
+    });
+    let server = (!api.servers.is_empty()).then(|| {
+        quote! {
+            /// The servers the API is published on (the spec's `servers`).
+            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+            pub enum Server {
+                #(#server_arms)*
+            }
+
+            impl Server {
+                /// The server's base URL.
+                pub fn url(self) -> &'static str {
+                    match self {
+                        #(Self::#server_variants => #server_urls,)*
+                    }
+                }
+            }
+
+            impl ClientBuilder {
+                /// Sends requests to one of the API's servers (default: the first one).
+                pub fn server(self, server: Server) -> Self {
+                    self.base_url(server.url())
+                }
+            }
+        }
+    });
+    let alias = client_alias(api).map(|name| {
+        let name = format_ident!("{}", name);
+        let doc = format!(" The client, under the API's name: `{name}::builder()`.");
+        quote! { #[doc = #doc] pub type #name = Client; }
+    });
     quote! {
         #docs
         #![deny(unsafe_code)]
 
+        pub mod client;
+        mod errors;
         pub mod models;
         pub mod runtime;
+        pub mod webhooks;
 
+        pub use errors::ApiErrorBody;
         pub use runtime::model::Patch;
+        pub use runtime::{BuildError, Client, ClientBuilder, Error, ErrorKind, RequestOptions, Response, RetryPolicy};
+
+        #alias
 
         /// The API version this crate was generated from (`info.version` of the spec).
         pub const API_VERSION: &str = #api_version;
+
+        static API_INFO: runtime::ApiInfo = runtime::ApiInfo {
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            default_base_url: #default_url,
+            version_header: #version_header,
+        };
+
+        impl Client {
+            /// Starts configuring a client: credentials, server, timeout, retries.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new(&API_INFO)
+            }
+        }
+
+        #server
     }
 }
 
 /// The `use` lines a model file needs, collected while its tokens are built.
 #[derive(Default)]
 pub struct Imports {
+    /// Files outside `models/` import models from `crate::models`, model files from `super`.
+    outside_models: bool,
+    /// Items of `crate::runtime` the file uses.
+    runtime: BTreeSet<&'static str>,
+    /// Builders: `IntoFuture`, `Pin`, `Duration`.
+    builder: bool,
     models: BTreeSet<String>,
     serde: bool,
     serde_traits: bool,
@@ -68,8 +157,24 @@ pub struct Imports {
 }
 
 impl Imports {
+    fn outside_models() -> Self {
+        Imports { outside_models: true, ..Imports::default() }
+    }
+
+    /// Records that the file uses `crate::runtime::<name>`.
+    fn runtime(&mut self, name: &'static str) {
+        self.runtime.insert(name);
+    }
+
     fn tokens(&self, own_name: &str) -> TokenStream {
         let mut out = TokenStream::new();
+        if self.builder {
+            out.extend(quote! {
+                use std::future::{Future, IntoFuture};
+                use std::pin::Pin;
+                use std::time::Duration;
+            });
+        }
         if self.map {
             out.extend(quote! { use std::collections::BTreeMap; });
         }
@@ -94,11 +199,18 @@ impl Imports {
         if self.patch {
             out.extend(quote! { use crate::Patch; });
         }
+        let runtime: Vec<_> = self.runtime.iter().map(|m| format_ident!("{}", m)).collect();
+        match runtime.len() {
+            0 => {}
+            1 => out.extend(quote! { use crate::runtime::#(#runtime)*; }),
+            _ => out.extend(quote! { use crate::runtime::{#(#runtime),*}; }),
+        }
         let models: Vec<_> = self.models.iter().filter(|m| *m != own_name).map(|m| format_ident!("{}", m)).collect();
+        let base = if self.outside_models { quote! { crate::models } } else { quote! { super } };
         match models.len() {
             0 => {}
-            1 => out.extend(quote! { use super::#(#models)*; }),
-            _ => out.extend(quote! { use super::{#(#models),*}; }),
+            1 => out.extend(quote! { use #base::#(#models)*; }),
+            _ => out.extend(quote! { use #base::{#(#models),*}; }),
         }
         out
     }

@@ -181,6 +181,12 @@ fn enum_def(def: &TypeDef, e: &EnumDef, imports: &mut Imports) -> TokenStream {
             }
         }
 
+        impl crate::runtime::StrEnum for #name {
+            fn as_str(&self) -> &str {
+                #name::as_str(self)
+            }
+        }
+
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())

@@ -178,6 +178,7 @@ pub fn build(spec: &openapiv3::OpenAPI, file: &str, options: &Options) -> Result
     builder.build_components()?;
     let (groups, error_bodies, webhooks) = operations::build(&mut builder, spec)?;
     let (types, mut warnings) = builder.finish();
+    let groups = operations::avoid_type_names(groups, &types);
     warnings.sort();
     warnings.dedup();
     Ok(Api {

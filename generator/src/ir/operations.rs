@@ -1,19 +1,616 @@
-//! Operations → client groups and methods; webhooks → event types. (Filled in by the client work.)
+//! Operations → groups of client methods; error responses → `ApiErrorBody` arms;
+//! `webhooks` → event types.
+//!
+//! Grouping: Polar's `x-speakeasy-group` (`customer_portal.organizations`) and
+//! `x-speakeasy-name-override` (`get`) when present; otherwise the first tag and the
+//! operationId (or method + path), so any spec gets a deterministic layout.
 
-use super::types::TypeBuilder;
-use super::Ty;
-use crate::error::SpecError;
+use super::types::{Ctx, TypeBuilder};
+use super::{Ty, TypeKind};
+use crate::error::{escape_pointer_token, SpecError};
+use crate::names::{self, NameScope};
+use openapiv3::{
+    OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, QueryStyle,
+    ReferenceOr, RequestBody, Response, Schema, SchemaKind, SecurityScheme, StatusCode,
+};
+use serde_json::Value;
+use std::collections::BTreeMap;
 
+/// A node of the client's method tree: `polar.customer_portal().organizations()`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
+    /// Accessor method names from the root, e.g. `["customer_portal", "organizations"]`.
+    pub path: Vec<String>,
+    /// Struct name of the group handle, e.g. `CustomerPortalOrganizations`.
+    pub type_name: String,
+    /// File stem under `src/client/`.
+    pub module: String,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    pub operation_id: String,
+    pub method: String,
+    pub path: String,
+    /// Method name on the group (`list`, `create`, ...).
     pub name: String,
+    /// Request builder type (`OrganizationsList`).
+    pub builder: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    /// Scopes any of the accepted security requirements asks for, in order.
+    pub scopes: Vec<String>,
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub response: ResponseKind,
+    /// Documented error statuses: (status; `1`..`5` = `1XX`..`5XX`; `0` = default) → index
+    /// into [`super::Api::error_bodies`].
+    pub errors: Vec<(u16, usize)>,
+    pub security: Vec<Security>,
+    pub pagination: Option<Pagination>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryEncoding {
+    /// `name=a&name=b` (form, exploded).
+    Form,
+    /// `name[key]=value`.
+    DeepObject,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Rust name of the argument or setter.
+    pub name: String,
+    pub wire_name: String,
+    pub location: ParamLocation,
+    pub encoding: QueryEncoding,
+    /// The value type (without an `Option` for optional parameters).
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub ty: Ty,
+    pub encoding: BodyEncoding,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyEncoding {
+    Json,
+    Form,
+    /// Raw bytes with this content type (`application/octet-stream`, ...).
+    Bytes(String),
+    Text(String),
+    Multipart,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseKind {
+    Json(Ty),
+    /// `text/*` (e.g. Polar's CSV exports), with its media type.
+    Text(String),
+    Bytes(String),
+    /// No content (`204`).
+    Empty,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Security {
+    Bearer,
+    Basic,
+    ApiKeyHeader(String),
+    ApiKeyQuery(String),
+    ApiKeyCookie(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// Type of one item of the `items` array.
+    pub item: Ty,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Webhook {
-    pub name: String,
+    /// Event type, e.g. `checkout.created`.
+    pub event: String,
+    /// Variant name in the event enum, e.g. `CheckoutCreated`.
+    pub variant: String,
+    pub payload: Ty,
+    pub doc: Option<String>,
 }
 
-pub(crate) fn build(_types: &mut TypeBuilder<'_>, _spec: &openapiv3::OpenAPI) -> Result<(Vec<Group>, Vec<Ty>, Vec<Webhook>), SpecError> {
-    Ok((Vec::new(), Vec::new(), Vec::new()))
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+pub(crate) fn build(
+    types: &mut TypeBuilder<'_>,
+    spec: &OpenAPI,
+) -> Result<(Vec<Group>, Vec<Ty>, Vec<Webhook>), SpecError> {
+    let mut ctx = OpContext { spec, types, error_bodies: Vec::new() };
+    let mut groups: BTreeMap<Vec<String>, Vec<Operation>> = BTreeMap::new();
+    let mut method_scopes: BTreeMap<Vec<String>, NameScope> = BTreeMap::new();
+    for (path, item) in spec.paths.iter() {
+        let pointer = format!("/paths/{}", escape_pointer_token(path));
+        let ReferenceOr::Item(item) = item else {
+            ctx.types.warn(&pointer, "path item `$ref` is not supported: operations skipped");
+            continue;
+        };
+        for (method, op) in path_operations(item) {
+            let op_pointer = format!("{pointer}/{method}");
+            let group = group_path(op);
+            let name = method_name(op, method, path);
+            let scope = method_scopes.entry(group.clone()).or_default();
+            let name = scope.claim(&name);
+            let site = OpSite { path, method, item, op, group: &group, name, pointer: &op_pointer };
+            let operation = ctx.operation(site)?;
+            groups.entry(group).or_default().push(operation);
+        }
+    }
+    // Every ancestor of a group exists too, so `polar.customer_portal()` has a type even
+    // if no operation sits directly on it.
+    let paths: Vec<Vec<String>> = groups.keys().cloned().collect();
+    for path in paths {
+        for len in 1..path.len() {
+            groups.entry(path[..len].to_vec()).or_default();
+        }
+    }
+    let mut type_names = NameScope::with_reserved(names::RESERVED_TYPE_NAMES);
+    let mut modules = NameScope::with_reserved(&["mod"]);
+    let groups = groups
+        .into_iter()
+        .map(|(path, operations)| {
+            let joined = path.join("_");
+            Group {
+                type_name: type_names.claim(&names::type_name(&joined)),
+                module: modules.claim(&names::module_name(&joined)),
+                path,
+                operations,
+            }
+        })
+        .collect();
+    let webhooks = ctx.webhooks()?;
+    Ok((groups, ctx.error_bodies, webhooks))
+}
+
+/// Group and builder types live beside the models in client files: rename any that
+/// would shadow a model (`EventsIngest` the builder vs `EventsIngest` the body schema).
+pub(crate) fn avoid_type_names(mut groups: Vec<Group>, types: &[super::TypeDef]) -> Vec<Group> {
+    let mut scope = NameScope::with_reserved(names::RESERVED_TYPE_NAMES);
+    for t in types {
+        scope.claim(&t.name);
+    }
+    for group in &mut groups {
+        if scope.is_taken(&group.type_name) {
+            group.type_name = scope.claim(&format!("{}Operations", group.type_name));
+        } else {
+            scope.claim(&group.type_name);
+        }
+    }
+    for op in groups.iter_mut().flat_map(|g| &mut g.operations) {
+        if scope.is_taken(&op.builder) {
+            op.builder = scope.claim(&format!("{}Request", op.builder));
+        } else {
+            scope.claim(&op.builder);
+        }
+    }
+    groups
+}
+
+fn path_operations(item: &PathItem) -> Vec<(&'static str, &SpecOperation)> {
+    let ops = [&item.get, &item.put, &item.post, &item.delete, &item.options, &item.head, &item.patch, &item.trace];
+    METHODS.iter().zip(ops).filter_map(|(m, op)| op.as_ref().map(|op| (*m, op))).collect()
+}
+
+fn group_path(op: &SpecOperation) -> Vec<String> {
+    let raw = op
+        .extensions
+        .get("x-speakeasy-group")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| op.tags.first().cloned())
+        .unwrap_or_else(|| "default".to_owned());
+    let path: Vec<String> = raw.split('.').filter(|s| !s.is_empty()).map(names::snake_name).collect();
+    if path.is_empty() {
+        vec!["default".to_owned()]
+    } else {
+        path
+    }
+}
+
+fn method_name(op: &SpecOperation, method: &str, path: &str) -> String {
+    if let Some(name) = op.extensions.get("x-speakeasy-name-override").and_then(Value::as_str) {
+        return names::snake_name(name);
+    }
+    match &op.operation_id {
+        Some(id) => names::snake_name(id),
+        None => names::snake_name(&format!("{method} {path}")),
+    }
+}
+
+/// Where an operation sits in the spec and the client.
+struct OpSite<'a> {
+    path: &'a str,
+    method: &'a str,
+    item: &'a PathItem,
+    op: &'a SpecOperation,
+    group: &'a [String],
+    name: String,
+    pointer: &'a str,
+}
+
+struct OpContext<'s, 'b, 't> {
+    spec: &'s OpenAPI,
+    types: &'b mut TypeBuilder<'t>,
+    error_bodies: Vec<Ty>,
+}
+
+impl OpContext<'_, '_, '_> {
+    fn file(&self) -> String {
+        self.types.file.to_owned()
+    }
+
+    fn operation(&mut self, site: OpSite<'_>) -> Result<Operation, SpecError> {
+        let OpSite { path, method, item, op, group, name, pointer } = site;
+        let builder = names::type_name(&format!("{} {}", group.join(" "), name));
+        let params = self.params(item, op, &builder, pointer)?;
+        let body = match &op.request_body {
+            Some(body) => self.body(body, &builder, &format!("{pointer}/requestBody"))?,
+            None => None,
+        };
+        if method == "patch" {
+            if let Some(body) = &body {
+                self.types.mark_patch(&body.ty);
+            }
+        }
+        let (response, errors) = self.responses(op, &builder, pointer)?;
+        let (security, scopes) = self.security(op);
+        let pagination = self.pagination(op, &response);
+        Ok(Operation {
+            operation_id: op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase())),
+            method: method.to_uppercase(),
+            path: path.to_owned(),
+            name,
+            builder,
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            scopes,
+            params,
+            body,
+            response,
+            errors,
+            security,
+            pagination,
+        })
+    }
+
+    fn params(&mut self, item: &PathItem, op: &SpecOperation, builder: &str, pointer: &str) -> Result<Vec<Param>, SpecError> {
+        // Operation parameters override path-level ones with the same name and location.
+        let mut merged: Vec<(Parameter, String)> = Vec::new();
+        let sources = item.parameters.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/../parameters/{i}")));
+        let own = op.parameters.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/parameters/{i}")));
+        for (param, param_pointer) in sources.chain(own) {
+            let param = self.resolve_parameter(param, &param_pointer)?;
+            let key = |p: &Parameter| (p.parameter_data_ref().name.clone(), std::mem::discriminant(p));
+            merged.retain(|(p, _)| key(p) != key(&param));
+            merged.push((param, param_pointer));
+        }
+        let mut scope = NameScope::with_reserved(&["body", "send", "stream", "timeout", "retry", "options", "client", "header"]);
+        let mut out = Vec::new();
+        for (param, param_pointer) in merged {
+            let (location, encoding) = match &param {
+                Parameter::Path { .. } => (ParamLocation::Path, QueryEncoding::Form),
+                Parameter::Query { style: QueryStyle::DeepObject, .. } => (ParamLocation::Query, QueryEncoding::DeepObject),
+                Parameter::Query { .. } => (ParamLocation::Query, QueryEncoding::Form),
+                Parameter::Header { .. } => (ParamLocation::Header, QueryEncoding::Form),
+                Parameter::Cookie { .. } => {
+                    self.types.warn(&param_pointer, "cookie parameters are not supported: set the cookie with `RequestOptions::header`");
+                    continue;
+                }
+            };
+            let data = param.parameter_data_ref();
+            let schema = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => schema.clone(),
+                ParameterSchemaOrContent::Content(content) => match content.values().next().and_then(|m| m.schema.clone()) {
+                    Some(schema) => schema,
+                    None => {
+                        self.types.warn(&param_pointer, "parameter without a schema: sent as a string");
+                        ReferenceOr::Item(Schema { schema_data: Default::default(), schema_kind: SchemaKind::Type(openapiv3::Type::String(Default::default())) })
+                    }
+                },
+            };
+            let ctx = Ctx::new(&format!("{builder} {}", data.name), format!("{param_pointer}/schema"));
+            let ty = self.param_ty(&schema, &ctx)?;
+            // A parameter's own optionality is the setter's `Option`; look through aliases
+            // (`MetadataQuery = Option<BTreeMap<..>>`) so encoding sees the real shape.
+            let ty = self.types.resolve_alias(&ty);
+            let ty = match ty {
+                Ty::Option(inner) => self.types.resolve_alias(&inner),
+                ty => ty,
+            };
+            out.push(Param {
+                name: scope.claim(&names::snake_name(&data.name)),
+                wire_name: data.name.clone(),
+                location,
+                encoding,
+                ty,
+                required: data.required || location == ParamLocation::Path,
+                doc: data.description.clone(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Parameter types, with Polar's "one or many" filters (`anyOf: [T, array<T>]`)
+    /// collapsed to `Vec<T>`: a single value is a one-element list on the wire.
+    fn param_ty(&mut self, schema: &ReferenceOr<Schema>, ctx: &Ctx) -> Result<Ty, SpecError> {
+        if let ReferenceOr::Item(s) = schema {
+            if let SchemaKind::AnyOf { any_of } | SchemaKind::OneOf { one_of: any_of } = &s.schema_kind {
+                if any_of.len() == 2 {
+                    let one = self.types.ty(&any_of[0], ctx)?;
+                    let many = self.types.ty(&any_of[1], ctx)?;
+                    if many == Ty::Vec(Box::new(one.clone())) && !matches!(one, Ty::Vec(_)) {
+                        let vec = Ty::Vec(Box::new(one));
+                        return Ok(if s.schema_data.nullable { Ty::Option(Box::new(vec)) } else { vec });
+                    }
+                }
+            }
+        }
+        self.types.ty(schema, ctx)
+    }
+
+    fn resolve_parameter(&self, param: &ReferenceOr<Parameter>, pointer: &str) -> Result<Parameter, SpecError> {
+        match param {
+            ReferenceOr::Item(p) => Ok(p.clone()),
+            ReferenceOr::Reference { reference } => {
+                let found = reference
+                    .strip_prefix("#/components/parameters/")
+                    .and_then(|name| self.spec.components.as_ref()?.parameters.get(name));
+                match found {
+                    Some(ReferenceOr::Item(p)) => Ok(p.clone()),
+                    _ => Err(SpecError::new(self.file(), pointer, format!("parameter `$ref: {reference}` does not resolve to a parameter"))
+                        .with_hint("parameters may reference `#/components/parameters/<name>` only")),
+                }
+            }
+        }
+    }
+
+    fn body(&mut self, body: &ReferenceOr<RequestBody>, builder: &str, pointer: &str) -> Result<Option<Body>, SpecError> {
+        let body = match body {
+            ReferenceOr::Item(b) => b.clone(),
+            ReferenceOr::Reference { reference } => {
+                let found = reference
+                    .strip_prefix("#/components/requestBodies/")
+                    .and_then(|name| self.spec.components.as_ref()?.request_bodies.get(name));
+                match found {
+                    Some(ReferenceOr::Item(b)) => b.clone(),
+                    _ => {
+                        return Err(SpecError::new(self.file(), pointer, format!("request body `$ref: {reference}` does not resolve"))
+                            .with_hint("request bodies may reference `#/components/requestBodies/<name>` only"))
+                    }
+                }
+            }
+        };
+        let Some((media, content)) = preferred_media(&body.content) else {
+            return Ok(None);
+        };
+        let media_pointer = format!("{pointer}/content/{}", escape_pointer_token(media));
+        let encoding = match media {
+            m if is_json(m) => BodyEncoding::Json,
+            "application/x-www-form-urlencoded" => BodyEncoding::Form,
+            "multipart/form-data" => BodyEncoding::Multipart,
+            m if m.starts_with("text/") => BodyEncoding::Text(m.to_owned()),
+            m => BodyEncoding::Bytes(m.to_owned()),
+        };
+        let ty = match (&encoding, &content.schema) {
+            (BodyEncoding::Bytes(_), _) => Ty::Bytes,
+            (BodyEncoding::Text(_), _) => Ty::String,
+            (_, Some(schema)) => self.types.ty(schema, &Ctx::new(&format!("{builder} Body"), format!("{media_pointer}/schema")))?,
+            (_, None) => Ty::Json,
+        };
+        if encoding == BodyEncoding::Multipart {
+            self.types.warn(&media_pointer, "multipart bodies are not supported yet: the body is sent as JSON");
+        }
+        Ok(Some(Body { ty, encoding, required: body.required }))
+    }
+
+    fn responses(&mut self, op: &SpecOperation, builder: &str, pointer: &str) -> Result<(ResponseKind, Vec<(u16, usize)>), SpecError> {
+        let mut success: Option<ResponseKind> = None;
+        let mut errors = Vec::new();
+        let mut entries: Vec<(u16, String, &ReferenceOr<Response>)> = op
+            .responses
+            .responses
+            .iter()
+            .map(|(code, r)| match code {
+                StatusCode::Code(c) => (*c, c.to_string(), r),
+                StatusCode::Range(r100) => (*r100, format!("{r100}XX"), r),
+            })
+            .collect();
+        if let Some(default) = &op.responses.default {
+            entries.push((0, "default".to_owned(), default));
+        }
+        for (code, label, response) in entries {
+            let response_pointer = format!("{pointer}/responses/{label}");
+            let response = self.resolve_response(response, &response_pointer)?.clone();
+            let is_success = (200..300).contains(&code) || code == 2;
+            let media = preferred_media(&response.content);
+            if is_success {
+                let kind = match media {
+                    None => ResponseKind::Empty,
+                    Some((m, content)) if is_json(m) => match &content.schema {
+                        Some(schema) => {
+                            let ctx = Ctx::new(&format!("{builder} Response"), format!("{response_pointer}/content/{}/schema", escape_pointer_token(m)));
+                            ResponseKind::Json(self.types.ty(schema, &ctx)?)
+                        }
+                        None => ResponseKind::Json(Ty::Json),
+                    },
+                    Some((m, _)) if m.starts_with("text/") => ResponseKind::Text(m.to_owned()),
+                    Some((m, _)) => ResponseKind::Bytes(m.to_owned()),
+                };
+                match &success {
+                    None => success = Some(kind),
+                    Some(first) if *first != kind => self.types.warn(
+                        &response_pointer,
+                        format!("a second success response with another body: decoded as the first success response ({})", describe(first)),
+                    ),
+                    Some(_) => {}
+                }
+                continue;
+            }
+            let Some((m, content)) = media else { continue };
+            let Some(schema) = content.schema.as_ref().filter(|_| is_json(m)) else { continue };
+            let ctx = Ctx::new(&format!("{builder} {label} Error"), format!("{response_pointer}/content/{}/schema", escape_pointer_token(m)));
+            let ty = self.types.ty(schema, &ctx)?;
+            let ty = match ty {
+                Ty::Option(inner) => *inner,
+                ty => ty,
+            };
+            if !matches!(ty, Ty::Named(_)) {
+                self.types.warn(&response_pointer, "error body is not a named type: kept as raw bytes");
+                continue;
+            }
+            let index = match self.error_bodies.iter().position(|t| *t == ty) {
+                Some(i) => i,
+                None => {
+                    self.error_bodies.push(ty);
+                    self.error_bodies.len() - 1
+                }
+            };
+            errors.push((code, index));
+        }
+        Ok((success.unwrap_or(ResponseKind::Empty), errors))
+    }
+
+    fn resolve_response<'r>(&'r self, response: &'r ReferenceOr<Response>, pointer: &str) -> Result<&'r Response, SpecError> {
+        match response {
+            ReferenceOr::Item(r) => Ok(r),
+            ReferenceOr::Reference { reference } => {
+                let found = reference
+                    .strip_prefix("#/components/responses/")
+                    .and_then(|name| self.spec.components.as_ref()?.responses.get(name));
+                match found {
+                    Some(ReferenceOr::Item(r)) => Ok(r),
+                    _ => Err(SpecError::new(self.file(), pointer, format!("response `$ref: {reference}` does not resolve"))
+                        .with_hint("responses may reference `#/components/responses/<name>` only")),
+                }
+            }
+        }
+    }
+
+    /// Accepted credentials in order of preference, and the scopes they ask for.
+    fn security(&mut self, op: &SpecOperation) -> (Vec<Security>, Vec<String>) {
+        let requirements = op.security.as_ref().or(self.spec.security.as_ref());
+        let schemes = self.spec.components.as_ref().map(|c| &c.security_schemes);
+        let mut security = Vec::new();
+        let mut scopes: Vec<String> = Vec::new();
+        for requirement in requirements.into_iter().flatten() {
+            for (name, wanted) in requirement {
+                for scope in wanted {
+                    if !scopes.contains(scope) {
+                        scopes.push(scope.clone());
+                    }
+                }
+                let scheme = match schemes.and_then(|s| s.get(name)) {
+                    Some(ReferenceOr::Item(scheme)) => scheme,
+                    _ => continue,
+                };
+                let kind = match scheme {
+                    SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => Security::Basic,
+                    SecurityScheme::HTTP { .. } | SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => Security::Bearer,
+                    SecurityScheme::APIKey { location, name, .. } => match location {
+                        openapiv3::APIKeyLocation::Header => Security::ApiKeyHeader(name.clone()),
+                        openapiv3::APIKeyLocation::Query => Security::ApiKeyQuery(name.clone()),
+                        openapiv3::APIKeyLocation::Cookie => Security::ApiKeyCookie(name.clone()),
+                    },
+                };
+                if !security.contains(&kind) {
+                    security.push(kind);
+                }
+            }
+        }
+        (security, scopes)
+    }
+
+    /// Polar's page-based pagination: `x-polar-pagination` (or speakeasy's `offsetLimit`)
+    /// with a JSON response that has an `items` array and `pagination.max_page`.
+    fn pagination(&self, op: &SpecOperation, response: &ResponseKind) -> Option<Pagination> {
+        let marked = op.extensions.contains_key("x-polar-pagination") || op.extensions.contains_key("x-speakeasy-pagination");
+        let ResponseKind::Json(Ty::Named(id)) = response else { return None };
+        if !marked {
+            return None;
+        }
+        let TypeKind::Struct(s) = &self.types.types[*id].kind else { return None };
+        let items = s.fields.iter().find(|f| f.json_name == "items")?;
+        let has_pages = s.fields.iter().any(|f| f.json_name == "pagination");
+        match (&items.ty, has_pages) {
+            (Ty::Vec(item), true) => Some(Pagination { item: (**item).clone() }),
+            _ => None,
+        }
+    }
+
+    /// 3.1 `webhooks` (lowered to `x-webhooks`): one event per entry, typed by the JSON
+    /// body its POST sends.
+    fn webhooks(&mut self) -> Result<Vec<Webhook>, SpecError> {
+        let Some(Value::Object(hooks)) = self.spec.extensions.get("x-webhooks") else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        let mut scope = NameScope::with_reserved(&["Unknown"]);
+        for (event, item) in hooks {
+            let pointer = format!("/webhooks/{}", escape_pointer_token(event));
+            let item: PathItem = serde_json::from_value(item.clone())
+                .map_err(|e| SpecError::new(self.file(), &pointer, format!("webhook is not a valid path item: {e}")))?;
+            let Some((_, op)) = path_operations(&item).into_iter().next() else { continue };
+            let Some(ReferenceOr::Item(body)) = &op.request_body else {
+                self.types.warn(&pointer, "webhook without an inline request body: skipped");
+                continue;
+            };
+            let Some((media, content)) = preferred_media(&body.content) else { continue };
+            let Some(schema) = &content.schema else { continue };
+            let ctx = Ctx::new(&format!("Webhook {event} Payload"), format!("{pointer}/post/requestBody/content/{}/schema", escape_pointer_token(media)));
+            let payload = self.types.ty(schema, &ctx)?;
+            out.push(Webhook {
+                event: event.clone(),
+                variant: scope.claim(&names::type_name(event)),
+                payload,
+                doc: op.description.clone().or_else(|| op.summary.clone()),
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn is_json(media: &str) -> bool {
+    let media = media.split(';').next().unwrap_or(media).trim();
+    media == "application/json" || media.ends_with("+json")
+}
+
+/// The media type a client uses: JSON first, then form, then whatever comes first.
+fn preferred_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&str, &openapiv3::MediaType)> {
+    content
+        .iter()
+        .find(|(m, _)| is_json(m))
+        .or_else(|| content.iter().find(|(m, _)| *m == "application/x-www-form-urlencoded"))
+        .or_else(|| content.iter().next())
+        .map(|(m, c)| (m.as_str(), c))
+}
+
+fn describe(kind: &ResponseKind) -> String {
+    match kind {
+        ResponseKind::Json(_) => "JSON".into(),
+        ResponseKind::Text(m) | ResponseKind::Bytes(m) => m.clone(),
+        ResponseKind::Empty => "no content".into(),
+    }
 }

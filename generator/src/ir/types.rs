@@ -644,8 +644,8 @@ impl<'a> TypeBuilder<'a> {
             Ty::DateTime => (31, "DateTime".into()),
             Ty::Date => (32, "Date".into()),
             Ty::Tuple(_) => (35, "Tuple".into()),
-            Ty::Vec(_) => (40, "Array".into()),
-            Ty::Map(..) => (45, "Map".into()),
+            Ty::Vec(item) => (40, format!("{}List", self.variant_rank(item, variant).1)),
+            Ty::Map(_, value) => (45, format!("{}Map", self.variant_rank(value, variant).1)),
             Ty::Bytes => (50, "Bytes".into()),
             Ty::String => (70, "String".into()),
             Ty::Json | Ty::Option(_) => (90, "Value".into()),
@@ -667,6 +667,21 @@ impl<'a> TypeBuilder<'a> {
         };
         self.sites.entry(id).or_default().push(ctx.clone());
         id
+    }
+
+    /// The type an alias (`pub type X = ...`) stands for, following alias chains.
+    pub fn resolve_alias(&self, ty: &Ty) -> Ty {
+        let mut current = ty.clone();
+        for _ in 0..32 {
+            match &current {
+                Ty::Named(id) => match &self.types[*id].kind {
+                    TypeKind::Alias(inner) => current = inner.clone(),
+                    _ => return current,
+                },
+                _ => return current,
+            }
+        }
+        current
     }
 
     /// Marks the type of a PATCH body: its optional nullable fields become three-state.

@@ -1,0 +1,45 @@
+//! HTTP runtime shared by every operation of this client.
+//!
+//! This module is copied verbatim into each generated crate. It knows nothing
+//! about a particular API: base URLs, the user agent, the version header and
+//! the typed error bodies (`crate::ApiErrorBody`) are supplied by generated
+//! code.
+//!
+//! The pieces fit together like this:
+//!
+//! 1. A [`Client`] is built once with a [`ClientBuilder`] from the API's
+//!    static [`ApiInfo`] and the caller's credentials.
+//! 2. Each generated operation builds a [`Request`] (path already encoded
+//!    with [`encode_path_segment`], query pairs pushed with [`QueryValue`]),
+//!    then calls one of [`Client::send_json`], [`Client::send_text`],
+//!    [`Client::send_bytes`] or [`Client::send_empty`].
+//! 3. The shared, non-generic [`Client::execute`] applies authentication,
+//!    default headers, the per-attempt timeout and the [`RetryPolicy`].
+//! 4. Non-2xx statuses are decoded through the operation's error table into
+//!    an [`ErrorKind::Api`], or reported as [`ErrorKind::UnexpectedStatus`].
+//!
+//! Paginated list operations can be turned into a stream of items with
+//! [`paginate`].
+
+mod client;
+mod error;
+pub mod model;
+mod pagination;
+mod query;
+mod request;
+mod response;
+mod retry;
+pub mod webhooks;
+
+pub use self::client::{ApiInfo, BuildError, Client, ClientBuilder, SecretString, SecurityScheme};
+pub use self::error::{Error, ErrorKind};
+pub use self::pagination::{paginate, MAX_PAGES};
+pub use self::query::{encode_path_segment, push_deep_object, push_query, QueryValue, StrEnum};
+pub use self::request::{Body, Request, RequestOptions};
+pub use self::response::{ErrorDecoder, ErrorTable, RawResponse, Response};
+pub use self::retry::RetryPolicy;
+
+/// Re-exported HTTP types used in this module's public API.
+pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+/// Re-exported HTTP types used in this module's public API.
+pub use reqwest::{Method, StatusCode};

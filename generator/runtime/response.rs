@@ -1,0 +1,375 @@
+//! Responses, and decoding them into typed bodies or errors.
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+use super::client::Client;
+use super::error::{Error, ErrorKind};
+use super::request::Request;
+
+/// A response with any status and its undecoded body.
+#[derive(Clone, Debug)]
+pub struct RawResponse {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The whole response body.
+    pub body: Bytes,
+}
+
+/// A successful response with its decoded body.
+#[derive(Clone, Debug)]
+pub struct Response<T> {
+    /// The HTTP status (2xx).
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The decoded body.
+    pub body: T,
+}
+
+impl<T> Response<T> {
+    /// The decoded body, dropping status and headers.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    /// Transforms the body, keeping status and headers.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body: f(self.body),
+        }
+    }
+}
+
+/// Decodes one documented error body of an operation into the crate's
+/// `ApiErrorBody`.
+pub type ErrorDecoder =
+    fn(&[u8]) -> Result<crate::ApiErrorBody, serde_path_to_error::Error<serde_json::Error>>;
+
+/// The documented error responses of an operation: `(status, decoder)`
+/// pairs.
+///
+/// The status is an exact code (`404`), a range `1`–`5` for `1XX`–`5XX`, or
+/// `0` for the OpenAPI `default` response. Lookup tries the exact code, then
+/// the range, then the default.
+#[derive(Clone, Copy, Debug)]
+pub struct ErrorTable(pub &'static [(u16, ErrorDecoder)]);
+
+impl ErrorTable {
+    /// The decoder for `status`, if the table documents it.
+    #[must_use]
+    pub fn lookup(&self, status: StatusCode) -> Option<ErrorDecoder> {
+        let code = status.as_u16();
+        let find = |key: u16| self.0.iter().find(|(k, _)| *k == key).map(|(_, d)| *d);
+        find(code).or_else(|| find(code / 100)).or_else(|| find(0))
+    }
+}
+
+impl Client {
+    /// Sends `req` (see [`Client::execute`]) and turns a non-2xx status into
+    /// an error: [`ErrorKind::Api`] if `errors` documents it (see
+    /// [`ErrorTable`]), [`ErrorKind::Decode`] if its body does not match,
+    /// [`ErrorKind::UnexpectedStatus`] otherwise.
+    ///
+    /// # Errors
+    ///
+    /// As above, plus those of [`Client::execute`].
+    pub async fn send_checked(
+        &self,
+        req: Request,
+        errors: &'static [(u16, ErrorDecoder)],
+    ) -> Result<RawResponse, Error> {
+        let operation = req.operation_id;
+        let raw = self.execute(req).await?;
+        if raw.status.is_success() {
+            Ok(raw)
+        } else {
+            Err(status_error(operation, raw, ErrorTable(errors)))
+        }
+    }
+
+    /// Sends `req` and decodes a 2xx JSON body into `T`.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`send_checked`](Self::send_checked), and
+    /// [`ErrorKind::Decode`] naming the JSON path that does not match `T`.
+    pub async fn send_json<T: DeserializeOwned>(
+        &self,
+        req: Request,
+        errors: &'static [(u16, ErrorDecoder)],
+    ) -> Result<Response<T>, Error> {
+        let operation = req.operation_id;
+        let raw = self.send_checked(req, errors).await?;
+        decode_json(operation, raw)
+    }
+
+    /// Sends `req` and returns a 2xx body as text (`text/plain`,
+    /// `text/csv`...).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`send_checked`](Self::send_checked), and
+    /// [`ErrorKind::Decode`] if the body is not UTF-8.
+    pub async fn send_text(
+        &self,
+        req: Request,
+        errors: &'static [(u16, ErrorDecoder)],
+    ) -> Result<Response<String>, Error> {
+        let operation = req.operation_id;
+        let raw = self.send_checked(req, errors).await?;
+        match std::str::from_utf8(&raw.body) {
+            Ok(text) => {
+                let text = text.to_owned();
+                Ok(Response {
+                    status: raw.status,
+                    headers: raw.headers,
+                    body: text,
+                })
+            }
+            Err(e) => Err(Error::new(
+                operation,
+                ErrorKind::Decode {
+                    status: raw.status,
+                    path: String::new(),
+                    message: format!("the body is not UTF-8: {e}"),
+                    raw: raw.body,
+                },
+            )),
+        }
+    }
+
+    /// Sends `req` and returns a 2xx body as bytes.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`send_checked`](Self::send_checked).
+    pub async fn send_bytes(
+        &self,
+        req: Request,
+        errors: &'static [(u16, ErrorDecoder)],
+    ) -> Result<Response<Bytes>, Error> {
+        let raw = self.send_checked(req, errors).await?;
+        Ok(Response {
+            status: raw.status,
+            headers: raw.headers,
+            body: raw.body,
+        })
+    }
+
+    /// Sends `req` and ignores the body of a 2xx response (e.g. `204`).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`send_checked`](Self::send_checked).
+    pub async fn send_empty(
+        &self,
+        req: Request,
+        errors: &'static [(u16, ErrorDecoder)],
+    ) -> Result<Response<()>, Error> {
+        let raw = self.send_checked(req, errors).await?;
+        Ok(Response {
+            status: raw.status,
+            headers: raw.headers,
+            body: (),
+        })
+    }
+}
+
+/// Decodes a JSON body, naming the JSON path of any mismatch.
+///
+/// The only generic code of the send path: everything else is shared.
+fn decode_json<T: DeserializeOwned>(
+    operation: &'static str,
+    raw: RawResponse,
+) -> Result<Response<T>, Error> {
+    let mut de = serde_json::Deserializer::from_slice(&raw.body);
+    let decoded = match serde_path_to_error::deserialize(&mut de) {
+        // Trailing data after the document is reported at the root.
+        Ok(body) => de.end().map(|()| body).map_err(|e| (".".to_owned(), e)),
+        Err(e) => Err((e.path().to_string(), e.into_inner())),
+    };
+    match decoded {
+        Ok(body) => Ok(Response {
+            status: raw.status,
+            headers: raw.headers,
+            body,
+        }),
+        Err((path, e)) => Err(decode_error(operation, raw.status, path, &e, raw.body)),
+    }
+}
+
+fn decode_error(
+    operation: &'static str,
+    status: StatusCode,
+    path: String,
+    e: &serde_json::Error,
+    raw: Bytes,
+) -> Error {
+    Error::new(
+        operation,
+        ErrorKind::Decode {
+            status,
+            path,
+            message: e.to_string(),
+            raw,
+        },
+    )
+}
+
+/// The error for a non-2xx response.
+fn status_error(operation: &'static str, raw: RawResponse, table: ErrorTable) -> Error {
+    let RawResponse {
+        status,
+        headers,
+        body,
+    } = raw;
+    let kind = match table.lookup(status) {
+        None => ErrorKind::UnexpectedStatus {
+            status,
+            headers,
+            body,
+        },
+        Some(decode) => match decode(&body) {
+            Ok(decoded) => ErrorKind::Api {
+                status,
+                headers,
+                body: decoded,
+                raw: body,
+            },
+            Err(e) => {
+                return decode_error(operation, status, e.path().to_string(), e.inner(), body)
+            }
+        },
+    };
+    Error::new(operation, kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(status: u16, body: &'static str) -> RawResponse {
+        RawResponse {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(body.as_bytes()),
+        }
+    }
+
+    // These tests must compile against any generated `ApiErrorBody` (which may have no
+    // variants at all), so the decoders never succeed: the JSON path of their failure
+    // tells which one was picked. The typed success path is tested per crate, against
+    // a real server, in the generated crate's own tests.
+    fn never<T>(_: T) -> crate::ApiErrorBody {
+        unreachable!("test decoders never accept their input")
+    }
+
+    fn numeric(
+        body: &[u8],
+    ) -> Result<crate::ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        serde_path_to_error::deserialize::<_, std::collections::BTreeMap<String, u8>>(&mut de).map(never)
+    }
+
+    fn nested(
+        body: &[u8],
+    ) -> Result<crate::ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        serde_path_to_error::deserialize::<_, Vec<u8>>(&mut de).map(never)
+    }
+
+    static TABLE: &[(u16, ErrorDecoder)] = &[(404, numeric), (4, nested), (0, numeric)];
+
+    #[test]
+    fn table_lookup_order() {
+        // `numeric` fails at `detail`, `nested` at the root (it wants an array).
+        let picked = |table: ErrorTable, status: u16| {
+            let decode = table.lookup(StatusCode::from_u16(status).unwrap())?;
+            match decode(br#"{"detail":"x"}"#) {
+                Err(e) if e.path().to_string() == "detail" => Some("numeric"),
+                Err(_) => Some("nested"),
+                Ok(_) => Some("accepted"),
+            }
+        };
+        let t = ErrorTable(TABLE);
+        assert_eq!(picked(t, 404), Some("numeric"));
+        assert_eq!(picked(t, 422), Some("nested"));
+        assert_eq!(picked(t, 500), Some("numeric"));
+        assert_eq!(picked(ErrorTable(&[]), 404), None);
+        let only_exact: &'static [(u16, ErrorDecoder)] = &[(404, numeric)];
+        assert_eq!(picked(ErrorTable(only_exact), 410), None);
+    }
+
+    #[test]
+    fn status_errors() {
+        let e = status_error("op", raw(404, r#"{"detail":"x"}"#), ErrorTable(TABLE));
+        match e.kind() {
+            ErrorKind::Decode { status, path, .. } => {
+                assert_eq!(status.as_u16(), 404);
+                assert_eq!(path, "detail");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+
+        let e = status_error("op", raw(500, "oops"), ErrorTable(&[]));
+        assert!(
+            matches!(e.kind(), ErrorKind::UnexpectedStatus { body, .. } if &body[..] == b"oops")
+        );
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    struct Page {
+        items: Vec<Item>,
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    struct Item {
+        customer: Customer,
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    struct Customer {
+        email: String,
+    }
+
+    #[test]
+    fn decode_names_json_path() {
+        let body = r#"{"items":[{"customer":{"email":"a"}},{"customer":{"email":"b"}},{"customer":{"email":"c"}},{"customer":{"email":7}}]}"#;
+        let e = decode_json::<Page>("orders:list", raw(200, body)).unwrap_err();
+        match e.kind() {
+            ErrorKind::Decode {
+                path, message, raw, ..
+            } => {
+                assert_eq!(path, "items[3].customer.email");
+                assert!(message.contains("expected a string"), "{message}");
+                assert_eq!(&raw[..], body.as_bytes());
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        let ok = decode_json::<Page>("op", raw(200, r#"{"items":[{"customer":{"email":"a"}}]} "#))
+            .unwrap();
+        assert_eq!(ok.body.items[0].customer.email, "a");
+        let e = decode_json::<Page>("op", raw(200, r#"{"items":[]} x"#)).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::Decode { path, .. } if path == "."));
+        let e = decode_json::<Page>("op", raw(200, "")).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::Decode { .. }));
+    }
+
+    #[test]
+    fn response_helpers() {
+        let r = Response {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body: 2,
+        };
+        assert_eq!(r.clone().map(|b| b * 2).into_body(), 4);
+        assert_eq!(r.into_body(), 2);
+    }
+}

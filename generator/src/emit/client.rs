@@ -1,0 +1,689 @@
+//! The client: one file per operation group under `src/client/`, the error-body enum
+//! (`src/errors.rs`) and the webhook event enum (`src/webhooks.rs`).
+//!
+//! Per-operation code is kept thin: a builder struct, its setters, and a
+//! `into_request` that fills a runtime `Request`; sending goes through one
+//! non-generic runtime path.
+
+use super::docs::doc_attrs;
+use super::{ty_tokens, Imports};
+use crate::ir::{
+    Api, BodyEncoding, Group, Operation, Param, ParamLocation, QueryEncoding, ResponseKind, Security, Ty,
+    TypeKind,
+};
+use crate::names::{ident, snake_name};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::collections::BTreeSet;
+
+/// `src/client/mod.rs`: group modules, their re-exports and the root accessors.
+pub fn client_mod(api: &Api) -> TokenStream {
+    let modules = api.groups.iter().map(|g| {
+        let module = format_ident!("{}", g.module);
+        let ty = format_ident!("{}", g.type_name);
+        let builders = g.operations.iter().map(|op| format_ident!("{}", op.builder));
+        quote! { mod #module; pub use #module::{#ty, #(#builders),*}; }
+    });
+    let roots = api.groups.iter().filter(|g| g.path.len() == 1).map(|g| {
+        let accessor = ident(&g.path[0]);
+        let ty = format_ident!("{}", g.type_name);
+        let doc = format!(" Operations of the `{}` group.", g.path.join("."));
+        quote! {
+            #[doc = #doc]
+            pub fn #accessor(&self) -> #ty<'_> {
+                #ty::new(self)
+            }
+        }
+    });
+    let query_impls = query_value_impls(api);
+    quote! {
+        //! Operations, grouped as in the API reference: `client.<group>().<operation>(...)`.
+        //! Each operation returns a request builder: set optional parameters, then
+        //! `.await` it (or call `.send()`); list operations also have `.stream()`.
+        use crate::runtime::Client;
+        #(#modules)*
+
+        impl Client {
+            #(#roots)*
+        }
+
+        #query_impls
+    }
+}
+
+/// `QueryValue` for the unions used as query parameters (Polar's metadata filters).
+fn query_value_impls(api: &Api) -> TokenStream {
+    let mut unions = BTreeSet::new();
+    fn collect(api: &Api, ty: &Ty, out: &mut BTreeSet<usize>) {
+        match ty {
+            Ty::Named(id) => {
+                if matches!(api.types[*id].kind, TypeKind::Union(_)) && out.insert(*id) {
+                    if let TypeKind::Union(u) = &api.types[*id].kind {
+                        u.variants.iter().filter_map(|v| v.ty.as_ref()).for_each(|t| collect(api, t, out));
+                    }
+                }
+            }
+            Ty::Vec(inner) | Ty::Option(inner) => collect(api, inner, out),
+            Ty::Map(_, value) => collect(api, value, out),
+            _ => {}
+        }
+    }
+    for op in api.groups.iter().flat_map(|g| &g.operations) {
+        for p in op.params.iter().filter(|p| p.location == ParamLocation::Query) {
+            collect(api, &p.ty, &mut unions);
+        }
+    }
+    let impls = unions.into_iter().map(|id| {
+        let TypeKind::Union(u) = &api.types[id].kind else { unreachable!("only unions are collected") };
+        let name = format_ident!("{}", api.types[id].name);
+        let unknown = format_ident!("{}", u.unknown);
+        let mut text_arms = Vec::new();
+        let mut pair_arms = Vec::new();
+        for v in &u.variants {
+            let vname = format_ident!("{}", v.name);
+            match &v.ty {
+                None => {
+                    let literal = &v.tag_values[0];
+                    text_arms.push(quote! { Self::#vname => out.push_str(#literal), });
+                    pair_arms.push(quote! { Self::#vname => out.push((name.to_owned(), #literal.to_owned())), });
+                }
+                Some(_) => {
+                    text_arms.push(quote! { Self::#vname(v) => v.write_query_text(out), });
+                    pair_arms.push(quote! { Self::#vname(v) => v.push_pairs(name, out), });
+                }
+            }
+        }
+        quote! {
+            impl QueryValue for crate::models::#name {
+                fn write_query_text(&self, out: &mut String) {
+                    match self {
+                        #(#text_arms)*
+                        Self::#unknown(v) => v.write_query_text(out),
+                    }
+                }
+                fn push_pairs(&self, name: &str, out: &mut Vec<(String, String)>) {
+                    match self {
+                        #(#pair_arms)*
+                        Self::#unknown(v) => v.push_pairs(name, out),
+                    }
+                }
+            }
+        }
+    });
+    let impls: Vec<TokenStream> = impls.collect();
+    if impls.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        use crate::runtime::QueryValue;
+        #(#impls)*
+    }
+}
+
+/// One group's file: its handle type, child accessors and every operation's builder.
+pub fn group_file(api: &Api, group: &Group) -> TokenStream {
+    let mut imports = Imports::outside_models();
+    imports.runtime("Client");
+    let ty = format_ident!("{}", group.type_name);
+    let doc = format!(" Operations of the `{}` group.", group.path.join("."));
+    let children = api
+        .groups
+        .iter()
+        .filter(|g| g.path.len() == group.path.len() + 1 && g.path.starts_with(&group.path))
+        .map(|child| {
+            let accessor = ident(child.path.last().expect("non-empty path"));
+            let child_ty = format_ident!("{}", child.type_name);
+            let child_module = format_ident!("{}", child.module);
+            let doc = format!(" Operations of the `{}` group.", child.path.join("."));
+            quote! {
+                #[doc = #doc]
+                pub fn #accessor(&self) -> super::#child_module::#child_ty<'a> {
+                    super::#child_module::#child_ty::new(self.client)
+                }
+            }
+        });
+    let mut methods = Vec::new();
+    let mut builders = Vec::new();
+    for op in &group.operations {
+        let (method, builder) = operation(api, op, &mut imports);
+        methods.push(method);
+        builders.push(builder);
+    }
+    let imports = imports.tokens("");
+    quote! {
+        #imports
+
+        #[doc = #doc]
+        #[derive(Clone, Copy, Debug)]
+        pub struct #ty<'a> {
+            client: &'a Client,
+        }
+
+        impl<'a> #ty<'a> {
+            pub(crate) fn new(client: &'a Client) -> Self {
+                Self { client }
+            }
+
+            #(#children)*
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+/// How a builder stores a parameter and how its setter/argument accepts it.
+struct ParamShape {
+    field_ty: TokenStream,
+    arg_ty: TokenStream,
+    convert: TokenStream,
+}
+
+fn param_shape(api: &Api, p: &Param, imports: &mut Imports) -> ParamShape {
+    let name = ident(&p.name);
+    let ty = ty_tokens(api, &p.ty, imports);
+    let (arg_ty, convert) = match &p.ty {
+        Ty::String => (quote! { impl Into<String> }, quote! { #name.into() }),
+        Ty::Vec(item) => {
+            let item = ty_tokens(api, item, imports);
+            (quote! { impl IntoIterator<Item = #item> }, quote! { #name.into_iter().collect() })
+        }
+        _ => (ty.clone(), quote! { #name }),
+    };
+    let field_ty = if p.required { ty } else { quote! { Option<#ty> } };
+    ParamShape { field_ty, arg_ty, convert }
+}
+
+fn operation_doc(op: &Operation) -> String {
+    let mut doc = String::new();
+    if let Some(summary) = &op.summary {
+        doc.push_str(summary.trim());
+        doc.push_str(".\n\n");
+    }
+    if let Some(description) = &op.description {
+        // Polar repeats the scopes in the description; we list them below.
+        let description = description.split("\n\n**Scopes**").next().unwrap_or(description).trim();
+        if !description.is_empty() && Some(description.trim_end_matches('.')) != op.summary.as_deref().map(|s| s.trim().trim_end_matches('.')) {
+            doc.push_str(description);
+            doc.push_str("\n\n");
+        }
+    }
+    doc.push_str(&format!("`{} {}` (operation `{}`)", op.method, op.path, op.operation_id));
+    if !op.scopes.is_empty() {
+        let scopes: Vec<String> = op.scopes.iter().map(|s| format!("`{s}`")).collect();
+        doc.push_str(&format!("\n\nScopes: {}", scopes.join(", ")));
+    }
+    if op.deprecated {
+        doc.push_str("\n\n**Deprecated.**");
+    }
+    doc
+}
+
+fn response_ty(api: &Api, op: &Operation, imports: &mut Imports) -> TokenStream {
+    match &op.response {
+        ResponseKind::Json(ty) => ty_tokens(api, ty, imports),
+        ResponseKind::Text(_) => quote! { String },
+        ResponseKind::Bytes(_) => quote! { bytes::Bytes },
+        ResponseKind::Empty => quote! { () },
+    }
+}
+
+/// The group method that starts an operation, and the operation's builder.
+fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, TokenStream) {
+    imports.builder = true;
+    for used in ["Error", "ErrorDecoder", "Method", "Request", "RequestOptions", "Response", "RetryPolicy"] {
+        imports.runtime(used);
+    }
+    if !op.security.is_empty() {
+        imports.runtime("SecurityScheme");
+    }
+    if op.params.iter().any(|p| p.location == ParamLocation::Path) {
+        imports.runtime("encode_path_segment");
+    }
+    if op.params.iter().any(|p| p.location == ParamLocation::Header) {
+        imports.runtime("HeaderName");
+        imports.runtime("HeaderValue");
+    }
+    let builder = format_ident!("{}", op.builder);
+    let method = ident(&op.name);
+    let docs = doc_attrs(Some(&operation_doc(op)));
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
+    let body = op.body.as_ref();
+    let body_ty = body.map(|b| ty_tokens(api, &b.ty, imports));
+
+    // Group method: required parameters and a required body are arguments.
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    let mut fields = Vec::new();
+    for p in &required {
+        let name = ident(&p.name);
+        let shape = param_shape(api, p, imports);
+        let (field_ty, arg_ty, convert) = (shape.field_ty, shape.arg_ty, shape.convert);
+        args.push(quote! { #name: #arg_ty });
+        fields.push(quote! { #name: #field_ty, });
+        if convert.to_string() == name.to_string() {
+            inits.push(quote! { #name, });
+        } else {
+            inits.push(quote! { #name: #convert, });
+        }
+    }
+    for p in &optional {
+        let name = ident(&p.name);
+        let field_ty = param_shape(api, p, imports).field_ty;
+        fields.push(quote! { #name: #field_ty, });
+        inits.push(quote! { #name: None, });
+    }
+    let mut setters = Vec::new();
+    for p in &optional {
+        let name = ident(&p.name);
+        let shape = param_shape(api, p, imports);
+        let (arg_ty, convert) = (shape.arg_ty, shape.convert);
+        let doc = doc_attrs(p.doc.as_deref().or(Some(&format!("Sets `{}`.", p.wire_name))));
+        setters.push(quote! {
+            #doc
+            pub fn #name(mut self, #name: #arg_ty) -> Self {
+                self.#name = Some(#convert);
+                self
+            }
+        });
+    }
+    match (body, &body_ty) {
+        (Some(b), Some(ty)) if b.required => {
+            args.push(quote! { body: #ty });
+            fields.push(quote! { body: #ty, });
+            inits.push(quote! { body, });
+        }
+        (Some(_), Some(ty)) => {
+            fields.push(quote! { body: Option<#ty>, });
+            inits.push(quote! { body: None, });
+            setters.push(quote! {
+                /// Sets the request body.
+                pub fn body(mut self, body: #ty) -> Self {
+                    self.body = Some(body);
+                    self
+                }
+            });
+        }
+        _ => {}
+    }
+
+    let group_method = quote! {
+        #docs
+        pub fn #method(&self, #(#args),*) -> #builder<'a> {
+            #builder {
+                client: self.client,
+                #(#inits)*
+                options: RequestOptions::default(),
+            }
+        }
+    };
+
+    let into_request = into_request(api, op, imports);
+    let output = response_ty(api, op, imports);
+    let errors = op.errors.iter().map(|(status, index)| {
+        let decoder = format_ident!("decode_{}", snake_name(&error_variant(api, *index)));
+        quote! { (#status, crate::errors::#decoder) }
+    });
+    let send_fn = match &op.response {
+        ResponseKind::Json(_) => quote! { send_json },
+        ResponseKind::Text(_) => quote! { send_text },
+        ResponseKind::Bytes(_) => quote! { send_bytes },
+        ResponseKind::Empty => quote! { send_empty },
+    };
+    let stream = op.pagination.as_ref().map(|pagination| {
+        let item = ty_tokens(api, &pagination.item, imports);
+        quote! {
+            /// Every item of every page, fetching pages as the stream is polled (from
+            /// `page`, default 1, until `pagination.max_page`).
+            pub fn stream(self) -> impl futures_core::Stream<Item = Result<#item, Error>> + Send + 'a {
+                let first = self.page.unwrap_or(1);
+                crate::runtime::paginate(first, move |page| {
+                    let request = self.clone().page(page);
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                })
+            }
+        }
+    });
+    let doc = format!(" Request builder for `{}`: set optional parameters, then `.await` it or call [`send`](Self::send).", op.operation_id);
+    let builder_item = quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug)]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct #builder<'a> {
+            client: &'a Client,
+            #(#fields)*
+            options: RequestOptions,
+        }
+
+        impl<'a> #builder<'a> {
+            const ERRORS: &'static [(u16, ErrorDecoder)] = &[#(#errors),*];
+
+            #(#setters)*
+
+            /// Overrides the client's timeout for this request.
+            pub fn timeout(mut self, timeout: Duration) -> Self {
+                self.options = self.options.timeout(timeout);
+                self
+            }
+
+            /// Overrides the client's retry policy for this request.
+            pub fn retry(mut self, policy: RetryPolicy) -> Self {
+                self.options = self.options.retry(policy);
+                self
+            }
+
+            /// Replaces all per-request options.
+            pub fn options(mut self, options: RequestOptions) -> Self {
+                self.options = options;
+                self
+            }
+
+            #into_request
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> Result<#output, Error> {
+                self.send_with_response().await.map(Response::into_body)
+            }
+
+            /// Sends the request; the result also carries the response's status and headers.
+            pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
+                let client = self.client;
+                client.#send_fn(self.into_request()?, Self::ERRORS).await
+            }
+
+            #stream
+        }
+
+        impl<'a> IntoFuture for #builder<'a> {
+            type Output = Result<#output, Error>;
+            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+    (group_method, builder_item)
+}
+
+fn security_tokens(security: &[Security]) -> TokenStream {
+    if security.is_empty() {
+        return quote! { &[] };
+    }
+    let items = security.iter().map(|s| match s {
+        Security::Bearer => quote! { SecurityScheme::Bearer },
+        Security::Basic => quote! { SecurityScheme::Basic },
+        Security::ApiKeyHeader(n) => quote! { SecurityScheme::ApiKeyHeader(#n) },
+        Security::ApiKeyQuery(n) => quote! { SecurityScheme::ApiKeyQuery(#n) },
+        Security::ApiKeyCookie(n) => quote! { SecurityScheme::ApiKeyCookie(#n) },
+    });
+    quote! { &[#(#items),*] }
+}
+
+/// Text of a path parameter, by its type.
+fn path_text(api: &Api, p: &Param) -> TokenStream {
+    let name = ident(&p.name);
+    match &p.ty {
+        Ty::String => quote! { &self.#name },
+        Ty::Named(id) if matches!(api.types[*id].kind, TypeKind::Enum(_)) => quote! { self.#name.as_str() },
+        _ => quote! { &self.#name.to_string() },
+    }
+}
+
+fn into_request(api: &Api, op: &Operation, imports: &mut Imports) -> TokenStream {
+    let op_id = &op.operation_id;
+    let template = &op.path;
+    let method = format_ident!("{}", op.method);
+    // `/v1/orgs/{id}` → `format!("/v1/orgs/{}", encode_path_segment(..))`.
+    let mut format = String::new();
+    let mut format_args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| c + open) else { break };
+        format.push_str(&rest[..open].replace('{', "{{").replace('}', "}}"));
+        let name = &rest[open + 1..close];
+        match op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+            Some(p) => {
+                format.push_str("{}");
+                let text = path_text(api, p);
+                format_args.push(quote! { encode_path_segment(#text) });
+            }
+            None => format.push_str(&format!("{{{{{name}}}}}")),
+        }
+        rest = &rest[close + 1..];
+    }
+    format.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    let path = if format_args.is_empty() {
+        quote! { #format }
+    } else {
+        quote! { format!(#format, #(#format_args),*) }
+    };
+    let security = security_tokens(&op.security);
+    let accept = match &op.response {
+        ResponseKind::Json(_) => Some("application/json".to_owned()),
+        ResponseKind::Text(m) | ResponseKind::Bytes(m) => Some(m.clone()),
+        ResponseKind::Empty => None,
+    };
+    let accept = accept.map(|a| quote! { .accept(#a) });
+    let mut steps = Vec::new();
+    let mut fallible = false;
+    for p in &op.params {
+        let name = ident(&p.name);
+        let wire = &p.wire_name;
+        match (p.location, p.encoding) {
+            (ParamLocation::Query, QueryEncoding::Form) => steps.push(quote! { request = request.query(#wire, &self.#name); }),
+            (ParamLocation::Query, QueryEncoding::DeepObject) => {
+                let value = if p.required { quote! { Some(&self.#name) } } else { quote! { self.#name.as_ref() } };
+                steps.push(quote! {
+                    if let Some(entries) = #value {
+                        request = request.deep_object(#wire, entries);
+                    }
+                });
+            }
+            (ParamLocation::Header, _) => {
+                fallible = true;
+                let header = wire.to_ascii_lowercase();
+                let value = if p.required { quote! { Some(&self.#name) } } else { quote! { self.#name.as_ref() } };
+                steps.push(quote! {
+                    if let Some(value) = #value {
+                        let value = HeaderValue::try_from(value.to_string())
+                            .map_err(|_| Error::invalid_request(#op_id, concat!("header `", #wire, "` is not a valid header value")))?;
+                        request = request.header(HeaderName::from_static(#header), value);
+                    }
+                });
+            }
+            (ParamLocation::Path, _) => {}
+        }
+    }
+    if let Some(body) = &op.body {
+        let value = if body.required { quote! { Some(&self.body) } } else { quote! { self.body.as_ref() } };
+        let set = match &body.encoding {
+            BodyEncoding::Json | BodyEncoding::Multipart => {
+                fallible = true;
+                quote! { request = request.json_body(body)?; }
+            }
+            BodyEncoding::Form => {
+                fallible = true;
+                quote! { request = request.form_body(body)?; }
+            }
+            BodyEncoding::Bytes(media) => quote! { request = request.bytes_body(#media, body.clone()); },
+            BodyEncoding::Text(_) => quote! { request = request.text_body(body.clone()); },
+        };
+        steps.push(quote! { if let Some(body) = #value { #set } });
+    }
+    let _ = (imports, fallible);
+    let mutable = if steps.is_empty() { quote! {} } else { quote! { mut } };
+    // Always a `Result` so `send_with_response` has one shape; most bodies can fail to encode.
+    let (ret, wrap) = (quote! { Result<Request, Error> }, quote! { Ok(request) });
+    quote! {
+        /// The request this builder describes.
+        fn into_request(self) -> #ret {
+            let #mutable request = Request::new(#op_id, Method::#method, #template, #path)
+                .security(#security)
+                #accept
+                .options(self.options.clone());
+            #(#steps)*
+            #wrap
+        }
+    }
+}
+
+/// Variant name in `ApiErrorBody` of the error body at `index`.
+pub fn error_variant(api: &Api, index: usize) -> String {
+    match &api.error_bodies[index] {
+        Ty::Named(id) => api.types[*id].name.clone(),
+        other => api.ty_name(other),
+    }
+}
+
+/// `src/errors.rs`: the documented error bodies and one decoder per body type.
+pub fn errors_file(api: &Api) -> TokenStream {
+    let mut imports = Imports::outside_models();
+    let variants: Vec<_> = (0..api.error_bodies.len()).map(|i| format_ident!("{}", error_variant(api, i))).collect();
+    let tys: Vec<_> = api.error_bodies.iter().map(|t| ty_tokens(api, t, &mut imports)).collect();
+    let decoders = variants.iter().zip(&tys).map(|(variant, ty)| {
+        let decoder = format_ident!("decode_{}", snake_name(&variant.to_string()));
+        let doc = format!(" Decodes an error body into [`ApiErrorBody::{variant}`].");
+        quote! {
+            #[doc = #doc]
+            pub(crate) fn #decoder(body: &[u8]) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
+                crate::runtime::model::decode_slice::<#ty>(body).map(ApiErrorBody::#variant)
+            }
+        }
+    });
+    let models: Vec<_> = tys.iter().collect();
+    let _ = imports;
+    quote! {
+        //! Error bodies the API documents, decoded by status for each operation.
+        use crate::models::{#(#models),*};
+
+        /// The typed body of a documented error response
+        /// (see [`ErrorKind::Api`](crate::runtime::ErrorKind::Api)).
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum ApiErrorBody {
+            #(#[doc = concat!(" A [`", stringify!(#variants), "`] body.")] #variants(#tys),)*
+        }
+
+        #(#decoders)*
+    }
+}
+
+/// `src/webhooks.rs`: the event enum and the verifier re-exports.
+pub fn webhooks_file(api: &Api) -> TokenStream {
+    let mut imports = Imports::outside_models();
+    // Dispatch on the tag the payload types share (Polar: `type`), if they share one.
+    let tags: BTreeSet<Option<String>> = api
+        .webhooks
+        .iter()
+        .map(|w| match &w.payload {
+            Ty::Named(id) => match &api.types[*id].kind {
+                TypeKind::Struct(s) => s.tag.as_ref().map(|(k, _)| k.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let tag = match tags.into_iter().collect::<Vec<_>>().as_slice() {
+        [Some(tag)] => Some(tag.clone()),
+        _ => None,
+    };
+    let mut arms = Vec::new();
+    let mut names = Vec::new();
+    let mut de = Vec::new();
+    let mut ser = Vec::new();
+    for w in &api.webhooks {
+        let variant = format_ident!("{}", w.variant);
+        let ty = ty_tokens(api, &w.payload, &mut imports);
+        let event = &w.event;
+        let doc = match &w.doc {
+            Some(d) => format!("`{event}`: {d}"),
+            None => format!("`{event}`."),
+        };
+        let docs = doc_attrs(Some(&doc));
+        arms.push(quote! { #docs #variant(Box<#ty>) });
+        names.push(quote! { Self::#variant(_) => #event, });
+        ser.push(quote! { Self::#variant(payload) => payload.serialize(serializer), });
+        de.push(match &tag {
+            Some(_) => quote! { Some(#event) => crate::runtime::model::from_value(value).map(Self::#variant), },
+            None => quote! { if let Some(payload) = crate::runtime::model::try_from_value(&value) { return Ok(Self::#variant(payload)); } },
+        });
+    }
+    let deserialize = match &tag {
+        Some(tag) => quote! {
+            match crate::runtime::model::tag_of(&value, #tag) {
+                #(#de)*
+                other => Ok(Self::Unknown { event_type: other.unwrap_or_default().to_owned(), payload: value }),
+            }
+        },
+        None => quote! {
+            #(#de)*
+            Ok(Self::Unknown { event_type: String::new(), payload: value })
+        },
+    };
+    let imports = imports.tokens("");
+    let tag_doc = tag.as_ref().map(|t| format!(" The event type is read from the payload's `{t}` property.")).unwrap_or_default();
+    quote! {
+        //! Webhooks: a typed enum of every event the API sends, and the
+        //! [Standard Webhooks](https://www.standardwebhooks.com/) signature verifier.
+        //!
+        //! ```no_run
+        //! # fn handle(headers: &http::HeaderMap, body: &[u8], secret: &str) -> Result<(), Box<dyn std::error::Error>> {
+        //! use polar::webhooks::{WebhookEvent, WebhookVerifier};
+        //! let verifier = WebhookVerifier::new(secret)?;
+        //! let event: WebhookEvent = verifier.verify_and_decode(headers, body)?;
+        //! println!("received {}", event.event_type());
+        //! # Ok(()) }
+        //! ```
+        #imports
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+        use serde_json::Value;
+
+        pub use crate::runtime::webhooks::{HeaderLookup, WebhookError, WebhookVerifier};
+
+        /// A webhook event, decoded from a verified request body.
+        #[doc = #tag_doc]
+        /// Events this version of the crate does not know decode as [`WebhookEvent::Unknown`]
+        /// rather than failing, so an endpoint keeps answering 2xx when new events appear.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum WebhookEvent {
+            #(#arms,)*
+            /// An event type this version of the crate does not know; kept as sent.
+            Unknown {
+                /// The event's type, as sent.
+                event_type: String,
+                /// The whole payload.
+                payload: Value,
+            },
+        }
+
+        impl WebhookEvent {
+            /// The event type, e.g. `order.paid`.
+            pub fn event_type(&self) -> &str {
+                match self {
+                    #(#names)*
+                    Self::Unknown { event_type, .. } => event_type,
+                }
+            }
+        }
+
+        impl Serialize for WebhookEvent {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#ser)*
+                    Self::Unknown { payload, .. } => payload.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for WebhookEvent {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = Value::deserialize(deserializer)?;
+                #deserialize
+            }
+        }
+    }
+}
