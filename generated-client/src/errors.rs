@@ -2,17 +2,17 @@
 
 //! Error bodies the API documents, decoded by status for each operation.
 use crate::models::{
-    HttpValidationError, CannotCreateOrganizationError, ResourceNotFound,
-    OrganizationsUpdate403Error, SsoEnforcementRequiresConnection,
-    AlreadyCanceledSubscription, SubscriptionLocked, PaymentFailed,
-    SubscriptionsUpdate403Error, NotPermitted, OrdersFinalize402Error,
-    OrdersFinalize403Error, OrderNotDraft, OrderNotEligibleForInvoice,
-    MissingInvoiceBillingDetails, RefundedAlready, DisputeNotOpenError,
-    CheckoutForbiddenError, ExpiredCheckoutError, PaymentError, Unauthorized,
-    AmbiguousExternalCustomerId, PaymentMethodSetupFailed, CustomerNotReady,
-    PaymentMethodInUseByActiveSubscription, PaymentAlreadyInProgress,
-    OrderNotEligibleForRetry, ManualRetryLimitExceeded,
-    CustomerPortalSubscriptionsUpdate403Error, PaymentMethodRequired,
+    AlreadyCanceledSubscription, AmbiguousExternalCustomerId,
+    CannotCreateOrganizationError, CheckoutForbiddenError, CustomerNotReady,
+    CustomerPortalSubscriptionsUpdate403Error, DisputeNotOpenError, ExpiredCheckoutError,
+    HttpValidationError, ManualRetryLimitExceeded, MissingInvoiceBillingDetails,
+    NotPermitted, OrderNotDraft, OrderNotEligibleForInvoice, OrderNotEligibleForRetry,
+    OrdersFinalize402Error, OrdersFinalize403Error, OrganizationsUpdate403Error,
+    PaymentAlreadyInProgress, PaymentError, PaymentFailed,
+    PaymentMethodInUseByActiveSubscription, PaymentMethodRequired,
+    PaymentMethodSetupFailed, RefundedAlready, ResourceNotFound,
+    SsoEnforcementRequiresConnection, SubscriptionLocked, SubscriptionsUpdate403Error,
+    Unauthorized,
 };
 /// The typed body of a documented error response
 /// (see [`ErrorKind::Api`](crate::runtime::ErrorKind::Api)).

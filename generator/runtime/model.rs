@@ -66,7 +66,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
 
 /// Deserializes an open enum from a string without allocating for known values
 /// (the generated `From<&str>` maps unknown values to the catch-all arm).
-pub(crate) fn deserialize_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+pub fn deserialize_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: for<'a> From<&'a str>,
@@ -85,12 +85,12 @@ where
 }
 
 /// The string value of `tag` in a JSON object, if any (unions dispatch on it).
-pub(crate) fn tag_of<'v>(value: &'v serde_json::Value, tag: &str) -> Option<&'v str> {
+pub fn tag_of<'v>(value: &'v serde_json::Value, tag: &str) -> Option<&'v str> {
     value.get(tag)?.as_str()
 }
 
 /// Decodes one arm of a union from buffered JSON, keeping the path of what failed.
-pub(crate) fn from_value<T: DeserializeOwned, E: de::Error>(value: serde_json::Value) -> Result<T, E> {
+pub fn from_value<T: DeserializeOwned, E: de::Error>(value: serde_json::Value) -> Result<T, E> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         if path == "." {
@@ -102,12 +102,12 @@ pub(crate) fn from_value<T: DeserializeOwned, E: de::Error>(value: serde_json::V
 }
 
 /// Tries one arm of an untagged union against buffered JSON.
-pub(crate) fn try_from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
+pub fn try_from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
     T::deserialize(value).ok()
 }
 
 /// Decodes a JSON body, keeping the path of what failed (error bodies use this).
-pub(crate) fn decode_slice<T: DeserializeOwned>(
+pub fn decode_slice<T: DeserializeOwned>(
     body: &[u8],
 ) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
     serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(body))

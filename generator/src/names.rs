@@ -54,7 +54,7 @@ pub fn type_name(raw: &str) -> String {
         name.insert(0, 'N');
     }
     if name == "Self" {
-        name.push('_');
+        name.push_str("Type");
     }
     name
 }
@@ -123,9 +123,10 @@ impl NameScope {
     pub fn claim(&mut self, name: &str) -> String {
         let snake = name.starts_with(|c: char| c.is_ascii_lowercase());
         let mut candidate = name.to_owned();
+        let stem = name.trim_end_matches('_');
         let mut n = 2;
         while self.taken.contains(&candidate) {
-            candidate = if snake { format!("{name}_{n}") } else { format!("{name}{n}") };
+            candidate = if snake { format!("{stem}_{n}") } else { format!("{stem}{n}") };
             n += 1;
         }
         self.taken.insert(candidate.clone());
@@ -143,7 +144,7 @@ mod tests {
         assert_eq!(type_name(""), "Unnamed");
         assert_eq!(type_name("%%%"), "Unnamed");
         assert_eq!(type_name("2fa"), "N2fa");
-        assert_eq!(type_name("self"), "SelfType".replace("Type", "_"));
+        assert_eq!(type_name("self"), "SelfType");
         assert_eq!(type_name("-created_at"), "MinusCreatedAt");
         assert_eq!(type_name("Response 403 Organizations:Update"), "Response403OrganizationsUpdate");
     }
@@ -168,5 +169,7 @@ mod tests {
         assert_eq!(scope.claim("Foo"), "Foo2");
         assert_eq!(scope.claim("foo_bar"), "foo_bar");
         assert_eq!(scope.claim("foo_bar"), "foo_bar_2");
+        assert_eq!(scope.claim("self_"), "self_");
+        assert_eq!(scope.claim("self_"), "self_2");
     }
 }

@@ -50,21 +50,7 @@ fixtures!(
 /// tests fail with the reason until the generator is fixed. Then remove the entry, run
 /// `INSTA_UPDATE=always cargo test -p polar-codegen --test snapshots` and review the new
 /// snapshot.
-const KNOWN_BUGS: &[(&str, &str)] = &[
-    (
-        "nullable_components",
-        "nullability of a component schema is lost or doubled: a nullable `$ref` component \
-         becomes `Option<Value>` (not `Option<Address>`); a nullable enum or object component \
-         is a plain enum/struct, so a required property referencing it rejects `null`; a nullable \
-         union is not `Option` (null decodes as `Unknown(Null)`); `type: \"null\"` becomes \
-         `Option<Option<Value>>`",
-    ),
-    (
-        "map_with_properties",
-        "`additionalProperties` next to `properties` is dropped without a warning: extra keys \
-         are lost on a decode/encode round trip (expected e.g. a `#[serde(flatten)]` map)",
-    ),
-];
+const KNOWN_BUGS: &[(&str, &str)] = &[];
 
 /// Prefix of the snapshots this file owns (other test files use other prefixes).
 const SNAPSHOT_PREFIX: &str = "fixture_";

@@ -55,7 +55,7 @@ pub fn pinned_spec(root: &Path) -> Result<String, String> {
 }
 
 fn polar_options() -> Options {
-    Options { version_header: Some(POLAR_VERSION_HEADER.to_owned()) }
+    Options { version_header: Some(POLAR_VERSION_HEADER.to_owned()), lib_name: Some("polar".to_owned()) }
 }
 
 fn regenerate(check: bool) -> Result<(), String> {
@@ -115,8 +115,16 @@ fn generate(args: &[String]) -> Result<(), String> {
     let bytes = std::fs::read(&spec).map_err(|e| format!("{spec}: {e}"))?;
     // Only the file name goes into generated headers: no absolute paths in output.
     let shown = Path::new(&spec).file_name().map_or(spec.clone(), |n| n.to_string_lossy().into_owned());
-    let generated = codegen::generate(&shown, &bytes, &Options::default()).map_err(|e| e.to_string())?;
-    let name = crate_name.unwrap_or_else(|| codegen::names::snake_name(&generated.api.title).replace('_', "-"));
+    let name = match crate_name {
+        Some(name) => name,
+        None => {
+            let doc = codegen::load::parse(&shown, &bytes).map_err(|e| e.to_string())?;
+            let title = doc.value.pointer("/info/title").and_then(|t| t.as_str()).unwrap_or("api client");
+            codegen::names::snake_name(title).replace('_', "-")
+        }
+    };
+    let options = Options { lib_name: Some(name.replace('-', "_")), ..Options::default() };
+    let generated = codegen::generate(&shown, &bytes, &options).map_err(|e| e.to_string())?;
     let mut files = generated.files;
     files.insert("Cargo.toml".to_owned(), codegen::write::standalone_manifest(&name));
     write::write(&out, &files).map_err(|e| format!("{}: {e}", out.display()))?;

@@ -324,9 +324,8 @@ impl<'a> CheckoutsCreate<'a> {
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.json_body(body)?;
-        }
+        let body = &self.body;
+        request = request.json_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.
@@ -445,9 +444,8 @@ impl<'a> CheckoutsUpdate<'a> {
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.json_body(body)?;
-        }
+        let body = &self.body;
+        request = request.json_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.
@@ -572,9 +570,8 @@ impl<'a> CheckoutsClientUpdate<'a> {
             .security(&[])
             .accept("application/json")
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.json_body(body)?;
-        }
+        let body = &self.body;
+        request = request.json_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.
@@ -640,9 +637,8 @@ impl<'a> CheckoutsClientConfirm<'a> {
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.json_body(body)?;
-        }
+        let body = &self.body;
+        request = request.json_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.

@@ -313,9 +313,8 @@ impl<'a> CustomerPortalLicenseKeysValidate<'a> {
             .security(&[])
             .accept("application/json")
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.json_body(body)?;
-        }
+        let body = &self.body;
+        request = request.json_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.
@@ -377,9 +376,8 @@ impl<'a> CustomerPortalLicenseKeysActivate<'a> {
             .security(&[])
             .accept("application/json")
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.json_body(body)?;
-        }
+        let body = &self.body;
+        request = request.json_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.
@@ -439,9 +437,8 @@ impl<'a> CustomerPortalLicenseKeysDeactivate<'a> {
             )
             .security(&[])
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.json_body(body)?;
-        }
+        let body = &self.body;
+        request = request.json_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.

@@ -352,9 +352,8 @@ impl<'a> LicenseKeysUpdate<'a> {
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.json_body(body)?;
-        }
+        let body = &self.body;
+        request = request.json_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.
@@ -478,9 +477,8 @@ impl<'a> LicenseKeysValidate<'a> {
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.json_body(body)?;
-        }
+        let body = &self.body;
+        request = request.json_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.
@@ -542,9 +540,8 @@ impl<'a> LicenseKeysActivate<'a> {
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.json_body(body)?;
-        }
+        let body = &self.body;
+        request = request.json_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.
@@ -604,9 +601,8 @@ impl<'a> LicenseKeysDeactivate<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.json_body(body)?;
-        }
+        let body = &self.body;
+        request = request.json_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.

@@ -174,9 +174,8 @@ impl<'a> Oauth2Token<'a> {
             .security(&[])
             .accept("application/json")
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.form_body(body)?;
-        }
+        let body = &self.body;
+        request = request.form_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.
@@ -232,9 +231,8 @@ impl<'a> Oauth2Revoke<'a> {
             .security(&[])
             .accept("application/json")
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.form_body(body)?;
-        }
+        let body = &self.body;
+        request = request.form_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.
@@ -292,9 +290,8 @@ impl<'a> Oauth2Introspect<'a> {
             .security(&[])
             .accept("application/json")
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.form_body(body)?;
-        }
+        let body = &self.body;
+        request = request.form_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.

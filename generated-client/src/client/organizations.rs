@@ -227,9 +227,8 @@ impl<'a> OrganizationsCreate<'a> {
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.json_body(body)?;
-        }
+        let body = &self.body;
+        request = request.json_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.
@@ -353,9 +352,8 @@ impl<'a> OrganizationsUpdate<'a> {
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.json_body(body)?;
-        }
+        let body = &self.body;
+        request = request.json_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.

@@ -310,9 +310,8 @@ impl<'a> ProductsCreate<'a> {
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.json_body(body)?;
-        }
+        let body = &self.body;
+        request = request.json_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.
@@ -431,9 +430,8 @@ impl<'a> ProductsUpdate<'a> {
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.json_body(body)?;
-        }
+        let body = &self.body;
+        request = request.json_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.
@@ -497,9 +495,8 @@ impl<'a> ProductsUpdateBenefits<'a> {
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.json_body(body)?;
-        }
+        let body = &self.body;
+        request = request.json_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.

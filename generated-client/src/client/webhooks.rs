@@ -303,9 +303,8 @@ impl<'a> WebhooksCreateWebhookEndpoint<'a> {
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.json_body(body)?;
-        }
+        let body = &self.body;
+        request = request.json_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.
@@ -489,9 +488,8 @@ impl<'a> WebhooksUpdateWebhookEndpoint<'a> {
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
             .options(self.options.clone());
-        if let Some(body) = Some(&self.body) {
-            request = request.json_body(body)?;
-        }
+        let body = &self.body;
+        request = request.json_body(body)?;
         Ok(request)
     }
     /// Sends the request and decodes the response.

@@ -15,7 +15,7 @@ pub struct AccountCredit {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 impl AccountCredit {
-    ///A `AccountCredit` with the required fields set and every optional field empty.
+    /// An `AccountCredit` with the required fields set and every optional field empty.
     pub fn new(
         id: Uuid,
         title: impl Into<String>,

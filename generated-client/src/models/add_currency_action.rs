@@ -14,7 +14,7 @@ pub struct AddCurrencyAction {
     pub currency: String,
 }
 impl AddCurrencyAction {
-    ///A `AddCurrencyAction` with the required fields set and every optional field empty.
+    /// An `AddCurrencyAction` with the required fields set and every optional field empty.
     pub fn new(label: impl Into<String>, currency: impl Into<String>) -> Self {
         Self {
             label: label.into(),

@@ -18,7 +18,7 @@ pub struct Address {
     pub country: Country,
 }
 impl Address {
-    ///A `Address` with the required fields set and every optional field empty.
+    /// An `Address` with the required fields set and every optional field empty.
     pub fn new(country: Country) -> Self {
         Self {
             line1: None,

@@ -17,7 +17,7 @@ pub struct AddressDict {
     pub country: String,
 }
 impl AddressDict {
-    ///A `AddressDict` with the required fields set and every optional field empty.
+    /// An `AddressDict` with the required fields set and every optional field empty.
     pub fn new(country: impl Into<String>) -> Self {
         Self {
             line1: None,

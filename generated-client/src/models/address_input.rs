@@ -18,7 +18,7 @@ pub struct AddressInput {
     pub country: UserUpdateCountry,
 }
 impl AddressInput {
-    ///A `AddressInput` with the required fields set and every optional field empty.
+    /// An `AddressInput` with the required fields set and every optional field empty.
     pub fn new(country: UserUpdateCountry) -> Self {
         Self {
             line1: None,

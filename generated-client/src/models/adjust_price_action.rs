@@ -26,7 +26,7 @@ pub struct AdjustPriceAction {
     pub currency: String,
 }
 impl AdjustPriceAction {
-    ///A `AdjustPriceAction` with the required fields set and every optional field empty.
+    /// An `AdjustPriceAction` with the required fields set and every optional field empty.
     pub fn new(
         label: impl Into<String>,
         product_id: Uuid,

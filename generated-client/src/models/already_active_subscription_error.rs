@@ -8,7 +8,7 @@ pub struct AlreadyActiveSubscriptionError {
     pub detail: String,
 }
 impl AlreadyActiveSubscriptionError {
-    ///A `AlreadyActiveSubscriptionError` with the required fields set and every optional field empty.
+    /// An `AlreadyActiveSubscriptionError` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct AlreadyCanceledSubscription {
     pub detail: String,
 }
 impl AlreadyCanceledSubscription {
-    ///A `AlreadyCanceledSubscription` with the required fields set and every optional field empty.
+    /// An `AlreadyCanceledSubscription` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct AmbiguousExternalCustomerId {
     pub detail: String,
 }
 impl AmbiguousExternalCustomerId {
-    ///A `AmbiguousExternalCustomerId` with the required fields set and every optional field empty.
+    /// An `AmbiguousExternalCustomerId` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

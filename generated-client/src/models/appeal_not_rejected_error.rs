@@ -8,7 +8,7 @@ pub struct AppealNotRejectedError {
     pub detail: String,
 }
 impl AppealNotRejectedError {
-    ///A `AppealNotRejectedError` with the required fields set and every optional field empty.
+    /// An `AppealNotRejectedError` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

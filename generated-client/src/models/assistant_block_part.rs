@@ -9,7 +9,7 @@ pub struct AssistantBlockPart {
     pub block: AssistantBlockPartBlock,
 }
 impl AssistantBlockPart {
-    ///A `AssistantBlockPart` with the required fields set and every optional field empty.
+    /// An `AssistantBlockPart` with the required fields set and every optional field empty.
     pub fn new(block: AssistantBlockPartBlock) -> Self {
         Self { block }
     }

@@ -8,7 +8,7 @@ pub struct AssistantTextPart {
     pub text: String,
 }
 impl AssistantTextPart {
-    ///A `AssistantTextPart` with the required fields set and every optional field empty.
+    /// An `AssistantTextPart` with the required fields set and every optional field empty.
     pub fn new(text: impl Into<String>) -> Self {
         Self { text: text.into() }
     }

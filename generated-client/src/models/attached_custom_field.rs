@@ -15,7 +15,7 @@ pub struct AttachedCustomField {
     pub required: bool,
 }
 impl AttachedCustomField {
-    ///A `AttachedCustomField` with the required fields set and every optional field empty.
+    /// An `AttachedCustomField` with the required fields set and every optional field empty.
     pub fn new(
         custom_field_id: Uuid,
         custom_field: CustomField,

@@ -11,7 +11,7 @@ pub struct AttachedCustomFieldCreate {
     pub required: bool,
 }
 impl AttachedCustomFieldCreate {
-    ///A `AttachedCustomFieldCreate` with the required fields set and every optional field empty.
+    /// An `AttachedCustomFieldCreate` with the required fields set and every optional field empty.
     pub fn new(custom_field_id: Uuid, required: bool) -> Self {
         Self { custom_field_id, required }
     }

@@ -10,7 +10,7 @@ pub struct AuthenticationSession {
     pub available_factors: Vec<AuthenticationSessionAvailableFactorsItem>,
 }
 impl AuthenticationSession {
-    ///A `AuthenticationSession` with the required fields set and every optional field empty.
+    /// An `AuthenticationSession` with the required fields set and every optional field empty.
     pub fn new(
         identity_id: Option<Uuid>,
         available_factors: Vec<AuthenticationSessionAvailableFactorsItem>,

@@ -11,7 +11,7 @@ pub struct AuthorizationCodeTokenRequest {
     pub redirect_uri: String,
 }
 impl AuthorizationCodeTokenRequest {
-    ///A `AuthorizationCodeTokenRequest` with the required fields set and every optional field empty.
+    /// An `AuthorizationCodeTokenRequest` with the required fields set and every optional field empty.
     pub fn new(
         client_id: impl Into<String>,
         client_secret: impl Into<String>,

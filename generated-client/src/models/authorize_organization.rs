@@ -10,7 +10,7 @@ pub struct AuthorizeOrganization {
     pub avatar_url: Option<String>,
 }
 impl AuthorizeOrganization {
-    ///A `AuthorizeOrganization` with the required fields set and every optional field empty.
+    /// An `AuthorizeOrganization` with the required fields set and every optional field empty.
     pub fn new(id: Uuid, slug: impl Into<String>, avatar_url: Option<String>) -> Self {
         Self {
             id,

@@ -7,7 +7,7 @@ pub struct AuthorizeResponse {
     pub url: String,
 }
 impl AuthorizeResponse {
-    ///A `AuthorizeResponse` with the required fields set and every optional field empty.
+    /// An `AuthorizeResponse` with the required fields set and every optional field empty.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
     }

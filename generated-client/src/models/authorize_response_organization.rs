@@ -17,7 +17,7 @@ pub struct AuthorizeResponseOrganization {
     pub scope_display_names: Option<BTreeMap<String, String>>,
 }
 impl AuthorizeResponseOrganization {
-    ///A `AuthorizeResponseOrganization` with the required fields set and every optional field empty.
+    /// An `AuthorizeResponseOrganization` with the required fields set and every optional field empty.
     pub fn new(
         client: OAuth2ClientPublic,
         sub: Option<AuthorizeOrganization>,

@@ -17,7 +17,7 @@ pub struct AuthorizeResponseUser {
     pub scope_display_names: Option<BTreeMap<String, String>>,
 }
 impl AuthorizeResponseUser {
-    ///A `AuthorizeResponseUser` with the required fields set and every optional field empty.
+    /// An `AuthorizeResponseUser` with the required fields set and every optional field empty.
     pub fn new(
         client: OAuth2ClientPublic,
         sub: Option<AuthorizeUser>,

@@ -10,7 +10,7 @@ pub struct AuthorizeUser {
     pub avatar_url: Option<String>,
 }
 impl AuthorizeUser {
-    ///A `AuthorizeUser` with the required fields set and every optional field empty.
+    /// An `AuthorizeUser` with the required fields set and every optional field empty.
     pub fn new(id: Uuid, email: impl Into<String>, avatar_url: Option<String>) -> Self {
         Self {
             id,

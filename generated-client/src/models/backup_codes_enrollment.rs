@@ -7,7 +7,7 @@ pub struct BackupCodesEnrollment {
     pub codes: Vec<String>,
 }
 impl BackupCodesEnrollment {
-    ///A `BackupCodesEnrollment` with the required fields set and every optional field empty.
+    /// A `BackupCodesEnrollment` with the required fields set and every optional field empty.
     pub fn new(codes: Vec<String>) -> Self {
         Self { codes }
     }

@@ -8,7 +8,7 @@ pub struct BackupCodesStatus {
     pub used_codes: i64,
 }
 impl BackupCodesStatus {
-    ///A `BackupCodesStatus` with the required fields set and every optional field empty.
+    /// A `BackupCodesStatus` with the required fields set and every optional field empty.
     pub fn new(codes: i64, used_codes: i64) -> Self {
         Self { codes, used_codes }
     }

@@ -7,7 +7,7 @@ pub struct BackupCodesVerify {
     pub code: String,
 }
 impl BackupCodesVerify {
-    ///A `BackupCodesVerify` with the required fields set and every optional field empty.
+    /// A `BackupCodesVerify` with the required fields set and every optional field empty.
     pub fn new(code: impl Into<String>) -> Self {
         Self { code: code.into() }
     }

@@ -21,7 +21,7 @@ pub struct BalanceCreditOrderMetadata {
     pub exchange_rate: Option<f64>,
 }
 impl BalanceCreditOrderMetadata {
-    ///A `BalanceCreditOrderMetadata` with the required fields set and every optional field empty.
+    /// A `BalanceCreditOrderMetadata` with the required fields set and every optional field empty.
     pub fn new(
         order_id: impl Into<String>,
         amount: i64,

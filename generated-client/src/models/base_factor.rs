@@ -8,7 +8,7 @@ pub struct BaseFactor {
     pub r#type: BaseFactorType,
 }
 impl BaseFactor {
-    ///A `BaseFactor` with the required fields set and every optional field empty.
+    /// A `BaseFactor` with the required fields set and every optional field empty.
     pub fn new(r#type: BaseFactorType) -> Self {
         Self { r#type }
     }

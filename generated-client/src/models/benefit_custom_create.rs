@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::{BenefitCustomCreateProperties, BenefitVisibility, MetadataOutputTypeValue};
+use super::{BenefitCustomCreateProperties, BenefitVisibility, EventMetadataInputValue};
 /// Schema to create a benefit of type `custom`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "custom")]
@@ -20,7 +20,7 @@ pub struct BenefitCustomCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// The description of the benefit. Will be displayed on products having this benefit.
     pub description: String,
     /// The ID of the organization owning the benefit. **Required unless you use an organization token.**
@@ -32,7 +32,7 @@ pub struct BenefitCustomCreate {
     pub properties: BenefitCustomCreateProperties,
 }
 impl BenefitCustomCreate {
-    ///A `BenefitCustomCreate` with the required fields set and every optional field empty.
+    /// A `BenefitCustomCreate` with the required fields set and every optional field empty.
     pub fn new(
         description: impl Into<String>,
         properties: BenefitCustomCreateProperties,

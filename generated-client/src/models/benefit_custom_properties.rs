@@ -8,7 +8,7 @@ pub struct BenefitCustomProperties {
     pub note: Option<String>,
 }
 impl BenefitCustomProperties {
-    ///A `BenefitCustomProperties` with the required fields set and every optional field empty.
+    /// A `BenefitCustomProperties` with the required fields set and every optional field empty.
     pub fn new(note: Option<String>) -> Self {
         Self { note }
     }

@@ -8,7 +8,7 @@ pub struct BenefitCustomSubscriberProperties {
     pub note: Option<String>,
 }
 impl BenefitCustomSubscriberProperties {
-    ///A `BenefitCustomSubscriberProperties` with the required fields set and every optional field empty.
+    /// A `BenefitCustomSubscriberProperties` with the required fields set and every optional field empty.
     pub fn new(note: Option<String>) -> Self {
         Self { note }
     }

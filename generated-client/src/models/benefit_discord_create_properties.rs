@@ -11,7 +11,7 @@ pub struct BenefitDiscordCreateProperties {
     pub kick_member: bool,
 }
 impl BenefitDiscordCreateProperties {
-    ///A `BenefitDiscordCreateProperties` with the required fields set and every optional field empty.
+    /// A `BenefitDiscordCreateProperties` with the required fields set and every optional field empty.
     pub fn new(
         guild_token: impl Into<String>,
         role_id: impl Into<String>,

@@ -13,7 +13,7 @@ pub struct BenefitDiscordProperties {
     pub guild_token: String,
 }
 impl BenefitDiscordProperties {
-    ///A `BenefitDiscordProperties` with the required fields set and every optional field empty.
+    /// A `BenefitDiscordProperties` with the required fields set and every optional field empty.
     pub fn new(
         guild_id: impl Into<String>,
         role_id: impl Into<String>,

@@ -8,7 +8,7 @@ pub struct BenefitDiscordSubscriberProperties {
     pub guild_id: String,
 }
 impl BenefitDiscordSubscriberProperties {
-    ///A `BenefitDiscordSubscriberProperties` with the required fields set and every optional field empty.
+    /// A `BenefitDiscordSubscriberProperties` with the required fields set and every optional field empty.
     pub fn new(guild_id: impl Into<String>) -> Self {
         Self { guild_id: guild_id.into() }
     }

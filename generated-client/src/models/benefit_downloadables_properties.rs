@@ -6,12 +6,12 @@ use uuid::Uuid;
 /// BenefitDownloadablesProperties
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitDownloadablesProperties {
-    pub archived: BTreeMap<String, bool>,
+    pub archived: BTreeMap<Uuid, bool>,
     pub files: Vec<Uuid>,
 }
 impl BenefitDownloadablesProperties {
-    ///A `BenefitDownloadablesProperties` with the required fields set and every optional field empty.
-    pub fn new(archived: BTreeMap<String, bool>, files: Vec<Uuid>) -> Self {
+    /// A `BenefitDownloadablesProperties` with the required fields set and every optional field empty.
+    pub fn new(archived: BTreeMap<Uuid, bool>, files: Vec<Uuid>) -> Self {
         Self { archived, files }
     }
 }

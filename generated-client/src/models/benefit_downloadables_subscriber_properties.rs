@@ -8,7 +8,7 @@ pub struct BenefitDownloadablesSubscriberProperties {
     pub active_files: Vec<Uuid>,
 }
 impl BenefitDownloadablesSubscriberProperties {
-    ///A `BenefitDownloadablesSubscriberProperties` with the required fields set and every optional field empty.
+    /// A `BenefitDownloadablesSubscriberProperties` with the required fields set and every optional field empty.
     pub fn new(active_files: Vec<Uuid>) -> Self {
         Self { active_files }
     }

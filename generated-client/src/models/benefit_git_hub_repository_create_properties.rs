@@ -13,7 +13,7 @@ pub struct BenefitGitHubRepositoryCreateProperties {
     pub permission: Permission,
 }
 impl BenefitGitHubRepositoryCreateProperties {
-    ///A `BenefitGitHubRepositoryCreateProperties` with the required fields set and every optional field empty.
+    /// A `BenefitGitHubRepositoryCreateProperties` with the required fields set and every optional field empty.
     pub fn new(
         repository_owner: impl Into<String>,
         repository_name: impl Into<String>,

@@ -13,7 +13,7 @@ pub struct BenefitGitHubRepositoryProperties {
     pub permission: Permission,
 }
 impl BenefitGitHubRepositoryProperties {
-    ///A `BenefitGitHubRepositoryProperties` with the required fields set and every optional field empty.
+    /// A `BenefitGitHubRepositoryProperties` with the required fields set and every optional field empty.
     pub fn new(
         repository_owner: impl Into<String>,
         repository_name: impl Into<String>,

@@ -10,7 +10,7 @@ pub struct BenefitGitHubRepositorySubscriberProperties {
     pub repository_name: String,
 }
 impl BenefitGitHubRepositorySubscriberProperties {
-    ///A `BenefitGitHubRepositorySubscriberProperties` with the required fields set and every optional field empty.
+    /// A `BenefitGitHubRepositorySubscriberProperties` with the required fields set and every optional field empty.
     pub fn new(
         repository_owner: impl Into<String>,
         repository_name: impl Into<String>,

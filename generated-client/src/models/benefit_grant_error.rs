@@ -9,7 +9,7 @@ pub struct BenefitGrantError {
     pub timestamp: String,
 }
 impl BenefitGrantError {
-    ///A `BenefitGrantError` with the required fields set and every optional field empty.
+    /// A `BenefitGrantError` with the required fields set and every optional field empty.
     pub fn new(
         message: impl Into<String>,
         r#type: impl Into<String>,

@@ -12,7 +12,7 @@ pub struct BenefitGrantMetadata {
     pub member_id: Option<String>,
 }
 impl BenefitGrantMetadata {
-    ///A `BenefitGrantMetadata` with the required fields set and every optional field empty.
+    /// A `BenefitGrantMetadata` with the required fields set and every optional field empty.
     pub fn new(
         benefit_id: impl Into<String>,
         benefit_grant_id: impl Into<String>,

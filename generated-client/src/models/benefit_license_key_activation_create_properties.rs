@@ -8,7 +8,7 @@ pub struct BenefitLicenseKeyActivationCreateProperties {
     pub enable_customer_admin: bool,
 }
 impl BenefitLicenseKeyActivationCreateProperties {
-    ///A `BenefitLicenseKeyActivationCreateProperties` with the required fields set and every optional field empty.
+    /// A `BenefitLicenseKeyActivationCreateProperties` with the required fields set and every optional field empty.
     pub fn new(limit: i64, enable_customer_admin: bool) -> Self {
         Self {
             limit,

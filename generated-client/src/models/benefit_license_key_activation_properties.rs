@@ -8,7 +8,7 @@ pub struct BenefitLicenseKeyActivationProperties {
     pub enable_customer_admin: bool,
 }
 impl BenefitLicenseKeyActivationProperties {
-    ///A `BenefitLicenseKeyActivationProperties` with the required fields set and every optional field empty.
+    /// A `BenefitLicenseKeyActivationProperties` with the required fields set and every optional field empty.
     pub fn new(limit: i64, enable_customer_admin: bool) -> Self {
         Self {
             limit,

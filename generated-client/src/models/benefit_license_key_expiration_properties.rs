@@ -9,7 +9,7 @@ pub struct BenefitLicenseKeyExpirationProperties {
     pub timeframe: BenefitLicenseKeyExpirationPropertiesTimeframe,
 }
 impl BenefitLicenseKeyExpirationProperties {
-    ///A `BenefitLicenseKeyExpirationProperties` with the required fields set and every optional field empty.
+    /// A `BenefitLicenseKeyExpirationProperties` with the required fields set and every optional field empty.
     pub fn new(
         ttl: i64,
         timeframe: BenefitLicenseKeyExpirationPropertiesTimeframe,

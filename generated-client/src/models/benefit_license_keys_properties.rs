@@ -13,7 +13,7 @@ pub struct BenefitLicenseKeysProperties {
     pub limit_usage: Option<i64>,
 }
 impl BenefitLicenseKeysProperties {
-    ///A `BenefitLicenseKeysProperties` with the required fields set and every optional field empty.
+    /// A `BenefitLicenseKeysProperties` with the required fields set and every optional field empty.
     pub fn new(
         prefix: Option<String>,
         expires: Option<BenefitLicenseKeyExpirationProperties>,

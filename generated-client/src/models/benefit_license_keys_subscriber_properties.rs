@@ -13,7 +13,7 @@ pub struct BenefitLicenseKeysSubscriberProperties {
     pub limit_usage: Option<i64>,
 }
 impl BenefitLicenseKeysSubscriberProperties {
-    ///A `BenefitLicenseKeysSubscriberProperties` with the required fields set and every optional field empty.
+    /// A `BenefitLicenseKeysSubscriberProperties` with the required fields set and every optional field empty.
     pub fn new(
         prefix: Option<String>,
         expires: Option<BenefitLicenseKeyExpirationProperties>,

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use crate::Patch;
 use super::{
-    BenefitLicenseKeysCreateProperties, BenefitVisibility, MetadataOutputTypeValue,
+    BenefitLicenseKeysCreateProperties, BenefitVisibility, EventMetadataInputValue,
 };
 /// BenefitLicenseKeysUpdate
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -22,7 +22,7 @@ pub struct BenefitLicenseKeysUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// The description of the benefit. Will be displayed on products having this benefit.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub description: Patch<String>,

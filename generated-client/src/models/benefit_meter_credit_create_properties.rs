@@ -10,7 +10,7 @@ pub struct BenefitMeterCreditCreateProperties {
     pub meter_id: Uuid,
 }
 impl BenefitMeterCreditCreateProperties {
-    ///A `BenefitMeterCreditCreateProperties` with the required fields set and every optional field empty.
+    /// A `BenefitMeterCreditCreateProperties` with the required fields set and every optional field empty.
     pub fn new(units: i64, rollover: bool, meter_id: Uuid) -> Self {
         Self { units, rollover, meter_id }
     }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{
-    BenefitSlackSharedChannelCreateProperties, BenefitVisibility, MetadataOutputTypeValue,
+    BenefitSlackSharedChannelCreateProperties, BenefitVisibility, EventMetadataInputValue,
 };
 /// BenefitSlackSharedChannelCreate
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -22,7 +22,7 @@ pub struct BenefitSlackSharedChannelCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// The description of the benefit. Will be displayed on products having this benefit.
     pub description: String,
     /// The ID of the organization owning the benefit. **Required unless you use an organization token.**
@@ -34,7 +34,7 @@ pub struct BenefitSlackSharedChannelCreate {
     pub properties: BenefitSlackSharedChannelCreateProperties,
 }
 impl BenefitSlackSharedChannelCreate {
-    ///A `BenefitSlackSharedChannelCreate` with the required fields set and every optional field empty.
+    /// A `BenefitSlackSharedChannelCreate` with the required fields set and every optional field empty.
     pub fn new(
         description: impl Into<String>,
         properties: BenefitSlackSharedChannelCreateProperties,

@@ -18,7 +18,7 @@ pub struct BenefitSlackSharedChannelCreateProperties {
     pub team_invitees: Option<Vec<String>>,
 }
 impl BenefitSlackSharedChannelCreateProperties {
-    ///A `BenefitSlackSharedChannelCreateProperties` with the required fields set and every optional field empty.
+    /// A `BenefitSlackSharedChannelCreateProperties` with the required fields set and every optional field empty.
     pub fn new(
         slack_integration_id: Uuid,
         channel_name_template: impl Into<String>,

@@ -23,7 +23,7 @@ pub struct BenefitSlackSharedChannelProperties {
     pub team_invitees: Option<Vec<String>>,
 }
 impl BenefitSlackSharedChannelProperties {
-    ///A `BenefitSlackSharedChannelProperties` with the required fields set and every optional field empty.
+    /// A `BenefitSlackSharedChannelProperties` with the required fields set and every optional field empty.
     pub fn new(
         slack_integration_id: Uuid,
         channel_name_template: impl Into<String>,

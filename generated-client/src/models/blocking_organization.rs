@@ -10,7 +10,7 @@ pub struct BlockingOrganization {
     pub name: String,
 }
 impl BlockingOrganization {
-    ///A `BlockingOrganization` with the required fields set and every optional field empty.
+    /// A `BlockingOrganization` with the required fields set and every optional field empty.
     pub fn new(id: Uuid, slug: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
             id,

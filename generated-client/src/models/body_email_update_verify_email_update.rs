@@ -7,7 +7,7 @@ pub struct BodyEmailUpdateVerifyEmailUpdate {
     pub token: String,
 }
 impl BodyEmailUpdateVerifyEmailUpdate {
-    ///A `BodyEmailUpdateVerifyEmailUpdate` with the required fields set and every optional field empty.
+    /// A `BodyEmailUpdateVerifyEmailUpdate` with the required fields set and every optional field empty.
     pub fn new(token: impl Into<String>) -> Self {
         Self { token: token.into() }
     }

@@ -8,7 +8,7 @@ pub struct BodyOauth2Consent {
     pub action: BodyOauth2ConsentAction,
 }
 impl BodyOauth2Consent {
-    ///A `BodyOauth2Consent` with the required fields set and every optional field empty.
+    /// A `BodyOauth2Consent` with the required fields set and every optional field empty.
     pub fn new(action: BodyOauth2ConsentAction) -> Self {
         Self { action }
     }

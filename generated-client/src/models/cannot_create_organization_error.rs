@@ -8,7 +8,7 @@ pub struct CannotCreateOrganizationError {
     pub detail: String,
 }
 impl CannotCreateOrganizationError {
-    ///A `CannotCreateOrganizationError` with the required fields set and every optional field empty.
+    /// A `CannotCreateOrganizationError` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

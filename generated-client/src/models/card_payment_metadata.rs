@@ -10,7 +10,7 @@ pub struct CardPaymentMetadata {
     pub last4: String,
 }
 impl CardPaymentMetadata {
-    ///A `CardPaymentMetadata` with the required fields set and every optional field empty.
+    /// A `CardPaymentMetadata` with the required fields set and every optional field empty.
     pub fn new(brand: impl Into<String>, last4: impl Into<String>) -> Self {
         Self {
             brand: brand.into(),

@@ -8,7 +8,7 @@ pub struct CaseAlreadyExistsError {
     pub detail: String,
 }
 impl CaseAlreadyExistsError {
-    ///A `CaseAlreadyExistsError` with the required fields set and every optional field empty.
+    /// A `CaseAlreadyExistsError` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct CaseClosedError {
     pub detail: String,
 }
 impl CaseClosedError {
-    ///A `CaseClosedError` with the required fields set and every optional field empty.
+    /// A `CaseClosedError` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct CaseRepliesNotSupportedError {
     pub detail: String,
 }
 impl CaseRepliesNotSupportedError {
-    ///A `CaseRepliesNotSupportedError` with the required fields set and every optional field empty.
+    /// A `CaseRepliesNotSupportedError` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

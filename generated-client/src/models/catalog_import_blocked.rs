@@ -8,7 +8,7 @@ pub struct CatalogImportBlocked {
     pub detail: String,
 }
 impl CatalogImportBlocked {
-    ///A `CatalogImportBlocked` with the required fields set and every optional field empty.
+    /// A `CatalogImportBlocked` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

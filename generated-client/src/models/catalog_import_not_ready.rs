@@ -8,7 +8,7 @@ pub struct CatalogImportNotReady {
     pub detail: String,
 }
 impl CatalogImportNotReady {
-    ///A `CatalogImportNotReady` with the required fields set and every optional field empty.
+    /// A `CatalogImportNotReady` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

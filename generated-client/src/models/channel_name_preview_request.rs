@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::MetadataOutputTypeValue;
+use super::EventMetadataInputValue;
 /// ChannelNamePreviewRequest
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChannelNamePreviewRequest {
@@ -16,10 +16,10 @@ pub struct ChannelNamePreviewRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub customer_metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
 }
 impl ChannelNamePreviewRequest {
-    ///A `ChannelNamePreviewRequest` with the required fields set and every optional field empty.
+    /// A `ChannelNamePreviewRequest` with the required fields set and every optional field empty.
     pub fn new(template: impl Into<String>) -> Self {
         Self {
             organization_id: None,

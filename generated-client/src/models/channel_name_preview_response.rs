@@ -7,7 +7,7 @@ pub struct ChannelNamePreviewResponse {
     pub channel_name: String,
 }
 impl ChannelNamePreviewResponse {
-    ///A `ChannelNamePreviewResponse` with the required fields set and every optional field empty.
+    /// A `ChannelNamePreviewResponse` with the required fields set and every optional field empty.
     pub fn new(channel_name: impl Into<String>) -> Self {
         Self {
             channel_name: channel_name.into(),

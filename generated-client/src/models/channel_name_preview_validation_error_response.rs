@@ -10,7 +10,7 @@ pub struct ChannelNamePreviewValidationErrorResponse {
     pub detail: Vec<BTreeMap<String, Value>>,
 }
 impl ChannelNamePreviewValidationErrorResponse {
-    ///A `ChannelNamePreviewValidationErrorResponse` with the required fields set and every optional field empty.
+    /// A `ChannelNamePreviewValidationErrorResponse` with the required fields set and every optional field empty.
     pub fn new(error: impl Into<String>, detail: Vec<BTreeMap<String, Value>>) -> Self {
         Self {
             error: error.into(),

@@ -13,7 +13,7 @@ pub struct CheckoutBillingAddressFields {
     pub line2: BillingAddressFieldMode,
 }
 impl CheckoutBillingAddressFields {
-    ///A `CheckoutBillingAddressFields` with the required fields set and every optional field empty.
+    /// A `CheckoutBillingAddressFields` with the required fields set and every optional field empty.
     pub fn new(
         country: BillingAddressFieldMode,
         state: BillingAddressFieldMode,

@@ -10,7 +10,7 @@ pub struct CheckoutCreatedMetadata {
     pub product_id: Option<String>,
 }
 impl CheckoutCreatedMetadata {
-    ///A `CheckoutCreatedMetadata` with the required fields set and every optional field empty.
+    /// A `CheckoutCreatedMetadata` with the required fields set and every optional field empty.
     pub fn new(
         checkout_id: impl Into<String>,
         checkout_status: impl Into<String>,

@@ -16,7 +16,7 @@ pub struct CheckoutDiscountPercentageOnceForeverDuration {
     pub code: Option<String>,
 }
 impl CheckoutDiscountPercentageOnceForeverDuration {
-    ///A `CheckoutDiscountPercentageOnceForeverDuration` with the required fields set and every optional field empty.
+    /// A `CheckoutDiscountPercentageOnceForeverDuration` with the required fields set and every optional field empty.
     pub fn new(
         duration: DiscountDuration,
         r#type: DiscountType,

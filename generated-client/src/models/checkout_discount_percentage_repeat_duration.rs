@@ -18,7 +18,7 @@ pub struct CheckoutDiscountPercentageRepeatDuration {
     pub code: Option<String>,
 }
 impl CheckoutDiscountPercentageRepeatDuration {
-    ///A `CheckoutDiscountPercentageRepeatDuration` with the required fields set and every optional field empty.
+    /// A `CheckoutDiscountPercentageRepeatDuration` with the required fields set and every optional field empty.
     pub fn new(
         duration: DiscountDuration,
         duration_in_months: i64,

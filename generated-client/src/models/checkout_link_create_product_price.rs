@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::{MetadataOutputTypeValue, TrialInterval};
+use super::{EventMetadataInputValue, TrialInterval};
 /// Schema to create a new checkout link from a a single product price.
 ///
 /// **Deprecated**: Use `CheckoutLinkCreateProducts` instead.
@@ -22,7 +22,7 @@ pub struct CheckoutLinkCreateProductPrice {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// The interval unit for the trial period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_interval: Option<TrialInterval>,
@@ -53,7 +53,7 @@ pub struct CheckoutLinkCreateProductPrice {
     pub product_price_id: Uuid,
 }
 impl CheckoutLinkCreateProductPrice {
-    ///A `CheckoutLinkCreateProductPrice` with the required fields set and every optional field empty.
+    /// A `CheckoutLinkCreateProductPrice` with the required fields set and every optional field empty.
     pub fn new(product_price_id: Uuid) -> Self {
         Self {
             metadata: None,

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::{MetadataOutputTypeValue, TrialInterval};
+use super::{EventMetadataInputValue, TrialInterval};
 /// Schema to create a new checkout link.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "payment_processor", rename = "stripe")]
@@ -20,7 +20,7 @@ pub struct CheckoutLinkCreateProducts {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// The interval unit for the trial period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_interval: Option<TrialInterval>,
@@ -52,7 +52,7 @@ pub struct CheckoutLinkCreateProducts {
     pub products: Vec<Uuid>,
 }
 impl CheckoutLinkCreateProducts {
-    ///A `CheckoutLinkCreateProducts` with the required fields set and every optional field empty.
+    /// A `CheckoutLinkCreateProducts` with the required fields set and every optional field empty.
     pub fn new(products: Vec<Uuid>) -> Self {
         Self {
             metadata: None,

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::{AddressInput, CustomFieldDataValue, MetadataOutputTypeValue, TrialInterval};
+use super::{AddressInput, CustomFieldDataValue, EventMetadataInputValue, TrialInterval};
 /// Create a new checkout session from a product price.
 ///
 /// **Deprecated**: Use `CheckoutProductsCreate` instead.
@@ -30,7 +30,7 @@ pub struct CheckoutPriceCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// Key-value object storing custom field values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<BTreeMap<String, Option<CustomFieldDataValue>>>,
@@ -94,7 +94,7 @@ pub struct CheckoutPriceCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub customer_metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// ID of a subscription to upgrade. It must be on a free pricing. If checkout is successful, metadata set on this checkout will be copied to the subscription, and existing keys will be overwritten.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<Uuid>,
@@ -114,7 +114,7 @@ pub struct CheckoutPriceCreate {
     pub product_price_id: Uuid,
 }
 impl CheckoutPriceCreate {
-    ///A `CheckoutPriceCreate` with the required fields set and every optional field empty.
+    /// A `CheckoutPriceCreate` with the required fields set and every optional field empty.
     pub fn new(product_price_id: Uuid) -> Self {
         Self {
             trial_interval: None,

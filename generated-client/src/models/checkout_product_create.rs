@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{
-    AddressInput, CustomFieldDataValue, MetadataOutputTypeValue, PresentmentCurrency,
+    AddressInput, CustomFieldDataValue, EventMetadataInputValue, PresentmentCurrency,
     TrialInterval,
 };
 /// Create a new checkout session from a product.
@@ -33,7 +33,7 @@ pub struct CheckoutProductCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// Key-value object storing custom field values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<BTreeMap<String, Option<CustomFieldDataValue>>>,
@@ -97,7 +97,7 @@ pub struct CheckoutProductCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub customer_metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// ID of a subscription to upgrade. It must be on a free pricing. If checkout is successful, metadata set on this checkout will be copied to the subscription, and existing keys will be overwritten.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<Uuid>,
@@ -119,7 +119,7 @@ pub struct CheckoutProductCreate {
     pub product_id: Uuid,
 }
 impl CheckoutProductCreate {
-    ///A `CheckoutProductCreate` with the required fields set and every optional field empty.
+    /// A `CheckoutProductCreate` with the required fields set and every optional field empty.
     pub fn new(product_id: Uuid) -> Self {
         Self {
             trial_interval: None,

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{
-    AddressInput, CustomFieldDataValue, MetadataOutputTypeValue, PresentmentCurrency,
+    AddressInput, CustomFieldDataValue, EventMetadataInputValue, PresentmentCurrency,
     ProductCreateOneTimePricesItem, TrialInterval,
 };
 /// Create a new checkout session from a list of products.
@@ -32,7 +32,7 @@ pub struct CheckoutProductsCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// Key-value object storing custom field values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<BTreeMap<String, Option<CustomFieldDataValue>>>,
@@ -96,7 +96,7 @@ pub struct CheckoutProductsCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub customer_metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// ID of a subscription to upgrade. It must be on a free pricing. If checkout is successful, metadata set on this checkout will be copied to the subscription, and existing keys will be overwritten.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<Uuid>,
@@ -118,10 +118,10 @@ pub struct CheckoutProductsCreate {
     pub products: Vec<Uuid>,
     /// Optional mapping of product IDs to a list of ad-hoc prices to create for that product. If not set, catalog prices of the product will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prices: Option<BTreeMap<String, Vec<ProductCreateOneTimePricesItem>>>,
+    pub prices: Option<BTreeMap<Uuid, Vec<ProductCreateOneTimePricesItem>>>,
 }
 impl CheckoutProductsCreate {
-    ///A `CheckoutProductsCreate` with the required fields set and every optional field empty.
+    /// A `CheckoutProductsCreate` with the required fields set and every optional field empty.
     pub fn new(products: Vec<Uuid>) -> Self {
         Self {
             trial_interval: None,

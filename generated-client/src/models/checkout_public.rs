@@ -122,7 +122,7 @@ pub struct CheckoutPublic {
     /// **Deprecated.** Price of the selected product.
     pub product_price: Option<ProductPricesItem>,
     /// Mapping of product IDs to their list of prices.
-    pub prices: Option<BTreeMap<String, Vec<ProductPricesItem>>>,
+    pub prices: Option<BTreeMap<Uuid, Vec<ProductPricesItem>>>,
     pub discount: Option<CheckoutDiscount>,
     pub organization: CheckoutOrganization,
     pub attached_custom_fields: Option<Vec<AttachedCustomField>>,

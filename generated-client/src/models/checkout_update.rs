@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use crate::Patch;
 use super::{
-    AddressInput, CustomFieldDataValue, MetadataOutputTypeValue, PresentmentCurrency,
+    AddressInput, CustomFieldDataValue, EventMetadataInputValue, PresentmentCurrency,
     TrialInterval,
 };
 /// Update an existing checkout session using an access token.
@@ -62,7 +62,7 @@ pub struct CheckoutUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub currency: Patch<PresentmentCurrency>,
     /// ID of the discount to apply to the checkout.
@@ -91,7 +91,7 @@ pub struct CheckoutUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
-    pub customer_metadata: Patch<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub customer_metadata: Patch<BTreeMap<String, EventMetadataInputValue>>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub success_url: Patch<String>,

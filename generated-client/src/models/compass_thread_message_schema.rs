@@ -17,7 +17,7 @@ pub struct CompassThreadMessageSchema {
     pub parts: Vec<CompassThreadMessageSchemaPartsItem>,
 }
 impl CompassThreadMessageSchema {
-    ///A `CompassThreadMessageSchema` with the required fields set and every optional field empty.
+    /// A `CompassThreadMessageSchema` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

@@ -16,7 +16,7 @@ pub struct CompassThreadSchema {
     pub title: String,
 }
 impl CompassThreadSchema {
-    ///A `CompassThreadSchema` with the required fields set and every optional field empty.
+    /// A `CompassThreadSchema` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

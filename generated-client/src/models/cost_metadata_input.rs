@@ -11,7 +11,7 @@ pub struct CostMetadataInput {
     pub currency: String,
 }
 impl CostMetadataInput {
-    ///A `CostMetadataInput` with the required fields set and every optional field empty.
+    /// A `CostMetadataInput` with the required fields set and every optional field empty.
     pub fn new(amount: CostMetadataInputAmount, currency: impl Into<String>) -> Self {
         Self {
             amount,

@@ -10,7 +10,7 @@ pub struct CostMetadataOutput {
     pub currency: String,
 }
 impl CostMetadataOutput {
-    ///A `CostMetadataOutput` with the required fields set and every optional field empty.
+    /// A `CostMetadataOutput` with the required fields set and every optional field empty.
     pub fn new(amount: impl Into<String>, currency: impl Into<String>) -> Self {
         Self {
             amount: amount.into(),

@@ -7,7 +7,7 @@ pub struct CursorPagination {
     pub has_next_page: bool,
 }
 impl CursorPagination {
-    ///A `CursorPagination` with the required fields set and every optional field empty.
+    /// A `CursorPagination` with the required fields set and every optional field empty.
     pub fn new(has_next_page: bool) -> Self {
         Self { has_next_page }
     }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::{CustomFieldTextProperties, MetadataOutputTypeValue};
+use super::{CustomFieldTextProperties, EventMetadataInputValue};
 /// Schema to create a custom field of type text.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "text")]
@@ -20,7 +20,7 @@ pub struct CustomFieldCreateText {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// Identifier of the custom field. It'll be used as key when storing the value. Must be unique across the organization.It can only contain ASCII letters, numbers and hyphens.
     pub slug: String,
     /// Name of the custom field.
@@ -31,7 +31,7 @@ pub struct CustomFieldCreateText {
     pub properties: CustomFieldTextProperties,
 }
 impl CustomFieldCreateText {
-    ///A `CustomFieldCreateText` with the required fields set and every optional field empty.
+    /// A `CustomFieldCreateText` with the required fields set and every optional field empty.
     pub fn new(
         slug: impl Into<String>,
         name: impl Into<String>,

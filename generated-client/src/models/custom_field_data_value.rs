@@ -5,7 +5,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomFieldDataValue {
-    /// A `i64`.
+    /// An `i64`.
     Integer(i64),
     /// A `bool`.
     Boolean(bool),

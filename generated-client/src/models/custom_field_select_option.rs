@@ -8,7 +8,7 @@ pub struct CustomFieldSelectOption {
     pub label: String,
 }
 impl CustomFieldSelectOption {
-    ///A `CustomFieldSelectOption` with the required fields set and every optional field empty.
+    /// A `CustomFieldSelectOption` with the required fields set and every optional field empty.
     pub fn new(value: impl Into<String>, label: impl Into<String>) -> Self {
         Self {
             value: value.into(),

@@ -14,7 +14,7 @@ pub struct CustomFieldSelectProperties {
     pub options: Vec<CustomFieldSelectOption>,
 }
 impl CustomFieldSelectProperties {
-    ///A `CustomFieldSelectProperties` with the required fields set and every optional field empty.
+    /// A `CustomFieldSelectProperties` with the required fields set and every optional field empty.
     pub fn new(options: Vec<CustomFieldSelectOption>) -> Self {
         Self {
             form_label: None,

@@ -7,7 +7,7 @@ pub struct CustomerBenefitGrantDiscordPropertiesUpdate {
     pub account_id: Option<String>,
 }
 impl CustomerBenefitGrantDiscordPropertiesUpdate {
-    ///A `CustomerBenefitGrantDiscordPropertiesUpdate` with the required fields set and every optional field empty.
+    /// A `CustomerBenefitGrantDiscordPropertiesUpdate` with the required fields set and every optional field empty.
     pub fn new(account_id: Option<String>) -> Self {
         Self { account_id }
     }

@@ -9,7 +9,7 @@ pub struct CustomerBenefitGrantDiscordUpdate {
     pub properties: CustomerBenefitGrantDiscordPropertiesUpdate,
 }
 impl CustomerBenefitGrantDiscordUpdate {
-    ///A `CustomerBenefitGrantDiscordUpdate` with the required fields set and every optional field empty.
+    /// A `CustomerBenefitGrantDiscordUpdate` with the required fields set and every optional field empty.
     pub fn new(properties: CustomerBenefitGrantDiscordPropertiesUpdate) -> Self {
         Self { properties }
     }

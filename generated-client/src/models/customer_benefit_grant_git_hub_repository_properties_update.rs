@@ -7,7 +7,7 @@ pub struct CustomerBenefitGrantGitHubRepositoryPropertiesUpdate {
     pub account_id: Option<String>,
 }
 impl CustomerBenefitGrantGitHubRepositoryPropertiesUpdate {
-    ///A `CustomerBenefitGrantGitHubRepositoryPropertiesUpdate` with the required fields set and every optional field empty.
+    /// A `CustomerBenefitGrantGitHubRepositoryPropertiesUpdate` with the required fields set and every optional field empty.
     pub fn new(account_id: Option<String>) -> Self {
         Self { account_id }
     }

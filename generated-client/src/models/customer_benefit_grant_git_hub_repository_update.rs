@@ -9,7 +9,7 @@ pub struct CustomerBenefitGrantGitHubRepositoryUpdate {
     pub properties: CustomerBenefitGrantGitHubRepositoryPropertiesUpdate,
 }
 impl CustomerBenefitGrantGitHubRepositoryUpdate {
-    ///A `CustomerBenefitGrantGitHubRepositoryUpdate` with the required fields set and every optional field empty.
+    /// A `CustomerBenefitGrantGitHubRepositoryUpdate` with the required fields set and every optional field empty.
     pub fn new(
         properties: CustomerBenefitGrantGitHubRepositoryPropertiesUpdate,
     ) -> Self {

@@ -7,7 +7,7 @@ pub struct CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
     pub invited_email: String,
 }
 impl CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
-    ///A `CustomerBenefitGrantSlackSharedChannelPropertiesUpdate` with the required fields set and every optional field empty.
+    /// A `CustomerBenefitGrantSlackSharedChannelPropertiesUpdate` with the required fields set and every optional field empty.
     pub fn new(invited_email: impl Into<String>) -> Self {
         Self {
             invited_email: invited_email.into(),

@@ -9,7 +9,7 @@ pub struct CustomerBenefitGrantSlackSharedChannelUpdate {
     pub properties: CustomerBenefitGrantSlackSharedChannelPropertiesUpdate,
 }
 impl CustomerBenefitGrantSlackSharedChannelUpdate {
-    ///A `CustomerBenefitGrantSlackSharedChannelUpdate` with the required fields set and every optional field empty.
+    /// A `CustomerBenefitGrantSlackSharedChannelUpdate` with the required fields set and every optional field empty.
     pub fn new(
         properties: CustomerBenefitGrantSlackSharedChannelPropertiesUpdate,
     ) -> Self {

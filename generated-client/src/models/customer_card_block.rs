@@ -12,7 +12,7 @@ pub struct CustomerCardBlock {
     pub created_at: DateTime<Utc>,
 }
 impl CustomerCardBlock {
-    ///A `CustomerCardBlock` with the required fields set and every optional field empty.
+    /// A `CustomerCardBlock` with the required fields set and every optional field empty.
     pub fn new(
         email: impl Into<String>,
         name: Option<String>,

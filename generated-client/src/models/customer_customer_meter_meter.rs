@@ -16,7 +16,7 @@ pub struct CustomerCustomerMeterMeter {
     pub name: String,
 }
 impl CustomerCustomerMeterMeter {
-    ///A `CustomerCustomerMeterMeter` with the required fields set and every optional field empty.
+    /// A `CustomerCustomerMeterMeter` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

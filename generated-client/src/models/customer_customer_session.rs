@@ -9,7 +9,7 @@ pub struct CustomerCustomerSession {
     pub return_url: Option<String>,
 }
 impl CustomerCustomerSession {
-    ///A `CustomerCustomerSession` with the required fields set and every optional field empty.
+    /// A `CustomerCustomerSession` with the required fields set and every optional field empty.
     pub fn new(expires_at: DateTime<Utc>, return_url: Option<String>) -> Self {
         Self { expires_at, return_url }
     }

@@ -10,7 +10,7 @@ pub struct CustomerDeletedMetadata {
     pub customer_external_id: Option<String>,
 }
 impl CustomerDeletedMetadata {
-    ///A `CustomerDeletedMetadata` with the required fields set and every optional field empty.
+    /// A `CustomerDeletedMetadata` with the required fields set and every optional field empty.
     pub fn new(
         customer_id: impl Into<String>,
         customer_email: Option<String>,

@@ -7,7 +7,7 @@ pub struct CustomerEmailUpdateRequest {
     pub email: String,
 }
 impl CustomerEmailUpdateRequest {
-    ///A `CustomerEmailUpdateRequest` with the required fields set and every optional field empty.
+    /// A `CustomerEmailUpdateRequest` with the required fields set and every optional field empty.
     pub fn new(email: impl Into<String>) -> Self {
         Self { email: email.into() }
     }

@@ -7,7 +7,7 @@ pub struct CustomerEmailUpdateVerifyRequest {
     pub token: String,
 }
 impl CustomerEmailUpdateVerifyRequest {
-    ///A `CustomerEmailUpdateVerifyRequest` with the required fields set and every optional field empty.
+    /// A `CustomerEmailUpdateVerifyRequest` with the required fields set and every optional field empty.
     pub fn new(token: impl Into<String>) -> Self {
         Self { token: token.into() }
     }

@@ -7,7 +7,7 @@ pub struct CustomerEmailUpdateVerifyResponse {
     pub token: String,
 }
 impl CustomerEmailUpdateVerifyResponse {
-    ///A `CustomerEmailUpdateVerifyResponse` with the required fields set and every optional field empty.
+    /// A `CustomerEmailUpdateVerifyResponse` with the required fields set and every optional field empty.
     pub fn new(token: impl Into<String>) -> Self {
         Self { token: token.into() }
     }

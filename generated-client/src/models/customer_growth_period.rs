@@ -13,7 +13,7 @@ pub struct CustomerGrowthPeriod {
     pub total_customers: i64,
 }
 impl CustomerGrowthPeriod {
-    ///A `CustomerGrowthPeriod` with the required fields set and every optional field empty.
+    /// A `CustomerGrowthPeriod` with the required fields set and every optional field empty.
     pub fn new(
         timestamp: DateTime<Utc>,
         new_customers: i64,

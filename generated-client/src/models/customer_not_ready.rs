@@ -8,7 +8,7 @@ pub struct CustomerNotReady {
     pub detail: String,
 }
 impl CustomerNotReady {
-    ///A `CustomerNotReady` with the required fields set and every optional field empty.
+    /// A `CustomerNotReady` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct CustomerOrderInvoice {
     pub url: String,
 }
 impl CustomerOrderInvoice {
-    ///A `CustomerOrderInvoice` with the required fields set and every optional field empty.
+    /// A `CustomerOrderInvoice` with the required fields set and every optional field empty.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
     }

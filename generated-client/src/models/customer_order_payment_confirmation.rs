@@ -14,7 +14,7 @@ pub struct CustomerOrderPaymentConfirmation {
     pub error: Option<String>,
 }
 impl CustomerOrderPaymentConfirmation {
-    ///A `CustomerOrderPaymentConfirmation` with the required fields set and every optional field empty.
+    /// A `CustomerOrderPaymentConfirmation` with the required fields set and every optional field empty.
     pub fn new(status: impl Into<String>) -> Self {
         Self {
             status: status.into(),

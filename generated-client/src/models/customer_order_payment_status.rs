@@ -11,7 +11,7 @@ pub struct CustomerOrderPaymentStatus {
     pub error: Option<String>,
 }
 impl CustomerOrderPaymentStatus {
-    ///A `CustomerOrderPaymentStatus` with the required fields set and every optional field empty.
+    /// A `CustomerOrderPaymentStatus` with the required fields set and every optional field empty.
     pub fn new(status: impl Into<String>) -> Self {
         Self {
             status: status.into(),

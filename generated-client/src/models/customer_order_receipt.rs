@@ -8,7 +8,7 @@ pub struct CustomerOrderReceipt {
     pub url: String,
 }
 impl CustomerOrderReceipt {
-    ///A `CustomerOrderReceipt` with the required fields set and every optional field empty.
+    /// A `CustomerOrderReceipt` with the required fields set and every optional field empty.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
     }

@@ -9,7 +9,7 @@ pub struct CustomerOrganizationData {
     pub products: Vec<CustomerProduct>,
 }
 impl CustomerOrganizationData {
-    ///A `CustomerOrganizationData` with the required fields set and every optional field empty.
+    /// A `CustomerOrganizationData` with the required fields set and every optional field empty.
     pub fn new(
         organization: CustomerOrganization,
         products: Vec<CustomerProduct>,

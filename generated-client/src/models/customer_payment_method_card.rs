@@ -21,7 +21,7 @@ pub struct CustomerPaymentMethodCard {
     pub is_default: bool,
 }
 impl CustomerPaymentMethodCard {
-    ///A `CustomerPaymentMethodCard` with the required fields set and every optional field empty.
+    /// A `CustomerPaymentMethodCard` with the required fields set and every optional field empty.
     pub fn new(
         id: Uuid,
         created_at: DateTime<Utc>,

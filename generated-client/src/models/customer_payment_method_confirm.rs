@@ -8,7 +8,7 @@ pub struct CustomerPaymentMethodConfirm {
     pub set_default: bool,
 }
 impl CustomerPaymentMethodConfirm {
-    ///A `CustomerPaymentMethodConfirm` with the required fields set and every optional field empty.
+    /// A `CustomerPaymentMethodConfirm` with the required fields set and every optional field empty.
     pub fn new(setup_intent_id: impl Into<String>, set_default: bool) -> Self {
         Self {
             setup_intent_id: setup_intent_id.into(),

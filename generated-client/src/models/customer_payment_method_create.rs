@@ -9,7 +9,7 @@ pub struct CustomerPaymentMethodCreate {
     pub return_url: String,
 }
 impl CustomerPaymentMethodCreate {
-    ///A `CustomerPaymentMethodCreate` with the required fields set and every optional field empty.
+    /// A `CustomerPaymentMethodCreate` with the required fields set and every optional field empty.
     pub fn new(
         confirmation_token_id: impl Into<String>,
         set_default: bool,

@@ -8,7 +8,7 @@ pub struct CustomerPaymentMethodCreateRequiresActionResponse {
     pub client_secret: String,
 }
 impl CustomerPaymentMethodCreateRequiresActionResponse {
-    ///A `CustomerPaymentMethodCreateRequiresActionResponse` with the required fields set and every optional field empty.
+    /// A `CustomerPaymentMethodCreateRequiresActionResponse` with the required fields set and every optional field empty.
     pub fn new(client_secret: impl Into<String>) -> Self {
         Self {
             client_secret: client_secret.into(),

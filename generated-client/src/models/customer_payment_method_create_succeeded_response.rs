@@ -9,7 +9,7 @@ pub struct CustomerPaymentMethodCreateSucceededResponse {
     pub payment_method: CustomerPaymentMethod,
 }
 impl CustomerPaymentMethodCreateSucceededResponse {
-    ///A `CustomerPaymentMethodCreateSucceededResponse` with the required fields set and every optional field empty.
+    /// A `CustomerPaymentMethodCreateSucceededResponse` with the required fields set and every optional field empty.
     pub fn new(payment_method: CustomerPaymentMethod) -> Self {
         Self { payment_method }
     }

@@ -20,7 +20,7 @@ pub struct CustomerPaymentMethodGeneric {
     pub is_default: bool,
 }
 impl CustomerPaymentMethodGeneric {
-    ///A `CustomerPaymentMethodGeneric` with the required fields set and every optional field empty.
+    /// A `CustomerPaymentMethodGeneric` with the required fields set and every optional field empty.
     pub fn new(
         id: Uuid,
         created_at: DateTime<Utc>,

@@ -21,7 +21,7 @@ pub struct CustomerPortalMember {
     pub role: MemberRole,
 }
 impl CustomerPortalMember {
-    ///A `CustomerPortalMember` with the required fields set and every optional field empty.
+    /// A `CustomerPortalMember` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

@@ -15,7 +15,7 @@ pub struct CustomerPortalMemberCreate {
     pub role: Option<MemberRole>,
 }
 impl CustomerPortalMemberCreate {
-    ///A `CustomerPortalMemberCreate` with the required fields set and every optional field empty.
+    /// A `CustomerPortalMemberCreate` with the required fields set and every optional field empty.
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             email: email.into(),

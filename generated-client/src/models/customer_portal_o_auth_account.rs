@@ -8,7 +8,7 @@ pub struct CustomerPortalOAuthAccount {
     pub account_username: Option<String>,
 }
 impl CustomerPortalOAuthAccount {
-    ///A `CustomerPortalOAuthAccount` with the required fields set and every optional field empty.
+    /// A `CustomerPortalOAuthAccount` with the required fields set and every optional field empty.
     pub fn new(account_id: impl Into<String>, account_username: Option<String>) -> Self {
         Self {
             account_id: account_id.into(),

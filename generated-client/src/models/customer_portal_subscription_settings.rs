@@ -10,7 +10,7 @@ pub struct CustomerPortalSubscriptionSettings {
     pub pause: Option<bool>,
 }
 impl CustomerPortalSubscriptionSettings {
-    ///A `CustomerPortalSubscriptionSettings` with the required fields set and every optional field empty.
+    /// A `CustomerPortalSubscriptionSettings` with the required fields set and every optional field empty.
     pub fn new(update_seats: bool, update_plan: bool) -> Self {
         Self {
             update_seats,

@@ -7,7 +7,7 @@ pub struct CustomerPortalUsageSettings {
     pub show: bool,
 }
 impl CustomerPortalUsageSettings {
-    ///A `CustomerPortalUsageSettings` with the required fields set and every optional field empty.
+    /// A `CustomerPortalUsageSettings` with the required fields set and every optional field empty.
     pub fn new(show: bool) -> Self {
         Self { show }
     }

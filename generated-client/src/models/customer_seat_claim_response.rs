@@ -11,7 +11,7 @@ pub struct CustomerSeatClaimResponse {
     pub customer_session_token: String,
 }
 impl CustomerSeatClaimResponse {
-    ///A `CustomerSeatClaimResponse` with the required fields set and every optional field empty.
+    /// A `CustomerSeatClaimResponse` with the required fields set and every optional field empty.
     pub fn new(seat: CustomerSeat, customer_session_token: impl Into<String>) -> Self {
         Self {
             seat,

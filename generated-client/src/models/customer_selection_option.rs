@@ -11,7 +11,7 @@ pub struct CustomerSelectionOption {
     pub name: Option<String>,
 }
 impl CustomerSelectionOption {
-    ///A `CustomerSelectionOption` with the required fields set and every optional field empty.
+    /// A `CustomerSelectionOption` with the required fields set and every optional field empty.
     pub fn new(id: Uuid, name: Option<String>) -> Self {
         Self { id, name }
     }

@@ -13,7 +13,7 @@ pub struct CustomerSelectionRequiredResponse {
     pub customers: Vec<CustomerSelectionOption>,
 }
 impl CustomerSelectionRequiredResponse {
-    ///A `CustomerSelectionRequiredResponse` with the required fields set and every optional field empty.
+    /// A `CustomerSelectionRequiredResponse` with the required fields set and every optional field empty.
     pub fn new(customers: Vec<CustomerSelectionOption>) -> Self {
         Self {
             error: None,

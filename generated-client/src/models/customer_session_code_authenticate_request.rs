@@ -7,7 +7,7 @@ pub struct CustomerSessionCodeAuthenticateRequest {
     pub code: String,
 }
 impl CustomerSessionCodeAuthenticateRequest {
-    ///A `CustomerSessionCodeAuthenticateRequest` with the required fields set and every optional field empty.
+    /// A `CustomerSessionCodeAuthenticateRequest` with the required fields set and every optional field empty.
     pub fn new(code: impl Into<String>) -> Self {
         Self { code: code.into() }
     }

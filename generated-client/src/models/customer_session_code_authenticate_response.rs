@@ -7,7 +7,7 @@ pub struct CustomerSessionCodeAuthenticateResponse {
     pub token: String,
 }
 impl CustomerSessionCodeAuthenticateResponse {
-    ///A `CustomerSessionCodeAuthenticateResponse` with the required fields set and every optional field empty.
+    /// A `CustomerSessionCodeAuthenticateResponse` with the required fields set and every optional field empty.
     pub fn new(token: impl Into<String>) -> Self {
         Self { token: token.into() }
     }

@@ -8,7 +8,7 @@ pub struct CustomerSessionCodeInvalidOrExpired {
     pub detail: String,
 }
 impl CustomerSessionCodeInvalidOrExpired {
-    ///A `CustomerSessionCodeInvalidOrExpired` with the required fields set and every optional field empty.
+    /// A `CustomerSessionCodeInvalidOrExpired` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -12,7 +12,7 @@ pub struct CustomerSessionCodeRequest {
     pub customer_id: Option<Uuid>,
 }
 impl CustomerSessionCodeRequest {
-    ///A `CustomerSessionCodeRequest` with the required fields set and every optional field empty.
+    /// A `CustomerSessionCodeRequest` with the required fields set and every optional field empty.
     pub fn new(email: impl Into<String>, organization_id: Uuid) -> Self {
         Self {
             email: email.into(),

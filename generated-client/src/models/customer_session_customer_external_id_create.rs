@@ -18,7 +18,7 @@ pub struct CustomerSessionCustomerExternalIdCreate {
     pub external_customer_id: String,
 }
 impl CustomerSessionCustomerExternalIdCreate {
-    ///A `CustomerSessionCustomerExternalIdCreate` with the required fields set and every optional field empty.
+    /// A `CustomerSessionCustomerExternalIdCreate` with the required fields set and every optional field empty.
     pub fn new(external_customer_id: impl Into<String>) -> Self {
         Self {
             member_id: None,

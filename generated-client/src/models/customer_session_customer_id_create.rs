@@ -18,7 +18,7 @@ pub struct CustomerSessionCustomerIdCreate {
     pub customer_id: Uuid,
 }
 impl CustomerSessionCustomerIdCreate {
-    ///A `CustomerSessionCustomerIdCreate` with the required fields set and every optional field empty.
+    /// A `CustomerSessionCustomerIdCreate` with the required fields set and every optional field empty.
     pub fn new(customer_id: Uuid) -> Self {
         Self {
             member_id: None,

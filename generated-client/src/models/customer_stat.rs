@@ -26,7 +26,7 @@ pub struct CustomerStat {
     pub share: Option<String>,
 }
 impl CustomerStat {
-    ///A `CustomerStat` with the required fields set and every optional field empty.
+    /// A `CustomerStat` with the required fields set and every optional field empty.
     pub fn new(
         customer_id: Option<Uuid>,
         external_customer_id: Option<String>,

@@ -22,7 +22,7 @@ pub struct CustomerStateMeter {
     pub balance: f64,
 }
 impl CustomerStateMeter {
-    ///A `CustomerStateMeter` with the required fields set and every optional field empty.
+    /// A `CustomerStateMeter` with the required fields set and every optional field empty.
     pub fn new(
         id: Uuid,
         created_at: DateTime<Utc>,

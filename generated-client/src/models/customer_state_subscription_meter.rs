@@ -22,7 +22,7 @@ pub struct CustomerStateSubscriptionMeter {
     pub meter_id: Uuid,
 }
 impl CustomerStateSubscriptionMeter {
-    ///A `CustomerStateSubscriptionMeter` with the required fields set and every optional field empty.
+    /// A `CustomerStateSubscriptionMeter` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

@@ -9,7 +9,7 @@ pub struct CustomerSubscriptionChangePreviewProduct {
     pub product_id: Uuid,
 }
 impl CustomerSubscriptionChangePreviewProduct {
-    ///A `CustomerSubscriptionChangePreviewProduct` with the required fields set and every optional field empty.
+    /// A `CustomerSubscriptionChangePreviewProduct` with the required fields set and every optional field empty.
     pub fn new(product_id: Uuid) -> Self {
         Self { product_id }
     }

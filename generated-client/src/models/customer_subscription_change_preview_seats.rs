@@ -8,7 +8,7 @@ pub struct CustomerSubscriptionChangePreviewSeats {
     pub seats: i64,
 }
 impl CustomerSubscriptionChangePreviewSeats {
-    ///A `CustomerSubscriptionChangePreviewSeats` with the required fields set and every optional field empty.
+    /// A `CustomerSubscriptionChangePreviewSeats` with the required fields set and every optional field empty.
     pub fn new(seats: i64) -> Self {
         Self { seats }
     }

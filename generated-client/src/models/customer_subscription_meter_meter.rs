@@ -16,7 +16,7 @@ pub struct CustomerSubscriptionMeterMeter {
     pub name: String,
 }
 impl CustomerSubscriptionMeterMeter {
-    ///A `CustomerSubscriptionMeterMeter` with the required fields set and every optional field empty.
+    /// A `CustomerSubscriptionMeterMeter` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

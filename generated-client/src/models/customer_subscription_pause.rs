@@ -16,7 +16,7 @@ pub struct CustomerSubscriptionPause {
     pub resumes_at: Patch<DateTime<Utc>>,
 }
 impl CustomerSubscriptionPause {
-    ///A `CustomerSubscriptionPause` with the required fields set and every optional field empty.
+    /// A `CustomerSubscriptionPause` with the required fields set and every optional field empty.
     pub fn new(pause_at_period_end: bool) -> Self {
         Self {
             pause_at_period_end,

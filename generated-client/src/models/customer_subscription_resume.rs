@@ -8,7 +8,7 @@ pub struct CustomerSubscriptionResume {
     pub resume: bool,
 }
 impl CustomerSubscriptionResume {
-    ///A `CustomerSubscriptionResume` with the required fields set and every optional field empty.
+    /// A `CustomerSubscriptionResume` with the required fields set and every optional field empty.
     pub fn new(resume: bool) -> Self {
         Self { resume }
     }

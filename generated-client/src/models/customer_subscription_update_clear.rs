@@ -9,7 +9,7 @@ pub struct CustomerSubscriptionUpdateClear {
     pub pending_update: Option<Value>,
 }
 impl CustomerSubscriptionUpdateClear {
-    ///A `CustomerSubscriptionUpdateClear` with the required fields set and every optional field empty.
+    /// A `CustomerSubscriptionUpdateClear` with the required fields set and every optional field empty.
     pub fn new(pending_update: Option<Value>) -> Self {
         Self { pending_update }
     }

@@ -9,7 +9,7 @@ pub struct CustomerSubscriptionUpdateProduct {
     pub product_id: Uuid,
 }
 impl CustomerSubscriptionUpdateProduct {
-    ///A `CustomerSubscriptionUpdateProduct` with the required fields set and every optional field empty.
+    /// A `CustomerSubscriptionUpdateProduct` with the required fields set and every optional field empty.
     pub fn new(product_id: Uuid) -> Self {
         Self { product_id }
     }

@@ -8,7 +8,7 @@ pub struct CustomerSubscriptionUpdateSeats {
     pub seats: i64,
 }
 impl CustomerSubscriptionUpdateSeats {
-    ///A `CustomerSubscriptionUpdateSeats` with the required fields set and every optional field empty.
+    /// A `CustomerSubscriptionUpdateSeats` with the required fields set and every optional field empty.
     pub fn new(seats: i64) -> Self {
         Self { seats }
     }

@@ -12,7 +12,7 @@ pub struct CustomerUpdatedMetadata {
     pub updated_fields: CustomerUpdatedFields,
 }
 impl CustomerUpdatedMetadata {
-    ///A `CustomerUpdatedMetadata` with the required fields set and every optional field empty.
+    /// A `CustomerUpdatedMetadata` with the required fields set and every optional field empty.
     pub fn new(
         customer_id: impl Into<String>,
         customer_email: Option<String>,

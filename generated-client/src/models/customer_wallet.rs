@@ -22,7 +22,7 @@ pub struct CustomerWallet {
     pub currency: String,
 }
 impl CustomerWallet {
-    ///A `CustomerWallet` with the required fields set and every optional field empty.
+    /// A `CustomerWallet` with the required fields set and every optional field empty.
     pub fn new(
         id: Uuid,
         created_at: DateTime<Utc>,

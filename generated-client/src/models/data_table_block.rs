@@ -16,7 +16,7 @@ pub struct DataTableBlock {
     pub total_count: i64,
 }
 impl DataTableBlock {
-    ///A `DataTableBlock` with the required fields set and every optional field empty.
+    /// A `DataTableBlock` with the required fields set and every optional field empty.
     pub fn new(
         entity: impl Into<String>,
         title: Option<String>,

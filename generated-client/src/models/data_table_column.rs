@@ -11,7 +11,7 @@ pub struct DataTableColumn {
     pub format: Option<ColumnFormat>,
 }
 impl DataTableColumn {
-    ///A `DataTableColumn` with the required fields set and every optional field empty.
+    /// A `DataTableColumn` with the required fields set and every optional field empty.
     pub fn new(key: impl Into<String>, label: impl Into<String>) -> Self {
         Self {
             key: key.into(),

@@ -9,7 +9,7 @@ pub struct DiscordGuild {
     pub roles: Vec<DiscordGuildRole>,
 }
 impl DiscordGuild {
-    ///A `DiscordGuild` with the required fields set and every optional field empty.
+    /// A `DiscordGuild` with the required fields set and every optional field empty.
     pub fn new(name: impl Into<String>, roles: Vec<DiscordGuildRole>) -> Self {
         Self { name: name.into(), roles }
     }

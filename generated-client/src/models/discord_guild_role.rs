@@ -11,7 +11,7 @@ pub struct DiscordGuildRole {
     pub color: String,
 }
 impl DiscordGuildRole {
-    ///A `DiscordGuildRole` with the required fields set and every optional field empty.
+    /// A `DiscordGuildRole` with the required fields set and every optional field empty.
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::{DiscountDuration, MetadataOutputTypeValue};
+use super::{DiscountDuration, EventMetadataInputValue};
 /// Schema to create a percentage discount.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "percentage")]
@@ -21,7 +21,7 @@ pub struct DiscountPercentageCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     pub name: String,
     /// Code customers can use to apply the discount during checkout. Must be between 3 and 256 characters long and contain only alphanumeric characters.If not provided, the discount can only be applied via the API.
@@ -62,7 +62,7 @@ pub struct DiscountPercentageCreate {
     pub basis_points: i64,
 }
 impl DiscountPercentageCreate {
-    ///A `DiscountPercentageCreate` with the required fields set and every optional field empty.
+    /// A `DiscountPercentageCreate` with the required fields set and every optional field empty.
     pub fn new(
         name: impl Into<String>,
         duration: DiscountDuration,

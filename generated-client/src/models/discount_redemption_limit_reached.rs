@@ -8,7 +8,7 @@ pub struct DiscountRedemptionLimitReached {
     pub detail: String,
 }
 impl DiscountRedemptionLimitReached {
-    ///A `DiscountRedemptionLimitReached` with the required fields set and every optional field empty.
+    /// A `DiscountRedemptionLimitReached` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

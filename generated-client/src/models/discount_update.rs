@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use crate::Patch;
 use super::{
-    DiscountDuration, DiscountType, MetadataOutputTypeValue, PresentmentCurrency,
+    DiscountDuration, DiscountType, EventMetadataInputValue, PresentmentCurrency,
 };
 /// Schema to update a discount.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -23,7 +23,7 @@ pub struct DiscountUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub name: Patch<String>,

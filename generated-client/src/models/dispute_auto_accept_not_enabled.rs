@@ -8,7 +8,7 @@ pub struct DisputeAutoAcceptNotEnabled {
     pub detail: String,
 }
 impl DisputeAutoAcceptNotEnabled {
-    ///A `DisputeAutoAcceptNotEnabled` with the required fields set and every optional field empty.
+    /// A `DisputeAutoAcceptNotEnabled` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

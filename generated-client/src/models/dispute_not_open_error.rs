@@ -8,7 +8,7 @@ pub struct DisputeNotOpenError {
     pub detail: String,
 }
 impl DisputeNotOpenError {
-    ///A `DisputeNotOpenError` with the required fields set and every optional field empty.
+    /// A `DisputeNotOpenError` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

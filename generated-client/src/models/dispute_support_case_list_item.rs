@@ -18,7 +18,7 @@ pub struct DisputeSupportCaseListItem {
     pub dispute: Dispute,
 }
 impl DisputeSupportCaseListItem {
-    ///A `DisputeSupportCaseListItem` with the required fields set and every optional field empty.
+    /// A `DisputeSupportCaseListItem` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

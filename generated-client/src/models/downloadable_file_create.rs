@@ -20,7 +20,7 @@ pub struct DownloadableFileCreate {
     pub version: Option<String>,
 }
 impl DownloadableFileCreate {
-    ///A `DownloadableFileCreate` with the required fields set and every optional field empty.
+    /// A `DownloadableFileCreate` with the required fields set and every optional field empty.
     pub fn new(
         name: impl Into<String>,
         mime_type: impl Into<String>,

@@ -11,7 +11,7 @@ pub struct DownloadableRead {
     pub file: FileDownload,
 }
 impl DownloadableRead {
-    ///A `DownloadableRead` with the required fields set and every optional field empty.
+    /// A `DownloadableRead` with the required fields set and every optional field empty.
     pub fn new(id: Uuid, benefit_id: Uuid, file: FileDownload) -> Self {
         Self { id, benefit_id, file }
     }

@@ -9,7 +9,7 @@ pub struct EmailOtpRequest {
     pub cf_turnstile_response: String,
 }
 impl EmailOtpRequest {
-    ///A `EmailOtpRequest` with the required fields set and every optional field empty.
+    /// An `EmailOtpRequest` with the required fields set and every optional field empty.
     pub fn new(
         email: impl Into<String>,
         cf_turnstile_response: impl Into<String>,

@@ -7,7 +7,7 @@ pub struct EmailOtpVerify {
     pub code: String,
 }
 impl EmailOtpVerify {
-    ///A `EmailOtpVerify` with the required fields set and every optional field empty.
+    /// An `EmailOtpVerify` with the required fields set and every optional field empty.
     pub fn new(code: impl Into<String>) -> Self {
         Self { code: code.into() }
     }

@@ -9,7 +9,7 @@ pub struct EmailUpdateRequest {
     pub return_to: Option<String>,
 }
 impl EmailUpdateRequest {
-    ///A `EmailUpdateRequest` with the required fields set and every optional field empty.
+    /// An `EmailUpdateRequest` with the required fields set and every optional field empty.
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             email: email.into(),

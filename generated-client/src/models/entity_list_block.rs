@@ -17,7 +17,7 @@ pub struct EntityListBlock {
     pub total_count: i64,
 }
 impl EntityListBlock {
-    ///A `EntityListBlock` with the required fields set and every optional field empty.
+    /// An `EntityListBlock` with the required fields set and every optional field empty.
     pub fn new(
         entity: impl Into<String>,
         title: Option<String>,

@@ -41,7 +41,7 @@ pub struct EventCreateCustomer {
     pub member_id: Option<Uuid>,
 }
 impl EventCreateCustomer {
-    ///A `EventCreateCustomer` with the required fields set and every optional field empty.
+    /// An `EventCreateCustomer` with the required fields set and every optional field empty.
     pub fn new(name: impl Into<String>, customer_id: Uuid) -> Self {
         Self {
             timestamp: None,

@@ -41,7 +41,7 @@ pub struct EventCreateExternalCustomer {
     pub external_member_id: Option<String>,
 }
 impl EventCreateExternalCustomer {
-    ///A `EventCreateExternalCustomer` with the required fields set and every optional field empty.
+    /// An `EventCreateExternalCustomer` with the required fields set and every optional field empty.
     pub fn new(
         name: impl Into<String>,
         external_customer_id: impl Into<String>,

@@ -20,7 +20,7 @@ pub struct EventName {
     pub last_seen: DateTime<Utc>,
 }
 impl EventName {
-    ///A `EventName` with the required fields set and every optional field empty.
+    /// An `EventName` with the required fields set and every optional field empty.
     pub fn new(
         name: impl Into<String>,
         label: impl Into<String>,

@@ -33,7 +33,7 @@ pub struct EventStatistics {
     pub p99: Option<BTreeMap<String, String>>,
 }
 impl EventStatistics {
-    ///A `EventStatistics` with the required fields set and every optional field empty.
+    /// An `EventStatistics` with the required fields set and every optional field empty.
     pub fn new(
         name: impl Into<String>,
         label: impl Into<String>,

@@ -23,7 +23,7 @@ pub struct EventType {
     pub organization_id: Uuid,
 }
 impl EventType {
-    ///A `EventType` with the required fields set and every optional field empty.
+    /// An `EventType` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

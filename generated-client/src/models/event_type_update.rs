@@ -12,7 +12,7 @@ pub struct EventTypeUpdate {
     pub label_property_selector: Patch<String>,
 }
 impl EventTypeUpdate {
-    ///A `EventTypeUpdate` with the required fields set and every optional field empty.
+    /// An `EventTypeUpdate` with the required fields set and every optional field empty.
     pub fn new(label: impl Into<String>) -> Self {
         Self {
             label: label.into(),

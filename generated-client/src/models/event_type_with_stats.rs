@@ -35,7 +35,7 @@ pub struct EventTypeWithStats {
     pub last_seen: DateTime<Utc>,
 }
 impl EventTypeWithStats {
-    ///A `EventTypeWithStats` with the required fields set and every optional field empty.
+    /// An `EventTypeWithStats` with the required fields set and every optional field empty.
     pub fn new(
         name: impl Into<String>,
         label: impl Into<String>,

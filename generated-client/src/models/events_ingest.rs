@@ -9,7 +9,7 @@ pub struct EventsIngest {
     pub events: Vec<EventsIngestEventsItem>,
 }
 impl EventsIngest {
-    ///A `EventsIngest` with the required fields set and every optional field empty.
+    /// An `EventsIngest` with the required fields set and every optional field empty.
     pub fn new(events: Vec<EventsIngestEventsItem>) -> Self {
         Self { events }
     }

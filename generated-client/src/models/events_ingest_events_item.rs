@@ -5,9 +5,9 @@ use serde_json::Value;
 use super::{EventCreateCustomer, EventCreateExternalCustomer};
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventsIngestEventsItem {
-    /// A `EventCreateCustomer`.
+    /// An `EventCreateCustomer`.
     EventCreateCustomer(Box<EventCreateCustomer>),
-    /// A `EventCreateExternalCustomer`.
+    /// An `EventCreateExternalCustomer`.
     EventCreateExternalCustomer(Box<EventCreateExternalCustomer>),
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),

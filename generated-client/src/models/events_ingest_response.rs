@@ -11,7 +11,7 @@ pub struct EventsIngestResponse {
     pub duplicates: Option<i64>,
 }
 impl EventsIngestResponse {
-    ///A `EventsIngestResponse` with the required fields set and every optional field empty.
+    /// An `EventsIngestResponse` with the required fields set and every optional field empty.
     pub fn new(inserted: i64) -> Self {
         Self { inserted, duplicates: None }
     }

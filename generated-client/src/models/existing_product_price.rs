@@ -10,7 +10,7 @@ pub struct ExistingProductPrice {
     pub id: Uuid,
 }
 impl ExistingProductPrice {
-    ///A `ExistingProductPrice` with the required fields set and every optional field empty.
+    /// An `ExistingProductPrice` with the required fields set and every optional field empty.
     pub fn new(id: Uuid) -> Self {
         Self { id }
     }

@@ -8,7 +8,7 @@ pub struct ExpiredCheckoutError {
     pub detail: String,
 }
 impl ExpiredCheckoutError {
-    ///A `ExpiredCheckoutError` with the required fields set and every optional field empty.
+    /// An `ExpiredCheckoutError` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -15,7 +15,7 @@ pub struct FeedbackCreate {
     pub client_context: Option<BTreeMap<String, Value>>,
 }
 impl FeedbackCreate {
-    ///A `FeedbackCreate` with the required fields set and every optional field empty.
+    /// A `FeedbackCreate` with the required fields set and every optional field empty.
     pub fn new(
         r#type: FeedbackType,
         message: impl Into<String>,

@@ -10,7 +10,7 @@ pub struct FileUploadCompleted {
     pub parts: Vec<S3FileUploadCompletedPart>,
 }
 impl FileUploadCompleted {
-    ///A `FileUploadCompleted` with the required fields set and every optional field empty.
+    /// A `FileUploadCompleted` with the required fields set and every optional field empty.
     pub fn new(
         id: impl Into<String>,
         path: impl Into<String>,

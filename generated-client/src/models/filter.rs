@@ -9,7 +9,7 @@ pub struct Filter {
     pub clauses: Vec<FilterClausesItem>,
 }
 impl Filter {
-    ///A `Filter` with the required fields set and every optional field empty.
+    /// A `Filter` with the required fields set and every optional field empty.
     pub fn new(conjunction: FilterConjunction, clauses: Vec<FilterClausesItem>) -> Self {
         Self { conjunction, clauses }
     }

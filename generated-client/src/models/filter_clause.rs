@@ -10,7 +10,7 @@ pub struct FilterClause {
     pub value: FilterClauseValue,
 }
 impl FilterClause {
-    ///A `FilterClause` with the required fields set and every optional field empty.
+    /// A `FilterClause` with the required fields set and every optional field empty.
     pub fn new(
         property: impl Into<String>,
         operator: FilterOperator,

@@ -10,7 +10,7 @@ pub struct GitHubInvitesBenefitOrganization {
     pub is_free: bool,
 }
 impl GitHubInvitesBenefitOrganization {
-    ///A `GitHubInvitesBenefitOrganization` with the required fields set and every optional field empty.
+    /// A `GitHubInvitesBenefitOrganization` with the required fields set and every optional field empty.
     pub fn new(
         name: impl Into<String>,
         is_personal: bool,

@@ -9,7 +9,7 @@ pub struct GitHubInvitesBenefitRepositories {
     pub organizations: Vec<GitHubInvitesBenefitOrganization>,
 }
 impl GitHubInvitesBenefitRepositories {
-    ///A `GitHubInvitesBenefitRepositories` with the required fields set and every optional field empty.
+    /// A `GitHubInvitesBenefitRepositories` with the required fields set and every optional field empty.
     pub fn new(
         repositories: Vec<GitHubInvitesBenefitRepository>,
         organizations: Vec<GitHubInvitesBenefitOrganization>,

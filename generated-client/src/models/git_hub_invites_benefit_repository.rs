@@ -8,7 +8,7 @@ pub struct GitHubInvitesBenefitRepository {
     pub repository_name: String,
 }
 impl GitHubInvitesBenefitRepository {
-    ///A `GitHubInvitesBenefitRepository` with the required fields set and every optional field empty.
+    /// A `GitHubInvitesBenefitRepository` with the required fields set and every optional field empty.
     pub fn new(
         repository_owner: impl Into<String>,
         repository_name: impl Into<String>,

@@ -7,7 +7,7 @@ pub struct HumanReviewRequest {
     pub reason: String,
 }
 impl HumanReviewRequest {
-    ///A `HumanReviewRequest` with the required fields set and every optional field empty.
+    /// A `HumanReviewRequest` with the required fields set and every optional field empty.
     pub fn new(reason: impl Into<String>) -> Self {
         Self { reason: reason.into() }
     }

@@ -8,7 +8,7 @@ pub struct InactiveSubscription {
     pub detail: String,
 }
 impl InactiveSubscription {
-    ///A `InactiveSubscription` with the required fields set and every optional field empty.
+    /// An `InactiveSubscription` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -9,7 +9,7 @@ pub struct InsightCardsBlock {
     pub insights: Vec<Insight>,
 }
 impl InsightCardsBlock {
-    ///A `InsightCardsBlock` with the required fields set and every optional field empty.
+    /// An `InsightCardsBlock` with the required fields set and every optional field empty.
     pub fn new(insights: Vec<Insight>) -> Self {
         Self { insights }
     }

@@ -18,7 +18,7 @@ pub struct InsightDriver {
     pub value: f64,
 }
 impl InsightDriver {
-    ///A `InsightDriver` with the required fields set and every optional field empty.
+    /// An `InsightDriver` with the required fields set and every optional field empty.
     pub fn new(
         dimension: impl Into<String>,
         label: impl Into<String>,

@@ -8,7 +8,7 @@ pub struct InsufficientBalance {
     pub detail: String,
 }
 impl InsufficientBalance {
-    ///A `InsufficientBalance` with the required fields set and every optional field empty.
+    /// An `InsufficientBalance` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

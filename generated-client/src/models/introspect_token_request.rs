@@ -12,7 +12,7 @@ pub struct IntrospectTokenRequest {
     pub client_secret: String,
 }
 impl IntrospectTokenRequest {
-    ///A `IntrospectTokenRequest` with the required fields set and every optional field empty.
+    /// An `IntrospectTokenRequest` with the required fields set and every optional field empty.
     pub fn new(
         token: impl Into<String>,
         client_id: impl Into<String>,

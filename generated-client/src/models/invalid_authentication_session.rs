@@ -8,7 +8,7 @@ pub struct InvalidAuthenticationSession {
     pub detail: String,
 }
 impl InvalidAuthenticationSession {
-    ///A `InvalidAuthenticationSession` with the required fields set and every optional field empty.
+    /// An `InvalidAuthenticationSession` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

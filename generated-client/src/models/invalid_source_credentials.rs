@@ -8,7 +8,7 @@ pub struct InvalidSourceCredentials {
     pub detail: String,
 }
 impl InvalidSourceCredentials {
-    ///A `InvalidSourceCredentials` with the required fields set and every optional field empty.
+    /// An `InvalidSourceCredentials` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

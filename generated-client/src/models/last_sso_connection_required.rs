@@ -8,7 +8,7 @@ pub struct LastSsoConnectionRequired {
     pub detail: String,
 }
 impl LastSsoConnectionRequired {
-    ///A `LastSsoConnectionRequired` with the required fields set and every optional field empty.
+    /// A `LastSsoConnectionRequired` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -4,25 +4,25 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::{LicenseKeyRead, MetadataOutputTypeValue};
+use super::{EventMetadataInputValue, LicenseKeyRead};
 /// LicenseKeyActivationRead
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LicenseKeyActivationRead {
     pub id: Uuid,
     pub license_key_id: Uuid,
     pub label: String,
-    pub meta: BTreeMap<String, MetadataOutputTypeValue>,
+    pub meta: BTreeMap<String, EventMetadataInputValue>,
     pub created_at: DateTime<Utc>,
     pub modified_at: Option<DateTime<Utc>>,
     pub license_key: LicenseKeyRead,
 }
 impl LicenseKeyActivationRead {
-    ///A `LicenseKeyActivationRead` with the required fields set and every optional field empty.
+    /// A `LicenseKeyActivationRead` with the required fields set and every optional field empty.
     pub fn new(
         id: Uuid,
         license_key_id: Uuid,
         label: impl Into<String>,
-        meta: BTreeMap<String, MetadataOutputTypeValue>,
+        meta: BTreeMap<String, EventMetadataInputValue>,
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,
         license_key: LicenseKeyRead,

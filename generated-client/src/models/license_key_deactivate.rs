@@ -10,7 +10,7 @@ pub struct LicenseKeyDeactivate {
     pub activation_id: Uuid,
 }
 impl LicenseKeyDeactivate {
-    ///A `LicenseKeyDeactivate` with the required fields set and every optional field empty.
+    /// A `LicenseKeyDeactivate` with the required fields set and every optional field empty.
     pub fn new(
         key: impl Into<String>,
         organization_id: Uuid,

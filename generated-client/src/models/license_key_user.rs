@@ -13,7 +13,7 @@ pub struct LicenseKeyUser {
     pub avatar_url: Option<String>,
 }
 impl LicenseKeyUser {
-    ///A `LicenseKeyUser` with the required fields set and every optional field empty.
+    /// A `LicenseKeyUser` with the required fields set and every optional field empty.
     pub fn new(id: Uuid, public_name: impl Into<String>) -> Self {
         Self {
             id,

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::MetadataOutputTypeValue;
+use super::EventMetadataInputValue;
 /// LicenseKeyValidate
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LicenseKeyValidate {
@@ -30,10 +30,10 @@ pub struct LicenseKeyValidate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conditions: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub conditions: Option<BTreeMap<String, EventMetadataInputValue>>,
 }
 impl LicenseKeyValidate {
-    ///A `LicenseKeyValidate` with the required fields set and every optional field empty.
+    /// A `LicenseKeyValidate` with the required fields set and every optional field empty.
     pub fn new(key: impl Into<String>, organization_id: Uuid) -> Self {
         Self {
             key: key.into(),

@@ -9,7 +9,7 @@ pub struct ListCustomerStats {
     pub items: Vec<CustomerStat>,
 }
 impl ListCustomerStats {
-    ///A `ListCustomerStats` with the required fields set and every optional field empty.
+    /// A `ListCustomerStats` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CustomerStat>) -> Self {
         Self { items }
     }

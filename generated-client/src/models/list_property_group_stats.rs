@@ -9,7 +9,7 @@ pub struct ListPropertyGroupStats {
     pub items: Vec<PropertyGroupStat>,
 }
 impl ListPropertyGroupStats {
-    ///A `ListPropertyGroupStats` with the required fields set and every optional field empty.
+    /// A `ListPropertyGroupStats` with the required fields set and every optional field empty.
     pub fn new(items: Vec<PropertyGroupStat>) -> Self {
         Self { items }
     }

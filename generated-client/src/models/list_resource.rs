@@ -9,7 +9,7 @@ pub struct ListResource {
     pub pagination: Pagination,
 }
 impl ListResource {
-    ///A `ListResource` with the required fields set and every optional field empty.
+    /// A `ListResource` with the required fields set and every optional field empty.
     pub fn new(items: Vec<ListResourceItemsItem>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

@@ -9,7 +9,7 @@ pub struct ListResourceBenefit {
     pub pagination: Pagination,
 }
 impl ListResourceBenefit {
-    ///A `ListResourceBenefit` with the required fields set and every optional field empty.
+    /// A `ListResourceBenefit` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Benefit>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

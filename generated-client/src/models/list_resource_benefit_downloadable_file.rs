@@ -9,7 +9,7 @@ pub struct ListResourceBenefitDownloadableFile {
     pub pagination: Pagination,
 }
 impl ListResourceBenefitDownloadableFile {
-    ///A `ListResourceBenefitDownloadableFile` with the required fields set and every optional field empty.
+    /// A `ListResourceBenefitDownloadableFile` with the required fields set and every optional field empty.
     pub fn new(items: Vec<BenefitDownloadableFile>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

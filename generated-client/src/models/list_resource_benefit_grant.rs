@@ -9,7 +9,7 @@ pub struct ListResourceBenefitGrant {
     pub pagination: Pagination,
 }
 impl ListResourceBenefitGrant {
-    ///A `ListResourceBenefitGrant` with the required fields set and every optional field empty.
+    /// A `ListResourceBenefitGrant` with the required fields set and every optional field empty.
     pub fn new(items: Vec<BenefitGrant>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

@@ -9,7 +9,7 @@ pub struct ListResourceCheckout {
     pub pagination: Pagination,
 }
 impl ListResourceCheckout {
-    ///A `ListResourceCheckout` with the required fields set and every optional field empty.
+    /// A `ListResourceCheckout` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Checkout>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

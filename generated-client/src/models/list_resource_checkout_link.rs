@@ -9,7 +9,7 @@ pub struct ListResourceCheckoutLink {
     pub pagination: Pagination,
 }
 impl ListResourceCheckoutLink {
-    ///A `ListResourceCheckoutLink` with the required fields set and every optional field empty.
+    /// A `ListResourceCheckoutLink` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CheckoutLink>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

@@ -9,7 +9,7 @@ pub struct ListResourceCompassThreadMessageSchema {
     pub pagination: Pagination,
 }
 impl ListResourceCompassThreadMessageSchema {
-    ///A `ListResourceCompassThreadMessageSchema` with the required fields set and every optional field empty.
+    /// A `ListResourceCompassThreadMessageSchema` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CompassThreadMessageSchema>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

@@ -9,7 +9,7 @@ pub struct ListResourceCompassThreadSchema {
     pub pagination: Pagination,
 }
 impl ListResourceCompassThreadSchema {
-    ///A `ListResourceCompassThreadSchema` with the required fields set and every optional field empty.
+    /// A `ListResourceCompassThreadSchema` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CompassThreadSchema>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

@@ -9,7 +9,7 @@ pub struct ListResourceCustomField {
     pub pagination: Pagination,
 }
 impl ListResourceCustomField {
-    ///A `ListResourceCustomField` with the required fields set and every optional field empty.
+    /// A `ListResourceCustomField` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CustomField>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

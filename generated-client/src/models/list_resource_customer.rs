@@ -9,7 +9,7 @@ pub struct ListResourceCustomer {
     pub pagination: Pagination,
 }
 impl ListResourceCustomer {
-    ///A `ListResourceCustomer` with the required fields set and every optional field empty.
+    /// A `ListResourceCustomer` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Customer>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

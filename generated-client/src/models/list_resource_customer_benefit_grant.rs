@@ -9,7 +9,7 @@ pub struct ListResourceCustomerBenefitGrant {
     pub pagination: Pagination,
 }
 impl ListResourceCustomerBenefitGrant {
-    ///A `ListResourceCustomerBenefitGrant` with the required fields set and every optional field empty.
+    /// A `ListResourceCustomerBenefitGrant` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CustomerBenefitGrant>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

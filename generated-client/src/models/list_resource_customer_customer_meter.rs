@@ -9,7 +9,7 @@ pub struct ListResourceCustomerCustomerMeter {
     pub pagination: Pagination,
 }
 impl ListResourceCustomerCustomerMeter {
-    ///A `ListResourceCustomerCustomerMeter` with the required fields set and every optional field empty.
+    /// A `ListResourceCustomerCustomerMeter` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CustomerCustomerMeter>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

@@ -9,7 +9,7 @@ pub struct ListResourceCustomerMeter {
     pub pagination: Pagination,
 }
 impl ListResourceCustomerMeter {
-    ///A `ListResourceCustomerMeter` with the required fields set and every optional field empty.
+    /// A `ListResourceCustomerMeter` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CustomerMeter>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

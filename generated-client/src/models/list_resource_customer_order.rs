@@ -9,7 +9,7 @@ pub struct ListResourceCustomerOrder {
     pub pagination: Pagination,
 }
 impl ListResourceCustomerOrder {
-    ///A `ListResourceCustomerOrder` with the required fields set and every optional field empty.
+    /// A `ListResourceCustomerOrder` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CustomerOrder>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

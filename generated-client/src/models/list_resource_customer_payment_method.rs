@@ -9,7 +9,7 @@ pub struct ListResourceCustomerPaymentMethod {
     pub pagination: Pagination,
 }
 impl ListResourceCustomerPaymentMethod {
-    ///A `ListResourceCustomerPaymentMethod` with the required fields set and every optional field empty.
+    /// A `ListResourceCustomerPaymentMethod` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CustomerPaymentMethod>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

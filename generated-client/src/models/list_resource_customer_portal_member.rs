@@ -9,7 +9,7 @@ pub struct ListResourceCustomerPortalMember {
     pub pagination: Pagination,
 }
 impl ListResourceCustomerPortalMember {
-    ///A `ListResourceCustomerPortalMember` with the required fields set and every optional field empty.
+    /// A `ListResourceCustomerPortalMember` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CustomerPortalMember>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

@@ -9,7 +9,7 @@ pub struct ListResourceCustomerSubscription {
     pub pagination: Pagination,
 }
 impl ListResourceCustomerSubscription {
-    ///A `ListResourceCustomerSubscription` with the required fields set and every optional field empty.
+    /// A `ListResourceCustomerSubscription` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CustomerSubscription>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

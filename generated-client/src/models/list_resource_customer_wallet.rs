@@ -9,7 +9,7 @@ pub struct ListResourceCustomerWallet {
     pub pagination: Pagination,
 }
 impl ListResourceCustomerWallet {
-    ///A `ListResourceCustomerWallet` with the required fields set and every optional field empty.
+    /// A `ListResourceCustomerWallet` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CustomerWallet>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

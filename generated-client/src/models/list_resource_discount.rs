@@ -9,7 +9,7 @@ pub struct ListResourceDiscount {
     pub pagination: Pagination,
 }
 impl ListResourceDiscount {
-    ///A `ListResourceDiscount` with the required fields set and every optional field empty.
+    /// A `ListResourceDiscount` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Discount>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

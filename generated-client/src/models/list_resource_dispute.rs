@@ -9,7 +9,7 @@ pub struct ListResourceDispute {
     pub pagination: Pagination,
 }
 impl ListResourceDispute {
-    ///A `ListResourceDispute` with the required fields set and every optional field empty.
+    /// A `ListResourceDispute` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Dispute>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

@@ -9,7 +9,7 @@ pub struct ListResourceDownloadableRead {
     pub pagination: Pagination,
 }
 impl ListResourceDownloadableRead {
-    ///A `ListResourceDownloadableRead` with the required fields set and every optional field empty.
+    /// A `ListResourceDownloadableRead` with the required fields set and every optional field empty.
     pub fn new(items: Vec<DownloadableRead>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

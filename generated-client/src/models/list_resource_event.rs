@@ -9,7 +9,7 @@ pub struct ListResourceEvent {
     pub pagination: Pagination,
 }
 impl ListResourceEvent {
-    ///A `ListResourceEvent` with the required fields set and every optional field empty.
+    /// A `ListResourceEvent` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Event>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

@@ -9,7 +9,7 @@ pub struct ListResourceEventName {
     pub pagination: Pagination,
 }
 impl ListResourceEventName {
-    ///A `ListResourceEventName` with the required fields set and every optional field empty.
+    /// A `ListResourceEventName` with the required fields set and every optional field empty.
     pub fn new(items: Vec<EventName>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

@@ -9,7 +9,7 @@ pub struct ListResourceEventTypeWithStats {
     pub pagination: Pagination,
 }
 impl ListResourceEventTypeWithStats {
-    ///A `ListResourceEventTypeWithStats` with the required fields set and every optional field empty.
+    /// A `ListResourceEventTypeWithStats` with the required fields set and every optional field empty.
     pub fn new(items: Vec<EventTypeWithStats>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

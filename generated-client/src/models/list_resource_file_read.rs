@@ -9,7 +9,7 @@ pub struct ListResourceFileRead {
     pub pagination: Pagination,
 }
 impl ListResourceFileRead {
-    ///A `ListResourceFileRead` with the required fields set and every optional field empty.
+    /// A `ListResourceFileRead` with the required fields set and every optional field empty.
     pub fn new(items: Vec<FileRead>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

@@ -5,9 +5,9 @@ use serde_json::Value;
 use super::{OrganizationPaymentMethodCard, OrganizationPaymentMethodGeneric};
 #[derive(Clone, Debug, PartialEq)]
 pub enum ListResourceItemsItem {
-    /// A `OrganizationPaymentMethodCard`.
+    /// An `OrganizationPaymentMethodCard`.
     OrganizationPaymentMethodCard(OrganizationPaymentMethodCard),
-    /// A `OrganizationPaymentMethodGeneric`.
+    /// An `OrganizationPaymentMethodGeneric`.
     OrganizationPaymentMethodGeneric(OrganizationPaymentMethodGeneric),
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),

@@ -9,7 +9,7 @@ pub struct ListResourceLicenseKeyRead {
     pub pagination: Pagination,
 }
 impl ListResourceLicenseKeyRead {
-    ///A `ListResourceLicenseKeyRead` with the required fields set and every optional field empty.
+    /// A `ListResourceLicenseKeyRead` with the required fields set and every optional field empty.
     pub fn new(items: Vec<LicenseKeyRead>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

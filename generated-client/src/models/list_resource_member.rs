@@ -9,7 +9,7 @@ pub struct ListResourceMember {
     pub pagination: Pagination,
 }
 impl ListResourceMember {
-    ///A `ListResourceMember` with the required fields set and every optional field empty.
+    /// A `ListResourceMember` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Member>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

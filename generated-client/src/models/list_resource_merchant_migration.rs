@@ -9,7 +9,7 @@ pub struct ListResourceMerchantMigration {
     pub pagination: Pagination,
 }
 impl ListResourceMerchantMigration {
-    ///A `ListResourceMerchantMigration` with the required fields set and every optional field empty.
+    /// A `ListResourceMerchantMigration` with the required fields set and every optional field empty.
     pub fn new(items: Vec<MerchantMigration>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

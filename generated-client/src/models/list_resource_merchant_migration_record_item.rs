@@ -9,7 +9,7 @@ pub struct ListResourceMerchantMigrationRecordItem {
     pub pagination: Pagination,
 }
 impl ListResourceMerchantMigrationRecordItem {
-    ///A `ListResourceMerchantMigrationRecordItem` with the required fields set and every optional field empty.
+    /// A `ListResourceMerchantMigrationRecordItem` with the required fields set and every optional field empty.
     pub fn new(items: Vec<MerchantMigrationRecordItem>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

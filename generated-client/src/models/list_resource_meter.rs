@@ -9,7 +9,7 @@ pub struct ListResourceMeter {
     pub pagination: Pagination,
 }
 impl ListResourceMeter {
-    ///A `ListResourceMeter` with the required fields set and every optional field empty.
+    /// A `ListResourceMeter` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Meter>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

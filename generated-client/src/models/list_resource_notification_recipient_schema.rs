@@ -9,7 +9,7 @@ pub struct ListResourceNotificationRecipientSchema {
     pub pagination: Pagination,
 }
 impl ListResourceNotificationRecipientSchema {
-    ///A `ListResourceNotificationRecipientSchema` with the required fields set and every optional field empty.
+    /// A `ListResourceNotificationRecipientSchema` with the required fields set and every optional field empty.
     pub fn new(items: Vec<NotificationRecipientSchema>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

@@ -9,7 +9,7 @@ pub struct ListResourceOAuth2Client {
     pub pagination: Pagination,
 }
 impl ListResourceOAuth2Client {
-    ///A `ListResourceOAuth2Client` with the required fields set and every optional field empty.
+    /// A `ListResourceOAuth2Client` with the required fields set and every optional field empty.
     pub fn new(items: Vec<OAuth2Client>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

@@ -9,7 +9,7 @@ pub struct ListResourceOrder {
     pub pagination: Pagination,
 }
 impl ListResourceOrder {
-    ///A `ListResourceOrder` with the required fields set and every optional field empty.
+    /// A `ListResourceOrder` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Order>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

@@ -9,7 +9,7 @@ pub struct ListResourceOrganization {
     pub pagination: Pagination,
 }
 impl ListResourceOrganization {
-    ///A `ListResourceOrganization` with the required fields set and every optional field empty.
+    /// A `ListResourceOrganization` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Organization>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

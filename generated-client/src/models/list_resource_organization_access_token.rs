@@ -9,7 +9,7 @@ pub struct ListResourceOrganizationAccessToken {
     pub pagination: Pagination,
 }
 impl ListResourceOrganizationAccessToken {
-    ///A `ListResourceOrganizationAccessToken` with the required fields set and every optional field empty.
+    /// A `ListResourceOrganizationAccessToken` with the required fields set and every optional field empty.
     pub fn new(items: Vec<OrganizationAccessToken>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

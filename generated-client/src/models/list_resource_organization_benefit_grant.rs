@@ -9,7 +9,7 @@ pub struct ListResourceOrganizationBenefitGrant {
     pub pagination: Pagination,
 }
 impl ListResourceOrganizationBenefitGrant {
-    ///A `ListResourceOrganizationBenefitGrant` with the required fields set and every optional field empty.
+    /// A `ListResourceOrganizationBenefitGrant` with the required fields set and every optional field empty.
     pub fn new(items: Vec<OrganizationBenefitGrant>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

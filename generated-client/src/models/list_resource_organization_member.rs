@@ -9,7 +9,7 @@ pub struct ListResourceOrganizationMember {
     pub pagination: Pagination,
 }
 impl ListResourceOrganizationMember {
-    ///A `ListResourceOrganizationMember` with the required fields set and every optional field empty.
+    /// A `ListResourceOrganizationMember` with the required fields set and every optional field empty.
     pub fn new(items: Vec<OrganizationMember>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

@@ -9,7 +9,7 @@ pub struct ListResourceOrganizationOrder {
     pub pagination: Pagination,
 }
 impl ListResourceOrganizationOrder {
-    ///A `ListResourceOrganizationOrder` with the required fields set and every optional field empty.
+    /// A `ListResourceOrganizationOrder` with the required fields set and every optional field empty.
     pub fn new(items: Vec<OrganizationOrder>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

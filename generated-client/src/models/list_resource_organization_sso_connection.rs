@@ -9,7 +9,7 @@ pub struct ListResourceOrganizationSsoConnection {
     pub pagination: Pagination,
 }
 impl ListResourceOrganizationSsoConnection {
-    ///A `ListResourceOrganizationSsoConnection` with the required fields set and every optional field empty.
+    /// A `ListResourceOrganizationSsoConnection` with the required fields set and every optional field empty.
     pub fn new(items: Vec<OrganizationSsoConnection>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

@@ -9,7 +9,7 @@ pub struct ListResourcePayment {
     pub pagination: Pagination,
 }
 impl ListResourcePayment {
-    ///A `ListResourcePayment` with the required fields set and every optional field empty.
+    /// A `ListResourcePayment` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Payment>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

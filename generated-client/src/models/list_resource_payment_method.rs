@@ -9,7 +9,7 @@ pub struct ListResourcePaymentMethod {
     pub pagination: Pagination,
 }
 impl ListResourcePaymentMethod {
-    ///A `ListResourcePaymentMethod` with the required fields set and every optional field empty.
+    /// A `ListResourcePaymentMethod` with the required fields set and every optional field empty.
     pub fn new(items: Vec<PaymentMethod>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

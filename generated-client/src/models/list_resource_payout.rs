@@ -9,7 +9,7 @@ pub struct ListResourcePayout {
     pub pagination: Pagination,
 }
 impl ListResourcePayout {
-    ///A `ListResourcePayout` with the required fields set and every optional field empty.
+    /// A `ListResourcePayout` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Payout>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

@@ -9,7 +9,7 @@ pub struct ListResourcePayoutAccount {
     pub pagination: Pagination,
 }
 impl ListResourcePayoutAccount {
-    ///A `ListResourcePayoutAccount` with the required fields set and every optional field empty.
+    /// A `ListResourcePayoutAccount` with the required fields set and every optional field empty.
     pub fn new(items: Vec<PayoutAccount>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

@@ -9,7 +9,7 @@ pub struct ListResourcePersonalAccessToken {
     pub pagination: Pagination,
 }
 impl ListResourcePersonalAccessToken {
-    ///A `ListResourcePersonalAccessToken` with the required fields set and every optional field empty.
+    /// A `ListResourcePersonalAccessToken` with the required fields set and every optional field empty.
     pub fn new(items: Vec<PersonalAccessToken>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

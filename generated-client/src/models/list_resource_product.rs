@@ -9,7 +9,7 @@ pub struct ListResourceProduct {
     pub pagination: Pagination,
 }
 impl ListResourceProduct {
-    ///A `ListResourceProduct` with the required fields set and every optional field empty.
+    /// A `ListResourceProduct` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Product>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

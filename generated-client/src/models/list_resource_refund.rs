@@ -9,7 +9,7 @@ pub struct ListResourceRefund {
     pub pagination: Pagination,
 }
 impl ListResourceRefund {
-    ///A `ListResourceRefund` with the required fields set and every optional field empty.
+    /// A `ListResourceRefund` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Refund>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

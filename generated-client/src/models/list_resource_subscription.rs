@@ -9,7 +9,7 @@ pub struct ListResourceSubscription {
     pub pagination: Pagination,
 }
 impl ListResourceSubscription {
-    ///A `ListResourceSubscription` with the required fields set and every optional field empty.
+    /// A `ListResourceSubscription` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Subscription>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

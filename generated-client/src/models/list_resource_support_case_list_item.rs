@@ -9,7 +9,7 @@ pub struct ListResourceSupportCaseListItem {
     pub pagination: Pagination,
 }
 impl ListResourceSupportCaseListItem {
-    ///A `ListResourceSupportCaseListItem` with the required fields set and every optional field empty.
+    /// A `ListResourceSupportCaseListItem` with the required fields set and every optional field empty.
     pub fn new(items: Vec<SupportCaseListItem>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

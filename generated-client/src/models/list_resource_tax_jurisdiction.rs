@@ -9,7 +9,7 @@ pub struct ListResourceTaxJurisdiction {
     pub pagination: Pagination,
 }
 impl ListResourceTaxJurisdiction {
-    ///A `ListResourceTaxJurisdiction` with the required fields set and every optional field empty.
+    /// A `ListResourceTaxJurisdiction` with the required fields set and every optional field empty.
     pub fn new(items: Vec<TaxJurisdiction>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

@@ -9,7 +9,7 @@ pub struct ListResourceTransaction {
     pub pagination: Pagination,
 }
 impl ListResourceTransaction {
-    ///A `ListResourceTransaction` with the required fields set and every optional field empty.
+    /// A `ListResourceTransaction` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Transaction>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

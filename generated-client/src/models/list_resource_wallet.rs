@@ -9,7 +9,7 @@ pub struct ListResourceWallet {
     pub pagination: Pagination,
 }
 impl ListResourceWallet {
-    ///A `ListResourceWallet` with the required fields set and every optional field empty.
+    /// A `ListResourceWallet` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Wallet>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

@@ -9,7 +9,7 @@ pub struct ListResourceWebhookDelivery {
     pub pagination: Pagination,
 }
 impl ListResourceWebhookDelivery {
-    ///A `ListResourceWebhookDelivery` with the required fields set and every optional field empty.
+    /// A `ListResourceWebhookDelivery` with the required fields set and every optional field empty.
     pub fn new(items: Vec<WebhookDelivery>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

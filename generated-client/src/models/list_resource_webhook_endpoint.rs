@@ -9,7 +9,7 @@ pub struct ListResourceWebhookEndpoint {
     pub pagination: Pagination,
 }
 impl ListResourceWebhookEndpoint {
-    ///A `ListResourceWebhookEndpoint` with the required fields set and every optional field empty.
+    /// A `ListResourceWebhookEndpoint` with the required fields set and every optional field empty.
     pub fn new(items: Vec<WebhookEndpoint>, pagination: Pagination) -> Self {
         Self { items, pagination }
     }

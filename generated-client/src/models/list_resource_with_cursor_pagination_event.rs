@@ -9,7 +9,7 @@ pub struct ListResourceWithCursorPaginationEvent {
     pub pagination: CursorPagination,
 }
 impl ListResourceWithCursorPaginationEvent {
-    ///A `ListResourceWithCursorPaginationEvent` with the required fields set and every optional field empty.
+    /// A `ListResourceWithCursorPaginationEvent` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Event>, pagination: CursorPagination) -> Self {
         Self { items, pagination }
     }

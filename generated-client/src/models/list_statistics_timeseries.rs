@@ -11,7 +11,7 @@ pub struct ListStatisticsTimeseries {
     pub totals: Vec<EventStatistics>,
 }
 impl ListStatisticsTimeseries {
-    ///A `ListStatisticsTimeseries` with the required fields set and every optional field empty.
+    /// A `ListStatisticsTimeseries` with the required fields set and every optional field empty.
     pub fn new(periods: Vec<StatisticsPeriod>, totals: Vec<EventStatistics>) -> Self {
         Self { periods, totals }
     }

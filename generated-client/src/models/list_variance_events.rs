@@ -9,7 +9,7 @@ pub struct ListVarianceEvents {
     pub items: Vec<VarianceEvent>,
 }
 impl ListVarianceEvents {
-    ///A `ListVarianceEvents` with the required fields set and every optional field empty.
+    /// A `ListVarianceEvents` with the required fields set and every optional field empty.
     pub fn new(items: Vec<VarianceEvent>) -> Self {
         Self { items }
     }

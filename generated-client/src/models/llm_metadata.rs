@@ -25,7 +25,7 @@ pub struct LlmMetadata {
     pub total_tokens: i64,
 }
 impl LlmMetadata {
-    ///A `LlmMetadata` with the required fields set and every optional field empty.
+    /// A `LlmMetadata` with the required fields set and every optional field empty.
     pub fn new(
         vendor: impl Into<String>,
         model: impl Into<String>,

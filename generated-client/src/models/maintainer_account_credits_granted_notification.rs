@@ -13,7 +13,7 @@ pub struct MaintainerAccountCreditsGrantedNotification {
     pub payload: MaintainerAccountCreditsGrantedNotificationPayload,
 }
 impl MaintainerAccountCreditsGrantedNotification {
-    ///A `MaintainerAccountCreditsGrantedNotification` with the required fields set and every optional field empty.
+    /// A `MaintainerAccountCreditsGrantedNotification` with the required fields set and every optional field empty.
     pub fn new(
         id: Uuid,
         created_at: DateTime<Utc>,

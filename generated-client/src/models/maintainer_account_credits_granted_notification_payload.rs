@@ -11,7 +11,7 @@ pub struct MaintainerAccountCreditsGrantedNotificationPayload {
     pub formatted_amount: String,
 }
 impl MaintainerAccountCreditsGrantedNotificationPayload {
-    ///A `MaintainerAccountCreditsGrantedNotificationPayload` with the required fields set and every optional field empty.
+    /// A `MaintainerAccountCreditsGrantedNotificationPayload` with the required fields set and every optional field empty.
     pub fn new(
         organization_name: impl Into<String>,
         amount: i64,

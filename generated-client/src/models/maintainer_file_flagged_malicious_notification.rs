@@ -13,7 +13,7 @@ pub struct MaintainerFileFlaggedMaliciousNotification {
     pub payload: MaintainerFileFlaggedMaliciousNotificationPayload,
 }
 impl MaintainerFileFlaggedMaliciousNotification {
-    ///A `MaintainerFileFlaggedMaliciousNotification` with the required fields set and every optional field empty.
+    /// A `MaintainerFileFlaggedMaliciousNotification` with the required fields set and every optional field empty.
     pub fn new(
         id: Uuid,
         created_at: DateTime<Utc>,

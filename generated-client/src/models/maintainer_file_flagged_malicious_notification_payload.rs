@@ -10,7 +10,7 @@ pub struct MaintainerFileFlaggedMaliciousNotificationPayload {
     pub organization_slug: Option<String>,
 }
 impl MaintainerFileFlaggedMaliciousNotificationPayload {
-    ///A `MaintainerFileFlaggedMaliciousNotificationPayload` with the required fields set and every optional field empty.
+    /// A `MaintainerFileFlaggedMaliciousNotificationPayload` with the required fields set and every optional field empty.
     pub fn new(
         file_name: impl Into<String>,
         organization_name: impl Into<String>,

@@ -13,7 +13,7 @@ pub struct MaintainerNewPaidSubscriptionNotification {
     pub payload: MaintainerNewPaidSubscriptionNotificationPayload,
 }
 impl MaintainerNewPaidSubscriptionNotification {
-    ///A `MaintainerNewPaidSubscriptionNotification` with the required fields set and every optional field empty.
+    /// A `MaintainerNewPaidSubscriptionNotification` with the required fields set and every optional field empty.
     pub fn new(
         id: Uuid,
         created_at: DateTime<Utc>,

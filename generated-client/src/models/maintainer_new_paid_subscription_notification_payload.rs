@@ -23,7 +23,7 @@ pub struct MaintainerNewPaidSubscriptionNotificationPayload {
     pub formatted_price_with_interval: String,
 }
 impl MaintainerNewPaidSubscriptionNotificationPayload {
-    ///A `MaintainerNewPaidSubscriptionNotificationPayload` with the required fields set and every optional field empty.
+    /// A `MaintainerNewPaidSubscriptionNotificationPayload` with the required fields set and every optional field empty.
     pub fn new(
         subscriber_name: impl Into<String>,
         tier_name: impl Into<String>,

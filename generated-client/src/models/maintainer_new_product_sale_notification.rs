@@ -13,7 +13,7 @@ pub struct MaintainerNewProductSaleNotification {
     pub payload: MaintainerNewProductSaleNotificationPayload,
 }
 impl MaintainerNewProductSaleNotification {
-    ///A `MaintainerNewProductSaleNotification` with the required fields set and every optional field empty.
+    /// A `MaintainerNewProductSaleNotification` with the required fields set and every optional field empty.
     pub fn new(
         id: Uuid,
         created_at: DateTime<Utc>,

@@ -37,7 +37,7 @@ pub struct MaintainerNewProductSaleNotificationPayload {
     pub order_url: Option<String>,
 }
 impl MaintainerNewProductSaleNotificationPayload {
-    ///A `MaintainerNewProductSaleNotificationPayload` with the required fields set and every optional field empty.
+    /// A `MaintainerNewProductSaleNotificationPayload` with the required fields set and every optional field empty.
     pub fn new(
         product_name: impl Into<String>,
         product_price_amount: i64,

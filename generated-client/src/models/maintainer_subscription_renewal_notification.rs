@@ -13,7 +13,7 @@ pub struct MaintainerSubscriptionRenewalNotification {
     pub payload: MaintainerSubscriptionRenewalNotificationPayload,
 }
 impl MaintainerSubscriptionRenewalNotification {
-    ///A `MaintainerSubscriptionRenewalNotification` with the required fields set and every optional field empty.
+    /// A `MaintainerSubscriptionRenewalNotification` with the required fields set and every optional field empty.
     pub fn new(
         id: Uuid,
         created_at: DateTime<Utc>,

@@ -23,7 +23,7 @@ pub struct MaintainerSubscriptionRenewalNotificationPayload {
     pub formatted_recurring_interval: String,
 }
 impl MaintainerSubscriptionRenewalNotificationPayload {
-    ///A `MaintainerSubscriptionRenewalNotificationPayload` with the required fields set and every optional field empty.
+    /// A `MaintainerSubscriptionRenewalNotificationPayload` with the required fields set and every optional field empty.
     pub fn new(
         product_name: impl Into<String>,
         product_price_amount: i64,

@@ -8,7 +8,7 @@ pub struct ManualRetryLimitExceeded {
     pub detail: String,
 }
 impl ManualRetryLimitExceeded {
-    ///A `ManualRetryLimitExceeded` with the required fields set and every optional field empty.
+    /// A `ManualRetryLimitExceeded` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

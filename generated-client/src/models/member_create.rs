@@ -21,7 +21,7 @@ pub struct MemberCreate {
     pub customer_id: Uuid,
 }
 impl MemberCreate {
-    ///A `MemberCreate` with the required fields set and every optional field empty.
+    /// A `MemberCreate` with the required fields set and every optional field empty.
     pub fn new(email: impl Into<String>, customer_id: Uuid) -> Self {
         Self {
             email: email.into(),

@@ -20,7 +20,7 @@ pub struct MemberCreateFromCustomer {
     pub role: Option<Role>,
 }
 impl MemberCreateFromCustomer {
-    ///A `MemberCreateFromCustomer` with the required fields set and every optional field empty.
+    /// A `MemberCreateFromCustomer` with the required fields set and every optional field empty.
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             email: email.into(),

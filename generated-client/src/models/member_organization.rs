@@ -13,7 +13,7 @@ pub struct MemberOrganization {
     pub requires_sso: bool,
 }
 impl MemberOrganization {
-    ///A `MemberOrganization` with the required fields set and every optional field empty.
+    /// A `MemberOrganization` with the required fields set and every optional field empty.
     pub fn new(
         id: Uuid,
         slug: impl Into<String>,

@@ -14,7 +14,7 @@ pub struct MemberOwnerCreate {
     pub external_id: Option<String>,
 }
 impl MemberOwnerCreate {
-    ///A `MemberOwnerCreate` with the required fields set and every optional field empty.
+    /// A `MemberOwnerCreate` with the required fields set and every optional field empty.
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             email: email.into(),

@@ -14,7 +14,7 @@ pub struct MerchantMigrationCreate {
     pub api_key: String,
 }
 impl MerchantMigrationCreate {
-    ///A `MerchantMigrationCreate` with the required fields set and every optional field empty.
+    /// A `MerchantMigrationCreate` with the required fields set and every optional field empty.
     pub fn new(
         organization_id: Uuid,
         source_platform: MerchantMigrationSourcePlatform,

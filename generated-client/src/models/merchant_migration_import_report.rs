@@ -11,7 +11,7 @@ pub struct MerchantMigrationImportReport {
     pub results: Vec<MerchantMigrationImportResult>,
 }
 impl MerchantMigrationImportReport {
-    ///A `MerchantMigrationImportReport` with the required fields set and every optional field empty.
+    /// A `MerchantMigrationImportReport` with the required fields set and every optional field empty.
     pub fn new(
         step: MerchantMigrationStep,
         results: Vec<MerchantMigrationImportResult>,

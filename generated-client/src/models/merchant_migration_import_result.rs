@@ -13,7 +13,7 @@ pub struct MerchantMigrationImportResult {
     pub skipped: i64,
 }
 impl MerchantMigrationImportResult {
-    ///A `MerchantMigrationImportResult` with the required fields set and every optional field empty.
+    /// A `MerchantMigrationImportResult` with the required fields set and every optional field empty.
     pub fn new(entity: PrecheckEntity, imported: i64, skipped: i64) -> Self {
         Self { entity, imported, skipped }
     }

@@ -8,7 +8,7 @@ pub struct MerchantMigrationNotEnabled {
     pub detail: String,
 }
 impl MerchantMigrationNotEnabled {
-    ///A `MerchantMigrationNotEnabled` with the required fields set and every optional field empty.
+    /// A `MerchantMigrationNotEnabled` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct MerchantMigrationNotFound {
     pub detail: String,
 }
 impl MerchantMigrationNotFound {
-    ///A `MerchantMigrationNotFound` with the required fields set and every optional field empty.
+    /// A `MerchantMigrationNotFound` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

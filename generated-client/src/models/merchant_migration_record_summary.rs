@@ -11,7 +11,7 @@ pub struct MerchantMigrationRecordSummary {
     pub action_required: i64,
 }
 impl MerchantMigrationRecordSummary {
-    ///A `MerchantMigrationRecordSummary` with the required fields set and every optional field empty.
+    /// A `MerchantMigrationRecordSummary` with the required fields set and every optional field empty.
     pub fn new(
         entities: Vec<MerchantMigrationRecordSummaryEntity>,
         action_required: i64,

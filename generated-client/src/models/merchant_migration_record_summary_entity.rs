@@ -19,7 +19,7 @@ pub struct MerchantMigrationRecordSummaryEntity {
     pub selectable: i64,
 }
 impl MerchantMigrationRecordSummaryEntity {
-    ///A `MerchantMigrationRecordSummaryEntity` with the required fields set and every optional field empty.
+    /// A `MerchantMigrationRecordSummaryEntity` with the required fields set and every optional field empty.
     pub fn new(
         entity: PrecheckEntity,
         total: i64,

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::{Aggregation, Filter, MetadataOutputTypeValue, MeterUnit};
+use super::{Aggregation, EventMetadataInputValue, Filter, MeterUnit};
 /// MeterCreate
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MeterCreate {
@@ -19,7 +19,7 @@ pub struct MeterCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// The name of the meter. Will be shown on customer's invoices and usage.
     pub name: String,
     /// The unit of the meter.
@@ -40,7 +40,7 @@ pub struct MeterCreate {
     pub organization_id: Option<Uuid>,
 }
 impl MeterCreate {
-    ///A `MeterCreate` with the required fields set and every optional field empty.
+    /// A `MeterCreate` with the required fields set and every optional field empty.
     pub fn new(
         name: impl Into<String>,
         filter: Filter,

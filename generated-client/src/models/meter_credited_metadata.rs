@@ -9,7 +9,7 @@ pub struct MeterCreditedMetadata {
     pub rollover: bool,
 }
 impl MeterCreditedMetadata {
-    ///A `MeterCreditedMetadata` with the required fields set and every optional field empty.
+    /// A `MeterCreditedMetadata` with the required fields set and every optional field empty.
     pub fn new(meter_id: impl Into<String>, units: i64, rollover: bool) -> Self {
         Self {
             meter_id: meter_id.into(),

@@ -10,7 +10,7 @@ pub struct MeterQuantities {
     pub total: f64,
 }
 impl MeterQuantities {
-    ///A `MeterQuantities` with the required fields set and every optional field empty.
+    /// A `MeterQuantities` with the required fields set and every optional field empty.
     pub fn new(quantities: Vec<MeterQuantity>, total: f64) -> Self {
         Self { quantities, total }
     }

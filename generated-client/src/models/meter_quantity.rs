@@ -11,7 +11,7 @@ pub struct MeterQuantity {
     pub quantity: f64,
 }
 impl MeterQuantity {
-    ///A `MeterQuantity` with the required fields set and every optional field empty.
+    /// A `MeterQuantity` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, quantity: f64) -> Self {
         Self { timestamp, quantity }
     }

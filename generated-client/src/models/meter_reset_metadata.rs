@@ -7,7 +7,7 @@ pub struct MeterResetMetadata {
     pub meter_id: String,
 }
 impl MeterResetMetadata {
-    ///A `MeterResetMetadata` with the required fields set and every optional field empty.
+    /// A `MeterResetMetadata` with the required fields set and every optional field empty.
     pub fn new(meter_id: impl Into<String>) -> Self {
         Self { meter_id: meter_id.into() }
     }

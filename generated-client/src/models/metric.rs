@@ -13,7 +13,7 @@ pub struct Metric {
     pub r#type: MetricType,
 }
 impl Metric {
-    ///A `Metric` with the required fields set and every optional field empty.
+    /// A `Metric` with the required fields set and every optional field empty.
     pub fn new(
         slug: impl Into<String>,
         display_name: impl Into<String>,

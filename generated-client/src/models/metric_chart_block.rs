@@ -15,7 +15,7 @@ pub struct MetricChartBlock {
     pub points: Vec<MetricChartPoint>,
 }
 impl MetricChartBlock {
-    ///A `MetricChartBlock` with the required fields set and every optional field empty.
+    /// A `MetricChartBlock` with the required fields set and every optional field empty.
     pub fn new(
         metric: impl Into<String>,
         label: impl Into<String>,

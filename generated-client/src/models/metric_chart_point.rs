@@ -9,7 +9,7 @@ pub struct MetricChartPoint {
     pub value: f64,
 }
 impl MetricChartPoint {
-    ///A `MetricChartPoint` with the required fields set and every optional field empty.
+    /// A `MetricChartPoint` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, value: f64) -> Self {
         Self { timestamp, value }
     }

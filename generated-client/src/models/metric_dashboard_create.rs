@@ -15,7 +15,7 @@ pub struct MetricDashboardCreate {
     pub organization_id: Option<Uuid>,
 }
 impl MetricDashboardCreate {
-    ///A `MetricDashboardCreate` with the required fields set and every optional field empty.
+    /// A `MetricDashboardCreate` with the required fields set and every optional field empty.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),

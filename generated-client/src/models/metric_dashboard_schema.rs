@@ -20,7 +20,7 @@ pub struct MetricDashboardSchema {
     pub organization_id: Uuid,
 }
 impl MetricDashboardSchema {
-    ///A `MetricDashboardSchema` with the required fields set and every optional field empty.
+    /// A `MetricDashboardSchema` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

@@ -120,7 +120,7 @@ pub struct MetricPeriod {
     pub seat_utilization_rate: Option<MetricPeriodLtv>,
 }
 impl MetricPeriod {
-    ///A `MetricPeriod` with the required fields set and every optional field empty.
+    /// A `MetricPeriod` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>) -> Self {
         Self {
             timestamp,

@@ -10,7 +10,7 @@ pub struct MetricsIntervalLimit {
     pub max_days: i64,
 }
 impl MetricsIntervalLimit {
-    ///A `MetricsIntervalLimit` with the required fields set and every optional field empty.
+    /// A `MetricsIntervalLimit` with the required fields set and every optional field empty.
     pub fn new(min_days: i64, max_days: i64) -> Self {
         Self { min_days, max_days }
     }

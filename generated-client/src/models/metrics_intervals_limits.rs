@@ -17,7 +17,7 @@ pub struct MetricsIntervalsLimits {
     pub year: MetricsIntervalLimit,
 }
 impl MetricsIntervalsLimits {
-    ///A `MetricsIntervalsLimits` with the required fields set and every optional field empty.
+    /// A `MetricsIntervalsLimits` with the required fields set and every optional field empty.
     pub fn new(
         hour: MetricsIntervalLimit,
         day: MetricsIntervalLimit,

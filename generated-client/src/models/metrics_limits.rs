@@ -12,7 +12,7 @@ pub struct MetricsLimits {
     pub intervals: MetricsIntervalsLimits,
 }
 impl MetricsLimits {
-    ///A `MetricsLimits` with the required fields set and every optional field empty.
+    /// A `MetricsLimits` with the required fields set and every optional field empty.
     pub fn new(min_date: NaiveDate, intervals: MetricsIntervalsLimits) -> Self {
         Self { min_date, intervals }
     }

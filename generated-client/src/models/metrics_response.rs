@@ -13,7 +13,7 @@ pub struct MetricsResponse {
     pub metrics: Metrics,
 }
 impl MetricsResponse {
-    ///A `MetricsResponse` with the required fields set and every optional field empty.
+    /// A `MetricsResponse` with the required fields set and every optional field empty.
     pub fn new(
         periods: Vec<MetricPeriod>,
         totals: MetricsTotals,

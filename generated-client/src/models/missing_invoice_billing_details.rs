@@ -8,7 +8,7 @@ pub struct MissingInvoiceBillingDetails {
     pub detail: String,
 }
 impl MissingInvoiceBillingDetails {
-    ///A `MissingInvoiceBillingDetails` with the required fields set and every optional field empty.
+    /// A `MissingInvoiceBillingDetails` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

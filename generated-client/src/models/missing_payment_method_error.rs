@@ -8,7 +8,7 @@ pub struct MissingPaymentMethodError {
     pub detail: String,
 }
 impl MissingPaymentMethodError {
-    ///A `MissingPaymentMethodError` with the required fields set and every optional field empty.
+    /// A `MissingPaymentMethodError` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct MissingStripeScopes {
     pub detail: String,
 }
 impl MissingStripeScopes {
-    ///A `MissingStripeScopes` with the required fields set and every optional field empty.
+    /// A `MissingStripeScopes` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

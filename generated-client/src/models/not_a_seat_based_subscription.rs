@@ -8,7 +8,7 @@ pub struct NotASeatBasedSubscription {
     pub detail: String,
 }
 impl NotASeatBasedSubscription {
-    ///A `NotASeatBasedSubscription` with the required fields set and every optional field empty.
+    /// A `NotASeatBasedSubscription` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

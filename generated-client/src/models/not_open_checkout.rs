@@ -8,7 +8,7 @@ pub struct NotOpenCheckout {
     pub detail: String,
 }
 impl NotOpenCheckout {
-    ///A `NotOpenCheckout` with the required fields set and every optional field empty.
+    /// A `NotOpenCheckout` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

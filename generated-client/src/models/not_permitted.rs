@@ -8,7 +8,7 @@ pub struct NotPermitted {
     pub detail: String,
 }
 impl NotPermitted {
-    ///A `NotPermitted` with the required fields set and every optional field empty.
+    /// A `NotPermitted` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

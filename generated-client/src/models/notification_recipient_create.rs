@@ -11,7 +11,7 @@ pub struct NotificationRecipientCreate {
     pub expo_push_token: String,
 }
 impl NotificationRecipientCreate {
-    ///A `NotificationRecipientCreate` with the required fields set and every optional field empty.
+    /// A `NotificationRecipientCreate` with the required fields set and every optional field empty.
     pub fn new(
         platform: NotificationRecipientPlatform,
         expo_push_token: impl Into<String>,

@@ -20,7 +20,7 @@ pub struct NotificationRecipientSchema {
     pub expo_push_token: String,
 }
 impl NotificationRecipientSchema {
-    ///A `NotificationRecipientSchema` with the required fields set and every optional field empty.
+    /// A `NotificationRecipientSchema` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

@@ -10,7 +10,7 @@ pub struct NotificationsList {
     pub last_read_notification_id: Option<Uuid>,
 }
 impl NotificationsList {
-    ///A `NotificationsList` with the required fields set and every optional field empty.
+    /// A `NotificationsList` with the required fields set and every optional field empty.
     pub fn new(
         notifications: Vec<NotificationsListNotificationsItem>,
         last_read_notification_id: Option<Uuid>,

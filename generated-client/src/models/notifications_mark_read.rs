@@ -8,7 +8,7 @@ pub struct NotificationsMarkRead {
     pub notification_id: Uuid,
 }
 impl NotificationsMarkRead {
-    ///A `NotificationsMarkRead` with the required fields set and every optional field empty.
+    /// A `NotificationsMarkRead` with the required fields set and every optional field empty.
     pub fn new(notification_id: Uuid) -> Self {
         Self { notification_id }
     }

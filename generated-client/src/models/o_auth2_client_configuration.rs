@@ -27,7 +27,7 @@ pub struct OAuth2ClientConfiguration {
     pub default_sub_type: Option<SubType>,
 }
 impl OAuth2ClientConfiguration {
-    ///A `OAuth2ClientConfiguration` with the required fields set and every optional field empty.
+    /// An `OAuth2ClientConfiguration` with the required fields set and every optional field empty.
     pub fn new(redirect_uris: Vec<String>, client_name: impl Into<String>) -> Self {
         Self {
             redirect_uris,

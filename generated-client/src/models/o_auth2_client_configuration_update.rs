@@ -28,7 +28,7 @@ pub struct OAuth2ClientConfigurationUpdate {
     pub client_id: String,
 }
 impl OAuth2ClientConfigurationUpdate {
-    ///A `OAuth2ClientConfigurationUpdate` with the required fields set and every optional field empty.
+    /// An `OAuth2ClientConfigurationUpdate` with the required fields set and every optional field empty.
     pub fn new(
         redirect_uris: Vec<String>,
         client_name: impl Into<String>,

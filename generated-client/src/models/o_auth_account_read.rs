@@ -16,7 +16,7 @@ pub struct OAuthAccountRead {
     pub account_username: Option<String>,
 }
 impl OAuthAccountRead {
-    ///A `OAuthAccountRead` with the required fields set and every optional field empty.
+    /// An `OAuthAccountRead` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

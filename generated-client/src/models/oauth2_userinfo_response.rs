@@ -5,9 +5,9 @@ use serde_json::Value;
 use super::{UserInfoOrganization, UserInfoUser};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Oauth2UserinfoResponse {
-    /// A `UserInfoUser`.
+    /// An `UserInfoUser`.
     UserInfoUser(Box<UserInfoUser>),
-    /// A `UserInfoOrganization`.
+    /// An `UserInfoOrganization`.
     UserInfoOrganization(UserInfoOrganization),
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),

@@ -8,7 +8,7 @@ pub struct OffSessionChargesNotEnabled {
     pub detail: String,
 }
 impl OffSessionChargesNotEnabled {
-    ///A `OffSessionChargesNotEnabled` with the required fields set and every optional field empty.
+    /// An `OffSessionChargesNotEnabled` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -17,7 +17,7 @@ pub struct OidcConfigurationClientSecret {
     pub client_secret: String,
 }
 impl OidcConfigurationClientSecret {
-    ///A `OidcConfigurationClientSecret` with the required fields set and every optional field empty.
+    /// An `OidcConfigurationClientSecret` with the required fields set and every optional field empty.
     pub fn new(
         issuer: impl Into<String>,
         client_id: impl Into<String>,

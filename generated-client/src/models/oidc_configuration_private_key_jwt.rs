@@ -15,7 +15,7 @@ pub struct OidcConfigurationPrivateKeyJwt {
     pub authorization_parameters: Option<BTreeMap<String, String>>,
 }
 impl OidcConfigurationPrivateKeyJwt {
-    ///A `OidcConfigurationPrivateKeyJwt` with the required fields set and every optional field empty.
+    /// An `OidcConfigurationPrivateKeyJwt` with the required fields set and every optional field empty.
     pub fn new(issuer: impl Into<String>, client_id: impl Into<String>) -> Self {
         Self {
             issuer: issuer.into(),

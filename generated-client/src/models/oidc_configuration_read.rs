@@ -16,7 +16,7 @@ pub struct OidcConfigurationRead {
     pub authorization_parameters: BTreeMap<String, String>,
 }
 impl OidcConfigurationRead {
-    ///A `OidcConfigurationRead` with the required fields set and every optional field empty.
+    /// An `OidcConfigurationRead` with the required fields set and every optional field empty.
     pub fn new(
         issuer: impl Into<String>,
         client_id: impl Into<String>,

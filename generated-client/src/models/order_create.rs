@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::{CustomFieldDataValue, MetadataOutputTypeValue};
+use super::{CustomFieldDataValue, EventMetadataInputValue};
 /// Schema to create a draft order for an off-session charge.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrderCreate {
@@ -22,7 +22,7 @@ pub struct OrderCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// The ID of the organization the order belongs to. **Required unless you use an organization token.** The customer and product must belong to this organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<Uuid>,
@@ -41,7 +41,7 @@ pub struct OrderCreate {
     pub description: Option<String>,
 }
 impl OrderCreate {
-    ///A `OrderCreate` with the required fields set and every optional field empty.
+    /// An `OrderCreate` with the required fields set and every optional field empty.
     pub fn new(customer_id: Uuid, product_id: Uuid) -> Self {
         Self {
             custom_field_data: None,

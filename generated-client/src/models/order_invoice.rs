@@ -8,7 +8,7 @@ pub struct OrderInvoice {
     pub url: String,
 }
 impl OrderInvoice {
-    ///A `OrderInvoice` with the required fields set and every optional field empty.
+    /// An `OrderInvoice` with the required fields set and every optional field empty.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
     }

@@ -8,7 +8,7 @@ pub struct OrderNotDraft {
     pub detail: String,
 }
 impl OrderNotDraft {
-    ///A `OrderNotDraft` with the required fields set and every optional field empty.
+    /// An `OrderNotDraft` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

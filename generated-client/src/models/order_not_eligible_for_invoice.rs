@@ -8,7 +8,7 @@ pub struct OrderNotEligibleForInvoice {
     pub detail: String,
 }
 impl OrderNotEligibleForInvoice {
-    ///A `OrderNotEligibleForInvoice` with the required fields set and every optional field empty.
+    /// An `OrderNotEligibleForInvoice` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct OrderNotEligibleForRetry {
     pub detail: String,
 }
 impl OrderNotEligibleForRetry {
-    ///A `OrderNotEligibleForRetry` with the required fields set and every optional field empty.
+    /// An `OrderNotEligibleForRetry` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

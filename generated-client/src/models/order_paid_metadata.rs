@@ -32,7 +32,7 @@ pub struct OrderPaidMetadata {
     pub recurring_interval_count: Option<i64>,
 }
 impl OrderPaidMetadata {
-    ///A `OrderPaidMetadata` with the required fields set and every optional field empty.
+    /// An `OrderPaidMetadata` with the required fields set and every optional field empty.
     pub fn new(order_id: impl Into<String>, amount: i64) -> Self {
         Self {
             order_id: order_id.into(),

@@ -8,7 +8,7 @@ pub struct OrderReceipt {
     pub url: String,
 }
 impl OrderReceipt {
-    ///A `OrderReceipt` with the required fields set and every optional field empty.
+    /// An `OrderReceipt` with the required fields set and every optional field empty.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
     }

@@ -9,7 +9,7 @@ pub struct OrderRefundedMetadata {
     pub currency: String,
 }
 impl OrderRefundedMetadata {
-    ///A `OrderRefundedMetadata` with the required fields set and every optional field empty.
+    /// An `OrderRefundedMetadata` with the required fields set and every optional field empty.
     pub fn new(
         order_id: impl Into<String>,
         refunded_amount: i64,

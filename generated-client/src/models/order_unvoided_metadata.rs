@@ -9,7 +9,7 @@ pub struct OrderUnvoidedMetadata {
     pub currency: String,
 }
 impl OrderUnvoidedMetadata {
-    ///A `OrderUnvoidedMetadata` with the required fields set and every optional field empty.
+    /// An `OrderUnvoidedMetadata` with the required fields set and every optional field empty.
     pub fn new(
         order_id: impl Into<String>,
         amount: i64,

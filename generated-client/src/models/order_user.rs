@@ -15,7 +15,7 @@ pub struct OrderUser {
     pub github_username: Option<String>,
 }
 impl OrderUser {
-    ///A `OrderUser` with the required fields set and every optional field empty.
+    /// An `OrderUser` with the required fields set and every optional field empty.
     pub fn new(id: Uuid, public_name: impl Into<String>) -> Self {
         Self {
             id,

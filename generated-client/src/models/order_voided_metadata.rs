@@ -9,7 +9,7 @@ pub struct OrderVoidedMetadata {
     pub currency: String,
 }
 impl OrderVoidedMetadata {
-    ///A `OrderVoidedMetadata` with the required fields set and every optional field empty.
+    /// An `OrderVoidedMetadata` with the required fields set and every optional field empty.
     pub fn new(
         order_id: impl Into<String>,
         amount: i64,

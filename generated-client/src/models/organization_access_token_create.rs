@@ -14,7 +14,7 @@ pub struct OrganizationAccessTokenCreate {
     pub scopes: Vec<AvailableScope>,
 }
 impl OrganizationAccessTokenCreate {
-    ///A `OrganizationAccessTokenCreate` with the required fields set and every optional field empty.
+    /// An `OrganizationAccessTokenCreate` with the required fields set and every optional field empty.
     pub fn new(comment: impl Into<String>, scopes: Vec<AvailableScope>) -> Self {
         Self {
             organization_id: None,

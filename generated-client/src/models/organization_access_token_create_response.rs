@@ -9,7 +9,7 @@ pub struct OrganizationAccessTokenCreateResponse {
     pub token: String,
 }
 impl OrganizationAccessTokenCreateResponse {
-    ///A `OrganizationAccessTokenCreateResponse` with the required fields set and every optional field empty.
+    /// An `OrganizationAccessTokenCreateResponse` with the required fields set and every optional field empty.
     pub fn new(
         organization_access_token: OrganizationAccessToken,
         token: impl Into<String>,

@@ -8,7 +8,7 @@ pub struct OrganizationAppealRequest {
     pub reason: String,
 }
 impl OrganizationAppealRequest {
-    ///A `OrganizationAppealRequest` with the required fields set and every optional field empty.
+    /// An `OrganizationAppealRequest` with the required fields set and every optional field empty.
     pub fn new(reason: impl Into<String>) -> Self {
         Self { reason: reason.into() }
     }

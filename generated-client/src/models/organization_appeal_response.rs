@@ -13,7 +13,7 @@ pub struct OrganizationAppealResponse {
     pub appeal_submitted_at: DateTime<Utc>,
 }
 impl OrganizationAppealResponse {
-    ///A `OrganizationAppealResponse` with the required fields set and every optional field empty.
+    /// An `OrganizationAppealResponse` with the required fields set and every optional field empty.
     pub fn new(
         success: bool,
         message: impl Into<String>,

@@ -22,7 +22,7 @@ pub struct OrganizationAvatarFileCreate {
     pub version: Option<String>,
 }
 impl OrganizationAvatarFileCreate {
-    ///A `OrganizationAvatarFileCreate` with the required fields set and every optional field empty.
+    /// An `OrganizationAvatarFileCreate` with the required fields set and every optional field empty.
     pub fn new(
         name: impl Into<String>,
         mime_type: impl Into<String>,

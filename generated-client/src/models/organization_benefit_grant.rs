@@ -23,7 +23,7 @@ pub struct OrganizationBenefitGrant {
     pub error_message: Option<String>,
 }
 impl OrganizationBenefitGrant {
-    ///A `OrganizationBenefitGrant` with the required fields set and every optional field empty.
+    /// An `OrganizationBenefitGrant` with the required fields set and every optional field empty.
     pub fn new(
         id: impl Into<String>,
         benefit_description: impl Into<String>,

@@ -8,7 +8,7 @@ pub struct OrganizationBenefitGrantUpdate {
     pub invited_email: String,
 }
 impl OrganizationBenefitGrantUpdate {
-    ///A `OrganizationBenefitGrantUpdate` with the required fields set and every optional field empty.
+    /// An `OrganizationBenefitGrantUpdate` with the required fields set and every optional field empty.
     pub fn new(invited_email: impl Into<String>) -> Self {
         Self {
             invited_email: invited_email.into(),

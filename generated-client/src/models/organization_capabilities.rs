@@ -18,7 +18,7 @@ pub struct OrganizationCapabilities {
     pub dashboard_access: bool,
 }
 impl OrganizationCapabilities {
-    ///A `OrganizationCapabilities` with the required fields set and every optional field empty.
+    /// An `OrganizationCapabilities` with the required fields set and every optional field empty.
     pub fn new(
         checkout_payments: bool,
         subscription_renewals: bool,

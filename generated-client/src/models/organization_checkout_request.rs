@@ -14,7 +14,7 @@ pub struct OrganizationCheckoutRequest {
     pub embed_origin: Option<String>,
 }
 impl OrganizationCheckoutRequest {
-    ///A `OrganizationCheckoutRequest` with the required fields set and every optional field empty.
+    /// An `OrganizationCheckoutRequest` with the required fields set and every optional field empty.
     pub fn new(product_id: impl Into<String>) -> Self {
         Self {
             product_id: product_id.into(),

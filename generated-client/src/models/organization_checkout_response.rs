@@ -10,7 +10,7 @@ pub struct OrganizationCheckoutResponse {
     pub expires_at: DateTime<Utc>,
 }
 impl OrganizationCheckoutResponse {
-    ///A `OrganizationCheckoutResponse` with the required fields set and every optional field empty.
+    /// An `OrganizationCheckoutResponse` with the required fields set and every optional field empty.
     pub fn new(
         checkout_id: impl Into<String>,
         url: impl Into<String>,

@@ -8,7 +8,7 @@ pub struct OrganizationCompanyLegalEntitySchema {
     pub registered_name: String,
 }
 impl OrganizationCompanyLegalEntitySchema {
-    ///A `OrganizationCompanyLegalEntitySchema` with the required fields set and every optional field empty.
+    /// An `OrganizationCompanyLegalEntitySchema` with the required fields set and every optional field empty.
     pub fn new(registered_name: impl Into<String>) -> Self {
         Self {
             registered_name: registered_name.into(),

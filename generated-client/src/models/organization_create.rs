@@ -48,7 +48,7 @@ pub struct OrganizationCreate {
     pub default_tax_behavior: Option<TaxBehaviorOption>,
 }
 impl OrganizationCreate {
-    ///A `OrganizationCreate` with the required fields set and every optional field empty.
+    /// An `OrganizationCreate` with the required fields set and every optional field empty.
     pub fn new(name: impl Into<String>, slug: impl Into<String>) -> Self {
         Self {
             name: name.into(),

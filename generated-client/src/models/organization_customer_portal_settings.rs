@@ -14,7 +14,7 @@ pub struct OrganizationCustomerPortalSettings {
     pub customer: Option<CustomerPortalCustomerSettings>,
 }
 impl OrganizationCustomerPortalSettings {
-    ///A `OrganizationCustomerPortalSettings` with the required fields set and every optional field empty.
+    /// An `OrganizationCustomerPortalSettings` with the required fields set and every optional field empty.
     pub fn new(
         usage: CustomerPortalUsageSettings,
         subscription: CustomerPortalSubscriptionSettings,

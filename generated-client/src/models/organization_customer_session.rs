@@ -8,7 +8,7 @@ pub struct OrganizationCustomerSession {
     pub token: String,
 }
 impl OrganizationCustomerSession {
-    ///A `OrganizationCustomerSession` with the required fields set and every optional field empty.
+    /// An `OrganizationCustomerSession` with the required fields set and every optional field empty.
     pub fn new(token: impl Into<String>) -> Self {
         Self { token: token.into() }
     }

@@ -14,7 +14,7 @@ pub struct OrganizationDeletionResponse {
     pub blocked_reasons: Option<Vec<OrganizationDeletionBlockedReason>>,
 }
 impl OrganizationDeletionResponse {
-    ///A `OrganizationDeletionResponse` with the required fields set and every optional field empty.
+    /// An `OrganizationDeletionResponse` with the required fields set and every optional field empty.
     pub fn new(deleted: bool, requires_support: bool) -> Self {
         Self {
             deleted,

@@ -7,7 +7,7 @@ pub struct OrganizationDisputeSettings {
     pub auto_accept_below_amount: Option<i64>,
 }
 impl OrganizationDisputeSettings {
-    ///A `OrganizationDisputeSettings` with the required fields set and every optional field empty.
+    /// An `OrganizationDisputeSettings` with the required fields set and every optional field empty.
     pub fn new(auto_accept_below_amount: Option<i64>) -> Self {
         Self { auto_accept_below_amount }
     }

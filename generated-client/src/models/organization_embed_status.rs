@@ -17,7 +17,7 @@ pub struct OrganizationEmbedStatus {
     pub uncovered_hosts: Vec<OrganizationUncoveredHost>,
 }
 impl OrganizationEmbedStatus {
-    ///A `OrganizationEmbedStatus` with the required fields set and every optional field empty.
+    /// An `OrganizationEmbedStatus` with the required fields set and every optional field empty.
     pub fn new(
         has_embedded: bool,
         embed_hosts: Vec<String>,

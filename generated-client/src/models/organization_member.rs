@@ -17,7 +17,7 @@ pub struct OrganizationMember {
     pub role: OrganizationRole,
 }
 impl OrganizationMember {
-    ///A `OrganizationMember` with the required fields set and every optional field empty.
+    /// An `OrganizationMember` with the required fields set and every optional field empty.
     pub fn new(
         user_id: Uuid,
         created_at: DateTime<Utc>,

@@ -8,7 +8,7 @@ pub struct OrganizationMemberInvite {
     pub email: String,
 }
 impl OrganizationMemberInvite {
-    ///A `OrganizationMemberInvite` with the required fields set and every optional field empty.
+    /// An `OrganizationMemberInvite` with the required fields set and every optional field empty.
     pub fn new(email: impl Into<String>) -> Self {
         Self { email: email.into() }
     }

@@ -9,7 +9,7 @@ pub struct OrganizationMemberRoleUpdate {
     pub role: OrganizationMemberRoleUpdateRole,
 }
 impl OrganizationMemberRoleUpdate {
-    ///A `OrganizationMemberRoleUpdate` with the required fields set and every optional field empty.
+    /// An `OrganizationMemberRoleUpdate` with the required fields set and every optional field empty.
     pub fn new(role: OrganizationMemberRoleUpdateRole) -> Self {
         Self { role }
     }

@@ -8,7 +8,7 @@ pub struct OrganizationNotReadyForPayments {
     pub detail: String,
 }
 impl OrganizationNotReadyForPayments {
-    ///A `OrganizationNotReadyForPayments` with the required fields set and every optional field empty.
+    /// An `OrganizationNotReadyForPayments` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -10,7 +10,7 @@ pub struct OrganizationNotificationSettings {
     pub subscription_renewal: bool,
 }
 impl OrganizationNotificationSettings {
-    ///A `OrganizationNotificationSettings` with the required fields set and every optional field empty.
+    /// An `OrganizationNotificationSettings` with the required fields set and every optional field empty.
     pub fn new(
         new_order: bool,
         new_subscription: bool,

@@ -7,7 +7,7 @@ pub struct OrganizationOrderInvoice {
     pub url: String,
 }
 impl OrganizationOrderInvoice {
-    ///A `OrganizationOrderInvoice` with the required fields set and every optional field empty.
+    /// An `OrganizationOrderInvoice` with the required fields set and every optional field empty.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
     }

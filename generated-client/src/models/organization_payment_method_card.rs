@@ -11,7 +11,7 @@ pub struct OrganizationPaymentMethodCard {
     pub method_metadata: OrganizationPaymentMethodCardMetadata,
 }
 impl OrganizationPaymentMethodCard {
-    ///A `OrganizationPaymentMethodCard` with the required fields set and every optional field empty.
+    /// An `OrganizationPaymentMethodCard` with the required fields set and every optional field empty.
     pub fn new(
         id: impl Into<String>,
         default: bool,

@@ -10,7 +10,7 @@ pub struct OrganizationPaymentMethodCardMetadata {
     pub exp_year: i64,
 }
 impl OrganizationPaymentMethodCardMetadata {
-    ///A `OrganizationPaymentMethodCardMetadata` with the required fields set and every optional field empty.
+    /// An `OrganizationPaymentMethodCardMetadata` with the required fields set and every optional field empty.
     pub fn new(
         brand: impl Into<String>,
         last4: impl Into<String>,

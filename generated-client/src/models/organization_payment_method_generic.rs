@@ -9,7 +9,7 @@ pub struct OrganizationPaymentMethodGeneric {
     pub default: bool,
 }
 impl OrganizationPaymentMethodGeneric {
-    ///A `OrganizationPaymentMethodGeneric` with the required fields set and every optional field empty.
+    /// An `OrganizationPaymentMethodGeneric` with the required fields set and every optional field empty.
     pub fn new(id: impl Into<String>, r#type: impl Into<String>, default: bool) -> Self {
         Self {
             id: id.into(),

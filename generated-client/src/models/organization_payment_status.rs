@@ -14,7 +14,7 @@ pub struct OrganizationPaymentStatus {
     pub onboarding_resubmission_requested_at: Option<DateTime<Utc>>,
 }
 impl OrganizationPaymentStatus {
-    ///A `OrganizationPaymentStatus` with the required fields set and every optional field empty.
+    /// An `OrganizationPaymentStatus` with the required fields set and every optional field empty.
     pub fn new(
         payment_ready: bool,
         organization_status: OrganizationStatus,

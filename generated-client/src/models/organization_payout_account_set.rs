@@ -9,7 +9,7 @@ pub struct OrganizationPayoutAccountSet {
     pub payout_account_id: Uuid,
 }
 impl OrganizationPayoutAccountSet {
-    ///A `OrganizationPayoutAccountSet` with the required fields set and every optional field empty.
+    /// An `OrganizationPayoutAccountSet` with the required fields set and every optional field empty.
     pub fn new(payout_account_id: Uuid) -> Self {
         Self { payout_account_id }
     }

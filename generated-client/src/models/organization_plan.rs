@@ -25,7 +25,7 @@ pub struct OrganizationPlan {
     pub features: Option<Vec<String>>,
 }
 impl OrganizationPlan {
-    ///A `OrganizationPlan` with the required fields set and every optional field empty.
+    /// An `OrganizationPlan` with the required fields set and every optional field empty.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             product_id: None,

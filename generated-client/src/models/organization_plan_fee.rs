@@ -10,7 +10,7 @@ pub struct OrganizationPlanFee {
     pub fixed: i64,
 }
 impl OrganizationPlanFee {
-    ///A `OrganizationPlanFee` with the required fields set and every optional field empty.
+    /// An `OrganizationPlanFee` with the required fields set and every optional field empty.
     pub fn new(percent: i64, fixed: i64) -> Self {
         Self { percent, fixed }
     }

@@ -8,7 +8,7 @@ pub struct OrganizationPlanPrice {
     pub currency: String,
 }
 impl OrganizationPlanPrice {
-    ///A `OrganizationPlanPrice` with the required fields set and every optional field empty.
+    /// An `OrganizationPlanPrice` with the required fields set and every optional field empty.
     pub fn new(amount: i64, currency: impl Into<String>) -> Self {
         Self {
             amount,

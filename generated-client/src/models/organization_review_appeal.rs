@@ -13,7 +13,7 @@ pub struct OrganizationReviewAppeal {
     pub decision: Option<AppealDecision>,
 }
 impl OrganizationReviewAppeal {
-    ///A `OrganizationReviewAppeal` with the required fields set and every optional field empty.
+    /// An `OrganizationReviewAppeal` with the required fields set and every optional field empty.
     pub fn new(submitted_at: DateTime<Utc>) -> Self {
         Self {
             submitted_at,

@@ -21,7 +21,7 @@ pub struct OrganizationReviewCheck {
     pub sub_checks: Option<Vec<OrganizationReviewSubCheck>>,
 }
 impl OrganizationReviewCheck {
-    ///A `OrganizationReviewCheck` with the required fields set and every optional field empty.
+    /// An `OrganizationReviewCheck` with the required fields set and every optional field empty.
     pub fn new(
         key: OrganizationReviewCheckKey,
         status: OrganizationReviewCheckStatus,

@@ -20,7 +20,7 @@ pub struct OrganizationReviewState {
     pub preliminary_steps: Option<Vec<OrganizationReviewCheck>>,
 }
 impl OrganizationReviewState {
-    ///A `OrganizationReviewState` with the required fields set and every optional field empty.
+    /// An `OrganizationReviewState` with the required fields set and every optional field empty.
     pub fn new(can_submit: bool) -> Self {
         Self {
             can_submit,

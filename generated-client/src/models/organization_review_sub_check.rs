@@ -23,7 +23,7 @@ pub struct OrganizationReviewSubCheck {
     pub value: Option<String>,
 }
 impl OrganizationReviewSubCheck {
-    ///A `OrganizationReviewSubCheck` with the required fields set and every optional field empty.
+    /// An `OrganizationReviewSubCheck` with the required fields set and every optional field empty.
     pub fn new(
         key: OrganizationReviewSubCheckKey,
         status: OrganizationReviewCheckStatus,

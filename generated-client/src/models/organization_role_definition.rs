@@ -11,7 +11,7 @@ pub struct OrganizationRoleDefinition {
     pub permissions: Vec<OrganizationPermission>,
 }
 impl OrganizationRoleDefinition {
-    ///A `OrganizationRoleDefinition` with the required fields set and every optional field empty.
+    /// An `OrganizationRoleDefinition` with the required fields set and every optional field empty.
     pub fn new(id: OrganizationRole, permissions: Vec<OrganizationPermission>) -> Self {
         Self { id, permissions }
     }

@@ -8,7 +8,7 @@ pub struct OrganizationSlugAvailability {
     pub available: bool,
 }
 impl OrganizationSlugAvailability {
-    ///A `OrganizationSlugAvailability` with the required fields set and every optional field empty.
+    /// An `OrganizationSlugAvailability` with the required fields set and every optional field empty.
     pub fn new(available: bool) -> Self {
         Self { available }
     }

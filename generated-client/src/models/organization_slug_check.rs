@@ -8,7 +8,7 @@ pub struct OrganizationSlugCheck {
     pub slug: String,
 }
 impl OrganizationSlugCheck {
-    ///A `OrganizationSlugCheck` with the required fields set and every optional field empty.
+    /// An `OrganizationSlugCheck` with the required fields set and every optional field empty.
     pub fn new(slug: impl Into<String>) -> Self {
         Self { slug: slug.into() }
     }

@@ -11,7 +11,7 @@ pub struct OrganizationSocialLink {
     pub url: String,
 }
 impl OrganizationSocialLink {
-    ///A `OrganizationSocialLink` with the required fields set and every optional field empty.
+    /// An `OrganizationSocialLink` with the required fields set and every optional field empty.
     pub fn new(platform: OrganizationSocialPlatforms, url: impl Into<String>) -> Self {
         Self { platform, url: url.into() }
     }

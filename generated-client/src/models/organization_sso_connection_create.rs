@@ -16,7 +16,7 @@ pub struct OrganizationSsoConnectionCreate {
     pub enabled: Option<bool>,
 }
 impl OrganizationSsoConnectionCreate {
-    ///A `OrganizationSsoConnectionCreate` with the required fields set and every optional field empty.
+    /// An `OrganizationSsoConnectionCreate` with the required fields set and every optional field empty.
     pub fn new(configuration: Configuration) -> Self {
         Self {
             name: None,

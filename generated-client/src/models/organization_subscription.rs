@@ -46,7 +46,7 @@ pub struct OrganizationSubscription {
     pub startup_program_scale_product_id: Option<String>,
 }
 impl OrganizationSubscription {
-    ///A `OrganizationSubscription` with the required fields set and every optional field empty.
+    /// An `OrganizationSubscription` with the required fields set and every optional field empty.
     pub fn new(
         status: impl Into<String>,
         plan: OrganizationPlan,

@@ -26,7 +26,7 @@ pub struct OrganizationSubscriptionDiscount {
     pub ends_at: Option<DateTime<Utc>>,
 }
 impl OrganizationSubscriptionDiscount {
-    ///A `OrganizationSubscriptionDiscount` with the required fields set and every optional field empty.
+    /// An `OrganizationSubscriptionDiscount` with the required fields set and every optional field empty.
     pub fn new(
         discount_id: impl Into<String>,
         name: impl Into<String>,

@@ -9,7 +9,7 @@ pub struct OrganizationSubscriptionPendingChange {
     pub applies_at: DateTime<Utc>,
 }
 impl OrganizationSubscriptionPendingChange {
-    ///A `OrganizationSubscriptionPendingChange` with the required fields set and every optional field empty.
+    /// An `OrganizationSubscriptionPendingChange` with the required fields set and every optional field empty.
     pub fn new(product_id: impl Into<String>, applies_at: DateTime<Utc>) -> Self {
         Self {
             product_id: product_id.into(),

@@ -12,7 +12,7 @@ pub struct OrganizationSubscriptionSettings {
     pub allow_customer_updates: bool,
 }
 impl OrganizationSubscriptionSettings {
-    ///A `OrganizationSubscriptionSettings` with the required fields set and every optional field empty.
+    /// An `OrganizationSubscriptionSettings` with the required fields set and every optional field empty.
     pub fn new(
         allow_multiple_subscriptions: bool,
         proration_behavior: OrganizationSubscriptionSettingsProrationBehavior,

@@ -8,7 +8,7 @@ pub struct OrganizationSubscriptionUpdate {
     pub product_id: String,
 }
 impl OrganizationSubscriptionUpdate {
-    ///A `OrganizationSubscriptionUpdate` with the required fields set and every optional field empty.
+    /// An `OrganizationSubscriptionUpdate` with the required fields set and every optional field empty.
     pub fn new(product_id: impl Into<String>) -> Self {
         Self {
             product_id: product_id.into(),

@@ -15,7 +15,7 @@ pub struct OrganizationUncoveredHost {
     pub last_seen_at: DateTime<Utc>,
 }
 impl OrganizationUncoveredHost {
-    ///A `OrganizationUncoveredHost` with the required fields set and every optional field empty.
+    /// An `OrganizationUncoveredHost` with the required fields set and every optional field empty.
     pub fn new(
         host: impl Into<String>,
         origin: impl Into<String>,

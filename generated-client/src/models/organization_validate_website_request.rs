@@ -8,7 +8,7 @@ pub struct OrganizationValidateWebsiteRequest {
     pub url: String,
 }
 impl OrganizationValidateWebsiteRequest {
-    ///A `OrganizationValidateWebsiteRequest` with the required fields set and every optional field empty.
+    /// An `OrganizationValidateWebsiteRequest` with the required fields set and every optional field empty.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
     }

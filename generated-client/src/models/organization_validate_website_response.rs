@@ -14,7 +14,7 @@ pub struct OrganizationValidateWebsiteResponse {
     pub error: Option<String>,
 }
 impl OrganizationValidateWebsiteResponse {
-    ///A `OrganizationValidateWebsiteResponse` with the required fields set and every optional field empty.
+    /// An `OrganizationValidateWebsiteResponse` with the required fields set and every optional field empty.
     pub fn new(reachable: bool) -> Self {
         Self {
             reachable,

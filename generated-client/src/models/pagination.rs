@@ -8,7 +8,7 @@ pub struct Pagination {
     pub max_page: i64,
 }
 impl Pagination {
-    ///A `Pagination` with the required fields set and every optional field empty.
+    /// A `Pagination` with the required fields set and every optional field empty.
     pub fn new(total_count: i64, max_page: i64) -> Self {
         Self { total_count, max_page }
     }

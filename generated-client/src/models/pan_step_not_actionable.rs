@@ -8,7 +8,7 @@ pub struct PanStepNotActionable {
     pub detail: String,
 }
 impl PanStepNotActionable {
-    ///A `PanStepNotActionable` with the required fields set and every optional field empty.
+    /// A `PanStepNotActionable` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct PanStepNotFound {
     pub detail: String,
 }
 impl PanStepNotFound {
-    ///A `PanStepNotFound` with the required fields set and every optional field empty.
+    /// A `PanStepNotFound` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

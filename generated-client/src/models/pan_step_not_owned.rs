@@ -8,7 +8,7 @@ pub struct PanStepNotOwned {
     pub detail: String,
 }
 impl PanStepNotOwned {
-    ///A `PanStepNotOwned` with the required fields set and every optional field empty.
+    /// A `PanStepNotOwned` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct PanTransferAlreadyStarted {
     pub detail: String,
 }
 impl PanTransferAlreadyStarted {
-    ///A `PanTransferAlreadyStarted` with the required fields set and every optional field empty.
+    /// A `PanTransferAlreadyStarted` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

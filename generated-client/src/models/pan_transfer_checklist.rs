@@ -17,7 +17,7 @@ pub struct PanTransferChecklist {
     pub steps: Vec<PanTransferStep>,
 }
 impl PanTransferChecklist {
-    ///A `PanTransferChecklist` with the required fields set and every optional field empty.
+    /// A `PanTransferChecklist` with the required fields set and every optional field empty.
     pub fn new(
         method: PanTransferMethod,
         started: bool,

@@ -8,7 +8,7 @@ pub struct PanTransferNotReady {
     pub detail: String,
 }
 impl PanTransferNotReady {
-    ///A `PanTransferNotReady` with the required fields set and every optional field empty.
+    /// A `PanTransferNotReady` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct PanTransferNotStarted {
     pub detail: String,
 }
 impl PanTransferNotStarted {
-    ///A `PanTransferNotStarted` with the required fields set and every optional field empty.
+    /// A `PanTransferNotStarted` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct PanTransferUnavailable {
     pub detail: String,
 }
 impl PanTransferUnavailable {
-    ///A `PanTransferUnavailable` with the required fields set and every optional field empty.
+    /// A `PanTransferUnavailable` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

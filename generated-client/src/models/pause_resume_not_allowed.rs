@@ -8,7 +8,7 @@ pub struct PauseResumeNotAllowed {
     pub detail: String,
 }
 impl PauseResumeNotAllowed {
-    ///A `PauseResumeNotAllowed` with the required fields set and every optional field empty.
+    /// A `PauseResumeNotAllowed` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct PaymentActionRequired {
     pub detail: String,
 }
 impl PaymentActionRequired {
-    ///A `PaymentActionRequired` with the required fields set and every optional field empty.
+    /// A `PaymentActionRequired` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

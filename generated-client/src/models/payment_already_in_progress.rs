@@ -8,7 +8,7 @@ pub struct PaymentAlreadyInProgress {
     pub detail: String,
 }
 impl PaymentAlreadyInProgress {
-    ///A `PaymentAlreadyInProgress` with the required fields set and every optional field empty.
+    /// A `PaymentAlreadyInProgress` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

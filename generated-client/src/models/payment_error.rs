@@ -8,7 +8,7 @@ pub struct PaymentError {
     pub detail: String,
 }
 impl PaymentError {
-    ///A `PaymentError` with the required fields set and every optional field empty.
+    /// A `PaymentError` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct PaymentFailed {
     pub detail: String,
 }
 impl PaymentFailed {
-    ///A `PaymentFailed` with the required fields set and every optional field empty.
+    /// A `PaymentFailed` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct PaymentIntentFailedError {
     pub detail: String,
 }
 impl PaymentIntentFailedError {
-    ///A `PaymentIntentFailedError` with the required fields set and every optional field empty.
+    /// A `PaymentIntentFailedError` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

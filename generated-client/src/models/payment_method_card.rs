@@ -19,7 +19,7 @@ pub struct PaymentMethodCard {
     pub method_metadata: PaymentMethodCardMetadata,
 }
 impl PaymentMethodCard {
-    ///A `PaymentMethodCard` with the required fields set and every optional field empty.
+    /// A `PaymentMethodCard` with the required fields set and every optional field empty.
     pub fn new(
         id: Uuid,
         created_at: DateTime<Utc>,

@@ -12,7 +12,7 @@ pub struct PaymentMethodCardMetadata {
     pub wallet: Option<String>,
 }
 impl PaymentMethodCardMetadata {
-    ///A `PaymentMethodCardMetadata` with the required fields set and every optional field empty.
+    /// A `PaymentMethodCardMetadata` with the required fields set and every optional field empty.
     pub fn new(
         brand: impl Into<String>,
         last4: impl Into<String>,

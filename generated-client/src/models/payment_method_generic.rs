@@ -18,7 +18,7 @@ pub struct PaymentMethodGeneric {
     pub r#type: String,
 }
 impl PaymentMethodGeneric {
-    ///A `PaymentMethodGeneric` with the required fields set and every optional field empty.
+    /// A `PaymentMethodGeneric` with the required fields set and every optional field empty.
     pub fn new(
         id: Uuid,
         created_at: DateTime<Utc>,

@@ -8,7 +8,7 @@ pub struct PaymentMethodInUseByActiveSubscription {
     pub detail: String,
 }
 impl PaymentMethodInUseByActiveSubscription {
-    ///A `PaymentMethodInUseByActiveSubscription` with the required fields set and every optional field empty.
+    /// A `PaymentMethodInUseByActiveSubscription` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct PaymentMethodRequired {
     pub detail: String,
 }
 impl PaymentMethodRequired {
-    ///A `PaymentMethodRequired` with the required fields set and every optional field empty.
+    /// A `PaymentMethodRequired` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

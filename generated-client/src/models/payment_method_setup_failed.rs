@@ -8,7 +8,7 @@ pub struct PaymentMethodSetupFailed {
     pub detail: String,
 }
 impl PaymentMethodSetupFailed {
-    ///A `PaymentMethodSetupFailed` with the required fields set and every optional field empty.
+    /// A `PaymentMethodSetupFailed` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

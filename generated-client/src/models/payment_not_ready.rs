@@ -8,7 +8,7 @@ pub struct PaymentNotReady {
     pub detail: String,
 }
 impl PaymentNotReady {
-    ///A `PaymentNotReady` with the required fields set and every optional field empty.
+    /// A `PaymentNotReady` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -12,7 +12,7 @@ pub struct PayoutAccountCreate {
     pub country: StripeAccountCountry,
 }
 impl PayoutAccountCreate {
-    ///A `PayoutAccountCreate` with the required fields set and every optional field empty.
+    /// A `PayoutAccountCreate` with the required fields set and every optional field empty.
     pub fn new(organization_id: Uuid, country: StripeAccountCountry) -> Self {
         Self { organization_id, country }
     }

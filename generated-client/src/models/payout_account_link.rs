@@ -7,7 +7,7 @@ pub struct PayoutAccountLink {
     pub url: String,
 }
 impl PayoutAccountLink {
-    ///A `PayoutAccountLink` with the required fields set and every optional field empty.
+    /// A `PayoutAccountLink` with the required fields set and every optional field empty.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
     }

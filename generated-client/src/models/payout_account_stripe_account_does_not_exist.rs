@@ -8,7 +8,7 @@ pub struct PayoutAccountStripeAccountDoesNotExist {
     pub detail: String,
 }
 impl PayoutAccountStripeAccountDoesNotExist {
-    ///A `PayoutAccountStripeAccountDoesNotExist` with the required fields set and every optional field empty.
+    /// A `PayoutAccountStripeAccountDoesNotExist` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

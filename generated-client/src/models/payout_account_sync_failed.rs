@@ -8,7 +8,7 @@ pub struct PayoutAccountSyncFailed {
     pub detail: String,
 }
 impl PayoutAccountSyncFailed {
-    ///A `PayoutAccountSyncFailed` with the required fields set and every optional field empty.
+    /// A `PayoutAccountSyncFailed` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct PayoutAccountSyncUnsupported {
     pub detail: String,
 }
 impl PayoutAccountSyncUnsupported {
-    ///A `PayoutAccountSyncUnsupported` with the required fields set and every optional field empty.
+    /// A `PayoutAccountSyncUnsupported` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct PayoutCreate {
     pub organization_id: Uuid,
 }
 impl PayoutCreate {
-    ///A `PayoutCreate` with the required fields set and every optional field empty.
+    /// A `PayoutCreate` with the required fields set and every optional field empty.
     pub fn new(organization_id: Uuid) -> Self {
         Self { organization_id }
     }

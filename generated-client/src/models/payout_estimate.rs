@@ -12,7 +12,7 @@ pub struct PayoutEstimate {
     pub net_amount: i64,
 }
 impl PayoutEstimate {
-    ///A `PayoutEstimate` with the required fields set and every optional field empty.
+    /// A `PayoutEstimate` with the required fields set and every optional field empty.
     pub fn new(
         account_id: Uuid,
         payout_account_id: Uuid,

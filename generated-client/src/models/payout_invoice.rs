@@ -7,7 +7,7 @@ pub struct PayoutInvoice {
     pub url: String,
 }
 impl PayoutInvoice {
-    ///A `PayoutInvoice` with the required fields set and every optional field empty.
+    /// A `PayoutInvoice` with the required fields set and every optional field empty.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
     }

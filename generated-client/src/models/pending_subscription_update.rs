@@ -20,7 +20,7 @@ pub struct PendingSubscriptionUpdate {
     pub seats: Option<i64>,
 }
 impl PendingSubscriptionUpdate {
-    ///A `PendingSubscriptionUpdate` with the required fields set and every optional field empty.
+    /// A `PendingSubscriptionUpdate` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

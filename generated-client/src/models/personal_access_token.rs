@@ -18,7 +18,7 @@ pub struct PersonalAccessToken {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 impl PersonalAccessToken {
-    ///A `PersonalAccessToken` with the required fields set and every optional field empty.
+    /// A `PersonalAccessToken` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

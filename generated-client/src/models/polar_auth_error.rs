@@ -8,7 +8,7 @@ pub struct PolarAuthError {
     pub detail: String,
 }
 impl PolarAuthError {
-    ///A `PolarAuthError` with the required fields set and every optional field empty.
+    /// A `PolarAuthError` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

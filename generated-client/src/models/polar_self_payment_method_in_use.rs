@@ -8,7 +8,7 @@ pub struct PolarSelfPaymentMethodInUse {
     pub detail: String,
 }
 impl PolarSelfPaymentMethodInUse {
-    ///A `PolarSelfPaymentMethodInUse` with the required fields set and every optional field empty.
+    /// A `PolarSelfPaymentMethodInUse` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -21,7 +21,7 @@ pub struct PortalAuthenticatedUser {
     pub role: Option<String>,
 }
 impl PortalAuthenticatedUser {
-    ///A `PortalAuthenticatedUser` with the required fields set and every optional field empty.
+    /// A `PortalAuthenticatedUser` with the required fields set and every optional field empty.
     pub fn new(
         r#type: impl Into<String>,
         name: Option<String>,

@@ -15,7 +15,7 @@ pub struct PrecheckEntitySummary {
     pub skipped: i64,
 }
 impl PrecheckEntitySummary {
-    ///A `PrecheckEntitySummary` with the required fields set and every optional field empty.
+    /// A `PrecheckEntitySummary` with the required fields set and every optional field empty.
     pub fn new(
         entity: PrecheckEntity,
         total: i64,

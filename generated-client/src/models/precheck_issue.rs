@@ -11,7 +11,7 @@ pub struct PrecheckIssue {
     pub source_id: Option<String>,
 }
 impl PrecheckIssue {
-    ///A `PrecheckIssue` with the required fields set and every optional field empty.
+    /// A `PrecheckIssue` with the required fields set and every optional field empty.
     pub fn new(
         level: PrecheckIssueLevel,
         code: impl Into<String>,

@@ -11,7 +11,7 @@ pub struct PrecheckReport {
     pub entities: Vec<PrecheckEntitySummary>,
 }
 impl PrecheckReport {
-    ///A `PrecheckReport` with the required fields set and every optional field empty.
+    /// A `PrecheckReport` with the required fields set and every optional field empty.
     pub fn new(
         can_start: bool,
         issues: Vec<PrecheckIssue>,

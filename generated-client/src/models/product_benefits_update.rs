@@ -9,7 +9,7 @@ pub struct ProductBenefitsUpdate {
     pub benefits: Vec<Uuid>,
 }
 impl ProductBenefitsUpdate {
-    ///A `ProductBenefitsUpdate` with the required fields set and every optional field empty.
+    /// A `ProductBenefitsUpdate` with the required fields set and every optional field empty.
     pub fn new(benefits: Vec<Uuid>) -> Self {
         Self { benefits }
     }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 use super::{
-    AttachedCustomFieldCreate, MetadataOutputTypeValue, ProductCreateOneTimePricesItem,
+    AttachedCustomFieldCreate, EventMetadataInputValue, ProductCreateOneTimePricesItem,
     ProductVisibility,
 };
 /// ProductCreateOneTime
@@ -23,7 +23,7 @@ pub struct ProductCreateOneTime {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// The name of the product.
     pub name: String,
     /// The description of the product.
@@ -51,7 +51,7 @@ pub struct ProductCreateOneTime {
     pub recurring_interval_count: Option<Value>,
 }
 impl ProductCreateOneTime {
-    ///A `ProductCreateOneTime` with the required fields set and every optional field empty.
+    /// A `ProductCreateOneTime` with the required fields set and every optional field empty.
     pub fn new(
         name: impl Into<String>,
         prices: Vec<ProductCreateOneTimePricesItem>,

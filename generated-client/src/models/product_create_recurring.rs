@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{
-    AttachedCustomFieldCreate, MetadataOutputTypeValue, ProductCreateOneTimePricesItem,
+    AttachedCustomFieldCreate, EventMetadataInputValue, ProductCreateOneTimePricesItem,
     ProductVisibility, RecurringInterval, TrialInterval,
 };
 /// ProductCreateRecurring
@@ -22,7 +22,7 @@ pub struct ProductCreateRecurring {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// The name of the product.
     pub name: String,
     /// The description of the product.
@@ -61,7 +61,7 @@ pub struct ProductCreateRecurring {
     pub meter_interval_count: Option<i64>,
 }
 impl ProductCreateRecurring {
-    ///A `ProductCreateRecurring` with the required fields set and every optional field empty.
+    /// A `ProductCreateRecurring` with the required fields set and every optional field empty.
     pub fn new(
         name: impl Into<String>,
         prices: Vec<ProductCreateOneTimePricesItem>,

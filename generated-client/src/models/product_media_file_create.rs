@@ -22,7 +22,7 @@ pub struct ProductMediaFileCreate {
     pub version: Option<String>,
 }
 impl ProductMediaFileCreate {
-    ///A `ProductMediaFileCreate` with the required fields set and every optional field empty.
+    /// A `ProductMediaFileCreate` with the required fields set and every optional field empty.
     pub fn new(
         name: impl Into<String>,
         mime_type: impl Into<String>,

@@ -144,7 +144,7 @@ pub struct ProductPriceFixedCreate {
     pub price_amount: i64,
 }
 impl ProductPriceFixedCreate {
-    ///A `ProductPriceFixedCreate` with the required fields set and every optional field empty.
+    /// A `ProductPriceFixedCreate` with the required fields set and every optional field empty.
     pub fn new(price_amount: i64) -> Self {
         Self {
             price_currency: None,

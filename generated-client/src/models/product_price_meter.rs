@@ -18,7 +18,7 @@ pub struct ProductPriceMeter {
     pub custom_multiplier: Option<i64>,
 }
 impl ProductPriceMeter {
-    ///A `ProductPriceMeter` with the required fields set and every optional field empty.
+    /// A `ProductPriceMeter` with the required fields set and every optional field empty.
     pub fn new(
         id: Uuid,
         name: impl Into<String>,

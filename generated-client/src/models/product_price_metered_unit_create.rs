@@ -22,7 +22,7 @@ pub struct ProductPriceMeteredUnitCreate {
     pub cap_amount: Option<i64>,
 }
 impl ProductPriceMeteredUnitCreate {
-    ///A `ProductPriceMeteredUnitCreate` with the required fields set and every optional field empty.
+    /// A `ProductPriceMeteredUnitCreate` with the required fields set and every optional field empty.
     pub fn new(meter_id: Uuid, unit_amount: CostMetadataInputAmount) -> Self {
         Self {
             price_currency: None,

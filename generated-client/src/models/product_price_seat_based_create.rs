@@ -16,7 +16,7 @@ pub struct ProductPriceSeatBasedCreate {
     pub seat_tiers: ProductPriceSeatTiersInput,
 }
 impl ProductPriceSeatBasedCreate {
-    ///A `ProductPriceSeatBasedCreate` with the required fields set and every optional field empty.
+    /// A `ProductPriceSeatBasedCreate` with the required fields set and every optional field empty.
     pub fn new(seat_tiers: ProductPriceSeatTiersInput) -> Self {
         Self {
             price_currency: None,

@@ -13,7 +13,7 @@ pub struct ProductPriceSeatTier {
     pub price_per_seat: i64,
 }
 impl ProductPriceSeatTier {
-    ///A `ProductPriceSeatTier` with the required fields set and every optional field empty.
+    /// A `ProductPriceSeatTier` with the required fields set and every optional field empty.
     pub fn new(min_seats: i64, price_per_seat: i64) -> Self {
         Self {
             min_seats,

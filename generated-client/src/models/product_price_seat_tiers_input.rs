@@ -16,7 +16,7 @@ pub struct ProductPriceSeatTiersInput {
     pub tiers: Vec<ProductPriceSeatTier>,
 }
 impl ProductPriceSeatTiersInput {
-    ///A `ProductPriceSeatTiersInput` with the required fields set and every optional field empty.
+    /// A `ProductPriceSeatTiersInput` with the required fields set and every optional field empty.
     pub fn new(tiers: Vec<ProductPriceSeatTier>) -> Self {
         Self {
             seat_tier_type: None,

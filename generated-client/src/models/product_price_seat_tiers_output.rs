@@ -20,7 +20,7 @@ pub struct ProductPriceSeatTiersOutput {
     pub maximum_seats: Option<i64>,
 }
 impl ProductPriceSeatTiersOutput {
-    ///A `ProductPriceSeatTiersOutput` with the required fields set and every optional field empty.
+    /// A `ProductPriceSeatTiersOutput` with the required fields set and every optional field empty.
     pub fn new(
         tiers: Vec<ProductPriceSeatTier>,
         minimum_seats: i64,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use crate::Patch;
 use super::{
-    AttachedCustomFieldCreate, MetadataOutputTypeValue, ProductUpdatePricesItem,
+    AttachedCustomFieldCreate, EventMetadataInputValue, ProductUpdatePricesItem,
     ProductVisibility, RecurringInterval, TrialInterval,
 };
 /// Schema to update a product.
@@ -23,7 +23,7 @@ pub struct ProductUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// The interval unit for the trial period.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub trial_interval: Patch<TrialInterval>,

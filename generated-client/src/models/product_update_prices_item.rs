@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::{ExistingProductPrice, ProductCreateOneTimePricesItem};
 #[derive(Clone, Debug, PartialEq)]
 pub enum ProductUpdatePricesItem {
-    /// A `ExistingProductPrice`.
+    /// An `ExistingProductPrice`.
     ExistingProductPrice(ExistingProductPrice),
     /// A `ProductCreateOneTimePricesItem`.
     ProductCreateOneTimePricesItem(ProductCreateOneTimePricesItem),

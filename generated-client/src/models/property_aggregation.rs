@@ -9,7 +9,7 @@ pub struct PropertyAggregation {
     pub property: String,
 }
 impl PropertyAggregation {
-    ///A `PropertyAggregation` with the required fields set and every optional field empty.
+    /// A `PropertyAggregation` with the required fields set and every optional field empty.
     pub fn new(func: PropertyAggregationFunc, property: impl Into<String>) -> Self {
         Self {
             func,

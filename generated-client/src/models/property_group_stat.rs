@@ -16,7 +16,7 @@ pub struct PropertyGroupStat {
     pub totals: Option<BTreeMap<String, String>>,
 }
 impl PropertyGroupStat {
-    ///A `PropertyGroupStat` with the required fields set and every optional field empty.
+    /// A `PropertyGroupStat` with the required fields set and every optional field empty.
     pub fn new(value: impl Into<String>, occurrences: i64, customers: i64) -> Self {
         Self {
             value: value.into(),

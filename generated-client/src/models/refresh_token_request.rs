@@ -10,7 +10,7 @@ pub struct RefreshTokenRequest {
     pub refresh_token: String,
 }
 impl RefreshTokenRequest {
-    ///A `RefreshTokenRequest` with the required fields set and every optional field empty.
+    /// A `RefreshTokenRequest` with the required fields set and every optional field empty.
     pub fn new(
         client_id: impl Into<String>,
         client_secret: impl Into<String>,

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::{MetadataOutputTypeValue, RefundCreateReason};
+use super::{EventMetadataInputValue, RefundCreateReason};
 /// RefundCreate
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RefundCreate {
@@ -19,7 +19,7 @@ pub struct RefundCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     pub order_id: Uuid,
     /// Reason for the refund.
     pub reason: RefundCreateReason,
@@ -38,7 +38,7 @@ pub struct RefundCreate {
     pub revoke_benefits: Option<bool>,
 }
 impl RefundCreate {
-    ///A `RefundCreate` with the required fields set and every optional field empty.
+    /// A `RefundCreate` with the required fields set and every optional field empty.
     pub fn new(order_id: Uuid, reason: RefundCreateReason, amount: i64) -> Self {
         Self {
             metadata: None,

@@ -8,7 +8,7 @@ pub struct RefundedAlready {
     pub detail: String,
 }
 impl RefundedAlready {
-    ///A `RefundedAlready` with the required fields set and every optional field empty.
+    /// A `RefundedAlready` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

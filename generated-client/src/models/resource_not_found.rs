@@ -8,7 +8,7 @@ pub struct ResourceNotFound {
     pub detail: String,
 }
 impl ResourceNotFound {
-    ///A `ResourceNotFound` with the required fields set and every optional field empty.
+    /// A `ResourceNotFound` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

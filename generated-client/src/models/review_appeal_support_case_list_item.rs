@@ -15,7 +15,7 @@ pub struct ReviewAppealSupportCaseListItem {
     pub id: Uuid,
 }
 impl ReviewAppealSupportCaseListItem {
-    ///A `ReviewAppealSupportCaseListItem` with the required fields set and every optional field empty.
+    /// A `ReviewAppealSupportCaseListItem` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

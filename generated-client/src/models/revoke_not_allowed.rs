@@ -8,7 +8,7 @@ pub struct RevokeNotAllowed {
     pub detail: String,
 }
 impl RevokeNotAllowed {
-    ///A `RevokeNotAllowed` with the required fields set and every optional field empty.
+    /// A `RevokeNotAllowed` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -12,7 +12,7 @@ pub struct RevokeTokenRequest {
     pub client_secret: String,
 }
 impl RevokeTokenRequest {
-    ///A `RevokeTokenRequest` with the required fields set and every optional field empty.
+    /// A `RevokeTokenRequest` with the required fields set and every optional field empty.
     pub fn new(
         token: impl Into<String>,
         client_id: impl Into<String>,

@@ -4,7 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 #[derive(Clone, Debug, PartialEq)]
 pub enum RowsItemValue {
-    /// A `i64`.
+    /// An `i64`.
     Integer(i64),
     /// A `f64`.
     Number(f64),

@@ -12,7 +12,7 @@ pub struct S3DownloadUrl {
     pub expires_at: DateTime<Utc>,
 }
 impl S3DownloadUrl {
-    ///A `S3DownloadUrl` with the required fields set and every optional field empty.
+    /// A `S3DownloadUrl` with the required fields set and every optional field empty.
     pub fn new(url: impl Into<String>, expires_at: DateTime<Utc>) -> Self {
         Self {
             url: url.into(),

@@ -8,7 +8,7 @@ pub struct S3FileCreateMultipart {
     pub parts: Vec<S3FileCreatePart>,
 }
 impl S3FileCreateMultipart {
-    ///A `S3FileCreateMultipart` with the required fields set and every optional field empty.
+    /// A `S3FileCreateMultipart` with the required fields set and every optional field empty.
     pub fn new(parts: Vec<S3FileCreatePart>) -> Self {
         Self { parts }
     }

@@ -11,7 +11,7 @@ pub struct S3FileCreatePart {
     pub checksum_sha256_base64: Option<String>,
 }
 impl S3FileCreatePart {
-    ///A `S3FileCreatePart` with the required fields set and every optional field empty.
+    /// A `S3FileCreatePart` with the required fields set and every optional field empty.
     pub fn new(number: i64, chunk_start: i64, chunk_end: i64) -> Self {
         Self {
             number,

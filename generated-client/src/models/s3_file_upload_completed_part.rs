@@ -9,7 +9,7 @@ pub struct S3FileUploadCompletedPart {
     pub checksum_sha256_base64: Option<String>,
 }
 impl S3FileUploadCompletedPart {
-    ///A `S3FileUploadCompletedPart` with the required fields set and every optional field empty.
+    /// A `S3FileUploadCompletedPart` with the required fields set and every optional field empty.
     pub fn new(
         number: i64,
         checksum_etag: impl Into<String>,

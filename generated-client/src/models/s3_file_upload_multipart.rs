@@ -10,7 +10,7 @@ pub struct S3FileUploadMultipart {
     pub parts: Vec<S3FileUploadPart>,
 }
 impl S3FileUploadMultipart {
-    ///A `S3FileUploadMultipart` with the required fields set and every optional field empty.
+    /// A `S3FileUploadMultipart` with the required fields set and every optional field empty.
     pub fn new(
         id: impl Into<String>,
         path: impl Into<String>,

@@ -17,7 +17,7 @@ pub struct S3FileUploadPart {
     pub headers: Option<BTreeMap<String, String>>,
 }
 impl S3FileUploadPart {
-    ///A `S3FileUploadPart` with the required fields set and every optional field empty.
+    /// A `S3FileUploadPart` with the required fields set and every optional field empty.
     pub fn new(
         number: i64,
         chunk_start: i64,

@@ -11,7 +11,7 @@ pub struct SearchResultCustomer {
     pub email: Option<String>,
 }
 impl SearchResultCustomer {
-    ///A `SearchResultCustomer` with the required fields set and every optional field empty.
+    /// A `SearchResultCustomer` with the required fields set and every optional field empty.
     pub fn new(id: Uuid, name: Option<String>, email: Option<String>) -> Self {
         Self { id, name, email }
     }

@@ -14,7 +14,7 @@ pub struct SearchResultOrder {
     pub currency: String,
 }
 impl SearchResultOrder {
-    ///A `SearchResultOrder` with the required fields set and every optional field empty.
+    /// A `SearchResultOrder` with the required fields set and every optional field empty.
     pub fn new(
         id: Uuid,
         customer_name: Option<String>,

@@ -12,7 +12,7 @@ pub struct SearchResultProduct {
     pub description: Option<String>,
 }
 impl SearchResultProduct {
-    ///A `SearchResultProduct` with the required fields set and every optional field empty.
+    /// A `SearchResultProduct` with the required fields set and every optional field empty.
     pub fn new(id: Uuid, name: impl Into<String>) -> Self {
         Self {
             id,

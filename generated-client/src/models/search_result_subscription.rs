@@ -15,7 +15,7 @@ pub struct SearchResultSubscription {
     pub currency: String,
 }
 impl SearchResultSubscription {
-    ///A `SearchResultSubscription` with the required fields set and every optional field empty.
+    /// A `SearchResultSubscription` with the required fields set and every optional field empty.
     pub fn new(
         id: Uuid,
         customer_name: Option<String>,

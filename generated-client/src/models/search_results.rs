@@ -8,7 +8,7 @@ pub struct SearchResults {
     pub results: Vec<SearchResultsResultsItem>,
 }
 impl SearchResults {
-    ///A `SearchResults` with the required fields set and every optional field empty.
+    /// A `SearchResults` with the required fields set and every optional field empty.
     pub fn new(results: Vec<SearchResultsResultsItem>) -> Self {
         Self { results }
     }

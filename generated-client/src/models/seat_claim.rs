@@ -8,7 +8,7 @@ pub struct SeatClaim {
     pub invitation_token: String,
 }
 impl SeatClaim {
-    ///A `SeatClaim` with the required fields set and every optional field empty.
+    /// A `SeatClaim` with the required fields set and every optional field empty.
     pub fn new(invitation_token: impl Into<String>) -> Self {
         Self {
             invitation_token: invitation_token.into(),

@@ -20,7 +20,7 @@ pub struct SeatClaimInfo {
     pub can_claim: bool,
 }
 impl SeatClaimInfo {
-    ///A `SeatClaimInfo` with the required fields set and every optional field empty.
+    /// A `SeatClaimInfo` with the required fields set and every optional field empty.
     pub fn new(
         product_name: impl Into<String>,
         product_id: Uuid,

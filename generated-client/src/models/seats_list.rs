@@ -13,7 +13,7 @@ pub struct SeatsList {
     pub total_seats: i64,
 }
 impl SeatsList {
-    ///A `SeatsList` with the required fields set and every optional field empty.
+    /// A `SeatsList` with the required fields set and every optional field empty.
     pub fn new(
         seats: Vec<CustomerSeat>,
         available_seats: i64,

@@ -8,7 +8,7 @@ pub struct SessionNotFreshError {
     pub detail: String,
 }
 impl SessionNotFreshError {
-    ///A `SessionNotFreshError` with the required fields set and every optional field empty.
+    /// A `SessionNotFreshError` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -21,7 +21,7 @@ pub struct SlackIntegrationCredentialsUpdate {
     pub signing_secret: Option<String>,
 }
 impl SlackIntegrationCredentialsUpdate {
-    ///A `SlackIntegrationCredentialsUpdate` with the required fields set and every optional field empty.
+    /// A `SlackIntegrationCredentialsUpdate` with the required fields set and every optional field empty.
     pub fn new(
         organization_id: Uuid,
         display_name: impl Into<String>,

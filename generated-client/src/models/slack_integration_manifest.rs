@@ -8,7 +8,7 @@ pub struct SlackIntegrationManifest {
     pub manifest: String,
 }
 impl SlackIntegrationManifest {
-    ///A `SlackIntegrationManifest` with the required fields set and every optional field empty.
+    /// A `SlackIntegrationManifest` with the required fields set and every optional field empty.
     pub fn new(manifest: impl Into<String>) -> Self {
         Self { manifest: manifest.into() }
     }

@@ -8,7 +8,7 @@ pub struct SlackIntegrationManifestRequest {
     pub display_name: String,
 }
 impl SlackIntegrationManifestRequest {
-    ///A `SlackIntegrationManifestRequest` with the required fields set and every optional field empty.
+    /// A `SlackIntegrationManifestRequest` with the required fields set and every optional field empty.
     pub fn new(display_name: impl Into<String>) -> Self {
         Self {
             display_name: display_name.into(),

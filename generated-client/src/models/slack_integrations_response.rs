@@ -9,7 +9,7 @@ pub struct SlackIntegrationsResponse {
     pub integrations: Vec<SlackIntegration>,
 }
 impl SlackIntegrationsResponse {
-    ///A `SlackIntegrationsResponse` with the required fields set and every optional field empty.
+    /// A `SlackIntegrationsResponse` with the required fields set and every optional field empty.
     pub fn new(integrations: Vec<SlackIntegration>) -> Self {
         Self { integrations }
     }

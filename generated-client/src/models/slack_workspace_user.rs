@@ -19,7 +19,7 @@ pub struct SlackWorkspaceUser {
     pub is_admin: Option<bool>,
 }
 impl SlackWorkspaceUser {
-    ///A `SlackWorkspaceUser` with the required fields set and every optional field empty.
+    /// A `SlackWorkspaceUser` with the required fields set and every optional field empty.
     pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
             id: id.into(),

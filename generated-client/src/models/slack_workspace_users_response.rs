@@ -9,7 +9,7 @@ pub struct SlackWorkspaceUsersResponse {
     pub users: Vec<SlackWorkspaceUser>,
 }
 impl SlackWorkspaceUsersResponse {
-    ///A `SlackWorkspaceUsersResponse` with the required fields set and every optional field empty.
+    /// A `SlackWorkspaceUsersResponse` with the required fields set and every optional field empty.
     pub fn new(users: Vec<SlackWorkspaceUser>) -> Self {
         Self { users }
     }

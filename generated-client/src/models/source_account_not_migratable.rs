@@ -8,7 +8,7 @@ pub struct SourceAccountNotMigratable {
     pub detail: String,
 }
 impl SourceAccountNotMigratable {
-    ///A `SourceAccountNotMigratable` with the required fields set and every optional field empty.
+    /// A `SourceAccountNotMigratable` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct SourceKeyModeMismatch {
     pub detail: String,
 }
 impl SourceKeyModeMismatch {
-    ///A `SourceKeyModeMismatch` with the required fields set and every optional field empty.
+    /// A `SourceKeyModeMismatch` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct SourceNotConnected {
     pub detail: String,
 }
 impl SourceNotConnected {
-    ///A `SourceNotConnected` with the required fields set and every optional field empty.
+    /// A `SourceNotConnected` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

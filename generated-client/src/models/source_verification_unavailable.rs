@@ -8,7 +8,7 @@ pub struct SourceVerificationUnavailable {
     pub detail: String,
 }
 impl SourceVerificationUnavailable {
-    ///A `SourceVerificationUnavailable` with the required fields set and every optional field empty.
+    /// A `SourceVerificationUnavailable` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

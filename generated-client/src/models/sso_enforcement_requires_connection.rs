@@ -8,7 +8,7 @@ pub struct SsoEnforcementRequiresConnection {
     pub detail: String,
 }
 impl SsoEnforcementRequiresConnection {
-    ///A `SsoEnforcementRequiresConnection` with the required fields set and every optional field empty.
+    /// A `SsoEnforcementRequiresConnection` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

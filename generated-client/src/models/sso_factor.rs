@@ -12,7 +12,7 @@ pub struct SsoFactor {
     pub name: Option<String>,
 }
 impl SsoFactor {
-    ///A `SsoFactor` with the required fields set and every optional field empty.
+    /// A `SsoFactor` with the required fields set and every optional field empty.
     pub fn new(
         connection_id: Uuid,
         organization_slug: impl Into<String>,

@@ -16,7 +16,7 @@ pub struct StatisticsPeriod {
     pub stats: Vec<EventStatistics>,
 }
 impl StatisticsPeriod {
-    ///A `StatisticsPeriod` with the required fields set and every optional field empty.
+    /// A `StatisticsPeriod` with the required fields set and every optional field empty.
     pub fn new(
         timestamp: DateTime<Utc>,
         period_start: DateTime<Utc>,

@@ -9,7 +9,7 @@ pub struct SubscriptionBillingPeriodUpdatedMetadata {
     pub new_period_end: String,
 }
 impl SubscriptionBillingPeriodUpdatedMetadata {
-    ///A `SubscriptionBillingPeriodUpdatedMetadata` with the required fields set and every optional field empty.
+    /// A `SubscriptionBillingPeriodUpdatedMetadata` with the required fields set and every optional field empty.
     pub fn new(
         subscription_id: impl Into<String>,
         old_period_end: impl Into<String>,

@@ -42,7 +42,7 @@ pub struct SubscriptionCancel {
     pub cancel_at_period_end: bool,
 }
 impl SubscriptionCancel {
-    ///A `SubscriptionCancel` with the required fields set and every optional field empty.
+    /// A `SubscriptionCancel` with the required fields set and every optional field empty.
     pub fn new(cancel_at_period_end: bool) -> Self {
         Self {
             customer_cancellation_reason: Patch::Absent,

@@ -10,7 +10,7 @@ pub struct SubscriptionCancelPreview {
     pub outstanding_amount: Option<i64>,
 }
 impl SubscriptionCancelPreview {
-    ///A `SubscriptionCancelPreview` with the required fields set and every optional field empty.
+    /// A `SubscriptionCancelPreview` with the required fields set and every optional field empty.
     pub fn new(stops_collection: bool, outstanding_amount: Option<i64>) -> Self {
         Self {
             stops_collection,

@@ -22,7 +22,7 @@ pub struct SubscriptionCanceledMetadata {
     pub cancel_at_period_end: Option<bool>,
 }
 impl SubscriptionCanceledMetadata {
-    ///A `SubscriptionCanceledMetadata` with the required fields set and every optional field empty.
+    /// A `SubscriptionCanceledMetadata` with the required fields set and every optional field empty.
     pub fn new(
         subscription_id: impl Into<String>,
         amount: i64,

@@ -13,7 +13,7 @@ pub struct SubscriptionChangePreviewProduct {
     pub proration_behavior: Option<SubscriptionProrationBehavior>,
 }
 impl SubscriptionChangePreviewProduct {
-    ///A `SubscriptionChangePreviewProduct` with the required fields set and every optional field empty.
+    /// A `SubscriptionChangePreviewProduct` with the required fields set and every optional field empty.
     pub fn new(product_id: Uuid) -> Self {
         Self {
             product_id,

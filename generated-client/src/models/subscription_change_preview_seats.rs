@@ -12,7 +12,7 @@ pub struct SubscriptionChangePreviewSeats {
     pub proration_behavior: Option<SubscriptionProrationBehavior>,
 }
 impl SubscriptionChangePreviewSeats {
-    ///A `SubscriptionChangePreviewSeats` with the required fields set and every optional field empty.
+    /// A `SubscriptionChangePreviewSeats` with the required fields set and every optional field empty.
     pub fn new(seats: i64) -> Self {
         Self {
             seats,

@@ -10,7 +10,7 @@ pub struct SubscriptionChargePreviewProration {
     pub amount: i64,
 }
 impl SubscriptionChargePreviewProration {
-    ///A `SubscriptionChargePreviewProration` with the required fields set and every optional field empty.
+    /// A `SubscriptionChargePreviewProration` with the required fields set and every optional field empty.
     pub fn new(label: impl Into<String>, amount: i64) -> Self {
         Self {
             label: label.into(),

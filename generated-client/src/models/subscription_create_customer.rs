@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::MetadataOutputTypeValue;
+use super::EventMetadataInputValue;
 /// Create a subscription for an existing customer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionCreateCustomer {
@@ -19,14 +19,14 @@ pub struct SubscriptionCreateCustomer {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// The ID of the recurring product to subscribe to. Must be a free product, otherwise the customer should go through a checkout flow.
     pub product_id: Uuid,
     /// The ID of the customer to create the subscription for.
     pub customer_id: Uuid,
 }
 impl SubscriptionCreateCustomer {
-    ///A `SubscriptionCreateCustomer` with the required fields set and every optional field empty.
+    /// A `SubscriptionCreateCustomer` with the required fields set and every optional field empty.
     pub fn new(product_id: Uuid, customer_id: Uuid) -> Self {
         Self {
             metadata: None,

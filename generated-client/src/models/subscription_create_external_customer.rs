@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::MetadataOutputTypeValue;
+use super::EventMetadataInputValue;
 /// Create a subscription for an existing customer identified by an external ID.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionCreateExternalCustomer {
@@ -19,14 +19,14 @@ pub struct SubscriptionCreateExternalCustomer {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// The ID of the recurring product to subscribe to. Must be a free product, otherwise the customer should go through a checkout flow.
     pub product_id: Uuid,
     /// The ID of the customer in your system to create the subscription for. It must already exist in Polar.
     pub external_customer_id: String,
 }
 impl SubscriptionCreateExternalCustomer {
-    ///A `SubscriptionCreateExternalCustomer` with the required fields set and every optional field empty.
+    /// A `SubscriptionCreateExternalCustomer` with the required fields set and every optional field empty.
     pub fn new(product_id: Uuid, external_customer_id: impl Into<String>) -> Self {
         Self {
             metadata: None,

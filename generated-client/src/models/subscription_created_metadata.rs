@@ -13,7 +13,7 @@ pub struct SubscriptionCreatedMetadata {
     pub started_at: String,
 }
 impl SubscriptionCreatedMetadata {
-    ///A `SubscriptionCreatedMetadata` with the required fields set and every optional field empty.
+    /// A `SubscriptionCreatedMetadata` with the required fields set and every optional field empty.
     pub fn new(
         subscription_id: impl Into<String>,
         product_id: impl Into<String>,

@@ -8,7 +8,7 @@ pub struct SubscriptionLocked {
     pub detail: String,
 }
 impl SubscriptionLocked {
-    ///A `SubscriptionLocked` with the required fields set and every optional field empty.
+    /// A `SubscriptionLocked` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

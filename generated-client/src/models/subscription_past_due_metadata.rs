@@ -18,7 +18,7 @@ pub struct SubscriptionPastDueMetadata {
     pub recurring_interval_count: Option<i64>,
 }
 impl SubscriptionPastDueMetadata {
-    ///A `SubscriptionPastDueMetadata` with the required fields set and every optional field empty.
+    /// A `SubscriptionPastDueMetadata` with the required fields set and every optional field empty.
     pub fn new(
         subscription_id: impl Into<String>,
         past_due_at: impl Into<String>,

@@ -19,7 +19,7 @@ pub struct SubscriptionPause {
     pub resumes_at: Patch<DateTime<Utc>>,
 }
 impl SubscriptionPause {
-    ///A `SubscriptionPause` with the required fields set and every optional field empty.
+    /// A `SubscriptionPause` with the required fields set and every optional field empty.
     pub fn new(pause_at_period_end: bool) -> Self {
         Self {
             pause_at_period_end,

@@ -20,7 +20,7 @@ pub struct SubscriptionPausedMetadata {
     pub resumes_at: Option<String>,
 }
 impl SubscriptionPausedMetadata {
-    ///A `SubscriptionPausedMetadata` with the required fields set and every optional field empty.
+    /// A `SubscriptionPausedMetadata` with the required fields set and every optional field empty.
     pub fn new(
         subscription_id: impl Into<String>,
         paused_at: impl Into<String>,

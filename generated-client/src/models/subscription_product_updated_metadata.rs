@@ -9,7 +9,7 @@ pub struct SubscriptionProductUpdatedMetadata {
     pub new_product_id: String,
 }
 impl SubscriptionProductUpdatedMetadata {
-    ///A `SubscriptionProductUpdatedMetadata` with the required fields set and every optional field empty.
+    /// A `SubscriptionProductUpdatedMetadata` with the required fields set and every optional field empty.
     pub fn new(
         subscription_id: impl Into<String>,
         old_product_id: impl Into<String>,

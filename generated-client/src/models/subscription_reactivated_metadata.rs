@@ -17,7 +17,7 @@ pub struct SubscriptionReactivatedMetadata {
     pub recurring_interval_count: Option<i64>,
 }
 impl SubscriptionReactivatedMetadata {
-    ///A `SubscriptionReactivatedMetadata` with the required fields set and every optional field empty.
+    /// A `SubscriptionReactivatedMetadata` with the required fields set and every optional field empty.
     pub fn new(subscription_id: impl Into<String>) -> Self {
         Self {
             subscription_id: subscription_id.into(),

@@ -17,7 +17,7 @@ pub struct SubscriptionReinstatedMetadata {
     pub recurring_interval_count: Option<i64>,
 }
 impl SubscriptionReinstatedMetadata {
-    ///A `SubscriptionReinstatedMetadata` with the required fields set and every optional field empty.
+    /// A `SubscriptionReinstatedMetadata` with the required fields set and every optional field empty.
     pub fn new(subscription_id: impl Into<String>) -> Self {
         Self {
             subscription_id: subscription_id.into(),

@@ -8,7 +8,7 @@ pub struct SubscriptionResume {
     pub resume: bool,
 }
 impl SubscriptionResume {
-    ///A `SubscriptionResume` with the required fields set and every optional field empty.
+    /// A `SubscriptionResume` with the required fields set and every optional field empty.
     pub fn new(resume: bool) -> Self {
         Self { resume }
     }

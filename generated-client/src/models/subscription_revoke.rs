@@ -40,7 +40,7 @@ pub struct SubscriptionRevoke {
     pub revoke: bool,
 }
 impl SubscriptionRevoke {
-    ///A `SubscriptionRevoke` with the required fields set and every optional field empty.
+    /// A `SubscriptionRevoke` with the required fields set and every optional field empty.
     pub fn new(revoke: bool) -> Self {
         Self {
             customer_cancellation_reason: Patch::Absent,

@@ -10,7 +10,7 @@ pub struct SubscriptionSeatsUpdatedMetadata {
     pub proration_behavior: String,
 }
 impl SubscriptionSeatsUpdatedMetadata {
-    ///A `SubscriptionSeatsUpdatedMetadata` with the required fields set and every optional field empty.
+    /// A `SubscriptionSeatsUpdatedMetadata` with the required fields set and every optional field empty.
     pub fn new(
         subscription_id: impl Into<String>,
         old_seats: i64,

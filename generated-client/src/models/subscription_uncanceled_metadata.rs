@@ -12,7 +12,7 @@ pub struct SubscriptionUncanceledMetadata {
     pub recurring_interval_count: i64,
 }
 impl SubscriptionUncanceledMetadata {
-    ///A `SubscriptionUncanceledMetadata` with the required fields set and every optional field empty.
+    /// A `SubscriptionUncanceledMetadata` with the required fields set and every optional field empty.
     pub fn new(
         subscription_id: impl Into<String>,
         product_id: impl Into<String>,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use crate::Patch;
 use super::{
-    MetadataOutputTypeValue, SubscriptionProrationBehavior,
+    EventMetadataInputValue, SubscriptionProrationBehavior,
     SubscriptionUpdateBaseTrialEnd,
 };
 /// SubscriptionUpdateBase
@@ -23,7 +23,7 @@ pub struct SubscriptionUpdateBase {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataOutputTypeValue>>,
+    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
     /// Update subscription to another product.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub product_id: Patch<Uuid>,

@@ -11,7 +11,7 @@ pub struct SubscriptionUpdateBillingPeriod {
     pub current_billing_period_end: DateTime<Utc>,
 }
 impl SubscriptionUpdateBillingPeriod {
-    ///A `SubscriptionUpdateBillingPeriod` with the required fields set and every optional field empty.
+    /// A `SubscriptionUpdateBillingPeriod` with the required fields set and every optional field empty.
     pub fn new(current_billing_period_end: DateTime<Utc>) -> Self {
         Self { current_billing_period_end }
     }

@@ -9,7 +9,7 @@ pub struct SubscriptionUpdateClear {
     pub pending_update: Option<Value>,
 }
 impl SubscriptionUpdateClear {
-    ///A `SubscriptionUpdateClear` with the required fields set and every optional field empty.
+    /// A `SubscriptionUpdateClear` with the required fields set and every optional field empty.
     pub fn new(pending_update: Option<Value>) -> Self {
         Self { pending_update }
     }

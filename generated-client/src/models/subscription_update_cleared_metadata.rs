@@ -7,7 +7,7 @@ pub struct SubscriptionUpdateClearedMetadata {
     pub subscription_id: String,
 }
 impl SubscriptionUpdateClearedMetadata {
-    ///A `SubscriptionUpdateClearedMetadata` with the required fields set and every optional field empty.
+    /// A `SubscriptionUpdateClearedMetadata` with the required fields set and every optional field empty.
     pub fn new(subscription_id: impl Into<String>) -> Self {
         Self {
             subscription_id: subscription_id.into(),

@@ -13,7 +13,7 @@ pub struct SubscriptionUpdateSeats {
     pub proration_behavior: Patch<SubscriptionProrationBehavior>,
 }
 impl SubscriptionUpdateSeats {
-    ///A `SubscriptionUpdateSeats` with the required fields set and every optional field empty.
+    /// A `SubscriptionUpdateSeats` with the required fields set and every optional field empty.
     pub fn new(seats: i64) -> Self {
         Self {
             seats,

@@ -20,7 +20,7 @@ pub struct SubscriptionUpdatedMetadata {
     pub subscription_id: String,
 }
 impl SubscriptionUpdatedMetadata {
-    ///A `SubscriptionUpdatedMetadata` with the required fields set and every optional field empty.
+    /// A `SubscriptionUpdatedMetadata` with the required fields set and every optional field empty.
     pub fn new(subscription_id: impl Into<String>) -> Self {
         Self {
             product_id: None,

@@ -15,7 +15,7 @@ pub struct SubscriptionUser {
     pub github_username: Option<String>,
 }
 impl SubscriptionUser {
-    ///A `SubscriptionUser` with the required fields set and every optional field empty.
+    /// A `SubscriptionUser` with the required fields set and every optional field empty.
     pub fn new(id: Uuid, public_name: impl Into<String>) -> Self {
         Self {
             id,

@@ -16,7 +16,7 @@ pub struct SupportCase {
     pub r#type: SupportCaseType,
 }
 impl SupportCase {
-    ///A `SupportCase` with the required fields set and every optional field empty.
+    /// A `SupportCase` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

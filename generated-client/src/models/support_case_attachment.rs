@@ -17,7 +17,7 @@ pub struct SupportCaseAttachment {
     pub file: SupportCaseAttachmentFile,
 }
 impl SupportCaseAttachment {
-    ///A `SupportCaseAttachment` with the required fields set and every optional field empty.
+    /// A `SupportCaseAttachment` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

@@ -9,7 +9,7 @@ pub struct SupportCaseAttachmentFile {
     pub size: i64,
 }
 impl SupportCaseAttachmentFile {
-    ///A `SupportCaseAttachmentFile` with the required fields set and every optional field empty.
+    /// A `SupportCaseAttachmentFile` with the required fields set and every optional field empty.
     pub fn new(
         name: impl Into<String>,
         mime_type: impl Into<String>,

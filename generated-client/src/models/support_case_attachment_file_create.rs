@@ -22,7 +22,7 @@ pub struct SupportCaseAttachmentFileCreate {
     pub version: Option<String>,
 }
 impl SupportCaseAttachmentFileCreate {
-    ///A `SupportCaseAttachmentFileCreate` with the required fields set and every optional field empty.
+    /// A `SupportCaseAttachmentFileCreate` with the required fields set and every optional field empty.
     pub fn new(
         name: impl Into<String>,
         mime_type: impl Into<String>,

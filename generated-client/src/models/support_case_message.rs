@@ -18,7 +18,7 @@ pub struct SupportCaseMessage {
     pub body: Option<String>,
 }
 impl SupportCaseMessage {
-    ///A `SupportCaseMessage` with the required fields set and every optional field empty.
+    /// A `SupportCaseMessage` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

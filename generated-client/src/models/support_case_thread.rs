@@ -11,7 +11,7 @@ pub struct SupportCaseThread {
     pub is_open: bool,
 }
 impl SupportCaseThread {
-    ///A `SupportCaseThread` with the required fields set and every optional field empty.
+    /// A `SupportCaseThread` with the required fields set and every optional field empty.
     pub fn new(
         case: SupportCase,
         messages: Vec<SupportCaseMessage>,

@@ -26,7 +26,7 @@ pub struct TaxJurisdiction {
     pub state_name: Option<String>,
 }
 impl TaxJurisdiction {
-    ///A `TaxJurisdiction` with the required fields set and every optional field empty.
+    /// A `TaxJurisdiction` with the required fields set and every optional field empty.
     pub fn new(
         id: impl Into<String>,
         country: impl Into<String>,

@@ -17,7 +17,7 @@ pub struct TaxSummary {
     pub jurisdiction_count: i64,
 }
 impl TaxSummary {
-    ///A `TaxSummary` with the required fields set and every optional field empty.
+    /// A `TaxSummary` with the required fields set and every optional field empty.
     pub fn new(
         currency: impl Into<String>,
         tax_amount: i64,

@@ -8,7 +8,7 @@ pub struct TextBlock {
     pub text: String,
 }
 impl TextBlock {
-    ///A `TextBlock` with the required fields set and every optional field empty.
+    /// A `TextBlock` with the required fields set and every optional field empty.
     pub fn new(text: impl Into<String>) -> Self {
         Self { text: text.into() }
     }

@@ -14,7 +14,7 @@ pub struct TokenResponse {
     pub id_token: Option<String>,
 }
 impl TokenResponse {
-    ///A `TokenResponse` with the required fields set and every optional field empty.
+    /// A `TokenResponse` with the required fields set and every optional field empty.
     pub fn new(
         access_token: impl Into<String>,
         expires_in: i64,

@@ -18,7 +18,7 @@ pub struct TopCustomer {
     pub net_revenue: i64,
 }
 impl TopCustomer {
-    ///A `TopCustomer` with the required fields set and every optional field empty.
+    /// A `TopCustomer` with the required fields set and every optional field empty.
     pub fn new(
         id: Uuid,
         email: Option<String>,

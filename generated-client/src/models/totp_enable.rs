@@ -7,7 +7,7 @@ pub struct TotpEnable {
     pub code: String,
 }
 impl TotpEnable {
-    ///A `TotpEnable` with the required fields set and every optional field empty.
+    /// A `TotpEnable` with the required fields set and every optional field empty.
     pub fn new(code: impl Into<String>) -> Self {
         Self { code: code.into() }
     }

@@ -11,7 +11,7 @@ pub struct TotpEnrollment {
     pub provisioning_uri: String,
 }
 impl TotpEnrollment {
-    ///A `TotpEnrollment` with the required fields set and every optional field empty.
+    /// A `TotpEnrollment` with the required fields set and every optional field empty.
     pub fn new(
         secret: impl Into<String>,
         algorithm: impl Into<String>,

@@ -7,7 +7,7 @@ pub struct TotpStatus {
     pub enabled: bool,
 }
 impl TotpStatus {
-    ///A `TotpStatus` with the required fields set and every optional field empty.
+    /// A `TotpStatus` with the required fields set and every optional field empty.
     pub fn new(enabled: bool) -> Self {
         Self { enabled }
     }

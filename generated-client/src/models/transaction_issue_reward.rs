@@ -16,7 +16,7 @@ pub struct TransactionIssueReward {
     pub share_thousands: i64,
 }
 impl TransactionIssueReward {
-    ///A `TransactionIssueReward` with the required fields set and every optional field empty.
+    /// A `TransactionIssueReward` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

@@ -17,7 +17,7 @@ pub struct TransactionOrder {
     pub subscription_id: Option<Uuid>,
 }
 impl TransactionOrder {
-    ///A `TransactionOrder` with the required fields set and every optional field empty.
+    /// A `TransactionOrder` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

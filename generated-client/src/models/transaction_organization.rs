@@ -17,7 +17,7 @@ pub struct TransactionOrganization {
     pub avatar_url: Option<String>,
 }
 impl TransactionOrganization {
-    ///A `TransactionOrganization` with the required fields set and every optional field empty.
+    /// A `TransactionOrganization` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

@@ -17,7 +17,7 @@ pub struct TransactionPledge {
     pub issue_reference: String,
 }
 impl TransactionPledge {
-    ///A `TransactionPledge` with the required fields set and every optional field empty.
+    /// A `TransactionPledge` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

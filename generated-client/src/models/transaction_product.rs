@@ -19,7 +19,7 @@ pub struct TransactionProduct {
     pub organization: Option<TransactionOrganization>,
 }
 impl TransactionProduct {
-    ///A `TransactionProduct` with the required fields set and every optional field empty.
+    /// A `TransactionProduct` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

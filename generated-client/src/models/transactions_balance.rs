@@ -10,7 +10,7 @@ pub struct TransactionsBalance {
     pub account_amount: i64,
 }
 impl TransactionsBalance {
-    ///A `TransactionsBalance` with the required fields set and every optional field empty.
+    /// A `TransactionsBalance` with the required fields set and every optional field empty.
     pub fn new(
         currency: impl Into<String>,
         amount: i64,

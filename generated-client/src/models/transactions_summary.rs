@@ -11,7 +11,7 @@ pub struct TransactionsSummary {
     pub payout: TransactionsBalance,
 }
 impl TransactionsSummary {
-    ///A `TransactionsSummary` with the required fields set and every optional field empty.
+    /// A `TransactionsSummary` with the required fields set and every optional field empty.
     pub fn new(
         balance: TransactionsBalance,
         available_balance: TransactionsBalance,

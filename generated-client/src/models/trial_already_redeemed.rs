@@ -8,7 +8,7 @@ pub struct TrialAlreadyRedeemed {
     pub detail: String,
 }
 impl TrialAlreadyRedeemed {
-    ///A `TrialAlreadyRedeemed` with the required fields set and every optional field empty.
+    /// A `TrialAlreadyRedeemed` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

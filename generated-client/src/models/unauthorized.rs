@@ -8,7 +8,7 @@ pub struct Unauthorized {
     pub detail: String,
 }
 impl Unauthorized {
-    ///A `Unauthorized` with the required fields set and every optional field empty.
+    /// An `Unauthorized` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

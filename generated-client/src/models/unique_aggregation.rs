@@ -8,7 +8,7 @@ pub struct UniqueAggregation {
     pub property: String,
 }
 impl UniqueAggregation {
-    ///A `UniqueAggregation` with the required fields set and every optional field empty.
+    /// An `UniqueAggregation` with the required fields set and every optional field empty.
     pub fn new(property: impl Into<String>) -> Self {
         Self { property: property.into() }
     }

@@ -8,7 +8,7 @@ pub struct UnsupportedMigrationSource {
     pub detail: String,
 }
 impl UnsupportedMigrationSource {
-    ///A `UnsupportedMigrationSource` with the required fields set and every optional field empty.
+    /// An `UnsupportedMigrationSource` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -8,7 +8,7 @@ pub struct UpdateSubscriptionPlanNotAllowed {
     pub detail: String,
 }
 impl UpdateSubscriptionPlanNotAllowed {
-    ///A `UpdateSubscriptionPlanNotAllowed` with the required fields set and every optional field empty.
+    /// An `UpdateSubscriptionPlanNotAllowed` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

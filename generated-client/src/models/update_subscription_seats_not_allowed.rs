@@ -8,7 +8,7 @@ pub struct UpdateSubscriptionSeatsNotAllowed {
     pub detail: String,
 }
 impl UpdateSubscriptionSeatsNotAllowed {
-    ///A `UpdateSubscriptionSeatsNotAllowed` with the required fields set and every optional field empty.
+    /// An `UpdateSubscriptionSeatsNotAllowed` with the required fields set and every optional field empty.
     pub fn new(detail: impl Into<String>) -> Self {
         Self { detail: detail.into() }
     }

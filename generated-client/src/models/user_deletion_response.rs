@@ -15,7 +15,7 @@ pub struct UserDeletionResponse {
     pub blocking_organizations: Option<Vec<BlockingOrganization>>,
 }
 impl UserDeletionResponse {
-    ///A `UserDeletionResponse` with the required fields set and every optional field empty.
+    /// An `UserDeletionResponse` with the required fields set and every optional field empty.
     pub fn new(deleted: bool) -> Self {
         Self {
             deleted,

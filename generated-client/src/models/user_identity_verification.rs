@@ -8,7 +8,7 @@ pub struct UserIdentityVerification {
     pub client_secret: String,
 }
 impl UserIdentityVerification {
-    ///A `UserIdentityVerification` with the required fields set and every optional field empty.
+    /// An `UserIdentityVerification` with the required fields set and every optional field empty.
     pub fn new(id: impl Into<String>, client_secret: impl Into<String>) -> Self {
         Self {
             id: id.into(),

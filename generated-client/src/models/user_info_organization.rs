@@ -9,7 +9,7 @@ pub struct UserInfoOrganization {
     pub name: Option<String>,
 }
 impl UserInfoOrganization {
-    ///A `UserInfoOrganization` with the required fields set and every optional field empty.
+    /// An `UserInfoOrganization` with the required fields set and every optional field empty.
     pub fn new(sub: impl Into<String>) -> Self {
         Self {
             sub: sub.into(),

@@ -13,7 +13,7 @@ pub struct UserInfoUser {
     pub email_verified: Option<bool>,
 }
 impl UserInfoUser {
-    ///A `UserInfoUser` with the required fields set and every optional field empty.
+    /// An `UserInfoUser` with the required fields set and every optional field empty.
     pub fn new(sub: impl Into<String>) -> Self {
         Self {
             sub: sub.into(),

@@ -9,7 +9,7 @@ pub struct UserOrganizationNotificationSettings {
     pub notification_settings: OrganizationNotificationSettings,
 }
 impl UserOrganizationNotificationSettings {
-    ///A `UserOrganizationNotificationSettings` with the required fields set and every optional field empty.
+    /// An `UserOrganizationNotificationSettings` with the required fields set and every optional field empty.
     pub fn new(notification_settings: OrganizationNotificationSettings) -> Self {
         Self { notification_settings }
     }

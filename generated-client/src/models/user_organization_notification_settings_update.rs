@@ -9,7 +9,7 @@ pub struct UserOrganizationNotificationSettingsUpdate {
     pub notification_settings: OrganizationNotificationSettings,
 }
 impl UserOrganizationNotificationSettingsUpdate {
-    ///A `UserOrganizationNotificationSettingsUpdate` with the required fields set and every optional field empty.
+    /// An `UserOrganizationNotificationSettingsUpdate` with the required fields set and every optional field empty.
     pub fn new(notification_settings: OrganizationNotificationSettings) -> Self {
         Self { notification_settings }
     }

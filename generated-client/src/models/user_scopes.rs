@@ -8,7 +8,7 @@ pub struct UserScopes {
     pub scopes: Vec<Scope>,
 }
 impl UserScopes {
-    ///A `UserScopes` with the required fields set and every optional field empty.
+    /// An `UserScopes` with the required fields set and every optional field empty.
     pub fn new(scopes: Vec<Scope>) -> Self {
         Self { scopes }
     }

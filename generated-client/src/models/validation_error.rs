@@ -16,7 +16,7 @@ pub struct ValidationError {
     pub ctx: Option<BTreeMap<String, Value>>,
 }
 impl ValidationError {
-    ///A `ValidationError` with the required fields set and every optional field empty.
+    /// A `ValidationError` with the required fields set and every optional field empty.
     pub fn new(
         loc: Vec<ValidationErrorLocItem>,
         msg: impl Into<String>,

@@ -28,7 +28,7 @@ pub struct VarianceEvent {
     pub p99: Option<BTreeMap<String, String>>,
 }
 impl VarianceEvent {
-    ///A `VarianceEvent` with the required fields set and every optional field empty.
+    /// A `VarianceEvent` with the required fields set and every optional field empty.
     pub fn new(
         event_id: Uuid,
         name: impl Into<String>,

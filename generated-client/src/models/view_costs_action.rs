@@ -17,7 +17,7 @@ pub struct ViewCostsAction {
     pub event_id: Option<Uuid>,
 }
 impl ViewCostsAction {
-    ///A `ViewCostsAction` with the required fields set and every optional field empty.
+    /// A `ViewCostsAction` with the required fields set and every optional field empty.
     pub fn new(label: impl Into<String>, event_id: Option<Uuid>) -> Self {
         Self {
             label: label.into(),

@@ -11,7 +11,7 @@ pub struct ViewMetricAction {
     pub metric: String,
 }
 impl ViewMetricAction {
-    ///A `ViewMetricAction` with the required fields set and every optional field empty.
+    /// A `ViewMetricAction` with the required fields set and every optional field empty.
     pub fn new(label: impl Into<String>, metric: impl Into<String>) -> Self {
         Self {
             label: label.into(),

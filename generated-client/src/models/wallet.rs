@@ -22,7 +22,7 @@ pub struct Wallet {
     pub currency: String,
 }
 impl Wallet {
-    ///A `Wallet` with the required fields set and every optional field empty.
+    /// A `Wallet` with the required fields set and every optional field empty.
     pub fn new(
         id: Uuid,
         created_at: DateTime<Utc>,

@@ -10,7 +10,7 @@ pub struct WalletTopUpCreate {
     pub currency: String,
 }
 impl WalletTopUpCreate {
-    ///A `WalletTopUpCreate` with the required fields set and every optional field empty.
+    /// A `WalletTopUpCreate` with the required fields set and every optional field empty.
     pub fn new(amount: i64, currency: impl Into<String>) -> Self {
         Self {
             amount,

@@ -18,7 +18,7 @@ pub struct WebTokenRequest {
     pub scope: Option<String>,
 }
 impl WebTokenRequest {
-    ///A `WebTokenRequest` with the required fields set and every optional field empty.
+    /// A `WebTokenRequest` with the required fields set and every optional field empty.
     pub fn new(
         client_id: impl Into<String>,
         client_secret: impl Into<String>,

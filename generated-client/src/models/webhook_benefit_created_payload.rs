@@ -13,7 +13,7 @@ pub struct WebhookBenefitCreatedPayload {
     pub data: Benefit,
 }
 impl WebhookBenefitCreatedPayload {
-    ///A `WebhookBenefitCreatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookBenefitCreatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Benefit) -> Self {
         Self { timestamp, data }
     }

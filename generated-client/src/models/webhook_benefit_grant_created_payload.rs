@@ -13,7 +13,7 @@ pub struct WebhookBenefitGrantCreatedPayload {
     pub data: BenefitGrantWebhook,
 }
 impl WebhookBenefitGrantCreatedPayload {
-    ///A `WebhookBenefitGrantCreatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookBenefitGrantCreatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: BenefitGrantWebhook) -> Self {
         Self { timestamp, data }
     }

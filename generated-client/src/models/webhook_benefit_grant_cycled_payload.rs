@@ -14,7 +14,7 @@ pub struct WebhookBenefitGrantCycledPayload {
     pub data: BenefitGrantWebhook,
 }
 impl WebhookBenefitGrantCycledPayload {
-    ///A `WebhookBenefitGrantCycledPayload` with the required fields set and every optional field empty.
+    /// A `WebhookBenefitGrantCycledPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: BenefitGrantWebhook) -> Self {
         Self { timestamp, data }
     }

@@ -13,7 +13,7 @@ pub struct WebhookBenefitGrantRevokedPayload {
     pub data: BenefitGrantWebhook,
 }
 impl WebhookBenefitGrantRevokedPayload {
-    ///A `WebhookBenefitGrantRevokedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookBenefitGrantRevokedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: BenefitGrantWebhook) -> Self {
         Self { timestamp, data }
     }

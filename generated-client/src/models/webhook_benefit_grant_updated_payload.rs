@@ -13,7 +13,7 @@ pub struct WebhookBenefitGrantUpdatedPayload {
     pub data: BenefitGrantWebhook,
 }
 impl WebhookBenefitGrantUpdatedPayload {
-    ///A `WebhookBenefitGrantUpdatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookBenefitGrantUpdatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: BenefitGrantWebhook) -> Self {
         Self { timestamp, data }
     }

@@ -13,7 +13,7 @@ pub struct WebhookBenefitUpdatedPayload {
     pub data: Benefit,
 }
 impl WebhookBenefitUpdatedPayload {
-    ///A `WebhookBenefitUpdatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookBenefitUpdatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Benefit) -> Self {
         Self { timestamp, data }
     }

@@ -13,7 +13,7 @@ pub struct WebhookCheckoutCreatedPayload {
     pub data: Checkout,
 }
 impl WebhookCheckoutCreatedPayload {
-    ///A `WebhookCheckoutCreatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookCheckoutCreatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Checkout) -> Self {
         Self { timestamp, data }
     }

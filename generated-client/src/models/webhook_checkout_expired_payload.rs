@@ -16,7 +16,7 @@ pub struct WebhookCheckoutExpiredPayload {
     pub data: Checkout,
 }
 impl WebhookCheckoutExpiredPayload {
-    ///A `WebhookCheckoutExpiredPayload` with the required fields set and every optional field empty.
+    /// A `WebhookCheckoutExpiredPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Checkout) -> Self {
         Self { timestamp, data }
     }

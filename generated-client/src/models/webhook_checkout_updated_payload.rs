@@ -13,7 +13,7 @@ pub struct WebhookCheckoutUpdatedPayload {
     pub data: Checkout,
 }
 impl WebhookCheckoutUpdatedPayload {
-    ///A `WebhookCheckoutUpdatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookCheckoutUpdatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Checkout) -> Self {
         Self { timestamp, data }
     }

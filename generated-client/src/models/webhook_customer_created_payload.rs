@@ -18,7 +18,7 @@ pub struct WebhookCustomerCreatedPayload {
     pub data: Customer,
 }
 impl WebhookCustomerCreatedPayload {
-    ///A `WebhookCustomerCreatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookCustomerCreatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Customer) -> Self {
         Self { timestamp, data }
     }

@@ -13,7 +13,7 @@ pub struct WebhookCustomerDeletedPayload {
     pub data: Customer,
 }
 impl WebhookCustomerDeletedPayload {
-    ///A `WebhookCustomerDeletedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookCustomerDeletedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Customer) -> Self {
         Self { timestamp, data }
     }

@@ -14,7 +14,7 @@ pub struct WebhookCustomerSeatAssignedPayload {
     pub data: CustomerSeat,
 }
 impl WebhookCustomerSeatAssignedPayload {
-    ///A `WebhookCustomerSeatAssignedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookCustomerSeatAssignedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: CustomerSeat) -> Self {
         Self { timestamp, data }
     }

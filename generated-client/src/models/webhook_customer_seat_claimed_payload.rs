@@ -13,7 +13,7 @@ pub struct WebhookCustomerSeatClaimedPayload {
     pub data: CustomerSeat,
 }
 impl WebhookCustomerSeatClaimedPayload {
-    ///A `WebhookCustomerSeatClaimedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookCustomerSeatClaimedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: CustomerSeat) -> Self {
         Self { timestamp, data }
     }

@@ -13,7 +13,7 @@ pub struct WebhookCustomerSeatRevokedPayload {
     pub data: CustomerSeat,
 }
 impl WebhookCustomerSeatRevokedPayload {
-    ///A `WebhookCustomerSeatRevokedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookCustomerSeatRevokedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: CustomerSeat) -> Self {
         Self { timestamp, data }
     }

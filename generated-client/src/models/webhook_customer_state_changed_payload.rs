@@ -19,7 +19,7 @@ pub struct WebhookCustomerStateChangedPayload {
     pub data: CustomerState,
 }
 impl WebhookCustomerStateChangedPayload {
-    ///A `WebhookCustomerStateChangedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookCustomerStateChangedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: CustomerState) -> Self {
         Self { timestamp, data }
     }

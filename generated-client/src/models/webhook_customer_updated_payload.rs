@@ -17,7 +17,7 @@ pub struct WebhookCustomerUpdatedPayload {
     pub data: Customer,
 }
 impl WebhookCustomerUpdatedPayload {
-    ///A `WebhookCustomerUpdatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookCustomerUpdatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Customer) -> Self {
         Self { timestamp, data }
     }

@@ -23,7 +23,7 @@ pub struct WebhookDelivery {
     pub webhook_event: WebhookEvent,
 }
 impl WebhookDelivery {
-    ///A `WebhookDelivery` with the required fields set and every optional field empty.
+    /// A `WebhookDelivery` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

@@ -13,7 +13,7 @@ pub struct WebhookDiscountCreatedPayload {
     pub data: Discount,
 }
 impl WebhookDiscountCreatedPayload {
-    ///A `WebhookDiscountCreatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookDiscountCreatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Discount) -> Self {
         Self { timestamp, data }
     }

@@ -13,7 +13,7 @@ pub struct WebhookDiscountDeletedPayload {
     pub data: Discount,
 }
 impl WebhookDiscountDeletedPayload {
-    ///A `WebhookDiscountDeletedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookDiscountDeletedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Discount) -> Self {
         Self { timestamp, data }
     }

@@ -13,7 +13,7 @@ pub struct WebhookDiscountUpdatedPayload {
     pub data: Discount,
 }
 impl WebhookDiscountUpdatedPayload {
-    ///A `WebhookDiscountUpdatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookDiscountUpdatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Discount) -> Self {
         Self { timestamp, data }
     }

@@ -20,7 +20,7 @@ pub struct WebhookEndpointCreate {
     pub organization_id: Option<Uuid>,
 }
 impl WebhookEndpointCreate {
-    ///A `WebhookEndpointCreate` with the required fields set and every optional field empty.
+    /// A `WebhookEndpointCreate` with the required fields set and every optional field empty.
     pub fn new(
         url: impl Into<String>,
         format: WebhookFormat,

@@ -35,7 +35,7 @@ pub struct WebhookEvent {
     pub is_archived: bool,
 }
 impl WebhookEvent {
-    ///A `WebhookEvent` with the required fields set and every optional field empty.
+    /// A `WebhookEvent` with the required fields set and every optional field empty.
     pub fn new(
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,

@@ -18,7 +18,7 @@ pub struct WebhookMemberCreatedPayload {
     pub data: Member,
 }
 impl WebhookMemberCreatedPayload {
-    ///A `WebhookMemberCreatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookMemberCreatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Member) -> Self {
         Self { timestamp, data }
     }

@@ -16,7 +16,7 @@ pub struct WebhookMemberDeletedPayload {
     pub data: Member,
 }
 impl WebhookMemberDeletedPayload {
-    ///A `WebhookMemberDeletedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookMemberDeletedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Member) -> Self {
         Self { timestamp, data }
     }

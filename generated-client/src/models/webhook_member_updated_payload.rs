@@ -16,7 +16,7 @@ pub struct WebhookMemberUpdatedPayload {
     pub data: Member,
 }
 impl WebhookMemberUpdatedPayload {
-    ///A `WebhookMemberUpdatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookMemberUpdatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Member) -> Self {
         Self { timestamp, data }
     }

@@ -23,7 +23,7 @@ pub struct WebhookOrderCreatedPayload {
     pub data: Order,
 }
 impl WebhookOrderCreatedPayload {
-    ///A `WebhookOrderCreatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookOrderCreatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Order) -> Self {
         Self { timestamp, data }
     }

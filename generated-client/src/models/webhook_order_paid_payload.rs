@@ -15,7 +15,7 @@ pub struct WebhookOrderPaidPayload {
     pub data: Order,
 }
 impl WebhookOrderPaidPayload {
-    ///A `WebhookOrderPaidPayload` with the required fields set and every optional field empty.
+    /// A `WebhookOrderPaidPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Order) -> Self {
         Self { timestamp, data }
     }

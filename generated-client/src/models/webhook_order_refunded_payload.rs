@@ -13,7 +13,7 @@ pub struct WebhookOrderRefundedPayload {
     pub data: Order,
 }
 impl WebhookOrderRefundedPayload {
-    ///A `WebhookOrderRefundedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookOrderRefundedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Order) -> Self {
         Self { timestamp, data }
     }

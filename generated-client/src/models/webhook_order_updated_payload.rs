@@ -18,7 +18,7 @@ pub struct WebhookOrderUpdatedPayload {
     pub data: Order,
 }
 impl WebhookOrderUpdatedPayload {
-    ///A `WebhookOrderUpdatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookOrderUpdatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Order) -> Self {
         Self { timestamp, data }
     }

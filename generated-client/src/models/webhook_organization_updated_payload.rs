@@ -13,7 +13,7 @@ pub struct WebhookOrganizationUpdatedPayload {
     pub data: Organization,
 }
 impl WebhookOrganizationUpdatedPayload {
-    ///A `WebhookOrganizationUpdatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookOrganizationUpdatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Organization) -> Self {
         Self { timestamp, data }
     }

@@ -13,7 +13,7 @@ pub struct WebhookProductCreatedPayload {
     pub data: Product,
 }
 impl WebhookProductCreatedPayload {
-    ///A `WebhookProductCreatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookProductCreatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Product) -> Self {
         Self { timestamp, data }
     }

@@ -13,7 +13,7 @@ pub struct WebhookProductUpdatedPayload {
     pub data: Product,
 }
 impl WebhookProductUpdatedPayload {
-    ///A `WebhookProductUpdatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookProductUpdatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Product) -> Self {
         Self { timestamp, data }
     }

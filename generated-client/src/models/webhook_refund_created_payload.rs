@@ -13,7 +13,7 @@ pub struct WebhookRefundCreatedPayload {
     pub data: Refund,
 }
 impl WebhookRefundCreatedPayload {
-    ///A `WebhookRefundCreatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookRefundCreatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Refund) -> Self {
         Self { timestamp, data }
     }

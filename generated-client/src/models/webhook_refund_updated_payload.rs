@@ -13,7 +13,7 @@ pub struct WebhookRefundUpdatedPayload {
     pub data: Refund,
 }
 impl WebhookRefundUpdatedPayload {
-    ///A `WebhookRefundUpdatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookRefundUpdatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Refund) -> Self {
         Self { timestamp, data }
     }

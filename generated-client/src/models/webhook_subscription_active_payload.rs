@@ -14,7 +14,7 @@ pub struct WebhookSubscriptionActivePayload {
     pub data: Subscription,
 }
 impl WebhookSubscriptionActivePayload {
-    ///A `WebhookSubscriptionActivePayload` with the required fields set and every optional field empty.
+    /// A `WebhookSubscriptionActivePayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Subscription) -> Self {
         Self { timestamp, data }
     }

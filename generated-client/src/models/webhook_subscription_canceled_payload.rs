@@ -14,7 +14,7 @@ pub struct WebhookSubscriptionCanceledPayload {
     pub data: Subscription,
 }
 impl WebhookSubscriptionCanceledPayload {
-    ///A `WebhookSubscriptionCanceledPayload` with the required fields set and every optional field empty.
+    /// A `WebhookSubscriptionCanceledPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Subscription) -> Self {
         Self { timestamp, data }
     }

@@ -15,7 +15,7 @@ pub struct WebhookSubscriptionCreatedPayload {
     pub data: Subscription,
 }
 impl WebhookSubscriptionCreatedPayload {
-    ///A `WebhookSubscriptionCreatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookSubscriptionCreatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Subscription) -> Self {
         Self { timestamp, data }
     }

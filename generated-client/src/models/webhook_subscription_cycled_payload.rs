@@ -21,7 +21,7 @@ pub struct WebhookSubscriptionCycledPayload {
     pub data: Subscription,
 }
 impl WebhookSubscriptionCycledPayload {
-    ///A `WebhookSubscriptionCycledPayload` with the required fields set and every optional field empty.
+    /// A `WebhookSubscriptionCycledPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Subscription) -> Self {
         Self { timestamp, data }
     }

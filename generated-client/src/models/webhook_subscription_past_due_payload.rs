@@ -18,7 +18,7 @@ pub struct WebhookSubscriptionPastDuePayload {
     pub data: Subscription,
 }
 impl WebhookSubscriptionPastDuePayload {
-    ///A `WebhookSubscriptionPastDuePayload` with the required fields set and every optional field empty.
+    /// A `WebhookSubscriptionPastDuePayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Subscription) -> Self {
         Self { timestamp, data }
     }

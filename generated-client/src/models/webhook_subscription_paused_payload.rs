@@ -16,7 +16,7 @@ pub struct WebhookSubscriptionPausedPayload {
     pub data: Subscription,
 }
 impl WebhookSubscriptionPausedPayload {
-    ///A `WebhookSubscriptionPausedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookSubscriptionPausedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Subscription) -> Self {
         Self { timestamp, data }
     }

@@ -15,7 +15,7 @@ pub struct WebhookSubscriptionResumedPayload {
     pub data: Subscription,
 }
 impl WebhookSubscriptionResumedPayload {
-    ///A `WebhookSubscriptionResumedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookSubscriptionResumedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Subscription) -> Self {
         Self { timestamp, data }
     }

@@ -16,7 +16,7 @@ pub struct WebhookSubscriptionRevokedPayload {
     pub data: Subscription,
 }
 impl WebhookSubscriptionRevokedPayload {
-    ///A `WebhookSubscriptionRevokedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookSubscriptionRevokedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Subscription) -> Self {
         Self { timestamp, data }
     }

@@ -17,7 +17,7 @@ pub struct WebhookSubscriptionUncanceledPayload {
     pub data: Subscription,
 }
 impl WebhookSubscriptionUncanceledPayload {
-    ///A `WebhookSubscriptionUncanceledPayload` with the required fields set and every optional field empty.
+    /// A `WebhookSubscriptionUncanceledPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Subscription) -> Self {
         Self { timestamp, data }
     }

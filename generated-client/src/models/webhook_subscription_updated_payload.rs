@@ -17,7 +17,7 @@ pub struct WebhookSubscriptionUpdatedPayload {
     pub data: Subscription,
 }
 impl WebhookSubscriptionUpdatedPayload {
-    ///A `WebhookSubscriptionUpdatedPayload` with the required fields set and every optional field empty.
+    /// A `WebhookSubscriptionUpdatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Subscription) -> Self {
         Self { timestamp, data }
     }

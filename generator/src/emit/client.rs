@@ -331,6 +331,7 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
         ResponseKind::Bytes(_) => quote! { send_bytes },
         ResponseKind::Empty => quote! { send_empty },
     };
+    let _ = &body_ty;
     let stream = op.pagination.as_ref().map(|pagination| {
         let item = ty_tokens(api, &pagination.item, imports);
         quote! {
@@ -500,7 +501,11 @@ fn into_request(api: &Api, op: &Operation, imports: &mut Imports) -> TokenStream
         }
     }
     if let Some(body) = &op.body {
-        let value = if body.required { quote! { Some(&self.body) } } else { quote! { self.body.as_ref() } };
+        let (open, close) = if body.required {
+            (quote! { let body = &self.body; }, quote! {})
+        } else {
+            (quote! { if let Some(body) = &self.body }, quote! {})
+        };
         let set = match &body.encoding {
             BodyEncoding::Json | BodyEncoding::Multipart => {
                 fallible = true;
@@ -513,7 +518,8 @@ fn into_request(api: &Api, op: &Operation, imports: &mut Imports) -> TokenStream
             BodyEncoding::Bytes(media) => quote! { request = request.bytes_body(#media, body.clone()); },
             BodyEncoding::Text(_) => quote! { request = request.text_body(body.clone()); },
         };
-        steps.push(quote! { if let Some(body) = #value { #set } });
+        let _ = close;
+        steps.push(if body.required { quote! { #open #set } } else { quote! { #open { #set } } });
     }
     let _ = (imports, fallible);
     let mutable = if steps.is_empty() { quote! {} } else { quote! { mut } };
@@ -555,11 +561,10 @@ pub fn errors_file(api: &Api) -> TokenStream {
             }
         }
     });
-    let models: Vec<_> = tys.iter().collect();
-    let _ = imports;
+    let imports = imports.tokens("");
     quote! {
         //! Error bodies the API documents, decoded by status for each operation.
-        use crate::models::{#(#models),*};
+        #imports
 
         /// The typed body of a documented error response
         /// (see [`ErrorKind::Api`](crate::runtime::ErrorKind::Api)).
@@ -625,19 +630,22 @@ pub fn webhooks_file(api: &Api) -> TokenStream {
         },
     };
     let imports = imports.tokens("");
+    let module_doc = super::docs::inner_doc_attrs(Some(&format!(
+        "Webhooks: a typed enum of every event the API sends, and the \
+         [Standard Webhooks](https://www.standardwebhooks.com/) signature verifier.\n\n\
+         ```no_run\n\
+         # fn handle(headers: &http::HeaderMap, body: &[u8], secret: &str) -> Result<(), Box<dyn std::error::Error>> {{\n\
+         use {}::webhooks::{{WebhookEvent, WebhookVerifier}};\n\
+         let verifier = WebhookVerifier::new(secret)?;\n\
+         let event: WebhookEvent = verifier.verify_and_decode(headers, body)?;\n\
+         println!(\"received {{}}\", event.event_type());\n\
+         # Ok(()) }}\n\
+         ```",
+        api.lib_name
+    )));
     let tag_doc = tag.as_ref().map(|t| format!(" The event type is read from the payload's `{t}` property.")).unwrap_or_default();
     quote! {
-        //! Webhooks: a typed enum of every event the API sends, and the
-        //! [Standard Webhooks](https://www.standardwebhooks.com/) signature verifier.
-        //!
-        //! ```no_run
-        //! # fn handle(headers: &http::HeaderMap, body: &[u8], secret: &str) -> Result<(), Box<dyn std::error::Error>> {
-        //! use polar::webhooks::{WebhookEvent, WebhookVerifier};
-        //! let verifier = WebhookVerifier::new(secret)?;
-        //! let event: WebhookEvent = verifier.verify_and_decode(headers, body)?;
-        //! println!("received {}", event.event_type());
-        //! # Ok(()) }
-        //! ```
+        #module_doc
         #imports
         use serde::{Deserialize, Deserializer, Serialize, Serializer};
         use serde_json::Value;

@@ -33,7 +33,9 @@ pub fn crate_files(api: &Api) -> Vec<EmittedFile> {
         files.push(EmittedFile { path: format!("client/{}.rs", group.module), tokens: client::group_file(api, group) });
     }
     files.push(EmittedFile { path: "errors.rs".into(), tokens: client::errors_file(api) });
-    files.push(EmittedFile { path: "webhooks.rs".into(), tokens: client::webhooks_file(api) });
+    if !api.webhooks.is_empty() {
+        files.push(EmittedFile { path: "webhooks.rs".into(), tokens: client::webhooks_file(api) });
+    }
     files
 }
 
@@ -100,6 +102,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         let doc = format!(" The client, under the API's name: `{name}::builder()`.");
         quote! { #[doc = #doc] pub type #name = Client; }
     });
+    let webhooks_mod = (!api.webhooks.is_empty()).then(|| quote! { pub mod webhooks; });
     quote! {
         #docs
         #![deny(unsafe_code)]
@@ -108,7 +111,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         mod errors;
         pub mod models;
         pub mod runtime;
-        pub mod webhooks;
+        #webhooks_mod
 
         pub use errors::ApiErrorBody;
         pub use runtime::model::Patch;

@@ -48,7 +48,7 @@ fn field_ty(api: &Api, field: &Field, imports: &mut Imports) -> TokenStream {
         ty = quote! { Box<#ty> };
     }
     match field.presence {
-        Presence::Required => ty,
+        Presence::Required | Presence::Flatten => ty,
         Presence::RequiredNullable | Presence::Optional => quote! { Option<#ty> },
         Presence::Tristate => {
             imports.patch = true;
@@ -69,14 +69,16 @@ fn struct_def(api: &Api, def: &TypeDef, s: &StructDef, imports: &mut Imports) ->
         }
         let docs = doc_attrs(Some(&doc));
         let mut serde_args = Vec::new();
-        if f.json_name != f.name {
+        if f.presence == Presence::Flatten {
+            serde_args.push(quote! { flatten });
+        } else if f.json_name != f.name {
             let json = &f.json_name;
             serde_args.push(quote! { rename = #json });
         }
         match f.presence {
             Presence::Optional => serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" }),
             Presence::Tristate => serde_args.push(quote! { default, skip_serializing_if = "Patch::is_absent" }),
-            Presence::Required | Presence::RequiredNullable => {}
+            Presence::Required | Presence::RequiredNullable | Presence::Flatten => {}
         }
         let serde_attr = (!serde_args.is_empty()).then(|| quote! { #[serde(#(#serde_args),*)] });
         quote! { #docs #serde_attr pub #fname: #ty, }
@@ -127,11 +129,12 @@ fn constructor(api: &Api, def: &TypeDef, s: &StructDef, imports: &mut Imports) -
                 }
             }
             Presence::Optional => inits.push(quote! { #fname: None }),
+            Presence::Flatten => inits.push(quote! { #fname: BTreeMap::new() }),
             Presence::Tristate => inits.push(quote! { #fname: Patch::Absent }),
         }
     }
     let name = format_ident!("{}", def.name);
-    let doc = format!("A `{}` with the required fields set and every optional field empty.", def.name);
+    let doc = format!(" {} `{}` with the required fields set and every optional field empty.", article(&def.name), def.name);
     Some(quote! {
         impl #name {
             #[doc = #doc]
@@ -149,7 +152,7 @@ fn enum_def(def: &TypeDef, e: &EnumDef, imports: &mut Imports) -> TokenStream {
     let variants: Vec<_> = e.variants.iter().map(|v| format_ident!("{}", v.name)).collect();
     let values: Vec<_> = e.variants.iter().map(|v| v.value.as_str()).collect();
     let variant_docs = values.iter().map(|v| {
-        let doc = format!(" `{v}`");
+        let doc = if v.is_empty() { " The empty string.".to_owned() } else { format!(" `{v}`") };
         quote! { #[doc = #doc] }
     });
     let docs = doc_attrs(def.doc.as_deref());
@@ -232,7 +235,10 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
         }
         let doc = match &u.tag {
             Some(tag) => format!(" `{tag}` is {}.", v.tag_values.iter().map(|t| format!("`{t:?}`")).collect::<Vec<_>>().join(" or ")),
-            None => format!(" A `{}`.", api.ty_name(ty)),
+            None => {
+                let name = api.ty_name(ty);
+                format!(" {} `{name}`.", article(&name))
+            }
         };
         arms.push(quote! { #[doc = #doc] #vname(#tokens) });
         ser.push(quote! { Self::#vname(value) => value.serialize(serializer), });
@@ -287,6 +293,15 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
                 #deserialize_body
             }
         }
+    }
+}
+
+/// "A" or "An" before a word (by its first letter, which is what reads right for type names).
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']) {
+        "An"
+    } else {
+        "A"
     }
 }
 

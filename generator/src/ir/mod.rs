@@ -21,6 +21,8 @@ pub type TypeId = usize;
 pub struct Options {
     /// A header sent on every request with `info.version` as its value (Polar: `Polar-Version`).
     pub version_header: Option<String>,
+    /// The generated crate's library name, used in its doc examples (default `api_client`).
+    pub lib_name: Option<String>,
 }
 
 /// Everything the emitter needs, in output order.
@@ -30,6 +32,7 @@ pub struct Api {
     pub version: String,
     pub description: Option<String>,
     pub version_header: Option<String>,
+    pub lib_name: String,
     pub servers: Vec<ServerDef>,
     /// All named types. Component schemas first in spec order, then inline types.
     pub types: Vec<TypeDef>,
@@ -105,6 +108,8 @@ pub enum Presence {
     Optional,
     /// PATCH body field that may be absent or null: `Patch<T>`.
     Tristate,
+    /// The map of undeclared properties: `#[serde(flatten)] BTreeMap<String, T>`.
+    Flatten,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -186,6 +191,7 @@ pub fn build(spec: &openapiv3::OpenAPI, file: &str, options: &Options) -> Result
         version: spec.info.version.clone(),
         description: spec.info.description.clone(),
         version_header: options.version_header.clone(),
+        lib_name: options.lib_name.clone().unwrap_or_else(|| "api_client".to_owned()),
         servers: servers(spec),
         types,
         groups,
@@ -261,6 +267,7 @@ impl Api {
                             Presence::Required => ty,
                             Presence::RequiredNullable | Presence::Optional => format!("Option<{ty}>"),
                             Presence::Tristate => format!("Patch<{ty}>"),
+                            Presence::Flatten => format!("flatten {ty}"),
                         };
                         let boxed = if f.boxed { " (boxed)" } else { "" };
                         let optional = if f.presence == Presence::Optional { " (optional)" } else { "" };

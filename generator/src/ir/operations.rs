@@ -172,8 +172,10 @@ pub(crate) fn build(
         .into_iter()
         .map(|(path, operations)| {
             let joined = path.join("_");
+            let wanted = names::type_name(&joined);
+            let wanted = if type_names.is_taken(&wanted) { format!("{wanted}Operations") } else { wanted };
             Group {
-                type_name: type_names.claim(&names::type_name(&joined)),
+                type_name: type_names.claim(&wanted),
                 module: modules.claim(&names::module_name(&joined)),
                 path,
                 operations,

@@ -152,6 +152,27 @@ fn view(schema: &Schema) -> View<'_> {
     v
 }
 
+/// Whether a schema needs a named definition (struct, enum or union) rather than an
+/// expression over other types.
+fn defines_type(v: &View<'_>) -> bool {
+    !v.one_of.is_empty()
+        || v.any_of.len() > 1
+        || v.all_of.len() > 1
+        || (!v.all_of.is_empty() && v.properties.is_some())
+        || is_string_enum(v)
+        || v.properties.is_some_and(|p| !p.is_empty())
+}
+
+fn is_string_enum(v: &View<'_>) -> bool {
+    v.typ.is_none_or(|t| t == "string")
+        && v.enumeration.iter().any(Value::is_string)
+        && v.enumeration.iter().all(|e| e.is_string() || e.is_null())
+}
+
+fn allows_null(schema: &Schema, v: &View<'_>) -> bool {
+    schema.schema_data.nullable || v.enumeration.contains(&Value::Null)
+}
+
 /// The `x-const` string of a schema (a lowered 3.1 `const`).
 fn const_string(schema: &Schema) -> Option<&str> {
     schema.schema_data.extensions.get("x-const").and_then(Value::as_str)
@@ -179,6 +200,8 @@ pub(crate) struct TypeBuilder<'a> {
     /// Naming contexts of every place an inline type is used, by type.
     sites: BTreeMap<TypeId, Vec<Ctx>>,
     scope: NameScope,
+    /// Components that define a struct, enum or union but also allow `null`.
+    nullable_components: BTreeSet<TypeId>,
     /// Property names any discriminator in the spec dispatches on.
     discriminators: BTreeSet<String>,
     pub warnings: Vec<Warning>,
@@ -196,6 +219,7 @@ impl<'a> TypeBuilder<'a> {
             sites: BTreeMap::new(),
             scope: NameScope::with_reserved(names::RESERVED_TYPE_NAMES),
             discriminators: discriminator_properties(spec),
+            nullable_components: BTreeSet::new(),
             warnings: Vec::new(),
         })
     }
@@ -207,9 +231,20 @@ impl<'a> TypeBuilder<'a> {
     /// Registers every component schema under its final name, then builds them.
     pub fn build_components(&mut self) -> Result<(), SpecError> {
         let names: Vec<String> = self.schemas.keys().cloned().collect();
+        // Schemas already spelled as Rust type names claim them first, so `FooBar` keeps
+        // its name and `Foo_Bar` becomes `FooBar2` rather than the other way round.
+        let mut claimed: HashMap<&str, String> = HashMap::new();
+        for exact in [true, false] {
+            for name in &names {
+                let wanted = names::type_name(name);
+                if (wanted == *name) == exact {
+                    claimed.insert(name, self.scope.claim(&wanted));
+                }
+            }
+        }
         for name in &names {
             let id = self.types.len();
-            let type_name = self.scope.claim(&names::type_name(name));
+            let type_name = claimed[name.as_str()].clone();
             self.types.push(TypeDef {
                 name: type_name,
                 module: String::new(),
@@ -218,6 +253,12 @@ impl<'a> TypeBuilder<'a> {
                 kind: TypeKind::Alias(Ty::Json),
             });
             self.components.insert(name.clone(), id);
+            if let ReferenceOr::Item(schema) = &self.schemas[name] {
+                let v = view(schema);
+                if allows_null(schema, &v) && defines_type(&v) {
+                    self.nullable_components.insert(id);
+                }
+            }
         }
         for name in &names {
             let id = self.components[name];
@@ -241,7 +282,11 @@ impl<'a> TypeBuilder<'a> {
         if let Some(name) = reference.strip_prefix("#/components/schemas/") {
             let name = name.replace("~1", "/").replace("~0", "~");
             if let Some(id) = self.components.get(&name) {
-                return Ok(Ty::Named(*id));
+                return Ok(if self.nullable_components.contains(id) {
+                    Ty::Option(Box::new(Ty::Named(*id)))
+                } else {
+                    Ty::Named(*id)
+                });
             }
         }
         Err(SpecError::new(self.file, pointer, format!("`$ref: {reference}` does not name a component schema"))
@@ -266,37 +311,63 @@ impl<'a> TypeBuilder<'a> {
     /// The shape a named schema gets: a struct, enum or union definition, else an alias.
     fn definition(&mut self, schema: &Schema, ctx: &Ctx) -> Result<TypeKind, SpecError> {
         let v = view(schema);
+        // A nullable struct/enum/union is defined without the null; references to it
+        // become `Option<Name>` (see `reference`).
         if let Some(kind) = self.complex_kind(&v, ctx)? {
             return Ok(kind);
         }
-        let mut ty = self.scalar_ty(schema, &v, ctx)?;
-        if schema.schema_data.nullable {
-            ty = Ty::Option(Box::new(ty));
-        }
-        Ok(TypeKind::Alias(ty))
+        let item = ReferenceOr::Item(Schema { schema_data: schema.schema_data.clone(), schema_kind: schema.schema_kind.clone() });
+        Ok(TypeKind::Alias(self.ty(&item, ctx)?))
     }
 
     /// Struct, enum or union for schemas that need a definition of their own.
     fn complex_kind(&mut self, v: &View<'_>, ctx: &Ctx) -> Result<Option<TypeKind>, SpecError> {
+        if !defines_type(v) {
+            return Ok(None);
+        }
         if !v.one_of.is_empty() || v.any_of.len() > 1 {
             let variants = if v.one_of.is_empty() { v.any_of } else { v.one_of };
             return Ok(Some(self.union(variants, v.data, ctx)?));
         }
-        if v.all_of.len() > 1 || (v.all_of.len() == 1 && v.properties.is_some()) {
+        if !v.all_of.is_empty() {
             return Ok(Some(self.merged_struct(v, ctx)?));
         }
-        let string_enum = v.typ.is_none_or(|t| t == "string")
-            && v.enumeration.iter().any(Value::is_string)
-            && v.enumeration.iter().all(|e| e.is_string() || e.is_null());
-        if string_enum {
+        if is_string_enum(v) {
             return Ok(Some(self.enumeration(v)));
         }
-        if v.properties.is_some_and(|p| !p.is_empty()) {
-            let props = v.properties.into_iter().flatten().map(|(k, s)| (k.clone(), s.clone().unbox()));
-            let props: Vec<_> = props.collect();
-            return Ok(Some(TypeKind::Struct(self.structure(&props, v.required, ctx)?)));
+        let props = v.properties.into_iter().flatten().map(|(k, s)| (k.clone(), s.clone().unbox()));
+        let props: Vec<_> = props.collect();
+        let mut def = self.structure(&props, v.required, ctx)?;
+        self.extra_properties(&mut def, v, ctx)?;
+        Ok(Some(TypeKind::Struct(def)))
+    }
+
+    /// Properties beyond the declared ones (`additionalProperties` next to `properties`)
+    /// are kept in a flattened map, so nothing the server sends is lost on re-encoding.
+    fn extra_properties(&mut self, def: &mut StructDef, v: &View<'_>, ctx: &Ctx) -> Result<(), SpecError> {
+        let value = match v.additional {
+            Some(AdditionalProperties::Schema(schema)) => {
+                self.ty(schema, &ctx.with_suffix("Value", "additionalProperties"))?
+            }
+            Some(AdditionalProperties::Any(true)) => Ty::Json,
+            _ => return Ok(()),
+        };
+        let mut scope = NameScope::new();
+        for f in &def.fields {
+            scope.claim(&f.name);
         }
-        Ok(None)
+        def.fields.push(Field {
+            name: scope.claim("additional_properties"),
+            json_name: String::new(),
+            doc: Some("Properties not declared by the schema, by name.".to_owned()),
+            ty: Ty::Map(Box::new(Ty::String), Box::new(value)),
+            presence: Presence::Flatten,
+            nullable: false,
+            boxed: false,
+            deprecated: false,
+            examples: Vec::new(),
+        });
+        Ok(())
     }
 
     /// A type expression for any schema, defining inline types where needed.
@@ -306,8 +377,7 @@ impl<'a> TypeBuilder<'a> {
             ReferenceOr::Item(schema) => schema,
         };
         let v = view(schema);
-        let nullable = schema.schema_data.nullable
-            || (v.enumeration.len() > 1 && v.enumeration.contains(&Value::Null));
+        let nullable = allows_null(schema, &v) && !(v.enumeration.len() == 1 && v.typ.is_none());
         let ty = if v.all_of.len() == 1 && v.properties.is_none() {
             // `allOf: [$ref]`: a lowered nullable ref or a ref with sibling keywords.
             self.ty(&v.all_of[0], &ctx.with_suffix("", "allOf/0"))?
@@ -336,7 +406,9 @@ impl<'a> TypeBuilder<'a> {
             }
             return Ok(Ty::Tuple(tys));
         }
-        Ok(match v.typ {
+        // `format` alone (no `type`) still says what the string holds (e.g. `propertyNames`).
+        let typ = v.typ.or(v.format.as_ref().map(|_| "string"));
+        Ok(match typ {
             Some("string") => match v.format.as_deref() {
                 Some("uuid" | "uuid4") => Ty::Uuid,
                 Some("date-time") => Ty::DateTime,
@@ -457,6 +529,11 @@ impl<'a> TypeBuilder<'a> {
             let mut field_ctx = ctx.child(json_name, "");
             field_ctx.pointer = pointer;
             let ty = self.ty(prop, &field_ctx)?;
+            // A reference to an alias of `Option<T>` is a nullable `T` (no `Option<Option<T>>`).
+            let ty = match self.resolve_alias(&ty) {
+                resolved @ Ty::Option(_) => resolved,
+                _ => ty,
+            };
             let (ty, nullable) = match ty {
                 Ty::Option(inner) => (*inner, true),
                 ty => (ty, false),

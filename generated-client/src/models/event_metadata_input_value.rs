@@ -3,8 +3,8 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 #[derive(Clone, Debug, PartialEq)]
-pub enum MetadataOutputTypeValue {
-    /// A `i64`.
+pub enum EventMetadataInputValue {
+    /// An `i64`.
     Integer(i64),
     /// A `f64`.
     Number(f64),
@@ -15,7 +15,7 @@ pub enum MetadataOutputTypeValue {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
-impl Serialize for MetadataOutputTypeValue {
+impl Serialize for EventMetadataInputValue {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Integer(value) => value.serialize(serializer),
@@ -26,7 +26,7 @@ impl Serialize for MetadataOutputTypeValue {
         }
     }
 }
-impl<'de> Deserialize<'de> for MetadataOutputTypeValue {
+impl<'de> Deserialize<'de> for EventMetadataInputValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
         if let Some(v) = crate::runtime::model::try_from_value(&value) {

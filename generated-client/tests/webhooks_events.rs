@@ -1,0 +1,363 @@
+//! Every webhook event of the spec, signed, verified and decoded into
+//! `WebhookEvent`, plus the verifier's behaviour on bad deliveries.
+//!
+//! The payloads come from `tests/data/webhooks/payloads.json`, which
+//! `scripts/webhook_payloads.py` builds from the spec's `Webhook*Payload`
+//! schemas and validates against them with the `jsonschema` package.
+
+use std::collections::BTreeSet;
+
+use polar::webhooks::{WebhookError, WebhookEvent, WebhookVerifier};
+use serde_json::{json, Value};
+
+const PAYLOADS: &str = include_str!("data/webhooks/payloads.json");
+const SPEC: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../spec/polar-2026-10.openapi.json"
+));
+
+/// A raw secret, as Polar's dashboard shows it (not a real one).
+const RAW_SECRET: &str = "polar_whs_TestOnlyNotARealSecret0123456789abcdef";
+/// `RAW_SECRET` in the Standard Webhooks form: `"whsec_" + base64(RAW_SECRET)`.
+const WHSEC_SECRET: &str =
+    "whsec_cG9sYXJfd2hzX1Rlc3RPbmx5Tm90QVJlYWxTZWNyZXQwMTIzNDU2Nzg5YWJjZGVm";
+/// The base64 text of `WHSEC_SECRET`, which must not leak either.
+const WHSEC_KEY_TEXT: &str = "cG9sYXJfd2hzX1Rlc3RPbmx5Tm90QVJlYWxTZWNyZXQwMTIzNDU2Nzg5YWJjZGVm";
+
+const MSG_ID: &str = "msg_2Ks3C8aXvQ1RfJm9TzLw0Hn7Ybe";
+/// 2023-11-14T22:13:20Z.
+const NOW: i64 = 1_700_000_000;
+
+fn verifier() -> WebhookVerifier {
+    WebhookVerifier::new(RAW_SECRET).expect("raw secret")
+}
+
+/// The three Standard Webhooks headers for a body signed by `verifier`.
+fn signed_headers(verifier: &WebhookVerifier, body: &[u8]) -> Vec<(String, String)> {
+    vec![
+        ("webhook-id".to_owned(), MSG_ID.to_owned()),
+        ("webhook-timestamp".to_owned(), NOW.to_string()),
+        (
+            "webhook-signature".to_owned(),
+            verifier.sign(MSG_ID, NOW, body),
+        ),
+    ]
+}
+
+fn decode(verifier: &WebhookVerifier, body: &[u8]) -> Result<WebhookEvent, WebhookError> {
+    let headers = signed_headers(verifier, body);
+    verifier.verify_and_decode_at(&headers, body, NOW)
+}
+
+/// `(event, payload)` pairs from the test data, in file order.
+fn payloads() -> Vec<(String, Value)> {
+    let entries: Vec<Value> = serde_json::from_str(PAYLOADS).expect("payloads.json is JSON");
+    entries
+        .into_iter()
+        .map(|entry| {
+            let event = entry["event"].as_str().expect("event name").to_owned();
+            (event, entry["payload"].clone())
+        })
+        .collect()
+}
+
+fn payload_of(event: &str) -> Value {
+    payloads()
+        .into_iter()
+        .find(|(name, _)| name == event)
+        .unwrap_or_else(|| panic!("no payload for {event}"))
+        .1
+}
+
+/// The event names of the spec's `webhooks:` section.
+fn spec_events() -> BTreeSet<String> {
+    let spec: Value = serde_json::from_str(SPEC).expect("spec is JSON");
+    spec["webhooks"]
+        .as_object()
+        .expect("spec has a webhooks section")
+        .keys()
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn payloads_cover_exactly_the_spec_events() {
+    let payloads = payloads();
+    let events: BTreeSet<String> = payloads.iter().map(|(event, _)| event.clone()).collect();
+    assert_eq!(payloads.len(), 41, "one payload per event");
+    assert_eq!(events.len(), 41, "41 distinct events");
+    assert_eq!(events, spec_events());
+    for (event, payload) in &payloads {
+        assert_eq!(payload["type"], json!(event), "{event}: payload `type`");
+    }
+    // Sorted by event, as the generator writes them.
+    let order: Vec<&String> = payloads.iter().map(|(event, _)| event).collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted);
+}
+
+#[test]
+fn every_event_verifies_decodes_and_round_trips() {
+    let verifier = verifier();
+    let mut decoded = BTreeSet::new();
+    for (event, payload) in payloads() {
+        let body = serde_json::to_vec(&payload).expect("serialize payload");
+        let decoded_event = decode(&verifier, &body)
+            .unwrap_or_else(|err| panic!("{event}: verify_and_decode failed: {err}"));
+        assert!(
+            !matches!(decoded_event, WebhookEvent::Unknown { .. }),
+            "{event}: decoded as Unknown"
+        );
+        assert_eq!(decoded_event.event_type(), event, "{event}: event_type()");
+
+        let reserialized = serde_json::to_value(&decoded_event).expect("serialize event");
+        assert_eq!(
+            reserialized, payload,
+            "{event}: re-serialized JSON differs from the payload"
+        );
+        // Decoding the re-serialized JSON gives the same value again.
+        let again: WebhookEvent = serde_json::from_value(reserialized).expect("decode again");
+        assert_eq!(again, decoded_event, "{event}: second decode differs");
+        decoded.insert(event);
+    }
+    assert_eq!(decoded, spec_events(), "every spec event decoded");
+}
+
+#[test]
+fn unknown_event_type_decodes_as_unknown() {
+    let verifier = verifier();
+    let payload = json!({
+        "type": "foo.bar",
+        "timestamp": "2025-06-01T12:00:00Z",
+        "data": {"id": "not checked", "nested": [1, 2.5, null, {"x": true}]}
+    });
+    let body = serde_json::to_vec(&payload).expect("serialize");
+    let event = decode(&verifier, &body).expect("a signed unknown event is not an error");
+    match &event {
+        WebhookEvent::Unknown {
+            event_type,
+            payload: kept,
+        } => {
+            assert_eq!(event_type, "foo.bar");
+            assert_eq!(kept, &payload);
+        }
+        other => panic!("expected Unknown, got {other:?}"),
+    }
+    assert_eq!(event.event_type(), "foo.bar");
+    assert_eq!(serde_json::to_value(&event).expect("serialize"), payload);
+
+    // Unknown events are still verified first.
+    let headers = signed_headers(&verifier, &body);
+    let mut tampered = body.clone();
+    tampered.extend_from_slice(b" ");
+    assert_eq!(
+        verifier.verify_and_decode_at::<WebhookEvent>(&headers, &tampered, NOW),
+        Err(WebhookError::NoMatchingSignature)
+    );
+}
+
+#[test]
+fn payload_without_a_type_decodes_as_unknown_with_empty_type() {
+    let verifier = verifier();
+    let body = br#"{"data":{}}"#;
+    match decode(&verifier, body).expect("decodes") {
+        WebhookEvent::Unknown { event_type, .. } => assert_eq!(event_type, ""),
+        other => panic!("expected Unknown, got {other:?}"),
+    }
+}
+
+#[test]
+fn tampered_body_is_rejected() {
+    let verifier = verifier();
+    let payload = payload_of("order.paid");
+    let body = serde_json::to_vec(&payload).expect("serialize");
+    let headers = signed_headers(&verifier, &body);
+
+    let mut changed = payload.clone();
+    changed["data"]["total_amount"] = json!(1);
+    let changed = serde_json::to_vec(&changed).expect("serialize");
+    assert_ne!(changed, body);
+    for tampered in [
+        changed,
+        [body.as_slice(), b"\n"].concat(),
+        body[..body.len() - 1].to_vec(),
+    ] {
+        assert_eq!(
+            verifier.verify_and_decode_at::<WebhookEvent>(&headers, &tampered, NOW),
+            Err(WebhookError::NoMatchingSignature)
+        );
+    }
+    // The untouched body still verifies with the same headers.
+    assert!(verifier
+        .verify_and_decode_at::<WebhookEvent>(&headers, &body, NOW)
+        .is_ok());
+}
+
+#[test]
+fn raw_and_whsec_secret_forms_are_the_same_key() {
+    let raw = WebhookVerifier::new(RAW_SECRET).expect("raw form");
+    let whsec = WebhookVerifier::new(WHSEC_SECRET).expect("whsec form");
+    let body = serde_json::to_vec(&payload_of("subscription.active")).expect("serialize");
+    assert_eq!(raw.sign(MSG_ID, NOW, &body), whsec.sign(MSG_ID, NOW, &body));
+
+    // Signed with one form, accepted by the other, in both directions.
+    for (signer, checker) in [(&raw, &whsec), (&whsec, &raw)] {
+        let headers = signed_headers(signer, &body);
+        let event: WebhookEvent = checker
+            .verify_and_decode_at(&headers, &body, NOW)
+            .expect("verifies under the other form");
+        assert_eq!(event.event_type(), "subscription.active");
+    }
+
+    // A different secret is not accepted.
+    let other = WebhookVerifier::new("polar_whs_SomeOtherSecret").expect("raw");
+    let headers = signed_headers(&other, &body);
+    assert_eq!(
+        raw.verify_and_decode_at::<WebhookEvent>(&headers, &body, NOW),
+        Err(WebhookError::NoMatchingSignature)
+    );
+}
+
+#[test]
+fn error_messages_never_contain_the_secret() {
+    let verifier = verifier();
+    let body = serde_json::to_vec(&payload_of("checkout.created")).expect("serialize");
+    let good = signed_headers(&verifier, &body);
+    let with = |name: &str, value: &str| -> Vec<(String, String)> {
+        good.iter()
+            .map(|(k, v)| {
+                let v = if k == name { value.to_owned() } else { v.clone() };
+                (k.clone(), v)
+            })
+            .collect()
+    };
+
+    let mut errors: Vec<WebhookError> = vec![
+        verifier
+            .verify_and_decode_at::<WebhookEvent>(&good, b"{}x", NOW)
+            .expect_err("tampered"),
+        verifier
+            .verify_and_decode_at::<WebhookEvent>(&good, &body, NOW + 3600)
+            .expect_err("too old"),
+        verifier
+            .verify_and_decode_at::<WebhookEvent>(&good, &body, NOW - 3600)
+            .expect_err("in the future"),
+        verifier
+            .verify_and_decode_at::<WebhookEvent>(&with("webhook-signature", "v1"), &body, NOW)
+            .expect_err("malformed signature header"),
+        verifier
+            .verify_and_decode_at::<WebhookEvent>(&with("webhook-timestamp", RAW_SECRET), &body, NOW)
+            .expect_err("invalid timestamp"),
+        verifier
+            .verify_and_decode_at::<WebhookEvent>(&with("webhook-id", ""), &body, NOW)
+            .expect_err("missing id"),
+        WebhookVerifier::new("").expect_err("empty secret"),
+        WebhookVerifier::new(&format!("{WHSEC_SECRET}!")).expect_err("bad base64"),
+        WebhookVerifier::new("whsec_").expect_err("empty whsec key"),
+    ];
+    // A decode error whose data quotes nothing secret-like.
+    let mut bad = payload_of("order.paid");
+    bad["data"]["total_amount"] = json!("lots");
+    let bad = serde_json::to_vec(&bad).expect("serialize");
+    errors.push(decode(&verifier, &bad).expect_err("decode error"));
+
+    for err in &errors {
+        let display = err.to_string();
+        let debug = format!("{err:?}");
+        for text in [&display, &debug] {
+            for secret in [RAW_SECRET, WHSEC_SECRET, WHSEC_KEY_TEXT] {
+                assert!(!text.contains(secret), "{text:?} leaks the secret");
+            }
+            // Not even a recognisable part of it.
+            assert!(!text.contains("TestOnlyNotARealSecret"), "{text:?}");
+        }
+    }
+    // The verifier's own Debug output does not show the key either.
+    for verifier in [&verifier, &WebhookVerifier::new(WHSEC_SECRET).expect("whsec")] {
+        let debug = format!("{verifier:?}");
+        assert!(!debug.contains("TestOnlyNotARealSecret") && !debug.contains(WHSEC_KEY_TEXT));
+    }
+}
+
+/// The signature is valid but `data.total_amount` is a string where the
+/// schema says integer: a `Decode` error that names the JSON path.
+#[test]
+fn schema_mismatch_is_a_decode_error_with_the_json_path() {
+    let verifier = verifier();
+    let mut payload = payload_of("order.paid");
+    payload["data"]["total_amount"] = json!("lots");
+    let body = serde_json::to_vec(&payload).expect("serialize");
+    let err = decode(&verifier, &body).expect_err("data does not match the schema");
+    let WebhookError::Decode { path, message } = &err else {
+        panic!("expected Decode, got {err:?}");
+    };
+    let located = format!("{path} {message}");
+    assert!(
+        located.contains("data.total_amount"),
+        "no JSON path in {err:?}"
+    );
+    assert!(message.contains("invalid type"), "{message}");
+    assert!(err.to_string().contains("data.total_amount"), "{err}");
+
+    // Nested inside an array, and a missing required property.
+    let mut payload = payload_of("order.paid");
+    payload["data"]["items"][0]["amount"] = json!(true);
+    let err = decode(&verifier, &serde_json::to_vec(&payload).expect("serialize"))
+        .expect_err("bad item");
+    assert!(err.to_string().contains("data.items[0].amount"), "{err}");
+
+    let mut payload = payload_of("subscription.canceled");
+    payload["data"]
+        .as_object_mut()
+        .expect("object")
+        .remove("customer");
+    let err = decode(&verifier, &serde_json::to_vec(&payload).expect("serialize"))
+        .expect_err("missing field");
+    assert!(matches!(err, WebhookError::Decode { .. }), "{err:?}");
+    assert!(err.to_string().contains("customer"), "{err}");
+
+    // A malformed UUID is caught too.
+    let mut payload = payload_of("refund.created");
+    payload["data"]["id"] = json!("not-a-uuid");
+    let err = decode(&verifier, &serde_json::to_vec(&payload).expect("serialize"))
+        .expect_err("bad uuid");
+    assert!(err.to_string().contains("data.id"), "{err}");
+}
+
+/// `WebhookError::Decode::path` is documented as the place where decoding
+/// failed ("such as `data.items[0].price`"). For `WebhookEvent` it is `.`:
+/// the enum buffers the body into a `serde_json::Value` and decodes the
+/// variant in a second pass, so the outer path tracker only sees the root and
+/// the real path ends up inside `message`. Ignored until the generator
+/// propagates the path into the structured field.
+#[test]
+#[ignore = "generated WebhookEvent reports the JSON path only inside Decode::message; Decode::path is \".\""]
+fn decode_error_path_field_names_the_failing_property() {
+    let verifier = verifier();
+    let mut payload = payload_of("order.paid");
+    payload["data"]["total_amount"] = json!("lots");
+    let body = serde_json::to_vec(&payload).expect("serialize");
+    match decode(&verifier, &body) {
+        Err(WebhookError::Decode { path, .. }) => assert_eq!(path, "data.total_amount"),
+        other => panic!("expected Decode, got {other:?}"),
+    }
+}
+
+#[test]
+fn stale_and_future_deliveries_are_rejected() {
+    let verifier = verifier();
+    let body = serde_json::to_vec(&payload_of("order.created")).expect("serialize");
+    let headers = signed_headers(&verifier, &body);
+    assert!(matches!(
+        verifier.verify_and_decode_at::<WebhookEvent>(&headers, &body, NOW + 301),
+        Err(WebhookError::TimestampTooOld { .. })
+    ));
+    assert!(matches!(
+        verifier.verify_and_decode_at::<WebhookEvent>(&headers, &body, NOW - 301),
+        Err(WebhookError::TimestampInFuture { .. })
+    ));
+    assert!(verifier
+        .verify_and_decode_at::<WebhookEvent>(&headers, &body, NOW + 300)
+        .is_ok());
+}
