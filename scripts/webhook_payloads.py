@@ -81,7 +81,9 @@ PINNED_VERSION = "4.26.0"
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "polar-2026-10.openapi.json"
-OUTPUT = ROOT / "generated-client" / "tests" / "data" / "webhooks" / "payloads.json"
+DATA = ROOT / "generated-client" / "tests" / "data" / "webhooks"
+OUTPUT = DATA / "payloads.json"
+VARIANTS = DATA / "data_variants.json"
 
 # The spec is registered under this URI, and every local reference is made
 # absolute against it, so that any subschema can be validated on its own.
@@ -136,6 +138,21 @@ HANDLED = ANNOTATIONS | {
 }
 
 BASE_TIME = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+
+# Values the schemas allow but do not pin, chosen so that a payload is also
+# consistent with the variant it represents (the spec lets a
+# `DiscountFixedRepeatDuration` say `"type": "percentage", "duration": "once"`).
+# Schema name -> property -> allowed values (one is picked per event/path).
+# Every hinted value is still validated against the property's schema.
+HINTS: dict[str, dict[str, list]] = {
+    "DiscountFixedOnceForeverDuration": {"type": ["fixed"], "duration": ["once", "forever"]},
+    "DiscountFixedRepeatDuration": {"type": ["fixed"], "duration": ["repeating"]},
+    "DiscountPercentageOnceForeverDuration": {"type": ["percentage"], "duration": ["once", "forever"]},
+    "DiscountPercentageRepeatDuration": {"type": ["percentage"], "duration": ["repeating"]},
+}
+for _name in list(HINTS):
+    # The checkout/order copies of the discount schemas share the same rules.
+    HINTS["Checkout" + _name] = HINTS[_name]
 
 
 # ---------------------------------------------------------------- formats ---
@@ -362,12 +379,18 @@ def humanize(name: str) -> str:
     return words[:1].upper() + words[1:] if words else "Value"
 
 
+class GenerationError(Exception):
+    """No valid value could be built for some part of a schema."""
+
+
 class Generator:
     """Builds one payload for one event; all choices hash (event, path)."""
 
-    def __init__(self, spec: Spec, event: str) -> None:
+    def __init__(self, spec: Spec, event: str, forced: Optional[dict[str, int]] = None) -> None:
         self.spec = spec
         self.event = event
+        # JSON path -> index of the union branch that must be taken there.
+        self.forced = forced or {}
         self.optional_seen = 0
         self.optional_included = 0
         self.nulls = 0
@@ -378,19 +401,23 @@ class Generator:
 
     # -- entry point ------------------------------------------------------
 
-    def generate(self, schema: dict, path: str = "$", *, depth: int = 0, name: str = "") -> Any:
+    def generate(
+        self, schema: dict, path: str = "$", *, depth: int = 0, name: str = "", schema_name: str = ""
+    ) -> Any:
+        """A value for `schema` at `path`; `schema_name` is the component the
+        schema was reached through, if any (for HINTS)."""
         if depth > MAX_DEPTH:
-            raise SystemExit(f"{self.event}: {path}: schema nests deeper than {MAX_DEPTH}")
+            raise GenerationError(f"{self.event}: {path}: schema nests deeper than {MAX_DEPTH}")
         unknown = set(schema) - HANDLED
         if unknown:
-            raise SystemExit(f"{self.event}: {path}: unsupported keywords {sorted(unknown)}")
+            raise GenerationError(f"{self.event}: {path}: unsupported keywords {sorted(unknown)}")
 
         if "$ref" in schema:
             extra = set(schema) - ANNOTATIONS - {"$ref"}
             if extra:
-                raise SystemExit(f"{self.event}: {path}: $ref with siblings {sorted(extra)}")
+                raise GenerationError(f"{self.event}: {path}: $ref with siblings {sorted(extra)}")
             ref_name, target = self.spec.lookup(schema["$ref"])
-            return self.generate(target, path, depth=depth, name=name)
+            return self.generate(target, path, depth=depth, name=name, schema_name=ref_name)
         if "const" in schema:
             return copy.deepcopy(schema["const"])
         if "enum" in schema:
@@ -404,7 +431,7 @@ class Generator:
             non_null = [k for k in kind if k != "null"]
             kind = non_null[self.pick(path, len(non_null), "type")] if non_null else "null"
         if kind == "object" or (kind is None and ("properties" in schema or "additionalProperties" in schema)):
-            return self.object(schema, path, depth=depth)
+            return self.object(schema, path, depth=depth, schema_name=schema_name)
         if kind == "array":
             return self.array(schema, path, depth=depth, name=name)
         if kind == "string":
@@ -421,17 +448,17 @@ class Generator:
         if kind is None:
             # An unconstrained value (`{}` or `true`): any JSON goes.
             return f"{humanize(name)} value"
-        raise SystemExit(f"{self.event}: {path}: unsupported type {kind!r}")
+        raise GenerationError(f"{self.event}: {path}: unsupported type {kind!r}")
 
     # -- unions -----------------------------------------------------------
 
     def union(self, schema: dict, path: str, *, depth: int, name: str, prefer_null: bool = False) -> Any:
         keyword = "oneOf" if "oneOf" in schema else "anyOf"
         if "anyOf" in schema and "oneOf" in schema:
-            raise SystemExit(f"{self.event}: {path}: both anyOf and oneOf")
+            raise GenerationError(f"{self.event}: {path}: both anyOf and oneOf")
         siblings = set(schema) - ANNOTATIONS - {keyword}
         if siblings:
-            raise SystemExit(f"{self.event}: {path}: {keyword} with siblings {sorted(siblings)}")
+            raise GenerationError(f"{self.event}: {path}: {keyword} with siblings {sorted(siblings)}")
         branches = schema[keyword]
         nulls = [b for b in branches if is_null_schema(b)]
         others = [b for b in branches if not is_null_schema(b)]
@@ -441,34 +468,50 @@ class Generator:
         if not others:
             self.nulls += 1
             return None
-        start = self.pick(path, len(others), keyword)
-        order = others[start:] + others[:start]
+        if path in self.forced:
+            order = [branches[self.forced[path]]]
+        else:
+            start = self.pick(path, len(others), keyword)
+            order = others[start:] + others[:start]
         failures = []
         for branch in order:
             value = self.generate(branch, path, depth=depth, name=name)
             matching = [b for b in branches if self.spec.is_valid(value, b)]
-            ok = branch in matching and (keyword == "anyOf" or len(matching) == 1)
+            # A forced branch only has to match itself: see build_variants.
+            exclusive = keyword == "anyOf" or len(matching) == 1 or path in self.forced
+            ok = branch in matching and exclusive
             if ok:
                 label = branch.get("$ref", branch.get("type", "?"))
                 self.branches.setdefault(path, set()).add(str(label))
                 return value
             failures.append((branch, len(matching)))
-        raise SystemExit(
+        raise GenerationError(
             f"{self.event}: {path}: no {keyword} branch produced a valid value: "
             + "; ".join(f"{b.get('$ref', b.get('type'))} matched {n} branches" for b, n in failures)
         )
 
     # -- objects ----------------------------------------------------------
 
-    def object(self, schema: dict, path: str, *, depth: int) -> dict:
+    def object(self, schema: dict, path: str, *, depth: int, schema_name: str = "") -> dict:
         properties = schema.get("properties", {})
+        hints = HINTS.get(schema_name, {})
         required = set(schema.get("required", []))
         missing = required - set(properties)
         if missing:
-            raise SystemExit(f"{self.event}: {path}: required but undeclared {sorted(missing)}")
+            raise GenerationError(f"{self.event}: {path}: required but undeclared {sorted(missing)}")
         out: dict[str, Any] = {}
         for prop, sub in properties.items():
             sub_path = f"{path}.{prop}"
+            if prop in hints:
+                choices = hints[prop]
+                value = copy.deepcopy(choices[self.pick(sub_path, len(choices), "hint")])
+                if not self.spec.is_valid(value, sub):
+                    raise GenerationError(f"{self.event}: {sub_path}: hint {value!r} is invalid")
+                if prop not in required:
+                    self.optional_seen += 1
+                    self.optional_included += 1
+                out[prop] = value
+                continue
             if prop in required:
                 # Required and nullable: `null` about one time in four.
                 if self.nullable(sub) and self.pick(sub_path, 4, "null") == 0:
@@ -547,7 +590,7 @@ class Generator:
                 for i, sub in enumerate(schema["prefixItems"])
             ]
             if len(items) < schema.get("minItems", 0) and "items" not in schema:
-                raise SystemExit(f"{self.event}: {path}: prefixItems shorter than minItems")
+                raise GenerationError(f"{self.event}: {path}: prefixItems shorter than minItems")
             return items
         count = max(schema.get("minItems", 0), 1)
         count = min(count, schema.get("maxItems", count))
@@ -588,7 +631,7 @@ class Generator:
         elif fmt == "ipvanyaddress":
             candidates.append(f"203.0.113.{self.pick(path, 254) + 1}")
         elif fmt is not None:
-            raise SystemExit(f"{self.event}: {path}: no generator for format {fmt!r}")
+            raise GenerationError(f"{self.event}: {path}: no generator for format {fmt!r}")
         candidates += [e for e in schema.get("examples", []) if isinstance(e, str)]
         if "pattern" in schema:
             candidates += ["1", "12.5", "0.25", "100", "usd"]
@@ -605,7 +648,7 @@ class Generator:
             candidate = self.fit_length(candidate, schema)
             if self.spec.is_valid(candidate, schema):
                 return candidate
-        raise SystemExit(f"{self.event}: {path}: no candidate string satisfies {schema}")
+        raise GenerationError(f"{self.event}: {path}: no candidate string satisfies {schema}")
 
     @staticmethod
     def fit_length(text: str, schema: dict) -> str:
@@ -622,7 +665,7 @@ class Generator:
         if "exclusiveMinimum" in schema:
             exclusive = schema["exclusiveMinimum"]
             if isinstance(exclusive, bool):
-                raise SystemExit(f"{self.event}: {path}: boolean exclusiveMinimum (OpenAPI 3.0)")
+                raise GenerationError(f"{self.event}: {path}: boolean exclusiveMinimum (OpenAPI 3.0)")
             low = exclusive + 1 if low is None else max(low, exclusive + 1)
         return low, schema.get("maximum")
 
@@ -737,6 +780,76 @@ def build(spec: Spec) -> tuple[list[dict], dict]:
     return out, stats
 
 
+def data_unions(spec: Spec, events: dict[str, str]) -> dict[str, tuple[str, list[str]]]:
+    """First event (by name) of each distinct union used as `data`, with the
+    union's branch schema names: event -> (union key, branch names)."""
+    out: dict[str, tuple[str, list[str]]] = {}
+    seen: set[str] = set()
+    for event in sorted(events):
+        data = spec.schemas[events[event]]["properties"]["data"]
+        key = data.get("$ref", json.dumps(data, sort_keys=True))
+        while "$ref" in data:
+            _, data = spec.lookup(data["$ref"])
+        branches = data.get("anyOf") or data.get("oneOf")
+        if not branches or key in seen:
+            continue
+        seen.add(key)
+        names = []
+        for branch in branches:
+            if "$ref" not in branch:
+                raise SystemExit(f"{event}: inline `data` union branch")
+            names.append(spec.lookup(branch["$ref"])[0])
+        out[event] = (key, names)
+    return out
+
+
+def build_variants(spec: Spec) -> list[dict]:
+    """For each distinct union used as an event's `data`, one payload per
+    branch: every branch of `Benefit`, `BenefitGrantWebhook`, `Customer`, ...
+    is decoded at least once.
+
+    Each payload is validated strictly against its event schema with `data`
+    narrowed to the branch. Some `oneOf` branches of the spec overlap (no
+    `additionalProperties: false`, so e.g. every `DiscountFixedRepeatDuration`
+    is also a valid `DiscountFixedOnceForeverDuration`); such a payload
+    cannot satisfy the `oneOf` itself. The other branches a payload matches
+    are listed in `also_matches`."""
+    events = spec.events()
+    out = []
+    for event, (_, names) in data_unions(spec, events).items():
+        schema_ref = {"$ref": LOCAL_REF + events[event]}
+        for index, name in enumerate(names):
+            narrowed = copy.deepcopy(spec.schemas[events[event]])
+            narrowed["properties"]["data"] = {"$ref": LOCAL_REF + name}
+            # Some branches overlap (a `oneOf` value must match exactly one):
+            # vary the seed until the forced branch gives an unambiguous value.
+            for attempt in range(20):
+                seed = f"{event}/{name}" + (f"#{attempt}" if attempt else "")
+                try:
+                    payload = Generator(spec, seed, forced={"$.data": index}).generate(schema_ref)
+                    break
+                except GenerationError as err:
+                    failure = err
+            else:
+                raise GenerationError(f"{event}/{name}: 20 attempts failed, last: {failure}")
+            errors = spec.errors(payload, narrowed)
+            if errors:
+                raise SystemExit(f"{event}/{name}: generated payload is invalid:\n  " + "\n  ".join(errors))
+            also = [
+                other
+                for other in names
+                if other != name and spec.is_valid(payload["data"], {"$ref": LOCAL_REF + other})
+            ]
+            entry = {"event": event, "variant": name}
+            if also:
+                entry["also_matches"] = also
+            if spec.is_valid(payload, schema_ref) == bool(also):
+                raise SystemExit(f"{event}/{name}: oneOf/anyOf outcome disagrees with also_matches")
+            entry["payload"] = payload
+            out.append(entry)
+    return out
+
+
 def render(payloads: list[dict]) -> str:
     return json.dumps(payloads, indent=2, ensure_ascii=True) + "\n"
 
@@ -747,6 +860,7 @@ def main() -> int:
     parser.add_argument("--stats", action="store_true", help="print what was generated")
     parser.add_argument("--spec", type=Path, default=SPEC, help=f"default: {SPEC}")
     parser.add_argument("--output", type=Path, default=OUTPUT, help=f"default: {OUTPUT}")
+    parser.add_argument("--variants", type=Path, default=VARIANTS, help=f"default: {VARIANTS}")
     args = parser.parse_args()
 
     installed = version("jsonschema")
@@ -758,8 +872,14 @@ def main() -> int:
         )
         return 2
 
-    payloads, stats = build(Spec(args.spec))
-    text = render(payloads)
+    spec = Spec(args.spec)
+    try:
+        payloads, stats = build(spec)
+        variants = build_variants(spec)
+    except GenerationError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    outputs = {args.output: render(payloads), args.variants: render(variants)}
     if args.stats:
         summary = {k: v for k, v in stats.items() if k != "per_event"}
         print(json.dumps(summary, indent=2))
@@ -768,17 +888,25 @@ def main() -> int:
                 f"  {event:28} {numbers['schema']:38} optional {numbers['optional_included']:3}"
                 f"/{numbers['optional_seen']:3}  nulls {numbers['nulls']}"
             )
+    summary = f"{len(payloads)} events, {len(variants)} data variants, all valid"
     if args.check:
-        current = args.output.read_text(encoding="utf-8") if args.output.exists() else None
-        if current != text:
-            print(f"{args.output} is out of date; rerun scripts/webhook_payloads.py", file=sys.stderr)
+        stale = [
+            path
+            for path, text in outputs.items()
+            if (path.read_text(encoding="utf-8") if path.exists() else None) != text
+        ]
+        for path in stale:
+            print(f"{path} is out of date; rerun scripts/webhook_payloads.py", file=sys.stderr)
+        if stale:
             return 1
-        print(f"{args.output} is up to date ({len(payloads)} events, all valid)")
+        print(f"{', '.join(str(p) for p in outputs)} are up to date ({summary})")
         return 0
 
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, encoding="utf-8", newline="\n")
-    print(f"wrote {args.output} ({len(payloads)} events, all valid)")
+    for path, text in outputs.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        print(f"wrote {path}")
+    print(summary)
     return 0
 
 

@@ -10,6 +10,8 @@ mod errors;
 pub mod models;
 pub mod runtime;
 pub mod webhooks;
+#[cfg(test)]
+mod spec_examples;
 pub use errors::ApiErrorBody;
 pub use runtime::model::Patch;
 pub use runtime::{

@@ -10,6 +10,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod names;
+pub mod polar;
 pub mod write;
 
 pub use error::{SpecError, Warning};

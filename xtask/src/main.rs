@@ -15,9 +15,6 @@ commands:
                           write a standalone client crate for any OpenAPI 3.0/3.1 spec
 ";
 
-/// The header Polar reads the API version from; sent on every request.
-const POLAR_VERSION_HEADER: &str = "Polar-Version";
-
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
@@ -42,30 +39,14 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
-/// The pinned Polar spec: the newest `spec/polar-*.openapi.json` (names sort by API version).
-pub fn pinned_spec(root: &Path) -> Result<String, String> {
-    let mut specs: Vec<String> = std::fs::read_dir(root.join("spec"))
-        .map_err(|e| format!("cannot read spec/: {e}"))?
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("polar-") && (n.ends_with(".openapi.json") || n.ends_with(".openapi.yaml")))
-        .collect();
-    specs.sort();
-    specs.pop().map(|name| format!("spec/{name}")).ok_or_else(|| "no spec/polar-*.openapi.json found".to_owned())
-}
-
-fn polar_options() -> Options {
-    Options { version_header: Some(POLAR_VERSION_HEADER.to_owned()), lib_name: Some("polar".to_owned()) }
-}
-
 fn regenerate(check: bool) -> Result<(), String> {
     let root = workspace_root();
-    let spec = pinned_spec(&root)?;
-    let bytes = std::fs::read(root.join(&spec)).map_err(|e| format!("{spec}: {e}"))?;
+    let spec = codegen::polar::PINNED_SPEC;
+    let bytes = std::fs::read(root.join(spec)).map_err(|e| format!("{spec}: {e}"))?;
     let started = Instant::now();
-    let generated = codegen::generate(&spec, &bytes, &polar_options()).map_err(|e| e.to_string())?;
+    let generated = codegen::generate(spec, &bytes, &codegen::polar::options()).map_err(|e| e.to_string())?;
     let elapsed = started.elapsed();
-    let crate_dir = root.join("generated-client");
+    let crate_dir = root.join(codegen::polar::CLIENT_DIR);
     if check {
         let drift = write::check(&crate_dir, &generated.files).map_err(|e| e.to_string())?;
         if drift.is_empty() {

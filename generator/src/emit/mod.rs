@@ -4,6 +4,7 @@
 
 mod client;
 mod docs;
+mod examples;
 mod models;
 
 use crate::ir::{Api, Ty};
@@ -35,6 +36,9 @@ pub fn crate_files(api: &Api) -> Vec<EmittedFile> {
     files.push(EmittedFile { path: "errors.rs".into(), tokens: client::errors_file(api) });
     if !api.webhooks.is_empty() {
         files.push(EmittedFile { path: "webhooks.rs".into(), tokens: client::webhooks_file(api) });
+    }
+    if let Some(tokens) = examples::examples_file(api) {
+        files.push(EmittedFile { path: "spec_examples.rs".into(), tokens });
     }
     files
 }
@@ -103,6 +107,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         quote! { #[doc = #doc] pub type #name = Client; }
     });
     let webhooks_mod = (!api.webhooks.is_empty()).then(|| quote! { pub mod webhooks; });
+    let examples_mod = examples::has_examples(api).then(|| quote! { #[cfg(test)] mod spec_examples; });
     quote! {
         #docs
         #![deny(unsafe_code)]
@@ -112,6 +117,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         pub mod models;
         pub mod runtime;
         #webhooks_mod
+        #examples_mod
 
         pub use errors::ApiErrorBody;
         pub use runtime::model::Patch;

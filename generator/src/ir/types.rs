@@ -521,6 +521,10 @@ impl<'a> TypeBuilder<'a> {
             if let ReferenceOr::Item(schema) = prop {
                 if let (Some(value), None) = (const_string(schema), &tag) {
                     if *json_name == tag_property {
+                        // The property has no Rust field; its examples can only be checked here.
+                        if examples_of(&schema.schema_data).iter().any(|e| e.as_str() != Some(value)) {
+                            self.warn(&pointer, format!("an example differs from the `const` value {value:?}"));
+                        }
                         tag = Some((json_name.clone(), value.to_owned()));
                         continue;
                     }
