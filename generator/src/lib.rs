@@ -40,6 +40,6 @@ pub fn generate(spec_file: &str, bytes: &[u8], options: &Options) -> Result<Gene
     warnings.sort();
     warnings.dedup();
     let provenance = write::Provenance { spec_file, sha256: &doc.sha256 };
-    let files = write::render(emit::crate_files(&api), &provenance, &warnings);
+    let files = write::render(&api, &provenance, &warnings);
     Ok(Generated { files, warnings, api })
 }

@@ -20,27 +20,49 @@ pub struct EmittedFile {
     pub tokens: TokenStream,
 }
 
+/// One generated source file, not yet emitted. Jobs are independent, so the write stage
+/// can emit and format them on several threads (`TokenStream` is not `Send`, so each job
+/// is emitted on the thread that formats it).
+pub enum FileJob<'a> {
+    Lib,
+    ModelsMod,
+    Type(&'a crate::ir::TypeDef),
+    ClientMod,
+    Group(&'a crate::ir::Group),
+    Errors,
+    Webhooks,
+    Examples,
+}
+
 /// Every generated source file of the crate except the copied runtime.
-pub fn crate_files(api: &Api) -> Vec<EmittedFile> {
-    let mut files = vec![
-        EmittedFile { path: "lib.rs".into(), tokens: lib_rs(api) },
-        EmittedFile { path: "models/mod.rs".into(), tokens: models::models_mod(api) },
-    ];
-    for def in &api.types {
-        files.push(EmittedFile { path: format!("models/{}.rs", def.module), tokens: models::type_file(api, def) });
-    }
-    files.push(EmittedFile { path: "client/mod.rs".into(), tokens: client::client_mod(api) });
-    for group in &api.groups {
-        files.push(EmittedFile { path: format!("client/{}.rs", group.module), tokens: client::group_file(api, group) });
-    }
-    files.push(EmittedFile { path: "errors.rs".into(), tokens: client::errors_file(api) });
+pub fn file_jobs(api: &Api) -> Vec<FileJob<'_>> {
+    let mut jobs = vec![FileJob::Lib, FileJob::ModelsMod];
+    jobs.extend(api.types.iter().map(FileJob::Type));
+    jobs.push(FileJob::ClientMod);
+    jobs.extend(api.groups.iter().map(FileJob::Group));
+    jobs.push(FileJob::Errors);
     if !api.webhooks.is_empty() {
-        files.push(EmittedFile { path: "webhooks.rs".into(), tokens: client::webhooks_file(api) });
+        jobs.push(FileJob::Webhooks);
     }
-    if let Some(tokens) = examples::examples_file(api) {
-        files.push(EmittedFile { path: "spec_examples.rs".into(), tokens });
+    if examples::has_examples(api) {
+        jobs.push(FileJob::Examples);
     }
-    files
+    jobs
+}
+
+/// The syntax of one file.
+pub fn emit_file(api: &Api, job: &FileJob<'_>) -> EmittedFile {
+    let (path, tokens) = match job {
+        FileJob::Lib => ("lib.rs".to_owned(), lib_rs(api)),
+        FileJob::ModelsMod => ("models/mod.rs".to_owned(), models::models_mod(api)),
+        FileJob::Type(def) => (format!("models/{}.rs", def.module), models::type_file(api, def)),
+        FileJob::ClientMod => ("client/mod.rs".to_owned(), client::client_mod(api)),
+        FileJob::Group(group) => (format!("client/{}.rs", group.module), client::group_file(api, group)),
+        FileJob::Errors => ("errors.rs".to_owned(), client::errors_file(api)),
+        FileJob::Webhooks => ("webhooks.rs".to_owned(), client::webhooks_file(api)),
+        FileJob::Examples => ("spec_examples.rs".to_owned(), examples::examples_file(api).unwrap_or_default()),
+    };
+    EmittedFile { path, tokens }
 }
 
 /// Name of the client type alias: `Polar` for "Polar API", else from the title.

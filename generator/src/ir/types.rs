@@ -191,7 +191,7 @@ fn doc_of(data: &SchemaData) -> Option<String> {
 
 pub(crate) struct TypeBuilder<'a> {
     pub file: &'a str,
-    schemas: IndexMap<String, ReferenceOr<Schema>>,
+    schemas: &'a IndexMap<String, ReferenceOr<Schema>>,
     pub types: Vec<TypeDef>,
     /// Component schema name → type. Lookup only; output order comes from `types`.
     components: HashMap<String, TypeId>,
@@ -209,7 +209,8 @@ pub(crate) struct TypeBuilder<'a> {
 
 impl<'a> TypeBuilder<'a> {
     pub fn new(spec: &'a OpenAPI, file: &'a str) -> Result<Self, SpecError> {
-        let schemas = spec.components.as_ref().map(|c| c.schemas.clone()).unwrap_or_default();
+        static NO_SCHEMAS: std::sync::OnceLock<IndexMap<String, ReferenceOr<Schema>>> = std::sync::OnceLock::new();
+        let schemas = spec.components.as_ref().map_or_else(|| NO_SCHEMAS.get_or_init(IndexMap::new), |c| &c.schemas);
         Ok(TypeBuilder {
             file,
             schemas,
@@ -262,7 +263,7 @@ impl<'a> TypeBuilder<'a> {
         }
         for name in &names {
             let id = self.components[name];
-            let schema = self.schemas[name].clone();
+            let schema = &self.schemas[name];
             let ctx = Ctx::new(&self.types[id].name, self.types[id].pointer.clone());
             let (kind, doc) = match &schema {
                 ReferenceOr::Reference { reference } => (TypeKind::Alias(self.reference(reference, &ctx.pointer)?), None),
