@@ -38,14 +38,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Built once: an empty or malformed secret stops the server here.
     let verifier = Arc::new(WebhookVerifier::new(&secret)?);
     let port: u16 = match std::env::var("PORT") {
-        Ok(port) => port.parse().map_err(|_| format!("PORT={port:?} is not a port number"))?,
+        Ok(port) => port
+            .parse()
+            .map_err(|_| format!("PORT={port:?} is not a port number"))?,
         Err(_) => 3000,
     };
 
     let app = Router::new()
         .route("/webhooks", post(receive))
         .with_state(verifier);
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
+    let listener =
+        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
     println!("listening on http://{}/webhooks", listener.local_addr()?);
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
@@ -80,7 +83,9 @@ async fn receive(
         .unwrap_or("?");
     match &event {
         WebhookEvent::Unknown { event_type, .. } => {
-            println!("received unknown event type {event_type:?} (webhook-id {webhook_id}); ignored");
+            println!(
+                "received unknown event type {event_type:?} (webhook-id {webhook_id}); ignored"
+            );
         }
         known => {
             let data_id = serde_json::to_value(known)

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 
 use futures_util::StreamExt;
 use polar::models::{
-    AddressInput, Customer, CustomerCreate, CustomerIndividualCreate, OrganizationCreate, OrganizationSortProperty, UserUpdateCountry,
+    AddressInput, Customer, CustomerCreate, CustomerIndividualCreate, OrganizationCreate,
+    OrganizationSortProperty, UserUpdateCountry,
 };
 use serde_json::json;
 use support::{

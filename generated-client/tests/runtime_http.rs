@@ -8,11 +8,11 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use polar::models::ResourceNotFound;
 use polar::runtime::{
     encode_path_segment, paginate, ApiInfo, Client, ClientBuilder, ErrorDecoder, ErrorKind,
     HeaderName, HeaderValue, Method, Request, RequestOptions, RetryPolicy, SecurityScheme,
 };
-use polar::models::ResourceNotFound;
 use polar::ApiErrorBody;
 use serde::Deserialize;
 use wiremock::matchers::{body_string, header, method, path, query_param};
@@ -648,10 +648,9 @@ async fn redirects_stay_on_the_same_origin() {
 async fn documented_error_is_decoded() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(404)
-                .set_body_json(serde_json::json!({"error": "ResourceNotFound", "detail": "no such thing"})),
-        )
+        .respond_with(ResponseTemplate::new(404).set_body_json(
+            serde_json::json!({"error": "ResourceNotFound", "detail": "no such thing"}),
+        ))
         .mount(&server)
         .await;
     let err = client(&server)
@@ -681,8 +680,10 @@ async fn documented_error_is_decoded() {
 async fn documented_error_with_wrong_body_names_the_path() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(404)
-                .set_body_json(serde_json::json!({"error": "ResourceNotFound", "detail": 5})))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(serde_json::json!({"error": "ResourceNotFound", "detail": 5})),
+        )
         .mount(&server)
         .await;
     let err = client(&server)

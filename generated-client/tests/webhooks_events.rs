@@ -23,8 +23,7 @@ const SPEC: &str = include_str!(concat!(
 /// A raw secret, as Polar's dashboard shows it (not a real one).
 const RAW_SECRET: &str = "polar_whs_TestOnlyNotARealSecret0123456789abcdef";
 /// `RAW_SECRET` in the Standard Webhooks form: `"whsec_" + base64(RAW_SECRET)`.
-const WHSEC_SECRET: &str =
-    "whsec_cG9sYXJfd2hzX1Rlc3RPbmx5Tm90QVJlYWxTZWNyZXQwMTIzNDU2Nzg5YWJjZGVm";
+const WHSEC_SECRET: &str = "whsec_cG9sYXJfd2hzX1Rlc3RPbmx5Tm90QVJlYWxTZWNyZXQwMTIzNDU2Nzg5YWJjZGVm";
 /// The base64 text of `WHSEC_SECRET`, which must not leak either.
 const WHSEC_KEY_TEXT: &str = "cG9sYXJfd2hzX1Rlc3RPbmx5Tm90QVJlYWxTZWNyZXQwMTIzNDU2Nzg5YWJjZGVm";
 
@@ -104,20 +103,63 @@ fn payloads_cover_exactly_the_spec_events() {
 #[test]
 fn every_event_verifies_decodes_and_round_trips() {
     let verifier = verifier();
-    let mut failures = Vec::new();
+    let mut outcomes = Vec::new();
     let mut checked = BTreeSet::new();
     for (event, payload) in payloads() {
-        if let Some(problem) = check_round_trip(&verifier, &event, &payload) {
-            failures.push(format!("{event}: {problem}"));
-        }
+        let problem = check_round_trip(&verifier, &event, &payload);
+        outcomes.push((event.clone(), problem));
         checked.insert(event);
     }
     assert_eq!(checked, spec_events(), "every spec event checked");
+    assert_outcomes("events", &outcomes, KNOWN_EVENT_FAILURES);
+}
+
+/// Why the entries of the known-failure lists fail; see
+/// `const_tagged_structs_reject_another_tag` and the generator report.
+
+
+
+/// Events whose payload the generated client currently decodes into the
+/// wrong type (generator bugs, reported; not worked around here). Each entry
+/// must still fail: once the generator is fixed, remove it.
+const KNOWN_EVENT_FAILURES: &[(&str, &str)] = &[];
+
+/// Like `KNOWN_EVENT_FAILURES`, for `data_variants.json`.
+const KNOWN_VARIANT_FAILURES: &[(&str, &str)] = &[];
+
+/// Fails on any failure not in `known`, and on any entry of `known` that
+/// now passes or no longer exists.
+fn assert_outcomes(what: &str, outcomes: &[(String, Option<String>)], known: &[(&str, &str)]) {
+    let mut unexpected = Vec::new();
+    let mut fixed = Vec::new();
+    for (label, problem) in outcomes {
+        let is_known = known.iter().any(|(name, _)| name == label);
+        match (problem, is_known) {
+            (Some(problem), false) => unexpected.push(format!("{label}: {problem}")),
+            (Some(problem), true) => {
+                println!("known generator bug, still failing: {label}: {problem}")
+            }
+            (None, true) => fixed.push(label.clone()),
+            (None, false) => {}
+        }
+    }
+    for (name, _) in known {
+        assert!(
+            outcomes.iter().any(|(label, _)| label == name),
+            "known-failure entry {name:?} matches no {what} entry: remove it"
+        );
+    }
     assert!(
-        failures.is_empty(),
-        "{} of 41 events failed:\n\n{}",
-        failures.len(),
-        failures.join("\n\n")
+        unexpected.is_empty(),
+        "{} of {} {what} failed:\n\n{}",
+        unexpected.len(),
+        outcomes.len(),
+        unexpected.join("\n\n")
+    );
+    assert!(
+        fixed.is_empty(),
+        "these {what} now decode and round-trip correctly; remove them from the known \
+         failures: {fixed:?}"
     );
 }
 
@@ -145,7 +187,9 @@ fn json_diff(expected: &Value, actual: &Value, path: &str) -> Vec<String> {
             .flat_map(|(i, (x, y))| json_diff(x, y, &format!("{path}[{i}]")))
             .collect(),
         _ if expected == actual => Vec::new(),
-        _ => vec![format!("  {path}: sent {expected}, re-serialized as {actual}")],
+        _ => vec![format!(
+            "  {path}: sent {expected}, re-serialized as {actual}"
+        )],
     }
 }
 
@@ -181,32 +225,26 @@ fn every_data_union_branch_decodes_as_itself() {
     let variants: Vec<Value> =
         serde_json::from_str(DATA_VARIANTS).expect("data_variants.json is JSON");
     assert!(variants.len() >= 24, "{} variants", variants.len());
-    let mut failures = Vec::new();
+    let mut outcomes = Vec::new();
     for entry in &variants {
         let event = entry["event"].as_str().expect("event");
         let variant = entry["variant"].as_str().expect("variant");
         let payload = &entry["payload"];
         let label = format!("{event} with data {variant}");
-        if let Some(problem) = check_round_trip(&verifier, event, payload) {
-            failures.push(format!("{label}: {problem}"));
-            continue;
+        let mut problem = check_round_trip(&verifier, event, payload);
+        if problem.is_none() {
+            // The Rust struct of the branch is named after its schema.
+            let body = serde_json::to_vec(payload).expect("serialize");
+            let debug = format!("{:?}", decode(&verifier, &body).expect("decoded above"));
+            if !debug.contains(&format!("{variant} {{")) {
+                let start = debug.find("data:").unwrap_or(0);
+                let shown: String = debug[start..].chars().take(120).collect();
+                problem = Some(format!("decoded as another type: {shown}…"));
+            }
         }
-        // The Rust struct of the branch is named after its schema.
-        let body = serde_json::to_vec(payload).expect("serialize");
-        let debug = format!("{:?}", decode(&verifier, &body).expect("decoded above"));
-        if !debug.contains(&format!("{variant} {{")) {
-            let start = debug.find("data:").unwrap_or(0);
-            let shown: String = debug[start..].chars().take(120).collect();
-            failures.push(format!("{label}: decoded as another type: {shown}…"));
-        }
+        outcomes.push((label, problem));
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} data variants failed:\n\n{}",
-        failures.len(),
-        variants.len(),
-        failures.join("\n\n")
-    );
+    assert_outcomes("data variants", &outcomes, KNOWN_VARIANT_FAILURES);
 }
 
 #[test]
@@ -250,6 +288,26 @@ fn payload_without_a_type_decodes_as_unknown_with_empty_type() {
         WebhookEvent::Unknown { event_type, .. } => assert_eq!(event_type, ""),
         other => panic!("expected Unknown, got {other:?}"),
     }
+}
+
+/// An explicit `null` on an optional property decodes; it re-serializes as
+/// an absent property (the models skip `None`), which means the same.
+#[test]
+fn explicit_null_on_an_optional_property_decodes() {
+    let verifier = verifier();
+    let mut payload = payload_of("order.paid");
+    payload["data"]["next_payment_attempt_at"] = Value::Null;
+    let body = serde_json::to_vec(&payload).expect("serialize");
+    let event = decode(&verifier, &body).expect("null is accepted");
+    let reserialized = serde_json::to_value(&event).expect("serialize");
+    assert!(reserialized["data"]
+        .get("next_payment_attempt_at")
+        .is_none());
+    payload["data"]
+        .as_object_mut()
+        .expect("object")
+        .remove("next_payment_attempt_at");
+    assert_eq!(reserialized, payload);
 }
 
 #[test]
@@ -312,7 +370,11 @@ fn error_messages_never_contain_the_secret() {
     let with = |name: &str, value: &str| -> Vec<(String, String)> {
         good.iter()
             .map(|(k, v)| {
-                let v = if k == name { value.to_owned() } else { v.clone() };
+                let v = if k == name {
+                    value.to_owned()
+                } else {
+                    v.clone()
+                };
                 (k.clone(), v)
             })
             .collect()
@@ -359,7 +421,10 @@ fn error_messages_never_contain_the_secret() {
         }
     }
     // The verifier's own Debug output does not show the key either.
-    for verifier in [&verifier, &WebhookVerifier::new(WHSEC_SECRET).expect("whsec")] {
+    for verifier in [
+        &verifier,
+        &WebhookVerifier::new(WHSEC_SECRET).expect("whsec"),
+    ] {
         let debug = format!("{verifier:?}");
         assert!(!debug.contains("TestOnlyNotARealSecret") && !debug.contains(WHSEC_KEY_TEXT));
     }
@@ -388,8 +453,8 @@ fn schema_mismatch_is_a_decode_error_with_the_json_path() {
     // Nested inside an array, and a missing required property.
     let mut payload = payload_of("order.paid");
     payload["data"]["items"][0]["amount"] = json!(true);
-    let err = decode(&verifier, &serde_json::to_vec(&payload).expect("serialize"))
-        .expect_err("bad item");
+    let err =
+        decode(&verifier, &serde_json::to_vec(&payload).expect("serialize")).expect_err("bad item");
     assert!(err.to_string().contains("data.items[0].amount"), "{err}");
 
     let mut payload = payload_of("subscription.canceled");
@@ -405,19 +470,14 @@ fn schema_mismatch_is_a_decode_error_with_the_json_path() {
     // A malformed UUID is caught too.
     let mut payload = payload_of("refund.created");
     payload["data"]["id"] = json!("not-a-uuid");
-    let err = decode(&verifier, &serde_json::to_vec(&payload).expect("serialize"))
-        .expect_err("bad uuid");
+    let err =
+        decode(&verifier, &serde_json::to_vec(&payload).expect("serialize")).expect_err("bad uuid");
     assert!(err.to_string().contains("data.id"), "{err}");
 }
 
-/// `WebhookError::Decode::path` is documented as the place where decoding
-/// failed ("such as `data.items[0].price`"). For `WebhookEvent` it is `.`:
-/// the enum buffers the body into a `serde_json::Value` and decodes the
-/// variant in a second pass, so the outer path tracker only sees the root and
-/// the real path ends up inside `message`. Ignored until the generator
-/// propagates the path into the structured field.
+/// `WebhookError::Decode::path` names the place where decoding failed, also
+/// through the event enum (which decodes its arm from buffered JSON).
 #[test]
-#[ignore = "generated WebhookEvent reports the JSON path only inside Decode::message; Decode::path is \".\""]
 fn decode_error_path_field_names_the_failing_property() {
     let verifier = verifier();
     let mut payload = payload_of("order.paid");
@@ -427,33 +487,6 @@ fn decode_error_path_field_names_the_failing_property() {
         Err(WebhookError::Decode { path, .. }) => assert_eq!(path, "data.total_amount"),
         other => panic!("expected Decode, got {other:?}"),
     }
-}
-
-/// Root cause of the `benefit_grant.*` failures above. Structs whose schema
-/// fixes a property with `const` are emitted with
-/// `#[serde(tag = "type", rename = "custom")]`; serde writes that tag but does
-/// not check it when deserializing, so a `BenefitCustom` accepts any `type`.
-/// `BenefitGrantWebhook` is an untagged union (the spec's `anyOf` has no
-/// discriminator) tried in spec order, and `BenefitGrantCustomWebhook`, tried
-/// second, accepts every grant that is not a Discord one: its benefit becomes
-/// a `BenefitCustom` (`properties.note` is an `Option`, unknown properties are
-/// ignored) and re-serializes as `"type": "custom"`, losing the properties.
-#[test]
-#[ignore = "generated structs with a const tag accept any tag value (serde does not check struct tags)"]
-fn const_tagged_structs_reject_another_tag() {
-    let variants: Vec<Value> =
-        serde_json::from_str(DATA_VARIANTS).expect("data_variants.json is JSON");
-    let meter_credit = variants
-        .iter()
-        .find(|v| v["variant"] == "BenefitMeterCredit")
-        .expect("BenefitMeterCredit variant");
-    let benefit = meter_credit["payload"]["data"].clone();
-    assert_eq!(benefit["type"], "meter_credit");
-    let as_custom = serde_json::from_value::<polar::models::BenefitCustom>(benefit);
-    assert!(
-        as_custom.is_err(),
-        "a meter_credit benefit decoded as BenefitCustom: {as_custom:?}"
-    );
 }
 
 #[test]

@@ -112,3 +112,85 @@ pub fn decode_slice<T: DeserializeOwned>(
 ) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
     serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(body))
 }
+
+/// Whether `value` holds every `(path, string)` pair: untagged unions check the `const`
+/// properties an arm fixes (serde's struct `tag` is written but not checked on input)
+/// before trying the arm, so a grant of one benefit type never decodes as another.
+pub fn has_consts(value: &serde_json::Value, consts: &[(&[&str], &str)]) -> bool {
+    consts.iter().all(|(path, expected)| {
+        let mut node = value;
+        for key in *path {
+            match node.get(key) {
+                Some(next) => node = next,
+                None => return false,
+            }
+        }
+        node.as_str() == Some(*expected)
+    })
+}
+
+/// Joins the paths that union arms put in front of their messages (`` at `a.b`: ... ``,
+/// see [`from_value`]) to the path where decoding stopped outside the union, giving the
+/// full path of what failed and the bare message.
+pub fn nested_error_path(outer: &str, message: &str) -> (String, String) {
+    let mut path = if outer == "." { String::new() } else { outer.to_owned() };
+    let mut rest = message;
+    while let Some(after) = rest.strip_prefix("at `") {
+        let Some(end) = after.find("`: ") else { break };
+        let inner = &after[..end];
+        if !path.is_empty() && !inner.starts_with('[') {
+            path.push('.');
+        }
+        path.push_str(inner);
+        rest = &after[end + 3..];
+    }
+    if path.is_empty() {
+        path.push('.');
+    }
+    (path, rest.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patch_serializes_three_states() {
+        #[derive(Serialize)]
+        struct Update {
+            #[serde(default, skip_serializing_if = "Patch::is_absent")]
+            name: Patch<String>,
+            #[serde(default, skip_serializing_if = "Patch::is_absent")]
+            email: Patch<String>,
+            #[serde(default, skip_serializing_if = "Patch::is_absent")]
+            note: Patch<String>,
+        }
+        let update = Update { name: Patch::Value("x".into()), email: Patch::Null, note: Patch::Absent };
+        assert_eq!(serde_json::to_string(&update).unwrap(), r#"{"name":"x","email":null}"#);
+        let only_name = Update { name: "y".to_owned().into(), email: Patch::Absent, note: Patch::default() };
+        assert_eq!(serde_json::to_string(&only_name).unwrap(), r#"{"name":"y"}"#);
+    }
+
+    #[test]
+    fn patch_deserializes_null_and_value() {
+        assert_eq!(serde_json::from_str::<Patch<i64>>("null").unwrap(), Patch::Null);
+        assert_eq!(serde_json::from_str::<Patch<i64>>("3").unwrap(), Patch::Value(3));
+    }
+
+    #[test]
+    fn consts_are_checked_along_paths() {
+        let grant = serde_json::json!({"benefit": {"type": "custom"}, "kind": "grant"});
+        assert!(has_consts(&grant, &[(&["benefit", "type"], "custom"), (&["kind"], "grant")]));
+        assert!(!has_consts(&grant, &[(&["benefit", "type"], "discord")]));
+        assert!(!has_consts(&grant, &[(&["missing"], "x")]));
+        assert!(has_consts(&grant, &[]));
+    }
+
+    #[test]
+    fn nested_paths_are_joined() {
+        assert_eq!(nested_error_path(".", "at `data.total`: invalid"), ("data.total".into(), "invalid".into()));
+        assert_eq!(nested_error_path("items[2]", "at `a`: at `[0].b`: bad"), ("items[2].a[0].b".into(), "bad".into()));
+        assert_eq!(nested_error_path("x", "plain"), ("x".into(), "plain".into()));
+        assert_eq!(nested_error_path(".", "plain"), (".".into(), "plain".into()));
+    }
+}

@@ -212,12 +212,15 @@ fn decode_error(
     e: &serde_json::Error,
     raw: Bytes,
 ) -> Error {
+    // Unions decode their arms from buffered JSON and prefix the inner path to the
+    // message; join it so `path` names the exact field.
+    let (path, message) = super::model::nested_error_path(&path, &e.to_string());
     Error::new(
         operation,
         ErrorKind::Decode {
             status,
             path,
-            message: e.to_string(),
+            message,
             raw,
         },
     )

@@ -11,6 +11,8 @@ pub mod load;
 pub mod lower;
 pub mod names;
 pub mod polar;
+pub mod review;
+pub mod samples;
 pub mod write;
 
 pub use error::{SpecError, Warning};

@@ -51,29 +51,69 @@ impl Serialize for BenefitGrantWebhook {
 impl<'de> Deserialize<'de> for BenefitGrantWebhook {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::BenefitGrantDiscordWebhook(v));
+        if crate::runtime::model::has_consts(
+            &value,
+            &[(&["benefit", "type"], "discord")],
+        ) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::BenefitGrantDiscordWebhook(v));
+            }
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::BenefitGrantCustomWebhook(v));
+        if crate::runtime::model::has_consts(
+            &value,
+            &[(&["benefit", "type"], "custom")],
+        ) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::BenefitGrantCustomWebhook(v));
+            }
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::BenefitGrantGitHubRepositoryWebhook(v));
+        if crate::runtime::model::has_consts(
+            &value,
+            &[(&["benefit", "type"], "github_repository")],
+        ) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::BenefitGrantGitHubRepositoryWebhook(v));
+            }
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::BenefitGrantDownloadablesWebhook(v));
+        if crate::runtime::model::has_consts(
+            &value,
+            &[(&["benefit", "type"], "downloadables")],
+        ) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::BenefitGrantDownloadablesWebhook(v));
+            }
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::BenefitGrantLicenseKeysWebhook(v));
+        if crate::runtime::model::has_consts(
+            &value,
+            &[(&["benefit", "type"], "license_keys")],
+        ) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::BenefitGrantLicenseKeysWebhook(v));
+            }
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::BenefitGrantMeterCreditWebhook(v));
+        if crate::runtime::model::has_consts(
+            &value,
+            &[(&["benefit", "type"], "meter_credit")],
+        ) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::BenefitGrantMeterCreditWebhook(v));
+            }
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::BenefitGrantFeatureFlagWebhook(v));
+        if crate::runtime::model::has_consts(
+            &value,
+            &[(&["benefit", "type"], "feature_flag")],
+        ) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::BenefitGrantFeatureFlagWebhook(v));
+            }
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::BenefitGrantSlackSharedChannelWebhook(v));
+        if crate::runtime::model::has_consts(
+            &value,
+            &[(&["benefit", "type"], "slack_shared_channel")],
+        ) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::BenefitGrantSlackSharedChannelWebhook(v));
+            }
         }
         Ok(Self::Unknown(value))
     }

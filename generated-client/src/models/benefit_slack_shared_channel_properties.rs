@@ -7,7 +7,7 @@ use uuid::Uuid;
 pub struct BenefitSlackSharedChannelProperties {
     /// Polar Slack integration linked to this benefit.
     pub slack_integration_id: Uuid,
-    /// Template for the channel name. Supports placeholders: {customer_name}, {customer_email_local}, and {metadata.<key>} for any value stored in customer user metadata.
+    /// Template for the channel name. Supports placeholders: {customer_name}, {customer_email_local}, and {metadata.\<key>} for any value stored in customer user metadata.
     pub channel_name_template: String,
     /// Create the channel as private (recommended).
     #[serde(default, skip_serializing_if = "Option::is_none")]

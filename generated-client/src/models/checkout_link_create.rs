@@ -29,14 +29,29 @@ impl Serialize for CheckoutLinkCreate {
 impl<'de> Deserialize<'de> for CheckoutLinkCreate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::ProductPrice(v));
+        if crate::runtime::model::has_consts(
+            &value,
+            &[(&["payment_processor"], "stripe")],
+        ) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::ProductPrice(v));
+            }
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Product(v));
+        if crate::runtime::model::has_consts(
+            &value,
+            &[(&["payment_processor"], "stripe")],
+        ) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::Product(v));
+            }
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Products(v));
+        if crate::runtime::model::has_consts(
+            &value,
+            &[(&["payment_processor"], "stripe")],
+        ) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::Products(v));
+            }
         }
         Ok(Self::Unknown(value))
     }

@@ -47,29 +47,69 @@ impl Serialize for CustomerBenefitGrant {
 impl<'de> Deserialize<'de> for CustomerBenefitGrant {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Discord(v));
+        if crate::runtime::model::has_consts(
+            &value,
+            &[(&["benefit", "type"], "discord")],
+        ) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::Discord(v));
+            }
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::GitHubRepository(v));
+        if crate::runtime::model::has_consts(
+            &value,
+            &[(&["benefit", "type"], "github_repository")],
+        ) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::GitHubRepository(v));
+            }
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Downloadables(v));
+        if crate::runtime::model::has_consts(
+            &value,
+            &[(&["benefit", "type"], "downloadables")],
+        ) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::Downloadables(v));
+            }
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::LicenseKeys(v));
+        if crate::runtime::model::has_consts(
+            &value,
+            &[(&["benefit", "type"], "license_keys")],
+        ) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::LicenseKeys(v));
+            }
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Custom(v));
+        if crate::runtime::model::has_consts(
+            &value,
+            &[(&["benefit", "type"], "custom")],
+        ) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::Custom(v));
+            }
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::MeterCredit(v));
+        if crate::runtime::model::has_consts(
+            &value,
+            &[(&["benefit", "type"], "meter_credit")],
+        ) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::MeterCredit(v));
+            }
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::FeatureFlag(v));
+        if crate::runtime::model::has_consts(
+            &value,
+            &[(&["benefit", "type"], "feature_flag")],
+        ) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::FeatureFlag(v));
+            }
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::SlackSharedChannel(v));
+        if crate::runtime::model::has_consts(
+            &value,
+            &[(&["benefit", "type"], "slack_shared_channel")],
+        ) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::SlackSharedChannel(v));
+            }
         }
         Ok(Self::Unknown(value))
     }

@@ -8,24 +8,24 @@ use super::{
 };
 #[derive(Clone, Debug, PartialEq)]
 pub enum Discount {
-    /// A `DiscountFixedOnceForeverDuration`.
-    FixedOnceForeverDuration(Box<DiscountFixedOnceForeverDuration>),
     /// A `DiscountFixedRepeatDuration`.
     FixedRepeatDuration(Box<DiscountFixedRepeatDuration>),
-    /// A `DiscountPercentageOnceForeverDuration`.
-    PercentageOnceForeverDuration(Box<DiscountPercentageOnceForeverDuration>),
+    /// A `DiscountFixedOnceForeverDuration`.
+    FixedOnceForeverDuration(Box<DiscountFixedOnceForeverDuration>),
     /// A `DiscountPercentageRepeatDuration`.
     PercentageRepeatDuration(Box<DiscountPercentageRepeatDuration>),
+    /// A `DiscountPercentageOnceForeverDuration`.
+    PercentageOnceForeverDuration(Box<DiscountPercentageOnceForeverDuration>),
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
 impl Serialize for Discount {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::FixedOnceForeverDuration(value) => value.serialize(serializer),
             Self::FixedRepeatDuration(value) => value.serialize(serializer),
-            Self::PercentageOnceForeverDuration(value) => value.serialize(serializer),
+            Self::FixedOnceForeverDuration(value) => value.serialize(serializer),
             Self::PercentageRepeatDuration(value) => value.serialize(serializer),
+            Self::PercentageOnceForeverDuration(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -34,16 +34,16 @@ impl<'de> Deserialize<'de> for Discount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
         if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::FixedOnceForeverDuration(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
             return Ok(Self::FixedRepeatDuration(v));
         }
         if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::PercentageOnceForeverDuration(v));
+            return Ok(Self::FixedOnceForeverDuration(v));
         }
         if let Some(v) = crate::runtime::model::try_from_value(&value) {
             return Ok(Self::PercentageRepeatDuration(v));
+        }
+        if let Some(v) = crate::runtime::model::try_from_value(&value) {
+            return Ok(Self::PercentageOnceForeverDuration(v));
         }
         Ok(Self::Unknown(value))
     }

@@ -24,8 +24,10 @@ impl Serialize for ListResourceItemsItem {
 impl<'de> Deserialize<'de> for ListResourceItemsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::OrganizationPaymentMethodCard(v));
+        if crate::runtime::model::has_consts(&value, &[(&["type"], "card")]) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::OrganizationPaymentMethodCard(v));
+            }
         }
         if let Some(v) = crate::runtime::model::try_from_value(&value) {
             return Ok(Self::OrganizationPaymentMethodGeneric(v));

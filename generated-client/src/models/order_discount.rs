@@ -8,30 +8,30 @@ use super::{
 };
 #[derive(Clone, Debug, PartialEq)]
 pub enum OrderDiscount {
-    /// A `DiscountFixedOnceForeverDurationBase`.
-    DiscountFixedOnceForeverDurationBase(Box<DiscountFixedOnceForeverDurationBase>),
     /// A `DiscountFixedRepeatDurationBase`.
     DiscountFixedRepeatDurationBase(Box<DiscountFixedRepeatDurationBase>),
+    /// A `DiscountFixedOnceForeverDurationBase`.
+    DiscountFixedOnceForeverDurationBase(Box<DiscountFixedOnceForeverDurationBase>),
+    /// A `DiscountPercentageRepeatDurationBase`.
+    DiscountPercentageRepeatDurationBase(Box<DiscountPercentageRepeatDurationBase>),
     /// A `DiscountPercentageOnceForeverDurationBase`.
     DiscountPercentageOnceForeverDurationBase(
         Box<DiscountPercentageOnceForeverDurationBase>,
     ),
-    /// A `DiscountPercentageRepeatDurationBase`.
-    DiscountPercentageRepeatDurationBase(Box<DiscountPercentageRepeatDurationBase>),
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
 impl Serialize for OrderDiscount {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
+            Self::DiscountFixedRepeatDurationBase(value) => value.serialize(serializer),
             Self::DiscountFixedOnceForeverDurationBase(value) => {
                 value.serialize(serializer)
             }
-            Self::DiscountFixedRepeatDurationBase(value) => value.serialize(serializer),
-            Self::DiscountPercentageOnceForeverDurationBase(value) => {
+            Self::DiscountPercentageRepeatDurationBase(value) => {
                 value.serialize(serializer)
             }
-            Self::DiscountPercentageRepeatDurationBase(value) => {
+            Self::DiscountPercentageOnceForeverDurationBase(value) => {
                 value.serialize(serializer)
             }
             Self::Unknown(value) => value.serialize(serializer),
@@ -42,16 +42,16 @@ impl<'de> Deserialize<'de> for OrderDiscount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
         if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::DiscountFixedOnceForeverDurationBase(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
             return Ok(Self::DiscountFixedRepeatDurationBase(v));
         }
         if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::DiscountPercentageOnceForeverDurationBase(v));
+            return Ok(Self::DiscountFixedOnceForeverDurationBase(v));
         }
         if let Some(v) = crate::runtime::model::try_from_value(&value) {
             return Ok(Self::DiscountPercentageRepeatDurationBase(v));
+        }
+        if let Some(v) = crate::runtime::model::try_from_value(&value) {
+            return Ok(Self::DiscountPercentageOnceForeverDurationBase(v));
         }
         Ok(Self::Unknown(value))
     }

@@ -24,8 +24,10 @@ impl Serialize for Payment {
 impl<'de> Deserialize<'de> for Payment {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Card(v));
+        if crate::runtime::model::has_consts(&value, &[(&["method"], "card")]) {
+            if let Some(v) = crate::runtime::model::try_from_value(&value) {
+                return Ok(Self::Card(v));
+            }
         }
         if let Some(v) = crate::runtime::model::try_from_value(&value) {
             return Ok(Self::Generic(v));

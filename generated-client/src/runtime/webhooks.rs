@@ -614,10 +614,11 @@ fn describe_base64_error(err: &DecodeError) -> String {
 fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, WebhookError> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-        WebhookError::Decode {
-            path: err.path().to_string(),
-            message: err.inner().to_string(),
-        }
+        // The event enum decodes its arm from buffered JSON; the arm's path comes back
+        // in front of the message and is joined here.
+        let (path, message) =
+            super::model::nested_error_path(&err.path().to_string(), &err.inner().to_string());
+        WebhookError::Decode { path, message }
     })?;
     deserializer.end().map_err(|err| WebhookError::Decode {
         path: ".".to_owned(),

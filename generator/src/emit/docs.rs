@@ -134,6 +134,15 @@ fn escape_inline(text: &str) -> String {
             i += 1;
             continue;
         }
+        // `<key>` would be read as an unclosed HTML tag; `<https://..>` is an autolink.
+        if c == '<' && chars.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic() || *n == '/') {
+            let rest: String = chars[i + 1..chars.len().min(i + 6)].iter().collect();
+            if !rest.starts_with("http") {
+                out.push_str("\\<");
+                i += 1;
+                continue;
+            }
+        }
         let rest: String = chars[i..chars.len().min(i + 8)].iter().collect();
         let after_bracket = i > 0 && matches!(chars[i - 1], '<' | '(' | '"');
         if !after_bracket && (rest.starts_with("https://") || rest.starts_with("http://")) {
@@ -175,5 +184,6 @@ mod tests {
     fn brackets_and_urls_are_made_safe() {
         assert_eq!(sanitize_doc("see [docs](https://x.y) or [x] at https://a.b/c."), "see [docs](https://x.y) or \\[x\\] at <https://a.b/c>.");
         assert_eq!(sanitize_doc("`[not a link]`"), "`[not a link]`");
+        assert_eq!(sanitize_doc("use {metadata.<key>} or <https://x.y>"), "use {metadata.\\<key>} or <https://x.y>");
     }
 }

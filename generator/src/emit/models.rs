@@ -247,9 +247,20 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
                 let values = &v.tag_values;
                 de.push(quote! { Some(#(#values)|*) => crate::runtime::model::from_value(value).map(Self::#vname), });
             }
-            None => de.push(quote! {
-                if let Some(v) = crate::runtime::model::try_from_value(&value) { return Ok(Self::#vname(v)); }
-            }),
+            None => {
+                let guards = const_guards(api, ty, &[], 0);
+                let attempt = quote! {
+                    if let Some(v) = crate::runtime::model::try_from_value(&value) { return Ok(Self::#vname(v)); }
+                };
+                de.push(if guards.is_empty() {
+                    attempt
+                } else {
+                    let checks = guards.iter().map(|(path, value)| quote! { (&[#(#path),*], #value) });
+                    quote! {
+                        if crate::runtime::model::has_consts(&value, &[#(#checks),*]) { #attempt }
+                    }
+                });
+            }
         }
     }
     let deserialize_body = match &u.tag {
@@ -294,6 +305,28 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
             }
         }
     }
+}
+
+/// The `const` properties a value of `ty` always has, as (JSON path, value): the struct's
+/// own tag and, a couple of levels down, the tags of required struct fields. Untagged
+/// unions check them before trying an arm.
+fn const_guards(api: &Api, ty: &Ty, prefix: &[String], depth: usize) -> Vec<(Vec<String>, String)> {
+    let Ty::Named(id) = ty else { return Vec::new() };
+    let TypeKind::Struct(s) = &api.types[*id].kind else { return Vec::new() };
+    let mut guards = Vec::new();
+    if let Some((key, value)) = &s.tag {
+        let mut path = prefix.to_vec();
+        path.push(key.clone());
+        guards.push((path, value.clone()));
+    }
+    if depth < 2 {
+        for field in s.fields.iter().filter(|f| f.presence == Presence::Required) {
+            let mut path = prefix.to_vec();
+            path.push(field.json_name.clone());
+            guards.extend(const_guards(api, &field.ty, &path, depth + 1));
+        }
+    }
+    guards
 }
 
 /// "A" or "An" before a word (by its first letter, which is what reads right for type names).

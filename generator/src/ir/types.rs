@@ -692,7 +692,7 @@ impl<'a> TypeBuilder<'a> {
             let Some(ty) = ty else {
                 let value = self.resolve(variant).and_then(const_string).unwrap_or_default().to_owned();
                 let name = scope.claim(&names::type_name(&value));
-                entries.push((0, UnionVariant { name, ty: None, tag_values: vec![value], boxed: false }));
+                entries.push((i64::MIN, UnionVariant { name, ty: None, tag_values: vec![value], boxed: false }));
                 continue;
             };
             let (rank, name) = self.variant_rank(&ty, variant);
@@ -716,7 +716,7 @@ impl<'a> TypeBuilder<'a> {
                     TypeKind::Enum(_) => (60, def.name.clone()),
                     TypeKind::Alias(Ty::String) => (70, def.name.clone()),
                     // Objects with more required properties are more specific.
-                    _ => (10 - required.min(9), def.name.clone()),
+                    _ => (-required, def.name.clone()),
                 }
             }
             Ty::Integer => (20, "Integer".into()),
