@@ -14,6 +14,7 @@ use crate::models::{
     SsoEnforcementRequiresConnection, SubscriptionLocked, SubscriptionsUpdate403Error,
     Unauthorized,
 };
+
 /// The typed body of a documented error response
 /// (see [`ErrorKind::Api`](crate::runtime::ErrorKind::Api)).
 #[derive(Clone, Debug, PartialEq)]
@@ -83,6 +84,7 @@ pub enum ApiErrorBody {
     #[doc = concat!(" A [`", stringify!(PaymentMethodRequired), "`] body.")]
     PaymentMethodRequired(PaymentMethodRequired),
 }
+
 /// Decodes an error body into [`ApiErrorBody::HttpValidationError`].
 pub(crate) fn decode_http_validation_error(
     body: &[u8],
@@ -90,6 +92,7 @@ pub(crate) fn decode_http_validation_error(
     crate::runtime::model::decode_slice::<HttpValidationError>(body)
         .map(ApiErrorBody::HttpValidationError)
 }
+
 /// Decodes an error body into [`ApiErrorBody::CannotCreateOrganizationError`].
 pub(crate) fn decode_cannot_create_organization_error(
     body: &[u8],
@@ -97,6 +100,7 @@ pub(crate) fn decode_cannot_create_organization_error(
     crate::runtime::model::decode_slice::<CannotCreateOrganizationError>(body)
         .map(ApiErrorBody::CannotCreateOrganizationError)
 }
+
 /// Decodes an error body into [`ApiErrorBody::ResourceNotFound`].
 pub(crate) fn decode_resource_not_found(
     body: &[u8],
@@ -104,6 +108,7 @@ pub(crate) fn decode_resource_not_found(
     crate::runtime::model::decode_slice::<ResourceNotFound>(body)
         .map(ApiErrorBody::ResourceNotFound)
 }
+
 /// Decodes an error body into [`ApiErrorBody::OrganizationsUpdate403Error`].
 pub(crate) fn decode_organizations_update403_error(
     body: &[u8],
@@ -111,6 +116,7 @@ pub(crate) fn decode_organizations_update403_error(
     crate::runtime::model::decode_slice::<OrganizationsUpdate403Error>(body)
         .map(ApiErrorBody::OrganizationsUpdate403Error)
 }
+
 /// Decodes an error body into [`ApiErrorBody::SsoEnforcementRequiresConnection`].
 pub(crate) fn decode_sso_enforcement_requires_connection(
     body: &[u8],
@@ -118,6 +124,7 @@ pub(crate) fn decode_sso_enforcement_requires_connection(
     crate::runtime::model::decode_slice::<SsoEnforcementRequiresConnection>(body)
         .map(ApiErrorBody::SsoEnforcementRequiresConnection)
 }
+
 /// Decodes an error body into [`ApiErrorBody::AlreadyCanceledSubscription`].
 pub(crate) fn decode_already_canceled_subscription(
     body: &[u8],
@@ -125,6 +132,7 @@ pub(crate) fn decode_already_canceled_subscription(
     crate::runtime::model::decode_slice::<AlreadyCanceledSubscription>(body)
         .map(ApiErrorBody::AlreadyCanceledSubscription)
 }
+
 /// Decodes an error body into [`ApiErrorBody::SubscriptionLocked`].
 pub(crate) fn decode_subscription_locked(
     body: &[u8],
@@ -132,6 +140,7 @@ pub(crate) fn decode_subscription_locked(
     crate::runtime::model::decode_slice::<SubscriptionLocked>(body)
         .map(ApiErrorBody::SubscriptionLocked)
 }
+
 /// Decodes an error body into [`ApiErrorBody::PaymentFailed`].
 pub(crate) fn decode_payment_failed(
     body: &[u8],
@@ -139,6 +148,7 @@ pub(crate) fn decode_payment_failed(
     crate::runtime::model::decode_slice::<PaymentFailed>(body)
         .map(ApiErrorBody::PaymentFailed)
 }
+
 /// Decodes an error body into [`ApiErrorBody::SubscriptionsUpdate403Error`].
 pub(crate) fn decode_subscriptions_update403_error(
     body: &[u8],
@@ -146,6 +156,7 @@ pub(crate) fn decode_subscriptions_update403_error(
     crate::runtime::model::decode_slice::<SubscriptionsUpdate403Error>(body)
         .map(ApiErrorBody::SubscriptionsUpdate403Error)
 }
+
 /// Decodes an error body into [`ApiErrorBody::NotPermitted`].
 pub(crate) fn decode_not_permitted(
     body: &[u8],
@@ -153,6 +164,7 @@ pub(crate) fn decode_not_permitted(
     crate::runtime::model::decode_slice::<NotPermitted>(body)
         .map(ApiErrorBody::NotPermitted)
 }
+
 /// Decodes an error body into [`ApiErrorBody::OrdersFinalize402Error`].
 pub(crate) fn decode_orders_finalize402_error(
     body: &[u8],
@@ -160,6 +172,7 @@ pub(crate) fn decode_orders_finalize402_error(
     crate::runtime::model::decode_slice::<OrdersFinalize402Error>(body)
         .map(ApiErrorBody::OrdersFinalize402Error)
 }
+
 /// Decodes an error body into [`ApiErrorBody::OrdersFinalize403Error`].
 pub(crate) fn decode_orders_finalize403_error(
     body: &[u8],
@@ -167,6 +180,7 @@ pub(crate) fn decode_orders_finalize403_error(
     crate::runtime::model::decode_slice::<OrdersFinalize403Error>(body)
         .map(ApiErrorBody::OrdersFinalize403Error)
 }
+
 /// Decodes an error body into [`ApiErrorBody::OrderNotDraft`].
 pub(crate) fn decode_order_not_draft(
     body: &[u8],
@@ -174,6 +188,7 @@ pub(crate) fn decode_order_not_draft(
     crate::runtime::model::decode_slice::<OrderNotDraft>(body)
         .map(ApiErrorBody::OrderNotDraft)
 }
+
 /// Decodes an error body into [`ApiErrorBody::OrderNotEligibleForInvoice`].
 pub(crate) fn decode_order_not_eligible_for_invoice(
     body: &[u8],
@@ -181,6 +196,7 @@ pub(crate) fn decode_order_not_eligible_for_invoice(
     crate::runtime::model::decode_slice::<OrderNotEligibleForInvoice>(body)
         .map(ApiErrorBody::OrderNotEligibleForInvoice)
 }
+
 /// Decodes an error body into [`ApiErrorBody::MissingInvoiceBillingDetails`].
 pub(crate) fn decode_missing_invoice_billing_details(
     body: &[u8],
@@ -188,6 +204,7 @@ pub(crate) fn decode_missing_invoice_billing_details(
     crate::runtime::model::decode_slice::<MissingInvoiceBillingDetails>(body)
         .map(ApiErrorBody::MissingInvoiceBillingDetails)
 }
+
 /// Decodes an error body into [`ApiErrorBody::RefundedAlready`].
 pub(crate) fn decode_refunded_already(
     body: &[u8],
@@ -195,6 +212,7 @@ pub(crate) fn decode_refunded_already(
     crate::runtime::model::decode_slice::<RefundedAlready>(body)
         .map(ApiErrorBody::RefundedAlready)
 }
+
 /// Decodes an error body into [`ApiErrorBody::DisputeNotOpenError`].
 pub(crate) fn decode_dispute_not_open_error(
     body: &[u8],
@@ -202,6 +220,7 @@ pub(crate) fn decode_dispute_not_open_error(
     crate::runtime::model::decode_slice::<DisputeNotOpenError>(body)
         .map(ApiErrorBody::DisputeNotOpenError)
 }
+
 /// Decodes an error body into [`ApiErrorBody::CheckoutForbiddenError`].
 pub(crate) fn decode_checkout_forbidden_error(
     body: &[u8],
@@ -209,6 +228,7 @@ pub(crate) fn decode_checkout_forbidden_error(
     crate::runtime::model::decode_slice::<CheckoutForbiddenError>(body)
         .map(ApiErrorBody::CheckoutForbiddenError)
 }
+
 /// Decodes an error body into [`ApiErrorBody::ExpiredCheckoutError`].
 pub(crate) fn decode_expired_checkout_error(
     body: &[u8],
@@ -216,6 +236,7 @@ pub(crate) fn decode_expired_checkout_error(
     crate::runtime::model::decode_slice::<ExpiredCheckoutError>(body)
         .map(ApiErrorBody::ExpiredCheckoutError)
 }
+
 /// Decodes an error body into [`ApiErrorBody::PaymentError`].
 pub(crate) fn decode_payment_error(
     body: &[u8],
@@ -223,6 +244,7 @@ pub(crate) fn decode_payment_error(
     crate::runtime::model::decode_slice::<PaymentError>(body)
         .map(ApiErrorBody::PaymentError)
 }
+
 /// Decodes an error body into [`ApiErrorBody::Unauthorized`].
 pub(crate) fn decode_unauthorized(
     body: &[u8],
@@ -230,6 +252,7 @@ pub(crate) fn decode_unauthorized(
     crate::runtime::model::decode_slice::<Unauthorized>(body)
         .map(ApiErrorBody::Unauthorized)
 }
+
 /// Decodes an error body into [`ApiErrorBody::AmbiguousExternalCustomerId`].
 pub(crate) fn decode_ambiguous_external_customer_id(
     body: &[u8],
@@ -237,6 +260,7 @@ pub(crate) fn decode_ambiguous_external_customer_id(
     crate::runtime::model::decode_slice::<AmbiguousExternalCustomerId>(body)
         .map(ApiErrorBody::AmbiguousExternalCustomerId)
 }
+
 /// Decodes an error body into [`ApiErrorBody::PaymentMethodSetupFailed`].
 pub(crate) fn decode_payment_method_setup_failed(
     body: &[u8],
@@ -244,6 +268,7 @@ pub(crate) fn decode_payment_method_setup_failed(
     crate::runtime::model::decode_slice::<PaymentMethodSetupFailed>(body)
         .map(ApiErrorBody::PaymentMethodSetupFailed)
 }
+
 /// Decodes an error body into [`ApiErrorBody::CustomerNotReady`].
 pub(crate) fn decode_customer_not_ready(
     body: &[u8],
@@ -251,6 +276,7 @@ pub(crate) fn decode_customer_not_ready(
     crate::runtime::model::decode_slice::<CustomerNotReady>(body)
         .map(ApiErrorBody::CustomerNotReady)
 }
+
 /// Decodes an error body into [`ApiErrorBody::PaymentMethodInUseByActiveSubscription`].
 pub(crate) fn decode_payment_method_in_use_by_active_subscription(
     body: &[u8],
@@ -258,6 +284,7 @@ pub(crate) fn decode_payment_method_in_use_by_active_subscription(
     crate::runtime::model::decode_slice::<PaymentMethodInUseByActiveSubscription>(body)
         .map(ApiErrorBody::PaymentMethodInUseByActiveSubscription)
 }
+
 /// Decodes an error body into [`ApiErrorBody::PaymentAlreadyInProgress`].
 pub(crate) fn decode_payment_already_in_progress(
     body: &[u8],
@@ -265,6 +292,7 @@ pub(crate) fn decode_payment_already_in_progress(
     crate::runtime::model::decode_slice::<PaymentAlreadyInProgress>(body)
         .map(ApiErrorBody::PaymentAlreadyInProgress)
 }
+
 /// Decodes an error body into [`ApiErrorBody::OrderNotEligibleForRetry`].
 pub(crate) fn decode_order_not_eligible_for_retry(
     body: &[u8],
@@ -272,6 +300,7 @@ pub(crate) fn decode_order_not_eligible_for_retry(
     crate::runtime::model::decode_slice::<OrderNotEligibleForRetry>(body)
         .map(ApiErrorBody::OrderNotEligibleForRetry)
 }
+
 /// Decodes an error body into [`ApiErrorBody::ManualRetryLimitExceeded`].
 pub(crate) fn decode_manual_retry_limit_exceeded(
     body: &[u8],
@@ -279,6 +308,7 @@ pub(crate) fn decode_manual_retry_limit_exceeded(
     crate::runtime::model::decode_slice::<ManualRetryLimitExceeded>(body)
         .map(ApiErrorBody::ManualRetryLimitExceeded)
 }
+
 /// Decodes an error body into [`ApiErrorBody::CustomerPortalSubscriptionsUpdate403Error`].
 pub(crate) fn decode_customer_portal_subscriptions_update403_error(
     body: &[u8],
@@ -288,6 +318,7 @@ pub(crate) fn decode_customer_portal_subscriptions_update403_error(
     >(body)
         .map(ApiErrorBody::CustomerPortalSubscriptionsUpdate403Error)
 }
+
 /// Decodes an error body into [`ApiErrorBody::PaymentMethodRequired`].
 pub(crate) fn decode_payment_method_required(
     body: &[u8],

@@ -6,33 +6,46 @@
 //! Read the docs at <https://polar.sh/docs/api-reference>
 #![deny(unsafe_code)]
 pub mod client;
+
 mod errors;
+
 pub mod models;
+
 pub mod runtime;
+
 pub mod webhooks;
+
 #[cfg(test)]
 mod spec_examples;
+
 pub use errors::ApiErrorBody;
+
 pub use runtime::model::Patch;
+
 pub use runtime::{
     BuildError, Client, ClientBuilder, Error, ErrorKind, RequestOptions, Response,
     RetryPolicy,
 };
+
 /// The client, under the API's name: `Polar::builder()`.
 pub type Polar = Client;
+
 /// The API version this crate was generated from (`info.version` of the spec).
 pub const API_VERSION: &str = "2026-10";
+
 static API_INFO: runtime::ApiInfo = runtime::ApiInfo {
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
     default_base_url: "https://api.polar.sh",
     version_header: Some(("Polar-Version", "2026-10")),
 };
+
 impl Client {
     /// Starts configuring a client: credentials, server, timeout, retries.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new(&API_INFO)
     }
 }
+
 /// The servers the API is published on (the spec's `servers`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Server {
@@ -42,6 +55,7 @@ pub enum Server {
     /// Sandbox environment: `https://sandbox-api.polar.sh`.
     Sandbox,
 }
+
 impl Server {
     /// The server's base URL.
     pub fn url(self) -> &'static str {
@@ -51,6 +65,7 @@ impl Server {
         }
     }
 }
+
 impl ClientBuilder {
     /// Sends requests to one of the API's servers (default: the first one).
     pub fn server(self, server: Server) -> Self {

@@ -13,6 +13,7 @@ use crate::models::{
 };
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
+
 /// Decodes and re-encodes each example; returns how many were checked.
 fn check<T: DeserializeOwned + Serialize>(examples: &[(&str, &str)]) -> usize {
     for (place, json) in examples {
@@ -28,6 +29,7 @@ fn check<T: DeserializeOwned + Serialize>(examples: &[(&str, &str)]) -> usize {
     }
     examples.len()
 }
+
 /// JSON equality up to what encoding may legitimately change: fields the example
 /// left out (encoded as `null`), number spelling (`1` vs `1.0`) and timestamp
 /// spelling (same instant).
@@ -45,6 +47,7 @@ fn same(original: &Value, encoded: &Value) -> bool {
         (a, b) => a == b,
     }
 }
+
 fn same_instant(a: &str, b: &str) -> bool {
     match (
         chrono::DateTime::parse_from_rfc3339(a),
@@ -54,6 +57,7 @@ fn same_instant(a: &str, b: &str) -> bool {
         _ => false,
     }
 }
+
 #[test]
 fn every_property_example_round_trips() {
     let mut checked = 0;

@@ -34,7 +34,9 @@ use crate::models::{
 };
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+
 pub use crate::runtime::webhooks::{HeaderLookup, WebhookError, WebhookVerifier};
+
 /// A webhook event, decoded from a verified request body.
 /// The event type is read from the payload's `type` property.
 /// Events this version of the crate does not know decode as [`WebhookEvent::Unknown`]
@@ -294,6 +296,7 @@ pub enum WebhookEvent {
         payload: Value,
     },
 }
+
 impl WebhookEvent {
     /// The event type, e.g. `order.paid`.
     pub fn event_type(&self) -> &str {
@@ -343,6 +346,7 @@ impl WebhookEvent {
         }
     }
 }
+
 impl Serialize for WebhookEvent {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -391,6 +395,7 @@ impl Serialize for WebhookEvent {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for WebhookEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

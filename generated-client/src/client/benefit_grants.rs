@@ -9,15 +9,18 @@ use crate::runtime::{
     SecurityScheme,
 };
 use crate::models::{BenefitGrant, BenefitGrantSortProperty, ListResourceBenefitGrant};
+
 /// Operations of the `benefit_grants` group.
 #[derive(Clone, Copy, Debug)]
 pub struct BenefitGrants<'a> {
     client: &'a Client,
 }
+
 impl<'a> BenefitGrants<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Benefit Grants.
     ///
     /// List benefit grants across all benefits accessible to the authenticated subject.
@@ -39,6 +42,7 @@ impl<'a> BenefitGrants<'a> {
         }
     }
 }
+
 /// Request builder for `benefit-grants:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -53,10 +57,12 @@ pub struct BenefitGrantsList<'a> {
     sorting: Option<Vec<BenefitGrantSortProperty>>,
     options: RequestOptions,
 }
+
 impl<'a> BenefitGrantsList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -65,11 +71,13 @@ impl<'a> BenefitGrantsList<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Filter by customer ID.
     pub fn customer_id(mut self, customer_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.customer_id = Some(customer_id.into_iter().collect());
         self
     }
+
     /// Filter by customer external ID.
     pub fn external_customer_id(
         mut self,
@@ -78,21 +86,25 @@ impl<'a> BenefitGrantsList<'a> {
         self.external_customer_id = Some(external_customer_id.into_iter().collect());
         self
     }
+
     /// Filter by granted status. If `true`, only granted benefits will be returned. If `false`, only revoked benefits will be returned.
     pub fn is_granted(mut self, is_granted: bool) -> Self {
         self.is_granted = Some(is_granted);
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
     pub fn sorting(
         mut self,
@@ -101,21 +113,25 @@ impl<'a> BenefitGrantsList<'a> {
         self.sorting = Some(sorting.into_iter().collect());
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -136,10 +152,12 @@ impl<'a> BenefitGrantsList<'a> {
         request = request.query("sorting", &self.sorting);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceBenefitGrant, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -147,6 +165,7 @@ impl<'a> BenefitGrantsList<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -157,6 +176,7 @@ impl<'a> BenefitGrantsList<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -165,9 +185,12 @@ impl<'a> BenefitGrantsList<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for BenefitGrantsList<'a> {
     type Output = Result<ListResourceBenefitGrant, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

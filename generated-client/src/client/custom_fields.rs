@@ -12,15 +12,18 @@ use crate::models::{
     CustomField, CustomFieldCreate, CustomFieldSortProperty, CustomFieldType,
     CustomFieldUpdate, ListResourceCustomField,
 };
+
 /// Operations of the `custom_fields` group.
 #[derive(Clone, Copy, Debug)]
 pub struct CustomFields<'a> {
     client: &'a Client,
 }
+
 impl<'a> CustomFields<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Custom Fields.
     ///
     /// List custom fields.
@@ -40,6 +43,7 @@ impl<'a> CustomFields<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Create Custom Field.
     ///
     /// Create a custom field.
@@ -54,6 +58,7 @@ impl<'a> CustomFields<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Custom Field.
     ///
     /// Get a custom field by ID.
@@ -68,6 +73,7 @@ impl<'a> CustomFields<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Delete Custom Field.
     ///
     /// Delete a custom field.
@@ -82,6 +88,7 @@ impl<'a> CustomFields<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Update Custom Field.
     ///
     /// Update a custom field.
@@ -98,6 +105,7 @@ impl<'a> CustomFields<'a> {
         }
     }
 }
+
 /// Request builder for `custom-fields:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -111,10 +119,12 @@ pub struct CustomFieldsList<'a> {
     sorting: Option<Vec<CustomFieldSortProperty>>,
     options: RequestOptions,
 }
+
 impl<'a> CustomFieldsList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -123,26 +133,31 @@ impl<'a> CustomFieldsList<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Filter by custom field name or slug.
     pub fn query(mut self, query: impl Into<String>) -> Self {
         self.query = Some(query.into());
         self
     }
+
     /// Filter by custom field type.
     pub fn r#type(mut self, r#type: impl IntoIterator<Item = CustomFieldType>) -> Self {
         self.r#type = Some(r#type.into_iter().collect());
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
     pub fn sorting(
         mut self,
@@ -151,21 +166,25 @@ impl<'a> CustomFieldsList<'a> {
         self.sorting = Some(sorting.into_iter().collect());
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -185,10 +204,12 @@ impl<'a> CustomFieldsList<'a> {
         request = request.query("sorting", &self.sorting);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceCustomField, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -196,6 +217,7 @@ impl<'a> CustomFieldsList<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -206,6 +228,7 @@ impl<'a> CustomFieldsList<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -214,13 +237,17 @@ impl<'a> CustomFieldsList<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for CustomFieldsList<'a> {
     type Output = Result<ListResourceCustomField, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `custom-fields:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -229,25 +256,30 @@ pub struct CustomFieldsCreate<'a> {
     body: CustomFieldCreate,
     options: RequestOptions,
 }
+
 impl<'a> CustomFieldsCreate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -263,23 +295,29 @@ impl<'a> CustomFieldsCreate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomField, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<CustomField>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomFieldsCreate<'a> {
     type Output = Result<CustomField, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `custom-fields:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -288,26 +326,31 @@ pub struct CustomFieldsGet<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomFieldsGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -323,23 +366,29 @@ impl<'a> CustomFieldsGet<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomField, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<CustomField>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomFieldsGet<'a> {
     type Output = Result<CustomField, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `custom-fields:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -348,26 +397,31 @@ pub struct CustomFieldsDelete<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomFieldsDelete<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -382,23 +436,29 @@ impl<'a> CustomFieldsDelete<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let client = self.client;
         client.send_empty(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomFieldsDelete<'a> {
     type Output = Result<(), Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `custom-fields:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -408,26 +468,31 @@ pub struct CustomFieldsUpdate<'a> {
     body: CustomFieldUpdate,
     options: RequestOptions,
 }
+
 impl<'a> CustomFieldsUpdate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -445,19 +510,24 @@ impl<'a> CustomFieldsUpdate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomField, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<CustomField>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomFieldsUpdate<'a> {
     type Output = Result<CustomField, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -9,15 +9,18 @@ use crate::runtime::{
     SecurityScheme, encode_path_segment,
 };
 use crate::models::{CustomerMeter, CustomerMeterSortProperty, ListResourceCustomerMeter};
+
 /// Operations of the `customer_meters` group.
 #[derive(Clone, Copy, Debug)]
 pub struct CustomerMeters<'a> {
     client: &'a Client,
 }
+
 impl<'a> CustomerMeters<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Customer Meters.
     ///
     /// List customer meters.
@@ -38,6 +41,7 @@ impl<'a> CustomerMeters<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Customer Meter.
     ///
     /// Get a customer meter by ID.
@@ -53,6 +57,7 @@ impl<'a> CustomerMeters<'a> {
         }
     }
 }
+
 /// Request builder for `customer_meters:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -67,10 +72,12 @@ pub struct CustomerMetersList<'a> {
     sorting: Option<Vec<CustomerMeterSortProperty>>,
     options: RequestOptions,
 }
+
 impl<'a> CustomerMetersList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -79,11 +86,13 @@ impl<'a> CustomerMetersList<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Filter by customer ID.
     pub fn customer_id(mut self, customer_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.customer_id = Some(customer_id.into_iter().collect());
         self
     }
+
     /// Filter by external customer ID.
     pub fn external_customer_id(
         mut self,
@@ -92,21 +101,25 @@ impl<'a> CustomerMetersList<'a> {
         self.external_customer_id = Some(external_customer_id.into_iter().collect());
         self
     }
+
     /// Filter by meter ID.
     pub fn meter_id(mut self, meter_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.meter_id = Some(meter_id.into_iter().collect());
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
     pub fn sorting(
         mut self,
@@ -115,21 +128,25 @@ impl<'a> CustomerMetersList<'a> {
         self.sorting = Some(sorting.into_iter().collect());
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -150,10 +167,12 @@ impl<'a> CustomerMetersList<'a> {
         request = request.query("sorting", &self.sorting);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceCustomerMeter, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -161,6 +180,7 @@ impl<'a> CustomerMetersList<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -171,6 +191,7 @@ impl<'a> CustomerMetersList<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -179,13 +200,17 @@ impl<'a> CustomerMetersList<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for CustomerMetersList<'a> {
     type Output = Result<ListResourceCustomerMeter, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_meters:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -194,26 +219,31 @@ pub struct CustomerMetersGet<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomerMetersGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -229,19 +259,24 @@ impl<'a> CustomerMetersGet<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerMeter, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<CustomerMeter>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerMetersGet<'a> {
     type Output = Result<CustomerMeter, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,15 +12,18 @@ use crate::models::{
     BenefitType, CustomerBenefitGrant, CustomerBenefitGrantSortProperty,
     CustomerBenefitGrantUpdate, ListResourceCustomerBenefitGrant,
 };
+
 /// Operations of the `customer_portal.benefit_grants` group.
 #[derive(Clone, Copy, Debug)]
 pub struct CustomerPortalBenefitGrants<'a> {
     client: &'a Client,
 }
+
 impl<'a> CustomerPortalBenefitGrants<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Benefit Grants.
     ///
     /// List benefits grants of the authenticated customer.
@@ -44,6 +47,7 @@ impl<'a> CustomerPortalBenefitGrants<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Benefit Grant.
     ///
     /// Get a benefit grant by ID for the authenticated customer.
@@ -58,6 +62,7 @@ impl<'a> CustomerPortalBenefitGrants<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Update Benefit Grant.
     ///
     /// Update a benefit grant for the authenticated customer.
@@ -78,6 +83,7 @@ impl<'a> CustomerPortalBenefitGrants<'a> {
         }
     }
 }
+
 /// Request builder for `customer_portal:benefit-grants:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -95,35 +101,42 @@ pub struct CustomerPortalBenefitGrantsList<'a> {
     sorting: Option<Vec<CustomerBenefitGrantSortProperty>>,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalBenefitGrantsList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by benefit description.
     pub fn query(mut self, query: impl Into<String>) -> Self {
         self.query = Some(query.into());
         self
     }
+
     /// Filter by benefit type.
     pub fn r#type(mut self, r#type: impl IntoIterator<Item = BenefitType>) -> Self {
         self.r#type = Some(r#type.into_iter().collect());
         self
     }
+
     /// Filter by benefit ID.
     pub fn benefit_id(mut self, benefit_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.benefit_id = Some(benefit_id.into_iter().collect());
         self
     }
+
     /// Filter by checkout ID.
     pub fn checkout_id(mut self, checkout_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.checkout_id = Some(checkout_id.into_iter().collect());
         self
     }
+
     /// Filter by order ID.
     pub fn order_id(mut self, order_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.order_id = Some(order_id.into_iter().collect());
         self
     }
+
     /// Filter by subscription ID.
     pub fn subscription_id(
         mut self,
@@ -132,21 +145,25 @@ impl<'a> CustomerPortalBenefitGrantsList<'a> {
         self.subscription_id = Some(subscription_id.into_iter().collect());
         self
     }
+
     /// Filter by member ID.
     pub fn member_id(mut self, member_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.member_id = Some(member_id.into_iter().collect());
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
     pub fn sorting(
         mut self,
@@ -155,21 +172,25 @@ impl<'a> CustomerPortalBenefitGrantsList<'a> {
         self.sorting = Some(sorting.into_iter().collect());
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -193,10 +214,12 @@ impl<'a> CustomerPortalBenefitGrantsList<'a> {
         request = request.query("sorting", &self.sorting);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceCustomerBenefitGrant, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -204,6 +227,7 @@ impl<'a> CustomerPortalBenefitGrantsList<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -216,6 +240,7 @@ impl<'a> CustomerPortalBenefitGrantsList<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -224,13 +249,17 @@ impl<'a> CustomerPortalBenefitGrantsList<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalBenefitGrantsList<'a> {
     type Output = Result<ListResourceCustomerBenefitGrant, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:benefit-grants:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -239,26 +268,31 @@ pub struct CustomerPortalBenefitGrantsGet<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalBenefitGrantsGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -275,10 +309,12 @@ impl<'a> CustomerPortalBenefitGrantsGet<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerBenefitGrant, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -287,13 +323,17 @@ impl<'a> CustomerPortalBenefitGrantsGet<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalBenefitGrantsGet<'a> {
     type Output = Result<CustomerBenefitGrant, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:benefit-grants:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -303,27 +343,32 @@ pub struct CustomerPortalBenefitGrantsUpdate<'a> {
     body: CustomerBenefitGrantUpdate,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalBenefitGrantsUpdate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (403u16, crate::errors::decode_not_permitted),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -342,10 +387,12 @@ impl<'a> CustomerPortalBenefitGrantsUpdate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerBenefitGrant, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -354,9 +401,12 @@ impl<'a> CustomerPortalBenefitGrantsUpdate<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalBenefitGrantsUpdate<'a> {
     type Output = Result<CustomerBenefitGrant, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,15 +12,18 @@ use crate::models::{
     CustomerCustomerMeter, CustomerCustomerMeterSortProperty,
     ListResourceCustomerCustomerMeter,
 };
+
 /// Operations of the `customer_portal.customer_meters` group.
 #[derive(Clone, Copy, Debug)]
 pub struct CustomerPortalCustomerMeters<'a> {
     client: &'a Client,
 }
+
 impl<'a> CustomerPortalCustomerMeters<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Meters.
     ///
     /// List meters of the authenticated customer.
@@ -39,6 +42,7 @@ impl<'a> CustomerPortalCustomerMeters<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Customer Meter.
     ///
     /// Get a meter by ID for the authenticated customer.
@@ -54,6 +58,7 @@ impl<'a> CustomerPortalCustomerMeters<'a> {
         }
     }
 }
+
 /// Request builder for `customer_portal:customer_meters:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -66,30 +71,36 @@ pub struct CustomerPortalCustomerMetersList<'a> {
     sorting: Option<Vec<CustomerCustomerMeterSortProperty>>,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalCustomerMetersList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by meter ID.
     pub fn meter_id(mut self, meter_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.meter_id = Some(meter_id.into_iter().collect());
         self
     }
+
     /// Filter by meter name.
     pub fn query(mut self, query: impl Into<String>) -> Self {
         self.query = Some(query.into());
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
     pub fn sorting(
         mut self,
@@ -98,21 +109,25 @@ impl<'a> CustomerPortalCustomerMetersList<'a> {
         self.sorting = Some(sorting.into_iter().collect());
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -131,10 +146,12 @@ impl<'a> CustomerPortalCustomerMetersList<'a> {
         request = request.query("sorting", &self.sorting);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceCustomerCustomerMeter, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -142,6 +159,7 @@ impl<'a> CustomerPortalCustomerMetersList<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -154,6 +172,7 @@ impl<'a> CustomerPortalCustomerMetersList<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -162,13 +181,17 @@ impl<'a> CustomerPortalCustomerMetersList<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalCustomerMetersList<'a> {
     type Output = Result<ListResourceCustomerCustomerMeter, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:customer_meters:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -177,26 +200,31 @@ pub struct CustomerPortalCustomerMetersGet<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalCustomerMetersGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -213,10 +241,12 @@ impl<'a> CustomerPortalCustomerMetersGet<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerCustomerMeter, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -225,9 +255,12 @@ impl<'a> CustomerPortalCustomerMetersGet<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalCustomerMetersGet<'a> {
     type Output = Result<CustomerCustomerMeter, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

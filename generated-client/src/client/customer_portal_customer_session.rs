@@ -8,15 +8,18 @@ use crate::runtime::{
     SecurityScheme,
 };
 use crate::models::{CustomerCustomerSession, PortalAuthenticatedUser};
+
 /// Operations of the `customer_portal.customer_session` group.
 #[derive(Clone, Copy, Debug)]
 pub struct CustomerPortalCustomerSession<'a> {
     client: &'a Client,
 }
+
 impl<'a> CustomerPortalCustomerSession<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// Introspect Customer Session.
     ///
     /// Introspect the current session and return its information.
@@ -30,6 +33,7 @@ impl<'a> CustomerPortalCustomerSession<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Authenticated Portal User.
     ///
     /// Get information about the currently authenticated portal user.
@@ -46,6 +50,7 @@ impl<'a> CustomerPortalCustomerSession<'a> {
         }
     }
 }
+
 /// Request builder for `customer_portal:customer-session:introspect`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -53,23 +58,28 @@ pub struct CustomerPortalCustomerSessionIntrospect<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalCustomerSessionIntrospect<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -83,10 +93,12 @@ impl<'a> CustomerPortalCustomerSessionIntrospect<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerCustomerSession, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -95,13 +107,17 @@ impl<'a> CustomerPortalCustomerSessionIntrospect<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalCustomerSessionIntrospect<'a> {
     type Output = Result<CustomerCustomerSession, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:customer-session:get_authenticated_user`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -109,23 +125,28 @@ pub struct CustomerPortalCustomerSessionGetAuthenticatedUser<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalCustomerSessionGetAuthenticatedUser<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -139,10 +160,12 @@ impl<'a> CustomerPortalCustomerSessionGetAuthenticatedUser<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<PortalAuthenticatedUser, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -151,9 +174,12 @@ impl<'a> CustomerPortalCustomerSessionGetAuthenticatedUser<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalCustomerSessionGetAuthenticatedUser<'a> {
     type Output = Result<PortalAuthenticatedUser, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

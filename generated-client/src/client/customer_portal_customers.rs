@@ -16,15 +16,18 @@ use crate::models::{
     CustomerPaymentMethodCreateResponse, CustomerPortalCustomer,
     CustomerPortalCustomerUpdate, ListResourceCustomerPaymentMethod,
 };
+
 /// Operations of the `customer_portal.customers` group.
 #[derive(Clone, Copy, Debug)]
 pub struct CustomerPortalCustomers<'a> {
     client: &'a Client,
 }
+
 impl<'a> CustomerPortalCustomers<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// Get Customer.
     ///
     /// Get authenticated customer.
@@ -38,6 +41,7 @@ impl<'a> CustomerPortalCustomers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Update Customer.
     ///
     /// Update authenticated customer.
@@ -55,6 +59,7 @@ impl<'a> CustomerPortalCustomers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// List Customer Payment Methods.
     ///
     /// Get saved payment methods of the authenticated customer.
@@ -70,6 +75,7 @@ impl<'a> CustomerPortalCustomers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Add Customer Payment Method.
     ///
     /// Add a payment method to the authenticated customer.
@@ -87,6 +93,7 @@ impl<'a> CustomerPortalCustomers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Confirm Customer Payment Method.
     ///
     /// Confirm a payment method for the authenticated customer.
@@ -104,6 +111,7 @@ impl<'a> CustomerPortalCustomers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Delete Customer Payment Method.
     ///
     /// Delete a payment method from the authenticated customer.
@@ -121,6 +129,7 @@ impl<'a> CustomerPortalCustomers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Request Email Change.
     ///
     /// Request an email change for the authenticated customer.
@@ -138,6 +147,7 @@ impl<'a> CustomerPortalCustomers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Check Email Change Token.
     ///
     /// Check if an email change verification token is still valid.
@@ -153,6 +163,7 @@ impl<'a> CustomerPortalCustomers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Verify Email Change.
     ///
     /// Verify an email change using the token from the verification email.
@@ -169,6 +180,7 @@ impl<'a> CustomerPortalCustomers<'a> {
         }
     }
 }
+
 /// Request builder for `customer_portal:customers:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -176,23 +188,28 @@ pub struct CustomerPortalCustomersGet<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalCustomersGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -206,10 +223,12 @@ impl<'a> CustomerPortalCustomersGet<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerPortalCustomer, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -218,13 +237,17 @@ impl<'a> CustomerPortalCustomersGet<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalCustomersGet<'a> {
     type Output = Result<CustomerPortalCustomer, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:customers:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -233,25 +256,30 @@ pub struct CustomerPortalCustomersUpdate<'a> {
     body: CustomerPortalCustomerUpdate,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalCustomersUpdate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -267,10 +295,12 @@ impl<'a> CustomerPortalCustomersUpdate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerPortalCustomer, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -279,13 +309,17 @@ impl<'a> CustomerPortalCustomersUpdate<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalCustomersUpdate<'a> {
     type Output = Result<CustomerPortalCustomer, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:customers:list_payment_methods`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -295,35 +329,42 @@ pub struct CustomerPortalCustomersListPaymentMethods<'a> {
     limit: Option<i64>,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalCustomersListPaymentMethods<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -339,10 +380,12 @@ impl<'a> CustomerPortalCustomersListPaymentMethods<'a> {
         request = request.query("limit", &self.limit);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceCustomerPaymentMethod, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -350,6 +393,7 @@ impl<'a> CustomerPortalCustomersListPaymentMethods<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -362,6 +406,7 @@ impl<'a> CustomerPortalCustomersListPaymentMethods<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -370,13 +415,17 @@ impl<'a> CustomerPortalCustomersListPaymentMethods<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalCustomersListPaymentMethods<'a> {
     type Output = Result<ListResourceCustomerPaymentMethod, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:customers:add_payment_method`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -385,26 +434,31 @@ pub struct CustomerPortalCustomersAddPaymentMethod<'a> {
     body: CustomerPaymentMethodCreate,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalCustomersAddPaymentMethod<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (400u16, crate::errors::decode_payment_method_setup_failed),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -420,10 +474,12 @@ impl<'a> CustomerPortalCustomersAddPaymentMethod<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerPaymentMethodCreateResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -432,13 +488,17 @@ impl<'a> CustomerPortalCustomersAddPaymentMethod<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalCustomersAddPaymentMethod<'a> {
     type Output = Result<CustomerPaymentMethodCreateResponse, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:customers:confirm_payment_method`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -447,26 +507,31 @@ pub struct CustomerPortalCustomersConfirmPaymentMethod<'a> {
     body: CustomerPaymentMethodConfirm,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalCustomersConfirmPaymentMethod<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (403u16, crate::errors::decode_customer_not_ready),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -482,10 +547,12 @@ impl<'a> CustomerPortalCustomersConfirmPaymentMethod<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerPaymentMethodCreateResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -494,13 +561,17 @@ impl<'a> CustomerPortalCustomersConfirmPaymentMethod<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalCustomersConfirmPaymentMethod<'a> {
     type Output = Result<CustomerPaymentMethodCreateResponse, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:customers:delete_payment_method`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -509,27 +580,32 @@ pub struct CustomerPortalCustomersDeletePaymentMethod<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalCustomersDeletePaymentMethod<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (400u16, crate::errors::decode_payment_method_in_use_by_active_subscription),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -545,23 +621,29 @@ impl<'a> CustomerPortalCustomersDeletePaymentMethod<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let client = self.client;
         client.send_empty(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalCustomersDeletePaymentMethod<'a> {
     type Output = Result<(), Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:customers:request_email_update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -570,25 +652,30 @@ pub struct CustomerPortalCustomersRequestEmailUpdate<'a> {
     body: CustomerEmailUpdateRequest,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalCustomersRequestEmailUpdate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -604,23 +691,29 @@ impl<'a> CustomerPortalCustomersRequestEmailUpdate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Value, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Value>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalCustomersRequestEmailUpdate<'a> {
     type Output = Result<Value, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:customers:check_email_update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -629,25 +722,30 @@ pub struct CustomerPortalCustomersCheckEmailUpdate<'a> {
     token: String,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalCustomersCheckEmailUpdate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -661,23 +759,29 @@ impl<'a> CustomerPortalCustomersCheckEmailUpdate<'a> {
         request = request.query("token", &self.token);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let client = self.client;
         client.send_empty(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalCustomersCheckEmailUpdate<'a> {
     type Output = Result<(), Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:customers:verify_email_update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -686,23 +790,28 @@ pub struct CustomerPortalCustomersVerifyEmailUpdate<'a> {
     body: CustomerEmailUpdateVerifyRequest,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalCustomersVerifyEmailUpdate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -718,10 +827,12 @@ impl<'a> CustomerPortalCustomersVerifyEmailUpdate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerEmailUpdateVerifyResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -730,9 +841,12 @@ impl<'a> CustomerPortalCustomersVerifyEmailUpdate<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalCustomersVerifyEmailUpdate<'a> {
     type Output = Result<CustomerEmailUpdateVerifyResponse, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

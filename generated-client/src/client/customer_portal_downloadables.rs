@@ -9,15 +9,18 @@ use crate::runtime::{
     SecurityScheme,
 };
 use crate::models::{DownloadableRead, ListResourceDownloadableRead};
+
 /// Operations of the `customer_portal.downloadables` group.
 #[derive(Clone, Copy, Debug)]
 pub struct CustomerPortalDownloadables<'a> {
     client: &'a Client,
 }
+
 impl<'a> CustomerPortalDownloadables<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Downloadables.
     ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
@@ -35,6 +38,7 @@ impl<'a> CustomerPortalDownloadables<'a> {
         }
     }
 }
+
 /// Request builder for `customer_portal:downloadables:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -45,40 +49,48 @@ pub struct CustomerPortalDownloadablesList<'a> {
     limit: Option<i64>,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalDownloadablesList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by benefit ID.
     pub fn benefit_id(mut self, benefit_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.benefit_id = Some(benefit_id.into_iter().collect());
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -95,10 +107,12 @@ impl<'a> CustomerPortalDownloadablesList<'a> {
         request = request.query("limit", &self.limit);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceDownloadableRead, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -106,6 +120,7 @@ impl<'a> CustomerPortalDownloadablesList<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -116,6 +131,7 @@ impl<'a> CustomerPortalDownloadablesList<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -124,9 +140,12 @@ impl<'a> CustomerPortalDownloadablesList<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalDownloadablesList<'a> {
     type Output = Result<ListResourceDownloadableRead, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -13,15 +13,18 @@ use crate::models::{
     LicenseKeyValidate, LicenseKeyWithActivations, ListResourceLicenseKeyRead,
     ValidatedLicenseKey,
 };
+
 /// Operations of the `customer_portal.license_keys` group.
 #[derive(Clone, Copy, Debug)]
 pub struct CustomerPortalLicenseKeys<'a> {
     client: &'a Client,
 }
+
 impl<'a> CustomerPortalLicenseKeys<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List License Keys.
     ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
@@ -38,6 +41,7 @@ impl<'a> CustomerPortalLicenseKeys<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get License Key.
     ///
     /// Get a license key.
@@ -52,6 +56,7 @@ impl<'a> CustomerPortalLicenseKeys<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Validate License Key.
     ///
     /// Validate a license key.
@@ -72,6 +77,7 @@ impl<'a> CustomerPortalLicenseKeys<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Activate License Key.
     ///
     /// Activate a license key instance.
@@ -92,6 +98,7 @@ impl<'a> CustomerPortalLicenseKeys<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Deactivate License Key.
     ///
     /// Deactivate a license key instance.
@@ -113,6 +120,7 @@ impl<'a> CustomerPortalLicenseKeys<'a> {
         }
     }
 }
+
 /// Request builder for `customer_portal:license_keys:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -123,42 +131,50 @@ pub struct CustomerPortalLicenseKeysList<'a> {
     limit: Option<i64>,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalLicenseKeysList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (401u16, crate::errors::decode_unauthorized),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by a specific benefit
     pub fn benefit_id(mut self, benefit_id: Uuid) -> Self {
         self.benefit_id = Some(benefit_id);
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -175,10 +191,12 @@ impl<'a> CustomerPortalLicenseKeysList<'a> {
         request = request.query("limit", &self.limit);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceLicenseKeyRead, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -186,6 +204,7 @@ impl<'a> CustomerPortalLicenseKeysList<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -196,6 +215,7 @@ impl<'a> CustomerPortalLicenseKeysList<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -204,13 +224,17 @@ impl<'a> CustomerPortalLicenseKeysList<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalLicenseKeysList<'a> {
     type Output = Result<ListResourceLicenseKeyRead, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:license_keys:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -219,26 +243,31 @@ pub struct CustomerPortalLicenseKeysGet<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalLicenseKeysGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -255,10 +284,12 @@ impl<'a> CustomerPortalLicenseKeysGet<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<LicenseKeyWithActivations, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -267,13 +298,17 @@ impl<'a> CustomerPortalLicenseKeysGet<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalLicenseKeysGet<'a> {
     type Output = Result<LicenseKeyWithActivations, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:license_keys:validate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -282,26 +317,31 @@ pub struct CustomerPortalLicenseKeysValidate<'a> {
     body: LicenseKeyValidate,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalLicenseKeysValidate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -317,10 +357,12 @@ impl<'a> CustomerPortalLicenseKeysValidate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ValidatedLicenseKey, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -329,13 +371,17 @@ impl<'a> CustomerPortalLicenseKeysValidate<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalLicenseKeysValidate<'a> {
     type Output = Result<ValidatedLicenseKey, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:license_keys:activate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -344,27 +390,32 @@ pub struct CustomerPortalLicenseKeysActivate<'a> {
     body: LicenseKeyActivate,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalLicenseKeysActivate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (403u16, crate::errors::decode_not_permitted),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -380,10 +431,12 @@ impl<'a> CustomerPortalLicenseKeysActivate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<LicenseKeyActivationRead, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -392,13 +445,17 @@ impl<'a> CustomerPortalLicenseKeysActivate<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalLicenseKeysActivate<'a> {
     type Output = Result<LicenseKeyActivationRead, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:license_keys:deactivate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -407,26 +464,31 @@ pub struct CustomerPortalLicenseKeysDeactivate<'a> {
     body: LicenseKeyDeactivate,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalLicenseKeysDeactivate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -441,19 +503,24 @@ impl<'a> CustomerPortalLicenseKeysDeactivate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let client = self.client;
         client.send_empty(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalLicenseKeysDeactivate<'a> {
     type Output = Result<(), Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,15 +12,18 @@ use crate::models::{
     CustomerPortalMember, CustomerPortalMemberCreate, CustomerPortalMemberUpdate,
     ListResourceCustomerPortalMember,
 };
+
 /// Operations of the `customer_portal.members` group.
 #[derive(Clone, Copy, Debug)]
 pub struct CustomerPortalMembers<'a> {
     client: &'a Client,
 }
+
 impl<'a> CustomerPortalMembers<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Members.
     ///
     /// List all members of the customer's team.
@@ -38,6 +41,7 @@ impl<'a> CustomerPortalMembers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Add Member.
     ///
     /// Add a new member to the customer's team.
@@ -61,6 +65,7 @@ impl<'a> CustomerPortalMembers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Remove Member.
     ///
     /// Remove a member from the team.
@@ -81,6 +86,7 @@ impl<'a> CustomerPortalMembers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Update Member.
     ///
     /// Update a member's name or role.
@@ -107,6 +113,7 @@ impl<'a> CustomerPortalMembers<'a> {
         }
     }
 }
+
 /// Request builder for `customer_portal:members:list_members`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -116,35 +123,42 @@ pub struct CustomerPortalMembersListMembers<'a> {
     limit: Option<i64>,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalMembersListMembers<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -160,10 +174,12 @@ impl<'a> CustomerPortalMembersListMembers<'a> {
         request = request.query("limit", &self.limit);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceCustomerPortalMember, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -171,6 +187,7 @@ impl<'a> CustomerPortalMembersListMembers<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -183,6 +200,7 @@ impl<'a> CustomerPortalMembersListMembers<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -191,13 +209,17 @@ impl<'a> CustomerPortalMembersListMembers<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalMembersListMembers<'a> {
     type Output = Result<ListResourceCustomerPortalMember, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:members:add_member`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -206,25 +228,30 @@ pub struct CustomerPortalMembersAddMember<'a> {
     body: CustomerPortalMemberCreate,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalMembersAddMember<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -240,10 +267,12 @@ impl<'a> CustomerPortalMembersAddMember<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerPortalMember, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -252,13 +281,17 @@ impl<'a> CustomerPortalMembersAddMember<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalMembersAddMember<'a> {
     type Output = Result<CustomerPortalMember, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:members:remove_member`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -267,25 +300,30 @@ pub struct CustomerPortalMembersRemoveMember<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalMembersRemoveMember<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -301,23 +339,29 @@ impl<'a> CustomerPortalMembersRemoveMember<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let client = self.client;
         client.send_empty(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalMembersRemoveMember<'a> {
     type Output = Result<(), Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:members:update_member`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -327,25 +371,30 @@ pub struct CustomerPortalMembersUpdateMember<'a> {
     body: CustomerPortalMemberUpdate,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalMembersUpdateMember<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -364,10 +413,12 @@ impl<'a> CustomerPortalMembersUpdateMember<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerPortalMember, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -376,9 +427,12 @@ impl<'a> CustomerPortalMembersUpdateMember<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalMembersUpdateMember<'a> {
     type Output = Result<CustomerPortalMember, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

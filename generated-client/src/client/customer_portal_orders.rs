@@ -15,15 +15,18 @@ use crate::models::{
     CustomerOrderSortProperty, CustomerOrderUpdate, ListResourceCustomerOrder,
     ProductBillingType,
 };
+
 /// Operations of the `customer_portal.orders` group.
 #[derive(Clone, Copy, Debug)]
 pub struct CustomerPortalOrders<'a> {
     client: &'a Client,
 }
+
 impl<'a> CustomerPortalOrders<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Orders.
     ///
     /// List orders of the authenticated customer.
@@ -44,6 +47,7 @@ impl<'a> CustomerPortalOrders<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Order.
     ///
     /// Get an order by ID for the authenticated customer.
@@ -58,6 +62,7 @@ impl<'a> CustomerPortalOrders<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Update Order.
     ///
     /// Update an order for the authenticated customer.
@@ -77,6 +82,7 @@ impl<'a> CustomerPortalOrders<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Order Invoice.
     ///
     /// Get an order's invoice data.
@@ -91,6 +97,7 @@ impl<'a> CustomerPortalOrders<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Generate Order Invoice.
     ///
     /// Trigger generation of an order's invoice.
@@ -105,6 +112,7 @@ impl<'a> CustomerPortalOrders<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Order Receipt.
     ///
     /// Get a presigned URL to download an order's receipt PDF.
@@ -119,6 +127,7 @@ impl<'a> CustomerPortalOrders<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Order Payment Status.
     ///
     /// Get the current payment status for an order.
@@ -136,6 +145,7 @@ impl<'a> CustomerPortalOrders<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Confirm Retry Payment.
     ///
     /// Confirm a retry payment using a Stripe confirmation token.
@@ -156,6 +166,7 @@ impl<'a> CustomerPortalOrders<'a> {
         }
     }
 }
+
 /// Request builder for `customer_portal:orders:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -170,15 +181,18 @@ pub struct CustomerPortalOrdersList<'a> {
     sorting: Option<Vec<CustomerOrderSortProperty>>,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalOrdersList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by product ID.
     pub fn product_id(mut self, product_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.product_id = Some(product_id.into_iter().collect());
         self
     }
+
     /// Filter by product billing type. `recurring` will filter data corresponding to subscriptions creations or renewals. `one_time` will filter data corresponding to one-time purchases.
     pub fn product_billing_type(
         mut self,
@@ -187,6 +201,7 @@ impl<'a> CustomerPortalOrdersList<'a> {
         self.product_billing_type = Some(product_billing_type.into_iter().collect());
         self
     }
+
     /// Filter by subscription ID.
     pub fn subscription_id(
         mut self,
@@ -195,21 +210,25 @@ impl<'a> CustomerPortalOrdersList<'a> {
         self.subscription_id = Some(subscription_id.into_iter().collect());
         self
     }
+
     /// Search by product or organization name.
     pub fn query(mut self, query: impl Into<String>) -> Self {
         self.query = Some(query.into());
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
     pub fn sorting(
         mut self,
@@ -218,21 +237,25 @@ impl<'a> CustomerPortalOrdersList<'a> {
         self.sorting = Some(sorting.into_iter().collect());
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -253,10 +276,12 @@ impl<'a> CustomerPortalOrdersList<'a> {
         request = request.query("sorting", &self.sorting);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceCustomerOrder, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -264,6 +289,7 @@ impl<'a> CustomerPortalOrdersList<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -274,6 +300,7 @@ impl<'a> CustomerPortalOrdersList<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -282,13 +309,17 @@ impl<'a> CustomerPortalOrdersList<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalOrdersList<'a> {
     type Output = Result<ListResourceCustomerOrder, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:orders:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -297,26 +328,31 @@ pub struct CustomerPortalOrdersGet<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalOrdersGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -333,23 +369,29 @@ impl<'a> CustomerPortalOrdersGet<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerOrder, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<CustomerOrder>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalOrdersGet<'a> {
     type Output = Result<CustomerOrder, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:orders:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -359,26 +401,31 @@ pub struct CustomerPortalOrdersUpdate<'a> {
     body: CustomerOrderUpdate,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalOrdersUpdate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -397,23 +444,29 @@ impl<'a> CustomerPortalOrdersUpdate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerOrder, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<CustomerOrder>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalOrdersUpdate<'a> {
     type Output = Result<CustomerOrder, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:orders:invoice`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -422,26 +475,31 @@ pub struct CustomerPortalOrdersInvoice<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalOrdersInvoice<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -458,10 +516,12 @@ impl<'a> CustomerPortalOrdersInvoice<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerOrderInvoice, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -470,13 +530,17 @@ impl<'a> CustomerPortalOrdersInvoice<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalOrdersInvoice<'a> {
     type Output = Result<CustomerOrderInvoice, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:orders:generate_invoice`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -485,27 +549,32 @@ pub struct CustomerPortalOrdersGenerateInvoice<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalOrdersGenerateInvoice<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (409u16, crate::errors::decode_order_not_eligible_for_invoice),
         (422u16, crate::errors::decode_missing_invoice_billing_details),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -522,23 +591,29 @@ impl<'a> CustomerPortalOrdersGenerateInvoice<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Value, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Value>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalOrdersGenerateInvoice<'a> {
     type Output = Result<Value, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:orders:receipt`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -547,26 +622,31 @@ pub struct CustomerPortalOrdersReceipt<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalOrdersReceipt<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -583,10 +663,12 @@ impl<'a> CustomerPortalOrdersReceipt<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerOrderReceipt, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -595,13 +677,17 @@ impl<'a> CustomerPortalOrdersReceipt<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalOrdersReceipt<'a> {
     type Output = Result<CustomerOrderReceipt, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:orders:get_payment_status`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -610,26 +696,31 @@ pub struct CustomerPortalOrdersGetPaymentStatus<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalOrdersGetPaymentStatus<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -646,10 +737,12 @@ impl<'a> CustomerPortalOrdersGetPaymentStatus<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerOrderPaymentStatus, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -658,13 +751,17 @@ impl<'a> CustomerPortalOrdersGetPaymentStatus<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalOrdersGetPaymentStatus<'a> {
     type Output = Result<CustomerOrderPaymentStatus, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:orders:confirm_retry_payment`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -674,6 +771,7 @@ pub struct CustomerPortalOrdersConfirmRetryPayment<'a> {
     body: CustomerOrderConfirmPayment,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalOrdersConfirmRetryPayment<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
@@ -681,21 +779,25 @@ impl<'a> CustomerPortalOrdersConfirmRetryPayment<'a> {
         (422u16, crate::errors::decode_order_not_eligible_for_retry),
         (429u16, crate::errors::decode_manual_retry_limit_exceeded),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -714,10 +816,12 @@ impl<'a> CustomerPortalOrdersConfirmRetryPayment<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerOrderPaymentConfirmation, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -726,9 +830,12 @@ impl<'a> CustomerPortalOrdersConfirmRetryPayment<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalOrdersConfirmRetryPayment<'a> {
     type Output = Result<CustomerOrderPaymentConfirmation, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -8,15 +8,18 @@ use crate::runtime::{
     encode_path_segment,
 };
 use crate::models::CustomerOrganizationData;
+
 /// Operations of the `customer_portal.organizations` group.
 #[derive(Clone, Copy, Debug)]
 pub struct CustomerPortalOrganizations<'a> {
     client: &'a Client,
 }
+
 impl<'a> CustomerPortalOrganizations<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// Get Organization.
     ///
     /// Get a customer portal's organization by slug.
@@ -30,6 +33,7 @@ impl<'a> CustomerPortalOrganizations<'a> {
         }
     }
 }
+
 /// Request builder for `customer_portal:organizations:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -38,26 +42,31 @@ pub struct CustomerPortalOrganizationsGet<'a> {
     slug: String,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalOrganizationsGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -74,10 +83,12 @@ impl<'a> CustomerPortalOrganizationsGet<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerOrganizationData, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -86,9 +97,12 @@ impl<'a> CustomerPortalOrganizationsGet<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalOrganizationsGet<'a> {
     type Output = Result<CustomerOrganizationData, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

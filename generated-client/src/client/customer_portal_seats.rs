@@ -12,15 +12,18 @@ use crate::models::{
     CustomerSeat, CustomerSeatAssign, CustomerSubscription,
     ListResourceCustomerSubscription, SeatsList,
 };
+
 /// Operations of the `customer_portal.seats` group.
 #[derive(Clone, Copy, Debug)]
 pub struct CustomerPortalSeats<'a> {
     client: &'a Client,
 }
+
 impl<'a> CustomerPortalSeats<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Seats.
     ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
@@ -36,6 +39,7 @@ impl<'a> CustomerPortalSeats<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Assign Seat.
     ///
     /// `POST /v1/customer-portal/seats` (operation `customer_portal:seats:assign_seat`)
@@ -51,6 +55,7 @@ impl<'a> CustomerPortalSeats<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Revoke Seat.
     ///
     /// `DELETE /v1/customer-portal/seats/{seat_id}` (operation `customer_portal:seats:revoke_seat`)
@@ -63,6 +68,7 @@ impl<'a> CustomerPortalSeats<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Resend Invitation.
     ///
     /// `POST /v1/customer-portal/seats/{seat_id}/resend` (operation `customer_portal:seats:resend_invitation`)
@@ -78,6 +84,7 @@ impl<'a> CustomerPortalSeats<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// List Claimed Subscriptions.
     ///
     /// List all subscriptions where the authenticated customer has claimed a seat.
@@ -96,6 +103,7 @@ impl<'a> CustomerPortalSeats<'a> {
         }
     }
 }
+
 /// Request builder for `customer_portal:seats:list_seats`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -105,35 +113,42 @@ pub struct CustomerPortalSeatsListSeats<'a> {
     order_id: Option<Uuid>,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalSeatsListSeats<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Subscription ID
     pub fn subscription_id(mut self, subscription_id: Uuid) -> Self {
         self.subscription_id = Some(subscription_id);
         self
     }
+
     /// Order ID
     pub fn order_id(mut self, order_id: Uuid) -> Self {
         self.order_id = Some(order_id);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -149,23 +164,29 @@ impl<'a> CustomerPortalSeatsListSeats<'a> {
         request = request.query("order_id", &self.order_id);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<SeatsList, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<SeatsList>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalSeatsListSeats<'a> {
     type Output = Result<SeatsList, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:seats:assign_seat`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -174,25 +195,30 @@ pub struct CustomerPortalSeatsAssignSeat<'a> {
     body: CustomerSeatAssign,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalSeatsAssignSeat<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -208,23 +234,29 @@ impl<'a> CustomerPortalSeatsAssignSeat<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerSeat, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<CustomerSeat>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalSeatsAssignSeat<'a> {
     type Output = Result<CustomerSeat, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:seats:revoke_seat`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -233,25 +265,30 @@ pub struct CustomerPortalSeatsRevokeSeat<'a> {
     seat_id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalSeatsRevokeSeat<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -268,23 +305,29 @@ impl<'a> CustomerPortalSeatsRevokeSeat<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerSeat, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<CustomerSeat>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalSeatsRevokeSeat<'a> {
     type Output = Result<CustomerSeat, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:seats:resend_invitation`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -293,25 +336,30 @@ pub struct CustomerPortalSeatsResendInvitation<'a> {
     seat_id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalSeatsResendInvitation<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -328,23 +376,29 @@ impl<'a> CustomerPortalSeatsResendInvitation<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerSeat, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<CustomerSeat>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalSeatsResendInvitation<'a> {
     type Output = Result<CustomerSeat, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:seats:list_claimed_subscriptions`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -354,35 +408,42 @@ pub struct CustomerPortalSeatsListClaimedSubscriptions<'a> {
     limit: Option<i64>,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalSeatsListClaimedSubscriptions<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -398,10 +459,12 @@ impl<'a> CustomerPortalSeatsListClaimedSubscriptions<'a> {
         request = request.query("limit", &self.limit);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceCustomerSubscription, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -409,6 +472,7 @@ impl<'a> CustomerPortalSeatsListClaimedSubscriptions<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -421,6 +485,7 @@ impl<'a> CustomerPortalSeatsListClaimedSubscriptions<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -429,9 +494,12 @@ impl<'a> CustomerPortalSeatsListClaimedSubscriptions<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalSeatsListClaimedSubscriptions<'a> {
     type Output = Result<ListResourceCustomerSubscription, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,15 +12,18 @@ use crate::models::{
     CustomerSubscription, CustomerSubscriptionSortProperty, CustomerSubscriptionUpdate,
     ListResourceCustomerSubscription,
 };
+
 /// Operations of the `customer_portal.subscriptions` group.
 #[derive(Clone, Copy, Debug)]
 pub struct CustomerPortalSubscriptions<'a> {
     client: &'a Client,
 }
+
 impl<'a> CustomerPortalSubscriptions<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Subscriptions.
     ///
     /// List subscriptions of the authenticated customer.
@@ -40,6 +43,7 @@ impl<'a> CustomerPortalSubscriptions<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Subscription.
     ///
     /// Get a subscription for the authenticated customer.
@@ -54,6 +58,7 @@ impl<'a> CustomerPortalSubscriptions<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Cancel Subscription.
     ///
     /// Cancel a subscription of the authenticated customer.
@@ -68,6 +73,7 @@ impl<'a> CustomerPortalSubscriptions<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Update Subscription.
     ///
     /// Update a subscription of the authenticated customer.
@@ -88,6 +94,7 @@ impl<'a> CustomerPortalSubscriptions<'a> {
         }
     }
 }
+
 /// Request builder for `customer_portal:subscriptions:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -101,35 +108,42 @@ pub struct CustomerPortalSubscriptionsList<'a> {
     sorting: Option<Vec<CustomerSubscriptionSortProperty>>,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalSubscriptionsList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by product ID.
     pub fn product_id(mut self, product_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.product_id = Some(product_id.into_iter().collect());
         self
     }
+
     /// Filter by active or cancelled subscription.
     pub fn active(mut self, active: bool) -> Self {
         self.active = Some(active);
         self
     }
+
     /// Search by product or organization name.
     pub fn query(mut self, query: impl Into<String>) -> Self {
         self.query = Some(query.into());
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
     pub fn sorting(
         mut self,
@@ -138,21 +152,25 @@ impl<'a> CustomerPortalSubscriptionsList<'a> {
         self.sorting = Some(sorting.into_iter().collect());
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -172,10 +190,12 @@ impl<'a> CustomerPortalSubscriptionsList<'a> {
         request = request.query("sorting", &self.sorting);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceCustomerSubscription, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -183,6 +203,7 @@ impl<'a> CustomerPortalSubscriptionsList<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -195,6 +216,7 @@ impl<'a> CustomerPortalSubscriptionsList<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -203,13 +225,17 @@ impl<'a> CustomerPortalSubscriptionsList<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalSubscriptionsList<'a> {
     type Output = Result<ListResourceCustomerSubscription, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:subscriptions:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -218,26 +244,31 @@ pub struct CustomerPortalSubscriptionsGet<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalSubscriptionsGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -254,10 +285,12 @@ impl<'a> CustomerPortalSubscriptionsGet<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerSubscription, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -266,13 +299,17 @@ impl<'a> CustomerPortalSubscriptionsGet<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalSubscriptionsGet<'a> {
     type Output = Result<CustomerSubscription, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:subscriptions:cancel`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -281,27 +318,32 @@ pub struct CustomerPortalSubscriptionsCancel<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalSubscriptionsCancel<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (403u16, crate::errors::decode_already_canceled_subscription),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -318,10 +360,12 @@ impl<'a> CustomerPortalSubscriptionsCancel<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerSubscription, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -330,13 +374,17 @@ impl<'a> CustomerPortalSubscriptionsCancel<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalSubscriptionsCancel<'a> {
     type Output = Result<CustomerSubscription, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer_portal:subscriptions:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -346,6 +394,7 @@ pub struct CustomerPortalSubscriptionsUpdate<'a> {
     body: CustomerSubscriptionUpdate,
     options: RequestOptions,
 }
+
 impl<'a> CustomerPortalSubscriptionsUpdate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (402u16, crate::errors::decode_payment_failed),
@@ -354,21 +403,25 @@ impl<'a> CustomerPortalSubscriptionsUpdate<'a> {
         (409u16, crate::errors::decode_payment_method_required),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -387,10 +440,12 @@ impl<'a> CustomerPortalSubscriptionsUpdate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerSubscription, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -399,9 +454,12 @@ impl<'a> CustomerPortalSubscriptionsUpdate<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerPortalSubscriptionsUpdate<'a> {
     type Output = Result<CustomerSubscription, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,15 +12,18 @@ use crate::models::{
     CustomerSeat, CustomerSeatClaimResponse, SeatAssign, SeatClaim, SeatClaimInfo,
     SeatsList,
 };
+
 /// Operations of the `customer_seats` group.
 #[derive(Clone, Copy, Debug)]
 pub struct CustomerSeats<'a> {
     client: &'a Client,
 }
+
 impl<'a> CustomerSeats<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Seats.
     ///
     /// **Scopes**: `customer_seats:read`
@@ -36,6 +39,7 @@ impl<'a> CustomerSeats<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Assign Seat.
     ///
     /// **Scopes**: `customer_seats:write`
@@ -50,6 +54,7 @@ impl<'a> CustomerSeats<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Revoke Seat.
     ///
     /// **Scopes**: `customer_seats:write`
@@ -64,6 +69,7 @@ impl<'a> CustomerSeats<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Resend Invitation.
     ///
     /// **Scopes**: `customer_seats:write`
@@ -78,6 +84,7 @@ impl<'a> CustomerSeats<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Claim Info.
     ///
     /// `GET /v1/customer-seats/claim/{invitation_token}` (operation `customer-seats:get_claim_info`)
@@ -91,6 +98,7 @@ impl<'a> CustomerSeats<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Claim Seat.
     ///
     /// `POST /v1/customer-seats/claim` (operation `customer-seats:claim_seat`)
@@ -102,6 +110,7 @@ impl<'a> CustomerSeats<'a> {
         }
     }
 }
+
 /// Request builder for `customer-seats:list_seats`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -111,35 +120,42 @@ pub struct CustomerSeatsListSeats<'a> {
     order_id: Option<Uuid>,
     options: RequestOptions,
 }
+
 impl<'a> CustomerSeatsListSeats<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Sets `subscription_id`.
     pub fn subscription_id(mut self, subscription_id: Uuid) -> Self {
         self.subscription_id = Some(subscription_id);
         self
     }
+
     /// Sets `order_id`.
     pub fn order_id(mut self, order_id: Uuid) -> Self {
         self.order_id = Some(order_id);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -155,23 +171,29 @@ impl<'a> CustomerSeatsListSeats<'a> {
         request = request.query("order_id", &self.order_id);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<SeatsList, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<SeatsList>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerSeatsListSeats<'a> {
     type Output = Result<SeatsList, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer-seats:assign_seat`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -180,25 +202,30 @@ pub struct CustomerSeatsAssignSeat<'a> {
     body: SeatAssign,
     options: RequestOptions,
 }
+
 impl<'a> CustomerSeatsAssignSeat<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -214,23 +241,29 @@ impl<'a> CustomerSeatsAssignSeat<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerSeat, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<CustomerSeat>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerSeatsAssignSeat<'a> {
     type Output = Result<CustomerSeat, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer-seats:revoke_seat`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -239,25 +272,30 @@ pub struct CustomerSeatsRevokeSeat<'a> {
     seat_id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomerSeatsRevokeSeat<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -274,23 +312,29 @@ impl<'a> CustomerSeatsRevokeSeat<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerSeat, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<CustomerSeat>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerSeatsRevokeSeat<'a> {
     type Output = Result<CustomerSeat, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer-seats:resend_invitation`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -299,25 +343,30 @@ pub struct CustomerSeatsResendInvitation<'a> {
     seat_id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomerSeatsResendInvitation<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -334,23 +383,29 @@ impl<'a> CustomerSeatsResendInvitation<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerSeat, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<CustomerSeat>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerSeatsResendInvitation<'a> {
     type Output = Result<CustomerSeat, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer-seats:get_claim_info`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -359,25 +414,30 @@ pub struct CustomerSeatsGetClaimInfo<'a> {
     invitation_token: String,
     options: RequestOptions,
 }
+
 impl<'a> CustomerSeatsGetClaimInfo<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -394,23 +454,29 @@ impl<'a> CustomerSeatsGetClaimInfo<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<SeatClaimInfo, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<SeatClaimInfo>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerSeatsGetClaimInfo<'a> {
     type Output = Result<SeatClaimInfo, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customer-seats:claim_seat`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -419,25 +485,30 @@ pub struct CustomerSeatsClaimSeat<'a> {
     body: SeatClaim,
     options: RequestOptions,
 }
+
 impl<'a> CustomerSeatsClaimSeat<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -453,10 +524,12 @@ impl<'a> CustomerSeatsClaimSeat<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerSeatClaimResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -465,9 +538,12 @@ impl<'a> CustomerSeatsClaimSeat<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerSeatsClaimSeat<'a> {
     type Output = Result<CustomerSeatClaimResponse, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

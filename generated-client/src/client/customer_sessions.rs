@@ -8,15 +8,18 @@ use crate::runtime::{
     SecurityScheme,
 };
 use crate::models::{CustomerSession, CustomerSessionsCreateBody};
+
 /// Operations of the `customer_sessions` group.
 #[derive(Clone, Copy, Debug)]
 pub struct CustomerSessions<'a> {
     client: &'a Client,
 }
+
 impl<'a> CustomerSessions<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// Create Customer Session.
     ///
     /// Create a customer session.
@@ -38,6 +41,7 @@ impl<'a> CustomerSessions<'a> {
         }
     }
 }
+
 /// Request builder for `customer-sessions:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -46,25 +50,30 @@ pub struct CustomerSessionsCreate<'a> {
     body: CustomerSessionsCreateBody,
     options: RequestOptions,
 }
+
 impl<'a> CustomerSessionsCreate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -80,19 +89,24 @@ impl<'a> CustomerSessionsCreate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerSession, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<CustomerSession>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomerSessionsCreate<'a> {
     type Output = Result<CustomerSession, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

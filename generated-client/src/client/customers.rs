@@ -14,19 +14,23 @@ use crate::models::{
     CustomerUpdateExternalId, ListResourceCustomer, ListResourcePaymentMethod,
     MetadataQueryValue, PaymentMethod,
 };
+
 /// Operations of the `customers` group.
 #[derive(Clone, Copy, Debug)]
 pub struct Customers<'a> {
     client: &'a Client,
 }
+
 impl<'a> Customers<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// Operations of the `customers.members` group.
     pub fn members(&self) -> super::customers_members::CustomersMembers<'a> {
         super::customers_members::CustomersMembers::new(self.client)
     }
+
     /// List Customers.
     ///
     /// List customers.
@@ -48,6 +52,7 @@ impl<'a> Customers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Create Customer.
     ///
     /// Create a customer.
@@ -62,6 +67,7 @@ impl<'a> Customers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Export Customers.
     ///
     /// Export customers as a CSV file.
@@ -76,6 +82,7 @@ impl<'a> Customers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Customer.
     ///
     /// Get a customer by ID.
@@ -90,6 +97,7 @@ impl<'a> Customers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Delete Customer.
     ///
     /// Delete a customer.
@@ -119,6 +127,7 @@ impl<'a> Customers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Update Customer.
     ///
     /// Update a customer.
@@ -134,6 +143,7 @@ impl<'a> Customers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Customer by External ID.
     ///
     /// Get a customer by external ID.
@@ -151,6 +161,7 @@ impl<'a> Customers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Delete Customer by External ID.
     ///
     /// Delete a customer by external ID.
@@ -173,6 +184,7 @@ impl<'a> Customers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Update Customer by External ID.
     ///
     /// Update a customer by external ID.
@@ -192,6 +204,7 @@ impl<'a> Customers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Customer State.
     ///
     /// Get a customer state by ID.
@@ -212,6 +225,7 @@ impl<'a> Customers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Customer State by External ID.
     ///
     /// Get a customer state by external ID.
@@ -235,6 +249,7 @@ impl<'a> Customers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// List Customer Payment Methods.
     ///
     /// Get saved payment methods of a customer.
@@ -251,6 +266,7 @@ impl<'a> Customers<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// List Customer Payment Methods by External ID.
     ///
     /// Get saved payment methods of a customer by external ID.
@@ -271,6 +287,7 @@ impl<'a> Customers<'a> {
         }
     }
 }
+
 /// Request builder for `customers:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -286,10 +303,12 @@ pub struct CustomersList<'a> {
     metadata: Option<BTreeMap<String, MetadataQueryValue>>,
     options: RequestOptions,
 }
+
 impl<'a> CustomersList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -298,31 +317,37 @@ impl<'a> CustomersList<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Filter by exact email.
     pub fn email(mut self, email: impl Into<String>) -> Self {
         self.email = Some(email.into());
         self
     }
+
     /// Filter by name, email, or external ID.
     pub fn query(mut self, query: impl Into<String>) -> Self {
         self.query = Some(query.into());
         self
     }
+
     /// Filter by active customers, i.e. customers with at least one trialing, active or past_due subscription.
     pub fn active(mut self, active: bool) -> Self {
         self.active = Some(active);
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
     pub fn sorting(
         mut self,
@@ -331,26 +356,31 @@ impl<'a> CustomersList<'a> {
         self.sorting = Some(sorting.into_iter().collect());
         self
     }
+
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(mut self, metadata: BTreeMap<String, MetadataQueryValue>) -> Self {
         self.metadata = Some(metadata);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -374,10 +404,12 @@ impl<'a> CustomersList<'a> {
         }
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceCustomer, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -385,6 +417,7 @@ impl<'a> CustomersList<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -395,6 +428,7 @@ impl<'a> CustomersList<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -403,13 +437,17 @@ impl<'a> CustomersList<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for CustomersList<'a> {
     type Output = Result<ListResourceCustomer, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customers:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -418,25 +456,30 @@ pub struct CustomersCreate<'a> {
     body: CustomerCreate,
     options: RequestOptions,
 }
+
 impl<'a> CustomersCreate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -452,23 +495,29 @@ impl<'a> CustomersCreate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Customer, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Customer>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomersCreate<'a> {
     type Output = Result<Customer, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customers:export`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -477,10 +526,12 @@ pub struct CustomersExport<'a> {
     organization_id: Option<Vec<Uuid>>,
     options: RequestOptions,
 }
+
 impl<'a> CustomersExport<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -489,21 +540,25 @@ impl<'a> CustomersExport<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -518,23 +573,29 @@ impl<'a> CustomersExport<'a> {
         request = request.query("organization_id", &self.organization_id);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<String, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<String>, Error> {
         let client = self.client;
         client.send_text(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomersExport<'a> {
     type Output = Result<String, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customers:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -543,26 +604,31 @@ pub struct CustomersGet<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomersGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -576,23 +642,29 @@ impl<'a> CustomersGet<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Customer, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Customer>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomersGet<'a> {
     type Output = Result<Customer, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customers:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -602,31 +674,37 @@ pub struct CustomersDelete<'a> {
     anonymize: Option<bool>,
     options: RequestOptions,
 }
+
 impl<'a> CustomersDelete<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// If true, also anonymize the customer's personal data for GDPR compliance. This replaces email with a hashed version, hashes name and billing name (name preserved for businesses with tax_id), clears billing address, and removes OAuth account data.
     pub fn anonymize(mut self, anonymize: bool) -> Self {
         self.anonymize = Some(anonymize);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -640,23 +718,29 @@ impl<'a> CustomersDelete<'a> {
         request = request.query("anonymize", &self.anonymize);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let client = self.client;
         client.send_empty(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomersDelete<'a> {
     type Output = Result<(), Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customers:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -666,26 +750,31 @@ pub struct CustomersUpdate<'a> {
     body: CustomerUpdate,
     options: RequestOptions,
 }
+
 impl<'a> CustomersUpdate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -701,23 +790,29 @@ impl<'a> CustomersUpdate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Customer, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Customer>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomersUpdate<'a> {
     type Output = Result<Customer, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customers:get_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -726,26 +821,31 @@ pub struct CustomersGetExternal<'a> {
     external_id: String,
     options: RequestOptions,
 }
+
 impl<'a> CustomersGetExternal<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -761,23 +861,29 @@ impl<'a> CustomersGetExternal<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Customer, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Customer>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomersGetExternal<'a> {
     type Output = Result<Customer, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customers:delete_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -787,31 +893,37 @@ pub struct CustomersDeleteExternal<'a> {
     anonymize: Option<bool>,
     options: RequestOptions,
 }
+
 impl<'a> CustomersDeleteExternal<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// If true, also anonymize the customer's personal data for GDPR compliance.
     pub fn anonymize(mut self, anonymize: bool) -> Self {
         self.anonymize = Some(anonymize);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -827,23 +939,29 @@ impl<'a> CustomersDeleteExternal<'a> {
         request = request.query("anonymize", &self.anonymize);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let client = self.client;
         client.send_empty(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomersDeleteExternal<'a> {
     type Output = Result<(), Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customers:update_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -853,26 +971,31 @@ pub struct CustomersUpdateExternal<'a> {
     body: CustomerUpdateExternalId,
     options: RequestOptions,
 }
+
 impl<'a> CustomersUpdateExternal<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -890,23 +1013,29 @@ impl<'a> CustomersUpdateExternal<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Customer, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Customer>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomersUpdateExternal<'a> {
     type Output = Result<Customer, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customers:get_state`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -915,26 +1044,31 @@ pub struct CustomersGetState<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> CustomersGetState<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -950,23 +1084,29 @@ impl<'a> CustomersGetState<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerState, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<CustomerState>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomersGetState<'a> {
     type Output = Result<CustomerState, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customers:get_state_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -975,26 +1115,31 @@ pub struct CustomersGetStateExternal<'a> {
     external_id: String,
     options: RequestOptions,
 }
+
 impl<'a> CustomersGetStateExternal<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -1011,23 +1156,29 @@ impl<'a> CustomersGetStateExternal<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<CustomerState, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<CustomerState>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for CustomersGetStateExternal<'a> {
     type Output = Result<CustomerState, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customers:list_payment_methods`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1038,36 +1189,43 @@ pub struct CustomersListPaymentMethods<'a> {
     limit: Option<i64>,
     options: RequestOptions,
 }
+
 impl<'a> CustomersListPaymentMethods<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -1086,10 +1244,12 @@ impl<'a> CustomersListPaymentMethods<'a> {
         request = request.query("limit", &self.limit);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourcePaymentMethod, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -1097,6 +1257,7 @@ impl<'a> CustomersListPaymentMethods<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -1107,6 +1268,7 @@ impl<'a> CustomersListPaymentMethods<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -1115,13 +1277,17 @@ impl<'a> CustomersListPaymentMethods<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for CustomersListPaymentMethods<'a> {
     type Output = Result<ListResourcePaymentMethod, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `customers:list_payment_methods_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1132,36 +1298,43 @@ pub struct CustomersListPaymentMethodsExternal<'a> {
     limit: Option<i64>,
     options: RequestOptions,
 }
+
 impl<'a> CustomersListPaymentMethodsExternal<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -1180,10 +1353,12 @@ impl<'a> CustomersListPaymentMethodsExternal<'a> {
         request = request.query("limit", &self.limit);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourcePaymentMethod, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -1191,6 +1366,7 @@ impl<'a> CustomersListPaymentMethodsExternal<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -1201,6 +1377,7 @@ impl<'a> CustomersListPaymentMethodsExternal<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -1209,9 +1386,12 @@ impl<'a> CustomersListPaymentMethodsExternal<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for CustomersListPaymentMethodsExternal<'a> {
     type Output = Result<ListResourcePaymentMethod, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

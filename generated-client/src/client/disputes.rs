@@ -9,15 +9,18 @@ use crate::runtime::{
     SecurityScheme, encode_path_segment,
 };
 use crate::models::{Dispute, DisputeSortProperty, DisputeStatus, ListResourceDispute};
+
 /// Operations of the `disputes` group.
 #[derive(Clone, Copy, Debug)]
 pub struct Disputes<'a> {
     client: &'a Client,
 }
+
 impl<'a> Disputes<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Disputes.
     ///
     /// List disputes.
@@ -37,6 +40,7 @@ impl<'a> Disputes<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Dispute.
     ///
     /// Get a dispute by ID.
@@ -51,6 +55,7 @@ impl<'a> Disputes<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Accept Dispute.
     ///
     /// Accept a dispute, conceding the chargeback.
@@ -69,6 +74,7 @@ impl<'a> Disputes<'a> {
         }
     }
 }
+
 /// Request builder for `disputes:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -82,10 +88,12 @@ pub struct DisputesList<'a> {
     sorting: Option<Vec<DisputeSortProperty>>,
     options: RequestOptions,
 }
+
 impl<'a> DisputesList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -94,26 +102,31 @@ impl<'a> DisputesList<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Filter by order ID.
     pub fn order_id(mut self, order_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.order_id = Some(order_id.into_iter().collect());
         self
     }
+
     /// Filter by dispute status.
     pub fn status(mut self, status: impl IntoIterator<Item = DisputeStatus>) -> Self {
         self.status = Some(status.into_iter().collect());
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
     pub fn sorting(
         mut self,
@@ -122,21 +135,25 @@ impl<'a> DisputesList<'a> {
         self.sorting = Some(sorting.into_iter().collect());
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -156,10 +173,12 @@ impl<'a> DisputesList<'a> {
         request = request.query("sorting", &self.sorting);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceDispute, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -167,6 +186,7 @@ impl<'a> DisputesList<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -177,6 +197,7 @@ impl<'a> DisputesList<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -185,13 +206,17 @@ impl<'a> DisputesList<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for DisputesList<'a> {
     type Output = Result<ListResourceDispute, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `disputes:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -200,26 +225,31 @@ pub struct DisputesGet<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> DisputesGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -233,23 +263,29 @@ impl<'a> DisputesGet<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Dispute, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Dispute>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for DisputesGet<'a> {
     type Output = Result<Dispute, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `disputes:accept`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -258,27 +294,32 @@ pub struct DisputesAccept<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> DisputesAccept<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (409u16, crate::errors::decode_dispute_not_open_error),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -294,19 +335,24 @@ impl<'a> DisputesAccept<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Dispute, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Dispute>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for DisputesAccept<'a> {
     type Output = Result<Dispute, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -12,15 +12,18 @@ use crate::models::{
     EventSource, EventType, EventTypeUpdate, EventTypeWithStats, EventTypesSortProperty,
     ListResourceEventTypeWithStats,
 };
+
 /// Operations of the `event_types` group.
 #[derive(Clone, Copy, Debug)]
 pub struct EventTypes<'a> {
     client: &'a Client,
 }
+
 impl<'a> EventTypes<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Event Types.
     ///
     /// List event types with aggregated statistics.
@@ -44,6 +47,7 @@ impl<'a> EventTypes<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Update Event Type.
     ///
     /// Update an event type's label.
@@ -60,6 +64,7 @@ impl<'a> EventTypes<'a> {
         }
     }
 }
+
 /// Request builder for `event-types:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -77,10 +82,12 @@ pub struct EventTypesList<'a> {
     sorting: Option<Vec<EventTypesSortProperty>>,
     options: RequestOptions,
 }
+
 impl<'a> EventTypesList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -89,11 +96,13 @@ impl<'a> EventTypesList<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Filter by customer ID.
     pub fn customer_id(mut self, customer_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.customer_id = Some(customer_id.into_iter().collect());
         self
     }
+
     /// Filter by external customer ID.
     pub fn external_customer_id(
         mut self,
@@ -102,36 +111,43 @@ impl<'a> EventTypesList<'a> {
         self.external_customer_id = Some(external_customer_id.into_iter().collect());
         self
     }
+
     /// Query to filter event types by name or label.
     pub fn query(mut self, query: impl Into<String>) -> Self {
         self.query = Some(query.into());
         self
     }
+
     /// When true, only return event types with root events (parent_id IS NULL).
     pub fn root_events(mut self, root_events: bool) -> Self {
         self.root_events = Some(root_events);
         self
     }
+
     /// Filter by specific parent event ID.
     pub fn parent_id(mut self, parent_id: Uuid) -> Self {
         self.parent_id = Some(parent_id);
         self
     }
+
     /// Filter by event source (system or user).
     pub fn source(mut self, source: EventSource) -> Self {
         self.source = Some(source);
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
     pub fn sorting(
         mut self,
@@ -140,21 +156,25 @@ impl<'a> EventTypesList<'a> {
         self.sorting = Some(sorting.into_iter().collect());
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -178,10 +198,12 @@ impl<'a> EventTypesList<'a> {
         request = request.query("sorting", &self.sorting);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceEventTypeWithStats, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -189,6 +211,7 @@ impl<'a> EventTypesList<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -201,6 +224,7 @@ impl<'a> EventTypesList<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -209,13 +233,17 @@ impl<'a> EventTypesList<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for EventTypesList<'a> {
     type Output = Result<ListResourceEventTypeWithStats, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `event-types:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -225,25 +253,30 @@ pub struct EventTypesUpdate<'a> {
     body: EventTypeUpdate,
     options: RequestOptions,
 }
+
 impl<'a> EventTypesUpdate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -259,19 +292,24 @@ impl<'a> EventTypesUpdate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<EventType, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<EventType>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for EventTypesUpdate<'a> {
     type Output = Result<EventType, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

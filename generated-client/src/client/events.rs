@@ -15,15 +15,18 @@ use crate::models::{
     EventsIngest, EventsIngestResponse, EventsListResponse, ListResourceEventName,
     MetadataQueryValue,
 };
+
 /// Operations of the `events` group.
 #[derive(Clone, Copy, Debug)]
 pub struct Events<'a> {
     client: &'a Client,
 }
+
 impl<'a> Events<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Events.
     ///
     /// List events.
@@ -53,6 +56,7 @@ impl<'a> Events<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// List Event Names.
     ///
     /// List event names.
@@ -74,6 +78,7 @@ impl<'a> Events<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Event.
     ///
     /// Get an event by ID.
@@ -88,6 +93,7 @@ impl<'a> Events<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Ingest Events.
     ///
     /// Ingest batch of events.
@@ -103,6 +109,7 @@ impl<'a> Events<'a> {
         }
     }
 }
+
 /// Request builder for `events:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -126,25 +133,30 @@ pub struct EventsList<'a> {
     metadata: Option<BTreeMap<String, MetadataQueryValue>>,
     options: RequestOptions,
 }
+
 impl<'a> EventsList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter events following filter clauses. JSON string following the same schema a meter filter clause.
     pub fn filter(mut self, filter: impl Into<String>) -> Self {
         self.filter = Some(filter.into());
         self
     }
+
     /// Filter events after this timestamp.
     pub fn start_timestamp(mut self, start_timestamp: DateTime<Utc>) -> Self {
         self.start_timestamp = Some(start_timestamp);
         self
     }
+
     /// Filter events before this timestamp.
     pub fn end_timestamp(mut self, end_timestamp: DateTime<Utc>) -> Self {
         self.end_timestamp = Some(end_timestamp);
         self
     }
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -153,11 +165,13 @@ impl<'a> EventsList<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Filter by customer ID.
     pub fn customer_id(mut self, customer_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.customer_id = Some(customer_id.into_iter().collect());
         self
     }
+
     /// Filter by external customer ID.
     pub fn external_customer_id(
         mut self,
@@ -166,46 +180,55 @@ impl<'a> EventsList<'a> {
         self.external_customer_id = Some(external_customer_id.into_iter().collect());
         self
     }
+
     /// Filter by a meter filter clause.
     pub fn meter_id(mut self, meter_id: Uuid) -> Self {
         self.meter_id = Some(meter_id);
         self
     }
+
     /// Filter by event name.
     pub fn name(mut self, name: impl IntoIterator<Item = String>) -> Self {
         self.name = Some(name.into_iter().collect());
         self
     }
+
     /// Filter by event source.
     pub fn source(mut self, source: impl IntoIterator<Item = EventSource>) -> Self {
         self.source = Some(source.into_iter().collect());
         self
     }
+
     /// Query to filter events.
     pub fn query(mut self, query: impl Into<String>) -> Self {
         self.query = Some(query.into());
         self
     }
+
     /// When combined with depth, use this event as the anchor instead of root events.
     pub fn parent_id(mut self, parent_id: Uuid) -> Self {
         self.parent_id = Some(parent_id);
         self
     }
+
     /// Fetch descendants up to this depth. When set: 0=root events only, 1=roots+children, etc. Max 5. When not set, returns all events.
     pub fn depth(mut self, depth: i64) -> Self {
         self.depth = Some(depth);
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
     pub fn sorting(
         mut self,
@@ -214,26 +237,31 @@ impl<'a> EventsList<'a> {
         self.sorting = Some(sorting.into_iter().collect());
         self
     }
+
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(mut self, metadata: BTreeMap<String, MetadataQueryValue>) -> Self {
         self.metadata = Some(metadata);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -265,10 +293,12 @@ impl<'a> EventsList<'a> {
         }
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<EventsListResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -277,13 +307,17 @@ impl<'a> EventsList<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for EventsList<'a> {
     type Output = Result<EventsListResponse, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `events:list_names`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -299,10 +333,12 @@ pub struct EventsListNames<'a> {
     sorting: Option<Vec<EventNamesSortProperty>>,
     options: RequestOptions,
 }
+
 impl<'a> EventsListNames<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -311,11 +347,13 @@ impl<'a> EventsListNames<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Filter by customer ID.
     pub fn customer_id(mut self, customer_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.customer_id = Some(customer_id.into_iter().collect());
         self
     }
+
     /// Filter by external customer ID.
     pub fn external_customer_id(
         mut self,
@@ -324,26 +362,31 @@ impl<'a> EventsListNames<'a> {
         self.external_customer_id = Some(external_customer_id.into_iter().collect());
         self
     }
+
     /// Filter by event source.
     pub fn source(mut self, source: impl IntoIterator<Item = EventSource>) -> Self {
         self.source = Some(source.into_iter().collect());
         self
     }
+
     /// Query to filter event names.
     pub fn query(mut self, query: impl Into<String>) -> Self {
         self.query = Some(query.into());
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
     pub fn sorting(
         mut self,
@@ -352,21 +395,25 @@ impl<'a> EventsListNames<'a> {
         self.sorting = Some(sorting.into_iter().collect());
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -388,10 +435,12 @@ impl<'a> EventsListNames<'a> {
         request = request.query("sorting", &self.sorting);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceEventName, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -399,6 +448,7 @@ impl<'a> EventsListNames<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -409,6 +459,7 @@ impl<'a> EventsListNames<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -417,13 +468,17 @@ impl<'a> EventsListNames<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for EventsListNames<'a> {
     type Output = Result<ListResourceEventName, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `events:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -432,26 +487,31 @@ pub struct EventsGet<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> EventsGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -465,23 +525,29 @@ impl<'a> EventsGet<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Event, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Event>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for EventsGet<'a> {
     type Output = Result<Event, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `events:ingest`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -490,25 +556,30 @@ pub struct EventsIngestRequest<'a> {
     body: EventsIngest,
     options: RequestOptions,
 }
+
 impl<'a> EventsIngestRequest<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -524,10 +595,12 @@ impl<'a> EventsIngestRequest<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<EventsIngestResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -536,9 +609,12 @@ impl<'a> EventsIngestRequest<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for EventsIngestRequest<'a> {
     type Output = Result<EventsIngestResponse, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

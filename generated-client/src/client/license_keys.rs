@@ -13,15 +13,18 @@ use crate::models::{
     LicenseKeyStatus, LicenseKeyUpdate, LicenseKeyValidate, LicenseKeyWithActivations,
     ListResourceLicenseKeyRead, ValidatedLicenseKey,
 };
+
 /// Operations of the `license_keys` group.
 #[derive(Clone, Copy, Debug)]
 pub struct LicenseKeys<'a> {
     client: &'a Client,
 }
+
 impl<'a> LicenseKeys<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List License Keys.
     ///
     /// Get license keys connected to the given organization & filters.
@@ -40,6 +43,7 @@ impl<'a> LicenseKeys<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get License Key.
     ///
     /// Get a license key.
@@ -54,6 +58,7 @@ impl<'a> LicenseKeys<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Update License Key.
     ///
     /// Update a license key.
@@ -69,6 +74,7 @@ impl<'a> LicenseKeys<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Activation.
     ///
     /// Get a license key activation.
@@ -88,6 +94,7 @@ impl<'a> LicenseKeys<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Validate License Key.
     ///
     /// Validate a license key.
@@ -102,6 +109,7 @@ impl<'a> LicenseKeys<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Activate License Key.
     ///
     /// Activate a license key instance.
@@ -116,6 +124,7 @@ impl<'a> LicenseKeys<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Deactivate License Key.
     ///
     /// Deactivate a license key instance.
@@ -131,6 +140,7 @@ impl<'a> LicenseKeys<'a> {
         }
     }
 }
+
 /// Request builder for `license_keys:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -143,12 +153,14 @@ pub struct LicenseKeysList<'a> {
     limit: Option<i64>,
     options: RequestOptions,
 }
+
 impl<'a> LicenseKeysList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (401u16, crate::errors::decode_unauthorized),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -157,41 +169,49 @@ impl<'a> LicenseKeysList<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Filter by benefit ID.
     pub fn benefit_id(mut self, benefit_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.benefit_id = Some(benefit_id.into_iter().collect());
         self
     }
+
     /// Filter by license key status.
     pub fn status(mut self, status: impl IntoIterator<Item = LicenseKeyStatus>) -> Self {
         self.status = Some(status.into_iter().collect());
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -210,10 +230,12 @@ impl<'a> LicenseKeysList<'a> {
         request = request.query("limit", &self.limit);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceLicenseKeyRead, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -221,6 +243,7 @@ impl<'a> LicenseKeysList<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -231,6 +254,7 @@ impl<'a> LicenseKeysList<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -239,13 +263,17 @@ impl<'a> LicenseKeysList<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for LicenseKeysList<'a> {
     type Output = Result<ListResourceLicenseKeyRead, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `license_keys:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -254,27 +282,32 @@ pub struct LicenseKeysGet<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> LicenseKeysGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (401u16, crate::errors::decode_unauthorized),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -290,10 +323,12 @@ impl<'a> LicenseKeysGet<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<LicenseKeyWithActivations, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -302,13 +337,17 @@ impl<'a> LicenseKeysGet<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for LicenseKeysGet<'a> {
     type Output = Result<LicenseKeyWithActivations, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `license_keys:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -318,27 +357,32 @@ pub struct LicenseKeysUpdate<'a> {
     body: LicenseKeyUpdate,
     options: RequestOptions,
 }
+
 impl<'a> LicenseKeysUpdate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (401u16, crate::errors::decode_unauthorized),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -356,23 +400,29 @@ impl<'a> LicenseKeysUpdate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<LicenseKeyRead, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<LicenseKeyRead>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for LicenseKeysUpdate<'a> {
     type Output = Result<LicenseKeyRead, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `license_keys:get_activation`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -382,27 +432,32 @@ pub struct LicenseKeysGetActivation<'a> {
     activation_id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> LicenseKeysGetActivation<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (401u16, crate::errors::decode_unauthorized),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -419,10 +474,12 @@ impl<'a> LicenseKeysGetActivation<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<LicenseKeyActivationRead, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -431,13 +488,17 @@ impl<'a> LicenseKeysGetActivation<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for LicenseKeysGetActivation<'a> {
     type Output = Result<LicenseKeyActivationRead, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `license_keys:validate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -446,26 +507,31 @@ pub struct LicenseKeysValidate<'a> {
     body: LicenseKeyValidate,
     options: RequestOptions,
 }
+
 impl<'a> LicenseKeysValidate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -481,10 +547,12 @@ impl<'a> LicenseKeysValidate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ValidatedLicenseKey, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -493,13 +561,17 @@ impl<'a> LicenseKeysValidate<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for LicenseKeysValidate<'a> {
     type Output = Result<ValidatedLicenseKey, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `license_keys:activate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -508,27 +580,32 @@ pub struct LicenseKeysActivate<'a> {
     body: LicenseKeyActivate,
     options: RequestOptions,
 }
+
 impl<'a> LicenseKeysActivate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (403u16, crate::errors::decode_not_permitted),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -544,10 +621,12 @@ impl<'a> LicenseKeysActivate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<LicenseKeyActivationRead, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -556,13 +635,17 @@ impl<'a> LicenseKeysActivate<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for LicenseKeysActivate<'a> {
     type Output = Result<LicenseKeyActivationRead, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `license_keys:deactivate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -571,26 +654,31 @@ pub struct LicenseKeysDeactivate<'a> {
     body: LicenseKeyDeactivate,
     options: RequestOptions,
 }
+
 impl<'a> LicenseKeysDeactivate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -605,19 +693,24 @@ impl<'a> LicenseKeysDeactivate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let client = self.client;
         client.send_empty(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for LicenseKeysDeactivate<'a> {
     type Output = Result<(), Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -8,15 +8,18 @@ use crate::runtime::{
     SecurityScheme,
 };
 use crate::models::{ListResourceMember, Member, MemberRole, MemberSortProperty};
+
 /// Operations of the `members` group.
 #[derive(Clone, Copy, Debug)]
 pub struct Members<'a> {
     client: &'a Client,
 }
+
 impl<'a> Members<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Members.
     ///
     /// List members with optional customer ID filter.
@@ -37,6 +40,7 @@ impl<'a> Members<'a> {
         }
     }
 }
+
 /// Request builder for `members:list_members`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -50,15 +54,18 @@ pub struct MembersListMembers<'a> {
     sorting: Option<Vec<MemberSortProperty>>,
     options: RequestOptions,
 }
+
 impl<'a> MembersListMembers<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by customer ID.
     pub fn customer_id(mut self, customer_id: impl Into<String>) -> Self {
         self.customer_id = Some(customer_id.into());
         self
     }
+
     /// Filter by customer external ID.
     pub fn external_customer_id(
         mut self,
@@ -67,21 +74,25 @@ impl<'a> MembersListMembers<'a> {
         self.external_customer_id = Some(external_customer_id.into());
         self
     }
+
     /// Filter by member role.
     pub fn role(mut self, role: MemberRole) -> Self {
         self.role = Some(role);
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
     pub fn sorting(
         mut self,
@@ -90,21 +101,25 @@ impl<'a> MembersListMembers<'a> {
         self.sorting = Some(sorting.into_iter().collect());
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -124,10 +139,12 @@ impl<'a> MembersListMembers<'a> {
         request = request.query("sorting", &self.sorting);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceMember, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -135,6 +152,7 @@ impl<'a> MembersListMembers<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -145,6 +163,7 @@ impl<'a> MembersListMembers<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -153,9 +172,12 @@ impl<'a> MembersListMembers<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for MembersListMembers<'a> {
     type Output = Result<ListResourceMember, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -14,15 +14,18 @@ use crate::models::{
     AggregationFunction, ListResourceMeter, MetadataQueryValue, Meter, MeterCreate,
     MeterQuantities, MeterSortProperty, MeterUpdate, MetricsGetTimezone, TimeInterval,
 };
+
 /// Operations of the `meters` group.
 #[derive(Clone, Copy, Debug)]
 pub struct Meters<'a> {
     client: &'a Client,
 }
+
 impl<'a> Meters<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Meters.
     ///
     /// List meters.
@@ -43,6 +46,7 @@ impl<'a> Meters<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Create Meter.
     ///
     /// Create a meter.
@@ -57,6 +61,7 @@ impl<'a> Meters<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Meter.
     ///
     /// Get a meter by ID.
@@ -71,6 +76,7 @@ impl<'a> Meters<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Update Meter.
     ///
     /// Update a meter.
@@ -86,6 +92,7 @@ impl<'a> Meters<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Meter Quantities.
     ///
     /// Get quantities of a meter over a time period.
@@ -115,6 +122,7 @@ impl<'a> Meters<'a> {
         }
     }
 }
+
 /// Request builder for `meters:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -129,10 +137,12 @@ pub struct MetersList<'a> {
     metadata: Option<BTreeMap<String, MetadataQueryValue>>,
     options: RequestOptions,
 }
+
 impl<'a> MetersList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -141,26 +151,31 @@ impl<'a> MetersList<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Filter by name.
     pub fn query(mut self, query: impl Into<String>) -> Self {
         self.query = Some(query.into());
         self
     }
+
     /// Filter on archived meters.
     pub fn is_archived(mut self, is_archived: bool) -> Self {
         self.is_archived = Some(is_archived);
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
     pub fn sorting(
         mut self,
@@ -169,26 +184,31 @@ impl<'a> MetersList<'a> {
         self.sorting = Some(sorting.into_iter().collect());
         self
     }
+
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(mut self, metadata: BTreeMap<String, MetadataQueryValue>) -> Self {
         self.metadata = Some(metadata);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -211,15 +231,18 @@ impl<'a> MetersList<'a> {
         }
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceMeter, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<ListResourceMeter>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -230,6 +253,7 @@ impl<'a> MetersList<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -238,13 +262,17 @@ impl<'a> MetersList<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for MetersList<'a> {
     type Output = Result<ListResourceMeter, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `meters:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -253,25 +281,30 @@ pub struct MetersCreate<'a> {
     body: MeterCreate,
     options: RequestOptions,
 }
+
 impl<'a> MetersCreate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -287,23 +320,29 @@ impl<'a> MetersCreate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Meter, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Meter>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for MetersCreate<'a> {
     type Output = Result<Meter, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `meters:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -312,26 +351,31 @@ pub struct MetersGet<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> MetersGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -345,23 +389,29 @@ impl<'a> MetersGet<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Meter, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Meter>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for MetersGet<'a> {
     type Output = Result<Meter, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `meters:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -371,26 +421,31 @@ pub struct MetersUpdate<'a> {
     body: MeterUpdate,
     options: RequestOptions,
 }
+
 impl<'a> MetersUpdate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -406,23 +461,29 @@ impl<'a> MetersUpdate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Meter, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Meter>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for MetersUpdate<'a> {
     type Output = Result<Meter, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `meters:quantities`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -439,21 +500,25 @@ pub struct MetersQuantities<'a> {
     metadata: Option<BTreeMap<String, MetadataQueryValue>>,
     options: RequestOptions,
 }
+
 impl<'a> MetersQuantities<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Timezone to use for the timestamps. Default is UTC.
     pub fn timezone(mut self, timezone: MetricsGetTimezone) -> Self {
         self.timezone = Some(timezone);
         self
     }
+
     /// Filter by customer ID.
     pub fn customer_id(mut self, customer_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.customer_id = Some(customer_id.into_iter().collect());
         self
     }
+
     /// Filter by external customer ID.
     pub fn external_customer_id(
         mut self,
@@ -462,6 +527,7 @@ impl<'a> MetersQuantities<'a> {
         self.external_customer_id = Some(external_customer_id.into_iter().collect());
         self
     }
+
     /// If set, will first compute the quantities per customer before aggregating them using the given function. If not set, the quantities will be aggregated across all events.
     pub fn customer_aggregation_function(
         mut self,
@@ -470,26 +536,31 @@ impl<'a> MetersQuantities<'a> {
         self.customer_aggregation_function = Some(customer_aggregation_function);
         self
     }
+
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(mut self, metadata: BTreeMap<String, MetadataQueryValue>) -> Self {
         self.metadata = Some(metadata);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -517,19 +588,24 @@ impl<'a> MetersQuantities<'a> {
         }
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<MeterQuantities, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<MeterQuantities>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for MetersQuantities<'a> {
     type Output = Result<MeterQuantities, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

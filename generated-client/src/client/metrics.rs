@@ -13,15 +13,18 @@ use crate::models::{
     MetricDashboardCreate, MetricDashboardSchema, MetricDashboardUpdate,
     MetricsGetTimezone, MetricsLimits, MetricsResponse, ProductBillingType, TimeInterval,
 };
+
 /// Operations of the `metrics` group.
 #[derive(Clone, Copy, Debug)]
 pub struct MetricsOperations<'a> {
     client: &'a Client,
 }
+
 impl<'a> MetricsOperations<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// Get Metrics.
     ///
     /// Get metrics about your orders and subscriptions.
@@ -51,6 +54,7 @@ impl<'a> MetricsOperations<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Export Metrics.
     ///
     /// Export metrics as a CSV file.
@@ -78,6 +82,7 @@ impl<'a> MetricsOperations<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Metrics Limits.
     ///
     /// Get the interval limits for the metrics endpoint.
@@ -91,6 +96,7 @@ impl<'a> MetricsOperations<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// List Metric Dashboards.
     ///
     /// List user-defined metric dashboards.
@@ -105,6 +111,7 @@ impl<'a> MetricsOperations<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Create Metric Dashboard.
     ///
     /// Create a user-defined metric dashboard.
@@ -122,6 +129,7 @@ impl<'a> MetricsOperations<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Metric Dashboard.
     ///
     /// Get a user-defined metric dashboard by ID.
@@ -136,6 +144,7 @@ impl<'a> MetricsOperations<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Delete Metric Dashboard.
     ///
     /// Delete a user-defined metric dashboard.
@@ -150,6 +159,7 @@ impl<'a> MetricsOperations<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Update Metric Dashboard.
     ///
     /// Update a user-defined metric dashboard.
@@ -170,6 +180,7 @@ impl<'a> MetricsOperations<'a> {
         }
     }
 }
+
 /// Request builder for `metrics:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -186,15 +197,18 @@ pub struct MetricsGet<'a> {
     metrics: Option<Vec<String>>,
     options: RequestOptions,
 }
+
 impl<'a> MetricsGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Timezone to use for the timestamps. Default is UTC.
     pub fn timezone(mut self, timezone: MetricsGetTimezone) -> Self {
         self.timezone = Some(timezone);
         self
     }
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -203,11 +217,13 @@ impl<'a> MetricsGet<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Filter by product ID.
     pub fn product_id(mut self, product_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.product_id = Some(product_id.into_iter().collect());
         self
     }
+
     /// Filter by billing type. `recurring` will filter data corresponding to subscriptions creations or renewals. `one_time` will filter data corresponding to one-time purchases.
     pub fn billing_type(
         mut self,
@@ -216,31 +232,37 @@ impl<'a> MetricsGet<'a> {
         self.billing_type = Some(billing_type.into_iter().collect());
         self
     }
+
     /// Filter by customer ID.
     pub fn customer_id(mut self, customer_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.customer_id = Some(customer_id.into_iter().collect());
         self
     }
+
     /// List of metric slugs to focus on. When provided, only the queries needed for these metrics will be executed, improving performance. If not provided, all metrics are returned.
     pub fn metrics(mut self, metrics: impl IntoIterator<Item = String>) -> Self {
         self.metrics = Some(metrics.into_iter().collect());
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -263,23 +285,29 @@ impl<'a> MetricsGet<'a> {
         request = request.query("metrics", &self.metrics);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<MetricsResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<MetricsResponse>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for MetricsGet<'a> {
     type Output = Result<MetricsResponse, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `metrics:export`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -296,15 +324,18 @@ pub struct MetricsExport<'a> {
     metrics: Option<Vec<String>>,
     options: RequestOptions,
 }
+
 impl<'a> MetricsExport<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Timezone to use for the timestamps. Default is UTC.
     pub fn timezone(mut self, timezone: MetricsGetTimezone) -> Self {
         self.timezone = Some(timezone);
         self
     }
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -313,11 +344,13 @@ impl<'a> MetricsExport<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Filter by product ID.
     pub fn product_id(mut self, product_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.product_id = Some(product_id.into_iter().collect());
         self
     }
+
     /// Filter by billing type. `recurring` will filter data corresponding to subscriptions creations or renewals. `one_time` will filter data corresponding to one-time purchases.
     pub fn billing_type(
         mut self,
@@ -326,31 +359,37 @@ impl<'a> MetricsExport<'a> {
         self.billing_type = Some(billing_type.into_iter().collect());
         self
     }
+
     /// Filter by customer ID.
     pub fn customer_id(mut self, customer_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.customer_id = Some(customer_id.into_iter().collect());
         self
     }
+
     /// List of metric slugs to include in the export. If not provided, all metrics are exported.
     pub fn metrics(mut self, metrics: impl IntoIterator<Item = String>) -> Self {
         self.metrics = Some(metrics.into_iter().collect());
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -373,23 +412,29 @@ impl<'a> MetricsExport<'a> {
         request = request.query("metrics", &self.metrics);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<String, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<String>, Error> {
         let client = self.client;
         client.send_text(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for MetricsExport<'a> {
     type Output = Result<String, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `metrics:limits`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -397,23 +442,28 @@ pub struct MetricsLimitsRequest<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
+
 impl<'a> MetricsLimitsRequest<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -427,23 +477,29 @@ impl<'a> MetricsLimitsRequest<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<MetricsLimits, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<MetricsLimits>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for MetricsLimitsRequest<'a> {
     type Output = Result<MetricsLimits, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `metrics:list_dashboards`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -452,10 +508,12 @@ pub struct MetricsListDashboards<'a> {
     organization_id: Option<Vec<Uuid>>,
     options: RequestOptions,
 }
+
 impl<'a> MetricsListDashboards<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -464,21 +522,25 @@ impl<'a> MetricsListDashboards<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -493,10 +555,12 @@ impl<'a> MetricsListDashboards<'a> {
         request = request.query("organization_id", &self.organization_id);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Vec<MetricDashboardSchema>, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -505,13 +569,17 @@ impl<'a> MetricsListDashboards<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for MetricsListDashboards<'a> {
     type Output = Result<Vec<MetricDashboardSchema>, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `metrics:create_dashboard`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -520,25 +588,30 @@ pub struct MetricsCreateDashboard<'a> {
     body: MetricDashboardCreate,
     options: RequestOptions,
 }
+
 impl<'a> MetricsCreateDashboard<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -554,10 +627,12 @@ impl<'a> MetricsCreateDashboard<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<MetricDashboardSchema, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -566,13 +641,17 @@ impl<'a> MetricsCreateDashboard<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for MetricsCreateDashboard<'a> {
     type Output = Result<MetricDashboardSchema, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `metrics:get_dashboard`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -581,25 +660,30 @@ pub struct MetricsGetDashboard<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> MetricsGetDashboard<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -616,10 +700,12 @@ impl<'a> MetricsGetDashboard<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<MetricDashboardSchema, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -628,13 +714,17 @@ impl<'a> MetricsGetDashboard<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for MetricsGetDashboard<'a> {
     type Output = Result<MetricDashboardSchema, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `metrics:delete_dashboard`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -643,25 +733,30 @@ pub struct MetricsDeleteDashboard<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> MetricsDeleteDashboard<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -677,23 +772,29 @@ impl<'a> MetricsDeleteDashboard<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let client = self.client;
         client.send_empty(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for MetricsDeleteDashboard<'a> {
     type Output = Result<(), Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `metrics:update_dashboard`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -703,25 +804,30 @@ pub struct MetricsUpdateDashboard<'a> {
     body: MetricDashboardUpdate,
     options: RequestOptions,
 }
+
 impl<'a> MetricsUpdateDashboard<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -740,10 +846,12 @@ impl<'a> MetricsUpdateDashboard<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<MetricDashboardSchema, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -752,9 +860,12 @@ impl<'a> MetricsUpdateDashboard<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for MetricsUpdateDashboard<'a> {
     type Output = Result<MetricDashboardSchema, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -4,48 +4,70 @@
 //! Each operation returns a request builder: set optional parameters, then
 //! `.await` it (or call `.send()`); list operations also have `.stream()`.
 use crate::runtime::Client;
+
 mod benefit_grants;
+
 pub use benefit_grants::{BenefitGrants, BenefitGrantsList};
+
 mod benefits;
+
 pub use benefits::{
     Benefits, BenefitsList, BenefitsCreate, BenefitsGet, BenefitsDelete, BenefitsUpdate,
     BenefitsFiles, BenefitsGrants,
 };
+
 mod checkout_links;
+
 pub use checkout_links::{
     CheckoutLinks, CheckoutLinksList, CheckoutLinksCreate, CheckoutLinksGet,
     CheckoutLinksDelete, CheckoutLinksUpdate,
 };
+
 mod checkouts;
+
 pub use checkouts::{
     Checkouts, CheckoutsList, CheckoutsCreate, CheckoutsGet, CheckoutsUpdate,
     CheckoutsClientGet, CheckoutsClientUpdate, CheckoutsClientConfirm,
 };
+
 mod custom_fields;
+
 pub use custom_fields::{
     CustomFields, CustomFieldsList, CustomFieldsCreate, CustomFieldsGet,
     CustomFieldsDelete, CustomFieldsUpdate,
 };
+
 mod customer_meters;
+
 pub use customer_meters::{CustomerMeters, CustomerMetersList, CustomerMetersGet};
+
 mod customer_portal;
+
 pub use customer_portal::CustomerPortal;
+
 mod customer_portal_benefit_grants;
+
 pub use customer_portal_benefit_grants::{
     CustomerPortalBenefitGrants, CustomerPortalBenefitGrantsList,
     CustomerPortalBenefitGrantsGet, CustomerPortalBenefitGrantsUpdate,
 };
+
 mod customer_portal_customer_meters;
+
 pub use customer_portal_customer_meters::{
     CustomerPortalCustomerMeters, CustomerPortalCustomerMetersList,
     CustomerPortalCustomerMetersGet,
 };
+
 mod customer_portal_customer_session;
+
 pub use customer_portal_customer_session::{
     CustomerPortalCustomerSession, CustomerPortalCustomerSessionIntrospect,
     CustomerPortalCustomerSessionGetAuthenticatedUser,
 };
+
 mod customer_portal_customers;
+
 pub use customer_portal_customers::{
     CustomerPortalCustomers, CustomerPortalCustomersGet, CustomerPortalCustomersUpdate,
     CustomerPortalCustomersListPaymentMethods, CustomerPortalCustomersAddPaymentMethod,
@@ -54,253 +76,341 @@ pub use customer_portal_customers::{
     CustomerPortalCustomersRequestEmailUpdate, CustomerPortalCustomersCheckEmailUpdate,
     CustomerPortalCustomersVerifyEmailUpdate,
 };
+
 mod customer_portal_downloadables;
+
 pub use customer_portal_downloadables::{
     CustomerPortalDownloadables, CustomerPortalDownloadablesList,
 };
+
 mod customer_portal_license_keys;
+
 pub use customer_portal_license_keys::{
     CustomerPortalLicenseKeys, CustomerPortalLicenseKeysList,
     CustomerPortalLicenseKeysGet, CustomerPortalLicenseKeysValidate,
     CustomerPortalLicenseKeysActivate, CustomerPortalLicenseKeysDeactivate,
 };
+
 mod customer_portal_members;
+
 pub use customer_portal_members::{
     CustomerPortalMembers, CustomerPortalMembersListMembers,
     CustomerPortalMembersAddMember, CustomerPortalMembersRemoveMember,
     CustomerPortalMembersUpdateMember,
 };
+
 mod customer_portal_orders;
+
 pub use customer_portal_orders::{
     CustomerPortalOrders, CustomerPortalOrdersList, CustomerPortalOrdersGet,
     CustomerPortalOrdersUpdate, CustomerPortalOrdersInvoice,
     CustomerPortalOrdersGenerateInvoice, CustomerPortalOrdersReceipt,
     CustomerPortalOrdersGetPaymentStatus, CustomerPortalOrdersConfirmRetryPayment,
 };
+
 mod customer_portal_organizations;
+
 pub use customer_portal_organizations::{
     CustomerPortalOrganizations, CustomerPortalOrganizationsGet,
 };
+
 mod customer_portal_seats;
+
 pub use customer_portal_seats::{
     CustomerPortalSeats, CustomerPortalSeatsListSeats, CustomerPortalSeatsAssignSeat,
     CustomerPortalSeatsRevokeSeat, CustomerPortalSeatsResendInvitation,
     CustomerPortalSeatsListClaimedSubscriptions,
 };
+
 mod customer_portal_subscriptions;
+
 pub use customer_portal_subscriptions::{
     CustomerPortalSubscriptions, CustomerPortalSubscriptionsList,
     CustomerPortalSubscriptionsGet, CustomerPortalSubscriptionsCancel,
     CustomerPortalSubscriptionsUpdate,
 };
+
 mod customer_portal_wallets;
+
 pub use customer_portal_wallets::{
     CustomerPortalWallets, CustomerPortalWalletsList, CustomerPortalWalletsGet,
 };
+
 mod customer_seats;
+
 pub use customer_seats::{
     CustomerSeats, CustomerSeatsListSeats, CustomerSeatsAssignSeat,
     CustomerSeatsRevokeSeat, CustomerSeatsResendInvitation, CustomerSeatsGetClaimInfo,
     CustomerSeatsClaimSeat,
 };
+
 mod customer_sessions;
+
 pub use customer_sessions::{CustomerSessions, CustomerSessionsCreate};
+
 mod customers;
+
 pub use customers::{
     Customers, CustomersList, CustomersCreate, CustomersExport, CustomersGet,
     CustomersDelete, CustomersUpdate, CustomersGetExternal, CustomersDeleteExternal,
     CustomersUpdateExternal, CustomersGetState, CustomersGetStateExternal,
     CustomersListPaymentMethods, CustomersListPaymentMethodsExternal,
 };
+
 mod customers_members;
+
 pub use customers_members::{
     CustomersMembers, CustomersMembersCreate, CustomersMembersCreateExternal,
     CustomersMembersGet, CustomersMembersDelete, CustomersMembersUpdate,
     CustomersMembersGetExternal, CustomersMembersDeleteExternal,
     CustomersMembersUpdateExternal,
 };
+
 mod discounts;
+
 pub use discounts::{
     Discounts, DiscountsList, DiscountsCreate, DiscountsGet, DiscountsDelete,
     DiscountsUpdate,
 };
+
 mod disputes;
+
 pub use disputes::{Disputes, DisputesList, DisputesGet, DisputesAccept};
+
 mod event_types;
+
 pub use event_types::{EventTypes, EventTypesList, EventTypesUpdate};
+
 mod events;
+
 pub use events::{Events, EventsList, EventsListNames, EventsGet, EventsIngestRequest};
+
 mod files;
+
 pub use files::{Files, FilesList, FilesCreate, FilesUploaded, FilesDelete, FilesUpdate};
+
 mod license_keys;
+
 pub use license_keys::{
     LicenseKeys, LicenseKeysList, LicenseKeysGet, LicenseKeysUpdate,
     LicenseKeysGetActivation, LicenseKeysValidate, LicenseKeysActivate,
     LicenseKeysDeactivate,
 };
+
 mod members;
+
 pub use members::{Members, MembersListMembers};
+
 mod meters;
+
 pub use meters::{
     Meters, MetersList, MetersCreate, MetersGet, MetersUpdate, MetersQuantities,
 };
+
 mod metrics;
+
 pub use metrics::{
     MetricsOperations, MetricsGet, MetricsExport, MetricsLimitsRequest,
     MetricsListDashboards, MetricsCreateDashboard, MetricsGetDashboard,
     MetricsDeleteDashboard, MetricsUpdateDashboard,
 };
+
 mod oauth2;
+
 pub use oauth2::{
     Oauth2, Oauth2Authorize, Oauth2Token, Oauth2Revoke, Oauth2Introspect, Oauth2Userinfo,
 };
+
 mod oauth2_clients;
+
 pub use oauth2_clients::{
     Oauth2Clients, Oauth2ClientsCreate, Oauth2ClientsGet, Oauth2ClientsUpdate,
     Oauth2ClientsDelete,
 };
+
 mod orders;
+
 pub use orders::{
     Orders, OrdersList, OrdersCreate, OrdersExport, OrdersGet, OrdersUpdate,
     OrdersFinalize, OrdersInvoice, OrdersGenerateInvoice, OrdersReceipt,
 };
+
 mod organizations;
+
 pub use organizations::{
     Organizations, OrganizationsListOrganizations, OrganizationsCreate, OrganizationsGet,
     OrganizationsUpdate,
 };
+
 mod payments;
+
 pub use payments::{Payments, PaymentsList, PaymentsGet};
+
 mod products;
+
 pub use products::{
     Products, ProductsList, ProductsCreate, ProductsGet, ProductsUpdate,
     ProductsUpdateBenefits,
 };
+
 mod refunds;
+
 pub use refunds::{Refunds, RefundsList, RefundsCreate};
+
 mod subscriptions;
+
 pub use subscriptions::{
     Subscriptions, SubscriptionsList, SubscriptionsCreate, SubscriptionsExport,
     SubscriptionsGet, SubscriptionsRevoke, SubscriptionsUpdate,
 };
+
 mod webhooks;
+
 pub use webhooks::{
     Webhooks, WebhooksListWebhookEndpoints, WebhooksCreateWebhookEndpoint,
     WebhooksGetWebhookEndpoint, WebhooksDeleteWebhookEndpoint,
     WebhooksUpdateWebhookEndpoint, WebhooksResetWebhookEndpointSecret,
     WebhooksListWebhookDeliveries, WebhooksRedeliverWebhookEvent,
 };
+
 impl Client {
     /// Operations of the `benefit_grants` group.
     pub fn benefit_grants(&self) -> BenefitGrants<'_> {
         BenefitGrants::new(self)
     }
+
     /// Operations of the `benefits` group.
     pub fn benefits(&self) -> Benefits<'_> {
         Benefits::new(self)
     }
+
     /// Operations of the `checkout_links` group.
     pub fn checkout_links(&self) -> CheckoutLinks<'_> {
         CheckoutLinks::new(self)
     }
+
     /// Operations of the `checkouts` group.
     pub fn checkouts(&self) -> Checkouts<'_> {
         Checkouts::new(self)
     }
+
     /// Operations of the `custom_fields` group.
     pub fn custom_fields(&self) -> CustomFields<'_> {
         CustomFields::new(self)
     }
+
     /// Operations of the `customer_meters` group.
     pub fn customer_meters(&self) -> CustomerMeters<'_> {
         CustomerMeters::new(self)
     }
+
     /// Operations of the `customer_portal` group.
     pub fn customer_portal(&self) -> CustomerPortal<'_> {
         CustomerPortal::new(self)
     }
+
     /// Operations of the `customer_seats` group.
     pub fn customer_seats(&self) -> CustomerSeats<'_> {
         CustomerSeats::new(self)
     }
+
     /// Operations of the `customer_sessions` group.
     pub fn customer_sessions(&self) -> CustomerSessions<'_> {
         CustomerSessions::new(self)
     }
+
     /// Operations of the `customers` group.
     pub fn customers(&self) -> Customers<'_> {
         Customers::new(self)
     }
+
     /// Operations of the `discounts` group.
     pub fn discounts(&self) -> Discounts<'_> {
         Discounts::new(self)
     }
+
     /// Operations of the `disputes` group.
     pub fn disputes(&self) -> Disputes<'_> {
         Disputes::new(self)
     }
+
     /// Operations of the `event_types` group.
     pub fn event_types(&self) -> EventTypes<'_> {
         EventTypes::new(self)
     }
+
     /// Operations of the `events` group.
     pub fn events(&self) -> Events<'_> {
         Events::new(self)
     }
+
     /// Operations of the `files` group.
     pub fn files(&self) -> Files<'_> {
         Files::new(self)
     }
+
     /// Operations of the `license_keys` group.
     pub fn license_keys(&self) -> LicenseKeys<'_> {
         LicenseKeys::new(self)
     }
+
     /// Operations of the `members` group.
     pub fn members(&self) -> Members<'_> {
         Members::new(self)
     }
+
     /// Operations of the `meters` group.
     pub fn meters(&self) -> Meters<'_> {
         Meters::new(self)
     }
+
     /// Operations of the `metrics` group.
     pub fn metrics(&self) -> MetricsOperations<'_> {
         MetricsOperations::new(self)
     }
+
     /// Operations of the `oauth2` group.
     pub fn oauth2(&self) -> Oauth2<'_> {
         Oauth2::new(self)
     }
+
     /// Operations of the `orders` group.
     pub fn orders(&self) -> Orders<'_> {
         Orders::new(self)
     }
+
     /// Operations of the `organizations` group.
     pub fn organizations(&self) -> Organizations<'_> {
         Organizations::new(self)
     }
+
     /// Operations of the `payments` group.
     pub fn payments(&self) -> Payments<'_> {
         Payments::new(self)
     }
+
     /// Operations of the `products` group.
     pub fn products(&self) -> Products<'_> {
         Products::new(self)
     }
+
     /// Operations of the `refunds` group.
     pub fn refunds(&self) -> Refunds<'_> {
         Refunds::new(self)
     }
+
     /// Operations of the `subscriptions` group.
     pub fn subscriptions(&self) -> Subscriptions<'_> {
         Subscriptions::new(self)
     }
+
     /// Operations of the `webhooks` group.
     pub fn webhooks(&self) -> Webhooks<'_> {
         Webhooks::new(self)
     }
 }
 use crate::runtime::QueryValue;
+
 impl QueryValue for crate::models::MetadataQueryValue {
     fn write_query_text(&self, out: &mut String) {
         match self {
@@ -313,6 +423,7 @@ impl QueryValue for crate::models::MetadataQueryValue {
             Self::Unknown(v) => v.write_query_text(out),
         }
     }
+
     fn push_pairs(&self, name: &str, out: &mut Vec<(String, String)>) {
         match self {
             Self::Integer(v) => v.push_pairs(name, out),

@@ -12,19 +12,23 @@ use crate::models::{
     Oauth2TokenBody, Oauth2UserinfoResponse, RevokeTokenRequest, RevokeTokenResponse,
     TokenResponse,
 };
+
 /// Operations of the `oauth2` group.
 #[derive(Clone, Copy, Debug)]
 pub struct Oauth2<'a> {
     client: &'a Client,
 }
+
 impl<'a> Oauth2<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// Operations of the `oauth2.clients` group.
     pub fn clients(&self) -> super::oauth2_clients::Oauth2Clients<'a> {
         super::oauth2_clients::Oauth2Clients::new(self.client)
     }
+
     /// Authorize.
     ///
     /// `GET /v1/oauth2/authorize` (operation `oauth2:authorize`)
@@ -34,6 +38,7 @@ impl<'a> Oauth2<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Request Token.
     ///
     /// Request an access token using a valid grant.
@@ -46,6 +51,7 @@ impl<'a> Oauth2<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Revoke Token.
     ///
     /// Revoke an access token or a refresh token.
@@ -58,6 +64,7 @@ impl<'a> Oauth2<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Introspect Token.
     ///
     /// Get information about an access token.
@@ -70,6 +77,7 @@ impl<'a> Oauth2<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get User Info.
     ///
     /// Get information about the authenticated user.
@@ -82,6 +90,7 @@ impl<'a> Oauth2<'a> {
         }
     }
 }
+
 /// Request builder for `oauth2:authorize`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -89,23 +98,28 @@ pub struct Oauth2Authorize<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
+
 impl<'a> Oauth2Authorize<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -119,10 +133,12 @@ impl<'a> Oauth2Authorize<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Oauth2AuthorizeResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -131,13 +147,17 @@ impl<'a> Oauth2Authorize<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for Oauth2Authorize<'a> {
     type Output = Result<Oauth2AuthorizeResponse, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `oauth2:request_token`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -146,23 +166,28 @@ pub struct Oauth2Token<'a> {
     body: Oauth2TokenBody,
     options: RequestOptions,
 }
+
 impl<'a> Oauth2Token<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -178,23 +203,29 @@ impl<'a> Oauth2Token<'a> {
         request = request.form_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<TokenResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<TokenResponse>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for Oauth2Token<'a> {
     type Output = Result<TokenResponse, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `oauth2:revoke_token`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -203,23 +234,28 @@ pub struct Oauth2Revoke<'a> {
     body: RevokeTokenRequest,
     options: RequestOptions,
 }
+
 impl<'a> Oauth2Revoke<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -235,10 +271,12 @@ impl<'a> Oauth2Revoke<'a> {
         request = request.form_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<RevokeTokenResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -247,13 +285,17 @@ impl<'a> Oauth2Revoke<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for Oauth2Revoke<'a> {
     type Output = Result<RevokeTokenResponse, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `oauth2:introspect_token`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -262,23 +304,28 @@ pub struct Oauth2Introspect<'a> {
     body: IntrospectTokenRequest,
     options: RequestOptions,
 }
+
 impl<'a> Oauth2Introspect<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -294,10 +341,12 @@ impl<'a> Oauth2Introspect<'a> {
         request = request.form_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<IntrospectTokenResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -306,13 +355,17 @@ impl<'a> Oauth2Introspect<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for Oauth2Introspect<'a> {
     type Output = Result<IntrospectTokenResponse, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `oauth2:userinfo`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -320,23 +373,28 @@ pub struct Oauth2Userinfo<'a> {
     client: &'a Client,
     options: RequestOptions,
 }
+
 impl<'a> Oauth2Userinfo<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -350,10 +408,12 @@ impl<'a> Oauth2Userinfo<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Oauth2UserinfoResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -362,9 +422,12 @@ impl<'a> Oauth2Userinfo<'a> {
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for Oauth2Userinfo<'a> {
     type Output = Result<Oauth2UserinfoResponse, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -9,15 +9,18 @@ use crate::runtime::{
     SecurityScheme, encode_path_segment,
 };
 use crate::models::{OAuth2ClientConfiguration, OAuth2ClientConfigurationUpdate};
+
 /// Operations of the `oauth2.clients` group.
 #[derive(Clone, Copy, Debug)]
 pub struct Oauth2Clients<'a> {
     client: &'a Client,
 }
+
 impl<'a> Oauth2Clients<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// Create Client.
     ///
     /// Create an OAuth2 client.
@@ -30,6 +33,7 @@ impl<'a> Oauth2Clients<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Client.
     ///
     /// Get an OAuth2 client by Client ID.
@@ -42,6 +46,7 @@ impl<'a> Oauth2Clients<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Update Client.
     ///
     /// Update an OAuth2 client.
@@ -59,6 +64,7 @@ impl<'a> Oauth2Clients<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Delete Client.
     ///
     /// Delete an OAuth2 client.
@@ -72,6 +78,7 @@ impl<'a> Oauth2Clients<'a> {
         }
     }
 }
+
 /// Request builder for `oauth2:clients:oauth2:create_client`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -80,25 +87,30 @@ pub struct Oauth2ClientsCreate<'a> {
     body: OAuth2ClientConfiguration,
     options: RequestOptions,
 }
+
 impl<'a> Oauth2ClientsCreate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -114,23 +126,29 @@ impl<'a> Oauth2ClientsCreate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Value, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Value>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for Oauth2ClientsCreate<'a> {
     type Output = Result<Value, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `oauth2:clients:oauth2:get_client`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -139,25 +157,30 @@ pub struct Oauth2ClientsGet<'a> {
     client_id: String,
     options: RequestOptions,
 }
+
 impl<'a> Oauth2ClientsGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -171,23 +194,29 @@ impl<'a> Oauth2ClientsGet<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Value, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Value>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for Oauth2ClientsGet<'a> {
     type Output = Result<Value, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `oauth2:clients:oauth2:update_client`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -197,25 +226,30 @@ pub struct Oauth2ClientsUpdate<'a> {
     body: OAuth2ClientConfigurationUpdate,
     options: RequestOptions,
 }
+
 impl<'a> Oauth2ClientsUpdate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -231,23 +265,29 @@ impl<'a> Oauth2ClientsUpdate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Value, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Value>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for Oauth2ClientsUpdate<'a> {
     type Output = Result<Value, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `oauth2:clients:oauth2:delete_client`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -256,25 +296,30 @@ pub struct Oauth2ClientsDelete<'a> {
     client_id: String,
     options: RequestOptions,
 }
+
 impl<'a> Oauth2ClientsDelete<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -287,19 +332,24 @@ impl<'a> Oauth2ClientsDelete<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let client = self.client;
         client.send_empty(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for Oauth2ClientsDelete<'a> {
     type Output = Result<(), Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -16,15 +16,18 @@ use crate::models::{
     OrderFinalize, OrderInvoice, OrderReceipt, OrderSortProperty, OrderStatus,
     OrderUpdate, ProductBillingType,
 };
+
 /// Operations of the `orders` group.
 #[derive(Clone, Copy, Debug)]
 pub struct Orders<'a> {
     client: &'a Client,
 }
+
 impl<'a> Orders<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Orders.
     ///
     /// List orders.
@@ -53,10 +56,12 @@ impl<'a> Orders<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Create Order.
     ///
     /// Create a draft order for an off-session charge against a saved payment
     /// method. The order is created with `status=draft` and no invoice number;
+
     /// call `POST /v1/orders/{id}/finalize` to attempt the charge.
     ///
     /// The organization must have the `off_session_charges_enabled` feature flag.
@@ -71,6 +76,7 @@ impl<'a> Orders<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Export Orders.
     ///
     /// Export orders as a CSV file.
@@ -91,6 +97,7 @@ impl<'a> Orders<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Order.
     ///
     /// Get an order by ID.
@@ -105,6 +112,7 @@ impl<'a> Orders<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Update Order.
     ///
     /// Update an order.
@@ -120,6 +128,7 @@ impl<'a> Orders<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Finalize Order.
     ///
     /// Finalize a draft order and synchronously attempt an off-session charge.
@@ -141,6 +150,7 @@ impl<'a> Orders<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Order Invoice.
     ///
     /// Get an order's invoice data.
@@ -155,6 +165,7 @@ impl<'a> Orders<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Generate Order Invoice.
     ///
     /// Trigger generation of an order's invoice.
@@ -169,6 +180,7 @@ impl<'a> Orders<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Order Receipt.
     ///
     /// Get a presigned URL to download an order's receipt PDF.
@@ -184,6 +196,7 @@ impl<'a> Orders<'a> {
         }
     }
 }
+
 /// Request builder for `orders:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -206,10 +219,12 @@ pub struct OrdersList<'a> {
     metadata: Option<BTreeMap<String, MetadataQueryValue>>,
     options: RequestOptions,
 }
+
 impl<'a> OrdersList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -218,11 +233,13 @@ impl<'a> OrdersList<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Filter by product ID.
     pub fn product_id(mut self, product_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.product_id = Some(product_id.into_iter().collect());
         self
     }
+
     /// Filter by product billing type. `recurring` will filter data corresponding to subscriptions creations or renewals. `one_time` will filter data corresponding to one-time purchases.
     pub fn product_billing_type(
         mut self,
@@ -231,16 +248,19 @@ impl<'a> OrdersList<'a> {
         self.product_billing_type = Some(product_billing_type.into_iter().collect());
         self
     }
+
     /// Filter by discount ID.
     pub fn discount_id(mut self, discount_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.discount_id = Some(discount_id.into_iter().collect());
         self
     }
+
     /// Filter by customer ID.
     pub fn customer_id(mut self, customer_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.customer_id = Some(customer_id.into_iter().collect());
         self
     }
+
     /// Filter by customer external ID.
     pub fn external_customer_id(
         mut self,
@@ -249,11 +269,13 @@ impl<'a> OrdersList<'a> {
         self.external_customer_id = Some(external_customer_id.into_iter().collect());
         self
     }
+
     /// Filter by checkout ID.
     pub fn checkout_id(mut self, checkout_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.checkout_id = Some(checkout_id.into_iter().collect());
         self
     }
+
     /// Filter by subscription ID.
     pub fn subscription_id(
         mut self,
@@ -262,31 +284,37 @@ impl<'a> OrdersList<'a> {
         self.subscription_id = Some(subscription_id.into_iter().collect());
         self
     }
+
     /// Filter by order status.
     pub fn status(mut self, status: impl IntoIterator<Item = OrderStatus>) -> Self {
         self.status = Some(status.into_iter().collect());
         self
     }
+
     /// Only include orders created after this date
     pub fn created_after(mut self, created_after: DateTime<Utc>) -> Self {
         self.created_after = Some(created_after);
         self
     }
+
     /// Only include orders created before this date
     pub fn created_before(mut self, created_before: DateTime<Utc>) -> Self {
         self.created_before = Some(created_before);
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
     pub fn sorting(
         mut self,
@@ -295,26 +323,31 @@ impl<'a> OrdersList<'a> {
         self.sorting = Some(sorting.into_iter().collect());
         self
     }
+
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(mut self, metadata: BTreeMap<String, MetadataQueryValue>) -> Self {
         self.metadata = Some(metadata);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -345,15 +378,18 @@ impl<'a> OrdersList<'a> {
         }
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceOrder, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<ListResourceOrder>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -364,6 +400,7 @@ impl<'a> OrdersList<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -372,13 +409,17 @@ impl<'a> OrdersList<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for OrdersList<'a> {
     type Output = Result<ListResourceOrder, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `orders:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -387,25 +428,30 @@ pub struct OrdersCreate<'a> {
     body: OrderCreate,
     options: RequestOptions,
 }
+
 impl<'a> OrdersCreate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -421,23 +467,29 @@ impl<'a> OrdersCreate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Order, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Order>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for OrdersCreate<'a> {
     type Output = Result<Order, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `orders:export`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -452,10 +504,12 @@ pub struct OrdersExport<'a> {
     columns: Option<Vec<OrderExportColumn>>,
     options: RequestOptions,
 }
+
 impl<'a> OrdersExport<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -464,31 +518,37 @@ impl<'a> OrdersExport<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Filter by product ID.
     pub fn product_id(mut self, product_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.product_id = Some(product_id.into_iter().collect());
         self
     }
+
     /// Filter by order status.
     pub fn status(mut self, status: impl IntoIterator<Item = OrderStatus>) -> Self {
         self.status = Some(status.into_iter().collect());
         self
     }
+
     /// Only include orders created after this date. Must include a UTC offset.
     pub fn created_after(mut self, created_after: DateTime<Utc>) -> Self {
         self.created_after = Some(created_after);
         self
     }
+
     /// Only include orders created before this date. Must include a UTC offset.
     pub fn created_before(mut self, created_before: DateTime<Utc>) -> Self {
         self.created_before = Some(created_before);
         self
     }
+
     /// Time zone used to render dates in the CSV.
     pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
         self.timezone = Some(timezone.into());
         self
     }
+
     /// Columns to include in the CSV, in order. Defaults to email, created_at, product, net_amount, currency, status and invoice_number.
     pub fn columns(
         mut self,
@@ -497,21 +557,25 @@ impl<'a> OrdersExport<'a> {
         self.columns = Some(columns.into_iter().collect());
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -532,23 +596,29 @@ impl<'a> OrdersExport<'a> {
         request = request.query("columns", &self.columns);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<String, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<String>, Error> {
         let client = self.client;
         client.send_text(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for OrdersExport<'a> {
     type Output = Result<String, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `orders:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -557,26 +627,31 @@ pub struct OrdersGet<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> OrdersGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -590,23 +665,29 @@ impl<'a> OrdersGet<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Order, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Order>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for OrdersGet<'a> {
     type Output = Result<Order, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `orders:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -616,26 +697,31 @@ pub struct OrdersUpdate<'a> {
     body: OrderUpdate,
     options: RequestOptions,
 }
+
 impl<'a> OrdersUpdate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -651,23 +737,29 @@ impl<'a> OrdersUpdate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Order, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Order>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for OrdersUpdate<'a> {
     type Output = Result<Order, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `orders:finalize`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -677,6 +769,7 @@ pub struct OrdersFinalize<'a> {
     body: Option<OrderFinalize>,
     options: RequestOptions,
 }
+
 impl<'a> OrdersFinalize<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (402u16, crate::errors::decode_orders_finalize402_error),
@@ -685,26 +778,31 @@ impl<'a> OrdersFinalize<'a> {
         (412u16, crate::errors::decode_order_not_draft),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Sets the request body.
     pub fn body(mut self, body: OrderFinalize) -> Self {
         self.body = Some(body);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -723,23 +821,29 @@ impl<'a> OrdersFinalize<'a> {
         }
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Order, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Order>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for OrdersFinalize<'a> {
     type Output = Result<Order, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `orders:invoice`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -748,26 +852,31 @@ pub struct OrdersInvoice<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> OrdersInvoice<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -783,23 +892,29 @@ impl<'a> OrdersInvoice<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<OrderInvoice, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<OrderInvoice>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for OrdersInvoice<'a> {
     type Output = Result<OrderInvoice, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `orders:generate_invoice`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -808,27 +923,32 @@ pub struct OrdersGenerateInvoice<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> OrdersGenerateInvoice<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (409u16, crate::errors::decode_order_not_eligible_for_invoice),
         (422u16, crate::errors::decode_missing_invoice_billing_details),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -844,23 +964,29 @@ impl<'a> OrdersGenerateInvoice<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Value, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Value>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for OrdersGenerateInvoice<'a> {
     type Output = Result<Value, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `orders:receipt`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -869,26 +995,31 @@ pub struct OrdersReceipt<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> OrdersReceipt<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -904,19 +1035,24 @@ impl<'a> OrdersReceipt<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<OrderReceipt, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<OrderReceipt>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for OrdersReceipt<'a> {
     type Output = Result<OrderReceipt, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

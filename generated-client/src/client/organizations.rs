@@ -12,15 +12,18 @@ use crate::models::{
     ListResourceOrganization, Organization, OrganizationCreate, OrganizationSortProperty,
     OrganizationUpdate,
 };
+
 /// Operations of the `organizations` group.
 #[derive(Clone, Copy, Debug)]
 pub struct Organizations<'a> {
     client: &'a Client,
 }
+
 impl<'a> Organizations<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Organizations.
     ///
     /// List organizations.
@@ -38,6 +41,7 @@ impl<'a> Organizations<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Create Organization.
     ///
     /// Create an organization.
@@ -52,6 +56,7 @@ impl<'a> Organizations<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Organization.
     ///
     /// Get an organization by ID.
@@ -66,6 +71,7 @@ impl<'a> Organizations<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Update Organization.
     ///
     /// Update an organization.
@@ -82,6 +88,7 @@ impl<'a> Organizations<'a> {
         }
     }
 }
+
 /// Request builder for `organizations:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -93,25 +100,30 @@ pub struct OrganizationsListOrganizations<'a> {
     sorting: Option<Vec<OrganizationSortProperty>>,
     options: RequestOptions,
 }
+
 impl<'a> OrganizationsListOrganizations<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by slug.
     pub fn slug(mut self, slug: impl Into<String>) -> Self {
         self.slug = Some(slug.into());
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
     pub fn sorting(
         mut self,
@@ -120,21 +132,25 @@ impl<'a> OrganizationsListOrganizations<'a> {
         self.sorting = Some(sorting.into_iter().collect());
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -152,10 +168,12 @@ impl<'a> OrganizationsListOrganizations<'a> {
         request = request.query("sorting", &self.sorting);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceOrganization, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -163,6 +181,7 @@ impl<'a> OrganizationsListOrganizations<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -173,6 +192,7 @@ impl<'a> OrganizationsListOrganizations<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -181,13 +201,17 @@ impl<'a> OrganizationsListOrganizations<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for OrganizationsListOrganizations<'a> {
     type Output = Result<ListResourceOrganization, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `organizations:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -196,26 +220,31 @@ pub struct OrganizationsCreate<'a> {
     body: OrganizationCreate,
     options: RequestOptions,
 }
+
 impl<'a> OrganizationsCreate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (403u16, crate::errors::decode_cannot_create_organization_error),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -231,23 +260,29 @@ impl<'a> OrganizationsCreate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Organization, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Organization>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for OrganizationsCreate<'a> {
     type Output = Result<Organization, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `organizations:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -256,26 +291,31 @@ pub struct OrganizationsGet<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> OrganizationsGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -291,23 +331,29 @@ impl<'a> OrganizationsGet<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Organization, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Organization>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for OrganizationsGet<'a> {
     type Output = Result<Organization, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `organizations:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -317,6 +363,7 @@ pub struct OrganizationsUpdate<'a> {
     body: OrganizationUpdate,
     options: RequestOptions,
 }
+
 impl<'a> OrganizationsUpdate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (403u16, crate::errors::decode_organizations_update403_error),
@@ -324,21 +371,25 @@ impl<'a> OrganizationsUpdate<'a> {
         (409u16, crate::errors::decode_sso_enforcement_requires_connection),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -356,19 +407,24 @@ impl<'a> OrganizationsUpdate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Organization, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Organization>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for OrganizationsUpdate<'a> {
     type Output = Result<Organization, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

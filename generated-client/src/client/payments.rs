@@ -9,15 +9,18 @@ use crate::runtime::{
     SecurityScheme, encode_path_segment,
 };
 use crate::models::{ListResourcePayment, Payment, PaymentSortProperty, PaymentStatus};
+
 /// Operations of the `payments` group.
 #[derive(Clone, Copy, Debug)]
 pub struct Payments<'a> {
     client: &'a Client,
 }
+
 impl<'a> Payments<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Payments.
     ///
     /// List payments.
@@ -41,6 +44,7 @@ impl<'a> Payments<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Payment.
     ///
     /// Get a payment by ID.
@@ -56,6 +60,7 @@ impl<'a> Payments<'a> {
         }
     }
 }
+
 /// Request builder for `payments:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -73,10 +78,12 @@ pub struct PaymentsList<'a> {
     sorting: Option<Vec<PaymentSortProperty>>,
     options: RequestOptions,
 }
+
 impl<'a> PaymentsList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -85,31 +92,37 @@ impl<'a> PaymentsList<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Filter by checkout ID.
     pub fn checkout_id(mut self, checkout_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.checkout_id = Some(checkout_id.into_iter().collect());
         self
     }
+
     /// Filter by order ID.
     pub fn order_id(mut self, order_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.order_id = Some(order_id.into_iter().collect());
         self
     }
+
     /// Filter by customer ID.
     pub fn customer_id(mut self, customer_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.customer_id = Some(customer_id.into_iter().collect());
         self
     }
+
     /// Filter by payment status.
     pub fn status(mut self, status: impl IntoIterator<Item = PaymentStatus>) -> Self {
         self.status = Some(status.into_iter().collect());
         self
     }
+
     /// Filter by payment method.
     pub fn method(mut self, method: impl IntoIterator<Item = String>) -> Self {
         self.method = Some(method.into_iter().collect());
         self
     }
+
     /// Filter by customer email.
     pub fn customer_email(
         mut self,
@@ -118,16 +131,19 @@ impl<'a> PaymentsList<'a> {
         self.customer_email = Some(customer_email.into_iter().collect());
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
     pub fn sorting(
         mut self,
@@ -136,21 +152,25 @@ impl<'a> PaymentsList<'a> {
         self.sorting = Some(sorting.into_iter().collect());
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -174,10 +194,12 @@ impl<'a> PaymentsList<'a> {
         request = request.query("sorting", &self.sorting);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourcePayment, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -185,6 +207,7 @@ impl<'a> PaymentsList<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -195,6 +218,7 @@ impl<'a> PaymentsList<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -203,13 +227,17 @@ impl<'a> PaymentsList<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for PaymentsList<'a> {
     type Output = Result<ListResourcePayment, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `payments:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -218,26 +246,31 @@ pub struct PaymentsGet<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> PaymentsGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -251,19 +284,24 @@ impl<'a> PaymentsGet<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Payment, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Payment>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for PaymentsGet<'a> {
     type Output = Result<Payment, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -13,15 +13,18 @@ use crate::models::{
     ListResourceProduct, MetadataQueryValue, Product, ProductBenefitsUpdate,
     ProductCreate, ProductSortProperty, ProductUpdate, ProductVisibility,
 };
+
 /// Operations of the `products` group.
 #[derive(Clone, Copy, Debug)]
 pub struct Products<'a> {
     client: &'a Client,
 }
+
 impl<'a> Products<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Products.
     ///
     /// List products.
@@ -46,6 +49,7 @@ impl<'a> Products<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Create Product.
     ///
     /// Create a product.
@@ -60,6 +64,7 @@ impl<'a> Products<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Product.
     ///
     /// Get a product by ID.
@@ -74,6 +79,7 @@ impl<'a> Products<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Update Product.
     ///
     /// Update a product.
@@ -89,6 +95,7 @@ impl<'a> Products<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Update Product Benefits.
     ///
     /// Update benefits granted by a product.
@@ -109,6 +116,7 @@ impl<'a> Products<'a> {
         }
     }
 }
+
 /// Request builder for `products:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -127,15 +135,18 @@ pub struct ProductsList<'a> {
     metadata: Option<BTreeMap<String, MetadataQueryValue>>,
     options: RequestOptions,
 }
+
 impl<'a> ProductsList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by product ID.
     pub fn id(mut self, id: impl IntoIterator<Item = Uuid>) -> Self {
         self.id = Some(id.into_iter().collect());
         self
     }
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -144,26 +155,31 @@ impl<'a> ProductsList<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Filter by product name.
     pub fn query(mut self, query: impl Into<String>) -> Self {
         self.query = Some(query.into());
         self
     }
+
     /// Filter on archived products.
     pub fn is_archived(mut self, is_archived: bool) -> Self {
         self.is_archived = Some(is_archived);
         self
     }
+
     /// Filter on recurring products. If `true`, only subscriptions tiers are returned. If `false`, only one-time purchase products are returned.
     pub fn is_recurring(mut self, is_recurring: bool) -> Self {
         self.is_recurring = Some(is_recurring);
         self
     }
+
     /// Filter products granting specific benefit.
     pub fn benefit_id(mut self, benefit_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.benefit_id = Some(benefit_id.into_iter().collect());
         self
     }
+
     /// Filter by visibility.
     pub fn visibility(
         mut self,
@@ -172,16 +188,19 @@ impl<'a> ProductsList<'a> {
         self.visibility = Some(visibility.into_iter().collect());
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
     pub fn sorting(
         mut self,
@@ -190,26 +209,31 @@ impl<'a> ProductsList<'a> {
         self.sorting = Some(sorting.into_iter().collect());
         self
     }
+
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(mut self, metadata: BTreeMap<String, MetadataQueryValue>) -> Self {
         self.metadata = Some(metadata);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -236,10 +260,12 @@ impl<'a> ProductsList<'a> {
         }
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceProduct, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -247,6 +273,7 @@ impl<'a> ProductsList<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -257,6 +284,7 @@ impl<'a> ProductsList<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -265,13 +293,17 @@ impl<'a> ProductsList<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for ProductsList<'a> {
     type Output = Result<ListResourceProduct, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `products:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -280,25 +312,30 @@ pub struct ProductsCreate<'a> {
     body: ProductCreate,
     options: RequestOptions,
 }
+
 impl<'a> ProductsCreate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -314,23 +351,29 @@ impl<'a> ProductsCreate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Product, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Product>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for ProductsCreate<'a> {
     type Output = Result<Product, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `products:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -339,26 +382,31 @@ pub struct ProductsGet<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> ProductsGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -372,23 +420,29 @@ impl<'a> ProductsGet<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Product, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Product>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for ProductsGet<'a> {
     type Output = Result<Product, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `products:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -398,27 +452,32 @@ pub struct ProductsUpdate<'a> {
     body: ProductUpdate,
     options: RequestOptions,
 }
+
 impl<'a> ProductsUpdate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (403u16, crate::errors::decode_not_permitted),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -434,23 +493,29 @@ impl<'a> ProductsUpdate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Product, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Product>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for ProductsUpdate<'a> {
     type Output = Result<Product, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `products:update_benefits`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -460,27 +525,32 @@ pub struct ProductsUpdateBenefits<'a> {
     body: ProductBenefitsUpdate,
     options: RequestOptions,
 }
+
 impl<'a> ProductsUpdateBenefits<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (403u16, crate::errors::decode_not_permitted),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -499,19 +569,24 @@ impl<'a> ProductsUpdateBenefits<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Product, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Product>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for ProductsUpdateBenefits<'a> {
     type Output = Result<Product, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

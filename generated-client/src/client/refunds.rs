@@ -9,15 +9,18 @@ use crate::runtime::{
     SecurityScheme,
 };
 use crate::models::{ListResourceRefund, Refund, RefundCreate, RefundSortProperty};
+
 /// Operations of the `refunds` group.
 #[derive(Clone, Copy, Debug)]
 pub struct Refunds<'a> {
     client: &'a Client,
 }
+
 impl<'a> Refunds<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Refunds.
     ///
     /// List refunds.
@@ -41,6 +44,7 @@ impl<'a> Refunds<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Create Refund.
     ///
     /// Create a refund.
@@ -56,6 +60,7 @@ impl<'a> Refunds<'a> {
         }
     }
 }
+
 /// Request builder for `refunds:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -73,15 +78,18 @@ pub struct RefundsList<'a> {
     sorting: Option<Vec<RefundSortProperty>>,
     options: RequestOptions,
 }
+
 impl<'a> RefundsList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by refund ID.
     pub fn id(mut self, id: impl IntoIterator<Item = Uuid>) -> Self {
         self.id = Some(id.into_iter().collect());
         self
     }
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -90,11 +98,13 @@ impl<'a> RefundsList<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Filter by order ID.
     pub fn order_id(mut self, order_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.order_id = Some(order_id.into_iter().collect());
         self
     }
+
     /// Filter by subscription ID.
     pub fn subscription_id(
         mut self,
@@ -103,11 +113,13 @@ impl<'a> RefundsList<'a> {
         self.subscription_id = Some(subscription_id.into_iter().collect());
         self
     }
+
     /// Filter by customer ID.
     pub fn customer_id(mut self, customer_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.customer_id = Some(customer_id.into_iter().collect());
         self
     }
+
     /// Filter by customer external ID.
     pub fn external_customer_id(
         mut self,
@@ -116,21 +128,25 @@ impl<'a> RefundsList<'a> {
         self.external_customer_id = Some(external_customer_id.into_iter().collect());
         self
     }
+
     /// Filter by `succeeded`.
     pub fn succeeded(mut self, succeeded: bool) -> Self {
         self.succeeded = Some(succeeded);
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
     pub fn sorting(
         mut self,
@@ -139,21 +155,25 @@ impl<'a> RefundsList<'a> {
         self.sorting = Some(sorting.into_iter().collect());
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -177,10 +197,12 @@ impl<'a> RefundsList<'a> {
         request = request.query("sorting", &self.sorting);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceRefund, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -188,6 +210,7 @@ impl<'a> RefundsList<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -198,6 +221,7 @@ impl<'a> RefundsList<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -206,13 +230,17 @@ impl<'a> RefundsList<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for RefundsList<'a> {
     type Output = Result<ListResourceRefund, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `refunds:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -221,26 +249,31 @@ pub struct RefundsCreate<'a> {
     body: RefundCreate,
     options: RequestOptions,
 }
+
 impl<'a> RefundsCreate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (403u16, crate::errors::decode_refunded_already),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -256,19 +289,24 @@ impl<'a> RefundsCreate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Refund, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Refund>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for RefundsCreate<'a> {
     type Output = Result<Refund, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

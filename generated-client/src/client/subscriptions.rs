@@ -15,15 +15,18 @@ use crate::models::{
     Subscription, SubscriptionExportColumn, SubscriptionSortProperty, SubscriptionStatus,
     SubscriptionUpdate, SubscriptionsCreateBody,
 };
+
 /// Operations of the `subscriptions` group.
 #[derive(Clone, Copy, Debug)]
 pub struct Subscriptions<'a> {
     client: &'a Client,
 }
+
 impl<'a> Subscriptions<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Subscriptions.
     ///
     /// List subscriptions.
@@ -54,6 +57,7 @@ impl<'a> Subscriptions<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Create Subscription.
     ///
     /// Create a subscription programmatically.
@@ -73,6 +77,7 @@ impl<'a> Subscriptions<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Export Subscriptions.
     ///
     /// Export subscriptions as a CSV file.
@@ -94,6 +99,7 @@ impl<'a> Subscriptions<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Subscription.
     ///
     /// Get a subscription by ID.
@@ -108,6 +114,7 @@ impl<'a> Subscriptions<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Revoke Subscription.
     ///
     /// Revoke a subscription, i.e cancel immediately.
@@ -122,6 +129,7 @@ impl<'a> Subscriptions<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Update Subscription.
     ///
     /// Update a subscription.
@@ -138,6 +146,7 @@ impl<'a> Subscriptions<'a> {
         }
     }
 }
+
 /// Request builder for `subscriptions:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -162,10 +171,12 @@ pub struct SubscriptionsList<'a> {
     metadata: Option<BTreeMap<String, MetadataQueryValue>>,
     options: RequestOptions,
 }
+
 impl<'a> SubscriptionsList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -174,16 +185,19 @@ impl<'a> SubscriptionsList<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Filter by product ID.
     pub fn product_id(mut self, product_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.product_id = Some(product_id.into_iter().collect());
         self
     }
+
     /// Filter by customer ID.
     pub fn customer_id(mut self, customer_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.customer_id = Some(customer_id.into_iter().collect());
         self
     }
+
     /// Filter by customer external ID.
     pub fn external_customer_id(
         mut self,
@@ -192,16 +206,19 @@ impl<'a> SubscriptionsList<'a> {
         self.external_customer_id = Some(external_customer_id.into_iter().collect());
         self
     }
+
     /// Filter by discount ID.
     pub fn discount_id(mut self, discount_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.discount_id = Some(discount_id.into_iter().collect());
         self
     }
+
     /// Filter by active or inactive subscription.
     pub fn active(mut self, active: bool) -> Self {
         self.active = Some(active);
         self
     }
+
     /// Filter by subscription status.
     pub fn status(
         mut self,
@@ -210,11 +227,13 @@ impl<'a> SubscriptionsList<'a> {
         self.status = Some(status.into_iter().collect());
         self
     }
+
     /// Filter by subscriptions that are set to cancel at period end.
     pub fn cancel_at_period_end(mut self, cancel_at_period_end: bool) -> Self {
         self.cancel_at_period_end = Some(cancel_at_period_end);
         self
     }
+
     /// Filter by customer cancellation reason.
     pub fn customer_cancellation_reason(
         mut self,
@@ -227,36 +246,43 @@ impl<'a> SubscriptionsList<'a> {
         );
         self
     }
+
     /// Filter by cancellation date (after or equal to).
     pub fn canceled_at_after(mut self, canceled_at_after: DateTime<Utc>) -> Self {
         self.canceled_at_after = Some(canceled_at_after);
         self
     }
+
     /// Filter by cancellation date (before or equal to).
     pub fn canceled_at_before(mut self, canceled_at_before: DateTime<Utc>) -> Self {
         self.canceled_at_before = Some(canceled_at_before);
         self
     }
+
     /// Only include subscriptions started after this date.
     pub fn started_after(mut self, started_after: DateTime<Utc>) -> Self {
         self.started_after = Some(started_after);
         self
     }
+
     /// Only include subscriptions started before this date.
     pub fn started_before(mut self, started_before: DateTime<Utc>) -> Self {
         self.started_before = Some(started_before);
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
     pub fn sorting(
         mut self,
@@ -265,26 +291,31 @@ impl<'a> SubscriptionsList<'a> {
         self.sorting = Some(sorting.into_iter().collect());
         self
     }
+
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(mut self, metadata: BTreeMap<String, MetadataQueryValue>) -> Self {
         self.metadata = Some(metadata);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -318,10 +349,12 @@ impl<'a> SubscriptionsList<'a> {
         }
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceSubscription, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -329,6 +362,7 @@ impl<'a> SubscriptionsList<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -339,6 +373,7 @@ impl<'a> SubscriptionsList<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -347,13 +382,17 @@ impl<'a> SubscriptionsList<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for SubscriptionsList<'a> {
     type Output = Result<ListResourceSubscription, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `subscriptions:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -362,25 +401,30 @@ pub struct SubscriptionsCreate<'a> {
     body: SubscriptionsCreateBody,
     options: RequestOptions,
 }
+
 impl<'a> SubscriptionsCreate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -396,23 +440,29 @@ impl<'a> SubscriptionsCreate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Subscription, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Subscription>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for SubscriptionsCreate<'a> {
     type Output = Result<Subscription, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `subscriptions:export`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -428,10 +478,12 @@ pub struct SubscriptionsExport<'a> {
     columns: Option<Vec<SubscriptionExportColumn>>,
     options: RequestOptions,
 }
+
 impl<'a> SubscriptionsExport<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -440,11 +492,13 @@ impl<'a> SubscriptionsExport<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Filter by product ID.
     pub fn product_id(mut self, product_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.product_id = Some(product_id.into_iter().collect());
         self
     }
+
     /// Filter by subscription status.
     pub fn status(
         mut self,
@@ -453,26 +507,31 @@ impl<'a> SubscriptionsExport<'a> {
         self.status = Some(status.into_iter().collect());
         self
     }
+
     /// Filter by subscriptions that are set to cancel at period end.
     pub fn cancel_at_period_end(mut self, cancel_at_period_end: bool) -> Self {
         self.cancel_at_period_end = Some(cancel_at_period_end);
         self
     }
+
     /// Only include subscriptions started after this date. Must include a UTC offset.
     pub fn started_after(mut self, started_after: DateTime<Utc>) -> Self {
         self.started_after = Some(started_after);
         self
     }
+
     /// Only include subscriptions started before this date. Must include a UTC offset.
     pub fn started_before(mut self, started_before: DateTime<Utc>) -> Self {
         self.started_before = Some(started_before);
         self
     }
+
     /// Time zone used to render dates in the CSV.
     pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
         self.timezone = Some(timezone.into());
         self
     }
+
     /// Columns to include in the CSV, in order. Defaults to email, started_at, product, amount, currency, status and recurring_interval.
     pub fn columns(
         mut self,
@@ -481,21 +540,25 @@ impl<'a> SubscriptionsExport<'a> {
         self.columns = Some(columns.into_iter().collect());
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -517,23 +580,29 @@ impl<'a> SubscriptionsExport<'a> {
         request = request.query("columns", &self.columns);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<String, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<String>, Error> {
         let client = self.client;
         client.send_text(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for SubscriptionsExport<'a> {
     type Output = Result<String, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `subscriptions:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -542,26 +611,31 @@ pub struct SubscriptionsGet<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> SubscriptionsGet<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -577,23 +651,29 @@ impl<'a> SubscriptionsGet<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Subscription, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Subscription>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for SubscriptionsGet<'a> {
     type Output = Result<Subscription, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `subscriptions:revoke`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -602,6 +682,7 @@ pub struct SubscriptionsRevoke<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> SubscriptionsRevoke<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (403u16, crate::errors::decode_already_canceled_subscription),
@@ -609,21 +690,25 @@ impl<'a> SubscriptionsRevoke<'a> {
         (409u16, crate::errors::decode_subscription_locked),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -639,23 +724,29 @@ impl<'a> SubscriptionsRevoke<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Subscription, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Subscription>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for SubscriptionsRevoke<'a> {
     type Output = Result<Subscription, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `subscriptions:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -665,6 +756,7 @@ pub struct SubscriptionsUpdate<'a> {
     body: SubscriptionUpdate,
     options: RequestOptions,
 }
+
 impl<'a> SubscriptionsUpdate<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (402u16, crate::errors::decode_payment_failed),
@@ -673,21 +765,25 @@ impl<'a> SubscriptionsUpdate<'a> {
         (409u16, crate::errors::decode_subscription_locked),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -705,19 +801,24 @@ impl<'a> SubscriptionsUpdate<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Subscription, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Subscription>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for SubscriptionsUpdate<'a> {
     type Output = Result<Subscription, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -15,15 +15,18 @@ use crate::models::{
     WebhookEndpoint, WebhookEndpointCreate, WebhookEndpointUpdate, WebhookEventType,
     WebhooksListWebhookDeliveriesHttpCodeClass,
 };
+
 /// Operations of the `webhooks` group.
 #[derive(Clone, Copy, Debug)]
 pub struct Webhooks<'a> {
     client: &'a Client,
 }
+
 impl<'a> Webhooks<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
+
     /// List Webhook Endpoints.
     ///
     /// List webhook endpoints.
@@ -40,6 +43,7 @@ impl<'a> Webhooks<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Create Webhook Endpoint.
     ///
     /// Create a webhook endpoint.
@@ -57,6 +61,7 @@ impl<'a> Webhooks<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Get Webhook Endpoint.
     ///
     /// Get a webhook endpoint by ID.
@@ -71,6 +76,7 @@ impl<'a> Webhooks<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Delete Webhook Endpoint.
     ///
     /// Delete a webhook endpoint.
@@ -88,6 +94,7 @@ impl<'a> Webhooks<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Update Webhook Endpoint.
     ///
     /// Update a webhook endpoint.
@@ -107,6 +114,7 @@ impl<'a> Webhooks<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Reset Webhook Endpoint Secret.
     ///
     /// Regenerate a webhook endpoint secret.
@@ -124,6 +132,7 @@ impl<'a> Webhooks<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// List Webhook Deliveries.
     ///
     /// List webhook deliveries.
@@ -148,6 +157,7 @@ impl<'a> Webhooks<'a> {
             options: RequestOptions::default(),
         }
     }
+
     /// Redeliver Webhook Event.
     ///
     /// Schedule the re-delivery of a webhook event.
@@ -166,6 +176,7 @@ impl<'a> Webhooks<'a> {
         }
     }
 }
+
 /// Request builder for `webhooks:list_webhook_endpoints`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -176,10 +187,12 @@ pub struct WebhooksListWebhookEndpoints<'a> {
     limit: Option<i64>,
     options: RequestOptions,
 }
+
 impl<'a> WebhooksListWebhookEndpoints<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
@@ -188,31 +201,37 @@ impl<'a> WebhooksListWebhookEndpoints<'a> {
         self.organization_id = Some(organization_id.into_iter().collect());
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -229,10 +248,12 @@ impl<'a> WebhooksListWebhookEndpoints<'a> {
         request = request.query("limit", &self.limit);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceWebhookEndpoint, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -240,6 +261,7 @@ impl<'a> WebhooksListWebhookEndpoints<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -250,6 +272,7 @@ impl<'a> WebhooksListWebhookEndpoints<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -258,13 +281,17 @@ impl<'a> WebhooksListWebhookEndpoints<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for WebhooksListWebhookEndpoints<'a> {
     type Output = Result<ListResourceWebhookEndpoint, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `webhooks:create_webhook_endpoint`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -273,25 +300,30 @@ pub struct WebhooksCreateWebhookEndpoint<'a> {
     body: WebhookEndpointCreate,
     options: RequestOptions,
 }
+
 impl<'a> WebhooksCreateWebhookEndpoint<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -307,23 +339,29 @@ impl<'a> WebhooksCreateWebhookEndpoint<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<WebhookEndpoint, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<WebhookEndpoint>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for WebhooksCreateWebhookEndpoint<'a> {
     type Output = Result<WebhookEndpoint, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `webhooks:get_webhook_endpoint`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -332,26 +370,31 @@ pub struct WebhooksGetWebhookEndpoint<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> WebhooksGetWebhookEndpoint<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -368,23 +411,29 @@ impl<'a> WebhooksGetWebhookEndpoint<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<WebhookEndpoint, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<WebhookEndpoint>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for WebhooksGetWebhookEndpoint<'a> {
     type Output = Result<WebhookEndpoint, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `webhooks:delete_webhook_endpoint`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -393,26 +442,31 @@ pub struct WebhooksDeleteWebhookEndpoint<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> WebhooksDeleteWebhookEndpoint<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -428,23 +482,29 @@ impl<'a> WebhooksDeleteWebhookEndpoint<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
         let client = self.client;
         client.send_empty(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for WebhooksDeleteWebhookEndpoint<'a> {
     type Output = Result<(), Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `webhooks:update_webhook_endpoint`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -454,26 +514,31 @@ pub struct WebhooksUpdateWebhookEndpoint<'a> {
     body: WebhookEndpointUpdate,
     options: RequestOptions,
 }
+
 impl<'a> WebhooksUpdateWebhookEndpoint<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -492,23 +557,29 @@ impl<'a> WebhooksUpdateWebhookEndpoint<'a> {
         request = request.json_body(body)?;
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<WebhookEndpoint, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<WebhookEndpoint>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for WebhooksUpdateWebhookEndpoint<'a> {
     type Output = Result<WebhookEndpoint, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `webhooks:reset_webhook_endpoint_secret`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -517,26 +588,31 @@ pub struct WebhooksResetWebhookEndpointSecret<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> WebhooksResetWebhookEndpointSecret<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -553,23 +629,29 @@ impl<'a> WebhooksResetWebhookEndpointSecret<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<WebhookEndpoint, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<WebhookEndpoint>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for WebhooksResetWebhookEndpointSecret<'a> {
     type Output = Result<WebhookEndpoint, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `webhooks:list_webhook_deliveries`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -586,35 +668,42 @@ pub struct WebhooksListWebhookDeliveries<'a> {
     limit: Option<i64>,
     options: RequestOptions,
 }
+
 impl<'a> WebhooksListWebhookDeliveries<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Filter by webhook endpoint ID.
     pub fn endpoint_id(mut self, endpoint_id: impl IntoIterator<Item = Uuid>) -> Self {
         self.endpoint_id = Some(endpoint_id.into_iter().collect());
         self
     }
+
     /// Filter deliveries after this timestamp.
     pub fn start_timestamp(mut self, start_timestamp: DateTime<Utc>) -> Self {
         self.start_timestamp = Some(start_timestamp);
         self
     }
+
     /// Filter deliveries before this timestamp.
     pub fn end_timestamp(mut self, end_timestamp: DateTime<Utc>) -> Self {
         self.end_timestamp = Some(end_timestamp);
         self
     }
+
     /// Filter by delivery success status.
     pub fn succeeded(mut self, succeeded: bool) -> Self {
         self.succeeded = Some(succeeded);
         self
     }
+
     /// Query to filter webhook deliveries.
     pub fn query(mut self, query: impl Into<String>) -> Self {
         self.query = Some(query.into());
         self
     }
+
     /// Filter by HTTP response code class (2xx, 3xx, 4xx, 5xx).
     pub fn http_code_class(
         mut self,
@@ -623,6 +712,7 @@ impl<'a> WebhooksListWebhookDeliveries<'a> {
         self.http_code_class = Some(http_code_class);
         self
     }
+
     /// Filter by webhook event type.
     pub fn event_type(
         mut self,
@@ -631,31 +721,37 @@ impl<'a> WebhooksListWebhookDeliveries<'a> {
         self.event_type = Some(event_type.into_iter().collect());
         self
     }
+
     /// Page number, defaults to 1.
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
+
     /// Size of a page, defaults to 10. Maximum is 100.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let mut request = Request::new(
@@ -678,10 +774,12 @@ impl<'a> WebhooksListWebhookDeliveries<'a> {
         request = request.query("limit", &self.limit);
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ListResourceWebhookDelivery, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(
         self,
@@ -689,6 +787,7 @@ impl<'a> WebhooksListWebhookDeliveries<'a> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
+
     /// Every item of every page, fetching pages as the stream is polled (from
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
@@ -699,6 +798,7 @@ impl<'a> WebhooksListWebhookDeliveries<'a> {
             first,
             move |page| {
                 let request = self.clone().page(page);
+
                 async move {
                     let list = request.send().await?;
                     Ok((list.items, list.pagination.max_page))
@@ -707,13 +807,17 @@ impl<'a> WebhooksListWebhookDeliveries<'a> {
         )
     }
 }
+
 impl<'a> IntoFuture for WebhooksListWebhookDeliveries<'a> {
     type Output = Result<ListResourceWebhookDelivery, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder for `webhooks:redeliver_webhook_event`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -722,26 +826,31 @@ pub struct WebhooksRedeliverWebhookEvent<'a> {
     id: Uuid,
     options: RequestOptions,
 }
+
 impl<'a> WebhooksRedeliverWebhookEvent<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
+
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
+
     /// Overrides the client's retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
     }
+
     /// Replaces all per-request options.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
+
     /// The request this builder describes.
     fn into_request(self) -> Result<Request, Error> {
         let request = Request::new(
@@ -758,19 +867,24 @@ impl<'a> WebhooksRedeliverWebhookEvent<'a> {
             .options(self.options.clone());
         Ok(request)
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Value, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
+
     /// Sends the request; the result also carries the response's status and headers.
     pub async fn send_with_response(self) -> Result<Response<Value>, Error> {
         let client = self.client;
         client.send_json(self.into_request()?, Self::ERRORS).await
     }
 }
+
 impl<'a> IntoFuture for WebhooksRedeliverWebhookEvent<'a> {
     type Output = Result<Value, Error>;
+
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

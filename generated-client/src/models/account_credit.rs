@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// AccountCredit
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountCredit {
     pub id: Uuid,
@@ -14,6 +14,7 @@ pub struct AccountCredit {
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
 }
+
 impl AccountCredit {
     /// An `AccountCredit` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::AddressInput;
-/// AccountUpdate
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccountUpdate {
     /// Billing name that should appear on the reverse invoice.

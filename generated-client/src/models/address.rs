@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::Country;
-/// Address
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Address {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17,6 +17,7 @@ pub struct Address {
     pub state: Option<String>,
     pub country: Country,
 }
+
 impl Address {
     /// An `Address` with the required fields set and every optional field empty.
     pub fn new(country: Country) -> Self {

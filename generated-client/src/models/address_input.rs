@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::UserUpdateCountry;
-/// AddressInput
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AddressInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17,6 +17,7 @@ pub struct AddressInput {
     pub state: Option<String>,
     pub country: UserUpdateCountry,
 }
+
 impl AddressInput {
     /// An `AddressInput` with the required fields set and every optional field empty.
     pub fn new(country: UserUpdateCountry) -> Self {

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// A recommendation to review a product's pricing, with a reference point.
 ///
 /// The suggested amount is a *reference*, not a mandate: it's the list price
@@ -25,6 +26,7 @@ pub struct AdjustPriceAction {
     /// ISO currency code of the amounts.
     pub currency: String,
 }
+
 impl AdjustPriceAction {
     /// An `AdjustPriceAction` with the required fields set and every optional field empty.
     pub fn new(

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{CountAggregation, PropertyAggregation, UniqueAggregation};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Aggregation {
     /// `func` is `"count"`.
@@ -14,6 +15,7 @@ pub enum Aggregation {
     /// A `func` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for Aggregation {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -24,6 +26,7 @@ impl Serialize for Aggregation {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for Aggregation {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

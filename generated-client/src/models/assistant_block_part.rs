@@ -2,12 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 use super::AssistantBlockPartBlock;
+
 /// A renderable block, at the position the model placed it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename = "block")]
 pub struct AssistantBlockPart {
     pub block: AssistantBlockPartBlock,
 }
+
 impl AssistantBlockPart {
     /// An `AssistantBlockPart` with the required fields set and every optional field empty.
     pub fn new(block: AssistantBlockPartBlock) -> Self {

@@ -6,6 +6,7 @@ use super::{
     CustomerCardBlock, DataTableBlock, EntityListBlock, InsightCardsBlock,
     MetricChartBlock, TextBlock,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum AssistantBlockPartBlock {
     /// `type` is `"text"`.
@@ -23,6 +24,7 @@ pub enum AssistantBlockPartBlock {
     /// A `type` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for AssistantBlockPartBlock {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -36,6 +38,7 @@ impl Serialize for AssistantBlockPartBlock {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for AssistantBlockPartBlock {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::CustomField;
+
 /// Schema of a custom field attached to a resource.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AttachedCustomField {
@@ -14,6 +15,7 @@ pub struct AttachedCustomField {
     /// Whether the value is required for this custom field.
     pub required: bool,
 }
+
 impl AttachedCustomField {
     /// An `AttachedCustomField` with the required fields set and every optional field empty.
     pub fn new(

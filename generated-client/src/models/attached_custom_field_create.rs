@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// Schema to attach a custom field to a resource.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AttachedCustomFieldCreate {
@@ -10,6 +11,7 @@ pub struct AttachedCustomFieldCreate {
     /// Whether the value is required for this custom field.
     pub required: bool,
 }
+
 impl AttachedCustomFieldCreate {
     /// An `AttachedCustomFieldCreate` with the required fields set and every optional field empty.
     pub fn new(custom_field_id: Uuid, required: bool) -> Self {

@@ -3,12 +3,13 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::AuthenticationSessionAvailableFactorsItem;
-/// AuthenticationSession
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuthenticationSession {
     pub identity_id: Option<Uuid>,
     pub available_factors: Vec<AuthenticationSessionAvailableFactorsItem>,
 }
+
 impl AuthenticationSession {
     /// An `AuthenticationSession` with the required fields set and every optional field empty.
     pub fn new(

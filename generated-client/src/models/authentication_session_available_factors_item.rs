@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{BaseFactor, SsoFactor};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum AuthenticationSessionAvailableFactorsItem {
     /// `type` is `"apple"` or `"backup_codes"` or `"email_otp"` or `"github"` or `"google"` or `"totp"`.
@@ -12,6 +13,7 @@ pub enum AuthenticationSessionAvailableFactorsItem {
     /// A `type` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for AuthenticationSessionAvailableFactorsItem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -21,6 +23,7 @@ impl Serialize for AuthenticationSessionAvailableFactorsItem {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for AuthenticationSessionAvailableFactorsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -2,13 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// AuthorizeOrganization
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuthorizeOrganization {
     pub id: Uuid,
     pub slug: String,
     pub avatar_url: Option<String>,
 }
+
 impl AuthorizeOrganization {
     /// An `AuthorizeOrganization` with the required fields set and every optional field empty.
     pub fn new(id: Uuid, slug: impl Into<String>, avatar_url: Option<String>) -> Self {

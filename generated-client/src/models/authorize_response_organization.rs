@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use super::{AuthorizeOrganization, OAuth2ClientPublic, Scope};
-/// AuthorizeResponseOrganization
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "sub_type", rename = "organization")]
 pub struct AuthorizeResponseOrganization {
@@ -16,6 +16,7 @@ pub struct AuthorizeResponseOrganization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_display_names: Option<BTreeMap<String, String>>,
 }
+
 impl AuthorizeResponseOrganization {
     /// An `AuthorizeResponseOrganization` with the required fields set and every optional field empty.
     pub fn new(

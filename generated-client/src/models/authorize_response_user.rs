@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use super::{AuthorizeOrganization, AuthorizeUser, OAuth2ClientPublic, Scope};
-/// AuthorizeResponseUser
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "sub_type", rename = "user")]
 pub struct AuthorizeResponseUser {
@@ -16,6 +16,7 @@ pub struct AuthorizeResponseUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_display_names: Option<BTreeMap<String, String>>,
 }
+
 impl AuthorizeResponseUser {
     /// An `AuthorizeResponseUser` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,13 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// AuthorizeUser
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuthorizeUser {
     pub id: Uuid,
     pub email: String,
     pub avatar_url: Option<String>,
 }
+
 impl AuthorizeUser {
     /// An `AuthorizeUser` with the required fields set and every optional field empty.
     pub fn new(id: Uuid, email: impl Into<String>, avatar_url: Option<String>) -> Self {

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{BalanceDisputeMetadata, BalanceDisputeReversalEventName, Customer};
+
 /// An event created by Polar when a dispute is won and funds are reinstated.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "source", rename = "system")]

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{BalanceRefundEventName, BalanceRefundMetadata, Customer};
+
 /// An event created by Polar when an order is refunded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "source", rename = "system")]

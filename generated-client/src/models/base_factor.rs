@@ -2,11 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 use super::BaseFactorType;
-/// BaseFactor
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BaseFactor {
     pub r#type: BaseFactorType,
 }
+
 impl BaseFactor {
     /// A `BaseFactor` with the required fields set and every optional field empty.
     pub fn new(r#type: BaseFactorType) -> Self {

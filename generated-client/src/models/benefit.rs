@@ -7,6 +7,7 @@ use super::{
     BenefitGitHubRepository, BenefitLicenseKeys, BenefitMeterCredit,
     BenefitSlackSharedChannel,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Benefit {
     /// `type` is `"custom"`.
@@ -28,6 +29,7 @@ pub enum Benefit {
     /// A `type` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for Benefit {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -43,6 +45,7 @@ impl Serialize for Benefit {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for Benefit {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -7,6 +7,7 @@ use super::{
     BenefitFeatureFlagCreate, BenefitGitHubRepositoryCreate, BenefitLicenseKeysCreate,
     BenefitMeterCreditCreate, BenefitSlackSharedChannelCreate,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum BenefitCreate {
     /// `type` is `"custom"`.
@@ -28,6 +29,7 @@ pub enum BenefitCreate {
     /// A `type` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for BenefitCreate {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -43,6 +45,7 @@ impl Serialize for BenefitCreate {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for BenefitCreate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

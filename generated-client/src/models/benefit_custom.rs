@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{BenefitCustomProperties, BenefitVisibility, MetadataOutputType};
+
 /// A benefit of type `custom`.
 ///
 /// Use it to grant any kind of benefit that doesn't fit in the other types.

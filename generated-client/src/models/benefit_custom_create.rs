@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{BenefitCustomCreateProperties, BenefitVisibility, EventMetadataInputValue};
+
 /// Schema to create a benefit of type `custom`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "custom")]
@@ -31,6 +32,7 @@ pub struct BenefitCustomCreate {
     pub visibility: Option<BenefitVisibility>,
     pub properties: BenefitCustomCreateProperties,
 }
+
 impl BenefitCustomCreate {
     /// A `BenefitCustomCreate` with the required fields set and every optional field empty.
     pub fn new(

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{BenefitCustomSubscriberProperties, BenefitSubscriberOrganization};
-/// BenefitCustomSubscriber
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "custom")]
 pub struct BenefitCustomSubscriber {

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{BenefitDiscordProperties, BenefitVisibility, MetadataOutputType};
+
 /// A benefit of type `discord`.
 ///
 /// Use it to automatically invite your backers to a Discord server.

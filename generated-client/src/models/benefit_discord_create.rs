@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{BenefitDiscordCreateProperties, BenefitVisibility, EventMetadataInputValue};
-/// BenefitDiscordCreate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "discord")]
 pub struct BenefitDiscordCreate {
@@ -31,6 +31,7 @@ pub struct BenefitDiscordCreate {
     pub visibility: Option<BenefitVisibility>,
     pub properties: BenefitDiscordCreateProperties,
 }
+
 impl BenefitDiscordCreate {
     /// A `BenefitDiscordCreate` with the required fields set and every optional field empty.
     pub fn new(

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{BenefitDiscordSubscriberProperties, BenefitSubscriberOrganization};
-/// BenefitDiscordSubscriber
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "discord")]
 pub struct BenefitDiscordSubscriber {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{BenefitDownloadablesProperties, BenefitVisibility, MetadataOutputType};
-/// BenefitDownloadables
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "downloadables")]
 pub struct BenefitDownloadables {

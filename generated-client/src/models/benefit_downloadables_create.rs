@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::{
     BenefitDownloadablesCreateProperties, BenefitVisibility, EventMetadataInputValue,
 };
-/// BenefitDownloadablesCreate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "downloadables")]
 pub struct BenefitDownloadablesCreate {
@@ -33,6 +33,7 @@ pub struct BenefitDownloadablesCreate {
     pub visibility: Option<BenefitVisibility>,
     pub properties: BenefitDownloadablesCreateProperties,
 }
+
 impl BenefitDownloadablesCreate {
     /// A `BenefitDownloadablesCreate` with the required fields set and every optional field empty.
     pub fn new(

@@ -3,13 +3,14 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// BenefitDownloadablesCreateProperties
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitDownloadablesCreateProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<BTreeMap<Uuid, bool>>,
     pub files: Vec<Uuid>,
 }
+
 impl BenefitDownloadablesCreateProperties {
     /// A `BenefitDownloadablesCreateProperties` with the required fields set and every optional field empty.
     pub fn new(files: Vec<Uuid>) -> Self {

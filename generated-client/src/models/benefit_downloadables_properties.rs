@@ -3,12 +3,13 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// BenefitDownloadablesProperties
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitDownloadablesProperties {
     pub archived: BTreeMap<Uuid, bool>,
     pub files: Vec<Uuid>,
 }
+
 impl BenefitDownloadablesProperties {
     /// A `BenefitDownloadablesProperties` with the required fields set and every optional field empty.
     pub fn new(archived: BTreeMap<Uuid, bool>, files: Vec<Uuid>) -> Self {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{BenefitDownloadablesSubscriberProperties, BenefitSubscriberOrganization};
-/// BenefitDownloadablesSubscriber
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "downloadables")]
 pub struct BenefitDownloadablesSubscriber {

@@ -2,11 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// BenefitDownloadablesSubscriberProperties
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitDownloadablesSubscriberProperties {
     pub active_files: Vec<Uuid>,
 }
+
 impl BenefitDownloadablesSubscriberProperties {
     /// A `BenefitDownloadablesSubscriberProperties` with the required fields set and every optional field empty.
     pub fn new(active_files: Vec<Uuid>) -> Self {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use crate::Patch;
 use super::{BenefitDownloadablesCreateProperties, EventMetadataInputValue};
-/// BenefitDownloadablesUpdate
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "downloadables")]
 pub struct BenefitDownloadablesUpdate {

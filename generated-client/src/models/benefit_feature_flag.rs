@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{BenefitFeatureFlagProperties, BenefitVisibility, MetadataOutputType};
+
 /// A benefit of type `feature_flag`.
 ///
 /// Use it to grant feature flags with key-value metadata

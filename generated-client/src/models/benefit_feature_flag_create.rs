@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::{
     BenefitFeatureFlagCreateProperties, BenefitVisibility, EventMetadataInputValue,
 };
+
 /// Schema to create a benefit of type `feature_flag`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "feature_flag")]
@@ -33,6 +34,7 @@ pub struct BenefitFeatureFlagCreate {
     pub visibility: Option<BenefitVisibility>,
     pub properties: BenefitFeatureFlagCreateProperties,
 }
+
 impl BenefitFeatureFlagCreate {
     /// A `BenefitFeatureFlagCreate` with the required fields set and every optional field empty.
     pub fn new(

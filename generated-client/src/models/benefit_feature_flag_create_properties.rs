@@ -2,5 +2,6 @@
 
 use std::collections::BTreeMap;
 use serde_json::Value;
+
 /// Properties for creating a benefit of type `feature_flag`.
 pub type BenefitFeatureFlagCreateProperties = BTreeMap<String, Value>;

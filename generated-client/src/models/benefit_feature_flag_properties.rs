@@ -2,5 +2,6 @@
 
 use std::collections::BTreeMap;
 use serde_json::Value;
+
 /// Properties for a benefit of type `feature_flag`.
 pub type BenefitFeatureFlagProperties = BTreeMap<String, Value>;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{BenefitFeatureFlagSubscriberProperties, BenefitSubscriberOrganization};
-/// BenefitFeatureFlagSubscriber
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "feature_flag")]
 pub struct BenefitFeatureFlagSubscriber {

@@ -2,5 +2,6 @@
 
 use std::collections::BTreeMap;
 use serde_json::Value;
+
 /// Properties available to subscribers for a benefit of type `feature_flag`.
 pub type BenefitFeatureFlagSubscriberProperties = BTreeMap<String, Value>;

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use crate::Patch;
 use super::{BenefitFeatureFlagProperties, BenefitVisibility, EventMetadataInputValue};
-/// BenefitFeatureFlagUpdate
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "feature_flag")]
 pub struct BenefitFeatureFlagUpdate {

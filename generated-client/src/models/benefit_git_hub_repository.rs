@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{BenefitGitHubRepositoryProperties, BenefitVisibility, MetadataOutputType};
+
 /// A benefit of type `github_repository`.
 ///
 /// Use it to automatically invite your backers to a private GitHub repository.

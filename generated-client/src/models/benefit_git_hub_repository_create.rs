@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::{
     BenefitGitHubRepositoryCreateProperties, BenefitVisibility, EventMetadataInputValue,
 };
-/// BenefitGitHubRepositoryCreate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "github_repository")]
 pub struct BenefitGitHubRepositoryCreate {
@@ -33,6 +33,7 @@ pub struct BenefitGitHubRepositoryCreate {
     pub visibility: Option<BenefitVisibility>,
     pub properties: BenefitGitHubRepositoryCreateProperties,
 }
+
 impl BenefitGitHubRepositoryCreate {
     /// A `BenefitGitHubRepositoryCreate` with the required fields set and every optional field empty.
     pub fn new(

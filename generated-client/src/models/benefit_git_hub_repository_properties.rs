@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::Permission;
+
 /// Properties for a benefit of type `github_repository`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitGitHubRepositoryProperties {
@@ -12,6 +13,7 @@ pub struct BenefitGitHubRepositoryProperties {
     /// The permission level to grant. Read more about roles and their permissions on [GitHub documentation](https://docs.github.com/en/organizations/managing-user-access-to-your-organizations-repositories/managing-repository-roles/repository-roles-for-an-organization#permissions-for-each-role).
     pub permission: Permission,
 }
+
 impl BenefitGitHubRepositoryProperties {
     /// A `BenefitGitHubRepositoryProperties` with the required fields set and every optional field empty.
     pub fn new(

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{BenefitGitHubRepositorySubscriberProperties, BenefitSubscriberOrganization};
-/// BenefitGitHubRepositorySubscriber
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "github_repository")]
 pub struct BenefitGitHubRepositorySubscriber {

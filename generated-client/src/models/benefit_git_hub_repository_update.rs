@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use crate::Patch;
 use super::{BenefitGitHubRepositoryCreateProperties, EventMetadataInputValue};
-/// BenefitGitHubRepositoryUpdate
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "github_repository")]
 pub struct BenefitGitHubRepositoryUpdate {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{Benefit, BenefitGrantError, Customer, Member, Properties};
-/// BenefitGrant
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitGrant {
     /// Creation timestamp of the object.

@@ -2,5 +2,5 @@
 
 use std::collections::BTreeMap;
 use serde_json::Value;
-/// BenefitGrantCustomProperties
+
 pub type BenefitGrantCustomProperties = BTreeMap<String, Value>;

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::{
     BenefitCustom, BenefitGrantCustomProperties, BenefitGrantError, Customer, Member,
 };
-/// BenefitGrantCustomWebhook
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitGrantCustomWebhook {
     /// Creation timestamp of the object.

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::{
     BenefitDiscord, BenefitGrantDiscordProperties, BenefitGrantError, Customer, Member,
 };
-/// BenefitGrantDiscordWebhook
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitGrantDiscordWebhook {
     /// Creation timestamp of the object.

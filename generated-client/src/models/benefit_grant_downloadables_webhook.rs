@@ -7,7 +7,7 @@ use super::{
     BenefitDownloadables, BenefitGrantDownloadablesProperties, BenefitGrantError,
     Customer, Member,
 };
-/// BenefitGrantDownloadablesWebhook
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitGrantDownloadablesWebhook {
     /// Creation timestamp of the object.

@@ -2,5 +2,5 @@
 
 use std::collections::BTreeMap;
 use serde_json::Value;
-/// BenefitGrantFeatureFlagProperties
+
 pub type BenefitGrantFeatureFlagProperties = BTreeMap<String, Value>;

@@ -7,7 +7,7 @@ use super::{
     BenefitFeatureFlag, BenefitGrantError, BenefitGrantFeatureFlagProperties, Customer,
     Member,
 };
-/// BenefitGrantFeatureFlagWebhook
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitGrantFeatureFlagWebhook {
     /// Creation timestamp of the object.

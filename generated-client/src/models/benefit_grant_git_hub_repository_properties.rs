@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::Permission;
-/// BenefitGrantGitHubRepositoryProperties
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BenefitGrantGitHubRepositoryProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]

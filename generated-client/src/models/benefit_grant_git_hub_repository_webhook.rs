@@ -7,7 +7,7 @@ use super::{
     BenefitGitHubRepository, BenefitGrantError, BenefitGrantGitHubRepositoryProperties,
     Customer, Member,
 };
-/// BenefitGrantGitHubRepositoryWebhook
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitGrantGitHubRepositoryWebhook {
     /// Creation timestamp of the object.

@@ -7,7 +7,7 @@ use super::{
     BenefitGrantError, BenefitGrantLicenseKeysProperties, BenefitLicenseKeys, Customer,
     Member,
 };
-/// BenefitGrantLicenseKeysWebhook
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitGrantLicenseKeysWebhook {
     /// Creation timestamp of the object.

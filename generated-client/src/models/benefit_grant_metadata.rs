@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::BenefitType;
-/// BenefitGrantMetadata
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitGrantMetadata {
     pub benefit_id: String,
@@ -11,6 +11,7 @@ pub struct BenefitGrantMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
 }
+
 impl BenefitGrantMetadata {
     /// A `BenefitGrantMetadata` with the required fields set and every optional field empty.
     pub fn new(

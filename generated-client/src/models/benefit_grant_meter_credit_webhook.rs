@@ -7,7 +7,7 @@ use super::{
     BenefitGrantError, BenefitGrantMeterCreditProperties, BenefitMeterCredit, Customer,
     Member,
 };
-/// BenefitGrantMeterCreditWebhook
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitGrantMeterCreditWebhook {
     /// Creation timestamp of the object.

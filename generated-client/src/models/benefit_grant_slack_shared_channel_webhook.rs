@@ -7,7 +7,7 @@ use super::{
     BenefitGrantError, BenefitGrantSlackSharedChannelProperties,
     BenefitSlackSharedChannel, Customer, Member,
 };
-/// BenefitGrantSlackSharedChannelWebhook
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitGrantSlackSharedChannelWebhook {
     /// Creation timestamp of the object.

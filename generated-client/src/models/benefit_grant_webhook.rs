@@ -8,6 +8,7 @@ use super::{
     BenefitGrantGitHubRepositoryWebhook, BenefitGrantLicenseKeysWebhook,
     BenefitGrantMeterCreditWebhook, BenefitGrantSlackSharedChannelWebhook,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum BenefitGrantWebhook {
     /// A `BenefitGrantDiscordWebhook`.
@@ -29,6 +30,7 @@ pub enum BenefitGrantWebhook {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for BenefitGrantWebhook {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -48,6 +50,7 @@ impl Serialize for BenefitGrantWebhook {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for BenefitGrantWebhook {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

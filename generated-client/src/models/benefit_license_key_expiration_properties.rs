@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::BenefitLicenseKeyExpirationPropertiesTimeframe;
-/// BenefitLicenseKeyExpirationProperties
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitLicenseKeyExpirationProperties {
     pub ttl: i64,
     pub timeframe: BenefitLicenseKeyExpirationPropertiesTimeframe,
 }
+
 impl BenefitLicenseKeyExpirationProperties {
     /// A `BenefitLicenseKeyExpirationProperties` with the required fields set and every optional field empty.
     pub fn new(

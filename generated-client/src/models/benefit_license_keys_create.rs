@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::{
     BenefitLicenseKeysCreateProperties, BenefitVisibility, EventMetadataInputValue,
 };
-/// BenefitLicenseKeysCreate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "license_keys")]
 pub struct BenefitLicenseKeysCreate {
@@ -33,6 +33,7 @@ pub struct BenefitLicenseKeysCreate {
     pub visibility: Option<BenefitVisibility>,
     pub properties: BenefitLicenseKeysCreateProperties,
 }
+
 impl BenefitLicenseKeysCreate {
     /// A `BenefitLicenseKeysCreate` with the required fields set and every optional field empty.
     pub fn new(

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     BenefitLicenseKeyActivationCreateProperties, BenefitLicenseKeyExpirationProperties,
 };
-/// BenefitLicenseKeysCreateProperties
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BenefitLicenseKeysCreateProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     BenefitLicenseKeyActivationProperties, BenefitLicenseKeyExpirationProperties,
 };
-/// BenefitLicenseKeysProperties
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitLicenseKeysProperties {
     pub prefix: Option<String>,
@@ -12,6 +12,7 @@ pub struct BenefitLicenseKeysProperties {
     pub activations: Option<BenefitLicenseKeyActivationProperties>,
     pub limit_usage: Option<i64>,
 }
+
 impl BenefitLicenseKeysProperties {
     /// A `BenefitLicenseKeysProperties` with the required fields set and every optional field empty.
     pub fn new(

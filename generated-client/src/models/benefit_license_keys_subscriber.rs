@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{BenefitLicenseKeysSubscriberProperties, BenefitSubscriberOrganization};
-/// BenefitLicenseKeysSubscriber
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "license_keys")]
 pub struct BenefitLicenseKeysSubscriber {

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     BenefitLicenseKeyActivationProperties, BenefitLicenseKeyExpirationProperties,
 };
-/// BenefitLicenseKeysSubscriberProperties
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitLicenseKeysSubscriberProperties {
     pub prefix: Option<String>,
@@ -12,6 +12,7 @@ pub struct BenefitLicenseKeysSubscriberProperties {
     pub activations: Option<BenefitLicenseKeyActivationProperties>,
     pub limit_usage: Option<i64>,
 }
+
 impl BenefitLicenseKeysSubscriberProperties {
     /// A `BenefitLicenseKeysSubscriberProperties` with the required fields set and every optional field empty.
     pub fn new(

@@ -6,7 +6,7 @@ use crate::Patch;
 use super::{
     BenefitLicenseKeysCreateProperties, BenefitVisibility, EventMetadataInputValue,
 };
-/// BenefitLicenseKeysUpdate
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "license_keys")]
 pub struct BenefitLicenseKeysUpdate {

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{BenefitMeterCreditProperties, BenefitVisibility, MetadataOutputType};
+
 /// A benefit of type `meter_unit`.
 ///
 /// Use it to grant a number of units on a specific meter.

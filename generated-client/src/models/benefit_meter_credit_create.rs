@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::{
     BenefitMeterCreditCreateProperties, BenefitVisibility, EventMetadataInputValue,
 };
+
 /// Schema to create a benefit of type `meter_unit`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "meter_credit")]
@@ -33,6 +34,7 @@ pub struct BenefitMeterCreditCreate {
     pub visibility: Option<BenefitVisibility>,
     pub properties: BenefitMeterCreditCreateProperties,
 }
+
 impl BenefitMeterCreditCreate {
     /// A `BenefitMeterCreditCreate` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// Properties for a benefit of type `meter_unit`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitMeterCreditProperties {
@@ -9,6 +10,7 @@ pub struct BenefitMeterCreditProperties {
     pub rollover: bool,
     pub meter_id: Uuid,
 }
+
 impl BenefitMeterCreditProperties {
     /// A `BenefitMeterCreditProperties` with the required fields set and every optional field empty.
     pub fn new(units: i64, rollover: bool, meter_id: Uuid) -> Self {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{BenefitMeterCreditSubscriberProperties, BenefitSubscriberOrganization};
-/// BenefitMeterCreditSubscriber
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "meter_credit")]
 pub struct BenefitMeterCreditSubscriber {

@@ -6,7 +6,7 @@ use crate::Patch;
 use super::{
     BenefitMeterCreditCreateProperties, BenefitVisibility, EventMetadataInputValue,
 };
-/// BenefitMeterCreditUpdate
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "meter_credit")]
 pub struct BenefitMeterCreditUpdate {

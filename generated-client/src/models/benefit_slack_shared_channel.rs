@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{BenefitSlackSharedChannelProperties, BenefitVisibility, MetadataOutputType};
-/// BenefitSlackSharedChannel
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "slack_shared_channel")]
 pub struct BenefitSlackSharedChannel {

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::{
     BenefitSlackSharedChannelCreateProperties, BenefitVisibility, EventMetadataInputValue,
 };
-/// BenefitSlackSharedChannelCreate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "slack_shared_channel")]
 pub struct BenefitSlackSharedChannelCreate {
@@ -33,6 +33,7 @@ pub struct BenefitSlackSharedChannelCreate {
     pub visibility: Option<BenefitVisibility>,
     pub properties: BenefitSlackSharedChannelCreateProperties,
 }
+
 impl BenefitSlackSharedChannelCreate {
     /// A `BenefitSlackSharedChannelCreate` with the required fields set and every optional field empty.
     pub fn new(

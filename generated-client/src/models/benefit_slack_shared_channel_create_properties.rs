@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// BenefitSlackSharedChannelCreateProperties
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitSlackSharedChannelCreateProperties {
     /// Polar Slack integration to use for this benefit.
@@ -17,6 +17,7 @@ pub struct BenefitSlackSharedChannelCreateProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_invitees: Option<Vec<String>>,
 }
+
 impl BenefitSlackSharedChannelCreateProperties {
     /// A `BenefitSlackSharedChannelCreateProperties` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// BenefitSlackSharedChannelProperties
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitSlackSharedChannelProperties {
     /// Polar Slack integration linked to this benefit.
@@ -22,6 +22,7 @@ pub struct BenefitSlackSharedChannelProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_invitees: Option<Vec<String>>,
 }
+
 impl BenefitSlackSharedChannelProperties {
     /// A `BenefitSlackSharedChannelProperties` with the required fields set and every optional field empty.
     pub fn new(

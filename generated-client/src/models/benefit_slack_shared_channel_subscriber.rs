@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::{
     BenefitSlackSharedChannelSubscriberProperties, BenefitSubscriberOrganization,
 };
-/// BenefitSlackSharedChannelSubscriber
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "slack_shared_channel")]
 pub struct BenefitSlackSharedChannelSubscriber {

@@ -2,5 +2,5 @@
 
 use std::collections::BTreeMap;
 use serde_json::Value;
-/// BenefitSlackSharedChannelSubscriberProperties
+
 pub type BenefitSlackSharedChannelSubscriberProperties = BTreeMap<String, Value>;

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use crate::Patch;
 use super::{BenefitSlackSharedChannelCreateProperties, EventMetadataInputValue};
-/// BenefitSlackSharedChannelUpdate
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "slack_shared_channel")]
 pub struct BenefitSlackSharedChannelUpdate {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::SubscriptionProrationBehavior;
-/// BenefitSubscriberOrganization
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BenefitSubscriberOrganization {
     /// Creation timestamp of the object.

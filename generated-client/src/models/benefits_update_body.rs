@@ -7,6 +7,7 @@ use super::{
     BenefitFeatureFlagUpdate, BenefitGitHubRepositoryUpdate, BenefitLicenseKeysUpdate,
     BenefitMeterCreditUpdate, BenefitSlackSharedChannelUpdate,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum BenefitsUpdateBody {
     /// `type` is `"custom"`.
@@ -28,6 +29,7 @@ pub enum BenefitsUpdateBody {
     /// A `type` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for BenefitsUpdateBody {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -43,6 +45,7 @@ impl Serialize for BenefitsUpdateBody {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for BenefitsUpdateBody {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// Organization that is blocking user deletion.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BlockingOrganization {
@@ -9,6 +10,7 @@ pub struct BlockingOrganization {
     pub slug: String,
     pub name: String,
 }
+
 impl BlockingOrganization {
     /// A `BlockingOrganization` with the required fields set and every optional field empty.
     pub fn new(id: Uuid, slug: impl Into<String>, name: impl Into<String>) -> Self {

@@ -2,11 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 use super::BodyOauth2ConsentAction;
-/// Body_oauth2:consent
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BodyOauth2Consent {
     pub action: BodyOauth2ConsentAction,
 }
+
 impl BodyOauth2Consent {
     /// A `BodyOauth2Consent` with the required fields set and every optional field empty.
     pub fn new(action: BodyOauth2ConsentAction) -> Self {

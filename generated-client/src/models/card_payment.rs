@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 use super::{CardPaymentMetadata, PaymentProcessor, PaymentStatus, PaymentTrigger};
+
 /// Schema of a payment with a card payment method.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "method", rename = "card")]

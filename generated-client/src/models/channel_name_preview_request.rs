@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::EventMetadataInputValue;
-/// ChannelNamePreviewRequest
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChannelNamePreviewRequest {
     /// The organization ID.
@@ -18,6 +18,7 @@ pub struct ChannelNamePreviewRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
 }
+
 impl ChannelNamePreviewRequest {
     /// A `ChannelNamePreviewRequest` with the required fields set and every optional field empty.
     pub fn new(template: impl Into<String>) -> Self {

@@ -3,12 +3,13 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// ChannelNamePreviewValidationErrorResponse
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChannelNamePreviewValidationErrorResponse {
     pub error: String,
     pub detail: Vec<BTreeMap<String, Value>>,
 }
+
 impl ChannelNamePreviewValidationErrorResponse {
     /// A `ChannelNamePreviewValidationErrorResponse` with the required fields set and every optional field empty.
     pub fn new(error: impl Into<String>, detail: Vec<BTreeMap<String, Value>>) -> Self {

@@ -9,6 +9,7 @@ use super::{
     CheckoutProduct, CheckoutStatus, CustomFieldDataValue, FilterClauseValue,
     MetadataOutputType, PaymentProcessor, ProductPricesItem, TaxBehavior, TrialInterval,
 };
+
 /// Checkout session data retrieved using an access token.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Checkout {

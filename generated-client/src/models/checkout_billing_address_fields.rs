@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::BillingAddressFieldMode;
-/// CheckoutBillingAddressFields
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckoutBillingAddressFields {
     pub country: BillingAddressFieldMode,
@@ -12,6 +12,7 @@ pub struct CheckoutBillingAddressFields {
     pub line1: BillingAddressFieldMode,
     pub line2: BillingAddressFieldMode,
 }
+
 impl CheckoutBillingAddressFields {
     /// A `CheckoutBillingAddressFields` with the required fields set and every optional field empty.
     pub fn new(

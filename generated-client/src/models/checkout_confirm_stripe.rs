@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{AddressInput, CustomFieldDataValue};
+
 /// Confirm a checkout session using a Stripe confirmation token.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CheckoutConfirmStripe {

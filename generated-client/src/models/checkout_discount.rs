@@ -7,6 +7,7 @@ use super::{
     CheckoutDiscountPercentageOnceForeverDuration,
     CheckoutDiscountPercentageRepeatDuration,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum CheckoutDiscount {
     /// A `CheckoutDiscountFixedRepeatDuration`.
@@ -20,6 +21,7 @@ pub enum CheckoutDiscount {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for CheckoutDiscount {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -31,6 +33,7 @@ impl Serialize for CheckoutDiscount {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for CheckoutDiscount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{DiscountDuration, DiscountType};
+
 /// Schema for a fixed amount discount that is applied once or forever.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckoutDiscountFixedOnceForeverDuration {

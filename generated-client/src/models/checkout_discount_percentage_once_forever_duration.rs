@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{DiscountDuration, DiscountType};
+
 /// Schema for a percentage discount that is applied once or forever.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckoutDiscountPercentageOnceForeverDuration {
@@ -15,6 +16,7 @@ pub struct CheckoutDiscountPercentageOnceForeverDuration {
     pub name: String,
     pub code: Option<String>,
 }
+
 impl CheckoutDiscountPercentageOnceForeverDuration {
     /// A `CheckoutDiscountPercentageOnceForeverDuration` with the required fields set and every optional field empty.
     pub fn new(

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{DiscountDuration, DiscountType};
+
 /// Schema for a percentage discount that is applied on every invoice
 /// for a certain number of months.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -17,6 +18,7 @@ pub struct CheckoutDiscountPercentageRepeatDuration {
     pub name: String,
     pub code: Option<String>,
 }
+
 impl CheckoutDiscountPercentageRepeatDuration {
     /// A `CheckoutDiscountPercentageRepeatDuration` with the required fields set and every optional field empty.
     pub fn new(

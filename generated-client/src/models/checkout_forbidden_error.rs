@@ -6,6 +6,7 @@ use super::{
     AlreadyActiveSubscriptionError, DiscountRedemptionLimitReached, NotOpenCheckout,
     PaymentNotReady, TrialAlreadyRedeemed,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum CheckoutForbiddenError {
     /// `error` is `"AlreadyActiveSubscriptionError"`.
@@ -21,6 +22,7 @@ pub enum CheckoutForbiddenError {
     /// A `error` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for CheckoutForbiddenError {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -33,6 +35,7 @@ impl Serialize for CheckoutForbiddenError {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for CheckoutForbiddenError {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

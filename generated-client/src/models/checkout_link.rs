@@ -7,6 +7,7 @@ use super::{
     CheckoutLinkProduct, MetadataOutputType, OrderDiscount, PaymentProcessor,
     TrialInterval,
 };
+
 /// Checkout link data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckoutLink {

@@ -5,6 +5,7 @@ use serde_json::Value;
 use super::{
     CheckoutLinkCreateProduct, CheckoutLinkCreateProductPrice, CheckoutLinkCreateProducts,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum CheckoutLinkCreate {
     /// A `CheckoutLinkCreateProductPrice`.
@@ -16,6 +17,7 @@ pub enum CheckoutLinkCreate {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for CheckoutLinkCreate {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -26,6 +28,7 @@ impl Serialize for CheckoutLinkCreate {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for CheckoutLinkCreate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

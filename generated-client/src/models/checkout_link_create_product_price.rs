@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{EventMetadataInputValue, TrialInterval};
+
 /// Schema to create a new checkout link from a a single product price.
 ///
 /// **Deprecated**: Use `CheckoutLinkCreateProducts` instead.
@@ -52,6 +53,7 @@ pub struct CheckoutLinkCreateProductPrice {
     pub return_url: Option<String>,
     pub product_price_id: Uuid,
 }
+
 impl CheckoutLinkCreateProductPrice {
     /// A `CheckoutLinkCreateProductPrice` with the required fields set and every optional field empty.
     pub fn new(product_price_id: Uuid) -> Self {

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{EventMetadataInputValue, TrialInterval};
+
 /// Schema to create a new checkout link.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "payment_processor", rename = "stripe")]
@@ -51,6 +52,7 @@ pub struct CheckoutLinkCreateProducts {
     /// List of products that will be available to select at checkout.
     pub products: Vec<Uuid>,
 }
+
 impl CheckoutLinkCreateProducts {
     /// A `CheckoutLinkCreateProducts` with the required fields set and every optional field empty.
     pub fn new(products: Vec<Uuid>) -> Self {

@@ -7,6 +7,7 @@ use super::{
     BenefitPublic, MetadataOutputType, ProductMediaFileRead, ProductPricesItem,
     ProductVisibility, RecurringInterval, TrialInterval,
 };
+
 /// Product data for a checkout link.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckoutLinkProduct {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use crate::Patch;
 use super::{EventMetadataInputValue, TrialInterval};
+
 /// Schema to update an existing checkout link.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CheckoutLinkUpdate {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::SubscriptionProrationBehavior;
-/// CheckoutOrganization
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckoutOrganization {
     /// Creation timestamp of the object.

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{AddressInput, CustomFieldDataValue, EventMetadataInputValue, TrialInterval};
+
 /// Create a new checkout session from a product price.
 ///
 /// **Deprecated**: Use `CheckoutProductsCreate` instead.
@@ -113,6 +114,7 @@ pub struct CheckoutPriceCreate {
     /// ID of the product price to checkout.
     pub product_price_id: Uuid,
 }
+
 impl CheckoutPriceCreate {
     /// A `CheckoutPriceCreate` with the required fields set and every optional field empty.
     pub fn new(product_price_id: Uuid) -> Self {

@@ -7,6 +7,7 @@ use super::{
     BenefitPublic, ProductMediaFileRead, ProductPricesItem, ProductVisibility,
     RecurringInterval, TrialInterval,
 };
+
 /// Product data for a checkout session.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckoutProduct {

@@ -7,6 +7,7 @@ use super::{
     AddressInput, CustomFieldDataValue, EventMetadataInputValue, PresentmentCurrency,
     TrialInterval,
 };
+
 /// Create a new checkout session from a product.
 ///
 /// **Deprecated**: Use `CheckoutProductsCreate` instead.
@@ -118,6 +119,7 @@ pub struct CheckoutProductCreate {
     /// ID of the product to checkout. First available price will be selected.
     pub product_id: Uuid,
 }
+
 impl CheckoutProductCreate {
     /// A `CheckoutProductCreate` with the required fields set and every optional field empty.
     pub fn new(product_id: Uuid) -> Self {

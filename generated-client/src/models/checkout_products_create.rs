@@ -7,6 +7,7 @@ use super::{
     AddressInput, CustomFieldDataValue, EventMetadataInputValue, PresentmentCurrency,
     ProductCreateOneTimePricesItem, TrialInterval,
 };
+
 /// Create a new checkout session from a list of products.
 /// Customers will be able to switch between those products.
 ///
@@ -120,6 +121,7 @@ pub struct CheckoutProductsCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prices: Option<BTreeMap<Uuid, Vec<ProductCreateOneTimePricesItem>>>,
 }
+
 impl CheckoutProductsCreate {
     /// A `CheckoutProductsCreate` with the required fields set and every optional field empty.
     pub fn new(products: Vec<Uuid>) -> Self {

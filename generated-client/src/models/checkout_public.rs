@@ -9,6 +9,7 @@ use super::{
     CheckoutOrganization, CheckoutProduct, CheckoutStatus, CustomFieldDataValue,
     PaymentProcessor, ProductPricesItem, TaxBehavior, TrialInterval,
 };
+
 /// Checkout session data retrieved using the client secret.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckoutPublic {

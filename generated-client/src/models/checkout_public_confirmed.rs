@@ -9,6 +9,7 @@ use super::{
     CheckoutOrganization, CheckoutProduct, CustomFieldDataValue, PaymentProcessor,
     ProductPricesItem, TaxBehavior, TrialInterval,
 };
+
 /// Checkout session data retrieved using the client secret after confirmation.
 ///
 /// It contains a customer session token to retrieve order information

@@ -8,6 +8,7 @@ use super::{
     AddressInput, CustomFieldDataValue, EventMetadataInputValue, PresentmentCurrency,
     TrialInterval,
 };
+
 /// Update an existing checkout session using an access token.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CheckoutUpdate {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use crate::Patch;
 use super::{AddressInput, CustomFieldDataValue};
+
 /// Update an existing checkout session using the client secret.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CheckoutUpdatePublic {

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::CompassThreadMessageSchemaPartsItem;
+
 /// One completed turn: the user's prompt and the rendered answer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CompassThreadMessageSchema {
@@ -16,6 +17,7 @@ pub struct CompassThreadMessageSchema {
     pub prompt: String,
     pub parts: Vec<CompassThreadMessageSchemaPartsItem>,
 }
+
 impl CompassThreadMessageSchema {
     /// A `CompassThreadMessageSchema` with the required fields set and every optional field empty.
     pub fn new(

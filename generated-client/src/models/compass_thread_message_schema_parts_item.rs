@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{AssistantBlockPart, AssistantTextPart};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum CompassThreadMessageSchemaPartsItem {
     /// `kind` is `"text"`.
@@ -12,6 +13,7 @@ pub enum CompassThreadMessageSchemaPartsItem {
     /// A `kind` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for CompassThreadMessageSchemaPartsItem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -21,6 +23,7 @@ impl Serialize for CompassThreadMessageSchemaPartsItem {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for CompassThreadMessageSchemaPartsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// An assistant conversation thread.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CompassThreadSchema {
@@ -15,6 +16,7 @@ pub struct CompassThreadSchema {
     pub organization_id: Uuid,
     pub title: String,
 }
+
 impl CompassThreadSchema {
     /// A `CompassThreadSchema` with the required fields set and every optional field empty.
     pub fn new(

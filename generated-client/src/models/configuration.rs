@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{OidcConfigurationClientSecret, OidcConfigurationPrivateKeyJwt};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Configuration {
     /// `auth_method` is `"client_secret"`.
@@ -12,6 +13,7 @@ pub enum Configuration {
     /// A `auth_method` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for Configuration {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -21,6 +23,7 @@ impl Serialize for Configuration {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for Configuration {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

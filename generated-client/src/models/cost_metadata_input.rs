@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::CostMetadataInputAmount;
+
 /// CostMetadata
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CostMetadataInput {
@@ -10,6 +11,7 @@ pub struct CostMetadataInput {
     /// The currency. Currently, only `usd` is supported.
     pub currency: String,
 }
+
 impl CostMetadataInput {
     /// A `CostMetadataInput` with the required fields set and every optional field empty.
     pub fn new(amount: CostMetadataInputAmount, currency: impl Into<String>) -> Self {

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum CostMetadataInputAmount {
     /// A `f64`.
@@ -11,6 +12,7 @@ pub enum CostMetadataInputAmount {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for CostMetadataInputAmount {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -20,6 +22,7 @@ impl Serialize for CostMetadataInputAmount {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for CostMetadataInputAmount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -6,6 +6,7 @@ use super::{
     CustomFieldCheckbox, CustomFieldDate, CustomFieldNumber, CustomFieldSelect,
     CustomFieldText,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomField {
     /// `type` is `"text"`.
@@ -21,6 +22,7 @@ pub enum CustomField {
     /// A `type` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for CustomField {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -33,6 +35,7 @@ impl Serialize for CustomField {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for CustomField {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

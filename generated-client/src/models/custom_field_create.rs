@@ -6,6 +6,7 @@ use super::{
     CustomFieldCreateCheckbox, CustomFieldCreateDate, CustomFieldCreateNumber,
     CustomFieldCreateSelect, CustomFieldCreateText,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomFieldCreate {
     /// `type` is `"text"`.
@@ -21,6 +22,7 @@ pub enum CustomFieldCreate {
     /// A `type` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for CustomFieldCreate {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -33,6 +35,7 @@ impl Serialize for CustomFieldCreate {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for CustomFieldCreate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{CustomFieldCheckboxProperties, EventMetadataInputValue};
+
 /// Schema to create a custom field of type checkbox.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "checkbox")]
@@ -30,6 +31,7 @@ pub struct CustomFieldCreateCheckbox {
     pub organization_id: Option<Uuid>,
     pub properties: CustomFieldCheckboxProperties,
 }
+
 impl CustomFieldCreateCheckbox {
     /// A `CustomFieldCreateCheckbox` with the required fields set and every optional field empty.
     pub fn new(

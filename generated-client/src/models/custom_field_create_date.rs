@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{CustomFieldDateProperties, EventMetadataInputValue};
+
 /// Schema to create a custom field of type date.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "date")]
@@ -30,6 +31,7 @@ pub struct CustomFieldCreateDate {
     pub organization_id: Option<Uuid>,
     pub properties: CustomFieldDateProperties,
 }
+
 impl CustomFieldCreateDate {
     /// A `CustomFieldCreateDate` with the required fields set and every optional field empty.
     pub fn new(

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{CustomFieldNumberProperties, EventMetadataInputValue};
+
 /// Schema to create a custom field of type number.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "number")]
@@ -30,6 +31,7 @@ pub struct CustomFieldCreateNumber {
     pub organization_id: Option<Uuid>,
     pub properties: CustomFieldNumberProperties,
 }
+
 impl CustomFieldCreateNumber {
     /// A `CustomFieldCreateNumber` with the required fields set and every optional field empty.
     pub fn new(

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{CustomFieldSelectProperties, EventMetadataInputValue};
+
 /// Schema to create a custom field of type select.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "select")]
@@ -30,6 +31,7 @@ pub struct CustomFieldCreateSelect {
     pub organization_id: Option<Uuid>,
     pub properties: CustomFieldSelectProperties,
 }
+
 impl CustomFieldCreateSelect {
     /// A `CustomFieldCreateSelect` with the required fields set and every optional field empty.
     pub fn new(

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{CustomFieldTextProperties, EventMetadataInputValue};
+
 /// Schema to create a custom field of type text.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "text")]
@@ -30,6 +31,7 @@ pub struct CustomFieldCreateText {
     pub organization_id: Option<Uuid>,
     pub properties: CustomFieldTextProperties,
 }
+
 impl CustomFieldCreateText {
     /// A `CustomFieldCreateText` with the required fields set and every optional field empty.
     pub fn new(

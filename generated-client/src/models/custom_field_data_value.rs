@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomFieldDataValue {
     /// An `i64`.
@@ -16,6 +17,7 @@ pub enum CustomFieldDataValue {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for CustomFieldDataValue {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -27,6 +29,7 @@ impl Serialize for CustomFieldDataValue {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for CustomFieldDataValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::CustomFieldSelectOption;
-/// CustomFieldSelectProperties
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomFieldSelectProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13,6 +13,7 @@ pub struct CustomFieldSelectProperties {
     pub form_placeholder: Option<String>,
     pub options: Vec<CustomFieldSelectOption>,
 }
+
 impl CustomFieldSelectProperties {
     /// A `CustomFieldSelectProperties` with the required fields set and every optional field empty.
     pub fn new(options: Vec<CustomFieldSelectOption>) -> Self {

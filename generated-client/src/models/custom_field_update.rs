@@ -6,6 +6,7 @@ use super::{
     CustomFieldUpdateCheckbox, CustomFieldUpdateDate, CustomFieldUpdateNumber,
     CustomFieldUpdateSelect, CustomFieldUpdateText,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomFieldUpdate {
     /// `type` is `"text"`.
@@ -21,6 +22,7 @@ pub enum CustomFieldUpdate {
     /// A `type` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for CustomFieldUpdate {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -33,6 +35,7 @@ impl Serialize for CustomFieldUpdate {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for CustomFieldUpdate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -8,6 +8,7 @@ use super::{
     CustomerBenefitGrantGitHubRepository, CustomerBenefitGrantLicenseKeys,
     CustomerBenefitGrantMeterCredit, CustomerBenefitGrantSlackSharedChannel,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomerBenefitGrant {
     /// A `CustomerBenefitGrantDiscord`.
@@ -29,6 +30,7 @@ pub enum CustomerBenefitGrant {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for CustomerBenefitGrant {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -44,6 +46,7 @@ impl Serialize for CustomerBenefitGrant {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for CustomerBenefitGrant {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

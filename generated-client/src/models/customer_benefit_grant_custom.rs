@@ -7,7 +7,7 @@ use super::{
     BenefitCustomSubscriber, BenefitGrantCustomProperties, BenefitGrantError,
     CustomerPortalCustomer,
 };
-/// CustomerBenefitGrantCustom
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerBenefitGrantCustom {
     /// Creation timestamp of the object.

@@ -7,7 +7,7 @@ use super::{
     BenefitDiscordSubscriber, BenefitGrantDiscordProperties, BenefitGrantError,
     CustomerPortalCustomer,
 };
-/// CustomerBenefitGrantDiscord
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerBenefitGrantDiscord {
     /// Creation timestamp of the object.

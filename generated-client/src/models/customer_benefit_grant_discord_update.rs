@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::CustomerBenefitGrantDiscordPropertiesUpdate;
-/// CustomerBenefitGrantDiscordUpdate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "benefit_type", rename = "discord")]
 pub struct CustomerBenefitGrantDiscordUpdate {
     pub properties: CustomerBenefitGrantDiscordPropertiesUpdate,
 }
+
 impl CustomerBenefitGrantDiscordUpdate {
     /// A `CustomerBenefitGrantDiscordUpdate` with the required fields set and every optional field empty.
     pub fn new(properties: CustomerBenefitGrantDiscordPropertiesUpdate) -> Self {

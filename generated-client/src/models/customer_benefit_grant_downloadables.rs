@@ -7,7 +7,7 @@ use super::{
     BenefitDownloadablesSubscriber, BenefitGrantDownloadablesProperties,
     BenefitGrantError, CustomerPortalCustomer,
 };
-/// CustomerBenefitGrantDownloadables
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerBenefitGrantDownloadables {
     /// Creation timestamp of the object.

@@ -7,7 +7,7 @@ use super::{
     BenefitFeatureFlagSubscriber, BenefitGrantError, BenefitGrantFeatureFlagProperties,
     CustomerPortalCustomer,
 };
-/// CustomerBenefitGrantFeatureFlag
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerBenefitGrantFeatureFlag {
     /// Creation timestamp of the object.

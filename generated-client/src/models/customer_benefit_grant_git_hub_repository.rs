@@ -7,7 +7,7 @@ use super::{
     BenefitGitHubRepositorySubscriber, BenefitGrantError,
     BenefitGrantGitHubRepositoryProperties, CustomerPortalCustomer,
 };
-/// CustomerBenefitGrantGitHubRepository
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerBenefitGrantGitHubRepository {
     /// Creation timestamp of the object.

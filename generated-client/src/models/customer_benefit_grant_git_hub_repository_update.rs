@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::CustomerBenefitGrantGitHubRepositoryPropertiesUpdate;
-/// CustomerBenefitGrantGitHubRepositoryUpdate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "benefit_type", rename = "github_repository")]
 pub struct CustomerBenefitGrantGitHubRepositoryUpdate {
     pub properties: CustomerBenefitGrantGitHubRepositoryPropertiesUpdate,
 }
+
 impl CustomerBenefitGrantGitHubRepositoryUpdate {
     /// A `CustomerBenefitGrantGitHubRepositoryUpdate` with the required fields set and every optional field empty.
     pub fn new(

@@ -7,7 +7,7 @@ use super::{
     BenefitGrantError, BenefitGrantLicenseKeysProperties, BenefitLicenseKeysSubscriber,
     CustomerPortalCustomer,
 };
-/// CustomerBenefitGrantLicenseKeys
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerBenefitGrantLicenseKeys {
     /// Creation timestamp of the object.

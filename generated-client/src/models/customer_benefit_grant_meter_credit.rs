@@ -7,7 +7,7 @@ use super::{
     BenefitGrantError, BenefitGrantMeterCreditProperties, BenefitMeterCreditSubscriber,
     CustomerPortalCustomer,
 };
-/// CustomerBenefitGrantMeterCredit
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerBenefitGrantMeterCredit {
     /// Creation timestamp of the object.

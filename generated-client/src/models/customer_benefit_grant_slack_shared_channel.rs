@@ -7,7 +7,7 @@ use super::{
     BenefitGrantError, BenefitGrantSlackSharedChannelProperties,
     BenefitSlackSharedChannelSubscriber, CustomerPortalCustomer,
 };
-/// CustomerBenefitGrantSlackSharedChannel
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerBenefitGrantSlackSharedChannel {
     /// Creation timestamp of the object.

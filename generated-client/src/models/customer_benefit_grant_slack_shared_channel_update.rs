@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::CustomerBenefitGrantSlackSharedChannelPropertiesUpdate;
-/// CustomerBenefitGrantSlackSharedChannelUpdate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "benefit_type", rename = "slack_shared_channel")]
 pub struct CustomerBenefitGrantSlackSharedChannelUpdate {
     pub properties: CustomerBenefitGrantSlackSharedChannelPropertiesUpdate,
 }
+
 impl CustomerBenefitGrantSlackSharedChannelUpdate {
     /// A `CustomerBenefitGrantSlackSharedChannelUpdate` with the required fields set and every optional field empty.
     pub fn new(

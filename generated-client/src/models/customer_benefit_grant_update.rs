@@ -8,6 +8,7 @@ use super::{
     CustomerBenefitGrantGitHubRepositoryUpdate, CustomerBenefitGrantLicenseKeysUpdate,
     CustomerBenefitGrantMeterCreditUpdate, CustomerBenefitGrantSlackSharedChannelUpdate,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomerBenefitGrantUpdate {
     /// `benefit_type` is `"discord"`.
@@ -29,6 +30,7 @@ pub enum CustomerBenefitGrantUpdate {
     /// A `benefit_type` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for CustomerBenefitGrantUpdate {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -44,6 +46,7 @@ impl Serialize for CustomerBenefitGrantUpdate {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for CustomerBenefitGrantUpdate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
 /// A single customer's identity header, above their orders/subscriptions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "customer_card")]
@@ -11,6 +12,7 @@ pub struct CustomerCardBlock {
     pub avatar_url: Option<String>,
     pub created_at: DateTime<Utc>,
 }
+
 impl CustomerCardBlock {
     /// A `CustomerCardBlock` with the required fields set and every optional field empty.
     pub fn new(

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::CustomerCustomerMeterMeter;
-/// CustomerCustomerMeter
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerCustomerMeter {
     /// The ID of the object.

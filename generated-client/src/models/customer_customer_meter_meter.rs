@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// CustomerCustomerMeterMeter
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerCustomerMeterMeter {
     /// Creation timestamp of the object.
@@ -15,6 +15,7 @@ pub struct CustomerCustomerMeterMeter {
     /// The name of the meter. Will be shown on customer's invoices and usage.
     pub name: String,
 }
+
 impl CustomerCustomerMeterMeter {
     /// A `CustomerCustomerMeterMeter` with the required fields set and every optional field empty.
     pub fn new(

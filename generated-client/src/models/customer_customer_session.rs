@@ -2,12 +2,13 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-/// CustomerCustomerSession
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerCustomerSession {
     pub expires_at: DateTime<Utc>,
     pub return_url: Option<String>,
 }
+
 impl CustomerCustomerSession {
     /// A `CustomerCustomerSession` with the required fields set and every optional field empty.
     pub fn new(expires_at: DateTime<Utc>, return_url: Option<String>) -> Self {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-/// CustomerGrowthPeriod
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerGrowthPeriod {
     /// The start of the period.
@@ -12,6 +12,7 @@ pub struct CustomerGrowthPeriod {
     /// The cumulative number of customers at the end of the period.
     pub total_customers: i64,
 }
+
 impl CustomerGrowthPeriod {
     /// A `CustomerGrowthPeriod` with the required fields set and every optional field empty.
     pub fn new(

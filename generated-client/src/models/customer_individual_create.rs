@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{AddressInput, EventMetadataInputValue, MemberOwnerCreate};
-/// CustomerIndividualCreate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "individual")]
 pub struct CustomerIndividualCreate {
@@ -43,6 +43,7 @@ pub struct CustomerIndividualCreate {
     /// The email address of the customer. This must be unique within the organization.
     pub email: String,
 }
+
 impl CustomerIndividualCreate {
     /// A `CustomerIndividualCreate` with the required fields set and every optional field empty.
     pub fn new(email: impl Into<String>) -> Self {

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{Customer, Meter};
+
 /// An active customer meter, with current consumed and credited units.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerMeter {

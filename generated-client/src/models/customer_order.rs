@@ -7,7 +7,7 @@ use super::{
     Address, CustomerOrderProduct, CustomerOrderSubscription, OrderBillingReason,
     OrderItemSchema, OrderStatus,
 };
-/// CustomerOrder
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerOrder {
     /// The ID of the object.

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::PaymentProcessor;
+
 /// Schema to confirm a retry payment using either a saved payment method or a new confirmation token.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomerOrderConfirmPayment {

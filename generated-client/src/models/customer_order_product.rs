@@ -7,7 +7,7 @@ use super::{
     BenefitPublic, CustomerOrganization, ProductMediaFileRead, ProductPricesItem,
     ProductVisibility, RecurringInterval, TrialInterval,
 };
-/// CustomerOrderProduct
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerOrderProduct {
     /// The ID of the object.

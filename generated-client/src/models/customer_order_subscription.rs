@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{CustomerCancellationReason, RecurringInterval, SubscriptionStatus};
-/// CustomerOrderSubscription
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerOrderSubscription {
     /// Creation timestamp of the object.

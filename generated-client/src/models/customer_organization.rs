@@ -7,7 +7,7 @@ use super::{
     CustomerOrganizationFeatureSettings, OrganizationCustomerPortalSettings,
     SubscriptionProrationBehavior,
 };
-/// CustomerOrganization
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerOrganization {
     /// Creation timestamp of the object.

@@ -2,12 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 use super::{CustomerOrganization, CustomerProduct};
+
 /// Schema of an organization and related data for customer portal.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerOrganizationData {
     pub organization: CustomerOrganization,
     pub products: Vec<CustomerProduct>,
 }
+
 impl CustomerOrganizationData {
     /// A `CustomerOrganizationData` with the required fields set and every optional field empty.
     pub fn new(

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{PaymentMethodCardMetadata, PaymentProcessor};
-/// CustomerPaymentMethodCard
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "card")]
 pub struct CustomerPaymentMethodCard {
@@ -20,6 +20,7 @@ pub struct CustomerPaymentMethodCard {
     /// Whether this payment method is the customer's default payment method.
     pub is_default: bool,
 }
+
 impl CustomerPaymentMethodCard {
     /// A `CustomerPaymentMethodCard` with the required fields set and every optional field empty.
     pub fn new(

@@ -6,6 +6,7 @@ use super::{
     CustomerPaymentMethodCreateRequiresActionResponse,
     CustomerPaymentMethodCreateSucceededResponse,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomerPaymentMethodCreateResponse {
     /// `status` is `"succeeded"`.
@@ -15,6 +16,7 @@ pub enum CustomerPaymentMethodCreateResponse {
     /// A `status` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for CustomerPaymentMethodCreateResponse {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -24,6 +26,7 @@ impl Serialize for CustomerPaymentMethodCreateResponse {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for CustomerPaymentMethodCreateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

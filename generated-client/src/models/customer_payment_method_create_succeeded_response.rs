@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::CustomerPaymentMethod;
-/// CustomerPaymentMethodCreateSucceededResponse
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename = "succeeded")]
 pub struct CustomerPaymentMethodCreateSucceededResponse {
     pub payment_method: CustomerPaymentMethod,
 }
+
 impl CustomerPaymentMethodCreateSucceededResponse {
     /// A `CustomerPaymentMethodCreateSucceededResponse` with the required fields set and every optional field empty.
     pub fn new(payment_method: CustomerPaymentMethod) -> Self {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::PaymentProcessor;
-/// CustomerPaymentMethodGeneric
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerPaymentMethodGeneric {
     /// The ID of the object.
@@ -19,6 +19,7 @@ pub struct CustomerPaymentMethodGeneric {
     /// Whether this payment method is the customer's default payment method.
     pub is_default: bool,
 }
+
 impl CustomerPaymentMethodGeneric {
     /// A `CustomerPaymentMethodGeneric` with the required fields set and every optional field empty.
     pub fn new(

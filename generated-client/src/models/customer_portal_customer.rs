@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{Address, CustomerPortalOAuthAccount, CustomerType, TaxIdFormat};
-/// CustomerPortalCustomer
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerPortalCustomer {
     /// Creation timestamp of the object.

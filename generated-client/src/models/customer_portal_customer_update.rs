@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use crate::Patch;
 use super::AddressInput;
-/// CustomerPortalCustomerUpdate
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomerPortalCustomerUpdate {
     #[serde(default, skip_serializing_if = "Patch::is_absent")]

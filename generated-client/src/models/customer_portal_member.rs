@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::MemberRole;
+
 /// A member of the customer's team as seen in the customer portal.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerPortalMember {
@@ -20,6 +21,7 @@ pub struct CustomerPortalMember {
     /// The role of the member within the team.
     pub role: MemberRole,
 }
+
 impl CustomerPortalMember {
     /// A `CustomerPortalMember` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::MemberRole;
+
 /// Schema for adding a new member to the customer's team.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerPortalMemberCreate {
@@ -14,6 +15,7 @@ pub struct CustomerPortalMemberCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<MemberRole>,
 }
+
 impl CustomerPortalMemberCreate {
     /// A `CustomerPortalMemberCreate` with the required fields set and every optional field empty.
     pub fn new(email: impl Into<String>) -> Self {

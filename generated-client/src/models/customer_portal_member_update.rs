@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use crate::Patch;
 use super::MemberRole;
+
 /// Schema for updating a member in the customer portal.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomerPortalMemberUpdate {

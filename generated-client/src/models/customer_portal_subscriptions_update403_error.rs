@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{AlreadyCanceledSubscription, PauseResumeNotAllowed};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomerPortalSubscriptionsUpdate403Error {
     /// `error` is `"AlreadyCanceledSubscription"`.
@@ -12,6 +13,7 @@ pub enum CustomerPortalSubscriptionsUpdate403Error {
     /// A `error` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for CustomerPortalSubscriptionsUpdate403Error {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -21,6 +23,7 @@ impl Serialize for CustomerPortalSubscriptionsUpdate403Error {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for CustomerPortalSubscriptionsUpdate403Error {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -7,6 +7,7 @@ use super::{
     BenefitPublic, ProductMediaFileRead, ProductPricesItem, ProductVisibility,
     RecurringInterval, TrialInterval,
 };
+
 /// Schema of a product for customer portal.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerProduct {

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::CustomerSeat;
+
 /// Response after successfully claiming a seat.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerSeatClaimResponse {
@@ -10,6 +11,7 @@ pub struct CustomerSeatClaimResponse {
     /// Session token for immediate customer portal access
     pub customer_session_token: String,
 }
+
 impl CustomerSeatClaimResponse {
     /// A `CustomerSeatClaimResponse` with the required fields set and every optional field empty.
     pub fn new(seat: CustomerSeat, customer_session_token: impl Into<String>) -> Self {

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// Minimal customer information for disambiguation selection.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerSelectionOption {
@@ -10,6 +11,7 @@ pub struct CustomerSelectionOption {
     /// The customer's name, if available.
     pub name: Option<String>,
 }
+
 impl CustomerSelectionOption {
     /// A `CustomerSelectionOption` with the required fields set and every optional field empty.
     pub fn new(id: Uuid, name: Option<String>) -> Self {

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::CustomerSelectionOption;
+
 /// Response when multiple customers match the email.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerSelectionRequiredResponse {
@@ -12,6 +13,7 @@ pub struct CustomerSelectionRequiredResponse {
     /// List of customers to choose from.
     pub customers: Vec<CustomerSelectionOption>,
 }
+
 impl CustomerSelectionRequiredResponse {
     /// A `CustomerSelectionRequiredResponse` with the required fields set and every optional field empty.
     pub fn new(customers: Vec<CustomerSelectionOption>) -> Self {

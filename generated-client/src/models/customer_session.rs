@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::Customer;
+
 /// A customer session that can be used to authenticate as a customer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerSession {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// CustomerSessionCodeRequest
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerSessionCodeRequest {
     pub email: String,
@@ -11,6 +11,7 @@ pub struct CustomerSessionCodeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<Uuid>,
 }
+
 impl CustomerSessionCodeRequest {
     /// A `CustomerSessionCodeRequest` with the required fields set and every optional field empty.
     pub fn new(email: impl Into<String>, organization_id: Uuid) -> Self {

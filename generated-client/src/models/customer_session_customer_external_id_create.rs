@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// Schema for creating a customer session using an external customer ID.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerSessionCustomerExternalIdCreate {
@@ -17,6 +18,7 @@ pub struct CustomerSessionCustomerExternalIdCreate {
     /// External ID of the customer to create a session for.
     pub external_customer_id: String,
 }
+
 impl CustomerSessionCustomerExternalIdCreate {
     /// A `CustomerSessionCustomerExternalIdCreate` with the required fields set and every optional field empty.
     pub fn new(external_customer_id: impl Into<String>) -> Self {

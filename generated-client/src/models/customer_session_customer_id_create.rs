@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// Schema for creating a customer session using a customer ID.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerSessionCustomerIdCreate {
@@ -17,6 +18,7 @@ pub struct CustomerSessionCustomerIdCreate {
     /// ID of the customer to create a session for.
     pub customer_id: Uuid,
 }
+
 impl CustomerSessionCustomerIdCreate {
     /// A `CustomerSessionCustomerIdCreate` with the required fields set and every optional field empty.
     pub fn new(customer_id: Uuid) -> Self {

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{CustomerSessionCustomerExternalIdCreate, CustomerSessionCustomerIdCreate};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomerSessionsCreateBody {
     /// A `CustomerSessionCustomerIdCreate`.
@@ -14,6 +15,7 @@ pub enum CustomerSessionsCreateBody {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for CustomerSessionsCreateBody {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -25,6 +27,7 @@ impl Serialize for CustomerSessionsCreateBody {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for CustomerSessionsCreateBody {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

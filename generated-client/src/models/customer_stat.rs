@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// Aggregated statistics for a single customer across all their root events.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerStat {
@@ -25,6 +26,7 @@ pub struct CustomerStat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share: Option<String>,
 }
+
 impl CustomerStat {
     /// A `CustomerStat` with the required fields set and every optional field empty.
     pub fn new(

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{BenefitType, MetadataOutputType, Properties};
+
 /// An active benefit grant for a customer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerStateBenefitGrant {

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// An active meter for a customer, with latest consumed and credited units.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerStateMeter {
@@ -21,6 +22,7 @@ pub struct CustomerStateMeter {
     /// The balance of the meter, i.e. the difference between credited and consumed units.
     pub balance: f64,
 }
+
 impl CustomerStateMeter {
     /// A `CustomerStateMeter` with the required fields set and every optional field empty.
     pub fn new(

@@ -8,6 +8,7 @@ use super::{
     CustomFieldDataValue, CustomerStateSubscriptionMeter,
     CustomerStateSubscriptionStatus, MetadataOutputType, RecurringInterval,
 };
+
 /// An active customer subscription.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerStateSubscription {

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// Current consumption and spending for a subscription meter.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerStateSubscriptionMeter {
@@ -21,6 +22,7 @@ pub struct CustomerStateSubscriptionMeter {
     /// The ID of the meter.
     pub meter_id: Uuid,
 }
+
 impl CustomerStateSubscriptionMeter {
     /// A `CustomerStateSubscriptionMeter` with the required fields set and every optional field empty.
     pub fn new(

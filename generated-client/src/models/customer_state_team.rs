@@ -7,6 +7,7 @@ use super::{
     Address, CustomerStateBenefitGrant, CustomerStateMeter, CustomerStateSubscription,
     MetadataOutputType, TaxIdFormat,
 };
+
 /// A team customer along with additional state information:
 ///
 /// * Active subscriptions

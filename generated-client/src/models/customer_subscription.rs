@@ -7,7 +7,7 @@ use super::{
     CustomerCancellationReason, CustomerSubscriptionMeter, CustomerSubscriptionProduct,
     PendingSubscriptionUpdate, ProductPricesItem, RecurringInterval, SubscriptionStatus,
 };
-/// CustomerSubscription
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerSubscription {
     /// Creation timestamp of the object.

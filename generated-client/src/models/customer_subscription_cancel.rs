@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use crate::Patch;
 use super::CustomerCancellationReason;
-/// CustomerSubscriptionCancel
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomerSubscriptionCancel {
     /// Cancel an active subscription once the current period ends.

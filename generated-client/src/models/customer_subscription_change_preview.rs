@@ -5,6 +5,7 @@ use serde_json::Value;
 use super::{
     CustomerSubscriptionChangePreviewProduct, CustomerSubscriptionChangePreviewSeats,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomerSubscriptionChangePreview {
     /// A `CustomerSubscriptionChangePreviewProduct`.
@@ -14,6 +15,7 @@ pub enum CustomerSubscriptionChangePreview {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for CustomerSubscriptionChangePreview {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -23,6 +25,7 @@ impl Serialize for CustomerSubscriptionChangePreview {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for CustomerSubscriptionChangePreview {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

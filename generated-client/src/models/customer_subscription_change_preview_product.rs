@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// CustomerSubscriptionChangePreviewProduct
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerSubscriptionChangePreviewProduct {
     /// Preview a change of the subscription to this product.
     pub product_id: Uuid,
 }
+
 impl CustomerSubscriptionChangePreviewProduct {
     /// A `CustomerSubscriptionChangePreviewProduct` with the required fields set and every optional field empty.
     pub fn new(product_id: Uuid) -> Self {

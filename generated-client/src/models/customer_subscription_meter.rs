@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::CustomerSubscriptionMeterMeter;
-/// CustomerSubscriptionMeter
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerSubscriptionMeter {
     /// Creation timestamp of the object.

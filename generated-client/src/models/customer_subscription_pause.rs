@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use crate::Patch;
-/// CustomerSubscriptionPause
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerSubscriptionPause {
     /// Pause an active subscription at the end of the current period.
@@ -15,6 +15,7 @@ pub struct CustomerSubscriptionPause {
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub resumes_at: Patch<DateTime<Utc>>,
 }
+
 impl CustomerSubscriptionPause {
     /// A `CustomerSubscriptionPause` with the required fields set and every optional field empty.
     pub fn new(pause_at_period_end: bool) -> Self {

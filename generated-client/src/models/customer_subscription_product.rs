@@ -7,7 +7,7 @@ use super::{
     BenefitPublic, CustomerOrganization, ProductMediaFileRead, ProductPricesItem,
     ProductVisibility, RecurringInterval, TrialInterval,
 };
-/// CustomerSubscriptionProduct
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerSubscriptionProduct {
     /// The ID of the object.

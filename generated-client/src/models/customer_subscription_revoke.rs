@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::CustomerCancellationReason;
-/// CustomerSubscriptionRevoke
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomerSubscriptionRevoke {
     /// Customer's reason for cancellation.

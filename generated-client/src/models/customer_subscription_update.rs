@@ -7,6 +7,7 @@ use super::{
     CustomerSubscriptionUpdateClear, CustomerSubscriptionUpdateProduct,
     CustomerSubscriptionUpdateSeats,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomerSubscriptionUpdate {
     /// A `CustomerSubscriptionUpdateProduct`.
@@ -24,6 +25,7 @@ pub enum CustomerSubscriptionUpdate {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for CustomerSubscriptionUpdate {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -37,6 +39,7 @@ impl Serialize for CustomerSubscriptionUpdate {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for CustomerSubscriptionUpdate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

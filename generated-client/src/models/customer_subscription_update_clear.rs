@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// CustomerSubscriptionUpdateClear
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerSubscriptionUpdateClear {
     /// Clear the pending subscription update.
     pub pending_update: Option<Value>,
 }
+
 impl CustomerSubscriptionUpdateClear {
     /// A `CustomerSubscriptionUpdateClear` with the required fields set and every optional field empty.
     pub fn new(pending_update: Option<Value>) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// CustomerSubscriptionUpdateProduct
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerSubscriptionUpdateProduct {
     /// Update subscription to another product.
     pub product_id: Uuid,
 }
+
 impl CustomerSubscriptionUpdateProduct {
     /// A `CustomerSubscriptionUpdateProduct` with the required fields set and every optional field empty.
     pub fn new(product_id: Uuid) -> Self {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{AddressInput, EventMetadataInputValue, MemberOwnerCreate};
-/// CustomerTeamCreate
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "team")]
 pub struct CustomerTeamCreate {

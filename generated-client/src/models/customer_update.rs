@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use crate::Patch;
 use super::{AddressInput, CustomerType, EventMetadataInputValue};
-/// CustomerUpdate
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomerUpdate {
     /// Key-value object allowing you to store additional information.

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use crate::Patch;
 use super::{AddressInput, EventMetadataInputValue};
-/// CustomerUpdateExternalID
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomerUpdateExternalId {
     /// Key-value object allowing you to store additional information.

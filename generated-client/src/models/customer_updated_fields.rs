@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use super::{AddressDict, FilterClauseValue};
-/// CustomerUpdatedFields
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomerUpdatedFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]

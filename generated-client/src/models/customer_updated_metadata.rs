@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::CustomerUpdatedFields;
-/// CustomerUpdatedMetadata
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerUpdatedMetadata {
     pub customer_id: String,
@@ -11,6 +11,7 @@ pub struct CustomerUpdatedMetadata {
     pub customer_external_id: Option<String>,
     pub updated_fields: CustomerUpdatedFields,
 }
+
 impl CustomerUpdatedMetadata {
     /// A `CustomerUpdatedMetadata` with the required fields set and every optional field empty.
     pub fn new(

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// A wallet represents your balance with an organization.
 ///
 /// You can top-up your wallet and use the balance to pay for usage.
@@ -21,6 +22,7 @@ pub struct CustomerWallet {
     /// The currency of the wallet.
     pub currency: String,
 }
+
 impl CustomerWallet {
     /// A `CustomerWallet` with the required fields set and every optional field empty.
     pub fn new(

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use super::{DataTableColumn, RowsItemValue};
+
 /// Tabular entities (orders, subscriptions, customers, ...).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "data_table")]
@@ -15,6 +16,7 @@ pub struct DataTableBlock {
     pub rows: Vec<BTreeMap<String, Option<RowsItemValue>>>,
     pub total_count: i64,
 }
+
 impl DataTableBlock {
     /// A `DataTableBlock` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::ColumnFormat;
-/// DataTableColumn
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DataTableColumn {
     pub key: String,
@@ -10,6 +10,7 @@ pub struct DataTableColumn {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<ColumnFormat>,
 }
+
 impl DataTableColumn {
     /// A `DataTableColumn` with the required fields set and every optional field empty.
     pub fn new(key: impl Into<String>, label: impl Into<String>) -> Self {

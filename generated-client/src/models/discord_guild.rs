@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::DiscordGuildRole;
-/// DiscordGuild
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DiscordGuild {
     pub name: String,
     pub roles: Vec<DiscordGuildRole>,
 }
+
 impl DiscordGuild {
     /// A `DiscordGuild` with the required fields set and every optional field empty.
     pub fn new(name: impl Into<String>, roles: Vec<DiscordGuildRole>) -> Self {

@@ -6,6 +6,7 @@ use super::{
     DiscountFixedOnceForeverDuration, DiscountFixedRepeatDuration,
     DiscountPercentageOnceForeverDuration, DiscountPercentageRepeatDuration,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Discount {
     /// A `DiscountFixedRepeatDuration`.
@@ -19,6 +20,7 @@ pub enum Discount {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for Discount {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -30,6 +32,7 @@ impl Serialize for Discount {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for Discount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{DiscountFixedCreate, DiscountPercentageCreate};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum DiscountCreate {
     /// `type` is `"fixed"`.
@@ -12,6 +13,7 @@ pub enum DiscountCreate {
     /// A `type` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for DiscountCreate {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -21,6 +23,7 @@ impl Serialize for DiscountCreate {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for DiscountCreate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

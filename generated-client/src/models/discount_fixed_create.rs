@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{DiscountDuration, EventMetadataInputValue, PresentmentCurrency};
+
 /// Schema to create a fixed amount discount.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "fixed")]
@@ -65,6 +66,7 @@ pub struct DiscountFixedCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amounts: Option<BTreeMap<String, i64>>,
 }
+
 impl DiscountFixedCreate {
     /// A `DiscountFixedCreate` with the required fields set and every optional field empty.
     pub fn new(name: impl Into<String>, duration: DiscountDuration) -> Self {

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{DiscountDuration, DiscountProduct, DiscountType, MetadataOutputType};
+
 /// Schema for a fixed amount discount that is applied once or forever.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DiscountFixedOnceForeverDuration {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{DiscountDuration, DiscountType, MetadataOutputType};
-/// DiscountFixedRepeatDurationBase
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DiscountFixedRepeatDurationBase {
     pub duration: DiscountDuration,

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{DiscountDuration, EventMetadataInputValue};
+
 /// Schema to create a percentage discount.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "percentage")]
@@ -61,6 +62,7 @@ pub struct DiscountPercentageCreate {
     /// For example, to create a 25.5% discount, set this to 2550.
     pub basis_points: i64,
 }
+
 impl DiscountPercentageCreate {
     /// A `DiscountPercentageCreate` with the required fields set and every optional field empty.
     pub fn new(

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{DiscountDuration, DiscountType, MetadataOutputType};
-/// DiscountPercentageOnceForeverDurationBase
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DiscountPercentageOnceForeverDurationBase {
     pub duration: DiscountDuration,

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{DiscountDuration, DiscountType, MetadataOutputType};
-/// DiscountPercentageRepeatDurationBase
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DiscountPercentageRepeatDurationBase {
     pub duration: DiscountDuration,

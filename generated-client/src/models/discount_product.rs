@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{MetadataOutputType, ProductVisibility, RecurringInterval, TrialInterval};
+
 /// A product that a discount can be applied to.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DiscountProduct {

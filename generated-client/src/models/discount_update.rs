@@ -8,6 +8,7 @@ use crate::Patch;
 use super::{
     DiscountDuration, DiscountType, EventMetadataInputValue, PresentmentCurrency,
 };
+
 /// Schema to update a discount.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DiscountUpdate {

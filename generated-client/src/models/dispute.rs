@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{DisputeCustomer, DisputeStatus};
+
 /// Schema representing a dispute.
 ///
 /// A dispute is a challenge raised by a customer or their bank regarding a payment.

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{Address, CustomerType, MetadataOutputType, TaxIdFormat};
-/// DisputeCustomer
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DisputeCustomer {
     /// The ID of the customer.

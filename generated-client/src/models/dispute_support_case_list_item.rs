@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::Dispute;
-/// DisputeSupportCaseListItem
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "dispute")]
 pub struct DisputeSupportCaseListItem {
@@ -17,6 +17,7 @@ pub struct DisputeSupportCaseListItem {
     /// The dispute this case handles.
     pub dispute: Dispute,
 }
+
 impl DisputeSupportCaseListItem {
     /// A `DisputeSupportCaseListItem` with the required fields set and every optional field empty.
     pub fn new(

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::S3FileCreateMultipart;
+
 /// Schema to create a file to be associated with the downloadables benefit.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "service", rename = "downloadable")]
@@ -19,6 +20,7 @@ pub struct DownloadableFileCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
+
 impl DownloadableFileCreate {
     /// A `DownloadableFileCreate` with the required fields set and every optional field empty.
     pub fn new(

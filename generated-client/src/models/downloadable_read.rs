@@ -3,13 +3,14 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::FileDownload;
-/// DownloadableRead
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DownloadableRead {
     pub id: Uuid,
     pub benefit_id: Uuid,
     pub file: FileDownload,
 }
+
 impl DownloadableRead {
     /// A `DownloadableRead` with the required fields set and every optional field empty.
     pub fn new(id: Uuid, benefit_id: Uuid, file: FileDownload) -> Self {

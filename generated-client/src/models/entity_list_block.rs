@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use super::{DataTableColumn, RowsItemValue};
+
 /// A few entities as a compact list; same shape as the table so the
 /// client formats values (currency, dates) identically in both.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -16,6 +17,7 @@ pub struct EntityListBlock {
     pub rows: Vec<BTreeMap<String, Option<RowsItemValue>>>,
     pub total_count: i64,
 }
+
 impl EntityListBlock {
     /// An `EntityListBlock` with the required fields set and every optional field empty.
     pub fn new(

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{SystemEvent, UserEvent};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
     /// `source` is `"system"`.
@@ -12,6 +13,7 @@ pub enum Event {
     /// A `source` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for Event {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -21,6 +23,7 @@ impl Serialize for Event {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for Event {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::EventMetadataInput;
-/// EventCreateCustomer
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EventCreateCustomer {
     /// The timestamp of the event.
@@ -40,6 +40,7 @@ pub struct EventCreateCustomer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_id: Option<Uuid>,
 }
+
 impl EventCreateCustomer {
     /// An `EventCreateCustomer` with the required fields set and every optional field empty.
     pub fn new(name: impl Into<String>, customer_id: Uuid) -> Self {

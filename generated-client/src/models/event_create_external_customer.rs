@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::EventMetadataInput;
-/// EventCreateExternalCustomer
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EventCreateExternalCustomer {
     /// The timestamp of the event.
@@ -40,6 +40,7 @@ pub struct EventCreateExternalCustomer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_member_id: Option<String>,
 }
+
 impl EventCreateExternalCustomer {
     /// An `EventCreateExternalCustomer` with the required fields set and every optional field empty.
     pub fn new(

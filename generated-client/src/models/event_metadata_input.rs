@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use super::{CostMetadataInput, EventMetadataInputValue, LlmMetadata};
-/// EventMetadataInput
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EventMetadataInput {
     #[serde(rename = "_cost", default, skip_serializing_if = "Option::is_none")]

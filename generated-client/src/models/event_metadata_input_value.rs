@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventMetadataInputValue {
     /// An `i64`.
@@ -15,6 +16,7 @@ pub enum EventMetadataInputValue {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for EventMetadataInputValue {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -26,6 +28,7 @@ impl Serialize for EventMetadataInputValue {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for EventMetadataInputValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

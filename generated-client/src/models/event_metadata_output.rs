@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use super::{CostMetadataOutput, EventMetadataInputValue, LlmMetadata};
-/// EventMetadataOutput
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EventMetadataOutput {
     #[serde(rename = "_cost", default, skip_serializing_if = "Option::is_none")]

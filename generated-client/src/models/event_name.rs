@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::EventSource;
-/// EventName
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EventName {
     /// The name of the event.
@@ -19,6 +19,7 @@ pub struct EventName {
     /// The last time the event occurred.
     pub last_seen: DateTime<Utc>,
 }
+
 impl EventName {
     /// An `EventName` with the required fields set and every optional field empty.
     pub fn new(

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// Aggregate statistics for events grouped by root event name.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EventStatistics {
@@ -32,6 +33,7 @@ pub struct EventStatistics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p99: Option<BTreeMap<String, String>>,
 }
+
 impl EventStatistics {
     /// An `EventStatistics` with the required fields set and every optional field empty.
     pub fn new(

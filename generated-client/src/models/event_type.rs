@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// EventType
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EventType {
     /// Creation timestamp of the object.
@@ -22,6 +22,7 @@ pub struct EventType {
     /// The ID of the organization owning the event type.
     pub organization_id: Uuid,
 }
+
 impl EventType {
     /// An `EventType` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use crate::Patch;
-/// EventTypeUpdate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EventTypeUpdate {
     /// The label for the event type.
@@ -11,6 +11,7 @@ pub struct EventTypeUpdate {
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub label_property_selector: Patch<String>,
 }
+
 impl EventTypeUpdate {
     /// An `EventTypeUpdate` with the required fields set and every optional field empty.
     pub fn new(label: impl Into<String>) -> Self {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::EventSource;
-/// EventTypeWithStats
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EventTypeWithStats {
     /// The ID of the event type. Null for system event types.
@@ -34,6 +34,7 @@ pub struct EventTypeWithStats {
     /// The last time the event occurred.
     pub last_seen: DateTime<Utc>,
 }
+
 impl EventTypeWithStats {
     /// An `EventTypeWithStats` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::EventsIngestEventsItem;
-/// EventsIngest
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EventsIngest {
     /// List of events to ingest.
     pub events: Vec<EventsIngestEventsItem>,
 }
+
 impl EventsIngest {
     /// An `EventsIngest` with the required fields set and every optional field empty.
     pub fn new(events: Vec<EventsIngestEventsItem>) -> Self {

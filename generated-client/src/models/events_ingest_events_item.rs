@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{EventCreateCustomer, EventCreateExternalCustomer};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventsIngestEventsItem {
     /// An `EventCreateCustomer`.
@@ -12,6 +13,7 @@ pub enum EventsIngestEventsItem {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for EventsIngestEventsItem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -21,6 +23,7 @@ impl Serialize for EventsIngestEventsItem {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for EventsIngestEventsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// A price that already exists for this product.
 ///
 /// Useful when updating a product if you want to keep an existing price.
@@ -9,6 +10,7 @@ use uuid::Uuid;
 pub struct ExistingProductPrice {
     pub id: Uuid,
 }
+
 impl ExistingProductPrice {
     /// An `ExistingProductPrice` with the required fields set and every optional field empty.
     pub fn new(id: Uuid) -> Self {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 use super::FeedbackType;
-/// FeedbackCreate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FeedbackCreate {
     pub r#type: FeedbackType,
@@ -14,6 +14,7 @@ pub struct FeedbackCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_context: Option<BTreeMap<String, Value>>,
 }
+
 impl FeedbackCreate {
     /// A `FeedbackCreate` with the required fields set and every optional field empty.
     pub fn new(

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{FileServiceTypes, S3DownloadUrl};
-/// FileDownload
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FileDownload {
     /// The ID of the object.

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use crate::Patch;
-/// FilePatch
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FilePatch {
     #[serde(default, skip_serializing_if = "Patch::is_absent")]

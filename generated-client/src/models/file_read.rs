@@ -6,6 +6,7 @@ use super::{
     DownloadableFileRead, OrganizationAvatarFileRead, ProductMediaFileRead,
     SupportCaseAttachmentFileRead,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum FileRead {
     /// `service` is `"downloadable"`.
@@ -19,6 +20,7 @@ pub enum FileRead {
     /// A `service` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for FileRead {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -30,6 +32,7 @@ impl Serialize for FileRead {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for FileRead {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

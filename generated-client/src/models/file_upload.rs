@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{FileServiceTypes, S3FileUploadMultipart};
-/// FileUpload
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FileUpload {
     /// The ID of the object.

@@ -2,13 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 use super::S3FileUploadCompletedPart;
-/// FileUploadCompleted
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FileUploadCompleted {
     pub id: String,
     pub path: String,
     pub parts: Vec<S3FileUploadCompletedPart>,
 }
+
 impl FileUploadCompleted {
     /// A `FileUploadCompleted` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{FilterClausesItem, FilterConjunction};
-/// Filter
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Filter {
     pub conjunction: FilterConjunction,
     pub clauses: Vec<FilterClausesItem>,
 }
+
 impl Filter {
     /// A `Filter` with the required fields set and every optional field empty.
     pub fn new(conjunction: FilterConjunction, clauses: Vec<FilterClausesItem>) -> Self {

@@ -2,13 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 use super::{FilterClauseValue, FilterOperator};
-/// FilterClause
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FilterClause {
     pub property: String,
     pub operator: FilterOperator,
     pub value: FilterClauseValue,
 }
+
 impl FilterClause {
     /// A `FilterClause` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum FilterClauseValue {
     /// An `i64`.
@@ -13,6 +14,7 @@ pub enum FilterClauseValue {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for FilterClauseValue {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -23,6 +25,7 @@ impl Serialize for FilterClauseValue {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for FilterClauseValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{Filter, FilterClause};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum FilterClausesItem {
     /// A `FilterClause`.
@@ -12,6 +13,7 @@ pub enum FilterClausesItem {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for FilterClausesItem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -21,6 +23,7 @@ impl Serialize for FilterClausesItem {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for FilterClausesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 use super::{PaymentProcessor, PaymentStatus, PaymentTrigger};
+
 /// Schema of a payment with a generic payment method.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GenericPayment {

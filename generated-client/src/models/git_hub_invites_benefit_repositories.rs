@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{GitHubInvitesBenefitOrganization, GitHubInvitesBenefitRepository};
-/// GitHubInvitesBenefitRepositories
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GitHubInvitesBenefitRepositories {
     pub repositories: Vec<GitHubInvitesBenefitRepository>,
     pub organizations: Vec<GitHubInvitesBenefitOrganization>,
 }
+
 impl GitHubInvitesBenefitRepositories {
     /// A `GitHubInvitesBenefitRepositories` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::ValidationError;
-/// HTTPValidationError
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct HttpValidationError {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,6 +5,7 @@ use super::{
     ConfidenceLevel, InsightCategory, InsightDriver, InsightPrimaryAction,
     InsightSeverity,
 };
+
 /// A computed, narrated reading of the business with a drill-down.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Insight {

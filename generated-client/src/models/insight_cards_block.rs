@@ -2,12 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 use super::Insight;
+
 /// Compass insights, rendered with the same card as the feed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "insight_cards")]
 pub struct InsightCardsBlock {
     pub insights: Vec<Insight>,
 }
+
 impl InsightCardsBlock {
     /// An `InsightCardsBlock` with the required fields set and every optional field empty.
     pub fn new(insights: Vec<Insight>) -> Self {

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{AddCurrencyAction, AdjustPriceAction, ViewCostsAction, ViewMetricAction};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum InsightPrimaryAction {
     /// `type` is `"view_metric"`.
@@ -16,6 +17,7 @@ pub enum InsightPrimaryAction {
     /// A `type` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for InsightPrimaryAction {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -27,6 +29,7 @@ impl Serialize for InsightPrimaryAction {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for InsightPrimaryAction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

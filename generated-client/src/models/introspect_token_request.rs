@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::RevokeTokenRequestTokenTypeHint;
-/// IntrospectTokenRequest
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IntrospectTokenRequest {
     pub token: String,
@@ -11,6 +11,7 @@ pub struct IntrospectTokenRequest {
     pub client_id: String,
     pub client_secret: String,
 }
+
 impl IntrospectTokenRequest {
     /// An `IntrospectTokenRequest` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{RevokeTokenRequestTokenTypeHint, SubType};
-/// IntrospectTokenResponse
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IntrospectTokenResponse {
     pub active: bool,

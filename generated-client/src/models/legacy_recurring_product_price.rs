@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{LegacyRecurringProductPriceCustom, LegacyRecurringProductPriceFixed};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum LegacyRecurringProductPrice {
     /// `amount_type` is `"fixed"`.
@@ -12,6 +13,7 @@ pub enum LegacyRecurringProductPrice {
     /// A `amount_type` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for LegacyRecurringProductPrice {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -21,6 +23,7 @@ impl Serialize for LegacyRecurringProductPrice {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for LegacyRecurringProductPrice {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

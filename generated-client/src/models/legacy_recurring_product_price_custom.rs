@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{ProductPriceSource, RecurringInterval, TaxBehaviorOption, Type};
+
 /// A pay-what-you-want recurring price for a product, i.e. a subscription.
 ///
 /// **Deprecated**: The recurring interval should be set on the product itself.

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::EventMetadataInputValue;
-/// LicenseKeyActivate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LicenseKeyActivate {
     pub key: String,
@@ -37,6 +37,7 @@ pub struct LicenseKeyActivate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<BTreeMap<String, EventMetadataInputValue>>,
 }
+
 impl LicenseKeyActivate {
     /// A `LicenseKeyActivate` with the required fields set and every optional field empty.
     pub fn new(

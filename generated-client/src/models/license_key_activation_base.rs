@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::EventMetadataInputValue;
-/// LicenseKeyActivationBase
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LicenseKeyActivationBase {
     pub id: Uuid,
@@ -15,6 +15,7 @@ pub struct LicenseKeyActivationBase {
     pub created_at: DateTime<Utc>,
     pub modified_at: Option<DateTime<Utc>>,
 }
+
 impl LicenseKeyActivationBase {
     /// A `LicenseKeyActivationBase` with the required fields set and every optional field empty.
     pub fn new(

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{EventMetadataInputValue, LicenseKeyRead};
-/// LicenseKeyActivationRead
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LicenseKeyActivationRead {
     pub id: Uuid,
@@ -16,6 +16,7 @@ pub struct LicenseKeyActivationRead {
     pub modified_at: Option<DateTime<Utc>>,
     pub license_key: LicenseKeyRead,
 }
+
 impl LicenseKeyActivationRead {
     /// A `LicenseKeyActivationRead` with the required fields set and every optional field empty.
     pub fn new(

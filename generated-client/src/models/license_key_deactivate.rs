@@ -2,13 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// LicenseKeyDeactivate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LicenseKeyDeactivate {
     pub key: String,
     pub organization_id: Uuid,
     pub activation_id: Uuid,
 }
+
 impl LicenseKeyDeactivate {
     /// A `LicenseKeyDeactivate` with the required fields set and every optional field empty.
     pub fn new(

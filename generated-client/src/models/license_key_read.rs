@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{LicenseKeyCustomer, LicenseKeyStatus};
-/// LicenseKeyRead
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LicenseKeyRead {
     /// The ID of the object.

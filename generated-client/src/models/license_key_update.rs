@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use crate::Patch;
 use super::LicenseKeyStatus;
-/// LicenseKeyUpdate
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LicenseKeyUpdate {
     #[serde(default, skip_serializing_if = "Patch::is_absent")]

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// LicenseKeyUser
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LicenseKeyUser {
     pub id: Uuid,
@@ -12,6 +12,7 @@ pub struct LicenseKeyUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
 }
+
 impl LicenseKeyUser {
     /// A `LicenseKeyUser` with the required fields set and every optional field empty.
     pub fn new(id: Uuid, public_name: impl Into<String>) -> Self {

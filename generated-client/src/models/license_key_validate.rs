@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::EventMetadataInputValue;
-/// LicenseKeyValidate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LicenseKeyValidate {
     pub key: String,
@@ -32,6 +32,7 @@ pub struct LicenseKeyValidate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<BTreeMap<String, EventMetadataInputValue>>,
 }
+
 impl LicenseKeyValidate {
     /// A `LicenseKeyValidate` with the required fields set and every optional field empty.
     pub fn new(key: impl Into<String>, organization_id: Uuid) -> Self {

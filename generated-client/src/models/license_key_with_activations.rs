@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{LicenseKeyActivationBase, LicenseKeyCustomer, LicenseKeyStatus};
-/// LicenseKeyWithActivations
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LicenseKeyWithActivations {
     /// The ID of the object.

@@ -2,12 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 use super::CustomerStat;
+
 /// Customer ranking by an aggregate field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListCustomerStats {
     /// Customers ordered by the primary aggregate field descending.
     pub items: Vec<CustomerStat>,
 }
+
 impl ListCustomerStats {
     /// A `ListCustomerStats` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CustomerStat>) -> Self {

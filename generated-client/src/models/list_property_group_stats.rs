@@ -2,12 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 use super::PropertyGroupStat;
+
 /// Event statistics grouped by a metadata property.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListPropertyGroupStats {
     /// Stats grouped by property value, ordered by first aggregate field descending.
     pub items: Vec<PropertyGroupStat>,
 }
+
 impl ListPropertyGroupStats {
     /// A `ListPropertyGroupStats` with the required fields set and every optional field empty.
     pub fn new(items: Vec<PropertyGroupStat>) -> Self {

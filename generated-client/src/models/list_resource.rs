@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{ListResourceItemsItem, Pagination};
-/// ListResource\[\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResource {
     pub items: Vec<ListResourceItemsItem>,
     pub pagination: Pagination,
 }
+
 impl ListResource {
     /// A `ListResource` with the required fields set and every optional field empty.
     pub fn new(items: Vec<ListResourceItemsItem>, pagination: Pagination) -> Self {

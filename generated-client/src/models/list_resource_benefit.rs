@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Benefit, Pagination};
-/// ListResource\[Benefit\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceBenefit {
     pub items: Vec<Benefit>,
     pub pagination: Pagination,
 }
+
 impl ListResourceBenefit {
     /// A `ListResourceBenefit` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Benefit>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{BenefitDownloadableFile, Pagination};
-/// ListResource\[BenefitDownloadableFile\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceBenefitDownloadableFile {
     pub items: Vec<BenefitDownloadableFile>,
     pub pagination: Pagination,
 }
+
 impl ListResourceBenefitDownloadableFile {
     /// A `ListResourceBenefitDownloadableFile` with the required fields set and every optional field empty.
     pub fn new(items: Vec<BenefitDownloadableFile>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{BenefitGrant, Pagination};
-/// ListResource\[BenefitGrant\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceBenefitGrant {
     pub items: Vec<BenefitGrant>,
     pub pagination: Pagination,
 }
+
 impl ListResourceBenefitGrant {
     /// A `ListResourceBenefitGrant` with the required fields set and every optional field empty.
     pub fn new(items: Vec<BenefitGrant>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Checkout, Pagination};
-/// ListResource\[Checkout\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceCheckout {
     pub items: Vec<Checkout>,
     pub pagination: Pagination,
 }
+
 impl ListResourceCheckout {
     /// A `ListResourceCheckout` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Checkout>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{CheckoutLink, Pagination};
-/// ListResource\[CheckoutLink\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceCheckoutLink {
     pub items: Vec<CheckoutLink>,
     pub pagination: Pagination,
 }
+
 impl ListResourceCheckoutLink {
     /// A `ListResourceCheckoutLink` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CheckoutLink>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{CompassThreadMessageSchema, Pagination};
-/// ListResource\[CompassThreadMessageSchema\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceCompassThreadMessageSchema {
     pub items: Vec<CompassThreadMessageSchema>,
     pub pagination: Pagination,
 }
+
 impl ListResourceCompassThreadMessageSchema {
     /// A `ListResourceCompassThreadMessageSchema` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CompassThreadMessageSchema>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{CompassThreadSchema, Pagination};
-/// ListResource\[CompassThreadSchema\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceCompassThreadSchema {
     pub items: Vec<CompassThreadSchema>,
     pub pagination: Pagination,
 }
+
 impl ListResourceCompassThreadSchema {
     /// A `ListResourceCompassThreadSchema` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CompassThreadSchema>, pagination: Pagination) -> Self {

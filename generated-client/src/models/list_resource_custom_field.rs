@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{CustomField, Pagination};
-/// ListResource\[CustomField\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceCustomField {
     pub items: Vec<CustomField>,
     pub pagination: Pagination,
 }
+
 impl ListResourceCustomField {
     /// A `ListResourceCustomField` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CustomField>, pagination: Pagination) -> Self {

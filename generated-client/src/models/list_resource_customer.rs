@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Customer, Pagination};
-/// ListResource\[Customer\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceCustomer {
     pub items: Vec<Customer>,
     pub pagination: Pagination,
 }
+
 impl ListResourceCustomer {
     /// A `ListResourceCustomer` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Customer>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{CustomerBenefitGrant, Pagination};
-/// ListResource\[CustomerBenefitGrant\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceCustomerBenefitGrant {
     pub items: Vec<CustomerBenefitGrant>,
     pub pagination: Pagination,
 }
+
 impl ListResourceCustomerBenefitGrant {
     /// A `ListResourceCustomerBenefitGrant` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CustomerBenefitGrant>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{CustomerCustomerMeter, Pagination};
-/// ListResource\[CustomerCustomerMeter\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceCustomerCustomerMeter {
     pub items: Vec<CustomerCustomerMeter>,
     pub pagination: Pagination,
 }
+
 impl ListResourceCustomerCustomerMeter {
     /// A `ListResourceCustomerCustomerMeter` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CustomerCustomerMeter>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{CustomerMeter, Pagination};
-/// ListResource\[CustomerMeter\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceCustomerMeter {
     pub items: Vec<CustomerMeter>,
     pub pagination: Pagination,
 }
+
 impl ListResourceCustomerMeter {
     /// A `ListResourceCustomerMeter` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CustomerMeter>, pagination: Pagination) -> Self {

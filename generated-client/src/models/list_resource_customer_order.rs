@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{CustomerOrder, Pagination};
-/// ListResource\[CustomerOrder\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceCustomerOrder {
     pub items: Vec<CustomerOrder>,
     pub pagination: Pagination,
 }
+
 impl ListResourceCustomerOrder {
     /// A `ListResourceCustomerOrder` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CustomerOrder>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{CustomerPaymentMethod, Pagination};
-/// ListResource\[CustomerPaymentMethod\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceCustomerPaymentMethod {
     pub items: Vec<CustomerPaymentMethod>,
     pub pagination: Pagination,
 }
+
 impl ListResourceCustomerPaymentMethod {
     /// A `ListResourceCustomerPaymentMethod` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CustomerPaymentMethod>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{CustomerPortalMember, Pagination};
-/// ListResource\[CustomerPortalMember\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceCustomerPortalMember {
     pub items: Vec<CustomerPortalMember>,
     pub pagination: Pagination,
 }
+
 impl ListResourceCustomerPortalMember {
     /// A `ListResourceCustomerPortalMember` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CustomerPortalMember>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{CustomerSubscription, Pagination};
-/// ListResource\[CustomerSubscription\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceCustomerSubscription {
     pub items: Vec<CustomerSubscription>,
     pub pagination: Pagination,
 }
+
 impl ListResourceCustomerSubscription {
     /// A `ListResourceCustomerSubscription` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CustomerSubscription>, pagination: Pagination) -> Self {

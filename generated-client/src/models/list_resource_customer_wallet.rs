@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{CustomerWallet, Pagination};
-/// ListResource\[CustomerWallet\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceCustomerWallet {
     pub items: Vec<CustomerWallet>,
     pub pagination: Pagination,
 }
+
 impl ListResourceCustomerWallet {
     /// A `ListResourceCustomerWallet` with the required fields set and every optional field empty.
     pub fn new(items: Vec<CustomerWallet>, pagination: Pagination) -> Self {

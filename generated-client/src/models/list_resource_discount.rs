@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Discount, Pagination};
-/// ListResource\[Discount\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceDiscount {
     pub items: Vec<Discount>,
     pub pagination: Pagination,
 }
+
 impl ListResourceDiscount {
     /// A `ListResourceDiscount` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Discount>, pagination: Pagination) -> Self {

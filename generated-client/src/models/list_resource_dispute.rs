@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Dispute, Pagination};
-/// ListResource\[Dispute\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceDispute {
     pub items: Vec<Dispute>,
     pub pagination: Pagination,
 }
+
 impl ListResourceDispute {
     /// A `ListResourceDispute` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Dispute>, pagination: Pagination) -> Self {

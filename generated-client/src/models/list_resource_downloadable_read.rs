@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{DownloadableRead, Pagination};
-/// ListResource\[DownloadableRead\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceDownloadableRead {
     pub items: Vec<DownloadableRead>,
     pub pagination: Pagination,
 }
+
 impl ListResourceDownloadableRead {
     /// A `ListResourceDownloadableRead` with the required fields set and every optional field empty.
     pub fn new(items: Vec<DownloadableRead>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Event, Pagination};
-/// ListResource\[Event\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceEvent {
     pub items: Vec<Event>,
     pub pagination: Pagination,
 }
+
 impl ListResourceEvent {
     /// A `ListResourceEvent` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Event>, pagination: Pagination) -> Self {

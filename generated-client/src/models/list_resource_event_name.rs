@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{EventName, Pagination};
-/// ListResource\[EventName\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceEventName {
     pub items: Vec<EventName>,
     pub pagination: Pagination,
 }
+
 impl ListResourceEventName {
     /// A `ListResourceEventName` with the required fields set and every optional field empty.
     pub fn new(items: Vec<EventName>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{EventTypeWithStats, Pagination};
-/// ListResource\[EventTypeWithStats\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceEventTypeWithStats {
     pub items: Vec<EventTypeWithStats>,
     pub pagination: Pagination,
 }
+
 impl ListResourceEventTypeWithStats {
     /// A `ListResourceEventTypeWithStats` with the required fields set and every optional field empty.
     pub fn new(items: Vec<EventTypeWithStats>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{FileRead, Pagination};
-/// ListResource\[FileRead\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceFileRead {
     pub items: Vec<FileRead>,
     pub pagination: Pagination,
 }
+
 impl ListResourceFileRead {
     /// A `ListResourceFileRead` with the required fields set and every optional field empty.
     pub fn new(items: Vec<FileRead>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{LicenseKeyRead, Pagination};
-/// ListResource\[LicenseKeyRead\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceLicenseKeyRead {
     pub items: Vec<LicenseKeyRead>,
     pub pagination: Pagination,
 }
+
 impl ListResourceLicenseKeyRead {
     /// A `ListResourceLicenseKeyRead` with the required fields set and every optional field empty.
     pub fn new(items: Vec<LicenseKeyRead>, pagination: Pagination) -> Self {

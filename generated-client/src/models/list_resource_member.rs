@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Member, Pagination};
-/// ListResource\[Member\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceMember {
     pub items: Vec<Member>,
     pub pagination: Pagination,
 }
+
 impl ListResourceMember {
     /// A `ListResourceMember` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Member>, pagination: Pagination) -> Self {

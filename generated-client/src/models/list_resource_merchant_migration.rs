@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{MerchantMigration, Pagination};
-/// ListResource\[MerchantMigration\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceMerchantMigration {
     pub items: Vec<MerchantMigration>,
     pub pagination: Pagination,
 }
+
 impl ListResourceMerchantMigration {
     /// A `ListResourceMerchantMigration` with the required fields set and every optional field empty.
     pub fn new(items: Vec<MerchantMigration>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{MerchantMigrationRecordItem, Pagination};
-/// ListResource\[MerchantMigrationRecordItem\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceMerchantMigrationRecordItem {
     pub items: Vec<MerchantMigrationRecordItem>,
     pub pagination: Pagination,
 }
+
 impl ListResourceMerchantMigrationRecordItem {
     /// A `ListResourceMerchantMigrationRecordItem` with the required fields set and every optional field empty.
     pub fn new(items: Vec<MerchantMigrationRecordItem>, pagination: Pagination) -> Self {

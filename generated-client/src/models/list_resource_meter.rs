@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Meter, Pagination};
-/// ListResource\[Meter\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceMeter {
     pub items: Vec<Meter>,
     pub pagination: Pagination,
 }
+
 impl ListResourceMeter {
     /// A `ListResourceMeter` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Meter>, pagination: Pagination) -> Self {

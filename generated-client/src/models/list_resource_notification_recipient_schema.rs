@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{NotificationRecipientSchema, Pagination};
-/// ListResource\[NotificationRecipientSchema\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceNotificationRecipientSchema {
     pub items: Vec<NotificationRecipientSchema>,
     pub pagination: Pagination,
 }
+
 impl ListResourceNotificationRecipientSchema {
     /// A `ListResourceNotificationRecipientSchema` with the required fields set and every optional field empty.
     pub fn new(items: Vec<NotificationRecipientSchema>, pagination: Pagination) -> Self {

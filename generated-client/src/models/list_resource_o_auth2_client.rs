@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{OAuth2Client, Pagination};
-/// ListResource\[OAuth2Client\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceOAuth2Client {
     pub items: Vec<OAuth2Client>,
     pub pagination: Pagination,
 }
+
 impl ListResourceOAuth2Client {
     /// A `ListResourceOAuth2Client` with the required fields set and every optional field empty.
     pub fn new(items: Vec<OAuth2Client>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Order, Pagination};
-/// ListResource\[Order\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceOrder {
     pub items: Vec<Order>,
     pub pagination: Pagination,
 }
+
 impl ListResourceOrder {
     /// A `ListResourceOrder` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Order>, pagination: Pagination) -> Self {

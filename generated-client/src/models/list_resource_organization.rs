@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Organization, Pagination};
-/// ListResource\[Organization\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceOrganization {
     pub items: Vec<Organization>,
     pub pagination: Pagination,
 }
+
 impl ListResourceOrganization {
     /// A `ListResourceOrganization` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Organization>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{OrganizationAccessToken, Pagination};
-/// ListResource\[OrganizationAccessToken\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceOrganizationAccessToken {
     pub items: Vec<OrganizationAccessToken>,
     pub pagination: Pagination,
 }
+
 impl ListResourceOrganizationAccessToken {
     /// A `ListResourceOrganizationAccessToken` with the required fields set and every optional field empty.
     pub fn new(items: Vec<OrganizationAccessToken>, pagination: Pagination) -> Self {

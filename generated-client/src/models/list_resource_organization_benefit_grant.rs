@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{OrganizationBenefitGrant, Pagination};
-/// ListResource\[OrganizationBenefitGrant\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceOrganizationBenefitGrant {
     pub items: Vec<OrganizationBenefitGrant>,
     pub pagination: Pagination,
 }
+
 impl ListResourceOrganizationBenefitGrant {
     /// A `ListResourceOrganizationBenefitGrant` with the required fields set and every optional field empty.
     pub fn new(items: Vec<OrganizationBenefitGrant>, pagination: Pagination) -> Self {

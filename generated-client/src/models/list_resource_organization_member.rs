@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{OrganizationMember, Pagination};
-/// ListResource\[OrganizationMember\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceOrganizationMember {
     pub items: Vec<OrganizationMember>,
     pub pagination: Pagination,
 }
+
 impl ListResourceOrganizationMember {
     /// A `ListResourceOrganizationMember` with the required fields set and every optional field empty.
     pub fn new(items: Vec<OrganizationMember>, pagination: Pagination) -> Self {

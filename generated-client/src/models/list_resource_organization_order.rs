@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{OrganizationOrder, Pagination};
-/// ListResource\[OrganizationOrder\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceOrganizationOrder {
     pub items: Vec<OrganizationOrder>,
     pub pagination: Pagination,
 }
+
 impl ListResourceOrganizationOrder {
     /// A `ListResourceOrganizationOrder` with the required fields set and every optional field empty.
     pub fn new(items: Vec<OrganizationOrder>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{OrganizationSsoConnection, Pagination};
-/// ListResource\[OrganizationSSOConnection\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceOrganizationSsoConnection {
     pub items: Vec<OrganizationSsoConnection>,
     pub pagination: Pagination,
 }
+
 impl ListResourceOrganizationSsoConnection {
     /// A `ListResourceOrganizationSsoConnection` with the required fields set and every optional field empty.
     pub fn new(items: Vec<OrganizationSsoConnection>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Pagination, Payment};
-/// ListResource\[Payment\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourcePayment {
     pub items: Vec<Payment>,
     pub pagination: Pagination,
 }
+
 impl ListResourcePayment {
     /// A `ListResourcePayment` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Payment>, pagination: Pagination) -> Self {

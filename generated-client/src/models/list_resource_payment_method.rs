@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Pagination, PaymentMethod};
-/// ListResource\[PaymentMethod\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourcePaymentMethod {
     pub items: Vec<PaymentMethod>,
     pub pagination: Pagination,
 }
+
 impl ListResourcePaymentMethod {
     /// A `ListResourcePaymentMethod` with the required fields set and every optional field empty.
     pub fn new(items: Vec<PaymentMethod>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Pagination, Payout};
-/// ListResource\[Payout\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourcePayout {
     pub items: Vec<Payout>,
     pub pagination: Pagination,
 }
+
 impl ListResourcePayout {
     /// A `ListResourcePayout` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Payout>, pagination: Pagination) -> Self {

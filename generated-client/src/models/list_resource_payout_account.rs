@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Pagination, PayoutAccount};
-/// ListResource\[PayoutAccount\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourcePayoutAccount {
     pub items: Vec<PayoutAccount>,
     pub pagination: Pagination,
 }
+
 impl ListResourcePayoutAccount {
     /// A `ListResourcePayoutAccount` with the required fields set and every optional field empty.
     pub fn new(items: Vec<PayoutAccount>, pagination: Pagination) -> Self {

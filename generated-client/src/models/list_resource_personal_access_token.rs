@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Pagination, PersonalAccessToken};
-/// ListResource\[PersonalAccessToken\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourcePersonalAccessToken {
     pub items: Vec<PersonalAccessToken>,
     pub pagination: Pagination,
 }
+
 impl ListResourcePersonalAccessToken {
     /// A `ListResourcePersonalAccessToken` with the required fields set and every optional field empty.
     pub fn new(items: Vec<PersonalAccessToken>, pagination: Pagination) -> Self {

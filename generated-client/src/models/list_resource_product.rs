@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Pagination, Product};
-/// ListResource\[Product\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceProduct {
     pub items: Vec<Product>,
     pub pagination: Pagination,
 }
+
 impl ListResourceProduct {
     /// A `ListResourceProduct` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Product>, pagination: Pagination) -> Self {

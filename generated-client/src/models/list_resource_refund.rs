@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Pagination, Refund};
-/// ListResource\[Refund\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceRefund {
     pub items: Vec<Refund>,
     pub pagination: Pagination,
 }
+
 impl ListResourceRefund {
     /// A `ListResourceRefund` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Refund>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Pagination, Subscription};
-/// ListResource\[Subscription\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceSubscription {
     pub items: Vec<Subscription>,
     pub pagination: Pagination,
 }
+
 impl ListResourceSubscription {
     /// A `ListResourceSubscription` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Subscription>, pagination: Pagination) -> Self {

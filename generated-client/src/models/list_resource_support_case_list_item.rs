@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Pagination, SupportCaseListItem};
-/// ListResource\[SupportCaseListItem\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceSupportCaseListItem {
     pub items: Vec<SupportCaseListItem>,
     pub pagination: Pagination,
 }
+
 impl ListResourceSupportCaseListItem {
     /// A `ListResourceSupportCaseListItem` with the required fields set and every optional field empty.
     pub fn new(items: Vec<SupportCaseListItem>, pagination: Pagination) -> Self {

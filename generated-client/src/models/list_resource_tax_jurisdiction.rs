@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Pagination, TaxJurisdiction};
-/// ListResource\[TaxJurisdiction\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceTaxJurisdiction {
     pub items: Vec<TaxJurisdiction>,
     pub pagination: Pagination,
 }
+
 impl ListResourceTaxJurisdiction {
     /// A `ListResourceTaxJurisdiction` with the required fields set and every optional field empty.
     pub fn new(items: Vec<TaxJurisdiction>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Pagination, Transaction};
-/// ListResource\[Transaction\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceTransaction {
     pub items: Vec<Transaction>,
     pub pagination: Pagination,
 }
+
 impl ListResourceTransaction {
     /// A `ListResourceTransaction` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Transaction>, pagination: Pagination) -> Self {

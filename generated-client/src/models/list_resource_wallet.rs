@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Pagination, Wallet};
-/// ListResource\[Wallet\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceWallet {
     pub items: Vec<Wallet>,
     pub pagination: Pagination,
 }
+
 impl ListResourceWallet {
     /// A `ListResourceWallet` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Wallet>, pagination: Pagination) -> Self {

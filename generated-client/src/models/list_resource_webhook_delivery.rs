@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Pagination, WebhookDelivery};
-/// ListResource\[WebhookDelivery\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceWebhookDelivery {
     pub items: Vec<WebhookDelivery>,
     pub pagination: Pagination,
 }
+
 impl ListResourceWebhookDelivery {
     /// A `ListResourceWebhookDelivery` with the required fields set and every optional field empty.
     pub fn new(items: Vec<WebhookDelivery>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{Pagination, WebhookEndpoint};
-/// ListResource\[WebhookEndpoint\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceWebhookEndpoint {
     pub items: Vec<WebhookEndpoint>,
     pub pagination: Pagination,
 }
+
 impl ListResourceWebhookEndpoint {
     /// A `ListResourceWebhookEndpoint` with the required fields set and every optional field empty.
     pub fn new(items: Vec<WebhookEndpoint>, pagination: Pagination) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::{CursorPagination, Event};
-/// ListResourceWithCursorPagination\[Event\]
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceWithCursorPaginationEvent {
     pub items: Vec<Event>,
     pub pagination: CursorPagination,
 }
+
 impl ListResourceWithCursorPaginationEvent {
     /// A `ListResourceWithCursorPaginationEvent` with the required fields set and every optional field empty.
     pub fn new(items: Vec<Event>, pagination: CursorPagination) -> Self {

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{EventStatistics, StatisticsPeriod};
+
 /// Event statistics timeseries.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListStatisticsTimeseries {
@@ -10,6 +11,7 @@ pub struct ListStatisticsTimeseries {
     /// Overall stats across all periods.
     pub totals: Vec<EventStatistics>,
 }
+
 impl ListStatisticsTimeseries {
     /// A `ListStatisticsTimeseries` with the required fields set and every optional field empty.
     pub fn new(periods: Vec<StatisticsPeriod>, totals: Vec<EventStatistics>) -> Self {

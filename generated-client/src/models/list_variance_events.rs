@@ -2,12 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 use super::VarianceEvent;
+
 /// Root events with values at or above p99 for their event name.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListVarianceEvents {
     /// Outlier events ordered by value descending.
     pub items: Vec<VarianceEvent>,
 }
+
 impl ListVarianceEvents {
     /// A `ListVarianceEvents` with the required fields set and every optional field empty.
     pub fn new(items: Vec<VarianceEvent>) -> Self {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::MaintainerAccountCreditsGrantedNotificationPayload;
-/// MaintainerAccountCreditsGrantedNotification
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "MaintainerAccountCreditsGrantedNotification")]
 pub struct MaintainerAccountCreditsGrantedNotification {
@@ -12,6 +12,7 @@ pub struct MaintainerAccountCreditsGrantedNotification {
     pub created_at: DateTime<Utc>,
     pub payload: MaintainerAccountCreditsGrantedNotificationPayload,
 }
+
 impl MaintainerAccountCreditsGrantedNotification {
     /// A `MaintainerAccountCreditsGrantedNotification` with the required fields set and every optional field empty.
     pub fn new(

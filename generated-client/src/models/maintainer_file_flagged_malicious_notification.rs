@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::MaintainerFileFlaggedMaliciousNotificationPayload;
-/// MaintainerFileFlaggedMaliciousNotification
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "MaintainerFileFlaggedMaliciousNotification")]
 pub struct MaintainerFileFlaggedMaliciousNotification {
@@ -12,6 +12,7 @@ pub struct MaintainerFileFlaggedMaliciousNotification {
     pub created_at: DateTime<Utc>,
     pub payload: MaintainerFileFlaggedMaliciousNotificationPayload,
 }
+
 impl MaintainerFileFlaggedMaliciousNotification {
     /// A `MaintainerFileFlaggedMaliciousNotification` with the required fields set and every optional field empty.
     pub fn new(

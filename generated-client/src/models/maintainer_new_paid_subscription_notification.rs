@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::MaintainerNewPaidSubscriptionNotificationPayload;
-/// MaintainerNewPaidSubscriptionNotification
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "MaintainerNewPaidSubscriptionNotification")]
 pub struct MaintainerNewPaidSubscriptionNotification {
@@ -12,6 +12,7 @@ pub struct MaintainerNewPaidSubscriptionNotification {
     pub created_at: DateTime<Utc>,
     pub payload: MaintainerNewPaidSubscriptionNotificationPayload,
 }
+
 impl MaintainerNewPaidSubscriptionNotification {
     /// A `MaintainerNewPaidSubscriptionNotification` with the required fields set and every optional field empty.
     pub fn new(

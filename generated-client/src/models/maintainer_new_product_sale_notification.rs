@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::MaintainerNewProductSaleNotificationPayload;
-/// MaintainerNewProductSaleNotification
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "MaintainerNewProductSaleNotification")]
 pub struct MaintainerNewProductSaleNotification {
@@ -12,6 +12,7 @@ pub struct MaintainerNewProductSaleNotification {
     pub created_at: DateTime<Utc>,
     pub payload: MaintainerNewProductSaleNotificationPayload,
 }
+
 impl MaintainerNewProductSaleNotification {
     /// A `MaintainerNewProductSaleNotification` with the required fields set and every optional field empty.
     pub fn new(

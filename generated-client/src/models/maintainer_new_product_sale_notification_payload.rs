@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::OrderBillingReasonInternal;
-/// MaintainerNewProductSaleNotificationPayload
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MaintainerNewProductSaleNotificationPayload {
     pub product_name: String,
@@ -36,6 +36,7 @@ pub struct MaintainerNewProductSaleNotificationPayload {
     pub formatted_address_country: Option<String>,
     pub order_url: Option<String>,
 }
+
 impl MaintainerNewProductSaleNotificationPayload {
     /// A `MaintainerNewProductSaleNotificationPayload` with the required fields set and every optional field empty.
     pub fn new(

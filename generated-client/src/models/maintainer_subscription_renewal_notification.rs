@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::MaintainerSubscriptionRenewalNotificationPayload;
-/// MaintainerSubscriptionRenewalNotification
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "MaintainerSubscriptionRenewalNotification")]
 pub struct MaintainerSubscriptionRenewalNotification {
@@ -12,6 +12,7 @@ pub struct MaintainerSubscriptionRenewalNotification {
     pub created_at: DateTime<Utc>,
     pub payload: MaintainerSubscriptionRenewalNotificationPayload,
 }
+
 impl MaintainerSubscriptionRenewalNotification {
     /// A `MaintainerSubscriptionRenewalNotification` with the required fields set and every optional field empty.
     pub fn new(

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::MemberRole;
+
 /// A member of a customer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Member {

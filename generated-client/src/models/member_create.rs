@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::Role;
+
 /// Schema for creating a new member (deprecated; customer in the body).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MemberCreate {
@@ -20,6 +21,7 @@ pub struct MemberCreate {
     /// The ID of the customer this member belongs to.
     pub customer_id: Uuid,
 }
+
 impl MemberCreate {
     /// A `MemberCreate` with the required fields set and every optional field empty.
     pub fn new(email: impl Into<String>, customer_id: Uuid) -> Self {

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::Role;
+
 /// Schema for creating a new member nested under a customer.
 ///
 /// The customer is taken from the URL path, so it's not part of the body.
@@ -19,6 +20,7 @@ pub struct MemberCreateFromCustomer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
 }
+
 impl MemberCreateFromCustomer {
     /// A `MemberCreateFromCustomer` with the required fields set and every optional field empty.
     pub fn new(email: impl Into<String>) -> Self {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// MemberOrganization
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MemberOrganization {
     pub id: Uuid,
@@ -12,6 +12,7 @@ pub struct MemberOrganization {
     /// Whether this organization enforces SSO.
     pub requires_sso: bool,
 }
+
 impl MemberOrganization {
     /// A `MemberOrganization` with the required fields set and every optional field empty.
     pub fn new(

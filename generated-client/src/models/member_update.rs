@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use crate::Patch;
 use super::MemberRole;
+
 /// Schema for updating a member.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MemberUpdate {

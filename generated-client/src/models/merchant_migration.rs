@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 use super::{MerchantMigrationSourcePlatform, MerchantMigrationStep};
-/// MerchantMigration
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MerchantMigration {
     /// Creation timestamp of the object.

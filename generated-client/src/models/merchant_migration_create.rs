@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::MerchantMigrationSourcePlatform;
-/// MerchantMigrationCreate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MerchantMigrationCreate {
     /// The organization the migration belongs to.
@@ -13,6 +13,7 @@ pub struct MerchantMigrationCreate {
     /// A Stripe API key for the source account (a restricted `rk_...` key is recommended). It is validated for all required permissions before the migration is saved.
     pub api_key: String,
 }
+
 impl MerchantMigrationCreate {
     /// A `MerchantMigrationCreate` with the required fields set and every optional field empty.
     pub fn new(

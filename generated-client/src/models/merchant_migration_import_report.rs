@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{MerchantMigrationImportResult, MerchantMigrationStep};
-/// MerchantMigrationImportReport
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MerchantMigrationImportReport {
     /// The migration step after the import.
@@ -10,6 +10,7 @@ pub struct MerchantMigrationImportReport {
     /// Per-entity counts of what was imported vs skipped.
     pub results: Vec<MerchantMigrationImportResult>,
 }
+
 impl MerchantMigrationImportReport {
     /// A `MerchantMigrationImportReport` with the required fields set and every optional field empty.
     pub fn new(

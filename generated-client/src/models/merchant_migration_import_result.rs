@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::PrecheckEntity;
-/// MerchantMigrationImportResult
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MerchantMigrationImportResult {
     /// The source entity type.
@@ -12,6 +12,7 @@ pub struct MerchantMigrationImportResult {
     /// How many were left on the source (not importable).
     pub skipped: i64,
 }
+
 impl MerchantMigrationImportResult {
     /// A `MerchantMigrationImportResult` with the required fields set and every optional field empty.
     pub fn new(entity: PrecheckEntity, imported: i64, skipped: i64) -> Self {

@@ -6,7 +6,7 @@ use super::{
     MerchantMigrationRecordStatus, PrecheckEntity, PrecheckReasonLevel,
     PrecheckRecordStatus,
 };
-/// MerchantMigrationRecordItem
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MerchantMigrationRecordItem {
     /// The ledger record id, used to select this row for import. Null for price rows, which are imported together with their product.

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::MerchantMigrationRecordSummaryEntity;
+
 /// Every count the review UI needs, from one classification pass.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MerchantMigrationRecordSummary {
@@ -10,6 +11,7 @@ pub struct MerchantMigrationRecordSummary {
     /// How many records the pre-check flagged for the merchant to fix, across entities. Classification only, so a flagged record that has since been imported still counts.
     pub action_required: i64,
 }
+
 impl MerchantMigrationRecordSummary {
     /// A `MerchantMigrationRecordSummary` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::PrecheckEntity;
+
 /// The pre-check's per-entity counts, plus where the ledger has got to.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MerchantMigrationRecordSummaryEntity {
@@ -18,6 +19,7 @@ pub struct MerchantMigrationRecordSummaryEntity {
     /// How many an import would actually move: importable by the pre-check and still pending in the ledger.
     pub selectable: i64,
 }
+
 impl MerchantMigrationRecordSummaryEntity {
     /// A `MerchantMigrationRecordSummaryEntity` with the required fields set and every optional field empty.
     pub fn new(

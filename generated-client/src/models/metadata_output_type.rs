@@ -2,4 +2,5 @@
 
 use std::collections::BTreeMap;
 use super::EventMetadataInputValue;
+
 pub type MetadataOutputType = BTreeMap<String, EventMetadataInputValue>;

@@ -2,5 +2,5 @@
 
 use std::collections::BTreeMap;
 use super::MetadataQueryValue;
-/// MetadataQuery
+
 pub type MetadataQuery = Option<BTreeMap<String, MetadataQueryValue>>;

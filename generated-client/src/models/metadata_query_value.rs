@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum MetadataQueryValue {
     /// An `i64`.
@@ -19,6 +20,7 @@ pub enum MetadataQueryValue {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for MetadataQueryValue {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -32,6 +34,7 @@ impl Serialize for MetadataQueryValue {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for MetadataQueryValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{Aggregation, Filter, MetadataOutputType, MeterUnit};
-/// Meter
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Meter {
     pub metadata: MetadataOutputType,

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{Aggregation, EventMetadataInputValue, Filter, MeterUnit};
-/// MeterCreate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MeterCreate {
     /// Key-value object allowing you to store additional information.
@@ -39,6 +39,7 @@ pub struct MeterCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<Uuid>,
 }
+
 impl MeterCreate {
     /// A `MeterCreate` with the required fields set and every optional field empty.
     pub fn new(

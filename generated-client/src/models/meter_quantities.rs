@@ -2,13 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 use super::MeterQuantity;
-/// MeterQuantities
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MeterQuantities {
     pub quantities: Vec<MeterQuantity>,
     /// The total quantity for the period.
     pub total: f64,
 }
+
 impl MeterQuantities {
     /// A `MeterQuantities` with the required fields set and every optional field empty.
     pub fn new(quantities: Vec<MeterQuantity>, total: f64) -> Self {

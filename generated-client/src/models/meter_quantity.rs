@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-/// MeterQuantity
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MeterQuantity {
     /// The timestamp for the current period.
@@ -10,6 +10,7 @@ pub struct MeterQuantity {
     /// The quantity for the current period.
     pub quantity: f64,
 }
+
 impl MeterQuantity {
     /// A `MeterQuantity` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, quantity: f64) -> Self {

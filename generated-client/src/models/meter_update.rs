@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use crate::Patch;
 use super::{Aggregation, EventMetadataInputValue, Filter, MeterUnit};
-/// MeterUpdate
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MeterUpdate {
     /// Key-value object allowing you to store additional information.

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::MetricType;
+
 /// Information about a metric.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Metric {
@@ -12,6 +13,7 @@ pub struct Metric {
     /// Type of the metric, useful to know the unit or format of the value.
     pub r#type: MetricType,
 }
+
 impl Metric {
     /// A `Metric` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::MetricChartPoint;
+
 /// A single metric's series over the requested window.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "metric_chart")]
@@ -14,6 +15,7 @@ pub struct MetricChartBlock {
     pub unit: String,
     pub points: Vec<MetricChartPoint>,
 }
+
 impl MetricChartBlock {
     /// A `MetricChartBlock` with the required fields set and every optional field empty.
     pub fn new(

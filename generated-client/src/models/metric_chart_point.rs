@@ -2,12 +2,13 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-/// MetricChartPoint
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MetricChartPoint {
     pub timestamp: DateTime<Utc>,
     pub value: f64,
 }
+
 impl MetricChartPoint {
     /// A `MetricChartPoint` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, value: f64) -> Self {

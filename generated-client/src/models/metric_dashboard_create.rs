@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// Schema for creating a metrics dashboard.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MetricDashboardCreate {
@@ -14,6 +15,7 @@ pub struct MetricDashboardCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<Uuid>,
 }
+
 impl MetricDashboardCreate {
     /// A `MetricDashboardCreate` with the required fields set and every optional field empty.
     pub fn new(name: impl Into<String>) -> Self {

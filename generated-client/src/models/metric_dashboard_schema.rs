@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// A user-defined metrics dashboard.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MetricDashboardSchema {
@@ -19,6 +20,7 @@ pub struct MetricDashboardSchema {
     /// The ID of the organization owning this dashboard.
     pub organization_id: Uuid,
 }
+
 impl MetricDashboardSchema {
     /// A `MetricDashboardSchema` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use crate::Patch;
+
 /// Schema for updating a metrics dashboard.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MetricDashboardUpdate {

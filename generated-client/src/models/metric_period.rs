@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::MetricPeriodLtv;
-/// MetricPeriod
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MetricPeriod {
     /// Timestamp of this period data.
@@ -119,6 +119,7 @@ pub struct MetricPeriod {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seat_utilization_rate: Option<MetricPeriodLtv>,
 }
+
 impl MetricPeriod {
     /// A `MetricPeriod` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>) -> Self {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::Metric;
-/// Metrics
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
     #[serde(default, skip_serializing_if = "Option::is_none")]

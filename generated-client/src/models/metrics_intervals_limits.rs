@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::MetricsIntervalLimit;
+
 /// Date interval limits to get metrics for each interval.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MetricsIntervalsLimits {
@@ -16,6 +17,7 @@ pub struct MetricsIntervalsLimits {
     /// Limits for the year interval.
     pub year: MetricsIntervalLimit,
 }
+
 impl MetricsIntervalsLimits {
     /// A `MetricsIntervalsLimits` with the required fields set and every optional field empty.
     pub fn new(

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use super::MetricsIntervalsLimits;
+
 /// Date limits to get metrics.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MetricsLimits {
@@ -11,6 +12,7 @@ pub struct MetricsLimits {
     /// Limits for each interval.
     pub intervals: MetricsIntervalsLimits,
 }
+
 impl MetricsLimits {
     /// A `MetricsLimits` with the required fields set and every optional field empty.
     pub fn new(min_date: NaiveDate, intervals: MetricsIntervalsLimits) -> Self {

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{MetricPeriod, Metrics, MetricsTotals};
+
 /// Metrics response schema.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MetricsResponse {
@@ -12,6 +13,7 @@ pub struct MetricsResponse {
     /// Information about the returned metrics.
     pub metrics: Metrics,
 }
+
 impl MetricsResponse {
     /// A `MetricsResponse` with the required fields set and every optional field empty.
     pub fn new(

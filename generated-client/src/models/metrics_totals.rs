@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::MetricPeriodLtv;
-/// MetricsTotals
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MetricsTotals {
     #[serde(default, skip_serializing_if = "Option::is_none")]

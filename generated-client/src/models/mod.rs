@@ -2,2216 +2,4429 @@
 
 //! Data types of the API: one per schema of the spec, plus the inline types they need.
 mod account;
+
 pub use account::Account;
+
 mod account_credit;
+
 pub use account_credit::AccountCredit;
+
 mod account_update;
+
 pub use account_update::AccountUpdate;
+
 mod add_currency_action;
+
 pub use add_currency_action::AddCurrencyAction;
+
 mod address;
+
 pub use address::Address;
+
 mod address_dict;
+
 pub use address_dict::AddressDict;
+
 mod address_input;
+
 pub use address_input::AddressInput;
+
 mod adjust_price_action;
+
 pub use adjust_price_action::AdjustPriceAction;
+
 mod aggregate_field;
+
 pub use aggregate_field::AggregateField;
+
 mod aggregation_function;
+
 pub use aggregation_function::AggregationFunction;
+
 mod already_active_subscription_error;
+
 pub use already_active_subscription_error::AlreadyActiveSubscriptionError;
+
 mod already_canceled_subscription;
+
 pub use already_canceled_subscription::AlreadyCanceledSubscription;
+
 mod ambiguous_external_customer_id;
+
 pub use ambiguous_external_customer_id::AmbiguousExternalCustomerId;
+
 mod appeal_decision;
+
 pub use appeal_decision::AppealDecision;
+
 mod appeal_not_rejected_error;
+
 pub use appeal_not_rejected_error::AppealNotRejectedError;
+
 mod assistant_block_part;
+
 pub use assistant_block_part::AssistantBlockPart;
+
 mod assistant_text_part;
+
 pub use assistant_text_part::AssistantTextPart;
+
 mod attached_custom_field;
+
 pub use attached_custom_field::AttachedCustomField;
+
 mod attached_custom_field_create;
+
 pub use attached_custom_field_create::AttachedCustomFieldCreate;
+
 mod authentication_session;
+
 pub use authentication_session::AuthenticationSession;
+
 mod authentication_session_start;
+
 pub use authentication_session_start::AuthenticationSessionStart;
+
 mod authorize_organization;
+
 pub use authorize_organization::AuthorizeOrganization;
+
 mod authorize_response;
+
 pub use authorize_response::AuthorizeResponse;
+
 mod authorize_response_organization;
+
 pub use authorize_response_organization::AuthorizeResponseOrganization;
+
 mod authorize_response_user;
+
 pub use authorize_response_user::AuthorizeResponseUser;
+
 mod authorize_user;
+
 pub use authorize_user::AuthorizeUser;
+
 mod available_scope;
+
 pub use available_scope::AvailableScope;
+
 mod backup_codes_enrollment;
+
 pub use backup_codes_enrollment::BackupCodesEnrollment;
+
 mod backup_codes_status;
+
 pub use backup_codes_status::BackupCodesStatus;
+
 mod backup_codes_verify;
+
 pub use backup_codes_verify::BackupCodesVerify;
+
 mod balance_credit_order_event;
+
 pub use balance_credit_order_event::BalanceCreditOrderEvent;
+
 mod balance_credit_order_metadata;
+
 pub use balance_credit_order_metadata::BalanceCreditOrderMetadata;
+
 mod balance_dispute_event;
+
 pub use balance_dispute_event::BalanceDisputeEvent;
+
 mod balance_dispute_metadata;
+
 pub use balance_dispute_metadata::BalanceDisputeMetadata;
+
 mod balance_dispute_reversal_event;
+
 pub use balance_dispute_reversal_event::BalanceDisputeReversalEvent;
+
 mod balance_order_event;
+
 pub use balance_order_event::BalanceOrderEvent;
+
 mod balance_order_metadata;
+
 pub use balance_order_metadata::BalanceOrderMetadata;
+
 mod balance_refund_event;
+
 pub use balance_refund_event::BalanceRefundEvent;
+
 mod balance_refund_metadata;
+
 pub use balance_refund_metadata::BalanceRefundMetadata;
+
 mod balance_refund_reversal_event;
+
 pub use balance_refund_reversal_event::BalanceRefundReversalEvent;
+
 mod base_factor;
+
 pub use base_factor::BaseFactor;
+
 mod benefit;
+
 pub use benefit::Benefit;
+
 mod benefit_create;
+
 pub use benefit_create::BenefitCreate;
+
 mod benefit_custom;
+
 pub use benefit_custom::BenefitCustom;
+
 mod benefit_custom_create;
+
 pub use benefit_custom_create::BenefitCustomCreate;
+
 mod benefit_custom_create_properties;
+
 pub use benefit_custom_create_properties::BenefitCustomCreateProperties;
+
 mod benefit_custom_properties;
+
 pub use benefit_custom_properties::BenefitCustomProperties;
+
 mod benefit_custom_subscriber;
+
 pub use benefit_custom_subscriber::BenefitCustomSubscriber;
+
 mod benefit_custom_subscriber_properties;
+
 pub use benefit_custom_subscriber_properties::BenefitCustomSubscriberProperties;
+
 mod benefit_custom_update;
+
 pub use benefit_custom_update::BenefitCustomUpdate;
+
 mod benefit_cycled_event;
+
 pub use benefit_cycled_event::BenefitCycledEvent;
+
 mod benefit_discord;
+
 pub use benefit_discord::BenefitDiscord;
+
 mod benefit_discord_create;
+
 pub use benefit_discord_create::BenefitDiscordCreate;
+
 mod benefit_discord_create_properties;
+
 pub use benefit_discord_create_properties::BenefitDiscordCreateProperties;
+
 mod benefit_discord_properties;
+
 pub use benefit_discord_properties::BenefitDiscordProperties;
+
 mod benefit_discord_subscriber;
+
 pub use benefit_discord_subscriber::BenefitDiscordSubscriber;
+
 mod benefit_discord_subscriber_properties;
+
 pub use benefit_discord_subscriber_properties::BenefitDiscordSubscriberProperties;
+
 mod benefit_discord_update;
+
 pub use benefit_discord_update::BenefitDiscordUpdate;
+
 mod benefit_downloadable_file;
+
 pub use benefit_downloadable_file::BenefitDownloadableFile;
+
 mod benefit_downloadables;
+
 pub use benefit_downloadables::BenefitDownloadables;
+
 mod benefit_downloadables_create;
+
 pub use benefit_downloadables_create::BenefitDownloadablesCreate;
+
 mod benefit_downloadables_create_properties;
+
 pub use benefit_downloadables_create_properties::BenefitDownloadablesCreateProperties;
+
 mod benefit_downloadables_properties;
+
 pub use benefit_downloadables_properties::BenefitDownloadablesProperties;
+
 mod benefit_downloadables_subscriber;
+
 pub use benefit_downloadables_subscriber::BenefitDownloadablesSubscriber;
+
 mod benefit_downloadables_subscriber_properties;
+
 pub use benefit_downloadables_subscriber_properties::BenefitDownloadablesSubscriberProperties;
+
 mod benefit_downloadables_update;
+
 pub use benefit_downloadables_update::BenefitDownloadablesUpdate;
+
 mod benefit_feature_flag;
+
 pub use benefit_feature_flag::BenefitFeatureFlag;
+
 mod benefit_feature_flag_create;
+
 pub use benefit_feature_flag_create::BenefitFeatureFlagCreate;
+
 mod benefit_feature_flag_create_properties;
+
 pub use benefit_feature_flag_create_properties::BenefitFeatureFlagCreateProperties;
+
 mod benefit_feature_flag_properties;
+
 pub use benefit_feature_flag_properties::BenefitFeatureFlagProperties;
+
 mod benefit_feature_flag_subscriber;
+
 pub use benefit_feature_flag_subscriber::BenefitFeatureFlagSubscriber;
+
 mod benefit_feature_flag_subscriber_properties;
+
 pub use benefit_feature_flag_subscriber_properties::BenefitFeatureFlagSubscriberProperties;
+
 mod benefit_feature_flag_update;
+
 pub use benefit_feature_flag_update::BenefitFeatureFlagUpdate;
+
 mod benefit_git_hub_repository;
+
 pub use benefit_git_hub_repository::BenefitGitHubRepository;
+
 mod benefit_git_hub_repository_create;
+
 pub use benefit_git_hub_repository_create::BenefitGitHubRepositoryCreate;
+
 mod benefit_git_hub_repository_create_properties;
+
 pub use benefit_git_hub_repository_create_properties::BenefitGitHubRepositoryCreateProperties;
+
 mod benefit_git_hub_repository_properties;
+
 pub use benefit_git_hub_repository_properties::BenefitGitHubRepositoryProperties;
+
 mod benefit_git_hub_repository_subscriber;
+
 pub use benefit_git_hub_repository_subscriber::BenefitGitHubRepositorySubscriber;
+
 mod benefit_git_hub_repository_subscriber_properties;
+
 pub use benefit_git_hub_repository_subscriber_properties::BenefitGitHubRepositorySubscriberProperties;
+
 mod benefit_git_hub_repository_update;
+
 pub use benefit_git_hub_repository_update::BenefitGitHubRepositoryUpdate;
+
 mod benefit_grant;
+
 pub use benefit_grant::BenefitGrant;
+
 mod benefit_grant_custom_properties;
+
 pub use benefit_grant_custom_properties::BenefitGrantCustomProperties;
+
 mod benefit_grant_custom_webhook;
+
 pub use benefit_grant_custom_webhook::BenefitGrantCustomWebhook;
+
 mod benefit_grant_discord_properties;
+
 pub use benefit_grant_discord_properties::BenefitGrantDiscordProperties;
+
 mod benefit_grant_discord_webhook;
+
 pub use benefit_grant_discord_webhook::BenefitGrantDiscordWebhook;
+
 mod benefit_grant_downloadables_properties;
+
 pub use benefit_grant_downloadables_properties::BenefitGrantDownloadablesProperties;
+
 mod benefit_grant_downloadables_webhook;
+
 pub use benefit_grant_downloadables_webhook::BenefitGrantDownloadablesWebhook;
+
 mod benefit_grant_error;
+
 pub use benefit_grant_error::BenefitGrantError;
+
 mod benefit_grant_feature_flag_properties;
+
 pub use benefit_grant_feature_flag_properties::BenefitGrantFeatureFlagProperties;
+
 mod benefit_grant_feature_flag_webhook;
+
 pub use benefit_grant_feature_flag_webhook::BenefitGrantFeatureFlagWebhook;
+
 mod benefit_grant_git_hub_repository_properties;
+
 pub use benefit_grant_git_hub_repository_properties::BenefitGrantGitHubRepositoryProperties;
+
 mod benefit_grant_git_hub_repository_webhook;
+
 pub use benefit_grant_git_hub_repository_webhook::BenefitGrantGitHubRepositoryWebhook;
+
 mod benefit_grant_license_keys_properties;
+
 pub use benefit_grant_license_keys_properties::BenefitGrantLicenseKeysProperties;
+
 mod benefit_grant_license_keys_webhook;
+
 pub use benefit_grant_license_keys_webhook::BenefitGrantLicenseKeysWebhook;
+
 mod benefit_grant_metadata;
+
 pub use benefit_grant_metadata::BenefitGrantMetadata;
+
 mod benefit_grant_meter_credit_properties;
+
 pub use benefit_grant_meter_credit_properties::BenefitGrantMeterCreditProperties;
+
 mod benefit_grant_meter_credit_webhook;
+
 pub use benefit_grant_meter_credit_webhook::BenefitGrantMeterCreditWebhook;
+
 mod benefit_grant_slack_shared_channel_properties;
+
 pub use benefit_grant_slack_shared_channel_properties::BenefitGrantSlackSharedChannelProperties;
+
 mod benefit_grant_slack_shared_channel_webhook;
+
 pub use benefit_grant_slack_shared_channel_webhook::BenefitGrantSlackSharedChannelWebhook;
+
 mod benefit_grant_sort_property;
+
 pub use benefit_grant_sort_property::BenefitGrantSortProperty;
+
 mod benefit_grant_webhook;
+
 pub use benefit_grant_webhook::BenefitGrantWebhook;
+
 mod benefit_granted_event;
+
 pub use benefit_granted_event::BenefitGrantedEvent;
+
 mod benefit_license_key_activation_create_properties;
+
 pub use benefit_license_key_activation_create_properties::BenefitLicenseKeyActivationCreateProperties;
+
 mod benefit_license_key_activation_properties;
+
 pub use benefit_license_key_activation_properties::BenefitLicenseKeyActivationProperties;
+
 mod benefit_license_key_expiration_properties;
+
 pub use benefit_license_key_expiration_properties::BenefitLicenseKeyExpirationProperties;
+
 mod benefit_license_keys;
+
 pub use benefit_license_keys::BenefitLicenseKeys;
+
 mod benefit_license_keys_create;
+
 pub use benefit_license_keys_create::BenefitLicenseKeysCreate;
+
 mod benefit_license_keys_create_properties;
+
 pub use benefit_license_keys_create_properties::BenefitLicenseKeysCreateProperties;
+
 mod benefit_license_keys_properties;
+
 pub use benefit_license_keys_properties::BenefitLicenseKeysProperties;
+
 mod benefit_license_keys_subscriber;
+
 pub use benefit_license_keys_subscriber::BenefitLicenseKeysSubscriber;
+
 mod benefit_license_keys_subscriber_properties;
+
 pub use benefit_license_keys_subscriber_properties::BenefitLicenseKeysSubscriberProperties;
+
 mod benefit_license_keys_update;
+
 pub use benefit_license_keys_update::BenefitLicenseKeysUpdate;
+
 mod benefit_meter_credit;
+
 pub use benefit_meter_credit::BenefitMeterCredit;
+
 mod benefit_meter_credit_create;
+
 pub use benefit_meter_credit_create::BenefitMeterCreditCreate;
+
 mod benefit_meter_credit_create_properties;
+
 pub use benefit_meter_credit_create_properties::BenefitMeterCreditCreateProperties;
+
 mod benefit_meter_credit_properties;
+
 pub use benefit_meter_credit_properties::BenefitMeterCreditProperties;
+
 mod benefit_meter_credit_subscriber;
+
 pub use benefit_meter_credit_subscriber::BenefitMeterCreditSubscriber;
+
 mod benefit_meter_credit_subscriber_properties;
+
 pub use benefit_meter_credit_subscriber_properties::BenefitMeterCreditSubscriberProperties;
+
 mod benefit_meter_credit_update;
+
 pub use benefit_meter_credit_update::BenefitMeterCreditUpdate;
+
 mod benefit_public;
+
 pub use benefit_public::BenefitPublic;
+
 mod benefit_revoked_event;
+
 pub use benefit_revoked_event::BenefitRevokedEvent;
+
 mod benefit_slack_shared_channel;
+
 pub use benefit_slack_shared_channel::BenefitSlackSharedChannel;
+
 mod benefit_slack_shared_channel_create;
+
 pub use benefit_slack_shared_channel_create::BenefitSlackSharedChannelCreate;
+
 mod benefit_slack_shared_channel_create_properties;
+
 pub use benefit_slack_shared_channel_create_properties::BenefitSlackSharedChannelCreateProperties;
+
 mod benefit_slack_shared_channel_properties;
+
 pub use benefit_slack_shared_channel_properties::BenefitSlackSharedChannelProperties;
+
 mod benefit_slack_shared_channel_subscriber;
+
 pub use benefit_slack_shared_channel_subscriber::BenefitSlackSharedChannelSubscriber;
+
 mod benefit_slack_shared_channel_subscriber_properties;
+
 pub use benefit_slack_shared_channel_subscriber_properties::BenefitSlackSharedChannelSubscriberProperties;
+
 mod benefit_slack_shared_channel_update;
+
 pub use benefit_slack_shared_channel_update::BenefitSlackSharedChannelUpdate;
+
 mod benefit_sort_property;
+
 pub use benefit_sort_property::BenefitSortProperty;
+
 mod benefit_subscriber_organization;
+
 pub use benefit_subscriber_organization::BenefitSubscriberOrganization;
+
 mod benefit_type;
+
 pub use benefit_type::BenefitType;
+
 mod benefit_updated_event;
+
 pub use benefit_updated_event::BenefitUpdatedEvent;
+
 mod benefit_visibility;
+
 pub use benefit_visibility::BenefitVisibility;
+
 mod billing_address_field_mode;
+
 pub use billing_address_field_mode::BillingAddressFieldMode;
+
 mod blocking_organization;
+
 pub use blocking_organization::BlockingOrganization;
+
 mod body_email_update_verify_email_update;
+
 pub use body_email_update_verify_email_update::BodyEmailUpdateVerifyEmailUpdate;
+
 mod body_oauth2_consent;
+
 pub use body_oauth2_consent::BodyOauth2Consent;
+
 mod cannot_create_organization_error;
+
 pub use cannot_create_organization_error::CannotCreateOrganizationError;
+
 mod card_payment;
+
 pub use card_payment::CardPayment;
+
 mod card_payment_metadata;
+
 pub use card_payment_metadata::CardPaymentMetadata;
+
 mod case_already_exists_error;
+
 pub use case_already_exists_error::CaseAlreadyExistsError;
+
 mod case_closed_error;
+
 pub use case_closed_error::CaseClosedError;
+
 mod case_replies_not_supported_error;
+
 pub use case_replies_not_supported_error::CaseRepliesNotSupportedError;
+
 mod catalog_import_blocked;
+
 pub use catalog_import_blocked::CatalogImportBlocked;
+
 mod catalog_import_not_ready;
+
 pub use catalog_import_not_ready::CatalogImportNotReady;
+
 mod channel_name_preview_request;
+
 pub use channel_name_preview_request::ChannelNamePreviewRequest;
+
 mod channel_name_preview_response;
+
 pub use channel_name_preview_response::ChannelNamePreviewResponse;
+
 mod channel_name_preview_validation_error_response;
+
 pub use channel_name_preview_validation_error_response::ChannelNamePreviewValidationErrorResponse;
+
 mod checkout;
+
 pub use checkout::Checkout;
+
 mod checkout_billing_address_fields;
+
 pub use checkout_billing_address_fields::CheckoutBillingAddressFields;
+
 mod checkout_confirm_stripe;
+
 pub use checkout_confirm_stripe::CheckoutConfirmStripe;
+
 mod checkout_create;
+
 pub use checkout_create::CheckoutCreate;
+
 mod checkout_created_event;
+
 pub use checkout_created_event::CheckoutCreatedEvent;
+
 mod checkout_created_metadata;
+
 pub use checkout_created_metadata::CheckoutCreatedMetadata;
+
 mod checkout_discount_fixed_once_forever_duration;
+
 pub use checkout_discount_fixed_once_forever_duration::CheckoutDiscountFixedOnceForeverDuration;
+
 mod checkout_discount_fixed_repeat_duration;
+
 pub use checkout_discount_fixed_repeat_duration::CheckoutDiscountFixedRepeatDuration;
+
 mod checkout_discount_percentage_once_forever_duration;
+
 pub use checkout_discount_percentage_once_forever_duration::CheckoutDiscountPercentageOnceForeverDuration;
+
 mod checkout_discount_percentage_repeat_duration;
+
 pub use checkout_discount_percentage_repeat_duration::CheckoutDiscountPercentageRepeatDuration;
+
 mod checkout_forbidden_error;
+
 pub use checkout_forbidden_error::CheckoutForbiddenError;
+
 mod checkout_link;
+
 pub use checkout_link::CheckoutLink;
+
 mod checkout_link_create;
+
 pub use checkout_link_create::CheckoutLinkCreate;
+
 mod checkout_link_create_product;
+
 pub use checkout_link_create_product::CheckoutLinkCreateProduct;
+
 mod checkout_link_create_product_price;
+
 pub use checkout_link_create_product_price::CheckoutLinkCreateProductPrice;
+
 mod checkout_link_create_products;
+
 pub use checkout_link_create_products::CheckoutLinkCreateProducts;
+
 mod checkout_link_product;
+
 pub use checkout_link_product::CheckoutLinkProduct;
+
 mod checkout_link_sort_property;
+
 pub use checkout_link_sort_property::CheckoutLinkSortProperty;
+
 mod checkout_link_update;
+
 pub use checkout_link_update::CheckoutLinkUpdate;
+
 mod checkout_organization;
+
 pub use checkout_organization::CheckoutOrganization;
+
 mod checkout_price_create;
+
 pub use checkout_price_create::CheckoutPriceCreate;
+
 mod checkout_product;
+
 pub use checkout_product::CheckoutProduct;
+
 mod checkout_product_create;
+
 pub use checkout_product_create::CheckoutProductCreate;
+
 mod checkout_products_create;
+
 pub use checkout_products_create::CheckoutProductsCreate;
+
 mod checkout_public;
+
 pub use checkout_public::CheckoutPublic;
+
 mod checkout_public_confirmed;
+
 pub use checkout_public_confirmed::CheckoutPublicConfirmed;
+
 mod checkout_sort_property;
+
 pub use checkout_sort_property::CheckoutSortProperty;
+
 mod checkout_status;
+
 pub use checkout_status::CheckoutStatus;
+
 mod checkout_update;
+
 pub use checkout_update::CheckoutUpdate;
+
 mod checkout_update_public;
+
 pub use checkout_update_public::CheckoutUpdatePublic;
+
 mod column_format;
+
 pub use column_format::ColumnFormat;
+
 mod compass_thread_message_schema;
+
 pub use compass_thread_message_schema::CompassThreadMessageSchema;
+
 mod compass_thread_schema;
+
 pub use compass_thread_schema::CompassThreadSchema;
+
 mod compass_thread_update;
+
 pub use compass_thread_update::CompassThreadUpdate;
+
 mod confidence_level;
+
 pub use confidence_level::ConfidenceLevel;
+
 mod cost_metadata_input;
+
 pub use cost_metadata_input::CostMetadataInput;
+
 mod cost_metadata_output;
+
 pub use cost_metadata_output::CostMetadataOutput;
+
 mod count_aggregation;
+
 pub use count_aggregation::CountAggregation;
+
 mod country_alpha2;
+
 pub use country_alpha2::CountryAlpha2;
+
 mod country_alpha2_input;
+
 pub use country_alpha2_input::CountryAlpha2Input;
+
 mod cursor_pagination;
+
 pub use cursor_pagination::CursorPagination;
+
 mod custom_field;
+
 pub use custom_field::CustomField;
+
 mod custom_field_checkbox;
+
 pub use custom_field_checkbox::CustomFieldCheckbox;
+
 mod custom_field_checkbox_properties;
+
 pub use custom_field_checkbox_properties::CustomFieldCheckboxProperties;
+
 mod custom_field_create;
+
 pub use custom_field_create::CustomFieldCreate;
+
 mod custom_field_create_checkbox;
+
 pub use custom_field_create_checkbox::CustomFieldCreateCheckbox;
+
 mod custom_field_create_date;
+
 pub use custom_field_create_date::CustomFieldCreateDate;
+
 mod custom_field_create_number;
+
 pub use custom_field_create_number::CustomFieldCreateNumber;
+
 mod custom_field_create_select;
+
 pub use custom_field_create_select::CustomFieldCreateSelect;
+
 mod custom_field_create_text;
+
 pub use custom_field_create_text::CustomFieldCreateText;
+
 mod custom_field_date;
+
 pub use custom_field_date::CustomFieldDate;
+
 mod custom_field_date_properties;
+
 pub use custom_field_date_properties::CustomFieldDateProperties;
+
 mod custom_field_number;
+
 pub use custom_field_number::CustomFieldNumber;
+
 mod custom_field_number_properties;
+
 pub use custom_field_number_properties::CustomFieldNumberProperties;
+
 mod custom_field_select;
+
 pub use custom_field_select::CustomFieldSelect;
+
 mod custom_field_select_option;
+
 pub use custom_field_select_option::CustomFieldSelectOption;
+
 mod custom_field_select_properties;
+
 pub use custom_field_select_properties::CustomFieldSelectProperties;
+
 mod custom_field_sort_property;
+
 pub use custom_field_sort_property::CustomFieldSortProperty;
+
 mod custom_field_text;
+
 pub use custom_field_text::CustomFieldText;
+
 mod custom_field_text_properties;
+
 pub use custom_field_text_properties::CustomFieldTextProperties;
+
 mod custom_field_type;
+
 pub use custom_field_type::CustomFieldType;
+
 mod custom_field_update;
+
 pub use custom_field_update::CustomFieldUpdate;
+
 mod custom_field_update_checkbox;
+
 pub use custom_field_update_checkbox::CustomFieldUpdateCheckbox;
+
 mod custom_field_update_date;
+
 pub use custom_field_update_date::CustomFieldUpdateDate;
+
 mod custom_field_update_number;
+
 pub use custom_field_update_number::CustomFieldUpdateNumber;
+
 mod custom_field_update_select;
+
 pub use custom_field_update_select::CustomFieldUpdateSelect;
+
 mod custom_field_update_text;
+
 pub use custom_field_update_text::CustomFieldUpdateText;
+
 mod customer;
+
 pub use customer::Customer;
+
 mod customer_benefit_grant;
+
 pub use customer_benefit_grant::CustomerBenefitGrant;
+
 mod customer_benefit_grant_custom;
+
 pub use customer_benefit_grant_custom::CustomerBenefitGrantCustom;
+
 mod customer_benefit_grant_custom_update;
+
 pub use customer_benefit_grant_custom_update::CustomerBenefitGrantCustomUpdate;
+
 mod customer_benefit_grant_discord;
+
 pub use customer_benefit_grant_discord::CustomerBenefitGrantDiscord;
+
 mod customer_benefit_grant_discord_properties_update;
+
 pub use customer_benefit_grant_discord_properties_update::CustomerBenefitGrantDiscordPropertiesUpdate;
+
 mod customer_benefit_grant_discord_update;
+
 pub use customer_benefit_grant_discord_update::CustomerBenefitGrantDiscordUpdate;
+
 mod customer_benefit_grant_downloadables;
+
 pub use customer_benefit_grant_downloadables::CustomerBenefitGrantDownloadables;
+
 mod customer_benefit_grant_downloadables_update;
+
 pub use customer_benefit_grant_downloadables_update::CustomerBenefitGrantDownloadablesUpdate;
+
 mod customer_benefit_grant_feature_flag;
+
 pub use customer_benefit_grant_feature_flag::CustomerBenefitGrantFeatureFlag;
+
 mod customer_benefit_grant_feature_flag_update;
+
 pub use customer_benefit_grant_feature_flag_update::CustomerBenefitGrantFeatureFlagUpdate;
+
 mod customer_benefit_grant_git_hub_repository;
+
 pub use customer_benefit_grant_git_hub_repository::CustomerBenefitGrantGitHubRepository;
+
 mod customer_benefit_grant_git_hub_repository_properties_update;
+
 pub use customer_benefit_grant_git_hub_repository_properties_update::CustomerBenefitGrantGitHubRepositoryPropertiesUpdate;
+
 mod customer_benefit_grant_git_hub_repository_update;
+
 pub use customer_benefit_grant_git_hub_repository_update::CustomerBenefitGrantGitHubRepositoryUpdate;
+
 mod customer_benefit_grant_license_keys;
+
 pub use customer_benefit_grant_license_keys::CustomerBenefitGrantLicenseKeys;
+
 mod customer_benefit_grant_license_keys_update;
+
 pub use customer_benefit_grant_license_keys_update::CustomerBenefitGrantLicenseKeysUpdate;
+
 mod customer_benefit_grant_meter_credit;
+
 pub use customer_benefit_grant_meter_credit::CustomerBenefitGrantMeterCredit;
+
 mod customer_benefit_grant_meter_credit_update;
+
 pub use customer_benefit_grant_meter_credit_update::CustomerBenefitGrantMeterCreditUpdate;
+
 mod customer_benefit_grant_slack_shared_channel;
+
 pub use customer_benefit_grant_slack_shared_channel::CustomerBenefitGrantSlackSharedChannel;
+
 mod customer_benefit_grant_slack_shared_channel_properties_update;
+
 pub use customer_benefit_grant_slack_shared_channel_properties_update::CustomerBenefitGrantSlackSharedChannelPropertiesUpdate;
+
 mod customer_benefit_grant_slack_shared_channel_update;
+
 pub use customer_benefit_grant_slack_shared_channel_update::CustomerBenefitGrantSlackSharedChannelUpdate;
+
 mod customer_benefit_grant_sort_property;
+
 pub use customer_benefit_grant_sort_property::CustomerBenefitGrantSortProperty;
+
 mod customer_benefit_grant_update;
+
 pub use customer_benefit_grant_update::CustomerBenefitGrantUpdate;
+
 mod customer_cancellation_reason;
+
 pub use customer_cancellation_reason::CustomerCancellationReason;
+
 mod customer_card_block;
+
 pub use customer_card_block::CustomerCardBlock;
+
 mod customer_create;
+
 pub use customer_create::CustomerCreate;
+
 mod customer_created_event;
+
 pub use customer_created_event::CustomerCreatedEvent;
+
 mod customer_created_metadata;
+
 pub use customer_created_metadata::CustomerCreatedMetadata;
+
 mod customer_customer_meter;
+
 pub use customer_customer_meter::CustomerCustomerMeter;
+
 mod customer_customer_meter_meter;
+
 pub use customer_customer_meter_meter::CustomerCustomerMeterMeter;
+
 mod customer_customer_meter_sort_property;
+
 pub use customer_customer_meter_sort_property::CustomerCustomerMeterSortProperty;
+
 mod customer_customer_session;
+
 pub use customer_customer_session::CustomerCustomerSession;
+
 mod customer_deleted_event;
+
 pub use customer_deleted_event::CustomerDeletedEvent;
+
 mod customer_deleted_metadata;
+
 pub use customer_deleted_metadata::CustomerDeletedMetadata;
+
 mod customer_email_update_request;
+
 pub use customer_email_update_request::CustomerEmailUpdateRequest;
+
 mod customer_email_update_verify_request;
+
 pub use customer_email_update_verify_request::CustomerEmailUpdateVerifyRequest;
+
 mod customer_email_update_verify_response;
+
 pub use customer_email_update_verify_response::CustomerEmailUpdateVerifyResponse;
+
 mod customer_growth_period;
+
 pub use customer_growth_period::CustomerGrowthPeriod;
+
 mod customer_individual;
+
 pub use customer_individual::CustomerIndividual;
+
 mod customer_individual_create;
+
 pub use customer_individual_create::CustomerIndividualCreate;
+
 mod customer_meter;
+
 pub use customer_meter::CustomerMeter;
+
 mod customer_meter_sort_property;
+
 pub use customer_meter_sort_property::CustomerMeterSortProperty;
+
 mod customer_not_ready;
+
 pub use customer_not_ready::CustomerNotReady;
+
 mod customer_o_auth_platform;
+
 pub use customer_o_auth_platform::CustomerOAuthPlatform;
+
 mod customer_order;
+
 pub use customer_order::CustomerOrder;
+
 mod customer_order_confirm_payment;
+
 pub use customer_order_confirm_payment::CustomerOrderConfirmPayment;
+
 mod customer_order_invoice;
+
 pub use customer_order_invoice::CustomerOrderInvoice;
+
 mod customer_order_payment_confirmation;
+
 pub use customer_order_payment_confirmation::CustomerOrderPaymentConfirmation;
+
 mod customer_order_payment_status;
+
 pub use customer_order_payment_status::CustomerOrderPaymentStatus;
+
 mod customer_order_product;
+
 pub use customer_order_product::CustomerOrderProduct;
+
 mod customer_order_receipt;
+
 pub use customer_order_receipt::CustomerOrderReceipt;
+
 mod customer_order_sort_property;
+
 pub use customer_order_sort_property::CustomerOrderSortProperty;
+
 mod customer_order_subscription;
+
 pub use customer_order_subscription::CustomerOrderSubscription;
+
 mod customer_order_update;
+
 pub use customer_order_update::CustomerOrderUpdate;
+
 mod customer_organization;
+
 pub use customer_organization::CustomerOrganization;
+
 mod customer_organization_data;
+
 pub use customer_organization_data::CustomerOrganizationData;
+
 mod customer_organization_feature_settings;
+
 pub use customer_organization_feature_settings::CustomerOrganizationFeatureSettings;
+
 mod customer_payment_method;
+
 pub use customer_payment_method::CustomerPaymentMethod;
+
 mod customer_payment_method_card;
+
 pub use customer_payment_method_card::CustomerPaymentMethodCard;
+
 mod customer_payment_method_confirm;
+
 pub use customer_payment_method_confirm::CustomerPaymentMethodConfirm;
+
 mod customer_payment_method_create;
+
 pub use customer_payment_method_create::CustomerPaymentMethodCreate;
+
 mod customer_payment_method_create_requires_action_response;
+
 pub use customer_payment_method_create_requires_action_response::CustomerPaymentMethodCreateRequiresActionResponse;
+
 mod customer_payment_method_create_response;
+
 pub use customer_payment_method_create_response::CustomerPaymentMethodCreateResponse;
+
 mod customer_payment_method_create_succeeded_response;
+
 pub use customer_payment_method_create_succeeded_response::CustomerPaymentMethodCreateSucceededResponse;
+
 mod customer_payment_method_generic;
+
 pub use customer_payment_method_generic::CustomerPaymentMethodGeneric;
+
 mod customer_portal_customer;
+
 pub use customer_portal_customer::CustomerPortalCustomer;
+
 mod customer_portal_customer_settings;
+
 pub use customer_portal_customer_settings::CustomerPortalCustomerSettings;
+
 mod customer_portal_customer_update;
+
 pub use customer_portal_customer_update::CustomerPortalCustomerUpdate;
+
 mod customer_portal_member;
+
 pub use customer_portal_member::CustomerPortalMember;
+
 mod customer_portal_member_create;
+
 pub use customer_portal_member_create::CustomerPortalMemberCreate;
+
 mod customer_portal_member_update;
+
 pub use customer_portal_member_update::CustomerPortalMemberUpdate;
+
 mod customer_portal_o_auth_account;
+
 pub use customer_portal_o_auth_account::CustomerPortalOAuthAccount;
+
 mod customer_portal_subscription_settings;
+
 pub use customer_portal_subscription_settings::CustomerPortalSubscriptionSettings;
+
 mod customer_portal_usage_settings;
+
 pub use customer_portal_usage_settings::CustomerPortalUsageSettings;
+
 mod customer_product;
+
 pub use customer_product::CustomerProduct;
+
 mod customer_seat;
+
 pub use customer_seat::CustomerSeat;
+
 mod customer_seat_assign;
+
 pub use customer_seat_assign::CustomerSeatAssign;
+
 mod customer_seat_claim_response;
+
 pub use customer_seat_claim_response::CustomerSeatClaimResponse;
+
 mod customer_selection_option;
+
 pub use customer_selection_option::CustomerSelectionOption;
+
 mod customer_selection_required_response;
+
 pub use customer_selection_required_response::CustomerSelectionRequiredResponse;
+
 mod customer_session;
+
 pub use customer_session::CustomerSession;
+
 mod customer_session_code_authenticate_request;
+
 pub use customer_session_code_authenticate_request::CustomerSessionCodeAuthenticateRequest;
+
 mod customer_session_code_authenticate_response;
+
 pub use customer_session_code_authenticate_response::CustomerSessionCodeAuthenticateResponse;
+
 mod customer_session_code_invalid_or_expired;
+
 pub use customer_session_code_invalid_or_expired::CustomerSessionCodeInvalidOrExpired;
+
 mod customer_session_code_request;
+
 pub use customer_session_code_request::CustomerSessionCodeRequest;
+
 mod customer_session_customer_external_id_create;
+
 pub use customer_session_customer_external_id_create::CustomerSessionCustomerExternalIdCreate;
+
 mod customer_session_customer_id_create;
+
 pub use customer_session_customer_id_create::CustomerSessionCustomerIdCreate;
+
 mod customer_sort_property;
+
 pub use customer_sort_property::CustomerSortProperty;
+
 mod customer_stat;
+
 pub use customer_stat::CustomerStat;
+
 mod customer_state;
+
 pub use customer_state::CustomerState;
+
 mod customer_state_benefit_grant;
+
 pub use customer_state_benefit_grant::CustomerStateBenefitGrant;
+
 mod customer_state_individual;
+
 pub use customer_state_individual::CustomerStateIndividual;
+
 mod customer_state_meter;
+
 pub use customer_state_meter::CustomerStateMeter;
+
 mod customer_state_subscription;
+
 pub use customer_state_subscription::CustomerStateSubscription;
+
 mod customer_state_subscription_meter;
+
 pub use customer_state_subscription_meter::CustomerStateSubscriptionMeter;
+
 mod customer_state_team;
+
 pub use customer_state_team::CustomerStateTeam;
+
 mod customer_subscription;
+
 pub use customer_subscription::CustomerSubscription;
+
 mod customer_subscription_cancel;
+
 pub use customer_subscription_cancel::CustomerSubscriptionCancel;
+
 mod customer_subscription_change_preview;
+
 pub use customer_subscription_change_preview::CustomerSubscriptionChangePreview;
+
 mod customer_subscription_change_preview_product;
+
 pub use customer_subscription_change_preview_product::CustomerSubscriptionChangePreviewProduct;
+
 mod customer_subscription_change_preview_seats;
+
 pub use customer_subscription_change_preview_seats::CustomerSubscriptionChangePreviewSeats;
+
 mod customer_subscription_meter;
+
 pub use customer_subscription_meter::CustomerSubscriptionMeter;
+
 mod customer_subscription_meter_meter;
+
 pub use customer_subscription_meter_meter::CustomerSubscriptionMeterMeter;
+
 mod customer_subscription_pause;
+
 pub use customer_subscription_pause::CustomerSubscriptionPause;
+
 mod customer_subscription_product;
+
 pub use customer_subscription_product::CustomerSubscriptionProduct;
+
 mod customer_subscription_resume;
+
 pub use customer_subscription_resume::CustomerSubscriptionResume;
+
 mod customer_subscription_revoke;
+
 pub use customer_subscription_revoke::CustomerSubscriptionRevoke;
+
 mod customer_subscription_sort_property;
+
 pub use customer_subscription_sort_property::CustomerSubscriptionSortProperty;
+
 mod customer_subscription_update;
+
 pub use customer_subscription_update::CustomerSubscriptionUpdate;
+
 mod customer_subscription_update_clear;
+
 pub use customer_subscription_update_clear::CustomerSubscriptionUpdateClear;
+
 mod customer_subscription_update_product;
+
 pub use customer_subscription_update_product::CustomerSubscriptionUpdateProduct;
+
 mod customer_subscription_update_seats;
+
 pub use customer_subscription_update_seats::CustomerSubscriptionUpdateSeats;
+
 mod customer_team;
+
 pub use customer_team::CustomerTeam;
+
 mod customer_team_create;
+
 pub use customer_team_create::CustomerTeamCreate;
+
 mod customer_type;
+
 pub use customer_type::CustomerType;
+
 mod customer_update;
+
 pub use customer_update::CustomerUpdate;
+
 mod customer_update_external_id;
+
 pub use customer_update_external_id::CustomerUpdateExternalId;
+
 mod customer_updated_event;
+
 pub use customer_updated_event::CustomerUpdatedEvent;
+
 mod customer_updated_fields;
+
 pub use customer_updated_fields::CustomerUpdatedFields;
+
 mod customer_updated_metadata;
+
 pub use customer_updated_metadata::CustomerUpdatedMetadata;
+
 mod customer_wallet;
+
 pub use customer_wallet::CustomerWallet;
+
 mod customer_wallet_sort_property;
+
 pub use customer_wallet_sort_property::CustomerWalletSortProperty;
+
 mod data_table_block;
+
 pub use data_table_block::DataTableBlock;
+
 mod data_table_column;
+
 pub use data_table_column::DataTableColumn;
+
 mod discord_guild;
+
 pub use discord_guild::DiscordGuild;
+
 mod discord_guild_role;
+
 pub use discord_guild_role::DiscordGuildRole;
+
 mod discount;
+
 pub use discount::Discount;
+
 mod discount_create;
+
 pub use discount_create::DiscountCreate;
+
 mod discount_duration;
+
 pub use discount_duration::DiscountDuration;
+
 mod discount_fixed_create;
+
 pub use discount_fixed_create::DiscountFixedCreate;
+
 mod discount_fixed_once_forever_duration;
+
 pub use discount_fixed_once_forever_duration::DiscountFixedOnceForeverDuration;
+
 mod discount_fixed_once_forever_duration_base;
+
 pub use discount_fixed_once_forever_duration_base::DiscountFixedOnceForeverDurationBase;
+
 mod discount_fixed_repeat_duration;
+
 pub use discount_fixed_repeat_duration::DiscountFixedRepeatDuration;
+
 mod discount_fixed_repeat_duration_base;
+
 pub use discount_fixed_repeat_duration_base::DiscountFixedRepeatDurationBase;
+
 mod discount_percentage_create;
+
 pub use discount_percentage_create::DiscountPercentageCreate;
+
 mod discount_percentage_once_forever_duration;
+
 pub use discount_percentage_once_forever_duration::DiscountPercentageOnceForeverDuration;
+
 mod discount_percentage_once_forever_duration_base;
+
 pub use discount_percentage_once_forever_duration_base::DiscountPercentageOnceForeverDurationBase;
+
 mod discount_percentage_repeat_duration;
+
 pub use discount_percentage_repeat_duration::DiscountPercentageRepeatDuration;
+
 mod discount_percentage_repeat_duration_base;
+
 pub use discount_percentage_repeat_duration_base::DiscountPercentageRepeatDurationBase;
+
 mod discount_product;
+
 pub use discount_product::DiscountProduct;
+
 mod discount_redemption_limit_reached;
+
 pub use discount_redemption_limit_reached::DiscountRedemptionLimitReached;
+
 mod discount_sort_property;
+
 pub use discount_sort_property::DiscountSortProperty;
+
 mod discount_type;
+
 pub use discount_type::DiscountType;
+
 mod discount_update;
+
 pub use discount_update::DiscountUpdate;
+
 mod dispute;
+
 pub use dispute::Dispute;
+
 mod dispute_auto_accept_not_enabled;
+
 pub use dispute_auto_accept_not_enabled::DisputeAutoAcceptNotEnabled;
+
 mod dispute_customer;
+
 pub use dispute_customer::DisputeCustomer;
+
 mod dispute_not_open_error;
+
 pub use dispute_not_open_error::DisputeNotOpenError;
+
 mod dispute_sort_property;
+
 pub use dispute_sort_property::DisputeSortProperty;
+
 mod dispute_status;
+
 pub use dispute_status::DisputeStatus;
+
 mod dispute_support_case_list_item;
+
 pub use dispute_support_case_list_item::DisputeSupportCaseListItem;
+
 mod dispute_support_case_message_create;
+
 pub use dispute_support_case_message_create::DisputeSupportCaseMessageCreate;
+
 mod dispute_win_reason;
+
 pub use dispute_win_reason::DisputeWinReason;
+
 mod downloadable_file_create;
+
 pub use downloadable_file_create::DownloadableFileCreate;
+
 mod downloadable_file_read;
+
 pub use downloadable_file_read::DownloadableFileRead;
+
 mod downloadable_read;
+
 pub use downloadable_read::DownloadableRead;
+
 mod email_otp_request;
+
 pub use email_otp_request::EmailOtpRequest;
+
 mod email_otp_verify;
+
 pub use email_otp_verify::EmailOtpVerify;
+
 mod email_update_request;
+
 pub use email_update_request::EmailUpdateRequest;
+
 mod entity_list_block;
+
 pub use entity_list_block::EntityListBlock;
+
 mod event;
+
 pub use event::Event;
+
 mod event_create_customer;
+
 pub use event_create_customer::EventCreateCustomer;
+
 mod event_create_external_customer;
+
 pub use event_create_external_customer::EventCreateExternalCustomer;
+
 mod event_metadata_input;
+
 pub use event_metadata_input::EventMetadataInput;
+
 mod event_metadata_output;
+
 pub use event_metadata_output::EventMetadataOutput;
+
 mod event_name;
+
 pub use event_name::EventName;
+
 mod event_names_sort_property;
+
 pub use event_names_sort_property::EventNamesSortProperty;
+
 mod event_sort_property;
+
 pub use event_sort_property::EventSortProperty;
+
 mod event_source;
+
 pub use event_source::EventSource;
+
 mod event_statistics;
+
 pub use event_statistics::EventStatistics;
+
 mod event_statistics_sort_property;
+
 pub use event_statistics_sort_property::EventStatisticsSortProperty;
+
 mod event_type;
+
 pub use event_type::EventType;
+
 mod event_type_update;
+
 pub use event_type_update::EventTypeUpdate;
+
 mod event_type_with_stats;
+
 pub use event_type_with_stats::EventTypeWithStats;
+
 mod event_types_sort_property;
+
 pub use event_types_sort_property::EventTypesSortProperty;
+
 mod events_ingest;
+
 pub use events_ingest::EventsIngest;
+
 mod events_ingest_response;
+
 pub use events_ingest_response::EventsIngestResponse;
+
 mod existing_product_price;
+
 pub use existing_product_price::ExistingProductPrice;
+
 mod expired_checkout_error;
+
 pub use expired_checkout_error::ExpiredCheckoutError;
+
 mod feedback;
+
 pub use feedback::Feedback;
+
 mod feedback_create;
+
 pub use feedback_create::FeedbackCreate;
+
 mod feedback_status;
+
 pub use feedback_status::FeedbackStatus;
+
 mod feedback_type;
+
 pub use feedback_type::FeedbackType;
+
 mod file_create;
+
 pub use file_create::FileCreate;
+
 mod file_download;
+
 pub use file_download::FileDownload;
+
 mod file_patch;
+
 pub use file_patch::FilePatch;
+
 mod file_read;
+
 pub use file_read::FileRead;
+
 mod file_service_types;
+
 pub use file_service_types::FileServiceTypes;
+
 mod file_upload;
+
 pub use file_upload::FileUpload;
+
 mod file_upload_completed;
+
 pub use file_upload_completed::FileUploadCompleted;
+
 mod filter;
+
 pub use filter::Filter;
+
 mod filter_clause;
+
 pub use filter_clause::FilterClause;
+
 mod filter_conjunction;
+
 pub use filter_conjunction::FilterConjunction;
+
 mod filter_operator;
+
 pub use filter_operator::FilterOperator;
+
 mod generic_payment;
+
 pub use generic_payment::GenericPayment;
+
 mod git_hub_invites_benefit_organization;
+
 pub use git_hub_invites_benefit_organization::GitHubInvitesBenefitOrganization;
+
 mod git_hub_invites_benefit_repositories;
+
 pub use git_hub_invites_benefit_repositories::GitHubInvitesBenefitRepositories;
+
 mod git_hub_invites_benefit_repository;
+
 pub use git_hub_invites_benefit_repository::GitHubInvitesBenefitRepository;
+
 mod http_validation_error;
+
 pub use http_validation_error::HttpValidationError;
+
 mod human_review_request;
+
 pub use human_review_request::HumanReviewRequest;
+
 mod identity_verification_status;
+
 pub use identity_verification_status::IdentityVerificationStatus;
+
 mod inactive_subscription;
+
 pub use inactive_subscription::InactiveSubscription;
+
 mod insight;
+
 pub use insight::Insight;
+
 mod insight_cards_block;
+
 pub use insight_cards_block::InsightCardsBlock;
+
 mod insight_category;
+
 pub use insight_category::InsightCategory;
+
 mod insight_driver;
+
 pub use insight_driver::InsightDriver;
+
 mod insight_severity;
+
 pub use insight_severity::InsightSeverity;
+
 mod insufficient_balance;
+
 pub use insufficient_balance::InsufficientBalance;
+
 mod introspect_token_response;
+
 pub use introspect_token_response::IntrospectTokenResponse;
+
 mod invalid_authentication_session;
+
 pub use invalid_authentication_session::InvalidAuthenticationSession;
+
 mod invalid_source_credentials;
+
 pub use invalid_source_credentials::InvalidSourceCredentials;
+
 mod llm_metadata;
+
 pub use llm_metadata::LlmMetadata;
+
 mod last_sso_connection_required;
+
 pub use last_sso_connection_required::LastSsoConnectionRequired;
+
 mod legacy_organization_status;
+
 pub use legacy_organization_status::LegacyOrganizationStatus;
+
 mod legacy_recurring_product_price;
+
 pub use legacy_recurring_product_price::LegacyRecurringProductPrice;
+
 mod legacy_recurring_product_price_custom;
+
 pub use legacy_recurring_product_price_custom::LegacyRecurringProductPriceCustom;
+
 mod legacy_recurring_product_price_fixed;
+
 pub use legacy_recurring_product_price_fixed::LegacyRecurringProductPriceFixed;
+
 mod license_key_activate;
+
 pub use license_key_activate::LicenseKeyActivate;
+
 mod license_key_activation_base;
+
 pub use license_key_activation_base::LicenseKeyActivationBase;
+
 mod license_key_activation_read;
+
 pub use license_key_activation_read::LicenseKeyActivationRead;
+
 mod license_key_customer;
+
 pub use license_key_customer::LicenseKeyCustomer;
+
 mod license_key_deactivate;
+
 pub use license_key_deactivate::LicenseKeyDeactivate;
+
 mod license_key_read;
+
 pub use license_key_read::LicenseKeyRead;
+
 mod license_key_status;
+
 pub use license_key_status::LicenseKeyStatus;
+
 mod license_key_update;
+
 pub use license_key_update::LicenseKeyUpdate;
+
 mod license_key_user;
+
 pub use license_key_user::LicenseKeyUser;
+
 mod license_key_validate;
+
 pub use license_key_validate::LicenseKeyValidate;
+
 mod license_key_with_activations;
+
 pub use license_key_with_activations::LicenseKeyWithActivations;
+
 mod list_customer_stats;
+
 pub use list_customer_stats::ListCustomerStats;
+
 mod list_property_group_stats;
+
 pub use list_property_group_stats::ListPropertyGroupStats;
+
 mod list_resource_with_cursor_pagination_event;
+
 pub use list_resource_with_cursor_pagination_event::ListResourceWithCursorPaginationEvent;
+
 mod list_resource_benefit_downloadable_file;
+
 pub use list_resource_benefit_downloadable_file::ListResourceBenefitDownloadableFile;
+
 mod list_resource_benefit_grant;
+
 pub use list_resource_benefit_grant::ListResourceBenefitGrant;
+
 mod list_resource_benefit;
+
 pub use list_resource_benefit::ListResourceBenefit;
+
 mod list_resource_checkout_link;
+
 pub use list_resource_checkout_link::ListResourceCheckoutLink;
+
 mod list_resource_checkout;
+
 pub use list_resource_checkout::ListResourceCheckout;
+
 mod list_resource_compass_thread_message_schema;
+
 pub use list_resource_compass_thread_message_schema::ListResourceCompassThreadMessageSchema;
+
 mod list_resource_compass_thread_schema;
+
 pub use list_resource_compass_thread_schema::ListResourceCompassThreadSchema;
+
 mod list_resource_custom_field;
+
 pub use list_resource_custom_field::ListResourceCustomField;
+
 mod list_resource_customer_benefit_grant;
+
 pub use list_resource_customer_benefit_grant::ListResourceCustomerBenefitGrant;
+
 mod list_resource_customer_customer_meter;
+
 pub use list_resource_customer_customer_meter::ListResourceCustomerCustomerMeter;
+
 mod list_resource_customer_meter;
+
 pub use list_resource_customer_meter::ListResourceCustomerMeter;
+
 mod list_resource_customer_order;
+
 pub use list_resource_customer_order::ListResourceCustomerOrder;
+
 mod list_resource_customer_payment_method;
+
 pub use list_resource_customer_payment_method::ListResourceCustomerPaymentMethod;
+
 mod list_resource_customer_portal_member;
+
 pub use list_resource_customer_portal_member::ListResourceCustomerPortalMember;
+
 mod list_resource_customer_subscription;
+
 pub use list_resource_customer_subscription::ListResourceCustomerSubscription;
+
 mod list_resource_customer_wallet;
+
 pub use list_resource_customer_wallet::ListResourceCustomerWallet;
+
 mod list_resource_customer;
+
 pub use list_resource_customer::ListResourceCustomer;
+
 mod list_resource_discount;
+
 pub use list_resource_discount::ListResourceDiscount;
+
 mod list_resource_dispute;
+
 pub use list_resource_dispute::ListResourceDispute;
+
 mod list_resource_downloadable_read;
+
 pub use list_resource_downloadable_read::ListResourceDownloadableRead;
+
 mod list_resource_event_name;
+
 pub use list_resource_event_name::ListResourceEventName;
+
 mod list_resource_event_type_with_stats;
+
 pub use list_resource_event_type_with_stats::ListResourceEventTypeWithStats;
+
 mod list_resource_event;
+
 pub use list_resource_event::ListResourceEvent;
+
 mod list_resource_file_read;
+
 pub use list_resource_file_read::ListResourceFileRead;
+
 mod list_resource_license_key_read;
+
 pub use list_resource_license_key_read::ListResourceLicenseKeyRead;
+
 mod list_resource_member;
+
 pub use list_resource_member::ListResourceMember;
+
 mod list_resource_merchant_migration_record_item;
+
 pub use list_resource_merchant_migration_record_item::ListResourceMerchantMigrationRecordItem;
+
 mod list_resource_merchant_migration;
+
 pub use list_resource_merchant_migration::ListResourceMerchantMigration;
+
 mod list_resource_meter;
+
 pub use list_resource_meter::ListResourceMeter;
+
 mod list_resource_notification_recipient_schema;
+
 pub use list_resource_notification_recipient_schema::ListResourceNotificationRecipientSchema;
+
 mod list_resource_o_auth2_client;
+
 pub use list_resource_o_auth2_client::ListResourceOAuth2Client;
+
 mod list_resource_order;
+
 pub use list_resource_order::ListResourceOrder;
+
 mod list_resource_organization_access_token;
+
 pub use list_resource_organization_access_token::ListResourceOrganizationAccessToken;
+
 mod list_resource_organization_benefit_grant;
+
 pub use list_resource_organization_benefit_grant::ListResourceOrganizationBenefitGrant;
+
 mod list_resource_organization_member;
+
 pub use list_resource_organization_member::ListResourceOrganizationMember;
+
 mod list_resource_organization_order;
+
 pub use list_resource_organization_order::ListResourceOrganizationOrder;
+
 mod list_resource_organization_sso_connection;
+
 pub use list_resource_organization_sso_connection::ListResourceOrganizationSsoConnection;
+
 mod list_resource_organization;
+
 pub use list_resource_organization::ListResourceOrganization;
+
 mod list_resource_payment_method;
+
 pub use list_resource_payment_method::ListResourcePaymentMethod;
+
 mod list_resource_payment;
+
 pub use list_resource_payment::ListResourcePayment;
+
 mod list_resource_payout_account;
+
 pub use list_resource_payout_account::ListResourcePayoutAccount;
+
 mod list_resource_payout;
+
 pub use list_resource_payout::ListResourcePayout;
+
 mod list_resource_personal_access_token;
+
 pub use list_resource_personal_access_token::ListResourcePersonalAccessToken;
+
 mod list_resource_product;
+
 pub use list_resource_product::ListResourceProduct;
+
 mod list_resource_refund;
+
 pub use list_resource_refund::ListResourceRefund;
+
 mod list_resource_subscription;
+
 pub use list_resource_subscription::ListResourceSubscription;
+
 mod list_resource_support_case_list_item;
+
 pub use list_resource_support_case_list_item::ListResourceSupportCaseListItem;
+
 mod list_resource_tax_jurisdiction;
+
 pub use list_resource_tax_jurisdiction::ListResourceTaxJurisdiction;
+
 mod list_resource_transaction;
+
 pub use list_resource_transaction::ListResourceTransaction;
+
 mod list_resource_wallet;
+
 pub use list_resource_wallet::ListResourceWallet;
+
 mod list_resource_webhook_delivery;
+
 pub use list_resource_webhook_delivery::ListResourceWebhookDelivery;
+
 mod list_resource_webhook_endpoint;
+
 pub use list_resource_webhook_endpoint::ListResourceWebhookEndpoint;
+
 mod list_resource;
+
 pub use list_resource::ListResource;
+
 mod list_statistics_timeseries;
+
 pub use list_statistics_timeseries::ListStatisticsTimeseries;
+
 mod list_variance_events;
+
 pub use list_variance_events::ListVarianceEvents;
+
 mod maintainer_account_credits_granted_notification;
+
 pub use maintainer_account_credits_granted_notification::MaintainerAccountCreditsGrantedNotification;
+
 mod maintainer_account_credits_granted_notification_payload;
+
 pub use maintainer_account_credits_granted_notification_payload::MaintainerAccountCreditsGrantedNotificationPayload;
+
 mod maintainer_file_flagged_malicious_notification;
+
 pub use maintainer_file_flagged_malicious_notification::MaintainerFileFlaggedMaliciousNotification;
+
 mod maintainer_file_flagged_malicious_notification_payload;
+
 pub use maintainer_file_flagged_malicious_notification_payload::MaintainerFileFlaggedMaliciousNotificationPayload;
+
 mod maintainer_new_paid_subscription_notification;
+
 pub use maintainer_new_paid_subscription_notification::MaintainerNewPaidSubscriptionNotification;
+
 mod maintainer_new_paid_subscription_notification_payload;
+
 pub use maintainer_new_paid_subscription_notification_payload::MaintainerNewPaidSubscriptionNotificationPayload;
+
 mod maintainer_new_product_sale_notification;
+
 pub use maintainer_new_product_sale_notification::MaintainerNewProductSaleNotification;
+
 mod maintainer_new_product_sale_notification_payload;
+
 pub use maintainer_new_product_sale_notification_payload::MaintainerNewProductSaleNotificationPayload;
+
 mod maintainer_subscription_renewal_notification;
+
 pub use maintainer_subscription_renewal_notification::MaintainerSubscriptionRenewalNotification;
+
 mod maintainer_subscription_renewal_notification_payload;
+
 pub use maintainer_subscription_renewal_notification_payload::MaintainerSubscriptionRenewalNotificationPayload;
+
 mod manual_retry_limit_exceeded;
+
 pub use manual_retry_limit_exceeded::ManualRetryLimitExceeded;
+
 mod member;
+
 pub use member::Member;
+
 mod member_create;
+
 pub use member_create::MemberCreate;
+
 mod member_create_from_customer;
+
 pub use member_create_from_customer::MemberCreateFromCustomer;
+
 mod member_organization;
+
 pub use member_organization::MemberOrganization;
+
 mod member_owner_create;
+
 pub use member_owner_create::MemberOwnerCreate;
+
 mod member_role;
+
 pub use member_role::MemberRole;
+
 mod member_sort_property;
+
 pub use member_sort_property::MemberSortProperty;
+
 mod member_update;
+
 pub use member_update::MemberUpdate;
+
 mod merchant_migration;
+
 pub use merchant_migration::MerchantMigration;
+
 mod merchant_migration_create;
+
 pub use merchant_migration_create::MerchantMigrationCreate;
+
 mod merchant_migration_import_report;
+
 pub use merchant_migration_import_report::MerchantMigrationImportReport;
+
 mod merchant_migration_import_request;
+
 pub use merchant_migration_import_request::MerchantMigrationImportRequest;
+
 mod merchant_migration_import_result;
+
 pub use merchant_migration_import_result::MerchantMigrationImportResult;
+
 mod merchant_migration_not_enabled;
+
 pub use merchant_migration_not_enabled::MerchantMigrationNotEnabled;
+
 mod merchant_migration_not_found;
+
 pub use merchant_migration_not_found::MerchantMigrationNotFound;
+
 mod merchant_migration_record_item;
+
 pub use merchant_migration_record_item::MerchantMigrationRecordItem;
+
 mod merchant_migration_record_status;
+
 pub use merchant_migration_record_status::MerchantMigrationRecordStatus;
+
 mod merchant_migration_record_summary;
+
 pub use merchant_migration_record_summary::MerchantMigrationRecordSummary;
+
 mod merchant_migration_record_summary_entity;
+
 pub use merchant_migration_record_summary_entity::MerchantMigrationRecordSummaryEntity;
+
 mod merchant_migration_source_platform;
+
 pub use merchant_migration_source_platform::MerchantMigrationSourcePlatform;
+
 mod merchant_migration_step;
+
 pub use merchant_migration_step::MerchantMigrationStep;
+
 mod metadata_output_type;
+
 pub use metadata_output_type::MetadataOutputType;
+
 mod meter;
+
 pub use meter::Meter;
+
 mod meter_create;
+
 pub use meter_create::MeterCreate;
+
 mod meter_credit_event;
+
 pub use meter_credit_event::MeterCreditEvent;
+
 mod meter_credited_metadata;
+
 pub use meter_credited_metadata::MeterCreditedMetadata;
+
 mod meter_quantities;
+
 pub use meter_quantities::MeterQuantities;
+
 mod meter_quantity;
+
 pub use meter_quantity::MeterQuantity;
+
 mod meter_reset_event;
+
 pub use meter_reset_event::MeterResetEvent;
+
 mod meter_reset_metadata;
+
 pub use meter_reset_metadata::MeterResetMetadata;
+
 mod meter_sort_property;
+
 pub use meter_sort_property::MeterSortProperty;
+
 mod meter_unit;
+
 pub use meter_unit::MeterUnit;
+
 mod meter_update;
+
 pub use meter_update::MeterUpdate;
+
 mod metric;
+
 pub use metric::Metric;
+
 mod metric_chart_block;
+
 pub use metric_chart_block::MetricChartBlock;
+
 mod metric_chart_point;
+
 pub use metric_chart_point::MetricChartPoint;
+
 mod metric_dashboard_create;
+
 pub use metric_dashboard_create::MetricDashboardCreate;
+
 mod metric_dashboard_schema;
+
 pub use metric_dashboard_schema::MetricDashboardSchema;
+
 mod metric_dashboard_update;
+
 pub use metric_dashboard_update::MetricDashboardUpdate;
+
 mod metric_period;
+
 pub use metric_period::MetricPeriod;
+
 mod metric_type;
+
 pub use metric_type::MetricType;
+
 mod metrics;
+
 pub use metrics::Metrics;
+
 mod metrics_interval_limit;
+
 pub use metrics_interval_limit::MetricsIntervalLimit;
+
 mod metrics_intervals_limits;
+
 pub use metrics_intervals_limits::MetricsIntervalsLimits;
+
 mod metrics_limits;
+
 pub use metrics_limits::MetricsLimits;
+
 mod metrics_response;
+
 pub use metrics_response::MetricsResponse;
+
 mod metrics_totals;
+
 pub use metrics_totals::MetricsTotals;
+
 mod missing_invoice_billing_details;
+
 pub use missing_invoice_billing_details::MissingInvoiceBillingDetails;
+
 mod missing_payment_method_error;
+
 pub use missing_payment_method_error::MissingPaymentMethodError;
+
 mod missing_stripe_scopes;
+
 pub use missing_stripe_scopes::MissingStripeScopes;
+
 mod not_a_seat_based_subscription;
+
 pub use not_a_seat_based_subscription::NotASeatBasedSubscription;
+
 mod not_open_checkout;
+
 pub use not_open_checkout::NotOpenCheckout;
+
 mod not_permitted;
+
 pub use not_permitted::NotPermitted;
+
 mod notification_recipient_create;
+
 pub use notification_recipient_create::NotificationRecipientCreate;
+
 mod notification_recipient_platform;
+
 pub use notification_recipient_platform::NotificationRecipientPlatform;
+
 mod notification_recipient_schema;
+
 pub use notification_recipient_schema::NotificationRecipientSchema;
+
 mod notifications_list;
+
 pub use notifications_list::NotificationsList;
+
 mod notifications_mark_read;
+
 pub use notifications_mark_read::NotificationsMarkRead;
+
 mod o_auth2_client;
+
 pub use o_auth2_client::OAuth2Client;
+
 mod o_auth2_client_configuration;
+
 pub use o_auth2_client_configuration::OAuth2ClientConfiguration;
+
 mod o_auth2_client_configuration_update;
+
 pub use o_auth2_client_configuration_update::OAuth2ClientConfigurationUpdate;
+
 mod o_auth2_client_public;
+
 pub use o_auth2_client_public::OAuth2ClientPublic;
+
 mod o_auth_account_read;
+
 pub use o_auth_account_read::OAuthAccountRead;
+
 mod o_auth_platform;
+
 pub use o_auth_platform::OAuthPlatform;
+
 mod oidc_auth_method;
+
 pub use oidc_auth_method::OidcAuthMethod;
+
 mod oidc_configuration_client_secret;
+
 pub use oidc_configuration_client_secret::OidcConfigurationClientSecret;
+
 mod oidc_configuration_private_key_jwt;
+
 pub use oidc_configuration_private_key_jwt::OidcConfigurationPrivateKeyJwt;
+
 mod oidc_configuration_read;
+
 pub use oidc_configuration_read::OidcConfigurationRead;
+
 mod off_session_charges_not_enabled;
+
 pub use off_session_charges_not_enabled::OffSessionChargesNotEnabled;
+
 mod order;
+
 pub use order::Order;
+
 mod order_billing_reason;
+
 pub use order_billing_reason::OrderBillingReason;
+
 mod order_billing_reason_internal;
+
 pub use order_billing_reason_internal::OrderBillingReasonInternal;
+
 mod order_create;
+
 pub use order_create::OrderCreate;
+
 mod order_customer;
+
 pub use order_customer::OrderCustomer;
+
 mod order_export_column;
+
 pub use order_export_column::OrderExportColumn;
+
 mod order_finalize;
+
 pub use order_finalize::OrderFinalize;
+
 mod order_invoice;
+
 pub use order_invoice::OrderInvoice;
+
 mod order_item_schema;
+
 pub use order_item_schema::OrderItemSchema;
+
 mod order_not_draft;
+
 pub use order_not_draft::OrderNotDraft;
+
 mod order_not_eligible_for_invoice;
+
 pub use order_not_eligible_for_invoice::OrderNotEligibleForInvoice;
+
 mod order_not_eligible_for_retry;
+
 pub use order_not_eligible_for_retry::OrderNotEligibleForRetry;
+
 mod order_paid_event;
+
 pub use order_paid_event::OrderPaidEvent;
+
 mod order_paid_metadata;
+
 pub use order_paid_metadata::OrderPaidMetadata;
+
 mod order_product;
+
 pub use order_product::OrderProduct;
+
 mod order_receipt;
+
 pub use order_receipt::OrderReceipt;
+
 mod order_refunded_event;
+
 pub use order_refunded_event::OrderRefundedEvent;
+
 mod order_refunded_metadata;
+
 pub use order_refunded_metadata::OrderRefundedMetadata;
+
 mod order_sort_property;
+
 pub use order_sort_property::OrderSortProperty;
+
 mod order_status;
+
 pub use order_status::OrderStatus;
+
 mod order_subscription;
+
 pub use order_subscription::OrderSubscription;
+
 mod order_unvoided_event;
+
 pub use order_unvoided_event::OrderUnvoidedEvent;
+
 mod order_unvoided_metadata;
+
 pub use order_unvoided_metadata::OrderUnvoidedMetadata;
+
 mod order_update;
+
 pub use order_update::OrderUpdate;
+
 mod order_user;
+
 pub use order_user::OrderUser;
+
 mod order_voided_event;
+
 pub use order_voided_event::OrderVoidedEvent;
+
 mod order_voided_metadata;
+
 pub use order_voided_metadata::OrderVoidedMetadata;
+
 mod organization;
+
 pub use organization::Organization;
+
 mod organization_access_token;
+
 pub use organization_access_token::OrganizationAccessToken;
+
 mod organization_access_token_create;
+
 pub use organization_access_token_create::OrganizationAccessTokenCreate;
+
 mod organization_access_token_create_response;
+
 pub use organization_access_token_create_response::OrganizationAccessTokenCreateResponse;
+
 mod organization_access_token_sort_property;
+
 pub use organization_access_token_sort_property::OrganizationAccessTokenSortProperty;
+
 mod organization_access_token_update;
+
 pub use organization_access_token_update::OrganizationAccessTokenUpdate;
+
 mod organization_appeal_request;
+
 pub use organization_appeal_request::OrganizationAppealRequest;
+
 mod organization_appeal_response;
+
 pub use organization_appeal_response::OrganizationAppealResponse;
+
 mod organization_avatar_file_create;
+
 pub use organization_avatar_file_create::OrganizationAvatarFileCreate;
+
 mod organization_avatar_file_read;
+
 pub use organization_avatar_file_read::OrganizationAvatarFileRead;
+
 mod organization_benefit_grant;
+
 pub use organization_benefit_grant::OrganizationBenefitGrant;
+
 mod organization_benefit_grant_update;
+
 pub use organization_benefit_grant_update::OrganizationBenefitGrantUpdate;
+
 mod organization_billing_details;
+
 pub use organization_billing_details::OrganizationBillingDetails;
+
 mod organization_billing_details_update;
+
 pub use organization_billing_details_update::OrganizationBillingDetailsUpdate;
+
 mod organization_capabilities;
+
 pub use organization_capabilities::OrganizationCapabilities;
+
 mod organization_checkout_request;
+
 pub use organization_checkout_request::OrganizationCheckoutRequest;
+
 mod organization_checkout_response;
+
 pub use organization_checkout_response::OrganizationCheckoutResponse;
+
 mod organization_company_legal_entity_schema;
+
 pub use organization_company_legal_entity_schema::OrganizationCompanyLegalEntitySchema;
+
 mod organization_create;
+
 pub use organization_create::OrganizationCreate;
+
 mod organization_customer_email_settings;
+
 pub use organization_customer_email_settings::OrganizationCustomerEmailSettings;
+
 mod organization_customer_portal_settings;
+
 pub use organization_customer_portal_settings::OrganizationCustomerPortalSettings;
+
 mod organization_customer_session;
+
 pub use organization_customer_session::OrganizationCustomerSession;
+
 mod organization_deletion_blocked_reason;
+
 pub use organization_deletion_blocked_reason::OrganizationDeletionBlockedReason;
+
 mod organization_deletion_response;
+
 pub use organization_deletion_response::OrganizationDeletionResponse;
+
 mod organization_details;
+
 pub use organization_details::OrganizationDetails;
+
 mod organization_dispute_settings;
+
 pub use organization_dispute_settings::OrganizationDisputeSettings;
+
 mod organization_dispute_settings_update;
+
 pub use organization_dispute_settings_update::OrganizationDisputeSettingsUpdate;
+
 mod organization_embed_status;
+
 pub use organization_embed_status::OrganizationEmbedStatus;
+
 mod organization_feature_settings;
+
 pub use organization_feature_settings::OrganizationFeatureSettings;
+
 mod organization_feature_settings_update;
+
 pub use organization_feature_settings_update::OrganizationFeatureSettingsUpdate;
+
 mod organization_individual_legal_entity_schema;
+
 pub use organization_individual_legal_entity_schema::OrganizationIndividualLegalEntitySchema;
+
 mod organization_kyc;
+
 pub use organization_kyc::OrganizationKyc;
+
 mod organization_member;
+
 pub use organization_member::OrganizationMember;
+
 mod organization_member_invite;
+
 pub use organization_member_invite::OrganizationMemberInvite;
+
 mod organization_member_role_update;
+
 pub use organization_member_role_update::OrganizationMemberRoleUpdate;
+
 mod organization_not_ready_for_payments;
+
 pub use organization_not_ready_for_payments::OrganizationNotReadyForPayments;
+
 mod organization_notification_settings;
+
 pub use organization_notification_settings::OrganizationNotificationSettings;
+
 mod organization_order;
+
 pub use organization_order::OrganizationOrder;
+
 mod organization_order_invoice;
+
 pub use organization_order_invoice::OrganizationOrderInvoice;
+
 mod organization_payment_method_card;
+
 pub use organization_payment_method_card::OrganizationPaymentMethodCard;
+
 mod organization_payment_method_card_metadata;
+
 pub use organization_payment_method_card_metadata::OrganizationPaymentMethodCardMetadata;
+
 mod organization_payment_method_generic;
+
 pub use organization_payment_method_generic::OrganizationPaymentMethodGeneric;
+
 mod organization_payment_status;
+
 pub use organization_payment_status::OrganizationPaymentStatus;
+
 mod organization_payout_account_set;
+
 pub use organization_payout_account_set::OrganizationPayoutAccountSet;
+
 mod organization_permission;
+
 pub use organization_permission::OrganizationPermission;
+
 mod organization_plan;
+
 pub use organization_plan::OrganizationPlan;
+
 mod organization_plan_fee;
+
 pub use organization_plan_fee::OrganizationPlanFee;
+
 mod organization_plan_price;
+
 pub use organization_plan_price::OrganizationPlanPrice;
+
 mod organization_review_appeal;
+
 pub use organization_review_appeal::OrganizationReviewAppeal;
+
 mod organization_review_check;
+
 pub use organization_review_check::OrganizationReviewCheck;
+
 mod organization_review_check_key;
+
 pub use organization_review_check_key::OrganizationReviewCheckKey;
+
 mod organization_review_check_reason;
+
 pub use organization_review_check_reason::OrganizationReviewCheckReason;
+
 mod organization_review_check_status;
+
 pub use organization_review_check_status::OrganizationReviewCheckStatus;
+
 mod organization_review_state;
+
 pub use organization_review_state::OrganizationReviewState;
+
 mod organization_review_status;
+
 pub use organization_review_status::OrganizationReviewStatus;
+
 mod organization_review_sub_check;
+
 pub use organization_review_sub_check::OrganizationReviewSubCheck;
+
 mod organization_review_sub_check_key;
+
 pub use organization_review_sub_check_key::OrganizationReviewSubCheckKey;
+
 mod organization_role;
+
 pub use organization_role::OrganizationRole;
+
 mod organization_role_definition;
+
 pub use organization_role_definition::OrganizationRoleDefinition;
+
 mod organization_sso_connection;
+
 pub use organization_sso_connection::OrganizationSsoConnection;
+
 mod organization_sso_connection_create;
+
 pub use organization_sso_connection_create::OrganizationSsoConnectionCreate;
+
 mod organization_sso_connection_type;
+
 pub use organization_sso_connection_type::OrganizationSsoConnectionType;
+
 mod organization_sso_connection_update;
+
 pub use organization_sso_connection_update::OrganizationSsoConnectionUpdate;
+
 mod organization_slug_availability;
+
 pub use organization_slug_availability::OrganizationSlugAvailability;
+
 mod organization_slug_check;
+
 pub use organization_slug_check::OrganizationSlugCheck;
+
 mod organization_social_link;
+
 pub use organization_social_link::OrganizationSocialLink;
+
 mod organization_social_platforms;
+
 pub use organization_social_platforms::OrganizationSocialPlatforms;
+
 mod organization_sort_property;
+
 pub use organization_sort_property::OrganizationSortProperty;
+
 mod organization_startup_program_claim_request;
+
 pub use organization_startup_program_claim_request::OrganizationStartupProgramClaimRequest;
+
 mod organization_startup_program_claim_response;
+
 pub use organization_startup_program_claim_response::OrganizationStartupProgramClaimResponse;
+
 mod organization_status;
+
 pub use organization_status::OrganizationStatus;
+
 mod organization_subscription;
+
 pub use organization_subscription::OrganizationSubscription;
+
 mod organization_subscription_discount;
+
 pub use organization_subscription_discount::OrganizationSubscriptionDiscount;
+
 mod organization_subscription_pending_change;
+
 pub use organization_subscription_pending_change::OrganizationSubscriptionPendingChange;
+
 mod organization_subscription_settings;
+
 pub use organization_subscription_settings::OrganizationSubscriptionSettings;
+
 mod organization_subscription_update;
+
 pub use organization_subscription_update::OrganizationSubscriptionUpdate;
+
 mod organization_uncovered_host;
+
 pub use organization_uncovered_host::OrganizationUncoveredHost;
+
 mod organization_update;
+
 pub use organization_update::OrganizationUpdate;
+
 mod organization_validate_website_request;
+
 pub use organization_validate_website_request::OrganizationValidateWebsiteRequest;
+
 mod organization_validate_website_response;
+
 pub use organization_validate_website_response::OrganizationValidateWebsiteResponse;
+
 mod organization_with_role;
+
 pub use organization_with_role::OrganizationWithRole;
+
 mod pagination;
+
 pub use pagination::Pagination;
+
 mod pan_step_actor;
+
 pub use pan_step_actor::PanStepActor;
+
 mod pan_step_kind;
+
 pub use pan_step_kind::PanStepKind;
+
 mod pan_step_not_actionable;
+
 pub use pan_step_not_actionable::PanStepNotActionable;
+
 mod pan_step_not_found;
+
 pub use pan_step_not_found::PanStepNotFound;
+
 mod pan_step_not_owned;
+
 pub use pan_step_not_owned::PanStepNotOwned;
+
 mod pan_step_owner;
+
 pub use pan_step_owner::PanStepOwner;
+
 mod pan_step_status;
+
 pub use pan_step_status::PanStepStatus;
+
 mod pan_transfer_already_started;
+
 pub use pan_transfer_already_started::PanTransferAlreadyStarted;
+
 mod pan_transfer_checklist;
+
 pub use pan_transfer_checklist::PanTransferChecklist;
+
 mod pan_transfer_method;
+
 pub use pan_transfer_method::PanTransferMethod;
+
 mod pan_transfer_not_ready;
+
 pub use pan_transfer_not_ready::PanTransferNotReady;
+
 mod pan_transfer_not_started;
+
 pub use pan_transfer_not_started::PanTransferNotStarted;
+
 mod pan_transfer_step;
+
 pub use pan_transfer_step::PanTransferStep;
+
 mod pan_transfer_step_complete;
+
 pub use pan_transfer_step_complete::PanTransferStepComplete;
+
 mod pan_transfer_unavailable;
+
 pub use pan_transfer_unavailable::PanTransferUnavailable;
+
 mod pause_resume_not_allowed;
+
 pub use pause_resume_not_allowed::PauseResumeNotAllowed;
+
 mod payment;
+
 pub use payment::Payment;
+
 mod payment_action_required;
+
 pub use payment_action_required::PaymentActionRequired;
+
 mod payment_already_in_progress;
+
 pub use payment_already_in_progress::PaymentAlreadyInProgress;
+
 mod payment_error;
+
 pub use payment_error::PaymentError;
+
 mod payment_failed;
+
 pub use payment_failed::PaymentFailed;
+
 mod payment_intent_failed_error;
+
 pub use payment_intent_failed_error::PaymentIntentFailedError;
+
 mod payment_method;
+
 pub use payment_method::PaymentMethod;
+
 mod payment_method_card;
+
 pub use payment_method_card::PaymentMethodCard;
+
 mod payment_method_card_metadata;
+
 pub use payment_method_card_metadata::PaymentMethodCardMetadata;
+
 mod payment_method_generic;
+
 pub use payment_method_generic::PaymentMethodGeneric;
+
 mod payment_method_in_use_by_active_subscription;
+
 pub use payment_method_in_use_by_active_subscription::PaymentMethodInUseByActiveSubscription;
+
 mod payment_method_required;
+
 pub use payment_method_required::PaymentMethodRequired;
+
 mod payment_method_setup_failed;
+
 pub use payment_method_setup_failed::PaymentMethodSetupFailed;
+
 mod payment_not_ready;
+
 pub use payment_not_ready::PaymentNotReady;
+
 mod payment_processor;
+
 pub use payment_processor::PaymentProcessor;
+
 mod payment_sort_property;
+
 pub use payment_sort_property::PaymentSortProperty;
+
 mod payment_status;
+
 pub use payment_status::PaymentStatus;
+
 mod payment_trigger;
+
 pub use payment_trigger::PaymentTrigger;
+
 mod payout;
+
 pub use payout::Payout;
+
 mod payout_account;
+
 pub use payout_account::PayoutAccount;
+
 mod payout_account_create;
+
 pub use payout_account_create::PayoutAccountCreate;
+
 mod payout_account_link;
+
 pub use payout_account_link::PayoutAccountLink;
+
 mod payout_account_status;
+
 pub use payout_account_status::PayoutAccountStatus;
+
 mod payout_account_stripe_account_does_not_exist;
+
 pub use payout_account_stripe_account_does_not_exist::PayoutAccountStripeAccountDoesNotExist;
+
 mod payout_account_sync_failed;
+
 pub use payout_account_sync_failed::PayoutAccountSyncFailed;
+
 mod payout_account_sync_unsupported;
+
 pub use payout_account_sync_unsupported::PayoutAccountSyncUnsupported;
+
 mod payout_account_type;
+
 pub use payout_account_type::PayoutAccountType;
+
 mod payout_attempt;
+
 pub use payout_attempt::PayoutAttempt;
+
 mod payout_attempt_status;
+
 pub use payout_attempt_status::PayoutAttemptStatus;
+
 mod payout_create;
+
 pub use payout_create::PayoutCreate;
+
 mod payout_estimate;
+
 pub use payout_estimate::PayoutEstimate;
+
 mod payout_generate_invoice;
+
 pub use payout_generate_invoice::PayoutGenerateInvoice;
+
 mod payout_invoice;
+
 pub use payout_invoice::PayoutInvoice;
+
 mod payout_sort_property;
+
 pub use payout_sort_property::PayoutSortProperty;
+
 mod payout_status;
+
 pub use payout_status::PayoutStatus;
+
 mod pending_subscription_update;
+
 pub use pending_subscription_update::PendingSubscriptionUpdate;
+
 mod personal_access_token;
+
 pub use personal_access_token::PersonalAccessToken;
+
 mod platform_fee_type;
+
 pub use platform_fee_type::PlatformFeeType;
+
 mod pledge_state;
+
 pub use pledge_state::PledgeState;
+
 mod polar_auth_error;
+
 pub use polar_auth_error::PolarAuthError;
+
 mod polar_self_payment_method_in_use;
+
 pub use polar_self_payment_method_in_use::PolarSelfPaymentMethodInUse;
+
 mod portal_authenticated_user;
+
 pub use portal_authenticated_user::PortalAuthenticatedUser;
+
 mod precheck_entity;
+
 pub use precheck_entity::PrecheckEntity;
+
 mod precheck_entity_summary;
+
 pub use precheck_entity_summary::PrecheckEntitySummary;
+
 mod precheck_issue;
+
 pub use precheck_issue::PrecheckIssue;
+
 mod precheck_issue_level;
+
 pub use precheck_issue_level::PrecheckIssueLevel;
+
 mod precheck_reason_level;
+
 pub use precheck_reason_level::PrecheckReasonLevel;
+
 mod precheck_record_status;
+
 pub use precheck_record_status::PrecheckRecordStatus;
+
 mod precheck_report;
+
 pub use precheck_report::PrecheckReport;
+
 mod presentment_currency;
+
 pub use presentment_currency::PresentmentCurrency;
+
 mod processor;
+
 pub use processor::Processor;
+
 mod product;
+
 pub use product::Product;
+
 mod product_benefits_update;
+
 pub use product_benefits_update::ProductBenefitsUpdate;
+
 mod product_billing_type;
+
 pub use product_billing_type::ProductBillingType;
+
 mod product_create;
+
 pub use product_create::ProductCreate;
+
 mod product_create_one_time;
+
 pub use product_create_one_time::ProductCreateOneTime;
+
 mod product_create_recurring;
+
 pub use product_create_recurring::ProductCreateRecurring;
+
 mod product_media_file_create;
+
 pub use product_media_file_create::ProductMediaFileCreate;
+
 mod product_media_file_read;
+
 pub use product_media_file_read::ProductMediaFileRead;
+
 mod product_price;
+
 pub use product_price::ProductPrice;
+
 mod product_price_custom;
+
 pub use product_price_custom::ProductPriceCustom;
+
 mod product_price_custom_create;
+
 pub use product_price_custom_create::ProductPriceCustomCreate;
+
 mod product_price_fixed;
+
 pub use product_price_fixed::ProductPriceFixed;
+
 mod product_price_fixed_create;
+
 pub use product_price_fixed_create::ProductPriceFixedCreate;
+
 mod product_price_meter;
+
 pub use product_price_meter::ProductPriceMeter;
+
 mod product_price_metered_unit;
+
 pub use product_price_metered_unit::ProductPriceMeteredUnit;
+
 mod product_price_metered_unit_create;
+
 pub use product_price_metered_unit_create::ProductPriceMeteredUnitCreate;
+
 mod product_price_seat_based;
+
 pub use product_price_seat_based::ProductPriceSeatBased;
+
 mod product_price_seat_based_create;
+
 pub use product_price_seat_based_create::ProductPriceSeatBasedCreate;
+
 mod product_price_seat_tier;
+
 pub use product_price_seat_tier::ProductPriceSeatTier;
+
 mod product_price_seat_tiers_input;
+
 pub use product_price_seat_tiers_input::ProductPriceSeatTiersInput;
+
 mod product_price_seat_tiers_output;
+
 pub use product_price_seat_tiers_output::ProductPriceSeatTiersOutput;
+
 mod product_price_source;
+
 pub use product_price_source::ProductPriceSource;
+
 mod product_price_type;
+
 pub use product_price_type::ProductPriceType;
+
 mod product_sort_property;
+
 pub use product_sort_property::ProductSortProperty;
+
 mod product_update;
+
 pub use product_update::ProductUpdate;
+
 mod product_visibility;
+
 pub use product_visibility::ProductVisibility;
+
 mod property_aggregation;
+
 pub use property_aggregation::PropertyAggregation;
+
 mod property_group_stat;
+
 pub use property_group_stat::PropertyGroupStat;
+
 mod recurring_interval;
+
 pub use recurring_interval::RecurringInterval;
+
 mod refund;
+
 pub use refund::Refund;
+
 mod refund_create;
+
 pub use refund_create::RefundCreate;
+
 mod refund_dispute;
+
 pub use refund_dispute::RefundDispute;
+
 mod refund_reason;
+
 pub use refund_reason::RefundReason;
+
 mod refund_sort_property;
+
 pub use refund_sort_property::RefundSortProperty;
+
 mod refund_status;
+
 pub use refund_status::RefundStatus;
+
 mod refunded_already;
+
 pub use refunded_already::RefundedAlready;
+
 mod resource_not_found;
+
 pub use resource_not_found::ResourceNotFound;
+
 mod review_appeal_support_case_list_item;
+
 pub use review_appeal_support_case_list_item::ReviewAppealSupportCaseListItem;
+
 mod review_appeal_support_case_message_create;
+
 pub use review_appeal_support_case_message_create::ReviewAppealSupportCaseMessageCreate;
+
 mod revoke_not_allowed;
+
 pub use revoke_not_allowed::RevokeNotAllowed;
+
 mod revoke_token_response;
+
 pub use revoke_token_response::RevokeTokenResponse;
+
 mod s3_download_url;
+
 pub use s3_download_url::S3DownloadUrl;
+
 mod s3_file_create_multipart;
+
 pub use s3_file_create_multipart::S3FileCreateMultipart;
+
 mod s3_file_create_part;
+
 pub use s3_file_create_part::S3FileCreatePart;
+
 mod s3_file_upload_completed_part;
+
 pub use s3_file_upload_completed_part::S3FileUploadCompletedPart;
+
 mod s3_file_upload_multipart;
+
 pub use s3_file_upload_multipart::S3FileUploadMultipart;
+
 mod s3_file_upload_part;
+
 pub use s3_file_upload_part::S3FileUploadPart;
+
 mod sso_enforcement_requires_connection;
+
 pub use sso_enforcement_requires_connection::SsoEnforcementRequiresConnection;
+
 mod sso_factor;
+
 pub use sso_factor::SsoFactor;
+
 mod scope;
+
 pub use scope::Scope;
+
 mod search_result_customer;
+
 pub use search_result_customer::SearchResultCustomer;
+
 mod search_result_order;
+
 pub use search_result_order::SearchResultOrder;
+
 mod search_result_product;
+
 pub use search_result_product::SearchResultProduct;
+
 mod search_result_subscription;
+
 pub use search_result_subscription::SearchResultSubscription;
+
 mod search_results;
+
 pub use search_results::SearchResults;
+
 mod seat_assign;
+
 pub use seat_assign::SeatAssign;
+
 mod seat_claim;
+
 pub use seat_claim::SeatClaim;
+
 mod seat_claim_info;
+
 pub use seat_claim_info::SeatClaimInfo;
+
 mod seat_status;
+
 pub use seat_status::SeatStatus;
+
 mod seat_tier_type;
+
 pub use seat_tier_type::SeatTierType;
+
 mod seats_list;
+
 pub use seats_list::SeatsList;
+
 mod session_not_fresh_error;
+
 pub use session_not_fresh_error::SessionNotFreshError;
+
 mod slack_integration;
+
 pub use slack_integration::SlackIntegration;
+
 mod slack_integration_credentials_update;
+
 pub use slack_integration_credentials_update::SlackIntegrationCredentialsUpdate;
+
 mod slack_integration_manifest;
+
 pub use slack_integration_manifest::SlackIntegrationManifest;
+
 mod slack_integration_manifest_request;
+
 pub use slack_integration_manifest_request::SlackIntegrationManifestRequest;
+
 mod slack_integrations_response;
+
 pub use slack_integrations_response::SlackIntegrationsResponse;
+
 mod slack_workspace_user;
+
 pub use slack_workspace_user::SlackWorkspaceUser;
+
 mod slack_workspace_users_response;
+
 pub use slack_workspace_users_response::SlackWorkspaceUsersResponse;
+
 mod source_account_not_migratable;
+
 pub use source_account_not_migratable::SourceAccountNotMigratable;
+
 mod source_key_mode_mismatch;
+
 pub use source_key_mode_mismatch::SourceKeyModeMismatch;
+
 mod source_not_connected;
+
 pub use source_not_connected::SourceNotConnected;
+
 mod source_verification_unavailable;
+
 pub use source_verification_unavailable::SourceVerificationUnavailable;
+
 mod statistics_period;
+
 pub use statistics_period::StatisticsPeriod;
+
 mod stripe_account_country;
+
 pub use stripe_account_country::StripeAccountCountry;
+
 mod sub_type;
+
 pub use sub_type::SubType;
+
 mod subscription;
+
 pub use subscription::Subscription;
+
 mod subscription_billing_period_updated_event;
+
 pub use subscription_billing_period_updated_event::SubscriptionBillingPeriodUpdatedEvent;
+
 mod subscription_billing_period_updated_metadata;
+
 pub use subscription_billing_period_updated_metadata::SubscriptionBillingPeriodUpdatedMetadata;
+
 mod subscription_cancel;
+
 pub use subscription_cancel::SubscriptionCancel;
+
 mod subscription_cancel_preview;
+
 pub use subscription_cancel_preview::SubscriptionCancelPreview;
+
 mod subscription_canceled_event;
+
 pub use subscription_canceled_event::SubscriptionCanceledEvent;
+
 mod subscription_canceled_metadata;
+
 pub use subscription_canceled_metadata::SubscriptionCanceledMetadata;
+
 mod subscription_change_preview;
+
 pub use subscription_change_preview::SubscriptionChangePreview;
+
 mod subscription_change_preview_product;
+
 pub use subscription_change_preview_product::SubscriptionChangePreviewProduct;
+
 mod subscription_change_preview_seats;
+
 pub use subscription_change_preview_seats::SubscriptionChangePreviewSeats;
+
 mod subscription_charge_preview;
+
 pub use subscription_charge_preview::SubscriptionChargePreview;
+
 mod subscription_charge_preview_proration;
+
 pub use subscription_charge_preview_proration::SubscriptionChargePreviewProration;
+
 mod subscription_create_customer;
+
 pub use subscription_create_customer::SubscriptionCreateCustomer;
+
 mod subscription_create_external_customer;
+
 pub use subscription_create_external_customer::SubscriptionCreateExternalCustomer;
+
 mod subscription_created_event;
+
 pub use subscription_created_event::SubscriptionCreatedEvent;
+
 mod subscription_created_metadata;
+
 pub use subscription_created_metadata::SubscriptionCreatedMetadata;
+
 mod subscription_customer;
+
 pub use subscription_customer::SubscriptionCustomer;
+
 mod subscription_cycled_event;
+
 pub use subscription_cycled_event::SubscriptionCycledEvent;
+
 mod subscription_cycled_metadata;
+
 pub use subscription_cycled_metadata::SubscriptionCycledMetadata;
+
 mod subscription_export_column;
+
 pub use subscription_export_column::SubscriptionExportColumn;
+
 mod subscription_locked;
+
 pub use subscription_locked::SubscriptionLocked;
+
 mod subscription_meter;
+
 pub use subscription_meter::SubscriptionMeter;
+
 mod subscription_past_due_event;
+
 pub use subscription_past_due_event::SubscriptionPastDueEvent;
+
 mod subscription_past_due_metadata;
+
 pub use subscription_past_due_metadata::SubscriptionPastDueMetadata;
+
 mod subscription_pause;
+
 pub use subscription_pause::SubscriptionPause;
+
 mod subscription_paused_event;
+
 pub use subscription_paused_event::SubscriptionPausedEvent;
+
 mod subscription_paused_metadata;
+
 pub use subscription_paused_metadata::SubscriptionPausedMetadata;
+
 mod subscription_product_updated_event;
+
 pub use subscription_product_updated_event::SubscriptionProductUpdatedEvent;
+
 mod subscription_product_updated_metadata;
+
 pub use subscription_product_updated_metadata::SubscriptionProductUpdatedMetadata;
+
 mod subscription_proration_behavior;
+
 pub use subscription_proration_behavior::SubscriptionProrationBehavior;
+
 mod subscription_reactivated_event;
+
 pub use subscription_reactivated_event::SubscriptionReactivatedEvent;
+
 mod subscription_reactivated_metadata;
+
 pub use subscription_reactivated_metadata::SubscriptionReactivatedMetadata;
+
 mod subscription_reinstated_event;
+
 pub use subscription_reinstated_event::SubscriptionReinstatedEvent;
+
 mod subscription_reinstated_metadata;
+
 pub use subscription_reinstated_metadata::SubscriptionReinstatedMetadata;
+
 mod subscription_resume;
+
 pub use subscription_resume::SubscriptionResume;
+
 mod subscription_resumed_event;
+
 pub use subscription_resumed_event::SubscriptionResumedEvent;
+
 mod subscription_resumed_metadata;
+
 pub use subscription_resumed_metadata::SubscriptionResumedMetadata;
+
 mod subscription_revoke;
+
 pub use subscription_revoke::SubscriptionRevoke;
+
 mod subscription_revoked_event;
+
 pub use subscription_revoked_event::SubscriptionRevokedEvent;
+
 mod subscription_revoked_metadata;
+
 pub use subscription_revoked_metadata::SubscriptionRevokedMetadata;
+
 mod subscription_seats_updated_event;
+
 pub use subscription_seats_updated_event::SubscriptionSeatsUpdatedEvent;
+
 mod subscription_seats_updated_metadata;
+
 pub use subscription_seats_updated_metadata::SubscriptionSeatsUpdatedMetadata;
+
 mod subscription_sort_property;
+
 pub use subscription_sort_property::SubscriptionSortProperty;
+
 mod subscription_status;
+
 pub use subscription_status::SubscriptionStatus;
+
 mod subscription_uncanceled_event;
+
 pub use subscription_uncanceled_event::SubscriptionUncanceledEvent;
+
 mod subscription_uncanceled_metadata;
+
 pub use subscription_uncanceled_metadata::SubscriptionUncanceledMetadata;
+
 mod subscription_update;
+
 pub use subscription_update::SubscriptionUpdate;
+
 mod subscription_update_base;
+
 pub use subscription_update_base::SubscriptionUpdateBase;
+
 mod subscription_update_billing_period;
+
 pub use subscription_update_billing_period::SubscriptionUpdateBillingPeriod;
+
 mod subscription_update_clear;
+
 pub use subscription_update_clear::SubscriptionUpdateClear;
+
 mod subscription_update_cleared_event;
+
 pub use subscription_update_cleared_event::SubscriptionUpdateClearedEvent;
+
 mod subscription_update_cleared_metadata;
+
 pub use subscription_update_cleared_metadata::SubscriptionUpdateClearedMetadata;
+
 mod subscription_update_seats;
+
 pub use subscription_update_seats::SubscriptionUpdateSeats;
+
 mod subscription_updated_event;
+
 pub use subscription_updated_event::SubscriptionUpdatedEvent;
+
 mod subscription_updated_metadata;
+
 pub use subscription_updated_metadata::SubscriptionUpdatedMetadata;
+
 mod subscription_user;
+
 pub use subscription_user::SubscriptionUser;
+
 mod support_case;
+
 pub use support_case::SupportCase;
+
 mod support_case_attachment;
+
 pub use support_case_attachment::SupportCaseAttachment;
+
 mod support_case_attachment_file;
+
 pub use support_case_attachment_file::SupportCaseAttachmentFile;
+
 mod support_case_attachment_file_create;
+
 pub use support_case_attachment_file_create::SupportCaseAttachmentFileCreate;
+
 mod support_case_attachment_file_read;
+
 pub use support_case_attachment_file_read::SupportCaseAttachmentFileRead;
+
 mod support_case_list_item;
+
 pub use support_case_list_item::SupportCaseListItem;
+
 mod support_case_message;
+
 pub use support_case_message::SupportCaseMessage;
+
 mod support_case_message_author_kind;
+
 pub use support_case_message_author_kind::SupportCaseMessageAuthorKind;
+
 mod support_case_message_create;
+
 pub use support_case_message_create::SupportCaseMessageCreate;
+
 mod support_case_message_type;
+
 pub use support_case_message_type::SupportCaseMessageType;
+
 mod support_case_sort_property;
+
 pub use support_case_sort_property::SupportCaseSortProperty;
+
 mod support_case_thread;
+
 pub use support_case_thread::SupportCaseThread;
+
 mod support_case_type;
+
 pub use support_case_type::SupportCaseType;
+
 mod system_event;
+
 pub use system_event::SystemEvent;
+
 mod totp_enable;
+
 pub use totp_enable::TotpEnable;
+
 mod totp_enrollment;
+
 pub use totp_enrollment::TotpEnrollment;
+
 mod totp_status;
+
 pub use totp_status::TotpStatus;
+
 mod tax_behavior;
+
 pub use tax_behavior::TaxBehavior;
+
 mod tax_behavior_option;
+
 pub use tax_behavior_option::TaxBehaviorOption;
+
 mod tax_id_format;
+
 pub use tax_id_format::TaxIdFormat;
+
 mod tax_jurisdiction;
+
 pub use tax_jurisdiction::TaxJurisdiction;
+
 mod tax_jurisdiction_sort_property;
+
 pub use tax_jurisdiction_sort_property::TaxJurisdictionSortProperty;
+
 mod tax_summary;
+
 pub use tax_summary::TaxSummary;
+
 mod text_block;
+
 pub use text_block::TextBlock;
+
 mod time_interval;
+
 pub use time_interval::TimeInterval;
+
 mod token_response;
+
 pub use token_response::TokenResponse;
+
 mod top_customer;
+
 pub use top_customer::TopCustomer;
+
 mod transaction;
+
 pub use transaction::Transaction;
+
 mod transaction_embedded;
+
 pub use transaction_embedded::TransactionEmbedded;
+
 mod transaction_issue_reward;
+
 pub use transaction_issue_reward::TransactionIssueReward;
+
 mod transaction_order;
+
 pub use transaction_order::TransactionOrder;
+
 mod transaction_organization;
+
 pub use transaction_organization::TransactionOrganization;
+
 mod transaction_pledge;
+
 pub use transaction_pledge::TransactionPledge;
+
 mod transaction_product;
+
 pub use transaction_product::TransactionProduct;
+
 mod transaction_sort_property;
+
 pub use transaction_sort_property::TransactionSortProperty;
+
 mod transaction_type;
+
 pub use transaction_type::TransactionType;
+
 mod transactions_balance;
+
 pub use transactions_balance::TransactionsBalance;
+
 mod transactions_held_balance;
+
 pub use transactions_held_balance::TransactionsHeldBalance;
+
 mod transactions_summary;
+
 pub use transactions_summary::TransactionsSummary;
+
 mod trial_already_redeemed;
+
 pub use trial_already_redeemed::TrialAlreadyRedeemed;
+
 mod trial_interval;
+
 pub use trial_interval::TrialInterval;
+
 mod unauthorized;
+
 pub use unauthorized::Unauthorized;
+
 mod unique_aggregation;
+
 pub use unique_aggregation::UniqueAggregation;
+
 mod unsupported_migration_source;
+
 pub use unsupported_migration_source::UnsupportedMigrationSource;
+
 mod update_subscription_plan_not_allowed;
+
 pub use update_subscription_plan_not_allowed::UpdateSubscriptionPlanNotAllowed;
+
 mod update_subscription_seats_not_allowed;
+
 pub use update_subscription_seats_not_allowed::UpdateSubscriptionSeatsNotAllowed;
+
 mod user_deletion_blocked_reason;
+
 pub use user_deletion_blocked_reason::UserDeletionBlockedReason;
+
 mod user_deletion_response;
+
 pub use user_deletion_response::UserDeletionResponse;
+
 mod user_event;
+
 pub use user_event::UserEvent;
+
 mod user_identity_verification;
+
 pub use user_identity_verification::UserIdentityVerification;
+
 mod user_info_organization;
+
 pub use user_info_organization::UserInfoOrganization;
+
 mod user_info_user;
+
 pub use user_info_user::UserInfoUser;
+
 mod user_organization_notification_settings;
+
 pub use user_organization_notification_settings::UserOrganizationNotificationSettings;
+
 mod user_organization_notification_settings_update;
+
 pub use user_organization_notification_settings_update::UserOrganizationNotificationSettingsUpdate;
+
 mod user_read;
+
 pub use user_read::UserRead;
+
 mod user_scopes;
+
 pub use user_scopes::UserScopes;
+
 mod user_update;
+
 pub use user_update::UserUpdate;
+
 mod validated_license_key;
+
 pub use validated_license_key::ValidatedLicenseKey;
+
 mod validation_error;
+
 pub use validation_error::ValidationError;
+
 mod variance_event;
+
 pub use variance_event::VarianceEvent;
+
 mod view_costs_action;
+
 pub use view_costs_action::ViewCostsAction;
+
 mod view_metric_action;
+
 pub use view_metric_action::ViewMetricAction;
+
 mod visibility;
+
 pub use visibility::Visibility;
+
 mod wallet;
+
 pub use wallet::Wallet;
+
 mod wallet_sort_property;
+
 pub use wallet_sort_property::WalletSortProperty;
+
 mod wallet_top_up_create;
+
 pub use wallet_top_up_create::WalletTopUpCreate;
+
 mod wallet_type;
+
 pub use wallet_type::WalletType;
+
 mod webhook_benefit_created_payload;
+
 pub use webhook_benefit_created_payload::WebhookBenefitCreatedPayload;
+
 mod webhook_benefit_grant_created_payload;
+
 pub use webhook_benefit_grant_created_payload::WebhookBenefitGrantCreatedPayload;
+
 mod webhook_benefit_grant_cycled_payload;
+
 pub use webhook_benefit_grant_cycled_payload::WebhookBenefitGrantCycledPayload;
+
 mod webhook_benefit_grant_revoked_payload;
+
 pub use webhook_benefit_grant_revoked_payload::WebhookBenefitGrantRevokedPayload;
+
 mod webhook_benefit_grant_updated_payload;
+
 pub use webhook_benefit_grant_updated_payload::WebhookBenefitGrantUpdatedPayload;
+
 mod webhook_benefit_updated_payload;
+
 pub use webhook_benefit_updated_payload::WebhookBenefitUpdatedPayload;
+
 mod webhook_checkout_created_payload;
+
 pub use webhook_checkout_created_payload::WebhookCheckoutCreatedPayload;
+
 mod webhook_checkout_expired_payload;
+
 pub use webhook_checkout_expired_payload::WebhookCheckoutExpiredPayload;
+
 mod webhook_checkout_updated_payload;
+
 pub use webhook_checkout_updated_payload::WebhookCheckoutUpdatedPayload;
+
 mod webhook_customer_created_payload;
+
 pub use webhook_customer_created_payload::WebhookCustomerCreatedPayload;
+
 mod webhook_customer_deleted_payload;
+
 pub use webhook_customer_deleted_payload::WebhookCustomerDeletedPayload;
+
 mod webhook_customer_seat_assigned_payload;
+
 pub use webhook_customer_seat_assigned_payload::WebhookCustomerSeatAssignedPayload;
+
 mod webhook_customer_seat_claimed_payload;
+
 pub use webhook_customer_seat_claimed_payload::WebhookCustomerSeatClaimedPayload;
+
 mod webhook_customer_seat_revoked_payload;
+
 pub use webhook_customer_seat_revoked_payload::WebhookCustomerSeatRevokedPayload;
+
 mod webhook_customer_state_changed_payload;
+
 pub use webhook_customer_state_changed_payload::WebhookCustomerStateChangedPayload;
+
 mod webhook_customer_updated_payload;
+
 pub use webhook_customer_updated_payload::WebhookCustomerUpdatedPayload;
+
 mod webhook_delivery;
+
 pub use webhook_delivery::WebhookDelivery;
+
 mod webhook_discount_created_payload;
+
 pub use webhook_discount_created_payload::WebhookDiscountCreatedPayload;
+
 mod webhook_discount_deleted_payload;
+
 pub use webhook_discount_deleted_payload::WebhookDiscountDeletedPayload;
+
 mod webhook_discount_updated_payload;
+
 pub use webhook_discount_updated_payload::WebhookDiscountUpdatedPayload;
+
 mod webhook_endpoint;
+
 pub use webhook_endpoint::WebhookEndpoint;
+
 mod webhook_endpoint_create;
+
 pub use webhook_endpoint_create::WebhookEndpointCreate;
+
 mod webhook_endpoint_update;
+
 pub use webhook_endpoint_update::WebhookEndpointUpdate;
+
 mod webhook_event;
+
 pub use webhook_event::WebhookEvent;
+
 mod webhook_event_type;
+
 pub use webhook_event_type::WebhookEventType;
+
 mod webhook_format;
+
 pub use webhook_format::WebhookFormat;
+
 mod webhook_member_created_payload;
+
 pub use webhook_member_created_payload::WebhookMemberCreatedPayload;
+
 mod webhook_member_deleted_payload;
+
 pub use webhook_member_deleted_payload::WebhookMemberDeletedPayload;
+
 mod webhook_member_updated_payload;
+
 pub use webhook_member_updated_payload::WebhookMemberUpdatedPayload;
+
 mod webhook_order_created_payload;
+
 pub use webhook_order_created_payload::WebhookOrderCreatedPayload;
+
 mod webhook_order_paid_payload;
+
 pub use webhook_order_paid_payload::WebhookOrderPaidPayload;
+
 mod webhook_order_refunded_payload;
+
 pub use webhook_order_refunded_payload::WebhookOrderRefundedPayload;
+
 mod webhook_order_updated_payload;
+
 pub use webhook_order_updated_payload::WebhookOrderUpdatedPayload;
+
 mod webhook_organization_updated_payload;
+
 pub use webhook_organization_updated_payload::WebhookOrganizationUpdatedPayload;
+
 mod webhook_product_created_payload;
+
 pub use webhook_product_created_payload::WebhookProductCreatedPayload;
+
 mod webhook_product_updated_payload;
+
 pub use webhook_product_updated_payload::WebhookProductUpdatedPayload;
+
 mod webhook_refund_created_payload;
+
 pub use webhook_refund_created_payload::WebhookRefundCreatedPayload;
+
 mod webhook_refund_updated_payload;
+
 pub use webhook_refund_updated_payload::WebhookRefundUpdatedPayload;
+
 mod webhook_subscription_active_payload;
+
 pub use webhook_subscription_active_payload::WebhookSubscriptionActivePayload;
+
 mod webhook_subscription_canceled_payload;
+
 pub use webhook_subscription_canceled_payload::WebhookSubscriptionCanceledPayload;
+
 mod webhook_subscription_created_payload;
+
 pub use webhook_subscription_created_payload::WebhookSubscriptionCreatedPayload;
+
 mod webhook_subscription_cycled_payload;
+
 pub use webhook_subscription_cycled_payload::WebhookSubscriptionCycledPayload;
+
 mod webhook_subscription_past_due_payload;
+
 pub use webhook_subscription_past_due_payload::WebhookSubscriptionPastDuePayload;
+
 mod webhook_subscription_paused_payload;
+
 pub use webhook_subscription_paused_payload::WebhookSubscriptionPausedPayload;
+
 mod webhook_subscription_resumed_payload;
+
 pub use webhook_subscription_resumed_payload::WebhookSubscriptionResumedPayload;
+
 mod webhook_subscription_revoked_payload;
+
 pub use webhook_subscription_revoked_payload::WebhookSubscriptionRevokedPayload;
+
 mod webhook_subscription_uncanceled_payload;
+
 pub use webhook_subscription_uncanceled_payload::WebhookSubscriptionUncanceledPayload;
+
 mod webhook_subscription_updated_payload;
+
 pub use webhook_subscription_updated_payload::WebhookSubscriptionUpdatedPayload;
+
 mod metadata_query;
+
 pub use metadata_query::MetadataQuery;
+
 mod authorization_code_token_request;
+
 pub use authorization_code_token_request::AuthorizationCodeTokenRequest;
+
 mod refresh_token_request;
+
 pub use refresh_token_request::RefreshTokenRequest;
+
 mod web_token_request;
+
 pub use web_token_request::WebTokenRequest;
+
 mod revoke_token_request;
+
 pub use revoke_token_request::RevokeTokenRequest;
+
 mod introspect_token_request;
+
 pub use introspect_token_request::IntrospectTokenRequest;
+
 mod country;
+
 pub use country::Country;
+
 mod user_update_country;
+
 pub use user_update_country::UserUpdateCountry;
+
 mod assistant_block_part_block;
+
 pub use assistant_block_part_block::AssistantBlockPartBlock;
+
 mod authentication_session_available_factors_item;
+
 pub use authentication_session_available_factors_item::AuthenticationSessionAvailableFactorsItem;
+
 mod balance_credit_order_event_name;
+
 pub use balance_credit_order_event_name::BalanceCreditOrderEventName;
+
 mod balance_dispute_event_name;
+
 pub use balance_dispute_event_name::BalanceDisputeEventName;
+
 mod balance_dispute_reversal_event_name;
+
 pub use balance_dispute_reversal_event_name::BalanceDisputeReversalEventName;
+
 mod balance_order_event_name;
+
 pub use balance_order_event_name::BalanceOrderEventName;
+
 mod balance_refund_event_name;
+
 pub use balance_refund_event_name::BalanceRefundEventName;
+
 mod balance_refund_reversal_event_name;
+
 pub use balance_refund_reversal_event_name::BalanceRefundReversalEventName;
+
 mod base_factor_type;
+
 pub use base_factor_type::BaseFactorType;
+
 mod event_metadata_input_value;
+
 pub use event_metadata_input_value::EventMetadataInputValue;
+
 mod benefit_cycled_event_name;
+
 pub use benefit_cycled_event_name::BenefitCycledEventName;
+
 mod permission;
+
 pub use permission::Permission;
+
 mod properties;
+
 pub use properties::Properties;
+
 mod benefit_granted_event_name;
+
 pub use benefit_granted_event_name::BenefitGrantedEventName;
+
 mod benefit_license_key_expiration_properties_timeframe;
+
 pub use benefit_license_key_expiration_properties_timeframe::BenefitLicenseKeyExpirationPropertiesTimeframe;
+
 mod benefit_revoked_event_name;
+
 pub use benefit_revoked_event_name::BenefitRevokedEventName;
+
 mod benefit_updated_event_name;
+
 pub use benefit_updated_event_name::BenefitUpdatedEventName;
+
 mod body_oauth2_consent_action;
+
 pub use body_oauth2_consent_action::BodyOauth2ConsentAction;
+
 mod custom_field_data_value;
+
 pub use custom_field_data_value::CustomFieldDataValue;
+
 mod product_prices_item;
+
 pub use product_prices_item::ProductPricesItem;
+
 mod checkout_discount;
+
 pub use checkout_discount::CheckoutDiscount;
+
 mod filter_clause_value;
+
 pub use filter_clause_value::FilterClauseValue;
+
 mod checkout_created_event_name;
+
 pub use checkout_created_event_name::CheckoutCreatedEventName;
+
 mod order_discount;
+
 pub use order_discount::OrderDiscount;
+
 mod product_create_one_time_prices_item;
+
 pub use product_create_one_time_prices_item::ProductCreateOneTimePricesItem;
+
 mod compass_thread_message_schema_parts_item;
+
 pub use compass_thread_message_schema_parts_item::CompassThreadMessageSchemaPartsItem;
+
 mod cost_metadata_input_amount;
+
 pub use cost_metadata_input_amount::CostMetadataInputAmount;
+
 mod customer_created_event_name;
+
 pub use customer_created_event_name::CustomerCreatedEventName;
+
 mod customer_deleted_event_name;
+
 pub use customer_deleted_event_name::CustomerDeletedEventName;
+
 mod customer_state_subscription_status;
+
 pub use customer_state_subscription_status::CustomerStateSubscriptionStatus;
+
 mod customer_updated_event_name;
+
 pub use customer_updated_event_name::CustomerUpdatedEventName;
+
 mod rows_item_value;
+
 pub use rows_item_value::RowsItemValue;
+
 mod events_ingest_events_item;
+
 pub use events_ingest_events_item::EventsIngestEventsItem;
+
 mod filter_clauses_item;
+
 pub use filter_clauses_item::FilterClausesItem;
+
 mod insight_primary_action;
+
 pub use insight_primary_action::InsightPrimaryAction;
+
 mod revoke_token_request_token_type_hint;
+
 pub use revoke_token_request_token_type_hint::RevokeTokenRequestTokenTypeHint;
+
 mod type_;
+
 pub use type_::Type;
+
 mod list_resource_items_item;
+
 pub use list_resource_items_item::ListResourceItemsItem;
+
 mod role;
+
 pub use role::Role;
+
 mod aggregation;
+
 pub use aggregation::Aggregation;
+
 mod meter_credit_event_name;
+
 pub use meter_credit_event_name::MeterCreditEventName;
+
 mod meter_reset_event_name;
+
 pub use meter_reset_event_name::MeterResetEventName;
+
 mod metric_period_ltv;
+
 pub use metric_period_ltv::MetricPeriodLtv;
+
 mod notifications_list_notifications_item;
+
 pub use notifications_list_notifications_item::NotificationsListNotificationsItem;
+
 mod token_endpoint_auth_method;
+
 pub use token_endpoint_auth_method::TokenEndpointAuthMethod;
+
 mod grant_types_item;
+
 pub use grant_types_item::GrantTypesItem;
+
 mod response_types_item;
+
 pub use response_types_item::ResponseTypesItem;
+
 mod order_paid_event_name;
+
 pub use order_paid_event_name::OrderPaidEventName;
+
 mod order_refunded_event_name;
+
 pub use order_refunded_event_name::OrderRefundedEventName;
+
 mod order_unvoided_event_name;
+
 pub use order_unvoided_event_name::OrderUnvoidedEventName;
+
 mod order_voided_event_name;
+
 pub use order_voided_event_name::OrderVoidedEventName;
+
 mod organization_create_legal_entity;
+
 pub use organization_create_legal_entity::OrganizationCreateLegalEntity;
+
 mod organization_details_switching_from;
+
 pub use organization_details_switching_from::OrganizationDetailsSwitchingFrom;
+
 mod organization_member_role_update_role;
+
 pub use organization_member_role_update_role::OrganizationMemberRoleUpdateRole;
+
 mod organization_review_state_verdict;
+
 pub use organization_review_state_verdict::OrganizationReviewStateVerdict;
+
 mod organization_review_status_verdict;
+
 pub use organization_review_status_verdict::OrganizationReviewStatusVerdict;
+
 mod configuration;
+
 pub use configuration::Configuration;
+
 mod organization_subscription_settings_proration_behavior;
+
 pub use organization_subscription_settings_proration_behavior::OrganizationSubscriptionSettingsProrationBehavior;
+
 mod product_update_prices_item;
+
 pub use product_update_prices_item::ProductUpdatePricesItem;
+
 mod property_aggregation_func;
+
 pub use property_aggregation_func::PropertyAggregationFunc;
+
 mod refund_create_reason;
+
 pub use refund_create_reason::RefundCreateReason;
+
 mod search_results_results_item;
+
 pub use search_results_results_item::SearchResultsResultsItem;
+
 mod subscription_billing_period_updated_event_name;
+
 pub use subscription_billing_period_updated_event_name::SubscriptionBillingPeriodUpdatedEventName;
+
 mod subscription_canceled_event_name;
+
 pub use subscription_canceled_event_name::SubscriptionCanceledEventName;
+
 mod subscription_created_event_name;
+
 pub use subscription_created_event_name::SubscriptionCreatedEventName;
+
 mod subscription_cycled_event_name;
+
 pub use subscription_cycled_event_name::SubscriptionCycledEventName;
+
 mod subscription_past_due_event_name;
+
 pub use subscription_past_due_event_name::SubscriptionPastDueEventName;
+
 mod subscription_paused_event_name;
+
 pub use subscription_paused_event_name::SubscriptionPausedEventName;
+
 mod subscription_product_updated_event_name;
+
 pub use subscription_product_updated_event_name::SubscriptionProductUpdatedEventName;
+
 mod subscription_reactivated_event_name;
+
 pub use subscription_reactivated_event_name::SubscriptionReactivatedEventName;
+
 mod subscription_reinstated_event_name;
+
 pub use subscription_reinstated_event_name::SubscriptionReinstatedEventName;
+
 mod subscription_resumed_event_name;
+
 pub use subscription_resumed_event_name::SubscriptionResumedEventName;
+
 mod subscription_revoked_event_name;
+
 pub use subscription_revoked_event_name::SubscriptionRevokedEventName;
+
 mod subscription_seats_updated_event_name;
+
 pub use subscription_seats_updated_event_name::SubscriptionSeatsUpdatedEventName;
+
 mod subscription_uncanceled_event_name;
+
 pub use subscription_uncanceled_event_name::SubscriptionUncanceledEventName;
+
 mod subscription_update_base_trial_end;
+
 pub use subscription_update_base_trial_end::SubscriptionUpdateBaseTrialEnd;
+
 mod subscription_update_cleared_event_name;
+
 pub use subscription_update_cleared_event_name::SubscriptionUpdateClearedEventName;
+
 mod subscription_updated_event_name;
+
 pub use subscription_updated_event_name::SubscriptionUpdatedEventName;
+
 mod validation_error_loc_item;
+
 pub use validation_error_loc_item::ValidationErrorLocItem;
+
 mod metadata_query_value;
+
 pub use metadata_query_value::MetadataQueryValue;
+
 mod web_token_request_sub_type;
+
 pub use web_token_request_sub_type::WebTokenRequestSubType;
+
 mod organizations_update403_error;
+
 pub use organizations_update403_error::OrganizationsUpdate403Error;
+
 mod subscriptions_create_body;
+
 pub use subscriptions_create_body::SubscriptionsCreateBody;
+
 mod subscriptions_update403_error;
+
 pub use subscriptions_update403_error::SubscriptionsUpdate403Error;
+
 mod oauth2_authorize_response;
+
 pub use oauth2_authorize_response::Oauth2AuthorizeResponse;
+
 mod oauth2_token_body;
+
 pub use oauth2_token_body::Oauth2TokenBody;
+
 mod oauth2_userinfo_response;
+
 pub use oauth2_userinfo_response::Oauth2UserinfoResponse;
+
 mod benefits_update_body;
+
 pub use benefits_update_body::BenefitsUpdateBody;
+
 mod webhooks_list_webhook_deliveries_http_code_class;
+
 pub use webhooks_list_webhook_deliveries_http_code_class::WebhooksListWebhookDeliveriesHttpCodeClass;
+
 mod orders_finalize402_error;
+
 pub use orders_finalize402_error::OrdersFinalize402Error;
+
 mod orders_finalize403_error;
+
 pub use orders_finalize403_error::OrdersFinalize403Error;
+
 mod metrics_get_timezone;
+
 pub use metrics_get_timezone::MetricsGetTimezone;
+
 mod customer_portal_subscriptions_update403_error;
+
 pub use customer_portal_subscriptions_update403_error::CustomerPortalSubscriptionsUpdate403Error;
+
 mod customer_sessions_create_body;
+
 pub use customer_sessions_create_body::CustomerSessionsCreateBody;
+
 mod events_list_response;
+
 pub use events_list_response::EventsListResponse;

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::NotificationRecipientPlatform;
-/// NotificationRecipientCreate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NotificationRecipientCreate {
     /// Platform of the notification recipient.
@@ -10,6 +10,7 @@ pub struct NotificationRecipientCreate {
     /// Expo push token for the notification recipient.
     pub expo_push_token: String,
 }
+
 impl NotificationRecipientCreate {
     /// A `NotificationRecipientCreate` with the required fields set and every optional field empty.
     pub fn new(

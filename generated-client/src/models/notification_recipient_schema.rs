@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::NotificationRecipientPlatform;
-/// NotificationRecipientSchema
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NotificationRecipientSchema {
     /// Creation timestamp of the object.
@@ -19,6 +19,7 @@ pub struct NotificationRecipientSchema {
     /// Expo push token for the notification recipient.
     pub expo_push_token: String,
 }
+
 impl NotificationRecipientSchema {
     /// A `NotificationRecipientSchema` with the required fields set and every optional field empty.
     pub fn new(

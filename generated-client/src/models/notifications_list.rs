@@ -3,12 +3,13 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::NotificationsListNotificationsItem;
-/// NotificationsList
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NotificationsList {
     pub notifications: Vec<NotificationsListNotificationsItem>,
     pub last_read_notification_id: Option<Uuid>,
 }
+
 impl NotificationsList {
     /// A `NotificationsList` with the required fields set and every optional field empty.
     pub fn new(

@@ -8,6 +8,7 @@ use super::{
     MaintainerNewPaidSubscriptionNotification, MaintainerNewProductSaleNotification,
     MaintainerSubscriptionRenewalNotification,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum NotificationsListNotificationsItem {
     /// `type` is `"MaintainerNewPaidSubscriptionNotification"`.
@@ -31,6 +32,7 @@ pub enum NotificationsListNotificationsItem {
     /// A `type` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for NotificationsListNotificationsItem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -53,6 +55,7 @@ impl Serialize for NotificationsListNotificationsItem {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for NotificationsListNotificationsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

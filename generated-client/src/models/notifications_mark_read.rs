@@ -2,11 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// NotificationsMarkRead
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NotificationsMarkRead {
     pub notification_id: Uuid,
 }
+
 impl NotificationsMarkRead {
     /// A `NotificationsMarkRead` with the required fields set and every optional field empty.
     pub fn new(notification_id: Uuid) -> Self {

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::{GrantTypesItem, ResponseTypesItem, SubType, TokenEndpointAuthMethod};
-/// OAuth2Client
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OAuth2Client {
     pub redirect_uris: Vec<String>,

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{GrantTypesItem, ResponseTypesItem, SubType, TokenEndpointAuthMethod};
-/// OAuth2ClientConfiguration
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OAuth2ClientConfiguration {
     pub redirect_uris: Vec<String>,
@@ -26,6 +26,7 @@ pub struct OAuth2ClientConfiguration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_sub_type: Option<SubType>,
 }
+
 impl OAuth2ClientConfiguration {
     /// An `OAuth2ClientConfiguration` with the required fields set and every optional field empty.
     pub fn new(redirect_uris: Vec<String>, client_name: impl Into<String>) -> Self {

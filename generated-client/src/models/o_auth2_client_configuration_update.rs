@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{GrantTypesItem, ResponseTypesItem, SubType, TokenEndpointAuthMethod};
-/// OAuth2ClientConfigurationUpdate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OAuth2ClientConfigurationUpdate {
     pub redirect_uris: Vec<String>,
@@ -27,6 +27,7 @@ pub struct OAuth2ClientConfigurationUpdate {
     pub default_sub_type: Option<SubType>,
     pub client_id: String,
 }
+
 impl OAuth2ClientConfigurationUpdate {
     /// An `OAuth2ClientConfigurationUpdate` with the required fields set and every optional field empty.
     pub fn new(

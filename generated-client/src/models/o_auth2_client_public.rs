@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-/// OAuth2ClientPublic
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OAuth2ClientPublic {
     /// Creation timestamp of the object.

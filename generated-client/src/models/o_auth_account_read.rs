@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::OAuthPlatform;
-/// OAuthAccountRead
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OAuthAccountRead {
     /// Creation timestamp of the object.
@@ -15,6 +15,7 @@ pub struct OAuthAccountRead {
     pub account_email: String,
     pub account_username: Option<String>,
 }
+
 impl OAuthAccountRead {
     /// An `OAuthAccountRead` with the required fields set and every optional field empty.
     pub fn new(

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{AuthorizeResponseOrganization, AuthorizeResponseUser};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Oauth2AuthorizeResponse {
     /// `sub_type` is `"user"`.
@@ -12,6 +13,7 @@ pub enum Oauth2AuthorizeResponse {
     /// A `sub_type` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for Oauth2AuthorizeResponse {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -21,6 +23,7 @@ impl Serialize for Oauth2AuthorizeResponse {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for Oauth2AuthorizeResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

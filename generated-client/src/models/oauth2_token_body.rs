@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{AuthorizationCodeTokenRequest, RefreshTokenRequest, WebTokenRequest};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Oauth2TokenBody {
     /// `grant_type` is `"authorization_code"`.
@@ -14,6 +15,7 @@ pub enum Oauth2TokenBody {
     /// A `grant_type` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for Oauth2TokenBody {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -24,6 +26,7 @@ impl Serialize for Oauth2TokenBody {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for Oauth2TokenBody {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{UserInfoOrganization, UserInfoUser};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Oauth2UserinfoResponse {
     /// An `UserInfoUser`.
@@ -12,6 +13,7 @@ pub enum Oauth2UserinfoResponse {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for Oauth2UserinfoResponse {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -21,6 +23,7 @@ impl Serialize for Oauth2UserinfoResponse {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for Oauth2UserinfoResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

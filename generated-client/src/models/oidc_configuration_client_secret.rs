@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
-/// OIDCConfigurationClientSecret
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "auth_method", rename = "client_secret")]
 pub struct OidcConfigurationClientSecret {
@@ -16,6 +16,7 @@ pub struct OidcConfigurationClientSecret {
     /// Client secret used to authenticate against the identity provider.
     pub client_secret: String,
 }
+
 impl OidcConfigurationClientSecret {
     /// An `OidcConfigurationClientSecret` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
-/// OIDCConfigurationPrivateKeyJWT
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "auth_method", rename = "private_key_jwt")]
 pub struct OidcConfigurationPrivateKeyJwt {
@@ -14,6 +14,7 @@ pub struct OidcConfigurationPrivateKeyJwt {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_parameters: Option<BTreeMap<String, String>>,
 }
+
 impl OidcConfigurationPrivateKeyJwt {
     /// An `OidcConfigurationPrivateKeyJwt` with the required fields set and every optional field empty.
     pub fn new(issuer: impl Into<String>, client_id: impl Into<String>) -> Self {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use super::OidcAuthMethod;
-/// OIDCConfigurationRead
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OidcConfigurationRead {
     /// OIDC issuer URL of the identity provider.
@@ -15,6 +15,7 @@ pub struct OidcConfigurationRead {
     /// Additional parameters appended to the authorization request, e.g. `hd` to pin a Google Workspace domain.
     pub authorization_parameters: BTreeMap<String, String>,
 }
+
 impl OidcConfigurationRead {
     /// An `OidcConfigurationRead` with the required fields set and every optional field empty.
     pub fn new(

@@ -8,7 +8,7 @@ use super::{
     Address, CustomFieldDataValue, MetadataOutputType, OrderBillingReason, OrderCustomer,
     OrderDiscount, OrderItemSchema, OrderProduct, OrderStatus, OrderSubscription,
 };
-/// Order
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Order {
     /// The ID of the object.

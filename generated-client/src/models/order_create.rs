@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{CustomFieldDataValue, EventMetadataInputValue};
+
 /// Schema to create a draft order for an off-session charge.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrderCreate {
@@ -40,6 +41,7 @@ pub struct OrderCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+
 impl OrderCreate {
     /// An `OrderCreate` with the required fields set and every optional field empty.
     pub fn new(customer_id: Uuid, product_id: Uuid) -> Self {

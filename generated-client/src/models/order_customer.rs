@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{Address, CustomerType, MetadataOutputType, TaxIdFormat};
-/// OrderCustomer
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrderCustomer {
     /// The ID of the customer.

@@ -6,6 +6,7 @@ use super::{
     DiscountFixedOnceForeverDurationBase, DiscountFixedRepeatDurationBase,
     DiscountPercentageOnceForeverDurationBase, DiscountPercentageRepeatDurationBase,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum OrderDiscount {
     /// A `DiscountFixedRepeatDurationBase`.
@@ -21,6 +22,7 @@ pub enum OrderDiscount {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for OrderDiscount {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -38,6 +40,7 @@ impl Serialize for OrderDiscount {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for OrderDiscount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// An order line item.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrderItemSchema {

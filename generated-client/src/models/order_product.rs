@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{MetadataOutputType, ProductVisibility, RecurringInterval, TrialInterval};
-/// OrderProduct
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrderProduct {
     pub metadata: MetadataOutputType,

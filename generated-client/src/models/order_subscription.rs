@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::{
     CustomerCancellationReason, MetadataOutputType, RecurringInterval, SubscriptionStatus,
 };
-/// OrderSubscription
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrderSubscription {
     pub metadata: MetadataOutputType,

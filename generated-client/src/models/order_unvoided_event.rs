@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{Customer, OrderUnvoidedEventName, OrderUnvoidedMetadata};
+
 /// An event created by Polar when an order is unvoided.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "source", rename = "system")]

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use crate::Patch;
 use super::AddressInput;
+
 /// Schema to update an order.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OrderUpdate {

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{OffSessionChargesNotEnabled, OrganizationNotReadyForPayments};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum OrdersFinalize403Error {
     /// `error` is `"OffSessionChargesNotEnabled"`.
@@ -12,6 +13,7 @@ pub enum OrdersFinalize403Error {
     /// A `error` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for OrdersFinalize403Error {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -21,6 +23,7 @@ impl Serialize for OrdersFinalize403Error {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for OrdersFinalize403Error {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -9,7 +9,7 @@ use super::{
     OrganizationFeatureSettings, OrganizationSocialLink, OrganizationStatus,
     OrganizationSubscriptionSettings, SubscriptionProrationBehavior, TaxBehaviorOption,
 };
-/// Organization
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Organization {
     /// Creation timestamp of the object.

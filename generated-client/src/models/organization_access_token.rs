@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::Scope;
-/// OrganizationAccessToken
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationAccessToken {
     /// Creation timestamp of the object.

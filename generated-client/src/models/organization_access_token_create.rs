@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::AvailableScope;
-/// OrganizationAccessTokenCreate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationAccessTokenCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13,6 +13,7 @@ pub struct OrganizationAccessTokenCreate {
     pub expires_in: Option<String>,
     pub scopes: Vec<AvailableScope>,
 }
+
 impl OrganizationAccessTokenCreate {
     /// An `OrganizationAccessTokenCreate` with the required fields set and every optional field empty.
     pub fn new(comment: impl Into<String>, scopes: Vec<AvailableScope>) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::OrganizationAccessToken;
-/// OrganizationAccessTokenCreateResponse
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationAccessTokenCreateResponse {
     pub organization_access_token: OrganizationAccessToken,
     pub token: String,
 }
+
 impl OrganizationAccessTokenCreateResponse {
     /// An `OrganizationAccessTokenCreateResponse` with the required fields set and every optional field empty.
     pub fn new(

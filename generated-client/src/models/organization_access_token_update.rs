@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::AvailableScope;
-/// OrganizationAccessTokenUpdate
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationAccessTokenUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-/// OrganizationAppealResponse
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationAppealResponse {
     /// Whether the appeal was successfully submitted
@@ -12,6 +12,7 @@ pub struct OrganizationAppealResponse {
     /// When the appeal was submitted
     pub appeal_submitted_at: DateTime<Utc>,
 }
+
 impl OrganizationAppealResponse {
     /// An `OrganizationAppealResponse` with the required fields set and every optional field empty.
     pub fn new(

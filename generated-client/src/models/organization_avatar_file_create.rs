@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::S3FileCreateMultipart;
+
 /// Schema to create a file to be used as an organization avatar.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "service", rename = "organization_avatar")]
@@ -21,6 +22,7 @@ pub struct OrganizationAvatarFileCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
+
 impl OrganizationAvatarFileCreate {
     /// An `OrganizationAvatarFileCreate` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::AddressInput;
-/// OrganizationBillingDetails
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationBillingDetails {
     /// The name shown on invoices. Falls back to the customer name.

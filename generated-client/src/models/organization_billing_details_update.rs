@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::AddressInput;
-/// OrganizationBillingDetailsUpdate
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationBillingDetailsUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,13 +2,14 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-/// OrganizationCheckoutResponse
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationCheckoutResponse {
     pub checkout_id: String,
     pub url: String,
     pub expires_at: DateTime<Utc>,
 }
+
 impl OrganizationCheckoutResponse {
     /// An `OrganizationCheckoutResponse` with the required fields set and every optional field empty.
     pub fn new(

@@ -8,7 +8,7 @@ use super::{
     OrganizationSubscriptionSettings, PresentmentCurrency, TaxBehaviorOption,
     UserUpdateCountry,
 };
-/// OrganizationCreate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationCreate {
     pub name: String,
@@ -47,6 +47,7 @@ pub struct OrganizationCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_tax_behavior: Option<TaxBehaviorOption>,
 }
+
 impl OrganizationCreate {
     /// An `OrganizationCreate` with the required fields set and every optional field empty.
     pub fn new(name: impl Into<String>, slug: impl Into<String>) -> Self {

@@ -5,6 +5,7 @@ use serde_json::Value;
 use super::{
     OrganizationCompanyLegalEntitySchema, OrganizationIndividualLegalEntitySchema,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum OrganizationCreateLegalEntity {
     /// `type` is `"individual"`.
@@ -14,6 +15,7 @@ pub enum OrganizationCreateLegalEntity {
     /// A `type` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for OrganizationCreateLegalEntity {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -23,6 +25,7 @@ impl Serialize for OrganizationCreateLegalEntity {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for OrganizationCreateLegalEntity {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -5,7 +5,7 @@ use super::{
     CustomerPortalCustomerSettings, CustomerPortalSubscriptionSettings,
     CustomerPortalUsageSettings,
 };
-/// OrganizationCustomerPortalSettings
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationCustomerPortalSettings {
     pub usage: CustomerPortalUsageSettings,
@@ -13,6 +13,7 @@ pub struct OrganizationCustomerPortalSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerPortalCustomerSettings>,
 }
+
 impl OrganizationCustomerPortalSettings {
     /// An `OrganizationCustomerPortalSettings` with the required fields set and every optional field empty.
     pub fn new(

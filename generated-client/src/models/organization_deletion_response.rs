@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::OrganizationDeletionBlockedReason;
+
 /// Response for organization deletion request.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationDeletionResponse {
@@ -13,6 +14,7 @@ pub struct OrganizationDeletionResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_reasons: Option<Vec<OrganizationDeletionBlockedReason>>,
 }
+
 impl OrganizationDeletionResponse {
     /// An `OrganizationDeletionResponse` with the required fields set and every optional field empty.
     pub fn new(deleted: bool, requires_support: bool) -> Self {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::OrganizationDetailsSwitchingFrom;
-/// OrganizationDetails
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationDetails {
     /// **Deprecated.** Brief information about you and your business.

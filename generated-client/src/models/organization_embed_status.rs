@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::OrganizationUncoveredHost;
-/// OrganizationEmbedStatus
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationEmbedStatus {
     /// Whether this organization has ever opened an embedded checkout.
@@ -16,6 +16,7 @@ pub struct OrganizationEmbedStatus {
     /// Hosts seen embedding this organization's checkout that `embed_hosts` would refuse. Anyone can name an origin when they create a checkout, so these are observations, not hosts we vouch for.
     pub uncovered_hosts: Vec<OrganizationUncoveredHost>,
 }
+
 impl OrganizationEmbedStatus {
     /// An `OrganizationEmbedStatus` with the required fields set and every optional field empty.
     pub fn new(

@@ -9,6 +9,7 @@ use super::{
     OrganizationFeatureSettings, OrganizationSocialLink, OrganizationStatus,
     OrganizationSubscriptionSettings, SubscriptionProrationBehavior, TaxBehaviorOption,
 };
+
 /// Organization with compliance/KYC details. Only returned from the dedicated KYC endpoint.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationKyc {

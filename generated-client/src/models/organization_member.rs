@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::OrganizationRole;
-/// OrganizationMember
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationMember {
     /// The ID of the user.
@@ -16,6 +16,7 @@ pub struct OrganizationMember {
     /// The user's role on the organization.
     pub role: OrganizationRole,
 }
+
 impl OrganizationMember {
     /// An `OrganizationMember` with the required fields set and every optional field empty.
     pub fn new(

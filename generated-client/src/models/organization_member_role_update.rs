@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::OrganizationMemberRoleUpdateRole;
-/// OrganizationMemberRoleUpdate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationMemberRoleUpdate {
     /// The role to assign. `owner` is rejected — ownership transfers go through a separate flow.
     pub role: OrganizationMemberRoleUpdateRole,
 }
+
 impl OrganizationMemberRoleUpdate {
     /// An `OrganizationMemberRoleUpdate` with the required fields set and every optional field empty.
     pub fn new(role: OrganizationMemberRoleUpdateRole) -> Self {

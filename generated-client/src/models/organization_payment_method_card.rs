@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::OrganizationPaymentMethodCardMetadata;
-/// OrganizationPaymentMethodCard
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "card")]
 pub struct OrganizationPaymentMethodCard {
@@ -10,6 +10,7 @@ pub struct OrganizationPaymentMethodCard {
     pub default: bool,
     pub method_metadata: OrganizationPaymentMethodCardMetadata,
 }
+
 impl OrganizationPaymentMethodCard {
     /// An `OrganizationPaymentMethodCard` with the required fields set and every optional field empty.
     pub fn new(

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::OrganizationStatus;
-/// OrganizationPaymentStatus
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationPaymentStatus {
     /// Whether the organization is ready to accept payments
@@ -13,6 +13,7 @@ pub struct OrganizationPaymentStatus {
     /// When Polar requested that the organization review and resubmit its onboarding information, if applicable. Null for organizations that have never been reset for review.
     pub onboarding_resubmission_requested_at: Option<DateTime<Utc>>,
 }
+
 impl OrganizationPaymentStatus {
     /// An `OrganizationPaymentStatus` with the required fields set and every optional field empty.
     pub fn new(

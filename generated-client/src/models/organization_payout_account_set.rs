@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// OrganizationPayoutAccountSet
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationPayoutAccountSet {
     /// ID of the payout account to set on the organization.
     pub payout_account_id: Uuid,
 }
+
 impl OrganizationPayoutAccountSet {
     /// An `OrganizationPayoutAccountSet` with the required fields set and every optional field empty.
     pub fn new(payout_account_id: Uuid) -> Self {

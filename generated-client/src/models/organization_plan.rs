@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{OrganizationPlanFee, OrganizationPlanPrice};
-/// OrganizationPlan
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationPlan {
     /// Polar product ID. Null for the synthesized free plan, which has no underlying Polar product.
@@ -24,6 +24,7 @@ pub struct OrganizationPlan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<String>>,
 }
+
 impl OrganizationPlan {
     /// An `OrganizationPlan` with the required fields set and every optional field empty.
     pub fn new(name: impl Into<String>) -> Self {

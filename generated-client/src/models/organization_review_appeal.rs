@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::AppealDecision;
-/// OrganizationReviewAppeal
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationReviewAppeal {
     pub submitted_at: DateTime<Utc>,
@@ -12,6 +12,7 @@ pub struct OrganizationReviewAppeal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<AppealDecision>,
 }
+
 impl OrganizationReviewAppeal {
     /// An `OrganizationReviewAppeal` with the required fields set and every optional field empty.
     pub fn new(submitted_at: DateTime<Utc>) -> Self {

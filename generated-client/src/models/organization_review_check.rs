@@ -5,6 +5,7 @@ use super::{
     OrganizationReviewCheckKey, OrganizationReviewCheckReason,
     OrganizationReviewCheckStatus, OrganizationReviewSubCheck,
 };
+
 /// A single item in the self-review checklist.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationReviewCheck {
@@ -20,6 +21,7 @@ pub struct OrganizationReviewCheck {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_checks: Option<Vec<OrganizationReviewSubCheck>>,
 }
+
 impl OrganizationReviewCheck {
     /// An `OrganizationReviewCheck` with the required fields set and every optional field empty.
     pub fn new(

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     OrganizationReviewAppeal, OrganizationReviewCheck, OrganizationReviewStateVerdict,
 };
+
 /// Merchant self-review checklist. Frozen once `submitted_at` is set.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationReviewState {
@@ -19,6 +20,7 @@ pub struct OrganizationReviewState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preliminary_steps: Option<Vec<OrganizationReviewCheck>>,
 }
+
 impl OrganizationReviewState {
     /// An `OrganizationReviewState` with the required fields set and every optional field empty.
     pub fn new(can_submit: bool) -> Self {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{AppealDecision, OrganizationReviewStatusVerdict};
-/// OrganizationReviewStatus
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationReviewStatus {
     /// AI validation verdict

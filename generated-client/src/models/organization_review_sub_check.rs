@@ -5,11 +5,13 @@ use super::{
     OrganizationReviewCheckReason, OrganizationReviewCheckStatus,
     OrganizationReviewSubCheckKey,
 };
+
 /// A nested sub-item that contributes to a parent check's rolled-up status.
 ///
 /// Sub-checks expose the per-component breakdown for aggregate checks (e.g.
 /// `setup_readiness`) so the frontend doesn't have to re-derive which path
 /// is configured. The parent's `status` is the source of truth for gating;
+
 /// reasons explaining a sub-item live on the sub-check itself.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationReviewSubCheck {
@@ -22,6 +24,7 @@ pub struct OrganizationReviewSubCheck {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 impl OrganizationReviewSubCheck {
     /// An `OrganizationReviewSubCheck` with the required fields set and every optional field empty.
     pub fn new(

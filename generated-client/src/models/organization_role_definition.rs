@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{OrganizationPermission, OrganizationRole};
+
 /// A role available in an organization and the permissions it grants.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationRoleDefinition {
@@ -10,6 +11,7 @@ pub struct OrganizationRoleDefinition {
     /// The permissions this role grants in the organization.
     pub permissions: Vec<OrganizationPermission>,
 }
+
 impl OrganizationRoleDefinition {
     /// An `OrganizationRoleDefinition` with the required fields set and every optional field empty.
     pub fn new(id: OrganizationRole, permissions: Vec<OrganizationPermission>) -> Self {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::OrganizationSocialPlatforms;
-/// OrganizationSocialLink
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationSocialLink {
     /// The social platform of the URL
@@ -10,6 +10,7 @@ pub struct OrganizationSocialLink {
     /// The URL to the organization profile
     pub url: String,
 }
+
 impl OrganizationSocialLink {
     /// An `OrganizationSocialLink` with the required fields set and every optional field empty.
     pub fn new(platform: OrganizationSocialPlatforms, url: impl Into<String>) -> Self {

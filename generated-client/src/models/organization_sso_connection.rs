@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{OidcConfigurationRead, OrganizationSsoConnectionType};
-/// OrganizationSSOConnection
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationSsoConnection {
     /// Creation timestamp of the object.

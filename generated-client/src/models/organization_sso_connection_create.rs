@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::Configuration;
-/// OrganizationSSOConnectionCreate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "oidc")]
 pub struct OrganizationSsoConnectionCreate {
@@ -15,6 +15,7 @@ pub struct OrganizationSsoConnectionCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+
 impl OrganizationSsoConnectionCreate {
     /// An `OrganizationSsoConnectionCreate` with the required fields set and every optional field empty.
     pub fn new(configuration: Configuration) -> Self {

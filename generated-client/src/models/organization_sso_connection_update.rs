@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::Configuration;
-/// OrganizationSSOConnectionUpdate
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationSsoConnectionUpdate {
     /// Human-friendly label for the connection, shown on the login page.

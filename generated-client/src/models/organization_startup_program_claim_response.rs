@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{OrganizationCheckoutResponse, OrganizationSubscription};
+
 /// Result of claiming the Startup Program discount.
 ///
 /// Exactly one field is set:

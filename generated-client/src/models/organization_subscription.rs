@@ -6,7 +6,7 @@ use super::{
     OrganizationPlan, OrganizationSubscriptionDiscount,
     OrganizationSubscriptionPendingChange,
 };
-/// OrganizationSubscription
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationSubscription {
     /// Polar subscription ID. Null when the organization has no active subscription and is on the free plan.
@@ -45,6 +45,7 @@ pub struct OrganizationSubscription {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub startup_program_scale_product_id: Option<String>,
 }
+
 impl OrganizationSubscription {
     /// An `OrganizationSubscription` with the required fields set and every optional field empty.
     pub fn new(

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
 /// A discount currently applied to the organization's subscription.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationSubscriptionDiscount {
@@ -25,6 +26,7 @@ pub struct OrganizationSubscriptionDiscount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ends_at: Option<DateTime<Utc>>,
 }
+
 impl OrganizationSubscriptionDiscount {
     /// An `OrganizationSubscriptionDiscount` with the required fields set and every optional field empty.
     pub fn new(

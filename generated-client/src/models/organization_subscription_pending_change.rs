@@ -2,12 +2,13 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-/// OrganizationSubscriptionPendingChange
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationSubscriptionPendingChange {
     pub product_id: String,
     pub applies_at: DateTime<Utc>,
 }
+
 impl OrganizationSubscriptionPendingChange {
     /// An `OrganizationSubscriptionPendingChange` with the required fields set and every optional field empty.
     pub fn new(product_id: impl Into<String>, applies_at: DateTime<Utc>) -> Self {

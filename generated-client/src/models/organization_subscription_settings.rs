@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::OrganizationSubscriptionSettingsProrationBehavior;
-/// OrganizationSubscriptionSettings
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationSubscriptionSettings {
     pub allow_multiple_subscriptions: bool,
@@ -11,6 +11,7 @@ pub struct OrganizationSubscriptionSettings {
     pub prevent_trial_abuse: bool,
     pub allow_customer_updates: bool,
 }
+
 impl OrganizationSubscriptionSettings {
     /// An `OrganizationSubscriptionSettings` with the required fields set and every optional field empty.
     pub fn new(

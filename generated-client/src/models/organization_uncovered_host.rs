@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-/// OrganizationUncoveredHost
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationUncoveredHost {
     /// The entry that would admit this origin.
@@ -14,6 +14,7 @@ pub struct OrganizationUncoveredHost {
     /// When it last opened one.
     pub last_seen_at: DateTime<Utc>,
 }
+
 impl OrganizationUncoveredHost {
     /// An `OrganizationUncoveredHost` with the required fields set and every optional field empty.
     pub fn new(

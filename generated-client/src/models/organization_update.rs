@@ -9,7 +9,7 @@ use super::{
     OrganizationSubscriptionSettings, PresentmentCurrency, TaxBehaviorOption,
     UserUpdateCountry,
 };
-/// OrganizationUpdate
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationUpdate {
     #[serde(default, skip_serializing_if = "Patch::is_absent")]

@@ -10,6 +10,7 @@ use super::{
     OrganizationSocialLink, OrganizationStatus, OrganizationSubscriptionSettings,
     SubscriptionProrationBehavior, TaxBehaviorOption,
 };
+
 /// Variant of `Organization` embedded on `GET /v1/users/me` that
 /// includes the user's role on the organization.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

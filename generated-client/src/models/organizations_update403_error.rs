@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{DisputeAutoAcceptNotEnabled, NotPermitted};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum OrganizationsUpdate403Error {
     /// `error` is `"NotPermitted"`.
@@ -12,6 +13,7 @@ pub enum OrganizationsUpdate403Error {
     /// A `error` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for OrganizationsUpdate403Error {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -21,6 +23,7 @@ impl Serialize for OrganizationsUpdate403Error {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for OrganizationsUpdate403Error {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{PanTransferMethod, PanTransferStep};
-/// PanTransferChecklist
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PanTransferChecklist {
     /// How the cards move: `pan_copy` for a Stripe source (account to account), `pan_import` for any other vault.
@@ -16,6 +16,7 @@ pub struct PanTransferChecklist {
     /// The ordered checklist. Titles and guidance live in the client, keyed by `key`.
     pub steps: Vec<PanTransferStep>,
 }
+
 impl PanTransferChecklist {
     /// A `PanTransferChecklist` with the required fields set and every optional field empty.
     pub fn new(

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::{PanStepActor, PanStepKind, PanStepOwner, PanStepStatus};
+
 /// One checklist step, as persisted on `MerchantMigration.pan_transfer_steps`.
 ///
 /// The row is self-contained: owner and kind are copied off the template so both

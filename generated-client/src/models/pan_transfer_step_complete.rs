@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
-/// PanTransferStepComplete
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PanTransferStepComplete {
     /// Values the step collects. Which keys it accepts depends on the step; unknown keys are rejected.

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{PaymentMethodCardMetadata, PaymentProcessor};
-/// PaymentMethodCard
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "card")]
 pub struct PaymentMethodCard {
@@ -18,6 +18,7 @@ pub struct PaymentMethodCard {
     pub customer_id: Uuid,
     pub method_metadata: PaymentMethodCardMetadata,
 }
+
 impl PaymentMethodCard {
     /// A `PaymentMethodCard` with the required fields set and every optional field empty.
     pub fn new(

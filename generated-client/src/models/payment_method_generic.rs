@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::PaymentProcessor;
-/// PaymentMethodGeneric
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PaymentMethodGeneric {
     /// The ID of the object.
@@ -17,6 +17,7 @@ pub struct PaymentMethodGeneric {
     pub customer_id: Uuid,
     pub r#type: String,
 }
+
 impl PaymentMethodGeneric {
     /// A `PaymentMethodGeneric` with the required fields set and every optional field empty.
     pub fn new(

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{PayoutAccountType, PayoutAttempt, PayoutStatus, TransactionEmbedded};
-/// Payout
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Payout {
     /// Creation timestamp of the object.

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{PayoutAccountStatus, PayoutAccountType};
-/// PayoutAccount
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PayoutAccount {
     /// The ID of the object.

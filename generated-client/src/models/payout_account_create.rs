@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::StripeAccountCountry;
-/// PayoutAccountCreate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "stripe")]
 pub struct PayoutAccountCreate {
@@ -11,6 +11,7 @@ pub struct PayoutAccountCreate {
     pub organization_id: Uuid,
     pub country: StripeAccountCountry,
 }
+
 impl PayoutAccountCreate {
     /// A `PayoutAccountCreate` with the required fields set and every optional field empty.
     pub fn new(organization_id: Uuid, country: StripeAccountCountry) -> Self {

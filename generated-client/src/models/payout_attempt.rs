@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{PayoutAccountType, PayoutAttemptStatus};
-/// PayoutAttempt
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PayoutAttempt {
     /// Creation timestamp of the object.

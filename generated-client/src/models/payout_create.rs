@@ -2,11 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// PayoutCreate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PayoutCreate {
     pub organization_id: Uuid,
 }
+
 impl PayoutCreate {
     /// A `PayoutCreate` with the required fields set and every optional field empty.
     pub fn new(organization_id: Uuid) -> Self {

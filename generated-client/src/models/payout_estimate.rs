@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// PayoutEstimate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PayoutEstimate {
     pub account_id: Uuid,
@@ -11,6 +11,7 @@ pub struct PayoutEstimate {
     pub fees_amount: i64,
     pub net_amount: i64,
 }
+
 impl PayoutEstimate {
     /// A `PayoutEstimate` with the required fields set and every optional field empty.
     pub fn new(

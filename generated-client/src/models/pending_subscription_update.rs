@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// Pending update to be applied to a subscription at the beginning of the next period.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PendingSubscriptionUpdate {
@@ -19,6 +20,7 @@ pub struct PendingSubscriptionUpdate {
     /// Number of seats to apply to the subscription. If `null`, the number of seats won't be changed.
     pub seats: Option<i64>,
 }
+
 impl PendingSubscriptionUpdate {
     /// A `PendingSubscriptionUpdate` with the required fields set and every optional field empty.
     pub fn new(

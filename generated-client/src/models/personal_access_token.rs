@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::Scope;
-/// PersonalAccessToken
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PersonalAccessToken {
     /// Creation timestamp of the object.
@@ -17,6 +17,7 @@ pub struct PersonalAccessToken {
     pub comment: String,
     pub last_used_at: Option<DateTime<Utc>>,
 }
+
 impl PersonalAccessToken {
     /// A `PersonalAccessToken` with the required fields set and every optional field empty.
     pub fn new(

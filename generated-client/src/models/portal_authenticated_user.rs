@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// Information about the authenticated portal user.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PortalAuthenticatedUser {
@@ -20,6 +21,7 @@ pub struct PortalAuthenticatedUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 }
+
 impl PortalAuthenticatedUser {
     /// A `PortalAuthenticatedUser` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::PrecheckEntity;
-/// PrecheckEntitySummary
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PrecheckEntitySummary {
     /// The source entity type.
@@ -14,6 +14,7 @@ pub struct PrecheckEntitySummary {
     /// How many won't be imported and stay on the source.
     pub skipped: i64,
 }
+
 impl PrecheckEntitySummary {
     /// A `PrecheckEntitySummary` with the required fields set and every optional field empty.
     pub fn new(

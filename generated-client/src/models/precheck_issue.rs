@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::PrecheckIssueLevel;
-/// PrecheckIssue
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PrecheckIssue {
     pub level: PrecheckIssueLevel,
@@ -10,6 +10,7 @@ pub struct PrecheckIssue {
     pub message: String,
     pub source_id: Option<String>,
 }
+
 impl PrecheckIssue {
     /// A `PrecheckIssue` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{PrecheckEntitySummary, PrecheckIssue};
-/// PrecheckReport
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PrecheckReport {
     pub can_start: bool,
@@ -10,6 +10,7 @@ pub struct PrecheckReport {
     /// Per-entity counts of what will be imported vs stay on the source.
     pub entities: Vec<PrecheckEntitySummary>,
 }
+
 impl PrecheckReport {
     /// A `PrecheckReport` with the required fields set and every optional field empty.
     pub fn new(

@@ -7,6 +7,7 @@ use super::{
     AttachedCustomField, Benefit, MetadataOutputType, ProductMediaFileRead,
     ProductPricesItem, ProductVisibility, RecurringInterval, TrialInterval,
 };
+
 /// A product.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Product {

@@ -2,12 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// Schema to update the benefits granted by a product.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProductBenefitsUpdate {
     /// List of benefit IDs. Each one must be on the same organization as the product.
     pub benefits: Vec<Uuid>,
 }
+
 impl ProductBenefitsUpdate {
     /// A `ProductBenefitsUpdate` with the required fields set and every optional field empty.
     pub fn new(benefits: Vec<Uuid>) -> Self {

@@ -8,7 +8,7 @@ use super::{
     AttachedCustomFieldCreate, EventMetadataInputValue, ProductCreateOneTimePricesItem,
     ProductVisibility,
 };
-/// ProductCreateOneTime
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProductCreateOneTime {
     /// Key-value object allowing you to store additional information.
@@ -50,6 +50,7 @@ pub struct ProductCreateOneTime {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurring_interval_count: Option<Value>,
 }
+
 impl ProductCreateOneTime {
     /// A `ProductCreateOneTime` with the required fields set and every optional field empty.
     pub fn new(

@@ -6,6 +6,7 @@ use super::{
     ProductPriceCustomCreate, ProductPriceFixedCreate, ProductPriceMeteredUnitCreate,
     ProductPriceSeatBasedCreate,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ProductCreateOneTimePricesItem {
     /// `amount_type` is `"fixed"`.
@@ -19,6 +20,7 @@ pub enum ProductCreateOneTimePricesItem {
     /// A `amount_type` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for ProductCreateOneTimePricesItem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -30,6 +32,7 @@ impl Serialize for ProductCreateOneTimePricesItem {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for ProductCreateOneTimePricesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -7,7 +7,7 @@ use super::{
     AttachedCustomFieldCreate, EventMetadataInputValue, ProductCreateOneTimePricesItem,
     ProductVisibility, RecurringInterval, TrialInterval,
 };
-/// ProductCreateRecurring
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProductCreateRecurring {
     /// Key-value object allowing you to store additional information.
@@ -60,6 +60,7 @@ pub struct ProductCreateRecurring {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meter_interval_count: Option<i64>,
 }
+
 impl ProductCreateRecurring {
     /// A `ProductCreateRecurring` with the required fields set and every optional field empty.
     pub fn new(

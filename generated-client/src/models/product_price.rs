@@ -5,6 +5,7 @@ use serde_json::Value;
 use super::{
     ProductPriceCustom, ProductPriceFixed, ProductPriceMeteredUnit, ProductPriceSeatBased,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ProductPrice {
     /// `amount_type` is `"fixed"`.
@@ -18,6 +19,7 @@ pub enum ProductPrice {
     /// A `amount_type` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for ProductPrice {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -29,6 +31,7 @@ impl Serialize for ProductPrice {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for ProductPrice {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{PresentmentCurrency, TaxBehaviorOption};
+
 /// Schema to create a pay-what-you-want price.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "amount_type", rename = "custom")]

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{ProductPriceSource, TaxBehaviorOption};
+
 /// A fixed price for a product.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "amount_type", rename = "fixed")]

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{PresentmentCurrency, TaxBehaviorOption};
+
 /// Schema to create a fixed price.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "amount_type", rename = "fixed")]
@@ -143,6 +144,7 @@ pub struct ProductPriceFixedCreate {
     /// - Other currencies: 50 minor units
     pub price_amount: i64,
 }
+
 impl ProductPriceFixedCreate {
     /// A `ProductPriceFixedCreate` with the required fields set and every optional field empty.
     pub fn new(price_amount: i64) -> Self {

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::MeterUnit;
+
 /// A meter associated to a metered price.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProductPriceMeter {
@@ -17,6 +18,7 @@ pub struct ProductPriceMeter {
     /// The multiplier to convert from base unit to display scale.
     pub custom_multiplier: Option<i64>,
 }
+
 impl ProductPriceMeter {
     /// A `ProductPriceMeter` with the required fields set and every optional field empty.
     pub fn new(

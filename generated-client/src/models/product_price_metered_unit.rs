@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{ProductPriceMeter, ProductPriceSource, TaxBehaviorOption};
+
 /// A metered, usage-based, price for a product, with a fixed unit price.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "amount_type", rename = "metered_unit")]

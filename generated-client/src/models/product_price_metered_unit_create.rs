@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{CostMetadataInputAmount, PresentmentCurrency, TaxBehaviorOption};
+
 /// Schema to create a metered price with a fixed unit price.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "amount_type", rename = "metered_unit")]
@@ -21,6 +22,7 @@ pub struct ProductPriceMeteredUnitCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cap_amount: Option<i64>,
 }
+
 impl ProductPriceMeteredUnitCreate {
     /// A `ProductPriceMeteredUnitCreate` with the required fields set and every optional field empty.
     pub fn new(meter_id: Uuid, unit_amount: CostMetadataInputAmount) -> Self {

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{PresentmentCurrency, ProductPriceSeatTiersInput, TaxBehaviorOption};
+
 /// Schema to create a seat-based price with volume-based tiers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "amount_type", rename = "seat_based")]
@@ -15,6 +16,7 @@ pub struct ProductPriceSeatBasedCreate {
     /// Tiered pricing based on seat quantity
     pub seat_tiers: ProductPriceSeatTiersInput,
 }
+
 impl ProductPriceSeatBasedCreate {
     /// A `ProductPriceSeatBasedCreate` with the required fields set and every optional field empty.
     pub fn new(seat_tiers: ProductPriceSeatTiersInput) -> Self {

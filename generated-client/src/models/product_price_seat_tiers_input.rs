@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{ProductPriceSeatTier, SeatTierType};
+
 /// List of pricing tiers for seat-based pricing.
 ///
 /// The minimum and maximum seat limits are derived from the tiers:
@@ -15,6 +16,7 @@ pub struct ProductPriceSeatTiersInput {
     /// List of pricing tiers
     pub tiers: Vec<ProductPriceSeatTier>,
 }
+
 impl ProductPriceSeatTiersInput {
     /// A `ProductPriceSeatTiersInput` with the required fields set and every optional field empty.
     pub fn new(tiers: Vec<ProductPriceSeatTier>) -> Self {

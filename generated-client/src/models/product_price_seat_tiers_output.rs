@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{ProductPriceSeatTier, SeatTierType};
+
 /// List of pricing tiers for seat-based pricing.
 ///
 /// The minimum and maximum seat limits are derived from the tiers:
@@ -19,6 +20,7 @@ pub struct ProductPriceSeatTiersOutput {
     /// Maximum number of seats allowed for purchase, derived from last tier. None for unlimited.
     pub maximum_seats: Option<i64>,
 }
+
 impl ProductPriceSeatTiersOutput {
     /// A `ProductPriceSeatTiersOutput` with the required fields set and every optional field empty.
     pub fn new(

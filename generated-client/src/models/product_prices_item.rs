@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{LegacyRecurringProductPrice, ProductPrice};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ProductPricesItem {
     /// A `LegacyRecurringProductPrice`.
@@ -12,6 +13,7 @@ pub enum ProductPricesItem {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for ProductPricesItem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -21,6 +23,7 @@ impl Serialize for ProductPricesItem {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for ProductPricesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

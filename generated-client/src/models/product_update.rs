@@ -8,6 +8,7 @@ use super::{
     AttachedCustomFieldCreate, EventMetadataInputValue, ProductUpdatePricesItem,
     ProductVisibility, RecurringInterval, TrialInterval,
 };
+
 /// Schema to update a product.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProductUpdate {

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{ExistingProductPrice, ProductCreateOneTimePricesItem};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ProductUpdatePricesItem {
     /// An `ExistingProductPrice`.
@@ -12,6 +13,7 @@ pub enum ProductUpdatePricesItem {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for ProductUpdatePricesItem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -21,6 +23,7 @@ impl Serialize for ProductUpdatePricesItem {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for ProductUpdatePricesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

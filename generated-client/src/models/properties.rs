@@ -8,6 +8,7 @@ use super::{
     BenefitGrantGitHubRepositoryProperties, BenefitGrantLicenseKeysProperties,
     BenefitGrantSlackSharedChannelProperties,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Properties {
     /// A `BenefitGrantDiscordProperties`.
@@ -27,6 +28,7 @@ pub enum Properties {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for Properties {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -41,6 +43,7 @@ impl Serialize for Properties {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for Properties {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::PropertyAggregationFunc;
-/// PropertyAggregation
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PropertyAggregation {
     pub func: PropertyAggregationFunc,
     pub property: String,
 }
+
 impl PropertyAggregation {
     /// A `PropertyAggregation` with the required fields set and every optional field empty.
     pub fn new(func: PropertyAggregationFunc, property: impl Into<String>) -> Self {

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
+
 /// Aggregate statistics for events grouped by a metadata property value.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PropertyGroupStat {
@@ -15,6 +16,7 @@ pub struct PropertyGroupStat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<BTreeMap<String, String>>,
 }
+
 impl PropertyGroupStat {
     /// A `PropertyGroupStat` with the required fields set and every optional field empty.
     pub fn new(value: impl Into<String>, occurrences: i64, customers: i64) -> Self {

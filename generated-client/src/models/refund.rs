@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{MetadataOutputType, RefundDispute, RefundReason, RefundStatus};
-/// Refund
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Refund {
     /// Creation timestamp of the object.

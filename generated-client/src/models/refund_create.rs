@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{EventMetadataInputValue, RefundCreateReason};
-/// RefundCreate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RefundCreate {
     /// Key-value object allowing you to store additional information.
@@ -37,6 +37,7 @@ pub struct RefundCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoke_benefits: Option<bool>,
 }
+
 impl RefundCreate {
     /// A `RefundCreate` with the required fields set and every optional field empty.
     pub fn new(order_id: Uuid, reason: RefundCreateReason, amount: i64) -> Self {

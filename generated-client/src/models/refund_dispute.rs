@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::DisputeStatus;
+
 /// Dispute associated with a refund,
 /// in case we prevented a dispute by issuing a refund.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

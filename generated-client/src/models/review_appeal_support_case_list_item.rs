@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// ReviewAppealSupportCaseListItem
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "review_appeal")]
 pub struct ReviewAppealSupportCaseListItem {
@@ -14,6 +14,7 @@ pub struct ReviewAppealSupportCaseListItem {
     /// The ID of the object.
     pub id: Uuid,
 }
+
 impl ReviewAppealSupportCaseListItem {
     /// A `ReviewAppealSupportCaseListItem` with the required fields set and every optional field empty.
     pub fn new(

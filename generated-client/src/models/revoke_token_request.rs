@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::RevokeTokenRequestTokenTypeHint;
-/// RevokeTokenRequest
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeTokenRequest {
     pub token: String,
@@ -11,6 +11,7 @@ pub struct RevokeTokenRequest {
     pub client_id: String,
     pub client_secret: String,
 }
+
 impl RevokeTokenRequest {
     /// A `RevokeTokenRequest` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,5 +2,5 @@
 
 use std::collections::BTreeMap;
 use serde_json::Value;
-/// RevokeTokenResponse
+
 pub type RevokeTokenResponse = BTreeMap<String, Value>;

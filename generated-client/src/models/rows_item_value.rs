@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum RowsItemValue {
     /// An `i64`.
@@ -13,6 +14,7 @@ pub enum RowsItemValue {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for RowsItemValue {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -23,6 +25,7 @@ impl Serialize for RowsItemValue {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for RowsItemValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

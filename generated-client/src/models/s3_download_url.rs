@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-/// S3DownloadURL
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct S3DownloadUrl {
     pub url: String,
@@ -11,6 +11,7 @@ pub struct S3DownloadUrl {
     pub headers: Option<BTreeMap<String, String>>,
     pub expires_at: DateTime<Utc>,
 }
+
 impl S3DownloadUrl {
     /// A `S3DownloadUrl` with the required fields set and every optional field empty.
     pub fn new(url: impl Into<String>, expires_at: DateTime<Utc>) -> Self {

@@ -2,11 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 use super::S3FileCreatePart;
-/// S3FileCreateMultipart
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct S3FileCreateMultipart {
     pub parts: Vec<S3FileCreatePart>,
 }
+
 impl S3FileCreateMultipart {
     /// A `S3FileCreateMultipart` with the required fields set and every optional field empty.
     pub fn new(parts: Vec<S3FileCreatePart>) -> Self {

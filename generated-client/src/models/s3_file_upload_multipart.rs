@@ -2,13 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 use super::S3FileUploadPart;
-/// S3FileUploadMultipart
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct S3FileUploadMultipart {
     pub id: String,
     pub path: String,
     pub parts: Vec<S3FileUploadPart>,
 }
+
 impl S3FileUploadMultipart {
     /// A `S3FileUploadMultipart` with the required fields set and every optional field empty.
     pub fn new(

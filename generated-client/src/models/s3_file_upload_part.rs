@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-/// S3FileUploadPart
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct S3FileUploadPart {
     pub number: i64,
@@ -16,6 +16,7 @@ pub struct S3FileUploadPart {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
 }
+
 impl S3FileUploadPart {
     /// A `S3FileUploadPart` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// SearchResultCustomer
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "customer")]
 pub struct SearchResultCustomer {
@@ -10,6 +10,7 @@ pub struct SearchResultCustomer {
     pub name: Option<String>,
     pub email: Option<String>,
 }
+
 impl SearchResultCustomer {
     /// A `SearchResultCustomer` with the required fields set and every optional field empty.
     pub fn new(id: Uuid, name: Option<String>, email: Option<String>) -> Self {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// SearchResultOrder
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "order")]
 pub struct SearchResultOrder {
@@ -13,6 +13,7 @@ pub struct SearchResultOrder {
     pub amount: i64,
     pub currency: String,
 }
+
 impl SearchResultOrder {
     /// A `SearchResultOrder` with the required fields set and every optional field empty.
     pub fn new(

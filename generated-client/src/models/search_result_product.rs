@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// SearchResultProduct
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "product")]
 pub struct SearchResultProduct {
@@ -11,6 +11,7 @@ pub struct SearchResultProduct {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+
 impl SearchResultProduct {
     /// A `SearchResultProduct` with the required fields set and every optional field empty.
     pub fn new(id: Uuid, name: impl Into<String>) -> Self {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// SearchResultSubscription
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "subscription")]
 pub struct SearchResultSubscription {
@@ -14,6 +14,7 @@ pub struct SearchResultSubscription {
     pub amount: i64,
     pub currency: String,
 }
+
 impl SearchResultSubscription {
     /// A `SearchResultSubscription` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,11 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 use super::SearchResultsResultsItem;
-/// SearchResults
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
     pub results: Vec<SearchResultsResultsItem>,
 }
+
 impl SearchResults {
     /// A `SearchResults` with the required fields set and every optional field empty.
     pub fn new(results: Vec<SearchResultsResultsItem>) -> Self {

@@ -6,6 +6,7 @@ use super::{
     SearchResultCustomer, SearchResultOrder, SearchResultProduct,
     SearchResultSubscription,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum SearchResultsResultsItem {
     /// `type` is `"product"`.
@@ -19,6 +20,7 @@ pub enum SearchResultsResultsItem {
     /// A `type` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for SearchResultsResultsItem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -30,6 +32,7 @@ impl Serialize for SearchResultsResultsItem {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for SearchResultsResultsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

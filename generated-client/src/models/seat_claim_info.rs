@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// Read-only information about a seat claim invitation.
 /// Safe for email scanners - no side effects when fetched.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -19,6 +20,7 @@ pub struct SeatClaimInfo {
     /// Whether the seat can be claimed
     pub can_claim: bool,
 }
+
 impl SeatClaimInfo {
     /// A `SeatClaimInfo` with the required fields set and every optional field empty.
     pub fn new(

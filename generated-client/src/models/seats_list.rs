@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::CustomerSeat;
-/// SeatsList
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SeatsList {
     /// List of seats
@@ -12,6 +12,7 @@ pub struct SeatsList {
     /// Total number of seats for the subscription
     pub total_seats: i64,
 }
+
 impl SeatsList {
     /// A `SeatsList` with the required fields set and every optional field empty.
     pub fn new(

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// SlackIntegration
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SlackIntegration {
     /// Creation timestamp of the object.

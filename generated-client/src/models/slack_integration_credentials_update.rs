@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// SlackIntegrationCredentialsUpdate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SlackIntegrationCredentialsUpdate {
     /// Organization the integration belongs to.
@@ -20,6 +20,7 @@ pub struct SlackIntegrationCredentialsUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signing_secret: Option<String>,
 }
+
 impl SlackIntegrationCredentialsUpdate {
     /// A `SlackIntegrationCredentialsUpdate` with the required fields set and every optional field empty.
     pub fn new(

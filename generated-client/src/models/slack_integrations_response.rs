@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::SlackIntegration;
-/// SlackIntegrationsResponse
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SlackIntegrationsResponse {
     /// Slack apps configured for the organization.
     pub integrations: Vec<SlackIntegration>,
 }
+
 impl SlackIntegrationsResponse {
     /// A `SlackIntegrationsResponse` with the required fields set and every optional field empty.
     pub fn new(integrations: Vec<SlackIntegration>) -> Self {

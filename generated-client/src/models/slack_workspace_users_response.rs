@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::SlackWorkspaceUser;
-/// SlackWorkspaceUsersResponse
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SlackWorkspaceUsersResponse {
     /// Active, non-bot users in the connected Slack workspace.
     pub users: Vec<SlackWorkspaceUser>,
 }
+
 impl SlackWorkspaceUsersResponse {
     /// A `SlackWorkspaceUsersResponse` with the required fields set and every optional field empty.
     pub fn new(users: Vec<SlackWorkspaceUser>) -> Self {

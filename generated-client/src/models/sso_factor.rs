@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// SSOFactor
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "sso")]
 pub struct SsoFactor {
@@ -11,6 +11,7 @@ pub struct SsoFactor {
     /// Human-friendly label for the connection, shown on the login page.
     pub name: Option<String>,
 }
+
 impl SsoFactor {
     /// A `SsoFactor` with the required fields set and every optional field empty.
     pub fn new(

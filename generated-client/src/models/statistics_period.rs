@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::EventStatistics;
+
 /// Event statistics for a single time period.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StatisticsPeriod {
@@ -15,6 +16,7 @@ pub struct StatisticsPeriod {
     /// Stats grouped by event name for this period
     pub stats: Vec<EventStatistics>,
 }
+
 impl StatisticsPeriod {
     /// A `StatisticsPeriod` with the required fields set and every optional field empty.
     pub fn new(

@@ -9,7 +9,7 @@ use super::{
     PendingSubscriptionUpdate, Product, ProductPricesItem, RecurringInterval,
     SubscriptionCustomer, SubscriptionMeter, SubscriptionStatus,
 };
-/// Subscription
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Subscription {
     /// Creation timestamp of the object.

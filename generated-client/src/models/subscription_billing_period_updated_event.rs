@@ -7,6 +7,7 @@ use super::{
     Customer, SubscriptionBillingPeriodUpdatedEventName,
     SubscriptionBillingPeriodUpdatedMetadata,
 };
+
 /// An event created by Polar when a subscription billing period is updated.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "source", rename = "system")]

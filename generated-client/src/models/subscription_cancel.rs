@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use crate::Patch;
 use super::CustomerCancellationReason;
-/// SubscriptionCancel
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionCancel {
     /// Customer reason for cancellation.
@@ -41,6 +41,7 @@ pub struct SubscriptionCancel {
     /// Or uncancel a subscription currently set to be revoked at period end.
     pub cancel_at_period_end: bool,
 }
+
 impl SubscriptionCancel {
     /// A `SubscriptionCancel` with the required fields set and every optional field empty.
     pub fn new(cancel_at_period_end: bool) -> Self {

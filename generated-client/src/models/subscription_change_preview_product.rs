@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::SubscriptionProrationBehavior;
-/// SubscriptionChangePreviewProduct
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionChangePreviewProduct {
     /// Preview a change of the subscription to this product.
@@ -12,6 +12,7 @@ pub struct SubscriptionChangePreviewProduct {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_behavior: Option<SubscriptionProrationBehavior>,
 }
+
 impl SubscriptionChangePreviewProduct {
     /// A `SubscriptionChangePreviewProduct` with the required fields set and every optional field empty.
     pub fn new(product_id: Uuid) -> Self {

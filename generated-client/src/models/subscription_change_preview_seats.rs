@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::SubscriptionProrationBehavior;
-/// SubscriptionChangePreviewSeats
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionChangePreviewSeats {
     /// Preview a change of the subscription to this number of seats.
@@ -11,6 +11,7 @@ pub struct SubscriptionChangePreviewSeats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_behavior: Option<SubscriptionProrationBehavior>,
 }
+
 impl SubscriptionChangePreviewSeats {
     /// A `SubscriptionChangePreviewSeats` with the required fields set and every optional field empty.
     pub fn new(seats: i64) -> Self {

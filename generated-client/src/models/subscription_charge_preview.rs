@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::SubscriptionChargePreviewProration;
+
 /// Preview of the next charge for a subscription.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionChargePreview {

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::EventMetadataInputValue;
+
 /// Create a subscription for an existing customer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionCreateCustomer {
@@ -25,6 +26,7 @@ pub struct SubscriptionCreateCustomer {
     /// The ID of the customer to create the subscription for.
     pub customer_id: Uuid,
 }
+
 impl SubscriptionCreateCustomer {
     /// A `SubscriptionCreateCustomer` with the required fields set and every optional field empty.
     pub fn new(product_id: Uuid, customer_id: Uuid) -> Self {

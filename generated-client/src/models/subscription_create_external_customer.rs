@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::EventMetadataInputValue;
+
 /// Create a subscription for an existing customer identified by an external ID.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionCreateExternalCustomer {
@@ -25,6 +26,7 @@ pub struct SubscriptionCreateExternalCustomer {
     /// The ID of the customer in your system to create the subscription for. It must already exist in Polar.
     pub external_customer_id: String,
 }
+
 impl SubscriptionCreateExternalCustomer {
     /// A `SubscriptionCreateExternalCustomer` with the required fields set and every optional field empty.
     pub fn new(product_id: Uuid, external_customer_id: impl Into<String>) -> Self {

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{Customer, SubscriptionCreatedEventName, SubscriptionCreatedMetadata};
+
 /// An event created by Polar when a subscription is created.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "source", rename = "system")]

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use crate::Patch;
-/// SubscriptionPause
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionPause {
     /// Pause an active subscription at the end of the current period.
@@ -18,6 +18,7 @@ pub struct SubscriptionPause {
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub resumes_at: Patch<DateTime<Utc>>,
 }
+
 impl SubscriptionPause {
     /// A `SubscriptionPause` with the required fields set and every optional field empty.
     pub fn new(pause_at_period_end: bool) -> Self {

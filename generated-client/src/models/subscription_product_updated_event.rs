@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::{
     Customer, SubscriptionProductUpdatedEventName, SubscriptionProductUpdatedMetadata,
 };
+
 /// An event created by Polar when a subscription changes the product.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "source", rename = "system")]

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{Customer, SubscriptionReinstatedEventName, SubscriptionReinstatedMetadata};
+
 /// An event created by Polar when a canceled subscription is reinstated.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "source", rename = "system")]

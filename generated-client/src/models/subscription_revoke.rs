@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use crate::Patch;
 use super::CustomerCancellationReason;
-/// SubscriptionRevoke
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionRevoke {
     /// Customer reason for cancellation.
@@ -39,6 +39,7 @@ pub struct SubscriptionRevoke {
     /// Cancel and revoke an active subscription immediately
     pub revoke: bool,
 }
+
 impl SubscriptionRevoke {
     /// A `SubscriptionRevoke` with the required fields set and every optional field empty.
     pub fn new(revoke: bool) -> Self {

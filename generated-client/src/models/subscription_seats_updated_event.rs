@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::{
     Customer, SubscriptionSeatsUpdatedEventName, SubscriptionSeatsUpdatedMetadata,
 };
+
 /// An event created by Polar when a the seats on a subscription is changed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "source", rename = "system")]

@@ -7,6 +7,7 @@ use super::{
     SubscriptionUpdateBase, SubscriptionUpdateBillingPeriod, SubscriptionUpdateClear,
     SubscriptionUpdateSeats,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum SubscriptionUpdate {
     /// A `SubscriptionUpdateSeats`.
@@ -28,6 +29,7 @@ pub enum SubscriptionUpdate {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for SubscriptionUpdate {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -43,6 +45,7 @@ impl Serialize for SubscriptionUpdate {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for SubscriptionUpdate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -8,7 +8,7 @@ use super::{
     EventMetadataInputValue, SubscriptionProrationBehavior,
     SubscriptionUpdateBaseTrialEnd,
 };
-/// SubscriptionUpdateBase
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionUpdateBase {
     /// Key-value object allowing you to store additional information.

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum SubscriptionUpdateBaseTrialEnd {
     /// The literal `"now"`.
@@ -12,6 +13,7 @@ pub enum SubscriptionUpdateBaseTrialEnd {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for SubscriptionUpdateBaseTrialEnd {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -21,6 +23,7 @@ impl Serialize for SubscriptionUpdateBaseTrialEnd {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for SubscriptionUpdateBaseTrialEnd {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

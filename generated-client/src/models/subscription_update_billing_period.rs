@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-/// SubscriptionUpdateBillingPeriod
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionUpdateBillingPeriod {
     /// Set a new date for the end of the current billing period. The subscription will renew on this date. The new date can be earlier or later than the current period end, as long as it's in the future.
@@ -10,6 +10,7 @@ pub struct SubscriptionUpdateBillingPeriod {
     /// It is not possible to update the current billing period on a canceled subscription.
     pub current_billing_period_end: DateTime<Utc>,
 }
+
 impl SubscriptionUpdateBillingPeriod {
     /// A `SubscriptionUpdateBillingPeriod` with the required fields set and every optional field empty.
     pub fn new(current_billing_period_end: DateTime<Utc>) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-/// SubscriptionUpdateClear
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionUpdateClear {
     /// Clear the pending subscription update. Set to null to remove scheduled changes.
     pub pending_update: Option<Value>,
 }
+
 impl SubscriptionUpdateClear {
     /// A `SubscriptionUpdateClear` with the required fields set and every optional field empty.
     pub fn new(pending_update: Option<Value>) -> Self {

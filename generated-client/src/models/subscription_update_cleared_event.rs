@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::{
     Customer, SubscriptionUpdateClearedEventName, SubscriptionUpdateClearedMetadata,
 };
+
 /// An event created by Polar when a pending subscription update is cleared without being applied.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "source", rename = "system")]

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use crate::Patch;
 use super::SubscriptionProrationBehavior;
-/// SubscriptionUpdateSeats
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionUpdateSeats {
     /// Update the number of seats for this subscription.
@@ -12,6 +12,7 @@ pub struct SubscriptionUpdateSeats {
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub proration_behavior: Patch<SubscriptionProrationBehavior>,
 }
+
 impl SubscriptionUpdateSeats {
     /// A `SubscriptionUpdateSeats` with the required fields set and every optional field empty.
     pub fn new(seats: i64) -> Self {

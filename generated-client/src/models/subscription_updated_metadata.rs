@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::SubscriptionProrationBehavior;
-/// SubscriptionUpdatedMetadata
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionUpdatedMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19,6 +19,7 @@ pub struct SubscriptionUpdatedMetadata {
     pub billing_period_end: Option<String>,
     pub subscription_id: String,
 }
+
 impl SubscriptionUpdatedMetadata {
     /// A `SubscriptionUpdatedMetadata` with the required fields set and every optional field empty.
     pub fn new(subscription_id: impl Into<String>) -> Self {

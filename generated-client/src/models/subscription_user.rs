@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// SubscriptionUser
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionUser {
     pub id: Uuid,
@@ -14,6 +14,7 @@ pub struct SubscriptionUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github_username: Option<String>,
 }
+
 impl SubscriptionUser {
     /// A `SubscriptionUser` with the required fields set and every optional field empty.
     pub fn new(id: Uuid, public_name: impl Into<String>) -> Self {

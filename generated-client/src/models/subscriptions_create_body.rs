@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{SubscriptionCreateCustomer, SubscriptionCreateExternalCustomer};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum SubscriptionsCreateBody {
     /// A `SubscriptionCreateCustomer`.
@@ -12,6 +13,7 @@ pub enum SubscriptionsCreateBody {
     /// JSON that matches no known variant; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for SubscriptionsCreateBody {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -23,6 +25,7 @@ impl Serialize for SubscriptionsCreateBody {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for SubscriptionsCreateBody {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

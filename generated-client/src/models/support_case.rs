@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::SupportCaseType;
-/// SupportCase
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SupportCase {
     /// Creation timestamp of the object.
@@ -15,6 +15,7 @@ pub struct SupportCase {
     pub id: Uuid,
     pub r#type: SupportCaseType,
 }
+
 impl SupportCase {
     /// A `SupportCase` with the required fields set and every optional field empty.
     pub fn new(

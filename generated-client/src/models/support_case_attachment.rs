@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::SupportCaseAttachmentFile;
-/// SupportCaseAttachment
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SupportCaseAttachment {
     /// Creation timestamp of the object.
@@ -16,6 +16,7 @@ pub struct SupportCaseAttachment {
     pub message_id: Option<Uuid>,
     pub file: SupportCaseAttachmentFile,
 }
+
 impl SupportCaseAttachment {
     /// A `SupportCaseAttachment` with the required fields set and every optional field empty.
     pub fn new(

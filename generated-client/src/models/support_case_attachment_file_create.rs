@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::S3FileCreateMultipart;
+
 /// Schema to create a file attached to a support case.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "service", rename = "support_case_attachment")]
@@ -21,6 +22,7 @@ pub struct SupportCaseAttachmentFileCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
+
 impl SupportCaseAttachmentFileCreate {
     /// A `SupportCaseAttachmentFileCreate` with the required fields set and every optional field empty.
     pub fn new(

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{SupportCaseMessageAuthorKind, SupportCaseMessageType};
-/// SupportCaseMessage
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SupportCaseMessage {
     /// Creation timestamp of the object.
@@ -17,6 +17,7 @@ pub struct SupportCaseMessage {
     pub author_kind: SupportCaseMessageAuthorKind,
     pub body: Option<String>,
 }
+
 impl SupportCaseMessage {
     /// A `SupportCaseMessage` with the required fields set and every optional field empty.
     pub fn new(

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{DisputeSupportCaseMessageCreate, ReviewAppealSupportCaseMessageCreate};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum SupportCaseMessageCreate {
     /// `type` is `"review_appeal"`.
@@ -12,6 +13,7 @@ pub enum SupportCaseMessageCreate {
     /// A `type` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for SupportCaseMessageCreate {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -21,6 +23,7 @@ impl Serialize for SupportCaseMessageCreate {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for SupportCaseMessageCreate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{SupportCase, SupportCaseAttachment, SupportCaseMessage};
-/// SupportCaseThread
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SupportCaseThread {
     pub case: SupportCase,
@@ -10,6 +10,7 @@ pub struct SupportCaseThread {
     pub attachments: Vec<SupportCaseAttachment>,
     pub is_open: bool,
 }
+
 impl SupportCaseThread {
     /// A `SupportCaseThread` with the required fields set and every optional field empty.
     pub fn new(

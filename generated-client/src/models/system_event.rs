@@ -16,6 +16,7 @@ use super::{
     SubscriptionRevokedEvent, SubscriptionSeatsUpdatedEvent, SubscriptionUncanceledEvent,
     SubscriptionUpdateClearedEvent, SubscriptionUpdatedEvent,
 };
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum SystemEvent {
     /// `name` is `"meter.credited"`.
@@ -91,6 +92,7 @@ pub enum SystemEvent {
     /// A `name` this version of the crate does not know; kept as sent.
     Unknown(Value),
 }
+
 impl Serialize for SystemEvent {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -133,6 +135,7 @@ impl Serialize for SystemEvent {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for SystemEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;

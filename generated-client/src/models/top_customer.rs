@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// TopCustomer
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TopCustomer {
     /// The ID of the customer.
@@ -17,6 +17,7 @@ pub struct TopCustomer {
     /// The net revenue from this customer in the period, in cents, with refunded amounts subtracted.
     pub net_revenue: i64,
 }
+
 impl TopCustomer {
     /// A `TopCustomer` with the required fields set and every optional field empty.
     pub fn new(

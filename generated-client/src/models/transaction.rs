@@ -7,7 +7,7 @@ use super::{
     PlatformFeeType, Processor, TransactionEmbedded, TransactionIssueReward,
     TransactionOrder, TransactionPledge, TransactionType,
 };
-/// Transaction
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Transaction {
     /// Creation timestamp of the object.

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{PlatformFeeType, Processor, TransactionType};
-/// TransactionEmbedded
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransactionEmbedded {
     /// Creation timestamp of the object.

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// TransactionIssueReward
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransactionIssueReward {
     /// Creation timestamp of the object.
@@ -15,6 +15,7 @@ pub struct TransactionIssueReward {
     pub issue_reference: String,
     pub share_thousands: i64,
 }
+
 impl TransactionIssueReward {
     /// A `TransactionIssueReward` with the required fields set and every optional field empty.
     pub fn new(

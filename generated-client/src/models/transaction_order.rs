@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::TransactionProduct;
-/// TransactionOrder
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransactionOrder {
     /// Creation timestamp of the object.
@@ -16,6 +16,7 @@ pub struct TransactionOrder {
     pub product: Option<TransactionProduct>,
     pub subscription_id: Option<Uuid>,
 }
+
 impl TransactionOrder {
     /// A `TransactionOrder` with the required fields set and every optional field empty.
     pub fn new(

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-/// TransactionOrganization
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransactionOrganization {
     /// Creation timestamp of the object.
@@ -16,6 +16,7 @@ pub struct TransactionOrganization {
     pub slug: String,
     pub avatar_url: Option<String>,
 }
+
 impl TransactionOrganization {
     /// A `TransactionOrganization` with the required fields set and every optional field empty.
     pub fn new(

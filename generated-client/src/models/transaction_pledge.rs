@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::PledgeState;
-/// TransactionPledge
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransactionPledge {
     /// Creation timestamp of the object.
@@ -16,6 +16,7 @@ pub struct TransactionPledge {
     pub state: PledgeState,
     pub issue_reference: String,
 }
+
 impl TransactionPledge {
     /// A `TransactionPledge` with the required fields set and every optional field empty.
     pub fn new(

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{RecurringInterval, TransactionOrganization};
-/// TransactionProduct
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransactionProduct {
     /// Creation timestamp of the object.
@@ -18,6 +18,7 @@ pub struct TransactionProduct {
     pub organization_id: Option<Uuid>,
     pub organization: Option<TransactionOrganization>,
 }
+
 impl TransactionProduct {
     /// A `TransactionProduct` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{TransactionsBalance, TransactionsHeldBalance};
-/// TransactionsSummary
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransactionsSummary {
     pub balance: TransactionsBalance,
@@ -10,6 +10,7 @@ pub struct TransactionsSummary {
     pub held_balance: TransactionsHeldBalance,
     pub payout: TransactionsBalance,
 }
+
 impl TransactionsSummary {
     /// A `TransactionsSummary` with the required fields set and every optional field empty.
     pub fn new(

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use super::{BlockingOrganization, UserDeletionBlockedReason};
+
 /// Response for user deletion request.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UserDeletionResponse {
@@ -14,6 +15,7 @@ pub struct UserDeletionResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocking_organizations: Option<Vec<BlockingOrganization>>,
 }
+
 impl UserDeletionResponse {
     /// An `UserDeletionResponse` with the required fields set and every optional field empty.
     pub fn new(deleted: bool) -> Self {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::OrganizationNotificationSettings;
-/// UserOrganizationNotificationSettings
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UserOrganizationNotificationSettings {
     /// The authenticated user's notification preferences for this organization.
     pub notification_settings: OrganizationNotificationSettings,
 }
+
 impl UserOrganizationNotificationSettings {
     /// An `UserOrganizationNotificationSettings` with the required fields set and every optional field empty.
     pub fn new(notification_settings: OrganizationNotificationSettings) -> Self {

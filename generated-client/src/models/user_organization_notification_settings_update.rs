@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use super::OrganizationNotificationSettings;
-/// UserOrganizationNotificationSettingsUpdate
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UserOrganizationNotificationSettingsUpdate {
     /// The notification settings to store for the current user on this organization.
     pub notification_settings: OrganizationNotificationSettings,
 }
+
 impl UserOrganizationNotificationSettingsUpdate {
     /// An `UserOrganizationNotificationSettingsUpdate` with the required fields set and every optional field empty.
     pub fn new(notification_settings: OrganizationNotificationSettings) -> Self {

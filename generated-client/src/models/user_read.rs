@@ -7,7 +7,7 @@ use super::{
     IdentityVerificationStatus, MemberOrganization, OAuthAccountRead,
     OrganizationWithRole,
 };
-/// UserRead
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UserRead {
     /// Creation timestamp of the object.

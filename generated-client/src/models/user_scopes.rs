@@ -2,11 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 use super::Scope;
-/// UserScopes
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UserScopes {
     pub scopes: Vec<Scope>,
 }
+
 impl UserScopes {
     /// An `UserScopes` with the required fields set and every optional field empty.
     pub fn new(scopes: Vec<Scope>) -> Self {

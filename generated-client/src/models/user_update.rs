@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use super::UserUpdateCountry;
-/// UserUpdate
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]

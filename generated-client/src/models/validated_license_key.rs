@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{LicenseKeyActivationBase, LicenseKeyCustomer, LicenseKeyStatus};
-/// ValidatedLicenseKey
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ValidatedLicenseKey {
     /// The ID of the object.

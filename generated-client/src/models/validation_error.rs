@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use super::ValidationErrorLocItem;
-/// ValidationError
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ValidationError {
     pub loc: Vec<ValidationErrorLocItem>,
@@ -15,6 +15,7 @@ pub struct ValidationError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ctx: Option<BTreeMap<String, Value>>,
 }
+
 impl ValidationError {
     /// A `ValidationError` with the required fields set and every optional field empty.
     pub fn new(

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// A root event whose aggregate value is at or above the p99 for its event name.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VarianceEvent {
@@ -27,6 +28,7 @@ pub struct VarianceEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p99: Option<BTreeMap<String, String>>,
 }
+
 impl VarianceEvent {
     /// A `VarianceEvent` with the required fields set and every optional field empty.
     pub fn new(

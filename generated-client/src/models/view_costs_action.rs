@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// A drill-down to the cost analytics, where per-trace anomalies live.
 ///
 /// Unlike `view_metric`, costs are not a single metric slug: they have their
@@ -16,6 +17,7 @@ pub struct ViewCostsAction {
     /// Root event id of the single largest outlier trace, deep-linked to its span. Null routes to the costs overview instead.
     pub event_id: Option<Uuid>,
 }
+
 impl ViewCostsAction {
     /// A `ViewCostsAction` with the required fields set and every optional field empty.
     pub fn new(label: impl Into<String>, event_id: Option<Uuid>) -> Self {

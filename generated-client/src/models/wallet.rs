@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
 /// A wallet represents a customer's balance in your organization.
 ///
 /// They can top-up their wallet, and use the balance to pay for usage.
@@ -21,6 +22,7 @@ pub struct Wallet {
     /// The currency of the wallet.
     pub currency: String,
 }
+
 impl Wallet {
     /// A `Wallet` with the required fields set and every optional field empty.
     pub fn new(

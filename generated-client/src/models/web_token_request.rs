@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::WebTokenRequestSubType;
-/// WebTokenRequest
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "grant_type", rename = "web")]
 pub struct WebTokenRequest {
@@ -17,6 +17,7 @@ pub struct WebTokenRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
 }
+
 impl WebTokenRequest {
     /// A `WebTokenRequest` with the required fields set and every optional field empty.
     pub fn new(

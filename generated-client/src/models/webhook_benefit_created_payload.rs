@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Benefit;
+
 /// Sent when a new benefit is created.
 ///
 /// **Discord & Slack support:** Basic
@@ -12,6 +13,7 @@ pub struct WebhookBenefitCreatedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Benefit,
 }
+
 impl WebhookBenefitCreatedPayload {
     /// A `WebhookBenefitCreatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Benefit) -> Self {

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::BenefitGrantWebhook;
+
 /// Sent when a new benefit grant is created.
 ///
 /// **Discord & Slack support:** Basic
@@ -12,6 +13,7 @@ pub struct WebhookBenefitGrantCreatedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: BenefitGrantWebhook,
 }
+
 impl WebhookBenefitGrantCreatedPayload {
     /// A `WebhookBenefitGrantCreatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: BenefitGrantWebhook) -> Self {

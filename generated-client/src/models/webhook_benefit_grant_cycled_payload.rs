@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::BenefitGrantWebhook;
+
 /// Sent when a benefit grant is cycled,
 /// meaning the related subscription has been renewed for another period.
 ///
@@ -13,6 +14,7 @@ pub struct WebhookBenefitGrantCycledPayload {
     pub timestamp: DateTime<Utc>,
     pub data: BenefitGrantWebhook,
 }
+
 impl WebhookBenefitGrantCycledPayload {
     /// A `WebhookBenefitGrantCycledPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: BenefitGrantWebhook) -> Self {

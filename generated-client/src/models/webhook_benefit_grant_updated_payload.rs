@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::BenefitGrantWebhook;
+
 /// Sent when a benefit grant is updated.
 ///
 /// **Discord & Slack support:** Basic
@@ -12,6 +13,7 @@ pub struct WebhookBenefitGrantUpdatedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: BenefitGrantWebhook,
 }
+
 impl WebhookBenefitGrantUpdatedPayload {
     /// A `WebhookBenefitGrantUpdatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: BenefitGrantWebhook) -> Self {

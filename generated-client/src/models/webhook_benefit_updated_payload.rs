@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Benefit;
+
 /// Sent when a benefit is updated.
 ///
 /// **Discord & Slack support:** Basic
@@ -12,6 +13,7 @@ pub struct WebhookBenefitUpdatedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Benefit,
 }
+
 impl WebhookBenefitUpdatedPayload {
     /// A `WebhookBenefitUpdatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Benefit) -> Self {

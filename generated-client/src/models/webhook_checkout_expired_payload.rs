@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Checkout;
+
 /// Sent when a checkout expires.
 ///
 /// This event fires when a checkout reaches its expiration time without being completed.
@@ -15,6 +16,7 @@ pub struct WebhookCheckoutExpiredPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Checkout,
 }
+
 impl WebhookCheckoutExpiredPayload {
     /// A `WebhookCheckoutExpiredPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Checkout) -> Self {

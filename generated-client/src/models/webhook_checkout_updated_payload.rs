@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Checkout;
+
 /// Sent when a checkout is updated.
 ///
 /// **Discord & Slack support:** Basic
@@ -12,6 +13,7 @@ pub struct WebhookCheckoutUpdatedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Checkout,
 }
+
 impl WebhookCheckoutUpdatedPayload {
     /// A `WebhookCheckoutUpdatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Checkout) -> Self {

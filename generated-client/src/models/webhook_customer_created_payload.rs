@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Customer;
+
 /// Sent when a new customer is created.
 ///
 /// A customer can be created:
@@ -17,6 +18,7 @@ pub struct WebhookCustomerCreatedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Customer,
 }
+
 impl WebhookCustomerCreatedPayload {
     /// A `WebhookCustomerCreatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Customer) -> Self {

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Customer;
+
 /// Sent when a customer is deleted.
 ///
 /// **Discord & Slack support:** Basic
@@ -12,6 +13,7 @@ pub struct WebhookCustomerDeletedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Customer,
 }
+
 impl WebhookCustomerDeletedPayload {
     /// A `WebhookCustomerDeletedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Customer) -> Self {

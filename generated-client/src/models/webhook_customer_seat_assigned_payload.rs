@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::CustomerSeat;
+
 /// Sent when a new customer seat is assigned.
 ///
 /// This event is triggered when a seat is assigned to a customer by the organization.
@@ -13,6 +14,7 @@ pub struct WebhookCustomerSeatAssignedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: CustomerSeat,
 }
+
 impl WebhookCustomerSeatAssignedPayload {
     /// A `WebhookCustomerSeatAssignedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: CustomerSeat) -> Self {

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::CustomerSeat;
+
 /// Sent when a customer seat is claimed.
 ///
 /// This event is triggered when a customer accepts the seat invitation and claims their access.
@@ -12,6 +13,7 @@ pub struct WebhookCustomerSeatClaimedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: CustomerSeat,
 }
+
 impl WebhookCustomerSeatClaimedPayload {
     /// A `WebhookCustomerSeatClaimedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: CustomerSeat) -> Self {

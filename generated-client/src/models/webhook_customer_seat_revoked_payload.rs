@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::CustomerSeat;
+
 /// Sent when a customer seat is revoked.
 ///
 /// This event is triggered when access to a seat is revoked, either manually by the organization or automatically when a subscription is canceled.
@@ -12,6 +13,7 @@ pub struct WebhookCustomerSeatRevokedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: CustomerSeat,
 }
+
 impl WebhookCustomerSeatRevokedPayload {
     /// A `WebhookCustomerSeatRevokedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: CustomerSeat) -> Self {

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::CustomerState;
+
 /// Sent when a customer state has changed.
 ///
 /// It's triggered when:
@@ -18,6 +19,7 @@ pub struct WebhookCustomerStateChangedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: CustomerState,
 }
+
 impl WebhookCustomerStateChangedPayload {
     /// A `WebhookCustomerStateChangedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: CustomerState) -> Self {

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Customer;
+
 /// Sent when a customer is updated.
 ///
 /// This event is fired when the customer details are updated.
@@ -16,6 +17,7 @@ pub struct WebhookCustomerUpdatedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Customer,
 }
+
 impl WebhookCustomerUpdatedPayload {
     /// A `WebhookCustomerUpdatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Customer) -> Self {

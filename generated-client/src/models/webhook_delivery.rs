@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::WebhookEvent;
+
 /// A webhook delivery for a webhook event.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WebhookDelivery {
@@ -22,6 +23,7 @@ pub struct WebhookDelivery {
     /// The webhook event sent by this delivery.
     pub webhook_event: WebhookEvent,
 }
+
 impl WebhookDelivery {
     /// A `WebhookDelivery` with the required fields set and every optional field empty.
     pub fn new(

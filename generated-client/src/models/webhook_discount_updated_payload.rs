@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Discount;
+
 /// Sent when a discount is updated.
 ///
 /// **Discord & Slack support:** Basic
@@ -12,6 +13,7 @@ pub struct WebhookDiscountUpdatedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Discount,
 }
+
 impl WebhookDiscountUpdatedPayload {
     /// A `WebhookDiscountUpdatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Discount) -> Self {

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{WebhookEventType, WebhookFormat};
+
 /// A webhook endpoint.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WebhookEndpoint {

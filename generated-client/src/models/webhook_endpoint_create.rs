@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{WebhookEventType, WebhookFormat};
+
 /// Schema to create a webhook endpoint.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WebhookEndpointCreate {
@@ -19,6 +20,7 @@ pub struct WebhookEndpointCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<Uuid>,
 }
+
 impl WebhookEndpointCreate {
     /// A `WebhookEndpointCreate` with the required fields set and every optional field empty.
     pub fn new(

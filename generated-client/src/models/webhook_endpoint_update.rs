@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use crate::Patch;
 use super::{WebhookEventType, WebhookFormat};
+
 /// Schema to update a webhook endpoint.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WebhookEndpointUpdate {

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::WebhookEventType;
+
 /// A webhook event.
 ///
 /// An event represent something that happened in the system
@@ -34,6 +35,7 @@ pub struct WebhookEvent {
     /// Whether this event is archived. Archived events can't be redelivered, and the payload is not accessible anymore.
     pub is_archived: bool,
 }
+
 impl WebhookEvent {
     /// A `WebhookEvent` with the required fields set and every optional field empty.
     pub fn new(

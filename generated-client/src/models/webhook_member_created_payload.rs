@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Member;
+
 /// Sent when a new member is created.
 ///
 /// A member represents an individual within a customer (team).
@@ -17,6 +18,7 @@ pub struct WebhookMemberCreatedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Member,
 }
+
 impl WebhookMemberCreatedPayload {
     /// A `WebhookMemberCreatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Member) -> Self {

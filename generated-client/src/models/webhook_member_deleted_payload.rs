@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Member;
+
 /// Sent when a member is deleted.
 ///
 /// This event is triggered when a member is removed from a customer.
@@ -15,6 +16,7 @@ pub struct WebhookMemberDeletedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Member,
 }
+
 impl WebhookMemberDeletedPayload {
     /// A `WebhookMemberDeletedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Member) -> Self {

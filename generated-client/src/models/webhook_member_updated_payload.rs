@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Member;
+
 /// Sent when a member is updated.
 ///
 /// This event is triggered when member details are updated,
@@ -15,6 +16,7 @@ pub struct WebhookMemberUpdatedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Member,
 }
+
 impl WebhookMemberUpdatedPayload {
     /// A `WebhookMemberUpdatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Member) -> Self {

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Order;
+
 /// Sent when a new order is created.
 ///
 /// A new order is created when:
@@ -22,6 +23,7 @@ pub struct WebhookOrderCreatedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Order,
 }
+
 impl WebhookOrderCreatedPayload {
     /// A `WebhookOrderCreatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Order) -> Self {

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Order;
+
 /// Sent when an order is paid.
 ///
 /// When you receive this event, the order is fully processed and payment has been received.
@@ -14,6 +15,7 @@ pub struct WebhookOrderPaidPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Order,
 }
+
 impl WebhookOrderPaidPayload {
     /// A `WebhookOrderPaidPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Order) -> Self {

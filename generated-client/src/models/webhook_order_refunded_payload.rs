@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Order;
+
 /// Sent when an order is fully or partially refunded.
 ///
 /// **Discord & Slack support:** Full
@@ -12,6 +13,7 @@ pub struct WebhookOrderRefundedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Order,
 }
+
 impl WebhookOrderRefundedPayload {
     /// A `WebhookOrderRefundedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Order) -> Self {

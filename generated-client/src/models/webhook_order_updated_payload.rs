@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Order;
+
 /// Sent when an order is updated.
 ///
 /// An order is updated when:
@@ -17,6 +18,7 @@ pub struct WebhookOrderUpdatedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Order,
 }
+
 impl WebhookOrderUpdatedPayload {
     /// A `WebhookOrderUpdatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Order) -> Self {

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Organization;
+
 /// Sent when a organization is updated.
 ///
 /// **Discord & Slack support:** Basic
@@ -12,6 +13,7 @@ pub struct WebhookOrganizationUpdatedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Organization,
 }
+
 impl WebhookOrganizationUpdatedPayload {
     /// A `WebhookOrganizationUpdatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Organization) -> Self {

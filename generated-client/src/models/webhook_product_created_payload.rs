@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Product;
+
 /// Sent when a new product is created.
 ///
 /// **Discord & Slack support:** Basic
@@ -12,6 +13,7 @@ pub struct WebhookProductCreatedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Product,
 }
+
 impl WebhookProductCreatedPayload {
     /// A `WebhookProductCreatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Product) -> Self {

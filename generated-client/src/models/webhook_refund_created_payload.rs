@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Refund;
+
 /// Sent when a refund is created regardless of status.
 ///
 /// **Discord & Slack support:** Full
@@ -12,6 +13,7 @@ pub struct WebhookRefundCreatedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Refund,
 }
+
 impl WebhookRefundCreatedPayload {
     /// A `WebhookRefundCreatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Refund) -> Self {

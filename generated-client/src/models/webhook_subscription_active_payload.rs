@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Subscription;
+
 /// Sent when a subscription becomes active,
 /// whether because it's a new paid subscription or because payment was recovered.
 ///
@@ -13,6 +14,7 @@ pub struct WebhookSubscriptionActivePayload {
     pub timestamp: DateTime<Utc>,
     pub data: Subscription,
 }
+
 impl WebhookSubscriptionActivePayload {
     /// A `WebhookSubscriptionActivePayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Subscription) -> Self {

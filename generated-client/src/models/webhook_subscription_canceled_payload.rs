@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Subscription;
+
 /// Sent when a subscription is canceled.
 /// Customers might still have access until the end of the current period.
 ///
@@ -13,6 +14,7 @@ pub struct WebhookSubscriptionCanceledPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Subscription,
 }
+
 impl WebhookSubscriptionCanceledPayload {
     /// A `WebhookSubscriptionCanceledPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Subscription) -> Self {

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Subscription;
+
 /// Sent when a new subscription is created.
 ///
 /// When this event occurs, the subscription `status` might not be `active` yet, as we can still have to wait for the first payment to be processed.
@@ -14,6 +15,7 @@ pub struct WebhookSubscriptionCreatedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Subscription,
 }
+
 impl WebhookSubscriptionCreatedPayload {
     /// A `WebhookSubscriptionCreatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Subscription) -> Self {

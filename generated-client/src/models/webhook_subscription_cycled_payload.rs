@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Subscription;
+
 /// Sent when a subscription enters a new billing period.
 ///
 /// The payload carries the new `current_period_start` and `current_period_end`.
@@ -20,6 +21,7 @@ pub struct WebhookSubscriptionCycledPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Subscription,
 }
+
 impl WebhookSubscriptionCycledPayload {
     /// A `WebhookSubscriptionCycledPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Subscription) -> Self {

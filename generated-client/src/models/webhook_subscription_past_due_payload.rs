@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Subscription;
+
 /// Sent when a subscription payment fails and the subscription enters `past_due` status.
 ///
 /// This is a recoverable state - the customer can update their payment method to restore the subscription.
@@ -17,6 +18,7 @@ pub struct WebhookSubscriptionPastDuePayload {
     pub timestamp: DateTime<Utc>,
     pub data: Subscription,
 }
+
 impl WebhookSubscriptionPastDuePayload {
     /// A `WebhookSubscriptionPastDuePayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Subscription) -> Self {

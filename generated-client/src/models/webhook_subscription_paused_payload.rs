@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Subscription;
+
 /// Sent when a subscription is paused and the customer temporarily loses access.
 ///
 /// No order is created while paused. The subscription resumes either on its
@@ -15,6 +16,7 @@ pub struct WebhookSubscriptionPausedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Subscription,
 }
+
 impl WebhookSubscriptionPausedPayload {
     /// A `WebhookSubscriptionPausedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Subscription) -> Self {

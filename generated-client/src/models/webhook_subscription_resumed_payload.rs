@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Subscription;
+
 /// Sent when a paused subscription resumes, restoring the customer's access.
 ///
 /// Resuming starts a new billing period and charges the customer immediately.
@@ -14,6 +15,7 @@ pub struct WebhookSubscriptionResumedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Subscription,
 }
+
 impl WebhookSubscriptionResumedPayload {
     /// A `WebhookSubscriptionResumedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Subscription) -> Self {

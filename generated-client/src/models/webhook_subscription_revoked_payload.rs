@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Subscription;
+
 /// Sent when a subscription is revoked and the user loses access immediately.
 /// Happens when the subscription is canceled or payment retries are exhausted (status becomes `unpaid`).
 ///
@@ -15,6 +16,7 @@ pub struct WebhookSubscriptionRevokedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Subscription,
 }
+
 impl WebhookSubscriptionRevokedPayload {
     /// A `WebhookSubscriptionRevokedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Subscription) -> Self {

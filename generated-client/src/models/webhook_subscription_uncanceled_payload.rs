@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Subscription;
+
 /// Sent when a customer revokes a pending cancellation.
 ///
 /// When a customer cancels with "at period end", they retain access until the
@@ -16,6 +17,7 @@ pub struct WebhookSubscriptionUncanceledPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Subscription,
 }
+
 impl WebhookSubscriptionUncanceledPayload {
     /// A `WebhookSubscriptionUncanceledPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Subscription) -> Self {

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use super::Subscription;
+
 /// Sent when a subscription is updated. This event fires for all changes to the subscription, including renewals.
 ///
 /// If you want more specific events, you can listen to `subscription.active`, `subscription.canceled`, `subscription.past_due`, and `subscription.revoked`.
@@ -16,6 +17,7 @@ pub struct WebhookSubscriptionUpdatedPayload {
     pub timestamp: DateTime<Utc>,
     pub data: Subscription,
 }
+
 impl WebhookSubscriptionUpdatedPayload {
     /// A `WebhookSubscriptionUpdatedPayload` with the required fields set and every optional field empty.
     pub fn new(timestamp: DateTime<Utc>, data: Subscription) -> Self {

@@ -268,7 +268,9 @@ impl<'a> TypeBuilder<'a> {
             let (kind, doc) = match &schema {
                 ReferenceOr::Reference { reference } => (TypeKind::Alias(self.reference(reference, &ctx.pointer)?), None),
                 ReferenceOr::Item(schema) => {
-                    let doc = doc_of(&schema.schema_data).or_else(|| schema.schema_data.title.clone());
+                    // A title that only repeats the schema's name says nothing.
+                    let title = schema.schema_data.title.clone().filter(|t| names::type_name(t) != names::type_name(name));
+                    let doc = doc_of(&schema.schema_data).or(title);
                     (self.definition(schema, &ctx)?, doc)
                 }
             };

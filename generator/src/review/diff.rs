@@ -659,7 +659,7 @@ impl Differ {
     fn groups(&mut self, old: &Surface, new: &Surface) {
         let m = match_by(&old.groups, &new.groups, |g| g.path.clone());
         for g in m.removed {
-            let detail = format!("group accessor `{}()` removed", g.path.replace('.', "().").to_owned());
+            let detail = format!("group accessor `{}()` removed", g.path.replace('.', "()."));
             self.push(ChangeKind::GroupRemoved, Impact::Breaking, &g.path, None, "", detail);
         }
         for g in m.added {

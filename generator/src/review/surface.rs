@@ -330,7 +330,8 @@ const NOTATION: &str = "\
 # Models: `struct Name [role; new(args); Default]` then `field: Type` lines (`Option`,
 #   `Patch`, `Box` as declared; `(flatten)` holds undeclared properties); `enum Name` then
 #   `Variant = \"json value\"` lines and the catch-all; `union Name` then `Arm(Type) <- tags`
-#   lines and the catch-all; `type Name = Type`. Role: request, response or both.
+#   lines and the catch-all; `type Name = Type`. Role: what uses the type (request:
+#   parameters and bodies; response: responses, error bodies, webhooks; unreferenced: none).
 ";
 
 fn render_model(out: &mut String, m: &Model) {
