@@ -67,7 +67,7 @@ pub fn snake_name(raw: &str) -> String {
         name = "unnamed".to_owned();
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert_str(0, "n");
+        name.insert(0, 'n');
     }
     if NON_RAW.contains(&name.as_str()) {
         name.push('_');

@@ -113,8 +113,8 @@ fn separate_items(text: &str) -> String {
         if let Some(prev) = previous {
             let prev_trimmed = prev.trim_start();
             let prev_indent = prev.len() - prev_trimmed.len();
-            let ends_item = prev_trimmed == "}" || (prev_trimmed.ends_with(';') && !prev_trimmed.starts_with("use "))
-                || (prev_trimmed.starts_with("use ") && prev_trimmed.ends_with(';'));
+            let is_comment = prev_trimmed.starts_with("//") || prev_trimmed.starts_with("#[");
+            let ends_item = !is_comment && (prev_trimmed == "}" || prev_trimmed.ends_with(';'));
             let starts_item = ITEM_STARTS.iter().any(|s| trimmed.starts_with(s)) && !trimmed.starts_with("use ");
             if ends_item && starts_item && indent == prev_indent && !prev.is_empty() {
                 out.push('\n');
@@ -247,6 +247,20 @@ pub fn write(dir: &Path, files: &FileSet) -> io::Result<(usize, usize)> {
     Ok((written, removed))
 }
 
+/// `Cargo.toml` for a standalone generated crate (`cargo xtask generate`): the
+/// dependencies generated code and the runtime use.
+pub fn standalone_manifest(crate_name: &str) -> String {
+    format!(
+        "[package]\nname = \"{crate_name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [workspace]\n\n{}",
+        CLIENT_DEPENDENCIES
+    )
+}
+
+/// The dependency section every generated crate needs (kept in sync with
+/// `generated-client/Cargo.toml` by a test).
+pub const CLIENT_DEPENDENCIES: &str = include_str!("../runtime/dependencies.toml");
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,17 +300,3 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
-
-/// `Cargo.toml` for a standalone generated crate (`cargo xtask generate`): the
-/// dependencies generated code and the runtime use.
-pub fn standalone_manifest(crate_name: &str) -> String {
-    format!(
-        "[package]\nname = \"{crate_name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [workspace]\n\n{}",
-        CLIENT_DEPENDENCIES
-    )
-}
-
-/// The dependency section every generated crate needs (kept in sync with
-/// `generated-client/Cargo.toml` by a test).
-pub const CLIENT_DEPENDENCIES: &str = include_str!("../runtime/dependencies.toml");

@@ -61,7 +61,6 @@ impl<'a> Orders<'a> {
     ///
     /// Create a draft order for an off-session charge against a saved payment
     /// method. The order is created with `status=draft` and no invoice number;
-
     /// call `POST /v1/orders/{id}/finalize` to attempt the charge.
     ///
     /// The organization must have the `off_session_charges_enabled` feature flag.

@@ -11,7 +11,6 @@ use super::{
 /// Sub-checks expose the per-component breakdown for aggregate checks (e.g.
 /// `setup_readiness`) so the frontend doesn't have to re-derive which path
 /// is configured. The parent's `status` is the source of truth for gating;
-
 /// reasons explaining a sub-item live on the sub-check itself.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationReviewSubCheck {

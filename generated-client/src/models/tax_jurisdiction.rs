@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 /// Aggregated tax remitted by Polar for a single jurisdiction.
 ///
 /// US and Canadian jurisdictions are reported at the state/province level;
-
 /// every other country is aggregated at the country level.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TaxJurisdiction {

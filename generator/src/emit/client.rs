@@ -57,8 +57,8 @@ fn query_value_impls(api: &Api) -> TokenStream {
     fn collect(api: &Api, ty: &Ty, out: &mut BTreeSet<usize>) {
         match ty {
             Ty::Named(id) => {
-                if matches!(api.types[*id].kind, TypeKind::Union(_)) && out.insert(*id) {
-                    if let TypeKind::Union(u) = &api.types[*id].kind {
+                if let TypeKind::Union(u) = &api.types[*id].kind {
+                    if out.insert(*id) {
                         u.variants.iter().filter_map(|v| v.ty.as_ref()).for_each(|t| collect(api, t, out));
                     }
                 }
@@ -262,7 +262,7 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
         let (field_ty, arg_ty, convert) = (shape.field_ty, shape.arg_ty, shape.convert);
         args.push(quote! { #name: #arg_ty });
         fields.push(quote! { #name: #field_ty, });
-        if convert.to_string() == name.to_string() {
+        if name == convert.to_string() {
             inits.push(quote! { #name, });
         } else {
             inits.push(quote! { #name: #convert, });

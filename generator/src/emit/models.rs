@@ -122,7 +122,7 @@ fn constructor(api: &Api, def: &TypeDef, s: &StructDef, imports: &mut Imports) -
                     _ => (ty, quote! { #fname }),
                 };
                 params.push(quote! { #fname: #param_ty });
-                if init.to_string() == fname.to_string() {
+                if fname == init.to_string() {
                     inits.push(quote! { #fname });
                 } else {
                     inits.push(quote! { #fname: #init });

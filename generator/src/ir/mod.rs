@@ -181,7 +181,7 @@ impl Ty {
 pub fn build(spec: &openapiv3::OpenAPI, file: &str, options: &Options) -> Result<Api, SpecError> {
     let mut builder = types::TypeBuilder::new(spec, file)?;
     builder.build_components()?;
-    let (groups, error_bodies, webhooks) = operations::build(&mut builder, spec)?;
+    let operations::Built { groups, error_bodies, webhooks } = operations::build(&mut builder, spec)?;
     let (types, mut warnings) = builder.finish();
     let groups = operations::avoid_type_names(groups, &types);
     warnings.sort();

@@ -134,10 +134,14 @@ pub struct Webhook {
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-pub(crate) fn build(
-    types: &mut TypeBuilder<'_>,
-    spec: &OpenAPI,
-) -> Result<(Vec<Group>, Vec<Ty>, Vec<Webhook>), SpecError> {
+/// What [`build`] adds to the IR besides types.
+pub(crate) struct Built {
+    pub groups: Vec<Group>,
+    pub error_bodies: Vec<Ty>,
+    pub webhooks: Vec<Webhook>,
+}
+
+pub(crate) fn build(types: &mut TypeBuilder<'_>, spec: &OpenAPI) -> Result<Built, SpecError> {
     let mut ctx = OpContext { spec, types, error_bodies: Vec::new() };
     let mut groups: BTreeMap<Vec<String>, Vec<Operation>> = BTreeMap::new();
     let mut method_scopes: BTreeMap<Vec<String>, NameScope> = BTreeMap::new();
@@ -183,7 +187,7 @@ pub(crate) fn build(
         })
         .collect();
     let webhooks = ctx.webhooks()?;
-    Ok((groups, ctx.error_bodies, webhooks))
+    Ok(Built { groups, error_bodies: ctx.error_bodies, webhooks })
 }
 
 /// Group and builder types live beside the models in client files: rename any that

@@ -669,7 +669,7 @@ impl<'a> TypeBuilder<'a> {
             // Only objects carry a tag (a union arm's members carry it themselves, and a
             // discriminator mapping vouches for that).
             let from_mapping = data.discriminator.as_ref().is_some_and(|d| !d.mapping.is_empty());
-            if !from_mapping && !self.resolve(variant).is_some_and(|s| view(s).properties.is_some()) {
+            if !from_mapping && self.resolve(variant).is_none_or(|s| view(s).properties.is_none()) {
                 return None;
             }
             let name = scope.claim(&names::type_name(&values[0]));
