@@ -37,7 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // One page: the builder takes the optional query parameters, then is awaited.
     let mut first_page = client
         .organizations()
-        .list_organizations()
+        .list()
         .page(1)
         .limit(10)
         .sorting([OrganizationSortProperty::MinusCreatedAt]);
@@ -60,7 +60,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // pinned before `next()` is called on it.
     let mut list = client
         .organizations()
-        .list_organizations()
+        .list()
         .limit(100)
         .sorting([OrganizationSortProperty::Slug]);
     if let Some(slug) = &slug {

@@ -18,6 +18,7 @@ use crate::models::{
 /// The typed body of a documented error response
 /// (see [`ErrorKind::Api`](crate::runtime::ErrorKind::Api)).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ApiErrorBody {
     #[doc = concat!(" A [`", stringify!(HttpValidationError), "`] body.")]
     HttpValidationError(HttpValidationError),

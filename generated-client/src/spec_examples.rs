@@ -4,6 +4,7 @@
 //! back to the same JSON (fields left out of the example aside).
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
+use serde_json::Value;
 use uuid::Uuid;
 use crate::models::{
     BenefitType, Country, CustomerStateSubscriptionStatus, CustomerType, DisputeStatus,
@@ -12,7 +13,6 @@ use crate::models::{
     UserUpdateCountry,
 };
 use serde::{de::DeserializeOwned, Serialize};
-use serde_json::Value;
 
 /// Decodes and re-encodes each example; returns how many were checked.
 fn check<T: DeserializeOwned + Serialize>(examples: &[(&str, &str)]) -> usize {

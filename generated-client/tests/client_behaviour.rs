@@ -244,7 +244,7 @@ async fn malformed_success_body_names_the_json_path_and_keeps_raw_bytes() {
         .await;
     let err = client(&server)
         .organizations()
-        .list_organizations()
+        .list()
         .await
         .unwrap_err();
     assert_eq!(err.operation(), "organizations:list");
@@ -478,7 +478,7 @@ async fn get_is_retried_on_503_without_retry_after() {
     .await;
     let list = client(&server)
         .organizations()
-        .list_organizations()
+        .list()
         .await
         .unwrap();
     assert!(list.items.is_empty());
@@ -663,7 +663,7 @@ async fn retry_none_makes_exactly_one_attempt() {
         .await;
     let err = client(&server)
         .organizations()
-        .list_organizations()
+        .list()
         .retry(RetryPolicy::none())
         .await
         .unwrap_err();
@@ -691,7 +691,7 @@ async fn stream_with_max_page_zero_reads_only_the_first_page() {
     let client = client(&server);
     let slugs: Vec<String> = client
         .organizations()
-        .list_organizations()
+        .list()
         .stream()
         .map(|org| org.unwrap().slug)
         .collect()
@@ -720,7 +720,7 @@ async fn stream_ends_after_yielding_the_first_error() {
     let client = client(&server);
     let items: Vec<_> = client
         .organizations()
-        .list_organizations()
+        .list()
         .stream()
         .collect()
         .await;
@@ -1169,7 +1169,7 @@ fn futures_and_streams_are_send() {
     fn send<T: Send>(_: &T) {}
     let client = Client::builder().build().unwrap();
     send(&client.organizations().get(uuid(1)).send());
-    send(&client.organizations().list_organizations().stream());
+    send(&client.organizations().list().stream());
     send(&std::future::IntoFuture::into_future(
         client.customers().export(),
     ));

@@ -33,7 +33,7 @@ async fn four_operations(client: &Client) -> Result {
     // List organizations: one page...
     let page = client
         .organizations()
-        .list_organizations()
+        .list()
         .slug("acme")
         .page(1)
         .limit(10)
@@ -47,7 +47,7 @@ async fn four_operations(client: &Client) -> Result {
     // ...or every organization of every page.
     let mut all = std::pin::pin!(client
         .organizations()
-        .list_organizations()
+        .list()
         .limit(100)
         .stream());
     while let Some(org) = all.next().await {
@@ -226,7 +226,7 @@ async fn options_and_streams(server_uri: &str) -> Result {
 
     let _page = client
         .organizations()
-        .list_organizations()
+        .list()
         .timeout(Duration::from_secs(30))
         .await?;
     let _org = client
@@ -250,7 +250,7 @@ async fn options_and_streams(server_uri: &str) -> Result {
     }
     let orgs: Vec<_> = client
         .organizations()
-        .list_organizations()
+        .list()
         .stream()
         .try_collect()
         .await?;

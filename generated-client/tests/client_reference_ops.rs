@@ -97,7 +97,7 @@ async fn list_organizations_sends_filters_as_exact_query() {
     let client = client(&server);
     let list = client
         .organizations()
-        .list_organizations()
+        .list()
         .slug("acme")
         .page(2)
         .limit(10)
@@ -135,7 +135,7 @@ async fn list_organizations_without_parameters_sends_no_query() {
         .await;
     let list = client(&server)
         .organizations()
-        .list_organizations()
+        .list()
         .await
         .unwrap();
     assert!(list.items.is_empty());
@@ -181,7 +181,7 @@ async fn list_organizations_stream_yields_every_item_of_three_pages_in_order() {
     let client = client(&server);
     let stream = client
         .organizations()
-        .list_organizations()
+        .list()
         .limit(2)
         .sorting([OrganizationSortProperty::Slug])
         .stream();
@@ -229,7 +229,7 @@ async fn list_organizations_stream_starts_at_the_given_page() {
     let client = client(&server);
     let slugs: Vec<String> = client
         .organizations()
-        .list_organizations()
+        .list()
         .page(2)
         .stream()
         .map(|org| org.unwrap().slug)

@@ -114,14 +114,9 @@ fn every_event_verifies_decodes_and_round_trips() {
     assert_outcomes("events", &outcomes, KNOWN_EVENT_FAILURES);
 }
 
-/// Why the entries of the known-failure lists fail; see
-/// `const_tagged_structs_reject_another_tag` and the generator report.
-
-
-
-/// Events whose payload the generated client currently decodes into the
-/// wrong type (generator bugs, reported; not worked around here). Each entry
-/// must still fail: once the generator is fixed, remove it.
+/// Events whose payload the generated client decodes into the wrong type, with the
+/// reason. Empty: every event round-trips. A generator regression that needs a
+/// temporary entry here must state why; an entry that starts passing fails the test.
 const KNOWN_EVENT_FAILURES: &[(&str, &str)] = &[];
 
 /// Like `KNOWN_EVENT_FAILURES`, for `data_variants.json`.

@@ -88,18 +88,22 @@ fn examples_by_property(api: &Api) -> BTreeMap<String, Value> {
     out
 }
 
-fn sample_code(api: &Api, examples: &BTreeMap<String, Value>, group: &[String], op: &Operation) -> String {
-    let mut w = Writer::new(api, examples);
+/// The value of a parameter as its argument or setter takes it (`impl Into<String>`
+/// takes a literal, `impl IntoIterator` an array).
+fn param_value(w: &mut Writer<'_>, p: &crate::ir::Param) -> String {
+    let example = w.examples.get(&p.wire_name).cloned();
+    match &p.ty {
+        Ty::String => format!("{:?}", example.as_ref().and_then(Value::as_str).map_or_else(|| synth_string(&p.wire_name), str::to_owned)),
+        Ty::Vec(item) => format!("[{}]", w.expr(item, example.as_ref(), &singular(&p.wire_name), 1)),
+        ty => w.expr(ty, example.as_ref(), &p.wire_name, 1),
+    }
+}
+
+/// `client.group().operation(required arguments, body)`, with the body bound first.
+fn call_start(w: &mut Writer<'_>, group: &[String], op: &Operation) -> Vec<String> {
     let mut args = Vec::new();
     for p in op.params.iter().filter(|p| p.required) {
-        let example = w.examples.get(&p.wire_name).cloned();
-        let value = match &p.ty {
-            // Arguments of type `impl Into<String>` take a literal as is.
-            Ty::String => format!("{:?}", example.as_ref().and_then(Value::as_str).map_or_else(|| synth_string(&p.wire_name), str::to_owned)),
-            Ty::Vec(item) => format!("[{}]", w.expr(item, example.as_ref(), &p.wire_name, 1)),
-            ty => w.expr(ty, example.as_ref(), &p.wire_name, 1),
-        };
-        args.push(value);
+        args.push(param_value(w, p));
     }
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         let value = w.top_level(&body.ty, "body");
@@ -111,6 +115,60 @@ fn sample_code(api: &Api, examples: &BTreeMap<String, Value>, group: &[String], 
     let mut chain: Vec<String> = vec!["client".to_owned()];
     chain.extend(group.iter().map(|g| format!("{}()", ident(g))));
     chain.push(format!("{}({})", ident(&op.name), args.join(", ")));
+    chain
+}
+
+/// Whether an operation has optional parameters or an optional body (see
+/// [`operation_exhaustive_calls`]).
+fn has_optional_inputs(op: &Operation) -> bool {
+    op.params.iter().any(|p| !p.required) || op.body.as_ref().is_some_and(|b| !b.required)
+}
+
+/// For each operation with optional inputs: a call that sets every optional parameter
+/// (one-element lists, a one-entry `metadata` filter) and the optional body. Not shown as
+/// documentation; compiled and run against the mock server by `contract-tests`, where it
+/// checks the encoding of every query parameter the samples leave out.
+pub fn operation_exhaustive_calls(api: &Api) -> Vec<Sample> {
+    let examples = examples_by_property(api);
+    api.groups
+        .iter()
+        .flat_map(|group| group.operations.iter().map(move |op| (group, op)))
+        .filter(|(_, op)| has_optional_inputs(op))
+        .map(|(group, op)| {
+            let mut w = Writer::new(api, &examples);
+            w.fill_maps = true;
+            let mut chain = call_start(&mut w, &group.path, op);
+            for p in op.params.iter().filter(|p| !p.required) {
+                let value = param_value(&mut w, p);
+                chain.push(format!("{}({value})", ident(&p.name)));
+            }
+            if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
+                let value = w.top_level(&body.ty, "body");
+                if value != "body" {
+                    w.lets.push(format!("let body = {value};"));
+                }
+                chain.push("body(body)".to_owned());
+            }
+            let call = chain.join(".");
+            let mut statements = use_lines(&w.uses);
+            statements.extend(w.lets);
+            statements.push(match op.response {
+                ResponseKind::Empty => format!("{call}.await?;"),
+                _ => format!("let response = {call}.await?;\nprintln!(\"{{response:?}}\");"),
+            });
+            Sample {
+                operation_id: op.operation_id.clone(),
+                method: op.method.clone(),
+                path: op.path.clone(),
+                code: format_statements(&statements.join("\n")),
+            }
+        })
+        .collect()
+}
+
+fn sample_code(api: &Api, examples: &BTreeMap<String, Value>, group: &[String], op: &Operation) -> String {
+    let mut w = Writer::new(api, examples);
+    let mut chain = call_start(&mut w, group, op);
     let optional = |name: &str| op.params.iter().any(|p| !p.required && p.name == name && p.location == ParamLocation::Query && p.ty == Ty::Integer);
     if op.pagination.is_some() && optional("page") && optional("limit") {
         chain.push("page(1)".to_owned());
@@ -201,12 +259,14 @@ struct Writer<'a> {
     lets: Vec<String>,
     names: BTreeSet<String>,
     uuids: usize,
+    /// Maps without an example get one entry (not an empty map).
+    fill_maps: bool,
 }
 
 impl<'a> Writer<'a> {
     fn new(api: &'a Api, examples: &'a BTreeMap<String, Value>) -> Self {
         let names = ["client", "body", "request", "page", "items"].iter().map(|s| (*s).to_owned()).collect();
-        Writer { api, examples, uses: BTreeSet::new(), lets: Vec::new(), names, uuids: 0 }
+        Writer { api, examples, uses: BTreeSet::new(), lets: Vec::new(), names, uuids: 0, fill_maps: false }
     }
 
     /// A local name not used yet in this sample.
@@ -313,7 +373,13 @@ impl<'a> Writer<'a> {
                 }
                 _ => {
                     self.uses.insert("std::collections::BTreeMap".to_owned());
-                    "BTreeMap::new()".to_owned()
+                    if self.fill_maps {
+                        let k = self.expr(key, Some(&Value::String("key".to_owned())), hint, depth + 1);
+                        let v = self.expr(value, None, "value", depth + 1);
+                        format!("BTreeMap::from([({k}, {v})])")
+                    } else {
+                        "BTreeMap::new()".to_owned()
+                    }
                 }
             },
             Ty::Tuple(items) => {
@@ -493,7 +559,9 @@ impl<'a> Writer<'a> {
             if fields.is_empty() {
                 return format!("{name}::default()");
             }
-            fields.push("..Default::default()".to_owned());
+            if fields.len() < s.fields.len() {
+                fields.push("..Default::default()".to_owned());
+            }
         }
         format!("{name} {{ {} }}", fields.join(", "))
     }
@@ -572,7 +640,7 @@ impl<'a> Writer<'a> {
                 TypeKind::Enum(e) => v.as_str().is_some_and(|s| e.variants.iter().any(|var| var.value == s)),
                 TypeKind::Struct(s) => v.as_object().is_some_and(|o| {
                     s.fields.iter().all(|f| f.presence != Presence::Required || o.contains_key(&f.json_name))
-                        && s.tag.as_ref().map_or(true, |(k, tag)| o.get(k).and_then(Value::as_str).map_or(true, |t| t == tag))
+                        && s.tag.iter().all(|(k, tag)| o.get(k).and_then(Value::as_str).into_iter().all(|t| t == tag))
                 }),
                 TypeKind::Union(u) => u.variants.iter().any(|var| match &var.ty {
                     Some(t) => self.fits(t, v),
@@ -779,8 +847,10 @@ const OVERLAY_HEADER: &str = "\
 # and is built by `cargo test --workspace`.
 ";
 
-/// `contract-tests/src/samples.rs`: every sample as an `async fn`, plus an index.
+/// `contract-tests/src/samples.rs`: every sample as an `async fn`, plus an index; and
+/// every [`operation_exhaustive_calls`] call the same way.
 pub fn samples_module(api: &Api, samples: &[Sample]) -> String {
+    let exhaustive = operation_exhaustive_calls(api);
     let mut out = String::new();
     out.push_str("// @generated by `cargo xtask code-samples` (generator/src/samples.rs). Do not edit.\n\n");
     out.push_str(&format!(
@@ -825,6 +895,42 @@ pub fn samples_module(api: &Api, samples: &[Sample]) -> String {
         out.push_str(&format!("        {:?} => {name}(client).await,\n", sample.operation_id));
     }
     out.push_str("        _ => return None,\n    };\n    Some(result)\n}\n");
+    out.push_str(&format!(
+        "\n/// Each operation with optional inputs ({} of them) called with every optional parameter\n\
+         /// and its optional body set: not documentation, but run against the mock server to\n\
+         /// check how the client encodes what the samples leave out.\n\
+         pub mod exhaustive {{\n    use super::SampleResult;\n\n",
+        exhaustive.len()
+    ));
+    let mut fns = Vec::new();
+    for call in &exhaustive {
+        let name = scope.claim(&format!("call_{}", snake_name(&call.operation_id)));
+        out.push_str(&format!("    /// `{} {}` (operation `{}`) with every optional input.\n", call.method, call.path, call.operation_id));
+        out.push_str(&format!("    pub async fn {name}(client: &polar::Client) -> SampleResult {{\n"));
+        for line in call.code.lines() {
+            if !line.is_empty() {
+                out.push_str("        ");
+                out.push_str(line);
+            }
+            out.push('\n');
+        }
+        out.push_str("        Ok(())\n    }\n\n");
+        fns.push(name);
+    }
+    out.push_str("    /// Every call: operation id, method and path template.\n    pub const OPERATIONS: &[(&str, &str, &str)] = &[\n");
+    for call in &exhaustive {
+        out.push_str(&format!("        ({:?}, {:?}, {:?}),\n", call.operation_id, call.method, call.path));
+    }
+    out.push_str("    ];\n\n");
+    out.push_str(
+        "    /// Runs the call of `operation_id` with `client`; `None` for an operation without one.\n\
+         \x20   pub async fn run(operation_id: &str, client: &polar::Client) -> Option<SampleResult> {\n\
+         \x20       let result = match operation_id {\n",
+    );
+    for (call, name) in exhaustive.iter().zip(&fns) {
+        out.push_str(&format!("            {:?} => {name}(client).await,\n", call.operation_id));
+    }
+    out.push_str("            _ => return None,\n        };\n        Some(result)\n    }\n}\n");
     out
 }
 

@@ -201,7 +201,7 @@ impl<'a> CustomerPortalBenefitGrantsList<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("query", &self.query);
         request = request.query("type", &self.r#type);
         request = request.query("benefit_id", &self.benefit_id);
@@ -234,18 +234,20 @@ impl<'a> CustomerPortalBenefitGrantsList<'a> {
         self,
     ) -> impl futures_core::Stream<
         Item = Result<CustomerBenefitGrant, Error>,
-    > + Send + 'a {
+    > + Send + Unpin + 'a {
         let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+        Box::pin(
+            crate::runtime::paginate(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
 
-                async move {
-                    let list = request.send().await?;
-                    Ok((list.items, list.pagination.max_page))
-                }
-            },
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
         )
     }
 }
@@ -306,7 +308,7 @@ impl<'a> CustomerPortalBenefitGrantsGet<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -382,7 +384,7 @@ impl<'a> CustomerPortalBenefitGrantsUpdate<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)

@@ -138,7 +138,7 @@ impl<'a> CustomerPortalCustomerMetersList<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("meter_id", &self.meter_id);
         request = request.query("query", &self.query);
         request = request.query("page", &self.page);
@@ -166,18 +166,20 @@ impl<'a> CustomerPortalCustomerMetersList<'a> {
         self,
     ) -> impl futures_core::Stream<
         Item = Result<CustomerCustomerMeter, Error>,
-    > + Send + 'a {
+    > + Send + Unpin + 'a {
         let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+        Box::pin(
+            crate::runtime::paginate(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
 
-                async move {
-                    let list = request.send().await?;
-                    Ok((list.items, list.pagination.max_page))
-                }
-            },
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
         )
     }
 }
@@ -238,7 +240,7 @@ impl<'a> CustomerPortalCustomerMetersGet<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 

@@ -90,7 +90,7 @@ impl<'a> CustomerPortalCustomerSessionIntrospect<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -157,7 +157,7 @@ impl<'a> CustomerPortalCustomerSessionGetAuthenticatedUser<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 

@@ -220,7 +220,7 @@ impl<'a> CustomerPortalCustomersGet<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -290,7 +290,7 @@ impl<'a> CustomerPortalCustomersUpdate<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -375,7 +375,7 @@ impl<'a> CustomerPortalCustomersListPaymentMethods<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("page", &self.page);
         request = request.query("limit", &self.limit);
         Ok(request)
@@ -400,18 +400,20 @@ impl<'a> CustomerPortalCustomersListPaymentMethods<'a> {
         self,
     ) -> impl futures_core::Stream<
         Item = Result<CustomerPaymentMethod, Error>,
-    > + Send + 'a {
+    > + Send + Unpin + 'a {
         let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+        Box::pin(
+            crate::runtime::paginate(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
 
-                async move {
-                    let list = request.send().await?;
-                    Ok((list.items, list.pagination.max_page))
-                }
-            },
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
         )
     }
 }
@@ -469,7 +471,7 @@ impl<'a> CustomerPortalCustomersAddPaymentMethod<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -542,7 +544,7 @@ impl<'a> CustomerPortalCustomersConfirmPaymentMethod<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -618,7 +620,7 @@ impl<'a> CustomerPortalCustomersDeletePaymentMethod<'a> {
                 ),
             )
             .security(&[SecurityScheme::Bearer])
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -686,7 +688,7 @@ impl<'a> CustomerPortalCustomersRequestEmailUpdate<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -755,7 +757,7 @@ impl<'a> CustomerPortalCustomersCheckEmailUpdate<'a> {
                 "/v1/customer-portal/customers/me/email-update/check",
             )
             .security(&[])
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("token", &self.token);
         Ok(request)
     }
@@ -822,7 +824,7 @@ impl<'a> CustomerPortalCustomersVerifyEmailUpdate<'a> {
             )
             .security(&[])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)

@@ -101,7 +101,7 @@ impl<'a> CustomerPortalDownloadablesList<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("benefit_id", &self.benefit_id);
         request = request.query("page", &self.page);
         request = request.query("limit", &self.limit);
@@ -125,18 +125,22 @@ impl<'a> CustomerPortalDownloadablesList<'a> {
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<Item = Result<DownloadableRead, Error>> + Send + 'a {
+    ) -> impl futures_core::Stream<
+        Item = Result<DownloadableRead, Error>,
+    > + Send + Unpin + 'a {
         let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+        Box::pin(
+            crate::runtime::paginate(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
 
-                async move {
-                    let list = request.send().await?;
-                    Ok((list.items, list.pagination.max_page))
-                }
-            },
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
         )
     }
 }

@@ -185,7 +185,7 @@ impl<'a> CustomerPortalLicenseKeysList<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("benefit_id", &self.benefit_id);
         request = request.query("page", &self.page);
         request = request.query("limit", &self.limit);
@@ -209,18 +209,22 @@ impl<'a> CustomerPortalLicenseKeysList<'a> {
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<Item = Result<LicenseKeyRead, Error>> + Send + 'a {
+    ) -> impl futures_core::Stream<
+        Item = Result<LicenseKeyRead, Error>,
+    > + Send + Unpin + 'a {
         let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+        Box::pin(
+            crate::runtime::paginate(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
 
-                async move {
-                    let list = request.send().await?;
-                    Ok((list.items, list.pagination.max_page))
-                }
-            },
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
         )
     }
 }
@@ -281,7 +285,7 @@ impl<'a> CustomerPortalLicenseKeysGet<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -352,7 +356,7 @@ impl<'a> CustomerPortalLicenseKeysValidate<'a> {
             )
             .security(&[])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -426,7 +430,7 @@ impl<'a> CustomerPortalLicenseKeysActivate<'a> {
             )
             .security(&[])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -498,7 +502,7 @@ impl<'a> CustomerPortalLicenseKeysDeactivate<'a> {
                 "/v1/customer-portal/license-keys/deactivate",
             )
             .security(&[])
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)

@@ -33,8 +33,8 @@ impl<'a> CustomerPortalMembers<'a> {
     /// `GET /v1/customer-portal/members` (operation `customer_portal:members:list_members`)
     ///
     /// Scopes: `customer_portal:write`
-    pub fn list_members(&self) -> CustomerPortalMembersListMembers<'a> {
-        CustomerPortalMembersListMembers {
+    pub fn list(&self) -> CustomerPortalMembersList<'a> {
+        CustomerPortalMembersList {
             client: self.client,
             page: None,
             limit: None,
@@ -117,14 +117,14 @@ impl<'a> CustomerPortalMembers<'a> {
 /// Request builder for `customer_portal:members:list_members`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CustomerPortalMembersListMembers<'a> {
+pub struct CustomerPortalMembersList<'a> {
     client: &'a Client,
     page: Option<i64>,
     limit: Option<i64>,
     options: RequestOptions,
 }
 
-impl<'a> CustomerPortalMembersListMembers<'a> {
+impl<'a> CustomerPortalMembersList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
@@ -169,7 +169,7 @@ impl<'a> CustomerPortalMembersListMembers<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("page", &self.page);
         request = request.query("limit", &self.limit);
         Ok(request)
@@ -194,23 +194,25 @@ impl<'a> CustomerPortalMembersListMembers<'a> {
         self,
     ) -> impl futures_core::Stream<
         Item = Result<CustomerPortalMember, Error>,
-    > + Send + 'a {
+    > + Send + Unpin + 'a {
         let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+        Box::pin(
+            crate::runtime::paginate(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
 
-                async move {
-                    let list = request.send().await?;
-                    Ok((list.items, list.pagination.max_page))
-                }
-            },
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
         )
     }
 }
 
-impl<'a> IntoFuture for CustomerPortalMembersListMembers<'a> {
+impl<'a> IntoFuture for CustomerPortalMembersList<'a> {
     type Output = Result<ListResourceCustomerPortalMember, Error>;
 
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -262,7 +264,7 @@ impl<'a> CustomerPortalMembersAddMember<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -336,7 +338,7 @@ impl<'a> CustomerPortalMembersRemoveMember<'a> {
                 ),
             )
             .security(&[SecurityScheme::Bearer])
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -408,7 +410,7 @@ impl<'a> CustomerPortalMembersUpdateMember<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)

@@ -266,7 +266,7 @@ impl<'a> CustomerPortalOrdersList<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("product_id", &self.product_id);
         request = request.query("product_billing_type", &self.product_billing_type);
         request = request.query("subscription_id", &self.subscription_id);
@@ -294,18 +294,22 @@ impl<'a> CustomerPortalOrdersList<'a> {
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<Item = Result<CustomerOrder, Error>> + Send + 'a {
+    ) -> impl futures_core::Stream<
+        Item = Result<CustomerOrder, Error>,
+    > + Send + Unpin + 'a {
         let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+        Box::pin(
+            crate::runtime::paginate(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
 
-                async move {
-                    let list = request.send().await?;
-                    Ok((list.items, list.pagination.max_page))
-                }
-            },
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
         )
     }
 }
@@ -366,7 +370,7 @@ impl<'a> CustomerPortalOrdersGet<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -439,7 +443,7 @@ impl<'a> CustomerPortalOrdersUpdate<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -513,7 +517,7 @@ impl<'a> CustomerPortalOrdersInvoice<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -588,7 +592,7 @@ impl<'a> CustomerPortalOrdersGenerateInvoice<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -660,7 +664,7 @@ impl<'a> CustomerPortalOrdersReceipt<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -734,7 +738,7 @@ impl<'a> CustomerPortalOrdersGetPaymentStatus<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -811,7 +815,7 @@ impl<'a> CustomerPortalOrdersConfirmRetryPayment<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)

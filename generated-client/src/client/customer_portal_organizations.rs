@@ -80,7 +80,7 @@ impl<'a> CustomerPortalOrganizationsGet<'a> {
             )
             .security(&[])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 

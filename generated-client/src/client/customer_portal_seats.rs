@@ -31,8 +31,8 @@ impl<'a> CustomerPortalSeats<'a> {
     /// `GET /v1/customer-portal/seats` (operation `customer_portal:seats:list_seats`)
     ///
     /// Scopes: `customer_portal:read`, `customer_portal:write`
-    pub fn list_seats(&self) -> CustomerPortalSeatsListSeats<'a> {
-        CustomerPortalSeatsListSeats {
+    pub fn list(&self) -> CustomerPortalSeatsList<'a> {
+        CustomerPortalSeatsList {
             client: self.client,
             subscription_id: None,
             order_id: None,
@@ -107,14 +107,14 @@ impl<'a> CustomerPortalSeats<'a> {
 /// Request builder for `customer_portal:seats:list_seats`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CustomerPortalSeatsListSeats<'a> {
+pub struct CustomerPortalSeatsList<'a> {
     client: &'a Client,
     subscription_id: Option<Uuid>,
     order_id: Option<Uuid>,
     options: RequestOptions,
 }
 
-impl<'a> CustomerPortalSeatsListSeats<'a> {
+impl<'a> CustomerPortalSeatsList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
@@ -159,7 +159,7 @@ impl<'a> CustomerPortalSeatsListSeats<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("subscription_id", &self.subscription_id);
         request = request.query("order_id", &self.order_id);
         Ok(request)
@@ -177,7 +177,7 @@ impl<'a> CustomerPortalSeatsListSeats<'a> {
     }
 }
 
-impl<'a> IntoFuture for CustomerPortalSeatsListSeats<'a> {
+impl<'a> IntoFuture for CustomerPortalSeatsList<'a> {
     type Output = Result<SeatsList, Error>;
 
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -229,7 +229,7 @@ impl<'a> CustomerPortalSeatsAssignSeat<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -302,7 +302,7 @@ impl<'a> CustomerPortalSeatsRevokeSeat<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -373,7 +373,7 @@ impl<'a> CustomerPortalSeatsResendInvitation<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -454,7 +454,7 @@ impl<'a> CustomerPortalSeatsListClaimedSubscriptions<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("page", &self.page);
         request = request.query("limit", &self.limit);
         Ok(request)
@@ -479,18 +479,20 @@ impl<'a> CustomerPortalSeatsListClaimedSubscriptions<'a> {
         self,
     ) -> impl futures_core::Stream<
         Item = Result<CustomerSubscription, Error>,
-    > + Send + 'a {
+    > + Send + Unpin + 'a {
         let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+        Box::pin(
+            crate::runtime::paginate(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
 
-                async move {
-                    let list = request.send().await?;
-                    Ok((list.items, list.pagination.max_page))
-                }
-            },
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
         )
     }
 }

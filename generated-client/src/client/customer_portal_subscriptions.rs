@@ -181,7 +181,7 @@ impl<'a> CustomerPortalSubscriptionsList<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("product_id", &self.product_id);
         request = request.query("active", &self.active);
         request = request.query("query", &self.query);
@@ -210,18 +210,20 @@ impl<'a> CustomerPortalSubscriptionsList<'a> {
         self,
     ) -> impl futures_core::Stream<
         Item = Result<CustomerSubscription, Error>,
-    > + Send + 'a {
+    > + Send + Unpin + 'a {
         let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+        Box::pin(
+            crate::runtime::paginate(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
 
-                async move {
-                    let list = request.send().await?;
-                    Ok((list.items, list.pagination.max_page))
-                }
-            },
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
         )
     }
 }
@@ -282,7 +284,7 @@ impl<'a> CustomerPortalSubscriptionsGet<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -357,7 +359,7 @@ impl<'a> CustomerPortalSubscriptionsCancel<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -435,7 +437,7 @@ impl<'a> CustomerPortalSubscriptionsUpdate<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)

@@ -121,7 +121,7 @@ impl<'a> CustomerPortalWalletsList<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("page", &self.page);
         request = request.query("limit", &self.limit);
         request = request.query("sorting", &self.sorting);
@@ -145,18 +145,22 @@ impl<'a> CustomerPortalWalletsList<'a> {
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<Item = Result<CustomerWallet, Error>> + Send + 'a {
+    ) -> impl futures_core::Stream<
+        Item = Result<CustomerWallet, Error>,
+    > + Send + Unpin + 'a {
         let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+        Box::pin(
+            crate::runtime::paginate(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
 
-                async move {
-                    let list = request.send().await?;
-                    Ok((list.items, list.pagination.max_page))
-                }
-            },
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
         )
     }
 }
@@ -217,7 +221,7 @@ impl<'a> CustomerPortalWalletsGet<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 

@@ -166,7 +166,7 @@ impl<'a> CustomerSeatsListSeats<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("subscription_id", &self.subscription_id);
         request = request.query("order_id", &self.order_id);
         Ok(request)
@@ -236,7 +236,7 @@ impl<'a> CustomerSeatsAssignSeat<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -309,7 +309,7 @@ impl<'a> CustomerSeatsRevokeSeat<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -380,7 +380,7 @@ impl<'a> CustomerSeatsResendInvitation<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -451,7 +451,7 @@ impl<'a> CustomerSeatsGetClaimInfo<'a> {
             )
             .security(&[])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -519,7 +519,7 @@ impl<'a> CustomerSeatsClaimSeat<'a> {
             )
             .security(&[])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)

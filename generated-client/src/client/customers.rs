@@ -391,7 +391,7 @@ impl<'a> CustomersList<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("organization_id", &self.organization_id);
         request = request.query("email", &self.email);
         request = request.query("query", &self.query);
@@ -422,18 +422,20 @@ impl<'a> CustomersList<'a> {
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<Item = Result<Customer, Error>> + Send + 'a {
+    ) -> impl futures_core::Stream<Item = Result<Customer, Error>> + Send + Unpin + 'a {
         let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+        Box::pin(
+            crate::runtime::paginate(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
 
-                async move {
-                    let list = request.send().await?;
-                    Ok((list.items, list.pagination.max_page))
-                }
-            },
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
         )
     }
 }
@@ -490,7 +492,7 @@ impl<'a> CustomersCreate<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -569,7 +571,7 @@ impl<'a> CustomersExport<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("text/csv")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("organization_id", &self.organization_id);
         Ok(request)
     }
@@ -639,7 +641,7 @@ impl<'a> CustomersGet<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -714,7 +716,7 @@ impl<'a> CustomersDelete<'a> {
                 format!("/v1/customers/{}", encode_path_segment(& self.id.to_string())),
             )
             .security(&[SecurityScheme::Bearer])
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("anonymize", &self.anonymize);
         Ok(request)
     }
@@ -785,7 +787,7 @@ impl<'a> CustomersUpdate<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -858,7 +860,7 @@ impl<'a> CustomersGetExternal<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -935,7 +937,7 @@ impl<'a> CustomersDeleteExternal<'a> {
                 ),
             )
             .security(&[SecurityScheme::Bearer])
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("anonymize", &self.anonymize);
         Ok(request)
     }
@@ -1008,7 +1010,7 @@ impl<'a> CustomersUpdateExternal<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -1081,7 +1083,7 @@ impl<'a> CustomersGetState<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -1153,7 +1155,7 @@ impl<'a> CustomersGetStateExternal<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -1239,7 +1241,7 @@ impl<'a> CustomersListPaymentMethods<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("page", &self.page);
         request = request.query("limit", &self.limit);
         Ok(request)
@@ -1262,18 +1264,22 @@ impl<'a> CustomersListPaymentMethods<'a> {
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<Item = Result<PaymentMethod, Error>> + Send + 'a {
+    ) -> impl futures_core::Stream<
+        Item = Result<PaymentMethod, Error>,
+    > + Send + Unpin + 'a {
         let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+        Box::pin(
+            crate::runtime::paginate(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
 
-                async move {
-                    let list = request.send().await?;
-                    Ok((list.items, list.pagination.max_page))
-                }
-            },
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
         )
     }
 }
@@ -1348,7 +1354,7 @@ impl<'a> CustomersListPaymentMethodsExternal<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("page", &self.page);
         request = request.query("limit", &self.limit);
         Ok(request)
@@ -1371,18 +1377,22 @@ impl<'a> CustomersListPaymentMethodsExternal<'a> {
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<Item = Result<PaymentMethod, Error>> + Send + 'a {
+    ) -> impl futures_core::Stream<
+        Item = Result<PaymentMethod, Error>,
+    > + Send + Unpin + 'a {
         let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+        Box::pin(
+            crate::runtime::paginate(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
 
-                async move {
-                    let list = request.send().await?;
-                    Ok((list.items, list.pagination.max_page))
-                }
-            },
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
         )
     }
 }

@@ -186,7 +186,7 @@ impl<'a> DiscountsList<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("organization_id", &self.organization_id);
         request = request.query("query", &self.query);
         request = request.query("page", &self.page);
@@ -212,18 +212,20 @@ impl<'a> DiscountsList<'a> {
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<Item = Result<Discount, Error>> + Send + 'a {
+    ) -> impl futures_core::Stream<Item = Result<Discount, Error>> + Send + Unpin + 'a {
         let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+        Box::pin(
+            crate::runtime::paginate(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
 
-                async move {
-                    let list = request.send().await?;
-                    Ok((list.items, list.pagination.max_page))
-                }
-            },
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
         )
     }
 }
@@ -280,7 +282,7 @@ impl<'a> DiscountsCreate<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -351,7 +353,7 @@ impl<'a> DiscountsGet<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -419,7 +421,7 @@ impl<'a> DiscountsDelete<'a> {
                 format!("/v1/discounts/{}", encode_path_segment(& self.id.to_string())),
             )
             .security(&[SecurityScheme::Bearer])
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -489,7 +491,7 @@ impl<'a> DiscountsUpdate<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)

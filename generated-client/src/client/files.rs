@@ -177,7 +177,7 @@ impl<'a> FilesList<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("organization_id", &self.organization_id);
         request = request.query("ids", &self.ids);
         request = request.query("page", &self.page);
@@ -202,18 +202,20 @@ impl<'a> FilesList<'a> {
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<Item = Result<FileRead, Error>> + Send + 'a {
+    ) -> impl futures_core::Stream<Item = Result<FileRead, Error>> + Send + Unpin + 'a {
         let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+        Box::pin(
+            crate::runtime::paginate(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
 
-                async move {
-                    let list = request.send().await?;
-                    Ok((list.items, list.pagination.max_page))
-                }
-            },
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
         )
     }
 }
@@ -270,7 +272,7 @@ impl<'a> FilesCreate<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -345,7 +347,7 @@ impl<'a> FilesUploaded<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -416,7 +418,7 @@ impl<'a> FilesDelete<'a> {
                 format!("/v1/files/{}", encode_path_segment(& self.id.to_string())),
             )
             .security(&[SecurityScheme::Bearer])
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -487,7 +489,7 @@ impl<'a> FilesUpdate<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)

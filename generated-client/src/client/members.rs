@@ -27,8 +27,8 @@ impl<'a> Members<'a> {
     /// `GET /v1/members/` (operation `members:list_members`)
     ///
     /// Scopes: `members:read`, `members:write`
-    pub fn list_members(&self) -> MembersListMembers<'a> {
-        MembersListMembers {
+    pub fn list(&self) -> MembersList<'a> {
+        MembersList {
             client: self.client,
             customer_id: None,
             external_customer_id: None,
@@ -44,7 +44,7 @@ impl<'a> Members<'a> {
 /// Request builder for `members:list_members`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct MembersListMembers<'a> {
+pub struct MembersList<'a> {
     client: &'a Client,
     customer_id: Option<String>,
     external_customer_id: Option<String>,
@@ -55,7 +55,7 @@ pub struct MembersListMembers<'a> {
     options: RequestOptions,
 }
 
-impl<'a> MembersListMembers<'a> {
+impl<'a> MembersList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
@@ -130,7 +130,7 @@ impl<'a> MembersListMembers<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("customer_id", &self.customer_id);
         request = request.query("external_customer_id", &self.external_customer_id);
         request = request.query("role", &self.role);
@@ -157,23 +157,25 @@ impl<'a> MembersListMembers<'a> {
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<Item = Result<Member, Error>> + Send + 'a {
+    ) -> impl futures_core::Stream<Item = Result<Member, Error>> + Send + Unpin + 'a {
         let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+        Box::pin(
+            crate::runtime::paginate(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
 
-                async move {
-                    let list = request.send().await?;
-                    Ok((list.items, list.pagination.max_page))
-                }
-            },
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
         )
     }
 }
 
-impl<'a> IntoFuture for MembersListMembers<'a> {
+impl<'a> IntoFuture for MembersList<'a> {
     type Output = Result<ListResourceMember, Error>;
 
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;

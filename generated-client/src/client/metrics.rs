@@ -273,7 +273,7 @@ impl<'a> MetricsGet<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("start_date", &self.start_date);
         request = request.query("end_date", &self.end_date);
         request = request.query("timezone", &self.timezone);
@@ -400,7 +400,7 @@ impl<'a> MetricsExport<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("text/csv")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("start_date", &self.start_date);
         request = request.query("end_date", &self.end_date);
         request = request.query("timezone", &self.timezone);
@@ -474,7 +474,7 @@ impl<'a> MetricsLimitsRequest<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -551,7 +551,7 @@ impl<'a> MetricsListDashboards<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("organization_id", &self.organization_id);
         Ok(request)
     }
@@ -622,7 +622,7 @@ impl<'a> MetricsCreateDashboard<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -697,7 +697,7 @@ impl<'a> MetricsGetDashboard<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -769,7 +769,7 @@ impl<'a> MetricsDeleteDashboard<'a> {
                 ),
             )
             .security(&[SecurityScheme::Bearer])
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -841,7 +841,7 @@ impl<'a> MetricsUpdateDashboard<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)

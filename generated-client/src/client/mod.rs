@@ -94,9 +94,8 @@ pub use customer_portal_license_keys::{
 mod customer_portal_members;
 
 pub use customer_portal_members::{
-    CustomerPortalMembers, CustomerPortalMembersListMembers,
-    CustomerPortalMembersAddMember, CustomerPortalMembersRemoveMember,
-    CustomerPortalMembersUpdateMember,
+    CustomerPortalMembers, CustomerPortalMembersList, CustomerPortalMembersAddMember,
+    CustomerPortalMembersRemoveMember, CustomerPortalMembersUpdateMember,
 };
 
 mod customer_portal_orders;
@@ -117,7 +116,7 @@ pub use customer_portal_organizations::{
 mod customer_portal_seats;
 
 pub use customer_portal_seats::{
-    CustomerPortalSeats, CustomerPortalSeatsListSeats, CustomerPortalSeatsAssignSeat,
+    CustomerPortalSeats, CustomerPortalSeatsList, CustomerPortalSeatsAssignSeat,
     CustomerPortalSeatsRevokeSeat, CustomerPortalSeatsResendInvitation,
     CustomerPortalSeatsListClaimedSubscriptions,
 };
@@ -199,7 +198,7 @@ pub use license_keys::{
 
 mod members;
 
-pub use members::{Members, MembersListMembers};
+pub use members::{Members, MembersList};
 
 mod meters;
 
@@ -238,7 +237,7 @@ pub use orders::{
 mod organizations;
 
 pub use organizations::{
-    Organizations, OrganizationsListOrganizations, OrganizationsCreate, OrganizationsGet,
+    Organizations, OrganizationsList, OrganizationsCreate, OrganizationsGet,
     OrganizationsUpdate,
 };
 

@@ -130,7 +130,7 @@ impl<'a> Oauth2Authorize<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -198,7 +198,7 @@ impl<'a> Oauth2Token<'a> {
             )
             .security(&[])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.form_body(body)?;
         Ok(request)
@@ -266,7 +266,7 @@ impl<'a> Oauth2Revoke<'a> {
             )
             .security(&[])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.form_body(body)?;
         Ok(request)
@@ -336,7 +336,7 @@ impl<'a> Oauth2Introspect<'a> {
             )
             .security(&[])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.form_body(body)?;
         Ok(request)
@@ -405,7 +405,7 @@ impl<'a> Oauth2Userinfo<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 

@@ -121,7 +121,7 @@ impl<'a> Oauth2ClientsCreate<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -191,7 +191,7 @@ impl<'a> Oauth2ClientsGet<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -260,7 +260,7 @@ impl<'a> Oauth2ClientsUpdate<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -329,7 +329,7 @@ impl<'a> Oauth2ClientsDelete<'a> {
                 format!("/v1/oauth2/register/{}", encode_path_segment(& self.client_id)),
             )
             .security(&[SecurityScheme::Bearer])
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 

@@ -31,8 +31,8 @@ impl<'a> Organizations<'a> {
     /// `GET /v1/organizations/` (operation `organizations:list`)
     ///
     /// Scopes: `organizations:read`, `organizations:write`
-    pub fn list_organizations(&self) -> OrganizationsListOrganizations<'a> {
-        OrganizationsListOrganizations {
+    pub fn list(&self) -> OrganizationsList<'a> {
+        OrganizationsList {
             client: self.client,
             slug: None,
             page: None,
@@ -92,7 +92,7 @@ impl<'a> Organizations<'a> {
 /// Request builder for `organizations:list`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct OrganizationsListOrganizations<'a> {
+pub struct OrganizationsList<'a> {
     client: &'a Client,
     slug: Option<String>,
     page: Option<i64>,
@@ -101,7 +101,7 @@ pub struct OrganizationsListOrganizations<'a> {
     options: RequestOptions,
 }
 
-impl<'a> OrganizationsListOrganizations<'a> {
+impl<'a> OrganizationsList<'a> {
     const ERRORS: &'static [(u16, ErrorDecoder)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
@@ -161,7 +161,7 @@ impl<'a> OrganizationsListOrganizations<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("slug", &self.slug);
         request = request.query("page", &self.page);
         request = request.query("limit", &self.limit);
@@ -186,23 +186,27 @@ impl<'a> OrganizationsListOrganizations<'a> {
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<Item = Result<Organization, Error>> + Send + 'a {
+    ) -> impl futures_core::Stream<
+        Item = Result<Organization, Error>,
+    > + Send + Unpin + 'a {
         let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+        Box::pin(
+            crate::runtime::paginate(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
 
-                async move {
-                    let list = request.send().await?;
-                    Ok((list.items, list.pagination.max_page))
-                }
-            },
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
         )
     }
 }
 
-impl<'a> IntoFuture for OrganizationsListOrganizations<'a> {
+impl<'a> IntoFuture for OrganizationsList<'a> {
     type Output = Result<ListResourceOrganization, Error>;
 
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -255,7 +259,7 @@ impl<'a> OrganizationsCreate<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -328,7 +332,7 @@ impl<'a> OrganizationsGet<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -402,7 +406,7 @@ impl<'a> OrganizationsUpdate<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)

@@ -326,7 +326,7 @@ impl<'a> SubscriptionsList<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("organization_id", &self.organization_id);
         request = request.query("product_id", &self.product_id);
         request = request.query("customer_id", &self.customer_id);
@@ -367,18 +367,22 @@ impl<'a> SubscriptionsList<'a> {
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<Item = Result<Subscription, Error>> + Send + 'a {
+    ) -> impl futures_core::Stream<
+        Item = Result<Subscription, Error>,
+    > + Send + Unpin + 'a {
         let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+        Box::pin(
+            crate::runtime::paginate(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
 
-                async move {
-                    let list = request.send().await?;
-                    Ok((list.items, list.pagination.max_page))
-                }
-            },
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
         )
     }
 }
@@ -435,7 +439,7 @@ impl<'a> SubscriptionsCreate<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -569,7 +573,7 @@ impl<'a> SubscriptionsExport<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("text/csv")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("organization_id", &self.organization_id);
         request = request.query("product_id", &self.product_id);
         request = request.query("status", &self.status);
@@ -648,7 +652,7 @@ impl<'a> SubscriptionsGet<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -721,7 +725,7 @@ impl<'a> SubscriptionsRevoke<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -796,7 +800,7 @@ impl<'a> SubscriptionsUpdate<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)

@@ -242,7 +242,7 @@ impl<'a> WebhooksListWebhookEndpoints<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("organization_id", &self.organization_id);
         request = request.query("page", &self.page);
         request = request.query("limit", &self.limit);
@@ -266,18 +266,22 @@ impl<'a> WebhooksListWebhookEndpoints<'a> {
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<Item = Result<WebhookEndpoint, Error>> + Send + 'a {
+    ) -> impl futures_core::Stream<
+        Item = Result<WebhookEndpoint, Error>,
+    > + Send + Unpin + 'a {
         let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+        Box::pin(
+            crate::runtime::paginate(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
 
-                async move {
-                    let list = request.send().await?;
-                    Ok((list.items, list.pagination.max_page))
-                }
-            },
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
         )
     }
 }
@@ -334,7 +338,7 @@ impl<'a> WebhooksCreateWebhookEndpoint<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -408,7 +412,7 @@ impl<'a> WebhooksGetWebhookEndpoint<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -479,7 +483,7 @@ impl<'a> WebhooksDeleteWebhookEndpoint<'a> {
                 ),
             )
             .security(&[SecurityScheme::Bearer])
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -552,7 +556,7 @@ impl<'a> WebhooksUpdateWebhookEndpoint<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         let body = &self.body;
         request = request.json_body(body)?;
         Ok(request)
@@ -626,7 +630,7 @@ impl<'a> WebhooksResetWebhookEndpointSecret<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 
@@ -762,7 +766,7 @@ impl<'a> WebhooksListWebhookDeliveries<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         request = request.query("endpoint_id", &self.endpoint_id);
         request = request.query("start_timestamp", &self.start_timestamp);
         request = request.query("end_timestamp", &self.end_timestamp);
@@ -792,18 +796,22 @@ impl<'a> WebhooksListWebhookDeliveries<'a> {
     /// `page`, default 1, until `pagination.max_page`).
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<Item = Result<WebhookDelivery, Error>> + Send + 'a {
+    ) -> impl futures_core::Stream<
+        Item = Result<WebhookDelivery, Error>,
+    > + Send + Unpin + 'a {
         let first = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+        Box::pin(
+            crate::runtime::paginate(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
 
-                async move {
-                    let list = request.send().await?;
-                    Ok((list.items, list.pagination.max_page))
-                }
-            },
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
         )
     }
 }
@@ -864,7 +872,7 @@ impl<'a> WebhooksRedeliverWebhookEvent<'a> {
             )
             .security(&[SecurityScheme::Bearer])
             .accept("application/json")
-            .options(self.options.clone());
+            .options(self.options);
         Ok(request)
     }
 

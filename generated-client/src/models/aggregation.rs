@@ -9,7 +9,7 @@ pub enum Aggregation {
     /// `func` is `"count"`.
     Count(CountAggregation),
     /// `func` is `"avg"` or `"max"` or `"min"` or `"sum"`.
-    Avg(PropertyAggregation),
+    Property(PropertyAggregation),
     /// `func` is `"unique"`.
     Unique(UniqueAggregation),
     /// A `func` this version of the crate does not know; kept as sent.
@@ -20,7 +20,7 @@ impl Serialize for Aggregation {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Count(value) => value.serialize(serializer),
-            Self::Avg(value) => value.serialize(serializer),
+            Self::Property(value) => value.serialize(serializer),
             Self::Unique(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
@@ -33,7 +33,7 @@ impl<'de> Deserialize<'de> for Aggregation {
         match crate::runtime::model::tag_of(&value, "func") {
             Some("count") => crate::runtime::model::from_value(value).map(Self::Count),
             Some("avg" | "max" | "min" | "sum") => {
-                crate::runtime::model::from_value(value).map(Self::Avg)
+                crate::runtime::model::from_value(value).map(Self::Property)
             }
             Some("unique") => crate::runtime::model::from_value(value).map(Self::Unique),
             _ => Ok(Self::Unknown(value)),

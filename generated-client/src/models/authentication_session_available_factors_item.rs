@@ -7,7 +7,7 @@ use super::{BaseFactor, SsoFactor};
 #[derive(Clone, Debug, PartialEq)]
 pub enum AuthenticationSessionAvailableFactorsItem {
     /// `type` is `"apple"` or `"backup_codes"` or `"email_otp"` or `"github"` or `"google"` or `"totp"`.
-    Apple(BaseFactor),
+    BaseFactor(BaseFactor),
     /// `type` is `"sso"`.
     Sso(SsoFactor),
     /// A `type` this version of the crate does not know; kept as sent.
@@ -17,7 +17,7 @@ pub enum AuthenticationSessionAvailableFactorsItem {
 impl Serialize for AuthenticationSessionAvailableFactorsItem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Apple(value) => value.serialize(serializer),
+            Self::BaseFactor(value) => value.serialize(serializer),
             Self::Sso(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
@@ -30,7 +30,7 @@ impl<'de> Deserialize<'de> for AuthenticationSessionAvailableFactorsItem {
         match crate::runtime::model::tag_of(&value, "type") {
             Some(
                 "apple" | "backup_codes" | "email_otp" | "github" | "google" | "totp",
-            ) => crate::runtime::model::from_value(value).map(Self::Apple),
+            ) => crate::runtime::model::from_value(value).map(Self::BaseFactor),
             Some("sso") => crate::runtime::model::from_value(value).map(Self::Sso),
             _ => Ok(Self::Unknown(value)),
         }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use crate::Patch;
-use super::{BenefitDiscordCreateProperties, EventMetadataInputValue};
+use super::{BenefitDiscordCreateProperties, MetadataValue};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "discord")]
@@ -20,7 +20,7 @@ pub struct BenefitDiscordUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// The description of the benefit. Will be displayed on products having this benefit.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub description: Patch<String>,

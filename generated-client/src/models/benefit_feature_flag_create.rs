@@ -3,9 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::{
-    BenefitFeatureFlagCreateProperties, BenefitVisibility, EventMetadataInputValue,
-};
+use super::{BenefitFeatureFlagCreateProperties, BenefitVisibility, MetadataValue};
 
 /// Schema to create a benefit of type `feature_flag`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -23,7 +21,7 @@ pub struct BenefitFeatureFlagCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// The description of the benefit. Will be displayed on products having this benefit.
     pub description: String,
     /// The ID of the organization owning the benefit. **Required unless you use an organization token.**

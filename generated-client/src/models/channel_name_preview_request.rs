@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::EventMetadataInputValue;
+use super::MetadataValue;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChannelNamePreviewRequest {
@@ -16,7 +16,7 @@ pub struct ChannelNamePreviewRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub customer_metadata: Option<BTreeMap<String, MetadataValue>>,
 }
 
 impl ChannelNamePreviewRequest {

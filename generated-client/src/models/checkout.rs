@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::{
     Address, AttachedCustomField, CheckoutBillingAddressFields, CheckoutDiscount,
     CheckoutProduct, CheckoutStatus, CustomFieldDataValue, FilterClauseValue,
-    MetadataOutputType, PaymentProcessor, ProductPricesItem, TaxBehavior, TrialInterval,
+    MetadataOutputType, PaymentProcessor, PricesItem, TaxBehavior, TrialInterval,
 };
 
 /// Checkout session data retrieved using an access token.
@@ -128,9 +128,9 @@ pub struct Checkout {
     /// Product selected to checkout.
     pub product: Option<CheckoutProduct>,
     /// **Deprecated.** Price of the selected product.
-    pub product_price: Option<ProductPricesItem>,
+    pub product_price: Option<PricesItem>,
     /// Mapping of product IDs to their list of prices.
-    pub prices: Option<BTreeMap<Uuid, Vec<ProductPricesItem>>>,
+    pub prices: Option<BTreeMap<Uuid, Vec<PricesItem>>>,
     pub discount: Option<CheckoutDiscount>,
     pub subscription_id: Option<Uuid>,
     pub attached_custom_fields: Option<Vec<AttachedCustomField>>,

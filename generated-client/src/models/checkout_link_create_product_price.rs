@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::{EventMetadataInputValue, TrialInterval};
+use super::{MetadataValue, TrialInterval};
 
 /// Schema to create a new checkout link from a a single product price.
 ///
@@ -23,7 +23,7 @@ pub struct CheckoutLinkCreateProductPrice {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// The interval unit for the trial period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_interval: Option<TrialInterval>,

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use crate::Patch;
-use super::{EventMetadataInputValue, TrialInterval};
+use super::{MetadataValue, TrialInterval};
 
 /// Schema to update an existing checkout link.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -27,7 +27,7 @@ pub struct CheckoutLinkUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// List of products that will be available to select at checkout.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub products: Patch<Vec<Uuid>>,

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{
-    AddressInput, CustomFieldDataValue, EventMetadataInputValue, PresentmentCurrency,
+    AddressInput, CustomFieldDataValue, MetadataValue, PresentmentCurrency,
     ProductCreateOneTimePricesItem, TrialInterval,
 };
 
@@ -33,7 +33,7 @@ pub struct CheckoutProductsCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// Key-value object storing custom field values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<BTreeMap<String, Option<CustomFieldDataValue>>>,
@@ -97,7 +97,7 @@ pub struct CheckoutProductsCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub customer_metadata: Option<BTreeMap<String, MetadataValue>>,
     /// ID of a subscription to upgrade. It must be on a free pricing. If checkout is successful, metadata set on this checkout will be copied to the subscription, and existing keys will be overwritten.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<Uuid>,

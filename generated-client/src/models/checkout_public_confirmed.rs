@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::{
     Address, AttachedCustomField, CheckoutBillingAddressFields, CheckoutDiscount,
     CheckoutOrganization, CheckoutProduct, CustomFieldDataValue, PaymentProcessor,
-    ProductPricesItem, TaxBehavior, TrialInterval,
+    PricesItem, TaxBehavior, TrialInterval,
 };
 
 /// Checkout session data retrieved using the client secret after confirmation.
@@ -117,9 +117,9 @@ pub struct CheckoutPublicConfirmed {
     /// Product selected to checkout.
     pub product: Option<CheckoutProduct>,
     /// **Deprecated.** Price of the selected product.
-    pub product_price: Option<ProductPricesItem>,
+    pub product_price: Option<PricesItem>,
     /// Mapping of product IDs to their list of prices.
-    pub prices: Option<BTreeMap<Uuid, Vec<ProductPricesItem>>>,
+    pub prices: Option<BTreeMap<Uuid, Vec<PricesItem>>>,
     pub discount: Option<CheckoutDiscount>,
     pub organization: CheckoutOrganization,
     pub attached_custom_fields: Option<Vec<AttachedCustomField>>,

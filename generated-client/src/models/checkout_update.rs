@@ -5,8 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use crate::Patch;
 use super::{
-    AddressInput, CustomFieldDataValue, EventMetadataInputValue, PresentmentCurrency,
-    TrialInterval,
+    AddressInput, CustomFieldDataValue, MetadataValue, PresentmentCurrency, TrialInterval,
 };
 
 /// Update an existing checkout session using an access token.
@@ -63,7 +62,7 @@ pub struct CheckoutUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub metadata: Option<BTreeMap<String, MetadataValue>>,
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub currency: Patch<PresentmentCurrency>,
     /// ID of the discount to apply to the checkout.
@@ -92,7 +91,7 @@ pub struct CheckoutUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
-    pub customer_metadata: Patch<BTreeMap<String, EventMetadataInputValue>>,
+    pub customer_metadata: Patch<BTreeMap<String, MetadataValue>>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub success_url: Patch<String>,

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::{CustomFieldDateProperties, EventMetadataInputValue};
+use super::{CustomFieldDateProperties, MetadataValue};
 
 /// Schema to create a custom field of type date.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -21,7 +21,7 @@ pub struct CustomFieldCreateDate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// Identifier of the custom field. It'll be used as key when storing the value. Must be unique across the organization.It can only contain ASCII letters, numbers and hyphens.
     pub slug: String,
     /// Name of the custom field.

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use crate::Patch;
-use super::{CustomFieldTextProperties, EventMetadataInputValue};
+use super::{CustomFieldTextProperties, MetadataValue};
 
 /// Schema to update a custom field of type text.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -21,7 +21,7 @@ pub struct CustomFieldUpdateText {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// Name of the custom field.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub name: Patch<String>,

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::{AddressInput, EventMetadataInputValue, MemberOwnerCreate};
+use super::{AddressInput, MemberOwnerCreate, MetadataValue};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "individual")]
@@ -20,7 +20,7 @@ pub struct CustomerIndividualCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,

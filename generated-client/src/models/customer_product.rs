@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{
-    BenefitPublic, ProductMediaFileRead, ProductPricesItem, ProductVisibility,
+    BenefitPublic, PricesItem, ProductMediaFileRead, ProductVisibility,
     RecurringInterval, TrialInterval,
 };
 
@@ -42,7 +42,7 @@ pub struct CustomerProduct {
     /// The ID of the organization owning the product.
     pub organization_id: Uuid,
     /// List of available prices for this product.
-    pub prices: Vec<ProductPricesItem>,
+    pub prices: Vec<PricesItem>,
     /// List of benefits granted by the product.
     pub benefits: Vec<BenefitPublic>,
     /// The medias associated to the product.

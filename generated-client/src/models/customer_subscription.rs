@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{
     CustomerCancellationReason, CustomerSubscriptionMeter, CustomerSubscriptionProduct,
-    PendingSubscriptionUpdate, ProductPricesItem, RecurringInterval, SubscriptionStatus,
+    PendingSubscriptionUpdate, PricesItem, RecurringInterval, SubscriptionStatus,
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -71,7 +71,7 @@ pub struct CustomerSubscription {
     pub customer_cancellation_comment: Option<String>,
     pub product: CustomerSubscriptionProduct,
     /// List of enabled prices for the subscription.
-    pub prices: Vec<ProductPricesItem>,
+    pub prices: Vec<PricesItem>,
     /// List of meters associated with the subscription.
     pub meters: Vec<CustomerSubscriptionMeter>,
     /// Pending subscription update that will be applied at the beginning of the next period. If `null`, there is no pending update.

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{
-    BenefitPublic, CustomerOrganization, ProductMediaFileRead, ProductPricesItem,
+    BenefitPublic, CustomerOrganization, PricesItem, ProductMediaFileRead,
     ProductVisibility, RecurringInterval, TrialInterval,
 };
 
@@ -41,7 +41,7 @@ pub struct CustomerSubscriptionProduct {
     /// The ID of the organization owning the product.
     pub organization_id: Uuid,
     /// List of prices for this product.
-    pub prices: Vec<ProductPricesItem>,
+    pub prices: Vec<PricesItem>,
     /// List of benefits granted by the product.
     pub benefits: Vec<BenefitPublic>,
     /// List of medias associated to the product.

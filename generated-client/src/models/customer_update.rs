@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use crate::Patch;
-use super::{AddressInput, CustomerType, EventMetadataInputValue};
+use super::{AddressInput, CustomerType, MetadataValue};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomerUpdate {
@@ -19,7 +19,7 @@ pub struct CustomerUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// The email address of the customer. This must be unique within the organization.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub email: Patch<String>,

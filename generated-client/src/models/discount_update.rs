@@ -5,9 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use crate::Patch;
-use super::{
-    DiscountDuration, DiscountType, EventMetadataInputValue, PresentmentCurrency,
-};
+use super::{DiscountDuration, DiscountType, MetadataValue, PresentmentCurrency};
 
 /// Schema to update a discount.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -24,7 +22,7 @@ pub struct DiscountUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub name: Patch<String>,

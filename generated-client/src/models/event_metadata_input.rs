@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
-use super::{CostMetadataInput, EventMetadataInputValue, LlmMetadata};
+use super::{CostMetadataInput, LlmMetadata, MetadataValue};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EventMetadataInput {
@@ -12,5 +12,5 @@ pub struct EventMetadataInput {
     pub llm: Option<LlmMetadata>,
     /// Properties not declared by the schema, by name.
     #[serde(flatten)]
-    pub additional_properties: BTreeMap<String, EventMetadataInputValue>,
+    pub additional_properties: BTreeMap<String, MetadataValue>,
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::EventMetadataInputValue;
+use super::MetadataValue;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LicenseKeyActivate {
@@ -22,7 +22,7 @@ pub struct LicenseKeyActivate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conditions: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub conditions: Option<BTreeMap<String, MetadataValue>>,
     /// Key-value object allowing you to store additional information about the activation
     ///
     /// The key must be a string with a maximum length of **40 characters**.
@@ -35,7 +35,7 @@ pub struct LicenseKeyActivate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub meta: Option<BTreeMap<String, MetadataValue>>,
 }
 
 impl LicenseKeyActivate {

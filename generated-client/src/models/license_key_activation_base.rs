@@ -4,14 +4,14 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::EventMetadataInputValue;
+use super::MetadataValue;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LicenseKeyActivationBase {
     pub id: Uuid,
     pub license_key_id: Uuid,
     pub label: String,
-    pub meta: BTreeMap<String, EventMetadataInputValue>,
+    pub meta: BTreeMap<String, MetadataValue>,
     pub created_at: DateTime<Utc>,
     pub modified_at: Option<DateTime<Utc>>,
 }
@@ -22,7 +22,7 @@ impl LicenseKeyActivationBase {
         id: Uuid,
         license_key_id: Uuid,
         label: impl Into<String>,
-        meta: BTreeMap<String, EventMetadataInputValue>,
+        meta: BTreeMap<String, MetadataValue>,
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,
     ) -> Self {

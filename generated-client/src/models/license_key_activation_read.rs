@@ -4,14 +4,14 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::{EventMetadataInputValue, LicenseKeyRead};
+use super::{LicenseKeyRead, MetadataValue};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LicenseKeyActivationRead {
     pub id: Uuid,
     pub license_key_id: Uuid,
     pub label: String,
-    pub meta: BTreeMap<String, EventMetadataInputValue>,
+    pub meta: BTreeMap<String, MetadataValue>,
     pub created_at: DateTime<Utc>,
     pub modified_at: Option<DateTime<Utc>>,
     pub license_key: LicenseKeyRead,
@@ -23,7 +23,7 @@ impl LicenseKeyActivationRead {
         id: Uuid,
         license_key_id: Uuid,
         label: impl Into<String>,
-        meta: BTreeMap<String, EventMetadataInputValue>,
+        meta: BTreeMap<String, MetadataValue>,
         created_at: DateTime<Utc>,
         modified_at: Option<DateTime<Utc>>,
         license_key: LicenseKeyRead,

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::EventMetadataInputValue;
+use super::MetadataValue;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LicenseKeyValidate {
@@ -30,7 +30,7 @@ pub struct LicenseKeyValidate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conditions: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub conditions: Option<BTreeMap<String, MetadataValue>>,
 }
 
 impl LicenseKeyValidate {

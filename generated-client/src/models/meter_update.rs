@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use crate::Patch;
-use super::{Aggregation, EventMetadataInputValue, Filter, MeterUnit};
+use super::{Aggregation, Filter, MetadataValue, MeterUnit};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MeterUpdate {
@@ -19,7 +19,7 @@ pub struct MeterUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// The name of the meter. Will be shown on customer's invoices and usage.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub name: Patch<String>,

@@ -4085,9 +4085,9 @@ mod base_factor_type;
 
 pub use base_factor_type::BaseFactorType;
 
-mod event_metadata_input_value;
+mod metadata_value;
 
-pub use event_metadata_input_value::EventMetadataInputValue;
+pub use metadata_value::MetadataValue;
 
 mod benefit_cycled_event_name;
 
@@ -4125,9 +4125,9 @@ mod custom_field_data_value;
 
 pub use custom_field_data_value::CustomFieldDataValue;
 
-mod product_prices_item;
+mod prices_item;
 
-pub use product_prices_item::ProductPricesItem;
+pub use prices_item::PricesItem;
 
 mod checkout_discount;
 
@@ -4189,9 +4189,9 @@ mod insight_primary_action;
 
 pub use insight_primary_action::InsightPrimaryAction;
 
-mod revoke_token_request_token_type_hint;
+mod token_type_hint;
 
-pub use revoke_token_request_token_type_hint::RevokeTokenRequestTokenTypeHint;
+pub use token_type_hint::TokenTypeHint;
 
 mod type_;
 
@@ -4217,9 +4217,9 @@ mod meter_reset_event_name;
 
 pub use meter_reset_event_name::MeterResetEventName;
 
-mod metric_period_ltv;
+mod ltv;
 
-pub use metric_period_ltv::MetricPeriodLtv;
+pub use ltv::Ltv;
 
 mod notifications_list_notifications_item;
 

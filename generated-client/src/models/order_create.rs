@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::{CustomFieldDataValue, EventMetadataInputValue};
+use super::{CustomFieldDataValue, MetadataValue};
 
 /// Schema to create a draft order for an off-session charge.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -23,7 +23,7 @@ pub struct OrderCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// The ID of the organization the order belongs to. **Required unless you use an organization token.** The customer and product must belong to this organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<Uuid>,

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{
-    AttachedCustomField, Benefit, MetadataOutputType, ProductMediaFileRead,
-    ProductPricesItem, ProductVisibility, RecurringInterval, TrialInterval,
+    AttachedCustomField, Benefit, MetadataOutputType, PricesItem, ProductMediaFileRead,
+    ProductVisibility, RecurringInterval, TrialInterval,
 };
 
 /// A product.
@@ -43,7 +43,7 @@ pub struct Product {
     pub organization_id: Uuid,
     pub metadata: MetadataOutputType,
     /// List of prices for this product.
-    pub prices: Vec<ProductPricesItem>,
+    pub prices: Vec<PricesItem>,
     /// List of benefits granted by the product.
     pub benefits: Vec<Benefit>,
     /// List of medias associated to the product.

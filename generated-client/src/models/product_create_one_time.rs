@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 use super::{
-    AttachedCustomFieldCreate, EventMetadataInputValue, ProductCreateOneTimePricesItem,
+    AttachedCustomFieldCreate, MetadataValue, ProductCreateOneTimePricesItem,
     ProductVisibility,
 };
 
@@ -23,7 +23,7 @@ pub struct ProductCreateOneTime {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// The name of the product.
     pub name: String,
     /// The description of the product.

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{
-    AttachedCustomFieldCreate, EventMetadataInputValue, ProductCreateOneTimePricesItem,
+    AttachedCustomFieldCreate, MetadataValue, ProductCreateOneTimePricesItem,
     ProductVisibility, RecurringInterval, TrialInterval,
 };
 
@@ -22,7 +22,7 @@ pub struct ProductCreateRecurring {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// The name of the product.
     pub name: String,
     /// The description of the product.

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use crate::Patch;
 use super::{
-    AttachedCustomFieldCreate, EventMetadataInputValue, ProductUpdatePricesItem,
-    ProductVisibility, RecurringInterval, TrialInterval,
+    AttachedCustomFieldCreate, MetadataValue, ProductUpdatePricesItem, ProductVisibility,
+    RecurringInterval, TrialInterval,
 };
 
 /// Schema to update a product.
@@ -24,7 +24,7 @@ pub struct ProductUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// The interval unit for the trial period.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub trial_interval: Patch<TrialInterval>,

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::{EventMetadataInputValue, RefundCreateReason};
+use super::{MetadataValue, RefundCreateReason};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RefundCreate {
@@ -19,7 +19,7 @@ pub struct RefundCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub metadata: Option<BTreeMap<String, MetadataValue>>,
     pub order_id: Uuid,
     /// Reason for the refund.
     pub reason: RefundCreateReason,

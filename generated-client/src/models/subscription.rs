@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use super::{
     CustomFieldDataValue, CustomerCancellationReason, MetadataOutputType, OrderDiscount,
-    PendingSubscriptionUpdate, Product, ProductPricesItem, RecurringInterval,
+    PendingSubscriptionUpdate, PricesItem, Product, RecurringInterval,
     SubscriptionCustomer, SubscriptionMeter, SubscriptionStatus,
 };
 
@@ -79,7 +79,7 @@ pub struct Subscription {
     pub product: Product,
     pub discount: Option<OrderDiscount>,
     /// List of enabled prices for the subscription.
-    pub prices: Vec<ProductPricesItem>,
+    pub prices: Vec<PricesItem>,
     /// List of meters associated with the subscription.
     pub meters: Vec<SubscriptionMeter>,
     /// Pending subscription update that will be applied at the beginning of the next period. If `null`, there is no pending update.

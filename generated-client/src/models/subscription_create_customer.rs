@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use super::EventMetadataInputValue;
+use super::MetadataValue;
 
 /// Create a subscription for an existing customer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -20,7 +20,7 @@ pub struct SubscriptionCreateCustomer {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// The ID of the recurring product to subscribe to. Must be a free product, otherwise the customer should go through a checkout flow.
     pub product_id: Uuid,
     /// The ID of the customer to create the subscription for.

@@ -5,8 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use crate::Patch;
 use super::{
-    EventMetadataInputValue, SubscriptionProrationBehavior,
-    SubscriptionUpdateBaseTrialEnd,
+    MetadataValue, SubscriptionProrationBehavior, SubscriptionUpdateBaseTrialEnd,
 };
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -23,7 +22,7 @@ pub struct SubscriptionUpdateBase {
     ///
     /// You can store up to **50 key-value pairs**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, EventMetadataInputValue>>,
+    pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// Update subscription to another product.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     pub product_id: Patch<Uuid>,

@@ -149,7 +149,13 @@ pub fn nested_error_path(outer: &str, message: &str) -> (String, String) {
     if path.is_empty() {
         path.push('.');
     }
-    (path, rest.to_owned())
+    // serde_json appends where the outer document stopped, which is not where the
+    // failing field is once the path points inside a union: drop it.
+    let message = match (path != outer, rest.rfind(" at line ")) {
+        (true, Some(at)) if rest[at..].contains(" column ") => &rest[..at],
+        _ => rest,
+    };
+    (path, message.to_owned())
 }
 
 #[cfg(test)]
@@ -193,6 +199,7 @@ mod tests {
         assert_eq!(nested_error_path(".", "at `data.total`: invalid"), ("data.total".into(), "invalid".into()));
         assert_eq!(nested_error_path("items[2]", "at `a`: at `[0].b`: bad"), ("items[2].a[0].b".into(), "bad".into()));
         assert_eq!(nested_error_path("x", "plain"), ("x".into(), "plain".into()));
+        assert_eq!(nested_error_path("a", "at `b`: bad at line 1 column 9"), ("a.b".into(), "bad".into()));
         assert_eq!(nested_error_path(".", "plain"), (".".into(), "plain".into()));
     }
 }

@@ -337,15 +337,15 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
         quote! {
             /// Every item of every page, fetching pages as the stream is polled (from
             /// `page`, default 1, until `pagination.max_page`).
-            pub fn stream(self) -> impl futures_core::Stream<Item = Result<#item, Error>> + Send + 'a {
+            pub fn stream(self) -> impl futures_core::Stream<Item = Result<#item, Error>> + Send + Unpin + 'a {
                 let first = self.page.unwrap_or(1);
-                crate::runtime::paginate(first, move |page| {
+                Box::pin(crate::runtime::paginate(first, move |page| {
                     let request = self.clone().page(page);
                     async move {
                         let list = request.send().await?;
                         Ok((list.items, list.pagination.max_page))
                     }
-                })
+                }))
             }
         }
     });
@@ -428,6 +428,9 @@ fn security_tokens(security: &[Security]) -> TokenStream {
 /// Text of a path parameter, by its type.
 fn path_text(api: &Api, p: &Param) -> TokenStream {
     let name = ident(&p.name);
+    if p.encoding == QueryEncoding::Json {
+        return quote! { &serde_json::to_string(&self.#name).unwrap_or_default() };
+    }
     match &p.ty {
         Ty::String => quote! { &self.#name },
         Ty::Named(id) if matches!(api.types[*id].kind, TypeKind::Enum(_)) => quote! { self.#name.as_str() },
@@ -475,23 +478,47 @@ fn into_request(api: &Api, op: &Operation, imports: &mut Imports) -> TokenStream
     for p in &op.params {
         let name = ident(&p.name);
         let wire = &p.wire_name;
+        let value = if p.required { quote! { Some(&self.#name) } } else { quote! { self.#name.as_ref() } };
+        // Objects are turned into JSON first: the runtime encodes a JSON object as
+        // `name[key]=value` pairs, and form-style objects as `key=value` pairs.
+        let to_json = quote! {
+            serde_json::to_value(value).map_err(|e| Error::invalid_request(#op_id, format!("parameter `{}`: {e}", #wire)))?
+        };
         match (p.location, p.encoding) {
             (ParamLocation::Query, QueryEncoding::Form) => steps.push(quote! { request = request.query(#wire, &self.#name); }),
-            (ParamLocation::Query, QueryEncoding::DeepObject) => {
-                let value = if p.required { quote! { Some(&self.#name) } } else { quote! { self.#name.as_ref() } };
+            (ParamLocation::Query, QueryEncoding::DeepObject) if matches!(p.ty, Ty::Map(..)) => {
                 steps.push(quote! {
                     if let Some(entries) = #value {
                         request = request.deep_object(#wire, entries);
                     }
                 });
             }
-            (ParamLocation::Header, _) => {
+            (ParamLocation::Query, QueryEncoding::DeepObject) => steps.push(quote! {
+                if let Some(value) = #value {
+                    request = request.query(#wire, &#to_json);
+                }
+            }),
+            (ParamLocation::Query, QueryEncoding::FormObject) => steps.push(quote! {
+                if let Some(value) = #value {
+                    if let serde_json::Value::Object(properties) = #to_json {
+                        for (key, value) in &properties {
+                            request = request.query(key, value);
+                        }
+                    }
+                }
+            }),
+            (ParamLocation::Query, QueryEncoding::Json) => steps.push(quote! {
+                if let Some(value) = #value {
+                    request = request.query(#wire, &#to_json.to_string());
+                }
+            }),
+            (ParamLocation::Header, encoding) => {
                 fallible = true;
                 let header = wire.to_ascii_lowercase();
-                let value = if p.required { quote! { Some(&self.#name) } } else { quote! { self.#name.as_ref() } };
+                let text = if encoding == QueryEncoding::Json { quote! { #to_json.to_string() } } else { quote! { value.to_string() } };
                 steps.push(quote! {
                     if let Some(value) = #value {
-                        let value = HeaderValue::try_from(value.to_string())
+                        let value = HeaderValue::try_from(#text)
                             .map_err(|_| Error::invalid_request(#op_id, concat!("header `", #wire, "` is not a valid header value")))?;
                         request = request.header(HeaderName::from_static(#header), value);
                     }
@@ -531,7 +558,7 @@ fn into_request(api: &Api, op: &Operation, imports: &mut Imports) -> TokenStream
             let #mutable request = Request::new(#op_id, Method::#method, #template, #path)
                 .security(#security)
                 #accept
-                .options(self.options.clone());
+                .options(self.options);
             #(#steps)*
             #wrap
         }
@@ -569,6 +596,7 @@ pub fn errors_file(api: &Api) -> TokenStream {
         /// The typed body of a documented error response
         /// (see [`ErrorKind::Api`](crate::runtime::ErrorKind::Api)).
         #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
         pub enum ApiErrorBody {
             #(#[doc = concat!(" A [`", stringify!(#variants), "`] body.")] #variants(#tys),)*
         }

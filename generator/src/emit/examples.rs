@@ -48,13 +48,13 @@ pub fn examples_file(api: &Api) -> Option<TokenStream> {
         let jsons = examples.iter().map(|(_, j)| j);
         quote! { checked += check::<#ty>(&[#((#places, #jsons)),*]); }
     });
+    imports.value = true;
     let imports = imports.tokens("");
     Some(quote! {
         //! Every property example of the spec decodes into its field's type and encodes
         //! back to the same JSON (fields left out of the example aside).
         #imports
         use serde::{de::DeserializeOwned, Serialize};
-        use serde_json::Value;
 
         /// Decodes and re-encodes each example; returns how many were checked.
         fn check<T: DeserializeOwned + Serialize>(examples: &[(&str, &str)]) -> usize {

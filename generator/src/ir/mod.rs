@@ -240,7 +240,7 @@ impl Api {
             Ty::DateTime => "DateTime<Utc>".into(),
             Ty::Date => "NaiveDate".into(),
             Ty::Json => "Value".into(),
-            Ty::Bytes => "Bytes".into(),
+            Ty::Bytes => "Vec<u8>".into(),
             Ty::Vec(inner) => format!("Vec<{}>", self.ty_name(inner)),
             Ty::Map(key, value) => format!("BTreeMap<{}, {}>", self.ty_name(key), self.ty_name(value)),
             Ty::Tuple(items) => {

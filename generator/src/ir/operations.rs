@@ -65,6 +65,11 @@ pub enum QueryEncoding {
     Form,
     /// `name[key]=value`.
     DeepObject,
+    /// An object in form style: one `key=value` pair per property (OpenAPI's default
+    /// `explode: true`).
+    FormObject,
+    /// A parameter declared with `content: application/json`: the JSON text.
+    Json,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -154,10 +159,14 @@ pub(crate) fn build(types: &mut TypeBuilder<'_>, spec: &OpenAPI) -> Result<Built
         for (method, op) in path_operations(item) {
             let op_pointer = format!("{pointer}/{method}");
             let group = group_path(op);
-            let name = method_name(op, method, path);
-            let scope = method_scopes.entry(group.clone()).or_default();
-            let name = scope.claim(&name);
-            let site = OpSite { path, method, item, op, group: &group, name, pointer: &op_pointer };
+            let (full, short) = method_name(op, method, path, &group);
+            // `new` is the group handle's constructor.
+            let scope = method_scopes.entry(group.clone()).or_insert_with(|| NameScope::with_reserved(&["new"]));
+            let name = match short {
+                Some(short) if !scope.is_taken(&short) => scope.claim(&short),
+                _ => scope.claim(&full),
+            };
+            let site = OpSite { path, method, item, op, group: &group, name, pointer: &op_pointer, item_pointer: &pointer };
             let operation = ctx.operation(site)?;
             groups.entry(group).or_default().push(operation);
         }
@@ -227,23 +236,42 @@ fn group_path(op: &SpecOperation) -> Vec<String> {
         .map(str::to_owned)
         .or_else(|| op.tags.first().cloned())
         .unwrap_or_else(|| "default".to_owned());
-    let path: Vec<String> = raw.split('.').filter(|s| !s.is_empty()).map(names::snake_name).collect();
+    let mut path: Vec<String> = raw.split('.').filter(|s| !s.is_empty()).map(names::snake_name).collect();
     if path.is_empty() {
-        vec!["default".to_owned()]
-    } else {
-        path
+        path.push("default".to_owned());
     }
+    // Accessors are methods: a keyword or a name `Client`/handles already use gets a suffix.
+    for (i, segment) in path.iter_mut().enumerate() {
+        if names::is_keyword(segment) || (i == 0 && CLIENT_METHODS.contains(&segment.as_str())) || segment == "new" {
+            segment.push_str("_ops");
+        }
+    }
+    path
 }
 
-fn method_name(op: &SpecOperation, method: &str, path: &str) -> String {
-    if let Some(name) = op.extensions.get("x-speakeasy-name-override").and_then(Value::as_str) {
-        return names::snake_name(name);
-    }
-    match &op.operation_id {
-        Some(id) => names::snake_name(id),
-        None => names::snake_name(&format!("{method} {path}")),
-    }
+/// The method name of an operation, and a shorter one without the group's name
+/// (`client.api_keys().api_keys_list()` reads better as `client.api_keys().list()`,
+/// `organizations().list_organizations()` as `organizations().list()`).
+fn method_name(op: &SpecOperation, method: &str, path: &str, group: &[String]) -> (String, Option<String>) {
+    let name = match (op.extensions.get("x-speakeasy-name-override").and_then(Value::as_str), &op.operation_id) {
+        (Some(name), _) => names::snake_name(name),
+        (None, Some(id)) => names::snake_name(id),
+        (None, None) => names::snake_name(&format!("{method} {path}")),
+    };
+    let Some(group) = group.last() else { return (name, None) };
+    let short = name
+        .strip_prefix(&format!("{group}_"))
+        .or_else(|| name.strip_suffix(&format!("_{group}")))
+        .filter(|rest| !rest.is_empty() && !rest.starts_with(|c: char| c.is_ascii_digit()) && !names::is_keyword(rest))
+        .map(str::to_owned);
+    (name, short)
 }
+
+/// Methods of `Client` itself: a root group may not be named like one of them.
+const CLIENT_METHODS: &[&str] = &[
+    "builder", "base_url", "info", "http_client", "execute", "send_checked", "send_json", "send_text", "send_bytes",
+    "send_empty", "clone", "fmt",
+];
 
 /// Where an operation sits in the spec and the client.
 struct OpSite<'a> {
@@ -254,6 +282,7 @@ struct OpSite<'a> {
     group: &'a [String],
     name: String,
     pointer: &'a str,
+    item_pointer: &'a str,
 }
 
 struct OpContext<'s, 'b, 't> {
@@ -268,9 +297,9 @@ impl OpContext<'_, '_, '_> {
     }
 
     fn operation(&mut self, site: OpSite<'_>) -> Result<Operation, SpecError> {
-        let OpSite { path, method, item, op, group, name, pointer } = site;
+        let OpSite { path, method, item, op, group, name, pointer, item_pointer } = site;
         let builder = names::type_name(&format!("{} {}", group.join(" "), name));
-        let params = self.params(item, op, &builder, pointer)?;
+        let params = self.params(item, op, &builder, pointer, item_pointer)?;
         let body = match &op.request_body {
             Some(body) => self.body(body, &builder, &format!("{pointer}/requestBody"))?,
             None => None,
@@ -281,7 +310,7 @@ impl OpContext<'_, '_, '_> {
             }
         }
         let (response, errors) = self.responses(op, &builder, pointer)?;
-        let (security, scopes) = self.security(op);
+        let (security, scopes) = self.security(op, pointer)?;
         let pagination = self.pagination(op, &response);
         Ok(Operation {
             operation_id: op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase())),
@@ -302,10 +331,10 @@ impl OpContext<'_, '_, '_> {
         })
     }
 
-    fn params(&mut self, item: &PathItem, op: &SpecOperation, builder: &str, pointer: &str) -> Result<Vec<Param>, SpecError> {
+    fn params(&mut self, item: &PathItem, op: &SpecOperation, builder: &str, pointer: &str, item_pointer: &str) -> Result<Vec<Param>, SpecError> {
         // Operation parameters override path-level ones with the same name and location.
         let mut merged: Vec<(Parameter, String)> = Vec::new();
-        let sources = item.parameters.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/../parameters/{i}")));
+        let sources = item.parameters.iter().enumerate().map(|(i, p)| (p, format!("{item_pointer}/parameters/{i}")));
         let own = op.parameters.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/parameters/{i}")));
         for (param, param_pointer) in sources.chain(own) {
             let param = self.resolve_parameter(param, &param_pointer)?;
@@ -327,6 +356,7 @@ impl OpContext<'_, '_, '_> {
                 }
             };
             let data = param.parameter_data_ref();
+            let from_content = matches!(data.format, ParameterSchemaOrContent::Content(_));
             let schema = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => schema.clone(),
                 ParameterSchemaOrContent::Content(content) => match content.values().next().and_then(|m| m.schema.clone()) {
@@ -337,7 +367,7 @@ impl OpContext<'_, '_, '_> {
                     }
                 },
             };
-            let ctx = Ctx::new(&format!("{builder} {}", data.name), format!("{param_pointer}/schema"));
+            let ctx = Ctx::operation(&format!("{builder} {}", data.name), format!("{param_pointer}/schema"));
             let ty = self.param_ty(&schema, &ctx)?;
             // A parameter's own optionality is the setter's `Option`; look through aliases
             // (`MetadataQuery = Option<BTreeMap<..>>`) so encoding sees the real shape.
@@ -345,6 +375,18 @@ impl OpContext<'_, '_, '_> {
             let ty = match ty {
                 Ty::Option(inner) => self.types.resolve_alias(&inner),
                 ty => ty,
+            };
+            // Objects have no text form of their own: their properties become the pairs.
+            let is_object = matches!(&ty, Ty::Named(id) if matches!(self.types.types[*id].kind, TypeKind::Struct(_) | TypeKind::Union(_)));
+            let encoding = match (location, encoding) {
+                (ParamLocation::Query, _) if from_content => QueryEncoding::Json,
+                (ParamLocation::Query, QueryEncoding::Form) if is_object => QueryEncoding::FormObject,
+                (ParamLocation::Query, QueryEncoding::DeepObject) if is_object => QueryEncoding::DeepObject,
+                (ParamLocation::Path | ParamLocation::Header, _) if is_object || from_content => {
+                    self.types.warn(&param_pointer, "object-valued path/header parameter: sent as JSON text");
+                    QueryEncoding::Json
+                }
+                (_, encoding) => encoding,
             };
             out.push(Param {
                 name: scope.claim(&names::snake_name(&data.name)),
@@ -423,7 +465,7 @@ impl OpContext<'_, '_, '_> {
         let ty = match (&encoding, &content.schema) {
             (BodyEncoding::Bytes(_), _) => Ty::Bytes,
             (BodyEncoding::Text(_), _) => Ty::String,
-            (_, Some(schema)) => self.types.ty(schema, &Ctx::new(&format!("{builder} Body"), format!("{media_pointer}/schema")))?,
+            (_, Some(schema)) => self.types.ty(schema, &Ctx::operation(&format!("{builder} Body"), format!("{media_pointer}/schema")))?,
             (_, None) => Ty::Json,
         };
         if encoding == BodyEncoding::Multipart {
@@ -457,7 +499,7 @@ impl OpContext<'_, '_, '_> {
                     None => ResponseKind::Empty,
                     Some((m, content)) if is_json(m) => match &content.schema {
                         Some(schema) => {
-                            let ctx = Ctx::new(&format!("{builder} Response"), format!("{response_pointer}/content/{}/schema", escape_pointer_token(m)));
+                            let ctx = Ctx::operation(&format!("{builder} Response"), format!("{response_pointer}/content/{}/schema", escape_pointer_token(m)));
                             ResponseKind::Json(self.types.ty(schema, &ctx)?)
                         }
                         None => ResponseKind::Json(Ty::Json),
@@ -477,7 +519,7 @@ impl OpContext<'_, '_, '_> {
             }
             let Some((m, content)) = media else { continue };
             let Some(schema) = content.schema.as_ref().filter(|_| is_json(m)) else { continue };
-            let ctx = Ctx::new(&format!("{builder} {label} Error"), format!("{response_pointer}/content/{}/schema", escape_pointer_token(m)));
+            let ctx = Ctx::operation(&format!("{builder} {label} Error"), format!("{response_pointer}/content/{}/schema", escape_pointer_token(m)));
             let ty = self.types.ty(schema, &ctx)?;
             let ty = match ty {
                 Ty::Option(inner) => *inner,
@@ -516,7 +558,7 @@ impl OpContext<'_, '_, '_> {
     }
 
     /// Accepted credentials in order of preference, and the scopes they ask for.
-    fn security(&mut self, op: &SpecOperation) -> (Vec<Security>, Vec<String>) {
+    fn security(&mut self, op: &SpecOperation, pointer: &str) -> Result<(Vec<Security>, Vec<String>), SpecError> {
         let requirements = op.security.as_ref().or(self.spec.security.as_ref());
         let schemes = self.spec.components.as_ref().map(|c| &c.security_schemes);
         let mut security = Vec::new();
@@ -530,11 +572,19 @@ impl OpContext<'_, '_, '_> {
                 }
                 let scheme = match schemes.and_then(|s| s.get(name)) {
                     Some(ReferenceOr::Item(scheme)) => scheme,
-                    _ => continue,
+                    _ => {
+                        return Err(SpecError::new(self.file(), format!("{pointer}/security"), format!("security requirement names `{name}`, which is not defined"))
+                            .with_hint("define it under `components/securitySchemes`"))
+                    }
                 };
                 let kind = match scheme {
                     SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => Security::Basic,
-                    SecurityScheme::HTTP { .. } | SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => Security::Bearer,
+                    SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => Security::Bearer,
+                    SecurityScheme::HTTP { scheme, .. } => {
+                        self.types.warn(&format!("/components/securitySchemes/{}", escape_pointer_token(name)), format!("HTTP `{scheme}` authentication is not supported: set the header with `RequestOptions::header`"));
+                        continue;
+                    }
+                    SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => Security::Bearer,
                     SecurityScheme::APIKey { location, name, .. } => match location {
                         openapiv3::APIKeyLocation::Header => Security::ApiKeyHeader(name.clone()),
                         openapiv3::APIKeyLocation::Query => Security::ApiKeyQuery(name.clone()),
@@ -546,7 +596,7 @@ impl OpContext<'_, '_, '_> {
                 }
             }
         }
-        (security, scopes)
+        Ok((security, scopes))
     }
 
     /// Polar's page-based pagination: `x-polar-pagination` (or speakeasy's `offsetLimit`)

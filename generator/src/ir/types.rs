@@ -27,12 +27,20 @@ pub(crate) struct Ctx {
     /// when every place that uses them agrees on it.
     pub suffix: String,
     pub pointer: String,
+    /// The schema sits in an operation (parameter, body, response) rather than under
+    /// `components`: shared types prefer names from components, which change less.
+    pub in_operation: bool,
 }
 
 impl Ctx {
     pub fn new(name: &str, pointer: String) -> Self {
         let name = names::type_name(name);
-        Ctx { suffix: name.clone(), name, pointer }
+        Ctx { suffix: name.clone(), name, pointer, in_operation: false }
+    }
+
+    /// Context of a schema inside an operation.
+    pub fn operation(name: &str, pointer: String) -> Self {
+        Ctx { in_operation: true, ..Ctx::new(name, pointer) }
     }
 
     /// Context of a nested schema: `part` is appended to the type name, `token` to the pointer.
@@ -42,6 +50,7 @@ impl Ctx {
             name: format!("{}{}", self.name, part),
             suffix: part,
             pointer: format!("{}/{}", self.pointer, escape_pointer_token(token)),
+            in_operation: self.in_operation,
         }
     }
 
@@ -276,6 +285,49 @@ impl<'a> TypeBuilder<'a> {
             };
             self.types[id].kind = kind;
             self.types[id].doc = doc;
+        }
+        self.refuse_alias_cycles()
+    }
+
+    /// A type alias cannot mention itself (`A = B`, `B = A`, or `A = Vec<A>`): such
+    /// schemas describe no finite value and are refused with the cycle spelled out.
+    fn refuse_alias_cycles(&self) -> Result<(), SpecError> {
+        fn mentioned(ty: &Ty, out: &mut Vec<TypeId>) {
+            match ty {
+                Ty::Named(id) => out.push(*id),
+                Ty::Vec(inner) | Ty::Option(inner) => mentioned(inner, out),
+                Ty::Map(key, value) => {
+                    mentioned(key, out);
+                    mentioned(value, out);
+                }
+                Ty::Tuple(items) => items.iter().for_each(|t| mentioned(t, out)),
+                _ => {}
+            }
+        }
+        for start in 0..self.types.len() {
+            let TypeKind::Alias(_) = self.types[start].kind else { continue };
+            // Depth-first over aliases only: structs, enums and unions break a cycle.
+            let mut stack = vec![(start, vec![start])];
+            let mut seen = BTreeSet::new();
+            while let Some((id, chain)) = stack.pop() {
+                let TypeKind::Alias(ty) = &self.types[id].kind else { continue };
+                let mut next = Vec::new();
+                mentioned(ty, &mut next);
+                for target in next {
+                    if target == start {
+                        let names: Vec<&str> = chain.iter().chain([&start]).map(|i| self.types[*i].name.as_str()).collect();
+                        return Err(SpecError::new(self.file, &self.types[start].pointer, format!(
+                            "schema is defined only in terms of itself ({})", names.join(" -> ")
+                        ))
+                        .with_hint("a `$ref` cycle needs an object (or union) in between to describe a value"));
+                    }
+                    if seen.insert(target) {
+                        let mut chain = chain.clone();
+                        chain.push(target);
+                        stack.push((target, chain));
+                    }
+                }
+            }
         }
         Ok(())
     }
@@ -672,7 +724,14 @@ impl<'a> TypeBuilder<'a> {
             if !from_mapping && self.resolve(variant).is_none_or(|s| view(s).properties.is_none()) {
                 return None;
             }
-            let name = scope.claim(&names::type_name(&values[0]));
+            // One tag value names the arm (`Customer::Individual`); an arm that several
+            // values select is named after its type (`Aggregation::PropertyAggregation`).
+            let name = match (values.len(), variant) {
+                (1, _) => names::type_name(&values[0]),
+                (_, ReferenceOr::Reference { reference }) => names::type_name(reference.rsplit('/').next().unwrap_or(reference)),
+                _ => names::type_name(&values.join(" or ")),
+            };
+            let name = scope.claim(&name);
             out.push(UnionVariant { name, ty: Some(ty.clone()), tag_values: values, boxed: false });
         }
         let mut all: Vec<&String> = out.iter().flat_map(|v| &v.tag_values).collect();
@@ -815,17 +874,27 @@ impl<'a> TypeBuilder<'a> {
         // Widely shared types pick first, so they get the short shared name.
         order.sort_by_key(|(id, sites)| (std::cmp::Reverse(sites.len()), *id));
         for (id, sites) in order {
-            let mut by_site: Vec<&str> = sites.iter().map(|c| c.name.as_str()).collect();
-            by_site.sort_by_key(|n| (n.len(), *n));
-            let shared = sites.iter().all(|c| c.suffix == sites[0].suffix) && {
-                let mut parents: Vec<&str> = sites.iter().map(|c| c.name.as_str()).collect();
-                parents.dedup();
-                parents.len() > 1
-            };
-            let name = if shared && !self.scope.is_taken(&sites[0].suffix) && !sites[0].suffix.is_empty() {
-                self.scope.claim(&sites[0].suffix)
-            } else {
-                self.scope.claim(by_site[0])
+            let mut by_site: Vec<(bool, &str)> = sites.iter().map(|c| (c.in_operation, c.name.as_str())).collect();
+            by_site.sort_by_key(|(in_operation, n)| (*in_operation, n.len(), *n));
+            let by_site: Vec<&str> = by_site.into_iter().map(|(_, n)| n).collect();
+            // A type used in several places is named by what most of them call it
+            // (`metadata` everywhere → `MetadataValue`), which survives spec changes better
+            // than the name of whichever schema happens to come first.
+            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            for site in &sites {
+                let mut places: Vec<&str> = sites.iter().filter(|c| c.suffix == site.suffix).map(|c| c.name.as_str()).collect();
+                places.sort_unstable();
+                places.dedup();
+                counts.insert(site.suffix.as_str(), places.len());
+            }
+            let common = counts
+                .iter()
+                .filter(|(suffix, count)| **count > 1 && !suffix.is_empty() && !self.scope.is_taken(suffix))
+                .max_by_key(|(suffix, count)| (**count, std::cmp::Reverse(suffix.len()), std::cmp::Reverse(**suffix)))
+                .map(|(suffix, _)| (*suffix).to_owned());
+            let name = match common {
+                Some(suffix) => self.scope.claim(&suffix),
+                None => self.scope.claim(by_site[0]),
             };
             self.types[id].name = name;
             self.types[id].pointer = sites.iter().map(|c| c.pointer.clone()).min().unwrap_or_default();

@@ -4,7 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum EventMetadataInputValue {
+pub enum MetadataValue {
     /// An `i64`.
     Integer(i64),
     /// A `f64`.
@@ -17,7 +17,7 @@ pub enum EventMetadataInputValue {
     Unknown(Value),
 }
 
-impl Serialize for EventMetadataInputValue {
+impl Serialize for MetadataValue {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Integer(value) => value.serialize(serializer),
@@ -29,7 +29,7 @@ impl Serialize for EventMetadataInputValue {
     }
 }
 
-impl<'de> Deserialize<'de> for EventMetadataInputValue {
+impl<'de> Deserialize<'de> for MetadataValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
         if let Some(v) = crate::runtime::model::try_from_value(&value) {

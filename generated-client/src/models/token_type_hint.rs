@@ -3,7 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RevokeTokenRequestTokenTypeHint {
+pub enum TokenTypeHint {
     /// `access_token`
     AccessToken,
     /// `refresh_token`
@@ -12,7 +12,7 @@ pub enum RevokeTokenRequestTokenTypeHint {
     Unknown(String),
 }
 
-impl RevokeTokenRequestTokenTypeHint {
+impl TokenTypeHint {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
         match self {
@@ -23,7 +23,7 @@ impl RevokeTokenRequestTokenTypeHint {
     }
 }
 
-impl From<&str> for RevokeTokenRequestTokenTypeHint {
+impl From<&str> for TokenTypeHint {
     fn from(value: &str) -> Self {
         match value {
             "access_token" => Self::AccessToken,
@@ -33,25 +33,25 @@ impl From<&str> for RevokeTokenRequestTokenTypeHint {
     }
 }
 
-impl crate::runtime::StrEnum for RevokeTokenRequestTokenTypeHint {
+impl crate::runtime::StrEnum for TokenTypeHint {
     fn as_str(&self) -> &str {
-        RevokeTokenRequestTokenTypeHint::as_str(self)
+        TokenTypeHint::as_str(self)
     }
 }
 
-impl std::fmt::Display for RevokeTokenRequestTokenTypeHint {
+impl std::fmt::Display for TokenTypeHint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for RevokeTokenRequestTokenTypeHint {
+impl Serialize for TokenTypeHint {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for RevokeTokenRequestTokenTypeHint {
+impl<'de> Deserialize<'de> for TokenTypeHint {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::runtime::model::deserialize_enum(deserializer)
     }

@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::{LegacyRecurringProductPrice, ProductPrice};
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum ProductPricesItem {
+pub enum PricesItem {
     /// A `LegacyRecurringProductPrice`.
     LegacyRecurringProductPrice(LegacyRecurringProductPrice),
     /// A `ProductPrice`.
@@ -14,7 +14,7 @@ pub enum ProductPricesItem {
     Unknown(Value),
 }
 
-impl Serialize for ProductPricesItem {
+impl Serialize for PricesItem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::LegacyRecurringProductPrice(value) => value.serialize(serializer),
@@ -24,7 +24,7 @@ impl Serialize for ProductPricesItem {
     }
 }
 
-impl<'de> Deserialize<'de> for ProductPricesItem {
+impl<'de> Deserialize<'de> for PricesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
         if let Some(v) = crate::runtime::model::try_from_value(&value) {

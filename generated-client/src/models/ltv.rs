@@ -4,7 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum MetricPeriodLtv {
+pub enum Ltv {
     /// An `i64`.
     Integer(i64),
     /// A `f64`.
@@ -13,7 +13,7 @@ pub enum MetricPeriodLtv {
     Unknown(Value),
 }
 
-impl Serialize for MetricPeriodLtv {
+impl Serialize for Ltv {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Integer(value) => value.serialize(serializer),
@@ -23,7 +23,7 @@ impl Serialize for MetricPeriodLtv {
     }
 }
 
-impl<'de> Deserialize<'de> for MetricPeriodLtv {
+impl<'de> Deserialize<'de> for Ltv {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
         if let Some(v) = crate::runtime::model::try_from_value(&value) {
