@@ -111,10 +111,30 @@ fn parse_json(file: &str, text: &str) -> Result<Value, SpecError> {
     })
 }
 
+/// The line of the second `key:` for serde_yaml's "duplicate entry with key" errors.
+fn duplicate_key_line(text: &str, message: &str) -> Option<usize> {
+    let key = message.split("duplicate entry with key \"").nth(1)?.split('"').next()?;
+    let mut seen = 0;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        let unquoted = trimmed.strip_prefix(key).or_else(|| trimmed.strip_prefix(&format!("\"{key}\"")));
+        if unquoted.is_some_and(|rest| rest.trim_start().starts_with(':')) {
+            seen += 1;
+            if seen == 2 {
+                return Some(i + 1);
+            }
+        }
+    }
+    None
+}
+
 fn parse_yaml(file: &str, text: &str) -> Result<Value, SpecError> {
     let yaml_error = |e: serde_yaml::Error| {
-        let line = e.location().map(|l| l.line());
-        SpecError::new(file, "", format!("malformed YAML: {e}"))
+        let message = e.to_string();
+        // serde_yaml places a duplicate key at the start of its mapping; point at the
+        // second occurrence of the key instead.
+        let line = duplicate_key_line(text, &message).or_else(|| e.location().map(|l| l.line()));
+        SpecError::new(file, "", format!("malformed YAML: {message}"))
             .with_line(line)
             .with_hint("fix the YAML syntax (check indentation, quoting and unclosed brackets)")
     };

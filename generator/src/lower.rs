@@ -492,9 +492,10 @@ fn check_one_ref(doc: &Document, reference: &str, node: &str, strict: bool) -> R
         RefTarget::Local(pointer) => {
             if doc.value.pointer(&pointer).is_none() {
                 let hint = match missing_component(&pointer) {
-                    Some((section, name)) => {
+                    Some((section, name)) if doc.value.pointer(&format!("/components/{section}/{name}")).is_none() => {
                         format!("define `{name}` under /components/{section}, or fix the reference")
                     }
+                    Some((_, name)) => format!("`{name}` exists but has no node at that path: fix the reference"),
                     None => "fix the reference: it must be a JSON pointer to a node of this document".to_string(),
                 };
                 return Err(err(format!("`$ref` target `{reference}` does not exist in this document"), &hint));
@@ -1310,6 +1311,7 @@ fn deserialize_error(doc: &Document, kind: Kind, v: &Value, pointer: &str) -> Sp
         if doc.is_3_1() { "3.1" } else { "3.0" }
     );
     let original = original_pointer(doc, &pointer);
+    let message = plain_model_message(&message);
     SpecError::new(&doc.file, original.clone(), format!("does not fit the OpenAPI 3.0 model: {message}"))
         .with_hint(hint)
         .with_line(nearest_line(doc, &original))
@@ -1755,5 +1757,16 @@ mod presence {
         fn end(self) -> Result<(), Never> {
             self.finish()
         }
+    }
+}
+
+/// openapiv3's serde messages name its Rust types; say what the document lacks instead.
+fn plain_model_message(message: &str) -> String {
+    if message.contains("ParameterSchemaOrContent") {
+        return "a parameter needs either `schema` or `content`".to_owned();
+    }
+    match message.strip_prefix("no variant of enum ").and_then(|rest| rest.split(' ').next()) {
+        Some(name) => format!("matches none of the forms a {name} object may take"),
+        None => message.to_owned(),
     }
 }

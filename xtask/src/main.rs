@@ -1,5 +1,9 @@
 //! Maintainer commands. Run `cargo xtask help`.
 
+mod fuzz;
+mod review;
+mod samples;
+
 use codegen::{write, Options};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,6 +17,11 @@ commands:
                           (--check: fail with a diff if the checked-in crate is stale)
   generate --spec PATH --out DIR [--crate-name NAME]
                           write a standalone client crate for any OpenAPI 3.0/3.1 spec
+  diff-spec OLD NEW       Markdown report of what changes in the generated Rust API
+  code-samples [--check]  write every operation's Rust sample: code-samples/polar-rust.overlay.yaml
+                          (OpenAPI Overlay) and contract-tests/src/samples.rs (compiled)
+  fuzz [CASES]            mutate valid specs CASES times (default 10000) and check the
+                          generator never panics or hangs (release build)
 ";
 
 fn main() -> ExitCode {
@@ -20,6 +29,13 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("regenerate") => regenerate(args[1..].iter().any(|a| a == "--check")),
         Some("generate") => generate(&args[1..]),
+        Some("diff-spec") => review::run(&args[1..]),
+        Some("code-samples") => samples::run(&args[1..]),
+        Some("fuzz") => match args.get(1).map(|n| n.parse::<u64>()) {
+            None => fuzz::run(10_000),
+            Some(Ok(cases)) => fuzz::run(cases),
+            Some(Err(_)) => Err(format!("fuzz takes a number of cases\n\n{USAGE}")),
+        },
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             Ok(())

@@ -256,7 +256,8 @@ fn method_name(op: &SpecOperation, method: &str, path: &str, group: &[String]) -
     let name = match (op.extensions.get("x-speakeasy-name-override").and_then(Value::as_str), &op.operation_id) {
         (Some(name), _) => names::snake_name(name),
         (None, Some(id)) => names::snake_name(id),
-        (None, None) => names::snake_name(&format!("{method} {path}")),
+        // A name made from method and path spells the whole path; keep all of it.
+        (None, None) => return (names::snake_name(&format!("{method} {path}")), None),
     };
     let Some(group) = group.last() else { return (name, None) };
     let short = name
