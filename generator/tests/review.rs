@@ -227,7 +227,7 @@ fn shop_changes_are_rated() {
         [
             "OperationRemoved items.delete_item None",
             "ArgumentAdded items.get_item Some(\"expand\")",
-            "ReturnTypeChanged stats.get_stats None",
+            "ReturnTypeChanged stats.get None",
             "ModelRemoved Stats None",
             "ConstructorChanged ItemCreate Some(\"new\")",
             "FieldOptionAdded Item Some(\"name\")",
