@@ -322,7 +322,7 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
     let into_request = into_request(api, op, imports);
     let output = response_ty(api, op, imports);
     let errors = op.errors.iter().map(|(status, index)| {
-        let decoder = format_ident!("decode_{}", snake_name(&error_variant(api, *index)));
+        let decoder = format_ident!("decode_{}", snake_name(&api.error_variant(*index)));
         quote! { (#status, crate::errors::#decoder) }
     });
     let send_fn = match &op.response {
@@ -565,18 +565,10 @@ fn into_request(api: &Api, op: &Operation, imports: &mut Imports) -> TokenStream
     }
 }
 
-/// Variant name in `ApiErrorBody` of the error body at `index`.
-pub fn error_variant(api: &Api, index: usize) -> String {
-    match &api.error_bodies[index] {
-        Ty::Named(id) => api.types[*id].name.clone(),
-        other => api.ty_name(other),
-    }
-}
-
 /// `src/errors.rs`: the documented error bodies and one decoder per body type.
 pub fn errors_file(api: &Api) -> TokenStream {
     let mut imports = Imports::outside_models();
-    let variants: Vec<_> = (0..api.error_bodies.len()).map(|i| format_ident!("{}", error_variant(api, i))).collect();
+    let variants: Vec<_> = (0..api.error_bodies.len()).map(|i| format_ident!("{}", api.error_variant(i))).collect();
     let tys: Vec<_> = api.error_bodies.iter().map(|t| ty_tokens(api, t, &mut imports)).collect();
     let decoders = variants.iter().zip(&tys).map(|(variant, ty)| {
         let decoder = format_ident!("decode_{}", snake_name(&variant.to_string()));

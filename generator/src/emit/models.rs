@@ -7,10 +7,6 @@ use crate::names::ident;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// Union arms bigger than this (estimated bytes) are boxed, keeping enums small
-/// (and clippy's `large_enum_variant` quiet).
-const MAX_INLINE_VARIANT: usize = 96;
-
 /// The file of one type: imports plus its definition and impls.
 pub fn type_file(api: &Api, def: &TypeDef) -> TokenStream {
     let mut imports = Imports::default();
@@ -84,8 +80,7 @@ fn struct_def(api: &Api, def: &TypeDef, s: &StructDef, imports: &mut Imports) ->
         quote! { #docs #serde_attr pub #fname: #ty, }
     });
     let fields: Vec<TokenStream> = fields.collect();
-    let all_optional = s.fields.iter().all(|f| !matches!(f.presence, Presence::Required | Presence::RequiredNullable));
-    let default = all_optional.then(|| quote! { Default, });
+    let default = s.default.then(|| quote! { Default, });
     let tag = s.tag.as_ref().map(|(key, value)| quote! { #[serde(tag = #key, rename = #value)] });
     let docs = doc_attrs(def.doc.as_deref());
     let constructor = constructor(api, def, s, imports);
@@ -100,10 +95,7 @@ fn struct_def(api: &Api, def: &TypeDef, s: &StructDef, imports: &mut Imports) ->
 
 /// `new(required fields...)` for structs with a few required fields; the rest start empty.
 fn constructor(api: &Api, def: &TypeDef, s: &StructDef, imports: &mut Imports) -> Option<TokenStream> {
-    let required: Vec<&Field> =
-        s.fields.iter().filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable)).collect();
-    // Clippy's `too_many_arguments` starts at 8; past that a struct literal reads better anyway.
-    if required.is_empty() || required.len() > 7 {
+    if !s.constructor {
         return None;
     }
     let mut params = Vec::new();
@@ -229,8 +221,7 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
             continue;
         };
         let mut tokens = ty_tokens(api, ty, imports);
-        let boxed = v.boxed || estimated_size(api, ty, 0) > MAX_INLINE_VARIANT;
-        if boxed {
+        if v.boxed {
             tokens = quote! { Box<#tokens> };
         }
         let doc = match &u.tag {
@@ -335,34 +326,5 @@ fn article(word: &str) -> &'static str {
         "An"
     } else {
         "A"
-    }
-}
-
-/// Rough size in bytes of a value of `ty` on a 64-bit target (only used to decide boxing).
-fn estimated_size(api: &Api, ty: &Ty, depth: usize) -> usize {
-    if depth > 8 {
-        return 8;
-    }
-    match ty {
-        Ty::Named(id) => match &api.types[*id].kind {
-            TypeKind::Struct(s) => s
-                .fields
-                .iter()
-                .map(|f| if f.boxed { 8 } else { estimated_size(api, &f.ty, depth + 1) + if f.presence == Presence::Required { 0 } else { 8 } })
-                .sum::<usize>()
-                .max(1),
-            TypeKind::Enum(_) => 24,
-            TypeKind::Union(_) => 32,
-            TypeKind::Alias(t) => estimated_size(api, t, depth + 1),
-        },
-        Ty::String | Ty::Vec(_) | Ty::Map(..) | Ty::Bytes => 24,
-        Ty::Integer | Ty::Number => 8,
-        Ty::Boolean => 1,
-        Ty::Uuid => 16,
-        Ty::DateTime => 12,
-        Ty::Date => 4,
-        Ty::Json => 32,
-        Ty::Tuple(items) => items.iter().map(|t| estimated_size(api, t, depth + 1)).sum(),
-        Ty::Option(inner) => estimated_size(api, inner, depth + 1) + 8,
     }
 }

@@ -78,6 +78,11 @@ pub struct StructDef {
     pub tag: Option<(String, String)>,
     /// Used as a PATCH body: optional nullable fields are three-state.
     pub patch: bool,
+    /// Has `new(required fields...)`: 1 to 7 required fields (past 7 a struct literal reads
+    /// better, and clippy's `too_many_arguments` starts at 8).
+    pub constructor: bool,
+    /// Derives `Default`: no required field.
+    pub default: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -143,6 +148,8 @@ pub struct UnionVariant {
     /// Tagged unions: the tag values that select this variant.
     /// Untagged unions: for a literal variant, the one JSON string it matches.
     pub tag_values: Vec<String>,
+    /// Stored behind a `Box`: the arm is part of a cycle, or much bigger than the others
+    /// would be (keeps the enum small; clippy's `large_enum_variant`).
     pub boxed: bool,
 }
 
@@ -226,6 +233,14 @@ fn servers(spec: &openapiv3::OpenAPI) -> Vec<ServerDef> {
 impl Api {
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
         &self.types[id]
+    }
+
+    /// Arm name in `ApiErrorBody` of the error body at `index`.
+    pub fn error_variant(&self, index: usize) -> String {
+        match &self.error_bodies[index] {
+            Ty::Named(id) => self.types[*id].name.clone(),
+            other => self.ty_name(other),
+        }
     }
 
     /// Rust spelling of a type, for dumps and reports.

@@ -618,7 +618,7 @@ impl<'a> TypeBuilder<'a> {
                 examples,
             });
         }
-        Ok(StructDef { fields, tag, patch: false })
+        Ok(StructDef { fields, tag, patch: false, constructor: false, default: false })
     }
 
     /// `allOf` composition: the properties of every part, later parts winning.
@@ -862,6 +862,14 @@ impl<'a> TypeBuilder<'a> {
         self.name_inline_types();
         self.name_union_arms();
         self.box_cycles();
+        self.box_large_arms();
+        for def in &mut self.types {
+            if let TypeKind::Struct(s) = &mut def.kind {
+                let required = s.fields.iter().filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable)).count();
+                s.constructor = (1..=7).contains(&required);
+                s.default = required == 0;
+            }
+        }
         let mut modules = NameScope::with_reserved(&["mod", "lib", "runtime"]);
         for def in &mut self.types {
             def.module = modules.claim(&names::module_name(&def.name));
@@ -934,6 +942,22 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
+    /// Boxes union arms much bigger than a pointer, so a union costs little more than its
+    /// discriminant plus the largest small arm.
+    fn box_large_arms(&mut self) {
+        const MAX_INLINE_ARM: usize = 96;
+        for id in 0..self.types.len() {
+            let TypeKind::Union(u) = &self.types[id].kind else { continue };
+            let large: Vec<bool> =
+                u.variants.iter().map(|v| v.ty.as_ref().is_some_and(|t| estimated_size(&self.types, t, 0) > MAX_INLINE_ARM)).collect();
+            if let TypeKind::Union(u) = &mut self.types[id].kind {
+                for (v, large) in u.variants.iter_mut().zip(large) {
+                    v.boxed |= large;
+                }
+            }
+        }
+    }
+
     /// Boxes the fields and arms through which a type contains itself (Tarjan's SCCs over
     /// "contains without indirection" edges: `Vec` and maps already allocate).
     fn box_cycles(&mut self) {
@@ -976,6 +1000,39 @@ impl<'a> TypeBuilder<'a> {
             }
             self.types[id].kind = kind;
         }
+    }
+}
+
+/// Rough size in bytes of a value of `ty` on a 64-bit target (only used to decide boxing).
+fn estimated_size(types: &[TypeDef], ty: &Ty, depth: usize) -> usize {
+    if depth > 8 {
+        return 8;
+    }
+    match ty {
+        Ty::Named(id) => match &types[*id].kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .map(|f| match (f.boxed, f.presence) {
+                    (true, _) => 8,
+                    (false, Presence::Required) => estimated_size(types, &f.ty, depth + 1),
+                    (false, _) => estimated_size(types, &f.ty, depth + 1) + 8,
+                })
+                .sum::<usize>()
+                .max(1),
+            TypeKind::Enum(_) => 24,
+            TypeKind::Union(_) => 32,
+            TypeKind::Alias(t) => estimated_size(types, t, depth + 1),
+        },
+        Ty::String | Ty::Vec(_) | Ty::Map(..) | Ty::Bytes => 24,
+        Ty::Integer | Ty::Number => 8,
+        Ty::Boolean => 1,
+        Ty::Uuid => 16,
+        Ty::DateTime => 12,
+        Ty::Date => 4,
+        Ty::Json => 32,
+        Ty::Tuple(items) => items.iter().map(|t| estimated_size(types, t, depth + 1)).sum(),
+        Ty::Option(inner) => estimated_size(types, inner, depth + 1) + 8,
     }
 }
 

@@ -216,9 +216,6 @@ pub struct Event {
     pub payload: String,
 }
 
-/// Union arms the emitter boxes by size (mirrors `emit::models`, which boxes arms whose
-/// estimated size exceeds this; `tests/review.rs` checks the two agree on Polar).
-const MAX_INLINE_VARIANT: usize = 96;
 
 impl Surface {
     pub fn of(api: &Api) -> Surface {
@@ -242,7 +239,7 @@ impl Surface {
             .map(|w| Event { event: w.event.clone(), variant: w.variant.clone(), payload: rust_ty(api, &w.payload) })
             .collect();
         webhooks.sort_by(|a, b| a.event.cmp(&b.event));
-        let mut error_bodies: Vec<String> = (0..api.error_bodies.len()).map(|i| error_variant(api, i)).collect();
+        let mut error_bodies: Vec<String> = (0..api.error_bodies.len()).map(|i| api.error_variant(i)).collect();
         error_bodies.sort();
         Surface {
             title: api.title.clone(),
@@ -454,9 +451,8 @@ fn model_kind(api: &Api, kind: &TypeKind) -> ModelKind {
                 })
                 .collect();
             let required: Vec<String> = fields.iter().filter(|f| f.required()).map(|f| f.name.clone()).collect();
-            let constructor = (!required.is_empty() && required.len() <= 7).then_some(required);
-            let default = fields.iter().all(|f| !f.required());
-            ModelKind::Struct(StructSurface { fields, tag: s.tag.clone(), constructor, default })
+            let constructor = s.constructor.then_some(required);
+            ModelKind::Struct(StructSurface { fields, tag: s.tag.clone(), constructor, default: s.default })
         }
         TypeKind::Enum(e) => ModelKind::Enum(EnumSurface {
             values: e.variants.iter().map(|v| (v.name.clone(), v.value.clone())).collect(),
@@ -471,7 +467,7 @@ fn model_kind(api: &Api, kind: &TypeKind) -> ModelKind {
                     name: v.name.clone(),
                     ty: v.ty.as_ref().map(|ty| {
                         let name = rust_ty(api, ty);
-                        if v.boxed || estimated_size(api, ty, 0) > MAX_INLINE_VARIANT {
+                        if v.boxed {
                             format!("Box<{name}>")
                         } else {
                             name
@@ -499,50 +495,6 @@ pub fn rust_ty(api: &Api, ty: &Ty) -> String {
         }
         Ty::Option(inner) => format!("Option<{}>", rust_ty(api, inner)),
         other => api.ty_name(other),
-    }
-}
-
-/// Variant name of error body `index` in `ApiErrorBody` (as `emit::client::error_variant`).
-fn error_variant(api: &Api, index: usize) -> String {
-    match &api.error_bodies[index] {
-        Ty::Named(id) => api.types[*id].name.clone(),
-        other => api.ty_name(other),
-    }
-}
-
-/// Rough size in bytes of a value of `ty`, exactly as `emit::models::estimated_size`
-/// computes it to decide which union arms to box.
-fn estimated_size(api: &Api, ty: &Ty, depth: usize) -> usize {
-    if depth > 8 {
-        return 8;
-    }
-    match ty {
-        Ty::Named(id) => match &api.types[*id].kind {
-            TypeKind::Struct(s) => s
-                .fields
-                .iter()
-                .map(|f| {
-                    if f.boxed {
-                        8
-                    } else {
-                        estimated_size(api, &f.ty, depth + 1) + if f.presence == Presence::Required { 0 } else { 8 }
-                    }
-                })
-                .sum::<usize>()
-                .max(1),
-            TypeKind::Enum(_) => 24,
-            TypeKind::Union(_) => 32,
-            TypeKind::Alias(t) => estimated_size(api, t, depth + 1),
-        },
-        Ty::String | Ty::Vec(_) | Ty::Map(..) | Ty::Bytes => 24,
-        Ty::Integer | Ty::Number => 8,
-        Ty::Boolean => 1,
-        Ty::Uuid => 16,
-        Ty::DateTime => 12,
-        Ty::Date => 4,
-        Ty::Json => 32,
-        Ty::Tuple(items) => items.iter().map(|t| estimated_size(api, t, depth + 1)).sum(),
-        Ty::Option(inner) => estimated_size(api, inner, depth + 1) + 8,
     }
 }
 
