@@ -44,8 +44,21 @@ registers a checker for every `format` that occurs in the webhook schemas and
 refuses to run if one occurs that it cannot check. Any validation error is
 fatal.
 
-Output: generated-client/tests/data/webhooks/payloads.json, a JSON list of
-`{"event": "<type>", "payload": {...}}` sorted by event, one entry per event.
+A few properties that the schemas leave open but that must agree with the
+variant they sit in (a repeating discount says `"duration": "repeating"`) are
+pinned by the HINTS table; hinted values are validated like everything else.
+
+Outputs, in generated-client/tests/data/webhooks/:
+
+  payloads.json       a JSON list of `{"event": "<type>", "payload": {...}}`
+                      sorted by event, exactly one entry per event of the
+                      spec's `webhooks:` section;
+  data_variants.json  for each distinct union used as an event's `data`
+                      (`Benefit`, `BenefitGrantWebhook`, `Customer`,
+                      `CustomerState`, `Discount`), one payload per branch:
+                      `{"event", "variant": "<branch schema>", "payload"}`,
+                      plus `also_matches` when the spec's branches overlap
+                      (see build_variants).
 
 Usage:
   python3 -m venv /tmp/whvenv
@@ -72,7 +85,6 @@ from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
-import jsonschema
 import referencing
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing.jsonschema import DRAFT202012
