@@ -14,7 +14,9 @@
 //! - [`overlay_yaml`]: an OpenAPI Overlay 1.0 document adding each snippet to its
 //!   operation's `x-codeSamples`;
 //! - [`samples_module`]: a Rust module wrapping every snippet in an `async fn`, compiled
-//!   (and run against a mock server) by the `contract-tests` crate, so samples cannot rot.
+//!   (and run against a mock server) by the `contract-tests` crate, so samples cannot rot;
+//!   plus [`operation_exhaustive_calls`] (every optional input set), run the same way to
+//!   check the encoding of what the samples leave out.
 
 use crate::ir::{Api, Field, Operation, ParamLocation, Presence, ResponseKind, StructDef, Ty, TypeKind, UnionDef};
 use crate::names::{ident, snake_name};
@@ -48,10 +50,6 @@ const UUIDS: &[&str] = &[
     "e0d5b4a3-5c3b-4d4e-9f61-2a7c8b9d0e1f",
     "7c9e6679-7425-40de-944b-e07fc1f90ae7",
 ];
-
-/// Union arms bigger than this (estimated bytes) are boxed by the model emitter
-/// (`emit/models.rs`, `MAX_INLINE_VARIANT`); samples must box them the same way.
-const MAX_INLINE_VARIANT: usize = 96;
 
 /// Properties whose examples are not borrowed by other schemas.
 const GENERIC_NAMES: &[&str] = &["name", "label", "description", "title"];
@@ -499,7 +497,7 @@ impl<'a> Writer<'a> {
                 _ => format!("Some({value})"),
             }
         };
-        if !required.is_empty() && required.len() <= 7 {
+        if s.constructor {
             let mut args = Vec::new();
             for f in &required {
                 let value = required_value(self, f).unwrap_or_default();
@@ -541,7 +539,7 @@ impl<'a> Writer<'a> {
                     if let Some((f, v)) = chosen.iter().find(|(c, _)| c.name == f.name) {
                         let value = optional_value(self, f, v.as_ref());
                         fields.push(format!("{fname}: {value}"));
-                    } else if !required.is_empty() {
+                    } else if !s.default {
                         fields.push(format!("{fname}: {}", if f.presence == Presence::Tristate { "Patch::Absent" } else { "None" }));
                         if f.presence == Presence::Tristate {
                             self.uses.insert(format!("{}::Patch", self.api.lib_name));
@@ -549,13 +547,13 @@ impl<'a> Writer<'a> {
                     }
                 }
                 Presence::Flatten => {
-                    if !required.is_empty() {
+                    if !s.default {
                         fields.push(format!("{fname}: Default::default()"));
                     }
                 }
             }
         }
-        if required.is_empty() {
+        if s.default {
             if fields.is_empty() {
                 return format!("{name}::default()");
             }
@@ -603,8 +601,7 @@ impl<'a> Writer<'a> {
             },
             _ => self.expr(ty, ex, &var_name, depth + 1),
         };
-        let boxed = variant.boxed || estimated_size(self.api, ty, 0) > MAX_INLINE_VARIANT;
-        if boxed {
+        if variant.boxed {
             format!("{name}::{}(Box::new({value}))", variant.name)
         } else {
             format!("{name}::{}({value})", variant.name)
@@ -662,7 +659,8 @@ fn entity_name(type_name: &str) -> String {
         }
         out.push(word);
     }
-    if out.is_empty() {
+    // Inline types have long generated names (`ItemsPostStoresStoreIdItemsBody`).
+    if out.is_empty() || out.len() > 3 {
         "item".to_owned()
     } else {
         out.join(" ")
@@ -728,36 +726,6 @@ fn looks_like_date(s: &str) -> bool {
 
 fn looks_like_datetime(s: &str) -> bool {
     s.len() >= 20 && looks_like_date(&s[..10]) && s.as_bytes()[10] == b'T' && (s.ends_with('Z') || s[19..].contains(['+', '-']))
-}
-
-/// Rough size in bytes of a value of `ty` on a 64-bit target: the same estimate the model
-/// emitter uses to decide which union arms are boxed.
-fn estimated_size(api: &Api, ty: &Ty, depth: usize) -> usize {
-    if depth > 8 {
-        return 8;
-    }
-    match ty {
-        Ty::Named(id) => match &api.types[*id].kind {
-            TypeKind::Struct(s) => s
-                .fields
-                .iter()
-                .map(|f| if f.boxed { 8 } else { estimated_size(api, &f.ty, depth + 1) + if f.presence == Presence::Required { 0 } else { 8 } })
-                .sum::<usize>()
-                .max(1),
-            TypeKind::Enum(_) => 24,
-            TypeKind::Union(_) => 32,
-            TypeKind::Alias(t) => estimated_size(api, t, depth + 1),
-        },
-        Ty::String | Ty::Vec(_) | Ty::Map(..) | Ty::Bytes => 24,
-        Ty::Integer | Ty::Number => 8,
-        Ty::Boolean => 1,
-        Ty::Uuid => 16,
-        Ty::DateTime => 12,
-        Ty::Date => 4,
-        Ty::Json => 32,
-        Ty::Tuple(items) => items.iter().map(|t| estimated_size(api, t, depth + 1)).sum(),
-        Ty::Option(inner) => estimated_size(api, inner, depth + 1) + 8,
-    }
 }
 
 /// Formats statements with prettyplease (wrapped in a function, then unwrapped), turns
