@@ -1036,14 +1036,14 @@ async fn oauth2_token_revoke_and_introspect_send_form_bodies() {
         .iter()
         .map(|r| std::str::from_utf8(&r.body).unwrap())
         .collect();
-    // Fields are sent in name order (the body goes through a JSON map).
+    // Fields are sent in declaration order (the `grant_type` tag first).
     assert_eq!(
         bodies,
         [
-            "client_id=polar_ci_1&client_secret=s3cr%26t%3D&code=code%201\
-             &grant_type=authorization_code&redirect_uri=https%3A%2F%2Fapp.example%2Fcb%3Fx%3D1",
-            "client_id=polar_ci_1&client_secret=sec&token=polar_at_old",
-            "client_id=polar_ci_1&client_secret=sec&token=polar_at_new",
+            "grant_type=authorization_code&client_id=polar_ci_1&client_secret=s3cr%26t%3D\
+             &code=code+1&redirect_uri=https%3A%2F%2Fapp.example%2Fcb%3Fx%3D1",
+            "token=polar_at_old&client_id=polar_ci_1&client_secret=sec",
+            "token=polar_at_new&client_id=polar_ci_1&client_secret=sec",
         ]
     );
     for req in &requests {

@@ -238,25 +238,16 @@ impl Request {
     ///
     /// [`ErrorKind::InvalidRequest`](super::ErrorKind::InvalidRequest) if
     /// `body` cannot be serialized or is not an object.
-    pub fn form_body<B: Serialize + ?Sized>(self, body: &B) -> Result<Self, Error> {
-        match serde_json::to_value(body) {
-            Ok(value) => self.form_value(value),
-            Err(e) => Err(self.body_error(&e)),
+    pub fn form_body<B: Serialize + ?Sized>(mut self, body: &B) -> Result<Self, Error> {
+        // Fields in declaration order (whatever features serde_json is built with);
+        // lists repeat the key.
+        match serde_html_form::to_string(body) {
+            Ok(encoded) => {
+                self.body = Body::Form(encoded);
+                Ok(self)
+            }
+            Err(e) => Err(Error::invalid_request(self.operation_id, format!("cannot encode the form body: {e}"))),
         }
-    }
-
-    fn form_value(self, value: serde_json::Value) -> Result<Self, Error> {
-        let serde_json::Value::Object(fields) = value else {
-            return Err(Error::invalid_request(
-                self.operation_id,
-                "a form body must serialize as an object",
-            ));
-        };
-        let mut pairs = Vec::new();
-        for (name, value) in &fields {
-            value.push_pairs(name, &mut pairs);
-        }
-        Ok(self.form_pairs(&pairs))
     }
 
     /// Sets an `application/x-www-form-urlencoded` body from ordered pairs
@@ -387,7 +378,7 @@ mod tests {
         .accept("application/json");
         assert_eq!(req.query, vec![("a".to_owned(), "1".to_owned())]);
         match &req.body {
-            Body::Form(s) => assert_eq!(s, "grant_type=client%20credentials&scope=x&scope=y"),
+            Body::Form(s) => assert_eq!(s, "grant_type=client+credentials&scope=x&scope=y"),
             other => panic!("unexpected body {other:?}"),
         }
         assert_eq!(
