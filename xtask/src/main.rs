@@ -1,5 +1,6 @@
 //! Maintainer commands. Run `cargo xtask help`.
 
+mod bench;
 mod fuzz;
 mod review;
 mod samples;
@@ -22,6 +23,9 @@ commands:
                           (OpenAPI Overlay) and contract-tests/src/samples.rs (compiled)
   fuzz [CASES]            mutate valid specs CASES times (default 10000) and check the
                           generator never panics or hangs (release build)
+  bench [FIGURES] [--runs N]
+                          generation time/memory, compile times of the client and of a tiny
+                          app using it, each next to its target (see BENCHMARKS.md)
 ";
 
 fn main() -> ExitCode {
@@ -31,6 +35,7 @@ fn main() -> ExitCode {
         Some("generate") => generate(&args[1..]),
         Some("diff-spec") => review::run(&args[1..]),
         Some("code-samples") => samples::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("fuzz") => match args.get(1).map(|n| n.parse::<u64>()) {
             None => fuzz::run(10_000),
             Some(Ok(cases)) => fuzz::run(cases),
