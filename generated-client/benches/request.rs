@@ -30,12 +30,12 @@ struct Fixture {
 }
 
 static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
-    let customer: serde_json::Value = serde_json::from_slice::<serde_json::Value>(CUSTOMERS).unwrap()["items"][0].clone();
+    let customer: serde_json::Value =
+        serde_json::from_slice::<serde_json::Value>(CUSTOMERS).unwrap()["items"][0].clone();
     let customer = serde_json::to_vec(&customer).unwrap();
     let json = |body: Vec<u8>| move || async move { ([(CONTENT_TYPE, "application/json")], body) };
-    let app = Router::new()
-        .route("/v1/customers/{id}", get(json(customer)))
-        .route("/v1/orders/", get(json(ORDERS.to_vec())));
+    let app =
+        Router::new().route("/v1/customers/{id}", get(json(customer))).route("/v1/orders/", get(json(ORDERS.to_vec())));
     let listener = std::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).unwrap();
     listener.set_nonblocking(true).unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -48,11 +48,8 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
     });
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let client = polar::Client::builder().access_token(TOKEN).base_url(&base).build().unwrap();
-    let http = reqwest::Client::builder()
-        .user_agent("polar-sdk-bench")
-        .timeout(Duration::from_secs(5))
-        .build()
-        .unwrap();
+    let http =
+        reqwest::Client::builder().user_agent("polar-sdk-bench").timeout(Duration::from_secs(5)).build().unwrap();
     Fixture { rt, client, http, base }
 });
 
