@@ -319,7 +319,7 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
         }
     };
 
-    let into_request = into_request(api, op, imports);
+    let into_request = into_request(api, op);
     let output = response_ty(api, op, imports);
     let errors = op.errors.iter().map(|(status, index)| {
         let decoder = format_ident!("decode_{}", snake_name(&api.error_variant(*index)));
@@ -331,7 +331,6 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
         ResponseKind::Bytes(_) => quote! { send_bytes },
         ResponseKind::Empty => quote! { send_empty },
     };
-    let _ = &body_ty;
     let stream = op.pagination.as_ref().map(|pagination| {
         let item = ty_tokens(api, &pagination.item, imports);
         quote! {
@@ -438,7 +437,7 @@ fn path_text(api: &Api, p: &Param) -> TokenStream {
     }
 }
 
-fn into_request(api: &Api, op: &Operation, imports: &mut Imports) -> TokenStream {
+fn into_request(api: &Api, op: &Operation) -> TokenStream {
     let op_id = &op.operation_id;
     let template = &op.path;
     let method = format_ident!("{}", op.method);
@@ -474,7 +473,6 @@ fn into_request(api: &Api, op: &Operation, imports: &mut Imports) -> TokenStream
     };
     let accept = accept.map(|a| quote! { .accept(#a) });
     let mut steps = Vec::new();
-    let mut fallible = false;
     for p in &op.params {
         let name = ident(&p.name);
         let wire = &p.wire_name;
@@ -513,7 +511,6 @@ fn into_request(api: &Api, op: &Operation, imports: &mut Imports) -> TokenStream
                 }
             }),
             (ParamLocation::Header, encoding) => {
-                fallible = true;
                 let header = wire.to_ascii_lowercase();
                 let text = if encoding == QueryEncoding::Json { quote! { #to_json.to_string() } } else { quote! { value.to_string() } };
                 steps.push(quote! {
@@ -528,27 +525,23 @@ fn into_request(api: &Api, op: &Operation, imports: &mut Imports) -> TokenStream
         }
     }
     if let Some(body) = &op.body {
-        let (open, close) = if body.required {
-            (quote! { let body = &self.body; }, quote! {})
+        let open = if body.required {
+            quote! { let body = &self.body; }
         } else {
-            (quote! { if let Some(body) = &self.body }, quote! {})
+            quote! { if let Some(body) = &self.body }
         };
         let set = match &body.encoding {
             BodyEncoding::Json | BodyEncoding::Multipart => {
-                fallible = true;
                 quote! { request = request.json_body(body)?; }
             }
             BodyEncoding::Form => {
-                fallible = true;
                 quote! { request = request.form_body(body)?; }
             }
             BodyEncoding::Bytes(media) => quote! { request = request.bytes_body(#media, body.clone()); },
             BodyEncoding::Text(_) => quote! { request = request.text_body(body.clone()); },
         };
-        let _ = close;
         steps.push(if body.required { quote! { #open #set } } else { quote! { #open { #set } } });
     }
-    let _ = (imports, fallible);
     let mutable = if steps.is_empty() { quote! {} } else { quote! { mut } };
     // Always a `Result` so `send_with_response` has one shape; most bodies can fail to encode.
     let (ret, wrap) = (quote! { Result<Request, Error> }, quote! { Ok(request) });
