@@ -399,7 +399,7 @@ fn bench_compile(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
                 }
             });
             let shown = tool
-                .map_or(String::new(), |(mb, w, cpu)| format!(" (polar: {w:.1} s wall, {cpu:.1} s CPU, {mb:.0} MB)"));
+                .map_or(String::new(), |(mb, w, cpu)| format!(" (polar: {w:.1} s wall, {cpu:.1} s CPU, {mb:.0} MiB)"));
             println!("  run {run}: cargo {:32} {wall:6.1} s{shown}", args.join(" "));
             results.entry(name).or_default().push(Measured { wall, tool });
         }
