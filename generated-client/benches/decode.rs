@@ -8,7 +8,9 @@
 
 use divan::counter::BytesCount;
 use divan::{black_box, Bencher};
+use bytes::Bytes;
 use polar::models::{ListResourceCustomer, ListResourceOrder};
+use polar::runtime::{DecodeBody, HeaderMap, Json, RawResponse, StatusCode};
 use serde::de::DeserializeOwned;
 
 static ORDERS: &[u8] = include_bytes!("data/orders_page.json");
@@ -21,11 +23,15 @@ fn main() {
     divan::main();
 }
 
-fn decode<T: DeserializeOwned>(bytes: &[u8]) -> T {
-    match polar::runtime::model::decode_slice(bytes) {
-        Ok(value) => value,
+fn decode<T: DeserializeOwned>(bytes: &'static [u8]) -> T {
+    match <Json as DecodeBody<T>>::decode("bench", raw(bytes)) {
+        Ok(response) => response.body,
         Err(e) => panic!("benchmark page does not decode: {e}"),
     }
+}
+
+fn raw(bytes: &'static [u8]) -> RawResponse {
+    RawResponse { status: StatusCode::OK, headers: HeaderMap::new(), body: Bytes::from_static(bytes) }
 }
 
 /// `serde_json::from_slice::<Value>`: the baseline the typed decode is held to.
@@ -40,15 +46,12 @@ fn typed<T: DeserializeOwned>(bencher: Bencher, bytes: &'static [u8]) {
     bencher.counter(BytesCount::of_slice(bytes)).bench(|| serde_json::from_slice::<T>(black_box(bytes)).unwrap());
 }
 
-/// What `send()` does with a 2xx body: `serde_path_to_error` over `serde_json`, so a
-/// mismatch names its JSON path (runtime/response.rs `decode_json`).
+/// What `send()` does with a 2xx body once it has arrived: the runtime's `Json` decoder
+/// (runtime/response.rs), which also builds the `Response`.
 fn client_path<T: DeserializeOwned>(bencher: Bencher, bytes: &'static [u8]) {
-    bencher.counter(BytesCount::of_slice(bytes)).bench(|| {
-        let mut de = serde_json::Deserializer::from_slice(black_box(bytes));
-        let value: T = serde_path_to_error::deserialize(&mut de).unwrap();
-        de.end().unwrap();
-        value
-    });
+    bencher
+        .counter(BytesCount::of_slice(bytes))
+        .bench(|| <Json as DecodeBody<T>>::decode("bench", raw(black_box(bytes))).unwrap());
 }
 
 mod orders {

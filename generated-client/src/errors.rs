@@ -89,241 +89,234 @@ pub enum ApiErrorBody {
 /// Decodes an error body into [`ApiErrorBody::HttpValidationError`].
 pub(crate) fn decode_http_validation_error(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<HttpValidationError>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<HttpValidationError>(body)
         .map(ApiErrorBody::HttpValidationError)
 }
 
 /// Decodes an error body into [`ApiErrorBody::CannotCreateOrganizationError`].
 pub(crate) fn decode_cannot_create_organization_error(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<CannotCreateOrganizationError>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<CannotCreateOrganizationError>(body)
         .map(ApiErrorBody::CannotCreateOrganizationError)
 }
 
 /// Decodes an error body into [`ApiErrorBody::ResourceNotFound`].
 pub(crate) fn decode_resource_not_found(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<ResourceNotFound>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<ResourceNotFound>(body)
         .map(ApiErrorBody::ResourceNotFound)
 }
 
 /// Decodes an error body into [`ApiErrorBody::OrganizationsUpdate403Error`].
 pub(crate) fn decode_organizations_update403_error(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<OrganizationsUpdate403Error>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<OrganizationsUpdate403Error>(body)
         .map(ApiErrorBody::OrganizationsUpdate403Error)
 }
 
 /// Decodes an error body into [`ApiErrorBody::SsoEnforcementRequiresConnection`].
 pub(crate) fn decode_sso_enforcement_requires_connection(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<SsoEnforcementRequiresConnection>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<SsoEnforcementRequiresConnection>(body)
         .map(ApiErrorBody::SsoEnforcementRequiresConnection)
 }
 
 /// Decodes an error body into [`ApiErrorBody::AlreadyCanceledSubscription`].
 pub(crate) fn decode_already_canceled_subscription(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<AlreadyCanceledSubscription>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<AlreadyCanceledSubscription>(body)
         .map(ApiErrorBody::AlreadyCanceledSubscription)
 }
 
 /// Decodes an error body into [`ApiErrorBody::SubscriptionLocked`].
 pub(crate) fn decode_subscription_locked(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<SubscriptionLocked>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<SubscriptionLocked>(body)
         .map(ApiErrorBody::SubscriptionLocked)
 }
 
 /// Decodes an error body into [`ApiErrorBody::PaymentFailed`].
 pub(crate) fn decode_payment_failed(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<PaymentFailed>(body)
-        .map(ApiErrorBody::PaymentFailed)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<PaymentFailed>(body).map(ApiErrorBody::PaymentFailed)
 }
 
 /// Decodes an error body into [`ApiErrorBody::SubscriptionsUpdate403Error`].
 pub(crate) fn decode_subscriptions_update403_error(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<SubscriptionsUpdate403Error>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<SubscriptionsUpdate403Error>(body)
         .map(ApiErrorBody::SubscriptionsUpdate403Error)
 }
 
 /// Decodes an error body into [`ApiErrorBody::NotPermitted`].
 pub(crate) fn decode_not_permitted(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<NotPermitted>(body)
-        .map(ApiErrorBody::NotPermitted)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<NotPermitted>(body).map(ApiErrorBody::NotPermitted)
 }
 
 /// Decodes an error body into [`ApiErrorBody::OrdersFinalize402Error`].
 pub(crate) fn decode_orders_finalize402_error(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<OrdersFinalize402Error>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<OrdersFinalize402Error>(body)
         .map(ApiErrorBody::OrdersFinalize402Error)
 }
 
 /// Decodes an error body into [`ApiErrorBody::OrdersFinalize403Error`].
 pub(crate) fn decode_orders_finalize403_error(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<OrdersFinalize403Error>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<OrdersFinalize403Error>(body)
         .map(ApiErrorBody::OrdersFinalize403Error)
 }
 
 /// Decodes an error body into [`ApiErrorBody::OrderNotDraft`].
 pub(crate) fn decode_order_not_draft(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<OrderNotDraft>(body)
-        .map(ApiErrorBody::OrderNotDraft)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<OrderNotDraft>(body).map(ApiErrorBody::OrderNotDraft)
 }
 
 /// Decodes an error body into [`ApiErrorBody::OrderNotEligibleForInvoice`].
 pub(crate) fn decode_order_not_eligible_for_invoice(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<OrderNotEligibleForInvoice>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<OrderNotEligibleForInvoice>(body)
         .map(ApiErrorBody::OrderNotEligibleForInvoice)
 }
 
 /// Decodes an error body into [`ApiErrorBody::MissingInvoiceBillingDetails`].
 pub(crate) fn decode_missing_invoice_billing_details(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<MissingInvoiceBillingDetails>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<MissingInvoiceBillingDetails>(body)
         .map(ApiErrorBody::MissingInvoiceBillingDetails)
 }
 
 /// Decodes an error body into [`ApiErrorBody::RefundedAlready`].
 pub(crate) fn decode_refunded_already(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<RefundedAlready>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<RefundedAlready>(body)
         .map(ApiErrorBody::RefundedAlready)
 }
 
 /// Decodes an error body into [`ApiErrorBody::DisputeNotOpenError`].
 pub(crate) fn decode_dispute_not_open_error(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<DisputeNotOpenError>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<DisputeNotOpenError>(body)
         .map(ApiErrorBody::DisputeNotOpenError)
 }
 
 /// Decodes an error body into [`ApiErrorBody::CheckoutForbiddenError`].
 pub(crate) fn decode_checkout_forbidden_error(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<CheckoutForbiddenError>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<CheckoutForbiddenError>(body)
         .map(ApiErrorBody::CheckoutForbiddenError)
 }
 
 /// Decodes an error body into [`ApiErrorBody::ExpiredCheckoutError`].
 pub(crate) fn decode_expired_checkout_error(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<ExpiredCheckoutError>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<ExpiredCheckoutError>(body)
         .map(ApiErrorBody::ExpiredCheckoutError)
 }
 
 /// Decodes an error body into [`ApiErrorBody::PaymentError`].
 pub(crate) fn decode_payment_error(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<PaymentError>(body)
-        .map(ApiErrorBody::PaymentError)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<PaymentError>(body).map(ApiErrorBody::PaymentError)
 }
 
 /// Decodes an error body into [`ApiErrorBody::Unauthorized`].
 pub(crate) fn decode_unauthorized(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<Unauthorized>(body)
-        .map(ApiErrorBody::Unauthorized)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<Unauthorized>(body).map(ApiErrorBody::Unauthorized)
 }
 
 /// Decodes an error body into [`ApiErrorBody::AmbiguousExternalCustomerId`].
 pub(crate) fn decode_ambiguous_external_customer_id(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<AmbiguousExternalCustomerId>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<AmbiguousExternalCustomerId>(body)
         .map(ApiErrorBody::AmbiguousExternalCustomerId)
 }
 
 /// Decodes an error body into [`ApiErrorBody::PaymentMethodSetupFailed`].
 pub(crate) fn decode_payment_method_setup_failed(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<PaymentMethodSetupFailed>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<PaymentMethodSetupFailed>(body)
         .map(ApiErrorBody::PaymentMethodSetupFailed)
 }
 
 /// Decodes an error body into [`ApiErrorBody::CustomerNotReady`].
 pub(crate) fn decode_customer_not_ready(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<CustomerNotReady>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<CustomerNotReady>(body)
         .map(ApiErrorBody::CustomerNotReady)
 }
 
 /// Decodes an error body into [`ApiErrorBody::PaymentMethodInUseByActiveSubscription`].
 pub(crate) fn decode_payment_method_in_use_by_active_subscription(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<PaymentMethodInUseByActiveSubscription>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<PaymentMethodInUseByActiveSubscription>(body)
         .map(ApiErrorBody::PaymentMethodInUseByActiveSubscription)
 }
 
 /// Decodes an error body into [`ApiErrorBody::PaymentAlreadyInProgress`].
 pub(crate) fn decode_payment_already_in_progress(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<PaymentAlreadyInProgress>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<PaymentAlreadyInProgress>(body)
         .map(ApiErrorBody::PaymentAlreadyInProgress)
 }
 
 /// Decodes an error body into [`ApiErrorBody::OrderNotEligibleForRetry`].
 pub(crate) fn decode_order_not_eligible_for_retry(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<OrderNotEligibleForRetry>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<OrderNotEligibleForRetry>(body)
         .map(ApiErrorBody::OrderNotEligibleForRetry)
 }
 
 /// Decodes an error body into [`ApiErrorBody::ManualRetryLimitExceeded`].
 pub(crate) fn decode_manual_retry_limit_exceeded(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<ManualRetryLimitExceeded>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<ManualRetryLimitExceeded>(body)
         .map(ApiErrorBody::ManualRetryLimitExceeded)
 }
 
 /// Decodes an error body into [`ApiErrorBody::CustomerPortalSubscriptionsUpdate403Error`].
 pub(crate) fn decode_customer_portal_subscriptions_update403_error(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<
-        CustomerPortalSubscriptionsUpdate403Error,
-    >(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<CustomerPortalSubscriptionsUpdate403Error>(body)
         .map(ApiErrorBody::CustomerPortalSubscriptionsUpdate403Error)
 }
 
 /// Decodes an error body into [`ApiErrorBody::PaymentMethodRequired`].
 pub(crate) fn decode_payment_method_required(
     body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    crate::runtime::model::decode_slice::<PaymentMethodRequired>(body)
+) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    crate::runtime::decode_slice::<PaymentMethodRequired>(body)
         .map(ApiErrorBody::PaymentMethodRequired)
 }

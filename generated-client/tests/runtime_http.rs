@@ -20,12 +20,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 // ---- crate-specific glue ---------------------------------------------------
 
-fn decode_not_found(
-    body: &[u8],
-) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize::<_, ResourceNotFound>(&mut de)
-        .map(ApiErrorBody::ResourceNotFound)
+fn decode_not_found(body: &[u8]) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+    polar::runtime::decode_slice::<ResourceNotFound>(body).map(ApiErrorBody::ResourceNotFound)
 }
 
 fn is_not_found(body: &ApiErrorBody) -> bool {

@@ -11,8 +11,11 @@
 //!    static [`ApiInfo`] and the caller's credentials.
 //! 2. Each generated operation builds a [`Request`] (path already encoded
 //!    with [`encode_path_segment`], query pairs pushed with [`QueryValue`]),
-//!    then calls one of [`Client::send_json`], [`Client::send_text`],
-//!    [`Client::send_bytes`] or [`Client::send_empty`].
+//!    and returns a [`ResponseFuture`] (or, when the builder itself is
+//!    awaited, a [`BodyFuture`]): one type for every operation, whose boxed
+//!    network part is shared and whose decoding into the body type (via
+//!    [`DecodeBody`]: [`Json`], [`Text`], [`Binary`] or [`Empty`]) is compiled
+//!    only where it is awaited.
 //! 3. The shared, non-generic [`Client::execute`] applies authentication,
 //!    default headers, the per-attempt timeout and the [`RetryPolicy`].
 //! 4. Non-2xx statuses are decoded through the operation's error table into
@@ -36,7 +39,10 @@ pub use self::error::{Error, ErrorKind};
 pub use self::pagination::{paginate, MAX_PAGES};
 pub use self::query::{encode_path_segment, push_deep_object, push_query, QueryValue, StrEnum};
 pub use self::request::{Body, Request, RequestOptions};
-pub use self::response::{ErrorDecoder, ErrorTable, RawResponse, Response};
+pub use self::response::{
+    decode_slice, Binary, BodyFuture, DecodeBody, Empty, ErrorDecoder, ErrorTable, Json, RawResponse, Response,
+    ResponseFuture, Text,
+};
 pub use self::retry::RetryPolicy;
 
 /// Re-exported HTTP types used in this module's public API.

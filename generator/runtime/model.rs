@@ -106,13 +106,6 @@ pub fn try_from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Option<
     T::deserialize(value).ok()
 }
 
-/// Decodes a JSON body, keeping the path of what failed (error bodies use this).
-pub fn decode_slice<T: DeserializeOwned>(
-    body: &[u8],
-) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
-    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(body))
-}
-
 /// Whether `value` holds every `(path, string)` pair: untagged unions check the `const`
 /// properties an arm fixes (serde's struct `tag` is written but not checked on input)
 /// before trying the arm, so a grant of one benefit type never decodes as another.

@@ -1,5 +1,11 @@
 //! Responses, and decoding them into typed bodies or errors.
 
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -49,8 +55,7 @@ impl<T> Response<T> {
 
 /// Decodes one documented error body of an operation into the crate's
 /// `ApiErrorBody`.
-pub type ErrorDecoder =
-    fn(&[u8]) -> Result<crate::ApiErrorBody, serde_path_to_error::Error<serde_json::Error>>;
+pub type ErrorDecoder = fn(&[u8]) -> Result<crate::ApiErrorBody, (String, serde_json::Error)>;
 
 /// The documented error responses of an operation: `(status, decoder)`
 /// pairs.
@@ -68,6 +73,161 @@ impl ErrorTable {
         let code = status.as_u16();
         let find = |key: u16| self.0.iter().find(|(k, _)| *k == key).map(|(_, d)| *d);
         find(code).or_else(|| find(code / 100)).or_else(|| find(0))
+    }
+}
+
+/// How a 2xx body becomes the `T` of a [`ResponseFuture`]: [`Json`], [`Text`],
+/// [`Binary`] or [`Empty`].
+pub trait DecodeBody<T> {
+    /// Decodes the body of a successful response of `operation`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Decode`] when the body does not fit `T`.
+    fn decode(operation: &'static str, raw: RawResponse) -> Result<Response<T>, Error>;
+}
+
+/// A JSON body, decoded into any `T: DeserializeOwned`; a mismatch is reported
+/// with the JSON path where it happened.
+#[derive(Clone, Copy, Debug)]
+pub struct Json;
+
+/// A text body (`text/plain`, `text/csv`...) as a `String`; it must be UTF-8.
+#[derive(Clone, Copy, Debug)]
+pub struct Text;
+
+/// A body returned as raw [`Bytes`].
+#[derive(Clone, Copy, Debug)]
+pub struct Binary;
+
+/// A body that is ignored (`204 No Content` and the like): `T` is `()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Empty;
+
+impl<T: DeserializeOwned> DecodeBody<T> for Json {
+    fn decode(operation: &'static str, raw: RawResponse) -> Result<Response<T>, Error> {
+        decode_json(operation, raw)
+    }
+}
+
+impl DecodeBody<String> for Text {
+    fn decode(operation: &'static str, raw: RawResponse) -> Result<Response<String>, Error> {
+        match String::from_utf8(raw.body.to_vec()) {
+            Ok(text) => Ok(Response {
+                status: raw.status,
+                headers: raw.headers,
+                body: text,
+            }),
+            Err(e) => Err(Error::new(
+                operation,
+                ErrorKind::Decode {
+                    status: raw.status,
+                    path: String::new(),
+                    message: format!("the body is not UTF-8: {}", e.utf8_error()),
+                    raw: raw.body,
+                },
+            )),
+        }
+    }
+}
+
+impl DecodeBody<Bytes> for Binary {
+    fn decode(_: &'static str, raw: RawResponse) -> Result<Response<Bytes>, Error> {
+        Ok(Response {
+            status: raw.status,
+            headers: raw.headers,
+            body: raw.body,
+        })
+    }
+}
+
+impl DecodeBody<()> for Empty {
+    fn decode(_: &'static str, raw: RawResponse) -> Result<Response<()>, Error> {
+        Ok(Response {
+            status: raw.status,
+            headers: raw.headers,
+            body: (),
+        })
+    }
+}
+
+/// The boxed, non-generic part of every request: send, retry, check the status.
+type Exchange<'a> =
+    Pin<Box<dyn Future<Output = Result<(&'static str, RawResponse), Error>> + Send + 'a>>;
+
+/// A request in flight; resolves to the decoded [`Response`].
+///
+/// Every operation returns this one type: the network part is shared, boxed and
+/// compiled once in this crate, and decoding into `T` (via `D`, see
+/// [`DecodeBody`]) is compiled only where the future is awaited, so operations an
+/// application never calls cost it nothing.
+#[must_use = "futures do nothing unless polled"]
+pub struct ResponseFuture<'a, T, D = Json> {
+    exchange: Exchange<'a>,
+    decode: PhantomData<fn() -> (T, D)>,
+}
+
+impl<'a, T, D> ResponseFuture<'a, T, D> {
+    /// Sends `request` with `client` (see [`Client::execute`]); a non-2xx status
+    /// becomes an error through `errors` (see [`ErrorTable`]). A request that
+    /// failed to build is reported when the future is awaited.
+    pub fn new(
+        client: &'a Client,
+        request: Result<Request, Error>,
+        errors: &'static [(u16, ErrorDecoder)],
+    ) -> Self {
+        Self {
+            exchange: Box::pin(async move {
+                let request = request?;
+                let operation = request.operation_id;
+                let raw = client.send_checked(request, errors).await?;
+                Ok((operation, raw))
+            }),
+            decode: PhantomData,
+        }
+    }
+
+    /// Resolves to the body alone, dropping status and headers.
+    pub fn into_body(self) -> BodyFuture<'a, T, D> {
+        BodyFuture(self)
+    }
+}
+
+impl<T, D: DecodeBody<T>> Future for ResponseFuture<'_, T, D> {
+    type Output = Result<Response<T>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        match this.exchange.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Ready(Ok((operation, raw))) => Poll::Ready(D::decode(operation, raw)),
+        }
+    }
+}
+
+impl<T, D> fmt::Debug for ResponseFuture<'_, T, D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}
+
+/// A request in flight that resolves to the decoded body alone: what awaiting a
+/// request builder gives (see [`ResponseFuture`]).
+#[must_use = "futures do nothing unless polled"]
+pub struct BodyFuture<'a, T, D = Json>(ResponseFuture<'a, T, D>);
+
+impl<T, D: DecodeBody<T>> Future for BodyFuture<'_, T, D> {
+    type Output = Result<T, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.get_mut().0).poll(cx).map(|r| r.map(Response::into_body))
+    }
+}
+
+impl<T, D> fmt::Debug for BodyFuture<'_, T, D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BodyFuture").finish_non_exhaustive()
     }
 }
 
@@ -96,125 +256,98 @@ impl Client {
 
     /// Sends `req` and decodes a 2xx JSON body into `T`.
     ///
-    /// # Errors
-    ///
-    /// Those of [`send_checked`](Self::send_checked), and
-    /// [`ErrorKind::Decode`] naming the JSON path that does not match `T`.
-    pub async fn send_json<T: DeserializeOwned>(
+    /// The future fails with the errors of [`send_checked`](Self::send_checked),
+    /// and with [`ErrorKind::Decode`] naming the JSON path that does not match `T`.
+    pub fn send_json<T: DeserializeOwned>(
         &self,
         req: Request,
         errors: &'static [(u16, ErrorDecoder)],
-    ) -> Result<Response<T>, Error> {
-        let operation = req.operation_id;
-        let raw = self.send_checked(req, errors).await?;
-        decode_json(operation, raw)
+    ) -> ResponseFuture<'_, T> {
+        ResponseFuture::new(self, Ok(req), errors)
     }
 
     /// Sends `req` and returns a 2xx body as text (`text/plain`,
     /// `text/csv`...).
     ///
-    /// # Errors
-    ///
-    /// Those of [`send_checked`](Self::send_checked), and
-    /// [`ErrorKind::Decode`] if the body is not UTF-8.
-    pub async fn send_text(
+    /// The future fails with the errors of [`send_checked`](Self::send_checked),
+    /// and with [`ErrorKind::Decode`] if the body is not UTF-8.
+    pub fn send_text(
         &self,
         req: Request,
         errors: &'static [(u16, ErrorDecoder)],
-    ) -> Result<Response<String>, Error> {
-        let operation = req.operation_id;
-        let raw = self.send_checked(req, errors).await?;
-        match std::str::from_utf8(&raw.body) {
-            Ok(text) => {
-                let text = text.to_owned();
-                Ok(Response {
-                    status: raw.status,
-                    headers: raw.headers,
-                    body: text,
-                })
-            }
-            Err(e) => Err(Error::new(
-                operation,
-                ErrorKind::Decode {
-                    status: raw.status,
-                    path: String::new(),
-                    message: format!("the body is not UTF-8: {e}"),
-                    raw: raw.body,
-                },
-            )),
-        }
+    ) -> ResponseFuture<'_, String, Text> {
+        ResponseFuture::new(self, Ok(req), errors)
     }
 
     /// Sends `req` and returns a 2xx body as bytes.
     ///
-    /// # Errors
-    ///
-    /// Those of [`send_checked`](Self::send_checked).
-    pub async fn send_bytes(
+    /// The future fails with the errors of [`send_checked`](Self::send_checked).
+    pub fn send_bytes(
         &self,
         req: Request,
         errors: &'static [(u16, ErrorDecoder)],
-    ) -> Result<Response<Bytes>, Error> {
-        let raw = self.send_checked(req, errors).await?;
-        Ok(Response {
-            status: raw.status,
-            headers: raw.headers,
-            body: raw.body,
-        })
+    ) -> ResponseFuture<'_, Bytes, Binary> {
+        ResponseFuture::new(self, Ok(req), errors)
     }
 
     /// Sends `req` and ignores the body of a 2xx response (e.g. `204`).
     ///
-    /// # Errors
-    ///
-    /// Those of [`send_checked`](Self::send_checked).
-    pub async fn send_empty(
+    /// The future fails with the errors of [`send_checked`](Self::send_checked).
+    pub fn send_empty(
         &self,
         req: Request,
         errors: &'static [(u16, ErrorDecoder)],
-    ) -> Result<Response<()>, Error> {
-        let raw = self.send_checked(req, errors).await?;
-        Ok(Response {
-            status: raw.status,
-            headers: raw.headers,
-            body: (),
-        })
+    ) -> ResponseFuture<'_, (), Empty> {
+        ResponseFuture::new(self, Ok(req), errors)
     }
 }
 
-/// Decodes a JSON body, naming the JSON path of any mismatch.
-///
-/// The only generic code of the send path: everything else is shared.
+/// Decodes a JSON body; a mismatch names the JSON path where it happened.
 fn decode_json<T: DeserializeOwned>(
     operation: &'static str,
     raw: RawResponse,
 ) -> Result<Response<T>, Error> {
-    let mut de = serde_json::Deserializer::from_slice(&raw.body);
-    let decoded = match serde_path_to_error::deserialize(&mut de) {
-        // Trailing data after the document is reported at the root.
-        Ok(body) => de.end().map(|()| body).map_err(|e| (".".to_owned(), e)),
-        Err(e) => Err((e.path().to_string(), e.into_inner())),
-    };
-    match decoded {
+    match decode_slice(&raw.body) {
         Ok(body) => Ok(Response {
             status: raw.status,
             headers: raw.headers,
             body,
         }),
-        Err((path, e)) => Err(decode_error(operation, raw.status, path, &e, raw.body)),
+        Err((path, e)) => Err(decode_error(operation, raw.status, &path, &e, raw.body)),
+    }
+}
+
+/// Decodes a JSON document; on failure, also the JSON path of what did not fit.
+///
+/// Decoding runs at full speed with `serde_json` alone. Only when it fails is the
+/// body decoded again through `serde_path_to_error`, which tracks the path.
+///
+/// # Errors
+///
+/// The path (`items[3].customer.email`, `.` for the root) and the error.
+pub fn decode_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, serde_json::Error)> {
+    let plain = match serde_json::from_slice(body) {
+        Ok(decoded) => return Ok(decoded),
+        Err(e) => e,
+    };
+    let mut de = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => Err((e.path().to_string(), e.into_inner())),
+        // Only the trailing data after the document can fail now: report it at the root.
+        Ok(_) => Err((".".to_owned(), plain)),
     }
 }
 
 fn decode_error(
     operation: &'static str,
     status: StatusCode,
-    path: String,
+    path: &str,
     e: &serde_json::Error,
     raw: Bytes,
 ) -> Error {
     // Unions decode their arms from buffered JSON and prefix the inner path to the
     // message; join it so `path` names the exact field.
-    let (path, message) = super::model::nested_error_path(&path, &e.to_string());
+    let (path, message) = super::model::nested_error_path(path, &e.to_string());
     Error::new(
         operation,
         ErrorKind::Decode {
@@ -246,9 +379,7 @@ fn status_error(operation: &'static str, raw: RawResponse, table: ErrorTable) ->
                 body: decoded,
                 raw: body,
             },
-            Err(e) => {
-                return decode_error(operation, status, e.path().to_string(), e.inner(), body)
-            }
+            Err((path, e)) => return decode_error(operation, status, &path, &e, body),
         },
     };
     Error::new(operation, kind)
@@ -274,18 +405,12 @@ mod tests {
         unreachable!("test decoders never accept their input")
     }
 
-    fn numeric(
-        body: &[u8],
-    ) -> Result<crate::ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-        let mut de = serde_json::Deserializer::from_slice(body);
-        serde_path_to_error::deserialize::<_, std::collections::BTreeMap<String, u8>>(&mut de).map(never)
+    fn numeric(body: &[u8]) -> Result<crate::ApiErrorBody, (String, serde_json::Error)> {
+        decode_slice::<std::collections::BTreeMap<String, u8>>(body).map(never)
     }
 
-    fn nested(
-        body: &[u8],
-    ) -> Result<crate::ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-        let mut de = serde_json::Deserializer::from_slice(body);
-        serde_path_to_error::deserialize::<_, Vec<u8>>(&mut de).map(never)
+    fn nested(body: &[u8]) -> Result<crate::ApiErrorBody, (String, serde_json::Error)> {
+        decode_slice::<Vec<u8>>(body).map(never)
     }
 
     static TABLE: &[(u16, ErrorDecoder)] = &[(404, numeric), (4, nested), (0, numeric)];
@@ -296,7 +421,7 @@ mod tests {
         let picked = |table: ErrorTable, status: u16| {
             let decode = table.lookup(StatusCode::from_u16(status).unwrap())?;
             match decode(br#"{"detail":"x"}"#) {
-                Err(e) if e.path().to_string() == "detail" => Some("numeric"),
+                Err((path, _)) if path == "detail" => Some("numeric"),
                 Err(_) => Some("nested"),
                 Ok(_) => Some("accepted"),
             }

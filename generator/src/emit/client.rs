@@ -231,7 +231,7 @@ fn response_ty(api: &Api, op: &Operation, imports: &mut Imports) -> TokenStream 
 /// The group method that starts an operation, and the operation's builder.
 fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, TokenStream) {
     imports.builder = true;
-    for used in ["Error", "ErrorDecoder", "Method", "Request", "RequestOptions", "Response", "RetryPolicy"] {
+    for used in ["BodyFuture", "Error", "ErrorDecoder", "Method", "Request", "RequestOptions", "ResponseFuture", "RetryPolicy"] {
         imports.runtime(used);
     }
     if !op.security.is_empty() {
@@ -325,11 +325,12 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
         let decoder = format_ident!("decode_{}", snake_name(&api.error_variant(*index)));
         quote! { (#status, crate::errors::#decoder) }
     });
-    let send_fn = match &op.response {
-        ResponseKind::Json(_) => quote! { send_json },
-        ResponseKind::Text(_) => quote! { send_text },
-        ResponseKind::Bytes(_) => quote! { send_bytes },
-        ResponseKind::Empty => quote! { send_empty },
+    // The body decoder of the operation's `ResponseFuture` (the runtime's default is `Json`).
+    let decoder = match &op.response {
+        ResponseKind::Json(_) => quote! {},
+        ResponseKind::Text(_) => quote! { , crate::runtime::Text },
+        ResponseKind::Bytes(_) => quote! { , crate::runtime::Binary },
+        ResponseKind::Empty => quote! { , crate::runtime::Empty },
     };
     let stream = op.pagination.as_ref().map(|pagination| {
         let item = ty_tokens(api, &pagination.item, imports);
@@ -385,14 +386,14 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
             #into_request
 
             /// Sends the request and decodes the response.
-            pub async fn send(self) -> Result<#output, Error> {
-                self.send_with_response().await.map(Response::into_body)
+            pub fn send(self) -> BodyFuture<'a, #output #decoder> {
+                self.send_with_response().into_body()
             }
 
             /// Sends the request; the result also carries the response's status and headers.
-            pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
+            pub fn send_with_response(self) -> ResponseFuture<'a, #output #decoder> {
                 let client = self.client;
-                client.#send_fn(self.into_request()?, Self::ERRORS).await
+                ResponseFuture::new(client, self.into_request(), Self::ERRORS)
             }
 
             #stream
@@ -400,10 +401,10 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
 
         impl<'a> IntoFuture for #builder<'a> {
             type Output = Result<#output, Error>;
-            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+            type IntoFuture = BodyFuture<'a, #output #decoder>;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                self.send()
             }
         }
     };
@@ -568,8 +569,8 @@ pub fn errors_file(api: &Api) -> TokenStream {
         let doc = format!(" Decodes an error body into [`ApiErrorBody::{variant}`].");
         quote! {
             #[doc = #doc]
-            pub(crate) fn #decoder(body: &[u8]) -> Result<ApiErrorBody, serde_path_to_error::Error<serde_json::Error>> {
-                crate::runtime::model::decode_slice::<#ty>(body).map(ApiErrorBody::#variant)
+            pub(crate) fn #decoder(body: &[u8]) -> Result<ApiErrorBody, (String, serde_json::Error)> {
+                crate::runtime::decode_slice::<#ty>(body).map(ApiErrorBody::#variant)
             }
         }
     });

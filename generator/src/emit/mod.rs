@@ -174,7 +174,7 @@ pub struct Imports {
     outside_models: bool,
     /// Items of `crate::runtime` the file uses.
     runtime: BTreeSet<&'static str>,
-    /// Builders: `IntoFuture`, `Pin`, `Duration`.
+    /// Builders: `IntoFuture`, `Duration`.
     builder: bool,
     models: BTreeSet<String>,
     serde: bool,
@@ -201,8 +201,7 @@ impl Imports {
         let mut out = TokenStream::new();
         if self.builder {
             out.extend(quote! {
-                use std::future::{Future, IntoFuture};
-                use std::pin::Pin;
+                use std::future::IntoFuture;
                 use std::time::Duration;
             });
         }
