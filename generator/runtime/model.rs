@@ -1,8 +1,9 @@
 //! Support for the generated models: three-state PATCH fields and the small serde
 //! helpers that open enums and unions share (kept here so each generated type stays thin).
 
-use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
+use std::borrow::Cow;
 use std::fmt;
 
 /// A field of an update (PATCH) body: leave it unchanged, clear it, or set it.
@@ -62,6 +63,127 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Ok(Option::<T>::deserialize(deserializer)?.map_or(Patch::Null, Patch::Value))
     }
+}
+
+/// The key of a JSON object field, borrowed from the input when it can be.
+///
+/// Generated structs decode with a hand-written `visit_map` (much less code than
+/// serde's derive, which also accepts arrays and numeric field indices JSON never
+/// uses); they match each key against their field names as a `&str`.
+pub struct FieldName<'de>(Cow<'de, str>);
+
+impl FieldName<'_> {
+    /// The key's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldName<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = FieldName<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<FieldName<'de>, E> {
+                Ok(FieldName(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FieldName<'de>, E> {
+                Ok(FieldName(Cow::Owned(v.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Reads the value of field `name` into its empty `slot`; a field that appears twice
+/// is an error, as with serde's derive.
+///
+/// # Errors
+///
+/// The value's decode error, or a duplicate field.
+pub fn set_field<'de, A, T>(map: &mut A, slot: &mut Option<T>, name: &'static str) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Skips the value of a field the struct does not know.
+///
+/// # Errors
+///
+/// Only malformed input.
+pub fn skip_field<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<de::IgnoredAny>().map(|_| ())
+}
+
+/// The value of a required field, or the "missing field" error.
+///
+/// # Errors
+///
+/// When the field was not in the input.
+pub fn required_field<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
+}
+
+/// `Deserialize` for a generated struct without flattened fields: one `visit_map`
+/// that matches keys by name, skips unknown ones and fills the fields, about a quarter
+/// of what serde's derive expands to (the derive also accepts sequences and numeric
+/// field indices, which JSON never uses, and compiles a key enum per struct).
+///
+/// Each field is `rust_name: "json_name" required` or `... optional`; an optional
+/// field that is missing gets its type's default (`None`, `Patch::Absent`). A
+/// struct's `tag` key is skipped like any unknown key, as with the derive.
+///
+/// Exported (hidden) so that it is always "used", even in a crate without such structs;
+/// generated code calls it as `crate::deserialize_struct!`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! deserialize_struct {
+    ($name:ident { $($field:ident: $json:literal $presence:ident,)* }) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($name)))
+                    }
+
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<$name, A::Error> {
+                        $(let mut $field = ::core::option::Option::None;)*
+                        while let ::core::option::Option::Some(key) = map.next_key::<$crate::runtime::model::FieldName<'de>>()? {
+                            match key.as_str() {
+                                $($json => $crate::runtime::model::set_field(&mut map, &mut $field, $json)?,)*
+                                _ => $crate::runtime::model::skip_field(&mut map)?,
+                            }
+                        }
+                        ::core::result::Result::Ok($name {
+                            $($field: $crate::deserialize_struct!(@value $presence $field $json),)*
+                        })
+                    }
+                }
+
+                deserializer.deserialize_map(__Visitor)
+            }
+        }
+    };
+    (@value required $field:ident $json:literal) => {
+        $crate::runtime::model::required_field($field, $json)?
+    };
+    (@value optional $field:ident $json:literal) => {
+        $field.unwrap_or_default()
+    };
 }
 
 /// Deserializes an open enum from a string without allocating for known values
@@ -174,6 +296,46 @@ mod tests {
     fn patch_deserializes_null_and_value() {
         assert_eq!(serde_json::from_str::<Patch<i64>>("null").unwrap(), Patch::Null);
         assert_eq!(serde_json::from_str::<Patch<i64>>("3").unwrap(), Patch::Value(3));
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Sample {
+        id: u32,
+        r#type: Option<String>,
+        note: Patch<String>,
+        tags: Vec<String>,
+    }
+
+    crate::deserialize_struct!(Sample {
+        id: "id" required,
+        r#type: "kind" optional,
+        note: "note" optional,
+        tags: "tags" optional,
+    });
+
+    #[test]
+    fn struct_macro_fills_renamed_optional_and_patch_fields() {
+        let full: Sample = serde_json::from_str(r#"{"kind":"a","id":1,"x":{"nested":[1]},"note":null,"tags":["t"]}"#).unwrap();
+        assert_eq!(
+            full,
+            Sample { id: 1, r#type: Some("a".into()), note: Patch::Null, tags: vec!["t".into()] }
+        );
+        let bare: Sample = serde_json::from_str(r#"{"id":2}"#).unwrap();
+        assert_eq!(bare, Sample { id: 2, r#type: None, note: Patch::Absent, tags: Vec::new() });
+        // Keys with escapes arrive as owned strings; readers never lend their input.
+        let escaped: Sample = serde_json::from_reader(&br#"{"\u0069d":3,"note":"n"}"#[..]).unwrap();
+        assert_eq!((escaped.id, escaped.note), (3, Patch::Value("n".into())));
+        let from_value: Sample = serde_json::from_value(serde_json::json!({"id": 4})).unwrap();
+        assert_eq!(from_value.id, 4);
+    }
+
+    #[test]
+    fn struct_macro_reports_missing_duplicate_and_mistyped_fields() {
+        let err = |json: &str| serde_json::from_str::<Sample>(json).unwrap_err().to_string();
+        assert!(err(r#"{"kind":"a"}"#).starts_with("missing field `id`"), "{}", err(r#"{"kind":"a"}"#));
+        assert!(err(r#"{"id":1,"id":2}"#).starts_with("duplicate field `id`"));
+        assert!(err(r#"{"id":"1"}"#).starts_with("invalid type: string \"1\", expected u32"));
+        assert!(err("[1]").starts_with("invalid type: sequence, expected struct Sample"));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 use super::{
     Address, AttachedCustomField, CheckoutBillingAddressFields, CheckoutDiscount,
@@ -11,7 +11,7 @@ use super::{
 };
 
 /// Checkout session data retrieved using an access token.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Checkout {
     /// The ID of the object.
     pub id: Uuid,
@@ -20,7 +20,7 @@ pub struct Checkout {
     /// Last modification timestamp of the object.
     pub modified_at: Option<DateTime<Utc>>,
     /// Key-value object storing custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<BTreeMap<String, Option<CustomFieldDataValue>>>,
     /// Payment processor used.
     pub payment_processor: PaymentProcessor,
@@ -47,13 +47,13 @@ pub struct Checkout {
     /// Amount in cents, before discounts and taxes.
     pub amount: i64,
     /// Predefined number of seats (works with seat-based pricing only)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<i64>,
     /// Minimum number of seats (works with seat-based pricing only)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_seats: Option<i64>,
     /// Maximum number of seats (works with seat-based pricing only)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_seats: Option<i64>,
     /// Discount amount in cents.
     pub discount_amount: i64,
@@ -109,7 +109,7 @@ pub struct Checkout {
     /// Billing address of the customer.
     pub customer_billing_address: Option<Address>,
     pub customer_tax_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Payment method type selected by the customer in the checkout form, e.g. `card`, `apple_pay` or `upi`.
     pub payment_method_type: Option<String>,
@@ -136,3 +136,67 @@ pub struct Checkout {
     pub attached_custom_fields: Option<Vec<AttachedCustomField>>,
     pub customer_metadata: BTreeMap<String, FilterClauseValue>,
 }
+
+crate::deserialize_struct!(Checkout {
+    id: "id" required,
+    created_at: "created_at" required,
+    modified_at: "modified_at" optional,
+    custom_field_data: "custom_field_data" optional,
+    payment_processor: "payment_processor" required,
+    status: "status" required,
+    client_secret: "client_secret" required,
+    url: "url" required,
+    expires_at: "expires_at" required,
+    success_url: "success_url" required,
+    return_url: "return_url" optional,
+    embed_origin: "embed_origin" optional,
+    amount: "amount" required,
+    seats: "seats" optional,
+    min_seats: "min_seats" optional,
+    max_seats: "max_seats" optional,
+    discount_amount: "discount_amount" required,
+    net_amount: "net_amount" required,
+    tax_amount: "tax_amount" optional,
+    tax_behavior: "tax_behavior" optional,
+    total_amount: "total_amount" required,
+    currency: "currency" required,
+    allow_trial: "allow_trial" optional,
+    active_trial_interval: "active_trial_interval" optional,
+    active_trial_interval_count: "active_trial_interval_count" optional,
+    trial_end: "trial_end" optional,
+    organization_id: "organization_id" required,
+    product_id: "product_id" optional,
+    product_price_id: "product_price_id" optional,
+    discount_id: "discount_id" optional,
+    allow_discount_codes: "allow_discount_codes" required,
+    require_billing_address: "require_billing_address" required,
+    is_discount_applicable: "is_discount_applicable" required,
+    is_free_product_price: "is_free_product_price" required,
+    is_payment_required: "is_payment_required" required,
+    is_payment_setup_required: "is_payment_setup_required" required,
+    is_payment_form_required: "is_payment_form_required" required,
+    customer_id: "customer_id" optional,
+    is_business_customer: "is_business_customer" required,
+    customer_name: "customer_name" optional,
+    customer_email: "customer_email" optional,
+    customer_ip_address: "customer_ip_address" optional,
+    customer_billing_name: "customer_billing_name" optional,
+    customer_billing_address: "customer_billing_address" optional,
+    customer_tax_id: "customer_tax_id" optional,
+    locale: "locale" optional,
+    payment_method_type: "payment_method_type" optional,
+    payment_processor_metadata: "payment_processor_metadata" required,
+    billing_address_fields: "billing_address_fields" required,
+    trial_interval: "trial_interval" optional,
+    trial_interval_count: "trial_interval_count" optional,
+    metadata: "metadata" required,
+    external_customer_id: "external_customer_id" optional,
+    products: "products" required,
+    product: "product" optional,
+    product_price: "product_price" optional,
+    prices: "prices" optional,
+    discount: "discount" optional,
+    subscription_id: "subscription_id" optional,
+    attached_custom_fields: "attached_custom_fields" optional,
+    customer_metadata: "customer_metadata" required,
+});

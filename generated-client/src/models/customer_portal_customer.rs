@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 use super::{Address, CustomerPortalOAuthAccount, CustomerType, TaxIdFormat};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CustomerPortalCustomer {
     /// Creation timestamp of the object.
     pub created_at: DateTime<Utc>,
@@ -21,10 +21,26 @@ pub struct CustomerPortalCustomer {
     pub billing_address: Option<Address>,
     pub tax_id: Option<(String, TaxIdFormat)>,
     pub oauth_accounts: BTreeMap<String, CustomerPortalOAuthAccount>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_payment_method_id: Option<Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CustomerType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
+
+crate::deserialize_struct!(CustomerPortalCustomer {
+    created_at: "created_at" required,
+    modified_at: "modified_at" optional,
+    id: "id" required,
+    email: "email" optional,
+    email_verified: "email_verified" required,
+    name: "name" optional,
+    billing_name: "billing_name" optional,
+    billing_address: "billing_address" optional,
+    tax_id: "tax_id" optional,
+    oauth_accounts: "oauth_accounts" required,
+    default_payment_method_id: "default_payment_method_id" optional,
+    r#type: "type" optional,
+    locale: "locale" optional,
+});

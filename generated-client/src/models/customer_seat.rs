@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 use super::{Member, SeatStatus};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CustomerSeat {
     /// Creation timestamp of the object.
     pub created_at: DateTime<Utc>,
@@ -40,3 +40,21 @@ pub struct CustomerSeat {
     /// Additional metadata for the seat
     pub seat_metadata: Option<BTreeMap<String, Value>>,
 }
+
+crate::deserialize_struct!(CustomerSeat {
+    created_at: "created_at" required,
+    modified_at: "modified_at" optional,
+    id: "id" required,
+    subscription_id: "subscription_id" optional,
+    order_id: "order_id" optional,
+    status: "status" required,
+    customer_id: "customer_id" optional,
+    member_id: "member_id" optional,
+    member: "member" optional,
+    email: "email" optional,
+    customer_email: "customer_email" optional,
+    invitation_token_expires_at: "invitation_token_expires_at" optional,
+    claimed_at: "claimed_at" optional,
+    revoked_at: "revoked_at" optional,
+    seat_metadata: "seat_metadata" optional,
+});

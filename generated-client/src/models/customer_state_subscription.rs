@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 use super::{
     CustomFieldDataValue, CustomerStateSubscriptionMeter,
@@ -10,7 +10,7 @@ use super::{
 };
 
 /// An active customer subscription.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CustomerStateSubscription {
     /// The ID of the subscription.
     pub id: Uuid,
@@ -19,7 +19,7 @@ pub struct CustomerStateSubscription {
     /// Last modification timestamp of the object.
     pub modified_at: Option<DateTime<Utc>>,
     /// Key-value object storing custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<BTreeMap<String, Option<CustomFieldDataValue>>>,
     pub metadata: MetadataOutputType,
     pub status: CustomerStateSubscriptionStatus,
@@ -52,3 +52,26 @@ pub struct CustomerStateSubscription {
     /// List of meters associated with the subscription.
     pub meters: Vec<CustomerStateSubscriptionMeter>,
 }
+
+crate::deserialize_struct!(CustomerStateSubscription {
+    id: "id" required,
+    created_at: "created_at" required,
+    modified_at: "modified_at" optional,
+    custom_field_data: "custom_field_data" optional,
+    metadata: "metadata" required,
+    status: "status" required,
+    amount: "amount" required,
+    currency: "currency" required,
+    recurring_interval: "recurring_interval" required,
+    current_period_start: "current_period_start" required,
+    current_period_end: "current_period_end" required,
+    trial_start: "trial_start" optional,
+    trial_end: "trial_end" optional,
+    cancel_at_period_end: "cancel_at_period_end" required,
+    canceled_at: "canceled_at" optional,
+    started_at: "started_at" optional,
+    ends_at: "ends_at" optional,
+    product_id: "product_id" required,
+    discount_id: "discount_id" optional,
+    meters: "meters" required,
+});

@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 use super::{DiscountDuration, DiscountType, MetadataOutputType};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DiscountFixedRepeatDurationBase {
     pub duration: DiscountDuration,
     pub duration_in_months: i64,
@@ -41,3 +41,24 @@ pub struct DiscountFixedRepeatDurationBase {
     /// The organization ID.
     pub organization_id: Uuid,
 }
+
+crate::deserialize_struct!(DiscountFixedRepeatDurationBase {
+    duration: "duration" required,
+    duration_in_months: "duration_in_months" required,
+    r#type: "type" required,
+    amount: "amount" required,
+    currency: "currency" required,
+    amounts: "amounts" required,
+    created_at: "created_at" required,
+    modified_at: "modified_at" optional,
+    id: "id" required,
+    metadata: "metadata" required,
+    name: "name" required,
+    code: "code" optional,
+    starts_at: "starts_at" optional,
+    ends_at: "ends_at" optional,
+    max_redemptions: "max_redemptions" optional,
+    max_redemptions_per_customer: "max_redemptions_per_customer" optional,
+    redemptions_count: "redemptions_count" required,
+    organization_id: "organization_id" required,
+});

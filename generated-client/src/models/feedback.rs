@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 use super::{FeedbackStatus, FeedbackType};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Feedback {
     /// Creation timestamp of the object.
     pub created_at: DateTime<Utc>,
@@ -21,3 +21,15 @@ pub struct Feedback {
     pub user_id: Uuid,
     pub organization_id: Uuid,
 }
+
+crate::deserialize_struct!(Feedback {
+    created_at: "created_at" required,
+    modified_at: "modified_at" optional,
+    id: "id" required,
+    r#type: "type" required,
+    status: "status" required,
+    message: "message" required,
+    client_context: "client_context" required,
+    user_id: "user_id" required,
+    organization_id: "organization_id" required,
+});

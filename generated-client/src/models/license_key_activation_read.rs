@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 use super::{LicenseKeyRead, MetadataValue};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LicenseKeyActivationRead {
     pub id: Uuid,
     pub license_key_id: Uuid,
@@ -39,3 +39,13 @@ impl LicenseKeyActivationRead {
         }
     }
 }
+
+crate::deserialize_struct!(LicenseKeyActivationRead {
+    id: "id" required,
+    license_key_id: "license_key_id" required,
+    label: "label" required,
+    meta: "meta" required,
+    created_at: "created_at" required,
+    modified_at: "modified_at" optional,
+    license_key: "license_key" required,
+});

@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 use super::{MerchantMigrationSourcePlatform, MerchantMigrationStep};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MerchantMigration {
     /// Creation timestamp of the object.
     pub created_at: DateTime<Utc>,
@@ -25,3 +25,14 @@ pub struct MerchantMigration {
     /// Non-secret metadata about the connected source. The shape varies by provider (e.g. Stripe exposes `stripe_user_id`, `livemode`).
     pub source: Option<BTreeMap<String, Value>>,
 }
+
+crate::deserialize_struct!(MerchantMigration {
+    created_at: "created_at" required,
+    modified_at: "modified_at" optional,
+    id: "id" required,
+    organization_id: "organization_id" required,
+    source_platform: "source_platform" required,
+    step: "step" required,
+    source_connected: "source_connected" required,
+    source: "source" optional,
+});

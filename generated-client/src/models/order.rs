@@ -2,14 +2,14 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 use super::{
     Address, CustomFieldDataValue, MetadataOutputType, OrderBillingReason, OrderCustomer,
     OrderDiscount, OrderItemSchema, OrderProduct, OrderStatus, OrderSubscription,
 };
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Order {
     /// The ID of the object.
     pub id: Uuid,
@@ -50,7 +50,7 @@ pub struct Order {
     /// The receipt number for this order. Set once the order is paid for organizations with receipts enabled. When set, a downloadable receipt PDF can be obtained via the receipt endpoint.
     pub receipt_number: Option<String>,
     /// Number of seats purchased (for seat-based one-time orders).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<i64>,
     pub customer_id: Uuid,
     pub product_id: Option<Uuid>,
@@ -58,11 +58,11 @@ pub struct Order {
     pub subscription_id: Option<Uuid>,
     pub checkout_id: Option<Uuid>,
     /// When the next automatic payment retry is scheduled. `null` if the order is not in dunning or all retries have been exhausted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_payment_attempt_at: Option<DateTime<Utc>>,
     pub metadata: MetadataOutputType,
     /// Key-value object storing custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<BTreeMap<String, Option<CustomFieldDataValue>>>,
     /// Platform fee amount in cents.
     pub platform_fee_amount: i64,
@@ -81,3 +81,46 @@ pub struct Order {
     /// Sales tax in cents that would be refunded if the full refundable amount is refunded.
     pub refundable_tax_amount: i64,
 }
+
+crate::deserialize_struct!(Order {
+    id: "id" required,
+    created_at: "created_at" required,
+    modified_at: "modified_at" optional,
+    status: "status" required,
+    paid: "paid" required,
+    subtotal_amount: "subtotal_amount" required,
+    discount_amount: "discount_amount" required,
+    net_amount: "net_amount" required,
+    tax_amount: "tax_amount" required,
+    total_amount: "total_amount" required,
+    applied_balance_amount: "applied_balance_amount" required,
+    due_amount: "due_amount" required,
+    refunded_amount: "refunded_amount" required,
+    refunded_tax_amount: "refunded_tax_amount" required,
+    currency: "currency" required,
+    billing_reason: "billing_reason" required,
+    billing_name: "billing_name" optional,
+    billing_address: "billing_address" optional,
+    invoice_number: "invoice_number" optional,
+    is_invoice_generated: "is_invoice_generated" required,
+    receipt_number: "receipt_number" optional,
+    seats: "seats" optional,
+    customer_id: "customer_id" required,
+    product_id: "product_id" optional,
+    discount_id: "discount_id" optional,
+    subscription_id: "subscription_id" optional,
+    checkout_id: "checkout_id" optional,
+    next_payment_attempt_at: "next_payment_attempt_at" optional,
+    metadata: "metadata" required,
+    custom_field_data: "custom_field_data" optional,
+    platform_fee_amount: "platform_fee_amount" required,
+    platform_fee_currency: "platform_fee_currency" optional,
+    customer: "customer" required,
+    product: "product" optional,
+    discount: "discount" optional,
+    subscription: "subscription" optional,
+    items: "items" required,
+    description: "description" required,
+    refundable_amount: "refundable_amount" required,
+    refundable_tax_amount: "refundable_tax_amount" required,
+});

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use super::{PanStepActor, PanStepKind, PanStepOwner, PanStepStatus};
 
 /// One checklist step, as persisted on `MerchantMigration.pan_transfer_steps`.
@@ -12,7 +12,7 @@ use super::{PanStepActor, PanStepKind, PanStepOwner, PanStepStatus};
 /// template. The template stays authoritative for the rules that gate a
 /// transition (`auto_complete`, the accepted inputs), so a step whose key no
 /// longer has a template can't be completed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PanTransferStep {
     /// Stable identifier. The client keys its copy off it.
     pub key: String,
@@ -35,3 +35,16 @@ pub struct PanTransferStep {
     /// Who completed the step.
     pub completed_by: Option<PanStepActor>,
 }
+
+crate::deserialize_struct!(PanTransferStep {
+    key: "key" required,
+    owner: "owner" required,
+    kind: "kind" required,
+    status: "status" required,
+    inputs: "inputs" required,
+    note: "note" optional,
+    expected_at: "expected_at" optional,
+    started_at: "started_at" optional,
+    completed_at: "completed_at" optional,
+    completed_by: "completed_by" optional,
+});

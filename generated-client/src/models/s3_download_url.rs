@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct S3DownloadUrl {
     pub url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
     pub expires_at: DateTime<Utc>,
 }
@@ -22,3 +22,9 @@ impl S3DownloadUrl {
         }
     }
 }
+
+crate::deserialize_struct!(S3DownloadUrl {
+    url: "url" required,
+    headers: "headers" optional,
+    expires_at: "expires_at" required,
+});

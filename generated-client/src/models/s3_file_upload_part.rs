@@ -2,18 +2,18 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct S3FileUploadPart {
     pub number: i64,
     pub chunk_start: i64,
     pub chunk_end: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_sha256_base64: Option<String>,
     pub url: String,
     pub expires_at: DateTime<Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
 }
 
@@ -37,3 +37,13 @@ impl S3FileUploadPart {
         }
     }
 }
+
+crate::deserialize_struct!(S3FileUploadPart {
+    number: "number" required,
+    chunk_start: "chunk_start" required,
+    chunk_end: "chunk_end" required,
+    checksum_sha256_base64: "checksum_sha256_base64" optional,
+    url: "url" required,
+    expires_at: "expires_at" required,
+    headers: "headers" optional,
+});

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 use super::{
     CustomFieldDataValue, CustomerCancellationReason, MetadataOutputType, OrderDiscount,
@@ -10,7 +10,7 @@ use super::{
     SubscriptionCustomer, SubscriptionMeter, SubscriptionStatus,
 };
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Subscription {
     /// Creation timestamp of the object.
     pub created_at: DateTime<Utc>,
@@ -51,7 +51,7 @@ pub struct Subscription {
     /// The timestamp when the subscription ended.
     pub ended_at: Option<DateTime<Utc>>,
     /// The timestamp when the subscription entered `past_due` status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub past_due_at: Option<DateTime<Utc>>,
     /// Whether the subscription will be paused at the end of the current period.
     pub pause_at_period_end: bool,
@@ -67,13 +67,13 @@ pub struct Subscription {
     pub discount_id: Option<Uuid>,
     pub checkout_id: Option<Uuid>,
     /// The number of seats for seat-based subscriptions. None for non-seat subscriptions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<i64>,
     pub customer_cancellation_reason: Option<CustomerCancellationReason>,
     pub customer_cancellation_comment: Option<String>,
     pub metadata: MetadataOutputType,
     /// Key-value object storing custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<BTreeMap<String, Option<CustomFieldDataValue>>>,
     pub customer: SubscriptionCustomer,
     pub product: Product,
@@ -85,3 +85,44 @@ pub struct Subscription {
     /// Pending subscription update that will be applied at the beginning of the next period. If `null`, there is no pending update.
     pub pending_update: Option<PendingSubscriptionUpdate>,
 }
+
+crate::deserialize_struct!(Subscription {
+    created_at: "created_at" required,
+    modified_at: "modified_at" optional,
+    id: "id" required,
+    amount: "amount" required,
+    currency: "currency" required,
+    recurring_interval: "recurring_interval" required,
+    recurring_interval_count: "recurring_interval_count" required,
+    status: "status" required,
+    current_period_start: "current_period_start" required,
+    current_period_end: "current_period_end" required,
+    current_meter_period_start: "current_meter_period_start" optional,
+    current_meter_period_end: "current_meter_period_end" optional,
+    trial_start: "trial_start" optional,
+    trial_end: "trial_end" optional,
+    cancel_at_period_end: "cancel_at_period_end" required,
+    canceled_at: "canceled_at" optional,
+    started_at: "started_at" optional,
+    ends_at: "ends_at" optional,
+    ended_at: "ended_at" optional,
+    past_due_at: "past_due_at" optional,
+    pause_at_period_end: "pause_at_period_end" required,
+    paused_at: "paused_at" optional,
+    resumes_at: "resumes_at" optional,
+    customer_id: "customer_id" required,
+    product_id: "product_id" required,
+    discount_id: "discount_id" optional,
+    checkout_id: "checkout_id" optional,
+    seats: "seats" optional,
+    customer_cancellation_reason: "customer_cancellation_reason" optional,
+    customer_cancellation_comment: "customer_cancellation_comment" optional,
+    metadata: "metadata" required,
+    custom_field_data: "custom_field_data" optional,
+    customer: "customer" required,
+    product: "product" required,
+    discount: "discount" optional,
+    prices: "prices" required,
+    meters: "meters" required,
+    pending_update: "pending_update" optional,
+});

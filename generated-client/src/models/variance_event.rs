@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 
 /// A root event whose aggregate value is at or above the p99 for its event name.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct VarianceEvent {
     /// The root event ID.
     pub event_id: Uuid,
@@ -19,13 +19,13 @@ pub struct VarianceEvent {
     /// Timestamp of the root event.
     pub timestamp: DateTime<Utc>,
     /// Aggregate totals for this trace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<BTreeMap<String, String>>,
     /// Average per-trace value for this event name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub averages: Option<BTreeMap<String, String>>,
     /// p99 per-trace value for this event name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub p99: Option<BTreeMap<String, String>>,
 }
 
@@ -50,3 +50,14 @@ impl VarianceEvent {
         }
     }
 }
+
+crate::deserialize_struct!(VarianceEvent {
+    event_id: "event_id" required,
+    name: "name" required,
+    customer_id: "customer_id" optional,
+    external_customer_id: "external_customer_id" optional,
+    timestamp: "timestamp" required,
+    values: "values" optional,
+    averages: "averages" optional,
+    p99: "p99" optional,
+});

@@ -179,6 +179,8 @@ pub struct Imports {
     models: BTreeSet<String>,
     serde: bool,
     serde_traits: bool,
+    /// Only `Serialize` is derived (the struct's `Deserialize` comes from a macro).
+    serialize: bool,
     value: bool,
     patch: bool,
     uuid: bool,
@@ -215,10 +217,19 @@ impl Imports {
         } else if self.date {
             out.extend(quote! { use chrono::NaiveDate; });
         }
-        match (self.serde, self.serde_traits) {
-            (_, true) => out.extend(quote! { use serde::{Deserialize, Deserializer, Serialize, Serializer}; }),
-            (true, false) => out.extend(quote! { use serde::{Deserialize, Serialize}; }),
-            (false, false) => {}
+        let mut serde_names = BTreeSet::new();
+        if self.serde {
+            serde_names.extend(["Deserialize", "Serialize"]);
+        }
+        if self.serialize {
+            serde_names.insert("Serialize");
+        }
+        if self.serde_traits {
+            serde_names.extend(["Deserialize", "Deserializer", "Serialize", "Serializer"]);
+        }
+        let serde_names: Vec<_> = serde_names.into_iter().map(|n| format_ident!("{}", n)).collect();
+        if !serde_names.is_empty() {
+            out.extend(quote! { use serde::{#(#serde_names),*}; });
         }
         if self.value {
             out.extend(quote! { use serde_json::Value; });

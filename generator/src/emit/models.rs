@@ -55,7 +55,14 @@ fn field_ty(api: &Api, field: &Field, imports: &mut Imports) -> TokenStream {
 
 fn struct_def(api: &Api, def: &TypeDef, s: &StructDef, imports: &mut Imports) -> TokenStream {
     let name = format_ident!("{}", def.name);
-    imports.serde = true;
+    // Structs with a flattened map keep serde's derive (it buffers the unknown keys);
+    // the others get a compact hand-written `Deserialize` (see `deserialize_impl`).
+    let derive_deserialize = s.fields.iter().any(|f| f.presence == Presence::Flatten);
+    if derive_deserialize {
+        imports.serde = true;
+    } else {
+        imports.serialize = true;
+    }
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
         let ty = field_ty(api, f, imports);
@@ -71,9 +78,10 @@ fn struct_def(api: &Api, def: &TypeDef, s: &StructDef, imports: &mut Imports) ->
             let json = &f.json_name;
             serde_args.push(quote! { rename = #json });
         }
+        let default = derive_deserialize.then(|| quote! { default, });
         match f.presence {
-            Presence::Optional => serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" }),
-            Presence::Tristate => serde_args.push(quote! { default, skip_serializing_if = "Patch::is_absent" }),
+            Presence::Optional => serde_args.push(quote! { #default skip_serializing_if = "Option::is_none" }),
+            Presence::Tristate => serde_args.push(quote! { #default skip_serializing_if = "Patch::is_absent" }),
             Presence::Required | Presence::RequiredNullable | Presence::Flatten => {}
         }
         let serde_attr = (!serde_args.is_empty()).then(|| quote! { #[serde(#(#serde_args),*)] });
@@ -84,13 +92,53 @@ fn struct_def(api: &Api, def: &TypeDef, s: &StructDef, imports: &mut Imports) ->
     let tag = s.tag.as_ref().map(|(key, value)| quote! { #[serde(tag = #key, rename = #value)] });
     let docs = doc_attrs(def.doc.as_deref());
     let constructor = constructor(api, def, s, imports);
+    let (derive, deserialize) = if derive_deserialize {
+        (quote! { Serialize, Deserialize }, None)
+    } else {
+        (quote! { Serialize }, Some(deserialize_impl(api, def, s)))
+    };
     quote! {
         #docs
-        #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, Debug, #default PartialEq, #derive)]
         #tag
         pub struct #name { #(#fields)* }
         #constructor
+        #deserialize
     }
+}
+
+/// `Deserialize` for a struct without flattened fields, through the runtime's
+/// `deserialize_struct!` (a compact `visit_map`; see its docs for why not the derive).
+fn deserialize_impl(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let fields = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let json = &f.json_name;
+        // serde's derive lets a missing field of an `Option` type be `None`; so do we.
+        let presence = match f.presence {
+            Presence::Required if !matches!(resolve_alias(api, &f.ty), Ty::Option(_)) => quote! { required },
+            _ => quote! { optional },
+        };
+        quote! { #field: #json #presence, }
+    });
+    quote! {
+        crate::deserialize_struct!(#name { #(#fields)* });
+    }
+}
+
+/// `ty` with aliases followed.
+fn resolve_alias<'a>(api: &'a Api, mut ty: &'a Ty) -> &'a Ty {
+    // Alias cycles are refused when the IR is built; the bound is only a guard.
+    for _ in 0..32 {
+        match ty {
+            Ty::Named(id) => match &api.types[*id].kind {
+                TypeKind::Alias(inner) => ty = inner,
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    ty
 }
 
 /// `new(required fields...)` for structs with a few required fields; the rest start empty.
