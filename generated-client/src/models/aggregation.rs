@@ -29,14 +29,22 @@ impl Serialize for Aggregation {
 
 impl<'de> Deserialize<'de> for Aggregation {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "func") {
-            Some("count") => crate::runtime::model::from_value(value).map(Self::Count),
-            Some("avg" | "max" | "min" | "sum") => {
-                crate::runtime::model::from_value(value).map(Self::Property)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<Aggregation, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "func").as_deref() {
+                Some("count") => {
+                    crate::runtime::model::decode_arm(raw).map(Aggregation::Count)
+                }
+                Some("avg" | "max" | "min" | "sum") => {
+                    crate::runtime::model::decode_arm(raw).map(Aggregation::Property)
+                }
+                Some("unique") => {
+                    crate::runtime::model::decode_arm(raw).map(Aggregation::Unique)
+                }
+                _ => crate::runtime::model::decode_unknown(raw).map(Aggregation::Unknown),
             }
-            Some("unique") => crate::runtime::model::from_value(value).map(Self::Unique),
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

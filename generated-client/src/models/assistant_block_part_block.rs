@@ -41,25 +41,40 @@ impl Serialize for AssistantBlockPartBlock {
 
 impl<'de> Deserialize<'de> for AssistantBlockPartBlock {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "type") {
-            Some("text") => crate::runtime::model::from_value(value).map(Self::Text),
-            Some("metric_chart") => {
-                crate::runtime::model::from_value(value).map(Self::MetricChart)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<AssistantBlockPartBlock, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "type").as_deref() {
+                Some("text") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(AssistantBlockPartBlock::Text)
+                }
+                Some("metric_chart") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(AssistantBlockPartBlock::MetricChart)
+                }
+                Some("insight_cards") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(AssistantBlockPartBlock::InsightCards)
+                }
+                Some("entity_list") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(AssistantBlockPartBlock::EntityList)
+                }
+                Some("data_table") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(AssistantBlockPartBlock::DataTable)
+                }
+                Some("customer_card") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(AssistantBlockPartBlock::CustomerCard)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(AssistantBlockPartBlock::Unknown)
+                }
             }
-            Some("insight_cards") => {
-                crate::runtime::model::from_value(value).map(Self::InsightCards)
-            }
-            Some("entity_list") => {
-                crate::runtime::model::from_value(value).map(Self::EntityList)
-            }
-            Some("data_table") => {
-                crate::runtime::model::from_value(value).map(Self::DataTable)
-            }
-            Some("customer_card") => {
-                crate::runtime::model::from_value(value).map(Self::CustomerCard)
-            }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

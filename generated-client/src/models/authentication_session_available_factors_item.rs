@@ -26,13 +26,26 @@ impl Serialize for AuthenticationSessionAvailableFactorsItem {
 
 impl<'de> Deserialize<'de> for AuthenticationSessionAvailableFactorsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "type") {
-            Some(
-                "apple" | "backup_codes" | "email_otp" | "github" | "google" | "totp",
-            ) => crate::runtime::model::from_value(value).map(Self::BaseFactor),
-            Some("sso") => crate::runtime::model::from_value(value).map(Self::Sso),
-            _ => Ok(Self::Unknown(value)),
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<AuthenticationSessionAvailableFactorsItem, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "type").as_deref() {
+                Some(
+                    "apple" | "backup_codes" | "email_otp" | "github" | "google" | "totp",
+                ) => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(AuthenticationSessionAvailableFactorsItem::BaseFactor)
+                }
+                Some("sso") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(AuthenticationSessionAvailableFactorsItem::Sso)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(AuthenticationSessionAvailableFactorsItem::Unknown)
+                }
+            }
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

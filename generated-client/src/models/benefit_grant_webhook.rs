@@ -53,71 +53,79 @@ impl Serialize for BenefitGrantWebhook {
 
 impl<'de> Deserialize<'de> for BenefitGrantWebhook {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if crate::runtime::model::has_consts(
-            &value,
-            &[(&["benefit", "type"], "discord")],
-        ) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::BenefitGrantDiscordWebhook(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<BenefitGrantWebhook, serde_json::Error> {
+            if crate::runtime::model::has_consts(
+                raw,
+                &[(&["benefit", "type"], "discord")],
+            ) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(BenefitGrantWebhook::BenefitGrantDiscordWebhook(v));
+                }
             }
-        }
-        if crate::runtime::model::has_consts(
-            &value,
-            &[(&["benefit", "type"], "custom")],
-        ) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::BenefitGrantCustomWebhook(v));
+            if crate::runtime::model::has_consts(
+                raw,
+                &[(&["benefit", "type"], "custom")],
+            ) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(BenefitGrantWebhook::BenefitGrantCustomWebhook(v));
+                }
             }
-        }
-        if crate::runtime::model::has_consts(
-            &value,
-            &[(&["benefit", "type"], "github_repository")],
-        ) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::BenefitGrantGitHubRepositoryWebhook(v));
+            if crate::runtime::model::has_consts(
+                raw,
+                &[(&["benefit", "type"], "github_repository")],
+            ) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(
+                        BenefitGrantWebhook::BenefitGrantGitHubRepositoryWebhook(v),
+                    );
+                }
             }
-        }
-        if crate::runtime::model::has_consts(
-            &value,
-            &[(&["benefit", "type"], "downloadables")],
-        ) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::BenefitGrantDownloadablesWebhook(v));
+            if crate::runtime::model::has_consts(
+                raw,
+                &[(&["benefit", "type"], "downloadables")],
+            ) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(BenefitGrantWebhook::BenefitGrantDownloadablesWebhook(v));
+                }
             }
-        }
-        if crate::runtime::model::has_consts(
-            &value,
-            &[(&["benefit", "type"], "license_keys")],
-        ) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::BenefitGrantLicenseKeysWebhook(v));
+            if crate::runtime::model::has_consts(
+                raw,
+                &[(&["benefit", "type"], "license_keys")],
+            ) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(BenefitGrantWebhook::BenefitGrantLicenseKeysWebhook(v));
+                }
             }
-        }
-        if crate::runtime::model::has_consts(
-            &value,
-            &[(&["benefit", "type"], "meter_credit")],
-        ) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::BenefitGrantMeterCreditWebhook(v));
+            if crate::runtime::model::has_consts(
+                raw,
+                &[(&["benefit", "type"], "meter_credit")],
+            ) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(BenefitGrantWebhook::BenefitGrantMeterCreditWebhook(v));
+                }
             }
-        }
-        if crate::runtime::model::has_consts(
-            &value,
-            &[(&["benefit", "type"], "feature_flag")],
-        ) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::BenefitGrantFeatureFlagWebhook(v));
+            if crate::runtime::model::has_consts(
+                raw,
+                &[(&["benefit", "type"], "feature_flag")],
+            ) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(BenefitGrantWebhook::BenefitGrantFeatureFlagWebhook(v));
+                }
             }
-        }
-        if crate::runtime::model::has_consts(
-            &value,
-            &[(&["benefit", "type"], "slack_shared_channel")],
-        ) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::BenefitGrantSlackSharedChannelWebhook(v));
+            if crate::runtime::model::has_consts(
+                raw,
+                &[(&["benefit", "type"], "slack_shared_channel")],
+            ) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(
+                        BenefitGrantWebhook::BenefitGrantSlackSharedChannelWebhook(v),
+                    );
+                }
             }
+            crate::runtime::model::decode_unknown(raw).map(BenefitGrantWebhook::Unknown)
         }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -48,31 +48,48 @@ impl Serialize for BenefitsUpdateBody {
 
 impl<'de> Deserialize<'de> for BenefitsUpdateBody {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "type") {
-            Some("custom") => crate::runtime::model::from_value(value).map(Self::Custom),
-            Some("discord") => {
-                crate::runtime::model::from_value(value).map(Self::Discord)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<BenefitsUpdateBody, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "type").as_deref() {
+                Some("custom") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(BenefitsUpdateBody::Custom)
+                }
+                Some("discord") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(BenefitsUpdateBody::Discord)
+                }
+                Some("github_repository") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(BenefitsUpdateBody::GithubRepository)
+                }
+                Some("downloadables") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(BenefitsUpdateBody::Downloadables)
+                }
+                Some("license_keys") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(BenefitsUpdateBody::LicenseKeys)
+                }
+                Some("meter_credit") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(BenefitsUpdateBody::MeterCredit)
+                }
+                Some("feature_flag") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(BenefitsUpdateBody::FeatureFlag)
+                }
+                Some("slack_shared_channel") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(BenefitsUpdateBody::SlackSharedChannel)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(BenefitsUpdateBody::Unknown)
+                }
             }
-            Some("github_repository") => {
-                crate::runtime::model::from_value(value).map(Self::GithubRepository)
-            }
-            Some("downloadables") => {
-                crate::runtime::model::from_value(value).map(Self::Downloadables)
-            }
-            Some("license_keys") => {
-                crate::runtime::model::from_value(value).map(Self::LicenseKeys)
-            }
-            Some("meter_credit") => {
-                crate::runtime::model::from_value(value).map(Self::MeterCredit)
-            }
-            Some("feature_flag") => {
-                crate::runtime::model::from_value(value).map(Self::FeatureFlag)
-            }
-            Some("slack_shared_channel") => {
-                crate::runtime::model::from_value(value).map(Self::SlackSharedChannel)
-            }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

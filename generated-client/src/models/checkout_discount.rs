@@ -36,19 +36,23 @@ impl Serialize for CheckoutDiscount {
 
 impl<'de> Deserialize<'de> for CheckoutDiscount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::FixedRepeatDuration(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<CheckoutDiscount, serde_json::Error> {
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(CheckoutDiscount::FixedRepeatDuration(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(CheckoutDiscount::FixedOnceForeverDuration(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(CheckoutDiscount::PercentageRepeatDuration(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(CheckoutDiscount::PercentageOnceForeverDuration(v));
+            }
+            crate::runtime::model::decode_unknown(raw).map(CheckoutDiscount::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::FixedOnceForeverDuration(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::PercentageRepeatDuration(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::PercentageOnceForeverDuration(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

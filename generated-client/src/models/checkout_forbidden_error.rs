@@ -38,26 +38,36 @@ impl Serialize for CheckoutForbiddenError {
 
 impl<'de> Deserialize<'de> for CheckoutForbiddenError {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "error") {
-            Some("AlreadyActiveSubscriptionError") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::AlreadyActiveSubscriptionError)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<CheckoutForbiddenError, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "error").as_deref() {
+                Some("AlreadyActiveSubscriptionError") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(CheckoutForbiddenError::AlreadyActiveSubscriptionError)
+                }
+                Some("NotOpenCheckout") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(CheckoutForbiddenError::NotOpenCheckout)
+                }
+                Some("PaymentNotReady") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(CheckoutForbiddenError::PaymentNotReady)
+                }
+                Some("TrialAlreadyRedeemed") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(CheckoutForbiddenError::TrialAlreadyRedeemed)
+                }
+                Some("DiscountRedemptionLimitReached") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(CheckoutForbiddenError::DiscountRedemptionLimitReached)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(CheckoutForbiddenError::Unknown)
+                }
             }
-            Some("NotOpenCheckout") => {
-                crate::runtime::model::from_value(value).map(Self::NotOpenCheckout)
-            }
-            Some("PaymentNotReady") => {
-                crate::runtime::model::from_value(value).map(Self::PaymentNotReady)
-            }
-            Some("TrialAlreadyRedeemed") => {
-                crate::runtime::model::from_value(value).map(Self::TrialAlreadyRedeemed)
-            }
-            Some("DiscountRedemptionLimitReached") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::DiscountRedemptionLimitReached)
-            }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

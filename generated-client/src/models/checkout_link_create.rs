@@ -31,31 +31,35 @@ impl Serialize for CheckoutLinkCreate {
 
 impl<'de> Deserialize<'de> for CheckoutLinkCreate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if crate::runtime::model::has_consts(
-            &value,
-            &[(&["payment_processor"], "stripe")],
-        ) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::ProductPrice(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<CheckoutLinkCreate, serde_json::Error> {
+            if crate::runtime::model::has_consts(
+                raw,
+                &[(&["payment_processor"], "stripe")],
+            ) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(CheckoutLinkCreate::ProductPrice(v));
+                }
             }
-        }
-        if crate::runtime::model::has_consts(
-            &value,
-            &[(&["payment_processor"], "stripe")],
-        ) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::Product(v));
+            if crate::runtime::model::has_consts(
+                raw,
+                &[(&["payment_processor"], "stripe")],
+            ) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(CheckoutLinkCreate::Product(v));
+                }
             }
-        }
-        if crate::runtime::model::has_consts(
-            &value,
-            &[(&["payment_processor"], "stripe")],
-        ) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::Products(v));
+            if crate::runtime::model::has_consts(
+                raw,
+                &[(&["payment_processor"], "stripe")],
+            ) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(CheckoutLinkCreate::Products(v));
+                }
             }
+            crate::runtime::model::decode_unknown(raw).map(CheckoutLinkCreate::Unknown)
         }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -26,11 +26,24 @@ impl Serialize for CompassThreadMessageSchemaPartsItem {
 
 impl<'de> Deserialize<'de> for CompassThreadMessageSchemaPartsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "kind") {
-            Some("text") => crate::runtime::model::from_value(value).map(Self::Text),
-            Some("block") => crate::runtime::model::from_value(value).map(Self::Block),
-            _ => Ok(Self::Unknown(value)),
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<CompassThreadMessageSchemaPartsItem, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "kind").as_deref() {
+                Some("text") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(CompassThreadMessageSchemaPartsItem::Text)
+                }
+                Some("block") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(CompassThreadMessageSchemaPartsItem::Block)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(CompassThreadMessageSchemaPartsItem::Unknown)
+                }
+            }
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

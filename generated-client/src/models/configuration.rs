@@ -26,15 +26,24 @@ impl Serialize for Configuration {
 
 impl<'de> Deserialize<'de> for Configuration {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "auth_method") {
-            Some("client_secret") => {
-                crate::runtime::model::from_value(value).map(Self::ClientSecret)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<Configuration, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "auth_method").as_deref() {
+                Some("client_secret") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(Configuration::ClientSecret)
+                }
+                Some("private_key_jwt") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(Configuration::PrivateKeyJwt)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(Configuration::Unknown)
+                }
             }
-            Some("private_key_jwt") => {
-                crate::runtime::model::from_value(value).map(Self::PrivateKeyJwt)
-            }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -25,13 +25,17 @@ impl Serialize for CostMetadataInputAmount {
 
 impl<'de> Deserialize<'de> for CostMetadataInputAmount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Number(v));
+        fn pick(
+            s: crate::runtime::model::Scalar<'_>,
+        ) -> Option<CostMetadataInputAmount> {
+            if let Some(v) = s.to() {
+                return Some(CostMetadataInputAmount::Number(v));
+            }
+            if let Some(v) = s.to() {
+                return Some(CostMetadataInputAmount::String(v));
+            }
+            None
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::String(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_scalar(deserializer, pick, Self::Unknown)
     }
 }

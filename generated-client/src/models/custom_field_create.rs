@@ -38,16 +38,32 @@ impl Serialize for CustomFieldCreate {
 
 impl<'de> Deserialize<'de> for CustomFieldCreate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "type") {
-            Some("text") => crate::runtime::model::from_value(value).map(Self::Text),
-            Some("number") => crate::runtime::model::from_value(value).map(Self::Number),
-            Some("date") => crate::runtime::model::from_value(value).map(Self::Date),
-            Some("checkbox") => {
-                crate::runtime::model::from_value(value).map(Self::Checkbox)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<CustomFieldCreate, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "type").as_deref() {
+                Some("text") => {
+                    crate::runtime::model::decode_arm(raw).map(CustomFieldCreate::Text)
+                }
+                Some("number") => {
+                    crate::runtime::model::decode_arm(raw).map(CustomFieldCreate::Number)
+                }
+                Some("date") => {
+                    crate::runtime::model::decode_arm(raw).map(CustomFieldCreate::Date)
+                }
+                Some("checkbox") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(CustomFieldCreate::Checkbox)
+                }
+                Some("select") => {
+                    crate::runtime::model::decode_arm(raw).map(CustomFieldCreate::Select)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(CustomFieldCreate::Unknown)
+                }
             }
-            Some("select") => crate::runtime::model::from_value(value).map(Self::Select),
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

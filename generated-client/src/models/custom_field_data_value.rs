@@ -32,19 +32,21 @@ impl Serialize for CustomFieldDataValue {
 
 impl<'de> Deserialize<'de> for CustomFieldDataValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Integer(v));
+        fn pick(s: crate::runtime::model::Scalar<'_>) -> Option<CustomFieldDataValue> {
+            if let Some(v) = s.to() {
+                return Some(CustomFieldDataValue::Integer(v));
+            }
+            if let Some(v) = s.to() {
+                return Some(CustomFieldDataValue::Boolean(v));
+            }
+            if let Some(v) = s.to() {
+                return Some(CustomFieldDataValue::DateTime(v));
+            }
+            if let Some(v) = s.to() {
+                return Some(CustomFieldDataValue::String(v));
+            }
+            None
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Boolean(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::DateTime(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::String(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_scalar(deserializer, pick, Self::Unknown)
     }
 }

@@ -26,13 +26,19 @@ impl Serialize for Customer {
 
 impl<'de> Deserialize<'de> for Customer {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "type") {
-            Some("individual") => {
-                crate::runtime::model::from_value(value).map(Self::Individual)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<Customer, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "type").as_deref() {
+                Some("individual") => {
+                    crate::runtime::model::decode_arm(raw).map(Customer::Individual)
+                }
+                Some("team") => {
+                    crate::runtime::model::decode_arm(raw).map(Customer::Team)
+                }
+                _ => crate::runtime::model::decode_unknown(raw).map(Customer::Unknown),
             }
-            Some("team") => crate::runtime::model::from_value(value).map(Self::Team),
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -49,71 +49,75 @@ impl Serialize for CustomerBenefitGrant {
 
 impl<'de> Deserialize<'de> for CustomerBenefitGrant {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if crate::runtime::model::has_consts(
-            &value,
-            &[(&["benefit", "type"], "discord")],
-        ) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::Discord(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<CustomerBenefitGrant, serde_json::Error> {
+            if crate::runtime::model::has_consts(
+                raw,
+                &[(&["benefit", "type"], "discord")],
+            ) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(CustomerBenefitGrant::Discord(v));
+                }
             }
-        }
-        if crate::runtime::model::has_consts(
-            &value,
-            &[(&["benefit", "type"], "github_repository")],
-        ) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::GitHubRepository(v));
+            if crate::runtime::model::has_consts(
+                raw,
+                &[(&["benefit", "type"], "github_repository")],
+            ) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(CustomerBenefitGrant::GitHubRepository(v));
+                }
             }
-        }
-        if crate::runtime::model::has_consts(
-            &value,
-            &[(&["benefit", "type"], "downloadables")],
-        ) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::Downloadables(v));
+            if crate::runtime::model::has_consts(
+                raw,
+                &[(&["benefit", "type"], "downloadables")],
+            ) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(CustomerBenefitGrant::Downloadables(v));
+                }
             }
-        }
-        if crate::runtime::model::has_consts(
-            &value,
-            &[(&["benefit", "type"], "license_keys")],
-        ) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::LicenseKeys(v));
+            if crate::runtime::model::has_consts(
+                raw,
+                &[(&["benefit", "type"], "license_keys")],
+            ) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(CustomerBenefitGrant::LicenseKeys(v));
+                }
             }
-        }
-        if crate::runtime::model::has_consts(
-            &value,
-            &[(&["benefit", "type"], "custom")],
-        ) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::Custom(v));
+            if crate::runtime::model::has_consts(
+                raw,
+                &[(&["benefit", "type"], "custom")],
+            ) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(CustomerBenefitGrant::Custom(v));
+                }
             }
-        }
-        if crate::runtime::model::has_consts(
-            &value,
-            &[(&["benefit", "type"], "meter_credit")],
-        ) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::MeterCredit(v));
+            if crate::runtime::model::has_consts(
+                raw,
+                &[(&["benefit", "type"], "meter_credit")],
+            ) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(CustomerBenefitGrant::MeterCredit(v));
+                }
             }
-        }
-        if crate::runtime::model::has_consts(
-            &value,
-            &[(&["benefit", "type"], "feature_flag")],
-        ) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::FeatureFlag(v));
+            if crate::runtime::model::has_consts(
+                raw,
+                &[(&["benefit", "type"], "feature_flag")],
+            ) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(CustomerBenefitGrant::FeatureFlag(v));
+                }
             }
-        }
-        if crate::runtime::model::has_consts(
-            &value,
-            &[(&["benefit", "type"], "slack_shared_channel")],
-        ) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::SlackSharedChannel(v));
+            if crate::runtime::model::has_consts(
+                raw,
+                &[(&["benefit", "type"], "slack_shared_channel")],
+            ) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(CustomerBenefitGrant::SlackSharedChannel(v));
+                }
             }
+            crate::runtime::model::decode_unknown(raw).map(CustomerBenefitGrant::Unknown)
         }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

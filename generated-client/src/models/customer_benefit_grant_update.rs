@@ -49,31 +49,48 @@ impl Serialize for CustomerBenefitGrantUpdate {
 
 impl<'de> Deserialize<'de> for CustomerBenefitGrantUpdate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "benefit_type") {
-            Some("discord") => {
-                crate::runtime::model::from_value(value).map(Self::Discord)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<CustomerBenefitGrantUpdate, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "benefit_type").as_deref() {
+                Some("discord") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(CustomerBenefitGrantUpdate::Discord)
+                }
+                Some("github_repository") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(CustomerBenefitGrantUpdate::GithubRepository)
+                }
+                Some("downloadables") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(CustomerBenefitGrantUpdate::Downloadables)
+                }
+                Some("license_keys") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(CustomerBenefitGrantUpdate::LicenseKeys)
+                }
+                Some("custom") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(CustomerBenefitGrantUpdate::Custom)
+                }
+                Some("meter_credit") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(CustomerBenefitGrantUpdate::MeterCredit)
+                }
+                Some("feature_flag") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(CustomerBenefitGrantUpdate::FeatureFlag)
+                }
+                Some("slack_shared_channel") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(CustomerBenefitGrantUpdate::SlackSharedChannel)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(CustomerBenefitGrantUpdate::Unknown)
+                }
             }
-            Some("github_repository") => {
-                crate::runtime::model::from_value(value).map(Self::GithubRepository)
-            }
-            Some("downloadables") => {
-                crate::runtime::model::from_value(value).map(Self::Downloadables)
-            }
-            Some("license_keys") => {
-                crate::runtime::model::from_value(value).map(Self::LicenseKeys)
-            }
-            Some("custom") => crate::runtime::model::from_value(value).map(Self::Custom),
-            Some("meter_credit") => {
-                crate::runtime::model::from_value(value).map(Self::MeterCredit)
-            }
-            Some("feature_flag") => {
-                crate::runtime::model::from_value(value).map(Self::FeatureFlag)
-            }
-            Some("slack_shared_channel") => {
-                crate::runtime::model::from_value(value).map(Self::SlackSharedChannel)
-            }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -26,15 +26,20 @@ impl Serialize for CustomerPaymentMethod {
 
 impl<'de> Deserialize<'de> for CustomerPaymentMethod {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if crate::runtime::model::has_consts(&value, &[(&["type"], "card")]) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::PaymentMethodCard(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<CustomerPaymentMethod, serde_json::Error> {
+            if crate::runtime::model::has_consts(raw, &[(&["type"], "card")]) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(CustomerPaymentMethod::PaymentMethodCard(v));
+                }
             }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(CustomerPaymentMethod::PaymentMethodGeneric(v));
+            }
+            crate::runtime::model::decode_unknown(raw)
+                .map(CustomerPaymentMethod::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::PaymentMethodGeneric(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -29,15 +29,24 @@ impl Serialize for CustomerPaymentMethodCreateResponse {
 
 impl<'de> Deserialize<'de> for CustomerPaymentMethodCreateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "status") {
-            Some("succeeded") => {
-                crate::runtime::model::from_value(value).map(Self::Succeeded)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<CustomerPaymentMethodCreateResponse, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "status").as_deref() {
+                Some("succeeded") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(CustomerPaymentMethodCreateResponse::Succeeded)
+                }
+                Some("requires_action") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(CustomerPaymentMethodCreateResponse::RequiresAction)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(CustomerPaymentMethodCreateResponse::Unknown)
+                }
             }
-            Some("requires_action") => {
-                crate::runtime::model::from_value(value).map(Self::RequiresAction)
-            }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

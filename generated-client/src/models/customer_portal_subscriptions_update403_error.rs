@@ -26,16 +26,28 @@ impl Serialize for CustomerPortalSubscriptionsUpdate403Error {
 
 impl<'de> Deserialize<'de> for CustomerPortalSubscriptionsUpdate403Error {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "error") {
-            Some("AlreadyCanceledSubscription") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::AlreadyCanceledSubscription)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<CustomerPortalSubscriptionsUpdate403Error, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "error").as_deref() {
+                Some("AlreadyCanceledSubscription") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(
+                            CustomerPortalSubscriptionsUpdate403Error::AlreadyCanceledSubscription,
+                        )
+                }
+                Some("PauseResumeNotAllowed") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(
+                            CustomerPortalSubscriptionsUpdate403Error::PauseResumeNotAllowed,
+                        )
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(CustomerPortalSubscriptionsUpdate403Error::Unknown)
+                }
             }
-            Some("PauseResumeNotAllowed") => {
-                crate::runtime::model::from_value(value).map(Self::PauseResumeNotAllowed)
-            }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

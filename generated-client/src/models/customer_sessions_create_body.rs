@@ -30,13 +30,24 @@ impl Serialize for CustomerSessionsCreateBody {
 
 impl<'de> Deserialize<'de> for CustomerSessionsCreateBody {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::CustomerSessionCustomerIdCreate(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<CustomerSessionsCreateBody, serde_json::Error> {
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(
+                    CustomerSessionsCreateBody::CustomerSessionCustomerIdCreate(v),
+                );
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(
+                    CustomerSessionsCreateBody::CustomerSessionCustomerExternalIdCreate(
+                        v,
+                    ),
+                );
+            }
+            crate::runtime::model::decode_unknown(raw)
+                .map(CustomerSessionsCreateBody::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::CustomerSessionCustomerExternalIdCreate(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

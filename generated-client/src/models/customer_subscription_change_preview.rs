@@ -28,13 +28,18 @@ impl Serialize for CustomerSubscriptionChangePreview {
 
 impl<'de> Deserialize<'de> for CustomerSubscriptionChangePreview {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Product(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<CustomerSubscriptionChangePreview, serde_json::Error> {
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(CustomerSubscriptionChangePreview::Product(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(CustomerSubscriptionChangePreview::Seats(v));
+            }
+            crate::runtime::model::decode_unknown(raw)
+                .map(CustomerSubscriptionChangePreview::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Seats(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -42,25 +42,30 @@ impl Serialize for CustomerSubscriptionUpdate {
 
 impl<'de> Deserialize<'de> for CustomerSubscriptionUpdate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Product(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<CustomerSubscriptionUpdate, serde_json::Error> {
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(CustomerSubscriptionUpdate::Product(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(CustomerSubscriptionUpdate::Seats(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(CustomerSubscriptionUpdate::CustomerSubscriptionPause(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(CustomerSubscriptionUpdate::CustomerSubscriptionResume(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(CustomerSubscriptionUpdate::Clear(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(CustomerSubscriptionUpdate::CustomerSubscriptionCancel(v));
+            }
+            crate::runtime::model::decode_unknown(raw)
+                .map(CustomerSubscriptionUpdate::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Seats(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::CustomerSubscriptionPause(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::CustomerSubscriptionResume(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Clear(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::CustomerSubscriptionCancel(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

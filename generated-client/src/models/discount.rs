@@ -35,19 +35,23 @@ impl Serialize for Discount {
 
 impl<'de> Deserialize<'de> for Discount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::FixedRepeatDuration(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<Discount, serde_json::Error> {
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(Discount::FixedRepeatDuration(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(Discount::FixedOnceForeverDuration(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(Discount::PercentageRepeatDuration(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(Discount::PercentageOnceForeverDuration(v));
+            }
+            crate::runtime::model::decode_unknown(raw).map(Discount::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::FixedOnceForeverDuration(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::PercentageRepeatDuration(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::PercentageOnceForeverDuration(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -26,13 +26,23 @@ impl Serialize for DiscountCreate {
 
 impl<'de> Deserialize<'de> for DiscountCreate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "type") {
-            Some("fixed") => crate::runtime::model::from_value(value).map(Self::Fixed),
-            Some("percentage") => {
-                crate::runtime::model::from_value(value).map(Self::Percentage)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<DiscountCreate, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "type").as_deref() {
+                Some("fixed") => {
+                    crate::runtime::model::decode_arm(raw).map(DiscountCreate::Fixed)
+                }
+                Some("percentage") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(DiscountCreate::Percentage)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(DiscountCreate::Unknown)
+                }
             }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -26,11 +26,17 @@ impl Serialize for Event {
 
 impl<'de> Deserialize<'de> for Event {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "source") {
-            Some("system") => crate::runtime::model::from_value(value).map(Self::System),
-            Some("user") => crate::runtime::model::from_value(value).map(Self::User),
-            _ => Ok(Self::Unknown(value)),
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<Event, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "source").as_deref() {
+                Some("system") => {
+                    crate::runtime::model::decode_arm(raw).map(Event::System)
+                }
+                Some("user") => crate::runtime::model::decode_arm(raw).map(Event::User),
+                _ => crate::runtime::model::decode_unknown(raw).map(Event::Unknown),
+            }
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

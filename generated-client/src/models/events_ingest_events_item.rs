@@ -26,13 +26,18 @@ impl Serialize for EventsIngestEventsItem {
 
 impl<'de> Deserialize<'de> for EventsIngestEventsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::EventCreateCustomer(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<EventsIngestEventsItem, serde_json::Error> {
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(EventsIngestEventsItem::EventCreateCustomer(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(EventsIngestEventsItem::EventCreateExternalCustomer(v));
+            }
+            crate::runtime::model::decode_unknown(raw)
+                .map(EventsIngestEventsItem::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::EventCreateExternalCustomer(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

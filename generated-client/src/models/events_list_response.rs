@@ -28,13 +28,17 @@ impl Serialize for EventsListResponse {
 
 impl<'de> Deserialize<'de> for EventsListResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::ListResourceEvent(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<EventsListResponse, serde_json::Error> {
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(EventsListResponse::ListResourceEvent(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(EventsListResponse::ListResourceWithCursorPaginationEvent(v));
+            }
+            crate::runtime::model::decode_unknown(raw).map(EventsListResponse::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::ListResourceWithCursorPaginationEvent(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

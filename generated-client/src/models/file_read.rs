@@ -35,21 +35,27 @@ impl Serialize for FileRead {
 
 impl<'de> Deserialize<'de> for FileRead {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "service") {
-            Some("downloadable") => {
-                crate::runtime::model::from_value(value).map(Self::Downloadable)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<FileRead, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "service").as_deref() {
+                Some("downloadable") => {
+                    crate::runtime::model::decode_arm(raw).map(FileRead::Downloadable)
+                }
+                Some("product_media") => {
+                    crate::runtime::model::decode_arm(raw).map(FileRead::ProductMedia)
+                }
+                Some("organization_avatar") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(FileRead::OrganizationAvatar)
+                }
+                Some("support_case_attachment") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(FileRead::SupportCaseAttachment)
+                }
+                _ => crate::runtime::model::decode_unknown(raw).map(FileRead::Unknown),
             }
-            Some("product_media") => {
-                crate::runtime::model::from_value(value).map(Self::ProductMedia)
-            }
-            Some("organization_avatar") => {
-                crate::runtime::model::from_value(value).map(Self::OrganizationAvatar)
-            }
-            Some("support_case_attachment") => {
-                crate::runtime::model::from_value(value).map(Self::SupportCaseAttachment)
-            }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

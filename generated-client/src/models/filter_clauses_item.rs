@@ -26,13 +26,17 @@ impl Serialize for FilterClausesItem {
 
 impl<'de> Deserialize<'de> for FilterClausesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::FilterClause(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<FilterClausesItem, serde_json::Error> {
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(FilterClausesItem::FilterClause(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(FilterClausesItem::Filter(v));
+            }
+            crate::runtime::model::decode_unknown(raw).map(FilterClausesItem::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Filter(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

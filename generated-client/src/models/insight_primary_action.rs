@@ -32,21 +32,32 @@ impl Serialize for InsightPrimaryAction {
 
 impl<'de> Deserialize<'de> for InsightPrimaryAction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "type") {
-            Some("view_metric") => {
-                crate::runtime::model::from_value(value).map(Self::ViewMetric)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<InsightPrimaryAction, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "type").as_deref() {
+                Some("view_metric") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(InsightPrimaryAction::ViewMetric)
+                }
+                Some("view_costs") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(InsightPrimaryAction::ViewCosts)
+                }
+                Some("adjust_price") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(InsightPrimaryAction::AdjustPrice)
+                }
+                Some("add_currency") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(InsightPrimaryAction::AddCurrency)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(InsightPrimaryAction::Unknown)
+                }
             }
-            Some("view_costs") => {
-                crate::runtime::model::from_value(value).map(Self::ViewCosts)
-            }
-            Some("adjust_price") => {
-                crate::runtime::model::from_value(value).map(Self::AdjustPrice)
-            }
-            Some("add_currency") => {
-                crate::runtime::model::from_value(value).map(Self::AddCurrency)
-            }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

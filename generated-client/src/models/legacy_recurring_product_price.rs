@@ -26,11 +26,24 @@ impl Serialize for LegacyRecurringProductPrice {
 
 impl<'de> Deserialize<'de> for LegacyRecurringProductPrice {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "amount_type") {
-            Some("fixed") => crate::runtime::model::from_value(value).map(Self::Fixed),
-            Some("custom") => crate::runtime::model::from_value(value).map(Self::Custom),
-            _ => Ok(Self::Unknown(value)),
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<LegacyRecurringProductPrice, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "amount_type").as_deref() {
+                Some("fixed") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(LegacyRecurringProductPrice::Fixed)
+                }
+                Some("custom") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(LegacyRecurringProductPrice::Custom)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(LegacyRecurringProductPrice::Unknown)
+                }
+            }
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

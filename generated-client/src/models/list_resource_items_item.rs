@@ -26,15 +26,20 @@ impl Serialize for ListResourceItemsItem {
 
 impl<'de> Deserialize<'de> for ListResourceItemsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if crate::runtime::model::has_consts(&value, &[(&["type"], "card")]) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::OrganizationPaymentMethodCard(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<ListResourceItemsItem, serde_json::Error> {
+            if crate::runtime::model::has_consts(raw, &[(&["type"], "card")]) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(ListResourceItemsItem::OrganizationPaymentMethodCard(v));
+                }
             }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(ListResourceItemsItem::OrganizationPaymentMethodGeneric(v));
+            }
+            crate::runtime::model::decode_unknown(raw)
+                .map(ListResourceItemsItem::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::OrganizationPaymentMethodGeneric(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

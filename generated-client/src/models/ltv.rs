@@ -25,13 +25,15 @@ impl Serialize for Ltv {
 
 impl<'de> Deserialize<'de> for Ltv {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Integer(v));
+        fn pick(s: crate::runtime::model::Scalar<'_>) -> Option<Ltv> {
+            if let Some(v) = s.to() {
+                return Some(Ltv::Integer(v));
+            }
+            if let Some(v) = s.to() {
+                return Some(Ltv::Number(v));
+            }
+            None
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Number(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_scalar(deserializer, pick, Self::Unknown)
     }
 }

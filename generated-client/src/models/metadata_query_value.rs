@@ -37,25 +37,29 @@ impl Serialize for MetadataQueryValue {
 
 impl<'de> Deserialize<'de> for MetadataQueryValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Integer(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<MetadataQueryValue, serde_json::Error> {
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(MetadataQueryValue::Integer(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(MetadataQueryValue::Boolean(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(MetadataQueryValue::StringList(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(MetadataQueryValue::IntegerList(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(MetadataQueryValue::BooleanList(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(MetadataQueryValue::String(v));
+            }
+            crate::runtime::model::decode_unknown(raw).map(MetadataQueryValue::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Boolean(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::StringList(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::IntegerList(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::BooleanList(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::String(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -31,19 +31,21 @@ impl Serialize for MetadataValue {
 
 impl<'de> Deserialize<'de> for MetadataValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Integer(v));
+        fn pick(s: crate::runtime::model::Scalar<'_>) -> Option<MetadataValue> {
+            if let Some(v) = s.to() {
+                return Some(MetadataValue::Integer(v));
+            }
+            if let Some(v) = s.to() {
+                return Some(MetadataValue::Number(v));
+            }
+            if let Some(v) = s.to() {
+                return Some(MetadataValue::Boolean(v));
+            }
+            if let Some(v) = s.to() {
+                return Some(MetadataValue::String(v));
+            }
+            None
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Number(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Boolean(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::String(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_scalar(deserializer, pick, Self::Unknown)
     }
 }

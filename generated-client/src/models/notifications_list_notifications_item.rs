@@ -58,29 +58,46 @@ impl Serialize for NotificationsListNotificationsItem {
 
 impl<'de> Deserialize<'de> for NotificationsListNotificationsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "type") {
-            Some("MaintainerNewPaidSubscriptionNotification") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::MaintainerNewPaidSubscriptionNotification)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<NotificationsListNotificationsItem, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "type").as_deref() {
+                Some("MaintainerNewPaidSubscriptionNotification") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(
+                            NotificationsListNotificationsItem::MaintainerNewPaidSubscriptionNotification,
+                        )
+                }
+                Some("MaintainerNewProductSaleNotification") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(
+                            NotificationsListNotificationsItem::MaintainerNewProductSaleNotification,
+                        )
+                }
+                Some("MaintainerSubscriptionRenewalNotification") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(
+                            NotificationsListNotificationsItem::MaintainerSubscriptionRenewalNotification,
+                        )
+                }
+                Some("MaintainerAccountCreditsGrantedNotification") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(
+                            NotificationsListNotificationsItem::MaintainerAccountCreditsGrantedNotification,
+                        )
+                }
+                Some("MaintainerFileFlaggedMaliciousNotification") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(
+                            NotificationsListNotificationsItem::MaintainerFileFlaggedMaliciousNotification,
+                        )
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(NotificationsListNotificationsItem::Unknown)
+                }
             }
-            Some("MaintainerNewProductSaleNotification") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::MaintainerNewProductSaleNotification)
-            }
-            Some("MaintainerSubscriptionRenewalNotification") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::MaintainerSubscriptionRenewalNotification)
-            }
-            Some("MaintainerAccountCreditsGrantedNotification") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::MaintainerAccountCreditsGrantedNotification)
-            }
-            Some("MaintainerFileFlaggedMaliciousNotification") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::MaintainerFileFlaggedMaliciousNotification)
-            }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

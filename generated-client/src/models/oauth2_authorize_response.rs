@@ -26,13 +26,24 @@ impl Serialize for Oauth2AuthorizeResponse {
 
 impl<'de> Deserialize<'de> for Oauth2AuthorizeResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "sub_type") {
-            Some("user") => crate::runtime::model::from_value(value).map(Self::User),
-            Some("organization") => {
-                crate::runtime::model::from_value(value).map(Self::Organization)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<Oauth2AuthorizeResponse, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "sub_type").as_deref() {
+                Some("user") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(Oauth2AuthorizeResponse::User)
+                }
+                Some("organization") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(Oauth2AuthorizeResponse::Organization)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(Oauth2AuthorizeResponse::Unknown)
+                }
             }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

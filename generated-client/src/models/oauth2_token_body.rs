@@ -29,16 +29,27 @@ impl Serialize for Oauth2TokenBody {
 
 impl<'de> Deserialize<'de> for Oauth2TokenBody {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "grant_type") {
-            Some("authorization_code") => {
-                crate::runtime::model::from_value(value).map(Self::AuthorizationCode)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<Oauth2TokenBody, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "grant_type").as_deref() {
+                Some("authorization_code") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(Oauth2TokenBody::AuthorizationCode)
+                }
+                Some("refresh_token") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(Oauth2TokenBody::RefreshToken)
+                }
+                Some("web") => {
+                    crate::runtime::model::decode_arm(raw).map(Oauth2TokenBody::Web)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(Oauth2TokenBody::Unknown)
+                }
             }
-            Some("refresh_token") => {
-                crate::runtime::model::from_value(value).map(Self::RefreshToken)
-            }
-            Some("web") => crate::runtime::model::from_value(value).map(Self::Web),
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -26,13 +26,18 @@ impl Serialize for Oauth2UserinfoResponse {
 
 impl<'de> Deserialize<'de> for Oauth2UserinfoResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::UserInfoUser(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<Oauth2UserinfoResponse, serde_json::Error> {
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(Oauth2UserinfoResponse::UserInfoUser(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(Oauth2UserinfoResponse::UserInfoOrganization(v));
+            }
+            crate::runtime::model::decode_unknown(raw)
+                .map(Oauth2UserinfoResponse::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::UserInfoOrganization(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -43,19 +43,23 @@ impl Serialize for OrderDiscount {
 
 impl<'de> Deserialize<'de> for OrderDiscount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::DiscountFixedRepeatDurationBase(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<OrderDiscount, serde_json::Error> {
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(OrderDiscount::DiscountFixedRepeatDurationBase(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(OrderDiscount::DiscountFixedOnceForeverDurationBase(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(OrderDiscount::DiscountPercentageRepeatDurationBase(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(OrderDiscount::DiscountPercentageOnceForeverDurationBase(v));
+            }
+            crate::runtime::model::decode_unknown(raw).map(OrderDiscount::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::DiscountFixedOnceForeverDurationBase(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::DiscountPercentageRepeatDurationBase(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::DiscountPercentageOnceForeverDurationBase(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

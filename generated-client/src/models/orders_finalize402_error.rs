@@ -26,15 +26,24 @@ impl Serialize for OrdersFinalize402Error {
 
 impl<'de> Deserialize<'de> for OrdersFinalize402Error {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "error") {
-            Some("PaymentFailed") => {
-                crate::runtime::model::from_value(value).map(Self::PaymentFailed)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<OrdersFinalize402Error, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "error").as_deref() {
+                Some("PaymentFailed") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(OrdersFinalize402Error::PaymentFailed)
+                }
+                Some("PaymentActionRequired") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(OrdersFinalize402Error::PaymentActionRequired)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(OrdersFinalize402Error::Unknown)
+                }
             }
-            Some("PaymentActionRequired") => {
-                crate::runtime::model::from_value(value).map(Self::PaymentActionRequired)
-            }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

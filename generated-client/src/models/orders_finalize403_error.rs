@@ -26,17 +26,24 @@ impl Serialize for OrdersFinalize403Error {
 
 impl<'de> Deserialize<'de> for OrdersFinalize403Error {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "error") {
-            Some("OffSessionChargesNotEnabled") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::OffSessionChargesNotEnabled)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<OrdersFinalize403Error, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "error").as_deref() {
+                Some("OffSessionChargesNotEnabled") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(OrdersFinalize403Error::OffSessionChargesNotEnabled)
+                }
+                Some("OrganizationNotReadyForPayments") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(OrdersFinalize403Error::OrganizationNotReadyForPayments)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(OrdersFinalize403Error::Unknown)
+                }
             }
-            Some("OrganizationNotReadyForPayments") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::OrganizationNotReadyForPayments)
-            }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -28,15 +28,24 @@ impl Serialize for OrganizationCreateLegalEntity {
 
 impl<'de> Deserialize<'de> for OrganizationCreateLegalEntity {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "type") {
-            Some("individual") => {
-                crate::runtime::model::from_value(value).map(Self::Individual)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<OrganizationCreateLegalEntity, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "type").as_deref() {
+                Some("individual") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(OrganizationCreateLegalEntity::Individual)
+                }
+                Some("company") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(OrganizationCreateLegalEntity::Company)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(OrganizationCreateLegalEntity::Unknown)
+                }
             }
-            Some("company") => {
-                crate::runtime::model::from_value(value).map(Self::Company)
-            }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -26,16 +26,24 @@ impl Serialize for OrganizationsUpdate403Error {
 
 impl<'de> Deserialize<'de> for OrganizationsUpdate403Error {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "error") {
-            Some("NotPermitted") => {
-                crate::runtime::model::from_value(value).map(Self::NotPermitted)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<OrganizationsUpdate403Error, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "error").as_deref() {
+                Some("NotPermitted") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(OrganizationsUpdate403Error::NotPermitted)
+                }
+                Some("DisputeAutoAcceptNotEnabled") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(OrganizationsUpdate403Error::DisputeAutoAcceptNotEnabled)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(OrganizationsUpdate403Error::Unknown)
+                }
             }
-            Some("DisputeAutoAcceptNotEnabled") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::DisputeAutoAcceptNotEnabled)
-            }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -26,15 +26,19 @@ impl Serialize for Payment {
 
 impl<'de> Deserialize<'de> for Payment {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if crate::runtime::model::has_consts(&value, &[(&["method"], "card")]) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::Card(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<Payment, serde_json::Error> {
+            if crate::runtime::model::has_consts(raw, &[(&["method"], "card")]) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(Payment::Card(v));
+                }
             }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(Payment::Generic(v));
+            }
+            crate::runtime::model::decode_unknown(raw).map(Payment::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Generic(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -26,15 +26,19 @@ impl Serialize for PaymentMethod {
 
 impl<'de> Deserialize<'de> for PaymentMethod {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if crate::runtime::model::has_consts(&value, &[(&["type"], "card")]) {
-            if let Some(v) = crate::runtime::model::try_from_value(&value) {
-                return Ok(Self::CustomerPaymentMethodCard(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<PaymentMethod, serde_json::Error> {
+            if crate::runtime::model::has_consts(raw, &[(&["type"], "card")]) {
+                if let Some(v) = crate::runtime::model::try_arm(raw) {
+                    return Ok(PaymentMethod::CustomerPaymentMethodCard(v));
+                }
             }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(PaymentMethod::CustomerPaymentMethodGeneric(v));
+            }
+            crate::runtime::model::decode_unknown(raw).map(PaymentMethod::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::CustomerPaymentMethodGeneric(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -26,13 +26,17 @@ impl Serialize for PricesItem {
 
 impl<'de> Deserialize<'de> for PricesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::LegacyRecurringProductPrice(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<PricesItem, serde_json::Error> {
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(PricesItem::LegacyRecurringProductPrice(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(PricesItem::ProductPrice(v));
+            }
+            crate::runtime::model::decode_unknown(raw).map(PricesItem::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::ProductPrice(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -26,13 +26,17 @@ impl Serialize for ProductCreate {
 
 impl<'de> Deserialize<'de> for ProductCreate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Recurring(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<ProductCreate, serde_json::Error> {
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(ProductCreate::Recurring(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(ProductCreate::OneTime(v));
+            }
+            crate::runtime::model::decode_unknown(raw).map(ProductCreate::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::OneTime(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -35,17 +35,32 @@ impl Serialize for ProductCreateOneTimePricesItem {
 
 impl<'de> Deserialize<'de> for ProductCreateOneTimePricesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "amount_type") {
-            Some("fixed") => crate::runtime::model::from_value(value).map(Self::Fixed),
-            Some("custom") => crate::runtime::model::from_value(value).map(Self::Custom),
-            Some("seat_based") => {
-                crate::runtime::model::from_value(value).map(Self::SeatBased)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<ProductCreateOneTimePricesItem, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "amount_type").as_deref() {
+                Some("fixed") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(ProductCreateOneTimePricesItem::Fixed)
+                }
+                Some("custom") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(ProductCreateOneTimePricesItem::Custom)
+                }
+                Some("seat_based") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(ProductCreateOneTimePricesItem::SeatBased)
+                }
+                Some("metered_unit") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(ProductCreateOneTimePricesItem::MeteredUnit)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(ProductCreateOneTimePricesItem::Unknown)
+                }
             }
-            Some("metered_unit") => {
-                crate::runtime::model::from_value(value).map(Self::MeteredUnit)
-            }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

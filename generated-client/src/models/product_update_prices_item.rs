@@ -26,13 +26,18 @@ impl Serialize for ProductUpdatePricesItem {
 
 impl<'de> Deserialize<'de> for ProductUpdatePricesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::ExistingProductPrice(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<ProductUpdatePricesItem, serde_json::Error> {
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(ProductUpdatePricesItem::ExistingProductPrice(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(ProductUpdatePricesItem::ProductCreateOneTimePricesItem(v));
+            }
+            crate::runtime::model::decode_unknown(raw)
+                .map(ProductUpdatePricesItem::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::ProductCreateOneTimePricesItem(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

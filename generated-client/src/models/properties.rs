@@ -46,28 +46,32 @@ impl Serialize for Properties {
 
 impl<'de> Deserialize<'de> for Properties {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::BenefitGrantDiscord(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<Properties, serde_json::Error> {
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(Properties::BenefitGrantDiscord(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(Properties::BenefitGrantGitHubRepository(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(Properties::BenefitGrantDownloadables(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(Properties::BenefitGrantLicenseKeys(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(Properties::BenefitGrantCustom(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(Properties::BenefitGrantFeatureFlag(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(Properties::BenefitGrantSlackSharedChannel(v));
+            }
+            crate::runtime::model::decode_unknown(raw).map(Properties::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::BenefitGrantGitHubRepository(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::BenefitGrantDownloadables(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::BenefitGrantLicenseKeys(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::BenefitGrantCustom(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::BenefitGrantFeatureFlag(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::BenefitGrantSlackSharedChannel(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -28,16 +28,18 @@ impl Serialize for RowsItemValue {
 
 impl<'de> Deserialize<'de> for RowsItemValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Integer(v));
+        fn pick(s: crate::runtime::model::Scalar<'_>) -> Option<RowsItemValue> {
+            if let Some(v) = s.to() {
+                return Some(RowsItemValue::Integer(v));
+            }
+            if let Some(v) = s.to() {
+                return Some(RowsItemValue::Number(v));
+            }
+            if let Some(v) = s.to() {
+                return Some(RowsItemValue::String(v));
+            }
+            None
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Number(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::String(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_scalar(deserializer, pick, Self::Unknown)
     }
 }

@@ -35,19 +35,32 @@ impl Serialize for SearchResultsResultsItem {
 
 impl<'de> Deserialize<'de> for SearchResultsResultsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "type") {
-            Some("product") => {
-                crate::runtime::model::from_value(value).map(Self::Product)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<SearchResultsResultsItem, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "type").as_deref() {
+                Some("product") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SearchResultsResultsItem::Product)
+                }
+                Some("customer") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SearchResultsResultsItem::Customer)
+                }
+                Some("order") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SearchResultsResultsItem::Order)
+                }
+                Some("subscription") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SearchResultsResultsItem::Subscription)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(SearchResultsResultsItem::Unknown)
+                }
             }
-            Some("customer") => {
-                crate::runtime::model::from_value(value).map(Self::Customer)
-            }
-            Some("order") => crate::runtime::model::from_value(value).map(Self::Order),
-            Some("subscription") => {
-                crate::runtime::model::from_value(value).map(Self::Subscription)
-            }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -48,31 +48,35 @@ impl Serialize for SubscriptionUpdate {
 
 impl<'de> Deserialize<'de> for SubscriptionUpdate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Seats(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<SubscriptionUpdate, serde_json::Error> {
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(SubscriptionUpdate::Seats(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(SubscriptionUpdate::BillingPeriod(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(SubscriptionUpdate::SubscriptionCancel(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(SubscriptionUpdate::SubscriptionRevoke(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(SubscriptionUpdate::SubscriptionPause(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(SubscriptionUpdate::SubscriptionResume(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(SubscriptionUpdate::Clear(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(SubscriptionUpdate::Base(v));
+            }
+            crate::runtime::model::decode_unknown(raw).map(SubscriptionUpdate::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::BillingPeriod(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::SubscriptionCancel(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::SubscriptionRevoke(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::SubscriptionPause(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::SubscriptionResume(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Clear(v));
-        }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Base(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -26,13 +26,17 @@ impl Serialize for SubscriptionUpdateBaseTrialEnd {
 
 impl<'de> Deserialize<'de> for SubscriptionUpdateBaseTrialEnd {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if value.as_str() == Some("now") {
-            return Ok(Self::Now);
+        fn pick(
+            s: crate::runtime::model::Scalar<'_>,
+        ) -> Option<SubscriptionUpdateBaseTrialEnd> {
+            if s.is_str("now") {
+                return Some(SubscriptionUpdateBaseTrialEnd::Now);
+            }
+            if let Some(v) = s.to() {
+                return Some(SubscriptionUpdateBaseTrialEnd::DateTime(v));
+            }
+            None
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::DateTime(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_scalar(deserializer, pick, Self::Unknown)
     }
 }

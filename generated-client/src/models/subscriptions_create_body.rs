@@ -28,13 +28,20 @@ impl Serialize for SubscriptionsCreateBody {
 
 impl<'de> Deserialize<'de> for SubscriptionsCreateBody {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::SubscriptionCreateCustomer(v));
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<SubscriptionsCreateBody, serde_json::Error> {
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(SubscriptionsCreateBody::SubscriptionCreateCustomer(v));
+            }
+            if let Some(v) = crate::runtime::model::try_arm(raw) {
+                return Ok(
+                    SubscriptionsCreateBody::SubscriptionCreateExternalCustomer(v),
+                );
+            }
+            crate::runtime::model::decode_unknown(raw)
+                .map(SubscriptionsCreateBody::Unknown)
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::SubscriptionCreateExternalCustomer(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

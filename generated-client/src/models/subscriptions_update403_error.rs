@@ -26,16 +26,24 @@ impl Serialize for SubscriptionsUpdate403Error {
 
 impl<'de> Deserialize<'de> for SubscriptionsUpdate403Error {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "error") {
-            Some("AlreadyCanceledSubscription") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::AlreadyCanceledSubscription)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<SubscriptionsUpdate403Error, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "error").as_deref() {
+                Some("AlreadyCanceledSubscription") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SubscriptionsUpdate403Error::AlreadyCanceledSubscription)
+                }
+                Some("InactiveSubscription") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SubscriptionsUpdate403Error::InactiveSubscription)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(SubscriptionsUpdate403Error::Unknown)
+                }
             }
-            Some("InactiveSubscription") => {
-                crate::runtime::model::from_value(value).map(Self::InactiveSubscription)
-            }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -26,15 +26,24 @@ impl Serialize for SupportCaseListItem {
 
 impl<'de> Deserialize<'de> for SupportCaseListItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "type") {
-            Some("dispute") => {
-                crate::runtime::model::from_value(value).map(Self::Dispute)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<SupportCaseListItem, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "type").as_deref() {
+                Some("dispute") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SupportCaseListItem::Dispute)
+                }
+                Some("review_appeal") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SupportCaseListItem::ReviewAppeal)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(SupportCaseListItem::Unknown)
+                }
             }
-            Some("review_appeal") => {
-                crate::runtime::model::from_value(value).map(Self::ReviewAppeal)
-            }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

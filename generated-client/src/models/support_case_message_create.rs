@@ -26,15 +26,24 @@ impl Serialize for SupportCaseMessageCreate {
 
 impl<'de> Deserialize<'de> for SupportCaseMessageCreate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "type") {
-            Some("review_appeal") => {
-                crate::runtime::model::from_value(value).map(Self::ReviewAppeal)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<SupportCaseMessageCreate, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "type").as_deref() {
+                Some("review_appeal") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SupportCaseMessageCreate::ReviewAppeal)
+                }
+                Some("dispute") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SupportCaseMessageCreate::Dispute)
+                }
+                _ => {
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(SupportCaseMessageCreate::Unknown)
+                }
             }
-            Some("dispute") => {
-                crate::runtime::model::from_value(value).map(Self::Dispute)
-            }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

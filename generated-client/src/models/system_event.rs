@@ -138,122 +138,149 @@ impl Serialize for SystemEvent {
 
 impl<'de> Deserialize<'de> for SystemEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "name") {
-            Some("meter.credited") => {
-                crate::runtime::model::from_value(value).map(Self::MeterCredited)
+        fn decode(
+            raw: &serde_json::value::RawValue,
+        ) -> Result<SystemEvent, serde_json::Error> {
+            match crate::runtime::model::probe_tag(raw, "name").as_deref() {
+                Some("meter.credited") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::MeterCredited)
+                }
+                Some("meter.reset") => {
+                    crate::runtime::model::decode_arm(raw).map(SystemEvent::MeterReset)
+                }
+                Some("benefit.granted") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::BenefitGranted)
+                }
+                Some("benefit.cycled") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::BenefitCycled)
+                }
+                Some("benefit.updated") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::BenefitUpdated)
+                }
+                Some("benefit.revoked") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::BenefitRevoked)
+                }
+                Some("subscription.created") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::SubscriptionCreated)
+                }
+                Some("subscription.updated") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::SubscriptionUpdated)
+                }
+                Some("subscription.cycled") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::SubscriptionCycled)
+                }
+                Some("subscription.canceled") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::SubscriptionCanceled)
+                }
+                Some("subscription.revoked") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::SubscriptionRevoked)
+                }
+                Some("subscription.past_due") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::SubscriptionPastDue)
+                }
+                Some("subscription.reactivated") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::SubscriptionReactivated)
+                }
+                Some("subscription.reinstated") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::SubscriptionReinstated)
+                }
+                Some("subscription.paused") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::SubscriptionPaused)
+                }
+                Some("subscription.resumed") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::SubscriptionResumed)
+                }
+                Some("subscription.uncanceled") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::SubscriptionUncanceled)
+                }
+                Some("subscription.product_updated") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::SubscriptionProductUpdated)
+                }
+                Some("subscription.seats_updated") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::SubscriptionSeatsUpdated)
+                }
+                Some("subscription.billing_period_updated") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::SubscriptionBillingPeriodUpdated)
+                }
+                Some("subscription.update_cleared") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::SubscriptionUpdateCleared)
+                }
+                Some("order.paid") => {
+                    crate::runtime::model::decode_arm(raw).map(SystemEvent::OrderPaid)
+                }
+                Some("order.refunded") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::OrderRefunded)
+                }
+                Some("order.voided") => {
+                    crate::runtime::model::decode_arm(raw).map(SystemEvent::OrderVoided)
+                }
+                Some("order.unvoided") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::OrderUnvoided)
+                }
+                Some("checkout.created") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::CheckoutCreated)
+                }
+                Some("customer.created") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::CustomerCreated)
+                }
+                Some("customer.updated") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::CustomerUpdated)
+                }
+                Some("customer.deleted") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::CustomerDeleted)
+                }
+                Some("balance.order") => {
+                    crate::runtime::model::decode_arm(raw).map(SystemEvent::BalanceOrder)
+                }
+                Some("balance.credit_order") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::BalanceCreditOrder)
+                }
+                Some("balance.refund") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::BalanceRefund)
+                }
+                Some("balance.refund_reversal") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::BalanceRefundReversal)
+                }
+                Some("balance.dispute") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::BalanceDispute)
+                }
+                Some("balance.dispute_reversal") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(SystemEvent::BalanceDisputeReversal)
+                }
+                _ => crate::runtime::model::decode_unknown(raw).map(SystemEvent::Unknown),
             }
-            Some("meter.reset") => {
-                crate::runtime::model::from_value(value).map(Self::MeterReset)
-            }
-            Some("benefit.granted") => {
-                crate::runtime::model::from_value(value).map(Self::BenefitGranted)
-            }
-            Some("benefit.cycled") => {
-                crate::runtime::model::from_value(value).map(Self::BenefitCycled)
-            }
-            Some("benefit.updated") => {
-                crate::runtime::model::from_value(value).map(Self::BenefitUpdated)
-            }
-            Some("benefit.revoked") => {
-                crate::runtime::model::from_value(value).map(Self::BenefitRevoked)
-            }
-            Some("subscription.created") => {
-                crate::runtime::model::from_value(value).map(Self::SubscriptionCreated)
-            }
-            Some("subscription.updated") => {
-                crate::runtime::model::from_value(value).map(Self::SubscriptionUpdated)
-            }
-            Some("subscription.cycled") => {
-                crate::runtime::model::from_value(value).map(Self::SubscriptionCycled)
-            }
-            Some("subscription.canceled") => {
-                crate::runtime::model::from_value(value).map(Self::SubscriptionCanceled)
-            }
-            Some("subscription.revoked") => {
-                crate::runtime::model::from_value(value).map(Self::SubscriptionRevoked)
-            }
-            Some("subscription.past_due") => {
-                crate::runtime::model::from_value(value).map(Self::SubscriptionPastDue)
-            }
-            Some("subscription.reactivated") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::SubscriptionReactivated)
-            }
-            Some("subscription.reinstated") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::SubscriptionReinstated)
-            }
-            Some("subscription.paused") => {
-                crate::runtime::model::from_value(value).map(Self::SubscriptionPaused)
-            }
-            Some("subscription.resumed") => {
-                crate::runtime::model::from_value(value).map(Self::SubscriptionResumed)
-            }
-            Some("subscription.uncanceled") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::SubscriptionUncanceled)
-            }
-            Some("subscription.product_updated") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::SubscriptionProductUpdated)
-            }
-            Some("subscription.seats_updated") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::SubscriptionSeatsUpdated)
-            }
-            Some("subscription.billing_period_updated") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::SubscriptionBillingPeriodUpdated)
-            }
-            Some("subscription.update_cleared") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::SubscriptionUpdateCleared)
-            }
-            Some("order.paid") => {
-                crate::runtime::model::from_value(value).map(Self::OrderPaid)
-            }
-            Some("order.refunded") => {
-                crate::runtime::model::from_value(value).map(Self::OrderRefunded)
-            }
-            Some("order.voided") => {
-                crate::runtime::model::from_value(value).map(Self::OrderVoided)
-            }
-            Some("order.unvoided") => {
-                crate::runtime::model::from_value(value).map(Self::OrderUnvoided)
-            }
-            Some("checkout.created") => {
-                crate::runtime::model::from_value(value).map(Self::CheckoutCreated)
-            }
-            Some("customer.created") => {
-                crate::runtime::model::from_value(value).map(Self::CustomerCreated)
-            }
-            Some("customer.updated") => {
-                crate::runtime::model::from_value(value).map(Self::CustomerUpdated)
-            }
-            Some("customer.deleted") => {
-                crate::runtime::model::from_value(value).map(Self::CustomerDeleted)
-            }
-            Some("balance.order") => {
-                crate::runtime::model::from_value(value).map(Self::BalanceOrder)
-            }
-            Some("balance.credit_order") => {
-                crate::runtime::model::from_value(value).map(Self::BalanceCreditOrder)
-            }
-            Some("balance.refund") => {
-                crate::runtime::model::from_value(value).map(Self::BalanceRefund)
-            }
-            Some("balance.refund_reversal") => {
-                crate::runtime::model::from_value(value).map(Self::BalanceRefundReversal)
-            }
-            Some("balance.dispute") => {
-                crate::runtime::model::from_value(value).map(Self::BalanceDispute)
-            }
-            Some("balance.dispute_reversal") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::BalanceDisputeReversal)
-            }
-            _ => Ok(Self::Unknown(value)),
         }
+        crate::runtime::model::deserialize_raw(deserializer, decode)
     }
 }

@@ -25,13 +25,15 @@ impl Serialize for ValidationErrorLocItem {
 
 impl<'de> Deserialize<'de> for ValidationErrorLocItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::Integer(v));
+        fn pick(s: crate::runtime::model::Scalar<'_>) -> Option<ValidationErrorLocItem> {
+            if let Some(v) = s.to() {
+                return Some(ValidationErrorLocItem::Integer(v));
+            }
+            if let Some(v) = s.to() {
+                return Some(ValidationErrorLocItem::String(v));
+            }
+            None
         }
-        if let Some(v) = crate::runtime::model::try_from_value(&value) {
-            return Ok(Self::String(v));
-        }
-        Ok(Self::Unknown(value))
+        crate::runtime::model::deserialize_scalar(deserializer, pick, Self::Unknown)
     }
 }

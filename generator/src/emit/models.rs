@@ -255,6 +255,7 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
     imports.value = true;
     let name = format_ident!("{}", def.name);
     let unknown = format_ident!("{}", u.unknown);
+    let scalar = u.tag.is_none() && u.variants.iter().all(|v| v.ty.as_ref().is_none_or(|ty| scalar_arm(api, ty, 0)));
     let mut arms = Vec::new();
     let mut ser = Vec::new();
     let mut de = Vec::new();
@@ -265,7 +266,11 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
             let doc = format!(" The literal `{literal:?}`.");
             arms.push(quote! { #[doc = #doc] #vname });
             ser.push(quote! { Self::#vname => serializer.serialize_str(#literal), });
-            de.push(quote! { if value.as_str() == Some(#literal) { return Ok(Self::#vname); } });
+            de.push(if scalar {
+                quote! { if s.is_str(#literal) { return Some(#name::#vname); } }
+            } else {
+                quote! { if crate::runtime::model::is_literal(raw, #literal) { return Ok(#name::#vname); } }
+            });
             continue;
         };
         let mut tokens = ty_tokens(api, ty, imports);
@@ -281,38 +286,60 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
         };
         arms.push(quote! { #[doc = #doc] #vname(#tokens) });
         ser.push(quote! { Self::#vname(value) => value.serialize(serializer), });
+        if scalar {
+            de.push(quote! { if let Some(v) = s.to() { return Some(#name::#vname(v)); } });
+            continue;
+        }
         match &u.tag {
             Some(_) => {
                 let values = &v.tag_values;
-                de.push(quote! { Some(#(#values)|*) => crate::runtime::model::from_value(value).map(Self::#vname), });
+                de.push(quote! { Some(#(#values)|*) => crate::runtime::model::decode_arm(raw).map(#name::#vname), });
             }
             None => {
                 let guards = const_guards(api, ty, &[], 0);
                 let attempt = quote! {
-                    if let Some(v) = crate::runtime::model::try_from_value(&value) { return Ok(Self::#vname(v)); }
+                    if let Some(v) = crate::runtime::model::try_arm(raw) { return Ok(#name::#vname(v)); }
                 };
                 de.push(if guards.is_empty() {
                     attempt
                 } else {
                     let checks = guards.iter().map(|(path, value)| quote! { (&[#(#path),*], #value) });
                     quote! {
-                        if crate::runtime::model::has_consts(&value, &[#(#checks),*]) { #attempt }
+                        if crate::runtime::model::has_consts(raw, &[#(#checks),*]) { #attempt }
                     }
                 });
             }
         }
     }
-    let deserialize_body = match &u.tag {
-        Some(tag) => quote! {
-            match crate::runtime::model::tag_of(&value, #tag) {
+    // The dispatch is a nested (so non-generic) fn: compiled once per union, whatever the
+    // deserializer; only the small runtime entry point is instantiated per deserializer.
+    let deserialize_body = if scalar {
+        quote! {
+            fn pick(s: crate::runtime::model::Scalar<'_>) -> Option<#name> {
                 #(#de)*
-                _ => Ok(Self::#unknown(value)),
+                None
             }
-        },
-        None => quote! {
-            #(#de)*
-            Ok(Self::#unknown(value))
-        },
+            crate::runtime::model::deserialize_scalar(deserializer, pick, Self::#unknown)
+        }
+    } else {
+        let dispatch = match &u.tag {
+            Some(tag) => quote! {
+                match crate::runtime::model::probe_tag(raw, #tag).as_deref() {
+                    #(#de)*
+                    _ => crate::runtime::model::decode_unknown(raw).map(#name::#unknown),
+                }
+            },
+            None => quote! {
+                #(#de)*
+                crate::runtime::model::decode_unknown(raw).map(#name::#unknown)
+            },
+        };
+        quote! {
+            fn decode(raw: &serde_json::value::RawValue) -> Result<#name, serde_json::Error> {
+                #dispatch
+            }
+            crate::runtime::model::deserialize_raw(deserializer, decode)
+        }
     };
     let docs = doc_attrs(def.doc.as_deref());
     let unknown_doc = match &u.tag {
@@ -339,10 +366,24 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
 
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = Value::deserialize(deserializer)?;
                 #deserialize_body
             }
         }
+    }
+}
+
+/// Whether an untagged arm of this type is one JSON scalar (a string, number or boolean,
+/// possibly parsed further: date-times, UUIDs, open enums). Unions of scalar arms (and
+/// literals) decode through one visitor, without buffering the value.
+fn scalar_arm(api: &Api, ty: &Ty, depth: usize) -> bool {
+    match ty {
+        Ty::String | Ty::Integer | Ty::Number | Ty::Boolean | Ty::Uuid | Ty::DateTime | Ty::Date => true,
+        Ty::Named(id) => match &api.types[*id].kind {
+            TypeKind::Enum(_) => true,
+            TypeKind::Alias(inner) => depth < 8 && scalar_arm(api, inner, depth + 1),
+            TypeKind::Struct(_) | TypeKind::Union(_) => false,
+        },
+        Ty::Json | Ty::Bytes | Ty::Vec(_) | Ty::Map(..) | Ty::Tuple(_) | Ty::Option(_) => false,
     }
 }
 
