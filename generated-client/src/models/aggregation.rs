@@ -29,9 +29,11 @@ impl Serialize for Aggregation {
 
 impl<'de> Deserialize<'de> for Aggregation {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<Aggregation, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<Aggregation, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "func").as_deref() {
                 Some("count") => {
                     crate::runtime::model::decode_arm(raw).map(Aggregation::Count)
@@ -45,6 +47,9 @@ impl<'de> Deserialize<'de> for Aggregation {
                 _ => crate::runtime::model::decode_unknown(raw).map(Aggregation::Unknown),
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -41,9 +41,11 @@ impl Serialize for AssistantBlockPartBlock {
 
 impl<'de> Deserialize<'de> for AssistantBlockPartBlock {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<AssistantBlockPartBlock, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<AssistantBlockPartBlock, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "type").as_deref() {
                 Some("text") => {
                     crate::runtime::model::decode_arm(raw)
@@ -75,6 +77,9 @@ impl<'de> Deserialize<'de> for AssistantBlockPartBlock {
                 }
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -26,9 +26,13 @@ impl Serialize for AuthenticationSessionAvailableFactorsItem {
 
 impl<'de> Deserialize<'de> for AuthenticationSessionAvailableFactorsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<AuthenticationSessionAvailableFactorsItem, serde_json::Error> {
+        fn decode<Raw>(
+            raw: &Raw,
+        ) -> Result<AuthenticationSessionAvailableFactorsItem, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "type").as_deref() {
                 Some(
                     "apple" | "backup_codes" | "email_otp" | "github" | "google" | "totp",
@@ -46,6 +50,9 @@ impl<'de> Deserialize<'de> for AuthenticationSessionAvailableFactorsItem {
                 }
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

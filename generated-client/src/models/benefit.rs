@@ -48,9 +48,11 @@ impl Serialize for Benefit {
 
 impl<'de> Deserialize<'de> for Benefit {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<Benefit, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<Benefit, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "type").as_deref() {
                 Some("custom") => {
                     crate::runtime::model::decode_arm(raw).map(Benefit::Custom)
@@ -80,6 +82,9 @@ impl<'de> Deserialize<'de> for Benefit {
                 _ => crate::runtime::model::decode_unknown(raw).map(Benefit::Unknown),
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -53,9 +53,11 @@ impl Serialize for BenefitGrantWebhook {
 
 impl<'de> Deserialize<'de> for BenefitGrantWebhook {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<BenefitGrantWebhook, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<BenefitGrantWebhook, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             if crate::runtime::model::has_consts(
                 raw,
                 &[(&["benefit", "type"], "discord")],
@@ -126,6 +128,9 @@ impl<'de> Deserialize<'de> for BenefitGrantWebhook {
             }
             crate::runtime::model::decode_unknown(raw).map(BenefitGrantWebhook::Unknown)
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -48,9 +48,11 @@ impl Serialize for BenefitsUpdateBody {
 
 impl<'de> Deserialize<'de> for BenefitsUpdateBody {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<BenefitsUpdateBody, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<BenefitsUpdateBody, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "type").as_deref() {
                 Some("custom") => {
                     crate::runtime::model::decode_arm(raw)
@@ -90,6 +92,9 @@ impl<'de> Deserialize<'de> for BenefitsUpdateBody {
                 }
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

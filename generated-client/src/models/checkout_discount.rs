@@ -36,9 +36,11 @@ impl Serialize for CheckoutDiscount {
 
 impl<'de> Deserialize<'de> for CheckoutDiscount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<CheckoutDiscount, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<CheckoutDiscount, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(CheckoutDiscount::FixedRepeatDuration(v));
             }
@@ -53,6 +55,9 @@ impl<'de> Deserialize<'de> for CheckoutDiscount {
             }
             crate::runtime::model::decode_unknown(raw).map(CheckoutDiscount::Unknown)
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

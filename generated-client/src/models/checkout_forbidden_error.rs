@@ -38,9 +38,11 @@ impl Serialize for CheckoutForbiddenError {
 
 impl<'de> Deserialize<'de> for CheckoutForbiddenError {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<CheckoutForbiddenError, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<CheckoutForbiddenError, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "error").as_deref() {
                 Some("AlreadyActiveSubscriptionError") => {
                     crate::runtime::model::decode_arm(raw)
@@ -68,6 +70,9 @@ impl<'de> Deserialize<'de> for CheckoutForbiddenError {
                 }
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

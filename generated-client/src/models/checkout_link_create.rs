@@ -31,9 +31,11 @@ impl Serialize for CheckoutLinkCreate {
 
 impl<'de> Deserialize<'de> for CheckoutLinkCreate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<CheckoutLinkCreate, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<CheckoutLinkCreate, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             if crate::runtime::model::has_consts(
                 raw,
                 &[(&["payment_processor"], "stripe")],
@@ -60,6 +62,9 @@ impl<'de> Deserialize<'de> for CheckoutLinkCreate {
             }
             crate::runtime::model::decode_unknown(raw).map(CheckoutLinkCreate::Unknown)
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -38,9 +38,11 @@ impl Serialize for CustomField {
 
 impl<'de> Deserialize<'de> for CustomField {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<CustomField, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<CustomField, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "type").as_deref() {
                 Some("text") => {
                     crate::runtime::model::decode_arm(raw).map(CustomField::Text)
@@ -60,6 +62,9 @@ impl<'de> Deserialize<'de> for CustomField {
                 _ => crate::runtime::model::decode_unknown(raw).map(CustomField::Unknown),
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

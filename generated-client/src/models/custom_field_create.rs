@@ -38,9 +38,11 @@ impl Serialize for CustomFieldCreate {
 
 impl<'de> Deserialize<'de> for CustomFieldCreate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<CustomFieldCreate, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<CustomFieldCreate, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "type").as_deref() {
                 Some("text") => {
                     crate::runtime::model::decode_arm(raw).map(CustomFieldCreate::Text)
@@ -64,6 +66,9 @@ impl<'de> Deserialize<'de> for CustomFieldCreate {
                 }
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -38,9 +38,11 @@ impl Serialize for CustomFieldUpdate {
 
 impl<'de> Deserialize<'de> for CustomFieldUpdate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<CustomFieldUpdate, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<CustomFieldUpdate, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "type").as_deref() {
                 Some("text") => {
                     crate::runtime::model::decode_arm(raw).map(CustomFieldUpdate::Text)
@@ -64,6 +66,9 @@ impl<'de> Deserialize<'de> for CustomFieldUpdate {
                 }
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -26,9 +26,11 @@ impl Serialize for Customer {
 
 impl<'de> Deserialize<'de> for Customer {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<Customer, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<Customer, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "type").as_deref() {
                 Some("individual") => {
                     crate::runtime::model::decode_arm(raw).map(Customer::Individual)
@@ -39,6 +41,9 @@ impl<'de> Deserialize<'de> for Customer {
                 _ => crate::runtime::model::decode_unknown(raw).map(Customer::Unknown),
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -49,9 +49,11 @@ impl Serialize for CustomerBenefitGrant {
 
 impl<'de> Deserialize<'de> for CustomerBenefitGrant {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<CustomerBenefitGrant, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<CustomerBenefitGrant, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             if crate::runtime::model::has_consts(
                 raw,
                 &[(&["benefit", "type"], "discord")],
@@ -118,6 +120,9 @@ impl<'de> Deserialize<'de> for CustomerBenefitGrant {
             }
             crate::runtime::model::decode_unknown(raw).map(CustomerBenefitGrant::Unknown)
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

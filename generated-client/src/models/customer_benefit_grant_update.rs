@@ -49,9 +49,13 @@ impl Serialize for CustomerBenefitGrantUpdate {
 
 impl<'de> Deserialize<'de> for CustomerBenefitGrantUpdate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<CustomerBenefitGrantUpdate, serde_json::Error> {
+        fn decode<Raw>(
+            raw: &Raw,
+        ) -> Result<CustomerBenefitGrantUpdate, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "benefit_type").as_deref() {
                 Some("discord") => {
                     crate::runtime::model::decode_arm(raw)
@@ -91,6 +95,9 @@ impl<'de> Deserialize<'de> for CustomerBenefitGrantUpdate {
                 }
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -26,9 +26,11 @@ impl Serialize for CustomerCreate {
 
 impl<'de> Deserialize<'de> for CustomerCreate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<CustomerCreate, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<CustomerCreate, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "type").as_deref() {
                 Some("individual") => {
                     crate::runtime::model::decode_arm(raw)
@@ -43,6 +45,9 @@ impl<'de> Deserialize<'de> for CustomerCreate {
                 }
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

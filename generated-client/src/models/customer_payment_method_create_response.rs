@@ -29,9 +29,13 @@ impl Serialize for CustomerPaymentMethodCreateResponse {
 
 impl<'de> Deserialize<'de> for CustomerPaymentMethodCreateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<CustomerPaymentMethodCreateResponse, serde_json::Error> {
+        fn decode<Raw>(
+            raw: &Raw,
+        ) -> Result<CustomerPaymentMethodCreateResponse, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "status").as_deref() {
                 Some("succeeded") => {
                     crate::runtime::model::decode_arm(raw)
@@ -47,6 +51,9 @@ impl<'de> Deserialize<'de> for CustomerPaymentMethodCreateResponse {
                 }
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -30,9 +30,13 @@ impl Serialize for CustomerSessionsCreateBody {
 
 impl<'de> Deserialize<'de> for CustomerSessionsCreateBody {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<CustomerSessionsCreateBody, serde_json::Error> {
+        fn decode<Raw>(
+            raw: &Raw,
+        ) -> Result<CustomerSessionsCreateBody, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(
                     CustomerSessionsCreateBody::CustomerSessionCustomerIdCreate(v),
@@ -48,6 +52,9 @@ impl<'de> Deserialize<'de> for CustomerSessionsCreateBody {
             crate::runtime::model::decode_unknown(raw)
                 .map(CustomerSessionsCreateBody::Unknown)
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

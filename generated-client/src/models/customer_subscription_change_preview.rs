@@ -28,9 +28,13 @@ impl Serialize for CustomerSubscriptionChangePreview {
 
 impl<'de> Deserialize<'de> for CustomerSubscriptionChangePreview {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<CustomerSubscriptionChangePreview, serde_json::Error> {
+        fn decode<Raw>(
+            raw: &Raw,
+        ) -> Result<CustomerSubscriptionChangePreview, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(CustomerSubscriptionChangePreview::Product(v));
             }
@@ -40,6 +44,9 @@ impl<'de> Deserialize<'de> for CustomerSubscriptionChangePreview {
             crate::runtime::model::decode_unknown(raw)
                 .map(CustomerSubscriptionChangePreview::Unknown)
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

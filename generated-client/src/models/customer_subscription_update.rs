@@ -42,9 +42,13 @@ impl Serialize for CustomerSubscriptionUpdate {
 
 impl<'de> Deserialize<'de> for CustomerSubscriptionUpdate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<CustomerSubscriptionUpdate, serde_json::Error> {
+        fn decode<Raw>(
+            raw: &Raw,
+        ) -> Result<CustomerSubscriptionUpdate, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(CustomerSubscriptionUpdate::Product(v));
             }
@@ -66,6 +70,9 @@ impl<'de> Deserialize<'de> for CustomerSubscriptionUpdate {
             crate::runtime::model::decode_unknown(raw)
                 .map(CustomerSubscriptionUpdate::Unknown)
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

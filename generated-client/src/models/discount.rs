@@ -35,9 +35,11 @@ impl Serialize for Discount {
 
 impl<'de> Deserialize<'de> for Discount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<Discount, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<Discount, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(Discount::FixedRepeatDuration(v));
             }
@@ -52,6 +54,9 @@ impl<'de> Deserialize<'de> for Discount {
             }
             crate::runtime::model::decode_unknown(raw).map(Discount::Unknown)
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

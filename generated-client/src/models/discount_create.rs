@@ -26,9 +26,11 @@ impl Serialize for DiscountCreate {
 
 impl<'de> Deserialize<'de> for DiscountCreate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<DiscountCreate, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<DiscountCreate, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "type").as_deref() {
                 Some("fixed") => {
                     crate::runtime::model::decode_arm(raw).map(DiscountCreate::Fixed)
@@ -43,6 +45,9 @@ impl<'de> Deserialize<'de> for DiscountCreate {
                 }
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

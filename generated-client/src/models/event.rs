@@ -26,9 +26,11 @@ impl Serialize for Event {
 
 impl<'de> Deserialize<'de> for Event {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<Event, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<Event, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "source").as_deref() {
                 Some("system") => {
                     crate::runtime::model::decode_arm(raw).map(Event::System)
@@ -37,6 +39,9 @@ impl<'de> Deserialize<'de> for Event {
                 _ => crate::runtime::model::decode_unknown(raw).map(Event::Unknown),
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

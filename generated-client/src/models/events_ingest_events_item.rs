@@ -26,9 +26,11 @@ impl Serialize for EventsIngestEventsItem {
 
 impl<'de> Deserialize<'de> for EventsIngestEventsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<EventsIngestEventsItem, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<EventsIngestEventsItem, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(EventsIngestEventsItem::EventCreateCustomer(v));
             }
@@ -38,6 +40,9 @@ impl<'de> Deserialize<'de> for EventsIngestEventsItem {
             crate::runtime::model::decode_unknown(raw)
                 .map(EventsIngestEventsItem::Unknown)
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -28,9 +28,11 @@ impl Serialize for EventsListResponse {
 
 impl<'de> Deserialize<'de> for EventsListResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<EventsListResponse, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<EventsListResponse, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(EventsListResponse::ListResourceEvent(v));
             }
@@ -39,6 +41,9 @@ impl<'de> Deserialize<'de> for EventsListResponse {
             }
             crate::runtime::model::decode_unknown(raw).map(EventsListResponse::Unknown)
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

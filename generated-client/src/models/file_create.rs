@@ -35,9 +35,11 @@ impl Serialize for FileCreate {
 
 impl<'de> Deserialize<'de> for FileCreate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<FileCreate, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<FileCreate, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "service").as_deref() {
                 Some("downloadable") => {
                     crate::runtime::model::decode_arm(raw).map(FileCreate::Downloadable)
@@ -56,6 +58,9 @@ impl<'de> Deserialize<'de> for FileCreate {
                 _ => crate::runtime::model::decode_unknown(raw).map(FileCreate::Unknown),
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -35,9 +35,11 @@ impl Serialize for FileRead {
 
 impl<'de> Deserialize<'de> for FileRead {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<FileRead, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<FileRead, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "service").as_deref() {
                 Some("downloadable") => {
                     crate::runtime::model::decode_arm(raw).map(FileRead::Downloadable)
@@ -56,6 +58,9 @@ impl<'de> Deserialize<'de> for FileRead {
                 _ => crate::runtime::model::decode_unknown(raw).map(FileRead::Unknown),
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -32,9 +32,11 @@ impl Serialize for InsightPrimaryAction {
 
 impl<'de> Deserialize<'de> for InsightPrimaryAction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<InsightPrimaryAction, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<InsightPrimaryAction, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "type").as_deref() {
                 Some("view_metric") => {
                     crate::runtime::model::decode_arm(raw)
@@ -58,6 +60,9 @@ impl<'de> Deserialize<'de> for InsightPrimaryAction {
                 }
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

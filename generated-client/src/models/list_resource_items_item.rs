@@ -26,9 +26,11 @@ impl Serialize for ListResourceItemsItem {
 
 impl<'de> Deserialize<'de> for ListResourceItemsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<ListResourceItemsItem, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<ListResourceItemsItem, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             if crate::runtime::model::has_consts(raw, &[(&["type"], "card")]) {
                 if let Some(v) = crate::runtime::model::try_arm(raw) {
                     return Ok(ListResourceItemsItem::OrganizationPaymentMethodCard(v));
@@ -40,6 +42,9 @@ impl<'de> Deserialize<'de> for ListResourceItemsItem {
             crate::runtime::model::decode_unknown(raw)
                 .map(ListResourceItemsItem::Unknown)
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

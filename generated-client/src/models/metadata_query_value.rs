@@ -37,9 +37,11 @@ impl Serialize for MetadataQueryValue {
 
 impl<'de> Deserialize<'de> for MetadataQueryValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<MetadataQueryValue, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<MetadataQueryValue, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(MetadataQueryValue::Integer(v));
             }
@@ -60,6 +62,9 @@ impl<'de> Deserialize<'de> for MetadataQueryValue {
             }
             crate::runtime::model::decode_unknown(raw).map(MetadataQueryValue::Unknown)
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

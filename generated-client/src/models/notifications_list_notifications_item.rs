@@ -58,9 +58,13 @@ impl Serialize for NotificationsListNotificationsItem {
 
 impl<'de> Deserialize<'de> for NotificationsListNotificationsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<NotificationsListNotificationsItem, serde_json::Error> {
+        fn decode<Raw>(
+            raw: &Raw,
+        ) -> Result<NotificationsListNotificationsItem, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "type").as_deref() {
                 Some("MaintainerNewPaidSubscriptionNotification") => {
                     crate::runtime::model::decode_arm(raw)
@@ -98,6 +102,9 @@ impl<'de> Deserialize<'de> for NotificationsListNotificationsItem {
                 }
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -29,9 +29,11 @@ impl Serialize for Oauth2TokenBody {
 
 impl<'de> Deserialize<'de> for Oauth2TokenBody {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<Oauth2TokenBody, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<Oauth2TokenBody, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "grant_type").as_deref() {
                 Some("authorization_code") => {
                     crate::runtime::model::decode_arm(raw)
@@ -50,6 +52,9 @@ impl<'de> Deserialize<'de> for Oauth2TokenBody {
                 }
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -43,9 +43,11 @@ impl Serialize for OrderDiscount {
 
 impl<'de> Deserialize<'de> for OrderDiscount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<OrderDiscount, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<OrderDiscount, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(OrderDiscount::DiscountFixedRepeatDurationBase(v));
             }
@@ -60,6 +62,9 @@ impl<'de> Deserialize<'de> for OrderDiscount {
             }
             crate::runtime::model::decode_unknown(raw).map(OrderDiscount::Unknown)
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

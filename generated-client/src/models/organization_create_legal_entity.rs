@@ -28,9 +28,13 @@ impl Serialize for OrganizationCreateLegalEntity {
 
 impl<'de> Deserialize<'de> for OrganizationCreateLegalEntity {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<OrganizationCreateLegalEntity, serde_json::Error> {
+        fn decode<Raw>(
+            raw: &Raw,
+        ) -> Result<OrganizationCreateLegalEntity, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "type").as_deref() {
                 Some("individual") => {
                     crate::runtime::model::decode_arm(raw)
@@ -46,6 +50,9 @@ impl<'de> Deserialize<'de> for OrganizationCreateLegalEntity {
                 }
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -26,9 +26,11 @@ impl Serialize for Payment {
 
 impl<'de> Deserialize<'de> for Payment {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<Payment, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<Payment, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             if crate::runtime::model::has_consts(raw, &[(&["method"], "card")]) {
                 if let Some(v) = crate::runtime::model::try_arm(raw) {
                     return Ok(Payment::Card(v));
@@ -39,6 +41,9 @@ impl<'de> Deserialize<'de> for Payment {
             }
             crate::runtime::model::decode_unknown(raw).map(Payment::Unknown)
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -26,9 +26,11 @@ impl Serialize for PricesItem {
 
 impl<'de> Deserialize<'de> for PricesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<PricesItem, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<PricesItem, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(PricesItem::LegacyRecurringProductPrice(v));
             }
@@ -37,6 +39,9 @@ impl<'de> Deserialize<'de> for PricesItem {
             }
             crate::runtime::model::decode_unknown(raw).map(PricesItem::Unknown)
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

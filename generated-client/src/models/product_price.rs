@@ -34,9 +34,11 @@ impl Serialize for ProductPrice {
 
 impl<'de> Deserialize<'de> for ProductPrice {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<ProductPrice, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<ProductPrice, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "amount_type").as_deref() {
                 Some("fixed") => {
                     crate::runtime::model::decode_arm(raw).map(ProductPrice::Fixed)
@@ -55,6 +57,9 @@ impl<'de> Deserialize<'de> for ProductPrice {
                 }
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

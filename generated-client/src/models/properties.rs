@@ -46,9 +46,11 @@ impl Serialize for Properties {
 
 impl<'de> Deserialize<'de> for Properties {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<Properties, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<Properties, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(Properties::BenefitGrantDiscord(v));
             }
@@ -72,6 +74,9 @@ impl<'de> Deserialize<'de> for Properties {
             }
             crate::runtime::model::decode_unknown(raw).map(Properties::Unknown)
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -35,9 +35,11 @@ impl Serialize for SearchResultsResultsItem {
 
 impl<'de> Deserialize<'de> for SearchResultsResultsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<SearchResultsResultsItem, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<SearchResultsResultsItem, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "type").as_deref() {
                 Some("product") => {
                     crate::runtime::model::decode_arm(raw)
@@ -61,6 +63,9 @@ impl<'de> Deserialize<'de> for SearchResultsResultsItem {
                 }
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -26,9 +26,11 @@ impl Serialize for SubscriptionChangePreview {
 
 impl<'de> Deserialize<'de> for SubscriptionChangePreview {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<SubscriptionChangePreview, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<SubscriptionChangePreview, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(SubscriptionChangePreview::Product(v));
             }
@@ -38,6 +40,9 @@ impl<'de> Deserialize<'de> for SubscriptionChangePreview {
             crate::runtime::model::decode_unknown(raw)
                 .map(SubscriptionChangePreview::Unknown)
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -48,9 +48,11 @@ impl Serialize for SubscriptionUpdate {
 
 impl<'de> Deserialize<'de> for SubscriptionUpdate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<SubscriptionUpdate, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<SubscriptionUpdate, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(SubscriptionUpdate::Seats(v));
             }
@@ -77,6 +79,9 @@ impl<'de> Deserialize<'de> for SubscriptionUpdate {
             }
             crate::runtime::model::decode_unknown(raw).map(SubscriptionUpdate::Unknown)
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -28,9 +28,11 @@ impl Serialize for SubscriptionsCreateBody {
 
 impl<'de> Deserialize<'de> for SubscriptionsCreateBody {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<SubscriptionsCreateBody, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<SubscriptionsCreateBody, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(SubscriptionsCreateBody::SubscriptionCreateCustomer(v));
             }
@@ -42,6 +44,9 @@ impl<'de> Deserialize<'de> for SubscriptionsCreateBody {
             crate::runtime::model::decode_unknown(raw)
                 .map(SubscriptionsCreateBody::Unknown)
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

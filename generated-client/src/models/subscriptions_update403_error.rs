@@ -26,9 +26,13 @@ impl Serialize for SubscriptionsUpdate403Error {
 
 impl<'de> Deserialize<'de> for SubscriptionsUpdate403Error {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<SubscriptionsUpdate403Error, serde_json::Error> {
+        fn decode<Raw>(
+            raw: &Raw,
+        ) -> Result<SubscriptionsUpdate403Error, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "error").as_deref() {
                 Some("AlreadyCanceledSubscription") => {
                     crate::runtime::model::decode_arm(raw)
@@ -44,6 +48,9 @@ impl<'de> Deserialize<'de> for SubscriptionsUpdate403Error {
                 }
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -26,9 +26,11 @@ impl Serialize for SupportCaseMessageCreate {
 
 impl<'de> Deserialize<'de> for SupportCaseMessageCreate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<SupportCaseMessageCreate, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<SupportCaseMessageCreate, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "type").as_deref() {
                 Some("review_appeal") => {
                     crate::runtime::model::decode_arm(raw)
@@ -44,6 +46,9 @@ impl<'de> Deserialize<'de> for SupportCaseMessageCreate {
                 }
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -138,9 +138,11 @@ impl Serialize for SystemEvent {
 
 impl<'de> Deserialize<'de> for SystemEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        fn decode(
-            raw: &serde_json::value::RawValue,
-        ) -> Result<SystemEvent, serde_json::Error> {
+        fn decode<Raw>(raw: &Raw) -> Result<SystemEvent, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
             match crate::runtime::model::probe_tag(raw, "name").as_deref() {
                 Some("meter.credited") => {
                     crate::runtime::model::decode_arm(raw)
@@ -281,6 +283,9 @@ impl<'de> Deserialize<'de> for SystemEvent {
                 _ => crate::runtime::model::decode_unknown(raw).map(SystemEvent::Unknown),
             }
         }
-        crate::runtime::model::deserialize_raw(deserializer, decode)
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

@@ -311,8 +311,12 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
             }
         }
     }
-    // The dispatch is a nested (so non-generic) fn: compiled once per union, whatever the
-    // deserializer; only the small runtime entry point is instantiated per deserializer.
+    // The dispatch is a nested fn, so it is compiled once per union whatever the
+    // deserializer (only the small runtime entry point is instantiated per deserializer).
+    // An object union's `decode` is generic (over how it borrows the raw JSON, always
+    // `RawValue`) so that it is compiled only where the union is decoded: a non-generic
+    // fn would be compiled in this crate, with the decoders of every arm, whether the
+    // application ever decodes the union or not. A scalar union's `pick` is small.
     let deserialize_body = if scalar {
         quote! {
             fn pick(s: crate::runtime::model::Scalar<'_>) -> Option<#name> {
@@ -335,10 +339,14 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
             },
         };
         quote! {
-            fn decode(raw: &serde_json::value::RawValue) -> Result<#name, serde_json::Error> {
+            fn decode<Raw>(raw: &Raw) -> Result<#name, serde_json::Error>
+            where
+                Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+            {
+                let raw = raw.borrow();
                 #dispatch
             }
-            crate::runtime::model::deserialize_raw(deserializer, decode)
+            crate::runtime::model::deserialize_raw(deserializer, decode::<serde_json::value::RawValue>)
         }
     };
     let docs = doc_attrs(def.doc.as_deref());
