@@ -398,138 +398,188 @@ impl Serialize for WebhookEvent {
 
 impl<'de> Deserialize<'de> for WebhookEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        match crate::runtime::model::tag_of(&value, "type") {
-            Some("checkout.created") => {
-                crate::runtime::model::from_value(value).map(Self::CheckoutCreated)
-            }
-            Some("checkout.updated") => {
-                crate::runtime::model::from_value(value).map(Self::CheckoutUpdated)
-            }
-            Some("checkout.expired") => {
-                crate::runtime::model::from_value(value).map(Self::CheckoutExpired)
-            }
-            Some("customer.created") => {
-                crate::runtime::model::from_value(value).map(Self::CustomerCreated)
-            }
-            Some("customer.updated") => {
-                crate::runtime::model::from_value(value).map(Self::CustomerUpdated)
-            }
-            Some("customer.deleted") => {
-                crate::runtime::model::from_value(value).map(Self::CustomerDeleted)
-            }
-            Some("customer.state_changed") => {
-                crate::runtime::model::from_value(value).map(Self::CustomerStateChanged)
-            }
-            Some("customer_seat.assigned") => {
-                crate::runtime::model::from_value(value).map(Self::CustomerSeatAssigned)
-            }
-            Some("customer_seat.claimed") => {
-                crate::runtime::model::from_value(value).map(Self::CustomerSeatClaimed)
-            }
-            Some("customer_seat.revoked") => {
-                crate::runtime::model::from_value(value).map(Self::CustomerSeatRevoked)
-            }
-            Some("member.created") => {
-                crate::runtime::model::from_value(value).map(Self::MemberCreated)
-            }
-            Some("member.updated") => {
-                crate::runtime::model::from_value(value).map(Self::MemberUpdated)
-            }
-            Some("member.deleted") => {
-                crate::runtime::model::from_value(value).map(Self::MemberDeleted)
-            }
-            Some("order.created") => {
-                crate::runtime::model::from_value(value).map(Self::OrderCreated)
-            }
-            Some("order.updated") => {
-                crate::runtime::model::from_value(value).map(Self::OrderUpdated)
-            }
-            Some("order.paid") => {
-                crate::runtime::model::from_value(value).map(Self::OrderPaid)
-            }
-            Some("order.refunded") => {
-                crate::runtime::model::from_value(value).map(Self::OrderRefunded)
-            }
-            Some("subscription.created") => {
-                crate::runtime::model::from_value(value).map(Self::SubscriptionCreated)
-            }
-            Some("subscription.updated") => {
-                crate::runtime::model::from_value(value).map(Self::SubscriptionUpdated)
-            }
-            Some("subscription.active") => {
-                crate::runtime::model::from_value(value).map(Self::SubscriptionActive)
-            }
-            Some("subscription.canceled") => {
-                crate::runtime::model::from_value(value).map(Self::SubscriptionCanceled)
-            }
-            Some("subscription.uncanceled") => {
-                crate::runtime::model::from_value(value)
-                    .map(Self::SubscriptionUncanceled)
-            }
-            Some("subscription.cycled") => {
-                crate::runtime::model::from_value(value).map(Self::SubscriptionCycled)
-            }
-            Some("subscription.revoked") => {
-                crate::runtime::model::from_value(value).map(Self::SubscriptionRevoked)
-            }
-            Some("subscription.past_due") => {
-                crate::runtime::model::from_value(value).map(Self::SubscriptionPastDue)
-            }
-            Some("subscription.paused") => {
-                crate::runtime::model::from_value(value).map(Self::SubscriptionPaused)
-            }
-            Some("subscription.resumed") => {
-                crate::runtime::model::from_value(value).map(Self::SubscriptionResumed)
-            }
-            Some("refund.created") => {
-                crate::runtime::model::from_value(value).map(Self::RefundCreated)
-            }
-            Some("refund.updated") => {
-                crate::runtime::model::from_value(value).map(Self::RefundUpdated)
-            }
-            Some("product.created") => {
-                crate::runtime::model::from_value(value).map(Self::ProductCreated)
-            }
-            Some("product.updated") => {
-                crate::runtime::model::from_value(value).map(Self::ProductUpdated)
-            }
-            Some("discount.created") => {
-                crate::runtime::model::from_value(value).map(Self::DiscountCreated)
-            }
-            Some("discount.updated") => {
-                crate::runtime::model::from_value(value).map(Self::DiscountUpdated)
-            }
-            Some("discount.deleted") => {
-                crate::runtime::model::from_value(value).map(Self::DiscountDeleted)
-            }
-            Some("organization.updated") => {
-                crate::runtime::model::from_value(value).map(Self::OrganizationUpdated)
-            }
-            Some("benefit.created") => {
-                crate::runtime::model::from_value(value).map(Self::BenefitCreated)
-            }
-            Some("benefit.updated") => {
-                crate::runtime::model::from_value(value).map(Self::BenefitUpdated)
-            }
-            Some("benefit_grant.created") => {
-                crate::runtime::model::from_value(value).map(Self::BenefitGrantCreated)
-            }
-            Some("benefit_grant.updated") => {
-                crate::runtime::model::from_value(value).map(Self::BenefitGrantUpdated)
-            }
-            Some("benefit_grant.cycled") => {
-                crate::runtime::model::from_value(value).map(Self::BenefitGrantCycled)
-            }
-            Some("benefit_grant.revoked") => {
-                crate::runtime::model::from_value(value).map(Self::BenefitGrantRevoked)
-            }
-            other => {
-                Ok(Self::Unknown {
-                    event_type: other.unwrap_or_default().to_owned(),
-                    payload: value,
-                })
+        fn decode<Raw>(raw: &Raw) -> Result<WebhookEvent, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
+            match crate::runtime::model::probe_tag(raw, "type").as_deref() {
+                Some("checkout.created") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::CheckoutCreated)
+                }
+                Some("checkout.updated") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::CheckoutUpdated)
+                }
+                Some("checkout.expired") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::CheckoutExpired)
+                }
+                Some("customer.created") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::CustomerCreated)
+                }
+                Some("customer.updated") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::CustomerUpdated)
+                }
+                Some("customer.deleted") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::CustomerDeleted)
+                }
+                Some("customer.state_changed") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::CustomerStateChanged)
+                }
+                Some("customer_seat.assigned") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::CustomerSeatAssigned)
+                }
+                Some("customer_seat.claimed") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::CustomerSeatClaimed)
+                }
+                Some("customer_seat.revoked") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::CustomerSeatRevoked)
+                }
+                Some("member.created") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::MemberCreated)
+                }
+                Some("member.updated") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::MemberUpdated)
+                }
+                Some("member.deleted") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::MemberDeleted)
+                }
+                Some("order.created") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::OrderCreated)
+                }
+                Some("order.updated") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::OrderUpdated)
+                }
+                Some("order.paid") => {
+                    crate::runtime::model::decode_arm(raw).map(WebhookEvent::OrderPaid)
+                }
+                Some("order.refunded") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::OrderRefunded)
+                }
+                Some("subscription.created") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::SubscriptionCreated)
+                }
+                Some("subscription.updated") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::SubscriptionUpdated)
+                }
+                Some("subscription.active") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::SubscriptionActive)
+                }
+                Some("subscription.canceled") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::SubscriptionCanceled)
+                }
+                Some("subscription.uncanceled") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::SubscriptionUncanceled)
+                }
+                Some("subscription.cycled") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::SubscriptionCycled)
+                }
+                Some("subscription.revoked") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::SubscriptionRevoked)
+                }
+                Some("subscription.past_due") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::SubscriptionPastDue)
+                }
+                Some("subscription.paused") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::SubscriptionPaused)
+                }
+                Some("subscription.resumed") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::SubscriptionResumed)
+                }
+                Some("refund.created") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::RefundCreated)
+                }
+                Some("refund.updated") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::RefundUpdated)
+                }
+                Some("product.created") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::ProductCreated)
+                }
+                Some("product.updated") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::ProductUpdated)
+                }
+                Some("discount.created") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::DiscountCreated)
+                }
+                Some("discount.updated") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::DiscountUpdated)
+                }
+                Some("discount.deleted") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::DiscountDeleted)
+                }
+                Some("organization.updated") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::OrganizationUpdated)
+                }
+                Some("benefit.created") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::BenefitCreated)
+                }
+                Some("benefit.updated") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::BenefitUpdated)
+                }
+                Some("benefit_grant.created") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::BenefitGrantCreated)
+                }
+                Some("benefit_grant.updated") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::BenefitGrantUpdated)
+                }
+                Some("benefit_grant.cycled") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::BenefitGrantCycled)
+                }
+                Some("benefit_grant.revoked") => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(WebhookEvent::BenefitGrantRevoked)
+                }
+                other => {
+                    let event_type = other.unwrap_or_default().to_owned();
+                    crate::runtime::model::decode_unknown(raw)
+                        .map(|payload| WebhookEvent::Unknown {
+                            event_type,
+                            payload,
+                        })
+                }
             }
         }
+        crate::runtime::model::deserialize_raw(
+            deserializer,
+            decode::<serde_json::value::RawValue>,
+        )
     }
 }

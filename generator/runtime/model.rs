@@ -217,30 +217,8 @@ where
     deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
 }
 
-/// The string value of `tag` in a JSON object, if any (webhook events dispatch on it).
-pub fn tag_of<'v>(value: &'v serde_json::Value, tag: &str) -> Option<&'v str> {
-    value.get(tag)?.as_str()
-}
-
-/// Decodes one arm of a webhook event from buffered JSON, keeping the path of what failed.
-pub fn from_value<T: DeserializeOwned, E: de::Error>(value: serde_json::Value) -> Result<T, E> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        if path == "." {
-            E::custom(e.into_inner())
-        } else {
-            E::custom(format_args!("at `{path}`: {}", e.into_inner()))
-        }
-    })
-}
-
-/// Tries one arm of an untagged webhook event against buffered JSON.
-pub fn try_from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
-    T::deserialize(value).ok()
-}
-
 /// Joins the paths that union arms put in front of their messages (`` at `a.b`: ... ``,
-/// see [`from_value`] and [`decode_arm`]) to the path where decoding stopped outside the union, giving the
+/// see [`decode_arm`]) to the path where decoding stopped outside the union, giving the
 /// full path of what failed and the bare message.
 pub fn nested_error_path(outer: &str, message: &str) -> (String, String) {
     let mut path = if outer == "." { String::new() } else { outer.to_owned() };

@@ -627,20 +627,25 @@ pub fn webhooks_file(api: &Api) -> TokenStream {
         names.push(quote! { Self::#variant(_) => #event, });
         ser.push(quote! { Self::#variant(payload) => payload.serialize(serializer), });
         de.push(match &tag {
-            Some(_) => quote! { Some(#event) => crate::runtime::model::from_value(value).map(Self::#variant), },
-            None => quote! { if let Some(payload) = crate::runtime::model::try_from_value(&value) { return Ok(Self::#variant(payload)); } },
+            Some(_) => quote! { Some(#event) => crate::runtime::model::decode_arm(raw).map(WebhookEvent::#variant), },
+            None => quote! { if let Some(payload) = crate::runtime::model::try_arm(raw) { return Ok(WebhookEvent::#variant(payload)); } },
         });
     }
+    // Decoded like a tagged union (see `emit::models`): the payload is buffered as a
+    // `RawValue`, the event type probed in its text, and the event decoded from it.
     let deserialize = match &tag {
         Some(tag) => quote! {
-            match crate::runtime::model::tag_of(&value, #tag) {
+            match crate::runtime::model::probe_tag(raw, #tag).as_deref() {
                 #(#de)*
-                other => Ok(Self::Unknown { event_type: other.unwrap_or_default().to_owned(), payload: value }),
+                other => {
+                    let event_type = other.unwrap_or_default().to_owned();
+                    crate::runtime::model::decode_unknown(raw).map(|payload| WebhookEvent::Unknown { event_type, payload })
+                }
             }
         },
         None => quote! {
             #(#de)*
-            Ok(Self::Unknown { event_type: String::new(), payload: value })
+            crate::runtime::model::decode_unknown(raw).map(|payload| WebhookEvent::Unknown { event_type: String::new(), payload })
         },
     };
     let imports = imports.tokens("");
@@ -703,8 +708,15 @@ pub fn webhooks_file(api: &Api) -> TokenStream {
 
         impl<'de> Deserialize<'de> for WebhookEvent {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = Value::deserialize(deserializer)?;
-                #deserialize
+                // Generic so that it is compiled only where events are decoded.
+                fn decode<Raw>(raw: &Raw) -> Result<WebhookEvent, serde_json::Error>
+                where
+                    Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+                {
+                    let raw = raw.borrow();
+                    #deserialize
+                }
+                crate::runtime::model::deserialize_raw(deserializer, decode::<serde_json::value::RawValue>)
             }
         }
     }
