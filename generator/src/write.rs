@@ -143,9 +143,14 @@ fn format_field_lists(text: &str) -> String {
         out.push_str(tokens.first().map_or("", String::as_str));
         let fields = tokens.get(2..tokens.len().saturating_sub(1)).unwrap_or_default();
         out.push_str(if fields.is_empty() { " {" } else { " {\n" });
-        for field in fields.chunks(5) {
-            if let [name, _colon, json, presence, ..] = field {
-                out.push_str(&format!("    {name}: {json} {presence},\n"));
+        // `name : "json" presence [via path :: to :: Seed] ,`
+        for field in fields.split(|token| token == ",").filter(|field| !field.is_empty()) {
+            if let [name, _colon, json, presence, rest @ ..] = field {
+                out.push_str(&format!("    {name}: {json} {presence}"));
+                if let [via, seed @ ..] = rest {
+                    out.push_str(&format!(" {via} {}", seed.concat()));
+                }
+                out.push_str(",\n");
             }
         }
         out.push('}');
@@ -345,6 +350,11 @@ mod tests {
         assert_eq!(
             format_field_lists(flowed),
             "pub struct A {}\ncrate::deserialize_struct!(A {\n    r#type: \"a) \\\"b\" required,\n    x: \"x\" optional,\n});\ncrate::deserialize_struct!(E {});\n"
+        );
+        let seeded = "crate::deserialize_struct!(\n    S { at : \"at\" required via crate :: runtime :: model :: Rfc3339, n : \"n\"\n    optional, }\n);\n";
+        assert_eq!(
+            format_field_lists(seeded),
+            "crate::deserialize_struct!(S {\n    at: \"at\" required via crate::runtime::model::Rfc3339,\n    n: \"n\" optional,\n});\n"
         );
         // Unbalanced input is left alone.
         assert_eq!(format_field_lists("crate::deserialize_struct!(A {"), "crate::deserialize_struct!(A {");

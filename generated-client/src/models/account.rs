@@ -27,8 +27,8 @@ pub struct Account {
 
 crate::deserialize_struct!(Account {
     id: "id" required,
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     billing_name: "billing_name" optional,
     billing_address: "billing_address" optional,
     billing_additional_info: "billing_additional_info" optional,

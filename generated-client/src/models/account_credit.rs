@@ -43,7 +43,7 @@ crate::deserialize_struct!(AccountCredit {
     title: "title" required,
     amount: "amount" required,
     used: "used" required,
-    granted_at: "granted_at" required,
-    expires_at: "expires_at" optional,
-    revoked_at: "revoked_at" optional,
+    granted_at: "granted_at" required via crate::runtime::model::Rfc3339,
+    expires_at: "expires_at" optional via crate::runtime::model::OptionalRfc3339,
+    revoked_at: "revoked_at" optional via crate::runtime::model::OptionalRfc3339,
 });

@@ -30,8 +30,8 @@ pub struct BenefitDiscordSubscriber {
 
 crate::deserialize_struct!(BenefitDiscordSubscriber {
     id: "id" required,
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     description: "description" required,
     selectable: "selectable" required,
     deletable: "deletable" required,

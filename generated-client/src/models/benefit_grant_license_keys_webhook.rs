@@ -50,12 +50,12 @@ pub struct BenefitGrantLicenseKeysWebhook {
 }
 
 crate::deserialize_struct!(BenefitGrantLicenseKeysWebhook {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
-    granted_at: "granted_at" optional,
+    granted_at: "granted_at" optional via crate::runtime::model::OptionalRfc3339,
     is_granted: "is_granted" required,
-    revoked_at: "revoked_at" optional,
+    revoked_at: "revoked_at" optional via crate::runtime::model::OptionalRfc3339,
     is_revoked: "is_revoked" required,
     subscription_id: "subscription_id" optional,
     order_id: "order_id" optional,

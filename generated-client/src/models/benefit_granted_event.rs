@@ -42,7 +42,7 @@ pub struct BenefitGrantedEvent {
 
 crate::deserialize_struct!(BenefitGrantedEvent {
     id: "id" required,
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     organization_id: "organization_id" required,
     customer_id: "customer_id" optional,
     customer: "customer" optional,

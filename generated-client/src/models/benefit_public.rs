@@ -29,8 +29,8 @@ pub struct BenefitPublic {
 
 crate::deserialize_struct!(BenefitPublic {
     id: "id" required,
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     r#type: "type" required,
     description: "description" required,
     selectable: "selectable" required,

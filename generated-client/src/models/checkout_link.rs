@@ -49,8 +49,8 @@ pub struct CheckoutLink {
 
 crate::deserialize_struct!(CheckoutLink {
     id: "id" required,
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     trial_interval: "trial_interval" optional,
     trial_interval_count: "trial_interval_count" optional,
     metadata: "metadata" required,

@@ -38,8 +38,8 @@ impl CompassThreadMessageSchema {
 }
 
 crate::deserialize_struct!(CompassThreadMessageSchema {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     prompt: "prompt" required,
     parts: "parts" required,

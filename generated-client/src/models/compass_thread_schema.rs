@@ -37,8 +37,8 @@ impl CompassThreadSchema {
 }
 
 crate::deserialize_struct!(CompassThreadSchema {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     organization_id: "organization_id" required,
     title: "title" required,

@@ -26,8 +26,8 @@ pub struct CustomFieldNumber {
 }
 
 crate::deserialize_struct!(CustomFieldNumber {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     metadata: "metadata" required,
     slug: "slug" required,

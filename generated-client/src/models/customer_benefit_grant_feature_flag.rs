@@ -34,11 +34,11 @@ pub struct CustomerBenefitGrantFeatureFlag {
 }
 
 crate::deserialize_struct!(CustomerBenefitGrantFeatureFlag {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
-    granted_at: "granted_at" optional,
-    revoked_at: "revoked_at" optional,
+    granted_at: "granted_at" optional via crate::runtime::model::OptionalRfc3339,
+    revoked_at: "revoked_at" optional via crate::runtime::model::OptionalRfc3339,
     customer_id: "customer_id" required,
     member_id: "member_id" optional,
     benefit_id: "benefit_id" required,

@@ -34,5 +34,5 @@ crate::deserialize_struct!(CustomerCardBlock {
     email: "email" required,
     name: "name" optional,
     avatar_url: "avatar_url" optional,
-    created_at: "created_at" required,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
 });

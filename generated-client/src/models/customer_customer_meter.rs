@@ -28,8 +28,8 @@ pub struct CustomerCustomerMeter {
 
 crate::deserialize_struct!(CustomerCustomerMeter {
     id: "id" required,
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     customer_id: "customer_id" required,
     meter_id: "meter_id" required,
     consumed_units: "consumed_units" required,

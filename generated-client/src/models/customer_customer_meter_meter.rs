@@ -34,8 +34,8 @@ impl CustomerCustomerMeterMeter {
 }
 
 crate::deserialize_struct!(CustomerCustomerMeterMeter {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     name: "name" required,
 });

@@ -17,6 +17,6 @@ impl CustomerCustomerSession {
 }
 
 crate::deserialize_struct!(CustomerCustomerSession {
-    expires_at: "expires_at" required,
+    expires_at: "expires_at" required via crate::runtime::model::Rfc3339,
     return_url: "return_url" optional,
 });

@@ -29,7 +29,7 @@ impl CustomerGrowthPeriod {
 }
 
 crate::deserialize_struct!(CustomerGrowthPeriod {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     new_customers: "new_customers" required,
     total_customers: "total_customers" required,
 });

@@ -45,8 +45,8 @@ pub struct CustomerIndividual {
 
 crate::deserialize_struct!(CustomerIndividual {
     id: "id" required,
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     metadata: "metadata" required,
     external_id: "external_id" optional,
     email: "email" required,
@@ -58,7 +58,7 @@ crate::deserialize_struct!(CustomerIndividual {
     locale: "locale" optional,
     organization_id: "organization_id" required,
     default_payment_method_id: "default_payment_method_id" optional,
-    deleted_at: "deleted_at" optional,
-    first_user_event_at: "first_user_event_at" optional,
+    deleted_at: "deleted_at" optional via crate::runtime::model::OptionalRfc3339,
+    first_user_event_at: "first_user_event_at" optional via crate::runtime::model::OptionalRfc3339,
     avatar_url: "avatar_url" optional,
 });

@@ -73,8 +73,8 @@ pub struct CustomerOrder {
 
 crate::deserialize_struct!(CustomerOrder {
     id: "id" required,
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     status: "status" required,
     paid: "paid" required,
     subtotal_amount: "subtotal_amount" required,
@@ -99,7 +99,7 @@ crate::deserialize_struct!(CustomerOrder {
     discount_id: "discount_id" optional,
     subscription_id: "subscription_id" optional,
     checkout_id: "checkout_id" optional,
-    next_payment_attempt_at: "next_payment_attempt_at" optional,
+    next_payment_attempt_at: "next_payment_attempt_at" optional via crate::runtime::model::OptionalRfc3339,
     product: "product" optional,
     subscription: "subscription" optional,
     items: "items" required,

@@ -45,8 +45,8 @@ impl CustomerPaymentMethodGeneric {
 
 crate::deserialize_struct!(CustomerPaymentMethodGeneric {
     id: "id" required,
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     processor: "processor" required,
     customer_id: "customer_id" required,
     r#type: "type" required,

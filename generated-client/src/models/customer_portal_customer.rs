@@ -30,8 +30,8 @@ pub struct CustomerPortalCustomer {
 }
 
 crate::deserialize_struct!(CustomerPortalCustomer {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     email: "email" optional,
     email_verified: "email_verified" required,

@@ -44,8 +44,8 @@ impl CustomerPortalMember {
 }
 
 crate::deserialize_struct!(CustomerPortalMember {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     email: "email" required,
     name: "name" optional,

@@ -42,8 +42,8 @@ pub struct CustomerSeat {
 }
 
 crate::deserialize_struct!(CustomerSeat {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     subscription_id: "subscription_id" optional,
     order_id: "order_id" optional,
@@ -53,8 +53,8 @@ crate::deserialize_struct!(CustomerSeat {
     member: "member" optional,
     email: "email" optional,
     customer_email: "customer_email" optional,
-    invitation_token_expires_at: "invitation_token_expires_at" optional,
-    claimed_at: "claimed_at" optional,
-    revoked_at: "revoked_at" optional,
+    invitation_token_expires_at: "invitation_token_expires_at" optional via crate::runtime::model::OptionalRfc3339,
+    claimed_at: "claimed_at" optional via crate::runtime::model::OptionalRfc3339,
+    revoked_at: "revoked_at" optional via crate::runtime::model::OptionalRfc3339,
     seat_metadata: "seat_metadata" optional,
 });

@@ -23,11 +23,11 @@ pub struct CustomerSession {
 }
 
 crate::deserialize_struct!(CustomerSession {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     token: "token" required,
-    expires_at: "expires_at" required,
+    expires_at: "expires_at" required via crate::runtime::model::Rfc3339,
     return_url: "return_url" optional,
     customer_portal_url: "customer_portal_url" required,
     customer_id: "customer_id" required,

@@ -27,9 +27,9 @@ pub struct CustomerStateBenefitGrant {
 
 crate::deserialize_struct!(CustomerStateBenefitGrant {
     id: "id" required,
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
-    granted_at: "granted_at" required,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
+    granted_at: "granted_at" required via crate::runtime::model::Rfc3339,
     benefit_id: "benefit_id" required,
     benefit_type: "benefit_type" required,
     benefit_metadata: "benefit_metadata" required,

@@ -48,8 +48,8 @@ impl CustomerStateMeter {
 
 crate::deserialize_struct!(CustomerStateMeter {
     id: "id" required,
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     meter_id: "meter_id" required,
     consumed_units: "consumed_units" required,
     credited_units: "credited_units" required,

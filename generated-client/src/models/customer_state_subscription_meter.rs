@@ -47,8 +47,8 @@ impl CustomerStateSubscriptionMeter {
 }
 
 crate::deserialize_struct!(CustomerStateSubscriptionMeter {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     consumed_units: "consumed_units" required,
     credited_units: "credited_units" required,

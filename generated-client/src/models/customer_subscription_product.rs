@@ -51,8 +51,8 @@ pub struct CustomerSubscriptionProduct {
 
 crate::deserialize_struct!(CustomerSubscriptionProduct {
     id: "id" required,
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     trial_interval: "trial_interval" optional,
     trial_interval_count: "trial_interval_count" optional,
     name: "name" required,

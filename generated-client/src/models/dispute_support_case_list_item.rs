@@ -36,8 +36,8 @@ impl DisputeSupportCaseListItem {
 }
 
 crate::deserialize_struct!(DisputeSupportCaseListItem {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     dispute: "dispute" required,
 });

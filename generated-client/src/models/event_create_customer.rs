@@ -58,7 +58,7 @@ impl EventCreateCustomer {
 }
 
 crate::deserialize_struct!(EventCreateCustomer {
-    timestamp: "timestamp" optional,
+    timestamp: "timestamp" optional via crate::runtime::model::OptionalRfc3339,
     name: "name" required,
     organization_id: "organization_id" optional,
     external_id: "external_id" optional,

@@ -61,7 +61,7 @@ impl EventCreateExternalCustomer {
 }
 
 crate::deserialize_struct!(EventCreateExternalCustomer {
-    timestamp: "timestamp" optional,
+    timestamp: "timestamp" optional via crate::runtime::model::OptionalRfc3339,
     name: "name" required,
     organization_id: "organization_id" optional,
     external_id: "external_id" optional,

@@ -46,6 +46,6 @@ crate::deserialize_struct!(EventName {
     label: "label" required,
     source: "source" required,
     occurrences: "occurrences" required,
-    first_seen: "first_seen" required,
-    last_seen: "last_seen" required,
+    first_seen: "first_seen" required via crate::runtime::model::Rfc3339,
+    last_seen: "last_seen" required via crate::runtime::model::Rfc3339,
 });

@@ -64,14 +64,14 @@ impl EventTypeWithStats {
 
 crate::deserialize_struct!(EventTypeWithStats {
     id: "id" optional,
-    created_at: "created_at" optional,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" optional via crate::runtime::model::OptionalRfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     name: "name" required,
     label: "label" required,
     label_property_selector: "label_property_selector" optional,
     organization_id: "organization_id" required,
     source: "source" required,
     occurrences: "occurrences" required,
-    first_seen: "first_seen" required,
-    last_seen: "last_seen" required,
+    first_seen: "first_seen" required via crate::runtime::model::Rfc3339,
+    last_seen: "last_seen" required via crate::runtime::model::Rfc3339,
 });

@@ -23,8 +23,8 @@ pub struct Feedback {
 }
 
 crate::deserialize_struct!(Feedback {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     r#type: "type" required,
     status: "status" required,

@@ -38,7 +38,7 @@ crate::deserialize_struct!(FileUpload {
     checksum_etag: "checksum_etag" optional,
     checksum_sha256_base64: "checksum_sha256_base64" optional,
     checksum_sha256_hex: "checksum_sha256_hex" optional,
-    last_modified_at: "last_modified_at" optional,
+    last_modified_at: "last_modified_at" optional via crate::runtime::model::OptionalRfc3339,
     upload: "upload" required,
     version: "version" optional,
     is_uploaded: "is_uploaded" optional,

@@ -37,8 +37,8 @@ pub struct LegacyRecurringProductPriceFixed {
 }
 
 crate::deserialize_struct!(LegacyRecurringProductPriceFixed {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     source: "source" required,
     price_currency: "price_currency" required,

@@ -42,6 +42,6 @@ crate::deserialize_struct!(LicenseKeyActivationBase {
     license_key_id: "license_key_id" required,
     label: "label" required,
     meta: "meta" required,
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
 });

@@ -32,8 +32,8 @@ pub struct LicenseKeyWithActivations {
 
 crate::deserialize_struct!(LicenseKeyWithActivations {
     id: "id" required,
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     organization_id: "organization_id" required,
     customer_id: "customer_id" required,
     customer: "customer" required,
@@ -45,7 +45,7 @@ crate::deserialize_struct!(LicenseKeyWithActivations {
     usage: "usage" required,
     limit_usage: "limit_usage" optional,
     validations: "validations" required,
-    last_validated_at: "last_validated_at" optional,
-    expires_at: "expires_at" optional,
+    last_validated_at: "last_validated_at" optional via crate::runtime::model::OptionalRfc3339,
+    expires_at: "expires_at" optional via crate::runtime::model::OptionalRfc3339,
     activations: "activations" required,
 });

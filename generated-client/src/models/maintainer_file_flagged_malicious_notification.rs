@@ -26,6 +26,6 @@ impl MaintainerFileFlaggedMaliciousNotification {
 
 crate::deserialize_struct!(MaintainerFileFlaggedMaliciousNotification {
     id: "id" required,
-    created_at: "created_at" required,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
     payload: "payload" required,
 });

@@ -26,6 +26,6 @@ impl MaintainerNewProductSaleNotification {
 
 crate::deserialize_struct!(MaintainerNewProductSaleNotification {
     id: "id" required,
-    created_at: "created_at" required,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
     payload: "payload" required,
 });

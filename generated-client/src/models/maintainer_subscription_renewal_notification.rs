@@ -26,6 +26,6 @@ impl MaintainerSubscriptionRenewalNotification {
 
 crate::deserialize_struct!(MaintainerSubscriptionRenewalNotification {
     id: "id" required,
-    created_at: "created_at" required,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
     payload: "payload" required,
 });

@@ -28,8 +28,8 @@ pub struct Member {
 
 crate::deserialize_struct!(Member {
     id: "id" required,
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     customer_id: "customer_id" required,
     email: "email" required,
     name: "name" optional,

@@ -27,8 +27,8 @@ pub struct MerchantMigration {
 }
 
 crate::deserialize_struct!(MerchantMigration {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     organization_id: "organization_id" required,
     source_platform: "source_platform" required,

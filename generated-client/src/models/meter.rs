@@ -37,8 +37,8 @@ pub struct Meter {
 
 crate::deserialize_struct!(Meter {
     metadata: "metadata" required,
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     name: "name" required,
     unit: "unit" required,
@@ -47,5 +47,5 @@ crate::deserialize_struct!(Meter {
     filter: "filter" required,
     aggregation: "aggregation" required,
     organization_id: "organization_id" required,
-    archived_at: "archived_at" optional,
+    archived_at: "archived_at" optional via crate::runtime::model::OptionalRfc3339,
 });

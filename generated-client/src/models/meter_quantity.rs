@@ -19,6 +19,6 @@ impl MeterQuantity {
 }
 
 crate::deserialize_struct!(MeterQuantity {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     quantity: "quantity" required,
 });

@@ -17,6 +17,6 @@ impl MetricChartPoint {
 }
 
 crate::deserialize_struct!(MetricChartPoint {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     value: "value" required,
 });

@@ -43,8 +43,8 @@ impl MetricDashboardSchema {
 }
 
 crate::deserialize_struct!(MetricDashboardSchema {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     name: "name" required,
     metrics: "metrics" required,

@@ -185,7 +185,7 @@ impl MetricPeriod {
 }
 
 crate::deserialize_struct!(MetricPeriod {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     active_subscriptions: "active_subscriptions" optional,
     committed_subscriptions: "committed_subscriptions" optional,
     monthly_recurring_revenue: "monthly_recurring_revenue" optional,

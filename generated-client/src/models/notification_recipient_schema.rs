@@ -42,8 +42,8 @@ impl NotificationRecipientSchema {
 }
 
 crate::deserialize_struct!(NotificationRecipientSchema {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     user_id: "user_id" required,
     platform: "platform" required,

@@ -18,8 +18,8 @@ pub struct OAuth2ClientPublic {
 }
 
 crate::deserialize_struct!(OAuth2ClientPublic {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     client_id: "client_id" required,
     client_name: "client_name" optional,
     client_uri: "client_uri" optional,

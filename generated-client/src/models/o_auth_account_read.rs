@@ -38,8 +38,8 @@ impl OAuthAccountRead {
 }
 
 crate::deserialize_struct!(OAuthAccountRead {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     platform: "platform" required,
     account_id: "account_id" required,
     account_email: "account_email" required,

@@ -26,8 +26,8 @@ pub struct OrderItemSchema {
 }
 
 crate::deserialize_struct!(OrderItemSchema {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     label: "label" required,
     amount: "amount" required,

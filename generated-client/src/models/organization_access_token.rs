@@ -21,12 +21,12 @@ pub struct OrganizationAccessToken {
 }
 
 crate::deserialize_struct!(OrganizationAccessToken {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     scopes: "scopes" required,
-    expires_at: "expires_at" optional,
+    expires_at: "expires_at" optional via crate::runtime::model::OptionalRfc3339,
     comment: "comment" required,
-    last_used_at: "last_used_at" optional,
+    last_used_at: "last_used_at" optional via crate::runtime::model::OptionalRfc3339,
     organization_id: "organization_id" required,
 });

@@ -31,5 +31,5 @@ impl OrganizationAppealResponse {
 crate::deserialize_struct!(OrganizationAppealResponse {
     success: "success" required,
     message: "message" required,
-    appeal_submitted_at: "appeal_submitted_at" required,
+    appeal_submitted_at: "appeal_submitted_at" required via crate::runtime::model::Rfc3339,
 });

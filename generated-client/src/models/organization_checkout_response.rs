@@ -28,5 +28,5 @@ impl OrganizationCheckoutResponse {
 crate::deserialize_struct!(OrganizationCheckoutResponse {
     checkout_id: "checkout_id" required,
     url: "url" required,
-    expires_at: "expires_at" required,
+    expires_at: "expires_at" required via crate::runtime::model::Rfc3339,
 });

@@ -76,8 +76,8 @@ pub struct OrganizationKyc {
 }
 
 crate::deserialize_struct!(OrganizationKyc {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     name: "name" required,
     slug: "slug" required,
@@ -88,8 +88,8 @@ crate::deserialize_struct!(OrganizationKyc {
     website: "website" optional,
     socials: "socials" required,
     status: "status" required,
-    details_submitted_at: "details_submitted_at" optional,
-    onboarding_resubmission_requested_at: "onboarding_resubmission_requested_at" optional,
+    details_submitted_at: "details_submitted_at" optional via crate::runtime::model::OptionalRfc3339,
+    onboarding_resubmission_requested_at: "onboarding_resubmission_requested_at" optional via crate::runtime::model::OptionalRfc3339,
     sso_enforced: "sso_enforced" required,
     default_presentment_currency: "default_presentment_currency" required,
     default_tax_behavior: "default_tax_behavior" required,

@@ -38,7 +38,7 @@ impl OrganizationMember {
 
 crate::deserialize_struct!(OrganizationMember {
     user_id: "user_id" required,
-    created_at: "created_at" required,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
     email: "email" required,
     avatar_url: "avatar_url" optional,
     role: "role" required,

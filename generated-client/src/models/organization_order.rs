@@ -22,7 +22,7 @@ pub struct OrganizationOrder {
 
 crate::deserialize_struct!(OrganizationOrder {
     id: "id" required,
-    created_at: "created_at" required,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
     invoice_number: "invoice_number" optional,
     status: "status" required,
     paid: "paid" required,

@@ -32,5 +32,5 @@ impl OrganizationPaymentStatus {
 crate::deserialize_struct!(OrganizationPaymentStatus {
     payment_ready: "payment_ready" required,
     organization_status: "organization_status" required,
-    onboarding_resubmission_requested_at: "onboarding_resubmission_requested_at" optional,
+    onboarding_resubmission_requested_at: "onboarding_resubmission_requested_at" optional via crate::runtime::model::OptionalRfc3339,
 });

@@ -25,7 +25,7 @@ impl OrganizationReviewAppeal {
 }
 
 crate::deserialize_struct!(OrganizationReviewAppeal {
-    submitted_at: "submitted_at" required,
-    reviewed_at: "reviewed_at" optional,
+    submitted_at: "submitted_at" required via crate::runtime::model::Rfc3339,
+    reviewed_at: "reviewed_at" optional via crate::runtime::model::OptionalRfc3339,
     decision: "decision" optional,
 });

@@ -36,7 +36,7 @@ impl OrganizationReviewState {
 
 crate::deserialize_struct!(OrganizationReviewState {
     can_submit: "can_submit" required,
-    submitted_at: "submitted_at" optional,
+    submitted_at: "submitted_at" optional via crate::runtime::model::OptionalRfc3339,
     verdict: "verdict" optional,
     appeal: "appeal" optional,
     preliminary_steps: "preliminary_steps" optional,

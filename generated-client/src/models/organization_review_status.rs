@@ -33,9 +33,9 @@ pub struct OrganizationReviewStatus {
 crate::deserialize_struct!(OrganizationReviewStatus {
     verdict: "verdict" optional,
     reason: "reason" optional,
-    appeal_submitted_at: "appeal_submitted_at" optional,
+    appeal_submitted_at: "appeal_submitted_at" optional via crate::runtime::model::OptionalRfc3339,
     appeal_reason: "appeal_reason" optional,
     appeal_decision: "appeal_decision" optional,
-    appeal_reviewed_at: "appeal_reviewed_at" optional,
+    appeal_reviewed_at: "appeal_reviewed_at" optional via crate::runtime::model::OptionalRfc3339,
     appeal_case_id: "appeal_case_id" optional,
 });

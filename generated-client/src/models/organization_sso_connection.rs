@@ -26,8 +26,8 @@ pub struct OrganizationSsoConnection {
 }
 
 crate::deserialize_struct!(OrganizationSsoConnection {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     organization_id: "organization_id" required,
     name: "name" optional,

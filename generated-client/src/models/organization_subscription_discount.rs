@@ -56,5 +56,5 @@ crate::deserialize_struct!(OrganizationSubscriptionDiscount {
     duration_in_months: "duration_in_months" optional,
     basis_points: "basis_points" optional,
     amounts: "amounts" optional,
-    ends_at: "ends_at" optional,
+    ends_at: "ends_at" optional via crate::runtime::model::OptionalRfc3339,
 });

@@ -21,5 +21,5 @@ impl OrganizationSubscriptionPendingChange {
 
 crate::deserialize_struct!(OrganizationSubscriptionPendingChange {
     product_id: "product_id" required,
-    applies_at: "applies_at" required,
+    applies_at: "applies_at" required via crate::runtime::model::Rfc3339,
 });

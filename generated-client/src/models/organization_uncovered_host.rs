@@ -36,5 +36,5 @@ crate::deserialize_struct!(OrganizationUncoveredHost {
     host: "host" required,
     origin: "origin" required,
     checkouts: "checkouts" required,
-    last_seen_at: "last_seen_at" required,
+    last_seen_at: "last_seen_at" required via crate::runtime::model::Rfc3339,
 });

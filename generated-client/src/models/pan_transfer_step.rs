@@ -43,8 +43,8 @@ crate::deserialize_struct!(PanTransferStep {
     status: "status" required,
     inputs: "inputs" required,
     note: "note" optional,
-    expected_at: "expected_at" optional,
-    started_at: "started_at" optional,
-    completed_at: "completed_at" optional,
+    expected_at: "expected_at" optional via crate::runtime::model::OptionalRfc3339,
+    started_at: "started_at" optional via crate::runtime::model::OptionalRfc3339,
+    completed_at: "completed_at" optional via crate::runtime::model::OptionalRfc3339,
     completed_by: "completed_by" optional,
 });

@@ -32,12 +32,12 @@ pub struct Payout {
 }
 
 crate::deserialize_struct!(Payout {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     processor: "processor" required,
     status: "status" required,
-    paid_at: "paid_at" optional,
+    paid_at: "paid_at" optional via crate::runtime::model::OptionalRfc3339,
     currency: "currency" required,
     amount: "amount" required,
     fees_amount: "fees_amount" required,

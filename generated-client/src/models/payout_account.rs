@@ -23,8 +23,8 @@ pub struct PayoutAccount {
 
 crate::deserialize_struct!(PayoutAccount {
     id: "id" required,
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     r#type: "type" required,
     processor_id: "processor_id" optional,
     country: "country" required,

@@ -24,8 +24,8 @@ pub struct PayoutAttempt {
 }
 
 crate::deserialize_struct!(PayoutAttempt {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     payout_id: "payout_id" required,
     processor: "processor" required,
@@ -34,5 +34,5 @@ crate::deserialize_struct!(PayoutAttempt {
     amount: "amount" required,
     currency: "currency" required,
     failed_reason: "failed_reason" optional,
-    paid_at: "paid_at" optional,
+    paid_at: "paid_at" optional via crate::runtime::model::OptionalRfc3339,
 });

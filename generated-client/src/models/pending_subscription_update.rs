@@ -43,10 +43,10 @@ impl PendingSubscriptionUpdate {
 }
 
 crate::deserialize_struct!(PendingSubscriptionUpdate {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
-    applies_at: "applies_at" required,
+    applies_at: "applies_at" required via crate::runtime::model::Rfc3339,
     product_id: "product_id" optional,
     seats: "seats" optional,
 });

@@ -42,11 +42,11 @@ impl PersonalAccessToken {
 }
 
 crate::deserialize_struct!(PersonalAccessToken {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     scopes: "scopes" required,
-    expires_at: "expires_at" optional,
+    expires_at: "expires_at" optional via crate::runtime::model::OptionalRfc3339,
     comment: "comment" required,
-    last_used_at: "last_used_at" optional,
+    last_used_at: "last_used_at" optional via crate::runtime::model::OptionalRfc3339,
 });

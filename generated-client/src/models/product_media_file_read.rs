@@ -38,10 +38,10 @@ crate::deserialize_struct!(ProductMediaFileRead {
     checksum_etag: "checksum_etag" optional,
     checksum_sha256_base64: "checksum_sha256_base64" optional,
     checksum_sha256_hex: "checksum_sha256_hex" optional,
-    last_modified_at: "last_modified_at" optional,
+    last_modified_at: "last_modified_at" optional via crate::runtime::model::OptionalRfc3339,
     version: "version" optional,
     is_uploaded: "is_uploaded" required,
-    created_at: "created_at" required,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
     size_readable: "size_readable" required,
     public_url: "public_url" required,
 });

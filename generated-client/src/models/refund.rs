@@ -28,8 +28,8 @@ pub struct Refund {
 }
 
 crate::deserialize_struct!(Refund {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     metadata: "metadata" required,
     status: "status" required,

@@ -40,8 +40,8 @@ pub struct RefundDispute {
 }
 
 crate::deserialize_struct!(RefundDispute {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     status: "status" required,
     resolved: "resolved" required,
@@ -50,7 +50,7 @@ crate::deserialize_struct!(RefundDispute {
     tax_amount: "tax_amount" required,
     currency: "currency" required,
     reason: "reason" optional,
-    evidence_due_by: "evidence_due_by" optional,
+    evidence_due_by: "evidence_due_by" optional via crate::runtime::model::OptionalRfc3339,
     past_due: "past_due" required,
     order_id: "order_id" required,
     payment_id: "payment_id" required,

@@ -31,7 +31,7 @@ impl ReviewAppealSupportCaseListItem {
 }
 
 crate::deserialize_struct!(ReviewAppealSupportCaseListItem {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
 });

@@ -26,5 +26,5 @@ impl S3DownloadUrl {
 crate::deserialize_struct!(S3DownloadUrl {
     url: "url" required,
     headers: "headers" optional,
-    expires_at: "expires_at" required,
+    expires_at: "expires_at" required via crate::runtime::model::Rfc3339,
 });

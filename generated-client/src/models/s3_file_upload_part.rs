@@ -44,6 +44,6 @@ crate::deserialize_struct!(S3FileUploadPart {
     chunk_end: "chunk_end" required,
     checksum_sha256_base64: "checksum_sha256_base64" optional,
     url: "url" required,
-    expires_at: "expires_at" required,
+    expires_at: "expires_at" required via crate::runtime::model::Rfc3339,
     headers: "headers" optional,
 });

@@ -43,8 +43,8 @@ pub struct SlackIntegration {
 }
 
 crate::deserialize_struct!(SlackIntegration {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     organization_id: "organization_id" required,
     display_name: "display_name" required,
@@ -58,6 +58,6 @@ crate::deserialize_struct!(SlackIntegration {
     bot_user_id: "bot_user_id" optional,
     authed_user_id: "authed_user_id" optional,
     scopes: "scopes" optional,
-    installed_at: "installed_at" optional,
-    revoked_at: "revoked_at" optional,
+    installed_at: "installed_at" optional via crate::runtime::model::OptionalRfc3339,
+    revoked_at: "revoked_at" optional via crate::runtime::model::OptionalRfc3339,
 });

@@ -35,8 +35,8 @@ impl StatisticsPeriod {
 }
 
 crate::deserialize_struct!(StatisticsPeriod {
-    timestamp: "timestamp" required,
-    period_start: "period_start" required,
-    period_end: "period_end" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
+    period_start: "period_start" required via crate::runtime::model::Rfc3339,
+    period_end: "period_end" required via crate::runtime::model::Rfc3339,
     stats: "stats" required,
 });

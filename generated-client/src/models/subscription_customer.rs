@@ -46,8 +46,8 @@ pub struct SubscriptionCustomer {
 
 crate::deserialize_struct!(SubscriptionCustomer {
     id: "id" required,
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     metadata: "metadata" required,
     external_id: "external_id" optional,
     email: "email" optional,
@@ -60,7 +60,7 @@ crate::deserialize_struct!(SubscriptionCustomer {
     locale: "locale" optional,
     organization_id: "organization_id" required,
     default_payment_method_id: "default_payment_method_id" optional,
-    deleted_at: "deleted_at" optional,
-    first_user_event_at: "first_user_event_at" optional,
+    deleted_at: "deleted_at" optional via crate::runtime::model::OptionalRfc3339,
+    first_user_event_at: "first_user_event_at" optional via crate::runtime::model::OptionalRfc3339,
     avatar_url: "avatar_url" optional,
 });

@@ -27,8 +27,8 @@ pub struct SubscriptionMeter {
 }
 
 crate::deserialize_struct!(SubscriptionMeter {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     consumed_units: "consumed_units" required,
     credited_units: "credited_units" required,

@@ -19,5 +19,5 @@ impl SubscriptionUpdateBillingPeriod {
 }
 
 crate::deserialize_struct!(SubscriptionUpdateBillingPeriod {
-    current_billing_period_end: "current_billing_period_end" required,
+    current_billing_period_end: "current_billing_period_end" required via crate::runtime::model::Rfc3339,
 });

@@ -34,8 +34,8 @@ impl SupportCase {
 }
 
 crate::deserialize_struct!(SupportCase {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     r#type: "type" required,
 });

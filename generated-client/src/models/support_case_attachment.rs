@@ -37,8 +37,8 @@ impl SupportCaseAttachment {
 }
 
 crate::deserialize_struct!(SupportCaseAttachment {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     message_id: "message_id" optional,
     file: "file" required,

@@ -40,8 +40,8 @@ impl SupportCaseMessage {
 }
 
 crate::deserialize_struct!(SupportCaseMessage {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     r#type: "type" required,
     author_kind: "author_kind" required,

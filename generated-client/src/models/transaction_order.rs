@@ -37,8 +37,8 @@ impl TransactionOrder {
 }
 
 crate::deserialize_struct!(TransactionOrder {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     product: "product" optional,
     subscription_id: "subscription_id" optional,

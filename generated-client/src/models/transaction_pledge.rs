@@ -37,8 +37,8 @@ impl TransactionPledge {
 }
 
 crate::deserialize_struct!(TransactionPledge {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     state: "state" required,
     issue_reference: "issue_reference" required,

@@ -43,8 +43,8 @@ impl TransactionProduct {
 }
 
 crate::deserialize_struct!(TransactionProduct {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     name: "name" required,
     recurring_interval: "recurring_interval" optional,

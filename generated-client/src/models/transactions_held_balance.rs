@@ -24,8 +24,8 @@ crate::deserialize_struct!(TransactionsHeldBalance {
     amount: "amount" required,
     account_currency: "account_currency" required,
     account_amount: "account_amount" required,
-    next_release_at: "next_release_at" optional,
+    next_release_at: "next_release_at" optional via crate::runtime::model::OptionalRfc3339,
     next_release_amount: "next_release_amount" required,
     next_release_account_amount: "next_release_account_amount" required,
-    fully_available_at: "fully_available_at" optional,
+    fully_available_at: "fully_available_at" optional via crate::runtime::model::OptionalRfc3339,
 });

@@ -40,8 +40,8 @@ pub struct UserRead {
 }
 
 crate::deserialize_struct!(UserRead {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     email: "email" required,
     avatar_url: "avatar_url" optional,
     account_id: "account_id" optional,

@@ -33,8 +33,8 @@ pub struct ValidatedLicenseKey {
 
 crate::deserialize_struct!(ValidatedLicenseKey {
     id: "id" required,
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     organization_id: "organization_id" required,
     customer_id: "customer_id" required,
     customer: "customer" required,
@@ -46,7 +46,7 @@ crate::deserialize_struct!(ValidatedLicenseKey {
     usage: "usage" required,
     limit_usage: "limit_usage" optional,
     validations: "validations" required,
-    last_validated_at: "last_validated_at" optional,
-    expires_at: "expires_at" optional,
+    last_validated_at: "last_validated_at" optional via crate::runtime::model::OptionalRfc3339,
+    expires_at: "expires_at" optional via crate::runtime::model::OptionalRfc3339,
     activation: "activation" optional,
 });

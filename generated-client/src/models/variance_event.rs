@@ -56,7 +56,7 @@ crate::deserialize_struct!(VarianceEvent {
     name: "name" required,
     customer_id: "customer_id" optional,
     external_customer_id: "external_customer_id" optional,
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     values: "values" optional,
     averages: "averages" optional,
     p99: "p99" optional,

@@ -46,8 +46,8 @@ impl Wallet {
 
 crate::deserialize_struct!(Wallet {
     id: "id" required,
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     customer_id: "customer_id" required,
     balance: "balance" required,
     currency: "currency" required,

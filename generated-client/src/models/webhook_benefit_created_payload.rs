@@ -22,6 +22,6 @@ impl WebhookBenefitCreatedPayload {
 }
 
 crate::deserialize_struct!(WebhookBenefitCreatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

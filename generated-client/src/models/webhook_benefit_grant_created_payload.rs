@@ -22,6 +22,6 @@ impl WebhookBenefitGrantCreatedPayload {
 }
 
 crate::deserialize_struct!(WebhookBenefitGrantCreatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

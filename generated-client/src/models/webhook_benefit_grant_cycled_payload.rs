@@ -23,6 +23,6 @@ impl WebhookBenefitGrantCycledPayload {
 }
 
 crate::deserialize_struct!(WebhookBenefitGrantCycledPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

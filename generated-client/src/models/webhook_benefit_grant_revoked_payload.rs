@@ -22,6 +22,6 @@ impl WebhookBenefitGrantRevokedPayload {
 }
 
 crate::deserialize_struct!(WebhookBenefitGrantRevokedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

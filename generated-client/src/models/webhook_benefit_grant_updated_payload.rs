@@ -22,6 +22,6 @@ impl WebhookBenefitGrantUpdatedPayload {
 }
 
 crate::deserialize_struct!(WebhookBenefitGrantUpdatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

@@ -22,6 +22,6 @@ impl WebhookBenefitUpdatedPayload {
 }
 
 crate::deserialize_struct!(WebhookBenefitUpdatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

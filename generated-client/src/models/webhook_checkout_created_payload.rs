@@ -22,6 +22,6 @@ impl WebhookCheckoutCreatedPayload {
 }
 
 crate::deserialize_struct!(WebhookCheckoutCreatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

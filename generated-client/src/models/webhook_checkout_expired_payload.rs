@@ -25,6 +25,6 @@ impl WebhookCheckoutExpiredPayload {
 }
 
 crate::deserialize_struct!(WebhookCheckoutExpiredPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

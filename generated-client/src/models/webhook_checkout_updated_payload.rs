@@ -22,6 +22,6 @@ impl WebhookCheckoutUpdatedPayload {
 }
 
 crate::deserialize_struct!(WebhookCheckoutUpdatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

@@ -27,6 +27,6 @@ impl WebhookCustomerCreatedPayload {
 }
 
 crate::deserialize_struct!(WebhookCustomerCreatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

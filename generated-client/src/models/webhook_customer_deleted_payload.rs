@@ -22,6 +22,6 @@ impl WebhookCustomerDeletedPayload {
 }
 
 crate::deserialize_struct!(WebhookCustomerDeletedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

@@ -23,6 +23,6 @@ impl WebhookCustomerSeatAssignedPayload {
 }
 
 crate::deserialize_struct!(WebhookCustomerSeatAssignedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

@@ -22,6 +22,6 @@ impl WebhookCustomerSeatClaimedPayload {
 }
 
 crate::deserialize_struct!(WebhookCustomerSeatClaimedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

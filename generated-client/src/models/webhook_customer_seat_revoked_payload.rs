@@ -22,6 +22,6 @@ impl WebhookCustomerSeatRevokedPayload {
 }
 
 crate::deserialize_struct!(WebhookCustomerSeatRevokedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

@@ -28,6 +28,6 @@ impl WebhookCustomerStateChangedPayload {
 }
 
 crate::deserialize_struct!(WebhookCustomerStateChangedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

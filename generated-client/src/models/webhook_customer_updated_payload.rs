@@ -26,6 +26,6 @@ impl WebhookCustomerUpdatedPayload {
 }
 
 crate::deserialize_struct!(WebhookCustomerUpdatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

@@ -48,8 +48,8 @@ impl WebhookDelivery {
 }
 
 crate::deserialize_struct!(WebhookDelivery {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     succeeded: "succeeded" required,
     http_code: "http_code" optional,

@@ -22,6 +22,6 @@ impl WebhookDiscountCreatedPayload {
 }
 
 crate::deserialize_struct!(WebhookDiscountCreatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

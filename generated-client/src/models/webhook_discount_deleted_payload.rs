@@ -22,6 +22,6 @@ impl WebhookDiscountDeletedPayload {
 }
 
 crate::deserialize_struct!(WebhookDiscountDeletedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

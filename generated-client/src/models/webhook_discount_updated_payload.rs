@@ -22,6 +22,6 @@ impl WebhookDiscountUpdatedPayload {
 }
 
 crate::deserialize_struct!(WebhookDiscountUpdatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

@@ -32,8 +32,8 @@ pub struct WebhookEndpoint {
 }
 
 crate::deserialize_struct!(WebhookEndpoint {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     url: "url" required,
     name: "name" optional,

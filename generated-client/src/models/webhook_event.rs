@@ -62,8 +62,8 @@ impl WebhookEvent {
 }
 
 crate::deserialize_struct!(WebhookEvent {
-    created_at: "created_at" required,
-    modified_at: "modified_at" optional,
+    created_at: "created_at" required via crate::runtime::model::Rfc3339,
+    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     last_http_code: "last_http_code" optional,
     succeeded: "succeeded" optional,

@@ -27,6 +27,6 @@ impl WebhookMemberCreatedPayload {
 }
 
 crate::deserialize_struct!(WebhookMemberCreatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

@@ -25,6 +25,6 @@ impl WebhookMemberDeletedPayload {
 }
 
 crate::deserialize_struct!(WebhookMemberDeletedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

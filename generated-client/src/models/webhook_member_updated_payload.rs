@@ -25,6 +25,6 @@ impl WebhookMemberUpdatedPayload {
 }
 
 crate::deserialize_struct!(WebhookMemberUpdatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

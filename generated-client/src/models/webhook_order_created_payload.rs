@@ -32,6 +32,6 @@ impl WebhookOrderCreatedPayload {
 }
 
 crate::deserialize_struct!(WebhookOrderCreatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

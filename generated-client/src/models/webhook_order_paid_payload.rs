@@ -24,6 +24,6 @@ impl WebhookOrderPaidPayload {
 }
 
 crate::deserialize_struct!(WebhookOrderPaidPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

@@ -22,6 +22,6 @@ impl WebhookOrderRefundedPayload {
 }
 
 crate::deserialize_struct!(WebhookOrderRefundedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

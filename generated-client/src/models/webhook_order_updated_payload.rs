@@ -27,6 +27,6 @@ impl WebhookOrderUpdatedPayload {
 }
 
 crate::deserialize_struct!(WebhookOrderUpdatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

@@ -22,6 +22,6 @@ impl WebhookOrganizationUpdatedPayload {
 }
 
 crate::deserialize_struct!(WebhookOrganizationUpdatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

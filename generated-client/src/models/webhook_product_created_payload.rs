@@ -22,6 +22,6 @@ impl WebhookProductCreatedPayload {
 }
 
 crate::deserialize_struct!(WebhookProductCreatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

@@ -22,6 +22,6 @@ impl WebhookProductUpdatedPayload {
 }
 
 crate::deserialize_struct!(WebhookProductUpdatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

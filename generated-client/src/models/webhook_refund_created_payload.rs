@@ -22,6 +22,6 @@ impl WebhookRefundCreatedPayload {
 }
 
 crate::deserialize_struct!(WebhookRefundCreatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

@@ -22,6 +22,6 @@ impl WebhookRefundUpdatedPayload {
 }
 
 crate::deserialize_struct!(WebhookRefundUpdatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

@@ -23,6 +23,6 @@ impl WebhookSubscriptionActivePayload {
 }
 
 crate::deserialize_struct!(WebhookSubscriptionActivePayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

@@ -23,6 +23,6 @@ impl WebhookSubscriptionCanceledPayload {
 }
 
 crate::deserialize_struct!(WebhookSubscriptionCanceledPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

@@ -24,6 +24,6 @@ impl WebhookSubscriptionCreatedPayload {
 }
 
 crate::deserialize_struct!(WebhookSubscriptionCreatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

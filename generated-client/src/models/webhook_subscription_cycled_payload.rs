@@ -30,6 +30,6 @@ impl WebhookSubscriptionCycledPayload {
 }
 
 crate::deserialize_struct!(WebhookSubscriptionCycledPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

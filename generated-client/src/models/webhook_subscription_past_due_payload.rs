@@ -27,6 +27,6 @@ impl WebhookSubscriptionPastDuePayload {
 }
 
 crate::deserialize_struct!(WebhookSubscriptionPastDuePayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

@@ -25,6 +25,6 @@ impl WebhookSubscriptionPausedPayload {
 }
 
 crate::deserialize_struct!(WebhookSubscriptionPausedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

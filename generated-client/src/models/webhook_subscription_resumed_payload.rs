@@ -24,6 +24,6 @@ impl WebhookSubscriptionResumedPayload {
 }
 
 crate::deserialize_struct!(WebhookSubscriptionResumedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

@@ -25,6 +25,6 @@ impl WebhookSubscriptionRevokedPayload {
 }
 
 crate::deserialize_struct!(WebhookSubscriptionRevokedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

@@ -26,6 +26,6 @@ impl WebhookSubscriptionUncanceledPayload {
 }
 
 crate::deserialize_struct!(WebhookSubscriptionUncanceledPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

@@ -26,6 +26,6 @@ impl WebhookSubscriptionUpdatedPayload {
 }
 
 crate::deserialize_struct!(WebhookSubscriptionUpdatedPayload {
-    timestamp: "timestamp" required,
+    timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     data: "data" required,
 });

@@ -119,7 +119,15 @@ fn deserialize_impl(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
             Presence::Required if !matches!(resolve_alias(api, &f.ty), Ty::Option(_)) => quote! { required },
             _ => quote! { optional },
         };
-        quote! { #field: #json #presence, }
+        // Date-times skip chrono's lenient parser when the text is RFC 3339.
+        let seed = match (&f.ty, f.presence) {
+            (Ty::DateTime, Presence::Required) => quote! { via crate::runtime::model::Rfc3339 },
+            (Ty::DateTime, Presence::Optional | Presence::RequiredNullable) => {
+                quote! { via crate::runtime::model::OptionalRfc3339 }
+            }
+            _ => quote! {},
+        };
+        quote! { #field: #json #presence #seed, }
     });
     quote! {
         crate::deserialize_struct!(#name { #(#fields)* });
