@@ -103,7 +103,7 @@ fn format_file(file: EmittedFile, provenance: &Provenance<'_>) -> (String, Strin
 fn separate_items(text: &str) -> String {
     const ITEM_STARTS: &[&str] = &[
         "///", "#[", "pub ", "pub(", "fn ", "impl ", "impl<", "const ", "static ", "type ", "mod ", "enum ", "struct ",
-        "async ", "trait ", "unsafe ", DESERIALIZE_STRUCT,
+        "async ", "trait ", "unsafe ", SERDE_STRUCT,
     ];
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut previous: Option<&str> = None;
@@ -127,21 +127,22 @@ fn separate_items(text: &str) -> String {
     out
 }
 
-/// The struct `Deserialize` macro call of `emit::models` (see the runtime's `model.rs`).
-const DESERIALIZE_STRUCT: &str = "crate::deserialize_struct!(";
+/// The struct serde macro call of `emit::models` (see the runtime's `model.rs`).
+const SERDE_STRUCT: &str = "crate::serde_struct!(";
 
 /// prettyplease leaves macro arguments as a flowed token stream; lays out the field
-/// lists of `deserialize_struct!` calls one field per line, as a person would.
+/// lists of `serde_struct!` calls one field per line, as a person would.
 fn format_field_lists(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut rest = text;
-    while let Some(start) = rest.find(DESERIALIZE_STRUCT) {
-        let args_start = start + DESERIALIZE_STRUCT.len();
+    while let Some(start) = rest.find(SERDE_STRUCT) {
+        let args_start = start + SERDE_STRUCT.len();
         let Some((tokens, args_end)) = macro_tokens(&rest[args_start..]) else { break };
         out.push_str(&rest[..args_start]);
-        // `Name { field : "json" presence , ... }`
-        out.push_str(tokens.first().map_or("", String::as_str));
-        let fields = tokens.get(2..tokens.len().saturating_sub(1)).unwrap_or_default();
+        // `Name [tag "key" = "value"] { field : "json" presence [via path] , ... }`
+        let open = tokens.iter().position(|t| t == "{").unwrap_or(tokens.len());
+        out.push_str(&tokens[..open].join(" "));
+        let fields = tokens.get(open + 1..tokens.len().saturating_sub(1)).unwrap_or_default();
         out.push_str(if fields.is_empty() { " {" } else { " {\n" });
         // `name : "json" presence [via path :: to :: Seed] ,`
         for field in fields.split(|token| token == ",").filter(|field| !field.is_empty()) {
@@ -346,18 +347,20 @@ mod tests {
 
     #[test]
     fn field_lists_get_one_line_per_field() {
-        let flowed = "pub struct A {}\ncrate::deserialize_struct!(\n    A { r#type : \"a) \\\"b\" required, x :\n    \"x\" optional, }\n);\ncrate::deserialize_struct!(E {});\n";
+        let flowed = "pub struct A {}\ncrate::serde_struct!(\n    A { r#type : \"a) \\\"b\" required, x :\n    \"x\" optional, }\n);\ncrate::serde_struct!(E {});\n";
         assert_eq!(
             format_field_lists(flowed),
-            "pub struct A {}\ncrate::deserialize_struct!(A {\n    r#type: \"a) \\\"b\" required,\n    x: \"x\" optional,\n});\ncrate::deserialize_struct!(E {});\n"
+            "pub struct A {}\ncrate::serde_struct!(A {\n    r#type: \"a) \\\"b\" required,\n    x: \"x\" optional,\n});\ncrate::serde_struct!(E {});\n"
         );
-        let seeded = "crate::deserialize_struct!(\n    S { at : \"at\" required via crate :: runtime :: model :: Rfc3339, n : \"n\"\n    optional, }\n);\n";
+        let seeded = "crate::serde_struct!(\n    S { at : \"at\" required via crate :: runtime :: model :: Rfc3339, n : \"n\"\n    optional, }\n);\n";
         assert_eq!(
             format_field_lists(seeded),
-            "crate::deserialize_struct!(S {\n    at: \"at\" required via crate::runtime::model::Rfc3339,\n    n: \"n\" optional,\n});\n"
+            "crate::serde_struct!(S {\n    at: \"at\" required via crate::runtime::model::Rfc3339,\n    n: \"n\" optional,\n});\n"
         );
+        let tagged = "crate::serde_struct!(\n    T tag \"type\" = \"t\" { a : \"a\" patch, }\n);\n";
+        assert_eq!(format_field_lists(tagged), "crate::serde_struct!(T tag \"type\" = \"t\" {\n    a: \"a\" patch,\n});\n");
         // Unbalanced input is left alone.
-        assert_eq!(format_field_lists("crate::deserialize_struct!(A {"), "crate::deserialize_struct!(A {");
+        assert_eq!(format_field_lists("crate::serde_struct!(A {"), "crate::serde_struct!(A {");
     }
 
     #[test]

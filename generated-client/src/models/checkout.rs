@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use uuid::Uuid;
 use super::{
     Address, AttachedCustomField, CheckoutBillingAddressFields, CheckoutDiscount,
@@ -11,7 +10,7 @@ use super::{
 };
 
 /// Checkout session data retrieved using an access token.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Checkout {
     /// The ID of the object.
     pub id: Uuid,
@@ -20,7 +19,6 @@ pub struct Checkout {
     /// Last modification timestamp of the object.
     pub modified_at: Option<DateTime<Utc>>,
     /// Key-value object storing custom field values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<BTreeMap<String, Option<CustomFieldDataValue>>>,
     /// Payment processor used.
     pub payment_processor: PaymentProcessor,
@@ -47,13 +45,10 @@ pub struct Checkout {
     /// Amount in cents, before discounts and taxes.
     pub amount: i64,
     /// Predefined number of seats (works with seat-based pricing only)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<i64>,
     /// Minimum number of seats (works with seat-based pricing only)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_seats: Option<i64>,
     /// Maximum number of seats (works with seat-based pricing only)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_seats: Option<i64>,
     /// Discount amount in cents.
     pub discount_amount: i64,
@@ -109,7 +104,6 @@ pub struct Checkout {
     /// Billing address of the customer.
     pub customer_billing_address: Option<Address>,
     pub customer_tax_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Payment method type selected by the customer in the checkout form, e.g. `card`, `apple_pay` or `upi`.
     pub payment_method_type: Option<String>,
@@ -137,10 +131,10 @@ pub struct Checkout {
     pub customer_metadata: BTreeMap<String, FilterClauseValue>,
 }
 
-crate::deserialize_struct!(Checkout {
+crate::serde_struct!(Checkout {
     id: "id" required,
     created_at: "created_at" required via crate::runtime::model::Rfc3339,
-    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
+    modified_at: "modified_at" nullable via crate::runtime::model::OptionalRfc3339,
     custom_field_data: "custom_field_data" optional,
     payment_processor: "payment_processor" required,
     status: "status" required,
@@ -148,26 +142,26 @@ crate::deserialize_struct!(Checkout {
     url: "url" required,
     expires_at: "expires_at" required via crate::runtime::model::Rfc3339,
     success_url: "success_url" required,
-    return_url: "return_url" optional,
-    embed_origin: "embed_origin" optional,
+    return_url: "return_url" nullable,
+    embed_origin: "embed_origin" nullable,
     amount: "amount" required,
     seats: "seats" optional,
     min_seats: "min_seats" optional,
     max_seats: "max_seats" optional,
     discount_amount: "discount_amount" required,
     net_amount: "net_amount" required,
-    tax_amount: "tax_amount" optional,
-    tax_behavior: "tax_behavior" optional,
+    tax_amount: "tax_amount" nullable,
+    tax_behavior: "tax_behavior" nullable,
     total_amount: "total_amount" required,
     currency: "currency" required,
-    allow_trial: "allow_trial" optional,
-    active_trial_interval: "active_trial_interval" optional,
-    active_trial_interval_count: "active_trial_interval_count" optional,
-    trial_end: "trial_end" optional via crate::runtime::model::OptionalRfc3339,
+    allow_trial: "allow_trial" nullable,
+    active_trial_interval: "active_trial_interval" nullable,
+    active_trial_interval_count: "active_trial_interval_count" nullable,
+    trial_end: "trial_end" nullable via crate::runtime::model::OptionalRfc3339,
     organization_id: "organization_id" required,
-    product_id: "product_id" optional,
-    product_price_id: "product_price_id" optional,
-    discount_id: "discount_id" optional,
+    product_id: "product_id" nullable,
+    product_price_id: "product_price_id" nullable,
+    discount_id: "discount_id" nullable,
     allow_discount_codes: "allow_discount_codes" required,
     require_billing_address: "require_billing_address" required,
     is_discount_applicable: "is_discount_applicable" required,
@@ -175,28 +169,28 @@ crate::deserialize_struct!(Checkout {
     is_payment_required: "is_payment_required" required,
     is_payment_setup_required: "is_payment_setup_required" required,
     is_payment_form_required: "is_payment_form_required" required,
-    customer_id: "customer_id" optional,
+    customer_id: "customer_id" nullable,
     is_business_customer: "is_business_customer" required,
-    customer_name: "customer_name" optional,
-    customer_email: "customer_email" optional,
-    customer_ip_address: "customer_ip_address" optional,
-    customer_billing_name: "customer_billing_name" optional,
-    customer_billing_address: "customer_billing_address" optional,
-    customer_tax_id: "customer_tax_id" optional,
+    customer_name: "customer_name" nullable,
+    customer_email: "customer_email" nullable,
+    customer_ip_address: "customer_ip_address" nullable,
+    customer_billing_name: "customer_billing_name" nullable,
+    customer_billing_address: "customer_billing_address" nullable,
+    customer_tax_id: "customer_tax_id" nullable,
     locale: "locale" optional,
-    payment_method_type: "payment_method_type" optional,
+    payment_method_type: "payment_method_type" nullable,
     payment_processor_metadata: "payment_processor_metadata" required,
     billing_address_fields: "billing_address_fields" required,
-    trial_interval: "trial_interval" optional,
-    trial_interval_count: "trial_interval_count" optional,
+    trial_interval: "trial_interval" nullable,
+    trial_interval_count: "trial_interval_count" nullable,
     metadata: "metadata" required,
-    external_customer_id: "external_customer_id" optional,
+    external_customer_id: "external_customer_id" nullable,
     products: "products" required,
-    product: "product" optional,
-    product_price: "product_price" optional,
-    prices: "prices" optional,
-    discount: "discount" optional,
-    subscription_id: "subscription_id" optional,
-    attached_custom_fields: "attached_custom_fields" optional,
+    product: "product" nullable,
+    product_price: "product_price" nullable,
+    prices: "prices" nullable,
+    discount: "discount" nullable,
+    subscription_id: "subscription_id" nullable,
+    attached_custom_fields: "attached_custom_fields" nullable,
     customer_metadata: "customer_metadata" required,
 });

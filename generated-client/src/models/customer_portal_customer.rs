@@ -2,11 +2,10 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use uuid::Uuid;
 use super::{Address, CustomerPortalOAuthAccount, CustomerType, TaxIdFormat};
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerPortalCustomer {
     /// Creation timestamp of the object.
     pub created_at: DateTime<Utc>,
@@ -21,24 +20,21 @@ pub struct CustomerPortalCustomer {
     pub billing_address: Option<Address>,
     pub tax_id: Option<(String, TaxIdFormat)>,
     pub oauth_accounts: BTreeMap<String, CustomerPortalOAuthAccount>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_payment_method_id: Option<Uuid>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CustomerType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
 
-crate::deserialize_struct!(CustomerPortalCustomer {
+crate::serde_struct!(CustomerPortalCustomer {
     created_at: "created_at" required via crate::runtime::model::Rfc3339,
-    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
+    modified_at: "modified_at" nullable via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
-    email: "email" optional,
+    email: "email" nullable,
     email_verified: "email_verified" required,
-    name: "name" optional,
-    billing_name: "billing_name" optional,
-    billing_address: "billing_address" optional,
-    tax_id: "tax_id" optional,
+    name: "name" nullable,
+    billing_name: "billing_name" nullable,
+    billing_address: "billing_address" nullable,
+    tax_id: "tax_id" nullable,
     oauth_accounts: "oauth_accounts" required,
     default_payment_method_id: "default_payment_method_id" optional,
     r#type: "type" optional,

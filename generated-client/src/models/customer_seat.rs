@@ -2,12 +2,11 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 use super::{Member, SeatStatus};
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerSeat {
     /// Creation timestamp of the object.
     pub created_at: DateTime<Utc>,
@@ -41,20 +40,20 @@ pub struct CustomerSeat {
     pub seat_metadata: Option<BTreeMap<String, Value>>,
 }
 
-crate::deserialize_struct!(CustomerSeat {
+crate::serde_struct!(CustomerSeat {
     created_at: "created_at" required via crate::runtime::model::Rfc3339,
-    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
+    modified_at: "modified_at" nullable via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
-    subscription_id: "subscription_id" optional,
-    order_id: "order_id" optional,
+    subscription_id: "subscription_id" nullable,
+    order_id: "order_id" nullable,
     status: "status" required,
-    customer_id: "customer_id" optional,
-    member_id: "member_id" optional,
-    member: "member" optional,
-    email: "email" optional,
-    customer_email: "customer_email" optional,
-    invitation_token_expires_at: "invitation_token_expires_at" optional via crate::runtime::model::OptionalRfc3339,
-    claimed_at: "claimed_at" optional via crate::runtime::model::OptionalRfc3339,
-    revoked_at: "revoked_at" optional via crate::runtime::model::OptionalRfc3339,
-    seat_metadata: "seat_metadata" optional,
+    customer_id: "customer_id" nullable,
+    member_id: "member_id" nullable,
+    member: "member" nullable,
+    email: "email" nullable,
+    customer_email: "customer_email" nullable,
+    invitation_token_expires_at: "invitation_token_expires_at" nullable via crate::runtime::model::OptionalRfc3339,
+    claimed_at: "claimed_at" nullable via crate::runtime::model::OptionalRfc3339,
+    revoked_at: "revoked_at" nullable via crate::runtime::model::OptionalRfc3339,
+    seat_metadata: "seat_metadata" nullable,
 });

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use uuid::Uuid;
 use super::{
     CustomFieldDataValue, CustomerStateSubscriptionMeter,
@@ -10,7 +9,7 @@ use super::{
 };
 
 /// An active customer subscription.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerStateSubscription {
     /// The ID of the subscription.
     pub id: Uuid,
@@ -19,7 +18,6 @@ pub struct CustomerStateSubscription {
     /// Last modification timestamp of the object.
     pub modified_at: Option<DateTime<Utc>>,
     /// Key-value object storing custom field values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<BTreeMap<String, Option<CustomFieldDataValue>>>,
     pub metadata: MetadataOutputType,
     pub status: CustomerStateSubscriptionStatus,
@@ -53,10 +51,10 @@ pub struct CustomerStateSubscription {
     pub meters: Vec<CustomerStateSubscriptionMeter>,
 }
 
-crate::deserialize_struct!(CustomerStateSubscription {
+crate::serde_struct!(CustomerStateSubscription {
     id: "id" required,
     created_at: "created_at" required via crate::runtime::model::Rfc3339,
-    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
+    modified_at: "modified_at" nullable via crate::runtime::model::OptionalRfc3339,
     custom_field_data: "custom_field_data" optional,
     metadata: "metadata" required,
     status: "status" required,
@@ -65,13 +63,13 @@ crate::deserialize_struct!(CustomerStateSubscription {
     recurring_interval: "recurring_interval" required,
     current_period_start: "current_period_start" required via crate::runtime::model::Rfc3339,
     current_period_end: "current_period_end" required via crate::runtime::model::Rfc3339,
-    trial_start: "trial_start" optional via crate::runtime::model::OptionalRfc3339,
-    trial_end: "trial_end" optional via crate::runtime::model::OptionalRfc3339,
+    trial_start: "trial_start" nullable via crate::runtime::model::OptionalRfc3339,
+    trial_end: "trial_end" nullable via crate::runtime::model::OptionalRfc3339,
     cancel_at_period_end: "cancel_at_period_end" required,
-    canceled_at: "canceled_at" optional via crate::runtime::model::OptionalRfc3339,
-    started_at: "started_at" optional via crate::runtime::model::OptionalRfc3339,
-    ends_at: "ends_at" optional via crate::runtime::model::OptionalRfc3339,
+    canceled_at: "canceled_at" nullable via crate::runtime::model::OptionalRfc3339,
+    started_at: "started_at" nullable via crate::runtime::model::OptionalRfc3339,
+    ends_at: "ends_at" nullable via crate::runtime::model::OptionalRfc3339,
     product_id: "product_id" required,
-    discount_id: "discount_id" optional,
+    discount_id: "discount_id" nullable,
     meters: "meters" required,
 });

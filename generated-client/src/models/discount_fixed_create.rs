@@ -2,13 +2,11 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use uuid::Uuid;
 use super::{DiscountDuration, MetadataValue, PresentmentCurrency};
 
 /// Schema to create a fixed amount discount.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "type", rename = "fixed")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DiscountFixedCreate {
     /// Key-value object allowing you to store additional information.
     ///
@@ -21,30 +19,22 @@ pub struct DiscountFixedCreate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     pub name: String,
     /// Code customers can use to apply the discount during checkout. Must be between 3 and 256 characters long and contain only alphanumeric characters.If not provided, the discount can only be applied via the API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Optional timestamp after which the discount is redeemable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub starts_at: Option<DateTime<Utc>>,
     /// Optional timestamp after which the discount is no longer redeemable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ends_at: Option<DateTime<Utc>>,
     /// Optional maximum number of times the discount can be redeemed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_redemptions: Option<i64>,
     /// Optional maximum number of times the discount can be redeemed by a single customer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_redemptions_per_customer: Option<i64>,
     /// List of product IDs the discount can be applied to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<Uuid>>,
     /// The ID of the organization owning the discount. **Required unless you use an organization token.**
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<Uuid>,
     /// For subscriptions, determines if the discount should be applied once on the first invoice, forever, or for a certain number of months determined by `duration_in_months`.
     pub duration: DiscountDuration,
@@ -54,16 +44,12 @@ pub struct DiscountFixedCreate {
     ///
     /// For this to work on yearly pricing, you should multiply this by 12.
     /// For example, to apply the discount for 2 years, set this to 24.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_in_months: Option<i64>,
     /// **Deprecated.** Fixed amount to discount from the invoice total.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// **Deprecated.** The currency of the fixed amount discount.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<PresentmentCurrency>,
     /// Map of currency to fixed amount to discount from the total. This allows specifying different discount amounts for different currencies.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amounts: Option<BTreeMap<String, i64>>,
 }
 
@@ -89,7 +75,7 @@ impl DiscountFixedCreate {
     }
 }
 
-crate::deserialize_struct!(DiscountFixedCreate {
+crate::serde_struct!(DiscountFixedCreate tag "type" = "fixed" {
     metadata: "metadata" optional,
     name: "name" required,
     code: "code" optional,

@@ -2,13 +2,12 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use uuid::Uuid;
 use super::{DiscountDuration, DiscountProduct, DiscountType, MetadataOutputType};
 
 /// Schema for a fixed amount discount that is applied on every invoice
 /// for a certain number of months.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DiscountFixedRepeatDuration {
     pub duration: DiscountDuration,
     pub duration_in_months: i64,
@@ -45,7 +44,7 @@ pub struct DiscountFixedRepeatDuration {
     pub products: Vec<DiscountProduct>,
 }
 
-crate::deserialize_struct!(DiscountFixedRepeatDuration {
+crate::serde_struct!(DiscountFixedRepeatDuration {
     duration: "duration" required,
     duration_in_months: "duration_in_months" required,
     r#type: "type" required,
@@ -53,15 +52,15 @@ crate::deserialize_struct!(DiscountFixedRepeatDuration {
     currency: "currency" required,
     amounts: "amounts" required,
     created_at: "created_at" required via crate::runtime::model::Rfc3339,
-    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
+    modified_at: "modified_at" nullable via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     metadata: "metadata" required,
     name: "name" required,
-    code: "code" optional,
-    starts_at: "starts_at" optional via crate::runtime::model::OptionalRfc3339,
-    ends_at: "ends_at" optional via crate::runtime::model::OptionalRfc3339,
-    max_redemptions: "max_redemptions" optional,
-    max_redemptions_per_customer: "max_redemptions_per_customer" optional,
+    code: "code" nullable,
+    starts_at: "starts_at" nullable via crate::runtime::model::OptionalRfc3339,
+    ends_at: "ends_at" nullable via crate::runtime::model::OptionalRfc3339,
+    max_redemptions: "max_redemptions" nullable,
+    max_redemptions_per_customer: "max_redemptions_per_customer" nullable,
     redemptions_count: "redemptions_count" required,
     organization_id: "organization_id" required,
     products: "products" required,

@@ -2,11 +2,10 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use uuid::Uuid;
 use super::{DiscountDuration, DiscountType, MetadataOutputType};
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DiscountFixedRepeatDurationBase {
     pub duration: DiscountDuration,
     pub duration_in_months: i64,
@@ -42,7 +41,7 @@ pub struct DiscountFixedRepeatDurationBase {
     pub organization_id: Uuid,
 }
 
-crate::deserialize_struct!(DiscountFixedRepeatDurationBase {
+crate::serde_struct!(DiscountFixedRepeatDurationBase {
     duration: "duration" required,
     duration_in_months: "duration_in_months" required,
     r#type: "type" required,
@@ -50,15 +49,15 @@ crate::deserialize_struct!(DiscountFixedRepeatDurationBase {
     currency: "currency" required,
     amounts: "amounts" required,
     created_at: "created_at" required via crate::runtime::model::Rfc3339,
-    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
+    modified_at: "modified_at" nullable via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     metadata: "metadata" required,
     name: "name" required,
-    code: "code" optional,
-    starts_at: "starts_at" optional via crate::runtime::model::OptionalRfc3339,
-    ends_at: "ends_at" optional via crate::runtime::model::OptionalRfc3339,
-    max_redemptions: "max_redemptions" optional,
-    max_redemptions_per_customer: "max_redemptions_per_customer" optional,
+    code: "code" nullable,
+    starts_at: "starts_at" nullable via crate::runtime::model::OptionalRfc3339,
+    ends_at: "ends_at" nullable via crate::runtime::model::OptionalRfc3339,
+    max_redemptions: "max_redemptions" nullable,
+    max_redemptions_per_customer: "max_redemptions_per_customer" nullable,
     redemptions_count: "redemptions_count" required,
     organization_id: "organization_id" required,
 });

@@ -2,13 +2,12 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use uuid::Uuid;
 use crate::Patch;
 use super::{DiscountDuration, DiscountType, MetadataValue, PresentmentCurrency};
 
 /// Schema to update a discount.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiscountUpdate {
     /// Key-value object allowing you to store additional information.
     ///
@@ -21,70 +20,55 @@ pub struct DiscountUpdate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
-    #[serde(skip_serializing_if = "Patch::is_absent")]
     pub name: Patch<String>,
     /// Code customers can use to apply the discount during checkout. Must be between 3 and 256 characters long and contain only alphanumeric characters.If not provided, the discount can only be applied via the API.
-    #[serde(skip_serializing_if = "Patch::is_absent")]
     pub code: Patch<String>,
     /// Optional timestamp after which the discount is redeemable.
-    #[serde(skip_serializing_if = "Patch::is_absent")]
     pub starts_at: Patch<DateTime<Utc>>,
     /// Optional timestamp after which the discount is no longer redeemable.
-    #[serde(skip_serializing_if = "Patch::is_absent")]
     pub ends_at: Patch<DateTime<Utc>>,
     /// Optional maximum number of times the discount can be redeemed.
-    #[serde(skip_serializing_if = "Patch::is_absent")]
     pub max_redemptions: Patch<i64>,
     /// Optional maximum number of times the discount can be redeemed by a single customer.
-    #[serde(skip_serializing_if = "Patch::is_absent")]
     pub max_redemptions_per_customer: Patch<i64>,
-    #[serde(skip_serializing_if = "Patch::is_absent")]
     pub duration: Patch<DiscountDuration>,
     /// Number of months the discount should be applied.
     ///
     /// For this to work on yearly pricing, you should multiply this by 12.
     /// For example, to apply the discount for 2 years, set this to 24.
-    #[serde(skip_serializing_if = "Patch::is_absent")]
     pub duration_in_months: Patch<i64>,
-    #[serde(skip_serializing_if = "Patch::is_absent")]
     pub r#type: Patch<DiscountType>,
     /// **Deprecated.** Fixed amount to discount from the invoice total.
-    #[serde(skip_serializing_if = "Patch::is_absent")]
     pub amount: Patch<i64>,
     /// **Deprecated.** The currency of the fixed amount discount.
-    #[serde(skip_serializing_if = "Patch::is_absent")]
     pub currency: Patch<PresentmentCurrency>,
     /// Map of currency to fixed amount to discount from the total. This allows specifying different discount amounts for different currencies.
-    #[serde(skip_serializing_if = "Patch::is_absent")]
     pub amounts: Patch<BTreeMap<String, i64>>,
     /// Discount percentage in basis points.
     ///
     /// A basis point is 1/100th of a percent.
     /// For example, to create a 25.5% discount, set this to 2550.
-    #[serde(skip_serializing_if = "Patch::is_absent")]
     pub basis_points: Patch<i64>,
     /// List of product IDs the discount can be applied to.
-    #[serde(skip_serializing_if = "Patch::is_absent")]
     pub products: Patch<Vec<Uuid>>,
 }
 
-crate::deserialize_struct!(DiscountUpdate {
+crate::serde_struct!(DiscountUpdate {
     metadata: "metadata" optional,
-    name: "name" optional,
-    code: "code" optional,
-    starts_at: "starts_at" optional,
-    ends_at: "ends_at" optional,
-    max_redemptions: "max_redemptions" optional,
-    max_redemptions_per_customer: "max_redemptions_per_customer" optional,
-    duration: "duration" optional,
-    duration_in_months: "duration_in_months" optional,
-    r#type: "type" optional,
-    amount: "amount" optional,
-    currency: "currency" optional,
-    amounts: "amounts" optional,
-    basis_points: "basis_points" optional,
-    products: "products" optional,
+    name: "name" patch,
+    code: "code" patch,
+    starts_at: "starts_at" patch,
+    ends_at: "ends_at" patch,
+    max_redemptions: "max_redemptions" patch,
+    max_redemptions_per_customer: "max_redemptions_per_customer" patch,
+    duration: "duration" patch,
+    duration_in_months: "duration_in_months" patch,
+    r#type: "type" patch,
+    amount: "amount" patch,
+    currency: "currency" patch,
+    amounts: "amounts" patch,
+    basis_points: "basis_points" patch,
+    products: "products" patch,
 });

@@ -2,12 +2,11 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 use super::{FeedbackStatus, FeedbackType};
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Feedback {
     /// Creation timestamp of the object.
     pub created_at: DateTime<Utc>,
@@ -22,9 +21,9 @@ pub struct Feedback {
     pub organization_id: Uuid,
 }
 
-crate::deserialize_struct!(Feedback {
+crate::serde_struct!(Feedback {
     created_at: "created_at" required via crate::runtime::model::Rfc3339,
-    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
+    modified_at: "modified_at" nullable via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     r#type: "type" required,
     status: "status" required,

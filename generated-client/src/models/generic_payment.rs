@@ -2,13 +2,12 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 use super::{PaymentProcessor, PaymentStatus, PaymentTrigger};
 
 /// Schema of a payment with a generic payment method.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GenericPayment {
     /// Creation timestamp of the object.
     pub created_at: DateTime<Utc>,
@@ -39,24 +38,23 @@ pub struct GenericPayment {
     /// The ID of the order associated with this payment.
     pub order_id: Option<Uuid>,
     /// Additional metadata from the payment processor for internal use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub processor_metadata: Option<BTreeMap<String, Value>>,
 }
 
-crate::deserialize_struct!(GenericPayment {
+crate::serde_struct!(GenericPayment {
     created_at: "created_at" required via crate::runtime::model::Rfc3339,
-    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
+    modified_at: "modified_at" nullable via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     processor: "processor" required,
     status: "status" required,
     amount: "amount" required,
     currency: "currency" required,
     method: "method" required,
-    trigger: "trigger" optional,
-    decline_reason: "decline_reason" optional,
-    decline_message: "decline_message" optional,
+    trigger: "trigger" nullable,
+    decline_reason: "decline_reason" nullable,
+    decline_message: "decline_message" nullable,
     organization_id: "organization_id" required,
-    checkout_id: "checkout_id" optional,
-    order_id: "order_id" optional,
+    checkout_id: "checkout_id" nullable,
+    order_id: "order_id" nullable,
     processor_metadata: "processor_metadata" optional,
 });

@@ -2,11 +2,10 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use uuid::Uuid;
 use super::MetadataValue;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LicenseKeyActivationBase {
     pub id: Uuid,
     pub license_key_id: Uuid,
@@ -37,11 +36,11 @@ impl LicenseKeyActivationBase {
     }
 }
 
-crate::deserialize_struct!(LicenseKeyActivationBase {
+crate::serde_struct!(LicenseKeyActivationBase {
     id: "id" required,
     license_key_id: "license_key_id" required,
     label: "label" required,
     meta: "meta" required,
     created_at: "created_at" required via crate::runtime::model::Rfc3339,
-    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
+    modified_at: "modified_at" nullable via crate::runtime::model::OptionalRfc3339,
 });

@@ -2,11 +2,10 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use uuid::Uuid;
 use super::{LicenseKeyRead, MetadataValue};
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LicenseKeyActivationRead {
     pub id: Uuid,
     pub license_key_id: Uuid,
@@ -40,12 +39,12 @@ impl LicenseKeyActivationRead {
     }
 }
 
-crate::deserialize_struct!(LicenseKeyActivationRead {
+crate::serde_struct!(LicenseKeyActivationRead {
     id: "id" required,
     license_key_id: "license_key_id" required,
     label: "label" required,
     meta: "meta" required,
     created_at: "created_at" required via crate::runtime::model::Rfc3339,
-    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
+    modified_at: "modified_at" nullable via crate::runtime::model::OptionalRfc3339,
     license_key: "license_key" required,
 });

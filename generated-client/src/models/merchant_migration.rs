@@ -2,12 +2,11 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 use super::{MerchantMigrationSourcePlatform, MerchantMigrationStep};
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MerchantMigration {
     /// Creation timestamp of the object.
     pub created_at: DateTime<Utc>,
@@ -26,13 +25,13 @@ pub struct MerchantMigration {
     pub source: Option<BTreeMap<String, Value>>,
 }
 
-crate::deserialize_struct!(MerchantMigration {
+crate::serde_struct!(MerchantMigration {
     created_at: "created_at" required via crate::runtime::model::Rfc3339,
-    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
+    modified_at: "modified_at" nullable via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     organization_id: "organization_id" required,
     source_platform: "source_platform" required,
     step: "step" required,
     source_connected: "source_connected" required,
-    source: "source" optional,
+    source: "source" nullable,
 });

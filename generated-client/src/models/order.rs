@@ -2,14 +2,13 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use uuid::Uuid;
 use super::{
     Address, CustomFieldDataValue, MetadataOutputType, OrderBillingReason, OrderCustomer,
     OrderDiscount, OrderItemSchema, OrderProduct, OrderStatus, OrderSubscription,
 };
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Order {
     /// The ID of the object.
     pub id: Uuid,
@@ -50,7 +49,6 @@ pub struct Order {
     /// The receipt number for this order. Set once the order is paid for organizations with receipts enabled. When set, a downloadable receipt PDF can be obtained via the receipt endpoint.
     pub receipt_number: Option<String>,
     /// Number of seats purchased (for seat-based one-time orders).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<i64>,
     pub customer_id: Uuid,
     pub product_id: Option<Uuid>,
@@ -58,11 +56,9 @@ pub struct Order {
     pub subscription_id: Option<Uuid>,
     pub checkout_id: Option<Uuid>,
     /// When the next automatic payment retry is scheduled. `null` if the order is not in dunning or all retries have been exhausted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_payment_attempt_at: Option<DateTime<Utc>>,
     pub metadata: MetadataOutputType,
     /// Key-value object storing custom field values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<BTreeMap<String, Option<CustomFieldDataValue>>>,
     /// Platform fee amount in cents.
     pub platform_fee_amount: i64,
@@ -82,10 +78,10 @@ pub struct Order {
     pub refundable_tax_amount: i64,
 }
 
-crate::deserialize_struct!(Order {
+crate::serde_struct!(Order {
     id: "id" required,
     created_at: "created_at" required via crate::runtime::model::Rfc3339,
-    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
+    modified_at: "modified_at" nullable via crate::runtime::model::OptionalRfc3339,
     status: "status" required,
     paid: "paid" required,
     subtotal_amount: "subtotal_amount" required,
@@ -99,26 +95,26 @@ crate::deserialize_struct!(Order {
     refunded_tax_amount: "refunded_tax_amount" required,
     currency: "currency" required,
     billing_reason: "billing_reason" required,
-    billing_name: "billing_name" optional,
-    billing_address: "billing_address" optional,
-    invoice_number: "invoice_number" optional,
+    billing_name: "billing_name" nullable,
+    billing_address: "billing_address" nullable,
+    invoice_number: "invoice_number" nullable,
     is_invoice_generated: "is_invoice_generated" required,
-    receipt_number: "receipt_number" optional,
+    receipt_number: "receipt_number" nullable,
     seats: "seats" optional,
     customer_id: "customer_id" required,
-    product_id: "product_id" optional,
-    discount_id: "discount_id" optional,
-    subscription_id: "subscription_id" optional,
-    checkout_id: "checkout_id" optional,
+    product_id: "product_id" nullable,
+    discount_id: "discount_id" nullable,
+    subscription_id: "subscription_id" nullable,
+    checkout_id: "checkout_id" nullable,
     next_payment_attempt_at: "next_payment_attempt_at" optional via crate::runtime::model::OptionalRfc3339,
     metadata: "metadata" required,
     custom_field_data: "custom_field_data" optional,
     platform_fee_amount: "platform_fee_amount" required,
-    platform_fee_currency: "platform_fee_currency" optional,
+    platform_fee_currency: "platform_fee_currency" nullable,
     customer: "customer" required,
-    product: "product" optional,
-    discount: "discount" optional,
-    subscription: "subscription" optional,
+    product: "product" nullable,
+    discount: "discount" nullable,
+    subscription: "subscription" nullable,
     items: "items" required,
     description: "description" required,
     refundable_amount: "refundable_amount" required,

@@ -2,10 +2,9 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 
 /// A discount currently applied to the organization's subscription.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationSubscriptionDiscount {
     pub discount_id: String,
     pub name: String,
@@ -14,16 +13,12 @@ pub struct OrganizationSubscriptionDiscount {
     /// Discount duration: 'once', 'forever', or 'repeating'.
     pub duration: String,
     /// Number of months the discount repeats; only set for 'repeating'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_in_months: Option<i64>,
     /// Percentage in basis points (10000 = 100%); only set for 'percentage'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub basis_points: Option<i64>,
     /// Per-currency fixed amount in cents; only set for 'fixed'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amounts: Option<BTreeMap<String, i64>>,
     /// Estimated date the discount stops applying. Computed for 'repeating' discounts from the subscription's started_at + duration_in_months; null for 'once' and 'forever' durations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ends_at: Option<DateTime<Utc>>,
 }
 
@@ -48,7 +43,7 @@ impl OrganizationSubscriptionDiscount {
     }
 }
 
-crate::deserialize_struct!(OrganizationSubscriptionDiscount {
+crate::serde_struct!(OrganizationSubscriptionDiscount {
     discount_id: "discount_id" required,
     name: "name" required,
     r#type: "type" required,

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use super::{PanStepActor, PanStepKind, PanStepOwner, PanStepStatus};
 
 /// One checklist step, as persisted on `MerchantMigration.pan_transfer_steps`.
@@ -12,7 +11,7 @@ use super::{PanStepActor, PanStepKind, PanStepOwner, PanStepStatus};
 /// template. The template stays authoritative for the rules that gate a
 /// transition (`auto_complete`, the accepted inputs), so a step whose key no
 /// longer has a template can't be completed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PanTransferStep {
     /// Stable identifier. The client keys its copy off it.
     pub key: String,
@@ -36,15 +35,15 @@ pub struct PanTransferStep {
     pub completed_by: Option<PanStepActor>,
 }
 
-crate::deserialize_struct!(PanTransferStep {
+crate::serde_struct!(PanTransferStep {
     key: "key" required,
     owner: "owner" required,
     kind: "kind" required,
     status: "status" required,
     inputs: "inputs" required,
-    note: "note" optional,
-    expected_at: "expected_at" optional via crate::runtime::model::OptionalRfc3339,
-    started_at: "started_at" optional via crate::runtime::model::OptionalRfc3339,
-    completed_at: "completed_at" optional via crate::runtime::model::OptionalRfc3339,
-    completed_by: "completed_by" optional,
+    note: "note" nullable,
+    expected_at: "expected_at" nullable via crate::runtime::model::OptionalRfc3339,
+    started_at: "started_at" nullable via crate::runtime::model::OptionalRfc3339,
+    completed_at: "completed_at" nullable via crate::runtime::model::OptionalRfc3339,
+    completed_by: "completed_by" nullable,
 });

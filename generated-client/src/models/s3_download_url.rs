@@ -2,12 +2,10 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct S3DownloadUrl {
     pub url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
     pub expires_at: DateTime<Utc>,
 }
@@ -23,7 +21,7 @@ impl S3DownloadUrl {
     }
 }
 
-crate::deserialize_struct!(S3DownloadUrl {
+crate::serde_struct!(S3DownloadUrl {
     url: "url" required,
     headers: "headers" optional,
     expires_at: "expires_at" required via crate::runtime::model::Rfc3339,

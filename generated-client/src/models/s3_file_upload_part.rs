@@ -2,18 +2,15 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct S3FileUploadPart {
     pub number: i64,
     pub chunk_start: i64,
     pub chunk_end: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_sha256_base64: Option<String>,
     pub url: String,
     pub expires_at: DateTime<Utc>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
 }
 
@@ -38,7 +35,7 @@ impl S3FileUploadPart {
     }
 }
 
-crate::deserialize_struct!(S3FileUploadPart {
+crate::serde_struct!(S3FileUploadPart {
     number: "number" required,
     chunk_start: "chunk_start" required,
     chunk_end: "chunk_end" required,

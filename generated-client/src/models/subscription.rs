@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use uuid::Uuid;
 use super::{
     CustomFieldDataValue, CustomerCancellationReason, MetadataOutputType, OrderDiscount,
@@ -10,7 +9,7 @@ use super::{
     SubscriptionCustomer, SubscriptionMeter, SubscriptionStatus,
 };
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Subscription {
     /// Creation timestamp of the object.
     pub created_at: DateTime<Utc>,
@@ -51,7 +50,6 @@ pub struct Subscription {
     /// The timestamp when the subscription ended.
     pub ended_at: Option<DateTime<Utc>>,
     /// The timestamp when the subscription entered `past_due` status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub past_due_at: Option<DateTime<Utc>>,
     /// Whether the subscription will be paused at the end of the current period.
     pub pause_at_period_end: bool,
@@ -67,13 +65,11 @@ pub struct Subscription {
     pub discount_id: Option<Uuid>,
     pub checkout_id: Option<Uuid>,
     /// The number of seats for seat-based subscriptions. None for non-seat subscriptions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<i64>,
     pub customer_cancellation_reason: Option<CustomerCancellationReason>,
     pub customer_cancellation_comment: Option<String>,
     pub metadata: MetadataOutputType,
     /// Key-value object storing custom field values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<BTreeMap<String, Option<CustomFieldDataValue>>>,
     pub customer: SubscriptionCustomer,
     pub product: Product,
@@ -86,9 +82,9 @@ pub struct Subscription {
     pub pending_update: Option<PendingSubscriptionUpdate>,
 }
 
-crate::deserialize_struct!(Subscription {
+crate::serde_struct!(Subscription {
     created_at: "created_at" required via crate::runtime::model::Rfc3339,
-    modified_at: "modified_at" optional via crate::runtime::model::OptionalRfc3339,
+    modified_at: "modified_at" nullable via crate::runtime::model::OptionalRfc3339,
     id: "id" required,
     amount: "amount" required,
     currency: "currency" required,
@@ -97,32 +93,32 @@ crate::deserialize_struct!(Subscription {
     status: "status" required,
     current_period_start: "current_period_start" required via crate::runtime::model::Rfc3339,
     current_period_end: "current_period_end" required via crate::runtime::model::Rfc3339,
-    current_meter_period_start: "current_meter_period_start" optional via crate::runtime::model::OptionalRfc3339,
-    current_meter_period_end: "current_meter_period_end" optional via crate::runtime::model::OptionalRfc3339,
-    trial_start: "trial_start" optional via crate::runtime::model::OptionalRfc3339,
-    trial_end: "trial_end" optional via crate::runtime::model::OptionalRfc3339,
+    current_meter_period_start: "current_meter_period_start" nullable via crate::runtime::model::OptionalRfc3339,
+    current_meter_period_end: "current_meter_period_end" nullable via crate::runtime::model::OptionalRfc3339,
+    trial_start: "trial_start" nullable via crate::runtime::model::OptionalRfc3339,
+    trial_end: "trial_end" nullable via crate::runtime::model::OptionalRfc3339,
     cancel_at_period_end: "cancel_at_period_end" required,
-    canceled_at: "canceled_at" optional via crate::runtime::model::OptionalRfc3339,
-    started_at: "started_at" optional via crate::runtime::model::OptionalRfc3339,
-    ends_at: "ends_at" optional via crate::runtime::model::OptionalRfc3339,
-    ended_at: "ended_at" optional via crate::runtime::model::OptionalRfc3339,
+    canceled_at: "canceled_at" nullable via crate::runtime::model::OptionalRfc3339,
+    started_at: "started_at" nullable via crate::runtime::model::OptionalRfc3339,
+    ends_at: "ends_at" nullable via crate::runtime::model::OptionalRfc3339,
+    ended_at: "ended_at" nullable via crate::runtime::model::OptionalRfc3339,
     past_due_at: "past_due_at" optional via crate::runtime::model::OptionalRfc3339,
     pause_at_period_end: "pause_at_period_end" required,
-    paused_at: "paused_at" optional via crate::runtime::model::OptionalRfc3339,
-    resumes_at: "resumes_at" optional via crate::runtime::model::OptionalRfc3339,
+    paused_at: "paused_at" nullable via crate::runtime::model::OptionalRfc3339,
+    resumes_at: "resumes_at" nullable via crate::runtime::model::OptionalRfc3339,
     customer_id: "customer_id" required,
     product_id: "product_id" required,
-    discount_id: "discount_id" optional,
-    checkout_id: "checkout_id" optional,
+    discount_id: "discount_id" nullable,
+    checkout_id: "checkout_id" nullable,
     seats: "seats" optional,
-    customer_cancellation_reason: "customer_cancellation_reason" optional,
-    customer_cancellation_comment: "customer_cancellation_comment" optional,
+    customer_cancellation_reason: "customer_cancellation_reason" nullable,
+    customer_cancellation_comment: "customer_cancellation_comment" nullable,
     metadata: "metadata" required,
     custom_field_data: "custom_field_data" optional,
     customer: "customer" required,
     product: "product" required,
-    discount: "discount" optional,
+    discount: "discount" nullable,
     prices: "prices" required,
     meters: "meters" required,
-    pending_update: "pending_update" optional,
+    pending_update: "pending_update" nullable,
 });

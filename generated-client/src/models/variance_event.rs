@@ -2,11 +2,10 @@
 
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use uuid::Uuid;
 
 /// A root event whose aggregate value is at or above the p99 for its event name.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct VarianceEvent {
     /// The root event ID.
     pub event_id: Uuid,
@@ -19,13 +18,10 @@ pub struct VarianceEvent {
     /// Timestamp of the root event.
     pub timestamp: DateTime<Utc>,
     /// Aggregate totals for this trace.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<BTreeMap<String, String>>,
     /// Average per-trace value for this event name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub averages: Option<BTreeMap<String, String>>,
     /// p99 per-trace value for this event name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub p99: Option<BTreeMap<String, String>>,
 }
 
@@ -51,11 +47,11 @@ impl VarianceEvent {
     }
 }
 
-crate::deserialize_struct!(VarianceEvent {
+crate::serde_struct!(VarianceEvent {
     event_id: "event_id" required,
     name: "name" required,
-    customer_id: "customer_id" optional,
-    external_customer_id: "external_customer_id" optional,
+    customer_id: "customer_id" nullable,
+    external_customer_id: "external_customer_id" nullable,
     timestamp: "timestamp" required via crate::runtime::model::Rfc3339,
     values: "values" optional,
     averages: "averages" optional,

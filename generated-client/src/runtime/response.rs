@@ -157,6 +157,22 @@ impl DecodeBody<()> for Empty {
 type Exchange<'a> =
     Pin<Box<dyn Future<Output = Result<(&'static str, RawResponse), Error>> + Send + 'a>>;
 
+/// The network part of a request. Not generic (unlike an `async` block inside
+/// [`ResponseFuture::new`], which would be a new future type for every `T`), so it is
+/// compiled once.
+fn exchange<'a>(
+    client: &'a Client,
+    request: Result<Request, Error>,
+    errors: &'static [(u16, ErrorDecoder)],
+) -> Exchange<'a> {
+    Box::pin(async move {
+        let request = request?;
+        let operation = request.operation_id;
+        let raw = client.send_checked(request, errors).await?;
+        Ok((operation, raw))
+    })
+}
+
 /// A request in flight; resolves to the decoded [`Response`].
 ///
 /// Every operation returns this one type: the network part is shared, boxed and
@@ -179,12 +195,7 @@ impl<'a, T, D> ResponseFuture<'a, T, D> {
         errors: &'static [(u16, ErrorDecoder)],
     ) -> Self {
         Self {
-            exchange: Box::pin(async move {
-                let request = request?;
-                let operation = request.operation_id;
-                let raw = client.send_checked(request, errors).await?;
-                Ok((operation, raw))
-            }),
+            exchange: exchange(client, request, errors),
             decode: PhantomData,
         }
     }

@@ -179,8 +179,6 @@ pub struct Imports {
     models: BTreeSet<String>,
     serde: bool,
     serde_traits: bool,
-    /// Only `Serialize` is derived (the struct's `Deserialize` comes from a macro).
-    serialize: bool,
     value: bool,
     patch: bool,
     uuid: bool,
@@ -220,9 +218,6 @@ impl Imports {
         let mut serde_names = BTreeSet::new();
         if self.serde {
             serde_names.extend(["Deserialize", "Serialize"]);
-        }
-        if self.serialize {
-            serde_names.insert("Serialize");
         }
         if self.serde_traits {
             serde_names.extend(["Deserialize", "Deserializer", "Serialize", "Serializer"]);

@@ -55,13 +55,11 @@ fn field_ty(api: &Api, field: &Field, imports: &mut Imports) -> TokenStream {
 
 fn struct_def(api: &Api, def: &TypeDef, s: &StructDef, imports: &mut Imports) -> TokenStream {
     let name = format_ident!("{}", def.name);
-    // Structs with a flattened map keep serde's derive (it buffers the unknown keys);
-    // the others get a compact hand-written `Deserialize` (see `deserialize_impl`).
-    let derive_deserialize = s.fields.iter().any(|f| f.presence == Presence::Flatten);
-    if derive_deserialize {
+    // Structs with a flattened map keep serde's derives (they buffer the unknown keys);
+    // the others get compact impls from the runtime's `serde_struct!` (see `serde_impls`).
+    let derive_serde = s.fields.iter().any(|f| f.presence == Presence::Flatten);
+    if derive_serde {
         imports.serde = true;
-    } else {
-        imports.serialize = true;
     }
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
@@ -72,30 +70,31 @@ fn struct_def(api: &Api, def: &TypeDef, s: &StructDef, imports: &mut Imports) ->
         }
         let docs = doc_attrs(Some(&doc));
         let mut serde_args = Vec::new();
-        if f.presence == Presence::Flatten {
-            serde_args.push(quote! { flatten });
-        } else if f.json_name != f.name {
-            let json = &f.json_name;
-            serde_args.push(quote! { rename = #json });
-        }
-        let default = derive_deserialize.then(|| quote! { default, });
-        match f.presence {
-            Presence::Optional => serde_args.push(quote! { #default skip_serializing_if = "Option::is_none" }),
-            Presence::Tristate => serde_args.push(quote! { #default skip_serializing_if = "Patch::is_absent" }),
-            Presence::Required | Presence::RequiredNullable | Presence::Flatten => {}
+        if derive_serde {
+            if f.presence == Presence::Flatten {
+                serde_args.push(quote! { flatten });
+            } else if f.json_name != f.name {
+                let json = &f.json_name;
+                serde_args.push(quote! { rename = #json });
+            }
+            match f.presence {
+                Presence::Optional => serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" }),
+                Presence::Tristate => serde_args.push(quote! { default, skip_serializing_if = "Patch::is_absent" }),
+                Presence::Required | Presence::RequiredNullable | Presence::Flatten => {}
+            }
         }
         let serde_attr = (!serde_args.is_empty()).then(|| quote! { #[serde(#(#serde_args),*)] });
         quote! { #docs #serde_attr pub #fname: #ty, }
     });
     let fields: Vec<TokenStream> = fields.collect();
     let default = s.default.then(|| quote! { Default, });
-    let tag = s.tag.as_ref().map(|(key, value)| quote! { #[serde(tag = #key, rename = #value)] });
     let docs = doc_attrs(def.doc.as_deref());
     let constructor = constructor(api, def, s, imports);
-    let (derive, deserialize) = if derive_deserialize {
-        (quote! { Serialize, Deserialize }, None)
+    let (derive, tag, impls) = if derive_serde {
+        let tag = s.tag.as_ref().map(|(key, value)| quote! { #[serde(tag = #key, rename = #value)] });
+        (quote! { Serialize, Deserialize }, tag, None)
     } else {
-        (quote! { Serialize }, Some(deserialize_impl(api, def, s)))
+        (quote! {}, None, Some(serde_impls(api, def, s)))
     };
     quote! {
         #docs
@@ -103,21 +102,24 @@ fn struct_def(api: &Api, def: &TypeDef, s: &StructDef, imports: &mut Imports) ->
         #tag
         pub struct #name { #(#fields)* }
         #constructor
-        #deserialize
+        #impls
     }
 }
 
-/// `Deserialize` for a struct without flattened fields, through the runtime's
-/// `deserialize_struct!` (a compact `visit_map`; see its docs for why not the derive).
-fn deserialize_impl(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
+/// `Serialize` and `Deserialize` for a struct without flattened fields, through the
+/// runtime's `serde_struct!` (compact impls; see its docs for why not the derives).
+fn serde_impls(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let fields = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         let json = &f.json_name;
-        // serde's derive lets a missing field of an `Option` type be `None`; so do we.
         let presence = match f.presence {
-            Presence::Required if !matches!(resolve_alias(api, &f.ty), Ty::Option(_)) => quote! { required },
-            _ => quote! { optional },
+            // serde's derive lets a missing field of an `Option` type be `None`; so do we.
+            Presence::Required if matches!(resolve_alias(api, &f.ty), Ty::Option(_)) => quote! { nullable },
+            Presence::Required | Presence::Flatten => quote! { required },
+            Presence::RequiredNullable => quote! { nullable },
+            Presence::Optional => quote! { optional },
+            Presence::Tristate => quote! { patch },
         };
         // Date-times skip chrono's lenient parser when the text is RFC 3339.
         let seed = match (&f.ty, f.presence) {
@@ -129,8 +131,9 @@ fn deserialize_impl(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
         };
         quote! { #field: #json #presence #seed, }
     });
+    let tag = s.tag.as_ref().map(|(key, value)| quote! { tag #key = #value });
     quote! {
-        crate::deserialize_struct!(#name { #(#fields)* });
+        crate::serde_struct!(#name #tag { #(#fields)* });
     }
 }
 
