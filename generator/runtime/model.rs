@@ -222,7 +222,7 @@ impl<'de> Visitor<'de> for OptionalRfc3339 {
     }
 }
 
-/// Writes one field of a struct unless an earlier one failed (see [`serde_struct!`]).
+/// Writes one field of a struct unless an earlier one failed (see [`serde_struct!`](crate::serde_struct)).
 pub fn write_field<S, T>(state: &mut S, result: &mut Result<(), S::Error>, key: &'static str, value: &T)
 where
     S: SerializeStruct,
