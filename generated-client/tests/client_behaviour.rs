@@ -1174,3 +1174,37 @@ fn futures_and_streams_are_send() {
         client.customers().export(),
     ));
 }
+
+// ---- the futures operations return ---------------------------------------------
+
+/// Every operation's future is one concrete runtime type that is `Send` (spawnable on
+/// a multi-threaded runtime) and `Unpin` (pollable in `select!` without pinning); its
+/// status and headers are kept by `send_with_response`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_futures_are_send_and_unpin() {
+    fn send_unpin<F: std::future::Future + Send + Unpin>(future: F) -> F {
+        future
+    }
+    let server = MockServer::start().await;
+    let id = uuid(7);
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/customers/{id}")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-request-id", "r-1")
+                .set_body_json(customer_json(7, "s@example.com")),
+        )
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let spawned = tokio::spawn({
+        let client = client.clone();
+        async move { send_unpin(std::future::IntoFuture::into_future(client.customers().get(id))).await }
+    });
+    let customer = spawned.await.expect("task ran").expect("decoded");
+    assert_eq!(serde_json::to_value(&customer).unwrap()["email"], "s@example.com");
+    let response = send_unpin(client.customers().get(id).send_with_response()).await.unwrap();
+    assert_eq!(response.status.as_u16(), 200);
+    assert_eq!(response.headers["x-request-id"], "r-1");
+    assert_eq!(response.body, customer);
+}
