@@ -633,7 +633,7 @@ pub fn webhooks_file(api: &Api) -> TokenStream {
     }
     // Decoded like a tagged union (see `emit::models`): the payload is buffered as a
     // `RawValue`, the event type probed in its text, and the event decoded from it.
-    let deserialize = match &tag {
+    let dispatch = match &tag {
         Some(tag) => quote! {
             match crate::runtime::model::probe_tag(raw, #tag).as_deref() {
                 #(#de)*
@@ -648,6 +648,7 @@ pub fn webhooks_file(api: &Api) -> TokenStream {
             crate::runtime::model::decode_unknown(raw).map(|payload| WebhookEvent::Unknown { event_type: String::new(), payload })
         },
     };
+    let deserialize = super::models::raw_deserialize_body(&quote! { WebhookEvent }, &dispatch);
     let imports = imports.tokens("");
     let module_doc = super::docs::inner_doc_attrs(Some(&format!(
         "Webhooks: a typed enum of every event the API sends, and the \
@@ -708,15 +709,7 @@ pub fn webhooks_file(api: &Api) -> TokenStream {
 
         impl<'de> Deserialize<'de> for WebhookEvent {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                // Generic so that it is compiled only where events are decoded.
-                fn decode<Raw>(raw: &Raw) -> Result<WebhookEvent, serde_json::Error>
-                where
-                    Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
-                {
-                    let raw = raw.borrow();
-                    #deserialize
-                }
-                crate::runtime::model::deserialize_raw(deserializer, decode::<serde_json::value::RawValue>)
+                #deserialize
             }
         }
     }

@@ -115,7 +115,7 @@ fn serde_impls(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
         let json = &f.json_name;
         let presence = match f.presence {
             // serde's derive lets a missing field of an `Option` type be `None`; so do we.
-            Presence::Required if matches!(resolve_alias(api, &f.ty), Ty::Option(_)) => quote! { nullable },
+            Presence::Required if matches!(api.resolve_alias(&f.ty), Ty::Option(_)) => quote! { nullable },
             Presence::Required | Presence::Flatten => quote! { required },
             Presence::RequiredNullable => quote! { nullable },
             Presence::Optional => quote! { optional },
@@ -135,21 +135,6 @@ fn serde_impls(api: &Api, def: &TypeDef, s: &StructDef) -> TokenStream {
     quote! {
         crate::serde_struct!(#name #tag { #(#fields)* });
     }
-}
-
-/// `ty` with aliases followed.
-fn resolve_alias<'a>(api: &'a Api, mut ty: &'a Ty) -> &'a Ty {
-    // Alias cycles are refused when the IR is built; the bound is only a guard.
-    for _ in 0..32 {
-        match ty {
-            Ty::Named(id) => match &api.types[*id].kind {
-                TypeKind::Alias(inner) => ty = inner,
-                _ => break,
-            },
-            _ => break,
-        }
-    }
-    ty
 }
 
 /// `new(required fields...)` for structs with a few required fields; the rest start empty.
@@ -349,16 +334,7 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
                 crate::runtime::model::decode_unknown(raw).map(#name::#unknown)
             },
         };
-        quote! {
-            fn decode<Raw>(raw: &Raw) -> Result<#name, serde_json::Error>
-            where
-                Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
-            {
-                let raw = raw.borrow();
-                #dispatch
-            }
-            crate::runtime::model::deserialize_raw(deserializer, decode::<serde_json::value::RawValue>)
-        }
+        raw_deserialize_body(&quote! { #name }, &dispatch)
     };
     let docs = doc_attrs(def.doc.as_deref());
     let unknown_doc = match &u.tag {
@@ -403,6 +379,22 @@ fn scalar_arm(api: &Api, ty: &Ty, depth: usize) -> bool {
             TypeKind::Struct(_) | TypeKind::Union(_) => false,
         },
         Ty::Json | Ty::Bytes | Ty::Vec(_) | Ty::Map(..) | Ty::Tuple(_) | Ty::Option(_) => false,
+    }
+}
+
+/// The body of `Deserialize::deserialize` for a type decoded from buffered raw JSON (object
+/// unions, the webhook event enum): `dispatch` picks and decodes an arm from `raw`. See
+/// `union_def` for why `decode` is generic.
+pub(super) fn raw_deserialize_body(name: &TokenStream, dispatch: &TokenStream) -> TokenStream {
+    quote! {
+        fn decode<Raw>(raw: &Raw) -> Result<#name, serde_json::Error>
+        where
+            Raw: std::borrow::Borrow<serde_json::value::RawValue> + ?Sized,
+        {
+            let raw = raw.borrow();
+            #dispatch
+        }
+        crate::runtime::model::deserialize_raw(deserializer, decode::<serde_json::value::RawValue>)
     }
 }
 

@@ -230,9 +230,29 @@ fn servers(spec: &openapiv3::OpenAPI) -> Vec<ServerDef> {
         .collect()
 }
 
+/// `ty` with aliases followed through `types`. Alias cycles are refused when the IR is
+/// built; the bound only guards against one slipping through.
+pub(crate) fn resolve_alias<'a>(types: &'a [TypeDef], mut ty: &'a Ty) -> &'a Ty {
+    for _ in 0..32 {
+        match ty {
+            Ty::Named(id) => match &types[*id].kind {
+                TypeKind::Alias(inner) => ty = inner,
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    ty
+}
+
 impl Api {
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
         &self.types[id]
+    }
+
+    /// The type an alias (`pub type X = ...`) stands for, following alias chains.
+    pub fn resolve_alias<'a>(&'a self, ty: &'a Ty) -> &'a Ty {
+        resolve_alias(&self.types, ty)
     }
 
     /// Arm name in `ApiErrorBody` of the error body at `index`.

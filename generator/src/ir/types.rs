@@ -814,17 +814,7 @@ impl<'a> TypeBuilder<'a> {
 
     /// The type an alias (`pub type X = ...`) stands for, following alias chains.
     pub fn resolve_alias(&self, ty: &Ty) -> Ty {
-        let mut current = ty.clone();
-        for _ in 0..32 {
-            match &current {
-                Ty::Named(id) => match &self.types[*id].kind {
-                    TypeKind::Alias(inner) => current = inner.clone(),
-                    _ => return current,
-                },
-                _ => return current,
-            }
-        }
-        current
+        super::resolve_alias(&self.types, ty).clone()
     }
 
     /// Marks the type of a PATCH body: its optional nullable fields become three-state.
