@@ -776,12 +776,21 @@ pub async fn op_customer_portal_orders_generate_invoice(client: &polar::Client) 
 
 /// `GET /v1/customer-portal/orders/{id}/receipt` (operation `customer_portal:orders:receipt`).
 pub async fn op_customer_portal_orders_receipt(client: &polar::Client) -> SampleResult {
-    let customer_order_receipt = client
+    use polar::client::CustomerPortalOrdersReceiptResponse;
+
+    match client
         .customer_portal()
         .orders()
         .receipt("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
-        .await?;
-    println!("{customer_order_receipt:?}");
+        .await?
+    {
+        CustomerPortalOrdersReceiptResponse::Ok(customer_order_receipt) => {
+            println!("{customer_order_receipt:?}")
+        }
+        CustomerPortalOrdersReceiptResponse::Accepted => {
+            println!("202: Receipt generation in progress.")
+        }
+    }
     Ok(())
 }
 
@@ -1998,11 +2007,15 @@ pub async fn op_orders_generate_invoice(client: &polar::Client) -> SampleResult 
 
 /// `GET /v1/orders/{id}/receipt` (operation `orders:receipt`).
 pub async fn op_orders_receipt(client: &polar::Client) -> SampleResult {
-    let order_receipt = client
-        .orders()
-        .receipt("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
-        .await?;
-    println!("{order_receipt:?}");
+    use polar::client::OrdersReceiptResponse;
+
+    match client.orders().receipt("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?).await?
+    {
+        OrdersReceiptResponse::Ok(order_receipt) => println!("{order_receipt:?}"),
+        OrdersReceiptResponse::Accepted => {
+            println!("202: Receipt generation in progress.")
+        }
+    }
     Ok(())
 }
 

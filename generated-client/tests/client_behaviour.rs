@@ -15,6 +15,7 @@ use polar::models::{
     IntrospectTokenRequest, Oauth2TokenBody, OrderExportColumn, OrderStatus, OrganizationCreate,
     RevokeTokenRequest,
 };
+use polar::client::OrdersReceiptResponse;
 use polar::runtime::{HeaderName, HeaderValue};
 use polar::{ApiErrorBody, Client, ErrorKind, RequestOptions, RetryPolicy, Server};
 use serde_json::json;
@@ -315,6 +316,68 @@ async fn non_json_success_body_is_a_decode_error() {
         }
         other => panic!("expected Decode, got {other:?}"),
     }
+}
+
+// ---- operations whose success responses differ (200 with a body, 202 without) ----
+
+#[tokio::test]
+async fn receipt_decodes_by_status_200_body_202_pending_other_2xx_unexpected() {
+    let server = MockServer::start().await;
+    let receipt_path = format!("/v1/orders/{}/receipt", uuid(1));
+    Mock::given(method("GET"))
+        .and(path(receipt_path.as_str()))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"url": "https://files.example/r.pdf"})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/orders/{}/receipt", uuid(2)).as_str()))
+        .respond_with(ResponseTemplate::new(202))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/orders/{}/receipt", uuid(3)).as_str()))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"url": "x"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/orders/{}/receipt", uuid(4)).as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"link": "x"})))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    let ready = client.orders().receipt(uuid(1)).await.expect("200 decodes");
+    match ready {
+        OrdersReceiptResponse::Ok(receipt) => assert_eq!(receipt.url, "https://files.example/r.pdf"),
+        other => panic!("expected Ok, got {other:?}"),
+    }
+    let pending = client.orders().receipt(uuid(2)).send_with_response().await.expect("202 decodes");
+    assert_eq!(pending.status.as_u16(), 202);
+    assert_eq!(pending.body, OrdersReceiptResponse::Accepted);
+
+    // 201 is not documented for this operation: reported with its status and body.
+    let err = client.orders().receipt(uuid(3)).await.unwrap_err();
+    assert_eq!(err.operation(), "orders:receipt");
+    match err.kind() {
+        ErrorKind::UnexpectedStatus { status, body, .. } => {
+            assert_eq!(status.as_u16(), 201);
+            assert_eq!(&body[..], br#"{"url":"x"}"#);
+        }
+        other => panic!("expected UnexpectedStatus, got {other:?}"),
+    }
+    // A documented status whose body does not fit its variant is a decode error.
+    let err = client.orders().receipt(uuid(4)).await.unwrap_err();
+    match err.kind() {
+        ErrorKind::Decode { status, message, .. } => {
+            assert_eq!(status.as_u16(), 200);
+            assert!(message.contains("missing field `url`"), "{message}");
+        }
+        other => panic!("expected Decode, got {other:?}"),
+    }
+    let requests = received(&server).await;
+    assert!(requests.iter().all(|r| r.headers.get("accept").is_some_and(|v| v == "application/json")));
 }
 
 // ---- timeouts and connection errors ------------------------------------------

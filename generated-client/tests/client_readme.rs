@@ -383,3 +383,32 @@ fn readme_webhooks(secret: String, headers: http::HeaderMap, body_bytes: bytes::
     println!("{}", event.event_type());
     Ok(())
 }
+
+/// "Status and headers": the receipt enum. Returns what the snippet printed.
+async fn readme_receipt(client: &Client, order_id: uuid::Uuid) -> Result<String> {
+    use polar::client::OrdersReceiptResponse;
+
+    let printed = match client.orders().receipt(order_id).await? {
+        OrdersReceiptResponse::Ok(receipt) => format!("download {}", receipt.url),
+        OrdersReceiptResponse::Accepted => "not ready yet, ask again later".to_owned(),
+    };
+    Ok(printed)
+}
+
+#[tokio::test]
+async fn readme_receipt_runs() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/orders/{}/receipt", uuid(1))))
+        .respond_with(ResponseTemplate::new(202))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/orders/{}/receipt", uuid(2))))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"url": "https://r/1.pdf"})))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    assert_eq!(readme_receipt(&client, uuid(1)).await.unwrap(), "not ready yet, ask again later");
+    assert_eq!(readme_receipt(&client, uuid(2)).await.unwrap(), "download https://r/1.pdf");
+}

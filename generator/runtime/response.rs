@@ -104,6 +104,60 @@ pub struct Binary;
 #[derive(Clone, Copy, Debug)]
 pub struct Empty;
 
+/// A body decoded according to the status, into an enum with one variant per
+/// documented success status (see [`FromStatus`]).
+#[derive(Clone, Copy, Debug)]
+pub struct ByStatus;
+
+/// Enums generated for operations whose success responses differ (a `200` with a
+/// body and a `202` without, say): how each documented status decodes.
+pub trait FromStatus: Sized {
+    /// Decodes a successful response of `operation` according to its status.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Decode`] when the body does not fit the status's variant,
+    /// [`ErrorKind::UnexpectedStatus`] for an undocumented success status.
+    fn from_status(operation: &'static str, raw: RawResponse) -> Result<Response<Self>, Error>;
+}
+
+impl<T: FromStatus> DecodeBody<T> for ByStatus {
+    fn decode(operation: &'static str, raw: RawResponse) -> Result<Response<T>, Error> {
+        T::from_status(operation, raw)
+    }
+}
+
+impl RawResponse {
+    /// Decodes the body with `decoder` ([`Json`], [`Text`], [`Binary`] or [`Empty`]) and
+    /// wraps it in `variant`: one arm of a [`FromStatus`] implementation.
+    ///
+    /// # Errors
+    ///
+    /// Those of the decoder.
+    pub fn decode_variant<T, U, D: DecodeBody<T>>(
+        self,
+        operation: &'static str,
+        decoder: D,
+        variant: impl FnOnce(T) -> U,
+    ) -> Result<Response<U>, Error> {
+        let _ = decoder;
+        D::decode(operation, self).map(|response| response.map(variant))
+    }
+
+    /// An [`ErrorKind::UnexpectedStatus`] error of `operation` for this response.
+    #[must_use]
+    pub fn unexpected(self, operation: &'static str) -> Error {
+        Error::new(
+            operation,
+            ErrorKind::UnexpectedStatus {
+                status: self.status,
+                headers: self.headers,
+                body: self.body,
+            },
+        )
+    }
+}
+
 impl<T: DeserializeOwned> DecodeBody<T> for Json {
     fn decode(operation: &'static str, raw: RawResponse) -> Result<Response<T>, Error> {
         decode_json(operation, raw)
@@ -372,28 +426,26 @@ fn decode_error(
 
 /// The error for a non-2xx response.
 fn status_error(operation: &'static str, raw: RawResponse, table: ErrorTable) -> Error {
+    let Some(decode) = table.lookup(raw.status) else {
+        return raw.unexpected(operation);
+    };
     let RawResponse {
         status,
         headers,
         body,
     } = raw;
-    let kind = match table.lookup(status) {
-        None => ErrorKind::UnexpectedStatus {
-            status,
-            headers,
-            body,
-        },
-        Some(decode) => match decode(&body) {
-            Ok(decoded) => ErrorKind::Api {
+    match decode(&body) {
+        Ok(decoded) => Error::new(
+            operation,
+            ErrorKind::Api {
                 status,
                 headers,
                 body: decoded,
                 raw: body,
             },
-            Err((path, e)) => return decode_error(operation, status, &path, &e, body),
-        },
-    };
-    Error::new(operation, kind)
+        ),
+        Err((path, e)) => decode_error(operation, status, &path, &e, body),
+    }
 }
 
 #[cfg(test)]

@@ -200,6 +200,31 @@ fn sample_code(api: &Api, examples: &BTreeMap<String, Value>, group: &[String], 
             tail.push(format!("println!(\"{{}} bytes\", {name}.len());"));
         }
         (ResponseKind::Empty, _) => tail.push(format!("{call}.await?;")),
+        (ResponseKind::ByStatus(responses), _) => {
+            let enum_name = &responses.type_name;
+            w.uses.insert(format!("{}::client::{enum_name}", api.lib_name));
+            tail.push(format!("match {call}.await? {{"));
+            for arm in &responses.arms {
+                let status = &arm.label;
+                let variant = format!("{enum_name}::{}", arm.variant);
+                tail.push(match &arm.kind {
+                    ResponseKind::Json(ty) => {
+                        let name = w.fresh(&result_name(api, ty));
+                        format!("{variant}({name}) => println!(\"{{{name}:?}}\"),")
+                    }
+                    ResponseKind::Text(_) | ResponseKind::Bytes(_) => format!("{variant}(body) => println!(\"{{body:?}}\"),"),
+                    ResponseKind::Empty | ResponseKind::ByStatus(_) => {
+                        let text = match &arm.description {
+                            Some(description) => format!("{status}: {description}"),
+                            None => status.clone(),
+                        };
+                        let literal = format!("{:?}", text.replace('{', "{{").replace('}', "}}"));
+                        format!("{variant} => println!({literal}),")
+                    }
+                });
+            }
+            tail.push("}".to_owned());
+        }
     }
     let mut statements = use_lines(&w.uses);
     statements.extend(w.lets);

@@ -83,12 +83,7 @@ fn summary(file: &str, generated: &Generated) -> String {
     for group in &api.groups {
         let _ = writeln!(out, "group {} ({}):", group.path.join("."), group.type_name);
         for op in &group.operations {
-            let response = match &op.response {
-                codegen::ir::ResponseKind::Json(ty) => api.ty_name(ty),
-                codegen::ir::ResponseKind::Text(m) => format!("text {m}"),
-                codegen::ir::ResponseKind::Bytes(m) => format!("bytes {m}"),
-                codegen::ir::ResponseKind::Empty => "()".to_owned(),
-            };
+            let response = describe_response(api, &op.response);
             let _ = writeln!(out, "  {}() {} {} -> {response}", op.name, op.method, op.path);
         }
     }
@@ -101,6 +96,25 @@ fn summary(file: &str, generated: &Generated) -> String {
         let _ = writeln!(out, "  {warning}");
     }
     out
+}
+
+/// `Item`, `text text/csv`, `()`, or `ItemsCreateResponse { 200 Ok: Item, 204 NoContent: () }`.
+fn describe_response(api: &codegen::ir::Api, kind: &codegen::ir::ResponseKind) -> String {
+    use codegen::ir::ResponseKind;
+    match kind {
+        ResponseKind::Json(ty) => api.ty_name(ty),
+        ResponseKind::Text(m) => format!("text {m}"),
+        ResponseKind::Bytes(m) => format!("bytes {m}"),
+        ResponseKind::Empty => "()".to_owned(),
+        ResponseKind::ByStatus(responses) => {
+            let arms: Vec<String> = responses
+                .arms
+                .iter()
+                .map(|arm| format!("{} {}: {}", arm.label, arm.variant, describe_response(api, &arm.kind)))
+                .collect();
+            format!("{} {{ {} }}", responses.type_name, arms.join(", "))
+        }
+    }
 }
 
 #[test]

@@ -664,24 +664,60 @@ impl<'a> CustomerPortalOrdersReceipt<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> BodyFuture<'a, CustomerOrderReceipt> {
+    pub fn send(
+        self,
+    ) -> BodyFuture<'a, CustomerPortalOrdersReceiptResponse, crate::runtime::ByStatus> {
         self.send_with_response().into_body()
     }
 
     /// Sends the request; the result also carries the response's status and headers.
-    pub fn send_with_response(self) -> ResponseFuture<'a, CustomerOrderReceipt> {
+    pub fn send_with_response(
+        self,
+    ) -> ResponseFuture<
+        'a,
+        CustomerPortalOrdersReceiptResponse,
+        crate::runtime::ByStatus,
+    > {
         let client = self.client;
         ResponseFuture::new(client, self.into_request(), Self::ERRORS)
     }
 }
 
 impl<'a> IntoFuture for CustomerPortalOrdersReceipt<'a> {
-    type Output = Result<CustomerOrderReceipt, Error>;
+    type Output = Result<CustomerPortalOrdersReceiptResponse, Error>;
 
-    type IntoFuture = BodyFuture<'a, CustomerOrderReceipt>;
+    type IntoFuture = BodyFuture<
+        'a,
+        CustomerPortalOrdersReceiptResponse,
+        crate::runtime::ByStatus,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+/// What `customer_portal:orders:receipt` returns: one variant per documented success status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CustomerPortalOrdersReceiptResponse {
+    /// `200`: Successful Response
+    Ok(CustomerOrderReceipt),
+    /// `202`: Receipt generation in progress.
+    Accepted,
+}
+
+impl crate::runtime::FromStatus for CustomerPortalOrdersReceiptResponse {
+    fn from_status(
+        operation: &'static str,
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::Response<Self>, Error> {
+        match raw.status.as_u16() {
+            200 => raw.decode_variant(operation, crate::runtime::Json, Self::Ok),
+            202 => {
+                raw.decode_variant(operation, crate::runtime::Empty, |()| Self::Accepted)
+            }
+            _ => Err(raw.unexpected(operation)),
+        }
     }
 }
 

@@ -104,7 +104,8 @@ pub use customer_portal_orders::{
     CustomerPortalOrders, CustomerPortalOrdersList, CustomerPortalOrdersGet,
     CustomerPortalOrdersUpdate, CustomerPortalOrdersInvoice,
     CustomerPortalOrdersGenerateInvoice, CustomerPortalOrdersReceipt,
-    CustomerPortalOrdersGetPaymentStatus, CustomerPortalOrdersConfirmRetryPayment,
+    CustomerPortalOrdersReceiptResponse, CustomerPortalOrdersGetPaymentStatus,
+    CustomerPortalOrdersConfirmRetryPayment,
 };
 
 mod customer_portal_organizations;
@@ -232,6 +233,7 @@ mod orders;
 pub use orders::{
     Orders, OrdersList, OrdersCreate, OrdersExport, OrdersGet, OrdersUpdate,
     OrdersFinalize, OrdersInvoice, OrdersGenerateInvoice, OrdersReceipt,
+    OrdersReceiptResponse,
 };
 
 mod organizations;

@@ -1037,23 +1037,51 @@ impl<'a> OrdersReceipt<'a> {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> BodyFuture<'a, OrderReceipt> {
+    pub fn send(
+        self,
+    ) -> BodyFuture<'a, OrdersReceiptResponse, crate::runtime::ByStatus> {
         self.send_with_response().into_body()
     }
 
     /// Sends the request; the result also carries the response's status and headers.
-    pub fn send_with_response(self) -> ResponseFuture<'a, OrderReceipt> {
+    pub fn send_with_response(
+        self,
+    ) -> ResponseFuture<'a, OrdersReceiptResponse, crate::runtime::ByStatus> {
         let client = self.client;
         ResponseFuture::new(client, self.into_request(), Self::ERRORS)
     }
 }
 
 impl<'a> IntoFuture for OrdersReceipt<'a> {
-    type Output = Result<OrderReceipt, Error>;
+    type Output = Result<OrdersReceiptResponse, Error>;
 
-    type IntoFuture = BodyFuture<'a, OrderReceipt>;
+    type IntoFuture = BodyFuture<'a, OrdersReceiptResponse, crate::runtime::ByStatus>;
 
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+/// What `orders:receipt` returns: one variant per documented success status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OrdersReceiptResponse {
+    /// `200`: Successful Response
+    Ok(OrderReceipt),
+    /// `202`: Receipt generation in progress.
+    Accepted,
+}
+
+impl crate::runtime::FromStatus for OrdersReceiptResponse {
+    fn from_status(
+        operation: &'static str,
+        raw: crate::runtime::RawResponse,
+    ) -> Result<crate::runtime::Response<Self>, Error> {
+        match raw.status.as_u16() {
+            200 => raw.decode_variant(operation, crate::runtime::Json, Self::Ok),
+            202 => {
+                raw.decode_variant(operation, crate::runtime::Empty, |()| Self::Accepted)
+            }
+            _ => Err(raw.unexpected(operation)),
+        }
     }
 }

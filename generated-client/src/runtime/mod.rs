@@ -42,8 +42,8 @@ pub use self::pagination::{paginate, MAX_PAGES};
 pub use self::query::{encode_path_segment, push_deep_object, push_query, QueryValue, StrEnum};
 pub use self::request::{Body, Request, RequestOptions};
 pub use self::response::{
-    decode_slice, Binary, BodyFuture, DecodeBody, Empty, ErrorDecoder, ErrorTable, Json, RawResponse, Response,
-    ResponseFuture, Text,
+    decode_slice, Binary, BodyFuture, ByStatus, DecodeBody, Empty, ErrorDecoder, ErrorTable, FromStatus, Json,
+    RawResponse, Response, ResponseFuture, Text,
 };
 pub use self::retry::RetryPolicy;
 

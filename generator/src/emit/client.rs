@@ -8,7 +8,7 @@
 use super::docs::doc_attrs;
 use super::{ty_tokens, Imports};
 use crate::ir::{
-    Api, BodyEncoding, Group, Operation, Param, ParamLocation, QueryEncoding, ResponseKind, Security, Ty,
+    Api, BodyEncoding, Group, Operation, Param, ParamLocation, QueryEncoding, ResponseKind, Security, StatusResponses, Ty,
     TypeKind,
 };
 use crate::names::{ident, snake_name};
@@ -21,7 +21,13 @@ pub fn client_mod(api: &Api) -> TokenStream {
     let modules = api.groups.iter().map(|g| {
         let module = format_ident!("{}", g.module);
         let ty = format_ident!("{}", g.type_name);
-        let builders = g.operations.iter().map(|op| format_ident!("{}", op.builder));
+        let builders = g.operations.iter().flat_map(|op| {
+            let status_enum = match &op.response {
+                ResponseKind::ByStatus(responses) => Some(format_ident!("{}", responses.type_name)),
+                _ => None,
+            };
+            std::iter::once(format_ident!("{}", op.builder)).chain(status_enum)
+        });
         quote! { mod #module; pub use #module::{#ty, #(#builders),*}; }
     });
     let roots = api.groups.iter().filter(|g| g.path.len() == 1).map(|g| {
@@ -219,12 +225,71 @@ fn operation_doc(op: &Operation) -> String {
     doc
 }
 
-fn response_ty(api: &Api, op: &Operation, imports: &mut Imports) -> TokenStream {
-    match &op.response {
+fn response_ty(api: &Api, kind: &ResponseKind, imports: &mut Imports) -> TokenStream {
+    match kind {
         ResponseKind::Json(ty) => ty_tokens(api, ty, imports),
         ResponseKind::Text(_) => quote! { String },
         ResponseKind::Bytes(_) => quote! { bytes::Bytes },
         ResponseKind::Empty => quote! { () },
+        ResponseKind::ByStatus(responses) => {
+            let name = format_ident!("{}", responses.type_name);
+            quote! { #name }
+        }
+    }
+}
+
+/// The enum of an operation whose success responses differ, and how each status
+/// decodes into it.
+fn status_enum(api: &Api, op: &Operation, responses: &StatusResponses, imports: &mut Imports) -> TokenStream {
+    let name = format_ident!("{}", responses.type_name);
+    let doc = format!(" What `{}` returns: one variant per documented success status.", op.operation_id);
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    for arm in &responses.arms {
+        let variant = format_ident!("{}", arm.variant);
+        let doc = match &arm.description {
+            Some(description) => format!("`{}`: {description}", arm.label),
+            None => format!("`{}`.", arm.label),
+        };
+        let doc = doc_attrs(Some(&doc));
+        let pattern = match arm.status {
+            code @ 100..=599 => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                quote! { #code }
+            }
+            range => {
+                let low = proc_macro2::Literal::u16_unsuffixed(range * 100);
+                let high = proc_macro2::Literal::u16_unsuffixed(range * 100 + 99);
+                quote! { #low..=#high }
+            }
+        };
+        let (decoder, variant_ty, wrap) = match &arm.kind {
+            ResponseKind::Json(_) => (quote! { Json }, Some(response_ty(api, &arm.kind, imports)), quote! { Self::#variant }),
+            ResponseKind::Text(_) => (quote! { Text }, Some(quote! { String }), quote! { Self::#variant }),
+            ResponseKind::Bytes(_) => (quote! { Binary }, Some(quote! { bytes::Bytes }), quote! { Self::#variant }),
+            ResponseKind::Empty | ResponseKind::ByStatus(_) => (quote! { Empty }, None, quote! { |()| Self::#variant }),
+        };
+        variants.push(match variant_ty {
+            Some(ty) => quote! { #doc #variant(#ty), },
+            None => quote! { #doc #variant, },
+        });
+        arms.push(quote! { #pattern => raw.decode_variant(operation, crate::runtime::#decoder, #wrap), });
+    }
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl crate::runtime::FromStatus for #name {
+            fn from_status(operation: &'static str, raw: crate::runtime::RawResponse) -> Result<crate::runtime::Response<Self>, Error> {
+                match raw.status.as_u16() {
+                    #(#arms)*
+                    _ => Err(raw.unexpected(operation)),
+                }
+            }
+        }
     }
 }
 
@@ -320,7 +385,7 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
     };
 
     let into_request = into_request(api, op);
-    let output = response_ty(api, op, imports);
+    let output = response_ty(api, &op.response, imports);
     let errors = op.errors.iter().map(|(status, index)| {
         let decoder = format_ident!("decode_{}", snake_name(&api.error_variant(*index)));
         quote! { (#status, crate::errors::#decoder) }
@@ -331,6 +396,11 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
         ResponseKind::Text(_) => quote! { , crate::runtime::Text },
         ResponseKind::Bytes(_) => quote! { , crate::runtime::Binary },
         ResponseKind::Empty => quote! { , crate::runtime::Empty },
+        ResponseKind::ByStatus(_) => quote! { , crate::runtime::ByStatus },
+    };
+    let status_enum = match &op.response {
+        ResponseKind::ByStatus(responses) => status_enum(api, op, responses, imports),
+        _ => quote! {},
     };
     let stream = op.pagination.as_ref().map(|pagination| {
         let item = ty_tokens(api, &pagination.item, imports);
@@ -407,6 +477,8 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
                 self.send()
             }
         }
+
+        #status_enum
     };
     (group_method, builder_item)
 }
@@ -467,12 +539,7 @@ fn into_request(api: &Api, op: &Operation) -> TokenStream {
         quote! { format!(#format, #(#format_args),*) }
     };
     let security = security_tokens(&op.security);
-    let accept = match &op.response {
-        ResponseKind::Json(_) => Some("application/json".to_owned()),
-        ResponseKind::Text(m) | ResponseKind::Bytes(m) => Some(m.clone()),
-        ResponseKind::Empty => None,
-    };
-    let accept = accept.map(|a| quote! { .accept(#a) });
+    let accept = op.response.accept().map(|a| quote! { .accept(#a) });
     let mut steps = Vec::new();
     for p in &op.params {
         let name = ident(&p.name);

@@ -110,6 +110,55 @@ pub enum ResponseKind {
     Bytes(String),
     /// No content (`204`).
     Empty,
+    /// Success statuses with different bodies (`200` with a receipt, `202` without):
+    /// decoded by status into a generated enum.
+    ByStatus(StatusResponses),
+}
+
+/// The enum an operation returns when its success responses differ.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusResponses {
+    /// Rust name of the enum (`OrdersReceiptResponse`), unique among types.
+    pub type_name: String,
+    /// One arm per documented success status, exact codes first.
+    pub arms: Vec<StatusArm>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusArm {
+    /// An exact code (`202`), or `2` for the range `2XX`.
+    pub status: u16,
+    /// The status as the spec writes it (`202`, `2XX`).
+    pub label: String,
+    /// Variant name (`Accepted`).
+    pub variant: String,
+    pub description: Option<String>,
+    /// Never `ByStatus`.
+    pub kind: ResponseKind,
+}
+
+impl ResponseKind {
+    /// This kind, or the kinds of its arms when it is `ByStatus`.
+    pub fn kinds(&self) -> Vec<&ResponseKind> {
+        match self {
+            ResponseKind::ByStatus(r) => r.arms.iter().map(|a| &a.kind).collect(),
+            kind => vec![kind],
+        }
+    }
+
+    /// The media type to ask for in `Accept`, if the response has a body.
+    pub fn accept(&self) -> Option<String> {
+        match self {
+            ResponseKind::Json(_) => Some("application/json".to_owned()),
+            ResponseKind::Text(m) | ResponseKind::Bytes(m) => Some(m.clone()),
+            ResponseKind::Empty => None,
+            ResponseKind::ByStatus(r) => {
+                let mut media: Vec<String> = r.arms.iter().filter_map(|a| a.kind.accept()).collect();
+                media.dedup();
+                (!media.is_empty()).then(|| media.join(", "))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -218,6 +267,9 @@ pub(crate) fn avoid_type_names(mut groups: Vec<Group>, types: &[super::TypeDef])
             op.builder = scope.claim(&format!("{}Request", op.builder));
         } else {
             scope.claim(&op.builder);
+        }
+        if let ResponseKind::ByStatus(responses) = &mut op.response {
+            responses.type_name = scope.claim(&format!("{}Response", op.builder));
         }
     }
     groups
@@ -476,7 +528,7 @@ impl OpContext<'_, '_, '_> {
     }
 
     fn responses(&mut self, op: &SpecOperation, builder: &str, pointer: &str) -> Result<(ResponseKind, Vec<(u16, usize)>), SpecError> {
-        let mut success: Option<ResponseKind> = None;
+        let mut success: Vec<StatusArm> = Vec::new();
         let mut errors = Vec::new();
         let mut entries: Vec<(u16, String, &ReferenceOr<Response>)> = op
             .responses
@@ -490,17 +542,23 @@ impl OpContext<'_, '_, '_> {
         if let Some(default) = &op.responses.default {
             entries.push((0, "default".to_owned(), default));
         }
+        // With several success responses, inline bodies are named by status
+        // (`ItemsCreateCreatedResponse`): `ItemsCreateResponse` is the enum of them.
+        let successes = entries.iter().filter(|(code, _, _)| is_success(*code)).count();
         for (code, label, response) in entries {
             let response_pointer = format!("{pointer}/responses/{label}");
             let response = self.resolve_response(response, &response_pointer)?.clone();
-            let is_success = (200..300).contains(&code) || code == 2;
             let media = preferred_media(&response.content);
-            if is_success {
+            if is_success(code) {
+                let inline_name = match successes {
+                    1 => format!("{builder} Response"),
+                    _ => format!("{builder} {} Response", status_variant(code)),
+                };
                 let kind = match media {
                     None => ResponseKind::Empty,
                     Some((m, content)) if is_json(m) => match &content.schema {
                         Some(schema) => {
-                            let ctx = Ctx::operation(&format!("{builder} Response"), format!("{response_pointer}/content/{}/schema", escape_pointer_token(m)));
+                            let ctx = Ctx::operation(&inline_name, format!("{response_pointer}/content/{}/schema", escape_pointer_token(m)));
                             ResponseKind::Json(self.types.ty(schema, &ctx)?)
                         }
                         None => ResponseKind::Json(Ty::Json),
@@ -508,14 +566,8 @@ impl OpContext<'_, '_, '_> {
                     Some((m, _)) if m.starts_with("text/") => ResponseKind::Text(m.to_owned()),
                     Some((m, _)) => ResponseKind::Bytes(m.to_owned()),
                 };
-                match &success {
-                    None => success = Some(kind),
-                    Some(first) if *first != kind => self.types.warn(
-                        &response_pointer,
-                        format!("a second success response with another body: decoded as the first success response ({})", describe(first)),
-                    ),
-                    Some(_) => {}
-                }
+                let description = Some(response.description.trim()).filter(|d| !d.is_empty()).map(str::to_owned);
+                success.push(StatusArm { status: code, variant: status_variant(code), label, description, kind });
                 continue;
             }
             let Some((m, content)) = media else { continue };
@@ -539,7 +591,7 @@ impl OpContext<'_, '_, '_> {
             };
             errors.push((code, index));
         }
-        Ok((success.unwrap_or(ResponseKind::Empty), errors))
+        Ok((success_kind(success, builder), errors))
     }
 
     fn resolve_response<'r>(&'r self, response: &'r ReferenceOr<Response>, pointer: &str) -> Result<&'r Response, SpecError> {
@@ -664,10 +716,41 @@ fn preferred_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -
         .map(|(m, c)| (m.as_str(), c))
 }
 
-fn describe(kind: &ResponseKind) -> String {
-    match kind {
-        ResponseKind::Json(_) => "JSON".into(),
-        ResponseKind::Text(m) | ResponseKind::Bytes(m) => m.clone(),
-        ResponseKind::Empty => "no content".into(),
+/// One kind when every success response has the same body (or there is none);
+/// otherwise an enum by status, exact codes before the `2XX` range.
+fn success_kind(mut arms: Vec<StatusArm>, builder: &str) -> ResponseKind {
+    match arms.as_slice() {
+        [] => ResponseKind::Empty,
+        [one] => one.kind.clone(),
+        _ if arms.iter().all(|a| a.kind == arms[0].kind) => arms.swap_remove(0).kind,
+        _ => {
+            arms.sort_by_key(|a| (a.status < 100, a.status));
+            // Renamed if taken in `avoid_type_names`.
+            ResponseKind::ByStatus(StatusResponses { type_name: format!("{builder}Response"), arms })
+        }
     }
+}
+
+/// A `2xx` code or the `2XX` range (`2`).
+fn is_success(code: u16) -> bool {
+    (200..300).contains(&code) || code == 2
+}
+
+/// `Accepted` for 202: the status's reason phrase, or `Status299` when it has none.
+fn status_variant(code: u16) -> String {
+    let name = match code {
+        2 => "Success",
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        207 => "MultiStatus",
+        208 => "AlreadyReported",
+        226 => "ImUsed",
+        _ => return format!("Status{code}"),
+    };
+    name.to_owned()
 }

@@ -404,12 +404,7 @@ fn method(api: &Api, group: &str, op: &Operation) -> Method {
             setters.push(body_arg);
         }
     }
-    let returns = match &op.response {
-        ResponseKind::Json(ty) => rust_ty(api, ty),
-        ResponseKind::Text(_) => "String".to_owned(),
-        ResponseKind::Bytes(_) => "bytes::Bytes".to_owned(),
-        ResponseKind::Empty => "()".to_owned(),
-    };
+    let returns = returns(api, &op.response);
     Method {
         group: group.to_owned(),
         name: ident(&op.name).to_string(),
@@ -421,6 +416,28 @@ fn method(api: &Api, group: &str, op: &Operation) -> Method {
         returns,
         stream: op.pagination.as_ref().map(|p| rust_ty(api, &p.item)),
         deprecated: op.deprecated,
+    }
+}
+
+/// The Rust type a response decodes into; an enum by status lists its variants
+/// (`OrdersReceiptResponse { Ok(OrderReceipt), Accepted }`) so a changed arm shows in diffs.
+fn returns(api: &Api, kind: &ResponseKind) -> String {
+    match kind {
+        ResponseKind::Json(ty) => rust_ty(api, ty),
+        ResponseKind::Text(_) => "String".to_owned(),
+        ResponseKind::Bytes(_) => "bytes::Bytes".to_owned(),
+        ResponseKind::Empty => "()".to_owned(),
+        ResponseKind::ByStatus(responses) => {
+            let arms: Vec<String> = responses
+                .arms
+                .iter()
+                .map(|arm| match &arm.kind {
+                    ResponseKind::Empty => arm.variant.clone(),
+                    kind => format!("{}({})", arm.variant, returns(api, kind)),
+                })
+                .collect();
+            format!("{} {{ {} }}", responses.type_name, arms.join(", "))
+        }
     }
 }
 
@@ -509,8 +526,10 @@ fn roles(api: &Api) -> Vec<Role> {
         if let Some(body) = &op.body {
             reach(api, &body.ty, &mut request);
         }
-        if let ResponseKind::Json(ty) = &op.response {
-            reach(api, ty, &mut response);
+        for kind in op.response.kinds() {
+            if let ResponseKind::Json(ty) = kind {
+                reach(api, ty, &mut response);
+            }
         }
     }
     for ty in &api.error_bodies {
