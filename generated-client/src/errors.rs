@@ -87,6 +87,37 @@ pub enum ApiErrorBody {
 }
 
 /// Decodes an error body into [`ApiErrorBody::HttpValidationError`].
+#[cfg(
+    any(
+        feature = "benefit-grants",
+        feature = "benefits",
+        feature = "checkout-links",
+        feature = "checkouts",
+        feature = "custom-fields",
+        feature = "customer-meters",
+        feature = "customer-portal",
+        feature = "customer-seats",
+        feature = "customer-sessions",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "event-types",
+        feature = "events",
+        feature = "files",
+        feature = "license-keys",
+        feature = "members",
+        feature = "meters",
+        feature = "metrics",
+        feature = "oauth2",
+        feature = "orders",
+        feature = "organizations",
+        feature = "payments",
+        feature = "products",
+        feature = "refunds",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub(crate) fn decode_http_validation_error(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -95,6 +126,7 @@ pub(crate) fn decode_http_validation_error(
 }
 
 /// Decodes an error body into [`ApiErrorBody::CannotCreateOrganizationError`].
+#[cfg(feature = "organizations")]
 pub(crate) fn decode_cannot_create_organization_error(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -103,6 +135,29 @@ pub(crate) fn decode_cannot_create_organization_error(
 }
 
 /// Decodes an error body into [`ApiErrorBody::ResourceNotFound`].
+#[cfg(
+    any(
+        feature = "benefits",
+        feature = "checkout-links",
+        feature = "checkouts",
+        feature = "custom-fields",
+        feature = "customer-meters",
+        feature = "customer-portal",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "events",
+        feature = "files",
+        feature = "license-keys",
+        feature = "meters",
+        feature = "orders",
+        feature = "organizations",
+        feature = "payments",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub(crate) fn decode_resource_not_found(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -111,6 +166,7 @@ pub(crate) fn decode_resource_not_found(
 }
 
 /// Decodes an error body into [`ApiErrorBody::OrganizationsUpdate403Error`].
+#[cfg(feature = "organizations")]
 pub(crate) fn decode_organizations_update403_error(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -119,6 +175,7 @@ pub(crate) fn decode_organizations_update403_error(
 }
 
 /// Decodes an error body into [`ApiErrorBody::SsoEnforcementRequiresConnection`].
+#[cfg(feature = "organizations")]
 pub(crate) fn decode_sso_enforcement_requires_connection(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -127,6 +184,7 @@ pub(crate) fn decode_sso_enforcement_requires_connection(
 }
 
 /// Decodes an error body into [`ApiErrorBody::AlreadyCanceledSubscription`].
+#[cfg(any(feature = "customer-portal", feature = "subscriptions"))]
 pub(crate) fn decode_already_canceled_subscription(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -135,6 +193,7 @@ pub(crate) fn decode_already_canceled_subscription(
 }
 
 /// Decodes an error body into [`ApiErrorBody::SubscriptionLocked`].
+#[cfg(feature = "subscriptions")]
 pub(crate) fn decode_subscription_locked(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -143,6 +202,7 @@ pub(crate) fn decode_subscription_locked(
 }
 
 /// Decodes an error body into [`ApiErrorBody::PaymentFailed`].
+#[cfg(any(feature = "customer-portal", feature = "subscriptions"))]
 pub(crate) fn decode_payment_failed(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -150,6 +210,7 @@ pub(crate) fn decode_payment_failed(
 }
 
 /// Decodes an error body into [`ApiErrorBody::SubscriptionsUpdate403Error`].
+#[cfg(feature = "subscriptions")]
 pub(crate) fn decode_subscriptions_update403_error(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -158,6 +219,16 @@ pub(crate) fn decode_subscriptions_update403_error(
 }
 
 /// Decodes an error body into [`ApiErrorBody::NotPermitted`].
+#[cfg(
+    any(
+        feature = "benefits",
+        feature = "customer-portal",
+        feature = "customers",
+        feature = "files",
+        feature = "license-keys",
+        feature = "products"
+    )
+)]
 pub(crate) fn decode_not_permitted(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -165,6 +236,7 @@ pub(crate) fn decode_not_permitted(
 }
 
 /// Decodes an error body into [`ApiErrorBody::OrdersFinalize402Error`].
+#[cfg(feature = "orders")]
 pub(crate) fn decode_orders_finalize402_error(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -173,6 +245,7 @@ pub(crate) fn decode_orders_finalize402_error(
 }
 
 /// Decodes an error body into [`ApiErrorBody::OrdersFinalize403Error`].
+#[cfg(feature = "orders")]
 pub(crate) fn decode_orders_finalize403_error(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -181,6 +254,7 @@ pub(crate) fn decode_orders_finalize403_error(
 }
 
 /// Decodes an error body into [`ApiErrorBody::OrderNotDraft`].
+#[cfg(feature = "orders")]
 pub(crate) fn decode_order_not_draft(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -188,6 +262,7 @@ pub(crate) fn decode_order_not_draft(
 }
 
 /// Decodes an error body into [`ApiErrorBody::OrderNotEligibleForInvoice`].
+#[cfg(any(feature = "customer-portal", feature = "orders"))]
 pub(crate) fn decode_order_not_eligible_for_invoice(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -196,6 +271,7 @@ pub(crate) fn decode_order_not_eligible_for_invoice(
 }
 
 /// Decodes an error body into [`ApiErrorBody::MissingInvoiceBillingDetails`].
+#[cfg(any(feature = "customer-portal", feature = "orders"))]
 pub(crate) fn decode_missing_invoice_billing_details(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -204,6 +280,7 @@ pub(crate) fn decode_missing_invoice_billing_details(
 }
 
 /// Decodes an error body into [`ApiErrorBody::RefundedAlready`].
+#[cfg(feature = "refunds")]
 pub(crate) fn decode_refunded_already(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -212,6 +289,7 @@ pub(crate) fn decode_refunded_already(
 }
 
 /// Decodes an error body into [`ApiErrorBody::DisputeNotOpenError`].
+#[cfg(feature = "disputes")]
 pub(crate) fn decode_dispute_not_open_error(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -220,6 +298,7 @@ pub(crate) fn decode_dispute_not_open_error(
 }
 
 /// Decodes an error body into [`ApiErrorBody::CheckoutForbiddenError`].
+#[cfg(feature = "checkouts")]
 pub(crate) fn decode_checkout_forbidden_error(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -228,6 +307,7 @@ pub(crate) fn decode_checkout_forbidden_error(
 }
 
 /// Decodes an error body into [`ApiErrorBody::ExpiredCheckoutError`].
+#[cfg(feature = "checkouts")]
 pub(crate) fn decode_expired_checkout_error(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -236,6 +316,7 @@ pub(crate) fn decode_expired_checkout_error(
 }
 
 /// Decodes an error body into [`ApiErrorBody::PaymentError`].
+#[cfg(feature = "checkouts")]
 pub(crate) fn decode_payment_error(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -243,6 +324,7 @@ pub(crate) fn decode_payment_error(
 }
 
 /// Decodes an error body into [`ApiErrorBody::Unauthorized`].
+#[cfg(any(feature = "customer-portal", feature = "license-keys"))]
 pub(crate) fn decode_unauthorized(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -250,6 +332,7 @@ pub(crate) fn decode_unauthorized(
 }
 
 /// Decodes an error body into [`ApiErrorBody::AmbiguousExternalCustomerId`].
+#[cfg(feature = "customers")]
 pub(crate) fn decode_ambiguous_external_customer_id(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -258,6 +341,7 @@ pub(crate) fn decode_ambiguous_external_customer_id(
 }
 
 /// Decodes an error body into [`ApiErrorBody::PaymentMethodSetupFailed`].
+#[cfg(feature = "customer-portal")]
 pub(crate) fn decode_payment_method_setup_failed(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -266,6 +350,7 @@ pub(crate) fn decode_payment_method_setup_failed(
 }
 
 /// Decodes an error body into [`ApiErrorBody::CustomerNotReady`].
+#[cfg(feature = "customer-portal")]
 pub(crate) fn decode_customer_not_ready(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -274,6 +359,7 @@ pub(crate) fn decode_customer_not_ready(
 }
 
 /// Decodes an error body into [`ApiErrorBody::PaymentMethodInUseByActiveSubscription`].
+#[cfg(feature = "customer-portal")]
 pub(crate) fn decode_payment_method_in_use_by_active_subscription(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -282,6 +368,7 @@ pub(crate) fn decode_payment_method_in_use_by_active_subscription(
 }
 
 /// Decodes an error body into [`ApiErrorBody::PaymentAlreadyInProgress`].
+#[cfg(feature = "customer-portal")]
 pub(crate) fn decode_payment_already_in_progress(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -290,6 +377,7 @@ pub(crate) fn decode_payment_already_in_progress(
 }
 
 /// Decodes an error body into [`ApiErrorBody::OrderNotEligibleForRetry`].
+#[cfg(feature = "customer-portal")]
 pub(crate) fn decode_order_not_eligible_for_retry(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -298,6 +386,7 @@ pub(crate) fn decode_order_not_eligible_for_retry(
 }
 
 /// Decodes an error body into [`ApiErrorBody::ManualRetryLimitExceeded`].
+#[cfg(feature = "customer-portal")]
 pub(crate) fn decode_manual_retry_limit_exceeded(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -306,6 +395,7 @@ pub(crate) fn decode_manual_retry_limit_exceeded(
 }
 
 /// Decodes an error body into [`ApiErrorBody::CustomerPortalSubscriptionsUpdate403Error`].
+#[cfg(feature = "customer-portal")]
 pub(crate) fn decode_customer_portal_subscriptions_update403_error(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {
@@ -314,6 +404,7 @@ pub(crate) fn decode_customer_portal_subscriptions_update403_error(
 }
 
 /// Decodes an error body into [`ApiErrorBody::PaymentMethodRequired`].
+#[cfg(feature = "customer-portal")]
 pub(crate) fn decode_payment_method_required(
     body: &[u8],
 ) -> Result<ApiErrorBody, (String, serde_json::Error)> {

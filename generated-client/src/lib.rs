@@ -4,6 +4,10 @@
 //! Polar API — a typed Rust client, generated from its OpenAPI description (API version `2026-10`).
 //!
 //! Read the docs at <https://polar.sh/docs/api-reference>
+//!
+//! # Cargo features
+//!
+//! Each top-level group of operations is a feature named after its accessor (kebab case), and `webhook-events` holds the `webhooks` module, all on through `full`, the default. With `default-features = false` and only the features an application needs, the crate compiles those groups and the models they use. Features: `benefit-grants`, `benefits`, `checkout-links`, `checkouts`, `custom-fields`, `customer-meters`, `customer-portal`, `customer-seats`, `customer-sessions`, `customers`, `discounts`, `disputes`, `event-types`, `events`, `files`, `license-keys`, `members`, `meters`, `metrics`, `oauth2`, `orders`, `organizations`, `payments`, `products`, `refunds`, `subscriptions`, `webhook-events`, `webhooks`.
 #![deny(unsafe_code)]
 pub mod client;
 
@@ -13,9 +17,10 @@ pub mod models;
 
 pub mod runtime;
 
+#[cfg(feature = "webhook-events")]
 pub mod webhooks;
 
-#[cfg(test)]
+#[cfg(all(test, feature = "full"))]
 mod spec_examples;
 
 pub use errors::ApiErrorBody;

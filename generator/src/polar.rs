@@ -2,7 +2,8 @@
 //! generated with. `cargo xtask regenerate` and the freshness test both read this, so
 //! they cannot disagree.
 
-use crate::Options;
+use crate::{Generated, Options};
+use std::path::Path;
 
 /// The pinned spec, relative to the workspace root. Bump it when Polar ships a new API
 /// version (see README, "Regenerating after a spec update").
@@ -15,4 +16,20 @@ pub const CLIENT_DIR: &str = "generated-client";
 /// header, and the crate's library is named `polar`.
 pub fn options() -> Options {
     Options { version_header: Some("Polar-Version".to_owned()), lib_name: Some("polar".to_owned()) }
+}
+
+/// Adds the client's `Cargo.toml` to `generated.files`: the hand-written manifest in
+/// `crate_dir` with its generated `[features]` lines brought up to date, so `regenerate`
+/// rewrites them and `--check` compares them like any generated file.
+///
+/// # Errors
+///
+/// When the manifest cannot be read or lacks the features markers.
+pub fn add_manifest(crate_dir: &Path, generated: &mut Generated) -> Result<(), String> {
+    let path = crate_dir.join("Cargo.toml");
+    let manifest = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let block = crate::write::features_block(&generated.api);
+    let manifest = crate::write::splice_features(&manifest, &block).map_err(|e| format!("{}: {e}", path.display()))?;
+    generated.files.insert("Cargo.toml".to_owned(), manifest);
+    Ok(())
 }

@@ -186,9 +186,10 @@ fn specs_compile() {
         }
         let name = stem(&file);
         let generated = generate_ok(&file);
+        let features = codegen::write::features_block(&generated.api);
         let mut files = generated.files;
         // A member of the workspace below, not a workspace of its own.
-        let manifest = codegen::write::standalone_manifest(&name).replace("[workspace]\n", "");
+        let manifest = codegen::write::standalone_manifest(&name, &features).replace("[workspace]\n", "");
         files.insert("Cargo.toml".to_owned(), manifest);
         // Writes only changed files, so cargo's fingerprints stay fresh between runs.
         codegen::write::write(&root.join(&name), &files).unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -182,8 +182,10 @@ fn fixtures_compile() {
     );
     lib.push_str(ROOT_STANDINS);
     let mut runtime_written = false;
+    let mut features = std::collections::BTreeSet::new();
     for name in FIXTURES {
         let generated = generate(name);
+        features.extend(generated.api.features.all().into_iter().map(str::to_owned));
         for (path, text) in &generated.files {
             if let Some(rest) = path.strip_prefix("src/models/") {
                 write(&format!("src/{name}/models/{rest}"), text);
@@ -195,7 +197,9 @@ fn fixtures_compile() {
         lib.push_str(&format!("\npub mod {name} {{\n    pub mod models;\n}}\n"));
     }
     write("src/lib.rs", &lib);
-    write("Cargo.toml", &codegen::write::standalone_manifest("polar-codegen-fixtures"));
+    let features: Vec<&str> = features.iter().map(String::as_str).collect();
+    let features = codegen::write::features_block_for(&features);
+    write("Cargo.toml", &codegen::write::standalone_manifest("polar-codegen-fixtures", &features));
     // Same dependency versions as the workspace (and no registry access needed).
     if let Ok(lock) = std::fs::read(manifest_dir().join("../Cargo.lock")) {
         std::fs::write(krate.join("Cargo.lock"), lock).expect("write Cargo.lock");

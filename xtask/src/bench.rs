@@ -375,9 +375,11 @@ fn bench_compile(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
         Ok(wall)
     };
 
-    let commands: [(&str, &[&str]); 3] = [
+    let commands: [(&str, &[&str]); 4] = [
         ("build", &["build", "-p", "polar-sdk"]),
         ("check", &["check", "-p", "polar-sdk"]),
+        // An application that needs one group: `default-features = false, features = ["customers"]`.
+        ("check customers", &["check", "-p", "polar-sdk", "--no-default-features", "--features", "customers"]),
         ("doc", &["doc", "-p", "polar-sdk", "--no-deps"]),
     ];
     println!("  building dependencies once in {} (minutes on the first run)", target.display());
@@ -412,9 +414,10 @@ fn bench_compile(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
     }
 
     let mut rows = Vec::new();
-    let targets: [(&str, &str, Option<f64>, Option<f64>); 3] = [
+    let targets: [(&str, &str, Option<f64>, Option<f64>); 4] = [
         ("build", "cargo build -p polar-sdk (cold, deps built)", Some(37.0), Some(1.2 * 1024.0)),
         ("check", "cargo check -p polar-sdk (cold, deps built)", Some(32.0), Some(1.2 * 1024.0)),
+        ("check customers", "  the same, only feature `customers`", None, None),
         ("doc", "cargo doc -p polar-sdk --no-deps", None, None),
     ];
     for (name, figure, time_target, mem_target) in targets {

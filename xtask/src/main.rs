@@ -1,6 +1,7 @@
 //! Maintainer commands. Run `cargo xtask help`.
 
 mod bench;
+mod features;
 mod fuzz;
 mod review;
 mod samples;
@@ -21,6 +22,8 @@ commands:
   diff-spec OLD NEW       Markdown report of what changes in the generated Rust API
   code-samples [--check]  write every operation's Rust sample: code-samples/polar-rust.overlay.yaml
                           (OpenAPI Overlay) and contract-tests/src/samples.rs (compiled)
+  check-features          cargo check of the client with each cargo feature alone (and none):
+                          no errors, no warnings
   fuzz [CASES]            mutate valid specs CASES times (default 10000) and check the
                           generator never panics or hangs (release build)
   bench [FIGURES] [--runs N]
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
         Some("diff-spec") => review::run(&args[1..]),
         Some("code-samples") => samples::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("check-features") => features::run(&workspace_root()),
         Some("fuzz") => match args.get(1).map(|n| n.parse::<u64>()) {
             None => fuzz::run(10_000),
             Some(Ok(cases)) => fuzz::run(cases),
@@ -68,9 +72,10 @@ fn regenerate(check: bool) -> Result<(), String> {
     let spec = codegen::polar::PINNED_SPEC;
     let bytes = std::fs::read(root.join(spec)).map_err(|e| format!("{spec}: {e}"))?;
     let started = Instant::now();
-    let generated = codegen::generate(spec, &bytes, &codegen::polar::options()).map_err(|e| e.to_string())?;
+    let mut generated = codegen::generate(spec, &bytes, &codegen::polar::options()).map_err(|e| e.to_string())?;
     let elapsed = started.elapsed();
     let crate_dir = root.join(codegen::polar::CLIENT_DIR);
+    codegen::polar::add_manifest(&crate_dir, &mut generated)?;
     if check {
         let drift = write::check(&crate_dir, &generated.files).map_err(|e| e.to_string())?;
         if drift.is_empty() {
@@ -130,8 +135,9 @@ fn generate(args: &[String]) -> Result<(), String> {
     };
     let options = Options { lib_name: Some(name.replace('-', "_")), ..Options::default() };
     let generated = codegen::generate(&shown, &bytes, &options).map_err(|e| e.to_string())?;
+    let features = codegen::write::features_block(&generated.api);
     let mut files = generated.files;
-    files.insert("Cargo.toml".to_owned(), codegen::write::standalone_manifest(&name));
+    files.insert("Cargo.toml".to_owned(), codegen::write::standalone_manifest(&name, &features));
     write::write(&out, &files).map_err(|e| format!("{}: {e}", out.display()))?;
     println!("wrote crate `{name}` ({} files) to {}", files.len(), out.display());
     Ok(())

@@ -5,69 +5,91 @@
 //! `.await` it (or call `.send()`); list operations also have `.stream()`.
 use crate::runtime::Client;
 
+#[cfg(feature = "benefit-grants")]
 mod benefit_grants;
 
+#[cfg(feature = "benefit-grants")]
 pub use benefit_grants::{BenefitGrants, BenefitGrantsList};
 
+#[cfg(feature = "benefits")]
 mod benefits;
 
+#[cfg(feature = "benefits")]
 pub use benefits::{
     Benefits, BenefitsList, BenefitsCreate, BenefitsGet, BenefitsDelete, BenefitsUpdate,
     BenefitsFiles, BenefitsGrants,
 };
 
+#[cfg(feature = "checkout-links")]
 mod checkout_links;
 
+#[cfg(feature = "checkout-links")]
 pub use checkout_links::{
     CheckoutLinks, CheckoutLinksList, CheckoutLinksCreate, CheckoutLinksGet,
     CheckoutLinksDelete, CheckoutLinksUpdate,
 };
 
+#[cfg(feature = "checkouts")]
 mod checkouts;
 
+#[cfg(feature = "checkouts")]
 pub use checkouts::{
     Checkouts, CheckoutsList, CheckoutsCreate, CheckoutsGet, CheckoutsUpdate,
     CheckoutsClientGet, CheckoutsClientUpdate, CheckoutsClientConfirm,
 };
 
+#[cfg(feature = "custom-fields")]
 mod custom_fields;
 
+#[cfg(feature = "custom-fields")]
 pub use custom_fields::{
     CustomFields, CustomFieldsList, CustomFieldsCreate, CustomFieldsGet,
     CustomFieldsDelete, CustomFieldsUpdate,
 };
 
+#[cfg(feature = "customer-meters")]
 mod customer_meters;
 
+#[cfg(feature = "customer-meters")]
 pub use customer_meters::{CustomerMeters, CustomerMetersList, CustomerMetersGet};
 
+#[cfg(feature = "customer-portal")]
 mod customer_portal;
 
+#[cfg(feature = "customer-portal")]
 pub use customer_portal::CustomerPortal;
 
+#[cfg(feature = "customer-portal")]
 mod customer_portal_benefit_grants;
 
+#[cfg(feature = "customer-portal")]
 pub use customer_portal_benefit_grants::{
     CustomerPortalBenefitGrants, CustomerPortalBenefitGrantsList,
     CustomerPortalBenefitGrantsGet, CustomerPortalBenefitGrantsUpdate,
 };
 
+#[cfg(feature = "customer-portal")]
 mod customer_portal_customer_meters;
 
+#[cfg(feature = "customer-portal")]
 pub use customer_portal_customer_meters::{
     CustomerPortalCustomerMeters, CustomerPortalCustomerMetersList,
     CustomerPortalCustomerMetersGet,
 };
 
+#[cfg(feature = "customer-portal")]
 mod customer_portal_customer_session;
 
+#[cfg(feature = "customer-portal")]
 pub use customer_portal_customer_session::{
     CustomerPortalCustomerSession, CustomerPortalCustomerSessionIntrospect,
     CustomerPortalCustomerSessionGetAuthenticatedUser,
 };
 
+#[cfg(feature = "customer-portal")]
 mod customer_portal_customers;
 
+#[cfg(feature = "customer-portal")]
 pub use customer_portal_customers::{
     CustomerPortalCustomers, CustomerPortalCustomersGet, CustomerPortalCustomersUpdate,
     CustomerPortalCustomersListPaymentMethods, CustomerPortalCustomersAddPaymentMethod,
@@ -77,29 +99,37 @@ pub use customer_portal_customers::{
     CustomerPortalCustomersVerifyEmailUpdate,
 };
 
+#[cfg(feature = "customer-portal")]
 mod customer_portal_downloadables;
 
+#[cfg(feature = "customer-portal")]
 pub use customer_portal_downloadables::{
     CustomerPortalDownloadables, CustomerPortalDownloadablesList,
 };
 
+#[cfg(feature = "customer-portal")]
 mod customer_portal_license_keys;
 
+#[cfg(feature = "customer-portal")]
 pub use customer_portal_license_keys::{
     CustomerPortalLicenseKeys, CustomerPortalLicenseKeysList,
     CustomerPortalLicenseKeysGet, CustomerPortalLicenseKeysValidate,
     CustomerPortalLicenseKeysActivate, CustomerPortalLicenseKeysDeactivate,
 };
 
+#[cfg(feature = "customer-portal")]
 mod customer_portal_members;
 
+#[cfg(feature = "customer-portal")]
 pub use customer_portal_members::{
     CustomerPortalMembers, CustomerPortalMembersList, CustomerPortalMembersAddMember,
     CustomerPortalMembersRemoveMember, CustomerPortalMembersUpdateMember,
 };
 
+#[cfg(feature = "customer-portal")]
 mod customer_portal_orders;
 
+#[cfg(feature = "customer-portal")]
 pub use customer_portal_orders::{
     CustomerPortalOrders, CustomerPortalOrdersList, CustomerPortalOrdersGet,
     CustomerPortalOrdersUpdate, CustomerPortalOrdersInvoice,
@@ -108,48 +138,62 @@ pub use customer_portal_orders::{
     CustomerPortalOrdersConfirmRetryPayment,
 };
 
+#[cfg(feature = "customer-portal")]
 mod customer_portal_organizations;
 
+#[cfg(feature = "customer-portal")]
 pub use customer_portal_organizations::{
     CustomerPortalOrganizations, CustomerPortalOrganizationsGet,
 };
 
+#[cfg(feature = "customer-portal")]
 mod customer_portal_seats;
 
+#[cfg(feature = "customer-portal")]
 pub use customer_portal_seats::{
     CustomerPortalSeats, CustomerPortalSeatsList, CustomerPortalSeatsAssignSeat,
     CustomerPortalSeatsRevokeSeat, CustomerPortalSeatsResendInvitation,
     CustomerPortalSeatsListClaimedSubscriptions,
 };
 
+#[cfg(feature = "customer-portal")]
 mod customer_portal_subscriptions;
 
+#[cfg(feature = "customer-portal")]
 pub use customer_portal_subscriptions::{
     CustomerPortalSubscriptions, CustomerPortalSubscriptionsList,
     CustomerPortalSubscriptionsGet, CustomerPortalSubscriptionsCancel,
     CustomerPortalSubscriptionsUpdate,
 };
 
+#[cfg(feature = "customer-portal")]
 mod customer_portal_wallets;
 
+#[cfg(feature = "customer-portal")]
 pub use customer_portal_wallets::{
     CustomerPortalWallets, CustomerPortalWalletsList, CustomerPortalWalletsGet,
 };
 
+#[cfg(feature = "customer-seats")]
 mod customer_seats;
 
+#[cfg(feature = "customer-seats")]
 pub use customer_seats::{
     CustomerSeats, CustomerSeatsListSeats, CustomerSeatsAssignSeat,
     CustomerSeatsRevokeSeat, CustomerSeatsResendInvitation, CustomerSeatsGetClaimInfo,
     CustomerSeatsClaimSeat,
 };
 
+#[cfg(feature = "customer-sessions")]
 mod customer_sessions;
 
+#[cfg(feature = "customer-sessions")]
 pub use customer_sessions::{CustomerSessions, CustomerSessionsCreate};
 
+#[cfg(feature = "customers")]
 mod customers;
 
+#[cfg(feature = "customers")]
 pub use customers::{
     Customers, CustomersList, CustomersCreate, CustomersExport, CustomersGet,
     CustomersDelete, CustomersUpdate, CustomersGetExternal, CustomersDeleteExternal,
@@ -157,8 +201,10 @@ pub use customers::{
     CustomersListPaymentMethods, CustomersListPaymentMethodsExternal,
 };
 
+#[cfg(feature = "customers")]
 mod customers_members;
 
+#[cfg(feature = "customers")]
 pub use customers_members::{
     CustomersMembers, CustomersMembersCreate, CustomersMembersCreateExternal,
     CustomersMembersGet, CustomersMembersDelete, CustomersMembersUpdate,
@@ -166,107 +212,143 @@ pub use customers_members::{
     CustomersMembersUpdateExternal,
 };
 
+#[cfg(feature = "discounts")]
 mod discounts;
 
+#[cfg(feature = "discounts")]
 pub use discounts::{
     Discounts, DiscountsList, DiscountsCreate, DiscountsGet, DiscountsDelete,
     DiscountsUpdate,
 };
 
+#[cfg(feature = "disputes")]
 mod disputes;
 
+#[cfg(feature = "disputes")]
 pub use disputes::{Disputes, DisputesList, DisputesGet, DisputesAccept};
 
+#[cfg(feature = "event-types")]
 mod event_types;
 
+#[cfg(feature = "event-types")]
 pub use event_types::{EventTypes, EventTypesList, EventTypesUpdate};
 
+#[cfg(feature = "events")]
 mod events;
 
+#[cfg(feature = "events")]
 pub use events::{Events, EventsList, EventsListNames, EventsGet, EventsIngestRequest};
 
+#[cfg(feature = "files")]
 mod files;
 
+#[cfg(feature = "files")]
 pub use files::{Files, FilesList, FilesCreate, FilesUploaded, FilesDelete, FilesUpdate};
 
+#[cfg(feature = "license-keys")]
 mod license_keys;
 
+#[cfg(feature = "license-keys")]
 pub use license_keys::{
     LicenseKeys, LicenseKeysList, LicenseKeysGet, LicenseKeysUpdate,
     LicenseKeysGetActivation, LicenseKeysValidate, LicenseKeysActivate,
     LicenseKeysDeactivate,
 };
 
+#[cfg(feature = "members")]
 mod members;
 
+#[cfg(feature = "members")]
 pub use members::{Members, MembersList};
 
+#[cfg(feature = "meters")]
 mod meters;
 
+#[cfg(feature = "meters")]
 pub use meters::{
     Meters, MetersList, MetersCreate, MetersGet, MetersUpdate, MetersQuantities,
 };
 
+#[cfg(feature = "metrics")]
 mod metrics;
 
+#[cfg(feature = "metrics")]
 pub use metrics::{
     MetricsOperations, MetricsGet, MetricsExport, MetricsLimitsRequest,
     MetricsListDashboards, MetricsCreateDashboard, MetricsGetDashboard,
     MetricsDeleteDashboard, MetricsUpdateDashboard,
 };
 
+#[cfg(feature = "oauth2")]
 mod oauth2;
 
+#[cfg(feature = "oauth2")]
 pub use oauth2::{
     Oauth2, Oauth2Authorize, Oauth2Token, Oauth2Revoke, Oauth2Introspect, Oauth2Userinfo,
 };
 
+#[cfg(feature = "oauth2")]
 mod oauth2_clients;
 
+#[cfg(feature = "oauth2")]
 pub use oauth2_clients::{
     Oauth2Clients, Oauth2ClientsCreate, Oauth2ClientsGet, Oauth2ClientsUpdate,
     Oauth2ClientsDelete,
 };
 
+#[cfg(feature = "orders")]
 mod orders;
 
+#[cfg(feature = "orders")]
 pub use orders::{
     Orders, OrdersList, OrdersCreate, OrdersExport, OrdersGet, OrdersUpdate,
     OrdersFinalize, OrdersInvoice, OrdersGenerateInvoice, OrdersReceipt,
     OrdersReceiptResponse,
 };
 
+#[cfg(feature = "organizations")]
 mod organizations;
 
+#[cfg(feature = "organizations")]
 pub use organizations::{
     Organizations, OrganizationsList, OrganizationsCreate, OrganizationsGet,
     OrganizationsUpdate,
 };
 
+#[cfg(feature = "payments")]
 mod payments;
 
+#[cfg(feature = "payments")]
 pub use payments::{Payments, PaymentsList, PaymentsGet};
 
+#[cfg(feature = "products")]
 mod products;
 
+#[cfg(feature = "products")]
 pub use products::{
     Products, ProductsList, ProductsCreate, ProductsGet, ProductsUpdate,
     ProductsUpdateBenefits,
 };
 
+#[cfg(feature = "refunds")]
 mod refunds;
 
+#[cfg(feature = "refunds")]
 pub use refunds::{Refunds, RefundsList, RefundsCreate};
 
+#[cfg(feature = "subscriptions")]
 mod subscriptions;
 
+#[cfg(feature = "subscriptions")]
 pub use subscriptions::{
     Subscriptions, SubscriptionsList, SubscriptionsCreate, SubscriptionsExport,
     SubscriptionsGet, SubscriptionsRevoke, SubscriptionsUpdate,
 };
 
+#[cfg(feature = "webhooks")]
 mod webhooks;
 
+#[cfg(feature = "webhooks")]
 pub use webhooks::{
     Webhooks, WebhooksListWebhookEndpoints, WebhooksCreateWebhookEndpoint,
     WebhooksGetWebhookEndpoint, WebhooksDeleteWebhookEndpoint,
@@ -275,144 +357,181 @@ pub use webhooks::{
 };
 
 impl Client {
-    /// Operations of the `benefit_grants` group.
+    /// Operations of the `benefit_grants` group (feature `benefit-grants`).
+    #[cfg(feature = "benefit-grants")]
     pub fn benefit_grants(&self) -> BenefitGrants<'_> {
         BenefitGrants::new(self)
     }
 
-    /// Operations of the `benefits` group.
+    /// Operations of the `benefits` group (feature `benefits`).
+    #[cfg(feature = "benefits")]
     pub fn benefits(&self) -> Benefits<'_> {
         Benefits::new(self)
     }
 
-    /// Operations of the `checkout_links` group.
+    /// Operations of the `checkout_links` group (feature `checkout-links`).
+    #[cfg(feature = "checkout-links")]
     pub fn checkout_links(&self) -> CheckoutLinks<'_> {
         CheckoutLinks::new(self)
     }
 
-    /// Operations of the `checkouts` group.
+    /// Operations of the `checkouts` group (feature `checkouts`).
+    #[cfg(feature = "checkouts")]
     pub fn checkouts(&self) -> Checkouts<'_> {
         Checkouts::new(self)
     }
 
-    /// Operations of the `custom_fields` group.
+    /// Operations of the `custom_fields` group (feature `custom-fields`).
+    #[cfg(feature = "custom-fields")]
     pub fn custom_fields(&self) -> CustomFields<'_> {
         CustomFields::new(self)
     }
 
-    /// Operations of the `customer_meters` group.
+    /// Operations of the `customer_meters` group (feature `customer-meters`).
+    #[cfg(feature = "customer-meters")]
     pub fn customer_meters(&self) -> CustomerMeters<'_> {
         CustomerMeters::new(self)
     }
 
-    /// Operations of the `customer_portal` group.
+    /// Operations of the `customer_portal` group (feature `customer-portal`).
+    #[cfg(feature = "customer-portal")]
     pub fn customer_portal(&self) -> CustomerPortal<'_> {
         CustomerPortal::new(self)
     }
 
-    /// Operations of the `customer_seats` group.
+    /// Operations of the `customer_seats` group (feature `customer-seats`).
+    #[cfg(feature = "customer-seats")]
     pub fn customer_seats(&self) -> CustomerSeats<'_> {
         CustomerSeats::new(self)
     }
 
-    /// Operations of the `customer_sessions` group.
+    /// Operations of the `customer_sessions` group (feature `customer-sessions`).
+    #[cfg(feature = "customer-sessions")]
     pub fn customer_sessions(&self) -> CustomerSessions<'_> {
         CustomerSessions::new(self)
     }
 
-    /// Operations of the `customers` group.
+    /// Operations of the `customers` group (feature `customers`).
+    #[cfg(feature = "customers")]
     pub fn customers(&self) -> Customers<'_> {
         Customers::new(self)
     }
 
-    /// Operations of the `discounts` group.
+    /// Operations of the `discounts` group (feature `discounts`).
+    #[cfg(feature = "discounts")]
     pub fn discounts(&self) -> Discounts<'_> {
         Discounts::new(self)
     }
 
-    /// Operations of the `disputes` group.
+    /// Operations of the `disputes` group (feature `disputes`).
+    #[cfg(feature = "disputes")]
     pub fn disputes(&self) -> Disputes<'_> {
         Disputes::new(self)
     }
 
-    /// Operations of the `event_types` group.
+    /// Operations of the `event_types` group (feature `event-types`).
+    #[cfg(feature = "event-types")]
     pub fn event_types(&self) -> EventTypes<'_> {
         EventTypes::new(self)
     }
 
-    /// Operations of the `events` group.
+    /// Operations of the `events` group (feature `events`).
+    #[cfg(feature = "events")]
     pub fn events(&self) -> Events<'_> {
         Events::new(self)
     }
 
-    /// Operations of the `files` group.
+    /// Operations of the `files` group (feature `files`).
+    #[cfg(feature = "files")]
     pub fn files(&self) -> Files<'_> {
         Files::new(self)
     }
 
-    /// Operations of the `license_keys` group.
+    /// Operations of the `license_keys` group (feature `license-keys`).
+    #[cfg(feature = "license-keys")]
     pub fn license_keys(&self) -> LicenseKeys<'_> {
         LicenseKeys::new(self)
     }
 
-    /// Operations of the `members` group.
+    /// Operations of the `members` group (feature `members`).
+    #[cfg(feature = "members")]
     pub fn members(&self) -> Members<'_> {
         Members::new(self)
     }
 
-    /// Operations of the `meters` group.
+    /// Operations of the `meters` group (feature `meters`).
+    #[cfg(feature = "meters")]
     pub fn meters(&self) -> Meters<'_> {
         Meters::new(self)
     }
 
-    /// Operations of the `metrics` group.
+    /// Operations of the `metrics` group (feature `metrics`).
+    #[cfg(feature = "metrics")]
     pub fn metrics(&self) -> MetricsOperations<'_> {
         MetricsOperations::new(self)
     }
 
-    /// Operations of the `oauth2` group.
+    /// Operations of the `oauth2` group (feature `oauth2`).
+    #[cfg(feature = "oauth2")]
     pub fn oauth2(&self) -> Oauth2<'_> {
         Oauth2::new(self)
     }
 
-    /// Operations of the `orders` group.
+    /// Operations of the `orders` group (feature `orders`).
+    #[cfg(feature = "orders")]
     pub fn orders(&self) -> Orders<'_> {
         Orders::new(self)
     }
 
-    /// Operations of the `organizations` group.
+    /// Operations of the `organizations` group (feature `organizations`).
+    #[cfg(feature = "organizations")]
     pub fn organizations(&self) -> Organizations<'_> {
         Organizations::new(self)
     }
 
-    /// Operations of the `payments` group.
+    /// Operations of the `payments` group (feature `payments`).
+    #[cfg(feature = "payments")]
     pub fn payments(&self) -> Payments<'_> {
         Payments::new(self)
     }
 
-    /// Operations of the `products` group.
+    /// Operations of the `products` group (feature `products`).
+    #[cfg(feature = "products")]
     pub fn products(&self) -> Products<'_> {
         Products::new(self)
     }
 
-    /// Operations of the `refunds` group.
+    /// Operations of the `refunds` group (feature `refunds`).
+    #[cfg(feature = "refunds")]
     pub fn refunds(&self) -> Refunds<'_> {
         Refunds::new(self)
     }
 
-    /// Operations of the `subscriptions` group.
+    /// Operations of the `subscriptions` group (feature `subscriptions`).
+    #[cfg(feature = "subscriptions")]
     pub fn subscriptions(&self) -> Subscriptions<'_> {
         Subscriptions::new(self)
     }
 
-    /// Operations of the `webhooks` group.
+    /// Operations of the `webhooks` group (feature `webhooks`).
+    #[cfg(feature = "webhooks")]
     pub fn webhooks(&self) -> Webhooks<'_> {
         Webhooks::new(self)
     }
 }
-use crate::runtime::QueryValue;
 
-impl QueryValue for crate::models::MetadataQueryValue {
+#[cfg(
+    any(
+        feature = "benefits",
+        feature = "customers",
+        feature = "events",
+        feature = "meters",
+        feature = "orders",
+        feature = "products",
+        feature = "subscriptions"
+    )
+)]
+impl crate::runtime::QueryValue for crate::models::MetadataQueryValue {
     fn write_query_text(&self, out: &mut String) {
         match self {
             Self::Integer(v) => v.write_query_text(out),

@@ -18,7 +18,8 @@ use std::collections::BTreeSet;
 
 /// `src/client/mod.rs`: group modules, their re-exports and the root accessors.
 pub fn client_mod(api: &Api) -> TokenStream {
-    let modules = api.groups.iter().map(|g| {
+    let modules = api.groups.iter().zip(&api.features.of_group).map(|(g, feature)| {
+        let cfg = super::cfg_feature(feature.as_deref());
         let module = format_ident!("{}", g.module);
         let ty = format_ident!("{}", g.type_name);
         let builders = g.operations.iter().flat_map(|op| {
@@ -28,14 +29,19 @@ pub fn client_mod(api: &Api) -> TokenStream {
             };
             std::iter::once(format_ident!("{}", op.builder)).chain(status_enum)
         });
-        quote! { mod #module; pub use #module::{#ty, #(#builders),*}; }
+        quote! { #cfg mod #module; #cfg pub use #module::{#ty, #(#builders),*}; }
     });
-    let roots = api.groups.iter().filter(|g| g.path.len() == 1).map(|g| {
+    let roots = api.groups.iter().zip(&api.features.of_group).filter(|(g, _)| g.path.len() == 1).map(|(g, feature)| {
+        let cfg = super::cfg_feature(feature.as_deref());
         let accessor = ident(&g.path[0]);
         let ty = format_ident!("{}", g.type_name);
-        let doc = format!(" Operations of the `{}` group.", g.path.join("."));
+        let doc = match feature {
+            Some(feature) => format!(" Operations of the `{}` group (feature `{feature}`).", g.path.join(".")),
+            None => format!(" Operations of the `{}` group.", g.path.join(".")),
+        };
         quote! {
             #[doc = #doc]
+            #cfg
             pub fn #accessor(&self) -> #ty<'_> {
                 #ty::new(self)
             }
@@ -99,8 +105,10 @@ fn query_value_impls(api: &Api) -> TokenStream {
                 }
             }
         }
+        let cfg = super::cfg_attr(&api.features.of_type[id]);
         quote! {
-            impl QueryValue for crate::models::#name {
+            #cfg
+            impl crate::runtime::QueryValue for crate::models::#name {
                 fn write_query_text(&self, out: &mut String) {
                     match self {
                         #(#text_arms)*
@@ -121,7 +129,6 @@ fn query_value_impls(api: &Api) -> TokenStream {
         return TokenStream::new();
     }
     quote! {
-        use crate::runtime::QueryValue;
         #(#impls)*
     }
 }
@@ -631,11 +638,13 @@ pub fn errors_file(api: &Api) -> TokenStream {
     let mut imports = Imports::outside_models();
     let variants: Vec<_> = (0..api.error_bodies.len()).map(|i| format_ident!("{}", api.error_variant(i))).collect();
     let tys: Vec<_> = api.error_bodies.iter().map(|t| ty_tokens(api, t, &mut imports)).collect();
-    let decoders = variants.iter().zip(&tys).map(|(variant, ty)| {
+    let decoders = variants.iter().zip(&tys).zip(&api.features.of_error_decoder).map(|((variant, ty), gate)| {
         let decoder = format_ident!("decode_{}", snake_name(&variant.to_string()));
         let doc = format!(" Decodes an error body into [`ApiErrorBody::{variant}`].");
+        let cfg = super::cfg_attr(gate);
         quote! {
             #[doc = #doc]
+            #cfg
             pub(crate) fn #decoder(body: &[u8]) -> Result<ApiErrorBody, (String, serde_json::Error)> {
                 crate::runtime::decode_slice::<#ty>(body).map(ApiErrorBody::#variant)
             }

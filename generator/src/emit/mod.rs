@@ -7,12 +7,37 @@ mod docs;
 mod examples;
 mod models;
 
+use crate::ir::features::{Gate, FULL};
 use crate::ir::{Api, Ty};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
 
 pub use docs::sanitize_doc;
+
+/// `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", feature = "b"))]`; nothing for
+/// [`Gate::Always`].
+fn cfg_attr(gate: &Gate) -> TokenStream {
+    match gate {
+        Gate::Always => TokenStream::new(),
+        Gate::Any(features) if features.len() == 1 => {
+            let feature = features.iter().next();
+            quote! { #[cfg(feature = #feature)] }
+        }
+        Gate::Any(features) => {
+            let features = features.iter();
+            quote! { #[cfg(any(#(feature = #features),*))] }
+        }
+    }
+}
+
+/// The cfg attribute of one feature; nothing for `None` (a crate without features).
+fn cfg_feature(feature: Option<&str>) -> TokenStream {
+    match feature {
+        Some(feature) => quote! { #[cfg(feature = #feature)] },
+        None => TokenStream::new(),
+    }
+}
 
 /// One output file: its path under `src/` and its syntax.
 pub struct EmittedFile {
@@ -80,6 +105,20 @@ fn lib_rs(api: &Api) -> TokenStream {
         api.version,
         api.description.as_deref().unwrap_or_default()
     );
+    let features: Vec<String> = api.features.all().iter().map(|f| format!("`{f}`")).collect();
+    let intro = if features.is_empty() {
+        intro
+    } else {
+        let intro = intro.trim_end();
+        format!(
+        "{intro}\n\n# Cargo features\n\nEach top-level group of operations is a feature named after its accessor \
+         (kebab case){}, all on through `{FULL}`, the default. With `default-features = false` and \
+         only the features an application needs, the crate compiles those groups and the models \
+         they use. Features: {}.",
+        if api.features.webhooks.is_some() { ", and `webhook-events` holds the `webhooks` module" } else { "" },
+        features.join(", ")
+        )
+    };
     let docs = docs::inner_doc_attrs(Some(&intro));
     let api_version = &api.version;
     let version_header = match &api.version_header {
@@ -128,8 +167,16 @@ fn lib_rs(api: &Api) -> TokenStream {
         let doc = format!(" The client, under the API's name: `{name}::builder()`.");
         quote! { #[doc = #doc] pub type #name = Client; }
     });
-    let webhooks_mod = (!api.webhooks.is_empty()).then(|| quote! { pub mod webhooks; });
-    let examples_mod = examples::has_examples(api).then(|| quote! { #[cfg(test)] mod spec_examples; });
+    let webhooks_mod = (!api.webhooks.is_empty()).then(|| {
+        let cfg = cfg_feature(api.features.webhooks.as_deref());
+        quote! { #cfg pub mod webhooks; }
+    });
+    // The examples cover models of every group.
+    let examples_cfg = match features.is_empty() {
+        true => quote! { #[cfg(test)] },
+        false => quote! { #[cfg(all(test, feature = #FULL))] },
+    };
+    let examples_mod = examples::has_examples(api).then(|| quote! { #examples_cfg mod spec_examples; });
     quote! {
         #docs
         #![deny(unsafe_code)]

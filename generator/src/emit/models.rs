@@ -27,10 +27,11 @@ pub fn type_file(api: &Api, def: &TypeDef) -> TokenStream {
 
 /// `models/mod.rs`: declares every type module and re-exports its type.
 pub fn models_mod(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(|def| {
+    let items = api.types.iter().zip(&api.features.of_type).map(|(def, gate)| {
         let module = format_ident!("{}", def.module);
         let name = format_ident!("{}", def.name);
-        quote! { mod #module; pub use #module::#name; }
+        let cfg = super::cfg_attr(gate);
+        quote! { #cfg mod #module; #cfg pub use #module::#name; }
     });
     quote! {
         //! Data types of the API: one per schema of the spec, plus the inline types they need.

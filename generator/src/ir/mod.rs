@@ -5,6 +5,7 @@
 //! The emitter only translates this into tokens; it makes no naming or shape decisions.
 //! `Api::dump` renders the IR as text, for review and snapshot tests.
 
+pub mod features;
 mod operations;
 mod types;
 
@@ -41,6 +42,8 @@ pub struct Api {
     /// Types used as documented error bodies, each once; they become `ApiErrorBody` arms.
     pub error_bodies: Vec<Ty>,
     pub warnings: Vec<Warning>,
+    /// The crate's cargo features and what each compiles.
+    pub features: features::Features,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -193,7 +196,7 @@ pub fn build(spec: &openapiv3::OpenAPI, file: &str, options: &Options) -> Result
     let groups = operations::avoid_type_names(groups, &types);
     warnings.sort();
     warnings.dedup();
-    Ok(Api {
+    let mut api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
         description: spec.info.description.clone(),
@@ -205,7 +208,10 @@ pub fn build(spec: &openapiv3::OpenAPI, file: &str, options: &Options) -> Result
         webhooks,
         error_bodies,
         warnings,
-    })
+        features: features::Features::default(),
+    };
+    api.features = features::compute(&api);
+    Ok(api)
 }
 
 fn servers(spec: &openapiv3::OpenAPI) -> Vec<ServerDef> {

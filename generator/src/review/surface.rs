@@ -5,6 +5,7 @@
 //! name or call. Types are rendered to their Rust spelling, so two surfaces built from
 //! different specs compare by name: [`super::diff`] needs no `TypeId`s.
 
+use crate::ir::features::reach;
 use crate::ir::{Api, Operation, Presence, ResponseKind, Ty, TypeKind};
 use crate::names::ident;
 use std::collections::BTreeSet;
@@ -541,25 +542,3 @@ fn roles(api: &Api) -> Vec<Role> {
     (0..api.types.len()).map(|id| Role { request: request.contains(&id), response: response.contains(&id) }).collect()
 }
 
-fn reach(api: &Api, ty: &Ty, seen: &mut BTreeSet<usize>) {
-    match ty {
-        Ty::Named(id) => {
-            if !seen.insert(*id) {
-                return;
-            }
-            match &api.types[*id].kind {
-                TypeKind::Struct(s) => s.fields.iter().for_each(|f| reach(api, &f.ty, seen)),
-                TypeKind::Union(u) => u.variants.iter().filter_map(|v| v.ty.as_ref()).for_each(|t| reach(api, t, seen)),
-                TypeKind::Alias(t) => reach(api, t, seen),
-                TypeKind::Enum(_) => {}
-            }
-        }
-        Ty::Vec(inner) | Ty::Option(inner) => reach(api, inner, seen),
-        Ty::Map(key, value) => {
-            reach(api, key, seen);
-            reach(api, value, seen);
-        }
-        Ty::Tuple(items) => items.iter().for_each(|t| reach(api, t, seen)),
-        _ => {}
-    }
-}
