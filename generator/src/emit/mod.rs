@@ -105,19 +105,10 @@ fn lib_rs(api: &Api) -> TokenStream {
         api.version,
         api.description.as_deref().unwrap_or_default()
     );
-    let features: Vec<String> = api.features.all().iter().map(|f| format!("`{f}`")).collect();
-    let intro = if features.is_empty() {
-        intro
-    } else {
-        let intro = intro.trim_end();
-        format!(
-        "{intro}\n\n# Cargo features\n\nEach top-level group of operations is a feature named after its accessor \
-         (kebab case){}, all on through `{FULL}`, the default. With `default-features = false` and \
-         only the features an application needs, the crate compiles those groups and the models \
-         they use. Features: {}.",
-        if api.features.webhooks.is_some() { ", and `webhook-events` holds the `webhooks` module" } else { "" },
-        features.join(", ")
-        )
+    let has_features = !api.features.all().is_empty();
+    let intro = match features_doc(api) {
+        Some(features) => format!("{}\n\n{features}", intro.trim_end()),
+        None => intro,
     };
     let docs = docs::inner_doc_attrs(Some(&intro));
     let api_version = &api.version;
@@ -172,10 +163,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         quote! { #cfg pub mod webhooks; }
     });
     // The examples cover models of every group.
-    let examples_cfg = match features.is_empty() {
-        true => quote! { #[cfg(test)] },
-        false => quote! { #[cfg(all(test, feature = #FULL))] },
-    };
+    let examples_cfg = if has_features { quote! { #[cfg(all(test, feature = #FULL))] } } else { quote! { #[cfg(test)] } };
     let examples_mod = examples::has_examples(api).then(|| quote! { #examples_cfg mod spec_examples; });
     quote! {
         #docs
@@ -212,6 +200,22 @@ fn lib_rs(api: &Api) -> TokenStream {
 
         #server
     }
+}
+
+/// The crate docs' "Cargo features" section, when the crate has features.
+fn features_doc(api: &Api) -> Option<String> {
+    let features: Vec<String> = api.features.all().iter().map(|f| format!("`{f}`")).collect();
+    if features.is_empty() {
+        return None;
+    }
+    let webhooks = if api.features.webhooks.is_some() { ", and `webhook-events` holds the `webhooks` module" } else { "" };
+    Some(format!(
+        "# Cargo features\n\nEach top-level group of operations is a feature named after its accessor \
+         (kebab case){webhooks}, all on through `{FULL}`, the default. With `default-features = false` \
+         and only the features an application needs, the crate compiles those groups and the models \
+         they use. Features: {}.",
+        features.join(", ")
+    ))
 }
 
 /// The `use` lines a model file needs, collected while its tokens are built.
