@@ -128,8 +128,8 @@ impl<T: FromStatus> DecodeBody<T> for ByStatus {
 }
 
 impl RawResponse {
-    /// Decodes the body with `decoder` ([`Json`], [`Text`], [`Binary`] or [`Empty`]) and
-    /// wraps it in `variant`: one arm of a [`FromStatus`] implementation.
+    /// Decodes the body with the decoder passed in ([`Json`], [`Text`], [`Binary`] or
+    /// [`Empty`]) and wraps it in `variant`: one arm of a [`FromStatus`] implementation.
     ///
     /// # Errors
     ///
@@ -137,10 +137,9 @@ impl RawResponse {
     pub fn decode_variant<T, U, D: DecodeBody<T>>(
         self,
         operation: &'static str,
-        decoder: D,
+        _decoder: D,
         variant: impl FnOnce(T) -> U,
     ) -> Result<Response<U>, Error> {
-        let _ = decoder;
         D::decode(operation, self).map(|response| response.map(variant))
     }
 

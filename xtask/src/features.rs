@@ -6,9 +6,9 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 pub fn run(root: &std::path::Path) -> Result<(), String> {
-    let spec = codegen::polar::PINNED_SPEC;
-    let bytes = std::fs::read(root.join(spec)).map_err(|e| format!("{spec}: {e}"))?;
-    let generated = codegen::generate(spec, &bytes, &codegen::polar::options()).map_err(|e| e.to_string())?;
+    let bytes = crate::pinned_spec(root)?;
+    let generated = codegen::generate(codegen::polar::PINNED_SPEC, &bytes, &codegen::polar::options())
+        .map_err(|e| e.to_string())?;
     let mut sets: Vec<String> = vec![String::new()];
     sets.extend(generated.api.features.all().into_iter().map(str::to_owned));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());

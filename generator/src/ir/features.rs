@@ -120,10 +120,14 @@ fn gated(api: &Api) -> Features {
     let of_type = reached_by
         .into_iter()
         .enumerate()
-        .map(|(id, features)| match () {
-            () if always.contains(&id) => Gate::Always,
-            () if features.is_empty() => Gate::Any(BTreeSet::from([FULL.to_owned()])),
-            () => Gate::Any(features),
+        .map(|(id, features)| {
+            if always.contains(&id) {
+                Gate::Always
+            } else if features.is_empty() {
+                Gate::Any(BTreeSet::from([FULL.to_owned()]))
+            } else {
+                Gate::Any(features)
+            }
         })
         .collect();
     let mut error_users: Vec<BTreeSet<String>> = vec![BTreeSet::new(); api.error_bodies.len()];

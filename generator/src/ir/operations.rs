@@ -153,8 +153,13 @@ impl ResponseKind {
             ResponseKind::Text(m) | ResponseKind::Bytes(m) => Some(m.clone()),
             ResponseKind::Empty => None,
             ResponseKind::ByStatus(r) => {
-                let mut media: Vec<String> = r.arms.iter().filter_map(|a| a.kind.accept()).collect();
-                media.dedup();
+                // Each media type once, in arm order.
+                let mut media: Vec<String> = Vec::new();
+                for m in r.arms.iter().filter_map(|a| a.kind.accept()) {
+                    if !media.contains(&m) {
+                        media.push(m);
+                    }
+                }
                 (!media.is_empty()).then(|| media.join(", "))
             }
         }
@@ -753,4 +758,31 @@ fn status_variant(code: u16) -> String {
         _ => return format!("Status{code}"),
     };
     name.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arm(status: u16, kind: ResponseKind) -> StatusArm {
+        StatusArm { status, label: status.to_string(), variant: status_variant(status), description: None, kind }
+    }
+
+    #[test]
+    fn accept_names_each_media_type_once_in_arm_order() {
+        let by_status = ResponseKind::ByStatus(StatusResponses {
+            type_name: "R".to_owned(),
+            arms: vec![
+                arm(200, ResponseKind::Json(Ty::Json)),
+                arm(201, ResponseKind::Text("text/csv".to_owned())),
+                arm(202, ResponseKind::Json(Ty::String)),
+                arm(204, ResponseKind::Empty),
+            ],
+        });
+        assert_eq!(by_status.accept().as_deref(), Some("application/json, text/csv"));
+        let empty = ResponseKind::ByStatus(StatusResponses { type_name: "R".to_owned(), arms: vec![arm(204, ResponseKind::Empty)] });
+        assert_eq!(empty.accept(), None);
+        assert_eq!(status_variant(202), "Accepted");
+        assert_eq!(status_variant(299), "Status299");
+    }
 }
