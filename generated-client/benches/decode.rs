@@ -2,7 +2,7 @@
 //! bytes into an untyped `serde_json::Value` (the target: typed ≤ `Value`).
 //!
 //! The pages are synthesized from the spec's schemas by `scripts/bench_pages.py` (every
-//! optional field filled in half the items). Run with `cargo bench -p polar-sdk --bench decode`;
+//! optional field filled in half the items). Run with `cargo bench -p polar-sh-sdk --bench decode`;
 //! `-- --test` decodes each page once (a quick check that the pages still match the models).
 //! Figures and targets: BENCHMARKS.md.
 

@@ -5,7 +5,7 @@
 //! The server is axum on 127.0.0.1 (an ephemeral port, in a thread of this process), serving
 //! canned bodies from the decode benchmark's pages: one customer (≈0.6 KB) and a 100-order
 //! page (≈330 KB). Both sides use one current-thread tokio runtime and keep-alive connections.
-//! Run with `cargo bench -p polar-sdk --bench request`. Figures and targets: BENCHMARKS.md.
+//! Run with `cargo bench -p polar-sh-sdk --bench request`. Figures and targets: BENCHMARKS.md.
 
 use axum::http::header::CONTENT_TYPE;
 use axum::routing::get;
@@ -49,7 +49,7 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let client = polar::Client::builder().access_token(TOKEN).base_url(&base).build().unwrap();
     let http =
-        reqwest::Client::builder().user_agent("polar-sdk-bench").timeout(Duration::from_secs(5)).build().unwrap();
+        reqwest::Client::builder().user_agent("polar-sh-sdk-bench").timeout(Duration::from_secs(5)).build().unwrap();
     Fixture { rt, client, http, base }
 });
 

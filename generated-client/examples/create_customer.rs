@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! POLAR_ACCESS_TOKEN=polar_oat_... \
-//!     cargo run -p polar-sdk --example create_customer -- jane@example.com
+//!     cargo run -p polar-sh-sdk --example create_customer -- jane@example.com
 //! ```
 //!
 //! Reads `POLAR_ACCESS_TOKEN` (required; an organization access token with the

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! POLAR_ACCESS_TOKEN=polar_pat_... \
-//!     cargo run -p polar-sdk --example create_organization -- "Acme Inc" acme-inc
+//!     cargo run -p polar-sh-sdk --example create_organization -- "Acme Inc" acme-inc
 //! ```
 //!
 //! Reads `POLAR_ACCESS_TOKEN` (required; a personal access token with the

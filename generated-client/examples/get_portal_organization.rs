@@ -2,7 +2,7 @@
 //! `GET /v1/customer-portal/organizations/{slug}`.
 //!
 //! ```text
-//! POLAR_ACCESS_TOKEN=polar_pat_... cargo run -p polar-sdk --example get_portal_organization -- acme
+//! POLAR_ACCESS_TOKEN=polar_pat_... cargo run -p polar-sh-sdk --example get_portal_organization -- acme
 //! ```
 //!
 //! Reads `POLAR_ACCESS_TOKEN` (required, like the other examples) and

@@ -2,8 +2,8 @@
 //! stream of every organization.
 //!
 //! ```text
-//! POLAR_ACCESS_TOKEN=polar_pat_... cargo run -p polar-sdk --example list_organizations
-//! POLAR_ACCESS_TOKEN=polar_pat_... cargo run -p polar-sdk --example list_organizations -- acme
+//! POLAR_ACCESS_TOKEN=polar_pat_... cargo run -p polar-sh-sdk --example list_organizations
+//! POLAR_ACCESS_TOKEN=polar_pat_... cargo run -p polar-sh-sdk --example list_organizations -- acme
 //! ```
 //!
 //! Reads `POLAR_ACCESS_TOKEN` (required; a token with the `organizations:read`

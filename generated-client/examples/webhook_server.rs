@@ -18,7 +18,7 @@
 //! The reason sent back is short and never includes the secret.
 //!
 //! ```text
-//! POLAR_WEBHOOK_SECRET=polar_whs_... cargo run -p polar-sdk --example webhook_server
+//! POLAR_WEBHOOK_SECRET=polar_whs_... cargo run -p polar-sh-sdk --example webhook_server
 //! ```
 
 use std::net::{Ipv4Addr, SocketAddr};

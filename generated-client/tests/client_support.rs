@@ -14,8 +14,8 @@ use wiremock::MockServer;
 /// The access token every test client is built with.
 pub const TOKEN: &str = "polar_oat_TEST_SECRET_token";
 
-/// The `User-Agent` the crate sends: `polar-sdk/<crate version>`.
-pub const USER_AGENT: &str = concat!("polar-sdk/", env!("CARGO_PKG_VERSION"));
+/// The `User-Agent` the crate sends: `polar-sh-sdk/<crate version>`.
+pub const USER_AGENT: &str = concat!("polar-sh-sdk/", env!("CARGO_PKG_VERSION"));
 
 /// Retries with tiny backoffs so that no test waits on the default 500 ms.
 pub fn fast_retry() -> RetryPolicy {

@@ -1,11 +1,11 @@
 //! `cargo xtask bench`: the whole-process and compile-time figures of BENCHMARKS.md, each
 //! printed next to its target. The in-process figures (decoding, request overhead) come from
-//! `cargo bench -p polar-sdk` (generated-client/benches/).
+//! `cargo bench -p polar-sh-sdk` (generated-client/benches/).
 //!
 //! Timings only: nothing here fails on a slow figure (CI never runs it). Each figure is the
 //! median of `--runs` runs. Peak memory is the kernel's high-water mark (`VmHWM`) for
 //! generation, and GNU time's maximum RSS of the one `rustc`/`rustdoc` process that compiles
-//! or documents `polar-sdk` (through a `RUSTC_WRAPPER` / `RUSTDOC` script), so Cargo's own
+//! or documents `polar-sh-sdk` (through a `RUSTC_WRAPPER` / `RUSTDOC` script), so Cargo's own
 //! memory and the dependencies' never count.
 
 use std::collections::BTreeMap;
@@ -20,7 +20,7 @@ cargo xtask bench [WHAT] [--runs N]
 WHAT (default: all):
   gen       generation of the pinned spec: in-process stages (load, lower, IR, emit,
             format, check) and a whole `regenerate --check` process (wall, peak RSS)
-  compile   cold `cargo build` / `cargo check` / `cargo doc --no-deps` of polar-sdk alone,
+  compile   cold `cargo build` / `cargo check` / `cargo doc --no-deps` of polar-sh-sdk alone,
             dependencies prebuilt (in target/bench-compile/): wall, rustc/rustdoc peak RSS
   app       rebuild of bench-app/ (a tiny application using the client) after an edit,
             in the workspace's target/ (client and dependencies built once)
@@ -28,7 +28,7 @@ WHAT (default: all):
 
 --runs N    runs per figure, median reported (default: gen 10, compile 3, app 5)
 
-In-process figures: cargo bench -p polar-sdk   (decode, request; see BENCHMARKS.md)
+In-process figures: cargo bench -p polar-sh-sdk   (decode, request; see BENCHMARKS.md)
 ";
 
 /// `cargo xtask bench ...`, with the arguments after `bench`.
@@ -333,7 +333,7 @@ struct Measured {
 }
 
 fn bench_compile(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
-    println!("\n== compile time of polar-sdk ({runs} runs, dependencies prebuilt)");
+    println!("\n== compile time of polar-sh-sdk ({runs} runs, dependencies prebuilt)");
     let target = root.join("target/bench-compile");
     std::fs::create_dir_all(&target).map_err(|e| format!("{}: {e}", target.display()))?;
     let rustc_wrapper = target.join("rustc-wrapper.sh");
@@ -371,11 +371,11 @@ fn bench_compile(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
     };
 
     let commands: [(&str, &[&str]); 4] = [
-        ("build", &["build", "-p", "polar-sdk"]),
-        ("check", &["check", "-p", "polar-sdk"]),
+        ("build", &["build", "-p", "polar-sh-sdk"]),
+        ("check", &["check", "-p", "polar-sh-sdk"]),
         // An application that needs one group: `default-features = false, features = ["customers"]`.
-        ("check customers", &["check", "-p", "polar-sdk", "--no-default-features", "--features", "customers"]),
-        ("doc", &["doc", "-p", "polar-sdk", "--no-deps"]),
+        ("check customers", &["check", "-p", "polar-sh-sdk", "--no-default-features", "--features", "customers"]),
+        ("doc", &["doc", "-p", "polar-sh-sdk", "--no-deps"]),
     ];
     println!("  building dependencies once in {} (minutes on the first run)", target.display());
     for (_, args) in &commands {
@@ -385,7 +385,7 @@ fn bench_compile(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
     let mut results: BTreeMap<&str, Vec<Measured>> = BTreeMap::new();
     for run in 1..=runs {
         for (name, args) in &commands {
-            cargo(&["clean", "-p", "polar-sdk", "--quiet"])?;
+            cargo(&["clean", "-p", "polar-sh-sdk", "--quiet"])?;
             // rustdoc merges its search index with every crate already documented in the
             // output folder, which costs memory that has nothing to do with this crate
             // (1.7 GB instead of 0.95 GB with a few other crates there): start empty.
@@ -410,10 +410,10 @@ fn bench_compile(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
 
     let mut rows = Vec::new();
     let targets: [(&str, &str, Option<f64>, Option<f64>); 4] = [
-        ("build", "cargo build -p polar-sdk (cold, deps built)", Some(37.0), Some(1.2 * 1024.0)),
-        ("check", "cargo check -p polar-sdk (cold, deps built)", Some(32.0), Some(1.2 * 1024.0)),
+        ("build", "cargo build -p polar-sh-sdk (cold, deps built)", Some(37.0), Some(1.2 * 1024.0)),
+        ("check", "cargo check -p polar-sh-sdk (cold, deps built)", Some(32.0), Some(1.2 * 1024.0)),
         ("check customers", "  the same, only feature `customers`", None, None),
-        ("doc", "cargo doc -p polar-sdk --no-deps", None, None),
+        ("doc", "cargo doc -p polar-sh-sdk --no-deps", None, None),
     ];
     for (name, figure, time_target, mem_target) in targets {
         let measured = results.get(name).map(Vec::as_slice).unwrap_or_default();

@@ -16,7 +16,7 @@ pub fn run(root: &std::path::Path) -> Result<(), String> {
     for features in &sets {
         let started = Instant::now();
         let out = Command::new(&cargo)
-            .args(["check", "--quiet", "-p", "polar-sdk", "--no-default-features", "--message-format", "short"])
+            .args(["check", "--quiet", "-p", "polar-sh-sdk", "--no-default-features", "--message-format", "short"])
             .args(["--features", features])
             .current_dir(root)
             .stdout(Stdio::piped())
@@ -33,7 +33,7 @@ pub fn run(root: &std::path::Path) -> Result<(), String> {
         }
     }
     if failures.is_empty() {
-        println!("polar-sdk checks warning-free with each of its {} features alone and with none", sets.len() - 1);
+        println!("polar-sh-sdk checks warning-free with each of its {} features alone and with none", sets.len() - 1);
         Ok(())
     } else {
         Err(failures.join("\n\n"))
