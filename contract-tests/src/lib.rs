@@ -10,4 +10,6 @@
 //!   mode, and checks that Prism accepts each request and that each response decodes.
 //!   Needs Node.js; see `contract/README.md`.
 
+// Generated (prettyplease); `cargo xtask code-samples --check` pins it, not rustfmt.
+#[rustfmt::skip]
 pub mod samples;

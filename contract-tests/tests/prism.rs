@@ -142,7 +142,10 @@ impl Prism {
             .unwrap_or_else(|e| panic!("cannot start Prism ({}): {e}", cli.display()));
         let log = Arc::new(Mutex::new(Vec::new()));
         let (ready_tx, ready_rx) = mpsc::channel();
-        for stream in [Box::new(child.stdout.take().expect("piped")) as Box<dyn std::io::Read + Send>, Box::new(child.stderr.take().expect("piped"))] {
+        for stream in [
+            Box::new(child.stdout.take().expect("piped")) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().expect("piped")),
+        ] {
             let log = Arc::clone(&log);
             let ready_tx = ready_tx.clone();
             std::thread::spawn(move || {
@@ -180,12 +183,22 @@ fn free_port() -> u16 {
 fn prism_spec(root: &Path) -> PathBuf {
     let spec_path = root.join("spec/polar-2026-10.openapi.json");
     let overlay_path = root.join("contract/prism.overlay.yaml");
-    let mut spec: Value = serde_json::from_slice(&std::fs::read(&spec_path).expect("the pinned spec")).expect("the spec is JSON");
-    let overlay: Value = serde_yaml::from_slice(&std::fs::read(&overlay_path).expect("contract/prism.overlay.yaml")).expect("the overlay is YAML");
+    let mut spec: Value =
+        serde_json::from_slice(&std::fs::read(&spec_path).expect("the pinned spec")).expect("the spec is JSON");
+    let overlay: Value = serde_yaml::from_slice(&std::fs::read(&overlay_path).expect("contract/prism.overlay.yaml"))
+        .expect("the overlay is YAML");
     for action in overlay["actions"].as_array().expect("overlay actions") {
         let target = action["target"].as_str().expect("action target");
-        let applied = overlay::apply(&mut spec, target, action.get("update"), action.get("remove").and_then(Value::as_bool).unwrap_or(false));
-        assert!(applied > 0, "overlay action `{target}` matches nothing in the spec: remove it from contract/prism.overlay.yaml");
+        let applied = overlay::apply(
+            &mut spec,
+            target,
+            action.get("update"),
+            action.get("remove").and_then(Value::as_bool).unwrap_or(false),
+        );
+        assert!(
+            applied > 0,
+            "overlay action `{target}` matches nothing in the spec: remove it from contract/prism.overlay.yaml"
+        );
     }
     let dir = root.join("target/contract-tests");
     std::fs::create_dir_all(&dir).expect("target/contract-tests");
@@ -214,7 +227,10 @@ mod overlay {
                 let (filter, r) = r.split_once(")]").unwrap_or_else(|| panic!("unterminated filter in `{target}`"));
                 let (key, value) = match filter.split_once(" == ") {
                     Some((key, value)) => {
-                        let value = value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')).unwrap_or_else(|| panic!("unsupported filter value in `{target}`"));
+                        let value = value
+                            .strip_prefix('\'')
+                            .and_then(|v| v.strip_suffix('\''))
+                            .unwrap_or_else(|| panic!("unsupported filter value in `{target}`"));
                         (key, Some(value.to_owned()))
                     }
                     None => (filter, None),
@@ -348,10 +364,16 @@ fn classify(result: SampleResult) -> Outcome {
     let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).chars().take(600).collect::<String>();
     match error.kind() {
         ErrorKind::Api { status, headers, raw, .. } | ErrorKind::UnexpectedStatus { status, headers, body: raw } => {
-            let violations = headers.get("sl-violations").and_then(|v| v.to_str().ok()).unwrap_or("(no sl-violations header)").to_owned();
+            let violations = headers
+                .get("sl-violations")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("(no sl-violations header)")
+                .to_owned();
             Outcome::Rejected { status: status.as_u16(), violations, body: text(raw) }
         }
-        ErrorKind::Decode { path, message, raw, .. } => Outcome::Undecodable { path: path.clone(), message: message.clone(), body: text(raw) },
+        ErrorKind::Decode { path, message, raw, .. } => {
+            Outcome::Undecodable { path: path.clone(), message: message.clone(), body: text(raw) }
+        }
         _ => Outcome::Failed(format!("{error} ({:?})", error.kind())),
     }
 }

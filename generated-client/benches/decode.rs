@@ -6,9 +6,9 @@
 //! `-- --test` decodes each page once (a quick check that the pages still match the models).
 //! Figures and targets: BENCHMARKS.md.
 
+use bytes::Bytes;
 use divan::counter::BytesCount;
 use divan::{black_box, Bencher};
-use bytes::Bytes;
 use polar::models::{ListResourceCustomer, ListResourceOrder};
 use polar::runtime::{DecodeBody, HeaderMap, Json, RawResponse, StatusCode};
 use serde::de::DeserializeOwned;

@@ -33,9 +33,7 @@ fn client_from_env() -> Result<Client, Box<dyn std::error::Error>> {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = client_from_env()?;
-    let email = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "jane@example.com".to_owned());
+    let email = std::env::args().nth(1).unwrap_or_else(|| "jane@example.com".to_owned());
 
     let mut address = AddressInput::new("US".into());
     address.line1 = Some("1 Main St".to_owned());
@@ -61,11 +59,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let customer = match client.customers().create(body).await {
         Ok(customer) => customer,
         Err(err) => {
-            if let ErrorKind::Api {
-                body: ApiErrorBody::HttpValidationError(validation),
-                ..
-            } = err.kind()
-            {
+            if let ErrorKind::Api { body: ApiErrorBody::HttpValidationError(validation), .. } = err.kind() {
                 for detail in validation.detail.iter().flatten() {
                     eprintln!("invalid {:?}: {}", detail.loc, detail.msg);
                 }

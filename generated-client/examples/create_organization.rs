@@ -42,11 +42,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(org) => org,
         Err(err) => {
             // Documented error bodies are typed: show what the API objected to.
-            if let ErrorKind::Api {
-                body: ApiErrorBody::HttpValidationError(validation),
-                ..
-            } = err.kind()
-            {
+            if let ErrorKind::Api { body: ApiErrorBody::HttpValidationError(validation), .. } = err.kind() {
                 for detail in validation.detail.iter().flatten() {
                     eprintln!("invalid {:?}: {}", detail.loc, detail.msg);
                 }

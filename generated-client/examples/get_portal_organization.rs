@@ -38,11 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let data = match client.customer_portal().organizations().get(&slug).await {
         Ok(data) => data,
         Err(err) => {
-            if let ErrorKind::Api {
-                body: ApiErrorBody::ResourceNotFound(not_found),
-                ..
-            } = err.kind()
-            {
+            if let ErrorKind::Api { body: ApiErrorBody::ResourceNotFound(not_found), .. } = err.kind() {
                 eprintln!("no organization `{slug}`: {}", not_found.detail);
             }
             return Err(err.into());
@@ -55,11 +51,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("  customers may update:   {}", org.allow_customer_updates);
     println!("  products:               {}", data.products.len());
     for product in &data.products {
-        let kind = if product.is_recurring {
-            "subscription"
-        } else {
-            "one-time"
-        };
+        let kind = if product.is_recurring { "subscription" } else { "one-time" };
         println!("    - {} ({kind})", product.name);
     }
     Ok(())

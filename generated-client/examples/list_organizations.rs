@@ -35,12 +35,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let slug = std::env::args().nth(1);
 
     // One page: the builder takes the optional query parameters, then is awaited.
-    let mut first_page = client
-        .organizations()
-        .list()
-        .page(1)
-        .limit(10)
-        .sorting([OrganizationSortProperty::MinusCreatedAt]);
+    let mut first_page =
+        client.organizations().list().page(1).limit(10).sorting([OrganizationSortProperty::MinusCreatedAt]);
     if let Some(slug) = &slug {
         first_page = first_page.slug(slug.as_str());
     }
@@ -58,11 +54,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Every organization: `.stream()` fetches page after page as it is polled
     // and ends after the last one (`pagination.max_page`). The stream must be
     // pinned before `next()` is called on it.
-    let mut list = client
-        .organizations()
-        .list()
-        .limit(100)
-        .sorting([OrganizationSortProperty::Slug]);
+    let mut list = client.organizations().list().limit(100).sorting([OrganizationSortProperty::Slug]);
     if let Some(slug) = &slug {
         list = list.slug(slug.as_str());
     }

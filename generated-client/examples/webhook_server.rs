@@ -38,17 +38,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Built once: an empty or malformed secret stops the server here.
     let verifier = Arc::new(WebhookVerifier::new(&secret)?);
     let port: u16 = match std::env::var("PORT") {
-        Ok(port) => port
-            .parse()
-            .map_err(|_| format!("PORT={port:?} is not a port number"))?,
+        Ok(port) => port.parse().map_err(|_| format!("PORT={port:?} is not a port number"))?,
         Err(_) => 3000,
     };
 
-    let app = Router::new()
-        .route("/webhooks", post(receive))
-        .with_state(verifier);
-    let listener =
-        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
+    let app = Router::new().route("/webhooks", post(receive)).with_state(verifier);
+    let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
     println!("listening on http://{}/webhooks", listener.local_addr()?);
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
@@ -77,25 +72,17 @@ async fn receive(
         }
     };
 
-    let webhook_id = headers
-        .get("webhook-id")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("?");
+    let webhook_id = headers.get("webhook-id").and_then(|value| value.to_str().ok()).unwrap_or("?");
     match &event {
         WebhookEvent::Unknown { event_type, .. } => {
-            println!(
-                "received unknown event type {event_type:?} (webhook-id {webhook_id}); ignored"
-            );
+            println!("received unknown event type {event_type:?} (webhook-id {webhook_id}); ignored");
         }
         known => {
             let data_id = serde_json::to_value(known)
                 .ok()
                 .and_then(|value| value["data"]["id"].as_str().map(str::to_owned))
                 .unwrap_or_else(|| "-".to_owned());
-            println!(
-                "received {} (webhook-id {webhook_id}, data.id {data_id})",
-                known.event_type()
-            );
+            println!("received {} (webhook-id {webhook_id}, data.id {data_id})", known.event_type());
         }
     }
     // Handle the event here, for example:
@@ -107,28 +94,20 @@ async fn receive(
 /// (which never contains the secret either) is only logged.
 fn rejection(err: &WebhookError) -> (StatusCode, String) {
     match err {
-        WebhookError::NoMatchingSignature => {
-            (StatusCode::UNAUTHORIZED, "invalid signature".to_owned())
+        WebhookError::NoMatchingSignature => (StatusCode::UNAUTHORIZED, "invalid signature".to_owned()),
+        WebhookError::TimestampTooOld { .. } | WebhookError::TimestampInFuture { .. } => {
+            (StatusCode::UNAUTHORIZED, "timestamp outside the tolerance".to_owned())
         }
-        WebhookError::TimestampTooOld { .. } | WebhookError::TimestampInFuture { .. } => (
-            StatusCode::UNAUTHORIZED,
-            "timestamp outside the tolerance".to_owned(),
-        ),
-        WebhookError::MissingHeader(name) => {
-            (StatusCode::BAD_REQUEST, format!("missing `{name}` header"))
+        WebhookError::MissingHeader(name) => (StatusCode::BAD_REQUEST, format!("missing `{name}` header")),
+        WebhookError::InvalidTimestamp(_) => {
+            (StatusCode::BAD_REQUEST, "malformed `webhook-timestamp` header".to_owned())
         }
-        WebhookError::InvalidTimestamp(_) => (
-            StatusCode::BAD_REQUEST,
-            "malformed `webhook-timestamp` header".to_owned(),
-        ),
-        WebhookError::InvalidSignatureHeader => (
-            StatusCode::BAD_REQUEST,
-            "malformed `webhook-signature` header".to_owned(),
-        ),
-        WebhookError::Decode { .. } => (
-            StatusCode::BAD_REQUEST,
-            "payload does not match the expected schema".to_owned(),
-        ),
+        WebhookError::InvalidSignatureHeader => {
+            (StatusCode::BAD_REQUEST, "malformed `webhook-signature` header".to_owned())
+        }
+        WebhookError::Decode { .. } => {
+            (StatusCode::BAD_REQUEST, "payload does not match the expected schema".to_owned())
+        }
         // `InvalidSecret` cannot happen here (the verifier was built at
         // start-up), and `WebhookError` may gain variants.
         _ => (StatusCode::BAD_REQUEST, "invalid webhook".to_owned()),

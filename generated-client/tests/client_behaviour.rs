@@ -10,18 +10,16 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt;
-use polar::models::{
-    AuthorizationCodeTokenRequest, CustomerCreate, CustomerIndividualCreate,
-    IntrospectTokenRequest, Oauth2TokenBody, OrderExportColumn, OrderStatus, OrganizationCreate,
-    RevokeTokenRequest,
-};
 use polar::client::OrdersReceiptResponse;
+use polar::models::{
+    AuthorizationCodeTokenRequest, CustomerCreate, CustomerIndividualCreate, IntrospectTokenRequest, Oauth2TokenBody,
+    OrderExportColumn, OrderStatus, OrganizationCreate, RevokeTokenRequest,
+};
 use polar::runtime::{HeaderName, HeaderValue};
 use polar::{ApiErrorBody, Client, ErrorKind, RequestOptions, RetryPolicy, Server};
 use serde_json::json;
 use support::{
-    client, closed_port, customer_json, fast_retry, organization_json, page_json,
-    portal_organization_json, uuid, TOKEN,
+    client, closed_port, customer_json, fast_retry, organization_json, page_json, portal_organization_json, uuid, TOKEN,
 };
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -43,35 +41,21 @@ async fn status_422_is_a_typed_http_validation_error() {
     }]});
     Mock::given(method("POST"))
         .and(path("/v1/customers/"))
-        .respond_with(
-            ResponseTemplate::new(422)
-                .insert_header("x-request-id", "req_422")
-                .set_body_json(&body),
-        )
+        .respond_with(ResponseTemplate::new(422).insert_header("x-request-id", "req_422").set_body_json(&body))
         .expect(1)
         .mount(&server)
         .await;
 
     let err = client(&server)
         .customers()
-        .create(CustomerCreate::Individual(Box::new(
-            CustomerIndividualCreate::new("nope"),
-        )))
+        .create(CustomerCreate::Individual(Box::new(CustomerIndividualCreate::new("nope"))))
         .await
         .unwrap_err();
     assert_eq!(err.operation(), "customers:create");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(422));
-    assert_eq!(
-        err.to_string(),
-        "customers:create: HTTP 422 Unprocessable Entity (documented error response)"
-    );
+    assert_eq!(err.to_string(), "customers:create: HTTP 422 Unprocessable Entity (documented error response)");
     match err.kind() {
-        ErrorKind::Api {
-            status,
-            headers,
-            body: ApiErrorBody::HttpValidationError(validation),
-            raw,
-        } => {
+        ErrorKind::Api { status, headers, body: ApiErrorBody::HttpValidationError(validation), raw } => {
             assert_eq!(status.as_u16(), 422);
             assert_eq!(headers["x-request-id"], "req_422");
             let details = validation.detail.as_ref().expect("details");
@@ -79,14 +63,8 @@ async fn status_422_is_a_typed_http_validation_error() {
             assert_eq!(details[0].msg, "value is not a valid email address");
             assert_eq!(details[0].r#type, "value_error");
             assert_eq!(details[0].input, Some(json!("nope")));
-            assert_eq!(
-                serde_json::to_value(&details[0].loc).unwrap(),
-                json!(["body", "email", 0])
-            );
-            assert_eq!(
-                serde_json::from_slice::<serde_json::Value>(raw).unwrap(),
-                body
-            );
+            assert_eq!(serde_json::to_value(&details[0].loc).unwrap(), json!(["body", "email", 0]));
+            assert_eq!(serde_json::from_slice::<serde_json::Value>(raw).unwrap(), body);
         }
         other => panic!("expected a validation error, got {other:?}"),
     }
@@ -96,18 +74,14 @@ async fn status_422_is_a_typed_http_validation_error() {
 async fn status_404_is_resource_not_found() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(
-            json!({"error": "ResourceNotFound", "detail": "Organization not found."}),
-        ))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(json!({"error": "ResourceNotFound", "detail": "Organization not found."})),
+        )
         .expect(1)
         .mount(&server)
         .await;
-    let err = client(&server)
-        .customer_portal()
-        .organizations()
-        .get("missing")
-        .await
-        .unwrap_err();
+    let err = client(&server).customer_portal().organizations().get("missing").await.unwrap_err();
     assert_eq!(err.operation(), "customer_portal:organizations:get");
     match err.api_body() {
         Some(ApiErrorBody::ResourceNotFound(nf)) => {
@@ -140,11 +114,7 @@ async fn status_403_is_not_permitted_where_documented_and_unexpected_elsewhere()
     // `files:delete` documents 403 → NotPermitted.
     let err = client.files().delete(uuid(3)).await.unwrap_err();
     match err.kind() {
-        ErrorKind::Api {
-            status,
-            body: ApiErrorBody::NotPermitted(np),
-            ..
-        } => {
+        ErrorKind::Api { status, body: ApiErrorBody::NotPermitted(np), .. } => {
             assert_eq!(status.as_u16(), 403);
             assert_eq!(np.detail, "You cannot delete this file.");
         }
@@ -156,10 +126,7 @@ async fn status_403_is_not_permitted_where_documented_and_unexpected_elsewhere()
     match err.kind() {
         ErrorKind::UnexpectedStatus { status, body, .. } => {
             assert_eq!(status.as_u16(), 403);
-            assert_eq!(
-                serde_json::from_slice::<serde_json::Value>(body).unwrap(),
-                forbidden
-            );
+            assert_eq!(serde_json::from_slice::<serde_json::Value>(body).unwrap(), forbidden);
         }
         other => panic!("expected UnexpectedStatus, got {other:?}"),
     }
@@ -170,29 +137,16 @@ async fn undocumented_status_418_keeps_status_headers_and_raw_body() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(
-            ResponseTemplate::new(418)
-                .insert_header("x-why", "teapot")
-                .set_body_raw("short and stout", "text/plain"),
+            ResponseTemplate::new(418).insert_header("x-why", "teapot").set_body_raw("short and stout", "text/plain"),
         )
         .expect(1)
         .mount(&server)
         .await;
-    let err = client(&server)
-        .organizations()
-        .get(uuid(1))
-        .await
-        .unwrap_err();
+    let err = client(&server).organizations().get(uuid(1)).await.unwrap_err();
     assert_eq!(err.operation(), "organizations:get");
-    assert_eq!(
-        err.to_string(),
-        "organizations:get: HTTP 418 I'm a teapot (undocumented status)"
-    );
+    assert_eq!(err.to_string(), "organizations:get: HTTP 418 I'm a teapot (undocumented status)");
     match err.kind() {
-        ErrorKind::UnexpectedStatus {
-            status,
-            headers,
-            body,
-        } => {
+        ErrorKind::UnexpectedStatus { status, headers, body } => {
             assert_eq!(status.as_u16(), 418);
             assert_eq!(headers["x-why"], "teapot");
             assert_eq!(headers["content-type"], "text/plain");
@@ -201,10 +155,7 @@ async fn undocumented_status_418_keeps_status_headers_and_raw_body() {
         other => panic!("expected UnexpectedStatus, got {other:?}"),
     }
     assert_eq!(err.headers().unwrap()["x-why"], "teapot");
-    assert_eq!(
-        err.raw_body().map(|b| &b[..]),
-        Some(&b"short and stout"[..])
-    );
+    assert_eq!(err.raw_body().map(|b| &b[..]), Some(&b"short and stout"[..]));
     assert!(err.api_body().is_none());
 }
 
@@ -212,10 +163,7 @@ async fn undocumented_status_418_keeps_status_headers_and_raw_body() {
 async fn documented_status_with_a_malformed_body_is_a_decode_error() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(404)
-                .set_body_json(json!({"error": "ResourceNotFound", "detail": 42})),
-        )
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": "ResourceNotFound", "detail": 42})))
         .mount(&server)
         .await;
     let err = client(&server).customers().get(uuid(1)).await.unwrap_err();
@@ -235,27 +183,17 @@ async fn malformed_success_body_names_the_json_path_and_keeps_raw_bytes() {
     let server = MockServer::start().await;
     let mut bad = organization_json(2, "B", "b");
     bad["id"] = json!("not-a-uuid");
-    let body =
-        serde_json::to_vec(&page_json(vec![organization_json(1, "A", "a"), bad], 2, 1)).unwrap();
+    let body = serde_json::to_vec(&page_json(vec![organization_json(1, "A", "a"), bad], 2, 1)).unwrap();
     Mock::given(method("GET"))
         .and(path("/v1/organizations/"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(body.clone(), "application/json"))
         .expect(1)
         .mount(&server)
         .await;
-    let err = client(&server)
-        .organizations()
-        .list()
-        .await
-        .unwrap_err();
+    let err = client(&server).organizations().list().await.unwrap_err();
     assert_eq!(err.operation(), "organizations:list");
     match err.kind() {
-        ErrorKind::Decode {
-            status,
-            path,
-            message,
-            raw,
-        } => {
+        ErrorKind::Decode { status, path, message, raw } => {
             assert_eq!(status.as_u16(), 200);
             assert_eq!(path, "items[1].id");
             assert!(message.contains("UUID"), "{message}");
@@ -263,9 +201,9 @@ async fn malformed_success_body_names_the_json_path_and_keeps_raw_bytes() {
         }
         other => panic!("expected Decode, got {other:?}"),
     }
-    assert!(err.to_string().starts_with(
-        "organizations:list: cannot decode HTTP 200 OK response body at `items[1].id`: "
-    ));
+    assert!(err
+        .to_string()
+        .starts_with("organizations:list: cannot decode HTTP 200 OK response body at `items[1].id`: "));
 }
 
 /// Inside a union (`Customer` is `individual` | `team`) the path still names
@@ -288,10 +226,7 @@ async fn malformed_union_item_names_the_full_json_path() {
     match err.kind() {
         ErrorKind::Decode { path, message, .. } => {
             assert_eq!(path, "items[1].email_verified", "{message}");
-            assert!(
-                message.starts_with("invalid type: string \"yes\", expected a boolean"),
-                "{message}"
-            );
+            assert!(message.starts_with("invalid type: string \"yes\", expected a boolean"), "{message}");
         }
         other => panic!("expected Decode, got {other:?}"),
     }
@@ -304,11 +239,7 @@ async fn non_json_success_body_is_a_decode_error() {
         .respond_with(ResponseTemplate::new(200).set_body_raw("<html>oops</html>", "text/html"))
         .mount(&server)
         .await;
-    let err = client(&server)
-        .organizations()
-        .get(uuid(1))
-        .await
-        .unwrap_err();
+    let err = client(&server).organizations().get(uuid(1)).await.unwrap_err();
     match err.kind() {
         ErrorKind::Decode { status, raw, .. } => {
             assert_eq!(status.as_u16(), 200);
@@ -326,9 +257,7 @@ async fn receipt_decodes_by_status_200_body_202_pending_other_2xx_unexpected() {
     let receipt_path = format!("/v1/orders/{}/receipt", uuid(1));
     Mock::given(method("GET"))
         .and(path(receipt_path.as_str()))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"url": "https://files.example/r.pdf"})),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"url": "https://files.example/r.pdf"})))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -401,19 +330,11 @@ async fn timeout_is_reported_and_a_post_is_not_resent() {
         .build()
         .unwrap();
     let start = Instant::now();
-    let err = client
-        .organizations()
-        .create(OrganizationCreate::new("Acme", "acme"))
-        .await
-        .unwrap_err();
+    let err = client.organizations().create(OrganizationCreate::new("Acme", "acme")).await.unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::Timeout), "{err:?}");
     assert!(err.is_timeout());
     assert_eq!(err.to_string(), "organizations:create: request timed out");
-    assert!(
-        start.elapsed() < Duration::from_millis(450),
-        "{:?}",
-        start.elapsed()
-    );
+    assert!(start.elapsed() < Duration::from_millis(450), "{:?}", start.elapsed());
     assert_eq!(received(&server).await.len(), 1);
 }
 
@@ -444,18 +365,11 @@ async fn connection_refused_is_a_connect_error() {
         .build()
         .unwrap();
     let start = Instant::now();
-    let err = client
-        .organizations()
-        .create(OrganizationCreate::new("Acme", "acme"))
-        .await
-        .unwrap_err();
+    let err = client.organizations().create(OrganizationCreate::new("Acme", "acme")).await.unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::Connect(_)), "{err:?}");
     assert!(err.is_connect());
     assert_eq!(err.status(), None);
-    assert_eq!(
-        err.to_string(),
-        "organizations:create: cannot connect to the server"
-    );
+    assert_eq!(err.to_string(), "organizations:create: cannot connect to the server");
     assert!(std::error::Error::source(&err).is_some());
     assert!(start.elapsed() < Duration::from_secs(2));
     let shown = format!("{err} {err:?}");
@@ -473,30 +387,17 @@ async fn per_request_timeout_overrides_the_client_timeout() {
         )
         .mount(&server)
         .await;
-    let builder = || {
-        Client::builder()
-            .access_token(TOKEN)
-            .base_url(server.uri())
-            .retry(RetryPolicy::none())
-    };
+    let builder = || Client::builder().access_token(TOKEN).base_url(server.uri()).retry(RetryPolicy::none());
 
     // Long client timeout, short request timeout: the request's applies.
     let patient = builder().timeout(Duration::from_secs(10)).build().unwrap();
-    let err = patient
-        .organizations()
-        .get(uuid(1))
-        .timeout(Duration::from_millis(50))
-        .await
-        .unwrap_err();
+    let err = patient.organizations().get(uuid(1)).timeout(Duration::from_millis(50)).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     // Without the override the client's timeout is used: it succeeds.
     patient.organizations().get(uuid(1)).await.unwrap();
 
     // Short client timeout, long request timeout (through RequestOptions).
-    let hasty = builder()
-        .timeout(Duration::from_millis(50))
-        .build()
-        .unwrap();
+    let hasty = builder().timeout(Duration::from_millis(50)).build().unwrap();
     let err = hasty.organizations().get(uuid(1)).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     let org = hasty
@@ -511,22 +412,14 @@ async fn per_request_timeout_overrides_the_client_timeout() {
 // ---- retries -----------------------------------------------------------------
 
 /// Mounts `first` for the first `times` requests, then `then` forever.
-async fn respond_then(
-    server: &MockServer,
-    first: ResponseTemplate,
-    times: u64,
-    then: ResponseTemplate,
-) {
+async fn respond_then(server: &MockServer, first: ResponseTemplate, times: u64, then: ResponseTemplate) {
     Mock::given(wiremock::matchers::any())
         .respond_with(first)
         .up_to_n_times(times)
         .with_priority(1)
         .mount(server)
         .await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(then)
-        .mount(server)
-        .await;
+    Mock::given(wiremock::matchers::any()).respond_with(then).mount(server).await;
 }
 
 #[tokio::test]
@@ -539,11 +432,7 @@ async fn get_is_retried_on_503_without_retry_after() {
         ResponseTemplate::new(200).set_body_json(page_json(vec![], 0, 0)),
     )
     .await;
-    let list = client(&server)
-        .organizations()
-        .list()
-        .await
-        .unwrap();
+    let list = client(&server).organizations().list().await.unwrap();
     assert!(list.items.is_empty());
     assert_eq!(received(&server).await.len(), 3);
 }
@@ -559,11 +448,7 @@ async fn retry_after_seconds_is_honoured_even_for_a_post() {
     )
     .await;
     let start = Instant::now();
-    let org = client(&server)
-        .organizations()
-        .create(OrganizationCreate::new("Acme", "acme"))
-        .await
-        .unwrap();
+    let org = client(&server).organizations().create(OrganizationCreate::new("Acme", "acme")).await.unwrap();
     let waited = start.elapsed();
     assert_eq!(org.slug, "acme");
     assert!(waited >= Duration::from_secs(1), "{waited:?}");
@@ -572,10 +457,7 @@ async fn retry_after_seconds_is_honoured_even_for_a_post() {
     assert_eq!(requests.len(), 2);
     // The retry is the same request.
     assert_eq!(requests[0].body, requests[1].body);
-    assert_eq!(
-        requests[0].headers["authorization"],
-        requests[1].headers["authorization"]
-    );
+    assert_eq!(requests[0].headers["authorization"], requests[1].headers["authorization"]);
 }
 
 #[tokio::test]
@@ -605,12 +487,7 @@ async fn retries_give_up_after_max_retries() {
         .respond_with(ResponseTemplate::new(502).set_body_string("bad gateway"))
         .mount(&server)
         .await;
-    let err = client(&server)
-        .organizations()
-        .get(uuid(1))
-        .retry(fast_retry().max_retries(2))
-        .await
-        .unwrap_err();
+    let err = client(&server).organizations().get(uuid(1)).retry(fast_retry().max_retries(2)).await.unwrap_err();
     match err.kind() {
         ErrorKind::UnexpectedStatus { status, body, .. } => {
             assert_eq!(status.as_u16(), 502);
@@ -624,15 +501,8 @@ async fn retries_give_up_after_max_retries() {
 #[tokio::test]
 async fn default_policy_makes_at_most_four_attempts() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503))
-        .mount(&server)
-        .await;
-    let err = client(&server)
-        .organizations()
-        .get(uuid(1))
-        .await
-        .unwrap_err();
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let err = client(&server).organizations().get(uuid(1)).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(received(&server).await.len(), 4);
 }
@@ -645,11 +515,7 @@ async fn retry_after_beyond_the_budget_returns_at_once() {
         .mount(&server)
         .await;
     let start = Instant::now();
-    let err = client(&server)
-        .organizations()
-        .get(uuid(1))
-        .await
-        .unwrap_err();
+    let err = client(&server).organizations().get(uuid(1)).await.unwrap_err();
     assert!(start.elapsed() < Duration::from_secs(2));
     assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
     assert_eq!(err.headers().unwrap()["retry-after"], "120");
@@ -659,15 +525,8 @@ async fn retry_after_beyond_the_budget_returns_at_once() {
 #[tokio::test]
 async fn post_is_not_retried_on_503_without_retry_after() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503))
-        .mount(&server)
-        .await;
-    let err = client(&server)
-        .organizations()
-        .create(OrganizationCreate::new("Acme", "acme"))
-        .await
-        .unwrap_err();
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let err = client(&server).organizations().create(OrganizationCreate::new("Acme", "acme")).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert!(matches!(err.kind(), ErrorKind::UnexpectedStatus { .. }));
     assert_eq!(received(&server).await.len(), 1);
@@ -709,27 +568,15 @@ async fn client_wide_opt_in_retries_posts_too() {
         .retry(fast_retry().retry_non_idempotent(true))
         .build()
         .unwrap();
-    client
-        .organizations()
-        .create(OrganizationCreate::new("Acme", "acme"))
-        .await
-        .unwrap();
+    client.organizations().create(OrganizationCreate::new("Acme", "acme")).await.unwrap();
     assert_eq!(received(&server).await.len(), 2);
 }
 
 #[tokio::test]
 async fn retry_none_makes_exactly_one_attempt() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503))
-        .mount(&server)
-        .await;
-    let err = client(&server)
-        .organizations()
-        .list()
-        .retry(RetryPolicy::none())
-        .await
-        .unwrap_err();
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let err = client(&server).organizations().list().retry(RetryPolicy::none()).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(received(&server).await.len(), 1);
 }
@@ -742,23 +589,14 @@ async fn stream_with_max_page_zero_reads_only_the_first_page() {
     Mock::given(method("GET"))
         .and(path("/v1/organizations/"))
         .respond_with(ResponseTemplate::new(200).set_body_json(page_json(
-            vec![
-                organization_json(1, "A", "a"),
-                organization_json(2, "B", "b"),
-            ],
+            vec![organization_json(1, "A", "a"), organization_json(2, "B", "b")],
             2,
             0,
         )))
         .mount(&server)
         .await;
     let client = client(&server);
-    let slugs: Vec<String> = client
-        .organizations()
-        .list()
-        .stream()
-        .map(|org| org.unwrap().slug)
-        .collect()
-        .await;
+    let slugs: Vec<String> = client.organizations().list().stream().map(|org| org.unwrap().slug).collect().await;
     assert_eq!(slugs, ["a", "b"]);
     let requests = received(&server).await;
     assert_eq!(requests.len(), 1, "no second request");
@@ -769,11 +607,7 @@ async fn stream_with_max_page_zero_reads_only_the_first_page() {
 async fn stream_ends_after_yielding_the_first_error() {
     let server = MockServer::start().await;
     Mock::given(query_param("page", "1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page_json(
-            vec![organization_json(1, "A", "a")],
-            3,
-            3,
-        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page_json(vec![organization_json(1, "A", "a")], 3, 3)))
         .mount(&server)
         .await;
     Mock::given(query_param("page", "2"))
@@ -781,21 +615,12 @@ async fn stream_ends_after_yielding_the_first_error() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let items: Vec<_> = client
-        .organizations()
-        .list()
-        .stream()
-        .collect()
-        .await;
+    let items: Vec<_> = client.organizations().list().stream().collect().await;
     assert_eq!(items.len(), 2);
     assert_eq!(items[0].as_ref().unwrap().slug, "a");
     let err = items[1].as_ref().unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
-    assert_eq!(
-        received(&server).await.len(),
-        2,
-        "page 3 is never requested"
-    );
+    assert_eq!(received(&server).await.len(), 2, "page 3 is never requested");
 }
 
 #[tokio::test]
@@ -829,17 +654,9 @@ async fn path_parameter_is_escaped_into_one_segment() {
         .expect(1)
         .mount(&server)
         .await;
-    client(&server)
-        .customer_portal()
-        .organizations()
-        .get("a/b?c#d%e f")
-        .await
-        .unwrap();
+    client(&server).customer_portal().organizations().get("a/b?c#d%e f").await.unwrap();
     let requests = received(&server).await;
-    assert_eq!(
-        requests[0].url.path(),
-        "/v1/customer-portal/organizations/a%2Fb%3Fc%23d%25e%20f"
-    );
+    assert_eq!(requests[0].url.path(), "/v1/customer-portal/organizations/a%2Fb%3Fc%23d%25e%20f");
     assert_eq!(requests[0].url.query(), None);
     assert_eq!(requests[0].url.fragment(), None);
 }
@@ -849,16 +666,8 @@ async fn unsafe_path_parameters_are_refused_before_sending() {
     let server = MockServer::start().await;
     let client = client(&server);
     for slug in ["", ".", ".."] {
-        let err = client
-            .customer_portal()
-            .organizations()
-            .get(slug)
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(err.kind(), ErrorKind::InvalidRequest(_)),
-            "{slug:?}: {err:?}"
-        );
+        let err = client.customer_portal().organizations().get(slug).await.unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::InvalidRequest(_)), "{slug:?}: {err:?}");
         assert_eq!(err.operation(), "customer_portal:organizations:get");
     }
     assert!(received(&server).await.is_empty());
@@ -926,20 +735,14 @@ async fn csv_export_returns_text_with_array_and_date_filters() {
         .expect(1)
         .mount(&server)
         .await;
-    let after = chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z")
-        .unwrap()
-        .with_timezone(&chrono::Utc);
+    let after = chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
     let response = client(&server)
         .orders()
         .export()
         .organization_id([uuid(1), uuid(2)])
         .status([OrderStatus::Paid, OrderStatus::Refunded])
         .created_after(after)
-        .columns([
-            OrderExportColumn::Email,
-            OrderExportColumn::CreatedAt,
-            OrderExportColumn::Status,
-        ])
+        .columns([OrderExportColumn::Email, OrderExportColumn::CreatedAt, OrderExportColumn::Status])
         .send_with_response()
         .await
         .unwrap();
@@ -956,10 +759,7 @@ async fn csv_export_returns_text_with_array_and_date_filters() {
             "&columns=email&columns=created_at&columns=status",
         ))
     );
-    assert_eq!(
-        requests[0].headers["authorization"],
-        format!("Bearer {TOKEN}").as_str()
-    );
+    assert_eq!(requests[0].headers["authorization"], format!("Bearer {TOKEN}").as_str());
 }
 
 #[tokio::test]
@@ -973,12 +773,7 @@ async fn customers_csv_export() {
         .expect(1)
         .mount(&server)
         .await;
-    let csv: String = client(&server)
-        .customers()
-        .export()
-        .organization_id([uuid(1)])
-        .await
-        .unwrap();
+    let csv: String = client(&server).customers().export().organization_id([uuid(1)]).await.unwrap();
     assert_eq!(csv, "id,email\n");
 }
 
@@ -996,13 +791,7 @@ async fn no_content_204_returns_unit() {
     let client = client(&server);
     let unit: () = client.customers().delete(uuid(5)).await.unwrap();
     assert_eq!(unit, ());
-    let response = client
-        .customers()
-        .delete(uuid(5))
-        .anonymize(true)
-        .send_with_response()
-        .await
-        .unwrap();
+    let response = client.customers().delete(uuid(5)).anonymize(true).send_with_response().await.unwrap();
     assert_eq!(response.status.as_u16(), 204);
     assert_eq!(response.headers["x-request-id"], "del_1");
     let requests = received(&server).await;
@@ -1062,43 +851,27 @@ async fn oauth2_token_revoke_and_introspect_send_form_bodies() {
 
     let token = client
         .oauth2()
-        .token(Oauth2TokenBody::AuthorizationCode(
-            AuthorizationCodeTokenRequest::new(
-                "polar_ci_1",
-                "s3cr&t=",
-                "code 1",
-                "https://app.example/cb?x=1",
-            ),
-        ))
+        .token(Oauth2TokenBody::AuthorizationCode(AuthorizationCodeTokenRequest::new(
+            "polar_ci_1",
+            "s3cr&t=",
+            "code 1",
+            "https://app.example/cb?x=1",
+        )))
         .await
         .unwrap();
     assert_eq!(token.access_token, "polar_at_new");
     assert_eq!(token.refresh_token.as_deref(), Some("polar_rt_new"));
 
-    let revoked = client
-        .oauth2()
-        .revoke(RevokeTokenRequest::new("polar_at_old", "polar_ci_1", "sec"))
-        .await
-        .unwrap();
+    let revoked = client.oauth2().revoke(RevokeTokenRequest::new("polar_at_old", "polar_ci_1", "sec")).await.unwrap();
     assert!(revoked.is_empty());
 
-    let info = client
-        .oauth2()
-        .introspect(IntrospectTokenRequest::new(
-            "polar_at_new",
-            "polar_ci_1",
-            "sec",
-        ))
-        .await
-        .unwrap();
+    let info =
+        client.oauth2().introspect(IntrospectTokenRequest::new("polar_at_new", "polar_ci_1", "sec")).await.unwrap();
     assert!(info.active);
     assert_eq!(info.sub, "u1");
 
     let requests = received(&server).await;
-    let bodies: Vec<&str> = requests
-        .iter()
-        .map(|r| std::str::from_utf8(&r.body).unwrap())
-        .collect();
+    let bodies: Vec<&str> = requests.iter().map(|r| std::str::from_utf8(&r.body).unwrap()).collect();
     // Fields are sent in declaration order (the `grant_type` tag first).
     assert_eq!(
         bodies,
@@ -1133,12 +906,7 @@ async fn send_with_response_exposes_status_and_headers() {
         )
         .mount(&server)
         .await;
-    let response = client(&server)
-        .organizations()
-        .get(uuid(1))
-        .send_with_response()
-        .await
-        .unwrap();
+    let response = client(&server).organizations().get(uuid(1)).send_with_response().await.unwrap();
     assert_eq!(response.status.as_u16(), 200);
     assert_eq!(response.headers["x-request-id"], "req_42");
     assert_eq!(response.headers["x-ratelimit-remaining"], "99");
@@ -1157,28 +925,18 @@ async fn request_options_add_headers_and_default_headers_apply() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .access_token(TOKEN)
-        .base_url(server.uri())
-        .header("X-Default", "d")
-        .build()
-        .unwrap();
+    let client = Client::builder().access_token(TOKEN).base_url(server.uri()).header("X-Default", "d").build().unwrap();
     client
         .organizations()
         .get(uuid(1))
-        .options(RequestOptions::new().header(
-            HeaderName::from_static("x-per-request"),
-            HeaderValue::from_static("p"),
-        ))
+        .options(RequestOptions::new().header(HeaderName::from_static("x-per-request"), HeaderValue::from_static("p")))
         .await
         .unwrap();
 }
 
 #[tokio::test]
 async fn debug_output_never_shows_the_token() {
-    let builder = Client::builder()
-        .access_token(TOKEN)
-        .server(Server::Sandbox);
+    let builder = Client::builder().access_token(TOKEN).server(Server::Sandbox);
     let shown = format!("{builder:?}");
     assert!(!shown.contains(TOKEN), "{shown}");
     let client = builder.build().unwrap();
@@ -1193,11 +951,7 @@ async fn debug_output_never_shows_the_token() {
         .respond_with(ResponseTemplate::new(401).set_body_string("unauthorized"))
         .mount(&server)
         .await;
-    let err = support::client(&server)
-        .organizations()
-        .get(uuid(1))
-        .await
-        .unwrap_err();
+    let err = support::client(&server).organizations().get(uuid(1)).await.unwrap_err();
     let shown = format!("{err} {err:?}");
     assert!(!shown.contains(TOKEN), "{shown}");
 }
@@ -1211,19 +965,10 @@ fn servers_and_base_urls() {
     assert_eq!(default.base_url(), "https://api.polar.sh");
     let sandbox = Client::builder().server(Server::Sandbox).build().unwrap();
     assert_eq!(sandbox.base_url(), "https://sandbox-api.polar.sh");
-    let custom = Client::builder()
-        .base_url("http://127.0.0.1:8080/")
-        .build()
-        .unwrap();
+    let custom = Client::builder().base_url("http://127.0.0.1:8080/").build().unwrap();
     assert_eq!(custom.base_url(), "http://127.0.0.1:8080");
-    let err = Client::builder()
-        .base_url("sandbox-api.polar.sh")
-        .build()
-        .unwrap_err();
-    assert!(
-        matches!(err, polar::BuildError::InvalidBaseUrl(_)),
-        "{err:?}"
-    );
+    let err = Client::builder().base_url("sandbox-api.polar.sh").build().unwrap_err();
+    assert!(matches!(err, polar::BuildError::InvalidBaseUrl(_)), "{err:?}");
     assert_eq!(polar::API_VERSION, "2026-10");
 }
 
@@ -1233,9 +978,7 @@ fn futures_and_streams_are_send() {
     let client = Client::builder().build().unwrap();
     send(&client.organizations().get(uuid(1)).send());
     send(&client.organizations().list().stream());
-    send(&std::future::IntoFuture::into_future(
-        client.customers().export(),
-    ));
+    send(&std::future::IntoFuture::into_future(client.customers().export()));
 }
 
 // ---- the futures operations return ---------------------------------------------

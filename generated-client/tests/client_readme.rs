@@ -13,9 +13,7 @@ use polar::models::{
 };
 use polar::{ApiErrorBody, Client, ErrorKind, Patch, RequestOptions, RetryPolicy};
 use serde_json::json;
-use support::{
-    client, customer_json, organization_json, page_json, portal_organization_json, uuid, TOKEN,
-};
+use support::{client, customer_json, organization_json, page_json, portal_organization_json, uuid, TOKEN};
 use wiremock::matchers::{body_string, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -24,10 +22,7 @@ type Result<T = (), E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
 /// "The four operations in code".
 async fn four_operations(client: &Client) -> Result {
     // Create an organization: the body is exactly {"name":"Acme","slug":"acme"}.
-    let org = client
-        .organizations()
-        .create(OrganizationCreate::new("Acme", "acme"))
-        .await?;
+    let org = client.organizations().create(OrganizationCreate::new("Acme", "acme")).await?;
     assert_eq!(org.slug, "acme");
 
     // List organizations: one page...
@@ -39,41 +34,25 @@ async fn four_operations(client: &Client) -> Result {
         .limit(10)
         .sorting([OrganizationSortProperty::MinusCreatedAt]) // sorting=-created_at
         .await?;
-    println!(
-        "{} organizations, {} pages",
-        page.pagination.total_count, page.pagination.max_page
-    );
+    println!("{} organizations, {} pages", page.pagination.total_count, page.pagination.max_page);
 
     // ...or every organization of every page.
-    let mut all = std::pin::pin!(client
-        .organizations()
-        .list()
-        .limit(100)
-        .stream());
+    let mut all = std::pin::pin!(client.organizations().list().limit(100).stream());
     while let Some(org) = all.next().await {
         println!("{}", org?.slug);
     }
 
     // The customer portal's view of an organization.
     let portal = client.customer_portal().organizations().get("acme").await?;
-    println!(
-        "{} sells {} products",
-        portal.organization.name,
-        portal.products.len()
-    );
+    println!("{} sells {} products", portal.organization.name, portal.products.len());
 
     // Create a customer.
     let mut jane = CustomerIndividualCreate::new("jane@example.com");
     jane.external_id = Some("usr_1337".into());
     jane.name = Some("Jane Doe".into());
     jane.billing_address = Some(AddressInput::new("US".into()));
-    jane.metadata = Some(serde_json::from_value(
-        serde_json::json!({"plan": "pro", "seats": 5}),
-    )?);
-    let _customer = client
-        .customers()
-        .create(CustomerCreate::Individual(Box::new(jane)))
-        .await?;
+    jane.metadata = Some(serde_json::from_value(serde_json::json!({"plan": "pro", "seats": 5}))?);
+    let _customer = client.customers().create(CustomerCreate::Individual(Box::new(jane))).await?;
     Ok(())
 }
 
@@ -83,9 +62,7 @@ async fn readme_four_operations_run() {
     Mock::given(method("POST"))
         .and(path("/v1/organizations/"))
         .and(body_string(r#"{"name":"Acme","slug":"acme"}"#))
-        .respond_with(
-            ResponseTemplate::new(201).set_body_json(organization_json(1, "Acme", "acme")),
-        )
+        .respond_with(ResponseTemplate::new(201).set_body_json(organization_json(1, "Acme", "acme")))
         .expect(1)
         .mount(&server)
         .await;
@@ -107,18 +84,13 @@ async fn readme_four_operations_run() {
         .await;
     Mock::given(method("POST"))
         .and(path("/v1/customers/"))
-        .respond_with(
-            ResponseTemplate::new(201).set_body_json(customer_json(1, "jane@example.com")),
-        )
+        .respond_with(ResponseTemplate::new(201).set_body_json(customer_json(1, "jane@example.com")))
         .expect(1)
         .mount(&server)
         .await;
     four_operations(&client(&server)).await.unwrap();
     let requests = server.received_requests().await.unwrap();
-    assert_eq!(
-        requests[1].url.query(),
-        Some("slug=acme&page=1&limit=10&sorting=-created_at")
-    );
+    assert_eq!(requests[1].url.query(), Some("slug=acme&page=1&limit=10&sorting=-created_at"));
     assert_eq!(
         std::str::from_utf8(&requests[4].body).unwrap(),
         concat!(
@@ -137,21 +109,13 @@ async fn handle_errors(client: &Client, update: CustomerUpdate) -> Vec<String> {
     match client.customers().update(customer_id, update).await {
         Ok(customer) => out.push(format!("{customer:?}")),
         Err(err) => match err.kind() {
-            ErrorKind::Api {
-                body: ApiErrorBody::HttpValidationError(v),
-                ..
-            } => {
+            ErrorKind::Api { body: ApiErrorBody::HttpValidationError(v), .. } => {
                 for d in v.detail.iter().flatten() {
                     out.push(format!("{:?}: {}", d.loc, d.msg));
                 }
             }
-            ErrorKind::Api {
-                body: ApiErrorBody::ResourceNotFound(nf),
-                ..
-            } => out.push(nf.detail.clone()),
-            ErrorKind::Timeout | ErrorKind::Connect(_) => {
-                out.push(format!("network trouble: {err}"))
-            }
+            ErrorKind::Api { body: ApiErrorBody::ResourceNotFound(nf), .. } => out.push(nf.detail.clone()),
+            ErrorKind::Timeout | ErrorKind::Connect(_) => out.push(format!("network trouble: {err}")),
             _ => out.push(format!("{err}")),
         },
     }
@@ -171,26 +135,19 @@ async fn readme_error_handling_runs() {
         .await;
     Mock::given(method("PATCH"))
         .respond_with(
-            ResponseTemplate::new(404).set_body_json(
-                json!({"error": "ResourceNotFound", "detail": "Customer not found."}),
-            ),
+            ResponseTemplate::new(404)
+                .set_body_json(json!({"error": "ResourceNotFound", "detail": "Customer not found."})),
         )
         .up_to_n_times(1)
         .with_priority(2)
         .mount(&server)
         .await;
-    Mock::given(method("PATCH"))
-        .respond_with(ResponseTemplate::new(418))
-        .mount(&server)
-        .await;
+    Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(418)).mount(&server).await;
     let client = client(&server);
     let shown = handle_errors(&client, CustomerUpdate::default()).await;
     assert_eq!(shown.len(), 1);
     assert!(shown[0].ends_with(": bad email"), "{shown:?}");
-    assert_eq!(
-        handle_errors(&client, CustomerUpdate::default()).await,
-        ["Customer not found."]
-    );
+    assert_eq!(handle_errors(&client, CustomerUpdate::default()).await, ["Customer not found."]);
     assert_eq!(
         handle_errors(&client, CustomerUpdate::default()).await,
         ["customers:update: HTTP 418 I'm a teapot (undocumented status)"]
@@ -209,61 +166,30 @@ async fn options_and_streams(server_uri: &str) -> Result {
         .access_token(token)
         .base_url(server_uri)
         .timeout(Duration::from_secs(10))
-        .retry(
-            RetryPolicy::default()
-                .max_retries(5)
-                .max_elapsed(Duration::from_secs(60)),
-        )
+        .retry(RetryPolicy::default().max_retries(5).max_elapsed(Duration::from_secs(60)))
         .build()?;
 
     let response = client.organizations().get(id).send_with_response().await?;
-    println!(
-        "{} {:?}",
-        response.status,
-        response.headers.get("x-request-id")
-    );
+    println!("{} {:?}", response.status, response.headers.get("x-request-id"));
     let _org = response.into_body();
 
-    let _page = client
-        .organizations()
-        .list()
-        .timeout(Duration::from_secs(30))
-        .await?;
-    let _org = client
-        .organizations()
-        .create(body)
-        .retry(RetryPolicy::default().retry_non_idempotent(true))
-        .await?;
+    let _page = client.organizations().list().timeout(Duration::from_secs(30)).await?;
+    let _org = client.organizations().create(body).retry(RetryPolicy::default().retry_non_idempotent(true)).await?;
     let _quick = client
         .organizations()
         .get(id)
-        .options(
-            RequestOptions::new()
-                .timeout(Duration::from_secs(1))
-                .retry(RetryPolicy::none()),
-        )
+        .options(RequestOptions::new().timeout(Duration::from_secs(1)).retry(RetryPolicy::none()))
         .await?;
 
     let mut customers = std::pin::pin!(client.customers().list().limit(100).stream());
     while let Some(customer) = customers.next().await {
         let _customer = customer?;
     }
-    let orgs: Vec<_> = client
-        .organizations()
-        .list()
-        .stream()
-        .try_collect()
-        .await?;
+    let orgs: Vec<_> = client.organizations().list().stream().try_collect().await?;
     assert_eq!(orgs.len(), 1);
 
-    let metadata =
-        serde_json::from_value(serde_json::json!({"plan": "pro", "tier": ["gold", "silver"]}))?;
-    let _page = client
-        .customers()
-        .list()
-        .organization_id([org_id])
-        .metadata(metadata)
-        .await?;
+    let metadata = serde_json::from_value(serde_json::json!({"plan": "pro", "tier": ["gold", "silver"]}))?;
+    let _page = client.customers().list().organization_id([org_id]).metadata(metadata).await?;
     Ok(())
 }
 
@@ -277,11 +203,7 @@ async fn readme_options_and_streams_run() {
         .await;
     Mock::given(method("GET"))
         .and(path("/v1/organizations/"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page_json(
-            vec![organization_json(1, "A", "a")],
-            1,
-            1,
-        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page_json(vec![organization_json(1, "A", "a")], 1, 1)))
         .mount(&server)
         .await;
     Mock::given(method("POST"))
@@ -323,16 +245,8 @@ async fn readme_patch_sends_only_what_it_names() {
         .await;
     let client = client(&server);
 
-    let update = CustomerUpdate {
-        name: Patch::Value("Jane Q. Doe".into()),
-        tax_id: Patch::Null,
-        ..Default::default()
-    };
-    client
-        .customers()
-        .update(customer_id, update)
-        .await
-        .unwrap();
+    let update = CustomerUpdate { name: Patch::Value("Jane Q. Doe".into()), tax_id: Patch::Null, ..Default::default() };
+    client.customers().update(customer_id, update).await.unwrap();
 
     // The `From` conversions give the same states.
     let update = CustomerUpdate {
@@ -340,34 +254,14 @@ async fn readme_patch_sends_only_what_it_names() {
         tax_id: Patch::from(None::<String>),
         ..Default::default()
     };
-    client
-        .customers()
-        .update(customer_id, update)
-        .await
-        .unwrap();
+    client.customers().update(customer_id, update).await.unwrap();
 
     // Nothing set: an empty object.
-    client
-        .customers()
-        .update(customer_id, CustomerUpdate::default())
-        .await
-        .unwrap();
+    client.customers().update(customer_id, CustomerUpdate::default()).await.unwrap();
 
-    let bodies: Vec<String> = server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| String::from_utf8(r.body.clone()).unwrap())
-        .collect();
-    assert_eq!(
-        bodies,
-        [
-            r#"{"name":"Jane Q. Doe","tax_id":null}"#,
-            r#"{"name":"Jane Q. Doe","tax_id":null}"#,
-            "{}",
-        ]
-    );
+    let bodies: Vec<String> =
+        server.received_requests().await.unwrap().iter().map(|r| String::from_utf8(r.body.clone()).unwrap()).collect();
+    assert_eq!(bodies, [r#"{"name":"Jane Q. Doe","tax_id":null}"#, r#"{"name":"Jane Q. Doe","tax_id":null}"#, "{}",]);
     assert!(Patch::<String>::default().is_absent());
     assert_eq!(Patch::from(Some(1)).as_value(), Some(&1));
 }

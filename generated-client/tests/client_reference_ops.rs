@@ -9,13 +9,12 @@ use std::collections::BTreeMap;
 
 use futures_util::StreamExt;
 use polar::models::{
-    AddressInput, Customer, CustomerCreate, CustomerIndividualCreate, OrganizationCreate,
-    OrganizationSortProperty, UserUpdateCountry,
+    AddressInput, Customer, CustomerCreate, CustomerIndividualCreate, OrganizationCreate, OrganizationSortProperty,
+    UserUpdateCountry,
 };
 use serde_json::json;
 use support::{
-    assert_standard_headers, client, customer_json, organization_json, page_json,
-    portal_organization_json, uuid,
+    assert_standard_headers, client, customer_json, organization_json, page_json, portal_organization_json, uuid,
 };
 use wiremock::matchers::{body_string, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -51,12 +50,8 @@ async fn create_organization_sends_exactly_name_and_slug() {
         .await;
 
     let client = client(&server);
-    let created = client
-        .organizations()
-        .create(OrganizationCreate::new("Acme", "acme"))
-        .send_with_response()
-        .await
-        .unwrap();
+    let created =
+        client.organizations().create(OrganizationCreate::new("Acme", "acme")).send_with_response().await.unwrap();
     assert_eq!(created.status.as_u16(), 201);
     assert_eq!(created.headers["x-request-id"], "req_1");
     let org = created.into_body();
@@ -71,10 +66,7 @@ async fn create_organization_sends_exactly_name_and_slug() {
     assert_standard_headers(&req, true, Some("application/json"));
     assert_eq!(req.headers["content-type"], "application/json");
     // No optional field is serialized, not even as `null`.
-    assert_eq!(
-        std::str::from_utf8(&req.body).unwrap(),
-        r#"{"name":"Acme","slug":"acme"}"#
-    );
+    assert_eq!(std::str::from_utf8(&req.body).unwrap(), r#"{"name":"Acme","slug":"acme"}"#);
 }
 
 // ---- 2. List Organizations: GET /v1/organizations/ ----------------------------
@@ -101,10 +93,7 @@ async fn list_organizations_sends_filters_as_exact_query() {
         .slug("acme")
         .page(2)
         .limit(10)
-        .sorting([
-            OrganizationSortProperty::MinusCreatedAt,
-            OrganizationSortProperty::Name,
-        ])
+        .sorting([OrganizationSortProperty::MinusCreatedAt, OrganizationSortProperty::Name])
         .await
         .unwrap();
     assert_eq!(list.items.len(), 1);
@@ -115,10 +104,7 @@ async fn list_organizations_sends_filters_as_exact_query() {
     let req = single_request(&server).await;
     assert_eq!(req.method.as_str(), "GET");
     assert_eq!(req.url.path(), "/v1/organizations/");
-    assert_eq!(
-        req.url.query(),
-        Some("slug=acme&page=2&limit=10&sorting=-created_at&sorting=name")
-    );
+    assert_eq!(req.url.query(), Some("slug=acme&page=2&limit=10&sorting=-created_at&sorting=name"));
     assert_standard_headers(&req, true, Some("application/json"));
     assert!(req.headers.get("content-type").is_none());
     assert!(req.body.is_empty());
@@ -133,11 +119,7 @@ async fn list_organizations_without_parameters_sends_no_query() {
         .expect(1)
         .mount(&server)
         .await;
-    let list = client(&server)
-        .organizations()
-        .list()
-        .await
-        .unwrap();
+    let list = client(&server).organizations().list().await.unwrap();
     assert!(list.items.is_empty());
     let req = single_request(&server).await;
     assert_eq!(req.url.query(), None);
@@ -146,17 +128,10 @@ async fn list_organizations_without_parameters_sends_no_query() {
 #[tokio::test]
 async fn list_organizations_stream_yields_every_item_of_three_pages_in_order() {
     let server = MockServer::start().await;
-    let pages = [
-        vec![(1, "a"), (2, "b")],
-        vec![(3, "c"), (4, "d")],
-        vec![(5, "e")],
-    ];
+    let pages = [vec![(1, "a"), (2, "b")], vec![(3, "c"), (4, "d")], vec![(5, "e")]];
     for (i, orgs) in pages.iter().enumerate() {
         let page = i + 1;
-        let items = orgs
-            .iter()
-            .map(|(n, slug)| organization_json(*n, &slug.to_uppercase(), slug))
-            .collect();
+        let items = orgs.iter().map(|(n, slug)| organization_json(*n, &slug.to_uppercase(), slug)).collect();
         Mock::given(method("GET"))
             .and(path("/v1/organizations/"))
             .and(query_param("page", page.to_string().as_str()))
@@ -169,41 +144,19 @@ async fn list_organizations_stream_yields_every_item_of_three_pages_in_order() {
     Mock::given(method("GET"))
         .and(path("/v1/organizations/"))
         .and(query_param("page", "4"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page_json(
-            vec![organization_json(6, "F", "f")],
-            6,
-            4,
-        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page_json(vec![organization_json(6, "F", "f")], 6, 4)))
         .expect(0)
         .mount(&server)
         .await;
 
     let client = client(&server);
-    let stream = client
-        .organizations()
-        .list()
-        .limit(2)
-        .sorting([OrganizationSortProperty::Slug])
-        .stream();
-    let slugs: Vec<String> = stream
-        .map(|org| org.expect("every page decodes").slug)
-        .collect()
-        .await;
+    let stream = client.organizations().list().limit(2).sorting([OrganizationSortProperty::Slug]).stream();
+    let slugs: Vec<String> = stream.map(|org| org.expect("every page decodes").slug).collect().await;
     assert_eq!(slugs, ["a", "b", "c", "d", "e"]);
 
     let received = server.received_requests().await.unwrap();
-    let queries: Vec<_> = received
-        .iter()
-        .map(|r| r.url.query().unwrap_or_default().to_owned())
-        .collect();
-    assert_eq!(
-        queries,
-        [
-            "page=1&limit=2&sorting=slug",
-            "page=2&limit=2&sorting=slug",
-            "page=3&limit=2&sorting=slug",
-        ]
-    );
+    let queries: Vec<_> = received.iter().map(|r| r.url.query().unwrap_or_default().to_owned()).collect();
+    assert_eq!(queries, ["page=1&limit=2&sorting=slug", "page=2&limit=2&sorting=slug", "page=3&limit=2&sorting=slug",]);
     for req in &received {
         assert_eq!(req.method.as_str(), "GET");
         assert_eq!(req.url.path(), "/v1/organizations/");
@@ -227,14 +180,8 @@ async fn list_organizations_stream_starts_at_the_given_page() {
             .await;
     }
     let client = client(&server);
-    let slugs: Vec<String> = client
-        .organizations()
-        .list()
-        .page(2)
-        .stream()
-        .map(|org| org.unwrap().slug)
-        .collect()
-        .await;
+    let slugs: Vec<String> =
+        client.organizations().list().page(2).stream().map(|org| org.unwrap().slug).collect().await;
     assert_eq!(slugs, ["p2", "p3"]);
 }
 
@@ -251,12 +198,7 @@ async fn get_portal_organization_by_slug() {
         .await;
 
     let client = client(&server);
-    let data = client
-        .customer_portal()
-        .organizations()
-        .get("acme")
-        .await
-        .unwrap();
+    let data = client.customer_portal().organizations().get("acme").await.unwrap();
     assert_eq!(data.organization.slug, "acme");
     assert_eq!(data.organization.name, "Acme");
     assert!(data.products.is_empty());
@@ -278,9 +220,7 @@ async fn create_customer_sends_exact_json_body() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/customers/"))
-        .respond_with(
-            ResponseTemplate::new(201).set_body_json(customer_json(7, "jane@example.com")),
-        )
+        .respond_with(ResponseTemplate::new(201).set_body_json(customer_json(7, "jane@example.com")))
         .expect(1)
         .mount(&server)
         .await;
@@ -300,11 +240,7 @@ async fn create_customer_sends_exact_json_body() {
     customer.metadata = Some(metadata(json!({"plan": "pro", "seats": 5, "beta": true})));
 
     let client = client(&server);
-    let created = client
-        .customers()
-        .create(CustomerCreate::Individual(Box::new(customer)))
-        .await
-        .unwrap();
+    let created = client.customers().create(CustomerCreate::Individual(Box::new(customer))).await.unwrap();
     let Customer::Individual(created) = created else {
         panic!("expected an individual customer, got {created:?}");
     };

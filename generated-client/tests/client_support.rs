@@ -19,19 +19,12 @@ pub const USER_AGENT: &str = concat!("polar-sh-sdk/", env!("CARGO_PKG_VERSION"))
 
 /// Retries with tiny backoffs so that no test waits on the default 500 ms.
 pub fn fast_retry() -> RetryPolicy {
-    RetryPolicy::default()
-        .initial_backoff(Duration::from_millis(5))
-        .max_backoff(Duration::from_millis(20))
+    RetryPolicy::default().initial_backoff(Duration::from_millis(5)).max_backoff(Duration::from_millis(20))
 }
 
 /// A client for `server` with [`TOKEN`] and [`fast_retry`].
 pub fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .access_token(TOKEN)
-        .base_url(server.uri())
-        .retry(fast_retry())
-        .build()
-        .expect("client builds")
+    Client::builder().access_token(TOKEN).base_url(server.uri()).retry(fast_retry()).build().expect("client builds")
 }
 
 /// A port on 127.0.0.1 that refuses connections (nothing listens on it).
@@ -164,17 +157,9 @@ pub fn page_json(items: Vec<Value>, total_count: i64, max_page: i64) -> Value {
 /// operation is authenticated), `Polar-Version`, `User-Agent` and, when
 /// `accept` is given, `Accept`.
 pub fn assert_standard_headers(req: &wiremock::Request, authenticated: bool, accept: Option<&str>) {
-    let header = |name: &str| {
-        req.headers
-            .get(name)
-            .map(|v| v.to_str().expect("ASCII header").to_owned())
-    };
+    let header = |name: &str| req.headers.get(name).map(|v| v.to_str().expect("ASCII header").to_owned());
     if authenticated {
-        assert_eq!(
-            header("authorization").as_deref(),
-            Some(format!("Bearer {TOKEN}").as_str()),
-            "authorization"
-        );
+        assert_eq!(header("authorization").as_deref(), Some(format!("Bearer {TOKEN}").as_str()), "authorization");
     } else {
         assert_eq!(header("authorization"), None, "no authorization expected");
     }

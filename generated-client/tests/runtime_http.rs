@@ -10,8 +10,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use polar::models::ResourceNotFound;
 use polar::runtime::{
-    encode_path_segment, paginate, ApiInfo, Client, ClientBuilder, ErrorDecoder, ErrorKind,
-    HeaderName, HeaderValue, Method, Request, RequestOptions, RetryPolicy, SecurityScheme,
+    encode_path_segment, paginate, ApiInfo, Client, ClientBuilder, ErrorDecoder, ErrorKind, HeaderName, HeaderValue,
+    Method, Request, RequestOptions, RetryPolicy, SecurityScheme,
 };
 use polar::ApiErrorBody;
 use serde::Deserialize;
@@ -42,28 +42,19 @@ static NO_ERRORS: &[(u16, ErrorDecoder)] = &[];
 
 /// Fast retries so that tests do not wait on backoff.
 fn fast_retry() -> RetryPolicy {
-    RetryPolicy::default()
-        .initial_backoff(Duration::from_millis(10))
-        .max_backoff(Duration::from_millis(20))
+    RetryPolicy::default().initial_backoff(Duration::from_millis(10)).max_backoff(Duration::from_millis(20))
 }
 
 fn client(server: &MockServer) -> ClientBuilder {
-    ClientBuilder::new(&INFO)
-        .base_url(server.uri())
-        .access_token("tok_123")
-        .retry(fast_retry())
+    ClientBuilder::new(&INFO).base_url(server.uri()).access_token("tok_123").retry(fast_retry())
 }
 
 fn get(path: &'static str) -> Request {
-    Request::new("things:get", Method::GET, path, path)
-        .accept("application/json")
-        .security(BEARER)
+    Request::new("things:get", Method::GET, path, path).accept("application/json").security(BEARER)
 }
 
 fn post(path: &'static str) -> Request {
-    Request::new("things:create", Method::POST, path, path)
-        .accept("application/json")
-        .security(BEARER)
+    Request::new("things:create", Method::POST, path, path).accept("application/json").security(BEARER)
 }
 
 /// A port on 127.0.0.1 that refuses connections (nothing listens on it).
@@ -100,41 +91,19 @@ async fn sends_auth_version_user_agent_accept_and_json_body() {
         .mount(&server)
         .await;
 
-    let req = post("/v1/things/")
-        .json_body(&serde_json::json!({"name": "a b"}))
-        .unwrap();
-    let resp = client(&server)
-        .build()
-        .unwrap()
-        .send_json::<Thing>(req, ERRORS)
-        .await
-        .unwrap();
+    let req = post("/v1/things/").json_body(&serde_json::json!({"name": "a b"})).unwrap();
+    let resp = client(&server).build().unwrap().send_json::<Thing>(req, ERRORS).await.unwrap();
     assert_eq!(resp.status.as_u16(), 201);
     assert_eq!(resp.headers["x-request-id"], "r1");
-    assert_eq!(
-        resp.into_body(),
-        Thing {
-            id: "t1".into(),
-            count: 2
-        }
-    );
+    assert_eq!(resp.into_body(), Thing { id: "t1".into(), count: 2 });
 }
 
 #[tokio::test]
 async fn no_security_sends_no_credentials() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(204)).expect(1).mount(&server).await;
     let req = Request::new("public:get", Method::GET, "/v1/public", "/v1/public");
-    client(&server)
-        .build()
-        .unwrap()
-        .send_empty(req, NO_ERRORS)
-        .await
-        .unwrap();
+    client(&server).build().unwrap().send_empty(req, NO_ERRORS).await.unwrap();
     let received = server.received_requests().await.unwrap();
     assert!(received[0].headers.get("authorization").is_none());
 }
@@ -142,10 +111,8 @@ async fn no_security_sends_no_credentials() {
 #[tokio::test]
 async fn basic_auth_and_api_key_schemes() {
     static BASIC: &[SecurityScheme] = &[SecurityScheme::Bearer, SecurityScheme::Basic];
-    static KEYS: &[SecurityScheme] = &[
-        SecurityScheme::ApiKeyHeader("X-Api-Key"),
-        SecurityScheme::ApiKeyQuery("api_key"),
-    ];
+    static KEYS: &[SecurityScheme] =
+        &[SecurityScheme::ApiKeyHeader("X-Api-Key"), SecurityScheme::ApiKeyQuery("api_key")];
     static QUERY_KEY: &[SecurityScheme] = &[SecurityScheme::ApiKeyQuery("api_key")];
     static COOKIE_KEY: &[SecurityScheme] = &[SecurityScheme::ApiKeyCookie("session")];
 
@@ -176,24 +143,14 @@ async fn basic_auth_and_api_key_schemes() {
         .mount(&server)
         .await;
 
-    let basic = ClientBuilder::new(&INFO)
-        .base_url(server.uri())
-        .basic_auth("user", "p w")
-        .build()
-        .unwrap();
+    let basic = ClientBuilder::new(&INFO).base_url(server.uri()).basic_auth("user", "p w").build().unwrap();
     let req = Request::new("op", Method::GET, "/basic", "/basic").security(BASIC);
     basic.send_empty(req, NO_ERRORS).await.unwrap();
 
-    let keyed = ClientBuilder::new(&INFO)
-        .base_url(server.uri())
-        .api_key("k&1")
-        .build()
-        .unwrap();
+    let keyed = ClientBuilder::new(&INFO).base_url(server.uri()).api_key("k&1").build().unwrap();
     let req = Request::new("op", Method::GET, "/header", "/header").security(KEYS);
     keyed.send_empty(req, NO_ERRORS).await.unwrap();
-    let req = Request::new("op", Method::GET, "/query", "/query")
-        .query("a", &1i64)
-        .security(QUERY_KEY);
+    let req = Request::new("op", Method::GET, "/query", "/query").query("a", &1i64).security(QUERY_KEY);
     keyed.send_empty(req, NO_ERRORS).await.unwrap();
     let req = Request::new("op", Method::GET, "/cookie", "/cookie").security(COOKIE_KEY);
     keyed.send_empty(req, NO_ERRORS).await.unwrap();
@@ -213,14 +170,8 @@ async fn default_and_per_request_headers() {
     let client = client(&server).header("X-Default", "d").build().unwrap();
     let req = get("/v1/h").options(
         RequestOptions::new()
-            .header(
-                HeaderName::from_static("x-per-request"),
-                HeaderValue::from_static("p"),
-            )
-            .header(
-                reqwest::header::AUTHORIZATION,
-                HeaderValue::from_static("Bearer override"),
-            ),
+            .header(HeaderName::from_static("x-per-request"), HeaderValue::from_static("p"))
+            .header(reqwest::header::AUTHORIZATION, HeaderValue::from_static("Bearer override")),
     );
     client.send_empty(req, NO_ERRORS).await.unwrap();
 }
@@ -253,29 +204,17 @@ async fn query_and_path_encoding_on_the_wire() {
     .query("is_active", &Some(true))
     .query("missing", &None::<i64>)
     .query("q", "a b&c");
-    client(&server)
-        .build()
-        .unwrap()
-        .send_json::<Vec<Thing>>(req, NO_ERRORS)
-        .await
-        .unwrap();
+    client(&server).build().unwrap().send_json::<Vec<Thing>>(req, NO_ERRORS).await.unwrap();
 }
 
 #[tokio::test]
 async fn dot_path_parameter_is_refused_before_sending() {
     let server = MockServer::start().await;
     let client = client(&server).build().unwrap();
-    let req = Request::new(
-        "things:get",
-        Method::GET,
-        "/v1/things/{id}",
-        format!("/v1/things/{}", encode_path_segment("..")),
-    );
+    let req =
+        Request::new("things:get", Method::GET, "/v1/things/{id}", format!("/v1/things/{}", encode_path_segment("..")));
     let err = client.send_empty(req, NO_ERRORS).await.unwrap_err();
-    assert!(
-        matches!(err.kind(), ErrorKind::InvalidRequest(_)),
-        "{err:?}"
-    );
+    assert!(matches!(err.kind(), ErrorKind::InvalidRequest(_)), "{err:?}");
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
@@ -292,19 +231,12 @@ async fn retries_503_then_succeeds() {
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "x", "count": 1})),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "x", "count": 1})))
         .expect(1)
         .mount(&server)
         .await;
-    let thing = client(&server)
-        .build()
-        .unwrap()
-        .send_json::<Thing>(get("/v1/things/x"), ERRORS)
-        .await
-        .unwrap()
-        .into_body();
+    let thing =
+        client(&server).build().unwrap().send_json::<Thing>(get("/v1/things/x"), ERRORS).await.unwrap().into_body();
     assert_eq!(thing.id, "x");
 }
 
@@ -331,10 +263,7 @@ async fn gives_up_after_max_retries() {
         other => panic!("unexpected {other:?}"),
     }
     assert_eq!(err.operation(), "things:get");
-    assert_eq!(
-        err.to_string(),
-        "things:get: HTTP 502 Bad Gateway (undocumented status)"
-    );
+    assert_eq!(err.to_string(), "things:get: HTTP 502 Bad Gateway (undocumented status)");
 }
 
 #[tokio::test]
@@ -347,23 +276,10 @@ async fn honours_retry_after_seconds_even_for_post() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(204)).expect(1).mount(&server).await;
     let start = Instant::now();
-    client(&server)
-        .build()
-        .unwrap()
-        .send_empty(post("/v1/things/"), NO_ERRORS)
-        .await
-        .unwrap();
-    assert!(
-        start.elapsed() >= Duration::from_secs(1),
-        "{:?}",
-        start.elapsed()
-    );
+    client(&server).build().unwrap().send_empty(post("/v1/things/"), NO_ERRORS).await.unwrap();
+    assert!(start.elapsed() >= Duration::from_secs(1), "{:?}", start.elapsed());
 }
 
 #[tokio::test]
@@ -377,18 +293,9 @@ async fn honours_retry_after_http_date() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(204)).expect(1).mount(&server).await;
     let start = Instant::now();
-    client(&server)
-        .build()
-        .unwrap()
-        .send_empty(get("/v1/things/x"), NO_ERRORS)
-        .await
-        .unwrap();
+    client(&server).build().unwrap().send_empty(get("/v1/things/x"), NO_ERRORS).await.unwrap();
     // The date has one-second resolution: at least one second, at most two.
     let waited = start.elapsed();
     assert!(waited >= Duration::from_millis(900), "{waited:?}");
@@ -404,12 +311,7 @@ async fn retry_after_beyond_budget_returns_at_once() {
         .mount(&server)
         .await;
     let start = Instant::now();
-    let err = client(&server)
-        .build()
-        .unwrap()
-        .send_empty(get("/v1/things/x"), NO_ERRORS)
-        .await
-        .unwrap_err();
+    let err = client(&server).build().unwrap().send_empty(get("/v1/things/x"), NO_ERRORS).await.unwrap_err();
     assert!(start.elapsed() < Duration::from_secs(5));
     assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
     assert_eq!(err.headers().unwrap()["retry-after"], "120");
@@ -418,53 +320,25 @@ async fn retry_after_beyond_budget_returns_at_once() {
 #[tokio::test]
 async fn post_is_not_retried_after_it_was_sent() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = client(&server)
-        .build()
-        .unwrap()
-        .send_empty(post("/v1/things/"), NO_ERRORS)
-        .await
-        .unwrap_err();
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).expect(1).mount(&server).await;
+    let err = client(&server).build().unwrap().send_empty(post("/v1/things/"), NO_ERRORS).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
 }
 
 #[tokio::test]
 async fn post_is_retried_when_opted_in() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(502))
-        .expect(4)
-        .mount(&server)
-        .await;
-    let req = post("/v1/things/")
-        .options(RequestOptions::new().retry(fast_retry().retry_non_idempotent(true)));
-    let err = client(&server)
-        .build()
-        .unwrap()
-        .send_empty(req, NO_ERRORS)
-        .await
-        .unwrap_err();
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(502)).expect(4).mount(&server).await;
+    let req = post("/v1/things/").options(RequestOptions::new().retry(fast_retry().retry_non_idempotent(true)));
+    let err = client(&server).build().unwrap().send_empty(req, NO_ERRORS).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
 }
 
 #[tokio::test]
 async fn non_retryable_status_is_returned_at_once() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(500))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = client(&server)
-        .build()
-        .unwrap()
-        .send_empty(get("/v1/x"), NO_ERRORS)
-        .await
-        .unwrap_err();
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(500)).expect(1).mount(&server).await;
+    let err = client(&server).build().unwrap().send_empty(get("/v1/x"), NO_ERRORS).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
 }
 
@@ -478,14 +352,8 @@ async fn timeout_is_reported_and_post_not_retried() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = client(&server)
-        .timeout(Duration::from_millis(100))
-        .build()
-        .unwrap();
-    let err = client
-        .send_empty(post("/v1/things/"), NO_ERRORS)
-        .await
-        .unwrap_err();
+    let client = client(&server).timeout(Duration::from_millis(100)).build().unwrap();
+    let err = client.send_empty(post("/v1/things/"), NO_ERRORS).await.unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::Timeout), "{err:?}");
     assert!(err.is_timeout());
     assert_eq!(err.to_string(), "things:create: request timed out");
@@ -500,15 +368,9 @@ async fn get_timeout_is_retried_and_per_request_timeout_wins() {
         .mount(&server)
         .await;
     // The client's timeout is long; the request's short one applies.
-    let client = client(&server)
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap();
-    let req = get("/v1/x").options(
-        RequestOptions::new()
-            .timeout(Duration::from_millis(100))
-            .retry(fast_retry().max_retries(1)),
-    );
+    let client = client(&server).timeout(Duration::from_secs(30)).build().unwrap();
+    let req = get("/v1/x")
+        .options(RequestOptions::new().timeout(Duration::from_millis(100)).retry(fast_retry().max_retries(1)));
     let start = Instant::now();
     let err = client.send_empty(req, NO_ERRORS).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
@@ -524,10 +386,7 @@ async fn connection_refused_is_retried_and_reported() {
         .build()
         .unwrap();
     let start = Instant::now();
-    let err = client
-        .send_empty(post("/v1/things/"), NO_ERRORS)
-        .await
-        .unwrap_err();
+    let err = client.send_empty(post("/v1/things/"), NO_ERRORS).await.unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::Connect(_)), "{err:?}");
     assert!(err.is_connect());
     assert!(std::error::Error::source(&err).is_some());
@@ -554,9 +413,7 @@ async fn connection_refused_post_is_retried_until_server_is_up() {
         .unwrap();
     let server = async {
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-            .await
-            .unwrap();
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let (mut socket, _) = listener.accept().await.unwrap();
         let mut request = Vec::new();
         let mut buf = [0u8; 1024];
@@ -565,18 +422,12 @@ async fn connection_refused_post_is_retried_until_server_is_up() {
             assert!(n > 0, "client closed early");
             request.extend_from_slice(&buf[..n]);
         }
-        socket
-            .write_all(b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n")
-            .await
-            .unwrap();
+        socket.write_all(b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n").await.unwrap();
         String::from_utf8_lossy(&request).into_owned()
     };
     let (result, request) = tokio::join!(client.send_empty(post("/v1/things/"), NO_ERRORS), server);
     assert_eq!(result.unwrap().status.as_u16(), 204);
-    assert!(
-        request.starts_with("POST /v1/things/ HTTP/1.1"),
-        "{request}"
-    );
+    assert!(request.starts_with("POST /v1/things/ HTTP/1.1"), "{request}");
 }
 
 #[tokio::test]
@@ -618,23 +469,15 @@ async fn redirects_stay_on_the_same_origin() {
         .await;
     Mock::given(path("/away"))
         .respond_with(
-            ResponseTemplate::new(307)
-                .insert_header("location", format!("{}/stolen", elsewhere.uri()).as_str()),
+            ResponseTemplate::new(307).insert_header("location", format!("{}/stolen", elsewhere.uri()).as_str()),
         )
         .mount(&api)
         .await;
-    Mock::given(path("/stolen"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(0)
-        .mount(&elsewhere)
-        .await;
+    Mock::given(path("/stolen")).respond_with(ResponseTemplate::new(204)).expect(0).mount(&elsewhere).await;
 
     let client = client(&api).build().unwrap();
     client.send_empty(get("/old"), NO_ERRORS).await.unwrap();
-    let err = client
-        .send_empty(get("/away"), NO_ERRORS)
-        .await
-        .unwrap_err();
+    let err = client.send_empty(get("/away"), NO_ERRORS).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(307));
 }
 
@@ -644,21 +487,15 @@ async fn redirects_stay_on_the_same_origin() {
 async fn documented_error_is_decoded() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(
-            serde_json::json!({"error": "ResourceNotFound", "detail": "no such thing"}),
-        ))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(serde_json::json!({"error": "ResourceNotFound", "detail": "no such thing"})),
+        )
         .mount(&server)
         .await;
-    let err = client(&server)
-        .build()
-        .unwrap()
-        .send_json::<Thing>(get("/v1/things/x"), ERRORS)
-        .await
-        .unwrap_err();
+    let err = client(&server).build().unwrap().send_json::<Thing>(get("/v1/things/x"), ERRORS).await.unwrap_err();
     match err.kind() {
-        ErrorKind::Api {
-            status, body, raw, ..
-        } => {
+        ErrorKind::Api { status, body, raw, .. } => {
             assert_eq!(status.as_u16(), 404);
             assert!(is_not_found(body));
             assert!(raw.starts_with(b"{"));
@@ -666,10 +503,7 @@ async fn documented_error_is_decoded() {
         other => panic!("unexpected {other:?}"),
     }
     assert!(err.api_body().is_some());
-    assert_eq!(
-        err.to_string(),
-        "things:get: HTTP 404 Not Found (documented error response)"
-    );
+    assert_eq!(err.to_string(), "things:get: HTTP 404 Not Found (documented error response)");
 }
 
 #[tokio::test]
@@ -677,17 +511,11 @@ async fn documented_error_with_wrong_body_names_the_path() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(
-            ResponseTemplate::new(404)
-                .set_body_json(serde_json::json!({"error": "ResourceNotFound", "detail": 5})),
+            ResponseTemplate::new(404).set_body_json(serde_json::json!({"error": "ResourceNotFound", "detail": 5})),
         )
         .mount(&server)
         .await;
-    let err = client(&server)
-        .build()
-        .unwrap()
-        .send_json::<Thing>(get("/v1/things/x"), ERRORS)
-        .await
-        .unwrap_err();
+    let err = client(&server).build().unwrap().send_json::<Thing>(get("/v1/things/x"), ERRORS).await.unwrap_err();
     match err.kind() {
         ErrorKind::Decode { status, path, .. } => {
             assert_eq!(status.as_u16(), 404);
@@ -701,25 +529,12 @@ async fn documented_error_with_wrong_body_names_the_path() {
 async fn undocumented_status_keeps_everything() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(418)
-                .insert_header("x-why", "teapot")
-                .set_body_string("short and stout"),
-        )
+        .respond_with(ResponseTemplate::new(418).insert_header("x-why", "teapot").set_body_string("short and stout"))
         .mount(&server)
         .await;
-    let err = client(&server)
-        .build()
-        .unwrap()
-        .send_json::<Thing>(get("/v1/things/x"), ERRORS)
-        .await
-        .unwrap_err();
+    let err = client(&server).build().unwrap().send_json::<Thing>(get("/v1/things/x"), ERRORS).await.unwrap_err();
     match err.kind() {
-        ErrorKind::UnexpectedStatus {
-            status,
-            headers,
-            body,
-        } => {
+        ErrorKind::UnexpectedStatus { status, headers, body } => {
             assert_eq!(status.as_u16(), 418);
             assert_eq!(headers["x-why"], "teapot");
             assert_eq!(&body[..], b"short and stout");
@@ -749,23 +564,10 @@ async fn success_decode_failure_names_the_json_path() {
         {"customer": {"email": "c@x"}},
         {"customer": {"email": null}},
     ]});
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(body))
-        .mount(&server)
-        .await;
-    let err = client(&server)
-        .build()
-        .unwrap()
-        .send_json::<Page>(get("/v1/orders/"), ERRORS)
-        .await
-        .unwrap_err();
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(body)).mount(&server).await;
+    let err = client(&server).build().unwrap().send_json::<Page>(get("/v1/orders/"), ERRORS).await.unwrap_err();
     match err.kind() {
-        ErrorKind::Decode {
-            status,
-            path,
-            message,
-            raw,
-        } => {
+        ErrorKind::Decode { status, path, message, raw } => {
             assert_eq!(status.as_u16(), 200);
             assert_eq!(path, "items[3].customer.email");
             assert!(message.contains("invalid type: null"), "{message}");
@@ -773,9 +575,9 @@ async fn success_decode_failure_names_the_json_path() {
         }
         other => panic!("unexpected {other:?}"),
     }
-    assert!(err.to_string().starts_with(
-        "things:get: cannot decode HTTP 200 OK response body at `items[3].customer.email`"
-    ));
+    assert!(err
+        .to_string()
+        .starts_with("things:get: cannot decode HTTP 200 OK response body at `items[3].customer.email`"));
     // A well-formed page decodes.
     let ok: Result<Page, _> = serde_json::from_str(r#"{"items":[{"customer":{"email":"a"}}]}"#);
     assert_eq!(ok.unwrap().items[0].customer.email, "a");
@@ -784,11 +586,7 @@ async fn success_decode_failure_names_the_json_path() {
 #[tokio::test]
 async fn no_content_and_text_and_bytes() {
     let server = MockServer::start().await;
-    Mock::given(method("DELETE"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(204)).expect(1).mount(&server).await;
     Mock::given(method("GET"))
         .and(path("/export"))
         .and(header("accept", "text/csv"))
@@ -798,13 +596,7 @@ async fn no_content_and_text_and_bytes() {
         .await;
     let client = client(&server).build().unwrap();
 
-    let req = Request::new(
-        "things:delete",
-        Method::DELETE,
-        "/v1/things/{id}",
-        "/v1/things/x",
-    )
-    .security(BEARER);
+    let req = Request::new("things:delete", Method::DELETE, "/v1/things/{id}", "/v1/things/x").security(BEARER);
     let resp = client.send_empty(req, ERRORS).await.unwrap();
     assert_eq!(resp.status.as_u16(), 204);
 
@@ -832,15 +624,9 @@ async fn form_and_text_bodies_have_their_content_types() {
             // Field order follows serde_json's map order: compare sorted.
             let mut pairs: Vec<&[u8]> = r.body.split(|b| *b == b'&').collect();
             pairs.sort_unstable();
-            pairs
-                == [
-                    &b"client_secret=s%26t"[..],
-                    b"grant_type=client_credentials",
-                ]
+            pairs == [&b"client_secret=s%26t"[..], b"grant_type=client_credentials"]
         })
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "t", "count": 0})),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "t", "count": 0})))
         .expect(1)
         .mount(&server)
         .await;
@@ -854,11 +640,7 @@ async fn form_and_text_bodies_have_their_content_types() {
         .await;
     let client = client(&server).build().unwrap();
     let req = Request::new("oauth2:token", Method::POST, "/token", "/token")
-        .form_body(&Token {
-            grant_type: "client_credentials",
-            client_secret: "s&t",
-            scope: None,
-        })
+        .form_body(&Token { grant_type: "client_credentials", client_secret: "s&t", scope: None })
         .unwrap();
     client.send_json::<Thing>(req, NO_ERRORS).await.unwrap();
     let req = Request::new("text", Method::POST, "/text", "/text").text_body("hello");
@@ -898,13 +680,8 @@ async fn paginates_over_http() {
     let fetch = move |page: i64| {
         let client: Client = client.clone();
         async move {
-            let req = get("/v1/things/")
-                .query("page", &page)
-                .query("limit", &1i64);
-            let list = client
-                .send_json::<ListResource>(req, ERRORS)
-                .await?
-                .into_body();
+            let req = get("/v1/things/").query("page", &page).query("limit", &1i64);
+            let list = client.send_json::<ListResource>(req, ERRORS).await?.into_body();
             Ok((list.items, list.pagination.max_page))
         }
     };
@@ -916,10 +693,7 @@ async fn paginates_over_http() {
 #[tokio::test]
 async fn futures_are_send() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(204))
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let client = client(&server).build().unwrap();
     let handle = tokio::spawn(async move { client.send_empty(get("/x"), NO_ERRORS).await });
     assert_eq!(handle.await.unwrap().unwrap().status.as_u16(), 204);

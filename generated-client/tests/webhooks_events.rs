@@ -15,10 +15,7 @@ use serde_json::{json, Value};
 const PAYLOADS: &str = include_str!("data/webhooks/payloads.json");
 /// One payload per branch of every union used as an event's `data`.
 const DATA_VARIANTS: &str = include_str!("data/webhooks/data_variants.json");
-const SPEC: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../spec/polar-2026-10.openapi.json"
-));
+const SPEC: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/polar-2026-10.openapi.json"));
 
 /// A raw secret, as Polar's dashboard shows it (not a real one).
 const RAW_SECRET: &str = "polar_whs_TestOnlyNotARealSecret0123456789abcdef";
@@ -40,10 +37,7 @@ fn signed_headers(verifier: &WebhookVerifier, body: &[u8]) -> Vec<(String, Strin
     vec![
         ("webhook-id".to_owned(), MSG_ID.to_owned()),
         ("webhook-timestamp".to_owned(), NOW.to_string()),
-        (
-            "webhook-signature".to_owned(),
-            verifier.sign(MSG_ID, NOW, body),
-        ),
+        ("webhook-signature".to_owned(), verifier.sign(MSG_ID, NOW, body)),
     ]
 }
 
@@ -65,22 +59,13 @@ fn payloads() -> Vec<(String, Value)> {
 }
 
 fn payload_of(event: &str) -> Value {
-    payloads()
-        .into_iter()
-        .find(|(name, _)| name == event)
-        .unwrap_or_else(|| panic!("no payload for {event}"))
-        .1
+    payloads().into_iter().find(|(name, _)| name == event).unwrap_or_else(|| panic!("no payload for {event}")).1
 }
 
 /// The event names of the spec's `webhooks:` section.
 fn spec_events() -> BTreeSet<String> {
     let spec: Value = serde_json::from_str(SPEC).expect("spec is JSON");
-    spec["webhooks"]
-        .as_object()
-        .expect("spec has a webhooks section")
-        .keys()
-        .cloned()
-        .collect()
+    spec["webhooks"].as_object().expect("spec has a webhooks section").keys().cloned().collect()
 }
 
 #[test]
@@ -175,16 +160,11 @@ fn json_diff(expected: &Value, actual: &Value, path: &str) -> Vec<String> {
                 })
                 .collect()
         }
-        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
-            .iter()
-            .zip(b)
-            .enumerate()
-            .flat_map(|(i, (x, y))| json_diff(x, y, &format!("{path}[{i}]")))
-            .collect(),
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            a.iter().zip(b).enumerate().flat_map(|(i, (x, y))| json_diff(x, y, &format!("{path}[{i}]"))).collect()
+        }
         _ if expected == actual => Vec::new(),
-        _ => vec![format!(
-            "  {path}: sent {expected}, re-serialized as {actual}"
-        )],
+        _ => vec![format!("  {path}: sent {expected}, re-serialized as {actual}")],
     }
 }
 
@@ -217,8 +197,7 @@ fn check_round_trip(verifier: &WebhookVerifier, event: &str, payload: &Value) ->
 #[test]
 fn every_data_union_branch_decodes_as_itself() {
     let verifier = verifier();
-    let variants: Vec<Value> =
-        serde_json::from_str(DATA_VARIANTS).expect("data_variants.json is JSON");
+    let variants: Vec<Value> = serde_json::from_str(DATA_VARIANTS).expect("data_variants.json is JSON");
     assert!(variants.len() >= 24, "{} variants", variants.len());
     let mut outcomes = Vec::new();
     for entry in &variants {
@@ -253,10 +232,7 @@ fn unknown_event_type_decodes_as_unknown() {
     let body = serde_json::to_vec(&payload).expect("serialize");
     let event = decode(&verifier, &body).expect("a signed unknown event is not an error");
     match &event {
-        WebhookEvent::Unknown {
-            event_type,
-            payload: kept,
-        } => {
+        WebhookEvent::Unknown { event_type, payload: kept } => {
             assert_eq!(event_type, "foo.bar");
             assert_eq!(kept, &payload);
         }
@@ -295,13 +271,8 @@ fn explicit_null_on_an_optional_property_decodes() {
     let body = serde_json::to_vec(&payload).expect("serialize");
     let event = decode(&verifier, &body).expect("null is accepted");
     let reserialized = serde_json::to_value(&event).expect("serialize");
-    assert!(reserialized["data"]
-        .get("next_payment_attempt_at")
-        .is_none());
-    payload["data"]
-        .as_object_mut()
-        .expect("object")
-        .remove("next_payment_attempt_at");
+    assert!(reserialized["data"].get("next_payment_attempt_at").is_none());
+    payload["data"].as_object_mut().expect("object").remove("next_payment_attempt_at");
     assert_eq!(reserialized, payload);
 }
 
@@ -316,20 +287,14 @@ fn tampered_body_is_rejected() {
     changed["data"]["total_amount"] = json!(1);
     let changed = serde_json::to_vec(&changed).expect("serialize");
     assert_ne!(changed, body);
-    for tampered in [
-        changed,
-        [body.as_slice(), b"\n"].concat(),
-        body[..body.len() - 1].to_vec(),
-    ] {
+    for tampered in [changed, [body.as_slice(), b"\n"].concat(), body[..body.len() - 1].to_vec()] {
         assert_eq!(
             verifier.verify_and_decode_at::<WebhookEvent>(&headers, &tampered, NOW),
             Err(WebhookError::NoMatchingSignature)
         );
     }
     // The untouched body still verifies with the same headers.
-    assert!(verifier
-        .verify_and_decode_at::<WebhookEvent>(&headers, &body, NOW)
-        .is_ok());
+    assert!(verifier.verify_and_decode_at::<WebhookEvent>(&headers, &body, NOW).is_ok());
 }
 
 #[test]
@@ -342,19 +307,15 @@ fn raw_and_whsec_secret_forms_are_the_same_key() {
     // Signed with one form, accepted by the other, in both directions.
     for (signer, checker) in [(&raw, &whsec), (&whsec, &raw)] {
         let headers = signed_headers(signer, &body);
-        let event: WebhookEvent = checker
-            .verify_and_decode_at(&headers, &body, NOW)
-            .expect("verifies under the other form");
+        let event: WebhookEvent =
+            checker.verify_and_decode_at(&headers, &body, NOW).expect("verifies under the other form");
         assert_eq!(event.event_type(), "subscription.active");
     }
 
     // A different secret is not accepted.
     let other = WebhookVerifier::new("polar_whs_SomeOtherSecret").expect("raw");
     let headers = signed_headers(&other, &body);
-    assert_eq!(
-        raw.verify_and_decode_at::<WebhookEvent>(&headers, &body, NOW),
-        Err(WebhookError::NoMatchingSignature)
-    );
+    assert_eq!(raw.verify_and_decode_at::<WebhookEvent>(&headers, &body, NOW), Err(WebhookError::NoMatchingSignature));
 }
 
 #[test]
@@ -365,35 +326,23 @@ fn error_messages_never_contain_the_secret() {
     let with = |name: &str, value: &str| -> Vec<(String, String)> {
         good.iter()
             .map(|(k, v)| {
-                let v = if k == name {
-                    value.to_owned()
-                } else {
-                    v.clone()
-                };
+                let v = if k == name { value.to_owned() } else { v.clone() };
                 (k.clone(), v)
             })
             .collect()
     };
 
     let mut errors: Vec<WebhookError> = vec![
-        verifier
-            .verify_and_decode_at::<WebhookEvent>(&good, b"{}x", NOW)
-            .expect_err("tampered"),
-        verifier
-            .verify_and_decode_at::<WebhookEvent>(&good, &body, NOW + 3600)
-            .expect_err("too old"),
-        verifier
-            .verify_and_decode_at::<WebhookEvent>(&good, &body, NOW - 3600)
-            .expect_err("in the future"),
+        verifier.verify_and_decode_at::<WebhookEvent>(&good, b"{}x", NOW).expect_err("tampered"),
+        verifier.verify_and_decode_at::<WebhookEvent>(&good, &body, NOW + 3600).expect_err("too old"),
+        verifier.verify_and_decode_at::<WebhookEvent>(&good, &body, NOW - 3600).expect_err("in the future"),
         verifier
             .verify_and_decode_at::<WebhookEvent>(&with("webhook-signature", "v1"), &body, NOW)
             .expect_err("malformed signature header"),
         verifier
             .verify_and_decode_at::<WebhookEvent>(&with("webhook-timestamp", "soon"), &body, NOW)
             .expect_err("invalid timestamp"),
-        verifier
-            .verify_and_decode_at::<WebhookEvent>(&with("webhook-id", ""), &body, NOW)
-            .expect_err("missing id"),
+        verifier.verify_and_decode_at::<WebhookEvent>(&with("webhook-id", ""), &body, NOW).expect_err("missing id"),
         WebhookVerifier::new("").expect_err("empty secret"),
         WebhookVerifier::new(&format!("{WHSEC_SECRET}!")).expect_err("bad base64"),
         WebhookVerifier::new("whsec_").expect_err("empty whsec key"),
@@ -416,10 +365,7 @@ fn error_messages_never_contain_the_secret() {
         }
     }
     // The verifier's own Debug output does not show the key either.
-    for verifier in [
-        &verifier,
-        &WebhookVerifier::new(WHSEC_SECRET).expect("whsec"),
-    ] {
+    for verifier in [&verifier, &WebhookVerifier::new(WHSEC_SECRET).expect("whsec")] {
         let debug = format!("{verifier:?}");
         assert!(!debug.contains("TestOnlyNotARealSecret") && !debug.contains(WHSEC_KEY_TEXT));
     }
@@ -438,35 +384,26 @@ fn schema_mismatch_is_a_decode_error_with_the_json_path() {
         panic!("expected Decode, got {err:?}");
     };
     let located = format!("{path} {message}");
-    assert!(
-        located.contains("data.total_amount"),
-        "no JSON path in {err:?}"
-    );
+    assert!(located.contains("data.total_amount"), "no JSON path in {err:?}");
     assert!(message.contains("invalid type"), "{message}");
     assert!(err.to_string().contains("data.total_amount"), "{err}");
 
     // Nested inside an array, and a missing required property.
     let mut payload = payload_of("order.paid");
     payload["data"]["items"][0]["amount"] = json!(true);
-    let err =
-        decode(&verifier, &serde_json::to_vec(&payload).expect("serialize")).expect_err("bad item");
+    let err = decode(&verifier, &serde_json::to_vec(&payload).expect("serialize")).expect_err("bad item");
     assert!(err.to_string().contains("data.items[0].amount"), "{err}");
 
     let mut payload = payload_of("subscription.canceled");
-    payload["data"]
-        .as_object_mut()
-        .expect("object")
-        .remove("customer");
-    let err = decode(&verifier, &serde_json::to_vec(&payload).expect("serialize"))
-        .expect_err("missing field");
+    payload["data"].as_object_mut().expect("object").remove("customer");
+    let err = decode(&verifier, &serde_json::to_vec(&payload).expect("serialize")).expect_err("missing field");
     assert!(matches!(err, WebhookError::Decode { .. }), "{err:?}");
     assert!(err.to_string().contains("customer"), "{err}");
 
     // A malformed UUID is caught too.
     let mut payload = payload_of("refund.created");
     payload["data"]["id"] = json!("not-a-uuid");
-    let err =
-        decode(&verifier, &serde_json::to_vec(&payload).expect("serialize")).expect_err("bad uuid");
+    let err = decode(&verifier, &serde_json::to_vec(&payload).expect("serialize")).expect_err("bad uuid");
     assert!(err.to_string().contains("data.id"), "{err}");
 }
 
@@ -497,7 +434,5 @@ fn stale_and_future_deliveries_are_rejected() {
         verifier.verify_and_decode_at::<WebhookEvent>(&headers, &body, NOW - 301),
         Err(WebhookError::TimestampInFuture { .. })
     ));
-    assert!(verifier
-        .verify_and_decode_at::<WebhookEvent>(&headers, &body, NOW + 300)
-        .is_ok());
+    assert!(verifier.verify_and_decode_at::<WebhookEvent>(&headers, &body, NOW + 300).is_ok());
 }

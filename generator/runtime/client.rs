@@ -5,9 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, USER_AGENT,
-};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, USER_AGENT};
 use reqwest::{Method, Url};
 
 use super::error::{Error, ErrorKind};
@@ -227,10 +225,7 @@ impl ClientBuilder {
     ///
     /// See [`BuildError`].
     pub fn build(self) -> Result<Client, BuildError> {
-        let base_url = self
-            .base_url
-            .as_deref()
-            .unwrap_or(self.info.default_base_url);
+        let base_url = self.base_url.as_deref().unwrap_or(self.info.default_base_url);
         let (base_url, base_path) = parse_base_url(base_url)?;
 
         let mut default_headers = HeaderMap::new();
@@ -241,11 +236,8 @@ impl ClientBuilder {
             let (name, value) = parse_header(name, value)?;
             default_headers.insert(name, value);
         }
-        let extra = self
-            .headers
-            .iter()
-            .map(|(name, value)| parse_header(name, value))
-            .collect::<Result<Vec<_>, _>>()?;
+        let extra =
+            self.headers.iter().map(|(name, value)| parse_header(name, value)).collect::<Result<Vec<_>, _>>()?;
         for (name, _) in &extra {
             default_headers.remove(name);
         }
@@ -262,23 +254,17 @@ impl ClientBuilder {
             .basic
             .map(|(user, password)| {
                 let credentials = format!("{user}:{}", password.expose_secret());
-                sensitive(
-                    format!("Basic {}", base64(credentials.as_bytes())),
-                    "basic auth credentials",
-                )
+                sensitive(format!("Basic {}", base64(credentials.as_bytes())), "basic auth credentials")
             })
             .transpose()?;
-        let api_key = self
-            .api_key
-            .map(|key| Ok((sensitive(key.expose_secret().to_owned(), "API key")?, key)))
-            .transpose()?;
+        let api_key =
+            self.api_key.map(|key| Ok((sensitive(key.expose_secret().to_owned(), "API key")?, key))).transpose()?;
 
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .redirect(same_origin_redirects())
-                .build()
-                .map_err(BuildError::HttpClient)?,
+            None => {
+                reqwest::Client::builder().redirect(same_origin_redirects()).build().map_err(BuildError::HttpClient)?
+            }
         };
 
         Ok(Client {
@@ -303,17 +289,11 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url.as_deref().map(redact_url))
             .field("access_token", &self.access_token)
-            .field(
-                "basic_auth",
-                &self.basic.as_ref().map(|(user, p)| (user, p)),
-            )
+            .field("basic_auth", &self.basic.as_ref().map(|(user, p)| (user, p)))
             .field("api_key", &self.api_key)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
-            .field(
-                "headers",
-                &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
-            )
+            .field("headers", &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
 }
@@ -451,13 +431,8 @@ impl Client {
                     None => return outcome,
                 },
             };
-            let Some(delay) = prepared.retry.retry_delay(
-                &prepared.method,
-                failure,
-                headers,
-                retry,
-                start.elapsed(),
-            ) else {
+            let Some(delay) = prepared.retry.retry_delay(&prepared.method, failure, headers, retry, start.elapsed())
+            else {
                 return outcome;
             };
             #[cfg(feature = "tracing")]
@@ -480,8 +455,8 @@ impl Client {
 
         let mut headers = inner.default_headers.clone();
         if let Some(accept) = req.accept {
-            let value = HeaderValue::from_str(accept)
-                .map_err(|_| Error::invalid_request(op, "invalid Accept header"))?;
+            let value =
+                HeaderValue::from_str(accept).map_err(|_| Error::invalid_request(op, "invalid Accept header"))?;
             headers.insert(ACCEPT, value);
         }
         if let Some(content_type) = req.body.content_type() {
@@ -494,14 +469,12 @@ impl Client {
         let mut secret_in_url = false;
         for scheme in req.security {
             match (scheme, &inner.bearer, &inner.basic, &inner.api_key) {
-                (SecurityScheme::Bearer, Some(value), _, _)
-                | (SecurityScheme::Basic, _, Some(value), _) => {
+                (SecurityScheme::Bearer, Some(value), _, _) | (SecurityScheme::Basic, _, Some(value), _) => {
                     headers.insert(AUTHORIZATION, value.clone());
                 }
                 (SecurityScheme::ApiKeyHeader(name), _, _, Some((value, _))) => {
-                    let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                        Error::invalid_request(op, format!("invalid API key header name `{name}`"))
-                    })?;
+                    let name = HeaderName::from_bytes(name.as_bytes())
+                        .map_err(|_| Error::invalid_request(op, format!("invalid API key header name `{name}`")))?;
                     headers.insert(name, value.clone());
                 }
                 (SecurityScheme::ApiKeyQuery(name), _, _, Some((_, key))) => {
@@ -544,10 +517,7 @@ impl Client {
         // The URL parser resolves dot segments and encodes stray characters:
         // refuse any path that it did not keep exactly as given.
         if url.path().strip_prefix(inner.base_path.as_str()) != Some(path) {
-            return Err(Error::invalid_request(
-                op,
-                "the path is not a canonical percent-encoded path",
-            ));
+            return Err(Error::invalid_request(op, "the path is not a canonical percent-encoded path"));
         }
         if !query.is_empty() {
             url.set_query(Some(&encode_pairs(query)));
@@ -557,11 +527,7 @@ impl Client {
 
     /// One attempt: send, then read the whole body, within the timeout.
     async fn attempt(&self, p: &Prepared) -> Result<RawResponse, Error> {
-        let mut builder = self
-            .inner
-            .http
-            .request(p.method.clone(), p.url.clone())
-            .headers(p.headers.clone());
+        let mut builder = self.inner.http.request(p.method.clone(), p.url.clone()).headers(p.headers.clone());
         if let Some(body) = &p.body {
             builder = builder.body(body.clone());
         }
@@ -570,11 +536,7 @@ impl Client {
             let status = resp.status();
             let headers = std::mem::take(resp.headers_mut());
             let body = resp.bytes().await?;
-            Ok::<_, reqwest::Error>(RawResponse {
-                status,
-                headers,
-                body,
-            })
+            Ok::<_, reqwest::Error>(RawResponse { status, headers, body })
         };
         match tokio::time::timeout(p.timeout, exchange).await {
             Err(_) => Err(Error::new(p.operation, ErrorKind::Timeout)),
@@ -647,8 +609,7 @@ fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Bu
 }
 
 fn sensitive(value: String, which: &'static str) -> Result<HeaderValue, BuildError> {
-    let mut value =
-        HeaderValue::try_from(value).map_err(|_| BuildError::InvalidCredential(which))?;
+    let mut value = HeaderValue::try_from(value).map_err(|_| BuildError::InvalidCredential(which))?;
     value.set_sensitive(true);
     Ok(value)
 }
@@ -669,10 +630,7 @@ fn add_cookie(headers: &mut HeaderMap, name: &str, value: &str) -> Result<(), ()
 /// that credentials are never sent to another host.
 fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
-        let same_origin = attempt
-            .previous()
-            .first()
-            .is_some_and(|first| first.origin() == attempt.url().origin());
+        let same_origin = attempt.previous().first().is_some_and(|first| first.origin() == attempt.url().origin());
         if attempt.previous().len() > 10 {
             attempt.error("too many redirects")
         } else if same_origin {
@@ -733,45 +691,21 @@ mod tests {
         assert!(shown.contains("bearer"), "{shown}");
         assert_eq!(format!("{:?}", SecretString::new("x")), "\"***\"");
         assert_eq!(SecretString::from("x").expose_secret(), "x");
-        let shown = format!(
-            "{:?}",
-            ClientBuilder::new(&INFO).base_url("https://u:pw_SECRET@h/")
-        );
+        let shown = format!("{:?}", ClientBuilder::new(&INFO).base_url("https://u:pw_SECRET@h/"));
         assert!(!shown.contains("SECRET"), "{shown}");
     }
 
     #[test]
     fn base_url_validation() {
-        let ok = |url: &str| {
-            ClientBuilder::new(&INFO)
-                .base_url(url)
-                .build()
-                .map(|c| c.base_url().to_owned())
-        };
-        assert_eq!(
-            ok("https://api.example.com/").unwrap(),
-            "https://api.example.com"
-        );
-        assert_eq!(
-            ok("http://127.0.0.1:8080").unwrap(),
-            "http://127.0.0.1:8080"
-        );
+        let ok = |url: &str| ClientBuilder::new(&INFO).base_url(url).build().map(|c| c.base_url().to_owned());
+        assert_eq!(ok("https://api.example.com/").unwrap(), "https://api.example.com");
+        assert_eq!(ok("http://127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080");
         assert_eq!(ok("https://h/prefix/").unwrap(), "https://h/prefix");
-        for bad in [
-            "",
-            "api.example.com",
-            "/v1",
-            "ftp://h",
-            "https://u:p@h",
-            "https://h/?a=1",
-            "https://h/#x",
-            "file:///tmp",
-        ] {
+        for bad in
+            ["", "api.example.com", "/v1", "ftp://h", "https://u:p@h", "https://h/?a=1", "https://h/#x", "file:///tmp"]
+        {
             let err = ok(bad).unwrap_err();
-            assert!(
-                matches!(err, BuildError::InvalidBaseUrl(_)),
-                "{bad}: {err:?}"
-            );
+            assert!(matches!(err, BuildError::InvalidBaseUrl(_)), "{bad}: {err:?}");
             assert!(err.to_string().starts_with("invalid base URL"), "{err}");
         }
         let default = ClientBuilder::new(&INFO).build().unwrap();
@@ -780,20 +714,11 @@ mod tests {
 
     #[test]
     fn invalid_headers_and_credentials() {
-        let err = ClientBuilder::new(&INFO)
-            .header("bad header", "v")
-            .build()
-            .unwrap_err();
+        let err = ClientBuilder::new(&INFO).header("bad header", "v").build().unwrap_err();
         assert!(matches!(err, BuildError::InvalidHeader(ref n) if n == "bad header"));
-        let err = ClientBuilder::new(&INFO)
-            .header("x", "line\nbreak")
-            .build()
-            .unwrap_err();
+        let err = ClientBuilder::new(&INFO).header("x", "line\nbreak").build().unwrap_err();
         assert!(matches!(err, BuildError::InvalidHeader(_)));
-        let err = ClientBuilder::new(&INFO)
-            .access_token("a\r\nb")
-            .build()
-            .unwrap_err();
+        let err = ClientBuilder::new(&INFO).access_token("a\r\nb").build().unwrap_err();
         assert!(matches!(err, BuildError::InvalidCredential("access token")));
         assert!(!err.to_string().contains("a\r\nb"));
     }
@@ -805,11 +730,8 @@ mod tests {
     #[test]
     fn headers_and_auth_selection() {
         static BEARER_FIRST: &[SecurityScheme] = &[SecurityScheme::Bearer, SecurityScheme::Basic];
-        static KEY_SCHEMES: &[SecurityScheme] = &[
-            SecurityScheme::Bearer,
-            SecurityScheme::ApiKeyQuery("api_key"),
-            SecurityScheme::ApiKeyHeader("X-Key"),
-        ];
+        static KEY_SCHEMES: &[SecurityScheme] =
+            &[SecurityScheme::Bearer, SecurityScheme::ApiKeyQuery("api_key"), SecurityScheme::ApiKeyHeader("X-Key")];
         let basic_only = ClientBuilder::new(&INFO)
             .basic_auth("Aladdin", "open sesame")
             .header("user-agent", "custom/2")
@@ -820,10 +742,7 @@ mod tests {
             .accept("application/json")
             .text_body("hi");
         let p = prepared(&basic_only, req);
-        assert_eq!(
-            p.headers[AUTHORIZATION],
-            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
-        );
+        assert_eq!(p.headers[AUTHORIZATION], "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
         assert!(p.headers[AUTHORIZATION].is_sensitive());
         assert_eq!(p.headers[USER_AGENT], "custom/2");
         assert_eq!(p.headers["x-api-version"], "2026-10");
@@ -832,9 +751,7 @@ mod tests {
         assert_eq!(p.url.as_str(), "https://api.example.com/v1/x");
 
         let key = ClientBuilder::new(&INFO).api_key("k 1").build().unwrap();
-        let req = Request::new("op", Method::GET, "/v1/x", "/v1/x")
-            .query("a", "b")
-            .security(KEY_SCHEMES);
+        let req = Request::new("op", Method::GET, "/v1/x", "/v1/x").query("a", "b").security(KEY_SCHEMES);
         let p = prepared(&key, req);
         assert_eq!(p.url.query(), Some("a=b&api_key=k%201"));
         assert!(p.secret_in_url);
@@ -852,10 +769,7 @@ mod tests {
         static HEADER: &[SecurityScheme] = &[SecurityScheme::ApiKeyHeader("X-Key")];
         static COOKIE_KEY: &[SecurityScheme] = &[SecurityScheme::ApiKeyCookie("session")];
         let client = ClientBuilder::new(&INFO).api_key("k1").build().unwrap();
-        let p = prepared(
-            &client,
-            Request::new("op", Method::GET, "/", "/").security(HEADER),
-        );
+        let p = prepared(&client, Request::new("op", Method::GET, "/", "/").security(HEADER));
         assert_eq!(p.headers["x-key"], "k1");
         let req = Request::new("op", Method::GET, "/", "/")
             .security(COOKIE_KEY)
@@ -863,10 +777,7 @@ mod tests {
         // Request headers replace the client's, so the cookie comes first.
         let p = prepared(&client, req);
         assert_eq!(p.headers[COOKIE], "a=b");
-        let p = prepared(
-            &client,
-            Request::new("op", Method::GET, "/", "/").security(COOKIE_KEY),
-        );
+        let p = prepared(&client, Request::new("op", Method::GET, "/", "/").security(COOKIE_KEY));
         assert_eq!(p.headers[COOKIE], "session=k1");
     }
 
@@ -877,14 +788,8 @@ mod tests {
         let req = Request::new("op", Method::GET, "/", "/")
             .security(BEARER)
             .header(AUTHORIZATION, HeaderValue::from_static("Bearer other"))
-            .header(
-                HeaderName::from_static("x-many"),
-                HeaderValue::from_static("1"),
-            )
-            .header(
-                HeaderName::from_static("x-many"),
-                HeaderValue::from_static("2"),
-            );
+            .header(HeaderName::from_static("x-many"), HeaderValue::from_static("1"))
+            .header(HeaderName::from_static("x-many"), HeaderValue::from_static("2"));
         let p = prepared(&client, req);
         assert_eq!(p.headers[AUTHORIZATION], "Bearer other");
         assert_eq!(p.headers.get_all("x-many").iter().count(), 2);
@@ -892,32 +797,17 @@ mod tests {
 
     #[test]
     fn dangerous_paths_are_refused() {
-        let client = ClientBuilder::new(&INFO)
-            .base_url("https://h/api/")
-            .build()
-            .unwrap();
-        let ok = prepared(
-            &client,
-            Request::new("op", Method::GET, "/v1/o/{id}", "/v1/o/a%2Fb"),
-        );
+        let client = ClientBuilder::new(&INFO).base_url("https://h/api/").build().unwrap();
+        let ok = prepared(&client, Request::new("op", Method::GET, "/v1/o/{id}", "/v1/o/a%2Fb"));
         assert_eq!(ok.url.as_str(), "https://h/api/v1/o/a%2Fb");
         for path in ["/v1/o/..", "/v1/o/%2e%2E", "/v1/o/"] {
-            let err = client
-                .prepare(Request::new("op", Method::GET, "/v1/o/{id}", path))
-                .err()
-                .unwrap();
+            let err = client.prepare(Request::new("op", Method::GET, "/v1/o/{id}", path)).err().unwrap();
             assert!(matches!(err.kind(), ErrorKind::InvalidRequest(_)), "{path}");
         }
         // Even without a template, the URL parser may not rewrite the path.
-        let err = client
-            .prepare(Request::new("op", Method::GET, "", "/v1/../admin"))
-            .err()
-            .unwrap();
+        let err = client.prepare(Request::new("op", Method::GET, "", "/v1/../admin")).err().unwrap();
         assert!(matches!(err.kind(), ErrorKind::InvalidRequest(_)));
-        let err = client
-            .prepare(Request::new("op", Method::GET, "", "/a b"))
-            .err()
-            .unwrap();
+        let err = client.prepare(Request::new("op", Method::GET, "", "/a b")).err().unwrap();
         assert!(matches!(err.kind(), ErrorKind::InvalidRequest(_)));
     }
 

@@ -8,12 +8,12 @@
 //! `serde_json`, look at the tag or the `const` properties in the raw text without
 //! building a [`serde_json::Value`], and decode the chosen arm straight from that text.
 
+use chrono::{DateTime, Utc};
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::value::RawValue;
-use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
@@ -843,10 +843,19 @@ mod tests {
 
     #[test]
     fn struct_macro_fills_renamed_optional_and_patch_fields() {
-        let full: Sample = serde_json::from_str(r#"{"kind":"a","id":1,"x":{"nested":[1]},"note":null,"tags":["t"],"gone":true,"object":"sample"}"#).unwrap();
+        let full: Sample = serde_json::from_str(
+            r#"{"kind":"a","id":1,"x":{"nested":[1]},"note":null,"tags":["t"],"gone":true,"object":"sample"}"#,
+        )
+        .unwrap();
         assert_eq!(
             full,
-            Sample { id: 1, r#type: Some("a".into()), note: Patch::Null, tags: Some(vec!["t".into()]), gone: Some(true) }
+            Sample {
+                id: 1,
+                r#type: Some("a".into()),
+                note: Patch::Null,
+                tags: Some(vec!["t".into()]),
+                gone: Some(true)
+            }
         );
         let bare: Sample = serde_json::from_str(r#"{"id":2}"#).unwrap();
         assert_eq!(bare, Sample { id: 2, r#type: None, note: Patch::Absent, tags: None, gone: None });
@@ -879,14 +888,18 @@ mod tests {
     #[test]
     fn date_times_decode_like_chrono() {
         let chrono = |text: &str| serde_json::from_value::<DateTime<Utc>>(Value::from(text));
-        for text in ["2025-01-02T03:04:05Z", "2025-01-02T03:04:05.123456+02:00", "2025-01-02 03:04:05Z", "2025-01-02T03:04:05"] {
+        for text in
+            ["2025-01-02T03:04:05Z", "2025-01-02T03:04:05.123456+02:00", "2025-01-02 03:04:05Z", "2025-01-02T03:04:05"]
+        {
             let ours = Rfc3339::parse(text).map_err(|e| e.to_string());
             assert_eq!(ours, chrono(text).map_err(|e| e.to_string()), "{text}");
         }
-        let both: Stamped = serde_json::from_str(r#"{"until":"2025-01-02T00:00:00-01:00","at":"2025-01-02T03:04:05Z"}"#).unwrap();
+        let both: Stamped =
+            serde_json::from_str(r#"{"until":"2025-01-02T00:00:00-01:00","at":"2025-01-02T03:04:05Z"}"#).unwrap();
         assert_eq!(both.at, chrono("2025-01-02T03:04:05Z").unwrap());
         assert_eq!(both.until, Some(chrono("2025-01-02T01:00:00Z").unwrap()));
-        let null: Stamped = serde_json::from_value(serde_json::json!({"at": "2025-01-02T03:04:05Z", "until": null})).unwrap();
+        let null: Stamped =
+            serde_json::from_value(serde_json::json!({"at": "2025-01-02T03:04:05Z", "until": null})).unwrap();
         assert_eq!(null.until, None);
         let absent: Stamped = serde_json::from_reader(&br#"{"at":"2025-01-02T03:04:05Z"}"#[..]).unwrap();
         assert_eq!(absent.until, None);
@@ -894,7 +907,10 @@ mod tests {
         assert_eq!(bad, format!("{} at line 1 column 17", chrono("yesterday").unwrap_err()));
         let wrong = serde_json::from_str::<Stamped>(r#"{"at":"2025-01-02T03:04:05Z","at":"2025-01-02T03:04:05Z"}"#);
         assert!(wrong.unwrap_err().to_string().starts_with("duplicate field `at`"));
-        assert!(serde_json::from_str::<Stamped>(r#"{"at":5}"#).unwrap_err().to_string().contains("expected a formatted date and time string"));
+        assert!(serde_json::from_str::<Stamped>(r#"{"at":5}"#)
+            .unwrap_err()
+            .to_string()
+            .contains("expected a formatted date and time string"));
     }
 
     #[test]
@@ -971,7 +987,10 @@ mod tests {
         // The position inside the union's text is dropped (the outer decoder adds its own).
         assert_eq!(err.to_string(), r#"at `items[1].count`: invalid type: string "two", expected i64"#);
         let (path, message) = nested_error_path("data[3]", &err.to_string());
-        assert_eq!((path.as_str(), message.as_str()), ("data[3].items[1].count", r#"invalid type: string "two", expected i64"#));
+        assert_eq!(
+            (path.as_str(), message.as_str()),
+            ("data[3].items[1].count", r#"invalid type: string "two", expected i64"#)
+        );
         let missing = decode_arm::<Outer>(&raw(r#"{"items": []}"#)).unwrap_err();
         assert_eq!(missing.to_string(), "missing field `name`");
         assert_eq!(decode_unknown(&bad).unwrap()["items"][1]["count"], "two");
@@ -1016,7 +1035,10 @@ mod tests {
         let (outer, err) = crate::runtime::decode_slice::<Vec<Tagged>>(bad.as_bytes()).unwrap_err();
         assert_eq!(outer, "[0]");
         let (path, message) = nested_error_path(&outer, &err.to_string());
-        assert_eq!((path.as_str(), message.as_str()), ("[0].items[0].count", "invalid type: boolean `true`, expected i64"));
+        assert_eq!(
+            (path.as_str(), message.as_str()),
+            ("[0].items[0].count", "invalid type: boolean `true`, expected i64")
+        );
         let err = serde_json::from_value::<Vec<Tagged>>(serde_json::from_str(bad).unwrap()).unwrap_err();
         assert_eq!(err.to_string(), "at `items[0].count`: invalid type: boolean `true`, expected i64");
     }

@@ -6,11 +6,7 @@
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// Everything but RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`).
-const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Percent-encodes one path parameter so that it stays a single path segment.
 ///
@@ -270,16 +266,10 @@ mod tests {
         assert_eq!(pairs_of("a", &false), vec![p("a", "false")]);
         assert_eq!(pairs_of("a", &-5i64), vec![p("a", "-5")]);
         assert_eq!(pairs_of("a", &7i32), vec![p("a", "7")]);
-        assert_eq!(
-            pairs_of("a", &u64::MAX),
-            vec![p("a", "18446744073709551615")]
-        );
+        assert_eq!(pairs_of("a", &u64::MAX), vec![p("a", "18446744073709551615")]);
         assert_eq!(pairs_of("a", &1.5f64), vec![p("a", "1.5")]);
         let id = uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
-        assert_eq!(
-            pairs_of("id", &id),
-            vec![p("id", "01234567-89ab-cdef-0123-456789abcdef")]
-        );
+        assert_eq!(pairs_of("id", &id), vec![p("id", "01234567-89ab-cdef-0123-456789abcdef")]);
     }
 
     #[test]
@@ -301,15 +291,9 @@ mod tests {
             pairs_of("organization_id", &vec!["a", "b"]),
             vec![p("organization_id", "a"), p("organization_id", "b")]
         );
-        assert_eq!(
-            pairs_of("x", &[1i32, 2][..]),
-            vec![p("x", "1"), p("x", "2")]
-        );
+        assert_eq!(pairs_of("x", &[1i32, 2][..]), vec![p("x", "1"), p("x", "2")]);
         assert!(pairs_of("x", &Vec::<String>::new()).is_empty());
-        assert_eq!(
-            pairs_of("x", &Some(vec![true, false])),
-            vec![p("x", "true"), p("x", "false")]
-        );
+        assert_eq!(pairs_of("x", &Some(vec![true, false])), vec![p("x", "true"), p("x", "false")]);
         let mut text = String::new();
         vec![1i64, 2, 3].write_query_text(&mut text);
         assert_eq!(text, "1,2,3");
@@ -330,16 +314,10 @@ mod tests {
             }
         }
         assert_eq!(
-            pairs_of(
-                "sorting",
-                &vec![Sorting::MinusCreatedAt, Sorting::CreatedAt]
-            ),
+            pairs_of("sorting", &vec![Sorting::MinusCreatedAt, Sorting::CreatedAt]),
             vec![p("sorting", "-created_at"), p("sorting", "created_at")]
         );
-        assert_eq!(
-            pairs_of("s", &Some(Sorting::CreatedAt)),
-            vec![p("s", "created_at")]
-        );
+        assert_eq!(pairs_of("s", &Some(Sorting::CreatedAt)), vec![p("s", "created_at")]);
     }
 
     #[test]
@@ -353,17 +331,9 @@ mod tests {
         push_deep_object(&mut out, "metadata", &map);
         assert_eq!(
             out,
-            vec![
-                p("metadata[k]", "a"),
-                p("metadata[k]", "b"),
-                p("metadata[n]", "3"),
-                p("metadata[t]", "true"),
-            ]
+            vec![p("metadata[k]", "a"), p("metadata[k]", "b"), p("metadata[n]", "3"), p("metadata[t]", "true"),]
         );
-        assert_eq!(
-            encode_pairs(&out),
-            "metadata%5Bk%5D=a&metadata%5Bk%5D=b&metadata%5Bn%5D=3&metadata%5Bt%5D=true"
-        );
+        assert_eq!(encode_pairs(&out), "metadata%5Bk%5D=a&metadata%5Bk%5D=b&metadata%5Bn%5D=3&metadata%5Bt%5D=true");
 
         // Typed values and a plain slice of tuples work too.
         let entries: Vec<(&str, Vec<i64>)> = vec![("ids", vec![1, 2])];
@@ -373,23 +343,13 @@ mod tests {
 
         // A JSON object value is itself a deep object.
         let v = serde_json::json!({"a": "x", "b": [1, 2]});
-        assert_eq!(
-            pairs_of("metadata", &v),
-            vec![
-                p("metadata[a]", "x"),
-                p("metadata[b]", "1"),
-                p("metadata[b]", "2")
-            ]
-        );
+        assert_eq!(pairs_of("metadata", &v), vec![p("metadata[a]", "x"), p("metadata[b]", "1"), p("metadata[b]", "2")]);
     }
 
     #[test]
     fn pairs_are_percent_encoded() {
         let pairs = vec![p("q", "a b&c=d/é"), p("e", ""), p("x~y", "1.5_-")];
-        assert_eq!(
-            encode_pairs(&pairs),
-            "q=a%20b%26c%3Dd%2F%C3%A9&e=&x~y=1.5_-"
-        );
+        assert_eq!(encode_pairs(&pairs), "q=a%20b%26c%3Dd%2F%C3%A9&e=&x~y=1.5_-");
         assert_eq!(encode_pairs(&[]), "");
     }
 

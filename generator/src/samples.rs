@@ -91,7 +91,10 @@ fn examples_by_property(api: &Api) -> BTreeMap<String, Value> {
 fn param_value(w: &mut Writer<'_>, p: &crate::ir::Param) -> String {
     let example = w.examples.get(&p.wire_name).cloned();
     match &p.ty {
-        Ty::String => format!("{:?}", example.as_ref().and_then(Value::as_str).map_or_else(|| synth_string(&p.wire_name), str::to_owned)),
+        Ty::String => format!(
+            "{:?}",
+            example.as_ref().and_then(Value::as_str).map_or_else(|| synth_string(&p.wire_name), str::to_owned)
+        ),
         Ty::Vec(item) => format!("[{}]", w.expr(item, example.as_ref(), &singular(&p.wire_name), 1)),
         ty => w.expr(ty, example.as_ref(), &p.wire_name, 1),
     }
@@ -167,7 +170,11 @@ pub fn operation_exhaustive_calls(api: &Api) -> Vec<Sample> {
 fn sample_code(api: &Api, examples: &BTreeMap<String, Value>, group: &[String], op: &Operation) -> String {
     let mut w = Writer::new(api, examples);
     let mut chain = call_start(&mut w, group, op);
-    let optional = |name: &str| op.params.iter().any(|p| !p.required && p.name == name && p.location == ParamLocation::Query && p.ty == Ty::Integer);
+    let optional = |name: &str| {
+        op.params
+            .iter()
+            .any(|p| !p.required && p.name == name && p.location == ParamLocation::Query && p.ty == Ty::Integer)
+    };
     if op.pagination.is_some() && optional("page") && optional("limit") {
         chain.push("page(1)".to_owned());
         chain.push("limit(10)".to_owned());
@@ -212,7 +219,9 @@ fn sample_code(api: &Api, examples: &BTreeMap<String, Value>, group: &[String], 
                         let name = w.fresh(&result_name(api, ty));
                         format!("{variant}({name}) => println!(\"{{{name}:?}}\"),")
                     }
-                    ResponseKind::Text(_) | ResponseKind::Bytes(_) => format!("{variant}(body) => println!(\"{{body:?}}\"),"),
+                    ResponseKind::Text(_) | ResponseKind::Bytes(_) => {
+                        format!("{variant}(body) => println!(\"{{body:?}}\"),")
+                    }
                     ResponseKind::Empty | ResponseKind::ByStatus(_) => {
                         let text = match &arm.description {
                             Some(description) => format!("{status}: {description}"),
@@ -332,7 +341,8 @@ impl<'a> Writer<'a> {
     /// `example` is used when it fits; `hint` is the property or parameter name.
     fn expr(&mut self, ty: &Ty, example: Option<&Value>, hint: &str, depth: usize) -> String {
         // Generic property names (`name`) would borrow another schema's example ("John Doe").
-        let borrowed = if example.is_none() && !GENERIC_NAMES.contains(&hint) { self.examples.get(hint).cloned() } else { None };
+        let borrowed =
+            if example.is_none() && !GENERIC_NAMES.contains(&hint) { self.examples.get(hint).cloned() } else { None };
         let example = example.or(borrowed.as_ref());
         match ty {
             Ty::String => {
@@ -355,12 +365,17 @@ impl<'a> Writer<'a> {
                 format!("{uuid:?}.parse()?")
             }
             Ty::DateTime => {
-                let fallback = if hint.contains("end") || hint.contains("before") { "2026-01-31T00:00:00Z" } else { "2026-01-01T00:00:00Z" };
+                let fallback = if hint.contains("end") || hint.contains("before") {
+                    "2026-01-31T00:00:00Z"
+                } else {
+                    "2026-01-01T00:00:00Z"
+                };
                 let s = example.and_then(Value::as_str).filter(|s| looks_like_datetime(s)).unwrap_or(fallback);
                 format!("{s:?}.parse()?")
             }
             Ty::Date => {
-                let fallback = if hint.contains("end") || hint.contains("before") { "2026-01-31" } else { "2026-01-01" };
+                let fallback =
+                    if hint.contains("end") || hint.contains("before") { "2026-01-31" } else { "2026-01-01" };
                 let s = example.and_then(Value::as_str).filter(|s| looks_like_date(s)).unwrap_or(fallback);
                 format!("{s:?}.parse()?")
             }
@@ -372,7 +387,8 @@ impl<'a> Writer<'a> {
             Ty::Vec(item) => match example.and_then(Value::as_array) {
                 Some(items) if items.is_empty() => "Vec::new()".to_owned(),
                 Some(items) => {
-                    let values: Vec<String> = items.iter().take(2).map(|v| self.expr(item, Some(v), &singular(hint), depth + 1)).collect();
+                    let values: Vec<String> =
+                        items.iter().take(2).map(|v| self.expr(item, Some(v), &singular(hint), depth + 1)).collect();
                     self.vec_expr(values, hint)
                 }
                 None => {
@@ -407,8 +423,11 @@ impl<'a> Writer<'a> {
             },
             Ty::Tuple(items) => {
                 let given = example.and_then(Value::as_array).filter(|a| a.len() == items.len());
-                let values: Vec<String> =
-                    items.iter().enumerate().map(|(i, t)| self.expr(t, given.map(|a| &a[i]), hint, depth + 1)).collect();
+                let values: Vec<String> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| self.expr(t, given.map(|a| &a[i]), hint, depth + 1))
+                    .collect();
                 format!("({})", values.join(", "))
             }
             Ty::Option(inner) => match example {
@@ -456,7 +475,15 @@ impl<'a> Writer<'a> {
     /// A struct value: `Type::new(required...)`, `Type { ..Default::default() }` or a full
     /// literal, by what the model emitter generates. With `top`, up to two optional fields
     /// that have examples are set too; with an object `example`, the fields it names.
-    fn struct_expr(&mut self, id: usize, s: &StructDef, example: Option<&Value>, depth: usize, bind: Option<&str>, top: bool) -> String {
+    fn struct_expr(
+        &mut self,
+        id: usize,
+        s: &StructDef,
+        example: Option<&Value>,
+        depth: usize,
+        bind: Option<&str>,
+        top: bool,
+    ) -> String {
         let object = example.and_then(Value::as_object);
         let required: Vec<&Field> =
             s.fields.iter().filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable)).collect();
@@ -528,7 +555,9 @@ impl<'a> Writer<'a> {
                 let value = required_value(self, f).unwrap_or_default();
                 // `new` takes `impl Into<String>` for plain strings and unboxes required fields.
                 let value = match (&f.ty, f.presence, f.boxed) {
-                    (Ty::String, Presence::Required, false) => value.strip_suffix(".to_owned()").map_or(value.clone(), str::to_owned),
+                    (Ty::String, Presence::Required, false) => {
+                        value.strip_suffix(".to_owned()").map_or(value.clone(), str::to_owned)
+                    }
                     (_, Presence::Required, true) => value,
                     _ => value,
                 };
@@ -559,13 +588,18 @@ impl<'a> Writer<'a> {
                     let value = if f.boxed { format!("Box::new({value})") } else { value };
                     fields.push(format!("{fname}: {value}"));
                 }
-                Presence::RequiredNullable => fields.push(format!("{fname}: {}", required_value(self, f).unwrap_or_default())),
+                Presence::RequiredNullable => {
+                    fields.push(format!("{fname}: {}", required_value(self, f).unwrap_or_default()))
+                }
                 Presence::Optional | Presence::Tristate => {
                     if let Some((f, v)) = chosen.iter().find(|(c, _)| c.name == f.name) {
                         let value = optional_value(self, f, v.as_ref());
                         fields.push(format!("{fname}: {value}"));
                     } else if !s.default {
-                        fields.push(format!("{fname}: {}", if f.presence == Presence::Tristate { "Patch::Absent" } else { "None" }));
+                        fields.push(format!(
+                            "{fname}: {}",
+                            if f.presence == Presence::Tristate { "Patch::Absent" } else { "None" }
+                        ));
                         if f.presence == Presence::Tristate {
                             self.uses.insert(format!("{}::Patch", self.api.lib_name));
                         }
@@ -742,7 +776,10 @@ fn singular(hint: &str) -> String {
 }
 
 fn looks_like_uuid(s: &str) -> bool {
-    s.len() == 36 && s.chars().enumerate().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() })
+    s.len() == 36
+        && s.chars()
+            .enumerate()
+            .all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() })
 }
 
 fn looks_like_date(s: &str) -> bool {
@@ -750,7 +787,10 @@ fn looks_like_date(s: &str) -> bool {
 }
 
 fn looks_like_datetime(s: &str) -> bool {
-    s.len() >= 20 && looks_like_date(&s[..10]) && s.as_bytes()[10] == b'T' && (s.ends_with('Z') || s[19..].contains(['+', '-']))
+    s.len() >= 20
+        && looks_like_date(&s[..10])
+        && s.as_bytes()[10] == b'T'
+        && (s.ends_with('Z') || s[19..].contains(['+', '-']))
 }
 
 /// Formats statements with prettyplease (wrapped in a function, then unwrapped), turns
@@ -787,7 +827,8 @@ fn format_statements(code: &str) -> String {
 
 /// The snippet as shown in documentation: its `use` lines, then a client, then the call.
 pub fn documented_source(api: &Api, sample: &Sample) -> String {
-    let client = format!("let client = {}::Client::builder().access_token(\"polar_oat_xxx\").build()?;\n", api.lib_name);
+    let client =
+        format!("let client = {}::Client::builder().access_token(\"polar_oat_xxx\").build()?;\n", api.lib_name);
     // `format_statements` puts one blank line after the `use` statements.
     let (uses, rest) = match sample.code.split_once("\n\n") {
         Some((uses, rest)) if sample.code.starts_with("use ") => (Some(uses), rest),
@@ -811,8 +852,14 @@ pub fn overlay_yaml(api: &Api, samples: &[Sample]) -> String {
         let mut update = serde_json::Map::new();
         update.insert("x-codeSamples".into(), Value::Array(vec![Value::Object(entry)]));
         let mut action = serde_json::Map::new();
-        action.insert("target".into(), format!("$.paths['{}'].{}", sample.path.replace('\'', "\\'"), sample.method.to_ascii_lowercase()).into());
-        action.insert("description".into(), format!("Rust sample for `{}`, appended to x-codeSamples", sample.operation_id).into());
+        action.insert(
+            "target".into(),
+            format!("$.paths['{}'].{}", sample.path.replace('\'', "\\'"), sample.method.to_ascii_lowercase()).into(),
+        );
+        action.insert(
+            "description".into(),
+            format!("Rust sample for `{}`, appended to x-codeSamples", sample.operation_id).into(),
+        );
         action.insert("update".into(), Value::Object(update));
         actions.push(Value::Object(action));
     }
@@ -875,7 +922,9 @@ pub fn samples_module(api: &Api, samples: &[Sample]) -> String {
         out.push_str("    Ok(())\n}\n\n");
         fns.push(name);
     }
-    out.push_str("/// Every sample: operation id, method and path template.\npub const OPERATIONS: &[(&str, &str, &str)] = &[\n");
+    out.push_str(
+        "/// Every sample: operation id, method and path template.\npub const OPERATIONS: &[(&str, &str, &str)] = &[\n",
+    );
     for sample in samples {
         out.push_str(&format!("    ({:?}, {:?}, {:?}),\n", sample.operation_id, sample.method, sample.path));
     }
@@ -899,7 +948,10 @@ pub fn samples_module(api: &Api, samples: &[Sample]) -> String {
     let mut fns = Vec::new();
     for call in &exhaustive {
         let name = scope.claim(&format!("call_{}", snake_name(&call.operation_id)));
-        out.push_str(&format!("    /// `{} {}` (operation `{}`) with every optional input.\n", call.method, call.path, call.operation_id));
+        out.push_str(&format!(
+            "    /// `{} {}` (operation `{}`) with every optional input.\n",
+            call.method, call.path, call.operation_id
+        ));
         out.push_str(&format!("    pub async fn {name}(client: &{lib}::Client) -> SampleResult {{\n"));
         for line in call.code.lines() {
             if !line.is_empty() {

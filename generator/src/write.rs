@@ -4,8 +4,8 @@
 //! `tests/`, `examples/` and `Cargo.toml` of the checked-in crate are hand-written.
 
 use crate::emit::{self, EmittedFile};
-use crate::ir::Api;
 use crate::error::Warning;
+use crate::ir::Api;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io;
@@ -102,8 +102,23 @@ fn format_file(file: EmittedFile, provenance: &Provenance<'_>) -> (String, Strin
 /// end of another item or after the `use` block.
 fn separate_items(text: &str) -> String {
     const ITEM_STARTS: &[&str] = &[
-        "///", "#[", "pub ", "pub(", "fn ", "impl ", "impl<", "const ", "static ", "type ", "mod ", "enum ", "struct ",
-        "async ", "trait ", "unsafe ", SERDE_STRUCT,
+        "///",
+        "#[",
+        "pub ",
+        "pub(",
+        "fn ",
+        "impl ",
+        "impl<",
+        "const ",
+        "static ",
+        "type ",
+        "mod ",
+        "enum ",
+        "struct ",
+        "async ",
+        "trait ",
+        "unsafe ",
+        SERDE_STRUCT,
     ];
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut previous: Option<&str> = None;
@@ -340,8 +355,7 @@ pub fn standalone_manifest(crate_name: &str, features: &str) -> String {
     format!(
         "[package]\nname = \"{crate_name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
          [workspace]\n\n[features]\n{}tracing = [\"dep:tracing\"]\n\n{}",
-        features,
-        CLIENT_DEPENDENCIES
+        features, CLIENT_DEPENDENCIES
     )
 }
 
@@ -414,7 +428,10 @@ mod tests {
             "crate::serde_struct!(S {\n    at: \"at\" required via crate::runtime::model::Rfc3339,\n    n: \"n\" optional,\n});\n"
         );
         let tagged = "crate::serde_struct!(\n    T tag \"type\" = \"t\" { a : \"a\" patch, }\n);\n";
-        assert_eq!(format_field_lists(tagged), "crate::serde_struct!(T tag \"type\" = \"t\" {\n    a: \"a\" patch,\n});\n");
+        assert_eq!(
+            format_field_lists(tagged),
+            "crate::serde_struct!(T tag \"type\" = \"t\" {\n    a: \"a\" patch,\n});\n"
+        );
         // Unbalanced input is left alone.
         assert_eq!(format_field_lists("crate::serde_struct!(A {"), "crate::serde_struct!(A {");
     }

@@ -58,7 +58,9 @@ fn check(file: &str, bytes: &[u8], err: &codegen::SpecError) -> Vec<String> {
     if !lines.first().is_some_and(|l| l.starts_with(&expected_start)) {
         problems.push(format!("does not start with `{expected_start}`"));
     }
-    if !(err.pointer.is_empty() || err.pointer.starts_with('/')) || err.pointer.split('/').any(|t| t == ".." || t == ".") {
+    if !(err.pointer.is_empty() || err.pointer.starts_with('/'))
+        || err.pointer.split('/').any(|t| t == ".." || t == ".")
+    {
         problems.push(format!("`{}` is not a JSON pointer into the document", err.pointer));
     } else if let Ok(doc) = codegen::load::parse(file, bytes) {
         // The pointer names a node of the document (or, for a missing key, its parent).

@@ -84,13 +84,16 @@ fn seeds() -> (Vec<Seed>, Option<Seed>) {
 
 // ---- mutations ----
 
-const KEYWORDS: &[&str] = &["type", "self", "Self", "super", "crate", "_", "fn", "async", "r#type", "mod", "Option", "Value"];
+const KEYWORDS: &[&str] =
+    &["type", "self", "Self", "super", "crate", "_", "fn", "async", "r#type", "mod", "Option", "Value"];
 
 fn absurd_name(rng: &mut Rng, siblings: &[String]) -> String {
     match rng.below(9) {
         0 => String::new(),
         1 => "x".repeat(10 * 1024),
-        2 => rng.pick(&["$$$", "***", "-", "+", "/", "~", "~1", "#", "{}", " ", "\t\n", "\"", "\\", "%20", ".."]).to_string(),
+        2 => rng
+            .pick(&["$$$", "***", "-", "+", "/", "~", "~1", "#", "{}", " ", "\t\n", "\"", "\\", "%20", ".."])
+            .to_string(),
         3 => rng.pick(&["日本", "Ünïcödé", "é", "🦀", "\u{200b}", "\u{0}", "ß", "İ"]).to_string(),
         4 => rng.pick(KEYWORDS).to_string(),
         5 => rng.pick(&["0", "123", "1st", "-1", "+1", "1e9", "0x1"]).to_string(),
@@ -131,7 +134,10 @@ fn schemas_mut(doc: &mut Value) -> Option<&mut Map<String, Value>> {
 }
 
 fn schema_names(doc: &Value) -> Vec<String> {
-    doc.pointer("/components/schemas").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+    doc.pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
 }
 
 /// A random node: a random walk from the root that stops early a quarter of the time.
@@ -239,14 +245,16 @@ fn mutate(rng: &mut Rng, doc: &mut Value, allow_huge: bool) -> String {
             if let Some(schemas) = schemas_mut(doc) {
                 let siblings: Vec<String> = schemas.keys().cloned().collect();
                 let new = absurd_name(rng, &siblings);
-                schemas.insert(new.clone(), json!({"type": "object", "properties": {(new.clone()): {"type": "string"}}}));
+                schemas
+                    .insert(new.clone(), json!({"type": "object", "properties": {(new.clone()): {"type": "string"}}}));
                 return format!("add schema {:?}", truncate(&new));
             }
             "rename (none)".into()
         }
         9 => {
             let n = if allow_huge { 10_000 } else { 300 };
-            let values: Vec<Value> = (0..n).map(|i| json!(format!("{}{i}", ["v", "V-", "", "_", "日"][i % 5]))).collect();
+            let values: Vec<Value> =
+                (0..n).map(|i| json!(format!("{}{i}", ["v", "V-", "", "_", "日"][i % 5]))).collect();
             let node = random_node(rng, doc);
             *node = json!({"type": "string", "enum": values});
             format!("enum of {n} values")
@@ -273,21 +281,22 @@ fn mutate(rng: &mut Rng, doc: &mut Value, allow_huge: bool) -> String {
         }
         12 => {
             let node = random_node(rng, doc);
-            let v = rng.pick(&[
-                json!({"type": ["string", "null", "integer", "array"]}),
-                json!({"oneOf": []}),
-                json!({"allOf": [{"type": "string"}, {"type": "object"}]}),
-                json!({"type": "object", "discriminator": {"propertyName": "kind"}, "oneOf": [{"type": "string"}]}),
-                json!({"const": null}),
-                json!({"enum": []}),
-                json!({"enum": [1, "a", null, {}, []]}),
-                json!({"type": "array"}),
-                json!({"additionalProperties": {"additionalProperties": false}}),
-                json!({"prefixItems": [{"type": "string"}], "items": false}),
-                json!(true),
-                json!(false),
-            ])
-            .clone();
+            let v = rng
+                .pick(&[
+                    json!({"type": ["string", "null", "integer", "array"]}),
+                    json!({"oneOf": []}),
+                    json!({"allOf": [{"type": "string"}, {"type": "object"}]}),
+                    json!({"type": "object", "discriminator": {"propertyName": "kind"}, "oneOf": [{"type": "string"}]}),
+                    json!({"const": null}),
+                    json!({"enum": []}),
+                    json!({"enum": [1, "a", null, {}, []]}),
+                    json!({"type": "array"}),
+                    json!({"additionalProperties": {"additionalProperties": false}}),
+                    json!({"prefixItems": [{"type": "string"}], "items": false}),
+                    json!(true),
+                    json!(false),
+                ])
+                .clone();
             *node = v;
             "odd schema".into()
         }
@@ -410,7 +419,8 @@ fn run_one(file: String, bytes: Vec<u8>, parse_output: bool) -> Option<Outcome> 
 /// The driver itself builds 1000-level documents (recursive clone, serialize, drop): it
 /// gets a big stack of its own.
 fn fuzz(cases: u64) {
-    let driver = std::thread::Builder::new().stack_size(256 << 20).spawn(move || drive(cases)).expect("spawn the driver");
+    let driver =
+        std::thread::Builder::new().stack_size(256 << 20).spawn(move || drive(cases)).expect("spawn the driver");
     if let Err(panic) = driver.join() {
         std::panic::resume_unwind(panic);
     }

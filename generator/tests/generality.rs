@@ -158,7 +158,11 @@ fn diagnostics_by_member(output: &str, members: &[String]) -> BTreeMap<String, V
     let mut by_member: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for line in output.lines() {
         let is_diagnostic = line.contains("warning") || line.contains("error");
-        if !is_diagnostic || line.contains("build failed, waiting") || line.trim_start().starts_with("Compiling") || line.trim_start().starts_with("Checking") {
+        if !is_diagnostic
+            || line.contains("build failed, waiting")
+            || line.trim_start().starts_with("Compiling")
+            || line.trim_start().starts_with("Checking")
+        {
             continue;
         }
         let member = members

@@ -58,7 +58,11 @@ fn every_schema_operation_and_webhook_is_generated() {
     let schemas = spec["components"]["schemas"].as_object().unwrap().len();
     assert_eq!(schemas, 1010);
     // Component schemas come first in `types`, one each.
-    let components = api.types.iter().filter(|t| t.pointer.starts_with("/components/schemas/") && !t.pointer[20..].contains('/')).count();
+    let components = api
+        .types
+        .iter()
+        .filter(|t| t.pointer.starts_with("/components/schemas/") && !t.pointer[20..].contains('/'))
+        .count();
     assert_eq!(components, schemas);
     let operations: usize = api.groups.iter().map(|g| g.operations.len()).sum();
     assert_eq!(operations, 186);
@@ -99,7 +103,14 @@ fn feature_gates_are_closed_under_references() {
             TypeKind::Enum(_) => vec![],
         };
         for other in mentioned.into_iter().flat_map(named) {
-            assert!(covers(&gates[other], &gates[id]), "{} ({:?}) uses {} ({:?})", def.name, gates[id], api.types[other].name, gates[other]);
+            assert!(
+                covers(&gates[other], &gates[id]),
+                "{} ({:?}) uses {} ({:?})",
+                def.name,
+                gates[id],
+                api.types[other].name,
+                gates[other]
+            );
         }
     }
     for (group, feature) in api.groups.iter().zip(&api.features.of_group) {
@@ -114,7 +125,13 @@ fn feature_gates_are_closed_under_references() {
                 }
             }
             for id in used.into_iter().flat_map(named) {
-                assert!(covers(&gates[id], &gate), "{} ({feature}) uses {} ({:?})", op.operation_id, api.types[id].name, gates[id]);
+                assert!(
+                    covers(&gates[id], &gate),
+                    "{} ({feature}) uses {} ({:?})",
+                    op.operation_id,
+                    api.types[id].name,
+                    gates[id]
+                );
             }
         }
     }

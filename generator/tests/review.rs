@@ -118,7 +118,9 @@ fn surface_matches_emitted_models() {
                     // The arguments appear in this order.
                     let mut rest = params;
                     for arg in args {
-                        let at = rest.find(&format!("{arg}:")).unwrap_or_else(|| panic!("{}: new() has no `{arg}` in `{params}`", def.name));
+                        let at = rest
+                            .find(&format!("{arg}:"))
+                            .unwrap_or_else(|| panic!("{}: new() has no `{arg}` in `{params}`", def.name));
                         rest = &rest[at..];
                     }
                     let count = params.split(',').filter(|p| p.contains(':') && !p.contains("::")).count();
@@ -154,7 +156,12 @@ fn surface_matches_emitted_models() {
         });
         assert!(found, "{}: no `{open}...-> {}<'a>`", m.id(), m.builder);
         for s in &m.setters {
-            assert!(file.contains(&squash(&format!("pub fn {}(mut self, {}: ", s.name, s.name))), "{}: setter {}", m.id(), s.name);
+            assert!(
+                file.contains(&squash(&format!("pub fn {}(mut self, {}: ", s.name, s.name))),
+                "{}: setter {}",
+                m.id(),
+                s.name
+            );
         }
     }
 }
@@ -169,7 +176,11 @@ fn surface_is_deterministic_and_lists_everything() {
     assert!(text.contains(&format!("## Models ({})", api.types.len())));
     assert!(text.contains(&format!("## Webhook events ({})", api.webhooks.len())));
     // A nested group, a required argument, a setter, streaming, an enum value, a union arm.
-    assert!(text.contains("\ncustomer_portal.orders.list() -> ListResourceCustomerOrder  GET /v1/customer-portal/orders/"), "{}", &text[..2000]);
+    assert!(
+        text.contains("\ncustomer_portal.orders.list() -> ListResourceCustomerOrder  GET /v1/customer-portal/orders/"),
+        "{}",
+        &text[..2000]
+    );
     assert!(text.contains("; stream CustomerOrder]"));
     assert!(text.lines().any(|l| l.starts_with("customers.get(id: ") && l.ends_with("]")));
 }
@@ -178,7 +189,10 @@ fn one<'r>(report: &'r Report, kind: ChangeKind, subject: &str, item: Option<&st
     let found: Vec<_> = report.find(kind, subject).into_iter().filter(|c| c.item.as_deref() == item).collect();
     match found.as_slice() {
         [change] => change,
-        _ => panic!("expected one {kind:?} of {subject} {item:?}, found {found:#?}\nall changes:\n{}", report.to_markdown()),
+        _ => panic!(
+            "expected one {kind:?} of {subject} {item:?}, found {found:#?}\nall changes:\n{}",
+            report.to_markdown()
+        ),
     }
 }
 
@@ -292,7 +306,8 @@ fn shop_v1_with(replacements: &[(&str, &str)]) -> Api {
 #[test]
 fn required_and_optional_arguments_swap() {
     let v1 = shop(1);
-    let required_limit = shop_v1_with(&[("{name: limit, in: query, schema", "{name: limit, in: query, required: true, schema")]);
+    let required_limit =
+        shop_v1_with(&[("{name: limit, in: query, schema", "{name: limit, in: query, required: true, schema")]);
     let report = review::diff(&v1, &required_limit);
     let change = one(&report, ChangeKind::SetterBecameArgument, "items.list", Some("limit"));
     assert_eq!(change.impact, Impact::Breaking);
@@ -305,9 +320,15 @@ fn required_and_optional_arguments_swap() {
 /// A type spelled through a new alias is the same Rust type: no change but the new alias.
 #[test]
 fn aliases_are_looked_through() {
-    let inline = shop_v1_with(&[("        note: {type: string}\n", "        note: {type: string}\n        tags: {type: object, additionalProperties: {type: string}}\n")]);
+    let inline = shop_v1_with(&[(
+        "        note: {type: string}\n",
+        "        note: {type: string}\n        tags: {type: object, additionalProperties: {type: string}}\n",
+    )]);
     let aliased = shop_v1_with(&[
-        ("        note: {type: string}\n", "        note: {type: string}\n        tags: {$ref: \"#/components/schemas/Tags\"}\n"),
+        (
+            "        note: {type: string}\n",
+            "        note: {type: string}\n        tags: {$ref: \"#/components/schemas/Tags\"}\n",
+        ),
         ("  schemas:\n", "  schemas:\n    Tags: {type: object, additionalProperties: {type: string}}\n"),
     ]);
     let surface = review::surface(&aliased);

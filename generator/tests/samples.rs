@@ -26,7 +26,8 @@ fn all_samples() -> &'static [Sample] {
 
 /// (operationId, METHOD, path) of every operation in the pinned spec, read directly.
 fn spec_operations() -> BTreeSet<(String, String, String)> {
-    let spec: Value = serde_json::from_slice(&std::fs::read(root().join(codegen::polar::PINNED_SPEC)).expect("spec")).expect("JSON");
+    let spec: Value =
+        serde_json::from_slice(&std::fs::read(root().join(codegen::polar::PINNED_SPEC)).expect("spec")).expect("JSON");
     let mut out = BTreeSet::new();
     for (path, item) in spec["paths"].as_object().expect("paths") {
         for (method, op) in item.as_object().expect("path item") {
@@ -62,13 +63,29 @@ fn every_sample_calls_its_operation_and_uses_the_result() {
             call.push_str(&format!(".{g}()"));
         }
         let flat: String = sample.code.split_whitespace().collect();
-        assert!(flat.contains(&format!("{call}.{}(", op.name)), "{}: does not call {call}.{}(..)\n{}", sample.operation_id, op.name, sample.code);
+        assert!(
+            flat.contains(&format!("{call}.{}(", op.name)),
+            "{}: does not call {call}.{}(..)\n{}",
+            sample.operation_id,
+            op.name,
+            sample.code
+        );
         assert!(sample.code.contains(".await?"), "{}: never awaits\n{}", sample.operation_id, sample.code);
         if !matches!(op.response, codegen::ir::ResponseKind::Empty) {
-            assert!(sample.code.contains("println!"), "{}: does not use its result\n{}", sample.operation_id, sample.code);
+            assert!(
+                sample.code.contains("println!"),
+                "{}: does not use its result\n{}",
+                sample.operation_id,
+                sample.code
+            );
         }
         if op.pagination.is_some() {
-            assert!(sample.code.contains(".stream()"), "{}: a list without .stream()\n{}", sample.operation_id, sample.code);
+            assert!(
+                sample.code.contains(".stream()"),
+                "{}: a list without .stream()\n{}",
+                sample.operation_id,
+                sample.code
+            );
         }
         assert!(!sample.code.contains("client.build"), "samples take the client as given");
     }
@@ -90,13 +107,16 @@ fn samples_are_deterministic() {
 
 #[test]
 fn overlay_targets_every_operation() {
-    let overlay: Value = serde_yaml::from_str(&samples::overlay_yaml(api(), all_samples())).expect("the overlay is YAML");
+    let overlay: Value =
+        serde_yaml::from_str(&samples::overlay_yaml(api(), all_samples())).expect("the overlay is YAML");
     assert_eq!(overlay["overlay"], "1.0.0");
     assert!(overlay["info"]["title"].is_string() && overlay["info"]["version"].is_string());
     let actions = overlay["actions"].as_array().expect("actions");
     assert_eq!(actions.len(), 186);
-    let expected: BTreeSet<String> =
-        spec_operations().into_iter().map(|(_, method, path)| format!("$.paths['{path}'].{}", method.to_ascii_lowercase())).collect();
+    let expected: BTreeSet<String> = spec_operations()
+        .into_iter()
+        .map(|(_, method, path)| format!("$.paths['{path}'].{}", method.to_ascii_lowercase()))
+        .collect();
     let targets: BTreeSet<String> = actions.iter().map(|a| a["target"].as_str().expect("target").to_owned()).collect();
     assert_eq!(targets, expected);
     for action in actions {
@@ -127,7 +147,10 @@ fn samples_for_other_specs() {
         let generated = codegen::generate(file, &bytes, &options).expect("the fixture generates");
         let mut text = String::new();
         for sample in samples::operation_samples(&generated.api) {
-            text.push_str(&format!("// {} {} ({})\n{}\n", sample.method, sample.path, sample.operation_id, sample.code));
+            text.push_str(&format!(
+                "// {} {} ({})\n{}\n",
+                sample.method, sample.path, sample.operation_id, sample.code
+            ));
         }
         let name = format!("samples_{}", file.split('.').next().unwrap_or(file).replace('-', "_"));
         insta::with_settings!({ snapshot_path => "../../snapshots", prepend_module_to_snapshot => false }, {
@@ -147,10 +170,18 @@ fn exhaustive_calls_cover_every_optional_input() {
         .map(|op| op.operation_id.as_str())
         .collect();
     assert_eq!(calls.iter().map(|c| c.operation_id.as_str()).collect::<Vec<_>>(), with_optional);
-    for (call, op) in calls.iter().map(|c| (c, api().groups.iter().flat_map(|g| &g.operations).find(|o| o.operation_id == c.operation_id).expect("op"))) {
+    for (call, op) in calls.iter().map(|c| {
+        (c, api().groups.iter().flat_map(|g| &g.operations).find(|o| o.operation_id == c.operation_id).expect("op"))
+    }) {
         let flat: String = call.code.split_whitespace().collect();
         for p in op.params.iter().filter(|p| !p.required) {
-            assert!(flat.contains(&format!(".{}(", codegen::names::ident(&p.name))), "{}: `{}` not set\n{}", call.operation_id, p.name, call.code);
+            assert!(
+                flat.contains(&format!(".{}(", codegen::names::ident(&p.name))),
+                "{}: `{}` not set\n{}",
+                call.operation_id,
+                p.name,
+                call.code
+            );
         }
     }
 }

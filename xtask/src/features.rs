@@ -27,9 +27,16 @@ pub fn run(root: &std::path::Path) -> Result<(), String> {
         let problems: Vec<&str> =
             text.lines().filter(|l| l.starts_with("generated-client/") || l.starts_with("error")).collect();
         let shown = if features.is_empty() { "(none)" } else { features };
-        println!("{shown:<20} {:>5.1} s  {}", started.elapsed().as_secs_f64(), if problems.is_empty() && out.status.success() { "ok" } else { "FAILED" });
+        println!(
+            "{shown:<20} {:>5.1} s  {}",
+            started.elapsed().as_secs_f64(),
+            if problems.is_empty() && out.status.success() { "ok" } else { "FAILED" }
+        );
         if !problems.is_empty() || !out.status.success() {
-            failures.push(format!("--features {shown}:\n{}", if problems.is_empty() { text.clone() } else { problems.join("\n") }));
+            failures.push(format!(
+                "--features {shown}:\n{}",
+                if problems.is_empty() { text.clone() } else { problems.join("\n") }
+            ));
         }
     }
     if failures.is_empty() {

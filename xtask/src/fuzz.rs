@@ -11,7 +11,19 @@ pub fn run(cases: u64) -> Result<(), String> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().ok_or("xtask lives in the workspace")?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let status = Command::new(cargo)
-        .args(["test", "--release", "-p", "polar-codegen", "--test", "fuzz", "--", "--ignored", "--exact", "fuzz_full", "--nocapture"])
+        .args([
+            "test",
+            "--release",
+            "-p",
+            "polar-codegen",
+            "--test",
+            "fuzz",
+            "--",
+            "--ignored",
+            "--exact",
+            "fuzz_full",
+            "--nocapture",
+        ])
         .env("FUZZ_CASES", cases.to_string())
         .current_dir(root)
         .status()

@@ -2,6 +2,7 @@
 
 mod bench;
 mod features;
+mod fmt;
 mod fuzz;
 mod review;
 mod samples;
@@ -24,6 +25,7 @@ commands:
                           (OpenAPI Overlay) and contract-tests/src/samples.rs (compiled)
   check-features          cargo check of the client with each cargo feature alone (and none):
                           no errors, no warnings
+  fmt [--check]           rustfmt the hand-written Rust (generated files are prettyplease's)
   fuzz [CASES]            mutate valid specs CASES times (default 10000) and check the
                           generator never panics or hangs (release build)
   bench [FIGURES] [--runs N]
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Some("code-samples") => samples::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("check-features") => features::run(&workspace_root()),
+        Some("fmt") => fmt::run(&workspace_root(), args[1..].iter().any(|a| a == "--check")),
         Some("fuzz") => match args.get(1).map(|n| n.parse::<u64>()) {
             None => fuzz::run(10_000),
             Some(Ok(cases)) => fuzz::run(cases),

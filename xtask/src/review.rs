@@ -56,7 +56,10 @@ mod tests {
     #[test]
     fn reports_the_changes_between_two_specs() {
         let markdown = report(&data("shop-v1.yaml"), &data("shop-v2.yaml")).unwrap();
-        assert!(markdown.starts_with("# Rust API changes: Shop API 1.0 (shop-v1.yaml) → Shop API 2.0 (shop-v2.yaml)\n"), "{markdown}");
+        assert!(
+            markdown.starts_with("# Rust API changes: Shop API 1.0 (shop-v1.yaml) → Shop API 2.0 (shop-v2.yaml)\n"),
+            "{markdown}"
+        );
         assert!(markdown.contains("**Suggested version bump:** **major**"), "{markdown}");
         assert!(markdown.contains("- **breaking**: `items.delete_item(id: String) -> ()`"), "{markdown}");
     }
@@ -67,7 +70,8 @@ mod tests {
         assert!(missing.contains("no-such-spec.yaml: No such file"), "{missing}");
         let broken = report(&data("shop-v1.yaml"), &data("broken.yaml")).unwrap_err();
         assert!(broken.contains("broken.yaml:") && broken.contains("Missing"), "{broken}");
-        let not_a_spec = report(&data("shop-v1.yaml"), &format!("{}/Cargo.toml", env!("CARGO_MANIFEST_DIR"))).unwrap_err();
+        let not_a_spec =
+            report(&data("shop-v1.yaml"), &format!("{}/Cargo.toml", env!("CARGO_MANIFEST_DIR"))).unwrap_err();
         assert!(not_a_spec.contains("Cargo.toml"), "{not_a_spec}");
         assert!(run(&["only-one.yaml".to_owned()]).unwrap_err().contains("needs two spec files"));
     }

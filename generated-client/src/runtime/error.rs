@@ -73,10 +73,7 @@ pub enum ErrorKind {
 impl Error {
     /// Creates an error for `operation`.
     pub fn new(operation: &'static str, kind: ErrorKind) -> Self {
-        Self {
-            operation,
-            kind: Box::new(kind),
-        }
+        Self { operation, kind: Box::new(kind) }
     }
 
     /// Shorthand for an [`ErrorKind::InvalidRequest`] error.
@@ -117,9 +114,7 @@ impl Error {
     #[must_use]
     pub fn headers(&self) -> Option<&HeaderMap> {
         match &*self.kind {
-            ErrorKind::Api { headers, .. } | ErrorKind::UnexpectedStatus { headers, .. } => {
-                Some(headers)
-            }
+            ErrorKind::Api { headers, .. } | ErrorKind::UnexpectedStatus { headers, .. } => Some(headers),
             _ => None,
         }
     }
@@ -179,12 +174,7 @@ impl fmt::Display for Error {
                 fmt_status(f, *status)?;
                 f.write_str(" (undocumented status)")
             }
-            ErrorKind::Decode {
-                status,
-                path,
-                message,
-                ..
-            } => {
+            ErrorKind::Decode { status, path, message, .. } => {
                 f.write_str("cannot decode ")?;
                 fmt_status(f, *status)?;
                 if path.is_empty() {
@@ -224,10 +214,7 @@ mod tests {
                 body: Bytes::from_static(b"{}"),
             },
         );
-        assert_eq!(
-            e.to_string(),
-            "organizations:create: HTTP 422 Unprocessable Entity (undocumented status)"
-        );
+        assert_eq!(e.to_string(), "organizations:create: HTTP 422 Unprocessable Entity (undocumented status)");
         assert_eq!(e.operation(), "organizations:create");
         assert_eq!(e.status(), Some(StatusCode::UNPROCESSABLE_ENTITY));
         assert_eq!(e.raw_body().map(|b| &b[..]), Some(&b"{}"[..]));

@@ -54,13 +54,7 @@ where
     F: FnMut(i64) -> Fut,
     Fut: Future<Output = Result<(Vec<T>, i64), Error>>,
 {
-    let state = State {
-        fetch,
-        page: first_page,
-        items: Vec::new().into_iter(),
-        last: false,
-        fetched: 0,
-    };
+    let state = State { fetch, page: first_page, items: Vec::new().into_iter(), last: false, fetched: 0 };
     futures_util::stream::unfold(state, |mut st| async move {
         loop {
             if let Some(item) = st.items.next() {
@@ -102,10 +96,7 @@ mod tests {
     }
 
     /// Collects the stream and the list of pages fetched.
-    fn run(
-        first: i64,
-        pages: Vec<Result<(Vec<i32>, i64), &'static str>>,
-    ) -> (Vec<Result<i32, String>>, Vec<i64>) {
+    fn run(first: i64, pages: Vec<Result<(Vec<i32>, i64), &'static str>>) -> (Vec<Result<i32, String>>, Vec<i64>) {
         let calls = Arc::new(Mutex::new(Vec::new()));
         let log = Arc::clone(&calls);
         let mut pages = pages.into_iter();
@@ -144,10 +135,7 @@ mod tests {
 
     #[test]
     fn max_page_three() {
-        let (items, calls) = run(
-            1,
-            vec![Ok((vec![1, 2], 3)), Ok((vec![3, 4], 3)), Ok((vec![5], 3))],
-        );
+        let (items, calls) = run(1, vec![Ok((vec![1, 2], 3)), Ok((vec![3, 4], 3)), Ok((vec![5], 3))]);
         assert_eq!(items, vec![Ok(1), Ok(2), Ok(3), Ok(4), Ok(5)]);
         assert_eq!(calls, vec![1, 2, 3]);
     }
@@ -162,10 +150,7 @@ mod tests {
     #[test]
     fn stops_after_first_error() {
         let (items, calls) = run(1, vec![Ok((vec![1], 5)), Err("boom")]);
-        assert_eq!(
-            items,
-            vec![Ok(1), Err("list: invalid request: boom".to_owned())]
-        );
+        assert_eq!(items, vec![Ok(1), Err("list: invalid request: boom".to_owned())]);
         assert_eq!(calls, vec![1, 2]);
         let (items, calls) = run(1, vec![Err("first")]);
         assert_eq!(items.len(), 1);
@@ -201,9 +186,7 @@ mod tests {
         assert_eq!(items.len(), 2);
         assert!(items[1].as_ref().is_err_and(Error::is_timeout));
         // Usable with stream combinators that need Unpin once boxed.
-        let mut s = Box::pin(paginate(1, |_| async {
-            Ok::<_, Error>((Vec::<u8>::new(), 1))
-        }));
+        let mut s = Box::pin(paginate(1, |_| async { Ok::<_, Error>((Vec::<u8>::new(), 1)) }));
         assert!(block_on(s.next()).is_none());
     }
 }

@@ -73,12 +73,7 @@ impl fmt::Debug for Body {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Body::None => f.write_str("None"),
-            _ => write!(
-                f,
-                "{} ({} bytes)",
-                self.content_type().unwrap_or_default(),
-                self.len()
-            ),
+            _ => write!(f, "{} ({} bytes)", self.content_type().unwrap_or_default(), self.len()),
         }
     }
 }
@@ -127,10 +122,7 @@ impl fmt::Debug for RequestOptions {
         f.debug_struct("RequestOptions")
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
-            .field(
-                "headers",
-                &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
-            )
+            .field("headers", &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>())
             .finish()
     }
 }
@@ -270,10 +262,7 @@ impl Request {
     /// Sets a raw body with its content type.
     #[must_use]
     pub fn bytes_body(mut self, content_type: &'static str, bytes: impl Into<Vec<u8>>) -> Self {
-        self.body = Body::Bytes {
-            content_type,
-            bytes: bytes.into(),
-        };
+        self.body = Body::Bytes { content_type, bytes: bytes.into() };
         self
     }
 
@@ -310,10 +299,7 @@ impl Request {
     }
 
     fn body_error(&self, e: &serde_json::Error) -> Error {
-        Error::invalid_request(
-            self.operation_id,
-            format!("cannot serialize the request body: {e}"),
-        )
+        Error::invalid_request(self.operation_id, format!("cannot serialize the request body: {e}"))
     }
 }
 
@@ -333,9 +319,7 @@ pub(crate) fn check_path(template: &str, path: &str) -> Result<(), String> {
             (None, None) => return Ok(()),
             (Some(ts), Some(ps)) => {
                 if ts.contains('{') && is_unsafe_segment(ps) {
-                    return Err(format!(
-                        "path parameter in `{template}` must not be empty, '.' or '..'"
-                    ));
+                    return Err(format!("path parameter in `{template}` must not be empty, '.' or '..'"));
                 }
             }
             _ => return Err(format!("the path does not match `{template}`")),
@@ -345,10 +329,7 @@ pub(crate) fn check_path(template: &str, path: &str) -> Result<(), String> {
 
 fn is_unsafe_segment(segment: &str) -> bool {
     let lower = segment.to_ascii_lowercase();
-    matches!(
-        lower.as_str(),
-        "" | "." | "%2e" | ".." | ".%2e" | "%2e." | "%2e%2e"
-    )
+    matches!(lower.as_str(), "" | "." | "%2e" | ".." | ".%2e" | "%2e." | "%2e%2e")
 }
 
 #[cfg(test)]
@@ -363,33 +344,19 @@ mod tests {
             scope: Vec<&'a str>,
             client_secret: Option<&'a str>,
         }
-        let req = Request::new(
-            "oauth2:token",
-            Method::POST,
-            "/v1/oauth2/token",
-            "/v1/oauth2/token",
-        )
-        .query("a", &1i64)
-        .query("b", &None::<String>)
-        .form_body(&Form {
-            grant_type: "client credentials",
-            scope: vec!["x", "y"],
-            client_secret: None,
-        })
-        .unwrap()
-        .accept("application/json");
+        let req = Request::new("oauth2:token", Method::POST, "/v1/oauth2/token", "/v1/oauth2/token")
+            .query("a", &1i64)
+            .query("b", &None::<String>)
+            .form_body(&Form { grant_type: "client credentials", scope: vec!["x", "y"], client_secret: None })
+            .unwrap()
+            .accept("application/json");
         assert_eq!(req.query, vec![("a".to_owned(), "1".to_owned())]);
         match &req.body {
             Body::Form(s) => assert_eq!(s, "grant_type=client+credentials&scope=x&scope=y"),
             other => panic!("unexpected body {other:?}"),
         }
-        assert_eq!(
-            req.body.content_type(),
-            Some("application/x-www-form-urlencoded")
-        );
-        let err = Request::new("op", Method::POST, "/", "/")
-            .form_body(&[1, 2])
-            .unwrap_err();
+        assert_eq!(req.body.content_type(), Some("application/x-www-form-urlencoded"));
+        let err = Request::new("op", Method::POST, "/", "/").form_body(&[1, 2]).unwrap_err();
         assert_eq!(err.operation(), "op");
     }
 
@@ -397,16 +364,10 @@ mod tests {
     fn json_body_errors_name_the_operation() {
         let mut bad = std::collections::HashMap::new();
         bad.insert((1, 2), 3);
-        let err = Request::new("things:create", Method::POST, "/t", "/t")
-            .json_body(&bad)
-            .unwrap_err();
+        let err = Request::new("things:create", Method::POST, "/t", "/t").json_body(&bad).unwrap_err();
         assert_eq!(err.operation(), "things:create");
-        assert!(err
-            .to_string()
-            .starts_with("things:create: invalid request:"));
-        let ok = Request::new("op", Method::POST, "/t", "/t")
-            .json_body(&serde_json::json!({"a": 1}))
-            .unwrap();
+        assert!(err.to_string().starts_with("things:create: invalid request:"));
+        let ok = Request::new("op", Method::POST, "/t", "/t").json_body(&serde_json::json!({"a": 1})).unwrap();
         match ok.body {
             Body::Json(b) => assert_eq!(b, br#"{"a":1}"#),
             other => panic!("unexpected body {other:?}"),
@@ -417,10 +378,7 @@ mod tests {
     fn debug_hides_bodies_and_header_values() {
         let req = Request::new("op", Method::POST, "/t", "/t")
             .text_body("client_secret=hunter2")
-            .header(
-                HeaderName::from_static("x-secret"),
-                HeaderValue::from_static("hunter2"),
-            );
+            .header(HeaderName::from_static("x-secret"), HeaderValue::from_static("hunter2"));
         let shown = format!("{req:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("x-secret"), "{shown}");
@@ -446,13 +404,7 @@ mod tests {
         assert!(check_path(t, "/v1/orders/abc").is_ok());
         assert!(check_path(t, "/v1/orders/a%2Fb").is_ok());
         assert!(check_path(t, "/v1/orders/...").is_ok());
-        for bad in [
-            "/v1/orders/",
-            "/v1/orders/.",
-            "/v1/orders/..",
-            "/v1/orders/%2E%2e",
-            "/v1/orders/.%2E",
-        ] {
+        for bad in ["/v1/orders/", "/v1/orders/.", "/v1/orders/..", "/v1/orders/%2E%2e", "/v1/orders/.%2E"] {
             assert!(check_path(t, bad).is_err(), "{bad}");
         }
         assert!(check_path(t, "/v1/orders/a/b").is_err());

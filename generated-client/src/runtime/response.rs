@@ -47,11 +47,7 @@ impl<T> Response<T> {
 
     /// Transforms the body, keeping status and headers.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
-        Response {
-            status: self.status,
-            headers: self.headers,
-            body: f(self.body),
-        }
+        Response { status: self.status, headers: self.headers, body: f(self.body) }
     }
 }
 
@@ -150,11 +146,7 @@ impl RawResponse {
     pub fn unexpected(self, operation: &'static str) -> Error {
         Error::new(
             operation,
-            ErrorKind::UnexpectedStatus {
-                status: self.status,
-                headers: self.headers,
-                body: self.body,
-            },
+            ErrorKind::UnexpectedStatus { status: self.status, headers: self.headers, body: self.body },
         )
     }
 }
@@ -168,11 +160,7 @@ impl<T: DeserializeOwned> DecodeBody<T> for Json {
 impl DecodeBody<String> for Text {
     fn decode(operation: &'static str, raw: RawResponse) -> Result<Response<String>, Error> {
         match String::from_utf8(raw.body.to_vec()) {
-            Ok(text) => Ok(Response {
-                status: raw.status,
-                headers: raw.headers,
-                body: text,
-            }),
+            Ok(text) => Ok(Response { status: raw.status, headers: raw.headers, body: text }),
             Err(e) => Err(Error::new(
                 operation,
                 ErrorKind::Decode {
@@ -188,27 +176,18 @@ impl DecodeBody<String> for Text {
 
 impl DecodeBody<Bytes> for Binary {
     fn decode(_: &'static str, raw: RawResponse) -> Result<Response<Bytes>, Error> {
-        Ok(Response {
-            status: raw.status,
-            headers: raw.headers,
-            body: raw.body,
-        })
+        Ok(Response { status: raw.status, headers: raw.headers, body: raw.body })
     }
 }
 
 impl DecodeBody<()> for Empty {
     fn decode(_: &'static str, raw: RawResponse) -> Result<Response<()>, Error> {
-        Ok(Response {
-            status: raw.status,
-            headers: raw.headers,
-            body: (),
-        })
+        Ok(Response { status: raw.status, headers: raw.headers, body: () })
     }
 }
 
 /// The boxed, non-generic part of every request: send, retry, check the status.
-type Exchange<'a> =
-    Pin<Box<dyn Future<Output = Result<(&'static str, RawResponse), Error>> + Send + 'a>>;
+type Exchange<'a> = Pin<Box<dyn Future<Output = Result<(&'static str, RawResponse), Error>> + Send + 'a>>;
 
 /// The network part of a request. Not generic (unlike an `async` block inside
 /// [`ResponseFuture::new`], which would be a new future type for every `T`), so it is
@@ -242,15 +221,8 @@ impl<'a, T, D> ResponseFuture<'a, T, D> {
     /// Sends `request` with `client` (see [`Client::execute`]); a non-2xx status
     /// becomes an error through `errors` (see [`ErrorTable`]). A request that
     /// failed to build is reported when the future is awaited.
-    pub fn new(
-        client: &'a Client,
-        request: Result<Request, Error>,
-        errors: &'static [(u16, ErrorDecoder)],
-    ) -> Self {
-        Self {
-            exchange: exchange(client, request, errors),
-            decode: PhantomData,
-        }
+    pub fn new(client: &'a Client, request: Result<Request, Error>, errors: &'static [(u16, ErrorDecoder)]) -> Self {
+        Self { exchange: exchange(client, request, errors), decode: PhantomData }
     }
 
     /// Resolves to the body alone, dropping status and headers.
@@ -337,11 +309,7 @@ impl Client {
     ///
     /// The future fails with the errors of [`send_checked`](Self::send_checked),
     /// and with [`ErrorKind::Decode`] if the body is not UTF-8.
-    pub fn send_text(
-        &self,
-        req: Request,
-        errors: &'static [(u16, ErrorDecoder)],
-    ) -> ResponseFuture<'_, String, Text> {
+    pub fn send_text(&self, req: Request, errors: &'static [(u16, ErrorDecoder)]) -> ResponseFuture<'_, String, Text> {
         ResponseFuture::new(self, Ok(req), errors)
     }
 
@@ -359,26 +327,15 @@ impl Client {
     /// Sends `req` and ignores the body of a 2xx response (e.g. `204`).
     ///
     /// The future fails with the errors of [`send_checked`](Self::send_checked).
-    pub fn send_empty(
-        &self,
-        req: Request,
-        errors: &'static [(u16, ErrorDecoder)],
-    ) -> ResponseFuture<'_, (), Empty> {
+    pub fn send_empty(&self, req: Request, errors: &'static [(u16, ErrorDecoder)]) -> ResponseFuture<'_, (), Empty> {
         ResponseFuture::new(self, Ok(req), errors)
     }
 }
 
 /// Decodes a JSON body; a mismatch names the JSON path where it happened.
-fn decode_json<T: DeserializeOwned>(
-    operation: &'static str,
-    raw: RawResponse,
-) -> Result<Response<T>, Error> {
+fn decode_json<T: DeserializeOwned>(operation: &'static str, raw: RawResponse) -> Result<Response<T>, Error> {
     match decode_slice(&raw.body) {
-        Ok(body) => Ok(Response {
-            status: raw.status,
-            headers: raw.headers,
-            body,
-        }),
+        Ok(body) => Ok(Response { status: raw.status, headers: raw.headers, body }),
         Err((path, e)) => Err(decode_error(operation, raw.status, &path, &e, raw.body)),
     }
 }
@@ -404,25 +361,11 @@ pub fn decode_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, serd
     }
 }
 
-fn decode_error(
-    operation: &'static str,
-    status: StatusCode,
-    path: &str,
-    e: &serde_json::Error,
-    raw: Bytes,
-) -> Error {
+fn decode_error(operation: &'static str, status: StatusCode, path: &str, e: &serde_json::Error, raw: Bytes) -> Error {
     // Unions decode their arms from buffered JSON and prefix the inner path to the
     // message; join it so `path` names the exact field.
     let (path, message) = super::model::nested_error_path(path, &e.to_string());
-    Error::new(
-        operation,
-        ErrorKind::Decode {
-            status,
-            path,
-            message,
-            raw,
-        },
-    )
+    Error::new(operation, ErrorKind::Decode { status, path, message, raw })
 }
 
 /// The error for a non-2xx response.
@@ -430,21 +373,9 @@ fn status_error(operation: &'static str, raw: RawResponse, table: ErrorTable) ->
     let Some(decode) = table.lookup(raw.status) else {
         return raw.unexpected(operation);
     };
-    let RawResponse {
-        status,
-        headers,
-        body,
-    } = raw;
+    let RawResponse { status, headers, body } = raw;
     match decode(&body) {
-        Ok(decoded) => Error::new(
-            operation,
-            ErrorKind::Api {
-                status,
-                headers,
-                body: decoded,
-                raw: body,
-            },
-        ),
+        Ok(decoded) => Error::new(operation, ErrorKind::Api { status, headers, body: decoded, raw: body }),
         Err((path, e)) => decode_error(operation, status, &path, &e, body),
     }
 }
@@ -511,9 +442,7 @@ mod tests {
         }
 
         let e = status_error("op", raw(500, "oops"), ErrorTable(&[]));
-        assert!(
-            matches!(e.kind(), ErrorKind::UnexpectedStatus { body, .. } if &body[..] == b"oops")
-        );
+        assert!(matches!(e.kind(), ErrorKind::UnexpectedStatus { body, .. } if &body[..] == b"oops"));
     }
 
     #[derive(serde::Deserialize, Debug)]
@@ -536,17 +465,14 @@ mod tests {
         let body = r#"{"items":[{"customer":{"email":"a"}},{"customer":{"email":"b"}},{"customer":{"email":"c"}},{"customer":{"email":7}}]}"#;
         let e = decode_json::<Page>("orders:list", raw(200, body)).unwrap_err();
         match e.kind() {
-            ErrorKind::Decode {
-                path, message, raw, ..
-            } => {
+            ErrorKind::Decode { path, message, raw, .. } => {
                 assert_eq!(path, "items[3].customer.email");
                 assert!(message.contains("expected a string"), "{message}");
                 assert_eq!(&raw[..], body.as_bytes());
             }
             other => panic!("unexpected {other:?}"),
         }
-        let ok = decode_json::<Page>("op", raw(200, r#"{"items":[{"customer":{"email":"a"}}]} "#))
-            .unwrap();
+        let ok = decode_json::<Page>("op", raw(200, r#"{"items":[{"customer":{"email":"a"}}]} "#)).unwrap();
         assert_eq!(ok.body.items[0].customer.email, "a");
         let e = decode_json::<Page>("op", raw(200, r#"{"items":[]} x"#)).unwrap_err();
         assert!(matches!(e.kind(), ErrorKind::Decode { path, .. } if path == "."));
@@ -556,11 +482,7 @@ mod tests {
 
     #[test]
     fn response_helpers() {
-        let r = Response {
-            status: StatusCode::OK,
-            headers: HeaderMap::new(),
-            body: 2,
-        };
+        let r = Response { status: StatusCode::OK, headers: HeaderMap::new(), body: 2 };
         assert_eq!(r.clone().map(|b| b * 2).into_body(), 4);
         assert_eq!(r.into_body(), 2);
     }

@@ -69,10 +69,7 @@ impl RetryPolicy {
     /// A policy that never retries: exactly one attempt.
     #[must_use]
     pub fn none() -> Self {
-        Self {
-            max_retries: 0,
-            ..Self::default()
-        }
+        Self { max_retries: 0, ..Self::default() }
     }
 
     /// Sets how many times a request may be retried after its first attempt
@@ -155,10 +152,7 @@ impl RetryPolicy {
     /// The backoff cap for retry `retry`: `min(max_backoff, initial * 2^retry)`.
     fn backoff_cap(&self, retry: u32) -> Duration {
         let factor = 1u32.checked_shl(retry).unwrap_or(u32::MAX);
-        self.initial_backoff
-            .checked_mul(factor)
-            .unwrap_or(Duration::MAX)
-            .min(self.max_backoff)
+        self.initial_backoff.checked_mul(factor).unwrap_or(Duration::MAX).min(self.max_backoff)
     }
 
     /// A uniformly random duration in `[0, backoff_cap(retry)]`.
@@ -170,10 +164,7 @@ impl RetryPolicy {
 
 /// Whether `method` is idempotent (RFC 9110 §9.2.2).
 pub(crate) fn is_idempotent(method: &Method) -> bool {
-    matches!(
-        *method,
-        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
-    )
+    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE)
 }
 
 /// The wait a `Retry-After` header asks for, relative to `now`.
@@ -206,14 +197,8 @@ mod tests {
     #[test]
     fn retry_after_seconds() {
         let now = SystemTime::now();
-        assert_eq!(
-            retry_after(&headers_with_retry_after("120"), now),
-            Some(Duration::from_secs(120))
-        );
-        assert_eq!(
-            retry_after(&headers_with_retry_after(" 0 "), now),
-            Some(Duration::ZERO)
-        );
+        assert_eq!(retry_after(&headers_with_retry_after("120"), now), Some(Duration::from_secs(120)));
+        assert_eq!(retry_after(&headers_with_retry_after(" 0 "), now), Some(Duration::ZERO));
         assert_eq!(
             retry_after(&headers_with_retry_after("99999999999999999999999"), now),
             Some(Duration::from_secs(u64::MAX))
@@ -250,9 +235,7 @@ mod tests {
         assert_eq!(p.backoff_cap(5), Duration::from_secs(10));
         assert_eq!(p.backoff_cap(40), Duration::from_secs(10));
         assert_eq!(p.backoff_cap(u32::MAX), Duration::from_secs(10));
-        let huge = RetryPolicy::default()
-            .initial_backoff(Duration::MAX)
-            .max_backoff(Duration::MAX);
+        let huge = RetryPolicy::default().initial_backoff(Duration::MAX).max_backoff(Duration::MAX);
         assert_eq!(huge.backoff_cap(3), Duration::MAX);
     }
 
@@ -272,12 +255,7 @@ mod tests {
         assert_eq!(zero.jittered_backoff(5), Duration::ZERO);
     }
 
-    fn delay(
-        p: &RetryPolicy,
-        method: Method,
-        failure: Failure,
-        headers: Option<&HeaderMap>,
-    ) -> Option<Duration> {
+    fn delay(p: &RetryPolicy, method: Method, failure: Failure, headers: Option<&HeaderMap>) -> Option<Duration> {
         p.retry_delay(&method, failure, headers, 0, Duration::ZERO)
     }
 
@@ -286,28 +264,13 @@ mod tests {
         let p = RetryPolicy::default();
         let s = |c: u16| Failure::Status(StatusCode::from_u16(c).unwrap());
         for status in [429, 502, 503, 504] {
-            assert!(
-                delay(&p, Method::GET, s(status), None).is_some(),
-                "{status}"
-            );
-            assert!(
-                delay(&p, Method::DELETE, s(status), None).is_some(),
-                "{status}"
-            );
-            assert!(
-                delay(&p, Method::POST, s(status), None).is_none(),
-                "{status}"
-            );
-            assert!(
-                delay(&p, Method::PATCH, s(status), None).is_none(),
-                "{status}"
-            );
+            assert!(delay(&p, Method::GET, s(status), None).is_some(), "{status}");
+            assert!(delay(&p, Method::DELETE, s(status), None).is_some(), "{status}");
+            assert!(delay(&p, Method::POST, s(status), None).is_none(), "{status}");
+            assert!(delay(&p, Method::PATCH, s(status), None).is_none(), "{status}");
         }
         for status in [400, 401, 404, 409, 422, 500, 501] {
-            assert!(
-                delay(&p, Method::GET, s(status), None).is_none(),
-                "{status}"
-            );
+            assert!(delay(&p, Method::GET, s(status), None).is_none(), "{status}");
         }
         assert!(delay(&p, Method::POST, Failure::Connect, None).is_some());
         assert!(delay(&p, Method::POST, Failure::AfterSend, None).is_none());
@@ -315,19 +278,10 @@ mod tests {
 
         // Retry-After on 429/503 makes even POST retryable, at exactly that delay.
         let ra = headers_with_retry_after("2");
-        assert_eq!(
-            delay(&p, Method::POST, s(429), Some(&ra)),
-            Some(Duration::from_secs(2))
-        );
-        assert_eq!(
-            delay(&p, Method::POST, s(503), Some(&ra)),
-            Some(Duration::from_secs(2))
-        );
+        assert_eq!(delay(&p, Method::POST, s(429), Some(&ra)), Some(Duration::from_secs(2)));
+        assert_eq!(delay(&p, Method::POST, s(503), Some(&ra)), Some(Duration::from_secs(2)));
         assert!(delay(&p, Method::POST, s(502), Some(&ra)).is_none());
-        assert_eq!(
-            delay(&p, Method::GET, s(502), Some(&ra)),
-            Some(Duration::from_secs(2))
-        );
+        assert_eq!(delay(&p, Method::GET, s(502), Some(&ra)), Some(Duration::from_secs(2)));
 
         let opted_in = RetryPolicy::default().retry_non_idempotent(true);
         assert!(delay(&opted_in, Method::POST, s(502), None).is_some());
@@ -339,33 +293,22 @@ mod tests {
     fn retry_count_and_budget() {
         let p = RetryPolicy::default().max_retries(2);
         let f = Failure::Status(StatusCode::SERVICE_UNAVAILABLE);
-        assert!(p
-            .retry_delay(&Method::GET, f, None, 1, Duration::ZERO)
-            .is_some());
-        assert!(p
-            .retry_delay(&Method::GET, f, None, 2, Duration::ZERO)
-            .is_none());
-        assert!(RetryPolicy::none()
-            .retry_delay(&Method::GET, Failure::Connect, None, 0, Duration::ZERO)
-            .is_none());
+        assert!(p.retry_delay(&Method::GET, f, None, 1, Duration::ZERO).is_some());
+        assert!(p.retry_delay(&Method::GET, f, None, 2, Duration::ZERO).is_none());
+        assert!(RetryPolicy::none().retry_delay(&Method::GET, Failure::Connect, None, 0, Duration::ZERO).is_none());
 
         // Retry-After past the budget: give up instead of sleeping.
         let ra = headers_with_retry_after("31");
-        assert!(p
-            .retry_delay(&Method::GET, f, Some(&ra), 0, Duration::ZERO)
-            .is_none());
+        assert!(p.retry_delay(&Method::GET, f, Some(&ra), 0, Duration::ZERO).is_none());
         let ra = headers_with_retry_after("10");
-        assert!(p
-            .retry_delay(&Method::GET, f, Some(&ra), 0, Duration::from_secs(21))
-            .is_none());
+        assert!(p.retry_delay(&Method::GET, f, Some(&ra), 0, Duration::from_secs(21)).is_none());
         assert_eq!(
             p.retry_delay(&Method::GET, f, Some(&ra), 0, Duration::from_secs(20)),
             Some(Duration::from_secs(10))
         );
         // Backoff never ends past the budget either.
-        let tight = RetryPolicy::default()
-            .initial_backoff(Duration::from_secs(10))
-            .max_elapsed(Duration::from_secs(10));
+        let tight =
+            RetryPolicy::default().initial_backoff(Duration::from_secs(10)).max_elapsed(Duration::from_secs(10));
         for _ in 0..50 {
             if let Some(d) = tight.retry_delay(&Method::GET, f, None, 0, Duration::from_secs(5)) {
                 assert!(d <= Duration::from_secs(5));
@@ -373,8 +316,6 @@ mod tests {
         }
         // Saturating Retry-After does not overflow.
         let ra = headers_with_retry_after("99999999999999999999999");
-        assert!(p
-            .retry_delay(&Method::GET, f, Some(&ra), 0, Duration::from_secs(1))
-            .is_none());
+        assert!(p.retry_delay(&Method::GET, f, Some(&ra), 0, Duration::from_secs(1)).is_none());
     }
 }

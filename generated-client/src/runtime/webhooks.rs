@@ -152,41 +152,27 @@ impl fmt::Display for WebhookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::MissingHeader(name) => write!(f, "missing or empty `{name}` header"),
-            Self::InvalidTimestamp(value) => write!(
-                f,
-                "`{HEADER_TIMESTAMP}` header is not a unix timestamp in seconds: {value}"
-            ),
-            Self::TimestampTooOld {
-                timestamp,
-                now,
-                tolerance_secs,
-            } => write!(
+            Self::InvalidTimestamp(value) => {
+                write!(f, "`{HEADER_TIMESTAMP}` header is not a unix timestamp in seconds: {value}")
+            }
+            Self::TimestampTooOld { timestamp, now, tolerance_secs } => write!(
                 f,
                 "webhook timestamp {timestamp} is more than {tolerance_secs} s before the current \
                  time {now}"
             ),
-            Self::TimestampInFuture {
-                timestamp,
-                now,
-                tolerance_secs,
-            } => write!(
+            Self::TimestampInFuture { timestamp, now, tolerance_secs } => write!(
                 f,
                 "webhook timestamp {timestamp} is more than {tolerance_secs} s after the current \
                  time {now}"
             ),
-            Self::InvalidSignatureHeader => write!(
-                f,
-                "`{HEADER_SIGNATURE}` header contains no `version,signature` entry"
-            ),
-            Self::NoMatchingSignature => write!(
-                f,
-                "no v1 signature in the `{HEADER_SIGNATURE}` header matches the payload"
-            ),
+            Self::InvalidSignatureHeader => {
+                write!(f, "`{HEADER_SIGNATURE}` header contains no `version,signature` entry")
+            }
+            Self::NoMatchingSignature => {
+                write!(f, "no v1 signature in the `{HEADER_SIGNATURE}` header matches the payload")
+            }
             Self::InvalidSecret(reason) => write!(f, "invalid webhook secret: {reason}"),
-            Self::Decode { path, message } => write!(
-                f,
-                "webhook payload could not be decoded at `{path}`: {message}"
-            ),
+            Self::Decode { path, message } => write!(f, "webhook payload could not be decoded at `{path}`: {message}"),
         }
     }
 }
@@ -225,9 +211,7 @@ impl HeaderLookup for http::HeaderMap {
 
 impl<K: AsRef<str>, V: AsRef<[u8]>> HeaderLookup for [(K, V)] {
     fn header(&self, name: &str) -> Option<&[u8]> {
-        self.iter()
-            .find(|(key, _)| key.as_ref().eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_ref())
+        self.iter().find(|(key, _)| key.as_ref().eq_ignore_ascii_case(name)).map(|(_, value)| value.as_ref())
     }
 }
 
@@ -246,11 +230,7 @@ impl<K: AsRef<str>, V: AsRef<[u8]>> HeaderLookup for Vec<(K, V)> {
 impl<K: Borrow<str> + Ord, V: AsRef<[u8]>> HeaderLookup for BTreeMap<K, V> {
     fn header(&self, name: &str) -> Option<&[u8]> {
         self.get(name)
-            .or_else(|| {
-                self.iter()
-                    .find(|(key, _)| (*key).borrow().eq_ignore_ascii_case(name))
-                    .map(|(_, value)| value)
-            })
+            .or_else(|| self.iter().find(|(key, _)| (*key).borrow().eq_ignore_ascii_case(name)).map(|(_, value)| value))
             .map(AsRef::as_ref)
     }
 }
@@ -258,11 +238,7 @@ impl<K: Borrow<str> + Ord, V: AsRef<[u8]>> HeaderLookup for BTreeMap<K, V> {
 impl<K: Borrow<str> + Eq + Hash, V: AsRef<[u8]>, S: BuildHasher> HeaderLookup for HashMap<K, V, S> {
     fn header(&self, name: &str) -> Option<&[u8]> {
         self.get(name)
-            .or_else(|| {
-                self.iter()
-                    .find(|(key, _)| (*key).borrow().eq_ignore_ascii_case(name))
-                    .map(|(_, value)| value)
-            })
+            .or_else(|| self.iter().find(|(key, _)| (*key).borrow().eq_ignore_ascii_case(name)).map(|(_, value)| value))
             .map(AsRef::as_ref)
     }
 }
@@ -280,9 +256,7 @@ pub struct WebhookVerifier {
 
 impl fmt::Debug for WebhookVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WebhookVerifier")
-            .field("tolerance", &self.tolerance)
-            .finish_non_exhaustive()
+        f.debug_struct("WebhookVerifier").field("tolerance", &self.tolerance).finish_non_exhaustive()
     }
 }
 
@@ -328,13 +302,10 @@ impl WebhookVerifier {
     /// decodes to an empty key.
     pub fn from_whsec(secret: &str) -> Result<Self, WebhookError> {
         let encoded = secret.strip_prefix(WHSEC_PREFIX).unwrap_or(secret);
-        let key = WHSEC_BASE64
-            .decode(encoded)
-            .map_err(|err| WebhookError::InvalidSecret(describe_base64_error(&err)))?;
+        let key =
+            WHSEC_BASE64.decode(encoded).map_err(|err| WebhookError::InvalidSecret(describe_base64_error(&err)))?;
         if key.is_empty() {
-            return Err(WebhookError::InvalidSecret(
-                "the key after `whsec_` is empty".to_owned(),
-            ));
+            return Err(WebhookError::InvalidSecret("the key after `whsec_` is empty".to_owned()));
         }
         Self::from_key_bytes(&key)
     }
@@ -353,9 +324,7 @@ impl WebhookVerifier {
     /// [`WebhookError::InvalidSecret`] if `secret` is empty.
     pub fn from_raw_secret(secret: &str) -> Result<Self, WebhookError> {
         if secret.is_empty() {
-            return Err(WebhookError::InvalidSecret(
-                "the secret is empty".to_owned(),
-            ));
+            return Err(WebhookError::InvalidSecret("the secret is empty".to_owned()));
         }
         Self::from_key_bytes(secret.as_bytes())
     }
@@ -369,13 +338,9 @@ impl WebhookVerifier {
         if key.is_empty() {
             return Err(WebhookError::InvalidSecret("the key is empty".to_owned()));
         }
-        let mac = HmacSha256::new_from_slice(key).map_err(|_| {
-            WebhookError::InvalidSecret("HMAC-SHA256 does not accept the key".to_owned())
-        })?;
-        Ok(Self {
-            mac,
-            tolerance: DEFAULT_TOLERANCE,
-        })
+        let mac = HmacSha256::new_from_slice(key)
+            .map_err(|_| WebhookError::InvalidSecret("HMAC-SHA256 does not accept the key".to_owned()))?;
+        Ok(Self { mac, tolerance: DEFAULT_TOLERANCE })
     }
 
     /// Returns this verifier with another timestamp tolerance: how far the
@@ -403,11 +368,7 @@ impl WebhookVerifier {
     /// # Errors
     ///
     /// See [`verify_at`](Self::verify_at).
-    pub fn verify(
-        &self,
-        headers: &(impl HeaderLookup + ?Sized),
-        body: &[u8],
-    ) -> Result<(), WebhookError> {
+    pub fn verify(&self, headers: &(impl HeaderLookup + ?Sized), body: &[u8]) -> Result<(), WebhookError> {
         self.verify_at(headers, body, unix_now())
     }
 
@@ -438,12 +399,7 @@ impl WebhookVerifier {
     /// [`WebhookError::TimestampInFuture`],
     /// [`WebhookError::InvalidSignatureHeader`] or
     /// [`WebhookError::NoMatchingSignature`].
-    pub fn verify_at(
-        &self,
-        headers: &(impl HeaderLookup + ?Sized),
-        body: &[u8],
-        now: i64,
-    ) -> Result<(), WebhookError> {
+    pub fn verify_at(&self, headers: &(impl HeaderLookup + ?Sized), body: &[u8], now: i64) -> Result<(), WebhookError> {
         let id = required_header(headers, HEADER_ID)?;
         let timestamp = required_header(headers, HEADER_TIMESTAMP)?;
         let signatures = required_header(headers, HEADER_SIGNATURE)?;
@@ -453,10 +409,7 @@ impl WebhookVerifier {
 
         let expected = self.mac_of(id, timestamp, body);
         let mut saw_entry = false;
-        for entry in signatures
-            .split(u8::is_ascii_whitespace)
-            .filter(|entry| !entry.is_empty())
-        {
+        for entry in signatures.split(u8::is_ascii_whitespace).filter(|entry| !entry.is_empty()) {
             let Some(comma) = entry.iter().position(|&byte| byte == b',') else {
                 continue;
             };
@@ -473,11 +426,7 @@ impl WebhookVerifier {
                 return Ok(());
             }
         }
-        Err(if saw_entry {
-            WebhookError::NoMatchingSignature
-        } else {
-            WebhookError::InvalidSignatureHeader
-        })
+        Err(if saw_entry { WebhookError::NoMatchingSignature } else { WebhookError::InvalidSignatureHeader })
     }
 
     /// Verifies a webhook delivery against the system clock, then
@@ -543,17 +492,9 @@ impl WebhookVerifier {
         let tolerance_secs = self.tolerance.as_secs();
         let age = i128::from(now) - i128::from(timestamp);
         if age > i128::from(tolerance_secs) {
-            Err(WebhookError::TimestampTooOld {
-                timestamp,
-                now,
-                tolerance_secs,
-            })
+            Err(WebhookError::TimestampTooOld { timestamp, now, tolerance_secs })
         } else if -age > i128::from(tolerance_secs) {
-            Err(WebhookError::TimestampInFuture {
-                timestamp,
-                now,
-                tolerance_secs,
-            })
+            Err(WebhookError::TimestampInFuture { timestamp, now, tolerance_secs })
         } else {
             Ok(())
         }
@@ -598,15 +539,11 @@ fn describe_base64_error(err: &DecodeError) -> String {
         DecodeError::InvalidByte(offset, _) => {
             format!("the text after `whsec_` is not base64: invalid character at offset {offset}")
         }
-        DecodeError::InvalidLength(_) => {
-            "the text after `whsec_` is not base64: invalid length".to_owned()
+        DecodeError::InvalidLength(_) => "the text after `whsec_` is not base64: invalid length".to_owned(),
+        DecodeError::InvalidLastSymbol(offset, _) => {
+            format!("the text after `whsec_` is not base64: invalid last character at offset {offset}")
         }
-        DecodeError::InvalidLastSymbol(offset, _) => format!(
-            "the text after `whsec_` is not base64: invalid last character at offset {offset}"
-        ),
-        DecodeError::InvalidPadding => {
-            "the text after `whsec_` is not base64: invalid padding".to_owned()
-        }
+        DecodeError::InvalidPadding => "the text after `whsec_` is not base64: invalid padding".to_owned(),
     }
 }
 
@@ -653,11 +590,7 @@ mod tests {
     }
 
     fn headers<'a>(id: &'a str, timestamp: &'a str, signature: &'a str) -> [(&'a str, &'a str); 3] {
-        [
-            (HEADER_ID, id),
-            (HEADER_TIMESTAMP, timestamp),
-            (HEADER_SIGNATURE, signature),
-        ]
+        [(HEADER_ID, id), (HEADER_TIMESTAMP, timestamp), (HEADER_SIGNATURE, signature)]
     }
 
     fn outcome(result: &Result<(), WebhookError>) -> String {
@@ -678,28 +611,20 @@ mod tests {
         name.split('-')
             .map(|part| {
                 let mut chars = part.chars();
-                chars.next().map_or_else(String::new, |first| {
-                    first.to_ascii_uppercase().to_string() + chars.as_str()
-                })
+                chars.next().map_or_else(String::new, |first| first.to_ascii_uppercase().to_string() + chars.as_str())
             })
             .collect::<Vec<_>>()
             .join("-")
     }
 
     fn text<'v>(case: &'v Value, field: &str) -> &'v str {
-        case[field]
-            .as_str()
-            .unwrap_or_else(|| panic!("{field} of {case} is not a string"))
+        case[field].as_str().unwrap_or_else(|| panic!("{field} of {case} is not a string"))
     }
 
     fn optional_text<'v>(case: &'v Value, field: &str) -> Option<&'v str> {
         match &case[field] {
             Value::Null => None,
-            value => Some(
-                value
-                    .as_str()
-                    .unwrap_or_else(|| panic!("{field} of {case}")),
-            ),
+            value => Some(value.as_str().unwrap_or_else(|| panic!("{field} of {case}"))),
         }
     }
 
@@ -730,8 +655,7 @@ mod tests {
             let verifiers = [
                 WebhookVerifier::new(secret).expect("WebhookVerifier::new"),
                 explicit,
-                WebhookVerifier::from_whsec(text(case, "whsec_equivalent"))
-                    .expect("whsec_equivalent"),
+                WebhookVerifier::from_whsec(text(case, "whsec_equivalent")).expect("whsec_equivalent"),
             ];
 
             let values = [
@@ -745,10 +669,7 @@ mod tests {
             let mut lower_case: HashMap<&str, &str> = HashMap::new();
             for (header, value) in values {
                 let Some(value) = value else { continue };
-                header_map.insert(
-                    header,
-                    http::HeaderValue::from_str(value).expect("header value"),
-                );
+                header_map.insert(header, http::HeaderValue::from_str(value).expect("header value"));
                 title_case.push((title_case_name(header), value.to_owned()));
                 upper_case.insert(header.to_ascii_uppercase(), value.to_owned());
                 lower_case.insert(header, value);
@@ -767,19 +688,11 @@ mod tests {
             }
 
             // `sign` reproduces the reference signature for canonical timestamps.
-            if let (Some(id), Some(timestamp), Some(signatures)) =
-                (values[0].1, values[1].1, values[2].1)
-            {
-                let canonical = timestamp
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|ts| ts.to_string() == timestamp);
+            if let (Some(id), Some(timestamp), Some(signatures)) = (values[0].1, values[1].1, values[2].1) {
+                let canonical = timestamp.parse::<i64>().ok().filter(|ts| ts.to_string() == timestamp);
                 if let (Some(ts), "ok") = (canonical, expect.as_str()) {
                     let ours = verifiers[0].sign(id, ts, body);
-                    assert!(
-                        signatures.split(' ').any(|entry| entry == ours),
-                        "{name}: {ours} not in {signatures}"
-                    );
+                    assert!(signatures.split(' ').any(|entry| entry == ours), "{name}: {ours} not in {signatures}");
                 }
             }
         }
@@ -800,16 +713,10 @@ mod tests {
     #[test]
     fn spec_known_answer() {
         let verifier = WebhookVerifier::new(SPEC_SECRET).expect("secret");
-        assert_eq!(
-            verifier.sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY),
-            SPEC_SIGNATURE
-        );
+        assert_eq!(verifier.sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY), SPEC_SIGNATURE);
         let ts = SPEC_TIMESTAMP.to_string();
         let headers = headers(SPEC_ID, &ts, SPEC_SIGNATURE);
-        assert_eq!(
-            verifier.verify_at(&headers, SPEC_BODY, SPEC_TIMESTAMP),
-            Ok(())
-        );
+        assert_eq!(verifier.verify_at(&headers, SPEC_BODY, SPEC_TIMESTAMP), Ok(()));
     }
 
     #[test]
@@ -832,10 +739,7 @@ mod tests {
         assert_eq!(auto.sign("id", NOW, b""), from_key.sign("id", NOW, b""));
 
         // A raw secret starting with `whsec_` needs the explicit constructor.
-        assert!(matches!(
-            WebhookVerifier::new("whsec_not base64!"),
-            Err(WebhookError::InvalidSecret(_))
-        ));
+        assert!(matches!(WebhookVerifier::new("whsec_not base64!"), Err(WebhookError::InvalidSecret(_))));
         let forced = WebhookVerifier::from_raw_secret("whsec_not base64!").expect("raw");
         let by_bytes = WebhookVerifier::from_key_bytes(b"whsec_not base64!").expect("bytes");
         assert_eq!(forced.sign("id", 1, b"x"), by_bytes.sign("id", 1, b"x"));
@@ -848,19 +752,9 @@ mod tests {
 
     #[test]
     fn invalid_secrets_are_rejected_without_echo() {
-        for secret in [
-            "",
-            "whsec_",
-            "whsec_====",
-            "whsec_c2Vj$cmV0",
-            "whsec_c2VjcmV0 ",
-            "whsec_Zm9vYmFyX",
-        ] {
+        for secret in ["", "whsec_", "whsec_====", "whsec_c2Vj$cmV0", "whsec_c2VjcmV0 ", "whsec_Zm9vYmFyX"] {
             let err = WebhookVerifier::new(secret).expect_err(secret);
-            assert!(
-                matches!(err, WebhookError::InvalidSecret(_)),
-                "{secret}: {err:?}"
-            );
+            assert!(matches!(err, WebhookError::InvalidSecret(_)), "{secret}: {err:?}");
             let message = err.to_string();
             let body = secret.trim_start_matches("whsec_");
             if !body.is_empty() {
@@ -879,11 +773,7 @@ mod tests {
         let verifier = WebhookVerifier::new(secret).expect("secret");
         let debug = format!("{verifier:?}");
         assert_eq!(debug, "WebhookVerifier { tolerance: 300s, .. }");
-        for needle in [
-            "c3VwZXItc2VjcmV0LWtleQ",
-            "super-secret-key",
-            "115, 117, 112",
-        ] {
+        for needle in ["c3VwZXItc2VjcmV0LWtleQ", "super-secret-key", "115, 117, 112"] {
             assert!(!debug.contains(needle), "{debug}");
         }
         let raw = format!("{:?}", WebhookVerifier::new(RAW_SECRET).expect("raw"));
@@ -903,35 +793,19 @@ mod tests {
         assert_eq!(check(NOW + 10), Ok(()));
         assert_eq!(
             check(NOW - 11),
-            Err(WebhookError::TimestampTooOld {
-                timestamp: NOW - 11,
-                now: NOW,
-                tolerance_secs: 10
-            })
+            Err(WebhookError::TimestampTooOld { timestamp: NOW - 11, now: NOW, tolerance_secs: 10 })
         );
         assert_eq!(
             check(NOW + 11),
-            Err(WebhookError::TimestampInFuture {
-                timestamp: NOW + 11,
-                now: NOW,
-                tolerance_secs: 10
-            })
+            Err(WebhookError::TimestampInFuture { timestamp: NOW + 11, now: NOW, tolerance_secs: 10 })
         );
 
         let strict = verifier.with_tolerance(Duration::ZERO);
         let sig = strict.sign("id", NOW, b"{}");
         let ts = NOW.to_string();
-        assert_eq!(
-            strict.verify_at(&headers("id", &ts, &sig), b"{}", NOW),
-            Ok(())
-        );
-        assert!(strict
-            .verify_at(&headers("id", &ts, &sig), b"{}", NOW + 1)
-            .is_err());
-        assert_eq!(
-            WebhookVerifier::new("x").expect("raw").tolerance(),
-            DEFAULT_TOLERANCE
-        );
+        assert_eq!(strict.verify_at(&headers("id", &ts, &sig), b"{}", NOW), Ok(()));
+        assert!(strict.verify_at(&headers("id", &ts, &sig), b"{}", NOW + 1).is_err());
+        assert_eq!(WebhookVerifier::new("x").expect("raw").tolerance(), DEFAULT_TOLERANCE);
     }
 
     #[test]
@@ -955,8 +829,7 @@ mod tests {
         let ts = NOW.to_string();
         let good = verifier.sign("id", NOW, b"{}");
         let mac = good.trim_start_matches("v1,");
-        let check =
-            |signature: &str| verifier.verify_at(&headers("id", &ts, signature), b"{}", NOW);
+        let check = |signature: &str| verifier.verify_at(&headers("id", &ts, signature), b"{}", NOW);
 
         // Extra whitespace and malformed neighbours do not hide a valid entry.
         assert_eq!(check(&format!("  {good}\t\t{good}  ")), Ok(()));
@@ -976,16 +849,9 @@ mod tests {
             assert_eq!(check(&bad), Err(WebhookError::NoMatchingSignature), "{bad}");
         }
         for malformed in ["v1", "   ", "\t", "garbage", mac] {
-            assert_eq!(
-                check(malformed),
-                Err(WebhookError::InvalidSignatureHeader),
-                "{malformed:?}"
-            );
+            assert_eq!(check(malformed), Err(WebhookError::InvalidSignatureHeader), "{malformed:?}");
         }
-        assert_eq!(
-            check(""),
-            Err(WebhookError::MissingHeader(HEADER_SIGNATURE))
-        );
+        assert_eq!(check(""), Err(WebhookError::MissingHeader(HEADER_SIGNATURE)));
     }
 
     #[test]
@@ -1005,16 +871,9 @@ mod tests {
             "9".repeat(30),
             "１７００".to_owned(),
         ] {
-            assert!(
-                matches!(check(&bad), Err(WebhookError::InvalidTimestamp(_))),
-                "{bad:?}: {:?}",
-                check(&bad)
-            );
+            assert!(matches!(check(&bad), Err(WebhookError::InvalidTimestamp(_))), "{bad:?}: {:?}", check(&bad));
         }
-        assert_eq!(
-            check(""),
-            Err(WebhookError::MissingHeader(HEADER_TIMESTAMP))
-        );
+        assert_eq!(check(""), Err(WebhookError::MissingHeader(HEADER_TIMESTAMP)));
         // Extreme clocks and timestamps do not overflow.
         let far = i64::MAX.to_string();
         assert!(matches!(
@@ -1030,15 +889,10 @@ mod tests {
     #[test]
     fn invalid_timestamp_message_is_short_and_escaped() {
         let hostile = format!("\u{1b}[31m\n{}", "x".repeat(10_000));
-        let err = verifier()
-            .verify_at(&headers("id", &hostile, "v1,AAAA"), b"", NOW)
-            .expect_err("invalid");
+        let err = verifier().verify_at(&headers("id", &hostile, "v1,AAAA"), b"", NOW).expect_err("invalid");
         let message = err.to_string();
         assert!(message.len() < 200, "{message}");
-        assert!(
-            !message.contains('\u{1b}') && !message.contains('\n'),
-            "{message}"
-        );
+        assert!(!message.contains('\u{1b}') && !message.contains('\n'), "{message}");
     }
 
     #[test]
@@ -1049,10 +903,7 @@ mod tests {
         map.insert(HEADER_ID, opaque.clone());
         map.insert(HEADER_TIMESTAMP, opaque.clone());
         map.insert(HEADER_SIGNATURE, opaque.clone());
-        assert!(matches!(
-            verifier.verify_at(&map, b"\xff", NOW),
-            Err(WebhookError::InvalidTimestamp(_))
-        ));
+        assert!(matches!(verifier.verify_at(&map, b"\xff", NOW), Err(WebhookError::InvalidTimestamp(_))));
 
         // A non-UTF-8 id is signed byte for byte.
         let id = b"\xffmsg";
@@ -1061,47 +912,23 @@ mod tests {
         mac.update(format!(".{NOW}.").as_bytes());
         mac.update(b"{}");
         let sig = format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()));
-        map.insert(
-            HEADER_ID,
-            http::HeaderValue::from_bytes(id).expect("obs-text"),
-        );
+        map.insert(HEADER_ID, http::HeaderValue::from_bytes(id).expect("obs-text"));
         map.insert(HEADER_TIMESTAMP, http::HeaderValue::from(NOW));
-        map.insert(
-            HEADER_SIGNATURE,
-            http::HeaderValue::from_str(&sig).expect("ascii"),
-        );
+        map.insert(HEADER_SIGNATURE, http::HeaderValue::from_str(&sig).expect("ascii"));
         assert_eq!(verifier.verify_at(&map, b"{}", NOW), Ok(()));
 
         // Huge signature headers: rejected, no panic.
         map.insert(HEADER_SIGNATURE, opaque);
-        assert_eq!(
-            verifier.verify_at(&map, b"{}", NOW),
-            Err(WebhookError::NoMatchingSignature)
-        );
+        assert_eq!(verifier.verify_at(&map, b"{}", NOW), Err(WebhookError::NoMatchingSignature));
         let huge = format!("{} ", sig.replace("v1,", "v1,A")).repeat(20_000);
-        map.insert(
-            HEADER_SIGNATURE,
-            http::HeaderValue::from_str(&huge).expect("ascii"),
-        );
-        assert_eq!(
-            verifier.verify_at(&map, b"{}", NOW),
-            Err(WebhookError::NoMatchingSignature)
-        );
-        map.insert(
-            HEADER_SIGNATURE,
-            http::HeaderValue::from_str(&"v".repeat(100_000)).expect("ascii"),
-        );
-        assert_eq!(
-            verifier.verify_at(&map, b"{}", NOW),
-            Err(WebhookError::InvalidSignatureHeader)
-        );
+        map.insert(HEADER_SIGNATURE, http::HeaderValue::from_str(&huge).expect("ascii"));
+        assert_eq!(verifier.verify_at(&map, b"{}", NOW), Err(WebhookError::NoMatchingSignature));
+        map.insert(HEADER_SIGNATURE, http::HeaderValue::from_str(&"v".repeat(100_000)).expect("ascii"));
+        assert_eq!(verifier.verify_at(&map, b"{}", NOW), Err(WebhookError::InvalidSignatureHeader));
 
         // Empty id.
         map.insert(HEADER_ID, http::HeaderValue::from_static(""));
-        assert_eq!(
-            verifier.verify_at(&map, b"{}", NOW),
-            Err(WebhookError::MissingHeader(HEADER_ID))
-        );
+        assert_eq!(verifier.verify_at(&map, b"{}", NOW), Err(WebhookError::MissingHeader(HEADER_ID)));
     }
 
     #[test]
@@ -1119,20 +946,15 @@ mod tests {
         assert_eq!(verifier.verify_at(slice, b"{}", NOW), Ok(()));
         assert_eq!(verifier.verify_at(&slice, b"{}", NOW), Ok(()));
 
-        let owned: Vec<(String, String)> = slice
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
+        let owned: Vec<(String, String)> = slice.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         assert_eq!(verifier.verify_at(&owned, b"{}", NOW), Ok(()));
 
         let hash: HashMap<String, String> = owned.iter().cloned().collect();
         assert_eq!(verifier.verify_at(&hash, b"{}", NOW), Ok(()));
         let btree: BTreeMap<String, String> = owned.iter().cloned().collect();
         assert_eq!(verifier.verify_at(&btree, b"{}", NOW), Ok(()));
-        let values: HashMap<&str, http::HeaderValue> = slice
-            .iter()
-            .map(|(k, v)| (*k, http::HeaderValue::from_str(v).expect("ascii")))
-            .collect();
+        let values: HashMap<&str, http::HeaderValue> =
+            slice.iter().map(|(k, v)| (*k, http::HeaderValue::from_str(v).expect("ascii"))).collect();
         assert_eq!(verifier.verify_at(&values, b"{}", NOW), Ok(()));
 
         // Maps prefer the exactly-lowercase key.
@@ -1172,8 +994,7 @@ mod tests {
             decode(r#"{"a":[1,"two"]}"#),
             Err(WebhookError::Decode {
                 path: "a[1]".to_owned(),
-                message: "invalid type: string \"two\", expected u32 at line 1 column 13"
-                    .to_owned(),
+                message: "invalid type: string \"two\", expected u32 at line 1 column 13".to_owned(),
             })
         );
         assert!(matches!(
@@ -1184,17 +1005,15 @@ mod tests {
 
         // The signature is checked before the body is parsed.
         let sig = verifier.sign("id", NOW, b"{}");
-        let result: Result<Value, _> =
-            verifier.verify_and_decode_at(&headers("id", &ts, &sig), b"not json", NOW);
+        let result: Result<Value, _> = verifier.verify_and_decode_at(&headers("id", &ts, &sig), b"not json", NOW);
         assert_eq!(result, Err(WebhookError::NoMatchingSignature));
 
         // Against the system clock.
         let now = unix_now();
         let sig = verifier.sign("id", now, br#"{"type":"order.paid"}"#);
         let now = now.to_string();
-        let event: Value = verifier
-            .verify_and_decode(&headers("id", &now, &sig), br#"{"type":"order.paid"}"#)
-            .expect("valid");
+        let event: Value =
+            verifier.verify_and_decode(&headers("id", &now, &sig), br#"{"type":"order.paid"}"#).expect("valid");
         assert_eq!(event["type"], "order.paid");
     }
 
@@ -1210,47 +1029,27 @@ mod tests {
     #[test]
     fn error_messages() {
         let cases = [
-            (
-                WebhookError::MissingHeader(HEADER_ID),
-                "missing or empty `webhook-id` header",
-            ),
+            (WebhookError::MissingHeader(HEADER_ID), "missing or empty `webhook-id` header"),
             (
                 WebhookError::InvalidTimestamp("\"abc\"".to_owned()),
                 "`webhook-timestamp` header is not a unix timestamp in seconds: \"abc\"",
             ),
             (
-                WebhookError::TimestampTooOld {
-                    timestamp: 1,
-                    now: 400,
-                    tolerance_secs: 300,
-                },
+                WebhookError::TimestampTooOld { timestamp: 1, now: 400, tolerance_secs: 300 },
                 "webhook timestamp 1 is more than 300 s before the current time 400",
             ),
             (
-                WebhookError::TimestampInFuture {
-                    timestamp: 400,
-                    now: 1,
-                    tolerance_secs: 300,
-                },
+                WebhookError::TimestampInFuture { timestamp: 400, now: 1, tolerance_secs: 300 },
                 "webhook timestamp 400 is more than 300 s after the current time 1",
             ),
-            (
-                WebhookError::InvalidSignatureHeader,
-                "`webhook-signature` header contains no `version,signature` entry",
-            ),
+            (WebhookError::InvalidSignatureHeader, "`webhook-signature` header contains no `version,signature` entry"),
             (
                 WebhookError::NoMatchingSignature,
                 "no v1 signature in the `webhook-signature` header matches the payload",
             ),
+            (WebhookError::InvalidSecret("the key is empty".to_owned()), "invalid webhook secret: the key is empty"),
             (
-                WebhookError::InvalidSecret("the key is empty".to_owned()),
-                "invalid webhook secret: the key is empty",
-            ),
-            (
-                WebhookError::Decode {
-                    path: "data.id".to_owned(),
-                    message: "bad".to_owned(),
-                },
+                WebhookError::Decode { path: "data.id".to_owned(), message: "bad".to_owned() },
                 "webhook payload could not be decoded at `data.id`: bad",
             ),
         ];

@@ -8,8 +8,8 @@
 use super::docs::doc_attrs;
 use super::{ty_tokens, Imports};
 use crate::ir::{
-    Api, BodyEncoding, Group, Operation, Param, ParamLocation, QueryEncoding, ResponseKind, Security, StatusResponses, Ty,
-    TypeKind,
+    Api, BodyEncoding, Group, Operation, Param, ParamLocation, QueryEncoding, ResponseKind, Security, StatusResponses,
+    Ty, TypeKind,
 };
 use crate::names::{ident, snake_name};
 use proc_macro2::TokenStream;
@@ -139,22 +139,21 @@ pub fn group_file(api: &Api, group: &Group) -> TokenStream {
     imports.runtime("Client");
     let ty = format_ident!("{}", group.type_name);
     let doc = format!(" Operations of the `{}` group.", group.path.join("."));
-    let children = api
-        .groups
-        .iter()
-        .filter(|g| g.path.len() == group.path.len() + 1 && g.path.starts_with(&group.path))
-        .map(|child| {
-            let accessor = ident(child.path.last().expect("non-empty path"));
-            let child_ty = format_ident!("{}", child.type_name);
-            let child_module = format_ident!("{}", child.module);
-            let doc = format!(" Operations of the `{}` group.", child.path.join("."));
-            quote! {
-                #[doc = #doc]
-                pub fn #accessor(&self) -> super::#child_module::#child_ty<'a> {
-                    super::#child_module::#child_ty::new(self.client)
+    let children =
+        api.groups.iter().filter(|g| g.path.len() == group.path.len() + 1 && g.path.starts_with(&group.path)).map(
+            |child| {
+                let accessor = ident(child.path.last().expect("non-empty path"));
+                let child_ty = format_ident!("{}", child.type_name);
+                let child_module = format_ident!("{}", child.module);
+                let doc = format!(" Operations of the `{}` group.", child.path.join("."));
+                quote! {
+                    #[doc = #doc]
+                    pub fn #accessor(&self) -> super::#child_module::#child_ty<'a> {
+                        super::#child_module::#child_ty::new(self.client)
+                    }
                 }
-            }
-        });
+            },
+        );
     let mut methods = Vec::new();
     let mut builders = Vec::new();
     for op in &group.operations {
@@ -203,7 +202,11 @@ fn param_shape(api: &Api, p: &Param, imports: &mut Imports) -> ParamShape {
         }
         _ => (ty.clone(), quote! { #name }),
     };
-    let field_ty = if p.required { ty } else { quote! { Option<#ty> } };
+    let field_ty = if p.required {
+        ty
+    } else {
+        quote! { Option<#ty> }
+    };
     ParamShape { field_ty, arg_ty, convert }
 }
 
@@ -216,7 +219,9 @@ fn operation_doc(op: &Operation) -> String {
     if let Some(description) = &op.description {
         // Polar repeats the scopes in the description; we list them below.
         let description = description.split("\n\n**Scopes**").next().unwrap_or(description).trim();
-        if !description.is_empty() && Some(description.trim_end_matches('.')) != op.summary.as_deref().map(|s| s.trim().trim_end_matches('.')) {
+        if !description.is_empty()
+            && Some(description.trim_end_matches('.')) != op.summary.as_deref().map(|s| s.trim().trim_end_matches('.'))
+        {
             doc.push_str(description);
             doc.push_str("\n\n");
         }
@@ -271,7 +276,9 @@ fn status_enum(api: &Api, op: &Operation, responses: &StatusResponses, imports: 
             }
         };
         let (decoder, variant_ty, wrap) = match &arm.kind {
-            ResponseKind::Json(_) => (quote! { Json }, Some(response_ty(api, &arm.kind, imports)), quote! { Self::#variant }),
+            ResponseKind::Json(_) => {
+                (quote! { Json }, Some(response_ty(api, &arm.kind, imports)), quote! { Self::#variant })
+            }
             ResponseKind::Text(_) => (quote! { Text }, Some(quote! { String }), quote! { Self::#variant }),
             ResponseKind::Bytes(_) => (quote! { Binary }, Some(quote! { bytes::Bytes }), quote! { Self::#variant }),
             ResponseKind::Empty | ResponseKind::ByStatus(_) => (quote! { Empty }, None, quote! { |()| Self::#variant }),
@@ -303,7 +310,9 @@ fn status_enum(api: &Api, op: &Operation, responses: &StatusResponses, imports: 
 /// The group method that starts an operation, and the operation's builder.
 fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, TokenStream) {
     imports.builder = true;
-    for used in ["BodyFuture", "Error", "ErrorDecoder", "Method", "Request", "RequestOptions", "ResponseFuture", "RetryPolicy"] {
+    for used in
+        ["BodyFuture", "Error", "ErrorDecoder", "Method", "Request", "RequestOptions", "ResponseFuture", "RetryPolicy"]
+    {
         imports.runtime(used);
     }
     if !op.security.is_empty() {
@@ -426,7 +435,10 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
             }
         }
     });
-    let doc = format!(" Request builder for `{}`: set optional parameters, then `.await` it or call [`send`](Self::send).", op.operation_id);
+    let doc = format!(
+        " Request builder for `{}`: set optional parameters, then `.await` it or call [`send`](Self::send).",
+        op.operation_id
+    );
     let builder_item = quote! {
         #[doc = #doc]
         #[derive(Clone, Debug)]
@@ -551,14 +563,20 @@ fn into_request(api: &Api, op: &Operation) -> TokenStream {
     for p in &op.params {
         let name = ident(&p.name);
         let wire = &p.wire_name;
-        let value = if p.required { quote! { Some(&self.#name) } } else { quote! { self.#name.as_ref() } };
+        let value = if p.required {
+            quote! { Some(&self.#name) }
+        } else {
+            quote! { self.#name.as_ref() }
+        };
         // Objects are turned into JSON first: the runtime encodes a JSON object as
         // `name[key]=value` pairs, and form-style objects as `key=value` pairs.
         let to_json = quote! {
             serde_json::to_value(value).map_err(|e| Error::invalid_request(#op_id, format!("parameter `{}`: {e}", #wire)))?
         };
         match (p.location, p.encoding) {
-            (ParamLocation::Query, QueryEncoding::Form) => steps.push(quote! { request = request.query(#wire, &self.#name); }),
+            (ParamLocation::Query, QueryEncoding::Form) => {
+                steps.push(quote! { request = request.query(#wire, &self.#name); })
+            }
             (ParamLocation::Query, QueryEncoding::DeepObject) if matches!(p.ty, Ty::Map(..)) => {
                 steps.push(quote! {
                     if let Some(entries) = #value {
@@ -587,7 +605,11 @@ fn into_request(api: &Api, op: &Operation) -> TokenStream {
             }),
             (ParamLocation::Header, encoding) => {
                 let header = wire.to_ascii_lowercase();
-                let text = if encoding == QueryEncoding::Json { quote! { #to_json.to_string() } } else { quote! { value.to_string() } };
+                let text = if encoding == QueryEncoding::Json {
+                    quote! { #to_json.to_string() }
+                } else {
+                    quote! { value.to_string() }
+                };
                 steps.push(quote! {
                     if let Some(value) = #value {
                         let value = HeaderValue::try_from(#text)
@@ -615,9 +637,17 @@ fn into_request(api: &Api, op: &Operation) -> TokenStream {
             BodyEncoding::Bytes(media) => quote! { request = request.bytes_body(#media, body.clone()); },
             BodyEncoding::Text(_) => quote! { request = request.text_body(body.clone()); },
         };
-        steps.push(if body.required { quote! { #open #set } } else { quote! { #open { #set } } });
+        steps.push(if body.required {
+            quote! { #open #set }
+        } else {
+            quote! { #open { #set } }
+        });
     }
-    let mutable = if steps.is_empty() { quote! {} } else { quote! { mut } };
+    let mutable = if steps.is_empty() {
+        quote! {}
+    } else {
+        quote! { mut }
+    };
     // Always a `Result` so `send_with_response` has one shape; most bodies can fail to encode.
     let (ret, wrap) = (quote! { Result<Request, Error> }, quote! { Ok(request) });
     quote! {
@@ -739,7 +769,8 @@ pub fn webhooks_file(api: &Api) -> TokenStream {
          ```",
         api.lib_name
     )));
-    let tag_doc = tag.as_ref().map(|t| format!(" The event type is read from the payload's `{t}` property.")).unwrap_or_default();
+    let tag_doc =
+        tag.as_ref().map(|t| format!(" The event type is read from the payload's `{t}` property.")).unwrap_or_default();
     quote! {
         #module_doc
         #imports

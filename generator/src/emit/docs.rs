@@ -182,7 +182,10 @@ mod tests {
 
     #[test]
     fn brackets_and_urls_are_made_safe() {
-        assert_eq!(sanitize_doc("see [docs](https://x.y) or [x] at https://a.b/c."), "see [docs](https://x.y) or \\[x\\] at <https://a.b/c>.");
+        assert_eq!(
+            sanitize_doc("see [docs](https://x.y) or [x] at https://a.b/c."),
+            "see [docs](https://x.y) or \\[x\\] at <https://a.b/c>."
+        );
         assert_eq!(sanitize_doc("`[not a link]`"), "`[not a link]`");
         assert_eq!(sanitize_doc("use {metadata.<key>} or <https://x.y>"), "use {metadata.\\<key>} or <https://x.y>");
     }

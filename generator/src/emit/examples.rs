@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 
 /// Whether any property of the spec carries an example.
 pub fn has_examples(api: &Api) -> bool {
-    api.types.iter().any(|def| matches!(&def.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| !f.examples.is_empty())))
+    api.types
+        .iter()
+        .any(|def| matches!(&def.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| !f.examples.is_empty())))
 }
 
 /// The test module, or `None` when the spec has no property examples.

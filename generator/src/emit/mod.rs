@@ -163,7 +163,11 @@ fn lib_rs(api: &Api) -> TokenStream {
         quote! { #cfg pub mod webhooks; }
     });
     // The examples cover models of every group.
-    let examples_cfg = if has_features { quote! { #[cfg(all(test, feature = #FULL))] } } else { quote! { #[cfg(test)] } };
+    let examples_cfg = if has_features {
+        quote! { #[cfg(all(test, feature = #FULL))] }
+    } else {
+        quote! { #[cfg(test)] }
+    };
     let examples_mod = examples::has_examples(api).then(|| quote! { #examples_cfg mod spec_examples; });
     quote! {
         #docs
@@ -208,7 +212,8 @@ fn features_doc(api: &Api) -> Option<String> {
     if features.is_empty() {
         return None;
     }
-    let webhooks = if api.features.webhooks.is_some() { ", and `webhook-events` holds the `webhooks` module" } else { "" };
+    let webhooks =
+        if api.features.webhooks.is_some() { ", and `webhook-events` holds the `webhooks` module" } else { "" };
     Some(format!(
         "# Cargo features\n\nEach top-level group of operations is a feature named after its accessor \
          (kebab case){webhooks}, all on through `{FULL}`, the default. With `default-features = false` \
@@ -293,7 +298,11 @@ impl Imports {
             _ => out.extend(quote! { use crate::runtime::{#(#runtime),*}; }),
         }
         let models: Vec<_> = self.models.iter().filter(|m| *m != own_name).map(|m| format_ident!("{}", m)).collect();
-        let base = if self.outside_models { quote! { crate::models } } else { quote! { super } };
+        let base = if self.outside_models {
+            quote! { crate::models }
+        } else {
+            quote! { super }
+        };
         match models.len() {
             0 => {}
             1 => out.extend(quote! { use #base::#(#models)*; }),

@@ -171,7 +171,8 @@ fn constructor(api: &Api, def: &TypeDef, s: &StructDef, imports: &mut Imports) -
         }
     }
     let name = format_ident!("{}", def.name);
-    let doc = format!(" {} `{}` with the required fields set and every optional field empty.", article(&def.name), def.name);
+    let doc =
+        format!(" {} `{}` with the required fields set and every optional field empty.", article(&def.name), def.name);
     Some(quote! {
         impl #name {
             #[doc = #doc]
@@ -275,7 +276,10 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
             tokens = quote! { Box<#tokens> };
         }
         let doc = match &u.tag {
-            Some(tag) => format!(" `{tag}` is {}.", v.tag_values.iter().map(|t| format!("`{t:?}`")).collect::<Vec<_>>().join(" or ")),
+            Some(tag) => format!(
+                " `{tag}` is {}.",
+                v.tag_values.iter().map(|t| format!("`{t:?}`")).collect::<Vec<_>>().join(" or ")
+            ),
             None => {
                 let name = api.ty_name(ty);
                 format!(" {} `{name}`.", article(&name))

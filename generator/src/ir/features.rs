@@ -48,7 +48,8 @@ pub struct Features {
 impl Features {
     /// Every feature but `full`, sorted.
     pub fn all(&self) -> Vec<&str> {
-        let set: BTreeSet<&str> = self.of_group.iter().flatten().map(String::as_str).chain(self.webhooks.as_deref()).collect();
+        let set: BTreeSet<&str> =
+            self.of_group.iter().flatten().map(String::as_str).chain(self.webhooks.as_deref()).collect();
         set.into_iter().collect()
     }
 }
@@ -80,7 +81,8 @@ fn gated(api: &Api) -> Features {
                 return feature.clone();
             }
             let kebab = top.to_kebab_case();
-            let feature = if scope.is_taken(&kebab) { scope.claim(&format!("{kebab}-api")) } else { scope.claim(&kebab) };
+            let feature =
+                if scope.is_taken(&kebab) { scope.claim(&format!("{kebab}-api")) } else { scope.claim(&kebab) };
             by_top.push((top, feature.clone()));
             feature
         })

@@ -10,8 +10,8 @@ use super::{Ty, TypeKind};
 use crate::error::{escape_pointer_token, SpecError};
 use crate::names::{self, NameScope};
 use openapiv3::{
-    OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, QueryStyle,
-    ReferenceOr, RequestBody, Response, Schema, SchemaKind, SecurityScheme, StatusCode,
+    OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr,
+    RequestBody, Response, Schema, SchemaKind, SecurityScheme, StatusCode,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -220,7 +220,8 @@ pub(crate) fn build(types: &mut TypeBuilder<'_>, spec: &OpenAPI) -> Result<Built
                 Some(short) if !scope.is_taken(&short) => scope.claim(&short),
                 _ => scope.claim(&full),
             };
-            let site = OpSite { path, method, item, op, group: &group, name, pointer: &op_pointer, item_pointer: &pointer };
+            let site =
+                OpSite { path, method, item, op, group: &group, name, pointer: &op_pointer, item_pointer: &pointer };
             let operation = ctx.operation(site)?;
             groups.entry(group).or_default().push(operation);
         }
@@ -327,8 +328,18 @@ fn method_name(op: &SpecOperation, method: &str, path: &str, group: &[String]) -
 
 /// Methods of `Client` itself: a root group may not be named like one of them.
 const CLIENT_METHODS: &[&str] = &[
-    "builder", "base_url", "info", "http_client", "execute", "send_checked", "send_json", "send_text", "send_bytes",
-    "send_empty", "clone", "fmt",
+    "builder",
+    "base_url",
+    "info",
+    "http_client",
+    "execute",
+    "send_checked",
+    "send_json",
+    "send_text",
+    "send_bytes",
+    "send_empty",
+    "clone",
+    "fmt",
 ];
 
 /// Where an operation sits in the spec and the client.
@@ -389,7 +400,14 @@ impl OpContext<'_, '_, '_> {
         })
     }
 
-    fn params(&mut self, item: &PathItem, op: &SpecOperation, builder: &str, pointer: &str, item_pointer: &str) -> Result<Vec<Param>, SpecError> {
+    fn params(
+        &mut self,
+        item: &PathItem,
+        op: &SpecOperation,
+        builder: &str,
+        pointer: &str,
+        item_pointer: &str,
+    ) -> Result<Vec<Param>, SpecError> {
         // Operation parameters override path-level ones with the same name and location.
         let mut merged: Vec<(Parameter, String)> = Vec::new();
         let sources = item.parameters.iter().enumerate().map(|(i, p)| (p, format!("{item_pointer}/parameters/{i}")));
@@ -400,16 +418,22 @@ impl OpContext<'_, '_, '_> {
             merged.retain(|(p, _)| key(p) != key(&param));
             merged.push((param, param_pointer));
         }
-        let mut scope = NameScope::with_reserved(&["body", "send", "stream", "timeout", "retry", "options", "client", "header"]);
+        let mut scope =
+            NameScope::with_reserved(&["body", "send", "stream", "timeout", "retry", "options", "client", "header"]);
         let mut out = Vec::new();
         for (param, param_pointer) in merged {
             let (location, encoding) = match &param {
                 Parameter::Path { .. } => (ParamLocation::Path, QueryEncoding::Form),
-                Parameter::Query { style: QueryStyle::DeepObject, .. } => (ParamLocation::Query, QueryEncoding::DeepObject),
+                Parameter::Query { style: QueryStyle::DeepObject, .. } => {
+                    (ParamLocation::Query, QueryEncoding::DeepObject)
+                }
                 Parameter::Query { .. } => (ParamLocation::Query, QueryEncoding::Form),
                 Parameter::Header { .. } => (ParamLocation::Header, QueryEncoding::Form),
                 Parameter::Cookie { .. } => {
-                    self.types.warn(&param_pointer, "cookie parameters are not supported: set the cookie with `RequestOptions::header`");
+                    self.types.warn(
+                        &param_pointer,
+                        "cookie parameters are not supported: set the cookie with `RequestOptions::header`",
+                    );
                     continue;
                 }
             };
@@ -417,13 +441,18 @@ impl OpContext<'_, '_, '_> {
             let from_content = matches!(data.format, ParameterSchemaOrContent::Content(_));
             let schema = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => schema.clone(),
-                ParameterSchemaOrContent::Content(content) => match content.values().next().and_then(|m| m.schema.clone()) {
-                    Some(schema) => schema,
-                    None => {
-                        self.types.warn(&param_pointer, "parameter without a schema: sent as a string");
-                        ReferenceOr::Item(Schema { schema_data: Default::default(), schema_kind: SchemaKind::Type(openapiv3::Type::String(Default::default())) })
+                ParameterSchemaOrContent::Content(content) => {
+                    match content.values().next().and_then(|m| m.schema.clone()) {
+                        Some(schema) => schema,
+                        None => {
+                            self.types.warn(&param_pointer, "parameter without a schema: sent as a string");
+                            ReferenceOr::Item(Schema {
+                                schema_data: Default::default(),
+                                schema_kind: SchemaKind::Type(openapiv3::Type::String(Default::default())),
+                            })
+                        }
                     }
-                },
+                }
             };
             let ctx = Ctx::operation(&format!("{builder} {}", data.name), format!("{param_pointer}/schema"));
             let ty = self.param_ty(&schema, &ctx)?;
@@ -486,14 +515,23 @@ impl OpContext<'_, '_, '_> {
                     .and_then(|name| self.spec.components.as_ref()?.parameters.get(name));
                 match found {
                     Some(ReferenceOr::Item(p)) => Ok(p.clone()),
-                    _ => Err(SpecError::new(self.file(), pointer, format!("parameter `$ref: {reference}` does not resolve to a parameter"))
-                        .with_hint("parameters may reference `#/components/parameters/<name>` only")),
+                    _ => Err(SpecError::new(
+                        self.file(),
+                        pointer,
+                        format!("parameter `$ref: {reference}` does not resolve to a parameter"),
+                    )
+                    .with_hint("parameters may reference `#/components/parameters/<name>` only")),
                 }
             }
         }
     }
 
-    fn body(&mut self, body: &ReferenceOr<RequestBody>, builder: &str, pointer: &str) -> Result<Option<Body>, SpecError> {
+    fn body(
+        &mut self,
+        body: &ReferenceOr<RequestBody>,
+        builder: &str,
+        pointer: &str,
+    ) -> Result<Option<Body>, SpecError> {
         let body = match body {
             ReferenceOr::Item(b) => b.clone(),
             ReferenceOr::Reference { reference } => {
@@ -503,8 +541,12 @@ impl OpContext<'_, '_, '_> {
                 match found {
                     Some(ReferenceOr::Item(b)) => b.clone(),
                     _ => {
-                        return Err(SpecError::new(self.file(), pointer, format!("request body `$ref: {reference}` does not resolve"))
-                            .with_hint("request bodies may reference `#/components/requestBodies/<name>` only"))
+                        return Err(SpecError::new(
+                            self.file(),
+                            pointer,
+                            format!("request body `$ref: {reference}` does not resolve"),
+                        )
+                        .with_hint("request bodies may reference `#/components/requestBodies/<name>` only"))
                     }
                 }
             }
@@ -523,7 +565,9 @@ impl OpContext<'_, '_, '_> {
         let ty = match (&encoding, &content.schema) {
             (BodyEncoding::Bytes(_), _) => Ty::Bytes,
             (BodyEncoding::Text(_), _) => Ty::String,
-            (_, Some(schema)) => self.types.ty(schema, &Ctx::operation(&format!("{builder} Body"), format!("{media_pointer}/schema")))?,
+            (_, Some(schema)) => {
+                self.types.ty(schema, &Ctx::operation(&format!("{builder} Body"), format!("{media_pointer}/schema")))?
+            }
             (_, None) => Ty::Json,
         };
         if encoding == BodyEncoding::Multipart {
@@ -532,7 +576,12 @@ impl OpContext<'_, '_, '_> {
         Ok(Some(Body { ty, encoding, required: body.required }))
     }
 
-    fn responses(&mut self, op: &SpecOperation, builder: &str, pointer: &str) -> Result<(ResponseKind, Vec<(u16, usize)>), SpecError> {
+    fn responses(
+        &mut self,
+        op: &SpecOperation,
+        builder: &str,
+        pointer: &str,
+    ) -> Result<(ResponseKind, Vec<(u16, usize)>), SpecError> {
         let mut success: Vec<StatusArm> = Vec::new();
         let mut errors = Vec::new();
         let mut entries: Vec<(u16, String, &ReferenceOr<Response>)> = op
@@ -563,7 +612,10 @@ impl OpContext<'_, '_, '_> {
                     None => ResponseKind::Empty,
                     Some((m, content)) if is_json(m) => match &content.schema {
                         Some(schema) => {
-                            let ctx = Ctx::operation(&inline_name, format!("{response_pointer}/content/{}/schema", escape_pointer_token(m)));
+                            let ctx = Ctx::operation(
+                                &inline_name,
+                                format!("{response_pointer}/content/{}/schema", escape_pointer_token(m)),
+                            );
                             ResponseKind::Json(self.types.ty(schema, &ctx)?)
                         }
                         None => ResponseKind::Json(Ty::Json),
@@ -577,7 +629,10 @@ impl OpContext<'_, '_, '_> {
             }
             let Some((m, content)) = media else { continue };
             let Some(schema) = content.schema.as_ref().filter(|_| is_json(m)) else { continue };
-            let ctx = Ctx::operation(&format!("{builder} {label} Error"), format!("{response_pointer}/content/{}/schema", escape_pointer_token(m)));
+            let ctx = Ctx::operation(
+                &format!("{builder} {label} Error"),
+                format!("{response_pointer}/content/{}/schema", escape_pointer_token(m)),
+            );
             let ty = self.types.ty(schema, &ctx)?;
             let ty = match ty {
                 Ty::Option(inner) => *inner,
@@ -599,7 +654,11 @@ impl OpContext<'_, '_, '_> {
         Ok((success_kind(success, builder), errors))
     }
 
-    fn resolve_response<'r>(&'r self, response: &'r ReferenceOr<Response>, pointer: &str) -> Result<&'r Response, SpecError> {
+    fn resolve_response<'r>(
+        &'r self,
+        response: &'r ReferenceOr<Response>,
+        pointer: &str,
+    ) -> Result<&'r Response, SpecError> {
         match response {
             ReferenceOr::Item(r) => Ok(r),
             ReferenceOr::Reference { reference } => {
@@ -608,8 +667,12 @@ impl OpContext<'_, '_, '_> {
                     .and_then(|name| self.spec.components.as_ref()?.responses.get(name));
                 match found {
                     Some(ReferenceOr::Item(r)) => Ok(r),
-                    _ => Err(SpecError::new(self.file(), pointer, format!("response `$ref: {reference}` does not resolve"))
-                        .with_hint("responses may reference `#/components/responses/<name>` only")),
+                    _ => Err(SpecError::new(
+                        self.file(),
+                        pointer,
+                        format!("response `$ref: {reference}` does not resolve"),
+                    )
+                    .with_hint("responses may reference `#/components/responses/<name>` only")),
                 }
             }
         }
@@ -631,8 +694,12 @@ impl OpContext<'_, '_, '_> {
                 let scheme = match schemes.and_then(|s| s.get(name)) {
                     Some(ReferenceOr::Item(scheme)) => scheme,
                     _ => {
-                        return Err(SpecError::new(self.file(), format!("{pointer}/security"), format!("security requirement names `{name}`, which is not defined"))
-                            .with_hint("define it under `components/securitySchemes`"))
+                        return Err(SpecError::new(
+                            self.file(),
+                            format!("{pointer}/security"),
+                            format!("security requirement names `{name}`, which is not defined"),
+                        )
+                        .with_hint("define it under `components/securitySchemes`"))
                     }
                 };
                 let kind = match scheme {
@@ -660,7 +727,8 @@ impl OpContext<'_, '_, '_> {
     /// Polar's page-based pagination: `x-polar-pagination` (or speakeasy's `offsetLimit`)
     /// with a JSON response that has an `items` array and `pagination.max_page`.
     fn pagination(&self, op: &SpecOperation, response: &ResponseKind) -> Option<Pagination> {
-        let marked = op.extensions.contains_key("x-polar-pagination") || op.extensions.contains_key("x-speakeasy-pagination");
+        let marked =
+            op.extensions.contains_key("x-polar-pagination") || op.extensions.contains_key("x-speakeasy-pagination");
         let ResponseKind::Json(Ty::Named(id)) = response else { return None };
         if !marked {
             return None;
@@ -693,7 +761,10 @@ impl OpContext<'_, '_, '_> {
             };
             let Some((media, content)) = preferred_media(&body.content) else { continue };
             let Some(schema) = &content.schema else { continue };
-            let ctx = Ctx::new(&format!("Webhook {event} Payload"), format!("{pointer}/post/requestBody/content/{}/schema", escape_pointer_token(media)));
+            let ctx = Ctx::new(
+                &format!("Webhook {event} Payload"),
+                format!("{pointer}/post/requestBody/content/{}/schema", escape_pointer_token(media)),
+            );
             let payload = self.types.ty(schema, &ctx)?;
             out.push(Webhook {
                 event: event.clone(),
@@ -712,7 +783,9 @@ fn is_json(media: &str) -> bool {
 }
 
 /// The media type a client uses: JSON first, then form, then whatever comes first.
-fn preferred_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&str, &openapiv3::MediaType)> {
+fn preferred_media(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&str, &openapiv3::MediaType)> {
     content
         .iter()
         .find(|(m, _)| is_json(m))
@@ -780,7 +853,10 @@ mod tests {
             ],
         });
         assert_eq!(by_status.accept().as_deref(), Some("application/json, text/csv"));
-        let empty = ResponseKind::ByStatus(StatusResponses { type_name: "R".to_owned(), arms: vec![arm(204, ResponseKind::Empty)] });
+        let empty = ResponseKind::ByStatus(StatusResponses {
+            type_name: "R".to_owned(),
+            arms: vec![arm(204, ResponseKind::Empty)],
+        });
         assert_eq!(empty.accept(), None);
         assert_eq!(status_variant(202), "Accepted");
         assert_eq!(status_variant(299), "Status299");

@@ -4,16 +4,13 @@
 //! definition (objects, enums, unions) become types too; structurally identical inline
 //! schemas share one type, named at the end when all places that use it are known.
 
-use super::{
-    EnumDef, EnumVariant, Field, Presence, StructDef, Ty, TypeDef, TypeId, TypeKind, UnionDef,
-    UnionVariant,
-};
+use super::{EnumDef, EnumVariant, Field, Presence, StructDef, Ty, TypeDef, TypeId, TypeKind, UnionDef, UnionVariant};
 use crate::error::{escape_pointer_token, SpecError, Warning};
 use crate::names::{self, NameScope};
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat,
-    Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
@@ -76,7 +73,10 @@ struct View<'s> {
     all_of: &'s [ReferenceOr<Schema>],
 }
 
-fn format_name<T: std::fmt::Debug>(format: &VariantOrUnknownOrEmpty<T>, known: impl Fn(&T) -> String) -> Option<String> {
+fn format_name<T: std::fmt::Debug>(
+    format: &VariantOrUnknownOrEmpty<T>,
+    known: impl Fn(&T) -> String,
+) -> Option<String> {
     match format {
         VariantOrUnknownOrEmpty::Item(item) => Some(known(item)),
         VariantOrUnknownOrEmpty::Unknown(s) => Some(s.clone()),
@@ -275,10 +275,13 @@ impl<'a> TypeBuilder<'a> {
             let schema = &self.schemas[name];
             let ctx = Ctx::new(&self.types[id].name, self.types[id].pointer.clone());
             let (kind, doc) = match &schema {
-                ReferenceOr::Reference { reference } => (TypeKind::Alias(self.reference(reference, &ctx.pointer)?), None),
+                ReferenceOr::Reference { reference } => {
+                    (TypeKind::Alias(self.reference(reference, &ctx.pointer)?), None)
+                }
                 ReferenceOr::Item(schema) => {
                     // A title that only repeats the schema's name says nothing.
-                    let title = schema.schema_data.title.clone().filter(|t| names::type_name(t) != names::type_name(name));
+                    let title =
+                        schema.schema_data.title.clone().filter(|t| names::type_name(t) != names::type_name(name));
                     let doc = doc_of(&schema.schema_data).or(title);
                     (self.definition(schema, &ctx)?, doc)
                 }
@@ -315,10 +318,13 @@ impl<'a> TypeBuilder<'a> {
                 mentioned(ty, &mut next);
                 for target in next {
                     if target == start {
-                        let names: Vec<&str> = chain.iter().chain([&start]).map(|i| self.types[*i].name.as_str()).collect();
-                        return Err(SpecError::new(self.file, &self.types[start].pointer, format!(
-                            "schema is defined only in terms of itself ({})", names.join(" -> ")
-                        ))
+                        let names: Vec<&str> =
+                            chain.iter().chain([&start]).map(|i| self.types[*i].name.as_str()).collect();
+                        return Err(SpecError::new(
+                            self.file,
+                            &self.types[start].pointer,
+                            format!("schema is defined only in terms of itself ({})", names.join(" -> ")),
+                        )
                         .with_hint("a `$ref` cycle needs an object (or union) in between to describe a value"));
                     }
                     if seen.insert(target) {
@@ -371,7 +377,10 @@ impl<'a> TypeBuilder<'a> {
         if let Some(kind) = self.complex_kind(&v, ctx)? {
             return Ok(kind);
         }
-        let item = ReferenceOr::Item(Schema { schema_data: schema.schema_data.clone(), schema_kind: schema.schema_kind.clone() });
+        let item = ReferenceOr::Item(Schema {
+            schema_data: schema.schema_data.clone(),
+            schema_kind: schema.schema_kind.clone(),
+        });
         Ok(TypeKind::Alias(self.ty(&item, ctx)?))
     }
 
@@ -486,7 +495,9 @@ impl<'a> TypeBuilder<'a> {
             }
             Some("object") => Ty::Map(Box::new(Ty::String), Box::new(Ty::Json)),
             // 3.1's `type: null` (lowered to `enum: [null]`): the only value is null.
-            _ if !v.enumeration.is_empty() && v.enumeration.iter().all(Value::is_null) => Ty::Option(Box::new(Ty::Json)),
+            _ if !v.enumeration.is_empty() && v.enumeration.iter().all(Value::is_null) => {
+                Ty::Option(Box::new(Ty::Json))
+            }
             _ => Ty::Json,
         })
     }
@@ -530,9 +541,8 @@ impl<'a> TypeBuilder<'a> {
 
     /// A schema kept as raw JSON by the lowering stage (prefixItems, propertyNames, ...).
     fn parse_schema(&mut self, value: &Value, pointer: &str) -> Result<ReferenceOr<Schema>, SpecError> {
-        serde_json::from_value(value.clone()).map_err(|e| {
-            SpecError::new(self.file, pointer, format!("not a valid schema: {e}"))
-        })
+        serde_json::from_value(value.clone())
+            .map_err(|e| SpecError::new(self.file, pointer, format!("not a valid schema: {e}")))
     }
 
     fn enumeration(&mut self, v: &View<'_>) -> TypeKind {
@@ -640,8 +650,12 @@ impl<'a> TypeBuilder<'a> {
         while let Some(part) = pending.pop_front() {
             steps += 1;
             if steps > 256 {
-                return Err(SpecError::new(self.file, &ctx.pointer, "`allOf` composition is nested too deeply or cyclic")
-                    .with_hint("an `allOf` part must not (indirectly) include the schema itself"));
+                return Err(SpecError::new(
+                    self.file,
+                    &ctx.pointer,
+                    "`allOf` composition is nested too deeply or cyclic",
+                )
+                .with_hint("an `allOf` part must not (indirectly) include the schema itself"));
             }
             let Some(resolved) = self.resolve(&part).cloned() else {
                 return Err(SpecError::new(self.file, &ctx.pointer, "an `allOf` part does not resolve to a schema"));
@@ -682,7 +696,13 @@ impl<'a> TypeBuilder<'a> {
 
     /// The property every variant fixes with a `const` (or that the discriminator names),
     /// with the tag values per variant; `None` when the union has no usable tag.
-    fn tagged_union(&mut self, variants: &[ReferenceOr<Schema>], tys: &[Ty], data: &SchemaData, ctx: &Ctx) -> Option<TypeKind> {
+    fn tagged_union(
+        &mut self,
+        variants: &[ReferenceOr<Schema>],
+        tys: &[Ty],
+        data: &SchemaData,
+        ctx: &Ctx,
+    ) -> Option<TypeKind> {
         let consts: Vec<Option<(String, String)>> = variants
             .iter()
             .map(|v| {
@@ -704,7 +724,10 @@ impl<'a> TypeBuilder<'a> {
             if let (Some(d), ReferenceOr::Reference { reference }) = (&data.discriminator, variant) {
                 let short = reference.rsplit('/').next().unwrap_or(reference);
                 values.extend(
-                    d.mapping.iter().filter(|(_, target)| *target == reference || *target == short).map(|(k, _)| k.clone()),
+                    d.mapping
+                        .iter()
+                        .filter(|(_, target)| *target == reference || *target == short)
+                        .map(|(k, _)| k.clone()),
                 );
             }
             if values.is_empty() {
@@ -728,7 +751,9 @@ impl<'a> TypeBuilder<'a> {
             // values select is named after its type (`Aggregation::PropertyAggregation`).
             let name = match (values.len(), variant) {
                 (1, _) => names::type_name(&values[0]),
-                (_, ReferenceOr::Reference { reference }) => names::type_name(reference.rsplit('/').next().unwrap_or(reference)),
+                (_, ReferenceOr::Reference { reference }) => {
+                    names::type_name(reference.rsplit('/').next().unwrap_or(reference))
+                }
                 _ => names::type_name(&values.join(" or ")),
             };
             let name = scope.claim(&name);
@@ -803,7 +828,13 @@ impl<'a> TypeBuilder<'a> {
             Some(id) => *id,
             None => {
                 let id = self.types.len();
-                self.types.push(TypeDef { name: String::new(), module: String::new(), doc: None, pointer: ctx.pointer.clone(), kind });
+                self.types.push(TypeDef {
+                    name: String::new(),
+                    module: String::new(),
+                    doc: None,
+                    pointer: ctx.pointer.clone(),
+                    kind,
+                });
                 self.inline.insert(key, id);
                 id
             }
@@ -855,7 +886,11 @@ impl<'a> TypeBuilder<'a> {
         self.box_large_arms();
         for def in &mut self.types {
             if let TypeKind::Struct(s) = &mut def.kind {
-                let required = s.fields.iter().filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable)).count();
+                let required = s
+                    .fields
+                    .iter()
+                    .filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable))
+                    .count();
                 s.constructor = (1..=7).contains(&required);
                 s.default = required == 0;
             }
@@ -880,7 +915,8 @@ impl<'a> TypeBuilder<'a> {
             // than the name of whichever schema happens to come first.
             let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
             for site in &sites {
-                let mut places: Vec<&str> = sites.iter().filter(|c| c.suffix == site.suffix).map(|c| c.name.as_str()).collect();
+                let mut places: Vec<&str> =
+                    sites.iter().filter(|c| c.suffix == site.suffix).map(|c| c.name.as_str()).collect();
                 places.sort_unstable();
                 places.dedup();
                 counts.insert(site.suffix.as_str(), places.len());
@@ -938,8 +974,11 @@ impl<'a> TypeBuilder<'a> {
         const MAX_INLINE_ARM: usize = 96;
         for id in 0..self.types.len() {
             let TypeKind::Union(u) = &self.types[id].kind else { continue };
-            let large: Vec<bool> =
-                u.variants.iter().map(|v| v.ty.as_ref().is_some_and(|t| estimated_size(&self.types, t, 0) > MAX_INLINE_ARM)).collect();
+            let large: Vec<bool> = u
+                .variants
+                .iter()
+                .map(|v| v.ty.as_ref().is_some_and(|t| estimated_size(&self.types, t, 0) > MAX_INLINE_ARM))
+                .collect();
             if let TypeKind::Union(u) = &mut self.types[id].kind {
                 for (v, large) in u.variants.iter_mut().zip(large) {
                     v.boxed |= large;
@@ -966,7 +1005,9 @@ impl<'a> TypeBuilder<'a> {
                 let mut out = Vec::new();
                 match &def.kind {
                     TypeKind::Struct(s) => s.fields.iter().for_each(|f| direct(&f.ty, &mut out)),
-                    TypeKind::Union(u) => u.variants.iter().filter_map(|v| v.ty.as_ref()).for_each(|t| direct(t, &mut out)),
+                    TypeKind::Union(u) => {
+                        u.variants.iter().filter_map(|v| v.ty.as_ref()).for_each(|t| direct(t, &mut out))
+                    }
                     TypeKind::Alias(t) => direct(t, &mut out),
                     TypeKind::Enum(_) => {}
                 }
@@ -985,7 +1026,9 @@ impl<'a> TypeBuilder<'a> {
             let mut kind = std::mem::replace(&mut self.types[id].kind, TypeKind::Alias(Ty::Json));
             match &mut kind {
                 TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| f.boxed = in_cycle(id, &f.ty)),
-                TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| v.boxed = v.ty.as_ref().is_some_and(|t| in_cycle(id, t))),
+                TypeKind::Union(u) => {
+                    u.variants.iter_mut().for_each(|v| v.boxed = v.ty.as_ref().is_some_and(|t| in_cycle(id, t)))
+                }
                 _ => {}
             }
             self.types[id].kind = kind;

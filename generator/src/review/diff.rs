@@ -198,21 +198,26 @@ impl ChangeKind {
     pub fn section(self) -> Section {
         use ChangeKind::*;
         match self {
-            ApiVersionChanged | VersionHeaderChanged | ServerAdded | ServerRemoved | ServerUrlChanged | DefaultServerChanged => {
-                Section::Client
-            }
+            ApiVersionChanged | VersionHeaderChanged | ServerAdded | ServerRemoved | ServerUrlChanged
+            | DefaultServerChanged => Section::Client,
             OperationRemoved | GroupRemoved => Section::OperationsRemoved,
             OperationAdded | GroupAdded => Section::OperationsAdded,
-            ArgumentAdded | ArgumentRemoved | ArgumentRetyped | ArgumentsReordered | ArgumentBecameSetter | SetterBecameArgument
-            | SetterAdded | SetterRemoved | SetterRetyped => Section::Arguments,
+            ArgumentAdded | ArgumentRemoved | ArgumentRetyped | ArgumentsReordered | ArgumentBecameSetter
+            | SetterBecameArgument | SetterAdded | SetterRemoved | SetterRetyped => Section::Arguments,
             ReturnTypeChanged | StreamAdded | StreamRemoved | StreamItemChanged => Section::Returns,
             HttpRouteChanged | BuilderRenamed | DeprecationChanged | GroupTypeRenamed => Section::OperationDetails,
             ModelRemoved => Section::ModelsRemoved,
             ModelAdded => Section::ModelsAdded,
-            ModelKindChanged | AliasRetyped | ConstructorChanged | DefaultChanged | StructTagChanged => Section::ModelShapes,
-            FieldAdded | FieldRemoved | FieldRetyped | FieldOptionAdded | FieldOptionRemoved | FieldWireChanged => Section::Fields,
+            ModelKindChanged | AliasRetyped | ConstructorChanged | DefaultChanged | StructTagChanged => {
+                Section::ModelShapes
+            }
+            FieldAdded | FieldRemoved | FieldRetyped | FieldOptionAdded | FieldOptionRemoved | FieldWireChanged => {
+                Section::Fields
+            }
             EnumValueAdded | EnumValueRemoved | EnumVariantRenamed => Section::EnumValues,
-            UnionArmAdded | UnionArmRemoved | UnionArmRetyped | UnionArmTagsChanged | UnionDispatchChanged => Section::UnionArms,
+            UnionArmAdded | UnionArmRemoved | UnionArmRetyped | UnionArmTagsChanged | UnionDispatchChanged => {
+                Section::UnionArms
+            }
             // The catch-all is a variant of an enum or a union; list it with the enum values.
             CatchAllRenamed => Section::EnumValues,
             WebhookAdded | WebhookRemoved | WebhookChanged => Section::Webhooks,
@@ -286,7 +291,13 @@ pub fn diff_surfaces(old: &Surface, new: &Surface) -> Report {
     d.error_bodies(old, new);
     let mut changes = d.changes;
     changes.sort_by(|a, b| {
-        (a.kind.section(), &a.subject, a.impact, &a.item, a.kind).cmp(&(b.kind.section(), &b.subject, b.impact, &b.item, b.kind))
+        (a.kind.section(), &a.subject, a.impact, &a.item, a.kind).cmp(&(
+            b.kind.section(),
+            &b.subject,
+            b.impact,
+            &b.item,
+            b.kind,
+        ))
     });
     Report {
         old_label: format!("{} {}", old.title, old.version),
@@ -430,7 +441,9 @@ impl Report {
             return out;
         }
 
-        out.push_str("\n## Overview\n\n| section | breaking | minor (breaks ...) | minor | patch |\n|---|---:|---:|---:|---:|\n");
+        out.push_str(
+            "\n## Overview\n\n| section | breaking | minor (breaks ...) | minor | patch |\n|---|---:|---:|---:|---:|\n",
+        );
         let mut by_section: BTreeMap<Section, Vec<&Change>> = BTreeMap::new();
         for c in &self.changes {
             by_section.entry(c.kind.section()).or_default().push(c);
@@ -612,7 +625,15 @@ impl Differ {
         }
     }
 
-    fn push(&mut self, kind: ChangeKind, impact: Impact, subject: &str, item: Option<&str>, context: &str, detail: String) {
+    fn push(
+        &mut self,
+        kind: ChangeKind,
+        impact: Impact,
+        subject: &str,
+        item: Option<&str>,
+        context: &str,
+        detail: String,
+    ) {
         self.changes.push(Change {
             kind,
             impact,
@@ -630,7 +651,11 @@ impl Differ {
         }
         if old.version_header != new.version_header {
             let show = |h: &Option<String>| h.as_ref().map_or("none".to_owned(), |h| format!("`{h}`"));
-            let detail = format!("version header sent on every request: {} → {}", show(&old.version_header), show(&new.version_header));
+            let detail = format!(
+                "version header sent on every request: {} → {}",
+                show(&old.version_header),
+                show(&new.version_header)
+            );
             self.push(ChangeKind::VersionHeaderChanged, Impact::Patch, "client", None, "", detail);
         }
         let m = match_by(&old.servers, &new.servers, |s| s.name.clone());
@@ -640,7 +665,14 @@ impl Differ {
         }
         for s in m.added {
             let detail = format!("server `Server::{}` (`{}`) added", s.name, s.url);
-            self.push(ChangeKind::ServerAdded, Impact::MinorCaveat(Caveat::ExhaustiveMatches), &s.name, None, "", detail);
+            self.push(
+                ChangeKind::ServerAdded,
+                Impact::MinorCaveat(Caveat::ExhaustiveMatches),
+                &s.name,
+                None,
+                "",
+                detail,
+            );
         }
         for (a, b) in m.common {
             if a.url != b.url {
@@ -650,7 +682,9 @@ impl Differ {
         }
         let (a, b) = (old.servers.first(), new.servers.first());
         if a.map(|s| (&s.name, &s.url)) != b.map(|s| (&s.name, &s.url)) {
-            let show = |s: Option<&super::surface::ServerSurface>| s.map_or("none".to_owned(), |s| format!("`{}` (`{}`)", s.name, s.url));
+            let show = |s: Option<&super::surface::ServerSurface>| {
+                s.map_or("none".to_owned(), |s| format!("`{}` (`{}`)", s.name, s.url))
+            };
             let detail = format!("default server: {} → {}", show(a), show(b));
             self.push(ChangeKind::DefaultServerChanged, Impact::Patch, "client", None, "", detail);
         }
@@ -669,7 +703,14 @@ impl Differ {
         for (a, b) in m.common {
             if a.type_name != b.type_name {
                 let detail = format!("group handle type `{}` → `{}`", a.type_name, b.type_name);
-                self.push(ChangeKind::GroupTypeRenamed, Impact::MinorCaveat(Caveat::TypeName), &a.path, None, "group", detail);
+                self.push(
+                    ChangeKind::GroupTypeRenamed,
+                    Impact::MinorCaveat(Caveat::TypeName),
+                    &a.path,
+                    None,
+                    "group",
+                    detail,
+                );
             }
         }
     }
@@ -680,12 +721,16 @@ impl Differ {
         let added_routes: BTreeMap<_, _> = m.added.iter().map(|x| (route(x), x.id())).collect();
         let removed_routes: BTreeMap<_, _> = m.removed.iter().map(|x| (route(x), x.id())).collect();
         for x in &m.removed {
-            let moved = added_routes.get(&route(x)).map(|id| format!(" (same route as the new `{id}`)")).unwrap_or_default();
+            let moved =
+                added_routes.get(&route(x)).map(|id| format!(" (same route as the new `{id}`)")).unwrap_or_default();
             let detail = format!("`{}`  `{} {}`{moved}", x.signature(), x.http_method, x.path);
             self.push(ChangeKind::OperationRemoved, Impact::Breaking, &x.id(), None, "", detail);
         }
         for x in &m.added {
-            let moved = removed_routes.get(&route(x)).map(|id| format!(" (same route as the removed `{id}`)")).unwrap_or_default();
+            let moved = removed_routes
+                .get(&route(x))
+                .map(|id| format!(" (same route as the removed `{id}`)"))
+                .unwrap_or_default();
             let detail = format!("`{}`  `{} {}`{moved}", x.signature(), x.http_method, x.path);
             self.push(ChangeKind::OperationAdded, Impact::Minor, &x.id(), None, "", detail);
         }
@@ -700,7 +745,9 @@ impl Differ {
         let (old_aliases, new_aliases) = (&self.old, &self.new);
         let same = |x: &str, y: &str| x == y || old_aliases.expand(x) == new_aliases.expand(y);
         let mut changes = Vec::new();
-        let mut push = |kind, impact, item: Option<&str>, detail: String| changes.push((kind, impact, item.map(str::to_owned), detail));
+        let mut push = |kind, impact, item: Option<&str>, detail: String| {
+            changes.push((kind, impact, item.map(str::to_owned), detail))
+        };
         let args = match_by(&a.args, &b.args, |x| x.name.clone());
         let setter_names = |m: &Method| m.setters.iter().map(|s| s.name.clone()).collect::<BTreeSet<_>>();
         let arg_names = |m: &Method| m.args.iter().map(|s| s.name.clone()).collect::<BTreeSet<_>>();
@@ -719,7 +766,12 @@ impl Differ {
                 let detail = format!("setter `.{}(..)` is now a required argument `{x}`", x.name);
                 push(ChangeKind::SetterBecameArgument, Impact::Breaking, Some(&x.name), detail);
             } else {
-                push(ChangeKind::ArgumentAdded, Impact::Breaking, Some(&x.name), format!("new required argument `{x}`"));
+                push(
+                    ChangeKind::ArgumentAdded,
+                    Impact::Breaking,
+                    Some(&x.name),
+                    format!("new required argument `{x}`"),
+                );
             }
         }
         for (x, y) in &args.common {
@@ -728,21 +780,34 @@ impl Differ {
                 push(ChangeKind::ArgumentRetyped, Impact::Breaking, Some(&x.name), detail);
             }
         }
-        let order = |m: &Method, keep: &BTreeSet<String>| m.args.iter().filter(|x| keep.contains(&x.name)).map(|x| x.name.clone()).collect::<Vec<_>>();
+        let order = |m: &Method, keep: &BTreeSet<String>| {
+            m.args.iter().filter(|x| keep.contains(&x.name)).map(|x| x.name.clone()).collect::<Vec<_>>()
+        };
         let both: BTreeSet<String> = old_args.intersection(&new_args).cloned().collect();
         if order(a, &both) != order(b, &both) {
-            let detail = format!("arguments reordered: `({})` → `({})`", order(a, &both).join(", "), order(b, &both).join(", "));
+            let detail =
+                format!("arguments reordered: `({})` → `({})`", order(a, &both).join(", "), order(b, &both).join(", "));
             push(ChangeKind::ArgumentsReordered, Impact::Breaking, None, detail);
         }
         let setters = match_by(&a.setters, &b.setters, |x| x.name.clone());
         for x in setters.removed {
             if !new_args.contains(&x.name) {
-                push(ChangeKind::SetterRemoved, Impact::Breaking, Some(&x.name), format!("setter `.{}({})` removed", x.name, x.ty));
+                push(
+                    ChangeKind::SetterRemoved,
+                    Impact::Breaking,
+                    Some(&x.name),
+                    format!("setter `.{}({})` removed", x.name, x.ty),
+                );
             }
         }
         for x in setters.added {
             if !old_args.contains(&x.name) {
-                push(ChangeKind::SetterAdded, Impact::Minor, Some(&x.name), format!("new setter `.{}({})`", x.name, x.ty));
+                push(
+                    ChangeKind::SetterAdded,
+                    Impact::Minor,
+                    Some(&x.name),
+                    format!("new setter `.{}({})`", x.name, x.ty),
+                );
             }
         }
         for (x, y) in setters.common {
@@ -756,8 +821,12 @@ impl Differ {
             push(ChangeKind::ReturnTypeChanged, Impact::Breaking, None, detail);
         }
         match (&a.stream, &b.stream) {
-            (None, Some(item)) => push(ChangeKind::StreamAdded, Impact::Minor, None, format!("`.stream()` of `{item}` added")),
-            (Some(item), None) => push(ChangeKind::StreamRemoved, Impact::Breaking, None, format!("`.stream()` of `{item}` removed")),
+            (None, Some(item)) => {
+                push(ChangeKind::StreamAdded, Impact::Minor, None, format!("`.stream()` of `{item}` added"))
+            }
+            (Some(item), None) => {
+                push(ChangeKind::StreamRemoved, Impact::Breaking, None, format!("`.stream()` of `{item}` removed"))
+            }
             (Some(x), Some(y)) if !same(x, y) => {
                 push(ChangeKind::StreamItemChanged, Impact::Breaking, None, format!("`.stream()` items `{x}` → `{y}`"))
             }
@@ -829,14 +898,32 @@ impl Differ {
                     self.push(ChangeKind::EnumValueRemoved, Impact::Breaking, name, Some(value), &context, detail);
                 }
                 for (variant, value) in values.added {
-                    let was = if role.response { format!("; it used to decode as `{}({value:?})`", x.unknown) } else { String::new() };
+                    let was = if role.response {
+                        format!("; it used to decode as `{}({value:?})`", x.unknown)
+                    } else {
+                        String::new()
+                    };
                     let detail = format!("`{name}::{variant}` (`{value:?}`) added{was}");
-                    self.push(ChangeKind::EnumValueAdded, Impact::MinorCaveat(Caveat::ExhaustiveMatches), name, Some(value), &context, detail);
+                    self.push(
+                        ChangeKind::EnumValueAdded,
+                        Impact::MinorCaveat(Caveat::ExhaustiveMatches),
+                        name,
+                        Some(value),
+                        &context,
+                        detail,
+                    );
                 }
                 for ((v1, value), (v2, _)) in values.common {
                     if v1 != v2 {
                         let detail = format!("variant for `{value:?}` renamed: `{name}::{v1}` → `{name}::{v2}`");
-                        self.push(ChangeKind::EnumVariantRenamed, Impact::Breaking, name, Some(value), &context, detail);
+                        self.push(
+                            ChangeKind::EnumVariantRenamed,
+                            Impact::Breaking,
+                            name,
+                            Some(value),
+                            &context,
+                            detail,
+                        );
                     }
                 }
                 self.catch_all(name, &context, &x.unknown, &y.unknown);
@@ -849,9 +936,20 @@ impl Differ {
                     self.push(ChangeKind::UnionArmRemoved, Impact::Breaking, name, Some(&arm.name), &context, detail);
                 }
                 for arm in arms.added {
-                    let note = if tagged { "" } else { "; untagged: arms are tried in order, so some JSON may decode differently" };
+                    let note = if tagged {
+                        ""
+                    } else {
+                        "; untagged: arms are tried in order, so some JSON may decode differently"
+                    };
                     let detail = format!("arm `{}` added{note}", arm_text(arm, tagged));
-                    self.push(ChangeKind::UnionArmAdded, Impact::MinorCaveat(Caveat::ExhaustiveMatches), name, Some(&arm.name), &context, detail);
+                    self.push(
+                        ChangeKind::UnionArmAdded,
+                        Impact::MinorCaveat(Caveat::ExhaustiveMatches),
+                        name,
+                        Some(&arm.name),
+                        &context,
+                        detail,
+                    );
                 }
                 for (p, q) in arms.common {
                     if !self.same_opt(&p.ty, &q.ty) {
@@ -859,21 +957,40 @@ impl Differ {
                         let detail = format!("arm `{}`: {} → {}", p.name, show(&p.ty), show(&q.ty));
                         self.push(ChangeKind::UnionArmRetyped, Impact::Breaking, name, Some(&p.name), &context, detail);
                     } else if p.tag_values != q.tag_values {
-                        let detail = format!("arm `{}` now selected by {:?} (was {:?})", p.name, q.tag_values, p.tag_values);
-                        self.push(ChangeKind::UnionArmTagsChanged, Impact::Patch, name, Some(&p.name), &context, detail);
+                        let detail =
+                            format!("arm `{}` now selected by {:?} (was {:?})", p.name, q.tag_values, p.tag_values);
+                        self.push(
+                            ChangeKind::UnionArmTagsChanged,
+                            Impact::Patch,
+                            name,
+                            Some(&p.name),
+                            &context,
+                            detail,
+                        );
                     }
                 }
                 if x.tag != y.tag {
-                    let show = |t: &Option<String>| t.as_ref().map_or("untagged".to_owned(), |t| format!("tagged by `{t:?}`"));
+                    let show =
+                        |t: &Option<String>| t.as_ref().map_or("untagged".to_owned(), |t| format!("tagged by `{t:?}`"));
                     let detail = format!("dispatch: {} → {}", show(&x.tag), show(&y.tag));
                     self.push(ChangeKind::UnionDispatchChanged, Impact::Patch, name, None, &context, detail);
                 } else if !tagged {
-                    let both: BTreeSet<&str> = x.arms.iter().map(|a| a.name.as_str()).filter(|n| y.arms.iter().any(|b| b.name == *n)).collect();
+                    let both: BTreeSet<&str> = x
+                        .arms
+                        .iter()
+                        .map(|a| a.name.as_str())
+                        .filter(|n| y.arms.iter().any(|b| b.name == *n))
+                        .collect();
                     let order = |u: &super::surface::UnionSurface| {
-                        u.arms.iter().filter(|a| both.contains(a.name.as_str())).map(|a| a.name.clone()).collect::<Vec<_>>()
+                        u.arms
+                            .iter()
+                            .filter(|a| both.contains(a.name.as_str()))
+                            .map(|a| a.name.clone())
+                            .collect::<Vec<_>>()
                     };
                     if order(x) != order(y) {
-                        let detail = format!("arms tried in another order: {} → {}", order(x).join(", "), order(y).join(", "));
+                        let detail =
+                            format!("arms tried in another order: {} → {}", order(x).join(", "), order(y).join(", "));
                         self.push(ChangeKind::UnionDispatchChanged, Impact::Patch, name, None, &context, detail);
                     }
                 }
@@ -917,21 +1034,31 @@ impl Differ {
                 let why = if impact.is_breaking() { "callers must set it" } else { "only built in tests and mocks" };
                 (impact, format!("new required field `{}: {}` ({why})", f.name, f.ty))
             } else if role.response {
-                (Impact::MinorCaveat(Caveat::StructLiterals), format!("new optional field `{}: {}` (decoding unaffected)", f.name, f.ty))
+                (
+                    Impact::MinorCaveat(Caveat::StructLiterals),
+                    format!("new optional field `{}: {}` (decoding unaffected)", f.name, f.ty),
+                )
             } else {
                 (Impact::MinorCaveat(Caveat::StructLiterals), format!("new optional field `{}: {}`", f.name, f.ty))
             };
             self.push(ChangeKind::FieldAdded, impact, name, Some(&f.name), context, why);
         }
         for (f, g) in fields.common {
-            let optional = |p: Presence| matches!(p, Presence::Optional | Presence::RequiredNullable | Presence::Tristate);
+            let optional =
+                |p: Presence| matches!(p, Presence::Optional | Presence::RequiredNullable | Presence::Tristate);
             let item = Some(f.name.as_str());
             if !self.same(&f.ty, &g.ty) {
                 let same_value = self.same(&f.value_ty, &g.value_ty);
                 let (kind, what) = if same_value && !optional(f.presence) && optional(g.presence) {
-                    (ChangeKind::FieldOptionAdded, if g.presence == Presence::Tristate { "`Patch` added" } else { "`Option` added" })
+                    (
+                        ChangeKind::FieldOptionAdded,
+                        if g.presence == Presence::Tristate { "`Patch` added" } else { "`Option` added" },
+                    )
                 } else if same_value && optional(f.presence) && !optional(g.presence) {
-                    (ChangeKind::FieldOptionRemoved, if f.presence == Presence::Tristate { "`Patch` removed" } else { "`Option` removed" })
+                    (
+                        ChangeKind::FieldOptionRemoved,
+                        if f.presence == Presence::Tristate { "`Patch` removed" } else { "`Option` removed" },
+                    )
                 } else {
                     (ChangeKind::FieldRetyped, "retyped")
                 };
@@ -939,8 +1066,12 @@ impl Differ {
                 self.push(kind, Impact::Breaking, name, item, context, detail);
             } else if f.presence != g.presence {
                 let how = match g.presence {
-                    Presence::Optional => "may now be absent: `None` is omitted when sending; the field is no longer a `new()` argument",
-                    Presence::RequiredNullable => "is now always present: `None` is sent as `null`; the field is now a `new()` argument",
+                    Presence::Optional => {
+                        "may now be absent: `None` is omitted when sending; the field is no longer a `new()` argument"
+                    }
+                    Presence::RequiredNullable => {
+                        "is now always present: `None` is sent as `null`; the field is now a `new()` argument"
+                    }
                     _ => "changed presence",
                 };
                 let detail = format!("`{}: {}` {how}", f.name, f.ty);
@@ -951,7 +1082,8 @@ impl Differ {
                 self.push(ChangeKind::FieldWireChanged, Impact::Patch, name, item, context, detail);
             }
             if f.deprecated != g.deprecated {
-                let detail = format!("`{}` {}", f.name, if g.deprecated { "now deprecated" } else { "no longer deprecated" });
+                let detail =
+                    format!("`{}` {}", f.name, if g.deprecated { "now deprecated" } else { "no longer deprecated" });
                 self.push(ChangeKind::FieldWireChanged, Impact::Patch, name, item, context, detail);
             }
         }
@@ -959,14 +1091,39 @@ impl Differ {
         match (ctor(&x.constructor), ctor(&y.constructor)) {
             (Some(p), Some(q)) if p != q => {
                 let detail = format!("constructor {p} → {q}");
-                self.push(ChangeKind::ConstructorChanged, construction_impact(role), name, Some("new"), context, detail);
+                self.push(
+                    ChangeKind::ConstructorChanged,
+                    construction_impact(role),
+                    name,
+                    Some("new"),
+                    context,
+                    detail,
+                );
             }
             (Some(p), None) => {
-                let why = if y.fields.iter().any(|f| f.required()) { "more than 7 required fields" } else { "no required field left" };
+                let why = if y.fields.iter().any(|f| f.required()) {
+                    "more than 7 required fields"
+                } else {
+                    "no required field left"
+                };
                 let detail = format!("constructor {p} removed ({why})");
-                self.push(ChangeKind::ConstructorChanged, construction_impact(role), name, Some("new"), context, detail);
+                self.push(
+                    ChangeKind::ConstructorChanged,
+                    construction_impact(role),
+                    name,
+                    Some("new"),
+                    context,
+                    detail,
+                );
             }
-            (None, Some(q)) => self.push(ChangeKind::ConstructorChanged, Impact::Minor, name, Some("new"), context, format!("constructor {q} added")),
+            (None, Some(q)) => self.push(
+                ChangeKind::ConstructorChanged,
+                Impact::Minor,
+                name,
+                Some("new"),
+                context,
+                format!("constructor {q} added"),
+            ),
             _ => {}
         }
         if x.default != y.default {
@@ -978,7 +1135,8 @@ impl Differ {
             self.push(ChangeKind::DefaultChanged, impact, name, Some("Default"), context, detail);
         }
         if x.tag != y.tag {
-            let show = |t: &Option<(String, String)>| t.as_ref().map_or("none".to_owned(), |(k, v)| format!("`{k}: {v:?}`"));
+            let show =
+                |t: &Option<(String, String)>| t.as_ref().map_or("none".to_owned(), |(k, v)| format!("`{k}: {v:?}`"));
             let detail = format!("constant tag {} → {}", show(&x.tag), show(&y.tag));
             self.push(ChangeKind::StructTagChanged, Impact::Patch, name, None, context, detail);
         }
@@ -991,8 +1149,18 @@ impl Differ {
             self.push(ChangeKind::WebhookRemoved, Impact::Breaking, &e.event, None, "", detail);
         }
         for e in m.added {
-            let detail = format!("`{}` (`WebhookEvent::{}({})`) added; it used to decode as `WebhookEvent::Unknown`", e.event, e.variant, e.payload);
-            self.push(ChangeKind::WebhookAdded, Impact::MinorCaveat(Caveat::ExhaustiveMatches), &e.event, None, "", detail);
+            let detail = format!(
+                "`{}` (`WebhookEvent::{}({})`) added; it used to decode as `WebhookEvent::Unknown`",
+                e.event, e.variant, e.payload
+            );
+            self.push(
+                ChangeKind::WebhookAdded,
+                Impact::MinorCaveat(Caveat::ExhaustiveMatches),
+                &e.event,
+                None,
+                "",
+                detail,
+            );
         }
         for (a, b) in m.common {
             if a.variant != b.variant || !self.same(&a.payload, &b.payload) {
@@ -1008,7 +1176,14 @@ impl Differ {
     fn error_bodies(&mut self, old: &Surface, new: &Surface) {
         let m = match_by(&old.error_bodies, &new.error_bodies, Clone::clone);
         for b in m.removed {
-            self.push(ChangeKind::ErrorBodyRemoved, Impact::Breaking, b, None, "", format!("`ApiErrorBody::{b}` removed"));
+            self.push(
+                ChangeKind::ErrorBodyRemoved,
+                Impact::Breaking,
+                b,
+                None,
+                "",
+                format!("`ApiErrorBody::{b}` removed"),
+            );
         }
         for b in m.added {
             let detail = format!("`ApiErrorBody::{b}` added");

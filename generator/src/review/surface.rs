@@ -217,15 +217,20 @@ pub struct Event {
     pub payload: String,
 }
 
-
 impl Surface {
     pub fn of(api: &Api) -> Surface {
         let roles = roles(api);
-        let mut groups: Vec<GroupSurface> =
-            api.groups.iter().map(|g| GroupSurface { path: g.path.join("."), type_name: g.type_name.clone() }).collect();
+        let mut groups: Vec<GroupSurface> = api
+            .groups
+            .iter()
+            .map(|g| GroupSurface { path: g.path.join("."), type_name: g.type_name.clone() })
+            .collect();
         groups.sort_by(|a, b| a.path.cmp(&b.path));
-        let mut methods: Vec<Method> =
-            api.groups.iter().flat_map(|g| g.operations.iter().map(move |op| method(api, &g.path.join("."), op))).collect();
+        let mut methods: Vec<Method> = api
+            .groups
+            .iter()
+            .flat_map(|g| g.operations.iter().map(move |op| method(api, &g.path.join("."), op)))
+            .collect();
         methods.sort_by(|a, b| (&a.group, &a.name).cmp(&(&b.group, &b.name)));
         let mut models: Vec<Model> = api
             .types
@@ -541,4 +546,3 @@ fn roles(api: &Api) -> Vec<Role> {
     }
     (0..api.types.len()).map(|id| Role { request: request.contains(&id), response: response.contains(&id) }).collect()
 }
-
