@@ -96,6 +96,9 @@ SPEC = ROOT / "spec" / "polar-2026-10.openapi.json"
 DATA = ROOT / "generated-client" / "tests" / "data" / "webhooks"
 OUTPUT = DATA / "payloads.json"
 VARIANTS = DATA / "data_variants.json"
+# The event names of the spec's `webhooks:` section, so the Rust tests can compare against
+# the spec without reading files outside the crate (the packaged crate has no `../spec`).
+EVENTS = DATA / "spec_events.json"
 
 # The spec is registered under this URI, and every local reference is made
 # absolute against it, so that any subschema can be validated on its own.
@@ -873,6 +876,7 @@ def main() -> int:
     parser.add_argument("--spec", type=Path, default=SPEC, help=f"default: {SPEC}")
     parser.add_argument("--output", type=Path, default=OUTPUT, help=f"default: {OUTPUT}")
     parser.add_argument("--variants", type=Path, default=VARIANTS, help=f"default: {VARIANTS}")
+    parser.add_argument("--events", type=Path, default=EVENTS, help=f"default: {EVENTS}")
     args = parser.parse_args()
 
     installed = version("jsonschema")
@@ -891,7 +895,11 @@ def main() -> int:
     except GenerationError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    outputs = {args.output: render(payloads), args.variants: render(variants)}
+    outputs = {
+        args.output: render(payloads),
+        args.variants: render(variants),
+        args.events: render(sorted(spec.document["webhooks"])),
+    }
     if args.stats:
         summary = {k: v for k, v in stats.items() if k != "per_event"}
         print(json.dumps(summary, indent=2))

@@ -20,8 +20,9 @@ cases, each an object with:
   description       what the case checks
   secret            the secret string exactly as given to
                     `WebhookVerifier::new`
-  secret_form       "whsec" (`whsec_<base64 key>`) or "raw" (a Polar
-                    dashboard secret: HMAC key = its UTF-8 bytes)
+  secret_form       "whsec" (`whsec_<base64 key>`, the standard scheme) or
+                    "raw" (Polar's original scheme: HMAC key = the UTF-8
+                    bytes of the whole secret)
   whsec_equivalent  the same key in `whsec_` form; for "raw" secrets this is
                     `"whsec_" + base64(secret.encode("utf-8"))`, which is what
                     Polar's own SDKs hand to the standardwebhooks library
@@ -33,7 +34,18 @@ cases, each an object with:
   body              request body (the UTF-8 bytes of this string)
   expect            "ok" | "missing_header" | "invalid_timestamp" |
                     "too_old" | "in_future" | "invalid_signature_header" |
-                    "no_matching_signature"
+                    "no_matching_signature": the outcome for a verifier with
+                    the one key `secret_form` names (`from_whsec` or
+                    `from_raw_secret`)
+  expect_new        the outcome for `WebhookVerifier::new(secret)`, which,
+                    like polar-sdk 1.0.2's `_signing_keys`, accepts a
+                    signature under either key of a `whsec_` secret: its UTF-8
+                    bytes, and the base64 decoding of the text after `whsec_`
+                    (when that is base64 of a non-empty key)
+  scheme            only on simulated Polar deliveries: "polar_original"
+                    (signed like Polar's server, with
+                    `Webhook(base64(secret.encode()))`) or "polar_standard"
+                    (signed with the standard key, `Webhook(secret)`)
   missing_header    (only when expect == "missing_header") the first absent
                     or empty header in the order webhook-id,
                     webhook-timestamp, webhook-signature
@@ -41,8 +53,19 @@ cases, each an object with:
 Tolerance is the Standard Webhooks default of 5 minutes (300 s), which is
 hard-coded in the reference library.
 
-Everything is fixed (secrets, ids, timestamps, bodies), so rerunning the
-script produces byte-identical output. `--check` exits non-zero if the file
+Besides the hand-written cases, the script simulates Polar's server
+(polarsource/polar): it makes endpoint secrets exactly like
+`server/polar/kit/crypto.py::generate_token(prefix="whsec_")` does, from a
+seeded random generator instead of `secrets`, and signs deliveries the way
+`server/polar/webhook/tasks.py` does: `Webhook(base64(secret.encode()))`, a
+UUID `webhook-id`, the send time floored to seconds. The same number of
+deliveries is signed with the standard key of the same kind of secrets, and
+refusal cases (wrong secret, tampered body or id, stale or future
+timestamp, missing headers, the key without its prefix, one scheme's
+signature under the other scheme's key) are derived from them.
+
+Everything is fixed (secrets, ids, timestamps, bodies, the seed), so rerunning
+the script produces byte-identical output. `--check` exits non-zero if the file
 on disk differs from what would be generated.
 
 Usage:
@@ -59,11 +82,15 @@ import base64
 import binascii
 import contextlib
 import json
+import random
+import string
 import sys
+import uuid
+import zlib
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 import standardwebhooks.webhooks as reference
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
@@ -89,8 +116,10 @@ WHSEC = "whsec_" + base64.b64encode(KEY).decode("ascii")
 WHSEC_UNPADDED = WHSEC.rstrip("=")
 OTHER_WHSEC = "whsec_" + base64.b64encode(b"a-completely-different-key-bytes").decode("ascii")
 
-# Raw secrets, as Polar's dashboard shows them (not real secrets).
-RAW = "polar_whs_3xAmpl3NotARealSecretJustTestData0123456789"
+# Raw secrets: any string used as the UTF-8 bytes of the HMAC key (Polar's
+# original scheme, `from_raw_secret`). Polar itself issues `whsec_` secrets
+# (see `polar_cases`); these are not real secrets.
+RAW = "raw_3xAmpl3NotARealSecretJustTestData0123456789"
 RAW_NON_ASCII = "p\u00f6lar-s\u00e9cret-\u2713-\U0001f511"
 # A raw secret that happens to be valid (unpadded) base64: it must still be
 # used as UTF-8 bytes, not base64-decoded.
@@ -145,8 +174,12 @@ def frozen_clock(now: int) -> Iterator[None]:
         reference.datetime = original  # type: ignore[misc]
 
 
-def reference_outcome(case: dict) -> str:
-    """Run the reference verifier on `case` and classify its result."""
+def reference_outcome(case: dict, key: "str | bytes | None" = None) -> str:
+    """Run the reference verifier on `case` and classify its result.
+
+    `key` is given to `Webhook` (a `whsec_` string or the key bytes); by
+    default, the case's `whsec_equivalent`.
+    """
     headers = {
         name: case[field]
         for name, field in (
@@ -156,7 +189,7 @@ def reference_outcome(case: dict) -> str:
         )
         if case[field] is not None
     }
-    webhook = Webhook(case["whsec_equivalent"])
+    webhook = Webhook(case["whsec_equivalent"] if key is None else key)
     with frozen_clock(case["now"]):
         try:
             webhook.verify(case["body"].encode("utf-8"), headers, json_parse=False)
@@ -183,6 +216,70 @@ def reference_outcome(case: dict) -> str:
     return "ok"
 
 
+def signing_keys(secret: str) -> list[bytes]:
+    """The keys `WebhookVerifier::new` tries: polar-sdk 1.0.2's
+    `polar/webhooks.py::_signing_keys`, copied, except that only the text
+    after a `whsec_` prefix is base64-decoded (a secret without the prefix,
+    which Polar never issues, is used as its UTF-8 bytes only)."""
+    keys: list[bytes] = [secret.encode()]
+    if not secret.startswith("whsec_"):
+        return keys
+    remainder = secret.removeprefix("whsec_")
+    try:
+        decoded = base64.b64decode(remainder + "=" * (-len(remainder) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return keys
+    if decoded and decoded != keys[0]:
+        keys.append(decoded)
+    return keys
+
+
+def new_outcome(case: dict) -> str:
+    """The reference outcome when a signature may match under any key of
+    `signing_keys` (checks before the signature do not depend on the key)."""
+    outcomes = [reference_outcome(case, key) for key in signing_keys(case["secret"])]
+    return "ok" if "ok" in outcomes else outcomes[0]
+
+
+# polarsource/polar server/polar/kit/crypto.py, copied; `secrets.choice` is
+# replaced by the `choice` argument so that the output is reproducible.
+def _crc32_to_base62(number: int) -> str:
+    characters = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    base = len(characters)
+    encoded = ""
+    while number:
+        number, remainder = divmod(number, base)
+        encoded = characters[remainder] + encoded
+    return encoded.zfill(6)  # Ensure the checksum is 6 characters long
+
+
+def generate_token(*, prefix: str = "", choice: Callable[[str], str]) -> str:
+    # Generate a high entropy random token
+    token = "".join(choice(string.ascii_letters + string.digits) for _ in range(37))
+
+    # Calculate a 32-bit CRC checksum
+    checksum = zlib.crc32(token.encode("utf-8")) & 0xFFFFFFFF
+    checksum_base62 = _crc32_to_base62(checksum)
+
+    # Concatenate the prefix, token, and checksum
+    return f"{prefix}{token}{checksum_base62}"
+
+
+# polarsource/polar server/polar/webhook/constants.py
+WEBHOOK_SECRET_PREFIX = "whsec_"
+
+
+def polar_sign(secret: str, scheme: str, msg_id: str, ts: datetime, payload: str) -> str:
+    """`webhook-signature` as Polar's server sends it."""
+    if scheme == "polar_original":
+        # server/polar/webhook/tasks.py::_webhook_event_send
+        b64secret = base64.b64encode(secret.encode("utf-8")).decode("utf-8")
+        return Webhook(b64secret).sign(msg_id, ts, payload)
+    if scheme == "polar_standard":
+        return Webhook(secret).sign(msg_id, ts, payload)
+    raise ValueError(f"unknown scheme {scheme!r}")
+
+
 def make_case(
     name: str,
     description: str,
@@ -196,6 +293,8 @@ def make_case(
     now: int = NOW,
     body: str = BODY,
     missing_header: Optional[str] = None,
+    expect_new: Optional[str] = None,
+    scheme: Optional[str] = None,
 ) -> dict:
     case = {
         "name": name,
@@ -209,7 +308,10 @@ def make_case(
         "now": now,
         "body": body,
         "expect": expect,
+        "expect_new": expect if expect_new is None else expect_new,
     }
+    if scheme is not None:
+        case["scheme"] = scheme
     if expect == "missing_header":
         assert missing_header is not None, name
         case["missing_header"] = missing_header
@@ -218,6 +320,11 @@ def make_case(
     outcome = reference_outcome(case)
     if outcome != expect:
         raise RuntimeError(f"{name}: declared {expect!r} but the reference library says {outcome!r}")
+    outcome = new_outcome(case)
+    if outcome != case["expect_new"]:
+        raise RuntimeError(
+            f"{name}: declared {case['expect_new']!r} for both keys, but the reference library says {outcome!r}"
+        )
     return case
 
 
@@ -261,7 +368,7 @@ def build_cases() -> list[dict]:
         ),
         make_case(
             "valid_raw",
-            "Raw Polar dashboard secret; key = its UTF-8 bytes.",
+            "Raw secret; key = its UTF-8 bytes.",
             secret=RAW,
             secret_form="raw",
             signature_header=sign(raw_whsec, MSG_ID, NOW, BODY),
@@ -470,8 +577,180 @@ def build_cases() -> list[dict]:
             missing_header="webhook-id",
         ),
     ]
+    cases.extend(polar_cases())
     names = [case["name"] for case in cases]
     assert len(names) == len(set(names)), "duplicate case names"
+    return cases
+
+
+# Secrets and deliveries per scheme, and the seed that makes them.
+POLAR_SECRETS = 120
+POLAR_SEED = 20_260_000
+POLAR_EVENT_TYPES = [
+    "checkout.created",
+    "checkout.updated",
+    "customer.created",
+    "customer.state_changed",
+    "order.created",
+    "order.paid",
+    "order.refunded",
+    "subscription.active",
+    "subscription.canceled",
+    "subscription.updated",
+    "benefit_grant.created",
+    "refund.created",
+]
+
+
+def polar_cases() -> list[dict]:
+    """Deliveries as Polar's server makes them, in both schemes, all valid,
+    plus refusal cases derived from them."""
+    rng = random.Random(POLAR_SEED)
+    cases = []
+    for scheme, form in (("polar_original", "raw"), ("polar_standard", "whsec")):
+        other_form = "whsec" if form == "raw" else "raw"
+        secrets_ = [generate_token(prefix=WEBHOOK_SECRET_PREFIX, choice=rng.choice) for _ in range(POLAR_SECRETS)]
+        for index, secret in enumerate(secrets_):
+            assert len(secret) == 49 and secret.startswith("whsec_") and secret[6:].isalnum(), secret
+            msg_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            # Sent between 5 s ahead of the receiver's clock and 299 s behind it
+            # (clock skew, queueing), with microseconds as `utc_now()` has them.
+            sent = NOW - rng.randint(-5, 299)
+            ts = datetime.fromtimestamp(sent, tz=timezone.utc).replace(microsecond=rng.randrange(1_000_000))
+            event_type = rng.choice(POLAR_EVENT_TYPES)
+            payload = json.dumps(
+                {
+                    "type": event_type,
+                    "timestamp": ts.isoformat().replace("+00:00", "Z"),
+                    "data": {
+                        "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                        "amount": rng.randrange(100, 100_000),
+                        "currency": "usd",
+                        "metadata": {"note": rng.choice(["", "caf\u00e9", "\u6771\u4eac", "\U0001f600", 'a "quote"'])},
+                    },
+                },
+                ensure_ascii=rng.random() < 0.5,
+                separators=(",", ":"),
+            )
+            signature = polar_sign(secret, scheme, msg_id, ts, payload)
+            base = dict(
+                secret=secret,
+                secret_form=form,
+                msg_id=msg_id,
+                timestamp=str(int(ts.timestamp())),
+                signature_header=signature,
+                body=payload,
+                scheme=scheme,
+            )
+            name = f"{scheme}_{index:03}"
+            cases.append(
+                make_case(name, f"{event_type} delivery signed like Polar's server ({scheme}).", expect="ok", **base)
+            )
+            # Refusals, one kind per secret in turn (each kind about ten times per scheme).
+            kind = index % 10
+            if kind == 0:
+                other = secrets_[index - 1]
+                cases.append(
+                    make_case(
+                        f"{name}_wrong_secret",
+                        "Signed by Polar with another endpoint's secret.",
+                        expect="no_matching_signature",
+                        **{**base, "signature_header": polar_sign(other, scheme, msg_id, ts, payload)},
+                    )
+                )
+            elif kind == 1:
+                cases.append(
+                    make_case(
+                        f"{name}_tampered_body",
+                        "Body changed after Polar signed it.",
+                        expect="no_matching_signature",
+                        **{**base, "body": payload.replace('"currency":"usd"', '"currency":"eur"')},
+                    )
+                )
+            elif kind == 2:
+                cases.append(
+                    make_case(
+                        f"{name}_tampered_id",
+                        "webhook-id changed after Polar signed the delivery.",
+                        expect="no_matching_signature",
+                        **{**base, "msg_id": str(uuid.UUID(int=rng.getrandbits(128), version=4))},
+                    )
+                )
+            elif kind == 3:
+                stale = datetime.fromtimestamp(NOW - TOLERANCE - 1 - rng.randrange(3600), tz=timezone.utc)
+                stale_signature = polar_sign(secret, scheme, msg_id, stale, payload)
+                cases.append(
+                    make_case(
+                        f"{name}_stale",
+                        "Signed by Polar more than 300 s before the receiver's clock (a replay).",
+                        expect="too_old",
+                        **{**base, "timestamp": str(int(stale.timestamp())), "signature_header": stale_signature},
+                    )
+                )
+            elif kind == 4:
+                future = datetime.fromtimestamp(NOW + TOLERANCE + 1 + rng.randrange(3600), tz=timezone.utc)
+                cases.append(
+                    make_case(
+                        f"{name}_future",
+                        "Signed by Polar for a time more than 300 s after the receiver's clock.",
+                        expect="in_future",
+                        **{
+                            **base,
+                            "timestamp": str(int(future.timestamp())),
+                            "signature_header": polar_sign(secret, scheme, msg_id, future, payload),
+                        },
+                    )
+                )
+            elif kind == 5:
+                header = ["webhook-id", "webhook-timestamp", "webhook-signature"][index // 10 % 3]
+                field = {"webhook-id": "msg_id", "webhook-timestamp": "timestamp", "webhook-signature": "signature_header"}
+                cases.append(
+                    make_case(
+                        f"{name}_missing_{header.removeprefix('webhook-')}",
+                        f"Polar's delivery without its {header} header.",
+                        expect="missing_header",
+                        missing_header=header,
+                        **{**base, field[header]: None},
+                    )
+                )
+            elif kind == 6:
+                stripped = "whsec_" + base64.b64encode(secret.removeprefix("whsec_").encode()).decode()
+                cases.append(
+                    make_case(
+                        f"{name}_key_without_prefix",
+                        "Signed with the UTF-8 bytes of the text after `whsec_`: neither of Polar's keys.",
+                        expect="no_matching_signature",
+                        **{**base, "signature_header": Webhook(stripped).sign(msg_id, ts, payload)},
+                    )
+                )
+            elif kind == 7:
+                cases.append(
+                    make_case(
+                        f"{name}_other_scheme",
+                        "Verified with only the other scheme's key: refused; `new` tries both and accepts.",
+                        expect="no_matching_signature",
+                        expect_new="ok",
+                        **{**base, "secret_form": other_form},
+                    )
+                )
+            elif kind == 8:
+                cases.append(
+                    make_case(
+                        f"{name}_invalid_timestamp",
+                        "webhook-timestamp as an ISO 8601 date instead of unix seconds.",
+                        expect="invalid_timestamp",
+                        **{**base, "timestamp": ts.isoformat()},
+                    )
+                )
+            else:
+                cases.append(
+                    make_case(
+                        f"{name}_signature_of_other_version",
+                        "Polar's MAC under a version other than v1.",
+                        expect="no_matching_signature",
+                        **{**base, "signature_header": signature.replace("v1,", "v2,", 1)},
+                    )
+                )
     return cases
 
 

@@ -45,7 +45,7 @@ pub async fn op_benefits_create(client: &polar::Client) -> SampleResult {
         BenefitCustomCreateProperties::default(),
     );
     custom.organization_id = Some("1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?);
-    let body = BenefitCreate::Custom(Box::new(custom));
+    let body = BenefitCreate::from(custom);
     let benefit = client.benefits().create(body).await?;
     println!("{benefit:?}");
     Ok(())
@@ -72,12 +72,10 @@ pub async fn op_benefits_update(client: &polar::Client) -> SampleResult {
     use polar::Patch;
     use polar::models::{BenefitCustomUpdate, BenefitsUpdateBody};
 
-    let body = BenefitsUpdateBody::Custom(
-        Box::new(BenefitCustomUpdate {
-            description: Patch::Value("An example description.".to_owned()),
-            ..Default::default()
-        }),
-    );
+    let body = BenefitsUpdateBody::from(BenefitCustomUpdate {
+        description: Patch::Value("An example description.".to_owned()),
+        ..Default::default()
+    });
     let benefit = client
         .benefits()
         .update("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
@@ -137,11 +135,9 @@ pub async fn op_checkout_links_list(client: &polar::Client) -> SampleResult {
 pub async fn op_checkout_links_create(client: &polar::Client) -> SampleResult {
     use polar::models::{CheckoutLinkCreate, CheckoutLinkCreateProductPrice};
 
-    let body = CheckoutLinkCreate::ProductPrice(
-        Box::new(
-            CheckoutLinkCreateProductPrice::new(
-                "1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?,
-            ),
+    let body = CheckoutLinkCreate::from(
+        CheckoutLinkCreateProductPrice::new(
+            "1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?,
         ),
     );
     let checkout_link = client.checkout_links().create(body).await?;
@@ -304,7 +300,7 @@ pub async fn op_custom_fields_create(client: &polar::Client) -> SampleResult {
         CustomFieldTextProperties::default(),
     );
     text.organization_id = Some("1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?);
-    let body = CustomFieldCreate::Text(Box::new(text));
+    let body = CustomFieldCreate::from(text);
     let custom_field = client.custom_fields().create(body).await?;
     println!("{custom_field:?}");
     Ok(())
@@ -334,12 +330,10 @@ pub async fn op_custom_fields_update(client: &polar::Client) -> SampleResult {
     use polar::Patch;
     use polar::models::{CustomFieldUpdate, CustomFieldUpdateText};
 
-    let body = CustomFieldUpdate::Text(
-        Box::new(CustomFieldUpdateText {
-            name: Patch::Value("My custom field".to_owned()),
-            ..Default::default()
-        }),
-    );
+    let body = CustomFieldUpdate::from(CustomFieldUpdateText {
+        name: Patch::Value("My custom field".to_owned()),
+        ..Default::default()
+    });
     let custom_field = client
         .custom_fields()
         .update("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
@@ -1036,9 +1030,7 @@ pub async fn op_customer_sessions_create(client: &polar::Client) -> SampleResult
     customer_session_customer_id_create.return_url = Some(
         "https://example.com/account".to_owned(),
     );
-    let body = CustomerSessionsCreateBody::CustomerSessionCustomerIdCreate(
-        Box::new(customer_session_customer_id_create),
-    );
+    let body = CustomerSessionsCreateBody::from(customer_session_customer_id_create);
     let customer_session = client.customer_sessions().create(body).await?;
     println!("{customer_session:?}");
     Ok(())
@@ -1064,7 +1056,7 @@ pub async fn op_customers_create(client: &polar::Client) -> SampleResult {
     let mut individual = CustomerIndividualCreate::new("customer@example.com");
     individual.external_id = Some("usr_1337".to_owned());
     individual.name = Some("John Doe".to_owned());
-    let body = CustomerCreate::Individual(Box::new(individual));
+    let body = CustomerCreate::from(individual);
     let customer = client.customers().create(body).await?;
     println!("{customer:?}");
     Ok(())
@@ -1326,7 +1318,7 @@ pub async fn op_discounts_create(client: &polar::Client) -> SampleResult {
         DiscountDuration::Once,
     );
     fixed.organization_id = Some("1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?);
-    let body = DiscountCreate::Fixed(Box::new(fixed));
+    let body = DiscountCreate::from(fixed);
     let discount = client.discounts().create(body).await?;
     println!("{discount:?}");
     Ok(())
@@ -1458,12 +1450,10 @@ pub async fn op_events_get(client: &polar::Client) -> SampleResult {
 pub async fn op_events_ingest(client: &polar::Client) -> SampleResult {
     use polar::models::{EventCreateCustomer, EventsIngest, EventsIngestEventsItem};
 
-    let event = EventsIngestEventsItem::EventCreateCustomer(
-        Box::new(
-            EventCreateCustomer::new(
-                "My event",
-                "992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?,
-            ),
+    let event = EventsIngestEventsItem::from(
+        EventCreateCustomer::new(
+            "My event",
+            "992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?,
         ),
     );
     let body = EventsIngest::new(vec![event]);
@@ -1499,7 +1489,7 @@ pub async fn op_files_create(client: &polar::Client) -> SampleResult {
         S3FileCreateMultipart::new(vec![part]),
     );
     downloadable.organization_id = Some("1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?);
-    let body = FileCreate::Downloadable(Box::new(downloadable));
+    let body = FileCreate::from(downloadable);
     let file_upload = client.files().create(body).await?;
     println!("{file_upload:?}");
     Ok(())
@@ -2123,7 +2113,7 @@ pub async fn op_products_create(client: &polar::Client) -> SampleResult {
         RecurringInterval::Month,
     );
     recurring.organization_id = Some("1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?);
-    let body = ProductCreate::Recurring(Box::new(recurring));
+    let body = ProductCreate::from(recurring);
     let product = client.products().create(body).await?;
     println!("{product:?}");
     Ok(())

@@ -55,7 +55,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     individual.billing_address = Some(address);
     individual.metadata = Some(metadata);
 
-    let body = CustomerCreate::Individual(Box::new(individual));
+    let body = CustomerCreate::from(individual);
     let customer = match client.customers().create(body).await {
         Ok(customer) => customer,
         Err(err) => {

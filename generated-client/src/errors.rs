@@ -84,6 +84,36 @@ pub enum ApiErrorBody {
     CustomerPortalSubscriptionsUpdate403Error(CustomerPortalSubscriptionsUpdate403Error),
     #[doc = concat!(" A [`", stringify!(PaymentMethodRequired), "`] body.")]
     PaymentMethodRequired(PaymentMethodRequired),
+    /// A body that matches none of the schemas documented for its status (an
+    /// OAuth-style `{"error": "invalid_token"}` for a documented 401, an HTML page from
+    /// a proxy...): where and why decoding failed. The bytes are in
+    /// [`ErrorKind::Api`](crate::runtime::ErrorKind::Api)'s `raw`.
+    Unrecognized {
+        /// The JSON path at which decoding failed (`.` for the root, empty when the
+        /// body is not JSON).
+        path: String,
+        /// What the decoder reported.
+        message: String,
+    },
+}
+
+impl ApiErrorBody {
+    /// The body of a documented status that matches none of its schemas.
+    pub(crate) fn unrecognized(path: String, message: String) -> Self {
+        Self::Unrecognized {
+            path,
+            message,
+        }
+    }
+
+    /// The decode failure's path, if the body matched none of its schemas.
+    #[cfg(test)]
+    pub(crate) fn unrecognized_path(&self) -> Option<&str> {
+        match self {
+            Self::Unrecognized { path, .. } => Some(path),
+            _ => None,
+        }
+    }
 }
 
 /// Decodes an error body into [`ApiErrorBody::HttpValidationError`].

@@ -5,10 +5,85 @@
 //!
 //! Read the docs at <https://polar.sh/docs/api-reference>
 //!
+//! # Quick start
+//!
+//! Create a client once (it is cheap to clone and shares one connection pool), then call
+//! operations through their group: each returns a request builder, which you `.await`.
+//!
+//! ```rust,no_run
+//! use futures_util::TryStreamExt;
+//! use polar::models::OrganizationCreate;
+//! use polar::{ApiErrorBody, Client, ErrorKind, Server};
+//!
+//! async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//!     // Authentication: an organization access token (`polar_oat_...`), sent as
+//!     // `Authorization: Bearer`. Sandbox tokens only work with `Server::Sandbox`.
+//!     let client = Client::builder()
+//!         .access_token(std::env::var("POLAR_ACCESS_TOKEN")?)
+//!         .server(Server::Sandbox) // default: Server::Production
+//!         .build()?;
+//!
+//!     // One operation: POST /v1/organizations/.
+//!     let org = client.organizations().create(OrganizationCreate::new("Acme", "acme")).await?;
+//!     println!("created {} ({})", org.name, org.id);
+//!
+//!     // Pagination: one page with `.await`, or every item of every page with `.stream()`.
+//!     let page = client.customers().list().limit(10).await?;
+//!     println!("{} customers", page.pagination.total_count);
+//!     let all: Vec<_> = client.customers().list().limit(100).stream().try_collect().await?;
+//!     println!("fetched {}", all.len());
+//!
+//!     // Errors: documented error statuses arrive decoded, the others as raw bytes.
+//!     match client.customers().get("6d9cfc5a-3f00-4d4c-a1d9-76f3c5b2f1c1".parse()?).await {
+//!         Ok(customer) => println!("{customer:?}"),
+//!         Err(err) => match err.kind() {
+//!             ErrorKind::Api { body: ApiErrorBody::ResourceNotFound(_), .. } => println!("no such customer"),
+//!             _ => return Err(err.into()),
+//!         },
+//!     }
+//!     Ok(())
+//! }
+//! # fn main() {}
+//! ```
+//!
+//! # Webhooks
+//!
+//! [`webhooks::WebhookVerifier`] checks the Standard Webhooks signature of a delivery and
+//! decodes it into a [`webhooks::WebhookEvent`] (cargo feature `webhook-events`).
+//!
+//! ```rust,no_run
+//! use polar::webhooks::{WebhookEvent, WebhookVerifier};
+//!
+//! fn handle(headers: &http::HeaderMap, body: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+//!     // Once at start-up, from the secret Polar shows for the endpoint.
+//!     let verifier = WebhookVerifier::new(&std::env::var("POLAR_WEBHOOK_SECRET")?)?;
+//!     match verifier.verify_and_decode::<WebhookEvent>(headers, body)? {
+//!         WebhookEvent::OrderPaid(payload) => println!("order {} paid", payload.data.id),
+//!         other => println!("received {}", other.event_type()),
+//!     }
+//!     Ok(())
+//! }
+//! # fn main() {}
+//! ```
+//!
+//! # More
+//!
+//! - Every operation's docs show a call with realistic arguments (its *Example*).
+//! - The crate's README covers retries and timeouts, `Patch` updates, query encoding,
+//!   status codes and headers (`send_with_response`), and the error kinds in full.
+//! - TLS: the `rustls` feature (default, `ring` provider, needs only a C compiler),
+//!   `native-tls`, or your own `reqwest::Client` via [`ClientBuilder::http_client`].
+//! - Versions: this crate sends `Polar-Version` with the API version it was generated from
+//!   ([`API_VERSION`]); see `CHANGELOG.md` for which crate version maps to which API version.
+//!
 //! # Cargo features
 //!
 //! Each top-level group of operations is a feature named after its accessor (kebab case), and `webhook-events` holds the `webhooks` module, all on through `full`, the default. With `default-features = false` and only the features an application needs, the crate compiles those groups and the models they use. Features: `benefit-grants`, `benefits`, `checkout-links`, `checkouts`, `custom-fields`, `customer-meters`, `customer-portal`, `customer-seats`, `customer-sessions`, `customers`, `discounts`, `disputes`, `event-types`, `events`, `files`, `license-keys`, `members`, `meters`, `metrics`, `oauth2`, `orders`, `organizations`, `payments`, `products`, `refunds`, `subscriptions`, `webhook-events`, `webhooks`.
+//!
+//! TLS of the default HTTP client: `rustls` (default; the `ring` provider, or the one the application installed process-wide) or `native-tls` (the platform's library; it wins when both are on). With neither, pass a `reqwest::Client` to [`ClientBuilder::http_client`]; `https` base URLs are refused otherwise. `tracing`: a span per request.
 #![deny(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod client;
 
 mod errors;
@@ -42,12 +117,29 @@ static API_INFO: runtime::ApiInfo = runtime::ApiInfo {
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
     default_base_url: "https://api.polar.sh",
     version_header: Some(("Polar-Version", "2026-10")),
+    organization_header: Some("Polar-Organization"),
+    env_prefix: "POLAR",
+    servers: &[
+        ("production", "https://api.polar.sh"),
+        ("sandbox", "https://sandbox-api.polar.sh"),
+    ],
 };
 
 impl Client {
     /// Starts configuring a client: credentials, server, timeout, retries.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new(&API_INFO)
+    }
+
+    /// A client configured from the environment (see [`ClientBuilder::with_env`]
+    /// for the variables), with the defaults for everything else.
+    ///
+    /// # Errors
+    ///
+    /// When a variable is missing or invalid, or the configuration is (see
+    /// [`BuildError`]).
+    pub fn from_env() -> Result<Client, BuildError> {
+        ClientBuilder::new(&API_INFO).with_env()?.build()
     }
 }
 

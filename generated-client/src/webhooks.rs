@@ -5,11 +5,14 @@
 //! ```no_run
 //! # fn handle(headers: &http::HeaderMap, body: &[u8], secret: &str) -> Result<(), Box<dyn std::error::Error>> {
 //! use polar::webhooks::{WebhookEvent, WebhookVerifier};
+//! // The secret as Polar shows it (`whsec_...`); either signature scheme verifies.
 //! let verifier = WebhookVerifier::new(secret)?;
 //! let event: WebhookEvent = verifier.verify_and_decode(headers, body)?;
 //! println!("received {}", event.event_type());
 //! # Ok(()) }
 //! ```
+//!
+//! `WebhookVerifier::verify_request` takes a whole `http::Request` and keeps the `webhook-id` (`VerifiedWebhook`); with the `axum` cargo feature, `VerifiedWebhook<WebhookEvent>` is an axum extractor that takes the verifier from the application state and answers refused deliveries with `WebhookError::status` (401, or 400 for a payload that does not decode). Polar waits 10 seconds for an answer and retries otherwise: answer 2xx quickly, and handle each `webhook-id` once.
 use crate::models::{
     WebhookBenefitCreatedPayload, WebhookBenefitGrantCreatedPayload,
     WebhookBenefitGrantCycledPayload, WebhookBenefitGrantRevokedPayload,
@@ -35,13 +38,21 @@ use crate::models::{
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-pub use crate::runtime::webhooks::{HeaderLookup, WebhookError, WebhookVerifier};
+pub use crate::runtime::webhooks::{
+    HeaderLookup, VerifiedWebhook, WebhookError, WebhookVerifier,
+};
+
+#[cfg(feature = "axum")]
+pub use crate::runtime::webhooks::WebhookRejection;
 
 /// A webhook event, decoded from a verified request body.
 /// The event type is read from the payload's `type` property.
 /// Events this version of the crate does not know decode as [`WebhookEvent::Unknown`]
 /// rather than failing, so an endpoint keeps answering 2xx when new events appear.
+/// New events arrive with new versions of the API, so the enum is non-exhaustive:
+/// a `match` needs a `_` arm.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum WebhookEvent {
     /// `checkout.created`: Sent when a new checkout is created.
     ///

@@ -53,7 +53,11 @@ async fn status_422_is_a_typed_http_validation_error() {
         .unwrap_err();
     assert_eq!(err.operation(), "customers:create");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(422));
-    assert_eq!(err.to_string(), "customers:create: HTTP 422 Unprocessable Entity (documented error response)");
+    // The server's message follows the status.
+    assert_eq!(
+        err.to_string(),
+        "customers:create: HTTP 422 Unprocessable Entity: body.email.0: value is not a valid email address"
+    );
     match err.kind() {
         ErrorKind::Api { status, headers, body: ApiErrorBody::HttpValidationError(validation), raw } => {
             assert_eq!(status.as_u16(), 422);
@@ -160,7 +164,7 @@ async fn undocumented_status_418_keeps_status_headers_and_raw_body() {
 }
 
 #[tokio::test]
-async fn documented_status_with_a_malformed_body_is_a_decode_error() {
+async fn documented_status_with_a_malformed_body_is_still_an_api_error() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": "ResourceNotFound", "detail": 42})))
@@ -168,12 +172,13 @@ async fn documented_status_with_a_malformed_body_is_a_decode_error() {
         .await;
     let err = client(&server).customers().get(uuid(1)).await.unwrap_err();
     match err.kind() {
-        ErrorKind::Decode { status, path, .. } => {
+        ErrorKind::Api { status, body: ApiErrorBody::Unrecognized { path, .. }, .. } => {
             assert_eq!(status.as_u16(), 404);
             assert_eq!(path, "detail");
         }
-        other => panic!("expected Decode, got {other:?}"),
+        other => panic!("expected Api with an unrecognized body, got {other:?}"),
     }
+    assert_eq!(err.raw_body().map(|b| b.len()), Some(br#"{"detail":42,"error":"ResourceNotFound"}"#.len()));
 }
 
 // ---- decoding of success bodies ---------------------------------------------------

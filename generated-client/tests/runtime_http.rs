@@ -1,8 +1,6 @@
 //! End-to-end tests of the runtime's HTTP path against wiremock on 127.0.0.1.
 //!
-//! Adapted from the runtime's scratch integration tests
-//! (`generator/runtime/tests_wiremock.rs.txt`): they drive `polar::runtime`
-//! directly with hand-built [`Request`]s, so they pin the runtime's
+//! They drive `polar::runtime` directly with hand-built [`Request`]s, so they pin the runtime's
 //! behaviour independently of any generated operation. The crate-specific
 //! glue decodes 404 bodies into the real `ApiErrorBody::ResourceNotFound`.
 
@@ -34,6 +32,9 @@ static INFO: ApiInfo = ApiInfo {
     user_agent: "runtime-tests/0.1",
     default_base_url: "https://api.invalid",
     version_header: Some(("X-Api-Version", "2026-10")),
+    organization_header: None,
+    env_prefix: "RUNTIME_TESTS",
+    servers: &[],
 };
 
 static BEARER: &[SecurityScheme] = &[SecurityScheme::Bearer];
@@ -503,7 +504,7 @@ async fn documented_error_is_decoded() {
         other => panic!("unexpected {other:?}"),
     }
     assert!(err.api_body().is_some());
-    assert_eq!(err.to_string(), "things:get: HTTP 404 Not Found (documented error response)");
+    assert_eq!(err.to_string(), "things:get: HTTP 404 Not Found: no such thing");
 }
 
 #[tokio::test]
@@ -516,10 +517,12 @@ async fn documented_error_with_wrong_body_names_the_path() {
         .mount(&server)
         .await;
     let err = client(&server).build().unwrap().send_json::<Thing>(get("/v1/things/x"), ERRORS).await.unwrap_err();
+    // Still the server's documented error status: an API error, not a decode error.
     match err.kind() {
-        ErrorKind::Decode { status, path, .. } => {
+        ErrorKind::Api { status, body: ApiErrorBody::Unrecognized { path, .. }, raw, .. } => {
             assert_eq!(status.as_u16(), 404);
             assert_eq!(path, "detail");
+            assert_eq!(raw.len(), br#"{"detail":5,"error":"ResourceNotFound"}"#.len());
         }
         other => panic!("unexpected {other:?}"),
     }

@@ -11,8 +11,11 @@ use reqwest::{Method, Url};
 use super::error::{Error, ErrorKind};
 use super::query::encode_pairs;
 use super::request::{check_path, Request};
-use super::response::RawResponse;
+use super::response::{ByteStream, RawResponse};
 use super::retry::{Failure, RetryPolicy};
+
+/// The default of [`ClientBuilder::max_response_size`]: 32 MiB.
+pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 32 * 1024 * 1024;
 
 /// Static facts about an API, defined once by generated code.
 ///
@@ -21,6 +24,9 @@ use super::retry::{Failure, RetryPolicy};
 ///     user_agent: concat!("my-sdk/", env!("CARGO_PKG_VERSION")),
 ///     default_base_url: "https://api.example.com",
 ///     version_header: Some(("x-api-version", "2026-10")),
+///     organization_header: None,
+///     env_prefix: "MY_API",
+///     servers: &[("production", "https://api.example.com")],
 /// };
 /// ```
 #[derive(Clone, Copy, Debug)]
@@ -32,6 +38,14 @@ pub struct ApiInfo {
     /// A `(name, value)` header sent with every request to pin the API
     /// version, if the API has one.
     pub version_header: Option<(&'static str, &'static str)>,
+    /// The header [`ClientBuilder::organization_id`] sets, if the API has one.
+    pub organization_header: Option<&'static str>,
+    /// The prefix of the environment variables [`ClientBuilder::with_env`] reads
+    /// (`POLAR` → `POLAR_ACCESS_TOKEN`...).
+    pub env_prefix: &'static str,
+    /// The API's servers as `(name, base URL)`, names in lower case
+    /// (`("sandbox", "https://sandbox-api.polar.sh")`).
+    pub servers: &'static [(&'static str, &'static str)],
 }
 
 /// How an operation accepts credentials (an OpenAPI security scheme).
@@ -95,8 +109,17 @@ pub enum BuildError {
     InvalidHeader(String),
     /// A credential cannot be sent in an HTTP header. Holds which one.
     InvalidCredential(&'static str),
+    /// An environment variable read by [`ClientBuilder::with_env`] is missing
+    /// or invalid. Holds its name and the reason.
+    Env(String, String),
+    /// [`ClientBuilder::organization_id`] was called for an API without an
+    /// organization header.
+    NoOrganizationHeader,
     /// The default HTTP client could not be created.
     HttpClient(reqwest::Error),
+    /// The default HTTP client's TLS could not be configured (cargo features
+    /// `rustls`, `native-tls`). Holds the reason.
+    Tls(String),
 }
 
 impl fmt::Display for BuildError {
@@ -108,6 +131,9 @@ impl fmt::Display for BuildError {
                 write!(f, "invalid {which}: not a valid HTTP header value")
             }
             BuildError::HttpClient(_) => f.write_str("cannot create the HTTP client"),
+            BuildError::Env(name, reason) => write!(f, "environment variable `{name}`: {reason}"),
+            BuildError::NoOrganizationHeader => f.write_str("this API has no organization header"),
+            BuildError::Tls(reason) => write!(f, "cannot configure TLS for the HTTP client: {reason}"),
         }
     }
 }
@@ -140,6 +166,8 @@ pub struct ClientBuilder {
     timeout: Duration,
     retry: RetryPolicy,
     headers: Vec<(String, String)>,
+    max_response_size: usize,
+    organization_id: Option<String>,
 }
 
 impl ClientBuilder {
@@ -157,7 +185,68 @@ impl ClientBuilder {
             timeout: Duration::from_secs(5),
             retry: RetryPolicy::default(),
             headers: Vec::new(),
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            organization_id: None,
         }
+    }
+
+    /// Reads the configuration from the environment, with `<PREFIX>` the API's
+    /// [`ApiInfo::env_prefix`] (`POLAR` for Polar):
+    ///
+    /// | variable | | sets |
+    /// |---|---|---|
+    /// | `<PREFIX>_ACCESS_TOKEN` | required | [`access_token`](Self::access_token) |
+    /// | `<PREFIX>_SERVER` | optional | the server by name (`production`, `sandbox`; case-insensitive) |
+    /// | `<PREFIX>_BASE_URL` | optional | [`base_url`](Self::base_url); wins over `<PREFIX>_SERVER` |
+    /// | `<PREFIX>_ORGANIZATION_ID` | optional | [`organization_id`](Self::organization_id), if the API has the header |
+    ///
+    /// Empty variables count as unset. Other settings can be chained after it.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::Env`] if the token is missing or the server is not one
+    /// of the API's.
+    pub fn with_env(self) -> Result<Self, BuildError> {
+        self.with_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`with_env`](Self::with_env) with the variables read by `var`.
+    fn with_vars(mut self, var: impl Fn(&str) -> Option<String>) -> Result<Self, BuildError> {
+        let prefix = self.info.env_prefix;
+        let get = |suffix: &str| {
+            let name = format!("{prefix}_{suffix}");
+            let value = var(&name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+            (name, value)
+        };
+        let (name, token) = get("ACCESS_TOKEN");
+        let token = token.ok_or_else(|| BuildError::Env(name, "not set".to_owned()))?;
+        self = self.access_token(token);
+        if let (name, Some(server)) = get("SERVER") {
+            let url = self.info.servers.iter().find(|(n, _)| n.eq_ignore_ascii_case(&server)).map(|(_, url)| *url);
+            let Some(url) = url else {
+                let known: Vec<&str> = self.info.servers.iter().map(|(n, _)| *n).collect();
+                return Err(BuildError::Env(name, format!("`{server}` is not one of {}", known.join(", "))));
+            };
+            self = self.base_url(url);
+        }
+        if let (_, Some(url)) = get("BASE_URL") {
+            self = self.base_url(url);
+        }
+        if let (_, Some(organization)) = get("ORGANIZATION_ID") {
+            if self.info.organization_header.is_some() {
+                self = self.organization_id(organization);
+            }
+        }
+        Ok(self)
+    }
+
+    /// Sends the organization every request acts for in the API's
+    /// organization header ([`ApiInfo::organization_header`]; Polar:
+    /// `Polar-Organization`, as Polar's SDKs do for their `organization_id`
+    /// setting). Checked by [`build`](Self::build).
+    pub fn organization_id(mut self, id: impl Into<String>) -> Self {
+        self.organization_id = Some(id.into());
+        self
     }
 
     /// Sets the bearer token for operations that accept
@@ -211,6 +300,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Sets the largest response body read into memory, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_SIZE`], 32 MiB). A larger body (announced by
+    /// `Content-Length` or found while reading) fails the request with
+    /// [`ErrorKind::ResponseTooLarge`] as soon as it is known, so memory stays
+    /// bounded by about this size. Bodies read as a stream (the `bytes_stream`
+    /// method of text and binary operations) are not limited.
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = bytes;
+        self
+    }
+
     /// Adds a header sent with every request. It replaces a default header
     /// of the same name (such as `User-Agent`), but not authentication.
     /// Checked by [`build`](Self::build).
@@ -234,6 +334,11 @@ impl ClientBuilder {
         default_headers.insert(USER_AGENT, ua);
         if let Some((name, value)) = self.info.version_header {
             let (name, value) = parse_header(name, value)?;
+            default_headers.insert(name, value);
+        }
+        if let Some(id) = &self.organization_id {
+            let header = self.info.organization_header.ok_or(BuildError::NoOrganizationHeader)?;
+            let (name, value) = parse_header(header, id)?;
             default_headers.insert(name, value);
         }
         let extra =
@@ -263,7 +368,9 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => {
-                reqwest::Client::builder().redirect(same_origin_redirects()).build().map_err(BuildError::HttpClient)?
+                let https = base_url.starts_with("https:");
+                let builder = super::tls::configure(reqwest::Client::builder(), https).map_err(BuildError::Tls)?;
+                builder.redirect(same_origin_redirects()).build().map_err(BuildError::HttpClient)?
             }
         };
 
@@ -274,12 +381,13 @@ impl ClientBuilder {
                 base_url,
                 base_path,
                 default_headers,
-                bearer,
                 basic,
                 api_key,
                 timeout: self.timeout,
                 retry: self.retry,
+                max_response_size: self.max_response_size,
             }),
+            bearer,
         })
     }
 }
@@ -294,14 +402,24 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("headers", &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>())
+            .field("max_response_size", &self.max_response_size)
+            .field("organization_id", &self.organization_id)
             .finish_non_exhaustive()
     }
 }
 
 /// A client for the API. Cheap to clone: clones share one connection pool.
+///
+/// [`with_access_token`](Self::with_access_token) makes a client that sends
+/// another bearer token but shares everything else (connection pool,
+/// configuration), e.g. one per customer session in a server answering many
+/// customers at once.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// `Bearer <token>`: per `Client` value, so that
+    /// [`with_access_token`](Self::with_access_token) shares `inner`.
+    bearer: Option<HeaderValue>,
 }
 
 struct Inner {
@@ -313,19 +431,19 @@ struct Inner {
     base_path: String,
     /// `User-Agent`, the version header and the builder's extra headers.
     default_headers: HeaderMap,
-    bearer: Option<HeaderValue>,
     basic: Option<HeaderValue>,
     /// The key as a header value and as text (for query parameters).
     api_key: Option<(HeaderValue, SecretString)>,
     timeout: Duration,
     retry: RetryPolicy,
+    max_response_size: usize,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &*self.inner;
         let mut credentials = Vec::new();
-        if inner.bearer.is_some() {
+        if self.bearer.is_some() {
             credentials.push("bearer");
         }
         if inner.basic.is_some() {
@@ -340,6 +458,7 @@ impl fmt::Debug for Client {
             .field("credentials", &credentials)
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
+            .field("max_response_size", &inner.max_response_size)
             .finish_non_exhaustive()
     }
 }
@@ -355,6 +474,15 @@ struct Prepared {
     retry: RetryPolicy,
     /// The URL holds a credential: keep it out of errors.
     secret_in_url: bool,
+    max_response_size: usize,
+}
+
+/// What one attempt received: the response with its whole body, and, when the
+/// body is to be streamed and the status is 2xx, the response still being read
+/// (`raw.body` is then empty).
+struct Received {
+    raw: RawResponse,
+    open: Option<reqwest::Response>,
 }
 
 impl Client {
@@ -376,6 +504,32 @@ impl Client {
         &self.inner.http
     }
 
+    /// A client that sends `token` as its bearer access token and shares
+    /// everything else with this one: the connection pool, base URL,
+    /// headers, timeout and retry policy. Cheap (no new connection pool, no
+    /// configuration copied), so a server can make one per customer session
+    /// token for each request it answers.
+    ///
+    /// For a single request, the request builders' `access_token(..)` does
+    /// the same.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::InvalidCredential`] if `token` cannot be sent in an
+    /// HTTP header.
+    pub fn with_access_token(&self, token: impl Into<String>) -> Result<Client, BuildError> {
+        let token = SecretString::new(token);
+        let bearer = sensitive(format!("Bearer {}", token.expose_secret()), "access token")?;
+        Ok(Client { inner: Arc::clone(&self.inner), bearer: Some(bearer) })
+    }
+
+    /// The largest response body read into memory, in bytes (see
+    /// [`ClientBuilder::max_response_size`]).
+    #[must_use]
+    pub fn max_response_size(&self) -> usize {
+        self.inner.max_response_size
+    }
+
     /// Sends `req` with authentication, default headers, timeout and
     /// retries, and returns the final response whatever its status.
     ///
@@ -388,7 +542,8 @@ impl Client {
     ///
     /// [`ErrorKind::InvalidRequest`], [`ErrorKind::Timeout`],
     /// [`ErrorKind::Connect`] or [`ErrorKind::Transport`], after retries
-    /// per the [`RetryPolicy`].
+    /// per the [`RetryPolicy`]; [`ErrorKind::ResponseTooLarge`] for a body
+    /// over [`ClientBuilder::max_response_size`].
     pub async fn execute(&self, req: Request) -> Result<RawResponse, Error> {
         #[cfg(feature = "tracing")]
         {
@@ -410,15 +565,45 @@ impl Client {
     }
 
     async fn execute_inner(&self, req: Request) -> Result<RawResponse, Error> {
+        self.exchange(req, false).await.map(|received| received.raw)
+    }
+
+    /// Sends `req` like [`execute`](Self::execute), but a 2xx body is not read:
+    /// it is returned as a [`ByteStream`] of chunks, not limited in size (other
+    /// statuses are read whole, as by `execute`). Retries and the time budget
+    /// apply until the status and headers are received; then each chunk must
+    /// arrive within the client's (or request's) timeout.
+    ///
+    /// Returns `Ok(Ok(stream))` for a 2xx status, and `Ok(Err(response))`,
+    /// with the whole body, for any other.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`execute`](Self::execute).
+    pub async fn execute_streaming(&self, req: Request) -> Result<Result<ByteStream, RawResponse>, Error> {
+        let operation = req.operation_id;
+        let idle = req.options.timeout.unwrap_or(self.inner.timeout);
+        let received = self.exchange(req, true).await?;
+        Ok(match received.open {
+            Some(open) => Ok(ByteStream::new(operation, received.raw.status, received.raw.headers, open, idle)),
+            None => Err(received.raw),
+        })
+    }
+
+    /// Sends with retries within the policy's total time budget: the timeout of
+    /// each attempt is cut to what remains of `max_elapsed`.
+    async fn exchange(&self, req: Request, stream: bool) -> Result<Received, Error> {
         let prepared = self.prepare(req)?;
         let start = Instant::now();
+        let budget = prepared.retry.budget();
         let mut retry = 0;
         loop {
             #[cfg(feature = "tracing")]
             tracing::Span::current().record("attempt", retry + 1);
-            let outcome = self.attempt(&prepared).await;
+            let timeout = prepared.timeout.min(budget.saturating_sub(start.elapsed()));
+            let outcome = self.attempt(&prepared, timeout, stream).await;
             let (failure, headers) = match &outcome {
-                Ok(resp) => {
+                Ok(Received { raw: resp, .. }) => {
                     #[cfg(feature = "tracing")]
                     tracing::Span::current().record("status", resp.status.as_u16());
                     if resp.status.is_success() {
@@ -467,8 +652,19 @@ impl Client {
 
         let mut query = req.query;
         let mut secret_in_url = false;
+        let bearer = match &req.options.access_token {
+            Some(token) => Some(
+                HeaderValue::try_from(format!("Bearer {}", token.expose_secret()))
+                    .map(|mut value| {
+                        value.set_sensitive(true);
+                        value
+                    })
+                    .map_err(|_| Error::invalid_request(op, "the access token is not a valid header value"))?,
+            ),
+            None => self.bearer.clone(),
+        };
         for scheme in req.security {
-            match (scheme, &inner.bearer, &inner.basic, &inner.api_key) {
+            match (scheme, &bearer, &inner.basic, &inner.api_key) {
                 (SecurityScheme::Bearer, Some(value), _, _) | (SecurityScheme::Basic, _, Some(value), _) => {
                     headers.insert(AUTHORIZATION, value.clone());
                 }
@@ -507,6 +703,7 @@ impl Client {
             timeout: req.options.timeout.unwrap_or(inner.timeout),
             retry: req.options.retry.unwrap_or_else(|| inner.retry.clone()),
             secret_in_url,
+            max_response_size: inner.max_response_size,
         })
     }
 
@@ -525,35 +722,54 @@ impl Client {
         Ok(url)
     }
 
-    /// One attempt: send, then read the whole body, within the timeout.
-    async fn attempt(&self, p: &Prepared) -> Result<RawResponse, Error> {
+    /// One attempt within `timeout`: send, then read the whole body (at most
+    /// `max_response_size` bytes), unless `stream` is set and the status is 2xx.
+    async fn attempt(&self, p: &Prepared, timeout: Duration, stream: bool) -> Result<Received, Error> {
         let mut builder = self.inner.http.request(p.method.clone(), p.url.clone()).headers(p.headers.clone());
         if let Some(body) = &p.body {
             builder = builder.body(body.clone());
         }
         let exchange = async {
-            let mut resp = builder.send().await?;
+            let mut resp = builder.send().await.map_err(|e| transport_error(p, e))?;
             let status = resp.status();
             let headers = std::mem::take(resp.headers_mut());
-            let body = resp.bytes().await?;
-            Ok::<_, reqwest::Error>(RawResponse { status, headers, body })
-        };
-        match tokio::time::timeout(p.timeout, exchange).await {
-            Err(_) => Err(Error::new(p.operation, ErrorKind::Timeout)),
-            Ok(Ok(resp)) => Ok(resp),
-            Ok(Err(e)) => {
-                let e = if p.secret_in_url { e.without_url() } else { e };
-                let kind = if e.is_connect() {
-                    ErrorKind::Connect(e)
-                } else if e.is_timeout() {
-                    ErrorKind::Timeout
-                } else {
-                    ErrorKind::Transport(e)
-                };
-                Err(Error::new(p.operation, kind))
+            if stream && status.is_success() {
+                let raw = RawResponse { status, headers, body: Bytes::new() };
+                return Ok(Received { raw, open: Some(resp) });
             }
+            let limit = p.max_response_size;
+            let too_large = |headers| Error::new(p.operation, ErrorKind::ResponseTooLarge { status, headers, limit });
+            if resp.content_length().is_some_and(|len| len > limit as u64) {
+                return Err(too_large(headers));
+            }
+            let expected = resp.content_length().and_then(|len| usize::try_from(len).ok()).unwrap_or(0);
+            let mut body = bytes::BytesMut::with_capacity(expected);
+            while let Some(chunk) = resp.chunk().await.map_err(|e| transport_error(p, e))? {
+                if body.len() + chunk.len() > limit {
+                    return Err(too_large(headers));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(Received { raw: RawResponse { status, headers, body: body.freeze() }, open: None })
+        };
+        match tokio::time::timeout(timeout, exchange).await {
+            Err(_) => Err(Error::new(p.operation, ErrorKind::Timeout)),
+            Ok(outcome) => outcome,
         }
     }
+}
+
+/// The error of a failed `reqwest` call.
+fn transport_error(p: &Prepared, e: reqwest::Error) -> Error {
+    let e = if p.secret_in_url { e.without_url() } else { e };
+    let kind = if e.is_connect() {
+        ErrorKind::Connect(e)
+    } else if e.is_timeout() {
+        ErrorKind::Timeout
+    } else {
+        ErrorKind::Transport(e)
+    };
+    Error::new(p.operation, kind)
 }
 
 /// Which retry rule applies to a failed attempt; `None` if it is final.
@@ -655,7 +871,68 @@ mod tests {
         user_agent: "test-sdk/1.0",
         default_base_url: "https://api.example.com",
         version_header: Some(("X-Api-Version", "2026-10")),
+        organization_header: Some("X-Org"),
+        env_prefix: "TEST_API",
+        servers: &[("production", "https://api.example.com"), ("sandbox", "https://sandbox.example.com")],
     };
+
+    #[test]
+    fn from_env_reads_token_server_base_url_and_organization() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v).to_owned())
+        };
+        let client = ClientBuilder::new(&INFO)
+            .with_vars(vars(&[
+                ("TEST_API_ACCESS_TOKEN", "tok"),
+                ("TEST_API_SERVER", "Sandbox"),
+                ("TEST_API_ORGANIZATION_ID", "org_1"),
+            ]))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), "https://sandbox.example.com");
+        assert_eq!(client.bearer.as_ref().unwrap(), "Bearer tok");
+        assert_eq!(client.inner.default_headers["x-org"], "org_1");
+        let client = ClientBuilder::new(&INFO)
+            .with_vars(vars(&[
+                ("TEST_API_ACCESS_TOKEN", "tok"),
+                ("TEST_API_SERVER", "sandbox"),
+                ("TEST_API_BASE_URL", "http://127.0.0.1:9"),
+            ]))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:9");
+        let err = ClientBuilder::new(&INFO).with_vars(vars(&[("TEST_API_ACCESS_TOKEN", " ")])).unwrap_err();
+        assert_eq!(err.to_string(), "environment variable `TEST_API_ACCESS_TOKEN`: not set");
+        let err = ClientBuilder::new(&INFO)
+            .with_vars(vars(&[("TEST_API_ACCESS_TOKEN", "t"), ("TEST_API_SERVER", "staging")]))
+            .unwrap_err();
+        assert!(err.to_string().contains("`staging` is not one of production, sandbox"), "{err}");
+    }
+
+    #[test]
+    fn with_access_token_shares_the_configuration() {
+        static BEARER: &[SecurityScheme] = &[SecurityScheme::Bearer];
+        let org = ClientBuilder::new(&INFO).access_token("org").timeout(Duration::from_secs(7)).build().unwrap();
+        let customer = org.with_access_token("polar_cst_1").unwrap();
+        assert!(Arc::ptr_eq(&org.inner, &customer.inner));
+        let p = prepared(&customer, Request::new("op", Method::GET, "/", "/").security(BEARER));
+        assert_eq!(p.headers[AUTHORIZATION], "Bearer polar_cst_1");
+        assert!(p.headers[AUTHORIZATION].is_sensitive());
+        assert_eq!(p.timeout, Duration::from_secs(7));
+        let p = prepared(&org, Request::new("op", Method::GET, "/", "/").security(BEARER));
+        assert_eq!(p.headers[AUTHORIZATION], "Bearer org");
+        // Per request, and never to an operation without security.
+        let req = Request::new("op", Method::GET, "/", "/")
+            .security(BEARER)
+            .options(crate::runtime::RequestOptions::new().access_token("polar_cst_2"));
+        assert_eq!(prepared(&org, req).headers[AUTHORIZATION], "Bearer polar_cst_2");
+        let req =
+            Request::new("op", Method::GET, "/", "/").options(crate::runtime::RequestOptions::new().access_token("x"));
+        assert!(!prepared(&org, req).headers.contains_key(AUTHORIZATION));
+        assert!(matches!(org.with_access_token("a\nb"), Err(BuildError::InvalidCredential(_))));
+    }
 
     #[test]
     fn base64_matches_rfc4648_vectors() {

@@ -32,16 +32,19 @@ mod query;
 mod request;
 mod response;
 mod retry;
+mod tls;
 pub mod webhooks;
 
-pub use self::client::{ApiInfo, BuildError, Client, ClientBuilder, SecretString, SecurityScheme};
-pub use self::error::{Error, ErrorKind};
-pub use self::pagination::{paginate, MAX_PAGES};
-pub use self::query::{encode_path_segment, push_deep_object, push_query, QueryValue, StrEnum};
+pub use self::client::{
+    ApiInfo, BuildError, Client, ClientBuilder, SecretString, SecurityScheme, DEFAULT_MAX_RESPONSE_SIZE,
+};
+pub use self::error::{Error, ErrorKind, DEBUG_BODY_LIMIT};
+pub use self::pagination::{paginate, paginate_pages, MAX_PAGES};
+pub use self::query::{encode_path_segment, join_query_text, push_deep_object, push_query, QueryValue, StrEnum};
 pub use self::request::{Body, Request, RequestOptions};
 pub use self::response::{
-    decode_slice, Binary, BodyFuture, ByStatus, DecodeBody, Empty, ErrorDecoder, ErrorTable, FromStatus, Json,
-    RawResponse, Response, ResponseFuture, Text,
+    decode_slice, Binary, BodyFuture, ByStatus, ByteStream, DecodeBody, Empty, ErrorDecoder, ErrorTable, FromStatus,
+    Json, RawResponse, Response, ResponseFuture, StreamFuture, Text,
 };
 pub use self::retry::RetryPolicy;
 

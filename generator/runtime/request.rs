@@ -7,7 +7,7 @@ use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::Method;
 use serde::Serialize;
 
-use super::client::SecurityScheme;
+use super::client::{SecretString, SecurityScheme};
 use super::error::Error;
 use super::query::{push_deep_object, push_query, QueryValue};
 use super::retry::RetryPolicy;
@@ -82,6 +82,7 @@ pub struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) access_token: Option<SecretString>,
 }
 
 impl RequestOptions {
@@ -105,6 +106,18 @@ impl RequestOptions {
         self
     }
 
+    /// Sends this bearer access token instead of the client's, for an
+    /// operation that accepts a bearer token (e.g. a customer session token
+    /// for the customer portal). Unlike an `Authorization` header, it is not
+    /// sent to operations that take no credentials. A token that is not a
+    /// valid header value fails the request with
+    /// [`ErrorKind::InvalidRequest`](super::ErrorKind::InvalidRequest).
+    #[must_use]
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.access_token = Some(SecretString::new(token));
+        self
+    }
+
     /// Adds a header. It replaces any header of the same name that the client
     /// would set, including `Authorization`.
     #[must_use]
@@ -121,6 +134,7 @@ impl fmt::Debug for RequestOptions {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("headers", &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>())
+            .field("access_token", &self.access_token)
             .finish()
     }
 }

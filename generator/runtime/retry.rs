@@ -11,9 +11,11 @@ use reqwest::{Method, StatusCode};
 /// `n` (0-based) the client sleeps a random duration between zero and
 /// `min(max_backoff, initial_backoff * 2^n)`, or exactly the server's
 /// `Retry-After` (seconds or HTTP date) when the response carries one.
-/// No retry is started if its wait would end after `max_elapsed` (counted
-/// from the start of the first attempt): the last response or error is
-/// returned instead, so the client never sleeps past that budget.
+/// `max_elapsed` (counted from the start of the first attempt) bounds the
+/// whole request: no retry is started if its wait would end after it (the
+/// last response or error is returned instead), and the timeout of every
+/// attempt is cut to what remains of it, so a request never takes longer
+/// than `max_elapsed` in total, even against a server that never answers.
 ///
 /// # Which failures are retried
 ///
@@ -95,11 +97,17 @@ impl RetryPolicy {
     }
 
     /// Sets the total time budget from the start of the first attempt
-    /// (default 30 s): no retry is started whose wait would end after it.
+    /// (default 30 s): no retry is started whose wait would end after it,
+    /// and each attempt's timeout is cut to what remains of it.
     #[must_use]
     pub fn max_elapsed(mut self, budget: Duration) -> Self {
         self.max_elapsed = budget;
         self
+    }
+
+    /// The total time budget (see [`max_elapsed`](Self::max_elapsed)).
+    pub(crate) fn budget(&self) -> Duration {
+        self.max_elapsed
     }
 
     /// Also retries non-idempotent requests (`POST`, `PATCH`) after failures

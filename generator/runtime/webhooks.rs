@@ -13,33 +13,50 @@
 //! timestamp must be within a tolerance (five minutes by default) of the
 //! current time, and at least one `v1` entry must match, compared in constant
 //! time. [`WebhookVerifier::verify_and_decode`] then deserializes the body,
-//! typically into the crate's `WebhookEvent` enum.
+//! typically into the crate's `WebhookEvent` enum, and
+//! [`WebhookVerifier::verify_request`] does both for an [`http::Request`],
+//! keeping the `webhook-id` for idempotency ([`VerifiedWebhook`]). With the
+//! `axum` cargo feature, [`VerifiedWebhook`] is also an axum extractor.
 //!
 //! # Secrets
 //!
-//! Polar webhook secrets come in two forms, and the two are turned into the
-//! HMAC key differently:
+//! Polar creates every endpoint secret as `whsec_` followed by 43 ASCII
+//! letters and digits (37 random characters and a 6-character base62 CRC32),
+//! and signs deliveries with one of two keys derived from it:
 //!
-//! 1. **`whsec_` form** (`whsec_<base64>`, the Standard Webhooks convention):
-//!    the HMAC key is the base64 decoding of the text after `whsec_`.
-//!    Use [`WebhookVerifier::from_whsec`].
-//! 2. **Raw form**, the secret string exactly as Polar's dashboard shows it
-//!    (for example `polar_whs_…`): the HMAC key is the UTF-8 bytes of that
-//!    string, unchanged. This is what Polar's own SDKs do: they base64-encode
-//!    the secret and hand it to a Standard Webhooks library, which decodes it
-//!    again. Use [`WebhookVerifier::from_raw_secret`].
+//! 1. **Polar's original scheme**: the HMAC key is the UTF-8 bytes of the
+//!    *whole* secret, `whsec_` included (Polar's server hands
+//!    `base64(secret)` to a Standard Webhooks library, which decodes it back).
+//!    [`WebhookVerifier::from_raw_secret`] uses only this key.
+//! 2. **The standard scheme** (endpoints created with Standard Webhooks
+//!    signatures): the HMAC key is the base64 decoding of the text after
+//!    `whsec_`. Polar's 43 characters are not canonical base64 (their last
+//!    character carries bits beyond the key), which is tolerated, as Polar's
+//!    SDKs do. [`WebhookVerifier::from_whsec`] uses only this key.
 //!
-//! [`WebhookVerifier::new`] picks the form for you: a secret that starts with
-//! `whsec_` is taken in the `whsec_` form, anything else in the raw form.
-//! The raw form of a secret `s` and the `whsec_` form
-//! `"whsec_" + base64(s)` give the same key.
+//! [`WebhookVerifier::new`] takes a secret exactly as Polar shows it and
+//! accepts a delivery signed under either key, as Polar's own SDKs do, so the
+//! scheme of the endpoint does not matter. It never fails on a secret Polar
+//! issues; it refuses an empty secret and a `whsec_` secret whose rest is not
+//! base64 (a truncated or mangled copy). A secret without the `whsec_` prefix
+//! is used as the UTF-8 bytes of the whole string.
+//!
+//! # Answering Polar
+//!
+//! Polar waits 10 seconds for an answer and retries a delivery that gets no
+//! 2xx answer in time (the same `webhook-id`, a fresh timestamp and
+//! signature). Answer quickly, with 2xx, and do slow work afterwards (queue
+//! the event); because of retries, the same event can arrive more than once,
+//! so make handling idempotent by the `webhook-id`
+//! ([`VerifiedWebhook::id`]), for example by recording the ids already
+//! processed.
 //!
 //! # Example
 //!
 //! ```ignore
 //! use crate::runtime::webhooks::WebhookVerifier;
 //!
-//! // Once, at start-up:
+//! // Once, at start-up: the secret as Polar shows it (`whsec_…`).
 //! let verifier = WebhookVerifier::new(&std::env::var("POLAR_WEBHOOK_SECRET")?)?;
 //!
 //! // For every request: `headers` is an `http::HeaderMap` and `body` the raw
@@ -78,10 +95,14 @@ pub const WHSEC_PREFIX: &str = "whsec_";
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
 
 /// Base64 for `whsec_` secrets: standard alphabet, padding optional (the
-/// reference libraries accept unpadded secrets too).
+/// reference libraries accept unpadded secrets too), bits of the last
+/// character beyond the key ignored (Polar's 43-character secrets have two;
+/// Polar's SDKs and the reference libraries ignore them too).
 const WHSEC_BASE64: GeneralPurpose = GeneralPurpose::new(
     &alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
 );
 
 /// Longest signature entry worth decoding; a SHA-256 MAC is 44 characters.
@@ -177,6 +198,33 @@ impl fmt::Display for WebhookError {
 
 impl std::error::Error for WebhookError {}
 
+impl WebhookError {
+    /// The HTTP status to answer a refused delivery with:
+    ///
+    /// * `401 Unauthorized` when the delivery cannot be authenticated: a
+    ///   missing or malformed webhook header, a timestamp outside the
+    ///   tolerance, or no matching signature;
+    /// * `400 Bad Request` when the signature is valid but the body does not
+    ///   decode ([`WebhookError::Decode`]);
+    /// * `500 Internal Server Error` for [`WebhookError::InvalidSecret`], a
+    ///   configuration problem of the receiver, not of the delivery.
+    ///
+    /// Polar retries a delivery that gets no 2xx answer.
+    #[must_use]
+    pub fn status(&self) -> http::StatusCode {
+        match self {
+            Self::MissingHeader(_)
+            | Self::InvalidTimestamp(_)
+            | Self::TimestampTooOld { .. }
+            | Self::TimestampInFuture { .. }
+            | Self::InvalidSignatureHeader
+            | Self::NoMatchingSignature => http::StatusCode::UNAUTHORIZED,
+            Self::Decode { .. } => http::StatusCode::BAD_REQUEST,
+            Self::InvalidSecret(_) => http::StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
 /// Header lookup used by [`WebhookVerifier`].
 ///
 /// Implemented for [`http::HeaderMap`], for slices, arrays and vectors of
@@ -247,52 +295,66 @@ impl<K: Borrow<str> + Eq + Hash, V: AsRef<[u8]>, S: BuildHasher> HeaderLookup fo
 /// between threads. Its `Debug` output never shows the key.
 #[derive(Clone)]
 pub struct WebhookVerifier {
-    /// HMAC-SHA256 already keyed with the secret; cloned for each message.
+    /// HMAC-SHA256 already keyed with the signing key; cloned for each
+    /// message. [`sign`](Self::sign) uses it.
     mac: HmacSha256,
+    /// A second key a signature may match under (see [`WebhookVerifier::new`]).
+    alternate: Option<HmacSha256>,
     tolerance: Duration,
 }
 
 impl fmt::Debug for WebhookVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WebhookVerifier").field("tolerance", &self.tolerance).finish_non_exhaustive()
+        f.debug_struct("WebhookVerifier")
+            .field("keys", &(1 + usize::from(self.alternate.is_some())))
+            .field("tolerance", &self.tolerance)
+            .finish_non_exhaustive()
     }
 }
 
 impl WebhookVerifier {
-    /// Creates a verifier from a secret in either form, chosen by prefix:
+    /// Creates a verifier from a webhook secret exactly as Polar shows it
+    /// (`whsec_` and 43 letters and digits), accepting deliveries signed with
+    /// either scheme Polar uses:
     ///
-    /// * starting with `whsec_`: the `whsec_` form, as
-    ///   [`from_whsec`](Self::from_whsec) (key = base64 decoding of the rest);
-    /// * anything else: the raw form, as
-    ///   [`from_raw_secret`](Self::from_raw_secret) (key = the UTF-8 bytes of
-    ///   `secret`), which is how Polar's own SDKs treat the secret shown in
-    ///   Polar's dashboard.
+    /// * the UTF-8 bytes of the whole secret, `whsec_` included (Polar's
+    ///   original scheme, as [`from_raw_secret`](Self::from_raw_secret));
+    /// * when the text after `whsec_` is base64 (padding optional,
+    ///   non-canonical trailing bits tolerated) of a non-empty key, that key
+    ///   (the standard scheme, as [`from_whsec`](Self::from_whsec)).
+    ///
+    /// A delivery is valid when one of its `v1` signatures matches under
+    /// either key. This is what Polar's own SDKs do. A secret without the
+    /// `whsec_` prefix has only the first key. [`sign`](Self::sign) signs
+    /// with the standard key.
     ///
     /// The secret is used exactly as given: surrounding whitespace (such as a
-    /// trailing newline read from a file) is part of it. To use a raw secret
-    /// that happens to start with `whsec_`, call
-    /// [`from_raw_secret`](Self::from_raw_secret) directly.
+    /// trailing newline read from a file) is part of it, and makes a `whsec_`
+    /// secret invalid.
     ///
     /// # Errors
     ///
     /// [`WebhookError::InvalidSecret`] if the secret is empty, or if it starts
-    /// with `whsec_` and the rest is not valid base64 of a non-empty key.
+    /// with `whsec_` and the rest is not base64 of a non-empty key (a
+    /// truncated or mangled copy). Never for a secret Polar issues: its 43
+    /// letters and digits always are.
     pub fn new(secret: &str) -> Result<Self, WebhookError> {
-        if secret.starts_with(WHSEC_PREFIX) {
-            Self::from_whsec(secret)
-        } else {
-            Self::from_raw_secret(secret)
+        let raw = Self::from_raw_secret(secret)?;
+        if !secret.starts_with(WHSEC_PREFIX) {
+            return Ok(raw);
         }
+        let standard = Self::from_whsec(secret)?;
+        Ok(Self { alternate: Some(raw.mac), ..standard })
     }
 
-    /// Creates a verifier from a secret in the Standard Webhooks form
-    /// `whsec_<base64>`.
+    /// Creates a verifier for the standard scheme only: the HMAC key is the
+    /// base64 decoding of the text after the `whsec_` prefix.
     ///
-    /// The HMAC key is the base64 decoding of the text after the `whsec_`
-    /// prefix. The prefix is optional (bare base64 is accepted, as the
-    /// reference libraries do); the base64 must use the standard alphabet
+    /// The prefix is optional (bare base64 is accepted, as the reference
+    /// libraries do); the base64 must use the standard alphabet
     /// (`A–Z a–z 0–9 + /`), with or without `=` padding, and nothing else, not
-    /// even whitespace.
+    /// even whitespace. Bits of the last character beyond the key are ignored
+    /// (Polar's 43-character secrets have them), as in Polar's SDKs.
     ///
     /// # Errors
     ///
@@ -308,14 +370,14 @@ impl WebhookVerifier {
         Self::from_key_bytes(&key)
     }
 
-    /// Creates a verifier from a raw secret string, as shown in Polar's
-    /// dashboard.
+    /// Creates a verifier for Polar's original scheme only: the HMAC key is
+    /// the UTF-8 bytes of `secret`, unchanged.
     ///
-    /// The HMAC key is the UTF-8 bytes of `secret`, unchanged: no prefix is
-    /// stripped, nothing is decoded or trimmed. This matches Polar's SDKs,
-    /// which pass `base64(secret)` to a Standard Webhooks library that decodes
-    /// it back to those bytes; the equivalent `whsec_` form of `secret` is
-    /// therefore `"whsec_" + base64(secret)`.
+    /// No prefix is stripped (`whsec_` is part of the key), nothing is
+    /// decoded or trimmed. This matches Polar's server, which passes
+    /// `base64(secret)` to a Standard Webhooks library that decodes it back to
+    /// those bytes; the equivalent standard form of `secret` is therefore
+    /// `"whsec_" + base64(secret)`.
     ///
     /// # Errors
     ///
@@ -338,7 +400,7 @@ impl WebhookVerifier {
         }
         let mac = HmacSha256::new_from_slice(key)
             .map_err(|_| WebhookError::InvalidSecret("HMAC-SHA256 does not accept the key".to_owned()))?;
-        Ok(Self { mac, tolerance: DEFAULT_TOLERANCE })
+        Ok(Self { mac, alternate: None, tolerance: DEFAULT_TOLERANCE })
     }
 
     /// Returns this verifier with another timestamp tolerance: how far the
@@ -384,11 +446,11 @@ impl WebhookVerifier {
     /// 3. `webhook-signature`, split on whitespace, holds at least one
     ///    `version,signature` entry, and some entry with version exactly `v1`
     ///    carries the standard, padded base64 of
-    ///    HMAC-SHA256(key, `{id}.{timestamp}.{body}`), where `{id}` is the
-    ///    header's bytes as received and `{timestamp}` the parsed integer
-    ///    without leading zeros. Entries of other versions, entries without a
-    ///    comma and entries that are not valid base64 are skipped. MACs are
-    ///    compared in constant time.
+    ///    HMAC-SHA256(key, `{id}.{timestamp}.{body}`) under one of the
+    ///    verifier's keys, where `{id}` is the header's bytes as received and
+    ///    `{timestamp}` the parsed integer without leading zeros. Entries of
+    ///    other versions, entries without a comma and entries that are not
+    ///    valid base64 are skipped. MACs are compared in constant time.
     ///
     /// # Errors
     ///
@@ -398,33 +460,7 @@ impl WebhookVerifier {
     /// [`WebhookError::InvalidSignatureHeader`] or
     /// [`WebhookError::NoMatchingSignature`].
     pub fn verify_at(&self, headers: &(impl HeaderLookup + ?Sized), body: &[u8], now: i64) -> Result<(), WebhookError> {
-        let id = required_header(headers, HEADER_ID)?;
-        let timestamp = required_header(headers, HEADER_TIMESTAMP)?;
-        let signatures = required_header(headers, HEADER_SIGNATURE)?;
-
-        let timestamp = parse_timestamp(timestamp)?;
-        self.check_timestamp(timestamp, now)?;
-
-        let expected = self.mac_of(id, timestamp, body);
-        let mut saw_entry = false;
-        for entry in signatures.split(u8::is_ascii_whitespace).filter(|entry| !entry.is_empty()) {
-            let Some(comma) = entry.iter().position(|&byte| byte == b',') else {
-                continue;
-            };
-            saw_entry = true;
-            let (version, signature) = (&entry[..comma], &entry[comma + 1..]);
-            if version != SIGNATURE_VERSION || signature.len() > MAX_SIGNATURE_CHARS {
-                continue;
-            }
-            let mut decoded = [0_u8; MAX_SIGNATURE_CHARS];
-            let Ok(len) = STANDARD.decode_slice(signature, &mut decoded) else {
-                continue;
-            };
-            if bool::from(expected.as_slice().ct_eq(&decoded[..len])) {
-                return Ok(());
-            }
-        }
-        Err(if saw_entry { WebhookError::NoMatchingSignature } else { WebhookError::InvalidSignatureHeader })
+        self.check(headers, body, now).map(|_| ())
     }
 
     /// Verifies a webhook delivery against the system clock, then
@@ -462,6 +498,60 @@ impl WebhookVerifier {
         decode_json(body)
     }
 
+    /// Verifies and decodes a delivery given as headers and body, against the
+    /// system clock, keeping its `webhook-id` and timestamp: the
+    /// framework-free entry point (pass `&parts.headers` of an
+    /// [`http::request::Parts`], or any other [`HeaderLookup`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`verify_and_decode`](Self::verify_and_decode); see
+    /// [`WebhookError::status`] for the answer to send.
+    pub fn verify_delivery<T: DeserializeOwned>(
+        &self,
+        headers: &(impl HeaderLookup + ?Sized),
+        body: &[u8],
+    ) -> Result<VerifiedWebhook<T>, WebhookError> {
+        self.verify_delivery_at(headers, body, unix_now())
+    }
+
+    /// Like [`verify_delivery`](Self::verify_delivery), as if the current time
+    /// were `now` (unix seconds); meant for tests.
+    ///
+    /// # Errors
+    ///
+    /// As [`verify_and_decode_at`](Self::verify_and_decode_at).
+    pub fn verify_delivery_at<T: DeserializeOwned>(
+        &self,
+        headers: &(impl HeaderLookup + ?Sized),
+        body: &[u8],
+        now: i64,
+    ) -> Result<VerifiedWebhook<T>, WebhookError> {
+        let (id, timestamp) = self.check(headers, body, now)?;
+        let payload = decode_json(body)?;
+        Ok(VerifiedWebhook { id: String::from_utf8_lossy(id).into_owned(), timestamp, payload })
+    }
+
+    /// Verifies and decodes a whole [`http::Request`] whose body is already
+    /// buffered (`Bytes`, `Vec<u8>`, `String`, ...), against the system clock:
+    /// for hyper, actix-web (via its `http` types) or any framework built on
+    /// the `http` crate.
+    ///
+    /// ```ignore
+    /// let delivery: VerifiedWebhook<WebhookEvent> = verifier.verify_request(&request)?;
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`verify_delivery`](Self::verify_delivery); see
+    /// [`WebhookError::status`] for the answer to send.
+    pub fn verify_request<T: DeserializeOwned, B: AsRef<[u8]>>(
+        &self,
+        request: &http::Request<B>,
+    ) -> Result<VerifiedWebhook<T>, WebhookError> {
+        self.verify_delivery(request.headers(), request.body().as_ref())
+    }
+
     /// Computes the `v1,<base64>` signature of a message, in the format of
     /// one `webhook-signature` entry.
     ///
@@ -469,21 +559,54 @@ impl WebhookVerifier {
     /// headers `webhook-id: {id}`, `webhook-timestamp: {timestamp}` and
     /// `webhook-signature: {sign(id, timestamp, body)}`, and it will verify
     /// with this verifier as long as `timestamp` is within the tolerance.
+    /// A verifier from [`new`](Self::new) with two keys signs with the
+    /// standard one.
     #[must_use]
     pub fn sign(&self, id: &str, timestamp: i64, body: &[u8]) -> String {
-        let mac = self.mac_of(id.as_bytes(), timestamp, body);
+        let mac = mac_of(&self.mac, id.as_bytes(), timestamp, body);
         format!("v1,{}", STANDARD.encode(mac))
     }
 
-    /// HMAC-SHA256 of `{id}.{timestamp}.{body}`.
-    fn mac_of(&self, id: &[u8], timestamp: i64, body: &[u8]) -> [u8; 32] {
-        let mut mac = self.mac.clone();
-        mac.update(id);
-        mac.update(b".");
-        mac.update(timestamp.to_string().as_bytes());
-        mac.update(b".");
-        mac.update(body);
-        mac.finalize().into_bytes().into()
+    /// Runs the checks of [`verify_at`](Self::verify_at); returns the
+    /// `webhook-id` bytes and the timestamp.
+    fn check<'h>(
+        &self,
+        headers: &'h (impl HeaderLookup + ?Sized),
+        body: &[u8],
+        now: i64,
+    ) -> Result<(&'h [u8], i64), WebhookError> {
+        let id = required_header(headers, HEADER_ID)?;
+        let timestamp = required_header(headers, HEADER_TIMESTAMP)?;
+        let signatures = required_header(headers, HEADER_SIGNATURE)?;
+
+        let timestamp = parse_timestamp(timestamp)?;
+        self.check_timestamp(timestamp, now)?;
+
+        let expected = mac_of(&self.mac, id, timestamp, body);
+        let alternate = self.alternate.as_ref().map(|mac| mac_of(mac, id, timestamp, body));
+        let mut saw_entry = false;
+        for entry in signatures.split(u8::is_ascii_whitespace).filter(|entry| !entry.is_empty()) {
+            let Some(comma) = entry.iter().position(|&byte| byte == b',') else {
+                continue;
+            };
+            saw_entry = true;
+            let (version, signature) = (&entry[..comma], &entry[comma + 1..]);
+            if version != SIGNATURE_VERSION || signature.len() > MAX_SIGNATURE_CHARS {
+                continue;
+            }
+            let mut decoded = [0_u8; MAX_SIGNATURE_CHARS];
+            let Ok(len) = STANDARD.decode_slice(signature, &mut decoded) else {
+                continue;
+            };
+            let decoded = &decoded[..len];
+            // Both keys are compared, each in constant time, whichever matches.
+            let matches_alternate =
+                alternate.as_ref().map_or(subtle::Choice::from(0), |mac| mac.as_slice().ct_eq(decoded));
+            if bool::from(expected.as_slice().ct_eq(decoded) | matches_alternate) {
+                return Ok((id, timestamp));
+            }
+        }
+        Err(if saw_entry { WebhookError::NoMatchingSignature } else { WebhookError::InvalidSignatureHeader })
     }
 
     fn check_timestamp(&self, timestamp: i64, now: i64) -> Result<(), WebhookError> {
@@ -497,6 +620,40 @@ impl WebhookVerifier {
             Ok(())
         }
     }
+}
+
+/// A verified, decoded webhook delivery: what
+/// [`WebhookVerifier::verify_request`] and
+/// [`WebhookVerifier::verify_delivery`] return, and, with the `axum` cargo
+/// feature, an axum extractor.
+///
+/// The axum extractor takes the [`WebhookVerifier`] from the application
+/// state (through `FromRef`, so the state may be the verifier itself or a
+/// struct holding one), buffers the body (within axum's body limit),
+/// verifies it against the system clock and decodes it into `T`. A refused
+/// delivery is answered with [`WebhookError::status`] and the error's message
+/// (which never contains the secret).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct VerifiedWebhook<T> {
+    /// The `webhook-id` header: the same for every retry of a delivery, so
+    /// the key to handle each event once (non-UTF-8 bytes replaced by U+FFFD).
+    pub id: String,
+    /// The `webhook-timestamp` header, in unix seconds.
+    pub timestamp: i64,
+    /// The decoded body, typically the crate's `WebhookEvent`.
+    pub payload: T,
+}
+
+/// HMAC-SHA256 of `{id}.{timestamp}.{body}` under `key`.
+fn mac_of(key: &HmacSha256, id: &[u8], timestamp: i64, body: &[u8]) -> [u8; 32] {
+    let mut mac = key.clone();
+    mac.update(id);
+    mac.update(b".");
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    mac.finalize().into_bytes().into()
 }
 
 /// The header's value; absent and empty are both [`WebhookError::MissingHeader`].
@@ -564,6 +721,91 @@ fn unix_now() -> i64 {
     }
 }
 
+/// The axum extractor ([`VerifiedWebhook`]) and its rejection.
+#[cfg(feature = "axum")]
+mod axum_extract {
+    use std::fmt;
+
+    use axum::body::Bytes;
+    use axum::extract::rejection::BytesRejection;
+    use axum::extract::{FromRef, FromRequest, Request};
+    use axum::response::{IntoResponse, Response};
+    use serde::de::DeserializeOwned;
+
+    use super::{VerifiedWebhook, WebhookError, WebhookVerifier};
+
+    /// Why the axum extractor [`VerifiedWebhook`] refused a request; answers
+    /// with the matching status and a short plain-text reason.
+    #[derive(Debug)]
+    #[non_exhaustive]
+    pub enum WebhookRejection {
+        /// The body could not be read (for example, it exceeds axum's body
+        /// limit); answered as axum answers it (400, 413, ...).
+        Body(BytesRejection),
+        /// The delivery was refused; answered with [`WebhookError::status`].
+        Webhook(WebhookError),
+    }
+
+    impl WebhookRejection {
+        /// The webhook error, if the body was read and the delivery refused.
+        #[must_use]
+        pub fn webhook_error(&self) -> Option<&WebhookError> {
+            match self {
+                Self::Webhook(err) => Some(err),
+                Self::Body(_) => None,
+            }
+        }
+    }
+
+    impl fmt::Display for WebhookRejection {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self {
+                Self::Body(rejection) => write!(f, "webhook body could not be read: {rejection}"),
+                Self::Webhook(err) => err.fmt(f),
+            }
+        }
+    }
+
+    impl std::error::Error for WebhookRejection {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            match self {
+                Self::Body(rejection) => Some(rejection),
+                Self::Webhook(err) => Some(err),
+            }
+        }
+    }
+
+    impl IntoResponse for WebhookRejection {
+        fn into_response(self) -> Response {
+            match self {
+                Self::Body(rejection) => rejection.into_response(),
+                Self::Webhook(err) => (err.status(), format!("{err}\n")).into_response(),
+            }
+        }
+    }
+
+    /// Verifies and decodes the request with the [`WebhookVerifier`] of the
+    /// application state, against the system clock.
+    impl<S, T> FromRequest<S> for VerifiedWebhook<T>
+    where
+        S: Send + Sync,
+        WebhookVerifier: FromRef<S>,
+        T: DeserializeOwned,
+    {
+        type Rejection = WebhookRejection;
+
+        async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+            let verifier = WebhookVerifier::from_ref(state);
+            let headers = request.headers().clone();
+            let body = Bytes::from_request(request, state).await.map_err(WebhookRejection::Body)?;
+            verifier.verify_delivery(&headers, &body).map_err(WebhookRejection::Webhook)
+        }
+    }
+}
+
+#[cfg(feature = "axum")]
+pub use self::axum_extract::WebhookRejection;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -581,7 +823,11 @@ mod tests {
     const SPEC_SIGNATURE: &str = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
 
     const NOW: i64 = 1_700_000_000;
-    const RAW_SECRET: &str = "polar_whs_NotARealSecret";
+    /// A secret without the `whsec_` prefix: one key, its UTF-8 bytes.
+    const RAW_SECRET: &str = "raw-secret-NotARealOne";
+    /// Shaped like the secrets Polar issues (`whsec_` + 37 random letters and
+    /// digits + a 6-character base62 CRC32); not a real one.
+    const POLAR_SECRET: &str = "whsec_OgY4gRWvK1nJaVm2s3TtQ9pXcE7bLzH5fUk0W2levgp";
 
     fn verifier() -> WebhookVerifier {
         WebhookVerifier::new(RAW_SECRET).expect("valid secret")
@@ -631,6 +877,7 @@ mod tests {
         let cases: Vec<Value> = serde_json::from_str(VECTORS).expect("vectors.json parses");
         assert!(cases.len() >= 30, "only {} vectors", cases.len());
         let mut seen = std::collections::BTreeSet::new();
+        let mut polar = BTreeMap::new();
 
         for case in &cases {
             let name = text(case, "name");
@@ -642,7 +889,15 @@ mod tests {
                 "missing_header" => format!("missing_header:{}", text(case, "missing_header")),
                 other => other.to_owned(),
             };
+            let expect_new = match text(case, "expect_new") {
+                "missing_header" => expect.clone(),
+                other => other.to_owned(),
+            };
             seen.insert(text(case, "expect").to_owned());
+            if let Some(scheme) = optional_text(case, "scheme") {
+                *polar.entry((scheme.to_owned(), text(case, "expect") == "ok")).or_insert(0_usize) += 1;
+                assert!(secret.starts_with(WHSEC_PREFIX) && secret.len() == 49, "{name}: {secret}");
+            }
 
             let explicit = match form {
                 "whsec" => WebhookVerifier::from_whsec(secret),
@@ -680,8 +935,10 @@ mod tests {
                     verifier.verify_at(&upper_case, body, now),
                     verifier.verify_at(&lower_case, body, now),
                 ];
+                // `new` tries both keys of a Polar secret; the others have one.
+                let expect = if index == 0 { &expect_new } else { &expect };
                 for result in &results {
-                    assert_eq!(outcome(result), expect, "{name} (verifier #{index})");
+                    assert_eq!(&outcome(result), expect, "{name} (verifier #{index})");
                 }
             }
 
@@ -689,7 +946,7 @@ mod tests {
             if let (Some(id), Some(timestamp), Some(signatures)) = (values[0].1, values[1].1, values[2].1) {
                 let canonical = timestamp.parse::<i64>().ok().filter(|ts| ts.to_string() == timestamp);
                 if let (Some(ts), "ok") = (canonical, expect.as_str()) {
-                    let ours = verifiers[0].sign(id, ts, body);
+                    let ours = verifiers[1].sign(id, ts, body);
                     assert!(signatures.split(' ').any(|entry| entry == ours), "{name}: {ours} not in {signatures}");
                 }
             }
@@ -705,6 +962,12 @@ mod tests {
             "no_matching_signature",
         ] {
             assert!(seen.contains(kind), "no vector expects {kind}");
+        }
+        // At least 100 valid simulated Polar deliveries in each scheme, and refusals.
+        for scheme in ["polar_original", "polar_standard"] {
+            let valid = polar.get(&(scheme.to_owned(), true)).copied().unwrap_or_default();
+            let refused = polar.get(&(scheme.to_owned(), false)).copied().unwrap_or_default();
+            assert!(valid >= 100 && refused >= 50, "{scheme}: {valid} valid, {refused} refused");
         }
     }
 
@@ -736,11 +999,14 @@ mod tests {
         let auto = WebhookVerifier::new(&format!("whsec_{}", STANDARD.encode(key))).expect("new");
         assert_eq!(auto.sign("id", NOW, b""), from_key.sign("id", NOW, b""));
 
-        // A raw secret starting with `whsec_` needs the explicit constructor.
+        // A mangled `whsec_` secret is refused by `new`; a raw secret starting with
+        // `whsec_` needs the explicit constructor.
         assert!(matches!(WebhookVerifier::new("whsec_not base64!"), Err(WebhookError::InvalidSecret(_))));
+        assert!(matches!(WebhookVerifier::new(&format!("{POLAR_SECRET}\n")), Err(WebhookError::InvalidSecret(_))));
         let forced = WebhookVerifier::from_raw_secret("whsec_not base64!").expect("raw");
         let by_bytes = WebhookVerifier::from_key_bytes(b"whsec_not base64!").expect("bytes");
         assert_eq!(forced.sign("id", 1, b"x"), by_bytes.sign("id", 1, b"x"));
+        assert_eq!(format!("{forced:?}"), "WebhookVerifier { keys: 1, tolerance: 300s, .. }");
 
         // A raw secret is not trimmed.
         let padded = WebhookVerifier::new("secret\n").expect("raw");
@@ -752,6 +1018,9 @@ mod tests {
     fn invalid_secrets_are_rejected_without_echo() {
         for secret in ["", "whsec_", "whsec_====", "whsec_c2Vj$cmV0", "whsec_c2VjcmV0 ", "whsec_Zm9vYmFyX"] {
             let err = WebhookVerifier::new(secret).expect_err(secret);
+            if !secret.is_empty() {
+                assert_eq!(WebhookVerifier::from_whsec(secret).expect_err(secret), err, "{secret}");
+            }
             assert!(matches!(err, WebhookError::InvalidSecret(_)), "{secret}: {err:?}");
             let message = err.to_string();
             let body = secret.trim_start_matches("whsec_");
@@ -759,6 +1028,12 @@ mod tests {
                 assert!(!message.contains(body), "{message} echoes {secret}");
                 assert!(!format!("{err:?}").contains(body));
             }
+        }
+        // The explicit constructor takes them as raw secrets.
+        for secret in ["whsec_", "whsec_====", "whsec_c2Vj$cmV0", "whsec_c2VjcmV0 ", "whsec_Zm9vYmFyX"] {
+            let raw = WebhookVerifier::from_raw_secret(secret).expect(secret);
+            let bytes = WebhookVerifier::from_key_bytes(secret.as_bytes()).expect(secret);
+            assert_eq!(raw.sign("id", 1, b"x"), bytes.sign("id", 1, b"x"), "{secret}");
         }
         assert!(WebhookVerifier::from_key_bytes(&[]).is_err());
         assert!(WebhookVerifier::from_raw_secret("").is_err());
@@ -770,7 +1045,7 @@ mod tests {
         let secret = "whsec_c3VwZXItc2VjcmV0LWtleQ==";
         let verifier = WebhookVerifier::new(secret).expect("secret");
         let debug = format!("{verifier:?}");
-        assert_eq!(debug, "WebhookVerifier { tolerance: 300s, .. }");
+        assert_eq!(debug, "WebhookVerifier { keys: 2, tolerance: 300s, .. }");
         for needle in ["c3VwZXItc2VjcmV0LWtleQ", "super-secret-key", "115, 117, 112"] {
             assert!(!debug.contains(needle), "{debug}");
         }
@@ -1053,6 +1328,280 @@ mod tests {
         ];
         for (err, message) in cases {
             assert_eq!(err.to_string(), message);
+        }
+    }
+
+    /// CRC-32 (IEEE), as Python's `zlib.crc32`.
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = u32::MAX;
+        for &byte in bytes {
+            crc ^= u32::from(byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+
+    /// A secret made like Polar's `generate_token(prefix="whsec_")`, from a
+    /// deterministic generator instead of `secrets.choice`.
+    fn polar_shaped_secret(state: &mut u64) -> String {
+        const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        let token: String = (0..37)
+            .map(|_| {
+                // xorshift64
+                *state ^= *state << 13;
+                *state ^= *state >> 7;
+                *state ^= *state << 17;
+                char::from(ALPHABET[usize::try_from(*state % 62).expect("small")])
+            })
+            .collect();
+        let mut checksum = crc32(token.as_bytes());
+        let mut encoded = Vec::new();
+        while checksum > 0 {
+            encoded.push(BASE62[usize::try_from(checksum % 62).expect("small")]);
+            checksum /= 62;
+        }
+        encoded.resize(6, b'0');
+        encoded.reverse();
+        format!("whsec_{token}{}", String::from_utf8(encoded).expect("ascii"))
+    }
+
+    #[test]
+    fn polar_secret_checksum() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        // POLAR_SECRET ends in the base62 CRC32 of its 37 random characters.
+        const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        let (token, checksum) = POLAR_SECRET[6..].split_at(37);
+        let decoded = checksum.bytes().fold(0_u64, |acc, digit| {
+            acc * 62 + u64::try_from(BASE62.iter().position(|&c| c == digit).expect("base62")).expect("small")
+        });
+        assert_eq!(decoded, u64::from(crc32(token.as_bytes())));
+    }
+
+    #[test]
+    fn new_accepts_every_polar_shaped_secret_with_both_keys() {
+        let mut state = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..2_000 {
+            let secret = polar_shaped_secret(&mut state);
+            assert_eq!(secret.len(), 49);
+            let verifier = WebhookVerifier::new(&secret).unwrap_or_else(|err| panic!("{secret}: {err}"));
+            assert_eq!(format!("{verifier:?}"), "WebhookVerifier { keys: 2, tolerance: 300s, .. }", "{secret}");
+            let standard = WebhookVerifier::from_whsec(&secret).unwrap_or_else(|err| panic!("{secret}: {err}"));
+            assert_eq!(verifier.sign("id", NOW, b"{}"), standard.sign("id", NOW, b"{}"));
+        }
+        // Whatever the last character (and so its bits beyond the 32-byte key).
+        let stem = &POLAR_SECRET[..POLAR_SECRET.len() - 1];
+        let mut keys = std::collections::BTreeSet::new();
+        for last in ('a'..='z').chain('A'..='Z').chain('0'..='9') {
+            let secret = format!("{stem}{last}");
+            assert!(WebhookVerifier::new(&secret).is_ok(), "{secret}");
+            let standard = WebhookVerifier::from_whsec(&secret).unwrap_or_else(|err| panic!("{secret}: {err}"));
+            keys.insert(standard.sign("id", NOW, b"{}"));
+        }
+        // The last character adds 4 bits to the key: 16 distinct keys.
+        assert_eq!(keys.len(), 16);
+    }
+
+    #[test]
+    fn polar_secret_verifies_under_either_key() {
+        let ts = NOW.to_string();
+        let body = br#"{"type":"order.paid","data":{}}"#;
+        let both = WebhookVerifier::new(POLAR_SECRET).expect("new");
+        let original = WebhookVerifier::from_raw_secret(POLAR_SECRET).expect("raw");
+        let standard = WebhookVerifier::from_whsec(POLAR_SECRET).expect("whsec");
+        // Polar's original key is the UTF-8 bytes of the whole secret.
+        let mut mac = HmacSha256::new_from_slice(POLAR_SECRET.as_bytes()).expect("key");
+        mac.update(format!("msg.{NOW}.").as_bytes());
+        mac.update(body);
+        let by_hand = format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()));
+        assert_eq!(original.sign("msg", NOW, body), by_hand);
+
+        let original_sig = original.sign("msg", NOW, body);
+        let standard_sig = standard.sign("msg", NOW, body);
+        assert_ne!(original_sig, standard_sig);
+        assert_eq!(both.sign("msg", NOW, body), standard_sig);
+        let check = |verifier: &WebhookVerifier, sig: &str| verifier.verify_at(&headers("msg", &ts, sig), body, NOW);
+        assert_eq!(check(&both, &original_sig), Ok(()));
+        assert_eq!(check(&both, &standard_sig), Ok(()));
+        assert_eq!(check(&both, &format!("v1,AAAA {original_sig}")), Ok(()));
+        assert_eq!(check(&original, &original_sig), Ok(()));
+        assert_eq!(check(&standard, &standard_sig), Ok(()));
+        assert_eq!(check(&original, &standard_sig), Err(WebhookError::NoMatchingSignature));
+        assert_eq!(check(&standard, &original_sig), Err(WebhookError::NoMatchingSignature));
+        // Neither key accepts a tampered body.
+        for sig in [&original_sig, &standard_sig] {
+            assert_eq!(both.verify_at(&headers("msg", &ts, sig), b"{}", NOW), Err(WebhookError::NoMatchingSignature));
+        }
+        // Padded, the standard form decodes to the same key.
+        let padded = WebhookVerifier::from_whsec(&format!("{POLAR_SECRET}=")).expect("padded");
+        assert_eq!(padded.sign("msg", NOW, body), standard_sig);
+    }
+
+    #[test]
+    fn statuses() {
+        let cases = [
+            (WebhookError::MissingHeader(HEADER_ID), 401),
+            (WebhookError::InvalidTimestamp(String::new()), 401),
+            (WebhookError::TimestampTooOld { timestamp: 0, now: 1_000, tolerance_secs: 300 }, 401),
+            (WebhookError::TimestampInFuture { timestamp: 1_000, now: 0, tolerance_secs: 300 }, 401),
+            (WebhookError::InvalidSignatureHeader, 401),
+            (WebhookError::NoMatchingSignature, 401),
+            (WebhookError::Decode { path: ".".to_owned(), message: String::new() }, 400),
+            (WebhookError::InvalidSecret(String::new()), 500),
+        ];
+        for (err, status) in cases {
+            assert_eq!(err.status().as_u16(), status, "{err:?}");
+        }
+    }
+
+    #[test]
+    fn verify_request_keeps_id_and_timestamp() {
+        let verifier = WebhookVerifier::new(POLAR_SECRET).expect("secret");
+        let now = unix_now();
+        let body = br#"{"type":"order.paid"}"#.to_vec();
+        let request = |signature: &str, body: Vec<u8>| {
+            http::Request::post("/webhooks")
+                .header("Webhook-Id", "msg_1")
+                .header("webhook-timestamp", now.to_string())
+                .header("webhook-signature", signature)
+                .body(body)
+                .expect("request")
+        };
+        let good = verifier.sign("msg_1", now, &body);
+        let delivery: VerifiedWebhook<Value> = verifier.verify_request(&request(&good, body.clone())).expect("valid");
+        assert_eq!(delivery.id, "msg_1");
+        assert_eq!(delivery.timestamp, now);
+        assert_eq!(delivery.payload["type"], "order.paid");
+        // Any buffered body type.
+        let text = request(&good, body.clone()).map(|b| String::from_utf8(b).expect("utf-8"));
+        assert!(verifier.verify_request::<Value, _>(&text).is_ok());
+        let bytes = request(&good, body.clone()).map(bytes::Bytes::from);
+        assert!(verifier.verify_request::<Value, _>(&bytes).is_ok());
+
+        let err = verifier.verify_request::<Value, _>(&request(&good, b"{}".to_vec())).expect_err("tampered");
+        assert_eq!((err.status().as_u16(), err), (401, WebhookError::NoMatchingSignature));
+        let unsigned = http::Request::post("/webhooks").body(body.clone()).expect("request");
+        assert_eq!(verifier.verify_request::<Value, _>(&unsigned), Err(WebhookError::MissingHeader(HEADER_ID)));
+        let not_json = b"not json".to_vec();
+        let err = verifier
+            .verify_request::<Value, _>(&request(&verifier.sign("msg_1", now, &not_json), not_json))
+            .expect_err("undecodable");
+        assert!(matches!(err, WebhookError::Decode { .. }), "{err:?}");
+        assert_eq!(err.status().as_u16(), 400);
+
+        // Parts and body, the same checks.
+        let (parts, body) = request(&good, body).into_parts();
+        let delivery: VerifiedWebhook<Value> = verifier.verify_delivery_at(&parts.headers, &body, now).expect("parts");
+        assert_eq!(delivery.id, "msg_1");
+        assert_eq!(
+            verifier.verify_delivery_at::<Value>(&parts.headers, &body, now + 301),
+            Err(WebhookError::TimestampTooOld { timestamp: now, now: now + 301, tolerance_secs: 300 })
+        );
+    }
+
+    #[cfg(feature = "axum")]
+    mod axum_extractor {
+        use axum::body::Body;
+        use axum::extract::{FromRef, FromRequest};
+        use axum::response::IntoResponse;
+
+        use super::*;
+
+        #[derive(Clone)]
+        struct AppState {
+            verifier: WebhookVerifier,
+        }
+
+        impl FromRef<AppState> for WebhookVerifier {
+            fn from_ref(state: &AppState) -> Self {
+                state.verifier.clone()
+            }
+        }
+
+        fn request(id: &str, timestamp: i64, signature: &str, body: &'static [u8]) -> axum::extract::Request {
+            http::Request::post("/webhooks")
+                .header(HEADER_ID, id)
+                .header(HEADER_TIMESTAMP, timestamp.to_string())
+                .header(HEADER_SIGNATURE, signature)
+                .body(Body::from(body))
+                .expect("request")
+        }
+
+        async fn extract(
+            request: axum::extract::Request,
+            state: &AppState,
+        ) -> Result<VerifiedWebhook<Value>, WebhookRejection> {
+            VerifiedWebhook::from_request(request, state).await
+        }
+
+        async fn body_text(response: axum::response::Response) -> String {
+            let bytes = axum::body::to_bytes(response.into_body(), 1 << 16).await.expect("body");
+            String::from_utf8(bytes.to_vec()).expect("utf-8")
+        }
+
+        #[tokio::test]
+        async fn extracts_a_verified_delivery_from_state() {
+            let state = AppState { verifier: WebhookVerifier::new(POLAR_SECRET).expect("secret") };
+            let now = unix_now();
+            let body: &[u8] = br#"{"type":"order.paid","data":{"id":"o_1"}}"#;
+            // Signed with Polar's original key (the whole secret's bytes).
+            let original = WebhookVerifier::from_raw_secret(POLAR_SECRET).expect("raw");
+            let delivery = extract(request("msg_9", now, &original.sign("msg_9", now, body), body), &state)
+                .await
+                .expect("verified");
+            assert_eq!((delivery.id.as_str(), delivery.timestamp), ("msg_9", now));
+            assert_eq!(delivery.payload["data"]["id"], "o_1");
+
+            // The state may also be the verifier itself.
+            let sig = state.verifier.sign("msg_9", now, body);
+            let delivery: VerifiedWebhook<Value> =
+                VerifiedWebhook::from_request(request("msg_9", now, &sig, body), &state.verifier)
+                    .await
+                    .expect("verifier as state");
+            assert_eq!(delivery.payload["type"], "order.paid");
+        }
+
+        #[tokio::test]
+        async fn rejections_answer_401_or_400() {
+            let state = AppState { verifier: WebhookVerifier::new(POLAR_SECRET).expect("secret") };
+            let now = unix_now();
+            let body: &[u8] = br#"{"type":"order.paid"}"#;
+            let good = state.verifier.sign("msg", now, body);
+            let other = WebhookVerifier::new("whsec_someoneElsesSecret0000000000000000000000000").expect("other");
+            let not_json: &[u8] = b"{not json";
+            let cases = [
+                (request("msg", now, &good, b"{}"), 401, WebhookError::NoMatchingSignature),
+                (request("msg", now, &other.sign("msg", now, body), body), 401, WebhookError::NoMatchingSignature),
+                (
+                    request("msg", now - 3600, &state.verifier.sign("msg", now - 3600, body), body),
+                    401,
+                    WebhookError::TimestampTooOld { timestamp: now - 3600, now, tolerance_secs: 300 },
+                ),
+                (request("msg", now, "", body), 401, WebhookError::MissingHeader(HEADER_SIGNATURE)),
+                (request("msg", now, &state.verifier.sign("msg", now, not_json), not_json), 400, {
+                    WebhookError::Decode { path: String::new(), message: String::new() }
+                }),
+            ];
+            for (request, status, expected) in cases {
+                let rejection = extract(request, &state).await.expect_err("refused");
+                let err = rejection.webhook_error().expect("a webhook error").clone();
+                match (&err, &expected) {
+                    (WebhookError::Decode { .. }, WebhookError::Decode { .. }) => {}
+                    // The clock may tick between signing and checking.
+                    (WebhookError::TimestampTooOld { timestamp, .. }, WebhookError::TimestampTooOld { .. }) => {
+                        assert_eq!(*timestamp, now - 3600);
+                    }
+                    _ => assert_eq!(err, expected),
+                }
+                assert_eq!(rejection.to_string(), err.to_string());
+                let response = rejection.into_response();
+                assert_eq!(response.status().as_u16(), status, "{err:?}");
+                let text = body_text(response).await;
+                assert_eq!(text, format!("{err}\n"));
+                assert!(!text.contains(&POLAR_SECRET[6..]), "{text}");
+            }
         }
     }
 

@@ -30,7 +30,7 @@ pub struct Generated {
 /// (pass a relative path: it ends up in generated files).
 pub fn generate(spec_file: &str, bytes: &[u8], options: &Options) -> Result<Generated, SpecError> {
     let doc = load::parse(spec_file, bytes)?;
-    let lowered = lower::lower(&doc)?;
+    let lowered = lower::lower_with(&doc, options.lenient)?;
     let api = ir::build(&lowered.openapi, spec_file, options).map_err(|mut e| {
         // The IR sees the lowered document; point at the original one.
         e.pointer = lower::original_pointer(&doc, &e.pointer);

@@ -138,7 +138,7 @@ fn parse_yaml(file: &str, text: &str) -> Result<Value, SpecError> {
             .with_line(line)
             .with_hint("fix the YAML syntax (check indentation, quoting and unclosed brackets)")
     };
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(yaml_error)?;
+    let YamlValue(mut yaml) = serde_yaml::from_str(text).map_err(yaml_error)?;
     yaml.apply_merge().map_err(yaml_error)?;
     let mut pointer = String::new();
     yaml_to_json(yaml, &mut pointer).map_err(|(pointer, message)| {
@@ -155,6 +155,95 @@ fn parse_yaml(file: &str, text: &str) -> Result<Value, SpecError> {
         };
         err.with_line(line)
     })
+}
+
+/// A YAML document as `serde_yaml::Value`, read with a visitor of our own: serde_yaml hands
+/// integers outside i64/u64 (`minimum: -9223372036854776000`, i64::MIN printed as a double)
+/// to `visit_i128`/`visit_u128`, which its own `Value` refuses; here they become f64, as
+/// JSON parsers read them. Tags are dropped (JSON has none); duplicate keys are refused
+/// with serde_yaml's wording (see [`duplicate_key_line`]).
+struct YamlValue(serde_yaml::Value);
+
+impl<'de> serde::Deserialize<'de> for YamlValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(YamlVisitor).map(YamlValue)
+    }
+}
+
+struct YamlVisitor;
+
+impl<'de> serde::de::Visitor<'de> for YamlVisitor {
+    type Value = serde_yaml::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Bool(b))
+    }
+    fn visit_i64<E>(self, i: i64) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number(i.into()))
+    }
+    fn visit_u64<E>(self, u: u64) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number(u.into()))
+    }
+    fn visit_i128<E>(self, i: i128) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number((i as f64).into()))
+    }
+    fn visit_u128<E>(self, u: u128) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number((u as f64).into()))
+    }
+    fn visit_f64<E>(self, f: f64) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number(f.into()))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::String(s.to_owned()))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::String(s))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(YamlVisitor)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(YamlValue(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(serde_yaml::Value::Sequence(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        use serde::de::Error as _;
+        use serde_yaml::Value as Y;
+        let mut mapping = serde_yaml::Mapping::new();
+        while let Some(YamlValue(key)) = map.next_key()? {
+            if mapping.contains_key(&key) {
+                let which = match &key {
+                    Y::Null => "with null key".to_owned(),
+                    Y::Bool(b) => format!("with key `{b}`"),
+                    Y::Number(n) => format!("with key {n}"),
+                    Y::String(s) => format!("with key {s:?}"),
+                    Y::Sequence(_) | Y::Mapping(_) | Y::Tagged(_) => "in YAML map".to_owned(),
+                };
+                return Err(A::Error::custom(format!("duplicate entry {which}")));
+            }
+            let YamlValue(value) = map.next_value()?;
+            mapping.insert(key, value);
+        }
+        Ok(Y::Mapping(mapping))
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+        use serde::de::VariantAccess as _;
+        // `!tag value`: the value.
+        let (_tag, contents): (String, _) = data.variant()?;
+        contents.newtype_variant::<YamlValue>().map(|v| v.0)
+    }
 }
 
 /// Converts a YAML value into JSON. Errors carry the pointer of the offending node.

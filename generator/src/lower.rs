@@ -17,7 +17,10 @@
 //!   integer schemas → integers; boolean schemas → `{}` / `{not: {}}`;
 //! * root `webhooks` → `x-webhooks`, `components.pathItems` → `components.x-path-items`,
 //!   `info.summary`, `license.identifier`, `jsonSchemaDialect` → `x-…`; `paths: {}` added
-//!   when absent.
+//!   when absent, and `responses: {}` on 3.1 operations without one.
+//!
+//! With `lenient` ([`lower_with`]), dangling references are repaired first instead of
+//! refused ([`repair_refs`]), each repair a warning.
 //!
 //! Everything else is left alone; the drop check (serialize the `openapiv3` model back
 //! and compare) reports what the 3.0 model could not hold.
@@ -50,6 +53,39 @@ pub struct Lowered {
 /// Checks every `$ref` resolves, lowers 3.1 constructs into the 3.0 shape, deserializes
 /// into `openapiv3::OpenAPI` and reports anything the 3.0 model dropped.
 pub fn lower(doc: &Document) -> Result<Lowered, SpecError> {
+    lower_with(doc, false)
+}
+
+/// [`lower`], and with `lenient` it first repairs references instead of refusing them
+/// (see [`repair_refs`]); every repair is a warning naming the `$ref`'s pointer.
+pub fn lower_with(doc: &Document, lenient: bool) -> Result<Lowered, SpecError> {
+    let mut repairs = Vec::new();
+    let repaired;
+    let doc = if lenient {
+        // A removed entry can leave references to it dangling: repeat (a few rounds).
+        let mut current = repair_refs(doc, &mut repairs);
+        for _ in 0..8 {
+            let before = repairs.len();
+            current = repair_refs(&current, &mut repairs);
+            if repairs.len() == before {
+                break;
+            }
+        }
+        repaired = current;
+        &repaired
+    } else {
+        doc
+    };
+    let mut lowered = lower_checked(doc)?;
+    if !repairs.is_empty() {
+        lowered.warnings.extend(repairs);
+        lowered.warnings.sort();
+        lowered.warnings.dedup();
+    }
+    Ok(lowered)
+}
+
+fn lower_checked(doc: &Document) -> Result<Lowered, SpecError> {
     check_refs(doc)?;
 
     let renames = Renames::of(&doc.value);
@@ -113,6 +149,9 @@ pub fn original_pointer(doc: &Document, pointer: &str) -> String {
 struct Renames {
     webhooks: bool,
     path_items: bool,
+    /// OpenAPI 3.1 made an operation's `responses` optional (3.1.0 §4.8.10); the 3.0 model
+    /// requires it, so lowering adds an empty one (the operation returns the raw response).
+    optional_responses: bool,
 }
 
 impl Renames {
@@ -121,6 +160,7 @@ impl Renames {
         Renames {
             webhooks: has("/webhooks") && !has("/x-webhooks"),
             path_items: has("/components/pathItems") && !has("/components/x-path-items"),
+            optional_responses: root.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.1")),
         }
     }
 
@@ -491,6 +531,16 @@ fn check_one_ref(doc: &Document, reference: &str, node: &str, strict: bool) -> R
     match parse_ref(reference) {
         RefTarget::Local(pointer) => {
             if doc.value.pointer(&pointer).is_none() {
+                if let Some(schema) = enclosing_defs(&doc.value, node, &pointer) {
+                    return Err(err(
+                        format!(
+                            "`$ref` target `{reference}` does not exist at the document root (the enclosing schema \
+                             `{schema}` defines it, but OpenAPI resolves `#/…` against the document root)"
+                        ),
+                        "move the definition under /components/schemas, or generate with `--lenient` \
+                         (`Options::lenient`) to resolve it in the nearest enclosing schema",
+                    ));
+                }
                 let hint = match missing_component(&pointer) {
                     Some((section, name)) if doc.value.pointer(&format!("/components/{section}/{name}")).is_none() => {
                         format!("define `{name}` under /components/{section}, or fix the reference")
@@ -514,6 +564,155 @@ fn check_one_ref(doc: &Document, reference: &str, node: &str, strict: bool) -> R
         )),
         RefTarget::Anchor | RefTarget::External => Ok(()),
     }
+}
+
+/// The nearest schema enclosing `node` (a pointer) that has the `#/$defs/…` target
+/// `target` (`/$defs/X…`): JSON Schema documents converted into OpenAPI keep `$defs` in
+/// the schema that uses them, while OpenAPI resolves `#/…` against the document root.
+/// Returns the pointer of that schema.
+fn enclosing_defs(root: &Value, node: &str, target: &str) -> Option<String> {
+    if !target.starts_with("/$defs/") {
+        return None;
+    }
+    let mut prefix = node;
+    loop {
+        if !prefix.is_empty() && root.pointer(&format!("{prefix}{target}")).is_some() {
+            return Some(prefix.to_owned());
+        }
+        let (parent, _) = prefix.rsplit_once('/')?;
+        prefix = parent;
+    }
+}
+
+/// Lenient mode: a copy of `doc` where
+/// - a `#/$defs/X` reference that does not resolve at the root but in the nearest
+///   enclosing schema's `$defs` is pointed at a copy of that definition hoisted into
+///   `components/schemas` (the generator names component schemas only);
+/// - any other local `$ref` whose target does not exist is dropped: in a schema the
+///   schema becomes untyped (any JSON value), elsewhere (a parameter, response, request
+///   body, header, example, ...) the referring entry is removed.
+///
+/// Every repair is pushed onto `warnings` with the `$ref`'s JSON pointer.
+pub fn repair_refs(doc: &Document, warnings: &mut Vec<Warning>) -> Document {
+    let root = &doc.value;
+    // (node pointer, kind, reference) of every dangling local `$ref`, in document order.
+    let mut dangling: Vec<(String, Kind, String)> = Vec::new();
+    let mut pointer = String::new();
+    visit(Kind::Root, root, &mut pointer, &mut |kind, node, ptr| {
+        let Value::Object(map) = node else { return };
+        if let Some(Value::String(reference)) = map.get("$ref") {
+            if let RefTarget::Local(target) = parse_ref(reference) {
+                if root.pointer(&target).is_none() {
+                    dangling.push((ptr.to_owned(), kind, reference.clone()));
+                }
+            }
+        }
+    });
+    let mut value = root.clone();
+    let mut hoisted: Vec<(String, String)> = Vec::new(); // (definition pointer, component name)
+    let mut taken: BTreeSet<String> = root
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut removals: Vec<String> = Vec::new();
+    for (node, kind, reference) in dangling {
+        let at = format!("{node}/$ref");
+        let RefTarget::Local(target) = parse_ref(&reference) else { continue };
+        let defs = enclosing_defs(root, &node, &target);
+        // Only `#/$defs/X` itself can become a component; deeper targets are left dangling.
+        let defs = defs.filter(|_| target.matches('/').count() == 2);
+        if let Some(schema) = defs {
+            let definition = format!("{schema}{target}");
+            let name = match hoisted.iter().find(|(d, _)| *d == definition) {
+                Some((_, name)) => name.clone(),
+                None => {
+                    let base = target.rsplit('/').next().unwrap_or("Def").replace("~1", "/").replace("~0", "~");
+                    let mut name = base.clone();
+                    let mut n = 2;
+                    while taken.contains(&name) {
+                        name = format!("{base}{n}");
+                        n += 1;
+                    }
+                    taken.insert(name.clone());
+                    hoisted.push((definition.clone(), name.clone()));
+                    name
+                }
+            };
+            let new_ref = format!("#/components/schemas/{}", escape_pointer_token(&name));
+            if let Some(Value::Object(map)) = value.pointer_mut(&node) {
+                map.insert("$ref".to_owned(), Value::String(new_ref.clone()));
+            }
+            warnings.push(Warning {
+                pointer: at,
+                message: format!(
+                    "lenient: `$ref` `{reference}` does not exist at the document root; resolved in the \
+                     enclosing schema `{schema}` and hoisted to `{new_ref}`"
+                ),
+            });
+        } else if kind == Kind::Schema {
+            if let Some(Value::Object(map)) = value.pointer_mut(&node) {
+                map.remove("$ref");
+            }
+            warnings.push(Warning {
+                pointer: at,
+                message: format!(
+                    "lenient: `$ref` target `{reference}` does not exist in this document: the schema is \
+                     untyped (any JSON value)"
+                ),
+            });
+        } else {
+            warnings.push(Warning {
+                pointer: at,
+                message: format!(
+                    "lenient: `$ref` target `{reference}` does not exist in this document: this {} is left out",
+                    kind_name(kind)
+                ),
+            });
+            removals.push(node);
+        }
+    }
+    // Deepest and last first, so earlier list indices stay valid.
+    removals.sort_by_key(|node| std::cmp::Reverse(pointer_order(node)));
+    for node in removals {
+        let Some((parent, token)) = node.rsplit_once('/') else { continue };
+        let token = token.replace("~1", "/").replace("~0", "~");
+        match value.pointer_mut(parent) {
+            Some(Value::Object(map)) => {
+                map.remove(&token);
+            }
+            Some(Value::Array(items)) => {
+                if let Ok(i) = token.parse::<usize>() {
+                    if i < items.len() {
+                        items.remove(i);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // Hoisted definitions are copied after the rewrites, so `$ref`s inside them are repaired too.
+    let copies: Vec<(String, Value)> =
+        hoisted.iter().filter_map(|(d, name)| Some((name.clone(), value.pointer(d)?.clone()))).collect();
+    if !copies.is_empty() {
+        if let Value::Object(root_map) = &mut value {
+            let components = root_map.entry("components").or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(components) = components {
+                let schemas = components.entry("schemas").or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(schemas) = schemas {
+                    for (name, schema) in copies {
+                        schemas.insert(name, schema);
+                    }
+                }
+            }
+        }
+    }
+    Document { value, ..doc.clone() }
+}
+
+/// A pointer as tokens, list indices compared as numbers.
+fn pointer_order(pointer: &str) -> Vec<(u64, String)> {
+    pointer.split('/').map(|t| t.parse::<u64>().map_or((u64::MAX, t.to_owned()), |i| (i, String::new()))).collect()
 }
 
 fn missing_component(pointer: &str) -> Option<(String, String)> {
@@ -582,6 +781,9 @@ fn lower_node(kind: Kind, v: &mut Value, r: Renames) {
             }
         }
         return;
+    }
+    if kind == Kind::Operation && r.optional_responses && !map.contains_key("responses") {
+        map.insert("responses".to_string(), Value::Object(Map::new()));
     }
     lower_fields(kind, map, r);
 }
@@ -1044,6 +1246,18 @@ fn fix_integer_bounds(map: &mut Map<String, Value>) {
     for k in ["minimum", "maximum", "multipleOf"] {
         if let Some(v) = map.get_mut(k) {
             fix(v);
+        }
+    }
+    // Bounds beyond the 64-bit range (`maximum: 18446744073709551615`, or i64::MAX printed
+    // as a double, `9223372036854776000`) bound no i64: clamped to it, the same constraint.
+    if let Some(v) = map.get_mut("minimum") {
+        if !v.is_i64() && v.as_f64().is_some_and(|f| f <= -9.223_372_036_854_776e18) {
+            *v = Value::Number(i64::MIN.into());
+        }
+    }
+    if let Some(v) = map.get_mut("maximum") {
+        if !v.is_i64() && v.as_f64().is_some_and(|f| f >= 9.223_372_036_854_776e18) {
+            *v = Value::Number(i64::MAX.into());
         }
     }
     if let Some(Value::Array(values)) = map.get_mut("enum") {

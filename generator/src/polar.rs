@@ -12,10 +12,23 @@ pub const PINNED_SPEC: &str = "spec/polar-2026-10.openapi.json";
 /// Where the generated client lives, relative to the workspace root.
 pub const CLIENT_DIR: &str = "generated-client";
 
+/// The crate-root docs after the generated introduction: quick start, authentication,
+/// pagination, errors, webhooks (its snippets are doctests of the client).
+const CRATE_DOCS: &str = include_str!("polar/crate_docs.md");
+
 /// Options for the Polar client: Polar reads its API version from the `Polar-Version`
-/// header, and the crate's library is named `polar`.
+/// header and the organization a request acts for from `Polar-Organization` (the header
+/// Polar's own SDKs send for their `organization_id` setting), and the crate's library is
+/// named `polar`.
 pub fn options() -> Options {
-    Options { version_header: Some("Polar-Version".to_owned()), lib_name: Some("polar".to_owned()) }
+    Options {
+        version_header: Some("Polar-Version".to_owned()),
+        lib_name: Some("polar".to_owned()),
+        organization_header: Some("Polar-Organization".to_owned()),
+        lenient: false,
+        samples_compiled_in: Some("contract-tests/src/samples.rs".to_owned()),
+        crate_docs: Some(CRATE_DOCS.to_owned()),
+    }
 }
 
 /// Adds the client's `Cargo.toml` to `generated.files`: the hand-written manifest in

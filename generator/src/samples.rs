@@ -660,7 +660,12 @@ impl<'a> Writer<'a> {
             },
             _ => self.expr(ty, ex, &var_name, depth + 1),
         };
-        if variant.boxed {
+        let converts =
+            || self.api.union_conversions(&self.api.types[id].name, u).iter().any(|c| c.variant.name == variant.name);
+        if variant.boxed && converts() {
+            // `From` boxes it (`crate::union_from!`).
+            format!("{name}::from({value})")
+        } else if variant.boxed {
             format!("{name}::{}(Box::new({value}))", variant.name)
         } else {
             format!("{name}::{}({value})", variant.name)
@@ -825,10 +830,39 @@ fn format_statements(code: &str) -> String {
     out
 }
 
-/// The snippet as shown in documentation: its `use` lines, then a client, then the call.
+/// The placeholder token of a security scheme in documented samples: Polar's token
+/// prefixes (`polar_cst_` customer sessions, `polar_mst_` member sessions, `polar_oat_`
+/// organization access tokens).
+fn placeholder_token(scheme: &str) -> &'static str {
+    match scheme {
+        "customer_session" => "polar_cst_xxx",
+        "member_session" => "polar_mst_xxx",
+        _ => "polar_oat_xxx",
+    }
+}
+
+/// The client line of a documented sample: built with the token the operation needs,
+/// and, when another operation issues that token, a comment saying which.
+fn client_line(api: &Api, operation_id: &str) -> String {
+    let op = api.groups.iter().flat_map(|g| &g.operations).find(|op| op.operation_id == operation_id);
+    let credential = op.and_then(|op| op.credentials.iter().find(|c| c.issued_by.is_some()));
+    let token = credential.map_or("polar_oat_xxx", |c| placeholder_token(&c.scheme));
+    let client = format!("let client = {}::Client::builder().access_token(\"{token}\").build()?;\n", api.lib_name);
+    match credential.and_then(|c| c.issued_by.as_ref().map(|issuer| (c, issuer))) {
+        Some((c, issuer)) => format!(
+            "// A {} token, not the organization token: the `token` that\n// `client.{}().{}(..)` returns.\n{client}",
+            c.scheme.replace('_', " "),
+            issuer.group.join("()."),
+            issuer.name
+        ),
+        None => client,
+    }
+}
+
+/// The snippet as shown in documentation: its `use` lines, then a client (with the token
+/// the operation needs), then the call.
 pub fn documented_source(api: &Api, sample: &Sample) -> String {
-    let client =
-        format!("let client = {}::Client::builder().access_token(\"polar_oat_xxx\").build()?;\n", api.lib_name);
+    let client = client_line(api, &sample.operation_id);
     // `format_statements` puts one blank line after the `use` statements.
     let (uses, rest) = match sample.code.split_once("\n\n") {
         Some((uses, rest)) if sample.code.starts_with("use ") => (Some(uses), rest),

@@ -10,6 +10,15 @@
 //! and the runtime's unit tests included) and fails on any error or warning, printing the
 //! compiler output per spec.
 //!
+//! Then it runs the wire tests (`tests/data/wire/<crate>.<group>.rs`, appended to that
+//! group's client file so they can call the builders' private `into_request`): for the
+//! fixtures of constructs whose encoding matters, `cargo test --lib wire_tests` checks the
+//! query pairs, accept header and bodies of requests built (not sent) by the generated code.
+//! That builds the dependencies once more for tests (minutes the first time).
+//!
+//! Specs in [`LENIENT`] are generated with `Options::lenient`; strict mode refuses them
+//! (checked by `lenient_mode_is_opt_in`).
+//!
 //! Each spec also gets a compact summary snapshot, `snapshots/generality_<spec>.snap`: type
 //! counts by kind, every group and operation, webhooks and generation warnings.
 //! The other tests check the shape of the code for a few constructs (security schemes,
@@ -26,6 +35,9 @@ use std::time::Instant;
 /// Specs the generator refuses on purpose: (file name, start of the expected message).
 /// Every other spec must generate.
 const EXPECTED_REFUSALS: &[(&str, &str)] = &[];
+
+/// Specs generated with `Options::lenient` (strict mode refuses them).
+const LENIENT: &[&str] = &["fixture-lenient.yaml"];
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -51,10 +63,32 @@ fn stem(file: &str) -> String {
 }
 
 fn generate(file: &str) -> Result<Generated, codegen::SpecError> {
+    generate_with(file, LENIENT.contains(&file))
+}
+
+fn generate_with(file: &str, lenient: bool) -> Result<Generated, codegen::SpecError> {
     let rel = format!("tests/data/specs/{file}");
     let bytes = std::fs::read(manifest_dir().join(&rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    let options = codegen::Options { lib_name: Some(stem(file)), ..codegen::Options::default() };
+    let options = codegen::Options { lib_name: Some(stem(file)), lenient, ..codegen::Options::default() };
     codegen::generate(&rel, &bytes, &options)
+}
+
+/// The wire tests: (crate, group module, test source), sorted.
+fn wire_tests() -> Vec<(String, String, String)> {
+    let dir = manifest_dir().join("tests/data/wire");
+    let mut out: Vec<(String, String, String)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|path| {
+            let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            let (krate, module) = name.split_once('.').unwrap_or_else(|| panic!("{name}.rs: not <crate>.<group>.rs"));
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (krate.to_owned(), module.to_owned(), text)
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 fn generate_ok(file: &str) -> Generated {
@@ -184,6 +218,7 @@ fn specs_compile() {
     std::fs::create_dir_all(&root).expect("create the workspace folder");
 
     let mut members = Vec::new();
+    let wire = wire_tests();
     for file in spec_files() {
         if EXPECTED_REFUSALS.iter().any(|(f, _)| *f == file) {
             continue;
@@ -192,6 +227,11 @@ fn specs_compile() {
         let generated = generate_ok(&file);
         let features = codegen::write::features_block(&generated.api);
         let mut files = generated.files;
+        for (_, module, text) in wire.iter().filter(|(krate, _, _)| *krate == name) {
+            let path = format!("src/client/{module}.rs");
+            let code = files.get_mut(&path).unwrap_or_else(|| panic!("wire test for {name}: no {path}"));
+            code.push_str(text);
+        }
         // A member of the workspace below, not a workspace of its own.
         let manifest = codegen::write::standalone_manifest(&name, &features).replace("[workspace]\n", "");
         files.insert("Cargo.toml".to_owned(), manifest);
@@ -250,6 +290,38 @@ fn specs_compile() {
             root.display()
         );
     }
+    eprintln!("generality: {} crates compiled warning-free", members.len());
+
+    // The wire tests, in the crates they were appended to.
+    let mut wire_crates: Vec<&str> = wire.iter().map(|(krate, _, _)| krate.as_str()).collect();
+    wire_crates.dedup();
+    for krate in &wire_crates {
+        assert!(members.iter().any(|m| m == krate), "wire test for `{krate}`, which no spec generates");
+    }
+    let mut args = vec!["test", "--offline", "--no-fail-fast", "--lib"];
+    for krate in &wire_crates {
+        args.extend(["-p", krate]);
+    }
+    args.push("wire_tests");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args(&args)
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", &target)
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("run cargo test");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "wire tests failed ({}):\n{text}", output.status);
+    let passed: usize = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("test result: ok. "))
+        .filter_map(|l| l.split(' ').next()?.parse::<usize>().ok())
+        .sum();
+    let expected = wire.iter().map(|(_, _, t)| t.matches("#[test]").count()).sum::<usize>();
+    assert_eq!(passed, expected, "every wire test runs:\n{text}");
+    eprintln!("generality: {passed} wire tests passed in {} crates", wire_crates.len());
 }
 
 fn write_if_changed(path: &PathBuf, text: &str) {
@@ -392,4 +464,148 @@ fn hostile_names_are_valid_distinct_and_deterministic() {
     // Deterministic: a second run writes the same files.
     let again = generate_ok("fixture-hostile-names.yaml");
     assert!(generated.files == again.files, "two runs on the same spec differ");
+}
+
+// ---- constructs of issue #14 ----
+
+fn warnings_at<'a>(generated: &'a Generated, pointer: &str) -> Vec<&'a str> {
+    generated.warnings.iter().filter(|w| w.pointer == pointer).map(|w| w.message.as_str()).collect()
+}
+
+#[test]
+fn query_parameters_holding_objects() {
+    use codegen::ir::QueryEncoding;
+    let generated = generate_ok("fixture-query-objects.yaml");
+    let api = &generated.api;
+    let (group, op) = operation(api, "GET", "/items");
+    let encodings: Vec<(&str, QueryEncoding)> = op.params.iter().map(|p| (p.wire_name.as_str(), p.encoding)).collect();
+    assert_eq!(
+        encodings,
+        [
+            ("metadata_filter", QueryEncoding::DeepObject),
+            ("sort", QueryEncoding::DeepObject),
+            ("created", QueryEncoding::DeepObject),
+            ("tags", QueryEncoding::DeepObject),
+            ("match", QueryEncoding::DeepObject),
+            ("ids", QueryEncoding::Form),
+            ("fields", QueryEncoding::Delimited(',')),
+            ("codes", QueryEncoding::Delimited('|')),
+            ("words", QueryEncoding::Delimited(' ')),
+            ("page", QueryEncoding::Form),
+            ("range", QueryEncoding::FormObject),
+        ]
+    );
+    // Each encoding OpenAPI leaves undefined is a warning at its parameter.
+    for i in 0..5 {
+        let pointer = format!("/paths/~1items/get/parameters/{i}");
+        let messages = warnings_at(&generated, &pointer);
+        assert_eq!(messages.len(), 1, "{pointer}: {messages:?}");
+        assert!(messages[0].contains("bracket notation"), "{pointer}: {messages:?}");
+    }
+    for i in 5..11 {
+        assert!(warnings_at(&generated, &format!("/paths/~1items/get/parameters/{i}")).is_empty());
+    }
+    // The union with an object arm gets no `QueryValue` (it goes through JSON).
+    let code = client_file(&generated, group);
+    assert!(!code.contains("impl crate::runtime::QueryValue"), "{code}");
+    assert!(!code.contains("request.query(\"metadata_filter\", &self.metadata_filter)"), "{code}");
+}
+
+#[test]
+fn operations_without_responses_return_the_raw_response() {
+    use codegen::ir::ResponseKind;
+    let generated = generate_ok("fixture-no-responses.yaml");
+    let api = &generated.api;
+    for (method, path) in [("GET", "/ping"), ("POST", "/events")] {
+        let (_, op) = operation(api, method, path);
+        assert_eq!(op.response, ResponseKind::Bytes("*/*".to_owned()), "{method} {path}");
+        assert!(op.errors.is_empty());
+    }
+    let (_, listed) = operation(api, "GET", "/events");
+    assert!(matches!(listed.response, ResponseKind::Json(_)));
+    assert_eq!(warnings_at(&generated, "/paths/~1ping/get").len(), 1);
+    // OpenAPI 3.0 still requires `responses`.
+    let text = std::fs::read_to_string(manifest_dir().join("tests/data/specs/fixture-no-responses.yaml")).unwrap();
+    let err = codegen::generate("t.yaml", text.replace("3.1.0", "3.0.3").as_bytes(), &codegen::Options::default())
+        .err()
+        .expect("3.0 refuses an operation without responses");
+    assert!(err.to_string().contains("responses"), "{err}");
+}
+
+#[test]
+fn numbers_beyond_64_bits_load_in_yaml_and_json() {
+    for file in ["fixture-big-numbers.yaml", "fixture-big-numbers-json.json"] {
+        let bytes = std::fs::read(manifest_dir().join("tests/data/specs").join(file)).unwrap();
+        let doc = codegen::load::parse(file, &bytes).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let at = |p: &str| doc.value.pointer(p).unwrap_or_else(|| panic!("{file}: no {p}")).clone();
+        let counter = "/components/schemas/Counter/properties";
+        assert_eq!(at(&format!("{counter}/value/minimum")).as_f64(), Some(-9.223_372_036_854_776e18), "{file}");
+        assert_eq!(at(&format!("{counter}/value/maximum")).as_f64(), Some(1e20), "{file}");
+        assert_eq!(at(&format!("{counter}/total/maximum")).as_f64(), Some(1.844_674_407_370_955_2e19), "{file}");
+        assert_eq!(at(&format!("{counter}/ratio/minimum")).as_f64(), Some(-3.402_823_669_209_385e38), "{file}");
+        assert_eq!(at(&format!("{counter}/ratio/example")).as_f64(), Some(1.234_567_890_123_456_8e29), "{file}");
+        // Integers that fit stay exact.
+        assert_eq!(at(&format!("{counter}/limit/maximum")).as_u64(), Some(u64::MAX), "{file}");
+        assert_eq!(at(&format!("{counter}/limit/example")).as_i64(), Some(42), "{file}");
+
+        let generated = generate_ok(file);
+        assert!(generated.warnings.is_empty(), "{file}: {:?}", generated.warnings);
+        let counter = generated.api.types.iter().find(|d| d.name == "Counter").expect("Counter");
+        let TypeKind::Struct(s) = &counter.kind else { panic!("Counter is a struct") };
+        let tys: Vec<String> = s.fields.iter().map(|f| generated.api.ty_name(&f.ty)).collect();
+        assert_eq!(tys, ["i64", "i64", "f64", "i64"], "{file}");
+    }
+    // Other YAML refusals keep serde_yaml's wording (duplicate keys).
+    let err = codegen::load::parse("d.yaml", b"openapi: 3.1.0\na: 1\na: 2\n").expect_err("duplicate key");
+    assert!(err.message.contains("duplicate entry with key \"a\""), "{err}");
+}
+
+#[test]
+fn lenient_mode_is_opt_in() {
+    for file in LENIENT {
+        // Strict (the default) refuses, naming the first dangling reference.
+        let err = generate_with(file, false).err().unwrap_or_else(|| panic!("{file}: strict mode generates it"));
+        assert_eq!(err.pointer, "/paths/~1orders/get/parameters/0/$ref", "{err}");
+        assert!(err.message.contains("does not exist"), "{err}");
+    }
+    let generated = generate_with("fixture-lenient.yaml", true).unwrap_or_else(|e| panic!("{e}"));
+    let repairs: Vec<String> = generated
+        .warnings
+        .iter()
+        .filter(|w| w.message.starts_with("lenient: "))
+        .map(|w| format!("{} {}", w.pointer, w.message.split(':').nth(1).unwrap_or_default().trim()))
+        .collect();
+    assert_eq!(
+        repairs,
+        [
+            "/components/schemas/Order/$defs/Line/properties/parts/items/$ref `$ref` `#/$defs/Line` does not exist at the document root; resolved in the enclosing schema `/components/schemas/Order` and hoisted to `#/components/schemas/Line`",
+            "/components/schemas/Order/$defs/Line/properties/ship_to/$ref `$ref` `#/$defs/Address` does not exist at the document root; resolved in the enclosing schema `/components/schemas/Order` and hoisted to `#/components/schemas/Address`",
+            "/components/schemas/Order/properties/address/$ref `$ref` `#/$defs/Address` does not exist at the document root; resolved in the enclosing schema `/components/schemas/Order` and hoisted to `#/components/schemas/Address`",
+            "/components/schemas/Order/properties/customer/$ref `$ref` target `#/components/schemas/Customer` does not exist in this document",
+            "/components/schemas/Order/properties/lines/items/$ref `$ref` `#/$defs/Line` does not exist at the document root; resolved in the enclosing schema `/components/schemas/Order` and hoisted to `#/components/schemas/Line`",
+            "/paths/~1orders/get/parameters/0/$ref `$ref` target `#/components/parameters/Missing` does not exist in this document",
+            "/paths/~1orders/get/responses/404/$ref `$ref` target `#/components/responses/NotFound` does not exist in this document",
+        ]
+    );
+    let api = &generated.api;
+    let names: Vec<&str> = api.types.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["Order", "Line", "Address"]);
+    let (_, op) = operation(api, "GET", "/orders");
+    let wires: Vec<&str> = op.params.iter().map(|p| p.wire_name.as_str()).collect();
+    assert_eq!(wires, ["limit"]);
+
+    // Only the `$defs` case: strict names the enclosing schema and the way out.
+    let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      \
+                properties:\n        b: {$ref: '#/$defs/B'}\n      $defs:\n        B: {type: string}\n";
+    let err = codegen::generate("d.yaml", text.as_bytes(), &codegen::Options::default()).err().expect("refused");
+    assert_eq!(err.pointer, "/components/schemas/A/properties/b/$ref");
+    assert!(err.message.contains("the enclosing schema `/components/schemas/A` defines it"), "{err}");
+    assert!(err.hint.as_deref().is_some_and(|h| h.contains("--lenient")), "{err}");
+    let options = codegen::Options { lenient: true, ..codegen::Options::default() };
+    let generated = codegen::generate("d.yaml", text.as_bytes(), &options).unwrap_or_else(|e| panic!("{e}"));
+    let a = generated.api.types.iter().find(|d| d.name == "A").expect("A");
+    let TypeKind::Struct(s) = &a.kind else { panic!("A is a struct") };
+    assert_eq!(generated.api.ty_name(&s.fields[0].ty), "B");
+    let b = generated.api.types.iter().find(|d| d.name == "B").expect("B, hoisted from A's $defs");
+    assert!(matches!(b.kind, TypeKind::Alias(codegen::ir::Ty::String)), "{:?}", b.kind);
 }

@@ -27,6 +27,24 @@ fn checked_in_client_is_fresh() {
     assert!(drift.is_empty(), "generated-client/ is stale; run `cargo xtask regenerate`:\n{}", shown.join("\n"));
 }
 
+/// The hand-written client manifest declares exactly the runtime's features and
+/// dependencies (what standalone generated crates get from the same two files).
+#[test]
+fn client_manifest_has_the_runtime_features_and_dependencies() {
+    let manifest = std::fs::read_to_string(root().join(polar::CLIENT_DIR).join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains(&format!("# END generated features\n{}", write::RUNTIME_FEATURES)),
+        "generated-client/Cargo.toml: the lines after the generated features must be generator/runtime/features.toml"
+    );
+    let dependencies = &manifest[manifest.find("\n[dependencies]\n").expect("[dependencies]") + 1..];
+    let dependencies = &dependencies[..dependencies.find("\n\n").unwrap_or(dependencies.len()) + 1];
+    assert_eq!(
+        dependencies,
+        write::CLIENT_DEPENDENCIES,
+        "generated-client/Cargo.toml [dependencies] vs generator/runtime/dependencies.toml"
+    );
+}
+
 #[test]
 fn generation_is_deterministic() {
     let first = generate();
@@ -143,4 +161,29 @@ fn feature_gates_are_closed_under_references() {
     let customers = Gate::Any(BTreeSet::from(["customers".to_owned()]));
     let compiled = gates.iter().filter(|g| covers(g, &customers)).count();
     assert!(compiled * 4 < gates.len(), "`customers` alone compiles {compiled} of {} types", gates.len());
+}
+
+#[test]
+fn customer_portal_operations_know_their_token_and_its_issuer() {
+    let api = generate().api;
+    let ops: Vec<_> = api.groups.iter().flat_map(|g| &g.operations).collect();
+    let portal: Vec<_> = ops
+        .iter()
+        .filter(|op| op.credentials.iter().any(|c| c.scheme == "customer_session" || c.scheme == "member_session"))
+        .collect();
+    // 23 + 13 read/write operations accept either session token, 4 only a member session.
+    assert_eq!(portal.len(), 40);
+    for op in &portal {
+        assert!(op.credentials.iter().all(|c| c.scheme.ends_with("_session")), "{}", op.operation_id);
+        let issuer = op.credentials[0].issued_by.as_ref().unwrap_or_else(|| panic!("{}", op.operation_id));
+        assert_eq!(issuer.operation_id, "customer-sessions:create");
+        assert_eq!((issuer.group.as_slice(), issuer.name.as_str()), (&["customer_sessions".to_owned()][..], "create"));
+    }
+    let members_only = portal.iter().filter(|op| op.credentials.iter().all(|c| c.scheme == "member_session")).count();
+    assert_eq!(members_only, 4);
+    // Organization operations accept organization tokens, and name no issuer.
+    let create = ops.iter().find(|op| op.operation_id == "customers:create").unwrap();
+    let schemes: Vec<&str> = create.credentials.iter().map(|c| c.scheme.as_str()).collect();
+    assert_eq!(schemes, ["oidc", "pat", "oat"]);
+    assert!(create.credentials.iter().all(|c| c.issued_by.is_none()));
 }

@@ -97,7 +97,8 @@ fn samples_use_the_spec_examples() {
     // CustomerIndividualCreate's email and external_id examples; the type's constructor.
     assert!(create.code.contains("CustomerIndividualCreate::new(\"customer@example.com\")"), "{}", create.code);
     assert!(create.code.contains("\"usr_1337\""), "{}", create.code);
-    assert!(create.code.contains("CustomerCreate::Individual(Box::new("), "{}", create.code);
+    // The arm converts into the union (`From`), no `Box::new`.
+    assert!(create.code.contains("CustomerCreate::from(individual)"), "{}", create.code);
 }
 
 #[test]
@@ -184,4 +185,26 @@ fn exhaustive_calls_cover_every_optional_input() {
             );
         }
     }
+}
+
+#[test]
+fn customer_portal_samples_use_a_session_token() {
+    let source = |id: &str| {
+        let sample = all_samples().iter().find(|s| s.operation_id == id).unwrap_or_else(|| panic!("{id}"));
+        samples::documented_source(api(), sample)
+    };
+    let portal = source("customer_portal:customers:get");
+    assert!(portal.contains(r#".access_token("polar_cst_xxx")"#), "{portal}");
+    assert!(portal.contains("`client.customer_sessions().create(..)`"), "{portal}");
+    assert!(!portal.contains("polar_oat_"), "{portal}");
+    let members_only = api()
+        .groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .find(|op| !op.credentials.is_empty() && op.credentials.iter().all(|c| c.scheme == "member_session"))
+        .expect("Polar has member-session-only operations");
+    assert!(source(&members_only.operation_id).contains(r#".access_token("polar_mst_xxx")"#));
+    let org = source("customers:create");
+    assert!(org.contains(r#".access_token("polar_oat_xxx")"#), "{org}");
+    assert!(!org.contains("session"), "{org}");
 }

@@ -156,6 +156,13 @@ const ROOT_STANDINS: &str = r#"
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiErrorBody {
     Other(serde_json::Value),
+    Unrecognized { path: String, message: String },
+}
+
+impl ApiErrorBody {
+    pub(crate) fn unrecognized(path: String, message: String) -> Self {
+        Self::Unrecognized { path, message }
+    }
 }
 "#;
 

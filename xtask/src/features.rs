@@ -1,9 +1,13 @@
 //! `cargo xtask check-features`: `cargo check` of the client with default features off
-//! and each feature alone (and none), failing on any error or warning in the client. The
-//! gates come from reachability in the IR; this proves them on the real compiler.
+//! and each feature alone (and none; the runtime's TLS backends alone and together, tracing,
+//! and the axum extractor), failing on any error or warning in the client. The gates come
+//! from reachability in the IR; this proves them on the real compiler.
 
 use std::process::{Command, Stdio};
 use std::time::Instant;
+
+/// Feature sets of the runtime (generator/runtime/features.toml), checked like the groups.
+const RUNTIME_SETS: &[&str] = &["rustls", "native-tls", "rustls,native-tls", "tracing", "axum", "axum,webhook-events"];
 
 pub fn run(root: &std::path::Path) -> Result<(), String> {
     let bytes = crate::pinned_spec(root)?;
@@ -11,6 +15,9 @@ pub fn run(root: &std::path::Path) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let mut sets: Vec<String> = vec![String::new()];
     sets.extend(generated.api.features.all().into_iter().map(str::to_owned));
+    // The runtime's features: each TLS backend alone and both (native-tls wins), tracing,
+    // and the axum extractor alone and with the events it usually decodes.
+    sets.extend(RUNTIME_SETS.iter().map(|f| (*f).to_owned()));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut failures = Vec::new();
     for features in &sets {
@@ -40,7 +47,10 @@ pub fn run(root: &std::path::Path) -> Result<(), String> {
         }
     }
     if failures.is_empty() {
-        println!("polar-sh-sdk checks warning-free with each of its {} features alone and with none", sets.len() - 1);
+        println!(
+            "polar-sh-sdk checks warning-free with none of its features, each group feature alone, and the runtime's {:?}",
+            RUNTIME_SETS
+        );
         Ok(())
     } else {
         Err(failures.join("\n\n"))

@@ -4,6 +4,7 @@ mod bench;
 mod features;
 mod fmt;
 mod fuzz;
+mod msrv;
 mod review;
 mod samples;
 
@@ -18,13 +19,17 @@ cargo xtask <command>
 commands:
   regenerate [--check]    regenerate generated-client/ from the pinned spec in spec/
                           (--check: fail with a diff if the checked-in crate is stale)
-  generate --spec PATH --out DIR [--crate-name NAME]
+  generate --spec PATH --out DIR [--crate-name NAME] [--lenient]
                           write a standalone client crate for any OpenAPI 3.0/3.1 spec
+                          (--lenient: generate despite dangling `$ref`s and `#/$defs/…` refs
+                          to an enclosing schema's `$defs`; each repair is a warning)
   diff-spec OLD NEW       Markdown report of what changes in the generated Rust API
   code-samples [--check]  write every operation's Rust sample: code-samples/polar-rust.overlay.yaml
                           (OpenAPI Overlay) and contract-tests/src/samples.rs (compiled)
   check-features          cargo check of the client with each cargo feature alone (and none):
                           no errors, no warnings
+  check-msrv              fail when a dependency of the client in Cargo.lock declares a newer
+                          rust-version than the client's (cargo metadata; no second toolchain)
   fmt [--check]           rustfmt the hand-written Rust (generated files are prettyplease's)
   fuzz [CASES]            mutate valid specs CASES times (default 10000) and check the
                           generator never panics or hangs (release build)
@@ -45,6 +50,7 @@ fn main() -> ExitCode {
         Some("code-samples") => samples::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("check-features") => features::run(&workspace_root()),
+        Some("check-msrv") => msrv::run(&workspace_root()),
         Some("fmt") => fmt::run(&workspace_root(), args[1..].iter().any(|a| a == "--check")),
         Some("fuzz") => match args.get(1).map(|n| n.parse::<u64>()) {
             None => fuzz::run(10_000),
@@ -117,6 +123,7 @@ fn generate(args: &[String]) -> Result<(), String> {
     let mut spec = None;
     let mut out = None;
     let mut crate_name = None;
+    let mut lenient = false;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = || it.next().cloned().ok_or_else(|| format!("{arg} needs a value"));
@@ -124,6 +131,7 @@ fn generate(args: &[String]) -> Result<(), String> {
             "--spec" => spec = Some(value()?),
             "--out" => out = Some(value()?),
             "--crate-name" => crate_name = Some(value()?),
+            "--lenient" => lenient = true,
             other => return Err(format!("unknown argument `{other}`\n\n{USAGE}")),
         }
     }
@@ -142,8 +150,13 @@ fn generate(args: &[String]) -> Result<(), String> {
             codegen::names::snake_name(title).replace('_', "-")
         }
     };
-    let options = Options { lib_name: Some(name.replace('-', "_")), ..Options::default() };
+    let options = Options { lib_name: Some(name.replace('-', "_")), lenient, ..Options::default() };
     let generated = codegen::generate(&shown, &bytes, &options).map_err(|e| e.to_string())?;
+    for warning in &generated.warnings {
+        if warning.message.starts_with("lenient: ") {
+            eprintln!("warning: {warning}");
+        }
+    }
     let features = codegen::write::features_block(&generated.api);
     let mut files = generated.files;
     files.insert("Cargo.toml".to_owned(), codegen::write::standalone_manifest(&name, &features));

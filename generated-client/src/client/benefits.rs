@@ -27,11 +27,24 @@ impl<'a> Benefits<'a> {
 
     /// List Benefits.
     ///
-    /// List benefits.
-    ///
     /// `GET /v1/benefits/` (operation `benefits:list`)
     ///
     /// Scopes: `benefits:read`, `benefits:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.benefits().list().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list(&self) -> BenefitsList<'a> {
         BenefitsList {
             client: self.client,
@@ -55,6 +68,25 @@ impl<'a> Benefits<'a> {
     /// `POST /v1/benefits/` (operation `benefits:create`)
     ///
     /// Scopes: `benefits:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::{
+    ///     BenefitCreate, BenefitCustomCreate, BenefitCustomCreateProperties,
+    /// };
+    ///
+    /// let mut custom = BenefitCustomCreate::new(
+    ///     "An example description.",
+    ///     BenefitCustomCreateProperties::default(),
+    /// );
+    /// custom.organization_id = Some("1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?);
+    /// let body = BenefitCreate::from(custom);
+    /// let benefit = client.benefits().create(body).await?;
+    /// println!("{benefit:?}");
+    /// ```
     pub fn create(&self, body: BenefitCreate) -> BenefitsCreate<'a> {
         BenefitsCreate {
             client: self.client,
@@ -70,6 +102,18 @@ impl<'a> Benefits<'a> {
     /// `GET /v1/benefits/{id}` (operation `benefits:get`)
     ///
     /// Scopes: `benefits:read`, `benefits:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let benefit = client
+    ///     .benefits()
+    ///     .get("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{benefit:?}");
+    /// ```
     pub fn get(&self, id: Uuid) -> BenefitsGet<'a> {
         BenefitsGet {
             client: self.client,
@@ -89,6 +133,14 @@ impl<'a> Benefits<'a> {
     /// `DELETE /v1/benefits/{id}` (operation `benefits:delete`)
     ///
     /// Scopes: `benefits:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// client.benefits().delete("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?).await?;
+    /// ```
     pub fn delete(&self, id: Uuid) -> BenefitsDelete<'a> {
         BenefitsDelete {
             client: self.client,
@@ -104,6 +156,25 @@ impl<'a> Benefits<'a> {
     /// `PATCH /v1/benefits/{id}` (operation `benefits:update`)
     ///
     /// Scopes: `benefits:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::{BenefitCustomUpdate, BenefitsUpdateBody};
+    ///
+    /// let body = BenefitsUpdateBody::from(BenefitCustomUpdate {
+    ///     description: Patch::Value("An example description.".to_owned()),
+    ///     ..Default::default()
+    /// });
+    /// let benefit = client
+    ///     .benefits()
+    ///     .update("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{benefit:?}");
+    /// ```
     pub fn update(&self, id: Uuid, body: BenefitsUpdateBody) -> BenefitsUpdate<'a> {
         BenefitsUpdate {
             client: self.client,
@@ -120,6 +191,25 @@ impl<'a> Benefits<'a> {
     /// `GET /v1/benefits/{id}/files` (operation `benefits:files`)
     ///
     /// Scopes: `benefits:read`, `benefits:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client
+    ///     .benefits()
+    ///     .files("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .page(1)
+    ///     .limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn files(&self, id: Uuid) -> BenefitsFiles<'a> {
         BenefitsFiles {
             client: self.client,
@@ -139,6 +229,25 @@ impl<'a> Benefits<'a> {
     /// `GET /v1/benefits/{id}/grants` (operation `benefits:grants`)
     ///
     /// Scopes: `benefits:read`, `benefits:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client
+    ///     .benefits()
+    ///     .grants("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .page(1)
+    ///     .limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn grants(&self, id: Uuid) -> BenefitsGrants<'a> {
         BenefitsGrants {
             client: self.client,
@@ -247,7 +356,14 @@ impl<'a> BenefitsList<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -309,6 +425,34 @@ impl<'a> BenefitsList<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceBenefit, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for BenefitsList<'a> {
@@ -347,7 +491,14 @@ impl<'a> BenefitsCreate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -418,7 +569,14 @@ impl<'a> BenefitsGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -488,7 +646,14 @@ impl<'a> BenefitsDelete<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -557,7 +722,14 @@ impl<'a> BenefitsUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -642,7 +814,14 @@ impl<'a> BenefitsFiles<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -696,6 +875,34 @@ impl<'a> BenefitsFiles<'a> {
                     async move {
                         let list = request.send().await?;
                         Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
+        )
+    }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceBenefitDownloadableFile, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
                     }
                 },
             ),
@@ -775,7 +982,14 @@ impl<'a> BenefitsGrants<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -830,6 +1044,34 @@ impl<'a> BenefitsGrants<'a> {
                     async move {
                         let list = request.send().await?;
                         Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
+        )
+    }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceBenefitGrant, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
                     }
                 },
             ),

@@ -25,11 +25,24 @@ impl<'a> CheckoutLinks<'a> {
 
     /// List Checkout Links.
     ///
-    /// List checkout links.
-    ///
     /// `GET /v1/checkout-links/` (operation `checkout-links:list`)
     ///
     /// Scopes: `checkout_links:read`, `checkout_links:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.checkout_links().list().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list(&self) -> CheckoutLinksList<'a> {
         CheckoutLinksList {
             client: self.client,
@@ -49,6 +62,22 @@ impl<'a> CheckoutLinks<'a> {
     /// `POST /v1/checkout-links/` (operation `checkout-links:create`)
     ///
     /// Scopes: `checkout_links:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::{CheckoutLinkCreate, CheckoutLinkCreateProductPrice};
+    ///
+    /// let body = CheckoutLinkCreate::from(
+    ///     CheckoutLinkCreateProductPrice::new(
+    ///         "1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?,
+    ///     ),
+    /// );
+    /// let checkout_link = client.checkout_links().create(body).await?;
+    /// println!("{checkout_link:?}");
+    /// ```
     pub fn create(&self, body: CheckoutLinkCreate) -> CheckoutLinksCreate<'a> {
         CheckoutLinksCreate {
             client: self.client,
@@ -64,6 +93,18 @@ impl<'a> CheckoutLinks<'a> {
     /// `GET /v1/checkout-links/{id}` (operation `checkout-links:get`)
     ///
     /// Scopes: `checkout_links:read`, `checkout_links:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let checkout_link = client
+    ///     .checkout_links()
+    ///     .get("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{checkout_link:?}");
+    /// ```
     pub fn get(&self, id: Uuid) -> CheckoutLinksGet<'a> {
         CheckoutLinksGet {
             client: self.client,
@@ -79,6 +120,17 @@ impl<'a> CheckoutLinks<'a> {
     /// `DELETE /v1/checkout-links/{id}` (operation `checkout-links:delete`)
     ///
     /// Scopes: `checkout_links:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// client
+    ///     .checkout_links()
+    ///     .delete("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// ```
     pub fn delete(&self, id: Uuid) -> CheckoutLinksDelete<'a> {
         CheckoutLinksDelete {
             client: self.client,
@@ -94,6 +146,25 @@ impl<'a> CheckoutLinks<'a> {
     /// `PATCH /v1/checkout-links/{id}` (operation `checkout-links:update`)
     ///
     /// Scopes: `checkout_links:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::{CheckoutLinkUpdate, TrialInterval};
+    ///
+    /// let body = CheckoutLinkUpdate {
+    ///     trial_interval: Patch::Value(TrialInterval::Day),
+    ///     ..Default::default()
+    /// };
+    /// let checkout_link = client
+    ///     .checkout_links()
+    ///     .update("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{checkout_link:?}");
+    /// ```
     pub fn update(&self, id: Uuid, body: CheckoutLinkUpdate) -> CheckoutLinksUpdate<'a> {
         CheckoutLinksUpdate {
             client: self.client,
@@ -170,7 +241,14 @@ impl<'a> CheckoutLinksList<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -228,6 +306,34 @@ impl<'a> CheckoutLinksList<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceCheckoutLink, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for CheckoutLinksList<'a> {
@@ -266,7 +372,14 @@ impl<'a> CheckoutLinksCreate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -337,7 +450,14 @@ impl<'a> CheckoutLinksGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -408,7 +528,14 @@ impl<'a> CheckoutLinksDelete<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -479,7 +606,14 @@ impl<'a> CheckoutLinksUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

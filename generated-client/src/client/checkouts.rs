@@ -26,11 +26,24 @@ impl<'a> Checkouts<'a> {
 
     /// List Checkout Sessions.
     ///
-    /// List checkout sessions.
-    ///
     /// `GET /v1/checkouts/` (operation `checkouts:list`)
     ///
     /// Scopes: `checkouts:read`, `checkouts:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.checkouts().list().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list(&self) -> CheckoutsList<'a> {
         CheckoutsList {
             client: self.client,
@@ -54,6 +67,22 @@ impl<'a> Checkouts<'a> {
     /// `POST /v1/checkouts/` (operation `checkouts:create`)
     ///
     /// Scopes: `checkouts:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::CheckoutProductsCreate;
+    ///
+    /// let mut body = CheckoutProductsCreate::new(
+    ///     vec!["1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?],
+    /// );
+    /// body.customer_name = Some("John Doe".to_owned());
+    /// body.locale = Some("en".to_owned());
+    /// let checkout = client.checkouts().create(body).await?;
+    /// println!("{checkout:?}");
+    /// ```
     pub fn create(&self, body: CheckoutCreate) -> CheckoutsCreate<'a> {
         CheckoutsCreate {
             client: self.client,
@@ -69,6 +98,18 @@ impl<'a> Checkouts<'a> {
     /// `GET /v1/checkouts/{id}` (operation `checkouts:get`)
     ///
     /// Scopes: `checkouts:read`, `checkouts:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let checkout = client
+    ///     .checkouts()
+    ///     .get("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{checkout:?}");
+    /// ```
     pub fn get(&self, id: Uuid) -> CheckoutsGet<'a> {
         CheckoutsGet {
             client: self.client,
@@ -84,6 +125,26 @@ impl<'a> Checkouts<'a> {
     /// `PATCH /v1/checkouts/{id}` (operation `checkouts:update`)
     ///
     /// Scopes: `checkouts:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::CheckoutUpdate;
+    ///
+    /// let body = CheckoutUpdate {
+    ///     customer_name: Patch::Value("John Doe".to_owned()),
+    ///     locale: Patch::Value("en".to_owned()),
+    ///     ..Default::default()
+    /// };
+    /// let checkout = client
+    ///     .checkouts()
+    ///     .update("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{checkout:?}");
+    /// ```
     pub fn update(&self, id: Uuid, body: CheckoutUpdate) -> CheckoutsUpdate<'a> {
         CheckoutsUpdate {
             client: self.client,
@@ -98,6 +159,15 @@ impl<'a> Checkouts<'a> {
     /// Get a checkout session by client secret.
     ///
     /// `GET /v1/checkouts/client/{client_secret}` (operation `checkouts:client_get`)
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let checkout_public = client.checkouts().client_get("polar_example_token").await?;
+    /// println!("{checkout_public:?}");
+    /// ```
     pub fn client_get(
         &self,
         client_secret: impl Into<String>,
@@ -114,6 +184,26 @@ impl<'a> Checkouts<'a> {
     /// Update a checkout session by client secret.
     ///
     /// `PATCH /v1/checkouts/client/{client_secret}` (operation `checkouts:client_update`)
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::CheckoutUpdatePublic;
+    ///
+    /// let body = CheckoutUpdatePublic {
+    ///     customer_name: Patch::Value("John Doe".to_owned()),
+    ///     locale: Patch::Value("en".to_owned()),
+    ///     ..Default::default()
+    /// };
+    /// let checkout_public = client
+    ///     .checkouts()
+    ///     .client_update("polar_example_token", body)
+    ///     .await?;
+    /// println!("{checkout_public:?}");
+    /// ```
     pub fn client_update(
         &self,
         client_secret: impl Into<String>,
@@ -134,6 +224,22 @@ impl<'a> Checkouts<'a> {
     /// Orders and subscriptions will be processed.
     ///
     /// `POST /v1/checkouts/client/{client_secret}/confirm` (operation `checkouts:client_confirm`)
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::CheckoutConfirmStripe;
+    ///
+    /// let body = CheckoutConfirmStripe {
+    ///     customer_name: Some("John Doe".to_owned()),
+    ///     locale: Some("en".to_owned()),
+    ///     ..Default::default()
+    /// };
+    /// let response = client.checkouts().client_confirm("polar_example_token", body).await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn client_confirm(
         &self,
         client_secret: impl Into<String>,
@@ -245,7 +351,14 @@ impl<'a> CheckoutsList<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -305,6 +418,34 @@ impl<'a> CheckoutsList<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceCheckout, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for CheckoutsList<'a> {
@@ -343,7 +484,14 @@ impl<'a> CheckoutsCreate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -414,7 +562,14 @@ impl<'a> CheckoutsGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -485,7 +640,14 @@ impl<'a> CheckoutsUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -557,7 +719,14 @@ impl<'a> CheckoutsClientGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -631,7 +800,14 @@ impl<'a> CheckoutsClientUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -708,7 +884,14 @@ impl<'a> CheckoutsClientConfirm<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

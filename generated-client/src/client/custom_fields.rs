@@ -25,11 +25,24 @@ impl<'a> CustomFields<'a> {
 
     /// List Custom Fields.
     ///
-    /// List custom fields.
-    ///
     /// `GET /v1/custom-fields/` (operation `custom-fields:list`)
     ///
     /// Scopes: `custom_fields:read`, `custom_fields:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.custom_fields().list().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list(&self) -> CustomFieldsList<'a> {
         CustomFieldsList {
             client: self.client,
@@ -50,6 +63,26 @@ impl<'a> CustomFields<'a> {
     /// `POST /v1/custom-fields/` (operation `custom-fields:create`)
     ///
     /// Scopes: `custom_fields:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::{
+    ///     CustomFieldCreate, CustomFieldCreateText, CustomFieldTextProperties,
+    /// };
+    ///
+    /// let mut text = CustomFieldCreateText::new(
+    ///     "my-org",
+    ///     "My custom field",
+    ///     CustomFieldTextProperties::default(),
+    /// );
+    /// text.organization_id = Some("1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?);
+    /// let body = CustomFieldCreate::from(text);
+    /// let custom_field = client.custom_fields().create(body).await?;
+    /// println!("{custom_field:?}");
+    /// ```
     pub fn create(&self, body: CustomFieldCreate) -> CustomFieldsCreate<'a> {
         CustomFieldsCreate {
             client: self.client,
@@ -65,6 +98,18 @@ impl<'a> CustomFields<'a> {
     /// `GET /v1/custom-fields/{id}` (operation `custom-fields:get`)
     ///
     /// Scopes: `custom_fields:read`, `custom_fields:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let custom_field = client
+    ///     .custom_fields()
+    ///     .get("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{custom_field:?}");
+    /// ```
     pub fn get(&self, id: Uuid) -> CustomFieldsGet<'a> {
         CustomFieldsGet {
             client: self.client,
@@ -80,6 +125,17 @@ impl<'a> CustomFields<'a> {
     /// `DELETE /v1/custom-fields/{id}` (operation `custom-fields:delete`)
     ///
     /// Scopes: `custom_fields:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// client
+    ///     .custom_fields()
+    ///     .delete("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// ```
     pub fn delete(&self, id: Uuid) -> CustomFieldsDelete<'a> {
         CustomFieldsDelete {
             client: self.client,
@@ -95,6 +151,25 @@ impl<'a> CustomFields<'a> {
     /// `PATCH /v1/custom-fields/{id}` (operation `custom-fields:update`)
     ///
     /// Scopes: `custom_fields:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::{CustomFieldUpdate, CustomFieldUpdateText};
+    ///
+    /// let body = CustomFieldUpdate::from(CustomFieldUpdateText {
+    ///     name: Patch::Value("My custom field".to_owned()),
+    ///     ..Default::default()
+    /// });
+    /// let custom_field = client
+    ///     .custom_fields()
+    ///     .update("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{custom_field:?}");
+    /// ```
     pub fn update(&self, id: Uuid, body: CustomFieldUpdate) -> CustomFieldsUpdate<'a> {
         CustomFieldsUpdate {
             client: self.client,
@@ -178,7 +253,14 @@ impl<'a> CustomFieldsList<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -237,6 +319,34 @@ impl<'a> CustomFieldsList<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceCustomField, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for CustomFieldsList<'a> {
@@ -275,7 +385,14 @@ impl<'a> CustomFieldsCreate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -346,7 +463,14 @@ impl<'a> CustomFieldsGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -417,7 +541,14 @@ impl<'a> CustomFieldsDelete<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -488,7 +619,14 @@ impl<'a> CustomFieldsUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

@@ -26,6 +26,17 @@ impl<'a> CustomerPortalCustomerSession<'a> {
     /// `GET /v1/customer-portal/customer-session/introspect` (operation `customer_portal:customer-session:introspect`)
     ///
     /// Scopes: `customer_portal:read`, `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let response = client.customer_portal().customer_session().introspect().await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn introspect(&self) -> CustomerPortalCustomerSessionIntrospect<'a> {
         CustomerPortalCustomerSessionIntrospect {
             client: self.client,
@@ -40,6 +51,21 @@ impl<'a> CustomerPortalCustomerSession<'a> {
     /// `GET /v1/customer-portal/customer-session/user` (operation `customer_portal:customer-session:get_authenticated_user`)
     ///
     /// Scopes: `customer_portal:read`, `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let response = client
+    ///     .customer_portal()
+    ///     .customer_session()
+    ///     .get_authenticated_user()
+    ///     .await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn get_authenticated_user(
         &self,
     ) -> CustomerPortalCustomerSessionGetAuthenticatedUser<'a> {
@@ -73,7 +99,14 @@ impl<'a> CustomerPortalCustomerSessionIntrospect<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -138,7 +171,14 @@ impl<'a> CustomerPortalCustomerSessionGetAuthenticatedUser<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

@@ -34,6 +34,17 @@ impl<'a> CustomerPortalCustomers<'a> {
     /// `GET /v1/customer-portal/customers/me` (operation `customer_portal:customers:get`)
     ///
     /// Scopes: `customer_portal:read`, `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let customer_portal_customer = client.customer_portal().customers().get().await?;
+    /// println!("{customer_portal_customer:?}");
+    /// ```
     pub fn get(&self) -> CustomerPortalCustomersGet<'a> {
         CustomerPortalCustomersGet {
             client: self.client,
@@ -48,6 +59,28 @@ impl<'a> CustomerPortalCustomers<'a> {
     /// `PATCH /v1/customer-portal/customers/me` (operation `customer_portal:customers:update`)
     ///
     /// Scopes: `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::CustomerPortalCustomerUpdate;
+    ///
+    /// let body = CustomerPortalCustomerUpdate {
+    ///     billing_name: Patch::Value("John Doe".to_owned()),
+    ///     ..Default::default()
+    /// };
+    /// let customer_portal_customer = client
+    ///     .customer_portal()
+    ///     .customers()
+    ///     .update(body)
+    ///     .await?;
+    /// println!("{customer_portal_customer:?}");
+    /// ```
     pub fn update(
         &self,
         body: CustomerPortalCustomerUpdate,
@@ -66,6 +99,28 @@ impl<'a> CustomerPortalCustomers<'a> {
     /// `GET /v1/customer-portal/customers/me/payment-methods` (operation `customer_portal:customers:list_payment_methods`)
     ///
     /// Scopes: `customer_portal:read`, `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client
+    ///     .customer_portal()
+    ///     .customers()
+    ///     .list_payment_methods()
+    ///     .page(1)
+    ///     .limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list_payment_methods(&self) -> CustomerPortalCustomersListPaymentMethods<'a> {
         CustomerPortalCustomersListPaymentMethods {
             client: self.client,
@@ -82,6 +137,24 @@ impl<'a> CustomerPortalCustomers<'a> {
     /// `POST /v1/customer-portal/customers/me/payment-methods` (operation `customer_portal:customers:add_payment_method`)
     ///
     /// Scopes: `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::CustomerPaymentMethodCreate;
+    ///
+    /// let body = CustomerPaymentMethodCreate::new(
+    ///     "polar_example_token",
+    ///     true,
+    ///     "https://example.com/account",
+    /// );
+    /// let response = client.customer_portal().customers().add_payment_method(body).await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn add_payment_method(
         &self,
         body: CustomerPaymentMethodCreate,
@@ -100,6 +173,24 @@ impl<'a> CustomerPortalCustomers<'a> {
     /// `POST /v1/customer-portal/customers/me/payment-methods/confirm` (operation `customer_portal:customers:confirm_payment_method`)
     ///
     /// Scopes: `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::CustomerPaymentMethodConfirm;
+    ///
+    /// let body = CustomerPaymentMethodConfirm::new("example", true);
+    /// let response = client
+    ///     .customer_portal()
+    ///     .customers()
+    ///     .confirm_payment_method(body)
+    ///     .await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn confirm_payment_method(
         &self,
         body: CustomerPaymentMethodConfirm,
@@ -118,6 +209,20 @@ impl<'a> CustomerPortalCustomers<'a> {
     /// `DELETE /v1/customer-portal/customers/me/payment-methods/{id}` (operation `customer_portal:customers:delete_payment_method`)
     ///
     /// Scopes: `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// client
+    ///     .customer_portal()
+    ///     .customers()
+    ///     .delete_payment_method("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// ```
     pub fn delete_payment_method(
         &self,
         id: Uuid,
@@ -136,6 +241,24 @@ impl<'a> CustomerPortalCustomers<'a> {
     /// `POST /v1/customer-portal/customers/me/email-update/request` (operation `customer_portal:customers:request_email_update`)
     ///
     /// Scopes: `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::CustomerEmailUpdateRequest;
+    ///
+    /// let body = CustomerEmailUpdateRequest::new("customer@example.com");
+    /// let response = client
+    ///     .customer_portal()
+    ///     .customers()
+    ///     .request_email_update(body)
+    ///     .await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn request_email_update(
         &self,
         body: CustomerEmailUpdateRequest,
@@ -152,6 +275,18 @@ impl<'a> CustomerPortalCustomers<'a> {
     /// Check if an email change verification token is still valid.
     ///
     /// `GET /v1/customer-portal/customers/me/email-update/check` (operation `customer_portal:customers:check_email_update`)
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// client
+    ///     .customer_portal()
+    ///     .customers()
+    ///     .check_email_update("polar_example_token")
+    ///     .await?;
+    /// ```
     pub fn check_email_update(
         &self,
         token: impl Into<String>,
@@ -168,6 +303,18 @@ impl<'a> CustomerPortalCustomers<'a> {
     /// Verify an email change using the token from the verification email.
     ///
     /// `POST /v1/customer-portal/customers/me/email-update/verify` (operation `customer_portal:customers:verify_email_update`)
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::CustomerEmailUpdateVerifyRequest;
+    ///
+    /// let body = CustomerEmailUpdateVerifyRequest::new("polar_example_token");
+    /// let response = client.customer_portal().customers().verify_email_update(body).await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn verify_email_update(
         &self,
         body: CustomerEmailUpdateVerifyRequest,
@@ -203,7 +350,14 @@ impl<'a> CustomerPortalCustomersGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -271,7 +425,14 @@ impl<'a> CustomerPortalCustomersUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -354,7 +515,14 @@ impl<'a> CustomerPortalCustomersListPaymentMethods<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -411,6 +579,34 @@ impl<'a> CustomerPortalCustomersListPaymentMethods<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceCustomerPaymentMethod, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for CustomerPortalCustomersListPaymentMethods<'a> {
@@ -450,7 +646,14 @@ impl<'a> CustomerPortalCustomersAddPaymentMethod<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -523,7 +726,14 @@ impl<'a> CustomerPortalCustomersConfirmPaymentMethod<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -597,7 +807,14 @@ impl<'a> CustomerPortalCustomersDeletePaymentMethod<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -667,7 +884,14 @@ impl<'a> CustomerPortalCustomersRequestEmailUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -737,7 +961,14 @@ impl<'a> CustomerPortalCustomersCheckEmailUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -803,7 +1034,14 @@ impl<'a> CustomerPortalCustomersVerifyEmailUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

@@ -31,6 +31,23 @@ impl<'a> CustomerPortalLicenseKeys<'a> {
     /// `GET /v1/customer-portal/license-keys/` (operation `customer_portal:license_keys:list`)
     ///
     /// Scopes: `customer_portal:read`, `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.customer_portal().license_keys().list().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list(&self) -> CustomerPortalLicenseKeysList<'a> {
         CustomerPortalLicenseKeysList {
             client: self.client,
@@ -48,6 +65,21 @@ impl<'a> CustomerPortalLicenseKeys<'a> {
     /// `GET /v1/customer-portal/license-keys/{id}` (operation `customer_portal:license_keys:get`)
     ///
     /// Scopes: `customer_portal:read`, `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let response = client
+    ///     .customer_portal()
+    ///     .license_keys()
+    ///     .get("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn get(&self, id: Uuid) -> CustomerPortalLicenseKeysGet<'a> {
         CustomerPortalLicenseKeysGet {
             client: self.client,
@@ -66,6 +98,25 @@ impl<'a> CustomerPortalLicenseKeys<'a> {
     /// > endpoint instead.
     ///
     /// `POST /v1/customer-portal/license-keys/validate` (operation `customer_portal:license_keys:validate`)
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::LicenseKeyValidate;
+    ///
+    /// let body = LicenseKeyValidate::new(
+    ///     "POLAR-EXAMPLE-KEY",
+    ///     "1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?,
+    /// );
+    /// let validated_license_key = client
+    ///     .customer_portal()
+    ///     .license_keys()
+    ///     .validate(body)
+    ///     .await?;
+    /// println!("{validated_license_key:?}");
+    /// ```
     pub fn validate(
         &self,
         body: LicenseKeyValidate,
@@ -87,6 +138,22 @@ impl<'a> CustomerPortalLicenseKeys<'a> {
     /// > endpoint instead.
     ///
     /// `POST /v1/customer-portal/license-keys/activate` (operation `customer_portal:license_keys:activate`)
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::LicenseKeyActivate;
+    ///
+    /// let body = LicenseKeyActivate::new(
+    ///     "POLAR-EXAMPLE-KEY",
+    ///     "1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?,
+    ///     "My license key",
+    /// );
+    /// let response = client.customer_portal().license_keys().activate(body).await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn activate(
         &self,
         body: LicenseKeyActivate,
@@ -108,6 +175,21 @@ impl<'a> CustomerPortalLicenseKeys<'a> {
     /// > endpoint instead.
     ///
     /// `POST /v1/customer-portal/license-keys/deactivate` (operation `customer_portal:license_keys:deactivate`)
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::LicenseKeyDeactivate;
+    ///
+    /// let body = LicenseKeyDeactivate::new(
+    ///     "POLAR-EXAMPLE-KEY",
+    ///     "1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?,
+    ///     "1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?,
+    /// );
+    /// client.customer_portal().license_keys().deactivate(body).await?;
+    /// ```
     pub fn deactivate(
         &self,
         body: LicenseKeyDeactivate,
@@ -168,7 +250,14 @@ impl<'a> CustomerPortalLicenseKeysList<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -224,6 +313,34 @@ impl<'a> CustomerPortalLicenseKeysList<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceLicenseKeyRead, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for CustomerPortalLicenseKeysList<'a> {
@@ -263,7 +380,14 @@ impl<'a> CustomerPortalLicenseKeysGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -335,7 +459,14 @@ impl<'a> CustomerPortalLicenseKeysValidate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -407,7 +538,14 @@ impl<'a> CustomerPortalLicenseKeysActivate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -478,7 +616,14 @@ impl<'a> CustomerPortalLicenseKeysDeactivate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

@@ -32,6 +32,23 @@ impl<'a> CustomerPortalMembers<'a> {
     /// `GET /v1/customer-portal/members` (operation `customer_portal:members:list_members`)
     ///
     /// Scopes: `customer_portal:write`
+    ///
+    /// **Token:** a member session token (security `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.customer_portal().members().list().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list(&self) -> CustomerPortalMembersList<'a> {
         CustomerPortalMembersList {
             client: self.client,
@@ -54,6 +71,25 @@ impl<'a> CustomerPortalMembers<'a> {
     /// `POST /v1/customer-portal/members` (operation `customer_portal:members:add_member`)
     ///
     /// Scopes: `customer_portal:write`
+    ///
+    /// **Token:** a member session token (security `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::{CustomerPortalMemberCreate, MemberRole};
+    ///
+    /// let mut body = CustomerPortalMemberCreate::new("customer@example.com");
+    /// body.role = Some(MemberRole::BillingManager);
+    /// let customer_portal_member = client
+    ///     .customer_portal()
+    ///     .members()
+    ///     .add_member(body)
+    ///     .await?;
+    /// println!("{customer_portal_member:?}");
+    /// ```
     pub fn add_member(
         &self,
         body: CustomerPortalMemberCreate,
@@ -78,6 +114,20 @@ impl<'a> CustomerPortalMembers<'a> {
     /// `DELETE /v1/customer-portal/members/{id}` (operation `customer_portal:members:remove_member`)
     ///
     /// Scopes: `customer_portal:write`
+    ///
+    /// **Token:** a member session token (security `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// client
+    ///     .customer_portal()
+    ///     .members()
+    ///     .remove_member("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// ```
     pub fn remove_member(&self, id: Uuid) -> CustomerPortalMembersRemoveMember<'a> {
         CustomerPortalMembersRemoveMember {
             client: self.client,
@@ -99,6 +149,28 @@ impl<'a> CustomerPortalMembers<'a> {
     /// `PATCH /v1/customer-portal/members/{id}` (operation `customer_portal:members:update_member`)
     ///
     /// Scopes: `customer_portal:write`
+    ///
+    /// **Token:** a member session token (security `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::{CustomerPortalMemberUpdate, MemberRole};
+    ///
+    /// let body = CustomerPortalMemberUpdate {
+    ///     name: Patch::Value("Jane Doe".to_owned()),
+    ///     role: Patch::Value(MemberRole::BillingManager),
+    /// };
+    /// let customer_portal_member = client
+    ///     .customer_portal()
+    ///     .members()
+    ///     .update_member("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{customer_portal_member:?}");
+    /// ```
     pub fn update_member(
         &self,
         id: Uuid,
@@ -152,7 +224,14 @@ impl<'a> CustomerPortalMembersList<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -209,6 +288,34 @@ impl<'a> CustomerPortalMembersList<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceCustomerPortalMember, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for CustomerPortalMembersList<'a> {
@@ -247,7 +354,14 @@ impl<'a> CustomerPortalMembersAddMember<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -317,7 +431,14 @@ impl<'a> CustomerPortalMembersRemoveMember<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -388,7 +509,14 @@ impl<'a> CustomerPortalMembersUpdateMember<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

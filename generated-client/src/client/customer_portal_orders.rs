@@ -33,6 +33,23 @@ impl<'a> CustomerPortalOrders<'a> {
     /// `GET /v1/customer-portal/orders/` (operation `customer_portal:orders:list`)
     ///
     /// Scopes: `customer_portal:read`, `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.customer_portal().orders().list().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list(&self) -> CustomerPortalOrdersList<'a> {
         CustomerPortalOrdersList {
             client: self.client,
@@ -54,6 +71,21 @@ impl<'a> CustomerPortalOrders<'a> {
     /// `GET /v1/customer-portal/orders/{id}` (operation `customer_portal:orders:get`)
     ///
     /// Scopes: `customer_portal:read`, `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let customer_order = client
+    ///     .customer_portal()
+    ///     .orders()
+    ///     .get("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{customer_order:?}");
+    /// ```
     pub fn get(&self, id: Uuid) -> CustomerPortalOrdersGet<'a> {
         CustomerPortalOrdersGet {
             client: self.client,
@@ -69,6 +101,28 @@ impl<'a> CustomerPortalOrders<'a> {
     /// `PATCH /v1/customer-portal/orders/{id}` (operation `customer_portal:orders:update`)
     ///
     /// Scopes: `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::CustomerOrderUpdate;
+    ///
+    /// let body = CustomerOrderUpdate {
+    ///     billing_name: Patch::Value("John Doe".to_owned()),
+    ///     ..Default::default()
+    /// };
+    /// let customer_order = client
+    ///     .customer_portal()
+    ///     .orders()
+    ///     .update("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{customer_order:?}");
+    /// ```
     pub fn update(
         &self,
         id: Uuid,
@@ -89,6 +143,21 @@ impl<'a> CustomerPortalOrders<'a> {
     /// `GET /v1/customer-portal/orders/{id}/invoice` (operation `customer_portal:orders:invoice`)
     ///
     /// Scopes: `customer_portal:read`, `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let customer_order_invoice = client
+    ///     .customer_portal()
+    ///     .orders()
+    ///     .invoice("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{customer_order_invoice:?}");
+    /// ```
     pub fn invoice(&self, id: Uuid) -> CustomerPortalOrdersInvoice<'a> {
         CustomerPortalOrdersInvoice {
             client: self.client,
@@ -104,6 +173,21 @@ impl<'a> CustomerPortalOrders<'a> {
     /// `POST /v1/customer-portal/orders/{id}/invoice` (operation `customer_portal:orders:generate_invoice`)
     ///
     /// Scopes: `customer_portal:read`, `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let response = client
+    ///     .customer_portal()
+    ///     .orders()
+    ///     .generate_invoice("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn generate_invoice(&self, id: Uuid) -> CustomerPortalOrdersGenerateInvoice<'a> {
         CustomerPortalOrdersGenerateInvoice {
             client: self.client,
@@ -119,6 +203,30 @@ impl<'a> CustomerPortalOrders<'a> {
     /// `GET /v1/customer-portal/orders/{id}/receipt` (operation `customer_portal:orders:receipt`)
     ///
     /// Scopes: `customer_portal:read`, `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::client::CustomerPortalOrdersReceiptResponse;
+    ///
+    /// match client
+    ///     .customer_portal()
+    ///     .orders()
+    ///     .receipt("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?
+    /// {
+    ///     CustomerPortalOrdersReceiptResponse::Ok(customer_order_receipt) => {
+    ///         println!("{customer_order_receipt:?}")
+    ///     }
+    ///     CustomerPortalOrdersReceiptResponse::Accepted => {
+    ///         println!("202: Receipt generation in progress.")
+    ///     }
+    /// }
+    /// ```
     pub fn receipt(&self, id: Uuid) -> CustomerPortalOrdersReceipt<'a> {
         CustomerPortalOrdersReceipt {
             client: self.client,
@@ -134,6 +242,21 @@ impl<'a> CustomerPortalOrders<'a> {
     /// `GET /v1/customer-portal/orders/{id}/payment-status` (operation `customer_portal:orders:get_payment_status`)
     ///
     /// Scopes: `customer_portal:read`, `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let response = client
+    ///     .customer_portal()
+    ///     .orders()
+    ///     .get_payment_status("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn get_payment_status(
         &self,
         id: Uuid,
@@ -152,6 +275,27 @@ impl<'a> CustomerPortalOrders<'a> {
     /// `POST /v1/customer-portal/orders/{id}/confirm-payment` (operation `customer_portal:orders:confirm_retry_payment`)
     ///
     /// Scopes: `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::CustomerOrderConfirmPayment;
+    ///
+    /// let body = CustomerOrderConfirmPayment {
+    ///     confirmation_token_id: Some("polar_example_token".to_owned()),
+    ///     ..Default::default()
+    /// };
+    /// let response = client
+    ///     .customer_portal()
+    ///     .orders()
+    ///     .confirm_retry_payment("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn confirm_retry_payment(
         &self,
         id: Uuid,
@@ -249,7 +393,14 @@ impl<'a> CustomerPortalOrdersList<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -309,6 +460,34 @@ impl<'a> CustomerPortalOrdersList<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceCustomerOrder, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for CustomerPortalOrdersList<'a> {
@@ -348,7 +527,14 @@ impl<'a> CustomerPortalOrdersGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -421,7 +607,14 @@ impl<'a> CustomerPortalOrdersUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -495,7 +688,14 @@ impl<'a> CustomerPortalOrdersInvoice<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -568,7 +768,14 @@ impl<'a> CustomerPortalOrdersGenerateInvoice<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -640,7 +847,14 @@ impl<'a> CustomerPortalOrdersReceipt<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -748,7 +962,14 @@ impl<'a> CustomerPortalOrdersGetPaymentStatus<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -823,7 +1044,14 @@ impl<'a> CustomerPortalOrdersConfirmRetryPayment<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

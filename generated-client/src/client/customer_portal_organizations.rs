@@ -24,6 +24,15 @@ impl<'a> CustomerPortalOrganizations<'a> {
     /// Get a customer portal's organization by slug.
     ///
     /// `GET /v1/customer-portal/organizations/{slug}` (operation `customer_portal:organizations:get`)
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let response = client.customer_portal().organizations().get("my-org").await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn get(&self, slug: impl Into<String>) -> CustomerPortalOrganizationsGet<'a> {
         CustomerPortalOrganizationsGet {
             client: self.client,
@@ -60,7 +69,14 @@ impl<'a> CustomerPortalOrganizationsGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

@@ -30,6 +30,17 @@ impl<'a> CustomerPortalSeats<'a> {
     /// `GET /v1/customer-portal/seats` (operation `customer_portal:seats:list_seats`)
     ///
     /// Scopes: `customer_portal:read`, `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let seats_list = client.customer_portal().seats().list().await?;
+    /// println!("{seats_list:?}");
+    /// ```
     pub fn list(&self) -> CustomerPortalSeatsList<'a> {
         CustomerPortalSeatsList {
             client: self.client,
@@ -44,6 +55,23 @@ impl<'a> CustomerPortalSeats<'a> {
     /// `POST /v1/customer-portal/seats` (operation `customer_portal:seats:assign_seat`)
     ///
     /// Scopes: `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::CustomerSeatAssign;
+    ///
+    /// let body = CustomerSeatAssign {
+    ///     email: Some("customer@example.com".to_owned()),
+    ///     ..Default::default()
+    /// };
+    /// let customer_seat = client.customer_portal().seats().assign_seat(body).await?;
+    /// println!("{customer_seat:?}");
+    /// ```
     pub fn assign_seat(
         &self,
         body: CustomerSeatAssign,
@@ -60,6 +88,21 @@ impl<'a> CustomerPortalSeats<'a> {
     /// `DELETE /v1/customer-portal/seats/{seat_id}` (operation `customer_portal:seats:revoke_seat`)
     ///
     /// Scopes: `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let customer_seat = client
+    ///     .customer_portal()
+    ///     .seats()
+    ///     .revoke_seat("1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?)
+    ///     .await?;
+    /// println!("{customer_seat:?}");
+    /// ```
     pub fn revoke_seat(&self, seat_id: Uuid) -> CustomerPortalSeatsRevokeSeat<'a> {
         CustomerPortalSeatsRevokeSeat {
             client: self.client,
@@ -73,6 +116,21 @@ impl<'a> CustomerPortalSeats<'a> {
     /// `POST /v1/customer-portal/seats/{seat_id}/resend` (operation `customer_portal:seats:resend_invitation`)
     ///
     /// Scopes: `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let customer_seat = client
+    ///     .customer_portal()
+    ///     .seats()
+    ///     .resend_invitation("1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?)
+    ///     .await?;
+    /// println!("{customer_seat:?}");
+    /// ```
     pub fn resend_invitation(
         &self,
         seat_id: Uuid,
@@ -91,6 +149,28 @@ impl<'a> CustomerPortalSeats<'a> {
     /// `GET /v1/customer-portal/seats/subscriptions` (operation `customer_portal:seats:list_claimed_subscriptions`)
     ///
     /// Scopes: `customer_portal:read`, `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client
+    ///     .customer_portal()
+    ///     .seats()
+    ///     .list_claimed_subscriptions()
+    ///     .page(1)
+    ///     .limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list_claimed_subscriptions(
         &self,
     ) -> CustomerPortalSeatsListClaimedSubscriptions<'a> {
@@ -142,7 +222,14 @@ impl<'a> CustomerPortalSeatsList<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -212,7 +299,14 @@ impl<'a> CustomerPortalSeatsAssignSeat<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -282,7 +376,14 @@ impl<'a> CustomerPortalSeatsRevokeSeat<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -353,7 +454,14 @@ impl<'a> CustomerPortalSeatsResendInvitation<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -437,7 +545,14 @@ impl<'a> CustomerPortalSeatsListClaimedSubscriptions<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -489,6 +604,34 @@ impl<'a> CustomerPortalSeatsListClaimedSubscriptions<'a> {
                     async move {
                         let list = request.send().await?;
                         Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
+        )
+    }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceCustomerSubscription, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
                     }
                 },
             ),

@@ -30,6 +30,23 @@ impl<'a> CustomerPortalSubscriptions<'a> {
     /// `GET /v1/customer-portal/subscriptions/` (operation `customer_portal:subscriptions:list`)
     ///
     /// Scopes: `customer_portal:read`, `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.customer_portal().subscriptions().list().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list(&self) -> CustomerPortalSubscriptionsList<'a> {
         CustomerPortalSubscriptionsList {
             client: self.client,
@@ -50,6 +67,21 @@ impl<'a> CustomerPortalSubscriptions<'a> {
     /// `GET /v1/customer-portal/subscriptions/{id}` (operation `customer_portal:subscriptions:get`)
     ///
     /// Scopes: `customer_portal:read`, `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let customer_subscription = client
+    ///     .customer_portal()
+    ///     .subscriptions()
+    ///     .get("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{customer_subscription:?}");
+    /// ```
     pub fn get(&self, id: Uuid) -> CustomerPortalSubscriptionsGet<'a> {
         CustomerPortalSubscriptionsGet {
             client: self.client,
@@ -65,6 +97,21 @@ impl<'a> CustomerPortalSubscriptions<'a> {
     /// `DELETE /v1/customer-portal/subscriptions/{id}` (operation `customer_portal:subscriptions:cancel`)
     ///
     /// Scopes: `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let customer_subscription = client
+    ///     .customer_portal()
+    ///     .subscriptions()
+    ///     .cancel("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{customer_subscription:?}");
+    /// ```
     pub fn cancel(&self, id: Uuid) -> CustomerPortalSubscriptionsCancel<'a> {
         CustomerPortalSubscriptionsCancel {
             client: self.client,
@@ -80,6 +127,28 @@ impl<'a> CustomerPortalSubscriptions<'a> {
     /// `PATCH /v1/customer-portal/subscriptions/{id}` (operation `customer_portal:subscriptions:update`)
     ///
     /// Scopes: `customer_portal:write`
+    ///
+    /// **Token:** a customer session token or a member session token (security `customer_session`, `member_session`), not the organization token: get one from `client.customer_sessions().create(..)` (operation `customer-sessions:create`) and send it with the request builder's `.access_token(token)` or a [`Client::with_access_token`](crate::Client::with_access_token) client.
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::{CustomerSubscriptionUpdate, CustomerSubscriptionUpdateProduct};
+    ///
+    /// let body = CustomerSubscriptionUpdate::Product(
+    ///     CustomerSubscriptionUpdateProduct::new(
+    ///         "d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23".parse()?,
+    ///     ),
+    /// );
+    /// let customer_subscription = client
+    ///     .customer_portal()
+    ///     .subscriptions()
+    ///     .update("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{customer_subscription:?}");
+    /// ```
     pub fn update(
         &self,
         id: Uuid,
@@ -164,7 +233,14 @@ impl<'a> CustomerPortalSubscriptionsList<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -225,6 +301,34 @@ impl<'a> CustomerPortalSubscriptionsList<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceCustomerSubscription, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for CustomerPortalSubscriptionsList<'a> {
@@ -264,7 +368,14 @@ impl<'a> CustomerPortalSubscriptionsGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -337,7 +448,14 @@ impl<'a> CustomerPortalSubscriptionsCancel<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -413,7 +531,14 @@ impl<'a> CustomerPortalSubscriptionsUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

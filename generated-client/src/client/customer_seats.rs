@@ -30,6 +30,15 @@ impl<'a> CustomerSeats<'a> {
     /// `GET /v1/customer-seats` (operation `customer-seats:list_seats`)
     ///
     /// Scopes: `customer_seats:read`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let seats_list = client.customer_seats().list_seats().await?;
+    /// println!("{seats_list:?}");
+    /// ```
     pub fn list_seats(&self) -> CustomerSeatsListSeats<'a> {
         CustomerSeatsListSeats {
             client: self.client,
@@ -46,6 +55,21 @@ impl<'a> CustomerSeats<'a> {
     /// `POST /v1/customer-seats` (operation `customer-seats:assign_seat`)
     ///
     /// Scopes: `customer_seats:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::SeatAssign;
+    ///
+    /// let body = SeatAssign {
+    ///     email: Some("customer@example.com".to_owned()),
+    ///     ..Default::default()
+    /// };
+    /// let customer_seat = client.customer_seats().assign_seat(body).await?;
+    /// println!("{customer_seat:?}");
+    /// ```
     pub fn assign_seat(&self, body: SeatAssign) -> CustomerSeatsAssignSeat<'a> {
         CustomerSeatsAssignSeat {
             client: self.client,
@@ -61,6 +85,18 @@ impl<'a> CustomerSeats<'a> {
     /// `DELETE /v1/customer-seats/{seat_id}` (operation `customer-seats:revoke_seat`)
     ///
     /// Scopes: `customer_seats:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let customer_seat = client
+    ///     .customer_seats()
+    ///     .revoke_seat("1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?)
+    ///     .await?;
+    /// println!("{customer_seat:?}");
+    /// ```
     pub fn revoke_seat(&self, seat_id: Uuid) -> CustomerSeatsRevokeSeat<'a> {
         CustomerSeatsRevokeSeat {
             client: self.client,
@@ -76,6 +112,18 @@ impl<'a> CustomerSeats<'a> {
     /// `POST /v1/customer-seats/{seat_id}/resend` (operation `customer-seats:resend_invitation`)
     ///
     /// Scopes: `customer_seats:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let customer_seat = client
+    ///     .customer_seats()
+    ///     .resend_invitation("1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?)
+    ///     .await?;
+    /// println!("{customer_seat:?}");
+    /// ```
     pub fn resend_invitation(&self, seat_id: Uuid) -> CustomerSeatsResendInvitation<'a> {
         CustomerSeatsResendInvitation {
             client: self.client,
@@ -87,6 +135,18 @@ impl<'a> CustomerSeats<'a> {
     /// Get Claim Info.
     ///
     /// `GET /v1/customer-seats/claim/{invitation_token}` (operation `customer-seats:get_claim_info`)
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let seat_claim_info = client
+    ///     .customer_seats()
+    ///     .get_claim_info("polar_example_token")
+    ///     .await?;
+    /// println!("{seat_claim_info:?}");
+    /// ```
     pub fn get_claim_info(
         &self,
         invitation_token: impl Into<String>,
@@ -101,6 +161,18 @@ impl<'a> CustomerSeats<'a> {
     /// Claim Seat.
     ///
     /// `POST /v1/customer-seats/claim` (operation `customer-seats:claim_seat`)
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::SeatClaim;
+    ///
+    /// let body = SeatClaim::new("polar_example_token");
+    /// let response = client.customer_seats().claim_seat(body).await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn claim_seat(&self, body: SeatClaim) -> CustomerSeatsClaimSeat<'a> {
         CustomerSeatsClaimSeat {
             client: self.client,
@@ -149,7 +221,14 @@ impl<'a> CustomerSeatsListSeats<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -219,7 +298,14 @@ impl<'a> CustomerSeatsAssignSeat<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -289,7 +375,14 @@ impl<'a> CustomerSeatsRevokeSeat<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -360,7 +453,14 @@ impl<'a> CustomerSeatsResendInvitation<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -431,7 +531,14 @@ impl<'a> CustomerSeatsGetClaimInfo<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -502,7 +609,14 @@ impl<'a> CustomerSeatsClaimSeat<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

@@ -29,6 +29,24 @@ impl<'a> CustomerSessions<'a> {
     /// `POST /v1/customer-sessions/` (operation `customer-sessions:create`)
     ///
     /// Scopes: `customer_sessions:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::{CustomerSessionCustomerIdCreate, CustomerSessionsCreateBody};
+    ///
+    /// let mut customer_session_customer_id_create = CustomerSessionCustomerIdCreate::new(
+    ///     "992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?,
+    /// );
+    /// customer_session_customer_id_create.return_url = Some(
+    ///     "https://example.com/account".to_owned(),
+    /// );
+    /// let body = CustomerSessionsCreateBody::from(customer_session_customer_id_create);
+    /// let customer_session = client.customer_sessions().create(body).await?;
+    /// println!("{customer_session:?}");
+    /// ```
     pub fn create(
         &self,
         body: CustomerSessionsCreateBody,
@@ -67,7 +85,14 @@ impl<'a> CustomerSessionsCreate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

@@ -32,11 +32,24 @@ impl<'a> Customers<'a> {
 
     /// List Customers.
     ///
-    /// List customers.
-    ///
     /// `GET /v1/customers/` (operation `customers:list`)
     ///
     /// Scopes: `customers:read`, `customers:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.customers().list().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list(&self) -> CustomersList<'a> {
         CustomersList {
             client: self.client,
@@ -59,6 +72,21 @@ impl<'a> Customers<'a> {
     /// `POST /v1/customers/` (operation `customers:create`)
     ///
     /// Scopes: `customers:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::{CustomerCreate, CustomerIndividualCreate};
+    ///
+    /// let mut individual = CustomerIndividualCreate::new("customer@example.com");
+    /// individual.external_id = Some("usr_1337".to_owned());
+    /// individual.name = Some("John Doe".to_owned());
+    /// let body = CustomerCreate::from(individual);
+    /// let customer = client.customers().create(body).await?;
+    /// println!("{customer:?}");
+    /// ```
     pub fn create(&self, body: CustomerCreate) -> CustomersCreate<'a> {
         CustomersCreate {
             client: self.client,
@@ -74,6 +102,15 @@ impl<'a> Customers<'a> {
     /// `GET /v1/customers/export` (operation `customers:export`)
     ///
     /// Scopes: `customers:read`, `customers:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let csv = client.customers().export().await?;
+    /// println!("{csv}");
+    /// ```
     pub fn export(&self) -> CustomersExport<'a> {
         CustomersExport {
             client: self.client,
@@ -89,6 +126,18 @@ impl<'a> Customers<'a> {
     /// `GET /v1/customers/{id}` (operation `customers:get`)
     ///
     /// Scopes: `customers:read`, `customers:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let customer = client
+    ///     .customers()
+    ///     .get("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{customer:?}");
+    /// ```
     pub fn get(&self, id: Uuid) -> CustomersGet<'a> {
         CustomersGet {
             client: self.client,
@@ -118,6 +167,14 @@ impl<'a> Customers<'a> {
     /// `DELETE /v1/customers/{id}` (operation `customers:delete`)
     ///
     /// Scopes: `customers:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// client.customers().delete("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?).await?;
+    /// ```
     pub fn delete(&self, id: Uuid) -> CustomersDelete<'a> {
         CustomersDelete {
             client: self.client,
@@ -134,6 +191,26 @@ impl<'a> Customers<'a> {
     /// `PATCH /v1/customers/{id}` (operation `customers:update`)
     ///
     /// Scopes: `customers:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::CustomerUpdate;
+    ///
+    /// let body = CustomerUpdate {
+    ///     email: Patch::Value("customer@example.com".to_owned()),
+    ///     name: Patch::Value("John Doe".to_owned()),
+    ///     ..Default::default()
+    /// };
+    /// let customer = client
+    ///     .customers()
+    ///     .update("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{customer:?}");
+    /// ```
     pub fn update(&self, id: Uuid, body: CustomerUpdate) -> CustomersUpdate<'a> {
         CustomersUpdate {
             client: self.client,
@@ -150,6 +227,15 @@ impl<'a> Customers<'a> {
     /// `GET /v1/customers/external/{external_id}` (operation `customers:get_external`)
     ///
     /// Scopes: `customers:read`, `customers:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let customer = client.customers().get_external("usr_1337").await?;
+    /// println!("{customer:?}");
+    /// ```
     pub fn get_external(
         &self,
         external_id: impl Into<String>,
@@ -172,6 +258,14 @@ impl<'a> Customers<'a> {
     /// `DELETE /v1/customers/external/{external_id}` (operation `customers:delete_external`)
     ///
     /// Scopes: `customers:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// client.customers().delete_external("usr_1337").await?;
+    /// ```
     pub fn delete_external(
         &self,
         external_id: impl Into<String>,
@@ -191,6 +285,23 @@ impl<'a> Customers<'a> {
     /// `PATCH /v1/customers/external/{external_id}` (operation `customers:update_external`)
     ///
     /// Scopes: `customers:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::CustomerUpdateExternalId;
+    ///
+    /// let body = CustomerUpdateExternalId {
+    ///     email: Patch::Value("customer@example.com".to_owned()),
+    ///     name: Patch::Value("John Doe".to_owned()),
+    ///     ..Default::default()
+    /// };
+    /// let customer = client.customers().update_external("usr_1337", body).await?;
+    /// println!("{customer:?}");
+    /// ```
     pub fn update_external(
         &self,
         external_id: impl Into<String>,
@@ -217,6 +328,18 @@ impl<'a> Customers<'a> {
     /// `GET /v1/customers/{id}/state` (operation `customers:get_state`)
     ///
     /// Scopes: `customers:read`, `customers:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let customer_state = client
+    ///     .customers()
+    ///     .get_state("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{customer_state:?}");
+    /// ```
     pub fn get_state(&self, id: Uuid) -> CustomersGetState<'a> {
         CustomersGetState {
             client: self.client,
@@ -238,6 +361,15 @@ impl<'a> Customers<'a> {
     /// `GET /v1/customers/external/{external_id}/state` (operation `customers:get_state_external`)
     ///
     /// Scopes: `customers:read`, `customers:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let customer_state = client.customers().get_state_external("usr_1337").await?;
+    /// println!("{customer_state:?}");
+    /// ```
     pub fn get_state_external(
         &self,
         external_id: impl Into<String>,
@@ -256,6 +388,25 @@ impl<'a> Customers<'a> {
     /// `GET /v1/customers/{id}/payment-methods` (operation `customers:list_payment_methods`)
     ///
     /// Scopes: `customers:read`, `customers:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client
+    ///     .customers()
+    ///     .list_payment_methods("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .page(1)
+    ///     .limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list_payment_methods(&self, id: Uuid) -> CustomersListPaymentMethods<'a> {
         CustomersListPaymentMethods {
             client: self.client,
@@ -273,6 +424,25 @@ impl<'a> Customers<'a> {
     /// `GET /v1/customers/external/{external_id}/payment-methods` (operation `customers:list_payment_methods_external`)
     ///
     /// Scopes: `customers:read`, `customers:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client
+    ///     .customers()
+    ///     .list_payment_methods_external("usr_1337")
+    ///     .page(1)
+    ///     .limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list_payment_methods_external(
         &self,
         external_id: impl Into<String>,
@@ -374,7 +544,14 @@ impl<'a> CustomersList<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -435,6 +612,34 @@ impl<'a> CustomersList<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceCustomer, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for CustomersList<'a> {
@@ -473,7 +678,14 @@ impl<'a> CustomersCreate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -552,7 +764,14 @@ impl<'a> CustomersExport<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -582,6 +801,14 @@ impl<'a> CustomersExport<'a> {
     pub fn send_with_response(self) -> ResponseFuture<'a, String, crate::runtime::Text> {
         let client = self.client;
         ResponseFuture::new(client, self.into_request(), Self::ERRORS)
+    }
+
+    /// Sends the request and returns the body as a stream of chunks
+    /// ([`ByteStream`](crate::runtime::ByteStream)), read as it is polled: memory stays
+    /// flat however large the body, and no response size limit applies.
+    pub fn bytes_stream(self) -> crate::runtime::StreamFuture<'a> {
+        let client = self.client;
+        client.send_streaming(self.into_request(), Self::ERRORS)
     }
 }
 
@@ -622,7 +849,14 @@ impl<'a> CustomersGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -698,7 +932,14 @@ impl<'a> CustomersDelete<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -768,7 +1009,14 @@ impl<'a> CustomersUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -839,7 +1087,14 @@ impl<'a> CustomersGetExternal<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -917,7 +1172,14 @@ impl<'a> CustomersDeleteExternal<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -989,7 +1251,14 @@ impl<'a> CustomersUpdateExternal<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -1062,7 +1331,14 @@ impl<'a> CustomersGetState<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -1133,7 +1409,14 @@ impl<'a> CustomersGetStateExternal<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -1219,7 +1502,14 @@ impl<'a> CustomersListPaymentMethods<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -1272,6 +1562,34 @@ impl<'a> CustomersListPaymentMethods<'a> {
                     async move {
                         let list = request.send().await?;
                         Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
+        )
+    }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourcePaymentMethod, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
                     }
                 },
             ),
@@ -1330,7 +1648,14 @@ impl<'a> CustomersListPaymentMethodsExternal<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -1383,6 +1708,34 @@ impl<'a> CustomersListPaymentMethodsExternal<'a> {
                     async move {
                         let list = request.send().await?;
                         Ok((list.items, list.pagination.max_page))
+                    }
+                },
+            ),
+        )
+    }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourcePaymentMethod, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
                     }
                 },
             ),

@@ -30,6 +30,24 @@ impl<'a> CustomersMembers<'a> {
     /// `POST /v1/customers/{id}/members` (operation `customers:members:create`)
     ///
     /// Scopes: `members:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::MemberCreateFromCustomer;
+    ///
+    /// let mut body = MemberCreateFromCustomer::new("member@example.com");
+    /// body.name = Some("Jane Doe".to_owned());
+    /// body.external_id = Some("usr_1337".to_owned());
+    /// let member = client
+    ///     .customers()
+    ///     .members()
+    ///     .create("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{member:?}");
+    /// ```
     pub fn create(
         &self,
         id: Uuid,
@@ -50,6 +68,20 @@ impl<'a> CustomersMembers<'a> {
     /// `POST /v1/customers/external/{external_id}/members` (operation `customers:members:create_external`)
     ///
     /// Scopes: `members:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::MemberCreateFromCustomer;
+    ///
+    /// let mut body = MemberCreateFromCustomer::new("member@example.com");
+    /// body.name = Some("Jane Doe".to_owned());
+    /// body.external_id = Some("usr_1337".to_owned());
+    /// let member = client.customers().members().create_external("usr_1337", body).await?;
+    /// println!("{member:?}");
+    /// ```
     pub fn create_external(
         &self,
         external_id: impl Into<String>,
@@ -70,6 +102,22 @@ impl<'a> CustomersMembers<'a> {
     /// `GET /v1/customers/{id}/members/{member_id}` (operation `customers:members:get`)
     ///
     /// Scopes: `members:read`, `members:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let member = client
+    ///     .customers()
+    ///     .members()
+    ///     .get(
+    ///         "992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?,
+    ///         "1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?,
+    ///     )
+    ///     .await?;
+    /// println!("{member:?}");
+    /// ```
     pub fn get(&self, id: Uuid, member_id: Uuid) -> CustomersMembersGet<'a> {
         CustomersMembersGet {
             client: self.client,
@@ -86,6 +134,21 @@ impl<'a> CustomersMembers<'a> {
     /// `DELETE /v1/customers/{id}/members/{member_id}` (operation `customers:members:delete`)
     ///
     /// Scopes: `members:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// client
+    ///     .customers()
+    ///     .members()
+    ///     .delete(
+    ///         "992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?,
+    ///         "1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?,
+    ///     )
+    ///     .await?;
+    /// ```
     pub fn delete(&self, id: Uuid, member_id: Uuid) -> CustomersMembersDelete<'a> {
         CustomersMembersDelete {
             client: self.client,
@@ -104,6 +167,31 @@ impl<'a> CustomersMembers<'a> {
     /// `PATCH /v1/customers/{id}/members/{member_id}` (operation `customers:members:update`)
     ///
     /// Scopes: `members:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::{MemberRole, MemberUpdate};
+    ///
+    /// let body = MemberUpdate {
+    ///     name: Patch::Value("Jane Doe".to_owned()),
+    ///     role: Patch::Value(MemberRole::Member),
+    ///     ..Default::default()
+    /// };
+    /// let member = client
+    ///     .customers()
+    ///     .members()
+    ///     .update(
+    ///         "992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?,
+    ///         "1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?,
+    ///         body,
+    ///     )
+    ///     .await?;
+    /// println!("{member:?}");
+    /// ```
     pub fn update(
         &self,
         id: Uuid,
@@ -126,6 +214,19 @@ impl<'a> CustomersMembers<'a> {
     /// `GET /v1/customers/external/{external_id}/members/{member_external_id}` (operation `customers:members:get_external`)
     ///
     /// Scopes: `members:read`, `members:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let member = client
+    ///     .customers()
+    ///     .members()
+    ///     .get_external("usr_1337", "usr_1337")
+    ///     .await?;
+    /// println!("{member:?}");
+    /// ```
     pub fn get_external(
         &self,
         external_id: impl Into<String>,
@@ -146,6 +247,14 @@ impl<'a> CustomersMembers<'a> {
     /// `DELETE /v1/customers/external/{external_id}/members/{member_external_id}` (operation `customers:members:delete_external`)
     ///
     /// Scopes: `members:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// client.customers().members().delete_external("usr_1337", "usr_1337").await?;
+    /// ```
     pub fn delete_external(
         &self,
         external_id: impl Into<String>,
@@ -166,6 +275,27 @@ impl<'a> CustomersMembers<'a> {
     /// `PATCH /v1/customers/external/{external_id}/members/{member_external_id}` (operation `customers:members:update_external`)
     ///
     /// Scopes: `members:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::{MemberRole, MemberUpdate};
+    ///
+    /// let body = MemberUpdate {
+    ///     name: Patch::Value("Jane Doe".to_owned()),
+    ///     role: Patch::Value(MemberRole::Member),
+    ///     ..Default::default()
+    /// };
+    /// let member = client
+    ///     .customers()
+    ///     .members()
+    ///     .update_external("usr_1337", "usr_1337", body)
+    ///     .await?;
+    /// println!("{member:?}");
+    /// ```
     pub fn update_external(
         &self,
         external_id: impl Into<String>,
@@ -211,7 +341,14 @@ impl<'a> CustomersMembersCreate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -288,7 +425,14 @@ impl<'a> CustomersMembersCreateExternal<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -363,7 +507,14 @@ impl<'a> CustomersMembersGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -436,7 +587,14 @@ impl<'a> CustomersMembersDelete<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -509,7 +667,14 @@ impl<'a> CustomersMembersUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -585,7 +750,14 @@ impl<'a> CustomersMembersGetExternal<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -659,7 +831,14 @@ impl<'a> CustomersMembersDeleteExternal<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -733,7 +912,14 @@ impl<'a> CustomersMembersUpdateExternal<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

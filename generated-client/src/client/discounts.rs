@@ -24,11 +24,24 @@ impl<'a> Discounts<'a> {
 
     /// List Discounts.
     ///
-    /// List discounts.
-    ///
     /// `GET /v1/discounts/` (operation `discounts:list`)
     ///
     /// Scopes: `discounts:read`, `discounts:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.discounts().list().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list(&self) -> DiscountsList<'a> {
         DiscountsList {
             client: self.client,
@@ -48,6 +61,23 @@ impl<'a> Discounts<'a> {
     /// `POST /v1/discounts/` (operation `discounts:create`)
     ///
     /// Scopes: `discounts:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::{DiscountCreate, DiscountDuration, DiscountFixedCreate};
+    ///
+    /// let mut fixed = DiscountFixedCreate::new(
+    ///     "My discount fixed",
+    ///     DiscountDuration::Once,
+    /// );
+    /// fixed.organization_id = Some("1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?);
+    /// let body = DiscountCreate::from(fixed);
+    /// let discount = client.discounts().create(body).await?;
+    /// println!("{discount:?}");
+    /// ```
     pub fn create(&self, body: DiscountCreate) -> DiscountsCreate<'a> {
         DiscountsCreate {
             client: self.client,
@@ -63,6 +93,18 @@ impl<'a> Discounts<'a> {
     /// `GET /v1/discounts/{id}` (operation `discounts:get`)
     ///
     /// Scopes: `discounts:read`, `discounts:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let discount = client
+    ///     .discounts()
+    ///     .get("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{discount:?}");
+    /// ```
     pub fn get(&self, id: Uuid) -> DiscountsGet<'a> {
         DiscountsGet {
             client: self.client,
@@ -78,6 +120,14 @@ impl<'a> Discounts<'a> {
     /// `DELETE /v1/discounts/{id}` (operation `discounts:delete`)
     ///
     /// Scopes: `discounts:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// client.discounts().delete("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?).await?;
+    /// ```
     pub fn delete(&self, id: Uuid) -> DiscountsDelete<'a> {
         DiscountsDelete {
             client: self.client,
@@ -93,6 +143,25 @@ impl<'a> Discounts<'a> {
     /// `PATCH /v1/discounts/{id}` (operation `discounts:update`)
     ///
     /// Scopes: `discounts:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::DiscountUpdate;
+    ///
+    /// let body = DiscountUpdate {
+    ///     name: Patch::Value("My discount".to_owned()),
+    ///     ..Default::default()
+    /// };
+    /// let discount = client
+    ///     .discounts()
+    ///     .update("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{discount:?}");
+    /// ```
     pub fn update(&self, id: Uuid, body: DiscountUpdate) -> DiscountsUpdate<'a> {
         DiscountsUpdate {
             client: self.client,
@@ -169,7 +238,14 @@ impl<'a> DiscountsList<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -225,6 +301,34 @@ impl<'a> DiscountsList<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceDiscount, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for DiscountsList<'a> {
@@ -263,7 +367,14 @@ impl<'a> DiscountsCreate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -334,7 +445,14 @@ impl<'a> DiscountsGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -403,7 +521,14 @@ impl<'a> DiscountsDelete<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -472,7 +597,14 @@ impl<'a> DiscountsUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

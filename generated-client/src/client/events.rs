@@ -28,11 +28,18 @@ impl<'a> Events<'a> {
 
     /// List Events.
     ///
-    /// List events.
-    ///
     /// `GET /v1/events/` (operation `events:list`)
     ///
     /// Scopes: `events:read`, `events:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let events_list_response = client.events().list().await?;
+    /// println!("{events_list_response:?}");
+    /// ```
     pub fn list(&self) -> EventsList<'a> {
         EventsList {
             client: self.client,
@@ -58,11 +65,24 @@ impl<'a> Events<'a> {
 
     /// List Event Names.
     ///
-    /// List event names.
-    ///
     /// `GET /v1/events/names` (operation `events:list_names`)
     ///
     /// Scopes: `events:read`, `events:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.events().list_names().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list_names(&self) -> EventsListNames<'a> {
         EventsListNames {
             client: self.client,
@@ -85,6 +105,18 @@ impl<'a> Events<'a> {
     /// `GET /v1/events/{id}` (operation `events:get`)
     ///
     /// Scopes: `events:read`, `events:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let event = client
+    ///     .events()
+    ///     .get("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{event:?}");
+    /// ```
     pub fn get(&self, id: Uuid) -> EventsGet<'a> {
         EventsGet {
             client: self.client,
@@ -100,6 +132,24 @@ impl<'a> Events<'a> {
     /// `POST /v1/events/ingest` (operation `events:ingest`)
     ///
     /// Scopes: `events:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::{EventCreateCustomer, EventsIngest, EventsIngestEventsItem};
+    ///
+    /// let event = EventsIngestEventsItem::from(
+    ///     EventCreateCustomer::new(
+    ///         "My event",
+    ///         "992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?,
+    ///     ),
+    /// );
+    /// let body = EventsIngest::new(vec![event]);
+    /// let events_ingest_response = client.events().ingest(body).await?;
+    /// println!("{events_ingest_response:?}");
+    /// ```
     pub fn ingest(&self, body: EventsIngest) -> EventsIngestRequest<'a> {
         EventsIngestRequest {
             client: self.client,
@@ -255,7 +305,14 @@ impl<'a> EventsList<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -405,7 +462,14 @@ impl<'a> EventsListNames<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -464,6 +528,34 @@ impl<'a> EventsListNames<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceEventName, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for EventsListNames<'a> {
@@ -503,7 +595,14 @@ impl<'a> EventsGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -571,7 +670,14 @@ impl<'a> EventsIngestRequest<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

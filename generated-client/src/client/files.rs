@@ -25,11 +25,24 @@ impl<'a> Files<'a> {
 
     /// List Files.
     ///
-    /// List files.
-    ///
     /// `GET /v1/files/` (operation `files:list`)
     ///
     /// Scopes: `files:read`, `files:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.files().list().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list(&self) -> FilesList<'a> {
         FilesList {
             client: self.client,
@@ -48,6 +61,28 @@ impl<'a> Files<'a> {
     /// `POST /v1/files/` (operation `files:create`)
     ///
     /// Scopes: `files:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::{
+    ///     DownloadableFileCreate, FileCreate, S3FileCreateMultipart, S3FileCreatePart,
+    /// };
+    ///
+    /// let part = S3FileCreatePart::new(1, 1, 1);
+    /// let mut downloadable = DownloadableFileCreate::new(
+    ///     "My downloadable file",
+    ///     "application/pdf",
+    ///     1,
+    ///     S3FileCreateMultipart::new(vec![part]),
+    /// );
+    /// downloadable.organization_id = Some("1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?);
+    /// let body = FileCreate::from(downloadable);
+    /// let file_upload = client.files().create(body).await?;
+    /// println!("{file_upload:?}");
+    /// ```
     pub fn create(&self, body: FileCreate) -> FilesCreate<'a> {
         FilesCreate {
             client: self.client,
@@ -63,6 +98,26 @@ impl<'a> Files<'a> {
     /// `POST /v1/files/{id}/uploaded` (operation `files:uploaded`)
     ///
     /// Scopes: `files:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::{FileUploadCompleted, S3FileUploadCompletedPart};
+    ///
+    /// let part = S3FileUploadCompletedPart::new(1, "example", None);
+    /// let body = FileUploadCompleted::new(
+    ///     "992fae2a-2a17-4b7a-8d9e-e287cf90131b",
+    ///     "example",
+    ///     vec![part],
+    /// );
+    /// let file_read = client
+    ///     .files()
+    ///     .uploaded("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{file_read:?}");
+    /// ```
     pub fn uploaded(&self, id: Uuid, body: FileUploadCompleted) -> FilesUploaded<'a> {
         FilesUploaded {
             client: self.client,
@@ -79,6 +134,14 @@ impl<'a> Files<'a> {
     /// `DELETE /v1/files/{id}` (operation `files:delete`)
     ///
     /// Scopes: `files:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// client.files().delete("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?).await?;
+    /// ```
     pub fn delete(&self, id: Uuid) -> FilesDelete<'a> {
         FilesDelete {
             client: self.client,
@@ -94,6 +157,25 @@ impl<'a> Files<'a> {
     /// `PATCH /v1/files/{id}` (operation `files:update`)
     ///
     /// Scopes: `files:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::FilePatch;
+    ///
+    /// let body = FilePatch {
+    ///     name: Patch::Value("My file".to_owned()),
+    ///     ..Default::default()
+    /// };
+    /// let file_read = client
+    ///     .files()
+    ///     .update("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{file_read:?}");
+    /// ```
     pub fn update(&self, id: Uuid, body: FilePatch) -> FilesUpdate<'a> {
         FilesUpdate {
             client: self.client,
@@ -160,7 +242,14 @@ impl<'a> FilesList<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -215,6 +304,34 @@ impl<'a> FilesList<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceFileRead, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for FilesList<'a> {
@@ -253,7 +370,14 @@ impl<'a> FilesCreate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -326,7 +450,14 @@ impl<'a> FilesUploaded<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -400,7 +531,14 @@ impl<'a> FilesDelete<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -470,7 +608,14 @@ impl<'a> FilesUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

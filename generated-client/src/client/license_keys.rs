@@ -31,6 +31,21 @@ impl<'a> LicenseKeys<'a> {
     /// `GET /v1/license-keys/` (operation `license_keys:list`)
     ///
     /// Scopes: `license_keys:read`, `license_keys:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.license_keys().list().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list(&self) -> LicenseKeysList<'a> {
         LicenseKeysList {
             client: self.client,
@@ -50,6 +65,18 @@ impl<'a> LicenseKeys<'a> {
     /// `GET /v1/license-keys/{id}` (operation `license_keys:get`)
     ///
     /// Scopes: `license_keys:read`, `license_keys:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let response = client
+    ///     .license_keys()
+    ///     .get("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn get(&self, id: Uuid) -> LicenseKeysGet<'a> {
         LicenseKeysGet {
             client: self.client,
@@ -65,6 +92,25 @@ impl<'a> LicenseKeys<'a> {
     /// `PATCH /v1/license-keys/{id}` (operation `license_keys:update`)
     ///
     /// Scopes: `license_keys:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::{LicenseKeyStatus, LicenseKeyUpdate};
+    ///
+    /// let body = LicenseKeyUpdate {
+    ///     status: Patch::Value(LicenseKeyStatus::Granted),
+    ///     ..Default::default()
+    /// };
+    /// let license_key_read = client
+    ///     .license_keys()
+    ///     .update("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{license_key_read:?}");
+    /// ```
     pub fn update(&self, id: Uuid, body: LicenseKeyUpdate) -> LicenseKeysUpdate<'a> {
         LicenseKeysUpdate {
             client: self.client,
@@ -81,6 +127,21 @@ impl<'a> LicenseKeys<'a> {
     /// `GET /v1/license-keys/{id}/activations/{activation_id}` (operation `license_keys:get_activation`)
     ///
     /// Scopes: `license_keys:read`, `license_keys:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let response = client
+    ///     .license_keys()
+    ///     .get_activation(
+    ///         "992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?,
+    ///         "1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?,
+    ///     )
+    ///     .await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn get_activation(
         &self,
         id: Uuid,
@@ -101,6 +162,21 @@ impl<'a> LicenseKeys<'a> {
     /// `POST /v1/license-keys/validate` (operation `license_keys:validate`)
     ///
     /// Scopes: `license_keys:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::LicenseKeyValidate;
+    ///
+    /// let body = LicenseKeyValidate::new(
+    ///     "POLAR-EXAMPLE-KEY",
+    ///     "1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?,
+    /// );
+    /// let validated_license_key = client.license_keys().validate(body).await?;
+    /// println!("{validated_license_key:?}");
+    /// ```
     pub fn validate(&self, body: LicenseKeyValidate) -> LicenseKeysValidate<'a> {
         LicenseKeysValidate {
             client: self.client,
@@ -116,6 +192,22 @@ impl<'a> LicenseKeys<'a> {
     /// `POST /v1/license-keys/activate` (operation `license_keys:activate`)
     ///
     /// Scopes: `license_keys:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::LicenseKeyActivate;
+    ///
+    /// let body = LicenseKeyActivate::new(
+    ///     "POLAR-EXAMPLE-KEY",
+    ///     "1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?,
+    ///     "My license key",
+    /// );
+    /// let response = client.license_keys().activate(body).await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn activate(&self, body: LicenseKeyActivate) -> LicenseKeysActivate<'a> {
         LicenseKeysActivate {
             client: self.client,
@@ -131,6 +223,21 @@ impl<'a> LicenseKeys<'a> {
     /// `POST /v1/license-keys/deactivate` (operation `license_keys:deactivate`)
     ///
     /// Scopes: `license_keys:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::LicenseKeyDeactivate;
+    ///
+    /// let body = LicenseKeyDeactivate::new(
+    ///     "POLAR-EXAMPLE-KEY",
+    ///     "1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?,
+    ///     "1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?,
+    /// );
+    /// client.license_keys().deactivate(body).await?;
+    /// ```
     pub fn deactivate(&self, body: LicenseKeyDeactivate) -> LicenseKeysDeactivate<'a> {
         LicenseKeysDeactivate {
             client: self.client,
@@ -205,7 +312,14 @@ impl<'a> LicenseKeysList<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -263,6 +377,34 @@ impl<'a> LicenseKeysList<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceLicenseKeyRead, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for LicenseKeysList<'a> {
@@ -303,7 +445,14 @@ impl<'a> LicenseKeysGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -376,7 +525,14 @@ impl<'a> LicenseKeysUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -451,7 +607,14 @@ impl<'a> LicenseKeysGetActivation<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -523,7 +686,14 @@ impl<'a> LicenseKeysValidate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -595,7 +765,14 @@ impl<'a> LicenseKeysActivate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -666,7 +843,14 @@ impl<'a> LicenseKeysDeactivate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

@@ -27,11 +27,24 @@ impl<'a> Meters<'a> {
 
     /// List Meters.
     ///
-    /// List meters.
-    ///
     /// `GET /v1/meters/` (operation `meters:list`)
     ///
     /// Scopes: `meters:read`, `meters:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.meters().list().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list(&self) -> MetersList<'a> {
         MetersList {
             client: self.client,
@@ -53,6 +66,29 @@ impl<'a> Meters<'a> {
     /// `POST /v1/meters/` (operation `meters:create`)
     ///
     /// Scopes: `meters:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::{
+    ///     Aggregation, CountAggregation, Filter, FilterClause, FilterClauseValue,
+    ///     FilterClausesItem, FilterConjunction, FilterOperator, MeterCreate,
+    /// };
+    ///
+    /// let clause = FilterClausesItem::FilterClause(
+    ///     FilterClause::new("example", FilterOperator::Eq, FilterClauseValue::Integer(1)),
+    /// );
+    /// let mut body = MeterCreate::new(
+    ///     "My meter",
+    ///     Filter::new(FilterConjunction::And, vec![clause]),
+    ///     Aggregation::Count(CountAggregation::default()),
+    /// );
+    /// body.organization_id = Some("1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?);
+    /// let meter = client.meters().create(body).await?;
+    /// println!("{meter:?}");
+    /// ```
     pub fn create(&self, body: MeterCreate) -> MetersCreate<'a> {
         MetersCreate {
             client: self.client,
@@ -68,6 +104,18 @@ impl<'a> Meters<'a> {
     /// `GET /v1/meters/{id}` (operation `meters:get`)
     ///
     /// Scopes: `meters:read`, `meters:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let meter = client
+    ///     .meters()
+    ///     .get("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{meter:?}");
+    /// ```
     pub fn get(&self, id: Uuid) -> MetersGet<'a> {
         MetersGet {
             client: self.client,
@@ -83,6 +131,25 @@ impl<'a> Meters<'a> {
     /// `PATCH /v1/meters/{id}` (operation `meters:update`)
     ///
     /// Scopes: `meters:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::MeterUpdate;
+    ///
+    /// let body = MeterUpdate {
+    ///     name: Patch::Value("My meter".to_owned()),
+    ///     ..Default::default()
+    /// };
+    /// let meter = client
+    ///     .meters()
+    ///     .update("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{meter:?}");
+    /// ```
     pub fn update(&self, id: Uuid, body: MeterUpdate) -> MetersUpdate<'a> {
         MetersUpdate {
             client: self.client,
@@ -99,6 +166,25 @@ impl<'a> Meters<'a> {
     /// `GET /v1/meters/{id}/quantities` (operation `meters:quantities`)
     ///
     /// Scopes: `meters:read`, `meters:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::TimeInterval;
+    ///
+    /// let meter_quantities = client
+    ///     .meters()
+    ///     .quantities(
+    ///         "992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?,
+    ///         "2026-01-01T00:00:00Z".parse()?,
+    ///         "2026-01-31T00:00:00Z".parse()?,
+    ///         TimeInterval::Year,
+    ///     )
+    ///     .await?;
+    /// println!("{meter_quantities:?}");
+    /// ```
     pub fn quantities(
         &self,
         id: Uuid,
@@ -202,7 +288,14 @@ impl<'a> MetersList<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -262,6 +355,34 @@ impl<'a> MetersList<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceMeter, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for MetersList<'a> {
@@ -300,7 +421,14 @@ impl<'a> MetersCreate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -371,7 +499,14 @@ impl<'a> MetersGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -441,7 +576,14 @@ impl<'a> MetersUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -556,7 +698,14 @@ impl<'a> MetersQuantities<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

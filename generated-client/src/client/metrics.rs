@@ -33,6 +33,20 @@ impl<'a> MetricsOperations<'a> {
     /// `GET /v1/metrics/` (operation `metrics:get`)
     ///
     /// Scopes: `metrics:read`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::TimeInterval;
+    ///
+    /// let metrics_response = client
+    ///     .metrics()
+    ///     .get("2026-01-01".parse()?, "2026-01-31".parse()?, TimeInterval::Year)
+    ///     .await?;
+    /// println!("{metrics_response:?}");
+    /// ```
     pub fn get(
         &self,
         start_date: NaiveDate,
@@ -61,6 +75,20 @@ impl<'a> MetricsOperations<'a> {
     /// `GET /v1/metrics/export` (operation `metrics:export`)
     ///
     /// Scopes: `metrics:read`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::TimeInterval;
+    ///
+    /// let csv = client
+    ///     .metrics()
+    ///     .export("2026-01-01".parse()?, "2026-01-31".parse()?, TimeInterval::Year)
+    ///     .await?;
+    /// println!("{csv}");
+    /// ```
     pub fn export(
         &self,
         start_date: NaiveDate,
@@ -89,6 +117,15 @@ impl<'a> MetricsOperations<'a> {
     /// `GET /v1/metrics/limits` (operation `metrics:limits`)
     ///
     /// Scopes: `metrics:read`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let metrics_limits = client.metrics().limits().await?;
+    /// println!("{metrics_limits:?}");
+    /// ```
     pub fn limits(&self) -> MetricsLimitsRequest<'a> {
         MetricsLimitsRequest {
             client: self.client,
@@ -103,6 +140,15 @@ impl<'a> MetricsOperations<'a> {
     /// `GET /v1/metrics/dashboards` (operation `metrics:list_dashboards`)
     ///
     /// Scopes: `metrics:read`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let list = client.metrics().list_dashboards().await?;
+    /// println!("{list:?}");
+    /// ```
     pub fn list_dashboards(&self) -> MetricsListDashboards<'a> {
         MetricsListDashboards {
             client: self.client,
@@ -118,6 +164,19 @@ impl<'a> MetricsOperations<'a> {
     /// `POST /v1/metrics/dashboards` (operation `metrics:create_dashboard`)
     ///
     /// Scopes: `metrics:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::MetricDashboardCreate;
+    ///
+    /// let mut body = MetricDashboardCreate::new("My metric dashboard");
+    /// body.organization_id = Some("1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?);
+    /// let metric_dashboard_schema = client.metrics().create_dashboard(body).await?;
+    /// println!("{metric_dashboard_schema:?}");
+    /// ```
     pub fn create_dashboard(
         &self,
         body: MetricDashboardCreate,
@@ -136,6 +195,18 @@ impl<'a> MetricsOperations<'a> {
     /// `GET /v1/metrics/dashboards/{id}` (operation `metrics:get_dashboard`)
     ///
     /// Scopes: `metrics:read`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let metric_dashboard_schema = client
+    ///     .metrics()
+    ///     .get_dashboard("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{metric_dashboard_schema:?}");
+    /// ```
     pub fn get_dashboard(&self, id: Uuid) -> MetricsGetDashboard<'a> {
         MetricsGetDashboard {
             client: self.client,
@@ -151,6 +222,17 @@ impl<'a> MetricsOperations<'a> {
     /// `DELETE /v1/metrics/dashboards/{id}` (operation `metrics:delete_dashboard`)
     ///
     /// Scopes: `metrics:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// client
+    ///     .metrics()
+    ///     .delete_dashboard("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// ```
     pub fn delete_dashboard(&self, id: Uuid) -> MetricsDeleteDashboard<'a> {
         MetricsDeleteDashboard {
             client: self.client,
@@ -166,6 +248,25 @@ impl<'a> MetricsOperations<'a> {
     /// `PATCH /v1/metrics/dashboards/{id}` (operation `metrics:update_dashboard`)
     ///
     /// Scopes: `metrics:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::MetricDashboardUpdate;
+    ///
+    /// let body = MetricDashboardUpdate {
+    ///     name: Patch::Value("My metric dashboard".to_owned()),
+    ///     ..Default::default()
+    /// };
+    /// let metric_dashboard_schema = client
+    ///     .metrics()
+    ///     .update_dashboard("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{metric_dashboard_schema:?}");
+    /// ```
     pub fn update_dashboard(
         &self,
         id: Uuid,
@@ -256,7 +357,14 @@ impl<'a> MetricsGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -383,7 +491,14 @@ impl<'a> MetricsExport<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -422,6 +537,14 @@ impl<'a> MetricsExport<'a> {
         let client = self.client;
         ResponseFuture::new(client, self.into_request(), Self::ERRORS)
     }
+
+    /// Sends the request and returns the body as a stream of chunks
+    /// ([`ByteStream`](crate::runtime::ByteStream)), read as it is polled: memory stays
+    /// flat however large the body, and no response size limit applies.
+    pub fn bytes_stream(self) -> crate::runtime::StreamFuture<'a> {
+        let client = self.client;
+        client.send_streaming(self.into_request(), Self::ERRORS)
+    }
 }
 
 impl<'a> IntoFuture for MetricsExport<'a> {
@@ -457,7 +580,14 @@ impl<'a> MetricsLimitsRequest<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -534,7 +664,14 @@ impl<'a> MetricsListDashboards<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -603,7 +740,14 @@ impl<'a> MetricsCreateDashboard<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -673,7 +817,14 @@ impl<'a> MetricsGetDashboard<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -744,7 +895,14 @@ impl<'a> MetricsDeleteDashboard<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -815,7 +973,14 @@ impl<'a> MetricsUpdateDashboard<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

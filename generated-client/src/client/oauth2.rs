@@ -31,6 +31,15 @@ impl<'a> Oauth2<'a> {
     /// Authorize.
     ///
     /// `GET /v1/oauth2/authorize` (operation `oauth2:authorize`)
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let response = client.oauth2().authorize().await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn authorize(&self) -> Oauth2Authorize<'a> {
         Oauth2Authorize {
             client: self.client,
@@ -43,6 +52,25 @@ impl<'a> Oauth2<'a> {
     /// Request an access token using a valid grant.
     ///
     /// `POST /v1/oauth2/token` (operation `oauth2:request_token`)
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::{AuthorizationCodeTokenRequest, Oauth2TokenBody};
+    ///
+    /// let body = Oauth2TokenBody::AuthorizationCode(
+    ///     AuthorizationCodeTokenRequest::new(
+    ///         "example",
+    ///         "polar_example_token",
+    ///         "EXAMPLE",
+    ///         "https://example.com",
+    ///     ),
+    /// );
+    /// let token_response = client.oauth2().token(body).await?;
+    /// println!("{token_response:?}");
+    /// ```
     pub fn token(&self, body: Oauth2TokenBody) -> Oauth2Token<'a> {
         Oauth2Token {
             client: self.client,
@@ -56,6 +84,22 @@ impl<'a> Oauth2<'a> {
     /// Revoke an access token or a refresh token.
     ///
     /// `POST /v1/oauth2/revoke` (operation `oauth2:revoke_token`)
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::RevokeTokenRequest;
+    ///
+    /// let body = RevokeTokenRequest::new(
+    ///     "polar_example_token",
+    ///     "example",
+    ///     "polar_example_token",
+    /// );
+    /// let revoke_token_response = client.oauth2().revoke(body).await?;
+    /// println!("{revoke_token_response:?}");
+    /// ```
     pub fn revoke(&self, body: RevokeTokenRequest) -> Oauth2Revoke<'a> {
         Oauth2Revoke {
             client: self.client,
@@ -69,6 +113,22 @@ impl<'a> Oauth2<'a> {
     /// Get information about an access token.
     ///
     /// `POST /v1/oauth2/introspect` (operation `oauth2:introspect_token`)
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::IntrospectTokenRequest;
+    ///
+    /// let body = IntrospectTokenRequest::new(
+    ///     "polar_example_token",
+    ///     "example",
+    ///     "polar_example_token",
+    /// );
+    /// let response = client.oauth2().introspect(body).await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn introspect(&self, body: IntrospectTokenRequest) -> Oauth2Introspect<'a> {
         Oauth2Introspect {
             client: self.client,
@@ -82,6 +142,15 @@ impl<'a> Oauth2<'a> {
     /// Get information about the authenticated user.
     ///
     /// `GET /v1/oauth2/userinfo` (operation `oauth2:userinfo`)
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let oauth2_userinfo_response = client.oauth2().userinfo().await?;
+    /// println!("{oauth2_userinfo_response:?}");
+    /// ```
     pub fn userinfo(&self) -> Oauth2Userinfo<'a> {
         Oauth2Userinfo {
             client: self.client,
@@ -113,7 +182,14 @@ impl<'a> Oauth2Authorize<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -179,7 +255,14 @@ impl<'a> Oauth2Token<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -247,7 +330,14 @@ impl<'a> Oauth2Revoke<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -315,7 +405,14 @@ impl<'a> Oauth2Introspect<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -382,7 +479,14 @@ impl<'a> Oauth2Userinfo<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

@@ -25,6 +25,21 @@ impl<'a> Oauth2Clients<'a> {
     /// Create an OAuth2 client.
     ///
     /// `POST /v1/oauth2/register` (operation `oauth2:clients:oauth2:create_client`)
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::OAuth2ClientConfiguration;
+    ///
+    /// let body = OAuth2ClientConfiguration::new(
+    ///     vec!["https://example.com".to_owned()],
+    ///     "Example",
+    /// );
+    /// let response = client.oauth2().clients().create(body).await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn create(&self, body: OAuth2ClientConfiguration) -> Oauth2ClientsCreate<'a> {
         Oauth2ClientsCreate {
             client: self.client,
@@ -38,6 +53,15 @@ impl<'a> Oauth2Clients<'a> {
     /// Get an OAuth2 client by Client ID.
     ///
     /// `GET /v1/oauth2/register/{client_id}` (operation `oauth2:clients:oauth2:get_client`)
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let response = client.oauth2().clients().get("example").await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn get(&self, client_id: impl Into<String>) -> Oauth2ClientsGet<'a> {
         Oauth2ClientsGet {
             client: self.client,
@@ -51,6 +75,22 @@ impl<'a> Oauth2Clients<'a> {
     /// Update an OAuth2 client.
     ///
     /// `PUT /v1/oauth2/register/{client_id}` (operation `oauth2:clients:oauth2:update_client`)
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::OAuth2ClientConfigurationUpdate;
+    ///
+    /// let body = OAuth2ClientConfigurationUpdate::new(
+    ///     vec!["https://example.com".to_owned()],
+    ///     "Example",
+    ///     "example",
+    /// );
+    /// let response = client.oauth2().clients().update("example", body).await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn update(
         &self,
         client_id: impl Into<String>,
@@ -69,6 +109,14 @@ impl<'a> Oauth2Clients<'a> {
     /// Delete an OAuth2 client.
     ///
     /// `DELETE /v1/oauth2/register/{client_id}` (operation `oauth2:clients:oauth2:delete_client`)
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// client.oauth2().clients().delete("example").await?;
+    /// ```
     pub fn delete(&self, client_id: impl Into<String>) -> Oauth2ClientsDelete<'a> {
         Oauth2ClientsDelete {
             client: self.client,
@@ -104,7 +152,14 @@ impl<'a> Oauth2ClientsCreate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -174,7 +229,14 @@ impl<'a> Oauth2ClientsGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -243,7 +305,14 @@ impl<'a> Oauth2ClientsUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -313,7 +382,14 @@ impl<'a> Oauth2ClientsDelete<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

@@ -29,11 +29,24 @@ impl<'a> Orders<'a> {
 
     /// List Orders.
     ///
-    /// List orders.
-    ///
     /// `GET /v1/orders/` (operation `orders:list`)
     ///
     /// Scopes: `orders:read`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.orders().list().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list(&self) -> OrdersList<'a> {
         OrdersList {
             client: self.client,
@@ -67,6 +80,22 @@ impl<'a> Orders<'a> {
     /// `POST /v1/orders/` (operation `orders:create`)
     ///
     /// Scopes: `orders:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::OrderCreate;
+    ///
+    /// let mut body = OrderCreate::new(
+    ///     "992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?,
+    ///     "d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23".parse()?,
+    /// );
+    /// body.organization_id = Some("1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?);
+    /// let order = client.orders().create(body).await?;
+    /// println!("{order:?}");
+    /// ```
     pub fn create(&self, body: OrderCreate) -> OrdersCreate<'a> {
         OrdersCreate {
             client: self.client,
@@ -82,6 +111,15 @@ impl<'a> Orders<'a> {
     /// `GET /v1/orders/export` (operation `orders:export`)
     ///
     /// Scopes: `orders:read`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let csv = client.orders().export().await?;
+    /// println!("{csv}");
+    /// ```
     pub fn export(&self) -> OrdersExport<'a> {
         OrdersExport {
             client: self.client,
@@ -103,6 +141,18 @@ impl<'a> Orders<'a> {
     /// `GET /v1/orders/{id}` (operation `orders:get`)
     ///
     /// Scopes: `orders:read`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let order = client
+    ///     .orders()
+    ///     .get("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{order:?}");
+    /// ```
     pub fn get(&self, id: Uuid) -> OrdersGet<'a> {
         OrdersGet {
             client: self.client,
@@ -118,6 +168,25 @@ impl<'a> Orders<'a> {
     /// `PATCH /v1/orders/{id}` (operation `orders:update`)
     ///
     /// Scopes: `orders:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::OrderUpdate;
+    ///
+    /// let body = OrderUpdate {
+    ///     billing_name: Patch::Value("John Doe".to_owned()),
+    ///     ..Default::default()
+    /// };
+    /// let order = client
+    ///     .orders()
+    ///     .update("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{order:?}");
+    /// ```
     pub fn update(&self, id: Uuid, body: OrderUpdate) -> OrdersUpdate<'a> {
         OrdersUpdate {
             client: self.client,
@@ -140,6 +209,18 @@ impl<'a> Orders<'a> {
     /// `POST /v1/orders/{id}/finalize` (operation `orders:finalize`)
     ///
     /// Scopes: `orders:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let order = client
+    ///     .orders()
+    ///     .finalize("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{order:?}");
+    /// ```
     pub fn finalize(&self, id: Uuid) -> OrdersFinalize<'a> {
         OrdersFinalize {
             client: self.client,
@@ -156,6 +237,18 @@ impl<'a> Orders<'a> {
     /// `GET /v1/orders/{id}/invoice` (operation `orders:invoice`)
     ///
     /// Scopes: `orders:read`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let order_invoice = client
+    ///     .orders()
+    ///     .invoice("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{order_invoice:?}");
+    /// ```
     pub fn invoice(&self, id: Uuid) -> OrdersInvoice<'a> {
         OrdersInvoice {
             client: self.client,
@@ -171,6 +264,18 @@ impl<'a> Orders<'a> {
     /// `POST /v1/orders/{id}/invoice` (operation `orders:generate_invoice`)
     ///
     /// Scopes: `orders:read`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let response = client
+    ///     .orders()
+    ///     .generate_invoice("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn generate_invoice(&self, id: Uuid) -> OrdersGenerateInvoice<'a> {
         OrdersGenerateInvoice {
             client: self.client,
@@ -186,6 +291,22 @@ impl<'a> Orders<'a> {
     /// `GET /v1/orders/{id}/receipt` (operation `orders:receipt`)
     ///
     /// Scopes: `orders:read`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::client::OrdersReceiptResponse;
+    ///
+    /// match client.orders().receipt("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?).await?
+    /// {
+    ///     OrdersReceiptResponse::Ok(order_receipt) => println!("{order_receipt:?}"),
+    ///     OrdersReceiptResponse::Accepted => {
+    ///         println!("202: Receipt generation in progress.")
+    ///     }
+    /// }
+    /// ```
     pub fn receipt(&self, id: Uuid) -> OrdersReceipt<'a> {
         OrdersReceipt {
             client: self.client,
@@ -340,7 +461,14 @@ impl<'a> OrdersList<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -408,6 +536,34 @@ impl<'a> OrdersList<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceOrder, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for OrdersList<'a> {
@@ -446,7 +602,14 @@ impl<'a> OrdersCreate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -570,7 +733,14 @@ impl<'a> OrdersExport<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -606,6 +776,14 @@ impl<'a> OrdersExport<'a> {
     pub fn send_with_response(self) -> ResponseFuture<'a, String, crate::runtime::Text> {
         let client = self.client;
         ResponseFuture::new(client, self.into_request(), Self::ERRORS)
+    }
+
+    /// Sends the request and returns the body as a stream of chunks
+    /// ([`ByteStream`](crate::runtime::ByteStream)), read as it is polled: memory stays
+    /// flat however large the body, and no response size limit applies.
+    pub fn bytes_stream(self) -> crate::runtime::StreamFuture<'a> {
+        let client = self.client;
+        client.send_streaming(self.into_request(), Self::ERRORS)
     }
 }
 
@@ -646,7 +824,14 @@ impl<'a> OrdersGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -716,7 +901,14 @@ impl<'a> OrdersUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -797,7 +989,14 @@ impl<'a> OrdersFinalize<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -871,7 +1070,14 @@ impl<'a> OrdersInvoice<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -943,7 +1149,14 @@ impl<'a> OrdersGenerateInvoice<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -1014,7 +1227,14 @@ impl<'a> OrdersReceipt<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

@@ -25,11 +25,24 @@ impl<'a> Organizations<'a> {
 
     /// List Organizations.
     ///
-    /// List organizations.
-    ///
     /// `GET /v1/organizations/` (operation `organizations:list`)
     ///
     /// Scopes: `organizations:read`, `organizations:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.organizations().list().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list(&self) -> OrganizationsList<'a> {
         OrganizationsList {
             client: self.client,
@@ -48,6 +61,18 @@ impl<'a> Organizations<'a> {
     /// `POST /v1/organizations/` (operation `organizations:create`)
     ///
     /// Scopes: `organizations:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::OrganizationCreate;
+    ///
+    /// let body = OrganizationCreate::new("My organization", "my-org");
+    /// let organization = client.organizations().create(body).await?;
+    /// println!("{organization:?}");
+    /// ```
     pub fn create(&self, body: OrganizationCreate) -> OrganizationsCreate<'a> {
         OrganizationsCreate {
             client: self.client,
@@ -63,6 +88,18 @@ impl<'a> Organizations<'a> {
     /// `GET /v1/organizations/{id}` (operation `organizations:get`)
     ///
     /// Scopes: `organizations:read`, `organizations:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let organization = client
+    ///     .organizations()
+    ///     .get("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{organization:?}");
+    /// ```
     pub fn get(&self, id: Uuid) -> OrganizationsGet<'a> {
         OrganizationsGet {
             client: self.client,
@@ -78,6 +115,27 @@ impl<'a> Organizations<'a> {
     /// `PATCH /v1/organizations/{id}` (operation `organizations:update`)
     ///
     /// Scopes: `organizations:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::OrganizationUpdate;
+    ///
+    /// let body = OrganizationUpdate {
+    ///     embed_hosts: Patch::Value(
+    ///         vec!["example.com".to_owned(), "*.example.com".to_owned()],
+    ///     ),
+    ///     ..Default::default()
+    /// };
+    /// let organization = client
+    ///     .organizations()
+    ///     .update("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{organization:?}");
+    /// ```
     pub fn update(&self, id: Uuid, body: OrganizationUpdate) -> OrganizationsUpdate<'a> {
         OrganizationsUpdate {
             client: self.client,
@@ -144,7 +202,14 @@ impl<'a> OrganizationsList<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -201,6 +266,34 @@ impl<'a> OrganizationsList<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceOrganization, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for OrganizationsList<'a> {
@@ -240,7 +333,14 @@ impl<'a> OrganizationsCreate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -311,7 +411,14 @@ impl<'a> OrganizationsGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -385,7 +492,14 @@ impl<'a> OrganizationsUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

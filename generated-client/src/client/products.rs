@@ -26,11 +26,24 @@ impl<'a> Products<'a> {
 
     /// List Products.
     ///
-    /// List products.
-    ///
     /// `GET /v1/products/` (operation `products:list`)
     ///
     /// Scopes: `products:read`, `products:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.products().list().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list(&self) -> ProductsList<'a> {
         ProductsList {
             client: self.client,
@@ -56,6 +69,30 @@ impl<'a> Products<'a> {
     /// `POST /v1/products/` (operation `products:create`)
     ///
     /// Scopes: `products:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::{
+    ///     ProductCreate, ProductCreateOneTimePricesItem, ProductCreateRecurring,
+    ///     ProductPriceFixedCreate, RecurringInterval,
+    /// };
+    ///
+    /// let price = ProductCreateOneTimePricesItem::Fixed(
+    ///     ProductPriceFixedCreate::new(1000),
+    /// );
+    /// let mut recurring = ProductCreateRecurring::new(
+    ///     "My product",
+    ///     vec![price],
+    ///     RecurringInterval::Month,
+    /// );
+    /// recurring.organization_id = Some("1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?);
+    /// let body = ProductCreate::from(recurring);
+    /// let product = client.products().create(body).await?;
+    /// println!("{product:?}");
+    /// ```
     pub fn create(&self, body: ProductCreate) -> ProductsCreate<'a> {
         ProductsCreate {
             client: self.client,
@@ -71,6 +108,18 @@ impl<'a> Products<'a> {
     /// `GET /v1/products/{id}` (operation `products:get`)
     ///
     /// Scopes: `products:read`, `products:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let product = client
+    ///     .products()
+    ///     .get("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{product:?}");
+    /// ```
     pub fn get(&self, id: Uuid) -> ProductsGet<'a> {
         ProductsGet {
             client: self.client,
@@ -86,6 +135,25 @@ impl<'a> Products<'a> {
     /// `PATCH /v1/products/{id}` (operation `products:update`)
     ///
     /// Scopes: `products:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::{ProductUpdate, TrialInterval};
+    ///
+    /// let body = ProductUpdate {
+    ///     trial_interval: Patch::Value(TrialInterval::Day),
+    ///     ..Default::default()
+    /// };
+    /// let product = client
+    ///     .products()
+    ///     .update("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{product:?}");
+    /// ```
     pub fn update(&self, id: Uuid, body: ProductUpdate) -> ProductsUpdate<'a> {
         ProductsUpdate {
             client: self.client,
@@ -102,6 +170,23 @@ impl<'a> Products<'a> {
     /// `POST /v1/products/{id}/benefits` (operation `products:update_benefits`)
     ///
     /// Scopes: `products:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::ProductBenefitsUpdate;
+    ///
+    /// let body = ProductBenefitsUpdate::new(
+    ///     vec!["1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?],
+    /// );
+    /// let product = client
+    ///     .products()
+    ///     .update_benefits("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{product:?}");
+    /// ```
     pub fn update_benefits(
         &self,
         id: Uuid,
@@ -227,7 +312,14 @@ impl<'a> ProductsList<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -291,6 +383,34 @@ impl<'a> ProductsList<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceProduct, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for ProductsList<'a> {
@@ -329,7 +449,14 @@ impl<'a> ProductsCreate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -400,7 +527,14 @@ impl<'a> ProductsGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -471,7 +605,14 @@ impl<'a> ProductsUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -544,7 +685,14 @@ impl<'a> ProductsUpdateBenefits<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

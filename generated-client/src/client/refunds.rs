@@ -22,11 +22,24 @@ impl<'a> Refunds<'a> {
 
     /// List Refunds.
     ///
-    /// List refunds.
-    ///
     /// `GET /v1/refunds/` (operation `refunds:list`)
     ///
     /// Scopes: `refunds:read`, `refunds:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.refunds().list().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list(&self) -> RefundsList<'a> {
         RefundsList {
             client: self.client,
@@ -51,6 +64,22 @@ impl<'a> Refunds<'a> {
     /// `POST /v1/refunds/` (operation `refunds:create`)
     ///
     /// Scopes: `refunds:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::{RefundCreate, RefundCreateReason};
+    ///
+    /// let body = RefundCreate::new(
+    ///     "e4b478fa-cd25-4253-9f1f-8a41e6370ede".parse()?,
+    ///     RefundCreateReason::Fraudulent,
+    ///     1000,
+    /// );
+    /// let refund = client.refunds().create(body).await?;
+    /// println!("{refund:?}");
+    /// ```
     pub fn create(&self, body: RefundCreate) -> RefundsCreate<'a> {
         RefundsCreate {
             client: self.client,
@@ -167,7 +196,14 @@ impl<'a> RefundsList<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -228,6 +264,34 @@ impl<'a> RefundsList<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceRefund, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for RefundsList<'a> {
@@ -267,7 +331,14 @@ impl<'a> RefundsCreate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

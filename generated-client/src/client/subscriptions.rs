@@ -28,11 +28,24 @@ impl<'a> Subscriptions<'a> {
 
     /// List Subscriptions.
     ///
-    /// List subscriptions.
-    ///
     /// `GET /v1/subscriptions/` (operation `subscriptions:list`)
     ///
     /// Scopes: `subscriptions:read`, `subscriptions:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.subscriptions().list().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list(&self) -> SubscriptionsList<'a> {
         SubscriptionsList {
             client: self.client,
@@ -69,6 +82,23 @@ impl<'a> Subscriptions<'a> {
     /// `POST /v1/subscriptions/` (operation `subscriptions:create`)
     ///
     /// Scopes: `subscriptions:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::{SubscriptionCreateCustomer, SubscriptionsCreateBody};
+    ///
+    /// let body = SubscriptionsCreateBody::SubscriptionCreateCustomer(
+    ///     SubscriptionCreateCustomer::new(
+    ///         "d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23".parse()?,
+    ///         "992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?,
+    ///     ),
+    /// );
+    /// let subscription = client.subscriptions().create(body).await?;
+    /// println!("{subscription:?}");
+    /// ```
     pub fn create(&self, body: SubscriptionsCreateBody) -> SubscriptionsCreate<'a> {
         SubscriptionsCreate {
             client: self.client,
@@ -84,6 +114,15 @@ impl<'a> Subscriptions<'a> {
     /// `GET /v1/subscriptions/export` (operation `subscriptions:export`)
     ///
     /// Scopes: `subscriptions:read`, `subscriptions:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let csv = client.subscriptions().export().await?;
+    /// println!("{csv}");
+    /// ```
     pub fn export(&self) -> SubscriptionsExport<'a> {
         SubscriptionsExport {
             client: self.client,
@@ -106,6 +145,18 @@ impl<'a> Subscriptions<'a> {
     /// `GET /v1/subscriptions/{id}` (operation `subscriptions:get`)
     ///
     /// Scopes: `subscriptions:read`, `subscriptions:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let subscription = client
+    ///     .subscriptions()
+    ///     .get("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{subscription:?}");
+    /// ```
     pub fn get(&self, id: Uuid) -> SubscriptionsGet<'a> {
         SubscriptionsGet {
             client: self.client,
@@ -121,6 +172,18 @@ impl<'a> Subscriptions<'a> {
     /// `DELETE /v1/subscriptions/{id}` (operation `subscriptions:revoke`)
     ///
     /// Scopes: `subscriptions:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let subscription = client
+    ///     .subscriptions()
+    ///     .revoke("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{subscription:?}");
+    /// ```
     pub fn revoke(&self, id: Uuid) -> SubscriptionsRevoke<'a> {
         SubscriptionsRevoke {
             client: self.client,
@@ -136,6 +199,21 @@ impl<'a> Subscriptions<'a> {
     /// `PATCH /v1/subscriptions/{id}` (operation `subscriptions:update`)
     ///
     /// Scopes: `subscriptions:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::{SubscriptionUpdate, SubscriptionUpdateSeats};
+    ///
+    /// let body = SubscriptionUpdate::Seats(SubscriptionUpdateSeats::new(1));
+    /// let subscription = client
+    ///     .subscriptions()
+    ///     .update("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{subscription:?}");
+    /// ```
     pub fn update(&self, id: Uuid, body: SubscriptionUpdate) -> SubscriptionsUpdate<'a> {
         SubscriptionsUpdate {
             client: self.client,
@@ -309,7 +387,14 @@ impl<'a> SubscriptionsList<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -382,6 +467,34 @@ impl<'a> SubscriptionsList<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceSubscription, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for SubscriptionsList<'a> {
@@ -420,7 +533,14 @@ impl<'a> SubscriptionsCreate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -554,7 +674,14 @@ impl<'a> SubscriptionsExport<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -591,6 +718,14 @@ impl<'a> SubscriptionsExport<'a> {
     pub fn send_with_response(self) -> ResponseFuture<'a, String, crate::runtime::Text> {
         let client = self.client;
         ResponseFuture::new(client, self.into_request(), Self::ERRORS)
+    }
+
+    /// Sends the request and returns the body as a stream of chunks
+    /// ([`ByteStream`](crate::runtime::ByteStream)), read as it is polled: memory stays
+    /// flat however large the body, and no response size limit applies.
+    pub fn bytes_stream(self) -> crate::runtime::StreamFuture<'a> {
+        let client = self.client;
+        client.send_streaming(self.into_request(), Self::ERRORS)
     }
 }
 
@@ -631,7 +766,14 @@ impl<'a> SubscriptionsGet<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -704,7 +846,14 @@ impl<'a> SubscriptionsRevoke<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -779,7 +928,14 @@ impl<'a> SubscriptionsUpdate<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

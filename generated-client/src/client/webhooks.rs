@@ -28,11 +28,24 @@ impl<'a> Webhooks<'a> {
 
     /// List Webhook Endpoints.
     ///
-    /// List webhook endpoints.
-    ///
     /// `GET /v1/webhooks/endpoints` (operation `webhooks:list_webhook_endpoints`)
     ///
     /// Scopes: `webhooks:read`, `webhooks:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.webhooks().list_webhook_endpoints().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list_webhook_endpoints(&self) -> WebhooksListWebhookEndpoints<'a> {
         WebhooksListWebhookEndpoints {
             client: self.client,
@@ -50,6 +63,23 @@ impl<'a> Webhooks<'a> {
     /// `POST /v1/webhooks/endpoints` (operation `webhooks:create_webhook_endpoint`)
     ///
     /// Scopes: `webhooks:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::models::{WebhookEndpointCreate, WebhookEventType, WebhookFormat};
+    ///
+    /// let mut body = WebhookEndpointCreate::new(
+    ///     "https://webhook.site/cb791d80-f26e-4f8c-be88-6e56054192b0",
+    ///     WebhookFormat::Raw,
+    ///     vec![WebhookEventType::CheckoutCreated],
+    /// );
+    /// body.organization_id = Some("1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?);
+    /// let webhook_endpoint = client.webhooks().create_webhook_endpoint(body).await?;
+    /// println!("{webhook_endpoint:?}");
+    /// ```
     pub fn create_webhook_endpoint(
         &self,
         body: WebhookEndpointCreate,
@@ -68,6 +98,18 @@ impl<'a> Webhooks<'a> {
     /// `GET /v1/webhooks/endpoints/{id}` (operation `webhooks:get_webhook_endpoint`)
     ///
     /// Scopes: `webhooks:read`, `webhooks:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let webhook_endpoint = client
+    ///     .webhooks()
+    ///     .get_webhook_endpoint("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{webhook_endpoint:?}");
+    /// ```
     pub fn get_webhook_endpoint(&self, id: Uuid) -> WebhooksGetWebhookEndpoint<'a> {
         WebhooksGetWebhookEndpoint {
             client: self.client,
@@ -83,6 +125,17 @@ impl<'a> Webhooks<'a> {
     /// `DELETE /v1/webhooks/endpoints/{id}` (operation `webhooks:delete_webhook_endpoint`)
     ///
     /// Scopes: `webhooks:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// client
+    ///     .webhooks()
+    ///     .delete_webhook_endpoint("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// ```
     pub fn delete_webhook_endpoint(
         &self,
         id: Uuid,
@@ -101,6 +154,27 @@ impl<'a> Webhooks<'a> {
     /// `PATCH /v1/webhooks/endpoints/{id}` (operation `webhooks:update_webhook_endpoint`)
     ///
     /// Scopes: `webhooks:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use polar::Patch;
+    /// use polar::models::WebhookEndpointUpdate;
+    ///
+    /// let body = WebhookEndpointUpdate {
+    ///     url: Patch::Value(
+    ///         "https://webhook.site/cb791d80-f26e-4f8c-be88-6e56054192b0".to_owned(),
+    ///     ),
+    ///     ..Default::default()
+    /// };
+    /// let webhook_endpoint = client
+    ///     .webhooks()
+    ///     .update_webhook_endpoint("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, body)
+    ///     .await?;
+    /// println!("{webhook_endpoint:?}");
+    /// ```
     pub fn update_webhook_endpoint(
         &self,
         id: Uuid,
@@ -121,6 +195,18 @@ impl<'a> Webhooks<'a> {
     /// `PATCH /v1/webhooks/endpoints/{id}/secret` (operation `webhooks:reset_webhook_endpoint_secret`)
     ///
     /// Scopes: `webhooks:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let webhook_endpoint = client
+    ///     .webhooks()
+    ///     .reset_webhook_endpoint_secret("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{webhook_endpoint:?}");
+    /// ```
     pub fn reset_webhook_endpoint_secret(
         &self,
         id: Uuid,
@@ -141,6 +227,21 @@ impl<'a> Webhooks<'a> {
     /// `GET /v1/webhooks/deliveries` (operation `webhooks:list_webhook_deliveries`)
     ///
     /// Scopes: `webhooks:read`, `webhooks:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// use futures_util::{StreamExt, TryStreamExt};
+    ///
+    /// let request = client.webhooks().list_webhook_deliveries().page(1).limit(10);
+    /// let page = request.clone().await?;
+    /// println!("{} of {} items", page.items.len(), page.pagination.total_count);
+    /// // Or every item of every page, fetched as the stream is polled:
+    /// let items: Vec<_> = request.stream().take(25).try_collect().await?;
+    /// println!("{items:?}");
+    /// ```
     pub fn list_webhook_deliveries(&self) -> WebhooksListWebhookDeliveries<'a> {
         WebhooksListWebhookDeliveries {
             client: self.client,
@@ -164,6 +265,18 @@ impl<'a> Webhooks<'a> {
     /// `POST /v1/webhooks/events/{id}/redeliver` (operation `webhooks:redeliver_webhook_event`)
     ///
     /// Scopes: `webhooks:write`
+    ///
+    /// # Example
+    ///
+    /// `client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `contract-tests/src/samples.rs`, not as a doctest.
+    ///
+    /// ```rust,ignore
+    /// let response = client
+    ///     .webhooks()
+    ///     .redeliver_webhook_event("992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?)
+    ///     .await?;
+    /// println!("{response:?}");
+    /// ```
     pub fn redeliver_webhook_event(
         &self,
         id: Uuid,
@@ -225,7 +338,14 @@ impl<'a> WebhooksListWebhookEndpoints<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -281,6 +401,34 @@ impl<'a> WebhooksListWebhookEndpoints<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceWebhookEndpoint, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for WebhooksListWebhookEndpoints<'a> {
@@ -319,7 +467,14 @@ impl<'a> WebhooksCreateWebhookEndpoint<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -390,7 +545,14 @@ impl<'a> WebhooksGetWebhookEndpoint<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -462,7 +624,14 @@ impl<'a> WebhooksDeleteWebhookEndpoint<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -534,7 +703,14 @@ impl<'a> WebhooksUpdateWebhookEndpoint<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -608,7 +784,14 @@ impl<'a> WebhooksResetWebhookEndpointSecret<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -747,7 +930,14 @@ impl<'a> WebhooksListWebhookDeliveries<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
@@ -809,6 +999,34 @@ impl<'a> WebhooksListWebhookDeliveries<'a> {
             ),
         )
     }
+
+    /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+    /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+    /// from, ending at the same page (an empty page is yielded, then the stream ends).
+    pub fn pages(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<ListResourceWebhookDelivery, Error>,
+    > + Send + Unpin + 'a {
+        let first = self.page.unwrap_or(1);
+        Box::pin(
+            crate::runtime::paginate_pages(
+                first,
+                move |page| {
+                    let request = self.clone().page(page);
+
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (
+                            list.items.len(),
+                            list.pagination.max_page,
+                        );
+                        Ok((list, count, max_page))
+                    }
+                },
+            ),
+        )
+    }
 }
 
 impl<'a> IntoFuture for WebhooksListWebhookDeliveries<'a> {
@@ -848,7 +1066,14 @@ impl<'a> WebhooksRedeliverWebhookEvent<'a> {
         self
     }
 
-    /// Replaces all per-request options.
+    /// Sends this bearer access token instead of the client's (e.g. a customer
+    /// session token); see [`RequestOptions::access_token`].
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.options = self.options.access_token(token);
+        self
+    }
+
+    /// Replaces all per-request options (including an access token set before).
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self

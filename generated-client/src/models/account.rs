@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::Address;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Account {
     /// The ID of the object.
@@ -12,11 +13,17 @@ pub struct Account {
     pub created_at: DateTime<Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: Option<DateTime<Utc>>,
+    /// `billing_name`: a string, or `null` (`None`); always present.
     pub billing_name: Option<String>,
+    /// `billing_address`: [`Address`](crate::models::Address), or `null` (`None`); always present.
     pub billing_address: Option<Address>,
+    /// `billing_additional_info`: a string, or `null` (`None`); always present.
     pub billing_additional_info: Option<String>,
+    /// `billing_notes`: a string, or `null` (`None`); always present.
     pub billing_notes: Option<String>,
+    /// `currency`: a string, always present.
     pub currency: String,
+    /// `credit_balance`: an integer, always present.
     pub credit_balance: i64,
     /// Minimum delay, in seconds, between two payout requests.
     pub payout_interval: i64,

@@ -3,14 +3,22 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct AccountCredit {
+    /// `id`: a UUID, always present.
     pub id: Uuid,
+    /// `title`: a string, always present.
     pub title: String,
+    /// `amount`: an integer, always present.
     pub amount: i64,
+    /// `used`: an integer, always present.
     pub used: i64,
+    /// `granted_at`: a date-time (RFC 3339), always present.
     pub granted_at: DateTime<Utc>,
+    /// `expires_at`: a date-time (RFC 3339), or `null` (`None`); always present.
     pub expires_at: Option<DateTime<Utc>>,
+    /// `revoked_at`: a date-time (RFC 3339), or `null` (`None`); always present.
     pub revoked_at: Option<DateTime<Utc>>,
 }
 

@@ -2,13 +2,22 @@
 
 use super::Country;
 
+/// Used in `Account` (`billing_address`), `Checkout` (`customer_billing_address`), `CheckoutPublic` (`customer_billing_address`), `CheckoutPublicConfirmed` (`customer_billing_address`), `CustomerIndividual` (`billing_address`), `CustomerOrder` (`billing_address`) and 9 more.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Address {
+    /// `line1`: a string or `null`; optional (`None` is left out of the JSON).
     pub line1: Option<String>,
+    /// `line2`: a string or `null`; optional (`None` is left out of the JSON).
     pub line2: Option<String>,
+    /// `postal_code`: a string or `null`; optional (`None` is left out of the JSON).
     pub postal_code: Option<String>,
+    /// `city`: a string or `null`; optional (`None` is left out of the JSON).
     pub city: Option<String>,
+    /// `state`: a string or `null`; optional (`None` is left out of the JSON).
     pub state: Option<String>,
+    /// `country`: [`Country`](crate::models::Country), always present.
+    ///
+    /// Example: `"US"`.
     pub country: Country,
 }
 

@@ -2,13 +2,22 @@
 
 use super::UserUpdateCountry;
 
+/// Used in `AccountUpdate` (`billing_address`), `CheckoutConfirmStripe` (`customer_billing_address`), `CheckoutPriceCreate` (`customer_billing_address`), `CheckoutProductCreate` (`customer_billing_address`), `CheckoutProductsCreate` (`customer_billing_address`), `CheckoutUpdate` (`customer_billing_address`) and 10 more.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddressInput {
+    /// `line1`: a string or `null`; optional (`None` is left out of the JSON).
     pub line1: Option<String>,
+    /// `line2`: a string or `null`; optional (`None` is left out of the JSON).
     pub line2: Option<String>,
+    /// `postal_code`: a string or `null`; optional (`None` is left out of the JSON).
     pub postal_code: Option<String>,
+    /// `city`: a string or `null`; optional (`None` is left out of the JSON).
     pub city: Option<String>,
+    /// `state`: a string or `null`; optional (`None` is left out of the JSON).
     pub state: Option<String>,
+    /// `country`: [`UserUpdateCountry`](crate::models::UserUpdateCountry), always present.
+    ///
+    /// Example: `"US"`.
     pub country: UserUpdateCountry,
 }
 

@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{CountAggregation, PropertyAggregation, UniqueAggregation};
 
+/// Used in [`Meter`](crate::models::Meter) (`aggregation`), `MeterCreate` (`aggregation`) and `MeterUpdate` (`aggregation`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Aggregation {
     /// `func` is `"count"`.
@@ -53,3 +54,9 @@ impl<'de> Deserialize<'de> for Aggregation {
         )
     }
 }
+
+crate::union_from!(Aggregation {
+    Count(plain CountAggregation),
+    Property(plain PropertyAggregation),
+    Unique(plain UniqueAggregation),
+});

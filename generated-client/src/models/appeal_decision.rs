@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`OrganizationReviewAppeal`](crate::models::OrganizationReviewAppeal) (`decision`) and [`OrganizationReviewStatus`](crate::models::OrganizationReviewStatus) (`appeal_decision`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppealDecision {
     /// `approved`

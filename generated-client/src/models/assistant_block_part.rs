@@ -5,6 +5,7 @@ use super::AssistantBlockPartBlock;
 /// A renderable block, at the position the model placed it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AssistantBlockPart {
+    /// `block`: [`AssistantBlockPartBlock`](crate::models::AssistantBlockPartBlock), always present.
     pub block: AssistantBlockPartBlock,
 }
 

@@ -7,6 +7,7 @@ use super::{
     MetricChartBlock, TextBlock,
 };
 
+/// Used in [`AssistantBlockPart`](crate::models::AssistantBlockPart) (`block`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AssistantBlockPartBlock {
     /// `type` is `"text"`.
@@ -83,3 +84,12 @@ impl<'de> Deserialize<'de> for AssistantBlockPartBlock {
         )
     }
 }
+
+crate::union_from!(AssistantBlockPartBlock {
+    Text(plain TextBlock),
+    MetricChart(plain MetricChartBlock),
+    InsightCards(plain InsightCardsBlock),
+    EntityList(boxed EntityListBlock),
+    DataTable(boxed DataTableBlock),
+    CustomerCard(boxed CustomerCardBlock),
+});

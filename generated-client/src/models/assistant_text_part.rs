@@ -3,6 +3,7 @@
 /// A run of assistant prose, as it was streamed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AssistantTextPart {
+    /// `text`: a string, always present.
     pub text: String,
 }
 

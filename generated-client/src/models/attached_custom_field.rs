@@ -8,6 +8,7 @@ use super::CustomField;
 pub struct AttachedCustomField {
     /// ID of the custom field.
     pub custom_field_id: Uuid,
+    /// `custom_field`: [`CustomField`](crate::models::CustomField), always present.
     pub custom_field: CustomField,
     /// Order of the custom field in the resource.
     pub order: i64,

@@ -3,9 +3,12 @@
 use uuid::Uuid;
 use super::AuthenticationSessionAvailableFactorsItem;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuthenticationSession {
+    /// `identity_id`: a UUID, or `null` (`None`); always present.
     pub identity_id: Option<Uuid>,
+    /// `available_factors`: a list of [`AuthenticationSessionAvailableFactorsItem`](crate::models::AuthenticationSessionAvailableFactorsItem), always present.
     pub available_factors: Vec<AuthenticationSessionAvailableFactorsItem>,
 }
 

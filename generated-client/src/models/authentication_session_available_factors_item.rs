@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{BaseFactor, SsoFactor};
 
+/// Used in [`AuthenticationSession`](crate::models::AuthenticationSession) (`available_factors`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AuthenticationSessionAvailableFactorsItem {
     /// `type` is `"apple"` or `"backup_codes"` or `"email_otp"` or `"github"` or `"google"` or `"totp"`.
@@ -56,3 +57,8 @@ impl<'de> Deserialize<'de> for AuthenticationSessionAvailableFactorsItem {
         )
     }
 }
+
+crate::union_from!(AuthenticationSessionAvailableFactorsItem {
+    BaseFactor(plain BaseFactor),
+    Sso(plain SsoFactor),
+});

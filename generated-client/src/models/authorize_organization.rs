@@ -2,10 +2,14 @@
 
 use uuid::Uuid;
 
+/// Used in [`AuthorizeResponseOrganization`](crate::models::AuthorizeResponseOrganization) (`sub`, `organizations`) and [`AuthorizeResponseUser`](crate::models::AuthorizeResponseUser) (`organizations`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuthorizeOrganization {
+    /// `id`: a UUID, always present.
     pub id: Uuid,
+    /// `slug`: a string, always present.
     pub slug: String,
+    /// `avatar_url`: a string, or `null` (`None`); always present.
     pub avatar_url: Option<String>,
 }
 

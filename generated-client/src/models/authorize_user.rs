@@ -2,10 +2,16 @@
 
 use uuid::Uuid;
 
+/// Used in [`AuthorizeResponseUser`](crate::models::AuthorizeResponseUser) (`sub`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuthorizeUser {
+    /// `id`: a UUID, always present.
     pub id: Uuid,
+    /// `email`: a string, always present.
+    ///
+    /// Schema: `format: email`.
     pub email: String,
+    /// `avatar_url`: a string, or `null` (`None`); always present.
     pub avatar_url: Option<String>,
 }
 

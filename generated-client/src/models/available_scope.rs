@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`OrganizationAccessTokenCreate`](crate::models::OrganizationAccessTokenCreate) (`scopes`) and [`OrganizationAccessTokenUpdate`](crate::models::OrganizationAccessTokenUpdate) (`scopes`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AvailableScope {
     /// `openid`

@@ -31,6 +31,7 @@ pub struct BalanceCreditOrderEvent {
     pub label: String,
     /// The name of the event.
     pub name: BalanceCreditOrderEventName,
+    /// `metadata`: [`BalanceCreditOrderMetadata`](crate::models::BalanceCreditOrderMetadata), always present.
     pub metadata: BalanceCreditOrderMetadata,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`BalanceCreditOrderEvent`](crate::models::BalanceCreditOrderEvent) (`name`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BalanceCreditOrderEventName {
     /// `balance.credit_order`

@@ -31,6 +31,7 @@ pub struct BalanceDisputeEvent {
     pub label: String,
     /// The name of the event.
     pub name: BalanceDisputeEventName,
+    /// `metadata`: [`BalanceDisputeMetadata`](crate::models::BalanceDisputeMetadata), always present.
     pub metadata: BalanceDisputeMetadata,
 }
 

@@ -31,6 +31,7 @@ pub struct BalanceDisputeReversalEvent {
     pub label: String,
     /// The name of the event.
     pub name: BalanceDisputeReversalEventName,
+    /// `metadata`: [`BalanceDisputeMetadata`](crate::models::BalanceDisputeMetadata), always present.
     pub metadata: BalanceDisputeMetadata,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`BalanceDisputeReversalEvent`](crate::models::BalanceDisputeReversalEvent) (`name`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BalanceDisputeReversalEventName {
     /// `balance.dispute_reversal`

@@ -31,6 +31,7 @@ pub struct BalanceOrderEvent {
     pub label: String,
     /// The name of the event.
     pub name: BalanceOrderEventName,
+    /// `metadata`: [`BalanceOrderMetadata`](crate::models::BalanceOrderMetadata), always present.
     pub metadata: BalanceOrderMetadata,
 }
 

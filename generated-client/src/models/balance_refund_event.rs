@@ -31,6 +31,7 @@ pub struct BalanceRefundEvent {
     pub label: String,
     /// The name of the event.
     pub name: BalanceRefundEventName,
+    /// `metadata`: [`BalanceRefundMetadata`](crate::models::BalanceRefundMetadata), always present.
     pub metadata: BalanceRefundMetadata,
 }
 

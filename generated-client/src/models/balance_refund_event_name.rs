@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`BalanceRefundEvent`](crate::models::BalanceRefundEvent) (`name`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BalanceRefundEventName {
     /// `balance.refund`

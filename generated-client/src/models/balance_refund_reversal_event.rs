@@ -31,6 +31,7 @@ pub struct BalanceRefundReversalEvent {
     pub label: String,
     /// The name of the event.
     pub name: BalanceRefundReversalEventName,
+    /// `metadata`: [`BalanceRefundMetadata`](crate::models::BalanceRefundMetadata), always present.
     pub metadata: BalanceRefundMetadata,
 }
 

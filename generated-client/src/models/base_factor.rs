@@ -2,8 +2,10 @@
 
 use super::BaseFactorType;
 
+/// Used in [`AuthenticationSessionAvailableFactorsItem`](crate::models::AuthenticationSessionAvailableFactorsItem).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BaseFactor {
+    /// `type`: [`BaseFactorType`](crate::models::BaseFactorType), always present.
     pub r#type: BaseFactorType,
 }
 

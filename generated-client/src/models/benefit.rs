@@ -8,6 +8,9 @@ use super::{
     BenefitSlackSharedChannel,
 };
 
+/// Returned by `benefits().create()`, `benefits().get()` and `benefits().update()`.
+///
+/// Used in `BenefitGrant` (`benefit`), `ListResourceBenefit` (`items`), `Product` (`benefits`), `WebhookBenefitCreatedPayload` (`data`) and `WebhookBenefitUpdatedPayload` (`data`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Benefit {
     /// `type` is `"custom"`.
@@ -88,3 +91,14 @@ impl<'de> Deserialize<'de> for Benefit {
         )
     }
 }
+
+crate::union_from!(Benefit {
+    Custom(boxed BenefitCustom),
+    Discord(boxed BenefitDiscord),
+    GithubRepository(boxed BenefitGitHubRepository),
+    Downloadables(boxed BenefitDownloadables),
+    LicenseKeys(boxed BenefitLicenseKeys),
+    MeterCredit(boxed BenefitMeterCredit),
+    FeatureFlag(boxed BenefitFeatureFlag),
+    SlackSharedChannel(boxed BenefitSlackSharedChannel),
+});

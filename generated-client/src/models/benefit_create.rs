@@ -8,6 +8,7 @@ use super::{
     BenefitMeterCreditCreate, BenefitSlackSharedChannelCreate,
 };
 
+/// Request body of [`benefits().create()`](crate::client::Benefits::create).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BenefitCreate {
     /// `type` is `"custom"`.
@@ -96,3 +97,14 @@ impl<'de> Deserialize<'de> for BenefitCreate {
         )
     }
 }
+
+crate::union_from!(BenefitCreate {
+    Custom(boxed BenefitCustomCreate),
+    Discord(boxed BenefitDiscordCreate),
+    GithubRepository(boxed BenefitGitHubRepositoryCreate),
+    Downloadables(boxed BenefitDownloadablesCreate),
+    LicenseKeys(boxed BenefitLicenseKeysCreate),
+    MeterCredit(boxed BenefitMeterCreditCreate),
+    FeatureFlag(boxed BenefitFeatureFlagCreate),
+    SlackSharedChannel(boxed BenefitSlackSharedChannelCreate),
+});

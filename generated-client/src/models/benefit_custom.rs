@@ -25,10 +25,13 @@ pub struct BenefitCustom {
     pub is_deleted: bool,
     /// The ID of the organization owning the benefit.
     pub organization_id: Uuid,
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// The visibility of the benefit in the customer portal.
     pub visibility: BenefitVisibility,
+    /// `properties`: [`BenefitCustomProperties`](crate::models::BenefitCustomProperties), always present.
     pub properties: BenefitCustomProperties,
+    /// `visibility_configurable`: a boolean, always present.
     pub visibility_configurable: bool,
 }
 

@@ -25,6 +25,7 @@ pub struct BenefitCustomCreate {
     pub organization_id: Option<Uuid>,
     /// The visibility of the benefit in the customer portal.
     pub visibility: Option<BenefitVisibility>,
+    /// `properties`: [`BenefitCustomCreateProperties`](crate::models::BenefitCustomCreateProperties), always present.
     pub properties: BenefitCustomCreateProperties,
 }
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{BenefitCustomSubscriberProperties, BenefitSubscriberOrganization};
 
+/// Used in [`CustomerBenefitGrantCustom`](crate::models::CustomerBenefitGrantCustom) (`benefit`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitCustomSubscriber {
     /// The ID of the benefit.
@@ -22,7 +23,9 @@ pub struct BenefitCustomSubscriber {
     pub is_deleted: bool,
     /// The ID of the organization owning the benefit.
     pub organization_id: Uuid,
+    /// `organization`: [`BenefitSubscriberOrganization`](crate::models::BenefitSubscriberOrganization), always present.
     pub organization: BenefitSubscriberOrganization,
+    /// `properties`: [`BenefitCustomSubscriberProperties`](crate::models::BenefitCustomSubscriberProperties), always present.
     pub properties: BenefitCustomSubscriberProperties,
 }
 

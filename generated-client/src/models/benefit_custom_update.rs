@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use crate::Patch;
 use super::{BenefitCustomProperties, BenefitVisibility, MetadataValue};
 
+/// Used in [`BenefitsUpdateBody`](crate::models::BenefitsUpdateBody).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BenefitCustomUpdate {
     /// Key-value object allowing you to store additional information.
@@ -22,6 +23,7 @@ pub struct BenefitCustomUpdate {
     pub description: Patch<String>,
     /// The visibility of the benefit in the customer portal.
     pub visibility: Patch<BenefitVisibility>,
+    /// `properties`: [`BenefitCustomProperties`](crate::models::BenefitCustomProperties) or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub properties: Patch<BenefitCustomProperties>,
 }
 

@@ -31,6 +31,7 @@ pub struct BenefitCycledEvent {
     pub label: String,
     /// The name of the event.
     pub name: BenefitCycledEventName,
+    /// `metadata`: [`BenefitGrantMetadata`](crate::models::BenefitGrantMetadata), always present.
     pub metadata: BenefitGrantMetadata,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`BenefitCycledEvent`](crate::models::BenefitCycledEvent) (`name`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BenefitCycledEventName {
     /// `benefit.cycled`

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 use super::{BenefitDiscordCreateProperties, BenefitVisibility, MetadataValue};
 
+/// Used in [`BenefitCreate`](crate::models::BenefitCreate).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitDiscordCreate {
     /// Key-value object allowing you to store additional information.
@@ -24,6 +25,7 @@ pub struct BenefitDiscordCreate {
     pub organization_id: Option<Uuid>,
     /// The visibility of the benefit in the customer portal.
     pub visibility: Option<BenefitVisibility>,
+    /// `properties`: [`BenefitDiscordCreateProperties`](crate::models::BenefitDiscordCreateProperties), always present.
     pub properties: BenefitDiscordCreateProperties,
 }
 

@@ -3,6 +3,7 @@
 /// Properties to create a benefit of type `discord`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitDiscordCreateProperties {
+    /// `guild_token`: a string, always present.
     pub guild_token: String,
     /// The ID of the Discord role to grant.
     pub role_id: String,

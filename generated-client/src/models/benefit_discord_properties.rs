@@ -9,6 +9,7 @@ pub struct BenefitDiscordProperties {
     pub role_id: String,
     /// Whether to kick the member from the Discord server on revocation.
     pub kick_member: bool,
+    /// `guild_token`: a string, always present.
     pub guild_token: String,
 }
 

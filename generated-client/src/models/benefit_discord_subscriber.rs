@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{BenefitDiscordSubscriberProperties, BenefitSubscriberOrganization};
 
+/// Used in [`CustomerBenefitGrantDiscord`](crate::models::CustomerBenefitGrantDiscord) (`benefit`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitDiscordSubscriber {
     /// The ID of the benefit.
@@ -22,7 +23,9 @@ pub struct BenefitDiscordSubscriber {
     pub is_deleted: bool,
     /// The ID of the organization owning the benefit.
     pub organization_id: Uuid,
+    /// `organization`: [`BenefitSubscriberOrganization`](crate::models::BenefitSubscriberOrganization), always present.
     pub organization: BenefitSubscriberOrganization,
+    /// `properties`: [`BenefitDiscordSubscriberProperties`](crate::models::BenefitDiscordSubscriberProperties), always present.
     pub properties: BenefitDiscordSubscriberProperties,
 }
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{BenefitDownloadablesProperties, BenefitVisibility, MetadataOutputType};
 
+/// Used in [`Benefit`](crate::models::Benefit) and `BenefitGrantDownloadablesWebhook` (`benefit`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitDownloadables {
     /// The ID of the benefit.
@@ -22,10 +23,13 @@ pub struct BenefitDownloadables {
     pub is_deleted: bool,
     /// The ID of the organization owning the benefit.
     pub organization_id: Uuid,
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// The visibility of the benefit in the customer portal.
     pub visibility: BenefitVisibility,
+    /// `properties`: [`BenefitDownloadablesProperties`](crate::models::BenefitDownloadablesProperties), always present.
     pub properties: BenefitDownloadablesProperties,
+    /// `visibility_configurable`: a boolean, always present.
     pub visibility_configurable: bool,
 }
 

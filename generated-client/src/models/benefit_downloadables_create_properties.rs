@@ -3,9 +3,16 @@
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+/// Used in [`BenefitDownloadablesCreate`](crate::models::BenefitDownloadablesCreate) (`properties`) and [`BenefitDownloadablesUpdate`](crate::models::BenefitDownloadablesUpdate) (`properties`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitDownloadablesCreateProperties {
+    /// `archived`: a map from names to a boolean; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: {}`.
     pub archived: Option<BTreeMap<Uuid, bool>>,
+    /// `files`: a list of a UUID, always present.
+    ///
+    /// Schema: `minItems: 1`.
     pub files: Vec<Uuid>,
 }
 

@@ -3,9 +3,12 @@
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+/// Used in [`BenefitDownloadables`](crate::models::BenefitDownloadables) (`properties`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitDownloadablesProperties {
+    /// `archived`: a map from names to a boolean, always present.
     pub archived: BTreeMap<Uuid, bool>,
+    /// `files`: a list of a UUID, always present.
     pub files: Vec<Uuid>,
 }
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{BenefitDownloadablesSubscriberProperties, BenefitSubscriberOrganization};
 
+/// Used in [`CustomerBenefitGrantDownloadables`](crate::models::CustomerBenefitGrantDownloadables) (`benefit`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitDownloadablesSubscriber {
     /// The ID of the benefit.
@@ -22,7 +23,9 @@ pub struct BenefitDownloadablesSubscriber {
     pub is_deleted: bool,
     /// The ID of the organization owning the benefit.
     pub organization_id: Uuid,
+    /// `organization`: [`BenefitSubscriberOrganization`](crate::models::BenefitSubscriberOrganization), always present.
     pub organization: BenefitSubscriberOrganization,
+    /// `properties`: [`BenefitDownloadablesSubscriberProperties`](crate::models::BenefitDownloadablesSubscriberProperties), always present.
     pub properties: BenefitDownloadablesSubscriberProperties,
 }
 

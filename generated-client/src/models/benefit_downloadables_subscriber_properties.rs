@@ -2,8 +2,10 @@
 
 use uuid::Uuid;
 
+/// Used in [`BenefitDownloadablesSubscriber`](crate::models::BenefitDownloadablesSubscriber) (`properties`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitDownloadablesSubscriberProperties {
+    /// `active_files`: a list of a UUID, always present.
     pub active_files: Vec<Uuid>,
 }
 

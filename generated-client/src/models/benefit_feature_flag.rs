@@ -26,10 +26,13 @@ pub struct BenefitFeatureFlag {
     pub is_deleted: bool,
     /// The ID of the organization owning the benefit.
     pub organization_id: Uuid,
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// The visibility of the benefit in the customer portal.
     pub visibility: BenefitVisibility,
+    /// `properties`: [`BenefitFeatureFlagProperties`](crate::models::BenefitFeatureFlagProperties), always present.
     pub properties: BenefitFeatureFlagProperties,
+    /// `visibility_configurable`: a boolean, always present.
     pub visibility_configurable: bool,
 }
 

@@ -25,6 +25,7 @@ pub struct BenefitFeatureFlagCreate {
     pub organization_id: Option<Uuid>,
     /// The visibility of the benefit in the customer portal.
     pub visibility: Option<BenefitVisibility>,
+    /// `properties`: [`BenefitFeatureFlagCreateProperties`](crate::models::BenefitFeatureFlagCreateProperties), always present.
     pub properties: BenefitFeatureFlagCreateProperties,
 }
 

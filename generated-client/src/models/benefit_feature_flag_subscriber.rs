@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{BenefitFeatureFlagSubscriberProperties, BenefitSubscriberOrganization};
 
+/// Used in [`CustomerBenefitGrantFeatureFlag`](crate::models::CustomerBenefitGrantFeatureFlag) (`benefit`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitFeatureFlagSubscriber {
     /// The ID of the benefit.
@@ -22,7 +23,9 @@ pub struct BenefitFeatureFlagSubscriber {
     pub is_deleted: bool,
     /// The ID of the organization owning the benefit.
     pub organization_id: Uuid,
+    /// `organization`: [`BenefitSubscriberOrganization`](crate::models::BenefitSubscriberOrganization), always present.
     pub organization: BenefitSubscriberOrganization,
+    /// `properties`: [`BenefitFeatureFlagSubscriberProperties`](crate::models::BenefitFeatureFlagSubscriberProperties), always present.
     pub properties: BenefitFeatureFlagSubscriberProperties,
 }
 

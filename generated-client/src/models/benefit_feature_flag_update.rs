@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use crate::Patch;
 use super::{BenefitFeatureFlagProperties, BenefitVisibility, MetadataValue};
 
+/// Used in [`BenefitsUpdateBody`](crate::models::BenefitsUpdateBody).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BenefitFeatureFlagUpdate {
     /// Key-value object allowing you to store additional information.
@@ -22,6 +23,7 @@ pub struct BenefitFeatureFlagUpdate {
     pub description: Patch<String>,
     /// The visibility of the benefit in the customer portal.
     pub visibility: Patch<BenefitVisibility>,
+    /// `properties`: [`BenefitFeatureFlagProperties`](crate::models::BenefitFeatureFlagProperties) or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub properties: Patch<BenefitFeatureFlagProperties>,
 }
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{BenefitGitHubRepositorySubscriberProperties, BenefitSubscriberOrganization};
 
+/// Used in [`CustomerBenefitGrantGitHubRepository`](crate::models::CustomerBenefitGrantGitHubRepository) (`benefit`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitGitHubRepositorySubscriber {
     /// The ID of the benefit.
@@ -22,7 +23,9 @@ pub struct BenefitGitHubRepositorySubscriber {
     pub is_deleted: bool,
     /// The ID of the organization owning the benefit.
     pub organization_id: Uuid,
+    /// `organization`: [`BenefitSubscriberOrganization`](crate::models::BenefitSubscriberOrganization), always present.
     pub organization: BenefitSubscriberOrganization,
+    /// `properties`: [`BenefitGitHubRepositorySubscriberProperties`](crate::models::BenefitGitHubRepositorySubscriberProperties), always present.
     pub properties: BenefitGitHubRepositorySubscriberProperties,
 }
 

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use crate::Patch;
 use super::{BenefitGitHubRepositoryCreateProperties, MetadataValue};
 
+/// Used in [`BenefitsUpdateBody`](crate::models::BenefitsUpdateBody).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BenefitGitHubRepositoryUpdate {
     /// Key-value object allowing you to store additional information.
@@ -20,6 +21,7 @@ pub struct BenefitGitHubRepositoryUpdate {
     pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// The description of the benefit. Will be displayed on products having this benefit.
     pub description: Patch<String>,
+    /// `properties`: [`BenefitGitHubRepositoryCreateProperties`](crate::models::BenefitGitHubRepositoryCreateProperties) or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub properties: Patch<BenefitGitHubRepositoryCreateProperties>,
 }
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{Benefit, BenefitGrantError, Customer, Member, Properties};
 
+/// Used in [`ListResourceBenefitGrant`](crate::models::ListResourceBenefitGrant) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitGrant {
     /// Creation timestamp of the object.
@@ -32,9 +33,13 @@ pub struct BenefitGrant {
     pub benefit_id: Uuid,
     /// The error information if the benefit grant failed with an unrecoverable error.
     pub error: Option<BenefitGrantError>,
+    /// `customer`: [`Customer`](crate::models::Customer), always present.
     pub customer: Customer,
+    /// `member`: [`Member`](crate::models::Member) or `null`; optional (`None` is left out of the JSON).
     pub member: Option<Member>,
+    /// `benefit`: [`Benefit`](crate::models::Benefit), always present.
     pub benefit: Benefit,
+    /// `properties`: [`Properties`](crate::models::Properties), always present.
     pub properties: Properties,
 }
 

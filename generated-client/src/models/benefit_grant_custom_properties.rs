@@ -3,4 +3,5 @@
 use std::collections::BTreeMap;
 use serde_json::Value;
 
+/// Used in `BenefitGrantCustomWebhook` (`properties`, `previous_properties`), `CustomerBenefitGrantCustom` (`properties`) and `Properties`.
 pub type BenefitGrantCustomProperties = BTreeMap<String, Value>;

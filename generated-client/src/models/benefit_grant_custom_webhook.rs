@@ -6,6 +6,7 @@ use super::{
     BenefitCustom, BenefitGrantCustomProperties, BenefitGrantError, Customer, Member,
 };
 
+/// Used in [`BenefitGrantWebhook`](crate::models::BenefitGrantWebhook).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitGrantCustomWebhook {
     /// Creation timestamp of the object.
@@ -34,10 +35,15 @@ pub struct BenefitGrantCustomWebhook {
     pub benefit_id: Uuid,
     /// The error information if the benefit grant failed with an unrecoverable error.
     pub error: Option<BenefitGrantError>,
+    /// `customer`: [`Customer`](crate::models::Customer), always present.
     pub customer: Customer,
+    /// `member`: [`Member`](crate::models::Member) or `null`; optional (`None` is left out of the JSON).
     pub member: Option<Member>,
+    /// `benefit`: [`BenefitCustom`](crate::models::BenefitCustom), always present.
     pub benefit: BenefitCustom,
+    /// `properties`: [`BenefitGrantCustomProperties`](crate::models::BenefitGrantCustomProperties), always present.
     pub properties: BenefitGrantCustomProperties,
+    /// `previous_properties`: [`BenefitGrantCustomProperties`](crate::models::BenefitGrantCustomProperties) or `null`; optional (`None` is left out of the JSON).
     pub previous_properties: Option<BenefitGrantCustomProperties>,
 }
 

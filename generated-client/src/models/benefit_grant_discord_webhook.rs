@@ -6,6 +6,7 @@ use super::{
     BenefitDiscord, BenefitGrantDiscordProperties, BenefitGrantError, Customer, Member,
 };
 
+/// Used in [`BenefitGrantWebhook`](crate::models::BenefitGrantWebhook).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitGrantDiscordWebhook {
     /// Creation timestamp of the object.
@@ -34,10 +35,15 @@ pub struct BenefitGrantDiscordWebhook {
     pub benefit_id: Uuid,
     /// The error information if the benefit grant failed with an unrecoverable error.
     pub error: Option<BenefitGrantError>,
+    /// `customer`: [`Customer`](crate::models::Customer), always present.
     pub customer: Customer,
+    /// `member`: [`Member`](crate::models::Member) or `null`; optional (`None` is left out of the JSON).
     pub member: Option<Member>,
+    /// `benefit`: [`BenefitDiscord`](crate::models::BenefitDiscord), always present.
     pub benefit: BenefitDiscord,
+    /// `properties`: [`BenefitGrantDiscordProperties`](crate::models::BenefitGrantDiscordProperties), always present.
     pub properties: BenefitGrantDiscordProperties,
+    /// `previous_properties`: [`BenefitGrantDiscordProperties`](crate::models::BenefitGrantDiscordProperties) or `null`; optional (`None` is left out of the JSON).
     pub previous_properties: Option<BenefitGrantDiscordProperties>,
 }
 

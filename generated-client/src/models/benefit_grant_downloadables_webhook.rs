@@ -7,6 +7,7 @@ use super::{
     Customer, Member,
 };
 
+/// Used in [`BenefitGrantWebhook`](crate::models::BenefitGrantWebhook).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitGrantDownloadablesWebhook {
     /// Creation timestamp of the object.
@@ -35,10 +36,15 @@ pub struct BenefitGrantDownloadablesWebhook {
     pub benefit_id: Uuid,
     /// The error information if the benefit grant failed with an unrecoverable error.
     pub error: Option<BenefitGrantError>,
+    /// `customer`: [`Customer`](crate::models::Customer), always present.
     pub customer: Customer,
+    /// `member`: [`Member`](crate::models::Member) or `null`; optional (`None` is left out of the JSON).
     pub member: Option<Member>,
+    /// `benefit`: [`BenefitDownloadables`](crate::models::BenefitDownloadables), always present.
     pub benefit: BenefitDownloadables,
+    /// `properties`: [`BenefitGrantDownloadablesProperties`](crate::models::BenefitGrantDownloadablesProperties), always present.
     pub properties: BenefitGrantDownloadablesProperties,
+    /// `previous_properties`: [`BenefitGrantDownloadablesProperties`](crate::models::BenefitGrantDownloadablesProperties) or `null`; optional (`None` is left out of the JSON).
     pub previous_properties: Option<BenefitGrantDownloadablesProperties>,
 }
 

@@ -3,4 +3,5 @@
 use std::collections::BTreeMap;
 use serde_json::Value;
 
+/// Used in `BenefitGrantFeatureFlagWebhook` (`properties`, `previous_properties`), `CustomerBenefitGrantFeatureFlag` (`properties`) and `Properties`.
 pub type BenefitGrantFeatureFlagProperties = BTreeMap<String, Value>;

@@ -2,12 +2,18 @@
 
 use super::Permission;
 
+/// Used in `BenefitGrantGitHubRepositoryWebhook` (`properties`, `previous_properties`), `CustomerBenefitGrantGitHubRepository` (`properties`) and `Properties`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BenefitGrantGitHubRepositoryProperties {
+    /// `account_id`: a string or `null`; optional (`None` is left out of the JSON).
     pub account_id: Option<String>,
+    /// `repository_owner`: a string; optional (`None` is left out of the JSON).
     pub repository_owner: Option<String>,
+    /// `repository_name`: a string; optional (`None` is left out of the JSON).
     pub repository_name: Option<String>,
+    /// `permission`: [`Permission`](crate::models::Permission); optional (`None` is left out of the JSON).
     pub permission: Option<Permission>,
+    /// `granted_account_id`: a string; optional (`None` is left out of the JSON).
     pub granted_account_id: Option<String>,
 }
 

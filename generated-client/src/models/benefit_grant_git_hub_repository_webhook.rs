@@ -7,6 +7,7 @@ use super::{
     Customer, Member,
 };
 
+/// Used in [`BenefitGrantWebhook`](crate::models::BenefitGrantWebhook).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitGrantGitHubRepositoryWebhook {
     /// Creation timestamp of the object.
@@ -35,10 +36,15 @@ pub struct BenefitGrantGitHubRepositoryWebhook {
     pub benefit_id: Uuid,
     /// The error information if the benefit grant failed with an unrecoverable error.
     pub error: Option<BenefitGrantError>,
+    /// `customer`: [`Customer`](crate::models::Customer), always present.
     pub customer: Customer,
+    /// `member`: [`Member`](crate::models::Member) or `null`; optional (`None` is left out of the JSON).
     pub member: Option<Member>,
+    /// `benefit`: [`BenefitGitHubRepository`](crate::models::BenefitGitHubRepository), always present.
     pub benefit: BenefitGitHubRepository,
+    /// `properties`: [`BenefitGrantGitHubRepositoryProperties`](crate::models::BenefitGrantGitHubRepositoryProperties), always present.
     pub properties: BenefitGrantGitHubRepositoryProperties,
+    /// `previous_properties`: [`BenefitGrantGitHubRepositoryProperties`](crate::models::BenefitGrantGitHubRepositoryProperties) or `null`; optional (`None` is left out of the JSON).
     pub previous_properties: Option<BenefitGrantGitHubRepositoryProperties>,
 }
 

@@ -7,6 +7,7 @@ use super::{
     Member,
 };
 
+/// Used in [`BenefitGrantWebhook`](crate::models::BenefitGrantWebhook).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitGrantLicenseKeysWebhook {
     /// Creation timestamp of the object.
@@ -35,10 +36,15 @@ pub struct BenefitGrantLicenseKeysWebhook {
     pub benefit_id: Uuid,
     /// The error information if the benefit grant failed with an unrecoverable error.
     pub error: Option<BenefitGrantError>,
+    /// `customer`: [`Customer`](crate::models::Customer), always present.
     pub customer: Customer,
+    /// `member`: [`Member`](crate::models::Member) or `null`; optional (`None` is left out of the JSON).
     pub member: Option<Member>,
+    /// `benefit`: [`BenefitLicenseKeys`](crate::models::BenefitLicenseKeys), always present.
     pub benefit: BenefitLicenseKeys,
+    /// `properties`: [`BenefitGrantLicenseKeysProperties`](crate::models::BenefitGrantLicenseKeysProperties), always present.
     pub properties: BenefitGrantLicenseKeysProperties,
+    /// `previous_properties`: [`BenefitGrantLicenseKeysProperties`](crate::models::BenefitGrantLicenseKeysProperties) or `null`; optional (`None` is left out of the JSON).
     pub previous_properties: Option<BenefitGrantLicenseKeysProperties>,
 }
 

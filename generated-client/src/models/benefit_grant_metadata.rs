@@ -2,11 +2,16 @@
 
 use super::BenefitType;
 
+/// Used in [`BenefitCycledEvent`](crate::models::BenefitCycledEvent) (`metadata`), [`BenefitGrantedEvent`](crate::models::BenefitGrantedEvent) (`metadata`), [`BenefitRevokedEvent`](crate::models::BenefitRevokedEvent) (`metadata`) and [`BenefitUpdatedEvent`](crate::models::BenefitUpdatedEvent) (`metadata`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitGrantMetadata {
+    /// `benefit_id`: a string, always present.
     pub benefit_id: String,
+    /// `benefit_grant_id`: a string, always present.
     pub benefit_grant_id: String,
+    /// `benefit_type`: [`BenefitType`](crate::models::BenefitType), always present.
     pub benefit_type: BenefitType,
+    /// `member_id`: a string; optional (`None` is left out of the JSON).
     pub member_id: Option<String>,
 }
 

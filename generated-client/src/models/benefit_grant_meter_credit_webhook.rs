@@ -7,6 +7,7 @@ use super::{
     Member,
 };
 
+/// Used in [`BenefitGrantWebhook`](crate::models::BenefitGrantWebhook).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitGrantMeterCreditWebhook {
     /// Creation timestamp of the object.
@@ -35,10 +36,15 @@ pub struct BenefitGrantMeterCreditWebhook {
     pub benefit_id: Uuid,
     /// The error information if the benefit grant failed with an unrecoverable error.
     pub error: Option<BenefitGrantError>,
+    /// `customer`: [`Customer`](crate::models::Customer), always present.
     pub customer: Customer,
+    /// `member`: [`Member`](crate::models::Member) or `null`; optional (`None` is left out of the JSON).
     pub member: Option<Member>,
+    /// `benefit`: [`BenefitMeterCredit`](crate::models::BenefitMeterCredit), always present.
     pub benefit: BenefitMeterCredit,
+    /// `properties`: [`BenefitGrantMeterCreditProperties`](crate::models::BenefitGrantMeterCreditProperties), always present.
     pub properties: BenefitGrantMeterCreditProperties,
+    /// `previous_properties`: [`BenefitGrantMeterCreditProperties`](crate::models::BenefitGrantMeterCreditProperties) or `null`; optional (`None` is left out of the JSON).
     pub previous_properties: Option<BenefitGrantMeterCreditProperties>,
 }
 

@@ -7,6 +7,7 @@ use super::{
     BenefitSlackSharedChannel, Customer, Member,
 };
 
+/// Used in [`BenefitGrantWebhook`](crate::models::BenefitGrantWebhook).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitGrantSlackSharedChannelWebhook {
     /// Creation timestamp of the object.
@@ -35,10 +36,15 @@ pub struct BenefitGrantSlackSharedChannelWebhook {
     pub benefit_id: Uuid,
     /// The error information if the benefit grant failed with an unrecoverable error.
     pub error: Option<BenefitGrantError>,
+    /// `customer`: [`Customer`](crate::models::Customer), always present.
     pub customer: Customer,
+    /// `member`: [`Member`](crate::models::Member) or `null`; optional (`None` is left out of the JSON).
     pub member: Option<Member>,
+    /// `benefit`: [`BenefitSlackSharedChannel`](crate::models::BenefitSlackSharedChannel), always present.
     pub benefit: BenefitSlackSharedChannel,
+    /// `properties`: [`BenefitGrantSlackSharedChannelProperties`](crate::models::BenefitGrantSlackSharedChannelProperties), always present.
     pub properties: BenefitGrantSlackSharedChannelProperties,
+    /// `previous_properties`: [`BenefitGrantSlackSharedChannelProperties`](crate::models::BenefitGrantSlackSharedChannelProperties) or `null`; optional (`None` is left out of the JSON).
     pub previous_properties: Option<BenefitGrantSlackSharedChannelProperties>,
 }
 

@@ -9,6 +9,7 @@ use super::{
     BenefitGrantMeterCreditWebhook, BenefitGrantSlackSharedChannelWebhook,
 };
 
+/// Used in [`WebhookBenefitGrantCreatedPayload`](crate::models::WebhookBenefitGrantCreatedPayload) (`data`), [`WebhookBenefitGrantCycledPayload`](crate::models::WebhookBenefitGrantCycledPayload) (`data`), [`WebhookBenefitGrantRevokedPayload`](crate::models::WebhookBenefitGrantRevokedPayload) (`data`) and [`WebhookBenefitGrantUpdatedPayload`](crate::models::WebhookBenefitGrantUpdatedPayload) (`data`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BenefitGrantWebhook {
     /// A `BenefitGrantDiscordWebhook`.
@@ -134,3 +135,14 @@ impl<'de> Deserialize<'de> for BenefitGrantWebhook {
         )
     }
 }
+
+crate::union_from!(BenefitGrantWebhook {
+    BenefitGrantDiscordWebhook(boxed BenefitGrantDiscordWebhook),
+    BenefitGrantCustomWebhook(boxed BenefitGrantCustomWebhook),
+    BenefitGrantGitHubRepositoryWebhook(boxed BenefitGrantGitHubRepositoryWebhook),
+    BenefitGrantDownloadablesWebhook(boxed BenefitGrantDownloadablesWebhook),
+    BenefitGrantLicenseKeysWebhook(boxed BenefitGrantLicenseKeysWebhook),
+    BenefitGrantMeterCreditWebhook(boxed BenefitGrantMeterCreditWebhook),
+    BenefitGrantFeatureFlagWebhook(boxed BenefitGrantFeatureFlagWebhook),
+    BenefitGrantSlackSharedChannelWebhook(boxed BenefitGrantSlackSharedChannelWebhook),
+});

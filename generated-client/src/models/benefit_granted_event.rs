@@ -31,6 +31,7 @@ pub struct BenefitGrantedEvent {
     pub label: String,
     /// The name of the event.
     pub name: BenefitGrantedEventName,
+    /// `metadata`: [`BenefitGrantMetadata`](crate::models::BenefitGrantMetadata), always present.
     pub metadata: BenefitGrantMetadata,
 }
 

@@ -2,9 +2,14 @@
 
 use super::BenefitLicenseKeyExpirationPropertiesTimeframe;
 
+/// Used in `BenefitLicenseKeysCreateProperties` (`expires`), `BenefitLicenseKeysProperties` (`expires`) and `BenefitLicenseKeysSubscriberProperties` (`expires`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitLicenseKeyExpirationProperties {
+    /// `ttl`: an integer, always present.
+    ///
+    /// Schema: `exclusiveMinimum: 0`.
     pub ttl: i64,
+    /// `timeframe`: [`BenefitLicenseKeyExpirationPropertiesTimeframe`](crate::models::BenefitLicenseKeyExpirationPropertiesTimeframe), always present.
     pub timeframe: BenefitLicenseKeyExpirationPropertiesTimeframe,
 }
 

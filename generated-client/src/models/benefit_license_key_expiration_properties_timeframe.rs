@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`BenefitLicenseKeyExpirationProperties`](crate::models::BenefitLicenseKeyExpirationProperties) (`timeframe`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BenefitLicenseKeyExpirationPropertiesTimeframe {
     /// `year`

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 use super::{BenefitLicenseKeysCreateProperties, BenefitVisibility, MetadataValue};
 
+/// Used in [`BenefitCreate`](crate::models::BenefitCreate).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitLicenseKeysCreate {
     /// Key-value object allowing you to store additional information.
@@ -24,6 +25,7 @@ pub struct BenefitLicenseKeysCreate {
     pub organization_id: Option<Uuid>,
     /// The visibility of the benefit in the customer portal.
     pub visibility: Option<BenefitVisibility>,
+    /// `properties`: [`BenefitLicenseKeysCreateProperties`](crate::models::BenefitLicenseKeysCreateProperties), always present.
     pub properties: BenefitLicenseKeysCreateProperties,
 }
 

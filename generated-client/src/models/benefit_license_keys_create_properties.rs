@@ -4,11 +4,18 @@ use super::{
     BenefitLicenseKeyActivationCreateProperties, BenefitLicenseKeyExpirationProperties,
 };
 
+/// Used in [`BenefitLicenseKeysCreate`](crate::models::BenefitLicenseKeysCreate) (`properties`) and [`BenefitLicenseKeysUpdate`](crate::models::BenefitLicenseKeysUpdate) (`properties`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BenefitLicenseKeysCreateProperties {
+    /// `prefix`: a string or `null`; optional (`None` is left out of the JSON).
     pub prefix: Option<String>,
+    /// `expires`: [`BenefitLicenseKeyExpirationProperties`](crate::models::BenefitLicenseKeyExpirationProperties) or `null`; optional (`None` is left out of the JSON).
     pub expires: Option<BenefitLicenseKeyExpirationProperties>,
+    /// `activations`: [`BenefitLicenseKeyActivationCreateProperties`](crate::models::BenefitLicenseKeyActivationCreateProperties) or `null`; optional (`None` is left out of the JSON).
     pub activations: Option<BenefitLicenseKeyActivationCreateProperties>,
+    /// `limit_usage`: an integer or `null`; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `exclusiveMinimum: 0`, `maximum: 2147483647`.
     pub limit_usage: Option<i64>,
 }
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{BenefitLicenseKeysSubscriberProperties, BenefitSubscriberOrganization};
 
+/// Used in [`CustomerBenefitGrantLicenseKeys`](crate::models::CustomerBenefitGrantLicenseKeys) (`benefit`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitLicenseKeysSubscriber {
     /// The ID of the benefit.
@@ -22,7 +23,9 @@ pub struct BenefitLicenseKeysSubscriber {
     pub is_deleted: bool,
     /// The ID of the organization owning the benefit.
     pub organization_id: Uuid,
+    /// `organization`: [`BenefitSubscriberOrganization`](crate::models::BenefitSubscriberOrganization), always present.
     pub organization: BenefitSubscriberOrganization,
+    /// `properties`: [`BenefitLicenseKeysSubscriberProperties`](crate::models::BenefitLicenseKeysSubscriberProperties), always present.
     pub properties: BenefitLicenseKeysSubscriberProperties,
 }
 

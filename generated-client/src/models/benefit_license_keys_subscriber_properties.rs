@@ -4,11 +4,16 @@ use super::{
     BenefitLicenseKeyActivationProperties, BenefitLicenseKeyExpirationProperties,
 };
 
+/// Used in [`BenefitLicenseKeysSubscriber`](crate::models::BenefitLicenseKeysSubscriber) (`properties`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitLicenseKeysSubscriberProperties {
+    /// `prefix`: a string, or `null` (`None`); always present.
     pub prefix: Option<String>,
+    /// `expires`: [`BenefitLicenseKeyExpirationProperties`](crate::models::BenefitLicenseKeyExpirationProperties), or `null` (`None`); always present.
     pub expires: Option<BenefitLicenseKeyExpirationProperties>,
+    /// `activations`: [`BenefitLicenseKeyActivationProperties`](crate::models::BenefitLicenseKeyActivationProperties), or `null` (`None`); always present.
     pub activations: Option<BenefitLicenseKeyActivationProperties>,
+    /// `limit_usage`: an integer, or `null` (`None`); always present.
     pub limit_usage: Option<i64>,
 }
 

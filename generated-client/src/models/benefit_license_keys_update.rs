@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use crate::Patch;
 use super::{BenefitLicenseKeysCreateProperties, BenefitVisibility, MetadataValue};
 
+/// Used in [`BenefitsUpdateBody`](crate::models::BenefitsUpdateBody).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BenefitLicenseKeysUpdate {
     /// Key-value object allowing you to store additional information.
@@ -22,6 +23,7 @@ pub struct BenefitLicenseKeysUpdate {
     pub description: Patch<String>,
     /// The visibility of the benefit in the customer portal.
     pub visibility: Patch<BenefitVisibility>,
+    /// `properties`: [`BenefitLicenseKeysCreateProperties`](crate::models::BenefitLicenseKeysCreateProperties) or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub properties: Patch<BenefitLicenseKeysCreateProperties>,
 }
 

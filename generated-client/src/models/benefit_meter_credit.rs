@@ -25,10 +25,13 @@ pub struct BenefitMeterCredit {
     pub is_deleted: bool,
     /// The ID of the organization owning the benefit.
     pub organization_id: Uuid,
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// The visibility of the benefit in the customer portal.
     pub visibility: BenefitVisibility,
+    /// `properties`: [`BenefitMeterCreditProperties`](crate::models::BenefitMeterCreditProperties), always present.
     pub properties: BenefitMeterCreditProperties,
+    /// `visibility_configurable`: a boolean, always present.
     pub visibility_configurable: bool,
 }
 

@@ -25,6 +25,7 @@ pub struct BenefitMeterCreditCreate {
     pub organization_id: Option<Uuid>,
     /// The visibility of the benefit in the customer portal.
     pub visibility: Option<BenefitVisibility>,
+    /// `properties`: [`BenefitMeterCreditCreateProperties`](crate::models::BenefitMeterCreditCreateProperties), always present.
     pub properties: BenefitMeterCreditCreateProperties,
 }
 

@@ -5,8 +5,13 @@ use uuid::Uuid;
 /// Properties for creating a benefit of type `meter_unit`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitMeterCreditCreateProperties {
+    /// `units`: an integer, always present.
+    ///
+    /// Schema: `exclusiveMinimum: 0`, `maximum: 2147483647`.
     pub units: i64,
+    /// `rollover`: a boolean, always present.
     pub rollover: bool,
+    /// `meter_id`: a UUID, always present.
     pub meter_id: Uuid,
 }
 

@@ -5,8 +5,11 @@ use uuid::Uuid;
 /// Properties for a benefit of type `meter_unit`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitMeterCreditProperties {
+    /// `units`: an integer, always present.
     pub units: i64,
+    /// `rollover`: a boolean, always present.
     pub rollover: bool,
+    /// `meter_id`: a UUID, always present.
     pub meter_id: Uuid,
 }
 

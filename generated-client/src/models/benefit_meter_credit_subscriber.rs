@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{BenefitMeterCreditSubscriberProperties, BenefitSubscriberOrganization};
 
+/// Used in [`CustomerBenefitGrantMeterCredit`](crate::models::CustomerBenefitGrantMeterCredit) (`benefit`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitMeterCreditSubscriber {
     /// The ID of the benefit.
@@ -22,7 +23,9 @@ pub struct BenefitMeterCreditSubscriber {
     pub is_deleted: bool,
     /// The ID of the organization owning the benefit.
     pub organization_id: Uuid,
+    /// `organization`: [`BenefitSubscriberOrganization`](crate::models::BenefitSubscriberOrganization), always present.
     pub organization: BenefitSubscriberOrganization,
+    /// `properties`: [`BenefitMeterCreditSubscriberProperties`](crate::models::BenefitMeterCreditSubscriberProperties), always present.
     pub properties: BenefitMeterCreditSubscriberProperties,
 }
 

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use crate::Patch;
 use super::{BenefitMeterCreditCreateProperties, BenefitVisibility, MetadataValue};
 
+/// Used in [`BenefitsUpdateBody`](crate::models::BenefitsUpdateBody).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BenefitMeterCreditUpdate {
     /// Key-value object allowing you to store additional information.
@@ -22,6 +23,7 @@ pub struct BenefitMeterCreditUpdate {
     pub description: Patch<String>,
     /// The visibility of the benefit in the customer portal.
     pub visibility: Patch<BenefitVisibility>,
+    /// `properties`: [`BenefitMeterCreditCreateProperties`](crate::models::BenefitMeterCreditCreateProperties) or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub properties: Patch<BenefitMeterCreditCreateProperties>,
 }
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::BenefitType;
 
+/// Used in `CheckoutLinkProduct` (`benefits`), `CheckoutProduct` (`benefits`), `CustomerOrderProduct` (`benefits`), `CustomerProduct` (`benefits`) and `CustomerSubscriptionProduct` (`benefits`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitPublic {
     /// The ID of the benefit.

@@ -31,6 +31,7 @@ pub struct BenefitRevokedEvent {
     pub label: String,
     /// The name of the event.
     pub name: BenefitRevokedEventName,
+    /// `metadata`: [`BenefitGrantMetadata`](crate::models::BenefitGrantMetadata), always present.
     pub metadata: BenefitGrantMetadata,
 }
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{BenefitSlackSharedChannelProperties, BenefitVisibility, MetadataOutputType};
 
+/// Used in [`Benefit`](crate::models::Benefit) and `BenefitGrantSlackSharedChannelWebhook` (`benefit`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitSlackSharedChannel {
     /// The ID of the benefit.
@@ -22,10 +23,13 @@ pub struct BenefitSlackSharedChannel {
     pub is_deleted: bool,
     /// The ID of the organization owning the benefit.
     pub organization_id: Uuid,
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// The visibility of the benefit in the customer portal.
     pub visibility: BenefitVisibility,
+    /// `properties`: [`BenefitSlackSharedChannelProperties`](crate::models::BenefitSlackSharedChannelProperties), always present.
     pub properties: BenefitSlackSharedChannelProperties,
+    /// `visibility_configurable`: a boolean, always present.
     pub visibility_configurable: bool,
 }
 

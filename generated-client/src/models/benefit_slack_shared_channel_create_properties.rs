@@ -2,14 +2,28 @@
 
 use uuid::Uuid;
 
+/// Used in [`BenefitSlackSharedChannelCreate`](crate::models::BenefitSlackSharedChannelCreate) (`properties`) and [`BenefitSlackSharedChannelUpdate`](crate::models::BenefitSlackSharedChannelUpdate) (`properties`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitSlackSharedChannelCreateProperties {
     /// Polar Slack integration to use for this benefit.
     pub slack_integration_id: Uuid,
+    /// `channel_name_template`: a string, always present.
+    ///
+    /// Schema: `minLength: 1`, `maxLength: 80`.
     pub channel_name_template: String,
+    /// `private`: a boolean; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: true`.
     pub private: Option<bool>,
+    /// `welcome_message`: a string or `null`; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `maxLength: 4000`.
     pub welcome_message: Option<String>,
+    /// `archive_on_revoke`: a boolean; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: true`.
     pub archive_on_revoke: Option<bool>,
+    /// `team_invitees`: a list of a string; optional (`None` is left out of the JSON).
     pub team_invitees: Option<Vec<String>>,
 }
 

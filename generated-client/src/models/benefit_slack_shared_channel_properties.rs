@@ -2,6 +2,7 @@
 
 use uuid::Uuid;
 
+/// Used in [`BenefitSlackSharedChannel`](crate::models::BenefitSlackSharedChannel) (`properties`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitSlackSharedChannelProperties {
     /// Polar Slack integration linked to this benefit.

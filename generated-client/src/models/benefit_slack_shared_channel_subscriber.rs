@@ -6,6 +6,7 @@ use super::{
     BenefitSlackSharedChannelSubscriberProperties, BenefitSubscriberOrganization,
 };
 
+/// Used in [`CustomerBenefitGrantSlackSharedChannel`](crate::models::CustomerBenefitGrantSlackSharedChannel) (`benefit`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitSlackSharedChannelSubscriber {
     /// The ID of the benefit.
@@ -24,7 +25,9 @@ pub struct BenefitSlackSharedChannelSubscriber {
     pub is_deleted: bool,
     /// The ID of the organization owning the benefit.
     pub organization_id: Uuid,
+    /// `organization`: [`BenefitSubscriberOrganization`](crate::models::BenefitSubscriberOrganization), always present.
     pub organization: BenefitSubscriberOrganization,
+    /// `properties`: [`BenefitSlackSharedChannelSubscriberProperties`](crate::models::BenefitSlackSharedChannelSubscriberProperties), always present.
     pub properties: BenefitSlackSharedChannelSubscriberProperties,
 }
 

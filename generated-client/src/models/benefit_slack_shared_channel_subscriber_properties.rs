@@ -3,4 +3,5 @@
 use std::collections::BTreeMap;
 use serde_json::Value;
 
+/// Used in [`BenefitSlackSharedChannelSubscriber`](crate::models::BenefitSlackSharedChannelSubscriber) (`properties`).
 pub type BenefitSlackSharedChannelSubscriberProperties = BTreeMap<String, Value>;

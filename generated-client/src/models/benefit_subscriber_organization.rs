@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::SubscriptionProrationBehavior;
 
+/// Used in [`BenefitCustomSubscriber`](crate::models::BenefitCustomSubscriber) (`organization`), [`BenefitDiscordSubscriber`](crate::models::BenefitDiscordSubscriber) (`organization`), [`BenefitDownloadablesSubscriber`](crate::models::BenefitDownloadablesSubscriber) (`organization`), [`BenefitFeatureFlagSubscriber`](crate::models::BenefitFeatureFlagSubscriber) (`organization`), [`BenefitGitHubRepositorySubscriber`](crate::models::BenefitGitHubRepositorySubscriber) (`organization`), [`BenefitLicenseKeysSubscriber`](crate::models::BenefitLicenseKeysSubscriber) (`organization`) and 2 more.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenefitSubscriberOrganization {
     /// Creation timestamp of the object.

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A parameter of `benefits().list()` and `customer_portal().benefit_grants().list()`.
+///
+/// Used in `BenefitGrantMetadata` (`benefit_type`), `BenefitPublic` (`type`) and `CustomerStateBenefitGrant` (`benefit_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BenefitType {
     /// `custom`

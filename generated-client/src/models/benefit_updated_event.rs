@@ -31,6 +31,7 @@ pub struct BenefitUpdatedEvent {
     pub label: String,
     /// The name of the event.
     pub name: BenefitUpdatedEventName,
+    /// `metadata`: [`BenefitGrantMetadata`](crate::models::BenefitGrantMetadata), always present.
     pub metadata: BenefitGrantMetadata,
 }
 

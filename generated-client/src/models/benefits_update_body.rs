@@ -8,6 +8,7 @@ use super::{
     BenefitMeterCreditUpdate, BenefitSlackSharedChannelUpdate,
 };
 
+/// Request body of [`benefits().update()`](crate::client::Benefits::update).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BenefitsUpdateBody {
     /// `type` is `"custom"`.
@@ -98,3 +99,14 @@ impl<'de> Deserialize<'de> for BenefitsUpdateBody {
         )
     }
 }
+
+crate::union_from!(BenefitsUpdateBody {
+    Custom(boxed BenefitCustomUpdate),
+    Discord(boxed BenefitDiscordUpdate),
+    GithubRepository(boxed BenefitGitHubRepositoryUpdate),
+    Downloadables(boxed BenefitDownloadablesUpdate),
+    LicenseKeys(boxed BenefitLicenseKeysUpdate),
+    MeterCredit(boxed BenefitMeterCreditUpdate),
+    FeatureFlag(boxed BenefitFeatureFlagUpdate),
+    SlackSharedChannel(boxed BenefitSlackSharedChannelUpdate),
+});

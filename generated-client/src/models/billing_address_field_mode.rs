@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`CheckoutBillingAddressFields`](crate::models::CheckoutBillingAddressFields) (`country`, `state`, `city`, `postal_code`, `line1`, `line2`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BillingAddressFieldMode {
     /// `required`

@@ -5,8 +5,11 @@ use uuid::Uuid;
 /// Organization that is blocking user deletion.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockingOrganization {
+    /// `id`: a UUID, always present.
     pub id: Uuid,
+    /// `slug`: a string, always present.
     pub slug: String,
+    /// `name`: a string, always present.
     pub name: String,
 }
 

@@ -2,8 +2,10 @@
 
 use super::BodyOauth2ConsentAction;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BodyOauth2Consent {
+    /// `action`: [`BodyOauth2ConsentAction`](crate::models::BodyOauth2ConsentAction), always present.
     pub action: BodyOauth2ConsentAction,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`BodyOauth2Consent`](crate::models::BodyOauth2Consent) (`action`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyOauth2ConsentAction {
     /// `allow`

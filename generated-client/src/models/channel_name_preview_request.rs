@@ -4,13 +4,24 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 use super::MetadataValue;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChannelNamePreviewRequest {
     /// The organization ID.
     pub organization_id: Option<Uuid>,
+    /// `template`: a string, always present.
+    ///
+    /// Schema: `minLength: 1`, `maxLength: 80`.
     pub template: String,
+    /// `customer_name`: a string; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: "Sample Customer"`.
     pub customer_name: Option<String>,
+    /// `customer_email`: a string; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: "customer@example.com"`.
     pub customer_email: Option<String>,
+    /// `customer_metadata`: a map from names to [`MetadataValue`](crate::models::MetadataValue); optional (`None` is left out of the JSON).
     pub customer_metadata: Option<BTreeMap<String, MetadataValue>>,
 }
 

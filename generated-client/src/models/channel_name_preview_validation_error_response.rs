@@ -3,9 +3,12 @@
 use std::collections::BTreeMap;
 use serde_json::Value;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChannelNamePreviewValidationErrorResponse {
+    /// `error`: a string, always present.
     pub error: String,
+    /// `detail`: a list of a map from names to any JSON value, always present.
     pub detail: Vec<BTreeMap<String, Value>>,
 }
 

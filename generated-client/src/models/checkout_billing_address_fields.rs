@@ -2,13 +2,20 @@
 
 use super::BillingAddressFieldMode;
 
+/// Used in [`Checkout`](crate::models::Checkout) (`billing_address_fields`), `CheckoutPublic` (`billing_address_fields`) and `CheckoutPublicConfirmed` (`billing_address_fields`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutBillingAddressFields {
+    /// `country`: [`BillingAddressFieldMode`](crate::models::BillingAddressFieldMode), always present.
     pub country: BillingAddressFieldMode,
+    /// `state`: [`BillingAddressFieldMode`](crate::models::BillingAddressFieldMode), always present.
     pub state: BillingAddressFieldMode,
+    /// `city`: [`BillingAddressFieldMode`](crate::models::BillingAddressFieldMode), always present.
     pub city: BillingAddressFieldMode,
+    /// `postal_code`: [`BillingAddressFieldMode`](crate::models::BillingAddressFieldMode), always present.
     pub postal_code: BillingAddressFieldMode,
+    /// `line1`: [`BillingAddressFieldMode`](crate::models::BillingAddressFieldMode), always present.
     pub line1: BillingAddressFieldMode,
+    /// `line2`: [`BillingAddressFieldMode`](crate::models::BillingAddressFieldMode), always present.
     pub line2: BillingAddressFieldMode,
 }
 

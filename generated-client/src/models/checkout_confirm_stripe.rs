@@ -11,20 +11,25 @@ pub struct CheckoutConfirmStripe {
     pub custom_field_data: Option<BTreeMap<String, Option<CustomFieldDataValue>>>,
     /// ID of the product to checkout. Must be present in the checkout's product list.
     pub product_id: Option<Uuid>,
-    /// **Deprecated.** ID of the product price to checkout. Must correspond to a price present in the checkout's product list.
+    /// **Deprecated.**
+    ///
+    /// ID of the product price to checkout. Must correspond to a price present in the checkout's product list.
     pub product_price_id: Option<Uuid>,
     /// Amount in cents, before discounts and taxes. Only useful for custom prices, it'll be ignored for fixed and free prices.
     pub amount: Option<i64>,
     /// Number of seats for seat-based pricing.
     pub seats: Option<i64>,
+    /// `is_business_customer`: a boolean or `null`; optional (`None` is left out of the JSON).
     pub is_business_customer: Option<bool>,
     /// The name of the customer.
     pub customer_name: Option<String>,
     /// Email address of the customer.
     pub customer_email: Option<String>,
+    /// `customer_billing_name`: a string or `null`; optional (`None` is left out of the JSON).
     pub customer_billing_name: Option<String>,
     /// Billing address of the customer.
     pub customer_billing_address: Option<AddressInput>,
+    /// `customer_tax_id`: a string or `null`; optional (`None` is left out of the JSON).
     pub customer_tax_id: Option<String>,
     /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
     pub locale: Option<String>,

@@ -2,4 +2,5 @@
 
 use super::CheckoutProductsCreate;
 
+/// Request body of [`checkouts().create()`](crate::client::Checkouts::create).
 pub type CheckoutCreate = CheckoutProductsCreate;

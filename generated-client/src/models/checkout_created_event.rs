@@ -31,6 +31,7 @@ pub struct CheckoutCreatedEvent {
     pub label: String,
     /// The name of the event.
     pub name: CheckoutCreatedEventName,
+    /// `metadata`: [`CheckoutCreatedMetadata`](crate::models::CheckoutCreatedMetadata), always present.
     pub metadata: CheckoutCreatedMetadata,
 }
 

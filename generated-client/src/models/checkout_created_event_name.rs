@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`CheckoutCreatedEvent`](crate::models::CheckoutCreatedEvent) (`name`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CheckoutCreatedEventName {
     /// `checkout.created`

@@ -8,6 +8,7 @@ use super::{
     CheckoutDiscountPercentageRepeatDuration,
 };
 
+/// Used in [`Checkout`](crate::models::Checkout) (`discount`), `CheckoutPublic` (`discount`) and `CheckoutPublicConfirmed` (`discount`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CheckoutDiscount {
     /// A `CheckoutDiscountFixedRepeatDuration`.
@@ -61,3 +62,10 @@ impl<'de> Deserialize<'de> for CheckoutDiscount {
         )
     }
 }
+
+crate::union_from!(CheckoutDiscount {
+    FixedRepeatDuration(boxed CheckoutDiscountFixedRepeatDuration),
+    FixedOnceForeverDuration(boxed CheckoutDiscountFixedOnceForeverDuration),
+    PercentageRepeatDuration(boxed CheckoutDiscountPercentageRepeatDuration),
+    PercentageOnceForeverDuration(boxed CheckoutDiscountPercentageOnceForeverDuration),
+});

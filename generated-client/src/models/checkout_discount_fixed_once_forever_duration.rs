@@ -7,17 +7,29 @@ use super::{DiscountDuration, DiscountType};
 /// Schema for a fixed amount discount that is applied once or forever.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutDiscountFixedOnceForeverDuration {
+    /// `duration`: [`DiscountDuration`](crate::models::DiscountDuration), always present.
     pub duration: DiscountDuration,
+    /// `type`: [`DiscountType`](crate::models::DiscountType), always present.
     pub r#type: DiscountType,
     /// **Deprecated.**
+    ///
+    /// `amount`: an integer, always present.
+    ///
+    /// Example: `1000`.
     pub amount: i64,
     /// **Deprecated.**
+    ///
+    /// `currency`: a string, always present.
+    ///
+    /// Example: `"usd"`.
     pub currency: String,
     /// Map of currency to fixed amount to discount from the total.
     pub amounts: BTreeMap<String, i64>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `name`: a string, always present.
     pub name: String,
+    /// `code`: a string, or `null` (`None`); always present.
     pub code: Option<String>,
 }
 

@@ -8,18 +8,31 @@ use super::{DiscountDuration, DiscountType};
 /// for a certain number of months.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutDiscountFixedRepeatDuration {
+    /// `duration`: [`DiscountDuration`](crate::models::DiscountDuration), always present.
     pub duration: DiscountDuration,
+    /// `duration_in_months`: an integer, always present.
     pub duration_in_months: i64,
+    /// `type`: [`DiscountType`](crate::models::DiscountType), always present.
     pub r#type: DiscountType,
     /// **Deprecated.**
+    ///
+    /// `amount`: an integer, always present.
+    ///
+    /// Example: `1000`.
     pub amount: i64,
     /// **Deprecated.**
+    ///
+    /// `currency`: a string, always present.
+    ///
+    /// Example: `"usd"`.
     pub currency: String,
     /// Map of currency to fixed amount to discount from the total.
     pub amounts: BTreeMap<String, i64>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `name`: a string, always present.
     pub name: String,
+    /// `code`: a string, or `null` (`None`); always present.
     pub code: Option<String>,
 }
 

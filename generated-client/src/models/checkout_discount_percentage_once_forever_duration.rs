@@ -6,13 +6,17 @@ use super::{DiscountDuration, DiscountType};
 /// Schema for a percentage discount that is applied once or forever.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutDiscountPercentageOnceForeverDuration {
+    /// `duration`: [`DiscountDuration`](crate::models::DiscountDuration), always present.
     pub duration: DiscountDuration,
+    /// `type`: [`DiscountType`](crate::models::DiscountType), always present.
     pub r#type: DiscountType,
     /// Discount percentage in basis points. A basis point is 1/100th of a percent. For example, 1000 basis points equals a 10% discount.
     pub basis_points: i64,
     /// The ID of the object.
     pub id: Uuid,
+    /// `name`: a string, always present.
     pub name: String,
+    /// `code`: a string, or `null` (`None`); always present.
     pub code: Option<String>,
 }
 

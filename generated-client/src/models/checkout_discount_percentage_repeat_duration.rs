@@ -7,14 +7,19 @@ use super::{DiscountDuration, DiscountType};
 /// for a certain number of months.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutDiscountPercentageRepeatDuration {
+    /// `duration`: [`DiscountDuration`](crate::models::DiscountDuration), always present.
     pub duration: DiscountDuration,
+    /// `duration_in_months`: an integer, always present.
     pub duration_in_months: i64,
+    /// `type`: [`DiscountType`](crate::models::DiscountType), always present.
     pub r#type: DiscountType,
     /// Discount percentage in basis points. A basis point is 1/100th of a percent. For example, 1000 basis points equals a 10% discount.
     pub basis_points: i64,
     /// The ID of the object.
     pub id: Uuid,
+    /// `name`: a string, always present.
     pub name: String,
+    /// `code`: a string, or `null` (`None`); always present.
     pub code: Option<String>,
 }
 

@@ -7,6 +7,7 @@ use super::{
     PaymentNotReady, TrialAlreadyRedeemed,
 };
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CheckoutForbiddenError {
     /// `error` is `"AlreadyActiveSubscriptionError"`.
@@ -76,3 +77,11 @@ impl<'de> Deserialize<'de> for CheckoutForbiddenError {
         )
     }
 }
+
+crate::union_from!(CheckoutForbiddenError {
+    AlreadyActiveSubscriptionError(plain AlreadyActiveSubscriptionError),
+    NotOpenCheckout(plain NotOpenCheckout),
+    PaymentNotReady(plain PaymentNotReady),
+    TrialAlreadyRedeemed(plain TrialAlreadyRedeemed),
+    DiscountRedemptionLimitReached(plain DiscountRedemptionLimitReached),
+});

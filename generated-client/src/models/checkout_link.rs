@@ -20,6 +20,7 @@ pub struct CheckoutLink {
     pub trial_interval: Option<TrialInterval>,
     /// The number of interval units for the trial period.
     pub trial_interval_count: Option<i64>,
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// Payment processor used.
     pub payment_processor: PaymentProcessor,
@@ -41,8 +42,11 @@ pub struct CheckoutLink {
     pub seats: Option<i64>,
     /// The organization ID.
     pub organization_id: Uuid,
+    /// `products`: a list of [`CheckoutLinkProduct`](crate::models::CheckoutLinkProduct), always present.
     pub products: Vec<CheckoutLinkProduct>,
+    /// `discount`: [`OrderDiscount`](crate::models::OrderDiscount), or `null` (`None`); always present.
     pub discount: Option<OrderDiscount>,
+    /// `url`: a string, always present.
     pub url: String,
 }
 

@@ -6,6 +6,7 @@ use super::{
     CheckoutLinkCreateProduct, CheckoutLinkCreateProductPrice, CheckoutLinkCreateProducts,
 };
 
+/// Request body of [`checkout_links().create()`](crate::client::CheckoutLinks::create).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CheckoutLinkCreate {
     /// A `CheckoutLinkCreateProductPrice`.
@@ -68,3 +69,9 @@ impl<'de> Deserialize<'de> for CheckoutLinkCreate {
         )
     }
 }
+
+crate::union_from!(CheckoutLinkCreate {
+    ProductPrice(boxed CheckoutLinkCreateProductPrice),
+    Product(boxed CheckoutLinkCreateProduct),
+    Products(boxed CheckoutLinkCreateProducts),
+});

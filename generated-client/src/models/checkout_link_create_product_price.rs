@@ -39,6 +39,7 @@ pub struct CheckoutLinkCreateProductPrice {
     pub success_url: Option<String>,
     /// When set, a back button will be shown in the checkout to return to this URL.
     pub return_url: Option<String>,
+    /// `product_price_id`: a UUID, always present.
     pub product_price_id: Uuid,
 }
 

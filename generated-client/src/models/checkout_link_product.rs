@@ -10,6 +10,7 @@ use super::{
 /// Product data for a checkout link.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutLinkProduct {
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// The ID of the object.
     pub id: Uuid,

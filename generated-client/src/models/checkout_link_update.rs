@@ -26,6 +26,7 @@ pub struct CheckoutLinkUpdate {
     pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// List of products that will be available to select at checkout.
     pub products: Patch<Vec<Uuid>>,
+    /// `label`: a string or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub label: Patch<String>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
     pub allow_discount_codes: Patch<bool>,

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::SubscriptionProrationBehavior;
 
+/// Used in [`CheckoutPublic`](crate::models::CheckoutPublic) (`organization`) and [`CheckoutPublicConfirmed`](crate::models::CheckoutPublicConfirmed) (`organization`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutOrganization {
     /// Creation timestamp of the object.

@@ -56,10 +56,15 @@ pub struct CheckoutPriceCreate {
     pub customer_name: Option<String>,
     /// Email address of the customer.
     pub customer_email: Option<String>,
+    /// `customer_ip_address`: a string or `null`; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `format: ipvanyaddress`.
     pub customer_ip_address: Option<String>,
+    /// `customer_billing_name`: a string or `null`; optional (`None` is left out of the JSON).
     pub customer_billing_name: Option<String>,
     /// Billing address of the customer.
     pub customer_billing_address: Option<AddressInput>,
+    /// `customer_tax_id`: a string or `null`; optional (`None` is left out of the JSON).
     pub customer_tax_id: Option<String>,
     /// Key-value object allowing you to store additional information that'll be copied to the created customer.
     ///

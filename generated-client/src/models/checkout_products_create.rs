@@ -58,10 +58,15 @@ pub struct CheckoutProductsCreate {
     pub customer_name: Option<String>,
     /// Email address of the customer.
     pub customer_email: Option<String>,
+    /// `customer_ip_address`: a string or `null`; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `format: ipvanyaddress`.
     pub customer_ip_address: Option<String>,
+    /// `customer_billing_name`: a string or `null`; optional (`None` is left out of the JSON).
     pub customer_billing_name: Option<String>,
     /// Billing address of the customer.
     pub customer_billing_address: Option<AddressInput>,
+    /// `customer_tax_id`: a string or `null`; optional (`None` is left out of the JSON).
     pub customer_tax_id: Option<String>,
     /// Key-value object allowing you to store additional information that'll be copied to the created customer.
     ///
@@ -85,6 +90,7 @@ pub struct CheckoutProductsCreate {
     pub embed_origin: Option<String>,
     /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
     pub locale: Option<String>,
+    /// `currency`: [`PresentmentCurrency`](crate::models::PresentmentCurrency) or `null`; optional (`None` is left out of the JSON).
     pub currency: Option<PresentmentCurrency>,
     /// List of product IDs available to select at that checkout. The first one will be selected by default.
     pub products: Vec<Uuid>,

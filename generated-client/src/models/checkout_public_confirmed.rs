@@ -69,7 +69,9 @@ pub struct CheckoutPublicConfirmed {
     pub organization_id: Uuid,
     /// ID of the product to checkout.
     pub product_id: Option<Uuid>,
-    /// **Deprecated.** ID of the product price to checkout.
+    /// **Deprecated.**
+    ///
+    /// ID of the product price to checkout.
     pub product_price_id: Option<Uuid>,
     /// ID of the discount applied to the checkout.
     pub discount_id: Option<Uuid>,
@@ -87,6 +89,7 @@ pub struct CheckoutPublicConfirmed {
     pub is_payment_setup_required: bool,
     /// Whether the checkout requires a payment form, whether because of a payment or payment method setup.
     pub is_payment_form_required: bool,
+    /// `customer_id`: a UUID, or `null` (`None`); always present.
     pub customer_id: Option<Uuid>,
     /// Whether the customer is a business or an individual. If `true`, the customer will be required to fill their full billing address and billing name.
     pub is_business_customer: bool,
@@ -94,14 +97,21 @@ pub struct CheckoutPublicConfirmed {
     pub customer_name: Option<String>,
     /// Email address of the customer.
     pub customer_email: Option<String>,
+    /// `customer_ip_address`: a string, or `null` (`None`); always present.
+    ///
+    /// Schema: `format: ipvanyaddress`.
     pub customer_ip_address: Option<String>,
+    /// `customer_billing_name`: a string, or `null` (`None`); always present.
     pub customer_billing_name: Option<String>,
     /// Billing address of the customer.
     pub customer_billing_address: Option<Address>,
+    /// `customer_tax_id`: a string, or `null` (`None`); always present.
     pub customer_tax_id: Option<String>,
+    /// `locale`: a string or `null`; optional (`None` is left out of the JSON).
     pub locale: Option<String>,
     /// Payment method type selected by the customer in the checkout form, e.g. `card`, `apple_pay` or `upi`.
     pub payment_method_type: Option<String>,
+    /// `payment_processor_metadata`: a map from names to a string, always present.
     pub payment_processor_metadata: BTreeMap<String, String>,
     /// Determine which billing address fields should be disabled, optional or required in the checkout form.
     pub billing_address_fields: CheckoutBillingAddressFields,
@@ -109,13 +119,19 @@ pub struct CheckoutPublicConfirmed {
     pub products: Vec<CheckoutProduct>,
     /// Product selected to checkout.
     pub product: Option<CheckoutProduct>,
-    /// **Deprecated.** Price of the selected product.
+    /// **Deprecated.**
+    ///
+    /// Price of the selected product.
     pub product_price: Option<PricesItem>,
     /// Mapping of product IDs to their list of prices.
     pub prices: Option<BTreeMap<Uuid, Vec<PricesItem>>>,
+    /// `discount`: [`CheckoutDiscount`](crate::models::CheckoutDiscount), or `null` (`None`); always present.
     pub discount: Option<CheckoutDiscount>,
+    /// `organization`: [`CheckoutOrganization`](crate::models::CheckoutOrganization), always present.
     pub organization: CheckoutOrganization,
+    /// `attached_custom_fields`: a list of [`AttachedCustomField`](crate::models::AttachedCustomField), or `null` (`None`); always present.
     pub attached_custom_fields: Option<Vec<AttachedCustomField>>,
+    /// `customer_session_token`: a string, or `null` (`None`); always present.
     pub customer_session_token: Option<String>,
 }
 

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A parameter of `checkouts().list()`.
+///
+/// Used in [`Checkout`](crate::models::Checkout) (`status`) and `CheckoutPublic` (`status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CheckoutStatus {
     /// `open`

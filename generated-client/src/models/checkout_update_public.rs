@@ -12,20 +12,25 @@ pub struct CheckoutUpdatePublic {
     pub custom_field_data: Option<BTreeMap<String, Option<CustomFieldDataValue>>>,
     /// ID of the product to checkout. Must be present in the checkout's product list.
     pub product_id: Patch<Uuid>,
-    /// **Deprecated.** ID of the product price to checkout. Must correspond to a price present in the checkout's product list.
+    /// **Deprecated.**
+    ///
+    /// ID of the product price to checkout. Must correspond to a price present in the checkout's product list.
     pub product_price_id: Patch<Uuid>,
     /// Amount in cents, before discounts and taxes. Only useful for custom prices, it'll be ignored for fixed and free prices.
     pub amount: Patch<i64>,
     /// Number of seats for seat-based pricing.
     pub seats: Patch<i64>,
+    /// `is_business_customer`: a boolean or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub is_business_customer: Patch<bool>,
     /// The name of the customer.
     pub customer_name: Patch<String>,
     /// Email address of the customer.
     pub customer_email: Patch<String>,
+    /// `customer_billing_name`: a string or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub customer_billing_name: Patch<String>,
     /// Billing address of the customer.
     pub customer_billing_address: Patch<AddressInput>,
+    /// `customer_tax_id`: a string or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub customer_tax_id: Patch<String>,
     /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
     pub locale: Patch<String>,

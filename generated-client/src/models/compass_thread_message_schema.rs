@@ -13,7 +13,9 @@ pub struct CompassThreadMessageSchema {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `prompt`: a string, always present.
     pub prompt: String,
+    /// `parts`: a list of [`CompassThreadMessageSchemaPartsItem`](crate::models::CompassThreadMessageSchemaPartsItem), always present.
     pub parts: Vec<CompassThreadMessageSchemaPartsItem>,
 }
 

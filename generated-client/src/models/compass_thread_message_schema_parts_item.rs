@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{AssistantBlockPart, AssistantTextPart};
 
+/// Used in [`CompassThreadMessageSchema`](crate::models::CompassThreadMessageSchema) (`parts`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CompassThreadMessageSchemaPartsItem {
     /// `kind` is `"text"`.
@@ -54,3 +55,8 @@ impl<'de> Deserialize<'de> for CompassThreadMessageSchemaPartsItem {
         )
     }
 }
+
+crate::union_from!(CompassThreadMessageSchemaPartsItem {
+    Text(plain AssistantTextPart),
+    Block(plain AssistantBlockPart),
+});

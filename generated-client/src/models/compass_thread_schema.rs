@@ -12,7 +12,9 @@ pub struct CompassThreadSchema {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `organization_id`: a UUID, always present.
     pub organization_id: Uuid,
+    /// `title`: a string, always present.
     pub title: String,
 }
 

@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{OidcConfigurationClientSecret, OidcConfigurationPrivateKeyJwt};
 
+/// Used in [`OrganizationSsoConnectionCreate`](crate::models::OrganizationSsoConnectionCreate) (`configuration`) and [`OrganizationSsoConnectionUpdate`](crate::models::OrganizationSsoConnectionUpdate) (`configuration`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Configuration {
     /// `auth_method` is `"client_secret"`.
@@ -52,3 +53,8 @@ impl<'de> Deserialize<'de> for Configuration {
         )
     }
 }
+
+crate::union_from!(Configuration {
+    ClientSecret(boxed OidcConfigurationClientSecret),
+    PrivateKeyJwt(plain OidcConfigurationPrivateKeyJwt),
+});

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+/// Used in `CostMetadataInput` (`amount`) and `ProductPriceMeteredUnitCreate` (`unit_amount`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CostMetadataInputAmount {
     /// A `f64`.
@@ -39,3 +40,8 @@ impl<'de> Deserialize<'de> for CostMetadataInputAmount {
         crate::runtime::model::deserialize_scalar(deserializer, pick, Self::Unknown)
     }
 }
+
+crate::union_from!(CostMetadataInputAmount {
+    Number(plain f64),
+    String(text String),
+});

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in `Address` (`country`), `Organization` (`country`), `OrganizationKyc` (`country`) and `OrganizationWithRole` (`country`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Country {
     /// `AD`

@@ -7,6 +7,9 @@ use super::{
     CustomFieldText,
 };
 
+/// Returned by `custom_fields().create()`, `custom_fields().get()` and `custom_fields().update()`.
+///
+/// Used in `AttachedCustomField` (`custom_field`) and `ListResourceCustomField` (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomField {
     /// `type` is `"text"`.
@@ -68,3 +71,11 @@ impl<'de> Deserialize<'de> for CustomField {
         )
     }
 }
+
+crate::union_from!(CustomField {
+    Text(boxed CustomFieldText),
+    Number(boxed CustomFieldNumber),
+    Date(boxed CustomFieldDate),
+    Checkbox(boxed CustomFieldCheckbox),
+    Select(boxed CustomFieldSelect),
+});

@@ -13,6 +13,7 @@ pub struct CustomFieldCheckbox {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// Identifier of the custom field. It'll be used as key when storing the value.
     pub slug: String,
@@ -20,6 +21,7 @@ pub struct CustomFieldCheckbox {
     pub name: String,
     /// The ID of the organization owning the custom field.
     pub organization_id: Uuid,
+    /// `properties`: [`CustomFieldCheckboxProperties`](crate::models::CustomFieldCheckboxProperties), always present.
     pub properties: CustomFieldCheckboxProperties,
 }
 

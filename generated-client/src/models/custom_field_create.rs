@@ -7,6 +7,7 @@ use super::{
     CustomFieldCreateSelect, CustomFieldCreateText,
 };
 
+/// Request body of [`custom_fields().create()`](crate::client::CustomFields::create).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomFieldCreate {
     /// `type` is `"text"`.
@@ -72,3 +73,11 @@ impl<'de> Deserialize<'de> for CustomFieldCreate {
         )
     }
 }
+
+crate::union_from!(CustomFieldCreate {
+    Text(boxed CustomFieldCreateText),
+    Number(boxed CustomFieldCreateNumber),
+    Date(boxed CustomFieldCreateDate),
+    Checkbox(boxed CustomFieldCreateCheckbox),
+    Select(boxed CustomFieldCreateSelect),
+});

@@ -25,6 +25,7 @@ pub struct CustomFieldCreateCheckbox {
     pub name: String,
     /// The ID of the organization owning the custom field. **Required unless you use an organization token.**
     pub organization_id: Option<Uuid>,
+    /// `properties`: [`CustomFieldCheckboxProperties`](crate::models::CustomFieldCheckboxProperties), always present.
     pub properties: CustomFieldCheckboxProperties,
 }
 

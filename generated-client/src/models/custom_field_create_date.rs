@@ -25,6 +25,7 @@ pub struct CustomFieldCreateDate {
     pub name: String,
     /// The ID of the organization owning the custom field. **Required unless you use an organization token.**
     pub organization_id: Option<Uuid>,
+    /// `properties`: [`CustomFieldDateProperties`](crate::models::CustomFieldDateProperties), always present.
     pub properties: CustomFieldDateProperties,
 }
 

@@ -25,6 +25,7 @@ pub struct CustomFieldCreateNumber {
     pub name: String,
     /// The ID of the organization owning the custom field. **Required unless you use an organization token.**
     pub organization_id: Option<Uuid>,
+    /// `properties`: [`CustomFieldNumberProperties`](crate::models::CustomFieldNumberProperties), always present.
     pub properties: CustomFieldNumberProperties,
 }
 

@@ -25,6 +25,7 @@ pub struct CustomFieldCreateSelect {
     pub name: String,
     /// The ID of the organization owning the custom field. **Required unless you use an organization token.**
     pub organization_id: Option<Uuid>,
+    /// `properties`: [`CustomFieldSelectProperties`](crate::models::CustomFieldSelectProperties), always present.
     pub properties: CustomFieldSelectProperties,
 }
 

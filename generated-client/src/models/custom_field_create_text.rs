@@ -25,6 +25,7 @@ pub struct CustomFieldCreateText {
     pub name: String,
     /// The ID of the organization owning the custom field. **Required unless you use an organization token.**
     pub organization_id: Option<Uuid>,
+    /// `properties`: [`CustomFieldTextProperties`](crate::models::CustomFieldTextProperties), always present.
     pub properties: CustomFieldTextProperties,
 }
 

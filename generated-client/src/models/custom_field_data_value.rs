@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+/// Used in `Checkout` (`custom_field_data`), `CheckoutConfirmStripe` (`custom_field_data`), `CheckoutPriceCreate` (`custom_field_data`), `CheckoutProductCreate` (`custom_field_data`), `CheckoutProductsCreate` (`custom_field_data`), `CheckoutPublic` (`custom_field_data`) and 7 more.
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomFieldDataValue {
     /// An `i64`.
@@ -50,3 +51,10 @@ impl<'de> Deserialize<'de> for CustomFieldDataValue {
         crate::runtime::model::deserialize_scalar(deserializer, pick, Self::Unknown)
     }
 }
+
+crate::union_from!(CustomFieldDataValue {
+    Integer(plain i64),
+    Boolean(plain bool),
+    DateTime(plain DateTime<Utc>),
+    String(text String),
+});

@@ -2,11 +2,24 @@
 
 use super::CustomFieldSelectOption;
 
+/// Used in `CustomFieldCreateSelect` (`properties`), [`CustomFieldSelect`](crate::models::CustomFieldSelect) (`properties`) and `CustomFieldUpdateSelect` (`properties`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomFieldSelectProperties {
+    /// `form_label`: a string; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `minLength: 1`.
     pub form_label: Option<String>,
+    /// `form_help_text`: a string; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `minLength: 1`.
     pub form_help_text: Option<String>,
+    /// `form_placeholder`: a string; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `minLength: 1`.
     pub form_placeholder: Option<String>,
+    /// `options`: a list of [`CustomFieldSelectOption`](crate::models::CustomFieldSelectOption), always present.
+    ///
+    /// Schema: `minItems: 1`.
     pub options: Vec<CustomFieldSelectOption>,
 }
 

@@ -7,6 +7,7 @@ use super::{
     CustomFieldUpdateSelect, CustomFieldUpdateText,
 };
 
+/// Request body of [`custom_fields().update()`](crate::client::CustomFields::update).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomFieldUpdate {
     /// `type` is `"text"`.
@@ -72,3 +73,11 @@ impl<'de> Deserialize<'de> for CustomFieldUpdate {
         )
     }
 }
+
+crate::union_from!(CustomFieldUpdate {
+    Text(boxed CustomFieldUpdateText),
+    Number(boxed CustomFieldUpdateNumber),
+    Date(boxed CustomFieldUpdateDate),
+    Checkbox(boxed CustomFieldUpdateCheckbox),
+    Select(boxed CustomFieldUpdateSelect),
+});

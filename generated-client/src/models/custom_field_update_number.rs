@@ -23,6 +23,7 @@ pub struct CustomFieldUpdateNumber {
     pub name: Patch<String>,
     /// Identifier of the custom field. It'll be used as key when storing the value. Must be unique across the organization.It can only contain ASCII letters, numbers and hyphens.
     pub slug: Patch<String>,
+    /// `properties`: [`CustomFieldNumberProperties`](crate::models::CustomFieldNumberProperties) or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub properties: Patch<CustomFieldNumberProperties>,
 }
 

@@ -4,6 +4,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{CustomerIndividual, CustomerTeam};
 
+/// Returned by `customers().create()`, `customers().get()`, `customers().update()`, `customers().get_external()` and `customers().update_external()`.
+///
+/// Used in `BalanceCreditOrderEvent` (`customer`), `BalanceDisputeEvent` (`customer`), `BalanceDisputeReversalEvent` (`customer`), `BalanceOrderEvent` (`customer`), `BalanceRefundEvent` (`customer`), `BalanceRefundReversalEvent` (`customer`) and 45 more.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Customer {
     /// `type` is `"individual"`.
@@ -47,3 +50,8 @@ impl<'de> Deserialize<'de> for Customer {
         )
     }
 }
+
+crate::union_from!(Customer {
+    Individual(boxed CustomerIndividual),
+    Team(boxed CustomerTeam),
+});

@@ -9,6 +9,9 @@ use super::{
     CustomerBenefitGrantMeterCredit, CustomerBenefitGrantSlackSharedChannel,
 };
 
+/// Returned by [`customer_portal().benefit_grants().get()`](crate::client::CustomerPortalBenefitGrants::get) and [`customer_portal().benefit_grants().update()`](crate::client::CustomerPortalBenefitGrants::update).
+///
+/// Used in [`ListResourceCustomerBenefitGrant`](crate::models::ListResourceCustomerBenefitGrant) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomerBenefitGrant {
     /// A `CustomerBenefitGrantDiscord`.
@@ -126,3 +129,14 @@ impl<'de> Deserialize<'de> for CustomerBenefitGrant {
         )
     }
 }
+
+crate::union_from!(CustomerBenefitGrant {
+    Discord(boxed CustomerBenefitGrantDiscord),
+    GitHubRepository(boxed CustomerBenefitGrantGitHubRepository),
+    Downloadables(boxed CustomerBenefitGrantDownloadables),
+    LicenseKeys(boxed CustomerBenefitGrantLicenseKeys),
+    Custom(boxed CustomerBenefitGrantCustom),
+    MeterCredit(boxed CustomerBenefitGrantMeterCredit),
+    FeatureFlag(boxed CustomerBenefitGrantFeatureFlag),
+    SlackSharedChannel(boxed CustomerBenefitGrantSlackSharedChannel),
+});

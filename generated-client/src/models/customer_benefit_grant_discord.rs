@@ -7,6 +7,7 @@ use super::{
     CustomerPortalCustomer,
 };
 
+/// Used in [`CustomerBenefitGrant`](crate::models::CustomerBenefitGrant).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerBenefitGrantDiscord {
     /// Creation timestamp of the object.
@@ -15,18 +16,31 @@ pub struct CustomerBenefitGrantDiscord {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `granted_at`: a date-time (RFC 3339), or `null` (`None`); always present.
     pub granted_at: Option<DateTime<Utc>>,
+    /// `revoked_at`: a date-time (RFC 3339), or `null` (`None`); always present.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// `customer_id`: a UUID, always present.
     pub customer_id: Uuid,
+    /// `member_id`: a UUID or `null`; optional (`None` is left out of the JSON).
     pub member_id: Option<Uuid>,
+    /// `benefit_id`: a UUID, always present.
     pub benefit_id: Uuid,
+    /// `subscription_id`: a UUID, or `null` (`None`); always present.
     pub subscription_id: Option<Uuid>,
+    /// `order_id`: a UUID, or `null` (`None`); always present.
     pub order_id: Option<Uuid>,
+    /// `is_granted`: a boolean, always present.
     pub is_granted: bool,
+    /// `is_revoked`: a boolean, always present.
     pub is_revoked: bool,
+    /// `error`: [`BenefitGrantError`](crate::models::BenefitGrantError) or `null`; optional (`None` is left out of the JSON).
     pub error: Option<BenefitGrantError>,
+    /// `customer`: [`CustomerPortalCustomer`](crate::models::CustomerPortalCustomer), always present.
     pub customer: CustomerPortalCustomer,
+    /// `benefit`: [`BenefitDiscordSubscriber`](crate::models::BenefitDiscordSubscriber), always present.
     pub benefit: BenefitDiscordSubscriber,
+    /// `properties`: [`BenefitGrantDiscordProperties`](crate::models::BenefitGrantDiscordProperties), always present.
     pub properties: BenefitGrantDiscordProperties,
 }
 

@@ -2,8 +2,10 @@
 
 use super::CustomerBenefitGrantDiscordPropertiesUpdate;
 
+/// Used in [`CustomerBenefitGrantUpdate`](crate::models::CustomerBenefitGrantUpdate).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerBenefitGrantDiscordUpdate {
+    /// `properties`: [`CustomerBenefitGrantDiscordPropertiesUpdate`](crate::models::CustomerBenefitGrantDiscordPropertiesUpdate), always present.
     pub properties: CustomerBenefitGrantDiscordPropertiesUpdate,
 }
 

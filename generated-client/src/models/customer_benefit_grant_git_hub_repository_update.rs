@@ -2,8 +2,10 @@
 
 use super::CustomerBenefitGrantGitHubRepositoryPropertiesUpdate;
 
+/// Used in [`CustomerBenefitGrantUpdate`](crate::models::CustomerBenefitGrantUpdate).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerBenefitGrantGitHubRepositoryUpdate {
+    /// `properties`: [`CustomerBenefitGrantGitHubRepositoryPropertiesUpdate`](crate::models::CustomerBenefitGrantGitHubRepositoryPropertiesUpdate), always present.
     pub properties: CustomerBenefitGrantGitHubRepositoryPropertiesUpdate,
 }
 

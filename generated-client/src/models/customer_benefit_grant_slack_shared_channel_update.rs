@@ -2,8 +2,10 @@
 
 use super::CustomerBenefitGrantSlackSharedChannelPropertiesUpdate;
 
+/// Used in [`CustomerBenefitGrantUpdate`](crate::models::CustomerBenefitGrantUpdate).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerBenefitGrantSlackSharedChannelUpdate {
+    /// `properties`: [`CustomerBenefitGrantSlackSharedChannelPropertiesUpdate`](crate::models::CustomerBenefitGrantSlackSharedChannelPropertiesUpdate), always present.
     pub properties: CustomerBenefitGrantSlackSharedChannelPropertiesUpdate,
 }
 

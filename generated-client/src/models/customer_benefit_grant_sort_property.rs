@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A parameter of [`customer_portal().benefit_grants().list()`](crate::client::CustomerPortalBenefitGrants::list).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CustomerBenefitGrantSortProperty {
     /// `granted_at`

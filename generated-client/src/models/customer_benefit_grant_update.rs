@@ -9,6 +9,7 @@ use super::{
     CustomerBenefitGrantMeterCreditUpdate, CustomerBenefitGrantSlackSharedChannelUpdate,
 };
 
+/// Request body of [`customer_portal().benefit_grants().update()`](crate::client::CustomerPortalBenefitGrants::update).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomerBenefitGrantUpdate {
     /// `benefit_type` is `"discord"`.
@@ -101,3 +102,14 @@ impl<'de> Deserialize<'de> for CustomerBenefitGrantUpdate {
         )
     }
 }
+
+crate::union_from!(CustomerBenefitGrantUpdate {
+    Discord(plain CustomerBenefitGrantDiscordUpdate),
+    GithubRepository(plain CustomerBenefitGrantGitHubRepositoryUpdate),
+    Downloadables(plain CustomerBenefitGrantDownloadablesUpdate),
+    LicenseKeys(plain CustomerBenefitGrantLicenseKeysUpdate),
+    Custom(plain CustomerBenefitGrantCustomUpdate),
+    MeterCredit(plain CustomerBenefitGrantMeterCreditUpdate),
+    FeatureFlag(plain CustomerBenefitGrantFeatureFlagUpdate),
+    SlackSharedChannel(plain CustomerBenefitGrantSlackSharedChannelUpdate),
+});

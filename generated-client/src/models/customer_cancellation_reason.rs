@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A parameter of `subscriptions().list()`.
+///
+/// Used in `CustomerOrderSubscription` (`customer_cancellation_reason`), `CustomerSubscription` (`customer_cancellation_reason`), `CustomerSubscriptionCancel` (`cancellation_reason`), `CustomerSubscriptionRevoke` (`cancellation_reason`), `OrderSubscription` (`customer_cancellation_reason`), `Subscription` (`customer_cancellation_reason`) and 2 more.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CustomerCancellationReason {
     /// `customer_service`

@@ -5,9 +5,13 @@ use chrono::{DateTime, Utc};
 /// A single customer's identity header, above their orders/subscriptions.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerCardBlock {
+    /// `email`: a string, always present.
     pub email: String,
+    /// `name`: a string, or `null` (`None`); always present.
     pub name: Option<String>,
+    /// `avatar_url`: a string, or `null` (`None`); always present.
     pub avatar_url: Option<String>,
+    /// `created_at`: a date-time (RFC 3339), always present.
     pub created_at: DateTime<Utc>,
 }
 

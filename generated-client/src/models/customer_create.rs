@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{CustomerIndividualCreate, CustomerTeamCreate};
 
+/// Request body of [`customers().create()`](crate::client::Customers::create).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomerCreate {
     /// `type` is `"individual"`.
@@ -51,3 +52,8 @@ impl<'de> Deserialize<'de> for CustomerCreate {
         )
     }
 }
+
+crate::union_from!(CustomerCreate {
+    Individual(boxed CustomerIndividualCreate),
+    Team(boxed CustomerTeamCreate),
+});

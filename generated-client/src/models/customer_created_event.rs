@@ -31,6 +31,7 @@ pub struct CustomerCreatedEvent {
     pub label: String,
     /// The name of the event.
     pub name: CustomerCreatedEventName,
+    /// `metadata`: [`CustomerCreatedMetadata`](crate::models::CustomerCreatedMetadata), always present.
     pub metadata: CustomerCreatedMetadata,
 }
 

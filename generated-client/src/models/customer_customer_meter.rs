@@ -4,6 +4,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::CustomerCustomerMeterMeter;
 
+/// Returned by [`customer_portal().customer_meters().get()`](crate::client::CustomerPortalCustomerMeters::get).
+///
+/// Used in [`ListResourceCustomerCustomerMeter`](crate::models::ListResourceCustomerCustomerMeter) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerCustomerMeter {
     /// The ID of the object.
@@ -22,6 +25,7 @@ pub struct CustomerCustomerMeter {
     pub credited_units: i64,
     /// The balance of the meter, i.e. the difference between credited and consumed units.
     pub balance: f64,
+    /// `meter`: [`CustomerCustomerMeterMeter`](crate::models::CustomerCustomerMeterMeter), always present.
     pub meter: CustomerCustomerMeterMeter,
 }
 

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+/// Used in [`CustomerCustomerMeter`](crate::models::CustomerCustomerMeter) (`meter`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerCustomerMeterMeter {
     /// Creation timestamp of the object.

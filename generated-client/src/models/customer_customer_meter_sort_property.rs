@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A parameter of [`customer_portal().customer_meters().list()`](crate::client::CustomerPortalCustomerMeters::list).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CustomerCustomerMeterSortProperty {
     /// `created_at`

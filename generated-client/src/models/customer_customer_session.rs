@@ -2,9 +2,12 @@
 
 use chrono::{DateTime, Utc};
 
+/// Returned by [`customer_portal().customer_session().introspect()`](crate::client::CustomerPortalCustomerSession::introspect).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerCustomerSession {
+    /// `expires_at`: a date-time (RFC 3339), always present.
     pub expires_at: DateTime<Utc>,
+    /// `return_url`: a string, or `null` (`None`); always present.
     pub return_url: Option<String>,
 }
 

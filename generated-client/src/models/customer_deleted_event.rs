@@ -31,6 +31,7 @@ pub struct CustomerDeletedEvent {
     pub label: String,
     /// The name of the event.
     pub name: CustomerDeletedEventName,
+    /// `metadata`: [`CustomerDeletedMetadata`](crate::models::CustomerDeletedMetadata), always present.
     pub metadata: CustomerDeletedMetadata,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`CustomerDeletedEvent`](crate::models::CustomerDeletedEvent) (`name`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CustomerDeletedEventName {
     /// `customer.deleted`

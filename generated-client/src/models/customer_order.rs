@@ -7,6 +7,9 @@ use super::{
     OrderItemSchema, OrderStatus,
 };
 
+/// Returned by [`customer_portal().orders().get()`](crate::client::CustomerPortalOrders::get) and [`customer_portal().orders().update()`](crate::client::CustomerPortalOrders::update).
+///
+/// Used in [`ListResourceCustomerOrder`](crate::models::ListResourceCustomerOrder) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerOrder {
     /// The ID of the object.
@@ -15,6 +18,9 @@ pub struct CustomerOrder {
     pub created_at: DateTime<Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: Option<DateTime<Utc>>,
+    /// `status`: [`OrderStatus`](crate::models::OrderStatus), always present.
+    ///
+    /// Example: `"paid"`.
     pub status: OrderStatus,
     /// Whether the order has been paid for.
     pub paid: bool,
@@ -36,10 +42,15 @@ pub struct CustomerOrder {
     pub refunded_amount: i64,
     /// Sales tax refunded in cents.
     pub refunded_tax_amount: i64,
+    /// `currency`: a string, always present.
+    ///
+    /// Example: `"usd"`.
     pub currency: String,
+    /// `billing_reason`: [`OrderBillingReason`](crate::models::OrderBillingReason), always present.
     pub billing_reason: OrderBillingReason,
     /// The name of the customer that should appear on the invoice.
     pub billing_name: Option<String>,
+    /// `billing_address`: [`Address`](crate::models::Address), or `null` (`None`); always present.
     pub billing_address: Option<Address>,
     /// The invoice number associated with this order. `null` while the order is in `draft` status; assigned at finalize.
     pub invoice_number: Option<String>,
@@ -49,14 +60,21 @@ pub struct CustomerOrder {
     pub receipt_number: Option<String>,
     /// Number of seats purchased (for seat-based one-time orders).
     pub seats: Option<i64>,
+    /// `customer_id`: a UUID, always present.
     pub customer_id: Uuid,
+    /// `product_id`: a UUID, or `null` (`None`); always present.
     pub product_id: Option<Uuid>,
+    /// `discount_id`: a UUID, or `null` (`None`); always present.
     pub discount_id: Option<Uuid>,
+    /// `subscription_id`: a UUID, or `null` (`None`); always present.
     pub subscription_id: Option<Uuid>,
+    /// `checkout_id`: a UUID, or `null` (`None`); always present.
     pub checkout_id: Option<Uuid>,
     /// When the next automatic payment retry is scheduled. `null` if the order is not in dunning or all retries have been exhausted.
     pub next_payment_attempt_at: Option<DateTime<Utc>>,
+    /// `product`: [`CustomerOrderProduct`](crate::models::CustomerOrderProduct), or `null` (`None`); always present.
     pub product: Option<CustomerOrderProduct>,
+    /// `subscription`: [`CustomerOrderSubscription`](crate::models::CustomerOrderSubscription), or `null` (`None`); always present.
     pub subscription: Option<CustomerOrderSubscription>,
     /// Line items composing the order.
     pub items: Vec<OrderItemSchema>,

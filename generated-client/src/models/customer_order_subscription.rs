@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{CustomerCancellationReason, RecurringInterval, SubscriptionStatus};
 
+/// Used in [`CustomerOrder`](crate::models::CustomerOrder) (`subscription`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerOrderSubscription {
     /// Creation timestamp of the object.
@@ -58,10 +59,13 @@ pub struct CustomerOrderSubscription {
     pub product_id: Uuid,
     /// The ID of the applied discount, if any.
     pub discount_id: Option<Uuid>,
+    /// `checkout_id`: a UUID, or `null` (`None`); always present.
     pub checkout_id: Option<Uuid>,
     /// The number of seats for seat-based subscriptions. None for non-seat subscriptions.
     pub seats: Option<i64>,
+    /// `customer_cancellation_reason`: [`CustomerCancellationReason`](crate::models::CustomerCancellationReason), or `null` (`None`); always present.
     pub customer_cancellation_reason: Option<CustomerCancellationReason>,
+    /// `customer_cancellation_comment`: a string, or `null` (`None`); always present.
     pub customer_cancellation_comment: Option<String>,
 }
 

@@ -7,6 +7,7 @@ use super::{
     SubscriptionProrationBehavior,
 };
 
+/// Used in [`CustomerOrderProduct`](crate::models::CustomerOrderProduct) (`organization`), [`CustomerOrganizationData`](crate::models::CustomerOrganizationData) (`organization`) and [`CustomerSubscriptionProduct`](crate::models::CustomerSubscriptionProduct) (`organization`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerOrganization {
     /// Creation timestamp of the object.

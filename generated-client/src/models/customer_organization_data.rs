@@ -5,7 +5,9 @@ use super::{CustomerOrganization, CustomerProduct};
 /// Schema of an organization and related data for customer portal.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerOrganizationData {
+    /// `organization`: [`CustomerOrganization`](crate::models::CustomerOrganization), always present.
     pub organization: CustomerOrganization,
+    /// `products`: a list of [`CustomerProduct`](crate::models::CustomerProduct), always present.
     pub products: Vec<CustomerProduct>,
 }
 

@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{PaymentMethodCard, PaymentMethodGeneric};
 
+/// Used in [`CustomerPaymentMethodCreateSucceededResponse`](crate::models::CustomerPaymentMethodCreateSucceededResponse) (`payment_method`) and [`ListResourceCustomerPaymentMethod`](crate::models::ListResourceCustomerPaymentMethod) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomerPaymentMethod {
     /// A `PaymentMethodCard`.
@@ -48,3 +49,8 @@ impl<'de> Deserialize<'de> for CustomerPaymentMethod {
         )
     }
 }
+
+crate::union_from!(CustomerPaymentMethod {
+    PaymentMethodCard(boxed PaymentMethodCard),
+    PaymentMethodGeneric(boxed PaymentMethodGeneric),
+});

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{PaymentMethodCardMetadata, PaymentProcessor};
 
+/// Used in [`PaymentMethod`](crate::models::PaymentMethod).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerPaymentMethodCard {
     /// The ID of the object.
@@ -12,8 +13,11 @@ pub struct CustomerPaymentMethodCard {
     pub created_at: DateTime<Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: Option<DateTime<Utc>>,
+    /// `processor`: [`PaymentProcessor`](crate::models::PaymentProcessor), always present.
     pub processor: PaymentProcessor,
+    /// `customer_id`: a UUID, always present.
     pub customer_id: Uuid,
+    /// `method_metadata`: [`PaymentMethodCardMetadata`](crate::models::PaymentMethodCardMetadata), always present.
     pub method_metadata: PaymentMethodCardMetadata,
     /// Whether this payment method is the customer's default payment method.
     pub is_default: bool,

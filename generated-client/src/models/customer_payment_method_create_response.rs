@@ -7,6 +7,7 @@ use super::{
     CustomerPaymentMethodCreateSucceededResponse,
 };
 
+/// Returned by [`customer_portal().customers().add_payment_method()`](crate::client::CustomerPortalCustomers::add_payment_method) and [`customer_portal().customers().confirm_payment_method()`](crate::client::CustomerPortalCustomers::confirm_payment_method).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomerPaymentMethodCreateResponse {
     /// `status` is `"succeeded"`.
@@ -57,3 +58,8 @@ impl<'de> Deserialize<'de> for CustomerPaymentMethodCreateResponse {
         )
     }
 }
+
+crate::union_from!(CustomerPaymentMethodCreateResponse {
+    Succeeded(plain CustomerPaymentMethodCreateSucceededResponse),
+    RequiresAction(plain CustomerPaymentMethodCreateRequiresActionResponse),
+});

@@ -2,8 +2,10 @@
 
 use super::CustomerPaymentMethod;
 
+/// Used in [`CustomerPaymentMethodCreateResponse`](crate::models::CustomerPaymentMethodCreateResponse).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerPaymentMethodCreateSucceededResponse {
+    /// `payment_method`: [`CustomerPaymentMethod`](crate::models::CustomerPaymentMethod), always present.
     pub payment_method: CustomerPaymentMethod,
 }
 

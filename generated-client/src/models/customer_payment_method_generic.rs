@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::PaymentProcessor;
 
+/// Used in [`PaymentMethod`](crate::models::PaymentMethod).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerPaymentMethodGeneric {
     /// The ID of the object.
@@ -12,8 +13,11 @@ pub struct CustomerPaymentMethodGeneric {
     pub created_at: DateTime<Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: Option<DateTime<Utc>>,
+    /// `processor`: [`PaymentProcessor`](crate::models::PaymentProcessor), always present.
     pub processor: PaymentProcessor,
+    /// `customer_id`: a UUID, always present.
     pub customer_id: Uuid,
+    /// `type`: a string, always present.
     pub r#type: String,
     /// Whether this payment method is the customer's default payment method.
     pub is_default: bool,

@@ -5,6 +5,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{Address, CustomerPortalOAuthAccount, CustomerType, TaxIdFormat};
 
+/// Returned by [`customer_portal().customers().get()`](crate::client::CustomerPortalCustomers::get) and [`customer_portal().customers().update()`](crate::client::CustomerPortalCustomers::update).
+///
+/// Used in [`CustomerBenefitGrantCustom`](crate::models::CustomerBenefitGrantCustom) (`customer`), [`CustomerBenefitGrantDiscord`](crate::models::CustomerBenefitGrantDiscord) (`customer`), [`CustomerBenefitGrantDownloadables`](crate::models::CustomerBenefitGrantDownloadables) (`customer`), [`CustomerBenefitGrantFeatureFlag`](crate::models::CustomerBenefitGrantFeatureFlag) (`customer`), [`CustomerBenefitGrantGitHubRepository`](crate::models::CustomerBenefitGrantGitHubRepository) (`customer`), [`CustomerBenefitGrantLicenseKeys`](crate::models::CustomerBenefitGrantLicenseKeys) (`customer`) and 2 more.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerPortalCustomer {
     /// Creation timestamp of the object.
@@ -13,15 +16,29 @@ pub struct CustomerPortalCustomer {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `email`: a string, or `null` (`None`); always present.
     pub email: Option<String>,
+    /// `email_verified`: a boolean, always present.
     pub email_verified: bool,
+    /// `name`: a string, or `null` (`None`); always present.
     pub name: Option<String>,
+    /// `billing_name`: a string, or `null` (`None`); always present.
     pub billing_name: Option<String>,
+    /// `billing_address`: [`Address`](crate::models::Address), or `null` (`None`); always present.
     pub billing_address: Option<Address>,
+    /// `tax_id`: a tuple of a string, [`TaxIdFormat`](crate::models::TaxIdFormat), or `null` (`None`); always present.
+    ///
+    /// Schema: `minItems: 2`, `maxItems: 2`.
+    ///
+    /// Example: `["911144442","us_ein"]`.
     pub tax_id: Option<(String, TaxIdFormat)>,
+    /// `oauth_accounts`: a map from names to [`CustomerPortalOAuthAccount`](crate::models::CustomerPortalOAuthAccount), always present.
     pub oauth_accounts: BTreeMap<String, CustomerPortalOAuthAccount>,
+    /// `default_payment_method_id`: a UUID or `null`; optional (`None` is left out of the JSON).
     pub default_payment_method_id: Option<Uuid>,
+    /// `type`: [`CustomerType`](crate::models::CustomerType) or `null`; optional (`None` is left out of the JSON).
     pub r#type: Option<CustomerType>,
+    /// `locale`: a string or `null`; optional (`None` is left out of the JSON).
     pub locale: Option<String>,
 }
 

@@ -4,11 +4,16 @@ use uuid::Uuid;
 use crate::Patch;
 use super::AddressInput;
 
+/// Request body of [`customer_portal().customers().update()`](crate::client::CustomerPortalCustomers::update).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerPortalCustomerUpdate {
+    /// `billing_name`: a string or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub billing_name: Patch<String>,
+    /// `billing_address`: [`AddressInput`](crate::models::AddressInput) or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub billing_address: Patch<AddressInput>,
+    /// `tax_id`: a string or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub tax_id: Patch<String>,
+    /// `default_payment_method_id`: a UUID or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub default_payment_method_id: Patch<Uuid>,
 }
 

@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{AlreadyCanceledSubscription, PauseResumeNotAllowed};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomerPortalSubscriptionsUpdate403Error {
     /// `error` is `"AlreadyCanceledSubscription"`.
@@ -58,3 +59,8 @@ impl<'de> Deserialize<'de> for CustomerPortalSubscriptionsUpdate403Error {
         )
     }
 }
+
+crate::union_from!(CustomerPortalSubscriptionsUpdate403Error {
+    AlreadyCanceledSubscription(plain AlreadyCanceledSubscription),
+    PauseResumeNotAllowed(plain PauseResumeNotAllowed),
+});

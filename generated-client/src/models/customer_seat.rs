@@ -6,6 +6,9 @@ use serde_json::Value;
 use uuid::Uuid;
 use super::{Member, SeatStatus};
 
+/// Returned by `customer_portal().seats().assign_seat()`, `customer_portal().seats().revoke_seat()`, `customer_portal().seats().resend_invitation()`, `customer_seats().assign_seat()`, `customer_seats().revoke_seat()` and `customer_seats().resend_invitation()`.
+///
+/// Used in `CustomerSeatClaimResponse` (`seat`), `SeatsList` (`seats`), `WebhookCustomerSeatAssignedPayload` (`data`), `WebhookCustomerSeatClaimedPayload` (`data`) and `WebhookCustomerSeatRevokedPayload` (`data`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerSeat {
     /// Creation timestamp of the object.

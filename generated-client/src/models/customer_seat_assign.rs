@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use uuid::Uuid;
 
+/// Request body of [`customer_portal().seats().assign_seat()`](crate::client::CustomerPortalSeats::assign_seat).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerSeatAssign {
     /// Subscription ID. Required if neither order_id nor checkout_id is provided.

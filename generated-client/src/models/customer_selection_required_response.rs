@@ -5,7 +5,13 @@ use super::CustomerSelectionOption;
 /// Response when multiple customers match the email.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerSelectionRequiredResponse {
+    /// `error`: a string; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: "customer_selection_required"`.
     pub error: Option<String>,
+    /// `detail`: a string; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: "Multiple customers found for this email. Please select one."`.
     pub detail: Option<String>,
     /// List of customers to choose from.
     pub customers: Vec<CustomerSelectionOption>,

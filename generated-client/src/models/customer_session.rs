@@ -13,11 +13,17 @@ pub struct CustomerSession {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `token`: a string, always present.
     pub token: String,
+    /// `expires_at`: a date-time (RFC 3339), always present.
     pub expires_at: DateTime<Utc>,
+    /// `return_url`: a string, or `null` (`None`); always present.
     pub return_url: Option<String>,
+    /// `customer_portal_url`: a string, always present.
     pub customer_portal_url: String,
+    /// `customer_id`: a UUID, always present.
     pub customer_id: Uuid,
+    /// `customer`: [`Customer`](crate::models::Customer), always present.
     pub customer: Customer,
 }
 

@@ -2,9 +2,14 @@
 
 use uuid::Uuid;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerSessionCodeRequest {
+    /// `email`: a string, always present.
+    ///
+    /// Schema: `format: email`.
     pub email: String,
+    /// `organization_id`: a UUID, always present.
     pub organization_id: Uuid,
     /// Optional customer ID for disambiguation when multiple customers share the same email.
     pub customer_id: Option<Uuid>,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{CustomerSessionCustomerExternalIdCreate, CustomerSessionCustomerIdCreate};
 
+/// Request body of [`customer_sessions().create()`](crate::client::CustomerSessions::create).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomerSessionsCreateBody {
     /// A `CustomerSessionCustomerIdCreate`.
@@ -58,3 +59,8 @@ impl<'de> Deserialize<'de> for CustomerSessionsCreateBody {
         )
     }
 }
+
+crate::union_from!(CustomerSessionsCreateBody {
+    CustomerSessionCustomerIdCreate(boxed CustomerSessionCustomerIdCreate),
+    CustomerSessionCustomerExternalIdCreate(boxed CustomerSessionCustomerExternalIdCreate),
+});

@@ -4,6 +4,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{CustomerStateIndividual, CustomerStateTeam};
 
+/// Returned by `customers().get_state()` and `customers().get_state_external()`.
+///
+/// Used in `WebhookCustomerStateChangedPayload` (`data`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomerState {
     /// `type` is `"individual"`.
@@ -50,3 +53,8 @@ impl<'de> Deserialize<'de> for CustomerState {
         )
     }
 }
+
+crate::union_from!(CustomerState {
+    Individual(boxed CustomerStateIndividual),
+    Team(boxed CustomerStateTeam),
+});

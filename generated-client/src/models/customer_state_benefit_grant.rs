@@ -21,6 +21,7 @@ pub struct CustomerStateBenefitGrant {
     pub benefit_type: BenefitType,
     /// The metadata of the benefit concerned by this grant.
     pub benefit_metadata: MetadataOutputType,
+    /// `properties`: [`Properties`](crate::models::Properties), always present.
     pub properties: Properties,
 }
 

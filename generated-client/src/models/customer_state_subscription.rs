@@ -19,7 +19,11 @@ pub struct CustomerStateSubscription {
     pub modified_at: Option<DateTime<Utc>>,
     /// Key-value object storing custom field values.
     pub custom_field_data: Option<BTreeMap<String, Option<CustomFieldDataValue>>>,
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
+    /// `status`: [`CustomerStateSubscriptionStatus`](crate::models::CustomerStateSubscriptionStatus), always present.
+    ///
+    /// Example: `"active"`.
     pub status: CustomerStateSubscriptionStatus,
     /// The amount of the subscription.
     pub amount: i64,

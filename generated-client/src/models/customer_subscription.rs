@@ -7,6 +7,9 @@ use super::{
     PendingSubscriptionUpdate, PricesItem, RecurringInterval, SubscriptionStatus,
 };
 
+/// Returned by [`customer_portal().subscriptions().get()`](crate::client::CustomerPortalSubscriptions::get), [`customer_portal().subscriptions().cancel()`](crate::client::CustomerPortalSubscriptions::cancel) and [`customer_portal().subscriptions().update()`](crate::client::CustomerPortalSubscriptions::update).
+///
+/// Used in [`ListResourceCustomerSubscription`](crate::models::ListResourceCustomerSubscription) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerSubscription {
     /// Creation timestamp of the object.
@@ -61,11 +64,15 @@ pub struct CustomerSubscription {
     pub product_id: Uuid,
     /// The ID of the applied discount, if any.
     pub discount_id: Option<Uuid>,
+    /// `checkout_id`: a UUID, or `null` (`None`); always present.
     pub checkout_id: Option<Uuid>,
     /// The number of seats for seat-based subscriptions. None for non-seat subscriptions.
     pub seats: Option<i64>,
+    /// `customer_cancellation_reason`: [`CustomerCancellationReason`](crate::models::CustomerCancellationReason), or `null` (`None`); always present.
     pub customer_cancellation_reason: Option<CustomerCancellationReason>,
+    /// `customer_cancellation_comment`: a string, or `null` (`None`); always present.
     pub customer_cancellation_comment: Option<String>,
+    /// `product`: [`CustomerSubscriptionProduct`](crate::models::CustomerSubscriptionProduct), always present.
     pub product: CustomerSubscriptionProduct,
     /// List of enabled prices for the subscription.
     pub prices: Vec<PricesItem>,

@@ -3,6 +3,7 @@
 use crate::Patch;
 use super::CustomerCancellationReason;
 
+/// Used in [`CustomerSubscriptionUpdate`](crate::models::CustomerSubscriptionUpdate).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerSubscriptionCancel {
     /// Cancel an active subscription once the current period ends.

@@ -6,6 +6,7 @@ use super::{
     CustomerSubscriptionChangePreviewProduct, CustomerSubscriptionChangePreviewSeats,
 };
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomerSubscriptionChangePreview {
     /// A `CustomerSubscriptionChangePreviewProduct`.
@@ -50,3 +51,8 @@ impl<'de> Deserialize<'de> for CustomerSubscriptionChangePreview {
         )
     }
 }
+
+crate::union_from!(CustomerSubscriptionChangePreview {
+    Product(plain CustomerSubscriptionChangePreviewProduct),
+    Seats(plain CustomerSubscriptionChangePreviewSeats),
+});

@@ -2,6 +2,7 @@
 
 use uuid::Uuid;
 
+/// Used in [`CustomerSubscriptionChangePreview`](crate::models::CustomerSubscriptionChangePreview).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerSubscriptionChangePreviewProduct {
     /// Preview a change of the subscription to this product.

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::CustomerSubscriptionMeterMeter;
 
+/// Used in [`CustomerSubscription`](crate::models::CustomerSubscription) (`meters`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerSubscriptionMeter {
     /// Creation timestamp of the object.
@@ -20,6 +21,7 @@ pub struct CustomerSubscriptionMeter {
     pub amount: i64,
     /// The ID of the meter.
     pub meter_id: Uuid,
+    /// `meter`: [`CustomerSubscriptionMeterMeter`](crate::models::CustomerSubscriptionMeterMeter), always present.
     pub meter: CustomerSubscriptionMeterMeter,
 }
 

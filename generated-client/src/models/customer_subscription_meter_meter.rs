@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+/// Used in [`CustomerSubscriptionMeter`](crate::models::CustomerSubscriptionMeter) (`meter`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerSubscriptionMeterMeter {
     /// Creation timestamp of the object.

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use crate::Patch;
 
+/// Used in [`CustomerSubscriptionUpdate`](crate::models::CustomerSubscriptionUpdate).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerSubscriptionPause {
     /// Pause an active subscription at the end of the current period.

@@ -7,6 +7,7 @@ use super::{
     ProductVisibility, RecurringInterval, TrialInterval,
 };
 
+/// Used in [`CustomerSubscription`](crate::models::CustomerSubscription) (`product`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerSubscriptionProduct {
     /// The ID of the object.
@@ -45,6 +46,7 @@ pub struct CustomerSubscriptionProduct {
     pub benefits: Vec<BenefitPublic>,
     /// List of medias associated to the product.
     pub medias: Vec<ProductMediaFileRead>,
+    /// `organization`: [`CustomerOrganization`](crate::models::CustomerOrganization), always present.
     pub organization: CustomerOrganization,
 }
 

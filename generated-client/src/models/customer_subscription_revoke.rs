@@ -2,6 +2,7 @@
 
 use super::CustomerCancellationReason;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerSubscriptionRevoke {
     /// Customer's reason for cancellation.

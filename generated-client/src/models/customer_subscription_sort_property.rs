@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A parameter of [`customer_portal().subscriptions().list()`](crate::client::CustomerPortalSubscriptions::list).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CustomerSubscriptionSortProperty {
     /// `started_at`

@@ -8,6 +8,7 @@ use super::{
     CustomerSubscriptionUpdateSeats,
 };
 
+/// Request body of [`customer_portal().subscriptions().update()`](crate::client::CustomerPortalSubscriptions::update).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CustomerSubscriptionUpdate {
     /// A `CustomerSubscriptionUpdateProduct`.
@@ -76,3 +77,12 @@ impl<'de> Deserialize<'de> for CustomerSubscriptionUpdate {
         )
     }
 }
+
+crate::union_from!(CustomerSubscriptionUpdate {
+    Product(plain CustomerSubscriptionUpdateProduct),
+    Seats(plain CustomerSubscriptionUpdateSeats),
+    CustomerSubscriptionPause(plain CustomerSubscriptionPause),
+    CustomerSubscriptionResume(plain CustomerSubscriptionResume),
+    Clear(plain CustomerSubscriptionUpdateClear),
+    CustomerSubscriptionCancel(plain CustomerSubscriptionCancel),
+});

@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+/// Used in [`CustomerSubscriptionUpdate`](crate::models::CustomerSubscriptionUpdate).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerSubscriptionUpdateClear {
     /// Clear the pending subscription update.

@@ -2,6 +2,7 @@
 
 use uuid::Uuid;
 
+/// Used in [`CustomerSubscriptionUpdate`](crate::models::CustomerSubscriptionUpdate).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerSubscriptionUpdateProduct {
     /// Update subscription to another product.

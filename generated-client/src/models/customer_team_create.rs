@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 use super::{AddressInput, MemberOwnerCreate, MetadataValue};
 
+/// Used in [`CustomerCreate`](crate::models::CustomerCreate).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerTeamCreate {
     /// Key-value object allowing you to store additional information.
@@ -22,7 +23,9 @@ pub struct CustomerTeamCreate {
     pub external_id: Option<String>,
     /// The name of the customer.
     pub name: Option<String>,
+    /// `billing_address`: [`AddressInput`](crate::models::AddressInput) or `null`; optional (`None` is left out of the JSON).
     pub billing_address: Option<AddressInput>,
+    /// `tax_id`: a string or `null`; optional (`None` is left out of the JSON).
     pub tax_id: Option<String>,
     /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
     pub locale: Option<String>,

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in `CustomerPortalCustomer` (`type`), `CustomerUpdate` (`type`), `DisputeCustomer` (`type`), `LicenseKeyCustomer` (`type`), `OrderCustomer` (`type`) and `SubscriptionCustomer` (`type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CustomerType {
     /// `individual`

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use crate::Patch;
 use super::{AddressInput, MetadataValue};
 
+/// Request body of [`customers().update_external()`](crate::client::Customers::update_external).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerUpdateExternalId {
     /// Key-value object allowing you to store additional information.
@@ -22,7 +23,9 @@ pub struct CustomerUpdateExternalId {
     pub email: Patch<String>,
     /// The name of the customer.
     pub name: Patch<String>,
+    /// `billing_address`: [`AddressInput`](crate::models::AddressInput) or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub billing_address: Patch<AddressInput>,
+    /// `tax_id`: a string or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub tax_id: Patch<String>,
     /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
     pub locale: Patch<String>,

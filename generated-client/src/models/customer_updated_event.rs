@@ -31,6 +31,7 @@ pub struct CustomerUpdatedEvent {
     pub label: String,
     /// The name of the event.
     pub name: CustomerUpdatedEventName,
+    /// `metadata`: [`CustomerUpdatedMetadata`](crate::models::CustomerUpdatedMetadata), always present.
     pub metadata: CustomerUpdatedMetadata,
 }
 

@@ -3,13 +3,20 @@
 use std::collections::BTreeMap;
 use super::{AddressDict, FilterClauseValue};
 
+/// Used in [`CustomerUpdatedMetadata`](crate::models::CustomerUpdatedMetadata) (`updated_fields`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerUpdatedFields {
+    /// `name`: a string or `null`; optional (`None` is left out of the JSON).
     pub name: Option<String>,
+    /// `billing_name`: a string or `null`; optional (`None` is left out of the JSON).
     pub billing_name: Option<String>,
+    /// `email`: a string or `null`; optional (`None` is left out of the JSON).
     pub email: Option<String>,
+    /// `billing_address`: [`AddressDict`](crate::models::AddressDict) or `null`; optional (`None` is left out of the JSON).
     pub billing_address: Option<AddressDict>,
+    /// `tax_id`: a string or `null`; optional (`None` is left out of the JSON).
     pub tax_id: Option<String>,
+    /// `metadata`: a map from names to [`FilterClauseValue`](crate::models::FilterClauseValue) or `null`; optional (`None` is left out of the JSON).
     pub metadata: Option<BTreeMap<String, FilterClauseValue>>,
 }
 

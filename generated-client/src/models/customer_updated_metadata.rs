@@ -2,12 +2,18 @@
 
 use super::CustomerUpdatedFields;
 
+/// Used in [`CustomerUpdatedEvent`](crate::models::CustomerUpdatedEvent) (`metadata`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerUpdatedMetadata {
+    /// `customer_id`: a string, always present.
     pub customer_id: String,
+    /// `customer_email`: a string, or `null` (`None`); always present.
     pub customer_email: Option<String>,
+    /// `customer_name`: a string, or `null` (`None`); always present.
     pub customer_name: Option<String>,
+    /// `customer_external_id`: a string, or `null` (`None`); always present.
     pub customer_external_id: Option<String>,
+    /// `updated_fields`: [`CustomerUpdatedFields`](crate::models::CustomerUpdatedFields), always present.
     pub updated_fields: CustomerUpdatedFields,
 }
 

@@ -2,10 +2,16 @@
 
 use super::ColumnFormat;
 
+/// Used in [`DataTableBlock`](crate::models::DataTableBlock) (`columns`) and [`EntityListBlock`](crate::models::EntityListBlock) (`columns`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DataTableColumn {
+    /// `key`: a string, always present.
     pub key: String,
+    /// `label`: a string, always present.
     pub label: String,
+    /// `format`: [`ColumnFormat`](crate::models::ColumnFormat); optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: "text"`.
     pub format: Option<ColumnFormat>,
 }
 

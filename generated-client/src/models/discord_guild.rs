@@ -2,9 +2,12 @@
 
 use super::DiscordGuildRole;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiscordGuild {
+    /// `name`: a string, always present.
     pub name: String,
+    /// `roles`: a list of [`DiscordGuildRole`](crate::models::DiscordGuildRole), always present.
     pub roles: Vec<DiscordGuildRole>,
 }
 

@@ -7,6 +7,9 @@ use super::{
     DiscountPercentageOnceForeverDuration, DiscountPercentageRepeatDuration,
 };
 
+/// Returned by `discounts().create()`, `discounts().get()` and `discounts().update()`.
+///
+/// Used in `ListResourceDiscount` (`items`), `WebhookDiscountCreatedPayload` (`data`), `WebhookDiscountDeletedPayload` (`data`) and `WebhookDiscountUpdatedPayload` (`data`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Discount {
     /// A `DiscountFixedRepeatDuration`.
@@ -60,3 +63,10 @@ impl<'de> Deserialize<'de> for Discount {
         )
     }
 }
+
+crate::union_from!(Discount {
+    FixedRepeatDuration(boxed DiscountFixedRepeatDuration),
+    FixedOnceForeverDuration(boxed DiscountFixedOnceForeverDuration),
+    PercentageRepeatDuration(boxed DiscountPercentageRepeatDuration),
+    PercentageOnceForeverDuration(boxed DiscountPercentageOnceForeverDuration),
+});

@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{DiscountFixedCreate, DiscountPercentageCreate};
 
+/// Request body of [`discounts().create()`](crate::client::Discounts::create).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DiscountCreate {
     /// `type` is `"fixed"`.
@@ -51,3 +52,8 @@ impl<'de> Deserialize<'de> for DiscountCreate {
         )
     }
 }
+
+crate::union_from!(DiscountCreate {
+    Fixed(boxed DiscountFixedCreate),
+    Percentage(boxed DiscountPercentageCreate),
+});

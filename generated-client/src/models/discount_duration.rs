@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in `CheckoutDiscountFixedOnceForeverDuration` (`duration`), `CheckoutDiscountFixedRepeatDuration` (`duration`), `CheckoutDiscountPercentageOnceForeverDuration` (`duration`), `CheckoutDiscountPercentageRepeatDuration` (`duration`), `DiscountFixedCreate` (`duration`), `DiscountFixedOnceForeverDuration` (`duration`) and 9 more.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DiscountDuration {
     /// `once`

@@ -45,9 +45,13 @@ pub struct DiscountFixedCreate {
     /// For this to work on yearly pricing, you should multiply this by 12.
     /// For example, to apply the discount for 2 years, set this to 24.
     pub duration_in_months: Option<i64>,
-    /// **Deprecated.** Fixed amount to discount from the invoice total.
+    /// **Deprecated.**
+    ///
+    /// Fixed amount to discount from the invoice total.
     pub amount: Option<i64>,
-    /// **Deprecated.** The currency of the fixed amount discount.
+    /// **Deprecated.**
+    ///
+    /// The currency of the fixed amount discount.
     pub currency: Option<PresentmentCurrency>,
     /// Map of currency to fixed amount to discount from the total. This allows specifying different discount amounts for different currencies.
     pub amounts: Option<BTreeMap<String, i64>>,

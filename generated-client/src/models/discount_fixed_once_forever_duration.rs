@@ -8,11 +8,21 @@ use super::{DiscountDuration, DiscountProduct, DiscountType, MetadataOutputType}
 /// Schema for a fixed amount discount that is applied once or forever.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiscountFixedOnceForeverDuration {
+    /// `duration`: [`DiscountDuration`](crate::models::DiscountDuration), always present.
     pub duration: DiscountDuration,
+    /// `type`: [`DiscountType`](crate::models::DiscountType), always present.
     pub r#type: DiscountType,
     /// **Deprecated.**
+    ///
+    /// `amount`: an integer, always present.
+    ///
+    /// Example: `1000`.
     pub amount: i64,
     /// **Deprecated.**
+    ///
+    /// `currency`: a string, always present.
+    ///
+    /// Example: `"usd"`.
     pub currency: String,
     /// Map of currency to fixed amount to discount from the total.
     pub amounts: BTreeMap<String, i64>,
@@ -22,6 +32,7 @@ pub struct DiscountFixedOnceForeverDuration {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     pub name: String,
@@ -39,6 +50,7 @@ pub struct DiscountFixedOnceForeverDuration {
     pub redemptions_count: i64,
     /// The organization ID.
     pub organization_id: Uuid,
+    /// `products`: a list of [`DiscountProduct`](crate::models::DiscountProduct), always present.
     pub products: Vec<DiscountProduct>,
 }
 

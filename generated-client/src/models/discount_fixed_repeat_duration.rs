@@ -9,12 +9,23 @@ use super::{DiscountDuration, DiscountProduct, DiscountType, MetadataOutputType}
 /// for a certain number of months.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiscountFixedRepeatDuration {
+    /// `duration`: [`DiscountDuration`](crate::models::DiscountDuration), always present.
     pub duration: DiscountDuration,
+    /// `duration_in_months`: an integer, always present.
     pub duration_in_months: i64,
+    /// `type`: [`DiscountType`](crate::models::DiscountType), always present.
     pub r#type: DiscountType,
     /// **Deprecated.**
+    ///
+    /// `amount`: an integer, always present.
+    ///
+    /// Example: `1000`.
     pub amount: i64,
     /// **Deprecated.**
+    ///
+    /// `currency`: a string, always present.
+    ///
+    /// Example: `"usd"`.
     pub currency: String,
     /// Map of currency to fixed amount to discount from the total.
     pub amounts: BTreeMap<String, i64>,
@@ -24,6 +35,7 @@ pub struct DiscountFixedRepeatDuration {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     pub name: String,
@@ -41,6 +53,7 @@ pub struct DiscountFixedRepeatDuration {
     pub redemptions_count: i64,
     /// The organization ID.
     pub organization_id: Uuid,
+    /// `products`: a list of [`DiscountProduct`](crate::models::DiscountProduct), always present.
     pub products: Vec<DiscountProduct>,
 }
 

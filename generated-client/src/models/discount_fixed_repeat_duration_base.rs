@@ -5,14 +5,26 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{DiscountDuration, DiscountType, MetadataOutputType};
 
+/// Used in [`OrderDiscount`](crate::models::OrderDiscount).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiscountFixedRepeatDurationBase {
+    /// `duration`: [`DiscountDuration`](crate::models::DiscountDuration), always present.
     pub duration: DiscountDuration,
+    /// `duration_in_months`: an integer, always present.
     pub duration_in_months: i64,
+    /// `type`: [`DiscountType`](crate::models::DiscountType), always present.
     pub r#type: DiscountType,
     /// **Deprecated.**
+    ///
+    /// `amount`: an integer, always present.
+    ///
+    /// Example: `1000`.
     pub amount: i64,
     /// **Deprecated.**
+    ///
+    /// `currency`: a string, always present.
+    ///
+    /// Example: `"usd"`.
     pub currency: String,
     /// Map of currency to fixed amount to discount from the total.
     pub amounts: BTreeMap<String, i64>,
@@ -22,6 +34,7 @@ pub struct DiscountFixedRepeatDurationBase {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     pub name: String,

@@ -7,7 +7,9 @@ use super::{DiscountDuration, DiscountProduct, DiscountType, MetadataOutputType}
 /// Schema for a percentage discount that is applied once or forever.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiscountPercentageOnceForeverDuration {
+    /// `duration`: [`DiscountDuration`](crate::models::DiscountDuration), always present.
     pub duration: DiscountDuration,
+    /// `type`: [`DiscountType`](crate::models::DiscountType), always present.
     pub r#type: DiscountType,
     /// Discount percentage in basis points. A basis point is 1/100th of a percent. For example, 1000 basis points equals a 10% discount.
     pub basis_points: i64,
@@ -17,6 +19,7 @@ pub struct DiscountPercentageOnceForeverDuration {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     pub name: String,
@@ -34,6 +37,7 @@ pub struct DiscountPercentageOnceForeverDuration {
     pub redemptions_count: i64,
     /// The organization ID.
     pub organization_id: Uuid,
+    /// `products`: a list of [`DiscountProduct`](crate::models::DiscountProduct), always present.
     pub products: Vec<DiscountProduct>,
 }
 

@@ -4,9 +4,12 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{DiscountDuration, DiscountType, MetadataOutputType};
 
+/// Used in [`OrderDiscount`](crate::models::OrderDiscount).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiscountPercentageOnceForeverDurationBase {
+    /// `duration`: [`DiscountDuration`](crate::models::DiscountDuration), always present.
     pub duration: DiscountDuration,
+    /// `type`: [`DiscountType`](crate::models::DiscountType), always present.
     pub r#type: DiscountType,
     /// Discount percentage in basis points. A basis point is 1/100th of a percent. For example, 1000 basis points equals a 10% discount.
     pub basis_points: i64,
@@ -16,6 +19,7 @@ pub struct DiscountPercentageOnceForeverDurationBase {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     pub name: String,

@@ -8,8 +8,11 @@ use super::{DiscountDuration, DiscountProduct, DiscountType, MetadataOutputType}
 /// for a certain number of months.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiscountPercentageRepeatDuration {
+    /// `duration`: [`DiscountDuration`](crate::models::DiscountDuration), always present.
     pub duration: DiscountDuration,
+    /// `duration_in_months`: an integer, always present.
     pub duration_in_months: i64,
+    /// `type`: [`DiscountType`](crate::models::DiscountType), always present.
     pub r#type: DiscountType,
     /// Discount percentage in basis points. A basis point is 1/100th of a percent. For example, 1000 basis points equals a 10% discount.
     pub basis_points: i64,
@@ -19,6 +22,7 @@ pub struct DiscountPercentageRepeatDuration {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     pub name: String,
@@ -36,6 +40,7 @@ pub struct DiscountPercentageRepeatDuration {
     pub redemptions_count: i64,
     /// The organization ID.
     pub organization_id: Uuid,
+    /// `products`: a list of [`DiscountProduct`](crate::models::DiscountProduct), always present.
     pub products: Vec<DiscountProduct>,
 }
 

@@ -7,6 +7,7 @@ use super::{MetadataOutputType, ProductVisibility, RecurringInterval, TrialInter
 /// A product that a discount can be applied to.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiscountProduct {
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// The ID of the object.
     pub id: Uuid,

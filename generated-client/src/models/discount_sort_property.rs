@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A parameter of [`discounts().list()`](crate::client::Discounts::list).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DiscountSortProperty {
     /// `created_at`

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in `CheckoutDiscountFixedOnceForeverDuration` (`type`), `CheckoutDiscountFixedRepeatDuration` (`type`), `CheckoutDiscountPercentageOnceForeverDuration` (`type`), `CheckoutDiscountPercentageRepeatDuration` (`type`), `DiscountFixedOnceForeverDuration` (`type`), `DiscountFixedOnceForeverDurationBase` (`type`) and 7 more.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DiscountType {
     /// `fixed`

@@ -33,16 +33,22 @@ pub struct DiscountUpdate {
     pub max_redemptions: Patch<i64>,
     /// Optional maximum number of times the discount can be redeemed by a single customer.
     pub max_redemptions_per_customer: Patch<i64>,
+    /// `duration`: [`DiscountDuration`](crate::models::DiscountDuration) or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub duration: Patch<DiscountDuration>,
     /// Number of months the discount should be applied.
     ///
     /// For this to work on yearly pricing, you should multiply this by 12.
     /// For example, to apply the discount for 2 years, set this to 24.
     pub duration_in_months: Patch<i64>,
+    /// `type`: [`DiscountType`](crate::models::DiscountType) or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub r#type: Patch<DiscountType>,
-    /// **Deprecated.** Fixed amount to discount from the invoice total.
+    /// **Deprecated.**
+    ///
+    /// Fixed amount to discount from the invoice total.
     pub amount: Patch<i64>,
-    /// **Deprecated.** The currency of the fixed amount discount.
+    /// **Deprecated.**
+    ///
+    /// The currency of the fixed amount discount.
     pub currency: Patch<PresentmentCurrency>,
     /// Map of currency to fixed amount to discount from the total. This allows specifying different discount amounts for different currencies.
     pub amounts: Patch<BTreeMap<String, i64>>,

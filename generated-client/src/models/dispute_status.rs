@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A parameter of `disputes().list()`.
+///
+/// Used in `Dispute` (`status`) and `RefundDispute` (`status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DisputeStatus {
     /// `prevented`

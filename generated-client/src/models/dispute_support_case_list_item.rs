@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::Dispute;
 
+/// Used in [`SupportCaseListItem`](crate::models::SupportCaseListItem).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DisputeSupportCaseListItem {
     /// Creation timestamp of the object.

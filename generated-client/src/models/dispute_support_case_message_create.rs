@@ -6,7 +6,13 @@ use super::DisputeWinReason;
 /// A reply on a dispute case.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DisputeSupportCaseMessageCreate {
+    /// `body`: a string or `null`; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `minLength: 1`, `maxLength: 5000`.
     pub body: Option<String>,
+    /// `file_ids`: a list of a UUID; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `maxItems: 10`.
     pub file_ids: Option<Vec<Uuid>>,
     /// The merchant's stated grounds for contesting, set on the counter submission.
     pub win_reason: Option<DisputeWinReason>,

@@ -8,11 +8,17 @@ use super::S3FileCreateMultipart;
 pub struct DownloadableFileCreate {
     /// The organization ID.
     pub organization_id: Option<Uuid>,
+    /// `name`: a string, always present.
     pub name: String,
+    /// `mime_type`: a string, always present.
     pub mime_type: String,
+    /// `size`: an integer, always present.
     pub size: i64,
+    /// `checksum_sha256_base64`: a string or `null`; optional (`None` is left out of the JSON).
     pub checksum_sha256_base64: Option<String>,
+    /// `upload`: [`S3FileCreateMultipart`](crate::models::S3FileCreateMultipart), always present.
     pub upload: S3FileCreateMultipart,
+    /// `version`: a string or `null`; optional (`None` is left out of the JSON).
     pub version: Option<String>,
 }
 

@@ -3,10 +3,14 @@
 use uuid::Uuid;
 use super::FileDownload;
 
+/// Used in [`ListResourceDownloadableRead`](crate::models::ListResourceDownloadableRead) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DownloadableRead {
+    /// `id`: a UUID, always present.
     pub id: Uuid,
+    /// `benefit_id`: a UUID, always present.
     pub benefit_id: Uuid,
+    /// `file`: [`FileDownload`](crate::models::FileDownload), always present.
     pub file: FileDownload,
 }
 

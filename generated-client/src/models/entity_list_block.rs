@@ -11,8 +11,11 @@ pub struct EntityListBlock {
     pub entity: String,
     /// Heading rendered above the list.
     pub title: Option<String>,
+    /// `columns`: a list of [`DataTableColumn`](crate::models::DataTableColumn), always present.
     pub columns: Vec<DataTableColumn>,
+    /// `rows`: a list of a map from names to [`RowsItemValue`](crate::models::RowsItemValue) or `null`, always present.
     pub rows: Vec<BTreeMap<String, Option<RowsItemValue>>>,
+    /// `total_count`: an integer, always present.
     pub total_count: i64,
 }
 

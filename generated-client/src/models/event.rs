@@ -4,6 +4,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{SystemEvent, UserEvent};
 
+/// Returned by [`events().get()`](crate::client::Events::get).
+///
+/// Used in [`ListResourceWithCursorPaginationEvent`](crate::models::ListResourceWithCursorPaginationEvent) (`items`) and [`ListResourceEvent`](crate::models::ListResourceEvent) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
     /// `source` is `"system"`.
@@ -45,3 +48,8 @@ impl<'de> Deserialize<'de> for Event {
         )
     }
 }
+
+crate::union_from!(Event {
+    System(plain SystemEvent),
+    User(boxed UserEvent),
+});

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::EventMetadataInput;
 
+/// Used in [`EventsIngestEventsItem`](crate::models::EventsIngestEventsItem).
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventCreateCustomer {
     /// The timestamp of the event.

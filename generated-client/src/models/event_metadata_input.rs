@@ -4,10 +4,13 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use super::{CostMetadataInput, LlmMetadata, MetadataValue};
 
+/// Used in [`EventCreateCustomer`](crate::models::EventCreateCustomer) (`metadata`) and [`EventCreateExternalCustomer`](crate::models::EventCreateExternalCustomer) (`metadata`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EventMetadataInput {
+    /// `_cost`: [`CostMetadataInput`](crate::models::CostMetadataInput); optional (`None` is left out of the JSON).
     #[serde(rename = "_cost", default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<CostMetadataInput>,
+    /// `_llm`: [`LlmMetadata`](crate::models::LlmMetadata); optional (`None` is left out of the JSON).
     #[serde(rename = "_llm", default, skip_serializing_if = "Option::is_none")]
     pub llm: Option<LlmMetadata>,
     /// Properties not declared by the schema, by name.

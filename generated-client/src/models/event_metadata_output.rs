@@ -4,10 +4,13 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use super::{CostMetadataOutput, LlmMetadata, MetadataValue};
 
+/// Used in [`UserEvent`](crate::models::UserEvent) (`metadata`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EventMetadataOutput {
+    /// `_cost`: [`CostMetadataOutput`](crate::models::CostMetadataOutput); optional (`None` is left out of the JSON).
     #[serde(rename = "_cost", default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<CostMetadataOutput>,
+    /// `_llm`: [`LlmMetadata`](crate::models::LlmMetadata); optional (`None` is left out of the JSON).
     #[serde(rename = "_llm", default, skip_serializing_if = "Option::is_none")]
     pub llm: Option<LlmMetadata>,
     /// Properties not declared by the schema, by name.

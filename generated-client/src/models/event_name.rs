@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use super::EventSource;
 
+/// Used in [`ListResourceEventName`](crate::models::ListResourceEventName) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventName {
     /// The name of the event.

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A parameter of `event_types().list()`, `events().list()` and `events().list_names()`.
+///
+/// Used in `EventName` (`source`) and `EventTypeWithStats` (`source`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventSource {
     /// `system`

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+/// Returned by [`event_types().update()`](crate::client::EventTypes::update).
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventType {
     /// Creation timestamp of the object.

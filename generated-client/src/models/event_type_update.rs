@@ -2,6 +2,7 @@
 
 use crate::Patch;
 
+/// Request body of [`event_types().update()`](crate::client::EventTypes::update).
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventTypeUpdate {
     /// The label for the event type.

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::EventSource;
 
+/// Used in [`ListResourceEventTypeWithStats`](crate::models::ListResourceEventTypeWithStats) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventTypeWithStats {
     /// The ID of the event type. Null for system event types.

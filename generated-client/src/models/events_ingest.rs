@@ -2,6 +2,7 @@
 
 use super::EventsIngestEventsItem;
 
+/// Request body of [`events().ingest()`](crate::client::Events::ingest).
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventsIngest {
     /// List of events to ingest.

@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{EventCreateCustomer, EventCreateExternalCustomer};
 
+/// Used in [`EventsIngest`](crate::models::EventsIngest) (`events`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventsIngestEventsItem {
     /// An `EventCreateCustomer`.
@@ -46,3 +47,8 @@ impl<'de> Deserialize<'de> for EventsIngestEventsItem {
         )
     }
 }
+
+crate::union_from!(EventsIngestEventsItem {
+    EventCreateCustomer(boxed EventCreateCustomer),
+    EventCreateExternalCustomer(boxed EventCreateExternalCustomer),
+});

@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{ListResourceEvent, ListResourceWithCursorPaginationEvent};
 
+/// Returned by [`events().list()`](crate::client::Events::list).
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventsListResponse {
     /// A `ListResourceEvent`.
@@ -47,3 +48,8 @@ impl<'de> Deserialize<'de> for EventsListResponse {
         )
     }
 }
+
+crate::union_from!(EventsListResponse {
+    ListResourceEvent(plain ListResourceEvent),
+    ListResourceWithCursorPaginationEvent(plain ListResourceWithCursorPaginationEvent),
+});

@@ -7,6 +7,7 @@ use uuid::Uuid;
 /// Useful when updating a product if you want to keep an existing price.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExistingProductPrice {
+    /// `id`: a UUID, always present.
     pub id: Uuid,
 }
 

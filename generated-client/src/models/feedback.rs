@@ -6,18 +6,26 @@ use serde_json::Value;
 use uuid::Uuid;
 use super::{FeedbackStatus, FeedbackType};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Feedback {
     /// Creation timestamp of the object.
     pub created_at: DateTime<Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: Option<DateTime<Utc>>,
+    /// `id`: a UUID, always present.
     pub id: Uuid,
+    /// `type`: [`FeedbackType`](crate::models::FeedbackType), always present.
     pub r#type: FeedbackType,
+    /// `status`: [`FeedbackStatus`](crate::models::FeedbackStatus), always present.
     pub status: FeedbackStatus,
+    /// `message`: a string, always present.
     pub message: String,
+    /// `client_context`: a map from names to any JSON value, always present.
     pub client_context: BTreeMap<String, Value>,
+    /// `user_id`: a UUID, always present.
     pub user_id: Uuid,
+    /// `organization_id`: a UUID, always present.
     pub organization_id: Uuid,
 }
 

@@ -5,11 +5,18 @@ use serde_json::Value;
 use uuid::Uuid;
 use super::FeedbackType;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct FeedbackCreate {
+    /// `type`: [`FeedbackType`](crate::models::FeedbackType), always present.
     pub r#type: FeedbackType,
+    /// `message`: a string, always present.
+    ///
+    /// Schema: `minLength: 10`, `maxLength: 5000`.
     pub message: String,
+    /// `organization_id`: a UUID, always present.
     pub organization_id: Uuid,
+    /// `client_context`: a map from names to any JSON value; optional (`None` is left out of the JSON).
     pub client_context: Option<BTreeMap<String, Value>>,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`Feedback`](crate::models::Feedback) (`type`) and [`FeedbackCreate`](crate::models::FeedbackCreate) (`type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FeedbackType {
     /// `bug`

@@ -7,6 +7,7 @@ use super::{
     SupportCaseAttachmentFileCreate,
 };
 
+/// Request body of [`files().create()`](crate::client::Files::create).
 #[derive(Clone, Debug, PartialEq)]
 pub enum FileCreate {
     /// `service` is `"downloadable"`.
@@ -64,3 +65,10 @@ impl<'de> Deserialize<'de> for FileCreate {
         )
     }
 }
+
+crate::union_from!(FileCreate {
+    Downloadable(boxed DownloadableFileCreate),
+    ProductMedia(boxed ProductMediaFileCreate),
+    OrganizationAvatar(boxed OrganizationAvatarFileCreate),
+    SupportCaseAttachment(boxed SupportCaseAttachmentFileCreate),
+});

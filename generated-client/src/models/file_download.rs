@@ -4,24 +4,40 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{FileServiceTypes, S3DownloadUrl};
 
+/// Used in [`DownloadableRead`](crate::models::DownloadableRead) (`file`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileDownload {
     /// The ID of the object.
     pub id: Uuid,
+    /// `organization_id`: a UUID, always present.
     pub organization_id: Uuid,
+    /// `name`: a string, always present.
     pub name: String,
+    /// `path`: a string, always present.
     pub path: String,
+    /// `mime_type`: a string, always present.
     pub mime_type: String,
+    /// `size`: an integer, always present.
     pub size: i64,
+    /// `storage_version`: a string, or `null` (`None`); always present.
     pub storage_version: Option<String>,
+    /// `checksum_etag`: a string, or `null` (`None`); always present.
     pub checksum_etag: Option<String>,
+    /// `checksum_sha256_base64`: a string, or `null` (`None`); always present.
     pub checksum_sha256_base64: Option<String>,
+    /// `checksum_sha256_hex`: a string, or `null` (`None`); always present.
     pub checksum_sha256_hex: Option<String>,
+    /// `last_modified_at`: a date-time (RFC 3339), or `null` (`None`); always present.
     pub last_modified_at: Option<DateTime<Utc>>,
+    /// `download`: [`S3DownloadUrl`](crate::models::S3DownloadUrl), always present.
     pub download: S3DownloadUrl,
+    /// `version`: a string, or `null` (`None`); always present.
     pub version: Option<String>,
+    /// `is_uploaded`: a boolean, always present.
     pub is_uploaded: bool,
+    /// `service`: [`FileServiceTypes`](crate::models::FileServiceTypes), always present.
     pub service: FileServiceTypes,
+    /// `size_readable`: a string, always present.
     pub size_readable: String,
 }
 

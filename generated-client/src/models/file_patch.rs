@@ -2,9 +2,12 @@
 
 use crate::Patch;
 
+/// Request body of [`files().update()`](crate::client::Files::update).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FilePatch {
+    /// `name`: a string or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub name: Patch<String>,
+    /// `version`: a string or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub version: Patch<String>,
 }
 

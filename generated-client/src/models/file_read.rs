@@ -7,6 +7,9 @@ use super::{
     SupportCaseAttachmentFileRead,
 };
 
+/// Returned by [`files().uploaded()`](crate::client::Files::uploaded) and [`files().update()`](crate::client::Files::update).
+///
+/// Used in [`ListResourceFileRead`](crate::models::ListResourceFileRead) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum FileRead {
     /// `service` is `"downloadable"`.
@@ -64,3 +67,10 @@ impl<'de> Deserialize<'de> for FileRead {
         )
     }
 }
+
+crate::union_from!(FileRead {
+    Downloadable(boxed DownloadableFileRead),
+    ProductMedia(boxed ProductMediaFileRead),
+    OrganizationAvatar(boxed OrganizationAvatarFileRead),
+    SupportCaseAttachment(boxed SupportCaseAttachmentFileRead),
+});

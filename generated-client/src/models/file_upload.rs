@@ -4,24 +4,42 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{FileServiceTypes, S3FileUploadMultipart};
 
+/// Returned by [`files().create()`](crate::client::Files::create).
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileUpload {
     /// The ID of the object.
     pub id: Uuid,
+    /// `organization_id`: a UUID, always present.
     pub organization_id: Uuid,
+    /// `name`: a string, always present.
     pub name: String,
+    /// `path`: a string, always present.
     pub path: String,
+    /// `mime_type`: a string, always present.
     pub mime_type: String,
+    /// `size`: an integer, always present.
     pub size: i64,
+    /// `storage_version`: a string, or `null` (`None`); always present.
     pub storage_version: Option<String>,
+    /// `checksum_etag`: a string, or `null` (`None`); always present.
     pub checksum_etag: Option<String>,
+    /// `checksum_sha256_base64`: a string, or `null` (`None`); always present.
     pub checksum_sha256_base64: Option<String>,
+    /// `checksum_sha256_hex`: a string, or `null` (`None`); always present.
     pub checksum_sha256_hex: Option<String>,
+    /// `last_modified_at`: a date-time (RFC 3339), or `null` (`None`); always present.
     pub last_modified_at: Option<DateTime<Utc>>,
+    /// `upload`: [`S3FileUploadMultipart`](crate::models::S3FileUploadMultipart), always present.
     pub upload: S3FileUploadMultipart,
+    /// `version`: a string, or `null` (`None`); always present.
     pub version: Option<String>,
+    /// `is_uploaded`: a boolean; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: false`.
     pub is_uploaded: Option<bool>,
+    /// `service`: [`FileServiceTypes`](crate::models::FileServiceTypes), always present.
     pub service: FileServiceTypes,
+    /// `size_readable`: a string, always present.
     pub size_readable: String,
 }
 

@@ -2,10 +2,14 @@
 
 use super::S3FileUploadCompletedPart;
 
+/// Request body of [`files().uploaded()`](crate::client::Files::uploaded).
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileUploadCompleted {
+    /// `id`: a string, always present.
     pub id: String,
+    /// `path`: a string, always present.
     pub path: String,
+    /// `parts`: a list of [`S3FileUploadCompletedPart`](crate::models::S3FileUploadCompletedPart), always present.
     pub parts: Vec<S3FileUploadCompletedPart>,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{FilterClausesItem, FilterConjunction};
 
+/// Used in [`Meter`](crate::models::Meter) (`filter`), `MeterCreate` (`filter`), `MeterUpdate` (`filter`) and [`FilterClausesItem`](crate::models::FilterClausesItem).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Filter {
+    /// `conjunction`: [`FilterConjunction`](crate::models::FilterConjunction), always present.
     pub conjunction: FilterConjunction,
+    /// `clauses`: a list of [`FilterClausesItem`](crate::models::FilterClausesItem), always present.
     pub clauses: Vec<FilterClausesItem>,
 }
 

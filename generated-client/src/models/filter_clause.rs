@@ -2,10 +2,14 @@
 
 use super::{FilterClauseValue, FilterOperator};
 
+/// Used in [`FilterClausesItem`](crate::models::FilterClausesItem).
 #[derive(Clone, Debug, PartialEq)]
 pub struct FilterClause {
+    /// `property`: a string, always present.
     pub property: String,
+    /// `operator`: [`FilterOperator`](crate::models::FilterOperator), always present.
     pub operator: FilterOperator,
+    /// `value`: [`FilterClauseValue`](crate::models::FilterClauseValue), always present.
     pub value: FilterClauseValue,
 }
 

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+/// Used in `Checkout` (`customer_metadata`), `CustomerUpdatedFields` (`metadata`) and `FilterClause` (`value`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum FilterClauseValue {
     /// An `i64`.
@@ -43,3 +44,9 @@ impl<'de> Deserialize<'de> for FilterClauseValue {
         crate::runtime::model::deserialize_scalar(deserializer, pick, Self::Unknown)
     }
 }
+
+crate::union_from!(FilterClauseValue {
+    Integer(plain i64),
+    Boolean(plain bool),
+    String(text String),
+});

@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{Filter, FilterClause};
 
+/// Used in [`Filter`](crate::models::Filter) (`clauses`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum FilterClausesItem {
     /// A `FilterClause`.
@@ -45,3 +46,8 @@ impl<'de> Deserialize<'de> for FilterClausesItem {
         )
     }
 }
+
+crate::union_from!(FilterClausesItem {
+    FilterClause(plain FilterClause),
+    Filter(plain Filter),
+});

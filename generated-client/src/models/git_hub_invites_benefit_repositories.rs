@@ -2,9 +2,12 @@
 
 use super::{GitHubInvitesBenefitOrganization, GitHubInvitesBenefitRepository};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GitHubInvitesBenefitRepositories {
+    /// `repositories`: a list of [`GitHubInvitesBenefitRepository`](crate::models::GitHubInvitesBenefitRepository), always present.
     pub repositories: Vec<GitHubInvitesBenefitRepository>,
+    /// `organizations`: a list of [`GitHubInvitesBenefitOrganization`](crate::models::GitHubInvitesBenefitOrganization), always present.
     pub organizations: Vec<GitHubInvitesBenefitOrganization>,
 }
 

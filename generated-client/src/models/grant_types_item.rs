@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in `OAuth2Client` (`grant_types`), [`OAuth2ClientConfiguration`](crate::models::OAuth2ClientConfiguration) (`grant_types`) and [`OAuth2ClientConfigurationUpdate`](crate::models::OAuth2ClientConfigurationUpdate) (`grant_types`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GrantTypesItem {
     /// `authorization_code`

@@ -2,8 +2,10 @@
 
 use super::ValidationError;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HttpValidationError {
+    /// `detail`: a list of [`ValidationError`](crate::models::ValidationError); optional (`None` is left out of the JSON).
     pub detail: Option<Vec<ValidationError>>,
 }
 

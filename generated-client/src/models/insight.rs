@@ -12,16 +12,21 @@ pub struct Insight {
     pub id: String,
     /// The detector that produced this insight.
     pub detector_id: String,
+    /// `category`: [`InsightCategory`](crate::models::InsightCategory), always present.
     pub category: InsightCategory,
     /// Visible label next to the category dot.
     pub category_label: String,
     /// How much the merchant should care; the feed sorts on this first.
     pub severity: InsightSeverity,
+    /// `title`: a string, always present.
     pub title: String,
+    /// `body`: a string, always present.
     pub body: String,
     /// Explanation surfaced via the 'Why you're seeing this' link.
     pub why: Option<String>,
+    /// `confidence`: [`ConfidenceLevel`](crate::models::ConfidenceLevel), always present.
     pub confidence: ConfidenceLevel,
+    /// `primary_action`: [`InsightPrimaryAction`](crate::models::InsightPrimaryAction) or `null`; optional (`None` is left out of the JSON).
     pub primary_action: Option<InsightPrimaryAction>,
     /// A natural follow-up question this finding invites, offered to the merchant as a one-tap prompt for the assistant. None when the finding has no obvious next question.
     pub suggested_prompt: Option<String>,

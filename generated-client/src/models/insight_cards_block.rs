@@ -5,6 +5,7 @@ use super::Insight;
 /// Compass insights, rendered with the same card as the feed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct InsightCardsBlock {
+    /// `insights`: a list of [`Insight`](crate::models::Insight), always present.
     pub insights: Vec<Insight>,
 }
 

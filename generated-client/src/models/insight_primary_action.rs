@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{AddCurrencyAction, AdjustPriceAction, ViewCostsAction, ViewMetricAction};
 
+/// Used in [`Insight`](crate::models::Insight) (`primary_action`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InsightPrimaryAction {
     /// `type` is `"view_metric"`.
@@ -66,3 +67,10 @@ impl<'de> Deserialize<'de> for InsightPrimaryAction {
         )
     }
 }
+
+crate::union_from!(InsightPrimaryAction {
+    ViewMetric(plain ViewMetricAction),
+    ViewCosts(plain ViewCostsAction),
+    AdjustPrice(boxed AdjustPriceAction),
+    AddCurrency(plain AddCurrencyAction),
+});

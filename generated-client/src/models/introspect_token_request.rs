@@ -2,11 +2,16 @@
 
 use super::TokenTypeHint;
 
+/// Request body of [`oauth2().introspect()`](crate::client::Oauth2::introspect).
 #[derive(Clone, Debug, PartialEq)]
 pub struct IntrospectTokenRequest {
+    /// `token`: a string, always present.
     pub token: String,
+    /// `token_type_hint`: [`TokenTypeHint`](crate::models::TokenTypeHint) or `null`; optional (`None` is left out of the JSON).
     pub token_type_hint: Option<TokenTypeHint>,
+    /// `client_id`: a string, always present.
     pub client_id: String,
+    /// `client_secret`: a string, always present.
     pub client_secret: String,
 }
 

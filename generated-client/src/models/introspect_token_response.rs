@@ -2,18 +2,30 @@
 
 use super::{SubType, TokenTypeHint};
 
+/// Returned by [`oauth2().introspect()`](crate::client::Oauth2::introspect).
 #[derive(Clone, Debug, PartialEq)]
 pub struct IntrospectTokenResponse {
+    /// `active`: a boolean, always present.
     pub active: bool,
+    /// `client_id`: a string, always present.
     pub client_id: String,
+    /// `token_type`: [`TokenTypeHint`](crate::models::TokenTypeHint), always present.
     pub token_type: TokenTypeHint,
+    /// `scope`: a string, always present.
     pub scope: String,
+    /// `sub_type`: [`SubType`](crate::models::SubType), always present.
     pub sub_type: SubType,
+    /// `sub`: a string, always present.
     pub sub: String,
+    /// `organizations`: a list of a string, always present.
     pub organizations: Vec<String>,
+    /// `aud`: a string, always present.
     pub aud: String,
+    /// `iss`: a string, always present.
     pub iss: String,
+    /// `exp`: an integer, always present.
     pub exp: i64,
+    /// `iat`: an integer, always present.
     pub iat: i64,
 }
 

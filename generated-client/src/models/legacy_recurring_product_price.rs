@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{LegacyRecurringProductPriceCustom, LegacyRecurringProductPriceFixed};
 
+/// Used in [`PricesItem`](crate::models::PricesItem).
 #[derive(Clone, Debug, PartialEq)]
 pub enum LegacyRecurringProductPrice {
     /// `amount_type` is `"fixed"`.
@@ -54,3 +55,8 @@ impl<'de> Deserialize<'de> for LegacyRecurringProductPrice {
         )
     }
 }
+
+crate::union_from!(LegacyRecurringProductPrice {
+    Fixed(boxed LegacyRecurringProductPriceFixed),
+    Custom(boxed LegacyRecurringProductPriceCustom),
+});

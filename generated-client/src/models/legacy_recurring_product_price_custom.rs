@@ -35,6 +35,7 @@ pub struct LegacyRecurringProductPriceCustom {
     pub maximum_amount: Option<i64>,
     /// The initial amount shown to the customer.
     pub preset_amount: Option<i64>,
+    /// `legacy`: a boolean, always present.
     pub legacy: bool,
 }
 

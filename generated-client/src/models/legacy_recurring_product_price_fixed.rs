@@ -31,6 +31,7 @@ pub struct LegacyRecurringProductPriceFixed {
     pub recurring_interval: RecurringInterval,
     /// The price in cents.
     pub price_amount: i64,
+    /// `legacy`: a boolean, always present.
     pub legacy: bool,
 }
 

@@ -4,10 +4,14 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 use super::MetadataValue;
 
+/// Request body of `customer_portal().license_keys().activate()` and `license_keys().activate()`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LicenseKeyActivate {
+    /// `key`: a string, always present.
     pub key: String,
+    /// `organization_id`: a UUID, always present.
     pub organization_id: Uuid,
+    /// `label`: a string, always present.
     pub label: String,
     /// Key-value object allowing you to set conditions that must match when validating the license key.
     ///

@@ -5,13 +5,20 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::MetadataValue;
 
+/// Used in [`LicenseKeyWithActivations`](crate::models::LicenseKeyWithActivations) (`activations`) and [`ValidatedLicenseKey`](crate::models::ValidatedLicenseKey) (`activation`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct LicenseKeyActivationBase {
+    /// `id`: a UUID, always present.
     pub id: Uuid,
+    /// `license_key_id`: a UUID, always present.
     pub license_key_id: Uuid,
+    /// `label`: a string, always present.
     pub label: String,
+    /// `meta`: a map from names to [`MetadataValue`](crate::models::MetadataValue), always present.
     pub meta: BTreeMap<String, MetadataValue>,
+    /// `created_at`: a date-time (RFC 3339), always present.
     pub created_at: DateTime<Utc>,
+    /// `modified_at`: a date-time (RFC 3339), or `null` (`None`); always present.
     pub modified_at: Option<DateTime<Utc>>,
 }
 

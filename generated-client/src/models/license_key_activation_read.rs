@@ -5,14 +5,22 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{LicenseKeyRead, MetadataValue};
 
+/// Returned by `customer_portal().license_keys().activate()`, `license_keys().get_activation()` and `license_keys().activate()`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LicenseKeyActivationRead {
+    /// `id`: a UUID, always present.
     pub id: Uuid,
+    /// `license_key_id`: a UUID, always present.
     pub license_key_id: Uuid,
+    /// `label`: a string, always present.
     pub label: String,
+    /// `meta`: a map from names to [`MetadataValue`](crate::models::MetadataValue), always present.
     pub meta: BTreeMap<String, MetadataValue>,
+    /// `created_at`: a date-time (RFC 3339), always present.
     pub created_at: DateTime<Utc>,
+    /// `modified_at`: a date-time (RFC 3339), or `null` (`None`); always present.
     pub modified_at: Option<DateTime<Utc>>,
+    /// `license_key`: [`LicenseKeyRead`](crate::models::LicenseKeyRead), always present.
     pub license_key: LicenseKeyRead,
 }
 

@@ -2,10 +2,14 @@
 
 use uuid::Uuid;
 
+/// Request body of `customer_portal().license_keys().deactivate()` and `license_keys().deactivate()`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LicenseKeyDeactivate {
+    /// `key`: a string, always present.
     pub key: String,
+    /// `organization_id`: a UUID, always present.
     pub organization_id: Uuid,
+    /// `activation_id`: a UUID, always present.
     pub activation_id: Uuid,
 }
 

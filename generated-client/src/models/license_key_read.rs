@@ -4,6 +4,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{LicenseKeyCustomer, LicenseKeyStatus};
 
+/// Returned by `license_keys().update()`.
+///
+/// Used in [`LicenseKeyActivationRead`](crate::models::LicenseKeyActivationRead) (`license_key`) and [`ListResourceLicenseKeyRead`](crate::models::ListResourceLicenseKeyRead) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct LicenseKeyRead {
     /// The ID of the object.
@@ -12,19 +15,31 @@ pub struct LicenseKeyRead {
     pub created_at: DateTime<Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: Option<DateTime<Utc>>,
+    /// `organization_id`: a UUID, always present.
     pub organization_id: Uuid,
+    /// `customer_id`: a UUID, always present.
     pub customer_id: Uuid,
+    /// `customer`: [`LicenseKeyCustomer`](crate::models::LicenseKeyCustomer), always present.
     pub customer: LicenseKeyCustomer,
     /// The benefit ID.
     pub benefit_id: Uuid,
+    /// `key`: a string, always present.
     pub key: String,
+    /// `display_key`: a string, always present.
     pub display_key: String,
+    /// `status`: [`LicenseKeyStatus`](crate::models::LicenseKeyStatus), always present.
     pub status: LicenseKeyStatus,
+    /// `limit_activations`: an integer, or `null` (`None`); always present.
     pub limit_activations: Option<i64>,
+    /// `usage`: an integer, always present.
     pub usage: i64,
+    /// `limit_usage`: an integer, or `null` (`None`); always present.
     pub limit_usage: Option<i64>,
+    /// `validations`: an integer, always present.
     pub validations: i64,
+    /// `last_validated_at`: a date-time (RFC 3339), or `null` (`None`); always present.
     pub last_validated_at: Option<DateTime<Utc>>,
+    /// `expires_at`: a date-time (RFC 3339), or `null` (`None`); always present.
     pub expires_at: Option<DateTime<Utc>>,
 }
 

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A parameter of `license_keys().list()`.
+///
+/// Used in [`LicenseKeyRead`](crate::models::LicenseKeyRead) (`status`), `LicenseKeyUpdate` (`status`), [`LicenseKeyWithActivations`](crate::models::LicenseKeyWithActivations) (`status`) and [`ValidatedLicenseKey`](crate::models::ValidatedLicenseKey) (`status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LicenseKeyStatus {
     /// `granted`

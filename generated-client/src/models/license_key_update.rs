@@ -4,12 +4,24 @@ use chrono::{DateTime, Utc};
 use crate::Patch;
 use super::LicenseKeyStatus;
 
+/// Request body of [`license_keys().update()`](crate::client::LicenseKeys::update).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LicenseKeyUpdate {
+    /// `status`: [`LicenseKeyStatus`](crate::models::LicenseKeyStatus) or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub status: Patch<LicenseKeyStatus>,
+    /// `usage`: an integer; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `minimum: -2147483648`, `maximum: 2147483647`, `default: 0`.
     pub usage: Option<i64>,
+    /// `limit_activations`: an integer or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
+    ///
+    /// Schema: `exclusiveMinimum: 0`, `maximum: 2147483647`.
     pub limit_activations: Patch<i64>,
+    /// `limit_usage`: an integer or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
+    ///
+    /// Schema: `exclusiveMinimum: 0`, `maximum: 2147483647`.
     pub limit_usage: Patch<i64>,
+    /// `expires_at`: a date-time (RFC 3339) or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub expires_at: Patch<DateTime<Utc>>,
 }
 

@@ -4,14 +4,22 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 use super::MetadataValue;
 
+/// Request body of `customer_portal().license_keys().validate()` and `license_keys().validate()`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LicenseKeyValidate {
+    /// `key`: a string, always present.
     pub key: String,
+    /// `organization_id`: a UUID, always present.
     pub organization_id: Uuid,
+    /// `activation_id`: a UUID or `null`; optional (`None` is left out of the JSON).
     pub activation_id: Option<Uuid>,
     /// The benefit ID.
     pub benefit_id: Option<Uuid>,
+    /// `customer_id`: a UUID or `null`; optional (`None` is left out of the JSON).
     pub customer_id: Option<Uuid>,
+    /// `increment_usage`: an integer or `null`; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `minimum: 0`.
     pub increment_usage: Option<i64>,
     /// Key-value object allowing you to set conditions that must match when validating the license key.
     ///

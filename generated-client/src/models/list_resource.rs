@@ -2,9 +2,12 @@
 
 use super::{ListResourceItemsItem, Pagination};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResource {
+    /// `items`: a list of [`ListResourceItemsItem`](crate::models::ListResourceItemsItem), always present.
     pub items: Vec<ListResourceItemsItem>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

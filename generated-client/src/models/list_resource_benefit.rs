@@ -2,9 +2,12 @@
 
 use super::{Benefit, Pagination};
 
+/// Returned by [`benefits().list()`](crate::client::Benefits::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceBenefit {
+    /// `items`: a list of [`Benefit`](crate::models::Benefit), always present.
     pub items: Vec<Benefit>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{BenefitDownloadableFile, Pagination};
 
+/// Returned by [`benefits().files()`](crate::client::Benefits::files).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceBenefitDownloadableFile {
+    /// `items`: a list of [`BenefitDownloadableFile`](crate::models::BenefitDownloadableFile), always present.
     pub items: Vec<BenefitDownloadableFile>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{BenefitGrant, Pagination};
 
+/// Returned by `benefit_grants().list()` and `benefits().grants()`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceBenefitGrant {
+    /// `items`: a list of [`BenefitGrant`](crate::models::BenefitGrant), always present.
     pub items: Vec<BenefitGrant>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

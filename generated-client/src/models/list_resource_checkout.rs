@@ -2,9 +2,12 @@
 
 use super::{Checkout, Pagination};
 
+/// Returned by [`checkouts().list()`](crate::client::Checkouts::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceCheckout {
+    /// `items`: a list of [`Checkout`](crate::models::Checkout), always present.
     pub items: Vec<Checkout>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{CheckoutLink, Pagination};
 
+/// Returned by [`checkout_links().list()`](crate::client::CheckoutLinks::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceCheckoutLink {
+    /// `items`: a list of [`CheckoutLink`](crate::models::CheckoutLink), always present.
     pub items: Vec<CheckoutLink>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{CompassThreadMessageSchema, Pagination};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceCompassThreadMessageSchema {
+    /// `items`: a list of [`CompassThreadMessageSchema`](crate::models::CompassThreadMessageSchema), always present.
     pub items: Vec<CompassThreadMessageSchema>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{CompassThreadSchema, Pagination};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceCompassThreadSchema {
+    /// `items`: a list of [`CompassThreadSchema`](crate::models::CompassThreadSchema), always present.
     pub items: Vec<CompassThreadSchema>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{CustomField, Pagination};
 
+/// Returned by [`custom_fields().list()`](crate::client::CustomFields::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceCustomField {
+    /// `items`: a list of [`CustomField`](crate::models::CustomField), always present.
     pub items: Vec<CustomField>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{Customer, Pagination};
 
+/// Returned by [`customers().list()`](crate::client::Customers::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceCustomer {
+    /// `items`: a list of [`Customer`](crate::models::Customer), always present.
     pub items: Vec<Customer>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{CustomerBenefitGrant, Pagination};
 
+/// Returned by [`customer_portal().benefit_grants().list()`](crate::client::CustomerPortalBenefitGrants::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceCustomerBenefitGrant {
+    /// `items`: a list of [`CustomerBenefitGrant`](crate::models::CustomerBenefitGrant), always present.
     pub items: Vec<CustomerBenefitGrant>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{CustomerCustomerMeter, Pagination};
 
+/// Returned by [`customer_portal().customer_meters().list()`](crate::client::CustomerPortalCustomerMeters::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceCustomerCustomerMeter {
+    /// `items`: a list of [`CustomerCustomerMeter`](crate::models::CustomerCustomerMeter), always present.
     pub items: Vec<CustomerCustomerMeter>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{CustomerMeter, Pagination};
 
+/// Returned by [`customer_meters().list()`](crate::client::CustomerMeters::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceCustomerMeter {
+    /// `items`: a list of [`CustomerMeter`](crate::models::CustomerMeter), always present.
     pub items: Vec<CustomerMeter>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

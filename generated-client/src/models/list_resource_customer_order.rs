@@ -2,9 +2,12 @@
 
 use super::{CustomerOrder, Pagination};
 
+/// Returned by [`customer_portal().orders().list()`](crate::client::CustomerPortalOrders::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceCustomerOrder {
+    /// `items`: a list of [`CustomerOrder`](crate::models::CustomerOrder), always present.
     pub items: Vec<CustomerOrder>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

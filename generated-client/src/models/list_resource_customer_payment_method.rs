@@ -2,9 +2,12 @@
 
 use super::{CustomerPaymentMethod, Pagination};
 
+/// Returned by [`customer_portal().customers().list_payment_methods()`](crate::client::CustomerPortalCustomers::list_payment_methods).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceCustomerPaymentMethod {
+    /// `items`: a list of [`CustomerPaymentMethod`](crate::models::CustomerPaymentMethod), always present.
     pub items: Vec<CustomerPaymentMethod>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

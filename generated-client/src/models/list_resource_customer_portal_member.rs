@@ -2,9 +2,12 @@
 
 use super::{CustomerPortalMember, Pagination};
 
+/// Returned by [`customer_portal().members().list()`](crate::client::CustomerPortalMembers::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceCustomerPortalMember {
+    /// `items`: a list of [`CustomerPortalMember`](crate::models::CustomerPortalMember), always present.
     pub items: Vec<CustomerPortalMember>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{CustomerSubscription, Pagination};
 
+/// Returned by [`customer_portal().seats().list_claimed_subscriptions()`](crate::client::CustomerPortalSeats::list_claimed_subscriptions) and [`customer_portal().subscriptions().list()`](crate::client::CustomerPortalSubscriptions::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceCustomerSubscription {
+    /// `items`: a list of [`CustomerSubscription`](crate::models::CustomerSubscription), always present.
     pub items: Vec<CustomerSubscription>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

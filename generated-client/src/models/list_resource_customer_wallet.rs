@@ -2,9 +2,12 @@
 
 use super::{CustomerWallet, Pagination};
 
+/// Returned by [`customer_portal().wallets().list()`](crate::client::CustomerPortalWallets::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceCustomerWallet {
+    /// `items`: a list of [`CustomerWallet`](crate::models::CustomerWallet), always present.
     pub items: Vec<CustomerWallet>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{Discount, Pagination};
 
+/// Returned by [`discounts().list()`](crate::client::Discounts::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceDiscount {
+    /// `items`: a list of [`Discount`](crate::models::Discount), always present.
     pub items: Vec<Discount>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{Dispute, Pagination};
 
+/// Returned by [`disputes().list()`](crate::client::Disputes::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceDispute {
+    /// `items`: a list of [`Dispute`](crate::models::Dispute), always present.
     pub items: Vec<Dispute>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{DownloadableRead, Pagination};
 
+/// Returned by [`customer_portal().downloadables().list()`](crate::client::CustomerPortalDownloadables::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceDownloadableRead {
+    /// `items`: a list of [`DownloadableRead`](crate::models::DownloadableRead), always present.
     pub items: Vec<DownloadableRead>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{Event, Pagination};
 
+/// Used in [`EventsListResponse`](crate::models::EventsListResponse).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceEvent {
+    /// `items`: a list of [`Event`](crate::models::Event), always present.
     pub items: Vec<Event>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{EventName, Pagination};
 
+/// Returned by [`events().list_names()`](crate::client::Events::list_names).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceEventName {
+    /// `items`: a list of [`EventName`](crate::models::EventName), always present.
     pub items: Vec<EventName>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

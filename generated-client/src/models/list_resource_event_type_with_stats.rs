@@ -2,9 +2,12 @@
 
 use super::{EventTypeWithStats, Pagination};
 
+/// Returned by [`event_types().list()`](crate::client::EventTypes::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceEventTypeWithStats {
+    /// `items`: a list of [`EventTypeWithStats`](crate::models::EventTypeWithStats), always present.
     pub items: Vec<EventTypeWithStats>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{FileRead, Pagination};
 
+/// Returned by [`files().list()`](crate::client::Files::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceFileRead {
+    /// `items`: a list of [`FileRead`](crate::models::FileRead), always present.
     pub items: Vec<FileRead>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{OrganizationPaymentMethodCard, OrganizationPaymentMethodGeneric};
 
+/// Used in [`ListResource`](crate::models::ListResource) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ListResourceItemsItem {
     /// An `OrganizationPaymentMethodCard`.
@@ -48,3 +49,8 @@ impl<'de> Deserialize<'de> for ListResourceItemsItem {
         )
     }
 }
+
+crate::union_from!(ListResourceItemsItem {
+    OrganizationPaymentMethodCard(plain OrganizationPaymentMethodCard),
+    OrganizationPaymentMethodGeneric(plain OrganizationPaymentMethodGeneric),
+});

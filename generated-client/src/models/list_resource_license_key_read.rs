@@ -2,9 +2,12 @@
 
 use super::{LicenseKeyRead, Pagination};
 
+/// Returned by `customer_portal().license_keys().list()` and `license_keys().list()`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceLicenseKeyRead {
+    /// `items`: a list of [`LicenseKeyRead`](crate::models::LicenseKeyRead), always present.
     pub items: Vec<LicenseKeyRead>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

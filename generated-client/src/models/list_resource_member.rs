@@ -2,9 +2,12 @@
 
 use super::{Member, Pagination};
 
+/// Returned by [`members().list()`](crate::client::Members::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceMember {
+    /// `items`: a list of [`Member`](crate::models::Member), always present.
     pub items: Vec<Member>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

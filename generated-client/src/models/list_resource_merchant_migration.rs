@@ -2,9 +2,12 @@
 
 use super::{MerchantMigration, Pagination};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceMerchantMigration {
+    /// `items`: a list of [`MerchantMigration`](crate::models::MerchantMigration), always present.
     pub items: Vec<MerchantMigration>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

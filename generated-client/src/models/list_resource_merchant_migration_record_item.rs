@@ -2,9 +2,12 @@
 
 use super::{MerchantMigrationRecordItem, Pagination};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceMerchantMigrationRecordItem {
+    /// `items`: a list of [`MerchantMigrationRecordItem`](crate::models::MerchantMigrationRecordItem), always present.
     pub items: Vec<MerchantMigrationRecordItem>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{Meter, Pagination};
 
+/// Returned by [`meters().list()`](crate::client::Meters::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceMeter {
+    /// `items`: a list of [`Meter`](crate::models::Meter), always present.
     pub items: Vec<Meter>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

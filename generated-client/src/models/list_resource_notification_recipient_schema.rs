@@ -2,9 +2,12 @@
 
 use super::{NotificationRecipientSchema, Pagination};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceNotificationRecipientSchema {
+    /// `items`: a list of [`NotificationRecipientSchema`](crate::models::NotificationRecipientSchema), always present.
     pub items: Vec<NotificationRecipientSchema>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

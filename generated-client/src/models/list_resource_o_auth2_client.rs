@@ -2,9 +2,12 @@
 
 use super::{OAuth2Client, Pagination};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceOAuth2Client {
+    /// `items`: a list of [`OAuth2Client`](crate::models::OAuth2Client), always present.
     pub items: Vec<OAuth2Client>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

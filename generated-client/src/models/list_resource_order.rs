@@ -2,9 +2,12 @@
 
 use super::{Order, Pagination};
 
+/// Returned by [`orders().list()`](crate::client::Orders::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceOrder {
+    /// `items`: a list of [`Order`](crate::models::Order), always present.
     pub items: Vec<Order>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

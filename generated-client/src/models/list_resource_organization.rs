@@ -2,9 +2,12 @@
 
 use super::{Organization, Pagination};
 
+/// Returned by [`organizations().list()`](crate::client::Organizations::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceOrganization {
+    /// `items`: a list of [`Organization`](crate::models::Organization), always present.
     pub items: Vec<Organization>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

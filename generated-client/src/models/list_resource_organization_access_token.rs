@@ -2,9 +2,12 @@
 
 use super::{OrganizationAccessToken, Pagination};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceOrganizationAccessToken {
+    /// `items`: a list of [`OrganizationAccessToken`](crate::models::OrganizationAccessToken), always present.
     pub items: Vec<OrganizationAccessToken>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

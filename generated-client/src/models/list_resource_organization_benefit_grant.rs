@@ -2,9 +2,12 @@
 
 use super::{OrganizationBenefitGrant, Pagination};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceOrganizationBenefitGrant {
+    /// `items`: a list of [`OrganizationBenefitGrant`](crate::models::OrganizationBenefitGrant), always present.
     pub items: Vec<OrganizationBenefitGrant>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

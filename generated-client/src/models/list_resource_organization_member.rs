@@ -2,9 +2,12 @@
 
 use super::{OrganizationMember, Pagination};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceOrganizationMember {
+    /// `items`: a list of [`OrganizationMember`](crate::models::OrganizationMember), always present.
     pub items: Vec<OrganizationMember>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{OrganizationOrder, Pagination};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceOrganizationOrder {
+    /// `items`: a list of [`OrganizationOrder`](crate::models::OrganizationOrder), always present.
     pub items: Vec<OrganizationOrder>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{OrganizationSsoConnection, Pagination};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceOrganizationSsoConnection {
+    /// `items`: a list of [`OrganizationSsoConnection`](crate::models::OrganizationSsoConnection), always present.
     pub items: Vec<OrganizationSsoConnection>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

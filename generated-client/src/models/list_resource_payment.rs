@@ -2,9 +2,12 @@
 
 use super::{Pagination, Payment};
 
+/// Returned by [`payments().list()`](crate::client::Payments::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourcePayment {
+    /// `items`: a list of [`Payment`](crate::models::Payment), always present.
     pub items: Vec<Payment>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{Pagination, PaymentMethod};
 
+/// Returned by [`customers().list_payment_methods()`](crate::client::Customers::list_payment_methods) and [`customers().list_payment_methods_external()`](crate::client::Customers::list_payment_methods_external).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourcePaymentMethod {
+    /// `items`: a list of [`PaymentMethod`](crate::models::PaymentMethod), always present.
     pub items: Vec<PaymentMethod>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

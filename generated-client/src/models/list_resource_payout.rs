@@ -2,9 +2,12 @@
 
 use super::{Pagination, Payout};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourcePayout {
+    /// `items`: a list of [`Payout`](crate::models::Payout), always present.
     pub items: Vec<Payout>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

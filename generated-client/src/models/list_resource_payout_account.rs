@@ -2,9 +2,12 @@
 
 use super::{Pagination, PayoutAccount};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourcePayoutAccount {
+    /// `items`: a list of [`PayoutAccount`](crate::models::PayoutAccount), always present.
     pub items: Vec<PayoutAccount>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

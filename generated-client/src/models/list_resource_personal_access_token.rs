@@ -2,9 +2,12 @@
 
 use super::{Pagination, PersonalAccessToken};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourcePersonalAccessToken {
+    /// `items`: a list of [`PersonalAccessToken`](crate::models::PersonalAccessToken), always present.
     pub items: Vec<PersonalAccessToken>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{Pagination, Product};
 
+/// Returned by [`products().list()`](crate::client::Products::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceProduct {
+    /// `items`: a list of [`Product`](crate::models::Product), always present.
     pub items: Vec<Product>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{Pagination, Refund};
 
+/// Returned by [`refunds().list()`](crate::client::Refunds::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceRefund {
+    /// `items`: a list of [`Refund`](crate::models::Refund), always present.
     pub items: Vec<Refund>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{Pagination, Subscription};
 
+/// Returned by [`subscriptions().list()`](crate::client::Subscriptions::list).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceSubscription {
+    /// `items`: a list of [`Subscription`](crate::models::Subscription), always present.
     pub items: Vec<Subscription>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{Pagination, SupportCaseListItem};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceSupportCaseListItem {
+    /// `items`: a list of [`SupportCaseListItem`](crate::models::SupportCaseListItem), always present.
     pub items: Vec<SupportCaseListItem>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{Pagination, TaxJurisdiction};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceTaxJurisdiction {
+    /// `items`: a list of [`TaxJurisdiction`](crate::models::TaxJurisdiction), always present.
     pub items: Vec<TaxJurisdiction>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

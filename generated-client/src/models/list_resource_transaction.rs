@@ -2,9 +2,12 @@
 
 use super::{Pagination, Transaction};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceTransaction {
+    /// `items`: a list of [`Transaction`](crate::models::Transaction), always present.
     pub items: Vec<Transaction>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{Pagination, Wallet};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceWallet {
+    /// `items`: a list of [`Wallet`](crate::models::Wallet), always present.
     pub items: Vec<Wallet>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

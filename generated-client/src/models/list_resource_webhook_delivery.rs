@@ -2,9 +2,12 @@
 
 use super::{Pagination, WebhookDelivery};
 
+/// Returned by [`webhooks().list_webhook_deliveries()`](crate::client::Webhooks::list_webhook_deliveries).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceWebhookDelivery {
+    /// `items`: a list of [`WebhookDelivery`](crate::models::WebhookDelivery), always present.
     pub items: Vec<WebhookDelivery>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

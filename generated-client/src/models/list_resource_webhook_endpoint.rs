@@ -2,9 +2,12 @@
 
 use super::{Pagination, WebhookEndpoint};
 
+/// Returned by [`webhooks().list_webhook_endpoints()`](crate::client::Webhooks::list_webhook_endpoints).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceWebhookEndpoint {
+    /// `items`: a list of [`WebhookEndpoint`](crate::models::WebhookEndpoint), always present.
     pub items: Vec<WebhookEndpoint>,
+    /// `pagination`: [`Pagination`](crate::models::Pagination), always present.
     pub pagination: Pagination,
 }
 

@@ -2,9 +2,12 @@
 
 use super::{CursorPagination, Event};
 
+/// Used in [`EventsListResponse`](crate::models::EventsListResponse).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListResourceWithCursorPaginationEvent {
+    /// `items`: a list of [`Event`](crate::models::Event), always present.
     pub items: Vec<Event>,
+    /// `pagination`: [`CursorPagination`](crate::models::CursorPagination), always present.
     pub pagination: CursorPagination,
 }
 

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+/// Used in [`MetricPeriod`](crate::models::MetricPeriod) (`active_subscriptions`, `committed_subscriptions`, `monthly_recurring_revenue`, `trial_monthly_recurring_revenue`, `committed_monthly_recurring_revenue`, `trial_committed_monthly_recurring_revenue`, `average_revenue_per_user`, `checkouts`, `succeeded_checkouts`, `churned_subscriptions`, `churn_rate`, `seats_total`, `seats_claimed`, `seats_pending`, `seat_customers`, `new_seat_customers`, `churned_seat_customers`, `orders`, `revenue`, `net_revenue`, `cumulative_revenue`, `net_cumulative_revenue`, `costs`, `cumulative_costs`, `average_order_value`, `net_average_order_value`, `cost_per_user`, `active_user_by_event`, `one_time_products`, `one_time_products_revenue`, `one_time_products_net_revenue`, `new_subscriptions`, `new_subscriptions_revenue`, `new_subscriptions_net_revenue`, `renewed_subscriptions`, `renewed_subscriptions_revenue`, `renewed_subscriptions_net_revenue`, `canceled_subscriptions`, `canceled_subscriptions_customer_service`, `canceled_subscriptions_low_quality`, `canceled_subscriptions_missing_features`, `canceled_subscriptions_switched_service`, `canceled_subscriptions_too_complex`, `canceled_subscriptions_too_expensive`, `canceled_subscriptions_unused`, `canceled_subscriptions_other`, `annual_recurring_revenue`, `committed_annual_recurring_revenue`, `checkouts_conversion`, `ltv`, `gross_margin`, `gross_margin_percentage`, `cashflow`, `average_seats_per_customer`, `seat_utilization_rate`) and [`MetricsTotals`](crate::models::MetricsTotals) (`active_subscriptions`, `committed_subscriptions`, `monthly_recurring_revenue`, `trial_monthly_recurring_revenue`, `committed_monthly_recurring_revenue`, `trial_committed_monthly_recurring_revenue`, `average_revenue_per_user`, `checkouts`, `succeeded_checkouts`, `churned_subscriptions`, `churn_rate`, `seats_total`, `seats_claimed`, `seats_pending`, `seat_customers`, `new_seat_customers`, `churned_seat_customers`, `orders`, `revenue`, `net_revenue`, `cumulative_revenue`, `net_cumulative_revenue`, `costs`, `cumulative_costs`, `average_order_value`, `net_average_order_value`, `cost_per_user`, `active_user_by_event`, `one_time_products`, `one_time_products_revenue`, `one_time_products_net_revenue`, `new_subscriptions`, `new_subscriptions_revenue`, `new_subscriptions_net_revenue`, `renewed_subscriptions`, `renewed_subscriptions_revenue`, `renewed_subscriptions_net_revenue`, `canceled_subscriptions`, `canceled_subscriptions_customer_service`, `canceled_subscriptions_low_quality`, `canceled_subscriptions_missing_features`, `canceled_subscriptions_switched_service`, `canceled_subscriptions_too_complex`, `canceled_subscriptions_too_expensive`, `canceled_subscriptions_unused`, `canceled_subscriptions_other`, `annual_recurring_revenue`, `committed_annual_recurring_revenue`, `checkouts_conversion`, `ltv`, `gross_margin`, `gross_margin_percentage`, `cashflow`, `average_seats_per_customer`, `seat_utilization_rate`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Ltv {
     /// An `i64`.
@@ -37,3 +38,8 @@ impl<'de> Deserialize<'de> for Ltv {
         crate::runtime::model::deserialize_scalar(deserializer, pick, Self::Unknown)
     }
 }
+
+crate::union_from!(Ltv {
+    Integer(plain i64),
+    Number(plain f64),
+});

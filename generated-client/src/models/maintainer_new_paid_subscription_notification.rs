@@ -4,10 +4,14 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::MaintainerNewPaidSubscriptionNotificationPayload;
 
+/// Used in [`NotificationsListNotificationsItem`](crate::models::NotificationsListNotificationsItem).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MaintainerNewPaidSubscriptionNotification {
+    /// `id`: a UUID, always present.
     pub id: Uuid,
+    /// `created_at`: a date-time (RFC 3339), always present.
     pub created_at: DateTime<Utc>,
+    /// `payload`: [`MaintainerNewPaidSubscriptionNotificationPayload`](crate::models::MaintainerNewPaidSubscriptionNotificationPayload), always present.
     pub payload: MaintainerNewPaidSubscriptionNotificationPayload,
 }
 

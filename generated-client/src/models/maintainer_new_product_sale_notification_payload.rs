@@ -2,25 +2,50 @@
 
 use super::OrderBillingReasonInternal;
 
+/// Used in [`MaintainerNewProductSaleNotification`](crate::models::MaintainerNewProductSaleNotification) (`payload`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MaintainerNewProductSaleNotificationPayload {
+    /// `product_name`: a string, always present.
     pub product_name: String,
+    /// `product_price_amount`: an integer, always present.
     pub product_price_amount: i64,
+    /// `customer_name`: a string; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: ""`.
     pub customer_name: Option<String>,
+    /// `organization_name`: a string; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: ""`.
     pub organization_name: Option<String>,
+    /// `customer_email`: a string or `null`; optional (`None` is left out of the JSON).
     pub customer_email: Option<String>,
+    /// `billing_address_country`: a string or `null`; optional (`None` is left out of the JSON).
     pub billing_address_country: Option<String>,
+    /// `billing_address_city`: a string or `null`; optional (`None` is left out of the JSON).
     pub billing_address_city: Option<String>,
+    /// `billing_address_line1`: a string or `null`; optional (`None` is left out of the JSON).
     pub billing_address_line1: Option<String>,
+    /// `product_image_url`: a string or `null`; optional (`None` is left out of the JSON).
     pub product_image_url: Option<String>,
+    /// `order_id`: a string or `null`; optional (`None` is left out of the JSON).
     pub order_id: Option<String>,
+    /// `order_date`: a string or `null`; optional (`None` is left out of the JSON).
     pub order_date: Option<String>,
+    /// `organization_slug`: a string or `null`; optional (`None` is left out of the JSON).
     pub organization_slug: Option<String>,
+    /// `billing_reason`: [`OrderBillingReasonInternal`](crate::models::OrderBillingReasonInternal) or `null`; optional (`None` is left out of the JSON).
     pub billing_reason: Option<OrderBillingReasonInternal>,
+    /// `currency`: a string; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: "usd"`.
     pub currency: Option<String>,
+    /// `formatted_price_amount`: a string, always present.
     pub formatted_price_amount: String,
+    /// `formatted_billing_reason`: a string, or `null` (`None`); always present.
     pub formatted_billing_reason: Option<String>,
+    /// `formatted_address_country`: a string, or `null` (`None`); always present.
     pub formatted_address_country: Option<String>,
+    /// `order_url`: a string, or `null` (`None`); always present.
     pub order_url: Option<String>,
 }
 

@@ -4,10 +4,14 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::MaintainerSubscriptionRenewalNotificationPayload;
 
+/// Used in [`NotificationsListNotificationsItem`](crate::models::NotificationsListNotificationsItem).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MaintainerSubscriptionRenewalNotification {
+    /// `id`: a UUID, always present.
     pub id: Uuid,
+    /// `created_at`: a date-time (RFC 3339), always present.
     pub created_at: DateTime<Utc>,
+    /// `payload`: [`MaintainerSubscriptionRenewalNotificationPayload`](crate::models::MaintainerSubscriptionRenewalNotificationPayload), always present.
     pub payload: MaintainerSubscriptionRenewalNotificationPayload,
 }
 

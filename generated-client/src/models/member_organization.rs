@@ -2,11 +2,16 @@
 
 use uuid::Uuid;
 
+/// Used in [`UserRead`](crate::models::UserRead) (`member_organizations`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MemberOrganization {
+    /// `id`: a UUID, always present.
     pub id: Uuid,
+    /// `slug`: a string, always present.
     pub slug: String,
+    /// `name`: a string, always present.
     pub name: String,
+    /// `avatar_url`: a string, or `null` (`None`); always present.
     pub avatar_url: Option<String>,
     /// Whether this organization enforces SSO.
     pub requires_sso: bool,

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A parameter of `members().list()`.
+///
+/// Used in `CustomerPortalMember` (`role`), `CustomerPortalMemberCreate` (`role`), `CustomerPortalMemberUpdate` (`role`), [`Member`](crate::models::Member) (`role`) and `MemberUpdate` (`role`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MemberRole {
     /// `owner`

@@ -8,6 +8,9 @@ use super::MemberRole;
 pub struct MemberUpdate {
     /// The name of the member.
     pub name: Patch<String>,
+    /// `email`: a string or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
+    ///
+    /// Schema: `format: email`.
     pub email: Patch<String>,
     /// The role of the member within the customer.
     pub role: Patch<MemberRole>,

@@ -6,6 +6,7 @@ use serde_json::Value;
 use uuid::Uuid;
 use super::{MerchantMigrationSourcePlatform, MerchantMigrationStep};
 
+/// Used in [`ListResourceMerchantMigration`](crate::models::ListResourceMerchantMigration) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MerchantMigration {
     /// Creation timestamp of the object.
@@ -14,6 +15,7 @@ pub struct MerchantMigration {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `organization_id`: a UUID, always present.
     pub organization_id: Uuid,
     /// The provider the billing is being migrated from.
     pub source_platform: MerchantMigrationSourcePlatform,

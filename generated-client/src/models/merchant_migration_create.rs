@@ -3,6 +3,7 @@
 use uuid::Uuid;
 use super::MerchantMigrationSourcePlatform;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MerchantMigrationCreate {
     /// The organization the migration belongs to.

@@ -2,6 +2,7 @@
 
 use super::PrecheckEntity;
 
+/// Used in [`MerchantMigrationImportReport`](crate::models::MerchantMigrationImportReport) (`results`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MerchantMigrationImportResult {
     /// The source entity type.

@@ -6,6 +6,7 @@ use super::{
     PrecheckRecordStatus,
 };
 
+/// Used in [`ListResourceMerchantMigrationRecordItem`](crate::models::ListResourceMerchantMigrationRecordItem) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MerchantMigrationRecordItem {
     /// The ledger record id, used to select this row for import. Null for price rows, which are imported together with their product.

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`MerchantMigration`](crate::models::MerchantMigration) (`source_platform`) and [`MerchantMigrationCreate`](crate::models::MerchantMigrationCreate) (`source_platform`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MerchantMigrationSourcePlatform {
     /// `stripe`

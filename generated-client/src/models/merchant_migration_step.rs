@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`MerchantMigration`](crate::models::MerchantMigration) (`step`) and [`MerchantMigrationImportReport`](crate::models::MerchantMigrationImportReport) (`step`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MerchantMigrationStep {
     /// `source_setup`

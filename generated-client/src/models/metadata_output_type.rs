@@ -3,4 +3,5 @@
 use std::collections::BTreeMap;
 use super::MetadataValue;
 
+/// Used in `BenefitCustom` (`metadata`), `BenefitDiscord` (`metadata`), `BenefitDownloadables` (`metadata`), `BenefitFeatureFlag` (`metadata`), `BenefitGitHubRepository` (`metadata`), `BenefitLicenseKeys` (`metadata`) and 36 more.
 pub type MetadataOutputType = BTreeMap<String, MetadataValue>;

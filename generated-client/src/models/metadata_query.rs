@@ -3,4 +3,5 @@
 use std::collections::BTreeMap;
 use super::MetadataQueryValue;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 pub type MetadataQuery = Option<BTreeMap<String, MetadataQueryValue>>;

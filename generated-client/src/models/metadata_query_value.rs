@@ -3,6 +3,9 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+/// A parameter of `benefits().list()`, `customers().list()`, `events().list()`, `meters().list()`, `meters().quantities()`, `orders().list()` and 2 more.
+///
+/// Used in `MetadataQuery`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum MetadataQueryValue {
     /// An `i64`.
@@ -68,3 +71,12 @@ impl<'de> Deserialize<'de> for MetadataQueryValue {
         )
     }
 }
+
+crate::union_from!(MetadataQueryValue {
+    Integer(plain i64),
+    Boolean(plain bool),
+    StringList(plain Vec<String>),
+    IntegerList(plain Vec<i64>),
+    BooleanList(plain Vec<bool>),
+    String(text String),
+});

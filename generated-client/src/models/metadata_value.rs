@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+/// Used in `BenefitCustomCreate` (`metadata`), `BenefitCustomUpdate` (`metadata`), `BenefitDiscordCreate` (`metadata`), `BenefitDiscordUpdate` (`metadata`), `BenefitDownloadablesCreate` (`metadata`), `BenefitDownloadablesUpdate` (`metadata`) and 53 more.
 #[derive(Clone, Debug, PartialEq)]
 pub enum MetadataValue {
     /// An `i64`.
@@ -49,3 +50,10 @@ impl<'de> Deserialize<'de> for MetadataValue {
         crate::runtime::model::deserialize_scalar(deserializer, pick, Self::Unknown)
     }
 }
+
+crate::union_from!(MetadataValue {
+    Integer(plain i64),
+    Number(plain f64),
+    Boolean(plain bool),
+    String(text String),
+});

@@ -4,8 +4,12 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{Aggregation, Filter, MetadataOutputType, MeterUnit};
 
+/// Returned by `meters().create()`, `meters().get()` and `meters().update()`.
+///
+/// Used in `CustomerMeter` (`meter`), `ListResourceMeter` (`items`) and `SubscriptionMeter` (`meter`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Meter {
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// Creation timestamp of the object.
     pub created_at: DateTime<Utc>,

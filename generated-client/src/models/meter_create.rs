@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 use super::{Aggregation, Filter, MetadataValue, MeterUnit};
 
+/// Request body of [`meters().create()`](crate::client::Meters::create).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MeterCreate {
     /// Key-value object allowing you to store additional information.

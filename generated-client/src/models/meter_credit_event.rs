@@ -31,6 +31,7 @@ pub struct MeterCreditEvent {
     pub label: String,
     /// The name of the event.
     pub name: MeterCreditEventName,
+    /// `metadata`: [`MeterCreditedMetadata`](crate::models::MeterCreditedMetadata), always present.
     pub metadata: MeterCreditedMetadata,
 }
 

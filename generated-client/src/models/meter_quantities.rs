@@ -2,8 +2,10 @@
 
 use super::MeterQuantity;
 
+/// Returned by [`meters().quantities()`](crate::client::Meters::quantities).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MeterQuantities {
+    /// `quantities`: a list of [`MeterQuantity`](crate::models::MeterQuantity), always present.
     pub quantities: Vec<MeterQuantity>,
     /// The total quantity for the period.
     pub total: f64,

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+/// Used in [`MeterQuantities`](crate::models::MeterQuantities) (`quantities`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MeterQuantity {
     /// The timestamp for the current period.

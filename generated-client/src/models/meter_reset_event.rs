@@ -31,6 +31,7 @@ pub struct MeterResetEvent {
     pub label: String,
     /// The name of the event.
     pub name: MeterResetEventName,
+    /// `metadata`: [`MeterResetMetadata`](crate::models::MeterResetMetadata), always present.
     pub metadata: MeterResetMetadata,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in `Meter` (`unit`), `MeterCreate` (`unit`), `MeterUpdate` (`unit`) and `ProductPriceMeter` (`unit`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MeterUnit {
     /// `scalar`

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use crate::Patch;
 use super::{Aggregation, Filter, MetadataValue, MeterUnit};
 
+/// Request body of [`meters().update()`](crate::client::Meters::update).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MeterUpdate {
     /// Key-value object allowing you to store additional information.

@@ -11,6 +11,7 @@ pub struct MetricChartBlock {
     pub label: String,
     /// Metric unit type, e.g. `currency` or `scalar`.
     pub unit: String,
+    /// `points`: a list of [`MetricChartPoint`](crate::models::MetricChartPoint), always present.
     pub points: Vec<MetricChartPoint>,
 }
 

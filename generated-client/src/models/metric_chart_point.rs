@@ -2,9 +2,12 @@
 
 use chrono::{DateTime, Utc};
 
+/// Used in [`MetricChartBlock`](crate::models::MetricChartBlock) (`points`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MetricChartPoint {
+    /// `timestamp`: a date-time (RFC 3339), always present.
     pub timestamp: DateTime<Utc>,
+    /// `value`: a number, always present.
     pub value: f64,
 }
 

@@ -3,64 +3,120 @@
 use chrono::{DateTime, Utc};
 use super::Ltv;
 
+/// Used in [`MetricsResponse`](crate::models::MetricsResponse) (`periods`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MetricPeriod {
     /// Timestamp of this period data.
     pub timestamp: DateTime<Utc>,
+    /// `active_subscriptions`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub active_subscriptions: Option<Ltv>,
+    /// `committed_subscriptions`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub committed_subscriptions: Option<Ltv>,
+    /// `monthly_recurring_revenue`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub monthly_recurring_revenue: Option<Ltv>,
+    /// `trial_monthly_recurring_revenue`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub trial_monthly_recurring_revenue: Option<Ltv>,
+    /// `committed_monthly_recurring_revenue`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub committed_monthly_recurring_revenue: Option<Ltv>,
+    /// `trial_committed_monthly_recurring_revenue`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub trial_committed_monthly_recurring_revenue: Option<Ltv>,
+    /// `average_revenue_per_user`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub average_revenue_per_user: Option<Ltv>,
+    /// `checkouts`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub checkouts: Option<Ltv>,
+    /// `succeeded_checkouts`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub succeeded_checkouts: Option<Ltv>,
+    /// `churned_subscriptions`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub churned_subscriptions: Option<Ltv>,
+    /// `churn_rate`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub churn_rate: Option<Ltv>,
+    /// `seats_total`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub seats_total: Option<Ltv>,
+    /// `seats_claimed`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub seats_claimed: Option<Ltv>,
+    /// `seats_pending`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub seats_pending: Option<Ltv>,
+    /// `seat_customers`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub seat_customers: Option<Ltv>,
+    /// `new_seat_customers`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub new_seat_customers: Option<Ltv>,
+    /// `churned_seat_customers`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub churned_seat_customers: Option<Ltv>,
+    /// `orders`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub orders: Option<Ltv>,
+    /// `revenue`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub revenue: Option<Ltv>,
+    /// `net_revenue`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub net_revenue: Option<Ltv>,
+    /// `cumulative_revenue`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub cumulative_revenue: Option<Ltv>,
+    /// `net_cumulative_revenue`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub net_cumulative_revenue: Option<Ltv>,
+    /// `costs`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub costs: Option<Ltv>,
+    /// `cumulative_costs`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub cumulative_costs: Option<Ltv>,
+    /// `average_order_value`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub average_order_value: Option<Ltv>,
+    /// `net_average_order_value`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub net_average_order_value: Option<Ltv>,
+    /// `cost_per_user`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub cost_per_user: Option<Ltv>,
+    /// `active_user_by_event`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub active_user_by_event: Option<Ltv>,
+    /// `one_time_products`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub one_time_products: Option<Ltv>,
+    /// `one_time_products_revenue`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub one_time_products_revenue: Option<Ltv>,
+    /// `one_time_products_net_revenue`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub one_time_products_net_revenue: Option<Ltv>,
+    /// `new_subscriptions`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub new_subscriptions: Option<Ltv>,
+    /// `new_subscriptions_revenue`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub new_subscriptions_revenue: Option<Ltv>,
+    /// `new_subscriptions_net_revenue`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub new_subscriptions_net_revenue: Option<Ltv>,
+    /// `renewed_subscriptions`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub renewed_subscriptions: Option<Ltv>,
+    /// `renewed_subscriptions_revenue`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub renewed_subscriptions_revenue: Option<Ltv>,
+    /// `renewed_subscriptions_net_revenue`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub renewed_subscriptions_net_revenue: Option<Ltv>,
+    /// `canceled_subscriptions`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub canceled_subscriptions: Option<Ltv>,
+    /// `canceled_subscriptions_customer_service`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub canceled_subscriptions_customer_service: Option<Ltv>,
+    /// `canceled_subscriptions_low_quality`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub canceled_subscriptions_low_quality: Option<Ltv>,
+    /// `canceled_subscriptions_missing_features`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub canceled_subscriptions_missing_features: Option<Ltv>,
+    /// `canceled_subscriptions_switched_service`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub canceled_subscriptions_switched_service: Option<Ltv>,
+    /// `canceled_subscriptions_too_complex`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub canceled_subscriptions_too_complex: Option<Ltv>,
+    /// `canceled_subscriptions_too_expensive`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub canceled_subscriptions_too_expensive: Option<Ltv>,
+    /// `canceled_subscriptions_unused`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub canceled_subscriptions_unused: Option<Ltv>,
+    /// `canceled_subscriptions_other`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub canceled_subscriptions_other: Option<Ltv>,
+    /// `annual_recurring_revenue`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub annual_recurring_revenue: Option<Ltv>,
+    /// `committed_annual_recurring_revenue`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub committed_annual_recurring_revenue: Option<Ltv>,
+    /// `checkouts_conversion`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub checkouts_conversion: Option<Ltv>,
+    /// `ltv`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub ltv: Option<Ltv>,
+    /// `gross_margin`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub gross_margin: Option<Ltv>,
+    /// `gross_margin_percentage`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub gross_margin_percentage: Option<Ltv>,
+    /// `cashflow`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub cashflow: Option<Ltv>,
+    /// `average_seats_per_customer`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub average_seats_per_customer: Option<Ltv>,
+    /// `seat_utilization_rate`: [`Ltv`](crate::models::Ltv) or `null`; optional (`None` is left out of the JSON).
     pub seat_utilization_rate: Option<Ltv>,
 }
 

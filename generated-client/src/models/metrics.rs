@@ -2,62 +2,118 @@
 
 use super::Metric;
 
+/// Used in [`MetricsResponse`](crate::models::MetricsResponse) (`metrics`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Metrics {
+    /// `active_subscriptions`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub active_subscriptions: Option<Metric>,
+    /// `committed_subscriptions`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub committed_subscriptions: Option<Metric>,
+    /// `monthly_recurring_revenue`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub monthly_recurring_revenue: Option<Metric>,
+    /// `trial_monthly_recurring_revenue`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub trial_monthly_recurring_revenue: Option<Metric>,
+    /// `committed_monthly_recurring_revenue`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub committed_monthly_recurring_revenue: Option<Metric>,
+    /// `trial_committed_monthly_recurring_revenue`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub trial_committed_monthly_recurring_revenue: Option<Metric>,
+    /// `average_revenue_per_user`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub average_revenue_per_user: Option<Metric>,
+    /// `checkouts`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub checkouts: Option<Metric>,
+    /// `succeeded_checkouts`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub succeeded_checkouts: Option<Metric>,
+    /// `churned_subscriptions`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub churned_subscriptions: Option<Metric>,
+    /// `churn_rate`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub churn_rate: Option<Metric>,
+    /// `seats_total`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub seats_total: Option<Metric>,
+    /// `seats_claimed`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub seats_claimed: Option<Metric>,
+    /// `seats_pending`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub seats_pending: Option<Metric>,
+    /// `seat_customers`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub seat_customers: Option<Metric>,
+    /// `new_seat_customers`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub new_seat_customers: Option<Metric>,
+    /// `churned_seat_customers`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub churned_seat_customers: Option<Metric>,
+    /// `orders`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub orders: Option<Metric>,
+    /// `revenue`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub revenue: Option<Metric>,
+    /// `net_revenue`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub net_revenue: Option<Metric>,
+    /// `cumulative_revenue`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub cumulative_revenue: Option<Metric>,
+    /// `net_cumulative_revenue`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub net_cumulative_revenue: Option<Metric>,
+    /// `costs`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub costs: Option<Metric>,
+    /// `cumulative_costs`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub cumulative_costs: Option<Metric>,
+    /// `average_order_value`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub average_order_value: Option<Metric>,
+    /// `net_average_order_value`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub net_average_order_value: Option<Metric>,
+    /// `cost_per_user`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub cost_per_user: Option<Metric>,
+    /// `active_user_by_event`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub active_user_by_event: Option<Metric>,
+    /// `one_time_products`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub one_time_products: Option<Metric>,
+    /// `one_time_products_revenue`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub one_time_products_revenue: Option<Metric>,
+    /// `one_time_products_net_revenue`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub one_time_products_net_revenue: Option<Metric>,
+    /// `new_subscriptions`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub new_subscriptions: Option<Metric>,
+    /// `new_subscriptions_revenue`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub new_subscriptions_revenue: Option<Metric>,
+    /// `new_subscriptions_net_revenue`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub new_subscriptions_net_revenue: Option<Metric>,
+    /// `renewed_subscriptions`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub renewed_subscriptions: Option<Metric>,
+    /// `renewed_subscriptions_revenue`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub renewed_subscriptions_revenue: Option<Metric>,
+    /// `renewed_subscriptions_net_revenue`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub renewed_subscriptions_net_revenue: Option<Metric>,
+    /// `canceled_subscriptions`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub canceled_subscriptions: Option<Metric>,
+    /// `canceled_subscriptions_customer_service`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub canceled_subscriptions_customer_service: Option<Metric>,
+    /// `canceled_subscriptions_low_quality`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub canceled_subscriptions_low_quality: Option<Metric>,
+    /// `canceled_subscriptions_missing_features`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub canceled_subscriptions_missing_features: Option<Metric>,
+    /// `canceled_subscriptions_switched_service`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub canceled_subscriptions_switched_service: Option<Metric>,
+    /// `canceled_subscriptions_too_complex`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub canceled_subscriptions_too_complex: Option<Metric>,
+    /// `canceled_subscriptions_too_expensive`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub canceled_subscriptions_too_expensive: Option<Metric>,
+    /// `canceled_subscriptions_unused`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub canceled_subscriptions_unused: Option<Metric>,
+    /// `canceled_subscriptions_other`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub canceled_subscriptions_other: Option<Metric>,
+    /// `annual_recurring_revenue`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub annual_recurring_revenue: Option<Metric>,
+    /// `committed_annual_recurring_revenue`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub committed_annual_recurring_revenue: Option<Metric>,
+    /// `checkouts_conversion`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub checkouts_conversion: Option<Metric>,
+    /// `ltv`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub ltv: Option<Metric>,
+    /// `gross_margin`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub gross_margin: Option<Metric>,
+    /// `gross_margin_percentage`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub gross_margin_percentage: Option<Metric>,
+    /// `cashflow`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub cashflow: Option<Metric>,
+    /// `average_seats_per_customer`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub average_seats_per_customer: Option<Metric>,
+    /// `seat_utilization_rate`: [`Metric`](crate::models::Metric) or `null`; optional (`None` is left out of the JSON).
     pub seat_utilization_rate: Option<Metric>,
 }
 

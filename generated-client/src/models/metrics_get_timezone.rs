@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A parameter of `meters().quantities()`, `metrics().get()` and `metrics().export()`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MetricsGetTimezone {
     /// `Africa/Abidjan`

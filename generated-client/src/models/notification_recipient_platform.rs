@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`NotificationRecipientCreate`](crate::models::NotificationRecipientCreate) (`platform`) and [`NotificationRecipientSchema`](crate::models::NotificationRecipientSchema) (`platform`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NotificationRecipientPlatform {
     /// `ios`

@@ -4,12 +4,14 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::NotificationRecipientPlatform;
 
+/// Used in [`ListResourceNotificationRecipientSchema`](crate::models::ListResourceNotificationRecipientSchema) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct NotificationRecipientSchema {
     /// Creation timestamp of the object.
     pub created_at: DateTime<Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: Option<DateTime<Utc>>,
+    /// `id`: a UUID, always present.
     pub id: Uuid,
     /// ID of the user the notification recipient belongs to.
     pub user_id: Uuid,

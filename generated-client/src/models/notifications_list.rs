@@ -3,9 +3,12 @@
 use uuid::Uuid;
 use super::NotificationsListNotificationsItem;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct NotificationsList {
+    /// `notifications`: a list of [`NotificationsListNotificationsItem`](crate::models::NotificationsListNotificationsItem), always present.
     pub notifications: Vec<NotificationsListNotificationsItem>,
+    /// `last_read_notification_id`: a UUID, or `null` (`None`); always present.
     pub last_read_notification_id: Option<Uuid>,
 }
 

@@ -9,6 +9,7 @@ use super::{
     MaintainerSubscriptionRenewalNotification,
 };
 
+/// Used in [`NotificationsList`](crate::models::NotificationsList) (`notifications`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum NotificationsListNotificationsItem {
     /// `type` is `"MaintainerNewPaidSubscriptionNotification"`.
@@ -108,3 +109,11 @@ impl<'de> Deserialize<'de> for NotificationsListNotificationsItem {
         )
     }
 }
+
+crate::union_from!(NotificationsListNotificationsItem {
+    MaintainerNewPaidSubscriptionNotification(boxed MaintainerNewPaidSubscriptionNotification),
+    MaintainerNewProductSaleNotification(boxed MaintainerNewProductSaleNotification),
+    MaintainerSubscriptionRenewalNotification(boxed MaintainerSubscriptionRenewalNotification),
+    MaintainerAccountCreditsGrantedNotification(boxed MaintainerAccountCreditsGrantedNotification),
+    MaintainerFileFlaggedMaliciousNotification(boxed MaintainerFileFlaggedMaliciousNotification),
+});

@@ -2,19 +2,48 @@
 
 use super::{GrantTypesItem, ResponseTypesItem, SubType, TokenEndpointAuthMethod};
 
+/// Request body of [`oauth2().clients().update()`](crate::client::Oauth2Clients::update).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OAuth2ClientConfigurationUpdate {
+    /// `redirect_uris`: a list of a string, always present.
     pub redirect_uris: Vec<String>,
+    /// `token_endpoint_auth_method`: [`TokenEndpointAuthMethod`](crate::models::TokenEndpointAuthMethod); optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: "client_secret_post"`.
     pub token_endpoint_auth_method: Option<TokenEndpointAuthMethod>,
+    /// `grant_types`: a list of [`GrantTypesItem`](crate::models::GrantTypesItem); optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: ["authorization_code","refresh_token"]`.
     pub grant_types: Option<Vec<GrantTypesItem>>,
+    /// `response_types`: a list of [`ResponseTypesItem`](crate::models::ResponseTypesItem); optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: ["code"]`.
     pub response_types: Option<Vec<ResponseTypesItem>>,
+    /// `scope`: a string; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: "openid profile email user:read user:write organizations:read organizations:write custom_fields:read custom_fields:write discounts:read discounts:write checkout_links:read checkout_links:write checkouts:read checkouts:write transactions:read transactions:write payouts:read payouts:write products:read products:write benefits:read benefits:write events:read events:write meters:read meters:write files:read files:write subscriptions:read subscriptions:write customers:read customers:write members:read members:write wallets:read wallets:write disputes:read disputes:write customer_meters:read customer_sessions:write member_sessions:write customer_seats:read customer_seats:write orders:read orders:write refunds:read refunds:write payments:read metrics:read metrics:write webhooks:read webhooks:write license_keys:read license_keys:write customer_portal:read customer_portal:write notifications:read notifications:write notification_recipients:read notification_recipients:write"`.
     pub scope: Option<String>,
+    /// `client_name`: a string, always present.
     pub client_name: String,
+    /// `client_uri`: a string or `null`; optional (`None` is left out of the JSON).
     pub client_uri: Option<String>,
+    /// `logo_uri`: a string or `null`; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `format: uri`, `minLength: 1`, `maxLength: 2083`.
     pub logo_uri: Option<String>,
+    /// `tos_uri`: a string or `null`; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `format: uri`, `minLength: 1`, `maxLength: 2083`.
     pub tos_uri: Option<String>,
+    /// `policy_uri`: a string or `null`; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `format: uri`, `minLength: 1`, `maxLength: 2083`.
     pub policy_uri: Option<String>,
+    /// `default_sub_type`: [`SubType`](crate::models::SubType); optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: "user"`.
     pub default_sub_type: Option<SubType>,
+    /// `client_id`: a string, always present.
     pub client_id: String,
 }
 

@@ -2,17 +2,24 @@
 
 use chrono::{DateTime, Utc};
 
+/// Used in [`AuthorizeResponseOrganization`](crate::models::AuthorizeResponseOrganization) (`client`) and [`AuthorizeResponseUser`](crate::models::AuthorizeResponseUser) (`client`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OAuth2ClientPublic {
     /// Creation timestamp of the object.
     pub created_at: DateTime<Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: Option<DateTime<Utc>>,
+    /// `client_id`: a string, always present.
     pub client_id: String,
+    /// `client_name`: a string, or `null` (`None`); always present.
     pub client_name: Option<String>,
+    /// `client_uri`: a string, or `null` (`None`); always present.
     pub client_uri: Option<String>,
+    /// `logo_uri`: a string, or `null` (`None`); always present.
     pub logo_uri: Option<String>,
+    /// `tos_uri`: a string, or `null` (`None`); always present.
     pub tos_uri: Option<String>,
+    /// `policy_uri`: a string, or `null` (`None`); always present.
     pub policy_uri: Option<String>,
 }
 

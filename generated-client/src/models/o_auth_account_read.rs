@@ -3,15 +3,20 @@
 use chrono::{DateTime, Utc};
 use super::OAuthPlatform;
 
+/// Used in [`UserRead`](crate::models::UserRead) (`oauth_accounts`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OAuthAccountRead {
     /// Creation timestamp of the object.
     pub created_at: DateTime<Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: Option<DateTime<Utc>>,
+    /// `platform`: [`OAuthPlatform`](crate::models::OAuthPlatform), always present.
     pub platform: OAuthPlatform,
+    /// `account_id`: a string, always present.
     pub account_id: String,
+    /// `account_email`: a string, always present.
     pub account_email: String,
+    /// `account_username`: a string, or `null` (`None`); always present.
     pub account_username: Option<String>,
 }
 

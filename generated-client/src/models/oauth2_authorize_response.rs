@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{AuthorizeResponseOrganization, AuthorizeResponseUser};
 
+/// Returned by [`oauth2().authorize()`](crate::client::Oauth2::authorize).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Oauth2AuthorizeResponse {
     /// `sub_type` is `"user"`.
@@ -52,3 +53,8 @@ impl<'de> Deserialize<'de> for Oauth2AuthorizeResponse {
         )
     }
 }
+
+crate::union_from!(Oauth2AuthorizeResponse {
+    User(boxed AuthorizeResponseUser),
+    Organization(boxed AuthorizeResponseOrganization),
+});

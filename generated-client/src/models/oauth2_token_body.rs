@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{AuthorizationCodeTokenRequest, RefreshTokenRequest, WebTokenRequest};
 
+/// Request body of [`oauth2().token()`](crate::client::Oauth2::token).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Oauth2TokenBody {
     /// `grant_type` is `"authorization_code"`.
@@ -58,3 +59,9 @@ impl<'de> Deserialize<'de> for Oauth2TokenBody {
         )
     }
 }
+
+crate::union_from!(Oauth2TokenBody {
+    AuthorizationCode(plain AuthorizationCodeTokenRequest),
+    RefreshToken(plain RefreshTokenRequest),
+    Web(boxed WebTokenRequest),
+});

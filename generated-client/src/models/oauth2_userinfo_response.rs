@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{UserInfoOrganization, UserInfoUser};
 
+/// Returned by [`oauth2().userinfo()`](crate::client::Oauth2::userinfo).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Oauth2UserinfoResponse {
     /// An `UserInfoUser`.
@@ -46,3 +47,8 @@ impl<'de> Deserialize<'de> for Oauth2UserinfoResponse {
         )
     }
 }
+
+crate::union_from!(Oauth2UserinfoResponse {
+    UserInfoUser(boxed UserInfoUser),
+    UserInfoOrganization(plain UserInfoOrganization),
+});

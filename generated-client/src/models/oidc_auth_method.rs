@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`OidcConfigurationRead`](crate::models::OidcConfigurationRead) (`auth_method`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OidcAuthMethod {
     /// `client_secret`

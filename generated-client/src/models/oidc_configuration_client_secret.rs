@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+/// Used in [`Configuration`](crate::models::Configuration).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OidcConfigurationClientSecret {
     /// OIDC issuer URL of the identity provider.

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use super::OidcAuthMethod;
 
+/// Used in [`OrganizationSsoConnection`](crate::models::OrganizationSsoConnection) (`configuration`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OidcConfigurationRead {
     /// OIDC issuer URL of the identity provider.

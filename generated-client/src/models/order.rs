@@ -8,6 +8,9 @@ use super::{
     OrderDiscount, OrderItemSchema, OrderProduct, OrderStatus, OrderSubscription,
 };
 
+/// Returned by `orders().create()`, `orders().get()`, `orders().update()` and `orders().finalize()`.
+///
+/// Used in `ListResourceOrder` (`items`), `WebhookOrderCreatedPayload` (`data`), `WebhookOrderPaidPayload` (`data`), `WebhookOrderRefundedPayload` (`data`) and `WebhookOrderUpdatedPayload` (`data`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Order {
     /// The ID of the object.
@@ -16,6 +19,9 @@ pub struct Order {
     pub created_at: DateTime<Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: Option<DateTime<Utc>>,
+    /// `status`: [`OrderStatus`](crate::models::OrderStatus), always present.
+    ///
+    /// Example: `"paid"`.
     pub status: OrderStatus,
     /// Whether the order has been paid for.
     pub paid: bool,
@@ -37,10 +43,15 @@ pub struct Order {
     pub refunded_amount: i64,
     /// Sales tax refunded in cents.
     pub refunded_tax_amount: i64,
+    /// `currency`: a string, always present.
+    ///
+    /// Example: `"usd"`.
     pub currency: String,
+    /// `billing_reason`: [`OrderBillingReason`](crate::models::OrderBillingReason), always present.
     pub billing_reason: OrderBillingReason,
     /// The name of the customer that should appear on the invoice.
     pub billing_name: Option<String>,
+    /// `billing_address`: [`Address`](crate::models::Address), or `null` (`None`); always present.
     pub billing_address: Option<Address>,
     /// The invoice number associated with this order. `null` while the order is in `draft` status; assigned at finalize.
     pub invoice_number: Option<String>,
@@ -50,13 +61,19 @@ pub struct Order {
     pub receipt_number: Option<String>,
     /// Number of seats purchased (for seat-based one-time orders).
     pub seats: Option<i64>,
+    /// `customer_id`: a UUID, always present.
     pub customer_id: Uuid,
+    /// `product_id`: a UUID, or `null` (`None`); always present.
     pub product_id: Option<Uuid>,
+    /// `discount_id`: a UUID, or `null` (`None`); always present.
     pub discount_id: Option<Uuid>,
+    /// `subscription_id`: a UUID, or `null` (`None`); always present.
     pub subscription_id: Option<Uuid>,
+    /// `checkout_id`: a UUID, or `null` (`None`); always present.
     pub checkout_id: Option<Uuid>,
     /// When the next automatic payment retry is scheduled. `null` if the order is not in dunning or all retries have been exhausted.
     pub next_payment_attempt_at: Option<DateTime<Utc>>,
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// Key-value object storing custom field values.
     pub custom_field_data: Option<BTreeMap<String, Option<CustomFieldDataValue>>>,
@@ -64,9 +81,13 @@ pub struct Order {
     pub platform_fee_amount: i64,
     /// Currency of the platform fee.
     pub platform_fee_currency: Option<String>,
+    /// `customer`: [`OrderCustomer`](crate::models::OrderCustomer), always present.
     pub customer: OrderCustomer,
+    /// `product`: [`OrderProduct`](crate::models::OrderProduct), or `null` (`None`); always present.
     pub product: Option<OrderProduct>,
+    /// `discount`: [`OrderDiscount`](crate::models::OrderDiscount), or `null` (`None`); always present.
     pub discount: Option<OrderDiscount>,
+    /// `subscription`: [`OrderSubscription`](crate::models::OrderSubscription), or `null` (`None`); always present.
     pub subscription: Option<OrderSubscription>,
     /// Line items composing the order.
     pub items: Vec<OrderItemSchema>,

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in `CustomerOrder` (`billing_reason`) and `Order` (`billing_reason`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrderBillingReason {
     /// `purchase`

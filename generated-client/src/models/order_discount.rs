@@ -7,6 +7,7 @@ use super::{
     DiscountPercentageOnceForeverDurationBase, DiscountPercentageRepeatDurationBase,
 };
 
+/// Used in `CheckoutLink` (`discount`), `Order` (`discount`) and `Subscription` (`discount`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum OrderDiscount {
     /// A `DiscountFixedRepeatDurationBase`.
@@ -68,3 +69,10 @@ impl<'de> Deserialize<'de> for OrderDiscount {
         )
     }
 }
+
+crate::union_from!(OrderDiscount {
+    DiscountFixedRepeatDurationBase(boxed DiscountFixedRepeatDurationBase),
+    DiscountFixedOnceForeverDurationBase(boxed DiscountFixedOnceForeverDurationBase),
+    DiscountPercentageRepeatDurationBase(boxed DiscountPercentageRepeatDurationBase),
+    DiscountPercentageOnceForeverDurationBase(boxed DiscountPercentageOnceForeverDurationBase),
+});

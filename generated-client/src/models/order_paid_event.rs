@@ -31,6 +31,7 @@ pub struct OrderPaidEvent {
     pub label: String,
     /// The name of the event.
     pub name: OrderPaidEventName,
+    /// `metadata`: [`OrderPaidMetadata`](crate::models::OrderPaidMetadata), always present.
     pub metadata: OrderPaidMetadata,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`OrderPaidEvent`](crate::models::OrderPaidEvent) (`name`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrderPaidEventName {
     /// `order.paid`

@@ -4,8 +4,10 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{MetadataOutputType, ProductVisibility, RecurringInterval, TrialInterval};
 
+/// Used in [`Order`](crate::models::Order) (`product`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrderProduct {
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// The ID of the object.
     pub id: Uuid,

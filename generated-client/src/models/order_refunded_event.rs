@@ -31,6 +31,7 @@ pub struct OrderRefundedEvent {
     pub label: String,
     /// The name of the event.
     pub name: OrderRefundedEventName,
+    /// `metadata`: [`OrderRefundedMetadata`](crate::models::OrderRefundedMetadata), always present.
     pub metadata: OrderRefundedMetadata,
 }
 

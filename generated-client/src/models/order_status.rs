@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A parameter of `orders().list()` and `orders().export()`.
+///
+/// Used in `CustomerOrder` (`status`) and `Order` (`status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrderStatus {
     /// `draft`

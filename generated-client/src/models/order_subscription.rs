@@ -6,8 +6,10 @@ use super::{
     CustomerCancellationReason, MetadataOutputType, RecurringInterval, SubscriptionStatus,
 };
 
+/// Used in [`Order`](crate::models::Order) (`subscription`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrderSubscription {
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// Creation timestamp of the object.
     pub created_at: DateTime<Utc>,
@@ -61,10 +63,13 @@ pub struct OrderSubscription {
     pub product_id: Uuid,
     /// The ID of the applied discount, if any.
     pub discount_id: Option<Uuid>,
+    /// `checkout_id`: a UUID, or `null` (`None`); always present.
     pub checkout_id: Option<Uuid>,
     /// The number of seats for seat-based subscriptions. None for non-seat subscriptions.
     pub seats: Option<i64>,
+    /// `customer_cancellation_reason`: [`CustomerCancellationReason`](crate::models::CustomerCancellationReason), or `null` (`None`); always present.
     pub customer_cancellation_reason: Option<CustomerCancellationReason>,
+    /// `customer_cancellation_comment`: a string, or `null` (`None`); always present.
     pub customer_cancellation_comment: Option<String>,
 }
 

@@ -31,6 +31,7 @@ pub struct OrderUnvoidedEvent {
     pub label: String,
     /// The name of the event.
     pub name: OrderUnvoidedEventName,
+    /// `metadata`: [`OrderUnvoidedMetadata`](crate::models::OrderUnvoidedMetadata), always present.
     pub metadata: OrderUnvoidedMetadata,
 }
 

@@ -2,12 +2,18 @@
 
 use uuid::Uuid;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrderUser {
+    /// `id`: a UUID, always present.
     pub id: Uuid,
+    /// `email`: a string or `null`; optional (`None` is left out of the JSON).
     pub email: Option<String>,
+    /// `public_name`: a string, always present.
     pub public_name: String,
+    /// `avatar_url`: a string or `null`; optional (`None` is left out of the JSON).
     pub avatar_url: Option<String>,
+    /// `github_username`: a string or `null`; optional (`None` is left out of the JSON).
     pub github_username: Option<String>,
 }
 

@@ -31,6 +31,7 @@ pub struct OrderVoidedEvent {
     pub label: String,
     /// The name of the event.
     pub name: OrderVoidedEventName,
+    /// `metadata`: [`OrderVoidedMetadata`](crate::models::OrderVoidedMetadata), always present.
     pub metadata: OrderVoidedMetadata,
 }
 

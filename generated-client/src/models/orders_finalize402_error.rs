@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{PaymentActionRequired, PaymentFailed};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub enum OrdersFinalize402Error {
     /// `error` is `"PaymentFailed"`.
@@ -52,3 +53,8 @@ impl<'de> Deserialize<'de> for OrdersFinalize402Error {
         )
     }
 }
+
+crate::union_from!(OrdersFinalize402Error {
+    PaymentFailed(plain PaymentFailed),
+    PaymentActionRequired(plain PaymentActionRequired),
+});

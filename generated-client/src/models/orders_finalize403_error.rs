@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{OffSessionChargesNotEnabled, OrganizationNotReadyForPayments};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub enum OrdersFinalize403Error {
     /// `error` is `"OffSessionChargesNotEnabled"`.
@@ -52,3 +53,8 @@ impl<'de> Deserialize<'de> for OrdersFinalize403Error {
         )
     }
 }
+
+crate::union_from!(OrdersFinalize403Error {
+    OffSessionChargesNotEnabled(plain OffSessionChargesNotEnabled),
+    OrganizationNotReadyForPayments(plain OrganizationNotReadyForPayments),
+});

@@ -9,6 +9,9 @@ use super::{
     OrganizationSubscriptionSettings, SubscriptionProrationBehavior, TaxBehaviorOption,
 };
 
+/// Returned by `organizations().create()`, `organizations().get()` and `organizations().update()`.
+///
+/// Used in `ListResourceOrganization` (`items`) and `WebhookOrganizationUpdatedPayload` (`data`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Organization {
     /// Creation timestamp of the object.

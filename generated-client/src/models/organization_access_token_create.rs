@@ -3,11 +3,18 @@
 use uuid::Uuid;
 use super::AvailableScope;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationAccessTokenCreate {
+    /// `organization_id`: a UUID or `null`; optional (`None` is left out of the JSON).
     pub organization_id: Option<Uuid>,
+    /// `comment`: a string, always present.
     pub comment: String,
+    /// `expires_in`: a string or `null`; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `format: duration`.
     pub expires_in: Option<String>,
+    /// `scopes`: a list of [`AvailableScope`](crate::models::AvailableScope), always present.
     pub scopes: Vec<AvailableScope>,
 }
 

@@ -2,9 +2,12 @@
 
 use super::OrganizationAccessToken;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationAccessTokenCreateResponse {
+    /// `organization_access_token`: [`OrganizationAccessToken`](crate::models::OrganizationAccessToken), always present.
     pub organization_access_token: OrganizationAccessToken,
+    /// `token`: a string, always present.
     pub token: String,
 }
 

@@ -2,9 +2,12 @@
 
 use super::AvailableScope;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrganizationAccessTokenUpdate {
+    /// `comment`: a string or `null`; optional (`None` is left out of the JSON).
     pub comment: Option<String>,
+    /// `scopes`: a list of [`AvailableScope`](crate::models::AvailableScope) or `null`; optional (`None` is left out of the JSON).
     pub scopes: Option<Vec<AvailableScope>>,
 }
 

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationAppealResponse {
     /// Whether the appeal was successfully submitted

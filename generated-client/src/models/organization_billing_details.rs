@@ -2,6 +2,7 @@
 
 use super::AddressInput;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrganizationBillingDetails {
     /// The name shown on invoices. Falls back to the customer name.

@@ -2,10 +2,14 @@
 
 use super::AddressInput;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrganizationBillingDetailsUpdate {
+    /// `billing_name`: a string or `null`; optional (`None` is left out of the JSON).
     pub billing_name: Option<String>,
+    /// `billing_address`: [`AddressInput`](crate::models::AddressInput) or `null`; optional (`None` is left out of the JSON).
     pub billing_address: Option<AddressInput>,
+    /// `tax_id`: a string or `null`; optional (`None` is left out of the JSON).
     pub tax_id: Option<String>,
 }
 

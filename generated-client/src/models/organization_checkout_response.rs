@@ -2,10 +2,14 @@
 
 use chrono::{DateTime, Utc};
 
+/// Used in [`OrganizationStartupProgramClaimResponse`](crate::models::OrganizationStartupProgramClaimResponse) (`checkout`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationCheckoutResponse {
+    /// `checkout_id`: a string, always present.
     pub checkout_id: String,
+    /// `url`: a string, always present.
     pub url: String,
+    /// `expires_at`: a date-time (RFC 3339), always present.
     pub expires_at: DateTime<Utc>,
 }
 

@@ -8,11 +8,22 @@ use super::{
     UserUpdateCountry,
 };
 
+/// Request body of [`organizations().create()`](crate::client::Organizations::create).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationCreate {
+    /// `name`: a string, always present.
+    ///
+    /// Schema: `minLength: 3`.
     pub name: String,
+    /// `slug`: a string, always present.
+    ///
+    /// Schema: `minLength: 3`, `maxLength: 64`.
     pub slug: String,
+    /// `avatar_url`: a string or `null`; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `format: uri`, `minLength: 1`, `maxLength: 2083`.
     pub avatar_url: Option<String>,
+    /// `legal_entity`: [`OrganizationCreateLegalEntity`](crate::models::OrganizationCreateLegalEntity) or `null`; optional (`None` is left out of the JSON).
     pub legal_entity: Option<OrganizationCreateLegalEntity>,
     /// Public support email.
     pub email: Option<String>,
@@ -24,9 +35,13 @@ pub struct OrganizationCreate {
     pub details: Option<OrganizationDetails>,
     /// Two-letter country code (ISO 3166-1 alpha-2).
     pub country: Option<UserUpdateCountry>,
+    /// `feature_settings`: [`OrganizationFeatureSettingsUpdate`](crate::models::OrganizationFeatureSettingsUpdate) or `null`; optional (`None` is left out of the JSON).
     pub feature_settings: Option<OrganizationFeatureSettingsUpdate>,
+    /// `subscription_settings`: [`OrganizationSubscriptionSettings`](crate::models::OrganizationSubscriptionSettings) or `null`; optional (`None` is left out of the JSON).
     pub subscription_settings: Option<OrganizationSubscriptionSettings>,
+    /// `customer_email_settings`: [`OrganizationCustomerEmailSettings`](crate::models::OrganizationCustomerEmailSettings) or `null`; optional (`None` is left out of the JSON).
     pub customer_email_settings: Option<OrganizationCustomerEmailSettings>,
+    /// `customer_portal_settings`: [`OrganizationCustomerPortalSettings`](crate::models::OrganizationCustomerPortalSettings) or `null`; optional (`None` is left out of the JSON).
     pub customer_portal_settings: Option<OrganizationCustomerPortalSettings>,
     /// Default presentment currency for the organization
     pub default_presentment_currency: Option<PresentmentCurrency>,

@@ -6,6 +6,7 @@ use super::{
     OrganizationCompanyLegalEntitySchema, OrganizationIndividualLegalEntitySchema,
 };
 
+/// Used in [`OrganizationCreate`](crate::models::OrganizationCreate) (`legal_entity`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum OrganizationCreateLegalEntity {
     /// `type` is `"individual"`.
@@ -56,3 +57,8 @@ impl<'de> Deserialize<'de> for OrganizationCreateLegalEntity {
         )
     }
 }
+
+crate::union_from!(OrganizationCreateLegalEntity {
+    Individual(plain OrganizationIndividualLegalEntitySchema),
+    Company(plain OrganizationCompanyLegalEntitySchema),
+});

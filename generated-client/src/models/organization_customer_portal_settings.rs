@@ -5,10 +5,14 @@ use super::{
     CustomerPortalUsageSettings,
 };
 
+/// Used in `CustomerOrganization` (`customer_portal_settings`), `Organization` (`customer_portal_settings`), `OrganizationCreate` (`customer_portal_settings`), `OrganizationKyc` (`customer_portal_settings`), `OrganizationUpdate` (`customer_portal_settings`) and `OrganizationWithRole` (`customer_portal_settings`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationCustomerPortalSettings {
+    /// `usage`: [`CustomerPortalUsageSettings`](crate::models::CustomerPortalUsageSettings), always present.
     pub usage: CustomerPortalUsageSettings,
+    /// `subscription`: [`CustomerPortalSubscriptionSettings`](crate::models::CustomerPortalSubscriptionSettings), always present.
     pub subscription: CustomerPortalSubscriptionSettings,
+    /// `customer`: [`CustomerPortalCustomerSettings`](crate::models::CustomerPortalCustomerSettings); optional (`None` is left out of the JSON).
     pub customer: Option<CustomerPortalCustomerSettings>,
 }
 

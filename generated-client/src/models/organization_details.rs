@@ -2,9 +2,12 @@
 
 use super::OrganizationDetailsSwitchingFrom;
 
+/// Used in [`OrganizationCreate`](crate::models::OrganizationCreate) (`details`), `OrganizationKyc` (`details`) and [`OrganizationUpdate`](crate::models::OrganizationUpdate) (`details`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrganizationDetails {
-    /// **Deprecated.** Brief information about you and your business.
+    /// **Deprecated.**
+    ///
+    /// Brief information about you and your business.
     pub about: Option<String>,
     /// Description of digital products being sold.
     pub product_description: Option<String>,
@@ -12,17 +15,25 @@ pub struct OrganizationDetails {
     pub selling_categories: Option<Vec<String>>,
     /// Pricing models used by the organization.
     pub pricing_models: Option<Vec<String>>,
-    /// **Deprecated.** How the organization will integrate and use Polar.
+    /// **Deprecated.**
+    ///
+    /// How the organization will integrate and use Polar.
     pub intended_use: Option<String>,
-    /// **Deprecated.** Main customer acquisition channels.
+    /// **Deprecated.**
+    ///
+    /// Main customer acquisition channels.
     pub customer_acquisition: Option<Vec<String>>,
-    /// **Deprecated.** Estimated revenue in the next 12 months
+    /// **Deprecated.**
+    ///
+    /// Estimated revenue in the next 12 months
     pub future_annual_revenue: Option<i64>,
     /// Switching from another platform?
     pub switching: Option<bool>,
     /// Which platform the organization is migrating from.
     pub switching_from: Option<OrganizationDetailsSwitchingFrom>,
-    /// **Deprecated.** Revenue from last year if applicable.
+    /// **Deprecated.**
+    ///
+    /// Revenue from last year if applicable.
     pub previous_annual_revenue: Option<i64>,
 }
 

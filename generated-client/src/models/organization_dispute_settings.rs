@@ -3,6 +3,7 @@
 /// `auto_accept_below_amount` is in Polar's settlement currency (USD).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationDisputeSettings {
+    /// `auto_accept_below_amount`: an integer, or `null` (`None`); always present.
     pub auto_accept_below_amount: Option<i64>,
 }
 

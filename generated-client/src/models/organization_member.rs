@@ -4,13 +4,16 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::OrganizationRole;
 
+/// Used in [`ListResourceOrganizationMember`](crate::models::ListResourceOrganizationMember) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationMember {
     /// The ID of the user.
     pub user_id: Uuid,
     /// The time the OrganizationMember was created.
     pub created_at: DateTime<Utc>,
+    /// `email`: a string, always present.
     pub email: String,
+    /// `avatar_url`: a string, or `null` (`None`); always present.
     pub avatar_url: Option<String>,
     /// The user's role on the organization.
     pub role: OrganizationRole,

@@ -2,6 +2,7 @@
 
 use super::OrganizationMemberRoleUpdateRole;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationMemberRoleUpdate {
     /// The role to assign. `owner` is rejected — ownership transfers go through a separate flow.

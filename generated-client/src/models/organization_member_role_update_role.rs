@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`OrganizationMemberRoleUpdate`](crate::models::OrganizationMemberRoleUpdate) (`role`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationMemberRoleUpdateRole {
     /// `admin`

@@ -2,20 +2,30 @@
 
 use chrono::{DateTime, Utc};
 
+/// Used in [`ListResourceOrganizationOrder`](crate::models::ListResourceOrganizationOrder) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationOrder {
+    /// `id`: a string, always present.
     pub id: String,
+    /// `created_at`: a date-time (RFC 3339), always present.
     pub created_at: DateTime<Utc>,
+    /// `invoice_number`: a string, or `null` (`None`); always present.
     pub invoice_number: Option<String>,
+    /// `status`: a string, always present.
     pub status: String,
+    /// `paid`: a boolean, always present.
     pub paid: bool,
     /// Total amount in cents, after discount and tax.
     pub total_amount: i64,
     /// Refunded amount in cents.
     pub refunded_amount: i64,
+    /// `currency`: a string, always present.
     pub currency: String,
+    /// `billing_reason`: a string, always present.
     pub billing_reason: String,
+    /// `product_name`: a string, always present.
     pub product_name: String,
+    /// `is_invoice_generated`: a boolean, always present.
     pub is_invoice_generated: bool,
 }
 

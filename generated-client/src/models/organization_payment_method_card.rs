@@ -2,10 +2,14 @@
 
 use super::OrganizationPaymentMethodCardMetadata;
 
+/// Used in [`ListResourceItemsItem`](crate::models::ListResourceItemsItem).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationPaymentMethodCard {
+    /// `id`: a string, always present.
     pub id: String,
+    /// `default`: a boolean, always present.
     pub default: bool,
+    /// `method_metadata`: [`OrganizationPaymentMethodCardMetadata`](crate::models::OrganizationPaymentMethodCardMetadata), always present.
     pub method_metadata: OrganizationPaymentMethodCardMetadata,
 }
 

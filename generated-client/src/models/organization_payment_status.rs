@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use super::OrganizationStatus;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationPaymentStatus {
     /// Whether the organization is ready to accept payments

@@ -2,6 +2,7 @@
 
 use uuid::Uuid;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationPayoutAccountSet {
     /// ID of the payout account to set on the organization.

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`OrganizationRoleDefinition`](crate::models::OrganizationRoleDefinition) (`permissions`) and [`OrganizationWithRole`](crate::models::OrganizationWithRole) (`permissions`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationPermission {
     /// `organization:manage`

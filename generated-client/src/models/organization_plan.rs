@@ -2,17 +2,30 @@
 
 use super::{OrganizationPlanFee, OrganizationPlanPrice};
 
+/// Used in [`OrganizationSubscription`](crate::models::OrganizationSubscription) (`plan`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationPlan {
     /// Polar product ID. Null for the synthesized free plan, which has no underlying Polar product.
     pub product_id: Option<String>,
+    /// `name`: a string, always present.
     pub name: String,
+    /// `description`: a string or `null`; optional (`None` is left out of the JSON).
     pub description: Option<String>,
+    /// `recurring_interval`: a string or `null`; optional (`None` is left out of the JSON).
     pub recurring_interval: Option<String>,
+    /// `price`: [`OrganizationPlanPrice`](crate::models::OrganizationPlanPrice) or `null`; optional (`None` is left out of the JSON).
     pub price: Option<OrganizationPlanPrice>,
+    /// `transaction_fee`: [`OrganizationPlanFee`](crate::models::OrganizationPlanFee) or `null`; optional (`None` is left out of the JSON).
     pub transaction_fee: Option<OrganizationPlanFee>,
+    /// `highlight`: a boolean; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: false`.
     pub highlight: Option<bool>,
+    /// `custom`: a boolean; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: false`.
     pub custom: Option<bool>,
+    /// `features`: a list of a string; optional (`None` is left out of the JSON).
     pub features: Option<Vec<String>>,
 }
 

@@ -3,10 +3,14 @@
 use chrono::{DateTime, Utc};
 use super::AppealDecision;
 
+/// Used in [`OrganizationReviewState`](crate::models::OrganizationReviewState) (`appeal`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationReviewAppeal {
+    /// `submitted_at`: a date-time (RFC 3339), always present.
     pub submitted_at: DateTime<Utc>,
+    /// `reviewed_at`: a date-time (RFC 3339) or `null`; optional (`None` is left out of the JSON).
     pub reviewed_at: Option<DateTime<Utc>>,
+    /// `decision`: [`AppealDecision`](crate::models::AppealDecision) or `null`; optional (`None` is left out of the JSON).
     pub decision: Option<AppealDecision>,
 }
 

@@ -8,7 +8,9 @@ use super::{
 /// A single item in the self-review checklist.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationReviewCheck {
+    /// `key`: [`OrganizationReviewCheckKey`](crate::models::OrganizationReviewCheckKey), always present.
     pub key: OrganizationReviewCheckKey,
+    /// `status`: [`OrganizationReviewCheckStatus`](crate::models::OrganizationReviewCheckStatus), always present.
     pub status: OrganizationReviewCheckStatus,
     /// Reasons for the current status. Empty when `passed`.
     pub reasons: Option<Vec<OrganizationReviewCheckReason>>,

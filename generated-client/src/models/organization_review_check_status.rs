@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`OrganizationReviewCheck`](crate::models::OrganizationReviewCheck) (`status`) and [`OrganizationReviewSubCheck`](crate::models::OrganizationReviewSubCheck) (`status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationReviewCheckStatus {
     /// `passed`

@@ -10,9 +10,13 @@ use super::{
 pub struct OrganizationReviewState {
     /// True when `submitted_at` is null AND no preliminary check is `failed` or `pending`. Warnings do not block submission.
     pub can_submit: bool,
+    /// `submitted_at`: a date-time (RFC 3339) or `null`; optional (`None` is left out of the JSON).
     pub submitted_at: Option<DateTime<Utc>>,
+    /// `verdict`: [`OrganizationReviewStateVerdict`](crate::models::OrganizationReviewStateVerdict) or `null`; optional (`None` is left out of the JSON).
     pub verdict: Option<OrganizationReviewStateVerdict>,
+    /// `appeal`: [`OrganizationReviewAppeal`](crate::models::OrganizationReviewAppeal) or `null`; optional (`None` is left out of the JSON).
     pub appeal: Option<OrganizationReviewAppeal>,
+    /// `preliminary_steps`: a list of [`OrganizationReviewCheck`](crate::models::OrganizationReviewCheck); optional (`None` is left out of the JSON).
     pub preliminary_steps: Option<Vec<OrganizationReviewCheck>>,
 }
 

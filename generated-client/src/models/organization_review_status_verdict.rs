@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`OrganizationReviewStatus`](crate::models::OrganizationReviewStatus) (`verdict`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationReviewStatusVerdict {
     /// `PASS`

@@ -13,7 +13,9 @@ use super::{
 /// reasons explaining a sub-item live on the sub-check itself.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationReviewSubCheck {
+    /// `key`: [`OrganizationReviewSubCheckKey`](crate::models::OrganizationReviewSubCheckKey), always present.
     pub key: OrganizationReviewSubCheckKey,
+    /// `status`: [`OrganizationReviewCheckStatus`](crate::models::OrganizationReviewCheckStatus), always present.
     pub status: OrganizationReviewCheckStatus,
     /// Reasons for the sub-check's current status. Empty when `passed`.
     pub reasons: Option<Vec<OrganizationReviewCheckReason>>,

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`OrganizationMember`](crate::models::OrganizationMember) (`role`), [`OrganizationRoleDefinition`](crate::models::OrganizationRoleDefinition) (`id`) and [`OrganizationWithRole`](crate::models::OrganizationWithRole) (`role`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationRole {
     /// `owner`

@@ -2,6 +2,7 @@
 
 use super::OrganizationSocialPlatforms;
 
+/// Used in [`Organization`](crate::models::Organization) (`socials`), `OrganizationCreate` (`socials`), `OrganizationKyc` (`socials`), `OrganizationUpdate` (`socials`) and `OrganizationWithRole` (`socials`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationSocialLink {
     /// The social platform of the URL

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{OidcConfigurationRead, OrganizationSsoConnectionType};
 
+/// Used in [`ListResourceOrganizationSsoConnection`](crate::models::ListResourceOrganizationSsoConnection) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationSsoConnection {
     /// Creation timestamp of the object.

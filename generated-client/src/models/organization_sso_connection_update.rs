@@ -2,6 +2,7 @@
 
 use super::Configuration;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrganizationSsoConnectionUpdate {
     /// Human-friendly label for the connection, shown on the login page.

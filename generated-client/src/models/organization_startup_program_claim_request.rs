@@ -7,8 +7,11 @@
 /// PATCH path (already-paid orgs).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrganizationStartupProgramClaimRequest {
+    /// `success_url`: a string or `null`; optional (`None` is left out of the JSON).
     pub success_url: Option<String>,
+    /// `return_url`: a string or `null`; optional (`None` is left out of the JSON).
     pub return_url: Option<String>,
+    /// `embed_origin`: a string or `null`; optional (`None` is left out of the JSON).
     pub embed_origin: Option<String>,
 }
 

@@ -11,7 +11,9 @@ use super::{OrganizationCheckoutResponse, OrganizationSubscription};
 ///   switched to Scale and the discount applied immediately.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrganizationStartupProgramClaimResponse {
+    /// `checkout`: [`OrganizationCheckoutResponse`](crate::models::OrganizationCheckoutResponse) or `null`; optional (`None` is left out of the JSON).
     pub checkout: Option<OrganizationCheckoutResponse>,
+    /// `subscription`: [`OrganizationSubscription`](crate::models::OrganizationSubscription) or `null`; optional (`None` is left out of the JSON).
     pub subscription: Option<OrganizationSubscription>,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`Organization`](crate::models::Organization) (`status`), `OrganizationKyc` (`status`), `OrganizationPaymentStatus` (`organization_status`) and `OrganizationWithRole` (`status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationStatus {
     /// `created`

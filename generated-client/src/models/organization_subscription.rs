@@ -6,24 +6,42 @@ use super::{
     OrganizationSubscriptionPendingChange,
 };
 
+/// Used in [`OrganizationStartupProgramClaimResponse`](crate::models::OrganizationStartupProgramClaimResponse) (`subscription`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationSubscription {
     /// Polar subscription ID. Null when the organization has no active subscription and is on the free plan.
     pub subscription_id: Option<String>,
+    /// `status`: a string, always present.
     pub status: String,
+    /// `product_id`: a string or `null`; optional (`None` is left out of the JSON).
     pub product_id: Option<String>,
+    /// `plan`: [`OrganizationPlan`](crate::models::OrganizationPlan), always present.
     pub plan: OrganizationPlan,
+    /// `amount`: an integer, always present.
     pub amount: i64,
+    /// `currency`: a string, always present.
     pub currency: String,
+    /// `recurring_interval`: a string or `null`; optional (`None` is left out of the JSON).
     pub recurring_interval: Option<String>,
+    /// `recurring_interval_count`: an integer or `null`; optional (`None` is left out of the JSON).
     pub recurring_interval_count: Option<i64>,
+    /// `current_period_start`: a date-time (RFC 3339) or `null`; optional (`None` is left out of the JSON).
     pub current_period_start: Option<DateTime<Utc>>,
+    /// `current_period_end`: a date-time (RFC 3339) or `null`; optional (`None` is left out of the JSON).
     pub current_period_end: Option<DateTime<Utc>>,
+    /// `cancel_at_period_end`: a boolean; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: false`.
     pub cancel_at_period_end: Option<bool>,
+    /// `canceled_at`: a date-time (RFC 3339) or `null`; optional (`None` is left out of the JSON).
     pub canceled_at: Option<DateTime<Utc>>,
+    /// `started_at`: a date-time (RFC 3339) or `null`; optional (`None` is left out of the JSON).
     pub started_at: Option<DateTime<Utc>>,
+    /// `ends_at`: a date-time (RFC 3339) or `null`; optional (`None` is left out of the JSON).
     pub ends_at: Option<DateTime<Utc>>,
+    /// `pending_change`: [`OrganizationSubscriptionPendingChange`](crate::models::OrganizationSubscriptionPendingChange) or `null`; optional (`None` is left out of the JSON).
     pub pending_change: Option<OrganizationSubscriptionPendingChange>,
+    /// `discount`: [`OrganizationSubscriptionDiscount`](crate::models::OrganizationSubscriptionDiscount) or `null`; optional (`None` is left out of the JSON).
     pub discount: Option<OrganizationSubscriptionDiscount>,
     /// Polar Startup Program status for this organization. Derived from the organization's Startup Program discount: 'invited' when the discount exists and hasn't been redeemed, 'consumed' once it has. Null when the feature is disabled or the organization hasn't been invited.
     pub startup_program_status: Option<String>,

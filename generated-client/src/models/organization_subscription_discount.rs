@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 /// A discount currently applied to the organization's subscription.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationSubscriptionDiscount {
+    /// `discount_id`: a string, always present.
     pub discount_id: String,
+    /// `name`: a string, always present.
     pub name: String,
     /// Discount type: 'percentage' or 'fixed'.
     pub r#type: String,

@@ -2,9 +2,12 @@
 
 use chrono::{DateTime, Utc};
 
+/// Used in [`OrganizationSubscription`](crate::models::OrganizationSubscription) (`pending_change`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationSubscriptionPendingChange {
+    /// `product_id`: a string, always present.
     pub product_id: String,
+    /// `applies_at`: a date-time (RFC 3339), always present.
     pub applies_at: DateTime<Utc>,
 }
 

@@ -2,12 +2,18 @@
 
 use super::OrganizationSubscriptionSettingsProrationBehavior;
 
+/// Used in [`Organization`](crate::models::Organization) (`subscription_settings`), `OrganizationCreate` (`subscription_settings`), `OrganizationKyc` (`subscription_settings`), `OrganizationUpdate` (`subscription_settings`) and `OrganizationWithRole` (`subscription_settings`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationSubscriptionSettings {
+    /// `allow_multiple_subscriptions`: a boolean, always present.
     pub allow_multiple_subscriptions: bool,
+    /// `proration_behavior`: [`OrganizationSubscriptionSettingsProrationBehavior`](crate::models::OrganizationSubscriptionSettingsProrationBehavior), always present.
     pub proration_behavior: OrganizationSubscriptionSettingsProrationBehavior,
+    /// `benefit_revocation_grace_period`: an integer, always present.
     pub benefit_revocation_grace_period: i64,
+    /// `prevent_trial_abuse`: a boolean, always present.
     pub prevent_trial_abuse: bool,
+    /// `allow_customer_updates`: a boolean, always present.
     pub allow_customer_updates: bool,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`OrganizationSubscriptionSettings`](crate::models::OrganizationSubscriptionSettings) (`proration_behavior`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationSubscriptionSettingsProrationBehavior {
     /// `invoice`

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+/// Used in [`OrganizationEmbedStatus`](crate::models::OrganizationEmbedStatus) (`uncovered_hosts`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationUncoveredHost {
     /// The entry that would admit this origin.

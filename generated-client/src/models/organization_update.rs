@@ -9,9 +9,16 @@ use super::{
     UserUpdateCountry,
 };
 
+/// Request body of [`organizations().update()`](crate::client::Organizations::update).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrganizationUpdate {
+    /// `name`: a string or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
+    ///
+    /// Schema: `minLength: 3`.
     pub name: Patch<String>,
+    /// `avatar_url`: a string or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
+    ///
+    /// Schema: `format: uri`, `minLength: 1`, `maxLength: 2083`.
     pub avatar_url: Patch<String>,
     /// Public support email.
     pub email: Patch<String>,
@@ -23,10 +30,15 @@ pub struct OrganizationUpdate {
     pub details: Patch<OrganizationDetails>,
     /// Two-letter country code (ISO 3166-1 alpha-2).
     pub country: Patch<UserUpdateCountry>,
+    /// `feature_settings`: [`OrganizationFeatureSettingsUpdate`](crate::models::OrganizationFeatureSettingsUpdate) or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub feature_settings: Patch<OrganizationFeatureSettingsUpdate>,
+    /// `subscription_settings`: [`OrganizationSubscriptionSettings`](crate::models::OrganizationSubscriptionSettings) or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub subscription_settings: Patch<OrganizationSubscriptionSettings>,
+    /// `customer_email_settings`: [`OrganizationCustomerEmailSettings`](crate::models::OrganizationCustomerEmailSettings) or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub customer_email_settings: Patch<OrganizationCustomerEmailSettings>,
+    /// `customer_portal_settings`: [`OrganizationCustomerPortalSettings`](crate::models::OrganizationCustomerPortalSettings) or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub customer_portal_settings: Patch<OrganizationCustomerPortalSettings>,
+    /// `dispute_settings`: [`OrganizationDisputeSettingsUpdate`](crate::models::OrganizationDisputeSettingsUpdate) or `null`; `Patch::Absent` leaves it out, `Patch::Null` sends `null`.
     pub dispute_settings: Patch<OrganizationDisputeSettingsUpdate>,
     /// Hosts allowed to embed this organization's checkout. An entry is a host and an optional port, without a scheme: HTTPS is always allowed, and HTTP too for local hosts — `localhost`, any `.localhost` or `.local` name, and loopback or private addresses. `*.example.com` matches any subdomain, but not `example.com` itself. An app origin such as `chrome-extension://abcdef` carries its scheme, having no host to match on.
     pub embed_hosts: Patch<Vec<String>>,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{DisputeAutoAcceptNotEnabled, NotPermitted};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub enum OrganizationsUpdate403Error {
     /// `error` is `"NotPermitted"`.
@@ -54,3 +55,8 @@ impl<'de> Deserialize<'de> for OrganizationsUpdate403Error {
         )
     }
 }
+
+crate::union_from!(OrganizationsUpdate403Error {
+    NotPermitted(plain NotPermitted),
+    DisputeAutoAcceptNotEnabled(plain DisputeAutoAcceptNotEnabled),
+});

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`PanTransferStep`](crate::models::PanTransferStep) (`status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PanStepStatus {
     /// `blocked`

@@ -2,6 +2,7 @@
 
 use super::{PanTransferMethod, PanTransferStep};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PanTransferChecklist {
     /// How the cards move: `pan_copy` for a Stripe source (account to account), `pan_import` for any other vault.

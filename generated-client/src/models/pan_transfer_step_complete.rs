@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PanTransferStepComplete {
     /// Values the step collects. Which keys it accepts depends on the step; unknown keys are rejected.

@@ -4,6 +4,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{CardPayment, GenericPayment};
 
+/// Returned by [`payments().get()`](crate::client::Payments::get).
+///
+/// Used in [`ListResourcePayment`](crate::models::ListResourcePayment) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Payment {
     /// A `CardPayment`.
@@ -47,3 +50,8 @@ impl<'de> Deserialize<'de> for Payment {
         )
     }
 }
+
+crate::union_from!(Payment {
+    Card(boxed CardPayment),
+    Generic(boxed GenericPayment),
+});

@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{CustomerPaymentMethodCard, CustomerPaymentMethodGeneric};
 
+/// Used in [`ListResourcePaymentMethod`](crate::models::ListResourcePaymentMethod) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PaymentMethod {
     /// A `CustomerPaymentMethodCard`.
@@ -47,3 +48,8 @@ impl<'de> Deserialize<'de> for PaymentMethod {
         )
     }
 }
+
+crate::union_from!(PaymentMethod {
+    CustomerPaymentMethodCard(boxed CustomerPaymentMethodCard),
+    CustomerPaymentMethodGeneric(boxed CustomerPaymentMethodGeneric),
+});

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in `CardPayment` (`processor`), `Checkout` (`payment_processor`), `CheckoutLink` (`payment_processor`), `CheckoutPublic` (`payment_processor`), `CheckoutPublicConfirmed` (`payment_processor`), `CustomerOrderConfirmPayment` (`payment_processor`) and 5 more.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PaymentProcessor {
     /// `stripe`

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A parameter of [`payments().list()`](crate::client::Payments::list).
+///
+/// Used in [`CardPayment`](crate::models::CardPayment) (`status`) and [`GenericPayment`](crate::models::GenericPayment) (`status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PaymentStatus {
     /// `pending`

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`CardPayment`](crate::models::CardPayment) (`trigger`) and [`GenericPayment`](crate::models::GenericPayment) (`trigger`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PaymentTrigger {
     /// `purchase`

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{PayoutAccountType, PayoutAttempt, PayoutStatus, TransactionEmbedded};
 
+/// Used in [`ListResourcePayout`](crate::models::ListResourcePayout) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Payout {
     /// Creation timestamp of the object.
@@ -12,20 +13,35 @@ pub struct Payout {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `processor`: [`PayoutAccountType`](crate::models::PayoutAccountType), always present.
     pub processor: PayoutAccountType,
+    /// `status`: [`PayoutStatus`](crate::models::PayoutStatus), always present.
     pub status: PayoutStatus,
+    /// `paid_at`: a date-time (RFC 3339), or `null` (`None`); always present.
     pub paid_at: Option<DateTime<Utc>>,
+    /// `currency`: a string, always present.
     pub currency: String,
+    /// `amount`: an integer, always present.
     pub amount: i64,
+    /// `fees_amount`: an integer, always present.
     pub fees_amount: i64,
+    /// `gross_amount`: an integer, always present.
     pub gross_amount: i64,
+    /// `account_currency`: a string, always present.
     pub account_currency: String,
+    /// `account_amount`: an integer, always present.
     pub account_amount: i64,
+    /// `account_id`: a UUID, always present.
     pub account_id: Uuid,
+    /// `invoice_number`: a string or `null`; optional (`None` is left out of the JSON).
     pub invoice_number: Option<String>,
+    /// `is_invoice_generated`: a boolean, always present.
     pub is_invoice_generated: bool,
+    /// `transaction_id`: a UUID, always present.
     pub transaction_id: Uuid,
+    /// `fees_transactions`: a list of [`TransactionEmbedded`](crate::models::TransactionEmbedded), always present.
     pub fees_transactions: Vec<TransactionEmbedded>,
+    /// `attempts`: a list of [`PayoutAttempt`](crate::models::PayoutAttempt), always present.
     pub attempts: Vec<PayoutAttempt>,
 }
 

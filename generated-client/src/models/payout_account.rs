@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{PayoutAccountStatus, PayoutAccountType};
 
+/// Used in [`ListResourcePayoutAccount`](crate::models::ListResourcePayoutAccount) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PayoutAccount {
     /// The ID of the object.
@@ -12,11 +13,17 @@ pub struct PayoutAccount {
     pub created_at: DateTime<Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: Option<DateTime<Utc>>,
+    /// `type`: [`PayoutAccountType`](crate::models::PayoutAccountType), always present.
     pub r#type: PayoutAccountType,
+    /// `processor_id`: a string, or `null` (`None`); always present.
     pub processor_id: Option<String>,
+    /// `country`: a string, always present.
     pub country: String,
+    /// `currency`: a string, always present.
     pub currency: String,
+    /// `is_payout_ready`: a boolean, always present.
     pub is_payout_ready: bool,
+    /// `status`: [`PayoutAccountStatus`](crate::models::PayoutAccountStatus), always present.
     pub status: PayoutAccountStatus,
 }
 

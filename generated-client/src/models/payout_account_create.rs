@@ -3,10 +3,12 @@
 use uuid::Uuid;
 use super::StripeAccountCountry;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PayoutAccountCreate {
     /// Organization ID to create or get account for
     pub organization_id: Uuid,
+    /// `country`: [`StripeAccountCountry`](crate::models::StripeAccountCountry), always present.
     pub country: StripeAccountCountry,
 }
 

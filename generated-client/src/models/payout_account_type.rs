@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`Payout`](crate::models::Payout) (`processor`), [`PayoutAccount`](crate::models::PayoutAccount) (`type`) and [`PayoutAttempt`](crate::models::PayoutAttempt) (`processor`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PayoutAccountType {
     /// `stripe`

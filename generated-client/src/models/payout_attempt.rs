@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{PayoutAccountType, PayoutAttemptStatus};
 
+/// Used in [`Payout`](crate::models::Payout) (`attempts`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PayoutAttempt {
     /// Creation timestamp of the object.
@@ -12,13 +13,21 @@ pub struct PayoutAttempt {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `payout_id`: a UUID, always present.
     pub payout_id: Uuid,
+    /// `processor`: [`PayoutAccountType`](crate::models::PayoutAccountType), always present.
     pub processor: PayoutAccountType,
+    /// `processor_id`: a string, or `null` (`None`); always present.
     pub processor_id: Option<String>,
+    /// `status`: [`PayoutAttemptStatus`](crate::models::PayoutAttemptStatus), always present.
     pub status: PayoutAttemptStatus,
+    /// `amount`: an integer, always present.
     pub amount: i64,
+    /// `currency`: a string, always present.
     pub currency: String,
+    /// `failed_reason`: a string, or `null` (`None`); always present.
     pub failed_reason: Option<String>,
+    /// `paid_at`: a date-time (RFC 3339), or `null` (`None`); always present.
     pub paid_at: Option<DateTime<Utc>>,
 }
 

@@ -2,8 +2,10 @@
 
 use uuid::Uuid;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PayoutCreate {
+    /// `organization_id`: a UUID, always present.
     pub organization_id: Uuid,
 }
 

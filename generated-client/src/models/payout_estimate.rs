@@ -2,12 +2,18 @@
 
 use uuid::Uuid;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PayoutEstimate {
+    /// `account_id`: a UUID, always present.
     pub account_id: Uuid,
+    /// `payout_account_id`: a UUID, always present.
     pub payout_account_id: Uuid,
+    /// `gross_amount`: an integer, always present.
     pub gross_amount: i64,
+    /// `fees_amount`: an integer, always present.
     pub fees_amount: i64,
+    /// `net_amount`: an integer, always present.
     pub net_amount: i64,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in `BenefitGitHubRepositoryCreateProperties` (`permission`), `BenefitGitHubRepositoryProperties` (`permission`) and `BenefitGrantGitHubRepositoryProperties` (`permission`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Permission {
     /// `pull`

@@ -4,16 +4,22 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::Scope;
 
+/// Used in [`ListResourcePersonalAccessToken`](crate::models::ListResourcePersonalAccessToken) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PersonalAccessToken {
     /// Creation timestamp of the object.
     pub created_at: DateTime<Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: Option<DateTime<Utc>>,
+    /// `id`: a UUID, always present.
     pub id: Uuid,
+    /// `scopes`: a list of [`Scope`](crate::models::Scope), always present.
     pub scopes: Vec<Scope>,
+    /// `expires_at`: a date-time (RFC 3339), or `null` (`None`); always present.
     pub expires_at: Option<DateTime<Utc>>,
+    /// `comment`: a string, always present.
     pub comment: String,
+    /// `last_used_at`: a date-time (RFC 3339), or `null` (`None`); always present.
     pub last_used_at: Option<DateTime<Utc>>,
 }
 

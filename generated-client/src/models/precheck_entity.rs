@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`MerchantMigrationImportResult`](crate::models::MerchantMigrationImportResult) (`entity`), [`MerchantMigrationRecordItem`](crate::models::MerchantMigrationRecordItem) (`entity`), [`MerchantMigrationRecordSummaryEntity`](crate::models::MerchantMigrationRecordSummaryEntity) (`entity`) and [`PrecheckEntitySummary`](crate::models::PrecheckEntitySummary) (`entity`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrecheckEntity {
     /// `products`

@@ -2,6 +2,7 @@
 
 use super::PrecheckEntity;
 
+/// Used in [`PrecheckReport`](crate::models::PrecheckReport) (`entities`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PrecheckEntitySummary {
     /// The source entity type.

@@ -2,11 +2,16 @@
 
 use super::PrecheckIssueLevel;
 
+/// Used in [`PrecheckReport`](crate::models::PrecheckReport) (`issues`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PrecheckIssue {
+    /// `level`: [`PrecheckIssueLevel`](crate::models::PrecheckIssueLevel), always present.
     pub level: PrecheckIssueLevel,
+    /// `code`: a string, always present.
     pub code: String,
+    /// `message`: a string, always present.
     pub message: String,
+    /// `source_id`: a string, or `null` (`None`); always present.
     pub source_id: Option<String>,
 }
 

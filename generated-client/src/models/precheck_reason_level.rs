@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`MerchantMigrationRecordItem`](crate::models::MerchantMigrationRecordItem) (`reason_level`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrecheckReasonLevel {
     /// `action_required`

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`MerchantMigrationRecordItem`](crate::models::MerchantMigrationRecordItem) (`status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrecheckRecordStatus {
     /// `importable`

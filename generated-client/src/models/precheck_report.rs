@@ -2,9 +2,12 @@
 
 use super::{PrecheckEntitySummary, PrecheckIssue};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PrecheckReport {
+    /// `can_start`: a boolean, always present.
     pub can_start: bool,
+    /// `issues`: a list of [`PrecheckIssue`](crate::models::PrecheckIssue), always present.
     pub issues: Vec<PrecheckIssue>,
     /// Per-entity counts of what will be imported vs stay on the source.
     pub entities: Vec<PrecheckEntitySummary>,

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in `CheckoutProductCreate` (`currency`), `CheckoutProductsCreate` (`currency`), `CheckoutUpdate` (`currency`), `DiscountFixedCreate` (`currency`), `DiscountUpdate` (`currency`), `OrganizationCreate` (`default_presentment_currency`) and 5 more.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PresentmentCurrency {
     /// `aed`

@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{LegacyRecurringProductPrice, ProductPrice};
 
+/// Used in `Checkout` (`product_price`, `prices`), `CheckoutLinkProduct` (`prices`), `CheckoutProduct` (`prices`), `CheckoutPublic` (`product_price`, `prices`), `CheckoutPublicConfirmed` (`product_price`, `prices`), `CustomerOrderProduct` (`prices`) and 5 more.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PricesItem {
     /// A `LegacyRecurringProductPrice`.
@@ -45,3 +46,8 @@ impl<'de> Deserialize<'de> for PricesItem {
         )
     }
 }
+
+crate::union_from!(PricesItem {
+    LegacyRecurringProductPrice(plain LegacyRecurringProductPrice),
+    ProductPrice(plain ProductPrice),
+});

@@ -40,6 +40,7 @@ pub struct Product {
     pub is_archived: bool,
     /// The ID of the organization owning the product.
     pub organization_id: Uuid,
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// List of prices for this product.
     pub prices: Vec<PricesItem>,

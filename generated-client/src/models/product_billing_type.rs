@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A parameter of `customer_portal().orders().list()`, `metrics().get()`, `metrics().export()` and `orders().list()`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProductBillingType {
     /// `one_time`

@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{ProductCreateOneTime, ProductCreateRecurring};
 
+/// Request body of [`products().create()`](crate::client::Products::create).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ProductCreate {
     /// A `ProductCreateRecurring`.
@@ -45,3 +46,8 @@ impl<'de> Deserialize<'de> for ProductCreate {
         )
     }
 }
+
+crate::union_from!(ProductCreate {
+    Recurring(boxed ProductCreateRecurring),
+    OneTime(boxed ProductCreateOneTime),
+});

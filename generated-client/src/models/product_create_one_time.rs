@@ -8,6 +8,7 @@ use super::{
     ProductVisibility,
 };
 
+/// Used in [`ProductCreate`](crate::models::ProductCreate).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProductCreateOneTime {
     /// Key-value object allowing you to store additional information.

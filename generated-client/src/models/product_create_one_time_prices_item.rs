@@ -7,6 +7,7 @@ use super::{
     ProductPriceSeatBasedCreate,
 };
 
+/// Used in `CheckoutProductsCreate` (`prices`), `ProductCreateOneTime` (`prices`), `ProductCreateRecurring` (`prices`) and `ProductUpdatePricesItem`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ProductCreateOneTimePricesItem {
     /// `amount_type` is `"fixed"`.
@@ -71,3 +72,10 @@ impl<'de> Deserialize<'de> for ProductCreateOneTimePricesItem {
         )
     }
 }
+
+crate::union_from!(ProductCreateOneTimePricesItem {
+    Fixed(plain ProductPriceFixedCreate),
+    Custom(boxed ProductPriceCustomCreate),
+    SeatBased(boxed ProductPriceSeatBasedCreate),
+    MeteredUnit(boxed ProductPriceMeteredUnitCreate),
+});

@@ -7,6 +7,7 @@ use super::{
     ProductVisibility, RecurringInterval, TrialInterval,
 };
 
+/// Used in [`ProductCreate`](crate::models::ProductCreate).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProductCreateRecurring {
     /// Key-value object allowing you to store additional information.

@@ -8,13 +8,17 @@ use super::S3FileCreateMultipart;
 pub struct ProductMediaFileCreate {
     /// The organization ID.
     pub organization_id: Option<Uuid>,
+    /// `name`: a string, always present.
     pub name: String,
     /// MIME type of the file. Only images are supported for this type of file.
     pub mime_type: String,
     /// Size of the file. A maximum of 10 MB is allowed for this type of file.
     pub size: i64,
+    /// `checksum_sha256_base64`: a string or `null`; optional (`None` is left out of the JSON).
     pub checksum_sha256_base64: Option<String>,
+    /// `upload`: [`S3FileCreateMultipart`](crate::models::S3FileCreateMultipart), always present.
     pub upload: S3FileCreateMultipart,
+    /// `version`: a string or `null`; optional (`None` is left out of the JSON).
     pub version: Option<String>,
 }
 

@@ -6,6 +6,7 @@ use super::{
     ProductPriceCustom, ProductPriceFixed, ProductPriceMeteredUnit, ProductPriceSeatBased,
 };
 
+/// Used in [`PricesItem`](crate::models::PricesItem).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ProductPrice {
     /// `amount_type` is `"fixed"`.
@@ -63,3 +64,10 @@ impl<'de> Deserialize<'de> for ProductPrice {
         )
     }
 }
+
+crate::union_from!(ProductPrice {
+    Fixed(boxed ProductPriceFixed),
+    Custom(boxed ProductPriceCustom),
+    SeatBased(boxed ProductPriceSeatBased),
+    MeteredUnit(boxed ProductPriceMeteredUnit),
+});

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`LegacyRecurringProductPriceCustom`](crate::models::LegacyRecurringProductPriceCustom) (`source`), [`LegacyRecurringProductPriceFixed`](crate::models::LegacyRecurringProductPriceFixed) (`source`), [`ProductPriceCustom`](crate::models::ProductPriceCustom) (`source`), [`ProductPriceFixed`](crate::models::ProductPriceFixed) (`source`), [`ProductPriceMeteredUnit`](crate::models::ProductPriceMeteredUnit) (`source`) and [`ProductPriceSeatBased`](crate::models::ProductPriceSeatBased) (`source`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProductPriceSource {
     /// `catalog`

@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{ExistingProductPrice, ProductCreateOneTimePricesItem};
 
+/// Used in [`ProductUpdate`](crate::models::ProductUpdate) (`prices`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ProductUpdatePricesItem {
     /// An `ExistingProductPrice`.
@@ -46,3 +47,8 @@ impl<'de> Deserialize<'de> for ProductUpdatePricesItem {
         )
     }
 }
+
+crate::union_from!(ProductUpdatePricesItem {
+    ExistingProductPrice(plain ExistingProductPrice),
+    ProductCreateOneTimePricesItem(plain ProductCreateOneTimePricesItem),
+});

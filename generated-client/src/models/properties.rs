@@ -9,6 +9,7 @@ use super::{
     BenefitGrantSlackSharedChannelProperties,
 };
 
+/// Used in `BenefitGrant` (`properties`) and `CustomerStateBenefitGrant` (`properties`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Properties {
     /// A `BenefitGrantDiscordProperties`.
@@ -80,3 +81,11 @@ impl<'de> Deserialize<'de> for Properties {
         )
     }
 }
+
+crate::union_from!(Properties {
+    BenefitGrantDiscord(boxed BenefitGrantDiscordProperties),
+    BenefitGrantGitHubRepository(boxed BenefitGrantGitHubRepositoryProperties),
+    BenefitGrantDownloadables(plain BenefitGrantDownloadablesProperties),
+    BenefitGrantLicenseKeys(plain BenefitGrantLicenseKeysProperties),
+    BenefitGrantSlackSharedChannel(boxed BenefitGrantSlackSharedChannelProperties),
+});

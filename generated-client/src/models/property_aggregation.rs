@@ -2,9 +2,12 @@
 
 use super::PropertyAggregationFunc;
 
+/// Used in [`Aggregation`](crate::models::Aggregation).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PropertyAggregation {
+    /// `func`: [`PropertyAggregationFunc`](crate::models::PropertyAggregationFunc), always present.
     pub func: PropertyAggregationFunc,
+    /// `property`: a string, always present.
     pub property: String,
 }
 

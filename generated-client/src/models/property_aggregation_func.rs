@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`PropertyAggregation`](crate::models::PropertyAggregation) (`func`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PropertyAggregationFunc {
     /// `sum`

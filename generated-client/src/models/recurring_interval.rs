@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in `CheckoutLinkProduct` (`recurring_interval`, `meter_interval`), `CheckoutProduct` (`recurring_interval`, `meter_interval`), `CustomerOrderProduct` (`recurring_interval`, `meter_interval`), `CustomerOrderSubscription` (`recurring_interval`), `CustomerProduct` (`recurring_interval`, `meter_interval`), `CustomerStateSubscription` (`recurring_interval`) and 12 more.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RecurringInterval {
     /// `day`

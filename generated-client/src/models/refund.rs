@@ -4,6 +4,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{MetadataOutputType, RefundDispute, RefundReason, RefundStatus};
 
+/// Returned by `refunds().create()`.
+///
+/// Used in `ListResourceRefund` (`items`), `WebhookRefundCreatedPayload` (`data`) and `WebhookRefundUpdatedPayload` (`data`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Refund {
     /// Creation timestamp of the object.
@@ -12,17 +15,29 @@ pub struct Refund {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
+    /// `status`: [`RefundStatus`](crate::models::RefundStatus), always present.
     pub status: RefundStatus,
+    /// `reason`: [`RefundReason`](crate::models::RefundReason), always present.
     pub reason: RefundReason,
+    /// `amount`: an integer, always present.
     pub amount: i64,
+    /// `tax_amount`: an integer, always present.
     pub tax_amount: i64,
+    /// `currency`: a string, always present.
     pub currency: String,
+    /// `organization_id`: a UUID, always present.
     pub organization_id: Uuid,
+    /// `order_id`: a UUID, always present.
     pub order_id: Uuid,
+    /// `subscription_id`: a UUID, or `null` (`None`); always present.
     pub subscription_id: Option<Uuid>,
+    /// `customer_id`: a UUID, always present.
     pub customer_id: Uuid,
+    /// `revoke_benefits`: a boolean, always present.
     pub revoke_benefits: bool,
+    /// `dispute`: [`RefundDispute`](crate::models::RefundDispute), or `null` (`None`); always present.
     pub dispute: Option<RefundDispute>,
 }
 

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 use super::{MetadataValue, RefundCreateReason};
 
+/// Request body of [`refunds().create()`](crate::client::Refunds::create).
 #[derive(Clone, Debug, PartialEq)]
 pub struct RefundCreate {
     /// Key-value object allowing you to store additional information.
@@ -18,6 +19,7 @@ pub struct RefundCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     pub metadata: Option<BTreeMap<String, MetadataValue>>,
+    /// `order_id`: a UUID, always present.
     pub order_id: Uuid,
     /// Reason for the refund.
     pub reason: RefundCreateReason,

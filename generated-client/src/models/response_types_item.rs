@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in `OAuth2Client` (`response_types`), [`OAuth2ClientConfiguration`](crate::models::OAuth2ClientConfiguration) (`response_types`) and [`OAuth2ClientConfigurationUpdate`](crate::models::OAuth2ClientConfigurationUpdate) (`response_types`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResponseTypesItem {
     /// `code`

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+/// Used in [`SupportCaseListItem`](crate::models::SupportCaseListItem).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReviewAppealSupportCaseListItem {
     /// Creation timestamp of the object.

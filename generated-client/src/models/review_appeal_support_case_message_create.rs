@@ -5,7 +5,13 @@ use uuid::Uuid;
 /// A reply on a review-appeal case.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReviewAppealSupportCaseMessageCreate {
+    /// `body`: a string or `null`; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `minLength: 1`, `maxLength: 5000`.
     pub body: Option<String>,
+    /// `file_ids`: a list of a UUID; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `maxItems: 10`.
     pub file_ids: Option<Vec<Uuid>>,
 }
 

@@ -3,4 +3,5 @@
 use std::collections::BTreeMap;
 use serde_json::Value;
 
+/// Returned by [`oauth2().revoke()`](crate::client::Oauth2::revoke).
 pub type RevokeTokenResponse = BTreeMap<String, Value>;

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in `MemberCreate` (`role`) and [`MemberCreateFromCustomer`](crate::models::MemberCreateFromCustomer) (`role`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
     /// `member`

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+/// Used in [`DataTableBlock`](crate::models::DataTableBlock) (`rows`) and [`EntityListBlock`](crate::models::EntityListBlock) (`rows`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum RowsItemValue {
     /// An `i64`.
@@ -43,3 +44,9 @@ impl<'de> Deserialize<'de> for RowsItemValue {
         crate::runtime::model::deserialize_scalar(deserializer, pick, Self::Unknown)
     }
 }
+
+crate::union_from!(RowsItemValue {
+    Integer(plain i64),
+    Number(plain f64),
+    String(text String),
+});

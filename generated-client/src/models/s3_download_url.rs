@@ -3,10 +3,16 @@
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
+/// Used in [`FileDownload`](crate::models::FileDownload) (`download`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct S3DownloadUrl {
+    /// `url`: a string, always present.
     pub url: String,
+    /// `headers`: a map from names to a string; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: {}`.
     pub headers: Option<BTreeMap<String, String>>,
+    /// `expires_at`: a date-time (RFC 3339), always present.
     pub expires_at: DateTime<Utc>,
 }
 

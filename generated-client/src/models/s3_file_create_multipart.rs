@@ -2,8 +2,12 @@
 
 use super::S3FileCreatePart;
 
+/// Used in [`DownloadableFileCreate`](crate::models::DownloadableFileCreate) (`upload`), [`OrganizationAvatarFileCreate`](crate::models::OrganizationAvatarFileCreate) (`upload`), [`ProductMediaFileCreate`](crate::models::ProductMediaFileCreate) (`upload`) and [`SupportCaseAttachmentFileCreate`](crate::models::SupportCaseAttachmentFileCreate) (`upload`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct S3FileCreateMultipart {
+    /// `parts`: a list of [`S3FileCreatePart`](crate::models::S3FileCreatePart), always present.
+    ///
+    /// Schema: `maxItems: 10000`.
     pub parts: Vec<S3FileCreatePart>,
 }
 

@@ -2,10 +2,14 @@
 
 use super::S3FileUploadPart;
 
+/// Used in [`FileUpload`](crate::models::FileUpload) (`upload`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct S3FileUploadMultipart {
+    /// `id`: a string, always present.
     pub id: String,
+    /// `path`: a string, always present.
     pub path: String,
+    /// `parts`: a list of [`S3FileUploadPart`](crate::models::S3FileUploadPart), always present.
     pub parts: Vec<S3FileUploadPart>,
 }
 

@@ -3,14 +3,24 @@
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
+/// Used in [`S3FileUploadMultipart`](crate::models::S3FileUploadMultipart) (`parts`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct S3FileUploadPart {
+    /// `number`: an integer, always present.
     pub number: i64,
+    /// `chunk_start`: an integer, always present.
     pub chunk_start: i64,
+    /// `chunk_end`: an integer, always present.
     pub chunk_end: i64,
+    /// `checksum_sha256_base64`: a string or `null`; optional (`None` is left out of the JSON).
     pub checksum_sha256_base64: Option<String>,
+    /// `url`: a string, always present.
     pub url: String,
+    /// `expires_at`: a date-time (RFC 3339), always present.
     pub expires_at: DateTime<Utc>,
+    /// `headers`: a map from names to a string; optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: {}`.
     pub headers: Option<BTreeMap<String, String>>,
 }
 

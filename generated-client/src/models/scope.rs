@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`AuthorizeResponseOrganization`](crate::models::AuthorizeResponseOrganization) (`scopes`), [`AuthorizeResponseUser`](crate::models::AuthorizeResponseUser) (`scopes`), `OrganizationAccessToken` (`scopes`), `PersonalAccessToken` (`scopes`) and `UserScopes` (`scopes`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Scope {
     /// `openid`

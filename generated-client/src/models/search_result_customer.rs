@@ -2,10 +2,14 @@
 
 use uuid::Uuid;
 
+/// Used in [`SearchResultsResultsItem`](crate::models::SearchResultsResultsItem).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SearchResultCustomer {
+    /// `id`: a UUID, always present.
     pub id: Uuid,
+    /// `name`: a string, or `null` (`None`); always present.
     pub name: Option<String>,
+    /// `email`: a string, or `null` (`None`); always present.
     pub email: Option<String>,
 }
 

@@ -2,13 +2,20 @@
 
 use uuid::Uuid;
 
+/// Used in [`SearchResultsResultsItem`](crate::models::SearchResultsResultsItem).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SearchResultOrder {
+    /// `id`: a UUID, always present.
     pub id: Uuid,
+    /// `customer_name`: a string, or `null` (`None`); always present.
     pub customer_name: Option<String>,
+    /// `customer_email`: a string, or `null` (`None`); always present.
     pub customer_email: Option<String>,
+    /// `product_name`: a string, always present.
     pub product_name: String,
+    /// `amount`: an integer, always present.
     pub amount: i64,
+    /// `currency`: a string, always present.
     pub currency: String,
 }
 

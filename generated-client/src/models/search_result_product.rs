@@ -2,10 +2,14 @@
 
 use uuid::Uuid;
 
+/// Used in [`SearchResultsResultsItem`](crate::models::SearchResultsResultsItem).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SearchResultProduct {
+    /// `id`: a UUID, always present.
     pub id: Uuid,
+    /// `name`: a string, always present.
     pub name: String,
+    /// `description`: a string or `null`; optional (`None` is left out of the JSON).
     pub description: Option<String>,
 }
 

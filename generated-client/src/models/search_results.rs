@@ -2,8 +2,10 @@
 
 use super::SearchResultsResultsItem;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SearchResults {
+    /// `results`: a list of [`SearchResultsResultsItem`](crate::models::SearchResultsResultsItem), always present.
     pub results: Vec<SearchResultsResultsItem>,
 }
 

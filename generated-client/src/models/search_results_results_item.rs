@@ -7,6 +7,7 @@ use super::{
     SearchResultSubscription,
 };
 
+/// Used in [`SearchResults`](crate::models::SearchResults) (`results`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SearchResultsResultsItem {
     /// `type` is `"product"`.
@@ -69,3 +70,10 @@ impl<'de> Deserialize<'de> for SearchResultsResultsItem {
         )
     }
 }
+
+crate::union_from!(SearchResultsResultsItem {
+    Product(plain SearchResultProduct),
+    Customer(plain SearchResultCustomer),
+    Order(boxed SearchResultOrder),
+    Subscription(boxed SearchResultSubscription),
+});

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use uuid::Uuid;
 
+/// Request body of [`customer_seats().assign_seat()`](crate::client::CustomerSeats::assign_seat).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SeatAssign {
     /// Subscription ID. Required if neither order_id nor checkout_id is provided.

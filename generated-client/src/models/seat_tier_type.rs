@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in `ProductPriceSeatTiersInput` (`seat_tier_type`) and [`ProductPriceSeatTiersOutput`](crate::models::ProductPriceSeatTiersOutput) (`seat_tier_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SeatTierType {
     /// `volume`

@@ -2,6 +2,7 @@
 
 use super::CustomerSeat;
 
+/// Returned by `customer_portal().seats().list()` and `customer_seats().list_seats()`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SeatsList {
     /// List of seats

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+/// Used in [`SlackIntegrationsResponse`](crate::models::SlackIntegrationsResponse) (`integrations`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SlackIntegration {
     /// Creation timestamp of the object.

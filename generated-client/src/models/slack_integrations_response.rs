@@ -2,6 +2,7 @@
 
 use super::SlackIntegration;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SlackIntegrationsResponse {
     /// Slack apps configured for the organization.

@@ -2,6 +2,7 @@
 
 use super::SlackWorkspaceUser;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SlackWorkspaceUsersResponse {
     /// Active, non-bot users in the connected Slack workspace.

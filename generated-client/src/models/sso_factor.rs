@@ -2,9 +2,12 @@
 
 use uuid::Uuid;
 
+/// Used in [`AuthenticationSessionAvailableFactorsItem`](crate::models::AuthenticationSessionAvailableFactorsItem).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SsoFactor {
+    /// `connection_id`: a UUID, always present.
     pub connection_id: Uuid,
+    /// `organization_slug`: a string, always present.
     pub organization_slug: String,
     /// Human-friendly label for the connection, shown on the login page.
     pub name: Option<String>,

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`PayoutAccountCreate`](crate::models::PayoutAccountCreate) (`country`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StripeAccountCountry {
     /// `AL`

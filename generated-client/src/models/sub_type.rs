@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`IntrospectTokenResponse`](crate::models::IntrospectTokenResponse) (`sub_type`), `OAuth2Client` (`default_sub_type`), [`OAuth2ClientConfiguration`](crate::models::OAuth2ClientConfiguration) (`default_sub_type`) and [`OAuth2ClientConfigurationUpdate`](crate::models::OAuth2ClientConfigurationUpdate) (`default_sub_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubType {
     /// `user`

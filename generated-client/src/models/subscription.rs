@@ -9,6 +9,9 @@ use super::{
     SubscriptionCustomer, SubscriptionMeter, SubscriptionStatus,
 };
 
+/// Returned by `subscriptions().create()`, `subscriptions().get()`, `subscriptions().revoke()` and `subscriptions().update()`.
+///
+/// Used in `ListResourceSubscription` (`items`), `WebhookSubscriptionActivePayload` (`data`), `WebhookSubscriptionCanceledPayload` (`data`), `WebhookSubscriptionCreatedPayload` (`data`), `WebhookSubscriptionCycledPayload` (`data`), `WebhookSubscriptionPastDuePayload` (`data`) and 5 more.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Subscription {
     /// Creation timestamp of the object.
@@ -63,16 +66,23 @@ pub struct Subscription {
     pub product_id: Uuid,
     /// The ID of the applied discount, if any.
     pub discount_id: Option<Uuid>,
+    /// `checkout_id`: a UUID, or `null` (`None`); always present.
     pub checkout_id: Option<Uuid>,
     /// The number of seats for seat-based subscriptions. None for non-seat subscriptions.
     pub seats: Option<i64>,
+    /// `customer_cancellation_reason`: [`CustomerCancellationReason`](crate::models::CustomerCancellationReason), or `null` (`None`); always present.
     pub customer_cancellation_reason: Option<CustomerCancellationReason>,
+    /// `customer_cancellation_comment`: a string, or `null` (`None`); always present.
     pub customer_cancellation_comment: Option<String>,
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// Key-value object storing custom field values.
     pub custom_field_data: Option<BTreeMap<String, Option<CustomFieldDataValue>>>,
+    /// `customer`: [`SubscriptionCustomer`](crate::models::SubscriptionCustomer), always present.
     pub customer: SubscriptionCustomer,
+    /// `product`: [`Product`](crate::models::Product), always present.
     pub product: Product,
+    /// `discount`: [`OrderDiscount`](crate::models::OrderDiscount), or `null` (`None`); always present.
     pub discount: Option<OrderDiscount>,
     /// List of enabled prices for the subscription.
     pub prices: Vec<PricesItem>,

@@ -34,6 +34,7 @@ pub struct SubscriptionBillingPeriodUpdatedEvent {
     pub label: String,
     /// The name of the event.
     pub name: SubscriptionBillingPeriodUpdatedEventName,
+    /// `metadata`: [`SubscriptionBillingPeriodUpdatedMetadata`](crate::models::SubscriptionBillingPeriodUpdatedMetadata), always present.
     pub metadata: SubscriptionBillingPeriodUpdatedMetadata,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`SubscriptionBillingPeriodUpdatedEvent`](crate::models::SubscriptionBillingPeriodUpdatedEvent) (`name`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubscriptionBillingPeriodUpdatedEventName {
     /// `subscription.billing_period_updated`

@@ -31,6 +31,7 @@ pub struct SubscriptionCanceledEvent {
     pub label: String,
     /// The name of the event.
     pub name: SubscriptionCanceledEventName,
+    /// `metadata`: [`SubscriptionCanceledMetadata`](crate::models::SubscriptionCanceledMetadata), always present.
     pub metadata: SubscriptionCanceledMetadata,
 }
 

@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{SubscriptionChangePreviewProduct, SubscriptionChangePreviewSeats};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SubscriptionChangePreview {
     /// A `SubscriptionChangePreviewProduct`.
@@ -46,3 +47,8 @@ impl<'de> Deserialize<'de> for SubscriptionChangePreview {
         )
     }
 }
+
+crate::union_from!(SubscriptionChangePreview {
+    Product(plain SubscriptionChangePreviewProduct),
+    Seats(plain SubscriptionChangePreviewSeats),
+});

@@ -3,6 +3,7 @@
 use uuid::Uuid;
 use super::SubscriptionProrationBehavior;
 
+/// Used in [`SubscriptionChangePreview`](crate::models::SubscriptionChangePreview).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionChangePreviewProduct {
     /// Preview a change of the subscription to this product.

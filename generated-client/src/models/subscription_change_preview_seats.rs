@@ -2,6 +2,7 @@
 
 use super::SubscriptionProrationBehavior;
 
+/// Used in [`SubscriptionChangePreview`](crate::models::SubscriptionChangePreview).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionChangePreviewSeats {
     /// Preview a change of the subscription to this number of seats.

@@ -31,6 +31,7 @@ pub struct SubscriptionCreatedEvent {
     pub label: String,
     /// The name of the event.
     pub name: SubscriptionCreatedEventName,
+    /// `metadata`: [`SubscriptionCreatedMetadata`](crate::models::SubscriptionCreatedMetadata), always present.
     pub metadata: SubscriptionCreatedMetadata,
 }
 

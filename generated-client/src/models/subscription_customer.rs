@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{Address, CustomerType, MetadataOutputType, TaxIdFormat};
 
+/// Used in [`Subscription`](crate::models::Subscription) (`customer`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionCustomer {
     /// The ID of the customer.
@@ -12,6 +13,7 @@ pub struct SubscriptionCustomer {
     pub created_at: DateTime<Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: Option<DateTime<Utc>>,
+    /// `metadata`: [`MetadataOutputType`](crate::models::MetadataOutputType), always present.
     pub metadata: MetadataOutputType,
     /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
     pub external_id: Option<String>,
@@ -25,8 +27,15 @@ pub struct SubscriptionCustomer {
     pub name: Option<String>,
     /// The name that should appear on the customer's invoices. Falls back to the customer name when not explicitly set.
     pub billing_name: Option<String>,
+    /// `billing_address`: [`Address`](crate::models::Address), or `null` (`None`); always present.
     pub billing_address: Option<Address>,
+    /// `tax_id`: a tuple of a string, [`TaxIdFormat`](crate::models::TaxIdFormat), or `null` (`None`); always present.
+    ///
+    /// Schema: `minItems: 2`, `maxItems: 2`.
+    ///
+    /// Example: `["911144442","us_ein"]`.
     pub tax_id: Option<(String, TaxIdFormat)>,
+    /// `locale`: a string or `null`; optional (`None` is left out of the JSON).
     pub locale: Option<String>,
     /// The ID of the organization owning the customer.
     pub organization_id: Uuid,
@@ -36,6 +45,9 @@ pub struct SubscriptionCustomer {
     pub deleted_at: Option<DateTime<Utc>>,
     /// Timestamp of the first event ingested for this customer. Can predate `created_at`, and is null if no event was ever ingested.
     pub first_user_event_at: Option<DateTime<Utc>>,
+    /// `avatar_url`: a string, or `null` (`None`); always present.
+    ///
+    /// Example: `"https://www.gravatar.com/avatar/xxx?d=404"`.
     pub avatar_url: Option<String>,
 }
 

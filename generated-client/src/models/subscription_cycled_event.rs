@@ -31,6 +31,7 @@ pub struct SubscriptionCycledEvent {
     pub label: String,
     /// The name of the event.
     pub name: SubscriptionCycledEventName,
+    /// `metadata`: [`SubscriptionCycledMetadata`](crate::models::SubscriptionCycledMetadata), always present.
     pub metadata: SubscriptionCycledMetadata,
 }
 

@@ -31,6 +31,7 @@ pub struct SubscriptionPastDueEvent {
     pub label: String,
     /// The name of the event.
     pub name: SubscriptionPastDueEventName,
+    /// `metadata`: [`SubscriptionPastDueMetadata`](crate::models::SubscriptionPastDueMetadata), always present.
     pub metadata: SubscriptionPastDueMetadata,
 }
 

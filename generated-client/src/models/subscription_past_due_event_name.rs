@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`SubscriptionPastDueEvent`](crate::models::SubscriptionPastDueEvent) (`name`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubscriptionPastDueEventName {
     /// `subscription.past_due`

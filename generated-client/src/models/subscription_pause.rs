@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use crate::Patch;
 
+/// Used in [`SubscriptionUpdate`](crate::models::SubscriptionUpdate).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionPause {
     /// Pause an active subscription at the end of the current period.

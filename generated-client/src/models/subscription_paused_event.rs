@@ -31,6 +31,7 @@ pub struct SubscriptionPausedEvent {
     pub label: String,
     /// The name of the event.
     pub name: SubscriptionPausedEventName,
+    /// `metadata`: [`SubscriptionPausedMetadata`](crate::models::SubscriptionPausedMetadata), always present.
     pub metadata: SubscriptionPausedMetadata,
 }
 

@@ -33,6 +33,7 @@ pub struct SubscriptionProductUpdatedEvent {
     pub label: String,
     /// The name of the event.
     pub name: SubscriptionProductUpdatedEventName,
+    /// `metadata`: [`SubscriptionProductUpdatedMetadata`](crate::models::SubscriptionProductUpdatedMetadata), always present.
     pub metadata: SubscriptionProductUpdatedMetadata,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in `BenefitSubscriberOrganization` (`proration_behavior`), `CheckoutOrganization` (`proration_behavior`), `CustomerOrganization` (`proration_behavior`), `Organization` (`proration_behavior`), `OrganizationKyc` (`proration_behavior`), `OrganizationWithRole` (`proration_behavior`) and 5 more.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubscriptionProrationBehavior {
     /// `invoice`

@@ -31,6 +31,7 @@ pub struct SubscriptionReactivatedEvent {
     pub label: String,
     /// The name of the event.
     pub name: SubscriptionReactivatedEventName,
+    /// `metadata`: [`SubscriptionReactivatedMetadata`](crate::models::SubscriptionReactivatedMetadata), always present.
     pub metadata: SubscriptionReactivatedMetadata,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`SubscriptionReactivatedEvent`](crate::models::SubscriptionReactivatedEvent) (`name`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubscriptionReactivatedEventName {
     /// `subscription.reactivated`

@@ -31,6 +31,7 @@ pub struct SubscriptionReinstatedEvent {
     pub label: String,
     /// The name of the event.
     pub name: SubscriptionReinstatedEventName,
+    /// `metadata`: [`SubscriptionReinstatedMetadata`](crate::models::SubscriptionReinstatedMetadata), always present.
     pub metadata: SubscriptionReinstatedMetadata,
 }
 

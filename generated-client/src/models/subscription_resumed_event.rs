@@ -31,6 +31,7 @@ pub struct SubscriptionResumedEvent {
     pub label: String,
     /// The name of the event.
     pub name: SubscriptionResumedEventName,
+    /// `metadata`: [`SubscriptionResumedMetadata`](crate::models::SubscriptionResumedMetadata), always present.
     pub metadata: SubscriptionResumedMetadata,
 }
 

@@ -3,6 +3,7 @@
 use crate::Patch;
 use super::CustomerCancellationReason;
 
+/// Used in [`SubscriptionUpdate`](crate::models::SubscriptionUpdate).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionRevoke {
     /// Customer reason for cancellation.

@@ -31,6 +31,7 @@ pub struct SubscriptionRevokedEvent {
     pub label: String,
     /// The name of the event.
     pub name: SubscriptionRevokedEventName,
+    /// `metadata`: [`SubscriptionRevokedMetadata`](crate::models::SubscriptionRevokedMetadata), always present.
     pub metadata: SubscriptionRevokedMetadata,
 }
 

@@ -33,6 +33,7 @@ pub struct SubscriptionSeatsUpdatedEvent {
     pub label: String,
     /// The name of the event.
     pub name: SubscriptionSeatsUpdatedEventName,
+    /// `metadata`: [`SubscriptionSeatsUpdatedMetadata`](crate::models::SubscriptionSeatsUpdatedMetadata), always present.
     pub metadata: SubscriptionSeatsUpdatedMetadata,
 }
 

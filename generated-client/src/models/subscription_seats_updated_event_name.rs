@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`SubscriptionSeatsUpdatedEvent`](crate::models::SubscriptionSeatsUpdatedEvent) (`name`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubscriptionSeatsUpdatedEventName {
     /// `subscription.seats_updated`

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A parameter of `subscriptions().list()` and `subscriptions().export()`.
+///
+/// Used in `CustomerOrderSubscription` (`status`), `CustomerSubscription` (`status`), `OrderSubscription` (`status`) and `Subscription` (`status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubscriptionStatus {
     /// `incomplete`

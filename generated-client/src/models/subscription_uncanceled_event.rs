@@ -31,6 +31,7 @@ pub struct SubscriptionUncanceledEvent {
     pub label: String,
     /// The name of the event.
     pub name: SubscriptionUncanceledEventName,
+    /// `metadata`: [`SubscriptionUncanceledMetadata`](crate::models::SubscriptionUncanceledMetadata), always present.
     pub metadata: SubscriptionUncanceledMetadata,
 }
 

@@ -8,6 +8,7 @@ use super::{
     SubscriptionUpdateSeats,
 };
 
+/// Request body of [`subscriptions().update()`](crate::client::Subscriptions::update).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SubscriptionUpdate {
     /// A `SubscriptionUpdateSeats`.
@@ -85,3 +86,14 @@ impl<'de> Deserialize<'de> for SubscriptionUpdate {
         )
     }
 }
+
+crate::union_from!(SubscriptionUpdate {
+    Seats(plain SubscriptionUpdateSeats),
+    BillingPeriod(plain SubscriptionUpdateBillingPeriod),
+    SubscriptionCancel(plain SubscriptionCancel),
+    SubscriptionRevoke(plain SubscriptionRevoke),
+    SubscriptionPause(plain SubscriptionPause),
+    SubscriptionResume(plain SubscriptionResume),
+    Clear(plain SubscriptionUpdateClear),
+    Base(boxed SubscriptionUpdateBase),
+});

@@ -7,6 +7,7 @@ use super::{
     MetadataValue, SubscriptionProrationBehavior, SubscriptionUpdateBaseTrialEnd,
 };
 
+/// Used in [`SubscriptionUpdate`](crate::models::SubscriptionUpdate).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubscriptionUpdateBase {
     /// Key-value object allowing you to store additional information.

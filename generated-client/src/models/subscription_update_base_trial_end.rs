@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+/// Used in [`SubscriptionUpdateBase`](crate::models::SubscriptionUpdateBase) (`trial_end`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SubscriptionUpdateBaseTrialEnd {
     /// The literal `"now"`.
@@ -40,3 +41,7 @@ impl<'de> Deserialize<'de> for SubscriptionUpdateBaseTrialEnd {
         crate::runtime::model::deserialize_scalar(deserializer, pick, Self::Unknown)
     }
 }
+
+crate::union_from!(SubscriptionUpdateBaseTrialEnd {
+    DateTime(plain DateTime<Utc>),
+});

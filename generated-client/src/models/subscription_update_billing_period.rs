@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+/// Used in [`SubscriptionUpdate`](crate::models::SubscriptionUpdate).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionUpdateBillingPeriod {
     /// Set a new date for the end of the current billing period. The subscription will renew on this date. The new date can be earlier or later than the current period end, as long as it's in the future.

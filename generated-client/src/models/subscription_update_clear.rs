@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+/// Used in [`SubscriptionUpdate`](crate::models::SubscriptionUpdate).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionUpdateClear {
     /// Clear the pending subscription update. Set to null to remove scheduled changes.

@@ -33,6 +33,7 @@ pub struct SubscriptionUpdateClearedEvent {
     pub label: String,
     /// The name of the event.
     pub name: SubscriptionUpdateClearedEventName,
+    /// `metadata`: [`SubscriptionUpdateClearedMetadata`](crate::models::SubscriptionUpdateClearedMetadata), always present.
     pub metadata: SubscriptionUpdateClearedMetadata,
 }
 

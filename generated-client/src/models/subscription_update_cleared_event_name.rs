@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`SubscriptionUpdateClearedEvent`](crate::models::SubscriptionUpdateClearedEvent) (`name`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubscriptionUpdateClearedEventName {
     /// `subscription.update_cleared`

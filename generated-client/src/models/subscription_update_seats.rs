@@ -3,6 +3,7 @@
 use crate::Patch;
 use super::SubscriptionProrationBehavior;
 
+/// Used in [`SubscriptionUpdate`](crate::models::SubscriptionUpdate).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionUpdateSeats {
     /// Update the number of seats for this subscription.

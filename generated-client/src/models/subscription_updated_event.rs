@@ -31,6 +31,7 @@ pub struct SubscriptionUpdatedEvent {
     pub label: String,
     /// The name of the event.
     pub name: SubscriptionUpdatedEventName,
+    /// `metadata`: [`SubscriptionUpdatedMetadata`](crate::models::SubscriptionUpdatedMetadata), always present.
     pub metadata: SubscriptionUpdatedMetadata,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`SubscriptionUpdatedEvent`](crate::models::SubscriptionUpdatedEvent) (`name`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubscriptionUpdatedEventName {
     /// `subscription.updated`

@@ -2,14 +2,22 @@
 
 use super::SubscriptionProrationBehavior;
 
+/// Used in [`SubscriptionUpdatedEvent`](crate::models::SubscriptionUpdatedEvent) (`metadata`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionUpdatedMetadata {
+    /// `product_id`: a string; optional (`None` is left out of the JSON).
     pub product_id: Option<String>,
+    /// `proration_behavior`: [`SubscriptionProrationBehavior`](crate::models::SubscriptionProrationBehavior); optional (`None` is left out of the JSON).
     pub proration_behavior: Option<SubscriptionProrationBehavior>,
+    /// `discount_id`: a string or `null`; optional (`None` is left out of the JSON).
     pub discount_id: Option<String>,
+    /// `trial_end`: a string; optional (`None` is left out of the JSON).
     pub trial_end: Option<String>,
+    /// `seats`: an integer; optional (`None` is left out of the JSON).
     pub seats: Option<i64>,
+    /// `billing_period_end`: a string; optional (`None` is left out of the JSON).
     pub billing_period_end: Option<String>,
+    /// `subscription_id`: a string, always present.
     pub subscription_id: String,
 }
 

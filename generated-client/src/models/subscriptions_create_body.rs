@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{SubscriptionCreateCustomer, SubscriptionCreateExternalCustomer};
 
+/// Request body of [`subscriptions().create()`](crate::client::Subscriptions::create).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SubscriptionsCreateBody {
     /// A `SubscriptionCreateCustomer`.
@@ -50,3 +51,8 @@ impl<'de> Deserialize<'de> for SubscriptionsCreateBody {
         )
     }
 }
+
+crate::union_from!(SubscriptionsCreateBody {
+    SubscriptionCreateCustomer(plain SubscriptionCreateCustomer),
+    SubscriptionCreateExternalCustomer(plain SubscriptionCreateExternalCustomer),
+});

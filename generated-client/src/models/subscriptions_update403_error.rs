@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{AlreadyCanceledSubscription, InactiveSubscription};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SubscriptionsUpdate403Error {
     /// `error` is `"AlreadyCanceledSubscription"`.
@@ -54,3 +55,8 @@ impl<'de> Deserialize<'de> for SubscriptionsUpdate403Error {
         )
     }
 }
+
+crate::union_from!(SubscriptionsUpdate403Error {
+    AlreadyCanceledSubscription(plain AlreadyCanceledSubscription),
+    InactiveSubscription(plain InactiveSubscription),
+});

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::SupportCaseType;
 
+/// Used in [`SupportCaseThread`](crate::models::SupportCaseThread) (`case`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SupportCase {
     /// Creation timestamp of the object.
@@ -12,6 +13,7 @@ pub struct SupportCase {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `type`: [`SupportCaseType`](crate::models::SupportCaseType), always present.
     pub r#type: SupportCaseType,
 }
 

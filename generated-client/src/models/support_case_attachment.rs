@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::SupportCaseAttachmentFile;
 
+/// Used in [`SupportCaseThread`](crate::models::SupportCaseThread) (`attachments`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SupportCaseAttachment {
     /// Creation timestamp of the object.
@@ -12,7 +13,9 @@ pub struct SupportCaseAttachment {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `message_id`: a UUID, or `null` (`None`); always present.
     pub message_id: Option<Uuid>,
+    /// `file`: [`SupportCaseAttachmentFile`](crate::models::SupportCaseAttachmentFile), always present.
     pub file: SupportCaseAttachmentFile,
 }
 

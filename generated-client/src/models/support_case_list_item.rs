@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{DisputeSupportCaseListItem, ReviewAppealSupportCaseListItem};
 
+/// Used in [`ListResourceSupportCaseListItem`](crate::models::ListResourceSupportCaseListItem) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SupportCaseListItem {
     /// `type` is `"dispute"`.
@@ -52,3 +53,8 @@ impl<'de> Deserialize<'de> for SupportCaseListItem {
         )
     }
 }
+
+crate::union_from!(SupportCaseListItem {
+    Dispute(boxed DisputeSupportCaseListItem),
+    ReviewAppeal(plain ReviewAppealSupportCaseListItem),
+});

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{SupportCaseMessageAuthorKind, SupportCaseMessageType};
 
+/// Used in [`SupportCaseThread`](crate::models::SupportCaseThread) (`messages`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SupportCaseMessage {
     /// Creation timestamp of the object.
@@ -12,8 +13,11 @@ pub struct SupportCaseMessage {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `type`: [`SupportCaseMessageType`](crate::models::SupportCaseMessageType), always present.
     pub r#type: SupportCaseMessageType,
+    /// `author_kind`: [`SupportCaseMessageAuthorKind`](crate::models::SupportCaseMessageAuthorKind), always present.
     pub author_kind: SupportCaseMessageAuthorKind,
+    /// `body`: a string, or `null` (`None`); always present.
     pub body: Option<String>,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`SupportCaseMessage`](crate::models::SupportCaseMessage) (`author_kind`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SupportCaseMessageAuthorKind {
     /// `platform`

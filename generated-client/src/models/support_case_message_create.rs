@@ -4,6 +4,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use super::{DisputeSupportCaseMessageCreate, ReviewAppealSupportCaseMessageCreate};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SupportCaseMessageCreate {
     /// `type` is `"review_appeal"`.
@@ -52,3 +53,8 @@ impl<'de> Deserialize<'de> for SupportCaseMessageCreate {
         )
     }
 }
+
+crate::union_from!(SupportCaseMessageCreate {
+    ReviewAppeal(plain ReviewAppealSupportCaseMessageCreate),
+    Dispute(boxed DisputeSupportCaseMessageCreate),
+});

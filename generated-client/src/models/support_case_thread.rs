@@ -2,11 +2,16 @@
 
 use super::{SupportCase, SupportCaseAttachment, SupportCaseMessage};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SupportCaseThread {
+    /// `case`: [`SupportCase`](crate::models::SupportCase), always present.
     pub case: SupportCase,
+    /// `messages`: a list of [`SupportCaseMessage`](crate::models::SupportCaseMessage), always present.
     pub messages: Vec<SupportCaseMessage>,
+    /// `attachments`: a list of [`SupportCaseAttachment`](crate::models::SupportCaseAttachment), always present.
     pub attachments: Vec<SupportCaseAttachment>,
+    /// `is_open`: a boolean, always present.
     pub is_open: bool,
 }
 

@@ -17,6 +17,7 @@ use super::{
     SubscriptionUpdateClearedEvent, SubscriptionUpdatedEvent,
 };
 
+/// Used in [`Event`](crate::models::Event).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SystemEvent {
     /// `name` is `"meter.credited"`.
@@ -289,3 +290,41 @@ impl<'de> Deserialize<'de> for SystemEvent {
         )
     }
 }
+
+crate::union_from!(SystemEvent {
+    MeterCredited(boxed MeterCreditEvent),
+    MeterReset(boxed MeterResetEvent),
+    BenefitGranted(boxed BenefitGrantedEvent),
+    BenefitCycled(boxed BenefitCycledEvent),
+    BenefitUpdated(boxed BenefitUpdatedEvent),
+    BenefitRevoked(boxed BenefitRevokedEvent),
+    SubscriptionCreated(boxed SubscriptionCreatedEvent),
+    SubscriptionUpdated(boxed SubscriptionUpdatedEvent),
+    SubscriptionCycled(boxed SubscriptionCycledEvent),
+    SubscriptionCanceled(boxed SubscriptionCanceledEvent),
+    SubscriptionRevoked(boxed SubscriptionRevokedEvent),
+    SubscriptionPastDue(boxed SubscriptionPastDueEvent),
+    SubscriptionReactivated(boxed SubscriptionReactivatedEvent),
+    SubscriptionReinstated(boxed SubscriptionReinstatedEvent),
+    SubscriptionPaused(boxed SubscriptionPausedEvent),
+    SubscriptionResumed(boxed SubscriptionResumedEvent),
+    SubscriptionUncanceled(boxed SubscriptionUncanceledEvent),
+    SubscriptionProductUpdated(boxed SubscriptionProductUpdatedEvent),
+    SubscriptionSeatsUpdated(boxed SubscriptionSeatsUpdatedEvent),
+    SubscriptionBillingPeriodUpdated(boxed SubscriptionBillingPeriodUpdatedEvent),
+    SubscriptionUpdateCleared(boxed SubscriptionUpdateClearedEvent),
+    OrderPaid(boxed OrderPaidEvent),
+    OrderRefunded(boxed OrderRefundedEvent),
+    OrderVoided(boxed OrderVoidedEvent),
+    OrderUnvoided(boxed OrderUnvoidedEvent),
+    CheckoutCreated(boxed CheckoutCreatedEvent),
+    CustomerCreated(boxed CustomerCreatedEvent),
+    CustomerUpdated(boxed CustomerUpdatedEvent),
+    CustomerDeleted(boxed CustomerDeletedEvent),
+    BalanceOrder(boxed BalanceOrderEvent),
+    BalanceCreditOrder(boxed BalanceCreditOrderEvent),
+    BalanceRefund(boxed BalanceRefundEvent),
+    BalanceRefundReversal(boxed BalanceRefundReversalEvent),
+    BalanceDispute(boxed BalanceDisputeEvent),
+    BalanceDisputeReversal(boxed BalanceDisputeReversalEvent),
+});

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`Checkout`](crate::models::Checkout) (`tax_behavior`), `CheckoutPublic` (`tax_behavior`) and `CheckoutPublicConfirmed` (`tax_behavior`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaxBehavior {
     /// `inclusive`

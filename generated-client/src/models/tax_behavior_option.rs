@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in `LegacyRecurringProductPriceCustom` (`tax_behavior`), `LegacyRecurringProductPriceFixed` (`tax_behavior`), `Organization` (`default_tax_behavior`), `OrganizationCreate` (`default_tax_behavior`), `OrganizationKyc` (`default_tax_behavior`), `OrganizationUpdate` (`default_tax_behavior`) and 9 more.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaxBehaviorOption {
     /// `location`

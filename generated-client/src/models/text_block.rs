@@ -3,6 +3,7 @@
 /// Plain narrated text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TextBlock {
+    /// `text`: a string, always present.
     pub text: String,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in `OAuth2Client` (`token_endpoint_auth_method`), [`OAuth2ClientConfiguration`](crate::models::OAuth2ClientConfiguration) (`token_endpoint_auth_method`) and [`OAuth2ClientConfigurationUpdate`](crate::models::OAuth2ClientConfigurationUpdate) (`token_endpoint_auth_method`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenEndpointAuthMethod {
     /// `client_secret_basic`

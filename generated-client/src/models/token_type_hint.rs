@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`IntrospectTokenResponse`](crate::models::IntrospectTokenResponse) (`token_type`), [`RevokeTokenRequest`](crate::models::RevokeTokenRequest) (`token_type_hint`) and [`IntrospectTokenRequest`](crate::models::IntrospectTokenRequest) (`token_type_hint`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenTypeHint {
     /// `access_token`

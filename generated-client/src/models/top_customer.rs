@@ -2,6 +2,7 @@
 
 use uuid::Uuid;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TopCustomer {
     /// The ID of the customer.
@@ -10,6 +11,9 @@ pub struct TopCustomer {
     pub email: Option<String>,
     /// The name of the customer.
     pub name: Option<String>,
+    /// `avatar_url`: a string, or `null` (`None`); always present.
+    ///
+    /// Example: `"https://www.gravatar.com/avatar/xxx?d=404"`.
     pub avatar_url: Option<String>,
     /// The number of paid orders in the period.
     pub order_count: i64,

@@ -7,6 +7,7 @@ use super::{
     TransactionOrder, TransactionPledge, TransactionType,
 };
 
+/// Used in [`ListResourceTransaction`](crate::models::ListResourceTransaction) (`items`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Transaction {
     /// Creation timestamp of the object.
@@ -15,30 +16,55 @@ pub struct Transaction {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `type`: [`TransactionType`](crate::models::TransactionType), always present.
     pub r#type: TransactionType,
+    /// `processor`: [`Processor`](crate::models::Processor), or `null` (`None`); always present.
     pub processor: Option<Processor>,
+    /// `currency`: a string, always present.
     pub currency: String,
+    /// `amount`: an integer, always present.
     pub amount: i64,
+    /// `tax_amount`: an integer, always present.
     pub tax_amount: i64,
+    /// `account_currency`: a string, always present.
     pub account_currency: String,
+    /// `account_amount`: an integer, always present.
     pub account_amount: i64,
+    /// `presentment_amount`: an integer, or `null` (`None`); always present.
     pub presentment_amount: Option<i64>,
+    /// `presentment_tax_amount`: an integer, or `null` (`None`); always present.
     pub presentment_tax_amount: Option<i64>,
+    /// `presentment_currency`: a string, or `null` (`None`); always present.
     pub presentment_currency: Option<String>,
+    /// `exchange_rate`: a number, or `null` (`None`); always present.
     pub exchange_rate: Option<f64>,
+    /// `platform_fee_type`: [`PlatformFeeType`](crate::models::PlatformFeeType), or `null` (`None`); always present.
     pub platform_fee_type: Option<PlatformFeeType>,
+    /// `pledge_id`: a UUID, or `null` (`None`); always present.
     pub pledge_id: Option<Uuid>,
+    /// `issue_reward_id`: a UUID, or `null` (`None`); always present.
     pub issue_reward_id: Option<Uuid>,
+    /// `order_id`: a UUID, or `null` (`None`); always present.
     pub order_id: Option<Uuid>,
+    /// `payout_transaction_id`: a UUID, or `null` (`None`); always present.
     pub payout_transaction_id: Option<Uuid>,
+    /// `incurred_by_transaction_id`: a UUID, or `null` (`None`); always present.
     pub incurred_by_transaction_id: Option<Uuid>,
+    /// `pledge`: [`TransactionPledge`](crate::models::TransactionPledge), or `null` (`None`); always present.
     pub pledge: Option<TransactionPledge>,
+    /// `issue_reward`: [`TransactionIssueReward`](crate::models::TransactionIssueReward), or `null` (`None`); always present.
     pub issue_reward: Option<TransactionIssueReward>,
+    /// `order`: [`TransactionOrder`](crate::models::TransactionOrder), or `null` (`None`); always present.
     pub order: Option<TransactionOrder>,
+    /// `account_incurred_transactions`: a list of [`TransactionEmbedded`](crate::models::TransactionEmbedded), always present.
     pub account_incurred_transactions: Vec<TransactionEmbedded>,
+    /// `payment_transaction`: [`TransactionEmbedded`](crate::models::TransactionEmbedded), or `null` (`None`); always present.
     pub payment_transaction: Option<TransactionEmbedded>,
+    /// `incurred_amount`: an integer, always present.
     pub incurred_amount: i64,
+    /// `gross_amount`: an integer, always present.
     pub gross_amount: i64,
+    /// `net_amount`: an integer, always present.
     pub net_amount: i64,
 }
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{PlatformFeeType, Processor, TransactionType};
 
+/// Used in [`Payout`](crate::models::Payout) (`fees_transactions`) and [`Transaction`](crate::models::Transaction) (`account_incurred_transactions`, `payment_transaction`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransactionEmbedded {
     /// Creation timestamp of the object.
@@ -12,22 +13,39 @@ pub struct TransactionEmbedded {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `type`: [`TransactionType`](crate::models::TransactionType), always present.
     pub r#type: TransactionType,
+    /// `processor`: [`Processor`](crate::models::Processor), or `null` (`None`); always present.
     pub processor: Option<Processor>,
+    /// `currency`: a string, always present.
     pub currency: String,
+    /// `amount`: an integer, always present.
     pub amount: i64,
+    /// `tax_amount`: an integer, always present.
     pub tax_amount: i64,
+    /// `account_currency`: a string, always present.
     pub account_currency: String,
+    /// `account_amount`: an integer, always present.
     pub account_amount: i64,
+    /// `presentment_amount`: an integer, or `null` (`None`); always present.
     pub presentment_amount: Option<i64>,
+    /// `presentment_tax_amount`: an integer, or `null` (`None`); always present.
     pub presentment_tax_amount: Option<i64>,
+    /// `presentment_currency`: a string, or `null` (`None`); always present.
     pub presentment_currency: Option<String>,
+    /// `exchange_rate`: a number, or `null` (`None`); always present.
     pub exchange_rate: Option<f64>,
+    /// `platform_fee_type`: [`PlatformFeeType`](crate::models::PlatformFeeType), or `null` (`None`); always present.
     pub platform_fee_type: Option<PlatformFeeType>,
+    /// `pledge_id`: a UUID, or `null` (`None`); always present.
     pub pledge_id: Option<Uuid>,
+    /// `issue_reward_id`: a UUID, or `null` (`None`); always present.
     pub issue_reward_id: Option<Uuid>,
+    /// `order_id`: a UUID, or `null` (`None`); always present.
     pub order_id: Option<Uuid>,
+    /// `payout_transaction_id`: a UUID, or `null` (`None`); always present.
     pub payout_transaction_id: Option<Uuid>,
+    /// `incurred_by_transaction_id`: a UUID, or `null` (`None`); always present.
     pub incurred_by_transaction_id: Option<Uuid>,
 }
 

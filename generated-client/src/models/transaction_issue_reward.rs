@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+/// Used in [`Transaction`](crate::models::Transaction) (`issue_reward`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransactionIssueReward {
     /// Creation timestamp of the object.
@@ -11,7 +12,9 @@ pub struct TransactionIssueReward {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `issue_reference`: a string, always present.
     pub issue_reference: String,
+    /// `share_thousands`: an integer, always present.
     pub share_thousands: i64,
 }
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::TransactionProduct;
 
+/// Used in [`Transaction`](crate::models::Transaction) (`order`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransactionOrder {
     /// Creation timestamp of the object.
@@ -12,7 +13,9 @@ pub struct TransactionOrder {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `product`: [`TransactionProduct`](crate::models::TransactionProduct), or `null` (`None`); always present.
     pub product: Option<TransactionProduct>,
+    /// `subscription_id`: a UUID, or `null` (`None`); always present.
     pub subscription_id: Option<Uuid>,
 }
 

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+/// Used in [`TransactionProduct`](crate::models::TransactionProduct) (`organization`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransactionOrganization {
     /// Creation timestamp of the object.
@@ -11,8 +12,11 @@ pub struct TransactionOrganization {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `name`: a string, always present.
     pub name: String,
+    /// `slug`: a string, always present.
     pub slug: String,
+    /// `avatar_url`: a string, or `null` (`None`); always present.
     pub avatar_url: Option<String>,
 }
 

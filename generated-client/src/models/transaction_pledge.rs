@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::PledgeState;
 
+/// Used in [`Transaction`](crate::models::Transaction) (`pledge`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransactionPledge {
     /// Creation timestamp of the object.
@@ -12,7 +13,9 @@ pub struct TransactionPledge {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `state`: [`PledgeState`](crate::models::PledgeState), always present.
     pub state: PledgeState,
+    /// `issue_reference`: a string, always present.
     pub issue_reference: String,
 }
 

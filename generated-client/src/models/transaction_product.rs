@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use super::{RecurringInterval, TransactionOrganization};
 
+/// Used in [`TransactionOrder`](crate::models::TransactionOrder) (`product`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransactionProduct {
     /// Creation timestamp of the object.
@@ -12,9 +13,13 @@ pub struct TransactionProduct {
     pub modified_at: Option<DateTime<Utc>>,
     /// The ID of the object.
     pub id: Uuid,
+    /// `name`: a string, always present.
     pub name: String,
+    /// `recurring_interval`: [`RecurringInterval`](crate::models::RecurringInterval), or `null` (`None`); always present.
     pub recurring_interval: Option<RecurringInterval>,
+    /// `organization_id`: a UUID, or `null` (`None`); always present.
     pub organization_id: Option<Uuid>,
+    /// `organization`: [`TransactionOrganization`](crate::models::TransactionOrganization), or `null` (`None`); always present.
     pub organization: Option<TransactionOrganization>,
 }
 

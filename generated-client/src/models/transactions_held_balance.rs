@@ -2,11 +2,16 @@
 
 use chrono::{DateTime, Utc};
 
+/// Used in [`TransactionsSummary`](crate::models::TransactionsSummary) (`held_balance`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransactionsHeldBalance {
+    /// `currency`: a string, always present.
     pub currency: String,
+    /// `amount`: an integer, always present.
     pub amount: i64,
+    /// `account_currency`: a string, always present.
     pub account_currency: String,
+    /// `account_amount`: an integer, always present.
     pub account_amount: i64,
     /// When the next chunk of the held balance becomes available for payout.
     pub next_release_at: Option<DateTime<Utc>>,

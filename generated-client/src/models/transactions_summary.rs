@@ -2,11 +2,16 @@
 
 use super::{TransactionsBalance, TransactionsHeldBalance};
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransactionsSummary {
+    /// `balance`: [`TransactionsBalance`](crate::models::TransactionsBalance), always present.
     pub balance: TransactionsBalance,
+    /// `available_balance`: [`TransactionsBalance`](crate::models::TransactionsBalance), always present.
     pub available_balance: TransactionsBalance,
+    /// `held_balance`: [`TransactionsHeldBalance`](crate::models::TransactionsHeldBalance), always present.
     pub held_balance: TransactionsHeldBalance,
+    /// `payout`: [`TransactionsBalance`](crate::models::TransactionsBalance), always present.
     pub payout: TransactionsBalance,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in `Checkout` (`active_trial_interval`, `trial_interval`), `CheckoutLink` (`trial_interval`), `CheckoutLinkCreateProduct` (`trial_interval`), `CheckoutLinkCreateProductPrice` (`trial_interval`), `CheckoutLinkCreateProducts` (`trial_interval`), `CheckoutLinkProduct` (`trial_interval`) and 16 more.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TrialInterval {
     /// `day`

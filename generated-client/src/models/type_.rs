@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`LegacyRecurringProductPriceCustom`](crate::models::LegacyRecurringProductPriceCustom) (`type`) and [`LegacyRecurringProductPriceFixed`](crate::models::LegacyRecurringProductPriceFixed) (`type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Type {
     /// `recurring`

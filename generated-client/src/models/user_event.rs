@@ -31,6 +31,7 @@ pub struct UserEvent {
     pub label: String,
     /// The name of the event.
     pub name: String,
+    /// `metadata`: [`EventMetadataOutput`](crate::models::EventMetadataOutput), always present.
     pub metadata: EventMetadataOutput,
 }
 

@@ -2,6 +2,7 @@
 
 use super::OrganizationNotificationSettings;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct UserOrganizationNotificationSettings {
     /// The authenticated user's notification preferences for this organization.

@@ -2,6 +2,7 @@
 
 use super::OrganizationNotificationSettings;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct UserOrganizationNotificationSettingsUpdate {
     /// The notification settings to store for the current user on this organization.

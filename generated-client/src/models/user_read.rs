@@ -7,24 +7,40 @@ use super::{
     OrganizationWithRole,
 };
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct UserRead {
     /// Creation timestamp of the object.
     pub created_at: DateTime<Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: Option<DateTime<Utc>>,
+    /// `email`: a string, always present.
+    ///
+    /// Schema: `format: email`.
     pub email: String,
+    /// `avatar_url`: a string, or `null` (`None`); always present.
     pub avatar_url: Option<String>,
+    /// `account_id`: a UUID, or `null` (`None`); always present.
     pub account_id: Option<Uuid>,
+    /// `id`: a UUID, always present.
     pub id: Uuid,
+    /// `accepted_terms_of_service`: a boolean, always present.
     pub accepted_terms_of_service: bool,
+    /// `is_admin`: a boolean, always present.
     pub is_admin: bool,
+    /// `identity_verified`: a boolean, always present.
     pub identity_verified: bool,
+    /// `identity_verification_status`: [`IdentityVerificationStatus`](crate::models::IdentityVerificationStatus), always present.
     pub identity_verification_status: IdentityVerificationStatus,
+    /// `first_name`: a string, or `null` (`None`); always present.
     pub first_name: Option<String>,
+    /// `last_name`: a string, or `null` (`None`); always present.
     pub last_name: Option<String>,
+    /// `country`: a string, or `null` (`None`); always present.
     pub country: Option<String>,
+    /// `date_of_birth`: a date (`YYYY-MM-DD`), or `null` (`None`); always present.
     pub date_of_birth: Option<NaiveDate>,
+    /// `oauth_accounts`: a list of [`OAuthAccountRead`](crate::models::OAuthAccountRead), always present.
     pub oauth_accounts: Vec<OAuthAccountRead>,
     /// Organizations the user is a member of and can access in the current session, with their role on each. Populated by `GET /v1/users/me`; empty otherwise.
     pub organizations: Option<Vec<OrganizationWithRole>>,
@@ -32,6 +48,7 @@ pub struct UserRead {
     pub member_organizations: Option<Vec<MemberOrganization>>,
     /// Whether the current session is restricted to a specific organization. Such sessions cannot access other organizations or create new ones. Populated by `GET /v1/users/me`.
     pub organization_scoped: Option<bool>,
+    /// `email_hash`: a string, or `null` (`None`); always present.
     pub email_hash: Option<String>,
 }
 

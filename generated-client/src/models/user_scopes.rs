@@ -2,8 +2,10 @@
 
 use super::Scope;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct UserScopes {
+    /// `scopes`: a list of [`Scope`](crate::models::Scope), always present.
     pub scopes: Vec<Scope>,
 }
 

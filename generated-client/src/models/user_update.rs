@@ -3,12 +3,18 @@
 use chrono::NaiveDate;
 use super::UserUpdateCountry;
 
+/// A schema of the API that no operation or webhook event of this version uses (the spec does not describe it).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserUpdate {
+    /// `first_name`: a string or `null`; optional (`None` is left out of the JSON).
     pub first_name: Option<String>,
+    /// `last_name`: a string or `null`; optional (`None` is left out of the JSON).
     pub last_name: Option<String>,
+    /// `country`: [`UserUpdateCountry`](crate::models::UserUpdateCountry) or `null`; optional (`None` is left out of the JSON).
     pub country: Option<UserUpdateCountry>,
+    /// `date_of_birth`: a date (`YYYY-MM-DD`) or `null`; optional (`None` is left out of the JSON).
     pub date_of_birth: Option<NaiveDate>,
+    /// `accepted_terms_of_service`: a boolean or `null`; optional (`None` is left out of the JSON).
     pub accepted_terms_of_service: Option<bool>,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in `AddressInput` (`country`), `OrganizationCreate` (`country`), `OrganizationUpdate` (`country`) and `UserUpdate` (`country`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UserUpdateCountry {
     /// `AD`

@@ -4,12 +4,18 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use super::ValidationErrorLocItem;
 
+/// Used in [`HttpValidationError`](crate::models::HttpValidationError) (`detail`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValidationError {
+    /// `loc`: a list of [`ValidationErrorLocItem`](crate::models::ValidationErrorLocItem), always present.
     pub loc: Vec<ValidationErrorLocItem>,
+    /// `msg`: a string, always present.
     pub msg: String,
+    /// `type`: a string, always present.
     pub r#type: String,
+    /// `input`: any JSON value; optional (`None` is left out of the JSON).
     pub input: Option<Value>,
+    /// `ctx`: a map from names to any JSON value; optional (`None` is left out of the JSON).
     pub ctx: Option<BTreeMap<String, Value>>,
 }
 

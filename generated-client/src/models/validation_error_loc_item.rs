@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+/// Used in [`ValidationError`](crate::models::ValidationError) (`loc`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ValidationErrorLocItem {
     /// An `i64`.
@@ -37,3 +38,8 @@ impl<'de> Deserialize<'de> for ValidationErrorLocItem {
         crate::runtime::model::deserialize_scalar(deserializer, pick, Self::Unknown)
     }
 }
+
+crate::union_from!(ValidationErrorLocItem {
+    Integer(plain i64),
+    String(text String),
+});

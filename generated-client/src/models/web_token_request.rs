@@ -3,13 +3,22 @@
 use uuid::Uuid;
 use super::WebTokenRequestSubType;
 
+/// Used in [`Oauth2TokenBody`](crate::models::Oauth2TokenBody).
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebTokenRequest {
+    /// `client_id`: a string, always present.
     pub client_id: String,
+    /// `client_secret`: a string, always present.
     pub client_secret: String,
+    /// `session_token`: a string, always present.
     pub session_token: String,
+    /// `sub_type`: [`WebTokenRequestSubType`](crate::models::WebTokenRequestSubType); optional (`None` is left out of the JSON).
+    ///
+    /// Schema: `default: "user"`.
     pub sub_type: Option<WebTokenRequestSubType>,
+    /// `sub`: a UUID or `null`; optional (`None` is left out of the JSON).
     pub sub: Option<Uuid>,
+    /// `scope`: a string or `null`; optional (`None` is left out of the JSON).
     pub scope: Option<String>,
 }
 

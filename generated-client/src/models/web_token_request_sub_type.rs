@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`WebTokenRequest`](crate::models::WebTokenRequest) (`sub_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebTokenRequestSubType {
     /// `user`

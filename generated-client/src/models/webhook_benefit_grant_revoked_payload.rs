@@ -8,7 +8,9 @@ use super::BenefitGrantWebhook;
 /// **Discord & Slack support:** Basic
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookBenefitGrantRevokedPayload {
+    /// `timestamp`: a date-time (RFC 3339), always present.
     pub timestamp: DateTime<Utc>,
+    /// `data`: [`BenefitGrantWebhook`](crate::models::BenefitGrantWebhook), always present.
     pub data: BenefitGrantWebhook,
 }
 

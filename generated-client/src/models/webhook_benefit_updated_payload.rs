@@ -8,7 +8,9 @@ use super::Benefit;
 /// **Discord & Slack support:** Basic
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookBenefitUpdatedPayload {
+    /// `timestamp`: a date-time (RFC 3339), always present.
     pub timestamp: DateTime<Utc>,
+    /// `data`: [`Benefit`](crate::models::Benefit), always present.
     pub data: Benefit,
 }
 

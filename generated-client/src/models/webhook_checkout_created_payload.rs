@@ -8,7 +8,9 @@ use super::Checkout;
 /// **Discord & Slack support:** Basic
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookCheckoutCreatedPayload {
+    /// `timestamp`: a date-time (RFC 3339), always present.
     pub timestamp: DateTime<Utc>,
+    /// `data`: [`Checkout`](crate::models::Checkout), always present.
     pub data: Checkout,
 }
 

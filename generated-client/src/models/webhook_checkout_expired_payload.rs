@@ -11,7 +11,9 @@ use super::Checkout;
 /// **Discord & Slack support:** Basic
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookCheckoutExpiredPayload {
+    /// `timestamp`: a date-time (RFC 3339), always present.
     pub timestamp: DateTime<Utc>,
+    /// `data`: [`Checkout`](crate::models::Checkout), always present.
     pub data: Checkout,
 }
 

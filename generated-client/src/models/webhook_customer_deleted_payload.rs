@@ -8,7 +8,9 @@ use super::Customer;
 /// **Discord & Slack support:** Basic
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookCustomerDeletedPayload {
+    /// `timestamp`: a date-time (RFC 3339), always present.
     pub timestamp: DateTime<Utc>,
+    /// `data`: [`Customer`](crate::models::Customer), always present.
     pub data: Customer,
 }
 

@@ -9,7 +9,9 @@ use super::CustomerSeat;
 /// The customer will receive an invitation email to claim the seat.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookCustomerSeatAssignedPayload {
+    /// `timestamp`: a date-time (RFC 3339), always present.
     pub timestamp: DateTime<Utc>,
+    /// `data`: [`CustomerSeat`](crate::models::CustomerSeat), always present.
     pub data: CustomerSeat,
 }
 

@@ -8,7 +8,9 @@ use super::CustomerSeat;
 /// This event is triggered when a customer accepts the seat invitation and claims their access.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookCustomerSeatClaimedPayload {
+    /// `timestamp`: a date-time (RFC 3339), always present.
     pub timestamp: DateTime<Utc>,
+    /// `data`: [`CustomerSeat`](crate::models::CustomerSeat), always present.
     pub data: CustomerSeat,
 }
 

@@ -8,7 +8,9 @@ use super::CustomerSeat;
 /// This event is triggered when access to a seat is revoked, either manually by the organization or automatically when a subscription is canceled.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookCustomerSeatRevokedPayload {
+    /// `timestamp`: a date-time (RFC 3339), always present.
     pub timestamp: DateTime<Utc>,
+    /// `data`: [`CustomerSeat`](crate::models::CustomerSeat), always present.
     pub data: CustomerSeat,
 }
 

@@ -14,7 +14,9 @@ use super::CustomerState;
 /// **Discord & Slack support:** Basic
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookCustomerStateChangedPayload {
+    /// `timestamp`: a date-time (RFC 3339), always present.
     pub timestamp: DateTime<Utc>,
+    /// `data`: [`CustomerState`](crate::models::CustomerState), always present.
     pub data: CustomerState,
 }
 

@@ -8,7 +8,9 @@ use super::Discount;
 /// **Discord & Slack support:** Basic
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookDiscountCreatedPayload {
+    /// `timestamp`: a date-time (RFC 3339), always present.
     pub timestamp: DateTime<Utc>,
+    /// `data`: [`Discount`](crate::models::Discount), always present.
     pub data: Discount,
 }
 

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A parameter of [`webhooks().list_webhook_deliveries()`](crate::client::Webhooks::list_webhook_deliveries).
+///
+/// Used in [`WebhookEndpoint`](crate::models::WebhookEndpoint) (`events`), [`WebhookEndpointCreate`](crate::models::WebhookEndpointCreate) (`events`), [`WebhookEndpointUpdate`](crate::models::WebhookEndpointUpdate) (`events`) and [`WebhookEvent`](crate::models::WebhookEvent) (`type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookEventType {
     /// `checkout.created`

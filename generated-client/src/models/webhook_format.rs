@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Used in [`WebhookEndpoint`](crate::models::WebhookEndpoint) (`format`), [`WebhookEndpointCreate`](crate::models::WebhookEndpointCreate) (`format`) and [`WebhookEndpointUpdate`](crate::models::WebhookEndpointUpdate) (`format`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookFormat {
     /// `raw`

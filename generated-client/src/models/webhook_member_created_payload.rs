@@ -13,7 +13,9 @@ use super::Member;
 /// **Discord & Slack support:** Basic
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookMemberCreatedPayload {
+    /// `timestamp`: a date-time (RFC 3339), always present.
     pub timestamp: DateTime<Utc>,
+    /// `data`: [`Member`](crate::models::Member), always present.
     pub data: Member,
 }
 

@@ -10,7 +10,9 @@ use super::Order;
 /// **Discord & Slack support:** Full
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookOrderPaidPayload {
+    /// `timestamp`: a date-time (RFC 3339), always present.
     pub timestamp: DateTime<Utc>,
+    /// `data`: [`Order`](crate::models::Order), always present.
     pub data: Order,
 }
 

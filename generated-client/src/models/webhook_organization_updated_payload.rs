@@ -8,7 +8,9 @@ use super::Organization;
 /// **Discord & Slack support:** Basic
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookOrganizationUpdatedPayload {
+    /// `timestamp`: a date-time (RFC 3339), always present.
     pub timestamp: DateTime<Utc>,
+    /// `data`: [`Organization`](crate::models::Organization), always present.
     pub data: Organization,
 }
 

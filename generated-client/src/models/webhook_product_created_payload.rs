@@ -8,7 +8,9 @@ use super::Product;
 /// **Discord & Slack support:** Basic
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookProductCreatedPayload {
+    /// `timestamp`: a date-time (RFC 3339), always present.
     pub timestamp: DateTime<Utc>,
+    /// `data`: [`Product`](crate::models::Product), always present.
     pub data: Product,
 }
 

@@ -8,7 +8,9 @@ use super::Refund;
 /// **Discord & Slack support:** Full
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookRefundUpdatedPayload {
+    /// `timestamp`: a date-time (RFC 3339), always present.
     pub timestamp: DateTime<Utc>,
+    /// `data`: [`Refund`](crate::models::Refund), always present.
     pub data: Refund,
 }
 

@@ -10,7 +10,9 @@ use super::Subscription;
 /// **Discord & Slack support:** Full
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookSubscriptionCreatedPayload {
+    /// `timestamp`: a date-time (RFC 3339), always present.
     pub timestamp: DateTime<Utc>,
+    /// `data`: [`Subscription`](crate::models::Subscription), always present.
     pub data: Subscription,
 }
 

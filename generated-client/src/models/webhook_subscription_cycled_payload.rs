@@ -16,7 +16,9 @@ use super::Subscription;
 /// **Discord & Slack support:** Basic
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookSubscriptionCycledPayload {
+    /// `timestamp`: a date-time (RFC 3339), always present.
     pub timestamp: DateTime<Utc>,
+    /// `data`: [`Subscription`](crate::models::Subscription), always present.
     pub data: Subscription,
 }
 

@@ -12,7 +12,9 @@ use super::Subscription;
 /// **Discord & Slack support:** On cancellation, past due, and revocation. Renewals are skipped.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookSubscriptionUpdatedPayload {
+    /// `timestamp`: a date-time (RFC 3339), always present.
     pub timestamp: DateTime<Utc>,
+    /// `data`: [`Subscription`](crate::models::Subscription), always present.
     pub data: Subscription,
 }
 

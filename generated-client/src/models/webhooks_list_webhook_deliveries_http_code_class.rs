@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A parameter of [`webhooks().list_webhook_deliveries()`](crate::client::Webhooks::list_webhook_deliveries).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhooksListWebhookDeliveriesHttpCodeClass {
     /// `2xx`

@@ -266,6 +266,43 @@ pub fn skip_field<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<de::IgnoredAny>().map(|_| ())
 }
 
+/// `From` impls that put a value into its union arm: `union_from!(Benefit { Custom(boxed
+/// BenefitCustom), })` writes `impl From<BenefitCustom> for Benefit` (boxing the value), a
+/// `plain` arm stores it as is, and a `text` arm (a `String`) also converts from `&str`.
+/// One macro line per arm keeps the generated files short; the impls are what a hand-written
+/// crate would have.
+///
+/// Exported (hidden) like `serde_struct!`; generated code calls it as `crate::union_from!`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! union_from {
+    ($union:ident { $($arm:ident($kind:ident $ty:ty),)* }) => {
+        $($crate::union_from!(@arm $union $arm $kind $ty);)*
+    };
+    (@arm $union:ident $arm:ident boxed $ty:ty) => {
+        impl ::core::convert::From<$ty> for $union {
+            fn from(value: $ty) -> Self {
+                Self::$arm(::std::boxed::Box::new(value))
+            }
+        }
+    };
+    (@arm $union:ident $arm:ident plain $ty:ty) => {
+        impl ::core::convert::From<$ty> for $union {
+            fn from(value: $ty) -> Self {
+                Self::$arm(value)
+            }
+        }
+    };
+    (@arm $union:ident $arm:ident text $ty:ty) => {
+        $crate::union_from!(@arm $union $arm plain $ty);
+        impl ::core::convert::From<&str> for $union {
+            fn from(value: &str) -> Self {
+                Self::$arm(value.to_owned())
+            }
+        }
+    };
+}
+
 /// `Serialize` and `Deserialize` for a generated struct without flattened fields.
 ///
 /// Serde's derives expand to about four times this code (the `Deserialize` derive also

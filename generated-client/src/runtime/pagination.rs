@@ -82,6 +82,38 @@ where
     })
 }
 
+/// Streams every page of a page-numbered list, whole: what the `pages` method of
+/// list operations returns, so that `pagination.total_count` and page
+/// boundaries stay visible.
+///
+/// `fetch(page)` returns the page, its number of items and the server's
+/// `max_page`. The pages are those [`paginate`] takes its items from: the
+/// stream ends after the page whose number is `>= max_page`, after the first
+/// empty page (which is yielded), right after the first error, and after
+/// [`MAX_PAGES`] pages in any case.
+pub fn paginate_pages<P, F, Fut>(first_page: i64, fetch: F) -> impl Stream<Item = Result<P, Error>>
+where
+    F: FnMut(i64) -> Fut,
+    Fut: Future<Output = Result<(P, usize, i64), Error>>,
+{
+    // (fetch, next page, done, pages fetched)
+    futures_util::stream::unfold((fetch, first_page, false, 0u64), |(mut fetch, page, done, fetched)| async move {
+        if done || fetched >= MAX_PAGES {
+            return None;
+        }
+        match fetch(page).await {
+            Err(e) => Some((Err(e), (fetch, page, true, fetched + 1))),
+            Ok((list, count, max_page)) => {
+                let (next, done) = match page.checked_add(1) {
+                    Some(next) if count > 0 && page < max_page => (next, false),
+                    _ => (page, true),
+                };
+                Some((Ok(list), (fetch, next, done, fetched + 1)))
+            }
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::ErrorKind;
@@ -114,6 +146,22 @@ mod tests {
         let items = block_on(s.map(|r| r.map_err(|e| e.to_string())).collect::<Vec<_>>());
         let calls = calls.lock().unwrap().clone();
         (items, calls)
+    }
+
+    #[test]
+    fn pages_are_the_pages_items_come_from() {
+        let mut served = vec![(vec![1, 2], 3), (vec![3], 3), (vec![4], 3)].into_iter();
+        let s = paginate_pages(1, move |page| {
+            let (items, max_page) = served.next().expect("fetched past the end");
+            let count = items.len();
+            async move { Ok::<_, Error>(((page, items), count, max_page)) }
+        });
+        let pages: Vec<_> = block_on(s.map(Result::unwrap).collect::<Vec<_>>());
+        assert_eq!(pages, vec![(1, vec![1, 2]), (2, vec![3]), (3, vec![4])]);
+        let s = paginate_pages(1, |_| async { Ok::<_, Error>(((), 0, 5)) });
+        assert_eq!(block_on(s.collect::<Vec<_>>()).len(), 1, "an empty page is yielded, then the stream ends");
+        let s = paginate_pages::<(), _, _>(1, |_| async { Err(Error::invalid_request("list", "boom")) });
+        assert_eq!(block_on(s.collect::<Vec<_>>()).len(), 1, "the stream ends after its first error");
     }
 
     #[test]

@@ -100,6 +100,21 @@ where
     }
 }
 
+/// The text of a list in one query value, items joined by `separator`: OpenAPI's `form`
+/// style with `explode: false` (`,`: `ids=1,2`), `spaceDelimited` (` `) and
+/// `pipeDelimited` (`|`).
+#[must_use]
+pub fn join_query_text<T: QueryValue>(items: &[T], separator: char) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(separator);
+        }
+        item.write_query_text(&mut out);
+    }
+    out
+}
+
 fn deep_key(name: &str, key: &str) -> String {
     let mut s = String::with_capacity(name.len() + key.len() + 2);
     s.push_str(name);
@@ -224,12 +239,22 @@ impl QueryValue for serde_json::Value {
         }
     }
 
-    /// `null` pushes nothing, arrays repeat the name, objects become
-    /// deep-object pairs `name[key]=value`.
+    /// `null` pushes nothing, arrays of scalars repeat the name, objects
+    /// become deep-object pairs `name[key]=value`, nested as deep as the value
+    /// (`name[a][b]=value`), and arrays holding objects or arrays number their
+    /// items: `filter[0][key]=a&filter[1][key]=b`.
+    ///
+    /// OpenAPI's styles define none of these nestings; this bracket notation
+    /// is the one Stripe's API, Rails (Rack), PHP and the `qs` package parse.
     fn push_pairs(&self, name: &str, out: &mut Vec<(String, String)>) {
         use serde_json::Value;
         match self {
             Value::Null => {}
+            Value::Array(items) if items.iter().any(|i| i.is_object() || i.is_array()) => {
+                for (i, item) in items.iter().enumerate() {
+                    item.push_pairs(&deep_key(name, &i.to_string()), out);
+                }
+            }
             Value::Array(items) => items.push_pairs(name, out),
             Value::Object(map) => {
                 for (key, value) in map {
@@ -346,6 +371,44 @@ mod tests {
         // A JSON object value is itself a deep object.
         let v = serde_json::json!({"a": "x", "b": [1, 2]});
         assert_eq!(pairs_of("metadata", &v), vec![p("metadata[a]", "x"), p("metadata[b]", "1"), p("metadata[b]", "2")]);
+    }
+
+    #[test]
+    fn nested_objects_use_bracket_notation() {
+        // An array of objects (a form parameter OpenAPI leaves undefined): items numbered.
+        let v = serde_json::json!([{"key": "a", "value": "1"}, {"key": "b"}]);
+        assert_eq!(
+            pairs_of("filter", &v),
+            vec![p("filter[0][key]", "a"), p("filter[0][value]", "1"), p("filter[1][key]", "b")]
+        );
+        assert_eq!(
+            encode_pairs(&pairs_of("filter", &v)),
+            "filter%5B0%5D%5Bkey%5D=a&filter%5B0%5D%5Bvalue%5D=1&filter%5B1%5D%5Bkey%5D=b"
+        );
+        // A deepObject union: the object arm as `name[key]`, the scalar arm as `name=value`.
+        assert_eq!(
+            pairs_of("created", &serde_json::json!({"gt": 1, "lte": 9})),
+            vec![p("created[gt]", "1"), p("created[lte]", "9")]
+        );
+        assert_eq!(pairs_of("created", &serde_json::json!(5)), vec![p("created", "5")]);
+        // Nested objects and arrays inside objects; arrays of scalars still repeat the key.
+        let v = serde_json::json!({"a": {"b": [1, 2], "c": [{"d": true}]}, "e": null});
+        assert_eq!(pairs_of("m", &v), vec![p("m[a][b]", "1"), p("m[a][b]", "2"), p("m[a][c][0][d]", "true")]);
+        // Arrays of arrays are numbered too.
+        assert_eq!(
+            pairs_of("x", &serde_json::json!([[1, 2], [3]])),
+            vec![p("x[0]", "1"), p("x[0]", "2"), p("x[1]", "3")]
+        );
+        assert!(pairs_of("x", &serde_json::json!([])).is_empty());
+    }
+
+    #[test]
+    fn delimited_lists() {
+        assert_eq!(join_query_text(&[1i64, 2, 3], ','), "1,2,3");
+        assert_eq!(join_query_text(&["a b", "c"], ' '), "a b c");
+        assert_eq!(join_query_text(&[true, false], '|'), "true|false");
+        assert_eq!(join_query_text::<i64>(&[], ','), "");
+        assert_eq!(encode_pairs(&[p("ids", &join_query_text(&["a", "b"], '|'))]), "ids=a%7Cb");
     }
 
     #[test]

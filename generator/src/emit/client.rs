@@ -8,8 +8,8 @@
 use super::docs::doc_attrs;
 use super::{ty_tokens, Imports};
 use crate::ir::{
-    Api, BodyEncoding, Group, Operation, Param, ParamLocation, QueryEncoding, ResponseKind, Security, StatusResponses,
-    Ty, TypeKind,
+    query_text, Api, BodyEncoding, Group, Operation, Param, ParamLocation, QueryEncoding, ResponseKind, Security,
+    StatusResponses, Ty, TypeKind,
 };
 use crate::names::{ident, snake_name};
 use proc_macro2::TokenStream;
@@ -80,9 +80,17 @@ fn query_value_impls(api: &Api) -> TokenStream {
             _ => {}
         }
     }
+    // Only parameters encoded through `QueryValue`: form ones (whose types all have a text
+    // form, see `query_text`) and the values of deepObject maps; the others go through JSON.
     for op in api.groups.iter().flat_map(|g| &g.operations) {
         for p in op.params.iter().filter(|p| p.location == ParamLocation::Query) {
-            collect(api, &p.ty, &mut unions);
+            match (p.encoding, &p.ty) {
+                (QueryEncoding::Form | QueryEncoding::Delimited(_), ty) => collect(api, ty, &mut unions),
+                (QueryEncoding::DeepObject, Ty::Map(_, value)) if query_text(&api.types, value, 0) => {
+                    collect(api, value, &mut unions)
+                }
+                _ => {}
+            }
         }
     }
     let impls = unions.into_iter().map(|id| {
@@ -210,33 +218,6 @@ fn param_shape(api: &Api, p: &Param, imports: &mut Imports) -> ParamShape {
     ParamShape { field_ty, arg_ty, convert }
 }
 
-fn operation_doc(op: &Operation) -> String {
-    let mut doc = String::new();
-    if let Some(summary) = &op.summary {
-        doc.push_str(summary.trim());
-        doc.push_str(".\n\n");
-    }
-    if let Some(description) = &op.description {
-        // Polar repeats the scopes in the description; we list them below.
-        let description = description.split("\n\n**Scopes**").next().unwrap_or(description).trim();
-        if !description.is_empty()
-            && Some(description.trim_end_matches('.')) != op.summary.as_deref().map(|s| s.trim().trim_end_matches('.'))
-        {
-            doc.push_str(description);
-            doc.push_str("\n\n");
-        }
-    }
-    doc.push_str(&format!("`{} {}` (operation `{}`)", op.method, op.path, op.operation_id));
-    if !op.scopes.is_empty() {
-        let scopes: Vec<String> = op.scopes.iter().map(|s| format!("`{s}`")).collect();
-        doc.push_str(&format!("\n\nScopes: {}", scopes.join(", ")));
-    }
-    if op.deprecated {
-        doc.push_str("\n\n**Deprecated.**");
-    }
-    doc
-}
-
 fn response_ty(api: &Api, kind: &ResponseKind, imports: &mut Imports) -> TokenStream {
     match kind {
         ResponseKind::Json(ty) => ty_tokens(api, ty, imports),
@@ -327,7 +308,7 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
     }
     let builder = format_ident!("{}", op.builder);
     let method = ident(&op.name);
-    let docs = doc_attrs(Some(&operation_doc(op)));
+    let docs = super::docs::operation_doc_attrs(api, op);
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
     let body = op.body.as_ref();
@@ -433,6 +414,33 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
                     }
                 }))
             }
+
+            /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+            /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+            /// from, ending at the same page (an empty page is yielded, then the stream ends).
+            pub fn pages(self) -> impl futures_core::Stream<Item = Result<#output, Error>> + Send + Unpin + 'a {
+                let first = self.page.unwrap_or(1);
+                Box::pin(crate::runtime::paginate_pages(first, move |page| {
+                    let request = self.clone().page(page);
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (list.items.len(), list.pagination.max_page);
+                        Ok((list, count, max_page))
+                    }
+                }))
+            }
+        }
+    });
+    // Text and binary bodies (Polar's CSV exports) can also be read as a stream.
+    let bytes_stream = matches!(op.response, ResponseKind::Text(_) | ResponseKind::Bytes(_)).then(|| {
+        quote! {
+            /// Sends the request and returns the body as a stream of chunks
+            /// ([`ByteStream`](crate::runtime::ByteStream)), read as it is polled: memory stays
+            /// flat however large the body, and no response size limit applies.
+            pub fn bytes_stream(self) -> crate::runtime::StreamFuture<'a> {
+                let client = self.client;
+                client.send_streaming(self.into_request(), Self::ERRORS)
+            }
         }
     });
     let doc = format!(
@@ -466,7 +474,14 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
                 self
             }
 
-            /// Replaces all per-request options.
+            /// Sends this bearer access token instead of the client's (e.g. a customer
+            /// session token); see [`RequestOptions::access_token`].
+            pub fn access_token(mut self, token: impl Into<String>) -> Self {
+                self.options = self.options.access_token(token);
+                self
+            }
+
+            /// Replaces all per-request options (including an access token set before).
             pub fn options(mut self, options: RequestOptions) -> Self {
                 self.options = options;
                 self
@@ -486,6 +501,7 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
             }
 
             #stream
+            #bytes_stream
         }
 
         impl<'a> IntoFuture for #builder<'a> {
@@ -577,7 +593,8 @@ fn into_request(api: &Api, op: &Operation) -> TokenStream {
             (ParamLocation::Query, QueryEncoding::Form) => {
                 steps.push(quote! { request = request.query(#wire, &self.#name); })
             }
-            (ParamLocation::Query, QueryEncoding::DeepObject) if matches!(p.ty, Ty::Map(..)) => {
+            (ParamLocation::Query, QueryEncoding::DeepObject) if matches!(&p.ty, Ty::Map(_, value) if query_text(&api.types, value, 0)) =>
+            {
                 steps.push(quote! {
                     if let Some(entries) = #value {
                         request = request.deep_object(#wire, entries);
@@ -591,10 +608,21 @@ fn into_request(api: &Api, op: &Operation) -> TokenStream {
             }),
             (ParamLocation::Query, QueryEncoding::FormObject) => steps.push(quote! {
                 if let Some(value) = #value {
-                    if let serde_json::Value::Object(properties) = #to_json {
-                        for (key, value) in &properties {
-                            request = request.query(key, value);
+                    match #to_json {
+                        serde_json::Value::Object(properties) => {
+                            for (key, value) in &properties {
+                                request = request.query(key, value);
+                            }
                         }
+                        // A union's scalar arm.
+                        other => request = request.query(#wire, &other),
+                    }
+                }
+            }),
+            (ParamLocation::Query, QueryEncoding::Delimited(sep)) => steps.push(quote! {
+                if let Some(value) = #value {
+                    if !value.is_empty() {
+                        request = request.query(#wire, &crate::runtime::join_query_text(value, #sep));
                     }
                 }
             }),
@@ -681,6 +709,13 @@ pub fn errors_file(api: &Api) -> TokenStream {
         }
     });
     let imports = imports.tokens("");
+    // The variant for bodies that match no documented schema, named apart from the others.
+    let taken: BTreeSet<String> = variants.iter().map(ToString::to_string).collect();
+    let unrecognized = ["Unrecognized", "UnrecognizedBody", "UnrecognizedErrorBody"]
+        .into_iter()
+        .find(|name| !taken.contains(*name))
+        .map_or_else(|| format_ident!("UnrecognizedBody{}", variants.len()), |name| format_ident!("{}", name));
+    let other = (!variants.is_empty()).then(|| quote! { _ => None, });
     quote! {
         //! Error bodies the API documents, decoded by status for each operation.
         #imports
@@ -691,6 +726,33 @@ pub fn errors_file(api: &Api) -> TokenStream {
         #[non_exhaustive]
         pub enum ApiErrorBody {
             #(#[doc = concat!(" A [`", stringify!(#variants), "`] body.")] #variants(#tys),)*
+            /// A body that matches none of the schemas documented for its status (an
+            /// OAuth-style `{"error": "invalid_token"}` for a documented 401, an HTML page from
+            /// a proxy...): where and why decoding failed. The bytes are in
+            /// [`ErrorKind::Api`](crate::runtime::ErrorKind::Api)'s `raw`.
+            #unrecognized {
+                /// The JSON path at which decoding failed (`.` for the root, empty when the
+                /// body is not JSON).
+                path: String,
+                /// What the decoder reported.
+                message: String,
+            },
+        }
+
+        impl ApiErrorBody {
+            /// The body of a documented status that matches none of its schemas.
+            pub(crate) fn unrecognized(path: String, message: String) -> Self {
+                Self::#unrecognized { path, message }
+            }
+
+            /// The decode failure's path, if the body matched none of its schemas.
+            #[cfg(test)]
+            pub(crate) fn unrecognized_path(&self) -> Option<&str> {
+                match self {
+                    Self::#unrecognized { path, .. } => Some(path),
+                    #other
+                }
+            }
         }
 
         #(#decoders)*
@@ -762,11 +824,18 @@ pub fn webhooks_file(api: &Api) -> TokenStream {
          ```no_run\n\
          # fn handle(headers: &http::HeaderMap, body: &[u8], secret: &str) -> Result<(), Box<dyn std::error::Error>> {{\n\
          use {}::webhooks::{{WebhookEvent, WebhookVerifier}};\n\
+         // The secret as Polar shows it (`whsec_...`); either signature scheme verifies.\n\
          let verifier = WebhookVerifier::new(secret)?;\n\
          let event: WebhookEvent = verifier.verify_and_decode(headers, body)?;\n\
          println!(\"received {{}}\", event.event_type());\n\
          # Ok(()) }}\n\
-         ```",
+         ```\n\n\
+         `WebhookVerifier::verify_request` takes a whole `http::Request` and keeps the \
+         `webhook-id` (`VerifiedWebhook`); with the `axum` cargo feature, \
+         `VerifiedWebhook<WebhookEvent>` is an axum extractor that takes the verifier from the \
+         application state and answers refused deliveries with `WebhookError::status` (401, or \
+         400 for a payload that does not decode). Polar waits 10 seconds for an answer and retries \
+         otherwise: answer 2xx quickly, and handle each `webhook-id` once.",
         api.lib_name
     )));
     let tag_doc =
@@ -777,13 +846,18 @@ pub fn webhooks_file(api: &Api) -> TokenStream {
         use serde::{Deserialize, Deserializer, Serialize, Serializer};
         use serde_json::Value;
 
-        pub use crate::runtime::webhooks::{HeaderLookup, WebhookError, WebhookVerifier};
+        pub use crate::runtime::webhooks::{HeaderLookup, VerifiedWebhook, WebhookError, WebhookVerifier};
+        #[cfg(feature = "axum")]
+        pub use crate::runtime::webhooks::WebhookRejection;
 
         /// A webhook event, decoded from a verified request body.
         #[doc = #tag_doc]
         /// Events this version of the crate does not know decode as [`WebhookEvent::Unknown`]
         /// rather than failing, so an endpoint keeps answering 2xx when new events appear.
+        /// New events arrive with new versions of the API, so the enum is non-exhaustive:
+        /// a `match` needs a `_` arm.
         #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
         pub enum WebhookEvent {
             #(#arms,)*
             /// An event type this version of the crate does not know; kept as sent.

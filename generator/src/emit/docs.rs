@@ -1,5 +1,6 @@
 //! Spec descriptions → rustdoc that renders well and never turns into a doctest or a lint.
 
+use crate::ir::{Api, Field, Operation, TypeDef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -11,6 +12,119 @@ pub fn doc_attrs(doc: Option<&str>) -> TokenStream {
 /// `#![doc = "..."]` attributes (printed as `//!` lines) for a module's description.
 pub fn inner_doc_attrs(doc: Option<&str>) -> TokenStream {
     doc_lines(doc, true)
+}
+
+/// The rustdoc of a type: the spec's description, else what `ir::docs::plan` decided.
+pub fn type_doc_attrs(api: &Api, def: &TypeDef) -> TokenStream {
+    match def.doc.as_deref() {
+        Some(doc) => doc_attrs(Some(doc)),
+        None => planned_lines(api.docs.types.get(&def.name).map(String::as_str)),
+    }
+}
+
+/// The rustdoc of a struct field: the spec's description, else the planned one; a
+/// deprecated field says so first.
+pub fn field_doc_attrs(api: &Api, def: &TypeDef, field: &Field) -> TokenStream {
+    let deprecated = field.deprecated.then(|| quote! { #[doc = " **Deprecated.**"] #[doc = ""] });
+    let doc = match field.doc.as_deref() {
+        Some(doc) => doc_attrs(Some(doc)),
+        None => planned_lines(api.docs.fields.get(&(def.name.clone(), field.name.clone())).map(String::as_str)),
+    };
+    quote! { #deprecated #doc }
+}
+
+/// An operation's rustdoc: summary, description (unless it only repeats the summary),
+/// method and path, scopes, deprecation, then its code sample when the crate's docs
+/// carry samples ([`crate::Options::samples_compiled_in`]).
+pub fn operation_doc_attrs(api: &Api, op: &Operation) -> TokenStream {
+    let spec_part = doc_attrs(Some(&operation_doc(op)));
+    let Some(code) = api.docs.samples.get(&op.operation_id) else {
+        return spec_part;
+    };
+    let mut sample = String::from("\n# Example\n\n");
+    if let Some(place) = &api.docs.samples_compiled_in {
+        sample.push_str(&format!(
+            "`client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `{place}`, not as a doctest.\n\n"
+        ));
+    }
+    sample.push_str(&format!("```rust,ignore\n{}\n```", code.trim_end()));
+    let sample = planned_lines(Some(&sample));
+    quote! { #spec_part #sample }
+}
+
+/// The spec's part of an operation's docs (Markdown, sanitized by the caller).
+fn operation_doc(op: &Operation) -> String {
+    let mut doc = String::new();
+    let summary = op.summary.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if let Some(summary) = summary {
+        doc.push_str(summary.trim_end_matches('.'));
+        doc.push_str(".\n\n");
+    }
+    if let Some(description) = &op.description {
+        // Polar repeats the scopes in the description; we list them below.
+        let description = description.split("\n\n**Scopes**").next().unwrap_or(description).trim();
+        if !description.is_empty() && !same_sentence(description, summary.unwrap_or_default()) {
+            doc.push_str(description);
+            doc.push_str("\n\n");
+        }
+    }
+    doc.push_str(&format!("`{} {}` (operation `{}`)", op.method, op.path, op.operation_id));
+    if !op.scopes.is_empty() {
+        let scopes: Vec<String> = op.scopes.iter().map(|s| format!("`{s}`")).collect();
+        doc.push_str(&format!("\n\nScopes: {}", scopes.join(", ")));
+    }
+    if let Some(credentials) = credentials_doc(op) {
+        doc.push_str("\n\n");
+        doc.push_str(&credentials);
+    }
+    if op.deprecated {
+        doc.push_str("\n\n**Deprecated.**");
+    }
+    doc
+}
+
+/// For an operation that needs a token another operation issues (Polar's customer
+/// portal: a customer or member session token): which token, and how to get and send it.
+fn credentials_doc(op: &Operation) -> Option<String> {
+    let issuer = op.credentials.iter().find_map(|c| c.issued_by.as_ref())?;
+    let tokens: Vec<String> =
+        op.credentials.iter().map(|c| format!("a {} token", c.scheme.replace('_', " "))).collect();
+    let schemes: Vec<String> = op.credentials.iter().map(|c| format!("`{}`", c.scheme)).collect();
+    let call = format!("client.{}().{}(..)", issuer.group.join("().").replace('-', "_"), issuer.name);
+    Some(format!(
+        "**Token:** {} (security {}), not the organization token: get one from `{call}` (operation \
+         `{}`) and send it with the request builder's `.access_token(token)` or a \
+         [`Client::with_access_token`](crate::Client::with_access_token) client.",
+        tokens.join(" or "),
+        schemes.join(", "),
+        issuer.operation_id
+    ))
+}
+
+/// "List Organizations." and "List organizations" say the same: case, surrounding
+/// space and a final period aside.
+fn same_sentence(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.trim().trim_end_matches('.').trim().to_lowercase();
+    norm(a) == norm(b)
+}
+
+/// `#![doc]` lines of rustdoc written as such (the profile's crate docs): no sanitizing.
+pub fn inner_planned_lines(doc: Option<&str>) -> TokenStream {
+    let doc = doc.map(|d| format!("\n{}", d.trim_end()));
+    let lines = doc.iter().flat_map(|d| d.lines()).map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote! { #![doc = #line] }
+    });
+    quote! { #(#lines)* }
+}
+
+/// Planned docs are rustdoc already (their links are resolved): no sanitizing.
+fn planned_lines(doc: Option<&str>) -> TokenStream {
+    let lines = doc.into_iter().flat_map(str::lines).map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote! { #[doc = #line] }
+    });
+    quote! { #(#lines)* }
 }
 
 fn doc_lines(doc: Option<&str>, inner: bool) -> TokenStream {
@@ -167,7 +281,14 @@ fn escape_inline(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::sanitize_doc;
+    use super::{same_sentence, sanitize_doc};
+
+    #[test]
+    fn a_description_repeating_the_summary_is_left_out() {
+        assert!(same_sentence("List organizations.", "List Organizations"));
+        assert!(same_sentence(" Get a customer. ", "Get a Customer."));
+        assert!(!same_sentence("List organizations you belong to.", "List Organizations"));
+    }
 
     #[test]
     fn fences_become_text_and_indentation_is_capped() {

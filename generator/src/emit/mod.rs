@@ -106,17 +106,27 @@ fn lib_rs(api: &Api) -> TokenStream {
         api.description.as_deref().unwrap_or_default()
     );
     let has_features = !api.features.all().is_empty();
-    let intro = match features_doc(api) {
-        Some(features) => format!("{}\n\n{features}", intro.trim_end()),
-        None => intro,
-    };
     let docs = docs::inner_doc_attrs(Some(&intro));
+    // The profile's quick start comes first after the introduction, the features after it.
+    let crate_docs = docs::inner_planned_lines(api.crate_docs.as_deref());
+    let features = features_doc(api);
+    let features = docs::inner_planned_lines(Some(&features));
     let api_version = &api.version;
     let version_header = match &api.version_header {
         Some(header) => quote! { Some((#header, #api_version)) },
         None => quote! { None },
     };
     let default_url = api.servers.first().map_or("http://localhost", |s| s.url.as_str());
+    let organization_header = match &api.organization_header {
+        Some(header) => quote! { Some(#header) },
+        None => quote! { None },
+    };
+    let env_prefix = api.lib_name.to_ascii_uppercase();
+    let server_pairs = api.servers.iter().map(|s| {
+        let name = crate::names::snake_name(&s.name);
+        let url = s.url.as_str();
+        quote! { (#name, #url) }
+    });
     let server_variants: Vec<_> = api.servers.iter().map(|s| format_ident!("{}", s.name)).collect();
     let server_urls: Vec<_> = api.servers.iter().map(|s| s.url.as_str()).collect();
     let server_arms = api.servers.iter().enumerate().map(|(i, s)| {
@@ -171,7 +181,12 @@ fn lib_rs(api: &Api) -> TokenStream {
     let examples_mod = examples::has_examples(api).then(|| quote! { #examples_cfg mod spec_examples; });
     quote! {
         #docs
+        #crate_docs
+        #features
         #![deny(unsafe_code)]
+        #![deny(missing_docs)]
+        // docs.rs builds with `--cfg docsrs` on nightly: each feature-gated item shows its feature.
+        #![cfg_attr(docsrs, feature(doc_cfg))]
 
         pub mod client;
         mod errors;
@@ -193,12 +208,26 @@ fn lib_rs(api: &Api) -> TokenStream {
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
             default_base_url: #default_url,
             version_header: #version_header,
+            organization_header: #organization_header,
+            env_prefix: #env_prefix,
+            servers: &[#(#server_pairs),*],
         };
 
         impl Client {
             /// Starts configuring a client: credentials, server, timeout, retries.
             pub fn builder() -> ClientBuilder {
                 ClientBuilder::new(&API_INFO)
+            }
+
+            /// A client configured from the environment (see [`ClientBuilder::with_env`]
+            /// for the variables), with the defaults for everything else.
+            ///
+            /// # Errors
+            ///
+            /// When a variable is missing or invalid, or the configuration is (see
+            /// [`BuildError`]).
+            pub fn from_env() -> Result<Client, BuildError> {
+                ClientBuilder::new(&API_INFO).with_env()?.build()
             }
         }
 
@@ -207,20 +236,27 @@ fn lib_rs(api: &Api) -> TokenStream {
 }
 
 /// The crate docs' "Cargo features" section, when the crate has features.
-fn features_doc(api: &Api) -> Option<String> {
+fn features_doc(api: &Api) -> String {
+    let mut doc = String::from("# Cargo features\n\n");
     let features: Vec<String> = api.features.all().iter().map(|f| format!("`{f}`")).collect();
-    if features.is_empty() {
-        return None;
+    if !features.is_empty() {
+        let webhooks =
+            if api.features.webhooks.is_some() { ", and `webhook-events` holds the `webhooks` module" } else { "" };
+        doc.push_str(&format!(
+            "Each top-level group of operations is a feature named after its accessor \
+             (kebab case){webhooks}, all on through `{FULL}`, the default. With `default-features = false` \
+             and only the features an application needs, the crate compiles those groups and the models \
+             they use. Features: {}.\n\n",
+            features.join(", ")
+        ));
     }
-    let webhooks =
-        if api.features.webhooks.is_some() { ", and `webhook-events` holds the `webhooks` module" } else { "" };
-    Some(format!(
-        "# Cargo features\n\nEach top-level group of operations is a feature named after its accessor \
-         (kebab case){webhooks}, all on through `{FULL}`, the default. With `default-features = false` \
-         and only the features an application needs, the crate compiles those groups and the models \
-         they use. Features: {}.",
-        features.join(", ")
-    ))
+    doc.push_str(
+        "TLS of the default HTTP client: `rustls` (default; the `ring` provider, or the one the \
+         application installed process-wide) or `native-tls` (the platform's library; it wins when both \
+         are on). With neither, pass a `reqwest::Client` to [`ClientBuilder::http_client`]; `https` base \
+         URLs are refused otherwise. `tracing`: a span per request.",
+    );
+    doc
 }
 
 /// The `use` lines a model file needs, collected while its tokens are built.

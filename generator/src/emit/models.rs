@@ -1,6 +1,6 @@
 //! Models: one file per type under `src/models/`.
 
-use super::docs::doc_attrs;
+use super::docs::{field_doc_attrs, type_doc_attrs};
 use super::{ty_tokens, Imports};
 use crate::ir::{Api, EnumDef, Field, Presence, StructDef, Ty, TypeDef, TypeKind, UnionDef};
 use crate::names::ident;
@@ -12,12 +12,12 @@ pub fn type_file(api: &Api, def: &TypeDef) -> TokenStream {
     let mut imports = Imports::default();
     let body = match &def.kind {
         TypeKind::Struct(s) => struct_def(api, def, s, &mut imports),
-        TypeKind::Enum(e) => enum_def(def, e, &mut imports),
+        TypeKind::Enum(e) => enum_def(api, def, e, &mut imports),
         TypeKind::Union(u) => union_def(api, def, u, &mut imports),
         TypeKind::Alias(ty) => {
             let name = format_ident!("{}", def.name);
             let ty = ty_tokens(api, ty, &mut imports);
-            let docs = doc_attrs(def.doc.as_deref());
+            let docs = type_doc_attrs(api, def);
             quote! { #docs pub type #name = #ty; }
         }
     };
@@ -65,11 +65,7 @@ fn struct_def(api: &Api, def: &TypeDef, s: &StructDef, imports: &mut Imports) ->
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
         let ty = field_ty(api, f, imports);
-        let mut doc = f.doc.clone().unwrap_or_default();
-        if f.deprecated {
-            doc = if doc.is_empty() { "**Deprecated.**".to_owned() } else { format!("**Deprecated.** {doc}") };
-        }
-        let docs = doc_attrs(Some(&doc));
+        let docs = field_doc_attrs(api, def, f);
         let mut serde_args = Vec::new();
         if derive_serde {
             if f.presence == Presence::Flatten {
@@ -89,7 +85,7 @@ fn struct_def(api: &Api, def: &TypeDef, s: &StructDef, imports: &mut Imports) ->
     });
     let fields: Vec<TokenStream> = fields.collect();
     let default = s.default.then(|| quote! { Default, });
-    let docs = doc_attrs(def.doc.as_deref());
+    let docs = type_doc_attrs(api, def);
     let constructor = constructor(api, def, s, imports);
     let (derive, tag, impls) = if derive_serde {
         let tag = s.tag.as_ref().map(|(key, value)| quote! { #[serde(tag = #key, rename = #value)] });
@@ -183,7 +179,7 @@ fn constructor(api: &Api, def: &TypeDef, s: &StructDef, imports: &mut Imports) -
     })
 }
 
-fn enum_def(def: &TypeDef, e: &EnumDef, imports: &mut Imports) -> TokenStream {
+fn enum_def(api: &Api, def: &TypeDef, e: &EnumDef, imports: &mut Imports) -> TokenStream {
     imports.serde_traits = true;
     let name = format_ident!("{}", def.name);
     let unknown = format_ident!("{}", e.unknown);
@@ -193,7 +189,7 @@ fn enum_def(def: &TypeDef, e: &EnumDef, imports: &mut Imports) -> TokenStream {
         let doc = if v.is_empty() { " The empty string.".to_owned() } else { format!(" `{v}`") };
         quote! { #[doc = #doc] }
     });
-    let docs = doc_attrs(def.doc.as_deref());
+    let docs = type_doc_attrs(api, def);
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -341,7 +337,8 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
         };
         raw_deserialize_body(&quote! { #name }, &dispatch)
     };
-    let docs = doc_attrs(def.doc.as_deref());
+    let conversions = union_conversions(api, &name, u, imports);
+    let docs = type_doc_attrs(api, def);
     let unknown_doc = match &u.tag {
         Some(tag) => format!(" A `{tag}` this version of the crate does not know; kept as sent."),
         None => " JSON that matches no known variant; kept as sent.".to_owned(),
@@ -369,7 +366,36 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
                 #deserialize_body
             }
         }
+
+        #conversions
     }
+}
+
+/// `From` each arm's payload into the union (`crate::union_from!`), as the IR lists them.
+fn union_conversions(api: &Api, name: &proc_macro2::Ident, u: &UnionDef, imports: &mut Imports) -> TokenStream {
+    let arms: Vec<TokenStream> = api
+        .union_conversions(&name.to_string(), u)
+        .into_iter()
+        .map(|c| {
+            let arm = format_ident!("{}", c.variant.name);
+            let ty = ty_tokens(api, c.ty, imports);
+            let kind = format_ident!(
+                "{}",
+                if c.variant.boxed {
+                    "boxed"
+                } else if c.from_str {
+                    "text"
+                } else {
+                    "plain"
+                }
+            );
+            quote! { #arm(#kind #ty), }
+        })
+        .collect();
+    if arms.is_empty() {
+        return TokenStream::new();
+    }
+    quote! { crate::union_from!(#name { #(#arms)* }); }
 }
 
 /// Whether an untagged arm of this type is one JSON scalar (a string, number or boolean,

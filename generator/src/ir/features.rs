@@ -19,7 +19,7 @@ pub const FULL: &str = "full";
 const WEBHOOK_EVENTS: &str = "webhook-events";
 
 /// Feature names the generated manifest uses for other things.
-const RESERVED: &[&str] = &["default", FULL, WEBHOOK_EVENTS, "tracing"];
+const RESERVED: &[&str] = &["default", FULL, WEBHOOK_EVENTS, "tracing", "rustls", "native-tls"];
 
 /// When an item is compiled.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,6 +5,7 @@
 //! The emitter only translates this into tokens; it makes no naming or shape decisions.
 //! `Api::dump` renders the IR as text, for review and snapshot tests.
 
+pub mod docs;
 pub mod features;
 mod operations;
 mod types;
@@ -24,6 +25,21 @@ pub struct Options {
     pub version_header: Option<String>,
     /// The generated crate's library name, used in its doc examples (default `api_client`).
     pub lib_name: Option<String>,
+    /// Generate anyway where the default refuses a reference: a `$ref` to a node that does
+    /// not exist becomes an untyped JSON value (or its entry is left out), a `#/$defs/X`
+    /// that only the enclosing schema defines is resolved there. Each repair is a warning
+    /// naming the `$ref`'s JSON pointer (see [`crate::lower::repair_refs`]). Default off.
+    pub lenient: bool,
+    /// A header naming the organization requests act for, set by
+    /// `ClientBuilder::organization_id` (Polar: `Polar-Organization`, as its SDKs send it).
+    pub organization_header: Option<String>,
+    /// When set, each operation's rustdoc shows its code sample (`crate::samples`) as an
+    /// `ignore`d block, saying it is compiled by this file instead (Polar: the
+    /// contract-tests crate); when unset, operation docs carry no sample.
+    pub samples_compiled_in: Option<String>,
+    /// Markdown appended to the crate-root docs as is (rustdoc: its `rust` blocks are
+    /// doctests): the Polar profile's quick start. Unset for generic crates.
+    pub crate_docs: Option<String>,
 }
 
 /// Everything the emitter needs, in output order.
@@ -33,7 +49,11 @@ pub struct Api {
     pub version: String,
     pub description: Option<String>,
     pub version_header: Option<String>,
+    /// See [`Options::organization_header`].
+    pub organization_header: Option<String>,
     pub lib_name: String,
+    /// `Options::crate_docs`.
+    pub crate_docs: Option<String>,
     pub servers: Vec<ServerDef>,
     /// All named types. Component schemas first in spec order, then inline types.
     pub types: Vec<TypeDef>,
@@ -44,6 +64,8 @@ pub struct Api {
     pub warnings: Vec<Warning>,
     /// The crate's cargo features and what each compiles.
     pub features: features::Features,
+    /// The rustdoc of items the spec does not describe (`docs::plan`).
+    pub docs: docs::Docs,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +126,10 @@ pub struct Field {
     pub deprecated: bool,
     /// `example`/`examples` values of the property, checked by a generated test.
     pub examples: Vec<Value>,
+    /// What the property's schema says besides its type, as rustdoc-ready text
+    /// (`format: email`, `maxLength: 256`, `default: "usd"`), for the docs of fields the
+    /// spec does not describe (see `ir/docs.rs`).
+    pub facts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,6 +182,16 @@ pub struct UnionVariant {
     pub boxed: bool,
 }
 
+/// A `From` conversion into a union (see [`Api::union_conversions`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Conversion<'a> {
+    pub variant: &'a UnionVariant,
+    /// The arm's payload type (behind a `Box` when `variant.boxed`).
+    pub ty: &'a Ty,
+    /// A `String` arm also converts from `&str`.
+    pub from_str: bool,
+}
+
 /// A Rust type expression.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Ty {
@@ -201,7 +237,9 @@ pub fn build(spec: &openapiv3::OpenAPI, file: &str, options: &Options) -> Result
         version: spec.info.version.clone(),
         description: spec.info.description.clone(),
         version_header: options.version_header.clone(),
+        organization_header: options.organization_header.clone(),
         lib_name: options.lib_name.clone().unwrap_or_else(|| "api_client".to_owned()),
+        crate_docs: options.crate_docs.clone(),
         servers: servers(spec),
         types,
         groups,
@@ -209,8 +247,17 @@ pub fn build(spec: &openapiv3::OpenAPI, file: &str, options: &Options) -> Result
         error_bodies,
         warnings,
         features: features::Features::default(),
+        docs: docs::Docs::default(),
     };
     api.features = features::compute(&api);
+    api.docs = docs::plan(&api);
+    if let Some(place) = &options.samples_compiled_in {
+        api.docs.samples = crate::samples::operation_samples(&api)
+            .into_iter()
+            .map(|sample| (sample.operation_id, sample.code))
+            .collect();
+        api.docs.samples_compiled_in = Some(place.clone());
+    }
     Ok(api)
 }
 
@@ -259,6 +306,48 @@ impl Api {
     /// The type an alias (`pub type X = ...`) stands for, following alias chains.
     pub fn resolve_alias<'a>(&'a self, ty: &'a Ty) -> &'a Ty {
         resolve_alias(&self.types, ty)
+    }
+
+    /// The arms of a union that a value converts into with `From` (`Benefit::from(custom)`,
+    /// no `Box::new` at call sites): every arm with a payload of its own, i.e. whose Rust
+    /// type (aliases resolved) no other arm shares, so the impls never overlap. Untyped JSON
+    /// and nullable arms are left out (`Value` and `Option` would read as the wrong arm), and
+    /// so is an arm holding the union itself (`From<T> for T` is the standard library's).
+    pub fn union_conversions<'a>(&'a self, union_name: &str, union: &'a UnionDef) -> Vec<Conversion<'a>> {
+        // Each arm with its Rust type, aliases resolved: arms compare by that.
+        let arms: Vec<(&UnionVariant, &Ty, Ty)> = union
+            .variants
+            .iter()
+            .filter_map(|v| v.ty.as_ref().map(|ty| (v, ty, self.resolve_aliases_deep(ty, 0))))
+            .collect();
+        arms.iter()
+            .filter(|(_, _, resolved)| {
+                !matches!(resolved, Ty::Json | Ty::Option(_))
+                    && self.ty_name(resolved) != union_name
+                    && arms.iter().filter(|(_, _, other)| other == resolved).count() == 1
+            })
+            .map(|(variant, ty, _)| Conversion { variant, ty, from_str: matches!(ty, Ty::String) })
+            .collect()
+    }
+
+    /// `ty` with every alias replaced by what it stands for, at any depth (bounded, as
+    /// alias chains in a broken spec could be long).
+    fn resolve_aliases_deep(&self, ty: &Ty, depth: usize) -> Ty {
+        if depth > 16 {
+            return ty.clone();
+        }
+        let deep = |t: &Ty| Box::new(self.resolve_aliases_deep(t, depth + 1));
+        match ty {
+            Ty::Named(id) => match &self.types[*id].kind {
+                TypeKind::Alias(inner) => self.resolve_aliases_deep(inner, depth + 1),
+                _ => ty.clone(),
+            },
+            Ty::Vec(inner) => Ty::Vec(deep(inner)),
+            Ty::Option(inner) => Ty::Option(deep(inner)),
+            Ty::Map(key, value) => Ty::Map(deep(key), deep(value)),
+            Ty::Tuple(items) => Ty::Tuple(items.iter().map(|t| self.resolve_aliases_deep(t, depth + 1)).collect()),
+            other => other.clone(),
+        }
     }
 
     /// Arm name in `ApiErrorBody` of the error body at `index`.

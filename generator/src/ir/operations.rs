@@ -16,6 +16,63 @@ use openapiv3::{
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+/// Whether values of `ty` have a text form: the runtime's `QueryValue` (scalars, string
+/// enums, lists of them, unions whose arms all have one), so a `form` parameter of it is
+/// sent as `name=text` pairs. Objects, maps and tuples have none.
+pub fn query_text(types: &[super::TypeDef], ty: &Ty, depth: usize) -> bool {
+    if depth > 32 {
+        return false;
+    }
+    match ty {
+        Ty::String | Ty::Integer | Ty::Number | Ty::Boolean | Ty::Uuid | Ty::DateTime | Ty::Date | Ty::Json => true,
+        Ty::Bytes | Ty::Map(..) | Ty::Tuple(_) => false,
+        Ty::Vec(inner) | Ty::Option(inner) => query_text(types, inner, depth + 1),
+        Ty::Named(id) => match &types[*id].kind {
+            TypeKind::Enum(_) => true,
+            TypeKind::Struct(_) => false,
+            TypeKind::Alias(inner) => query_text(types, inner, depth + 1),
+            // A boxed arm is a `Box<T>`, which has no `QueryValue`.
+            TypeKind::Union(u) => {
+                u.variants.iter().all(|v| !v.boxed && v.ty.as_ref().is_none_or(|t| query_text(types, t, depth + 1)))
+            }
+        },
+    }
+}
+
+/// Whether `ty` can hold an object (a struct, a map, a union with such an arm).
+fn holds_object(types: &[super::TypeDef], ty: &Ty, depth: usize) -> bool {
+    if depth > 32 {
+        return true;
+    }
+    match ty {
+        Ty::Map(..) | Ty::Tuple(_) => true,
+        Ty::Vec(inner) | Ty::Option(inner) => holds_object(types, inner, depth + 1),
+        Ty::Named(id) => match &types[*id].kind {
+            TypeKind::Enum(_) => false,
+            TypeKind::Struct(_) => true,
+            TypeKind::Alias(inner) => holds_object(types, inner, depth + 1),
+            TypeKind::Union(u) => {
+                u.variants.iter().any(|v| v.ty.as_ref().is_some_and(|t| holds_object(types, t, depth + 1)))
+            }
+        },
+        _ => false,
+    }
+}
+
+/// Whether OpenAPI defines `style: deepObject` for `ty`: an object (struct or map) whose
+/// values hold no further objects (lists of scalars repeat the key, the common reading).
+fn deep_object_defined(types: &[super::TypeDef], ty: &Ty) -> bool {
+    match ty {
+        Ty::Map(_, value) => !holds_object(types, value, 0),
+        Ty::Named(id) => match &types[*id].kind {
+            TypeKind::Struct(s) => s.fields.iter().all(|f| !holds_object(types, &f.ty, 0)),
+            TypeKind::Alias(inner) => deep_object_defined(types, inner),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// A node of the client's method tree: `polar.customer_portal().organizations()`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
@@ -49,7 +106,36 @@ pub struct Operation {
     /// into [`super::Api::error_bodies`].
     pub errors: Vec<(u16, usize)>,
     pub security: Vec<Security>,
+    /// The security schemes the operation accepts, by name, in the spec's order
+    /// (e.g. `customer_session`, `member_session`): what its documentation and code
+    /// sample say about the token to send.
+    pub credentials: Vec<Credential>,
     pub pagination: Option<Pagination>,
+}
+
+/// One security scheme an operation accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    /// Its name under `components/securitySchemes` (`customer_session`).
+    pub scheme: String,
+    /// How it is sent.
+    pub kind: Security,
+    /// The operation that issues such a token, when the scheme's description links to
+    /// it (Polar: "...using the [Create Customer Session endpoint](/api-reference/
+    /// customer-sessions/create-customer-session)" → `customer-sessions:create`): its
+    /// group path and method name, resolved after every operation is built.
+    pub issued_by: Option<Issuer>,
+}
+
+/// The operation that issues a token (see [`Credential::issued_by`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issuer {
+    /// Group accessors from the client (`["customer_sessions"]`).
+    pub group: Vec<String>,
+    /// The operation's method name (`create`).
+    pub name: String,
+    /// Its `operationId`.
+    pub operation_id: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,13 +149,18 @@ pub enum ParamLocation {
 pub enum QueryEncoding {
     /// `name=a&name=b` (form, exploded).
     Form,
-    /// `name[key]=value`.
+    /// `name[key]=value`, through the value's JSON: nested objects as `name[key][sub]=value`,
+    /// lists of objects as `name[0][key]=value`, a scalar as `name=value` (bracket notation;
+    /// also used for `form` lists of objects, which OpenAPI leaves undefined).
     DeepObject,
     /// An object in form style: one `key=value` pair per property (OpenAPI's default
     /// `explode: true`).
     FormObject,
     /// A parameter declared with `content: application/json`: the JSON text.
     Json,
+    /// A list in one pair, items joined by this separator: `form` with `explode: false`
+    /// (`,`), `spaceDelimited` (` `), `pipeDelimited` (`|`).
+    Delimited(char),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -191,6 +282,61 @@ pub struct Webhook {
     pub doc: Option<String>,
 }
 
+/// What an operation's security requirements lower to: the accepted kinds (deduplicated,
+/// in order), the scopes asked for, and the schemes by name.
+type SecurityParts = (Vec<Security>, Vec<String>, Vec<Credential>);
+
+/// For each security scheme whose description links to an API reference page
+/// (`[...](/api-reference/<group>/<summary-in-kebab-case>)`), the operation whose
+/// summary is that page's slug (Polar: "Create Customer Session" for
+/// `create-customer-session`), and marks it as the issuer of every credential of that
+/// scheme.
+fn resolve_issuers(spec: &OpenAPI, groups: &mut BTreeMap<Vec<String>, Vec<Operation>>) {
+    let Some(components) = spec.components.as_ref() else { return };
+    let mut issuers: BTreeMap<String, Issuer> = BTreeMap::new();
+    for (scheme, item) in &components.security_schemes {
+        let ReferenceOr::Item(item) = item else { continue };
+        let description = match item {
+            SecurityScheme::HTTP { description, .. }
+            | SecurityScheme::APIKey { description, .. }
+            | SecurityScheme::OAuth2 { description, .. }
+            | SecurityScheme::OpenIDConnect { description, .. } => description.as_deref(),
+        };
+        let Some(slug) = description.and_then(linked_slug) else { continue };
+        let found = groups.iter().find_map(|(group, ops)| {
+            ops.iter().find(|op| op.summary.as_deref().map(kebab) == Some(slug.clone())).map(|op| Issuer {
+                group: group.clone(),
+                name: op.name.clone(),
+                operation_id: op.operation_id.clone(),
+            })
+        });
+        if let Some(issuer) = found {
+            issuers.insert(scheme.clone(), issuer);
+        }
+    }
+    for credential in groups.values_mut().flatten().flat_map(|op| &mut op.credentials) {
+        credential.issued_by = issuers.get(&credential.scheme).cloned();
+    }
+}
+
+/// The last path segment of the first relative markdown link in `text`:
+/// `[x](/api-reference/customer-sessions/create-customer-session)` → `create-customer-session`.
+fn linked_slug(text: &str) -> Option<String> {
+    let start = text.find("](/")? + 3;
+    let end = text[start..].find(')')? + start;
+    let last = text[start..end].trim_end_matches('/').rsplit('/').next()?;
+    (!last.is_empty()).then(|| last.to_owned())
+}
+
+/// `Create Customer Session` → `create-customer-session`.
+fn kebab(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// What [`build`] adds to the IR besides types.
@@ -228,6 +374,7 @@ pub(crate) fn build(types: &mut TypeBuilder<'_>, spec: &OpenAPI) -> Result<Built
     }
     // Every ancestor of a group exists too, so `polar.customer_portal()` has a type even
     // if no operation sits directly on it.
+    resolve_issuers(spec, &mut groups);
     let paths: Vec<Vec<String>> = groups.keys().cloned().collect();
     for path in paths {
         for len in 1..path.len() {
@@ -379,7 +526,7 @@ impl OpContext<'_, '_, '_> {
             }
         }
         let (response, errors) = self.responses(op, &builder, pointer)?;
-        let (security, scopes) = self.security(op, pointer)?;
+        let (security, scopes, credentials) = self.security(op, pointer)?;
         let pagination = self.pagination(op, &response);
         Ok(Operation {
             operation_id: op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase())),
@@ -396,6 +543,7 @@ impl OpContext<'_, '_, '_> {
             response,
             errors,
             security,
+            credentials,
             pagination,
         })
     }
@@ -426,6 +574,15 @@ impl OpContext<'_, '_, '_> {
                 Parameter::Path { .. } => (ParamLocation::Path, QueryEncoding::Form),
                 Parameter::Query { style: QueryStyle::DeepObject, .. } => {
                     (ParamLocation::Query, QueryEncoding::DeepObject)
+                }
+                Parameter::Query { style: QueryStyle::SpaceDelimited, .. } => {
+                    (ParamLocation::Query, QueryEncoding::Delimited(' '))
+                }
+                Parameter::Query { style: QueryStyle::PipeDelimited, .. } => {
+                    (ParamLocation::Query, QueryEncoding::Delimited('|'))
+                }
+                Parameter::Query { parameter_data, .. } if parameter_data.explode == Some(false) => {
+                    (ParamLocation::Query, QueryEncoding::Delimited(','))
                 }
                 Parameter::Query { .. } => (ParamLocation::Query, QueryEncoding::Form),
                 Parameter::Header { .. } => (ParamLocation::Header, QueryEncoding::Form),
@@ -465,10 +622,50 @@ impl OpContext<'_, '_, '_> {
             };
             // Objects have no text form of their own: their properties become the pairs.
             let is_object = matches!(&ty, Ty::Named(id) if matches!(self.types.types[*id].kind, TypeKind::Struct(_) | TypeKind::Union(_)));
+            let types = &self.types.types;
+            let text = query_text(types, &ty, 0);
             let encoding = match (location, encoding) {
                 (ParamLocation::Query, _) if from_content => QueryEncoding::Json,
-                (ParamLocation::Query, QueryEncoding::Form) if is_object => QueryEncoding::FormObject,
-                (ParamLocation::Query, QueryEncoding::DeepObject) if is_object => QueryEncoding::DeepObject,
+                (ParamLocation::Query, QueryEncoding::Form) if text => QueryEncoding::Form,
+                // `explode: false` / space- or pipe-delimited lists of scalars: `ids=1,2`.
+                (ParamLocation::Query, QueryEncoding::Delimited(sep)) if text => match &ty {
+                    Ty::Vec(item) if !matches!(**item, Ty::Vec(_)) => QueryEncoding::Delimited(sep),
+                    _ => QueryEncoding::Form,
+                },
+                (ParamLocation::Query, QueryEncoding::Form | QueryEncoding::Delimited(_))
+                    if is_object || matches!(ty, Ty::Map(..)) =>
+                {
+                    QueryEncoding::FormObject
+                }
+                (ParamLocation::Query, QueryEncoding::Form | QueryEncoding::Delimited(_)) => {
+                    // Arrays of objects (and other nestings): OpenAPI's `form` style defines
+                    // lists of scalars only.
+                    let name = &data.name;
+                    self.types.warn(
+                        &param_pointer,
+                        format!(
+                            "query parameter `{name}` holds objects inside a list, which OpenAPI's `form` style \
+                             does not define: sent in bracket notation (`{name}[0][key]=value`), as Stripe, \
+                             Rails and PHP parse it"
+                        ),
+                    );
+                    QueryEncoding::DeepObject
+                }
+                (ParamLocation::Query, QueryEncoding::DeepObject) => {
+                    if !deep_object_defined(types, &ty) {
+                        let name = &data.name;
+                        self.types.warn(
+                            &param_pointer,
+                            format!(
+                                "`style: deepObject` defines objects of scalar properties only; `{name}` can hold \
+                                 nested objects, lists of objects or a non-object value: sent in bracket notation \
+                                 (`{name}[key][sub]=value`, `{name}[0][key]=value`, a scalar as `{name}=value`), \
+                                 as Stripe, Rails and PHP parse it"
+                            ),
+                        );
+                    }
+                    QueryEncoding::DeepObject
+                }
                 (ParamLocation::Path | ParamLocation::Header, _) if is_object || from_content => {
                     self.types.warn(&param_pointer, "object-valued path/header parameter: sent as JSON text");
                     QueryEncoding::Json
@@ -651,6 +848,14 @@ impl OpContext<'_, '_, '_> {
             };
             errors.push((code, index));
         }
+        if op.responses.responses.is_empty() && op.responses.default.is_none() {
+            // Nothing documented (3.1 made `responses` optional): the raw response.
+            self.types.warn(
+                pointer,
+                "operation documents no responses: it returns the raw response (status, headers and body bytes)",
+            );
+            return Ok((ResponseKind::Bytes("*/*".to_owned()), errors));
+        }
         Ok((success_kind(success, builder), errors))
     }
 
@@ -678,11 +883,13 @@ impl OpContext<'_, '_, '_> {
         }
     }
 
-    /// Accepted credentials in order of preference, and the scopes they ask for.
-    fn security(&mut self, op: &SpecOperation, pointer: &str) -> Result<(Vec<Security>, Vec<String>), SpecError> {
+    /// Accepted credentials in order of preference, the scopes they ask for, and the
+    /// schemes by name (their issuers are resolved by [`resolve_issuers`]).
+    fn security(&mut self, op: &SpecOperation, pointer: &str) -> Result<SecurityParts, SpecError> {
         let requirements = op.security.as_ref().or(self.spec.security.as_ref());
         let schemes = self.spec.components.as_ref().map(|c| &c.security_schemes);
         let mut security = Vec::new();
+        let mut credentials: Vec<Credential> = Vec::new();
         let mut scopes: Vec<String> = Vec::new();
         for requirement in requirements.into_iter().flatten() {
             for (name, wanted) in requirement {
@@ -716,12 +923,15 @@ impl OpContext<'_, '_, '_> {
                         openapiv3::APIKeyLocation::Cookie => Security::ApiKeyCookie(name.clone()),
                     },
                 };
+                if !credentials.iter().any(|c| &c.scheme == name) {
+                    credentials.push(Credential { scheme: name.clone(), kind: kind.clone(), issued_by: None });
+                }
                 if !security.contains(&kind) {
                     security.push(kind);
                 }
             }
         }
-        Ok((security, scopes))
+        Ok((security, scopes, credentials))
     }
 
     /// Polar's page-based pagination: `x-polar-pagination` (or speakeasy's `offsetLimit`)
@@ -836,6 +1046,18 @@ fn status_variant(code: u16) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issuer_links_and_summaries() {
+        let polar = "You can create those sessions programmatically using the [Create Customer Session \
+                     endpoint](/api-reference/customer-sessions/create-customer-session).";
+        assert_eq!(linked_slug(polar).as_deref(), Some("create-customer-session"));
+        assert_eq!(linked_slug("see [docs](/a/b/)").as_deref(), Some("b"));
+        assert_eq!(linked_slug("an [absolute](https://x.example/a) link"), None);
+        assert_eq!(linked_slug("no link"), None);
+        assert_eq!(kebab("Create Customer Session"), "create-customer-session");
+        assert_eq!(kebab("  Get  (OAuth2) token "), "get-oauth2-token");
+    }
 
     fn arm(status: u16, kind: ResponseKind) -> StatusArm {
         StatusArm { status, label: status.to_string(), variant: status_variant(status), description: None, kind }

@@ -194,6 +194,70 @@ fn examples_of(data: &SchemaData) -> Vec<Value> {
     }
 }
 
+/// What a property's schema constrains besides its Rust type, in the spec's own terms:
+/// `format` (unless the type already says it: uuid, date-time, date, binary), length,
+/// range, item count, `pattern` and `default`. Nothing is inferred.
+fn facts_of(schema: &Schema) -> Vec<String> {
+    let mut facts = Vec::new();
+    let mut push = |key: &str, value: String| facts.push(format!("`{key}: {value}`"));
+    let v = view(schema);
+    if let Some(format) = v.format.as_deref().filter(|f| !["uuid", "uuid4", "date-time", "date", "binary"].contains(f))
+    {
+        push("format", format.to_owned());
+    }
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            if let Some(n) = s.min_length {
+                push("minLength", n.to_string());
+            }
+            if let Some(n) = s.max_length {
+                push("maxLength", n.to_string());
+            }
+            if let Some(pattern) = &s.pattern {
+                push("pattern", pattern.replace('`', "'"));
+            }
+        }
+        SchemaKind::Type(Type::Integer(i)) => {
+            if let Some(n) = i.minimum {
+                push(if i.exclusive_minimum { "exclusiveMinimum" } else { "minimum" }, n.to_string());
+            }
+            if let Some(n) = i.maximum {
+                push(if i.exclusive_maximum { "exclusiveMaximum" } else { "maximum" }, n.to_string());
+            }
+            if let Some(n) = i.multiple_of {
+                push("multipleOf", n.to_string());
+            }
+        }
+        SchemaKind::Type(Type::Number(n)) => {
+            if let Some(x) = n.minimum {
+                push(if n.exclusive_minimum { "exclusiveMinimum" } else { "minimum" }, x.to_string());
+            }
+            if let Some(x) = n.maximum {
+                push(if n.exclusive_maximum { "exclusiveMaximum" } else { "maximum" }, x.to_string());
+            }
+            if let Some(x) = n.multiple_of {
+                push("multipleOf", x.to_string());
+            }
+        }
+        SchemaKind::Type(Type::Array(a)) => {
+            if let Some(n) = a.min_items {
+                push("minItems", n.to_string());
+            }
+            if let Some(n) = a.max_items {
+                push("maxItems", n.to_string());
+            }
+            if a.unique_items {
+                push("uniqueItems", "true".to_owned());
+            }
+        }
+        _ => {}
+    }
+    if let Some(default) = &schema.schema_data.default {
+        push("default", default.to_string().replace('`', "'"));
+    }
+    facts
+}
+
 fn doc_of(data: &SchemaData) -> Option<String> {
     data.description.clone().filter(|d| !d.trim().is_empty())
 }
@@ -430,6 +494,7 @@ impl<'a> TypeBuilder<'a> {
             boxed: false,
             deprecated: false,
             examples: Vec::new(),
+            facts: Vec::new(),
         });
         Ok(())
     }
@@ -612,9 +677,11 @@ impl<'a> TypeBuilder<'a> {
                 (true, true) => Presence::RequiredNullable,
                 (false, _) => Presence::Optional,
             };
-            let (doc, deprecated, examples) = match prop {
-                ReferenceOr::Item(s) => (doc_of(&s.schema_data), s.schema_data.deprecated, examples_of(&s.schema_data)),
-                ReferenceOr::Reference { .. } => (None, false, Vec::new()),
+            let (doc, deprecated, examples, facts) = match prop {
+                ReferenceOr::Item(s) => {
+                    (doc_of(&s.schema_data), s.schema_data.deprecated, examples_of(&s.schema_data), facts_of(s))
+                }
+                ReferenceOr::Reference { .. } => (None, false, Vec::new(), Vec::new()),
             };
             fields.push(Field {
                 name: scope.claim(&names::snake_name(json_name)),
@@ -626,6 +693,7 @@ impl<'a> TypeBuilder<'a> {
                 boxed: false,
                 deprecated,
                 examples,
+                facts,
             });
         }
         Ok(StructDef { fields, tag, patch: false, constructor: false, default: false })
