@@ -13,6 +13,7 @@ const HAND_WRITTEN: &[&str] = &[
     "generator/tests",
     "generator/examples",
     "generator/runtime",
+    "runtime-check/src",
     "xtask/src",
     "bench-app/src",
     "contract-tests/tests",
