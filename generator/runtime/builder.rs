@@ -1,4 +1,4 @@
-//! The methods every request builder shares, written once as [`request_builder!`].
+//! The methods every request builder shares, written once as [`request_builder!`](crate::request_builder).
 //!
 //! A generated builder is a struct (`client`, one field per parameter, `options`) with its
 //! parameter setters, its error table `ERRORS` and its `into_request`; those differ per
@@ -11,8 +11,8 @@
 /// The shared methods of a request builder:
 ///
 /// ```text
-/// crate::runtime::builder::request_builder!(OrdersList -> ListResourceOrder; pages(Order));
-/// crate::runtime::builder::request_builder!(OrdersExport -> String, Text; bytes_stream);
+/// crate::request_builder!(OrdersList -> ListResourceOrder; pages(Order));
+/// crate::request_builder!(OrdersExport -> String, Text; bytes_stream);
 /// ```
 ///
 /// `Builder -> Output` writes the `timeout`, `retry`, `access_token` and `options` setters,
@@ -25,12 +25,17 @@
 /// `ERRORS: &'static [(u16, ErrorDecoder)]` constant and an `into_request(self)` method
 /// returning `Result<Request, Error>`; a paginated one also a `page: Option<i64>` field and
 /// its `page` setter.
+///
+/// Exported (hidden) like `serde_struct!`, so that it is always "used", even in a crate
+/// without operations; generated code calls it as `crate::request_builder!`.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! request_builder {
     ($builder:ident -> $output:ty $(, $decoder:ident)?) => {
-        $crate::runtime::builder::request_builder!(@common $builder $output $(, $decoder)?);
+        $crate::request_builder!(@common $builder $output $(, $decoder)?);
     };
     ($builder:ident -> $output:ty $(, $decoder:ident)?; pages($item:ty)) => {
-        $crate::runtime::builder::request_builder!(@common $builder $output $(, $decoder)?);
+        $crate::request_builder!(@common $builder $output $(, $decoder)?);
 
         impl<'a> $builder<'a> {
             /// Every item of every page, fetching pages as the stream is polled (from
@@ -73,7 +78,7 @@ macro_rules! request_builder {
         }
     };
     ($builder:ident -> $output:ty $(, $decoder:ident)?; bytes_stream) => {
-        $crate::runtime::builder::request_builder!(@common $builder $output $(, $decoder)?);
+        $crate::request_builder!(@common $builder $output $(, $decoder)?);
 
         impl<'a> $builder<'a> {
             /// Sends the request and returns the body as a stream of chunks
@@ -135,4 +140,3 @@ macro_rules! request_builder {
     };
 }
 
-pub(crate) use request_builder;

@@ -169,7 +169,7 @@ fn format_field_lists(text: &str) -> String {
 }
 
 /// The shared builder methods' macro call of `emit::client` (see the runtime's `builder.rs`).
-const REQUEST_BUILDER: &str = "crate::runtime::builder::request_builder!(";
+const REQUEST_BUILDER: &str = "crate::request_builder!(";
 
 /// The union conversions macro call of `emit::models` (see the runtime's `model.rs`).
 const UNION_FROM: &str = "crate::union_from!(";

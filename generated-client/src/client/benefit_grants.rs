@@ -147,6 +147,6 @@ impl<'a> BenefitGrantsList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     BenefitGrantsList -> ListResourceBenefitGrant; pages(BenefitGrant)
 );

@@ -368,9 +368,7 @@ impl<'a> BenefitsList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    BenefitsList -> ListResourceBenefit; pages(Benefit)
-);
+crate::request_builder!(BenefitsList -> ListResourceBenefit; pages(Benefit));
 
 /// Request builder for `benefits:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -403,7 +401,7 @@ impl<'a> BenefitsCreate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(BenefitsCreate -> Benefit);
+crate::request_builder!(BenefitsCreate -> Benefit);
 
 /// Request builder for `benefits:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -435,7 +433,7 @@ impl<'a> BenefitsGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(BenefitsGet -> Benefit);
+crate::request_builder!(BenefitsGet -> Benefit);
 
 /// Request builder for `benefits:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -467,7 +465,7 @@ impl<'a> BenefitsDelete<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(BenefitsDelete -> (), Empty);
+crate::request_builder!(BenefitsDelete -> (), Empty);
 
 /// Request builder for `benefits:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -502,7 +500,7 @@ impl<'a> BenefitsUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(BenefitsUpdate -> Benefit);
+crate::request_builder!(BenefitsUpdate -> Benefit);
 
 /// Request builder for `benefits:files`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -552,7 +550,7 @@ impl<'a> BenefitsFiles<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     BenefitsFiles -> ListResourceBenefitDownloadableFile; pages(BenefitDownloadableFile)
 );
 
@@ -628,6 +626,4 @@ impl<'a> BenefitsGrants<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    BenefitsGrants -> ListResourceBenefitGrant; pages(BenefitGrant)
-);
+crate::request_builder!(BenefitsGrants -> ListResourceBenefitGrant; pages(BenefitGrant));

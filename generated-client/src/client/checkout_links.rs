@@ -247,7 +247,7 @@ impl<'a> CheckoutLinksList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CheckoutLinksList -> ListResourceCheckoutLink; pages(CheckoutLink)
 );
 
@@ -282,7 +282,7 @@ impl<'a> CheckoutLinksCreate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CheckoutLinksCreate -> CheckoutLink);
+crate::request_builder!(CheckoutLinksCreate -> CheckoutLink);
 
 /// Request builder for `checkout-links:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -316,7 +316,7 @@ impl<'a> CheckoutLinksGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CheckoutLinksGet -> CheckoutLink);
+crate::request_builder!(CheckoutLinksGet -> CheckoutLink);
 
 /// Request builder for `checkout-links:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -349,7 +349,7 @@ impl<'a> CheckoutLinksDelete<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CheckoutLinksDelete -> (), Empty);
+crate::request_builder!(CheckoutLinksDelete -> (), Empty);
 
 /// Request builder for `checkout-links:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -386,4 +386,4 @@ impl<'a> CheckoutLinksUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CheckoutLinksUpdate -> CheckoutLink);
+crate::request_builder!(CheckoutLinksUpdate -> CheckoutLink);

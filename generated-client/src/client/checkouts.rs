@@ -361,9 +361,7 @@ impl<'a> CheckoutsList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CheckoutsList -> ListResourceCheckout; pages(Checkout)
-);
+crate::request_builder!(CheckoutsList -> ListResourceCheckout; pages(Checkout));
 
 /// Request builder for `checkouts:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -396,7 +394,7 @@ impl<'a> CheckoutsCreate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CheckoutsCreate -> Checkout);
+crate::request_builder!(CheckoutsCreate -> Checkout);
 
 /// Request builder for `checkouts:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -428,7 +426,7 @@ impl<'a> CheckoutsGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CheckoutsGet -> Checkout);
+crate::request_builder!(CheckoutsGet -> Checkout);
 
 /// Request builder for `checkouts:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -464,7 +462,7 @@ impl<'a> CheckoutsUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CheckoutsUpdate -> Checkout);
+crate::request_builder!(CheckoutsUpdate -> Checkout);
 
 /// Request builder for `checkouts:client_get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -499,7 +497,7 @@ impl<'a> CheckoutsClientGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CheckoutsClientGet -> CheckoutPublic);
+crate::request_builder!(CheckoutsClientGet -> CheckoutPublic);
 
 /// Request builder for `checkouts:client_update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -538,7 +536,7 @@ impl<'a> CheckoutsClientUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CheckoutsClientUpdate -> CheckoutPublic);
+crate::request_builder!(CheckoutsClientUpdate -> CheckoutPublic);
 
 /// Request builder for `checkouts:client_confirm`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -579,6 +577,4 @@ impl<'a> CheckoutsClientConfirm<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CheckoutsClientConfirm -> CheckoutPublicConfirmed
-);
+crate::request_builder!(CheckoutsClientConfirm -> CheckoutPublicConfirmed);

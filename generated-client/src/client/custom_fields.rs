@@ -260,9 +260,7 @@ impl<'a> CustomFieldsList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomFieldsList -> ListResourceCustomField; pages(CustomField)
-);
+crate::request_builder!(CustomFieldsList -> ListResourceCustomField; pages(CustomField));
 
 /// Request builder for `custom-fields:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -295,7 +293,7 @@ impl<'a> CustomFieldsCreate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomFieldsCreate -> CustomField);
+crate::request_builder!(CustomFieldsCreate -> CustomField);
 
 /// Request builder for `custom-fields:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -329,7 +327,7 @@ impl<'a> CustomFieldsGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomFieldsGet -> CustomField);
+crate::request_builder!(CustomFieldsGet -> CustomField);
 
 /// Request builder for `custom-fields:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -362,7 +360,7 @@ impl<'a> CustomFieldsDelete<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomFieldsDelete -> (), Empty);
+crate::request_builder!(CustomFieldsDelete -> (), Empty);
 
 /// Request builder for `custom-fields:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -399,4 +397,4 @@ impl<'a> CustomFieldsUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomFieldsUpdate -> CustomField);
+crate::request_builder!(CustomFieldsUpdate -> CustomField);

@@ -173,7 +173,7 @@ impl<'a> CustomerMetersList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomerMetersList -> ListResourceCustomerMeter; pages(CustomerMeter)
 );
 
@@ -209,4 +209,4 @@ impl<'a> CustomerMetersGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomerMetersGet -> CustomerMeter);
+crate::request_builder!(CustomerMetersGet -> CustomerMeter);

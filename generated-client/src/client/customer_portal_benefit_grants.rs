@@ -252,7 +252,7 @@ impl<'a> CustomerPortalBenefitGrantsList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomerPortalBenefitGrantsList -> ListResourceCustomerBenefitGrant;
     pages(CustomerBenefitGrant)
 );
@@ -290,9 +290,7 @@ impl<'a> CustomerPortalBenefitGrantsGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalBenefitGrantsGet -> CustomerBenefitGrant
-);
+crate::request_builder!(CustomerPortalBenefitGrantsGet -> CustomerBenefitGrant);
 
 /// Request builder for `customer_portal:benefit-grants:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -331,6 +329,4 @@ impl<'a> CustomerPortalBenefitGrantsUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalBenefitGrantsUpdate -> CustomerBenefitGrant
-);
+crate::request_builder!(CustomerPortalBenefitGrantsUpdate -> CustomerBenefitGrant);

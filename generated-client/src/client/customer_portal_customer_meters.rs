@@ -159,7 +159,7 @@ impl<'a> CustomerPortalCustomerMetersList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomerPortalCustomerMetersList -> ListResourceCustomerCustomerMeter;
     pages(CustomerCustomerMeter)
 );
@@ -197,6 +197,4 @@ impl<'a> CustomerPortalCustomerMetersGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalCustomerMetersGet -> CustomerCustomerMeter
-);
+crate::request_builder!(CustomerPortalCustomerMetersGet -> CustomerCustomerMeter);

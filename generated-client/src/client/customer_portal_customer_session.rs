@@ -99,7 +99,7 @@ impl<'a> CustomerPortalCustomerSessionIntrospect<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomerPortalCustomerSessionIntrospect -> CustomerCustomerSession
 );
 
@@ -129,6 +129,6 @@ impl<'a> CustomerPortalCustomerSessionGetAuthenticatedUser<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomerPortalCustomerSessionGetAuthenticatedUser -> PortalAuthenticatedUser
 );

@@ -351,9 +351,7 @@ impl<'a> CustomerPortalCustomersGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalCustomersGet -> CustomerPortalCustomer
-);
+crate::request_builder!(CustomerPortalCustomersGet -> CustomerPortalCustomer);
 
 /// Request builder for `customer_portal:customers:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -386,9 +384,7 @@ impl<'a> CustomerPortalCustomersUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalCustomersUpdate -> CustomerPortalCustomer
-);
+crate::request_builder!(CustomerPortalCustomersUpdate -> CustomerPortalCustomer);
 
 /// Request builder for `customer_portal:customers:list_payment_methods`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -434,7 +430,7 @@ impl<'a> CustomerPortalCustomersListPaymentMethods<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomerPortalCustomersListPaymentMethods -> ListResourceCustomerPaymentMethod;
     pages(CustomerPaymentMethod)
 );
@@ -471,7 +467,7 @@ impl<'a> CustomerPortalCustomersAddPaymentMethod<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomerPortalCustomersAddPaymentMethod -> CustomerPaymentMethodCreateResponse
 );
 
@@ -507,7 +503,7 @@ impl<'a> CustomerPortalCustomersConfirmPaymentMethod<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomerPortalCustomersConfirmPaymentMethod -> CustomerPaymentMethodCreateResponse
 );
 
@@ -544,9 +540,7 @@ impl<'a> CustomerPortalCustomersDeletePaymentMethod<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalCustomersDeletePaymentMethod -> (), Empty
-);
+crate::request_builder!(CustomerPortalCustomersDeletePaymentMethod -> (), Empty);
 
 /// Request builder for `customer_portal:customers:request_email_update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -579,9 +573,7 @@ impl<'a> CustomerPortalCustomersRequestEmailUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalCustomersRequestEmailUpdate -> Value
-);
+crate::request_builder!(CustomerPortalCustomersRequestEmailUpdate -> Value);
 
 /// Request builder for `customer_portal:customers:check_email_update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -612,9 +604,7 @@ impl<'a> CustomerPortalCustomersCheckEmailUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalCustomersCheckEmailUpdate -> (), Empty
-);
+crate::request_builder!(CustomerPortalCustomersCheckEmailUpdate -> (), Empty);
 
 /// Request builder for `customer_portal:customers:verify_email_update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -645,6 +635,6 @@ impl<'a> CustomerPortalCustomersVerifyEmailUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomerPortalCustomersVerifyEmailUpdate -> CustomerEmailUpdateVerifyResponse
 );

@@ -104,7 +104,7 @@ impl<'a> CustomerPortalDownloadablesList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomerPortalDownloadablesList -> ListResourceDownloadableRead;
     pages(DownloadableRead)
 );

@@ -254,7 +254,7 @@ impl<'a> CustomerPortalLicenseKeysList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomerPortalLicenseKeysList -> ListResourceLicenseKeyRead; pages(LicenseKeyRead)
 );
 
@@ -291,9 +291,7 @@ impl<'a> CustomerPortalLicenseKeysGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalLicenseKeysGet -> LicenseKeyWithActivations
-);
+crate::request_builder!(CustomerPortalLicenseKeysGet -> LicenseKeyWithActivations);
 
 /// Request builder for `customer_portal:license_keys:validate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -327,9 +325,7 @@ impl<'a> CustomerPortalLicenseKeysValidate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalLicenseKeysValidate -> ValidatedLicenseKey
-);
+crate::request_builder!(CustomerPortalLicenseKeysValidate -> ValidatedLicenseKey);
 
 /// Request builder for `customer_portal:license_keys:activate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -364,9 +360,7 @@ impl<'a> CustomerPortalLicenseKeysActivate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalLicenseKeysActivate -> LicenseKeyActivationRead
-);
+crate::request_builder!(CustomerPortalLicenseKeysActivate -> LicenseKeyActivationRead);
 
 /// Request builder for `customer_portal:license_keys:deactivate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -399,6 +393,4 @@ impl<'a> CustomerPortalLicenseKeysDeactivate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalLicenseKeysDeactivate -> (), Empty
-);
+crate::request_builder!(CustomerPortalLicenseKeysDeactivate -> (), Empty);

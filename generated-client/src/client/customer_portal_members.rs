@@ -227,7 +227,7 @@ impl<'a> CustomerPortalMembersList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomerPortalMembersList -> ListResourceCustomerPortalMember;
     pages(CustomerPortalMember)
 );
@@ -263,9 +263,7 @@ impl<'a> CustomerPortalMembersAddMember<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalMembersAddMember -> CustomerPortalMember
-);
+crate::request_builder!(CustomerPortalMembersAddMember -> CustomerPortalMember);
 
 /// Request builder for `customer_portal:members:remove_member`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -298,9 +296,7 @@ impl<'a> CustomerPortalMembersRemoveMember<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalMembersRemoveMember -> (), Empty
-);
+crate::request_builder!(CustomerPortalMembersRemoveMember -> (), Empty);
 
 /// Request builder for `customer_portal:members:update_member`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -337,6 +333,4 @@ impl<'a> CustomerPortalMembersUpdateMember<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalMembersUpdateMember -> CustomerPortalMember
-);
+crate::request_builder!(CustomerPortalMembersUpdateMember -> CustomerPortalMember);

@@ -401,7 +401,7 @@ impl<'a> CustomerPortalOrdersList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomerPortalOrdersList -> ListResourceCustomerOrder; pages(CustomerOrder)
 );
 
@@ -438,7 +438,7 @@ impl<'a> CustomerPortalOrdersGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomerPortalOrdersGet -> CustomerOrder);
+crate::request_builder!(CustomerPortalOrdersGet -> CustomerOrder);
 
 /// Request builder for `customer_portal:orders:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -476,7 +476,7 @@ impl<'a> CustomerPortalOrdersUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomerPortalOrdersUpdate -> CustomerOrder);
+crate::request_builder!(CustomerPortalOrdersUpdate -> CustomerOrder);
 
 /// Request builder for `customer_portal:orders:invoice`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -511,9 +511,7 @@ impl<'a> CustomerPortalOrdersInvoice<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalOrdersInvoice -> CustomerOrderInvoice
-);
+crate::request_builder!(CustomerPortalOrdersInvoice -> CustomerOrderInvoice);
 
 /// Request builder for `customer_portal:orders:generate_invoice`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -549,7 +547,7 @@ impl<'a> CustomerPortalOrdersGenerateInvoice<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomerPortalOrdersGenerateInvoice -> Value);
+crate::request_builder!(CustomerPortalOrdersGenerateInvoice -> Value);
 
 /// Request builder for `customer_portal:orders:receipt`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -584,7 +582,7 @@ impl<'a> CustomerPortalOrdersReceipt<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomerPortalOrdersReceipt -> CustomerPortalOrdersReceiptResponse, ByStatus
 );
 
@@ -645,7 +643,7 @@ impl<'a> CustomerPortalOrdersGetPaymentStatus<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomerPortalOrdersGetPaymentStatus -> CustomerOrderPaymentStatus
 );
 
@@ -687,6 +685,6 @@ impl<'a> CustomerPortalOrdersConfirmRetryPayment<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomerPortalOrdersConfirmRetryPayment -> CustomerOrderPaymentConfirmation
 );

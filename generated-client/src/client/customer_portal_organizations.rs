@@ -72,6 +72,4 @@ impl<'a> CustomerPortalOrganizationsGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalOrganizationsGet -> CustomerOrganizationData
-);
+crate::request_builder!(CustomerPortalOrganizationsGet -> CustomerOrganizationData);

@@ -225,7 +225,7 @@ impl<'a> CustomerPortalSeatsList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomerPortalSeatsList -> SeatsList);
+crate::request_builder!(CustomerPortalSeatsList -> SeatsList);
 
 /// Request builder for `customer_portal:seats:assign_seat`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -258,7 +258,7 @@ impl<'a> CustomerPortalSeatsAssignSeat<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomerPortalSeatsAssignSeat -> CustomerSeat);
+crate::request_builder!(CustomerPortalSeatsAssignSeat -> CustomerSeat);
 
 /// Request builder for `customer_portal:seats:revoke_seat`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -292,7 +292,7 @@ impl<'a> CustomerPortalSeatsRevokeSeat<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomerPortalSeatsRevokeSeat -> CustomerSeat);
+crate::request_builder!(CustomerPortalSeatsRevokeSeat -> CustomerSeat);
 
 /// Request builder for `customer_portal:seats:resend_invitation`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -326,9 +326,7 @@ impl<'a> CustomerPortalSeatsResendInvitation<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalSeatsResendInvitation -> CustomerSeat
-);
+crate::request_builder!(CustomerPortalSeatsResendInvitation -> CustomerSeat);
 
 /// Request builder for `customer_portal:seats:list_claimed_subscriptions`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -374,7 +372,7 @@ impl<'a> CustomerPortalSeatsListClaimedSubscriptions<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomerPortalSeatsListClaimedSubscriptions -> ListResourceCustomerSubscription;
     pages(CustomerSubscription)
 );

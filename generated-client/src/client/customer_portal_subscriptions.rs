@@ -240,7 +240,7 @@ impl<'a> CustomerPortalSubscriptionsList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomerPortalSubscriptionsList -> ListResourceCustomerSubscription;
     pages(CustomerSubscription)
 );
@@ -278,9 +278,7 @@ impl<'a> CustomerPortalSubscriptionsGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalSubscriptionsGet -> CustomerSubscription
-);
+crate::request_builder!(CustomerPortalSubscriptionsGet -> CustomerSubscription);
 
 /// Request builder for `customer_portal:subscriptions:cancel`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -316,9 +314,7 @@ impl<'a> CustomerPortalSubscriptionsCancel<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalSubscriptionsCancel -> CustomerSubscription
-);
+crate::request_builder!(CustomerPortalSubscriptionsCancel -> CustomerSubscription);
 
 /// Request builder for `customer_portal:subscriptions:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -359,6 +355,4 @@ impl<'a> CustomerPortalSubscriptionsUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerPortalSubscriptionsUpdate -> CustomerSubscription
-);
+crate::request_builder!(CustomerPortalSubscriptionsUpdate -> CustomerSubscription);

@@ -140,7 +140,7 @@ impl<'a> CustomerPortalWalletsList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomerPortalWalletsList -> ListResourceCustomerWallet; pages(CustomerWallet)
 );
 
@@ -177,4 +177,4 @@ impl<'a> CustomerPortalWalletsGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomerPortalWalletsGet -> CustomerWallet);
+crate::request_builder!(CustomerPortalWalletsGet -> CustomerWallet);

@@ -224,7 +224,7 @@ impl<'a> CustomerSeatsListSeats<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomerSeatsListSeats -> SeatsList);
+crate::request_builder!(CustomerSeatsListSeats -> SeatsList);
 
 /// Request builder for `customer-seats:assign_seat`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -257,7 +257,7 @@ impl<'a> CustomerSeatsAssignSeat<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomerSeatsAssignSeat -> CustomerSeat);
+crate::request_builder!(CustomerSeatsAssignSeat -> CustomerSeat);
 
 /// Request builder for `customer-seats:revoke_seat`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -291,7 +291,7 @@ impl<'a> CustomerSeatsRevokeSeat<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomerSeatsRevokeSeat -> CustomerSeat);
+crate::request_builder!(CustomerSeatsRevokeSeat -> CustomerSeat);
 
 /// Request builder for `customer-seats:resend_invitation`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -325,7 +325,7 @@ impl<'a> CustomerSeatsResendInvitation<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomerSeatsResendInvitation -> CustomerSeat);
+crate::request_builder!(CustomerSeatsResendInvitation -> CustomerSeat);
 
 /// Request builder for `customer-seats:get_claim_info`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -359,7 +359,7 @@ impl<'a> CustomerSeatsGetClaimInfo<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomerSeatsGetClaimInfo -> SeatClaimInfo);
+crate::request_builder!(CustomerSeatsGetClaimInfo -> SeatClaimInfo);
 
 /// Request builder for `customer-seats:claim_seat`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -392,6 +392,4 @@ impl<'a> CustomerSeatsClaimSeat<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomerSeatsClaimSeat -> CustomerSeatClaimResponse
-);
+crate::request_builder!(CustomerSeatsClaimSeat -> CustomerSeatClaimResponse);

@@ -87,4 +87,4 @@ impl<'a> CustomerSessionsCreate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomerSessionsCreate -> CustomerSession);
+crate::request_builder!(CustomerSessionsCreate -> CustomerSession);

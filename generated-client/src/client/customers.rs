@@ -555,9 +555,7 @@ impl<'a> CustomersList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    CustomersList -> ListResourceCustomer; pages(Customer)
-);
+crate::request_builder!(CustomersList -> ListResourceCustomer; pages(Customer));
 
 /// Request builder for `customers:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -590,7 +588,7 @@ impl<'a> CustomersCreate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomersCreate -> Customer);
+crate::request_builder!(CustomersCreate -> Customer);
 
 /// Request builder for `customers:export`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -631,7 +629,7 @@ impl<'a> CustomersExport<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomersExport -> String, Text; bytes_stream);
+crate::request_builder!(CustomersExport -> String, Text; bytes_stream);
 
 /// Request builder for `customers:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -663,7 +661,7 @@ impl<'a> CustomersGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomersGet -> Customer);
+crate::request_builder!(CustomersGet -> Customer);
 
 /// Request builder for `customers:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -702,7 +700,7 @@ impl<'a> CustomersDelete<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomersDelete -> (), Empty);
+crate::request_builder!(CustomersDelete -> (), Empty);
 
 /// Request builder for `customers:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -737,7 +735,7 @@ impl<'a> CustomersUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomersUpdate -> Customer);
+crate::request_builder!(CustomersUpdate -> Customer);
 
 /// Request builder for `customers:get_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -771,7 +769,7 @@ impl<'a> CustomersGetExternal<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomersGetExternal -> Customer);
+crate::request_builder!(CustomersGetExternal -> Customer);
 
 /// Request builder for `customers:delete_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -812,7 +810,7 @@ impl<'a> CustomersDeleteExternal<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomersDeleteExternal -> (), Empty);
+crate::request_builder!(CustomersDeleteExternal -> (), Empty);
 
 /// Request builder for `customers:update_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -849,7 +847,7 @@ impl<'a> CustomersUpdateExternal<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomersUpdateExternal -> Customer);
+crate::request_builder!(CustomersUpdateExternal -> Customer);
 
 /// Request builder for `customers:get_state`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -883,7 +881,7 @@ impl<'a> CustomersGetState<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomersGetState -> CustomerState);
+crate::request_builder!(CustomersGetState -> CustomerState);
 
 /// Request builder for `customers:get_state_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -918,7 +916,7 @@ impl<'a> CustomersGetStateExternal<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomersGetStateExternal -> CustomerState);
+crate::request_builder!(CustomersGetStateExternal -> CustomerState);
 
 /// Request builder for `customers:list_payment_methods`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -969,7 +967,7 @@ impl<'a> CustomersListPaymentMethods<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomersListPaymentMethods -> ListResourcePaymentMethod; pages(PaymentMethod)
 );
 
@@ -1022,7 +1020,7 @@ impl<'a> CustomersListPaymentMethodsExternal<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     CustomersListPaymentMethodsExternal -> ListResourcePaymentMethod;
     pages(PaymentMethod)
 );

@@ -347,7 +347,7 @@ impl<'a> CustomersMembersCreate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomersMembersCreate -> Member);
+crate::request_builder!(CustomersMembersCreate -> Member);
 
 /// Request builder for `customers:members:create_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -387,7 +387,7 @@ impl<'a> CustomersMembersCreateExternal<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomersMembersCreateExternal -> Member);
+crate::request_builder!(CustomersMembersCreateExternal -> Member);
 
 /// Request builder for `customers:members:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -423,7 +423,7 @@ impl<'a> CustomersMembersGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomersMembersGet -> Member);
+crate::request_builder!(CustomersMembersGet -> Member);
 
 /// Request builder for `customers:members:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -458,7 +458,7 @@ impl<'a> CustomersMembersDelete<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomersMembersDelete -> (), Empty);
+crate::request_builder!(CustomersMembersDelete -> (), Empty);
 
 /// Request builder for `customers:members:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -497,7 +497,7 @@ impl<'a> CustomersMembersUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomersMembersUpdate -> Member);
+crate::request_builder!(CustomersMembersUpdate -> Member);
 
 /// Request builder for `customers:members:get_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -534,7 +534,7 @@ impl<'a> CustomersMembersGetExternal<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomersMembersGetExternal -> Member);
+crate::request_builder!(CustomersMembersGetExternal -> Member);
 
 /// Request builder for `customers:members:delete_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -570,7 +570,7 @@ impl<'a> CustomersMembersDeleteExternal<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomersMembersDeleteExternal -> (), Empty);
+crate::request_builder!(CustomersMembersDeleteExternal -> (), Empty);
 
 /// Request builder for `customers:members:update_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -610,4 +610,4 @@ impl<'a> CustomersMembersUpdateExternal<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(CustomersMembersUpdateExternal -> Member);
+crate::request_builder!(CustomersMembersUpdateExternal -> Member);

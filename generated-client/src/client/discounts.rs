@@ -244,9 +244,7 @@ impl<'a> DiscountsList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    DiscountsList -> ListResourceDiscount; pages(Discount)
-);
+crate::request_builder!(DiscountsList -> ListResourceDiscount; pages(Discount));
 
 /// Request builder for `discounts:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -279,7 +277,7 @@ impl<'a> DiscountsCreate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(DiscountsCreate -> Discount);
+crate::request_builder!(DiscountsCreate -> Discount);
 
 /// Request builder for `discounts:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -311,7 +309,7 @@ impl<'a> DiscountsGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(DiscountsGet -> Discount);
+crate::request_builder!(DiscountsGet -> Discount);
 
 /// Request builder for `discounts:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -342,7 +340,7 @@ impl<'a> DiscountsDelete<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(DiscountsDelete -> (), Empty);
+crate::request_builder!(DiscountsDelete -> (), Empty);
 
 /// Request builder for `discounts:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -377,4 +375,4 @@ impl<'a> DiscountsUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(DiscountsUpdate -> Discount);
+crate::request_builder!(DiscountsUpdate -> Discount);

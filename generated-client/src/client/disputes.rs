@@ -191,9 +191,7 @@ impl<'a> DisputesList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    DisputesList -> ListResourceDispute; pages(Dispute)
-);
+crate::request_builder!(DisputesList -> ListResourceDispute; pages(Dispute));
 
 /// Request builder for `disputes:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -225,7 +223,7 @@ impl<'a> DisputesGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(DisputesGet -> Dispute);
+crate::request_builder!(DisputesGet -> Dispute);
 
 /// Request builder for `disputes:accept`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -260,4 +258,4 @@ impl<'a> DisputesAccept<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(DisputesAccept -> Dispute);
+crate::request_builder!(DisputesAccept -> Dispute);

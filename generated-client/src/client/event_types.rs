@@ -209,7 +209,7 @@ impl<'a> EventTypesList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     EventTypesList -> ListResourceEventTypeWithStats; pages(EventTypeWithStats)
 );
 
@@ -245,4 +245,4 @@ impl<'a> EventTypesUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(EventTypesUpdate -> EventType);
+crate::request_builder!(EventTypesUpdate -> EventType);

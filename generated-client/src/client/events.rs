@@ -324,7 +324,7 @@ impl<'a> EventsList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(EventsList -> EventsListResponse);
+crate::request_builder!(EventsList -> EventsListResponse);
 
 /// Request builder for `events:list_names`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -427,9 +427,7 @@ impl<'a> EventsListNames<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    EventsListNames -> ListResourceEventName; pages(EventName)
-);
+crate::request_builder!(EventsListNames -> ListResourceEventName; pages(EventName));
 
 /// Request builder for `events:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -461,7 +459,7 @@ impl<'a> EventsGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(EventsGet -> Event);
+crate::request_builder!(EventsGet -> Event);
 
 /// Request builder for `events:ingest`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -494,4 +492,4 @@ impl<'a> EventsIngestRequest<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(EventsIngestRequest -> EventsIngestResponse);
+crate::request_builder!(EventsIngestRequest -> EventsIngestResponse);

@@ -247,9 +247,7 @@ impl<'a> FilesList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    FilesList -> ListResourceFileRead; pages(FileRead)
-);
+crate::request_builder!(FilesList -> ListResourceFileRead; pages(FileRead));
 
 /// Request builder for `files:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -282,7 +280,7 @@ impl<'a> FilesCreate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(FilesCreate -> FileUpload);
+crate::request_builder!(FilesCreate -> FileUpload);
 
 /// Request builder for `files:uploaded`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -320,7 +318,7 @@ impl<'a> FilesUploaded<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(FilesUploaded -> FileRead);
+crate::request_builder!(FilesUploaded -> FileRead);
 
 /// Request builder for `files:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -352,7 +350,7 @@ impl<'a> FilesDelete<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(FilesDelete -> (), Empty);
+crate::request_builder!(FilesDelete -> (), Empty);
 
 /// Request builder for `files:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -388,4 +386,4 @@ impl<'a> FilesUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(FilesUpdate -> FileRead);
+crate::request_builder!(FilesUpdate -> FileRead);

@@ -318,7 +318,7 @@ impl<'a> LicenseKeysList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     LicenseKeysList -> ListResourceLicenseKeyRead; pages(LicenseKeyRead)
 );
 
@@ -355,7 +355,7 @@ impl<'a> LicenseKeysGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(LicenseKeysGet -> LicenseKeyWithActivations);
+crate::request_builder!(LicenseKeysGet -> LicenseKeyWithActivations);
 
 /// Request builder for `license_keys:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -393,7 +393,7 @@ impl<'a> LicenseKeysUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(LicenseKeysUpdate -> LicenseKeyRead);
+crate::request_builder!(LicenseKeysUpdate -> LicenseKeyRead);
 
 /// Request builder for `license_keys:get_activation`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -430,9 +430,7 @@ impl<'a> LicenseKeysGetActivation<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    LicenseKeysGetActivation -> LicenseKeyActivationRead
-);
+crate::request_builder!(LicenseKeysGetActivation -> LicenseKeyActivationRead);
 
 /// Request builder for `license_keys:validate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -466,7 +464,7 @@ impl<'a> LicenseKeysValidate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(LicenseKeysValidate -> ValidatedLicenseKey);
+crate::request_builder!(LicenseKeysValidate -> ValidatedLicenseKey);
 
 /// Request builder for `license_keys:activate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -501,9 +499,7 @@ impl<'a> LicenseKeysActivate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    LicenseKeysActivate -> LicenseKeyActivationRead
-);
+crate::request_builder!(LicenseKeysActivate -> LicenseKeyActivationRead);
 
 /// Request builder for `license_keys:deactivate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -536,4 +532,4 @@ impl<'a> LicenseKeysDeactivate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(LicenseKeysDeactivate -> (), Empty);
+crate::request_builder!(LicenseKeysDeactivate -> (), Empty);

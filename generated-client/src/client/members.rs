@@ -134,6 +134,4 @@ impl<'a> MembersList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    MembersList -> ListResourceMember; pages(Member)
-);
+crate::request_builder!(MembersList -> ListResourceMember; pages(Member));

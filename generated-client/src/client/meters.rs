@@ -298,7 +298,7 @@ impl<'a> MetersList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(MetersList -> ListResourceMeter; pages(Meter));
+crate::request_builder!(MetersList -> ListResourceMeter; pages(Meter));
 
 /// Request builder for `meters:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -331,7 +331,7 @@ impl<'a> MetersCreate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(MetersCreate -> Meter);
+crate::request_builder!(MetersCreate -> Meter);
 
 /// Request builder for `meters:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -363,7 +363,7 @@ impl<'a> MetersGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(MetersGet -> Meter);
+crate::request_builder!(MetersGet -> Meter);
 
 /// Request builder for `meters:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -398,7 +398,7 @@ impl<'a> MetersUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(MetersUpdate -> Meter);
+crate::request_builder!(MetersUpdate -> Meter);
 
 /// Request builder for `meters:quantities`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -488,4 +488,4 @@ impl<'a> MetersQuantities<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(MetersQuantities -> MeterQuantities);
+crate::request_builder!(MetersQuantities -> MeterQuantities);

@@ -367,7 +367,7 @@ impl<'a> MetricsGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(MetricsGet -> MetricsResponse);
+crate::request_builder!(MetricsGet -> MetricsResponse);
 
 /// Request builder for `metrics:export`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -457,7 +457,7 @@ impl<'a> MetricsExport<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(MetricsExport -> String, Text; bytes_stream);
+crate::request_builder!(MetricsExport -> String, Text; bytes_stream);
 
 /// Request builder for `metrics:limits`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -485,7 +485,7 @@ impl<'a> MetricsLimitsRequest<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(MetricsLimitsRequest -> MetricsLimits);
+crate::request_builder!(MetricsLimitsRequest -> MetricsLimits);
 
 /// Request builder for `metrics:list_dashboards`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -526,9 +526,7 @@ impl<'a> MetricsListDashboards<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    MetricsListDashboards -> Vec < MetricDashboardSchema >
-);
+crate::request_builder!(MetricsListDashboards -> Vec < MetricDashboardSchema >);
 
 /// Request builder for `metrics:create_dashboard`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -561,9 +559,7 @@ impl<'a> MetricsCreateDashboard<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    MetricsCreateDashboard -> MetricDashboardSchema
-);
+crate::request_builder!(MetricsCreateDashboard -> MetricDashboardSchema);
 
 /// Request builder for `metrics:get_dashboard`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -597,7 +593,7 @@ impl<'a> MetricsGetDashboard<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(MetricsGetDashboard -> MetricDashboardSchema);
+crate::request_builder!(MetricsGetDashboard -> MetricDashboardSchema);
 
 /// Request builder for `metrics:delete_dashboard`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -630,7 +626,7 @@ impl<'a> MetricsDeleteDashboard<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(MetricsDeleteDashboard -> (), Empty);
+crate::request_builder!(MetricsDeleteDashboard -> (), Empty);
 
 /// Request builder for `metrics:update_dashboard`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -667,6 +663,4 @@ impl<'a> MetricsUpdateDashboard<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    MetricsUpdateDashboard -> MetricDashboardSchema
-);
+crate::request_builder!(MetricsUpdateDashboard -> MetricDashboardSchema);

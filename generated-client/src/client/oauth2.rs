@@ -182,7 +182,7 @@ impl<'a> Oauth2Authorize<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(Oauth2Authorize -> Oauth2AuthorizeResponse);
+crate::request_builder!(Oauth2Authorize -> Oauth2AuthorizeResponse);
 
 /// Request builder for `oauth2:request_token`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -213,7 +213,7 @@ impl<'a> Oauth2Token<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(Oauth2Token -> TokenResponse);
+crate::request_builder!(Oauth2Token -> TokenResponse);
 
 /// Request builder for `oauth2:revoke_token`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -244,7 +244,7 @@ impl<'a> Oauth2Revoke<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(Oauth2Revoke -> RevokeTokenResponse);
+crate::request_builder!(Oauth2Revoke -> RevokeTokenResponse);
 
 /// Request builder for `oauth2:introspect_token`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -275,7 +275,7 @@ impl<'a> Oauth2Introspect<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(Oauth2Introspect -> IntrospectTokenResponse);
+crate::request_builder!(Oauth2Introspect -> IntrospectTokenResponse);
 
 /// Request builder for `oauth2:userinfo`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -303,4 +303,4 @@ impl<'a> Oauth2Userinfo<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(Oauth2Userinfo -> Oauth2UserinfoResponse);
+crate::request_builder!(Oauth2Userinfo -> Oauth2UserinfoResponse);

@@ -155,7 +155,7 @@ impl<'a> Oauth2ClientsCreate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(Oauth2ClientsCreate -> Value);
+crate::request_builder!(Oauth2ClientsCreate -> Value);
 
 /// Request builder for `oauth2:clients:oauth2:get_client`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -186,7 +186,7 @@ impl<'a> Oauth2ClientsGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(Oauth2ClientsGet -> Value);
+crate::request_builder!(Oauth2ClientsGet -> Value);
 
 /// Request builder for `oauth2:clients:oauth2:update_client`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -220,7 +220,7 @@ impl<'a> Oauth2ClientsUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(Oauth2ClientsUpdate -> Value);
+crate::request_builder!(Oauth2ClientsUpdate -> Value);
 
 /// Request builder for `oauth2:clients:oauth2:delete_client`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -250,4 +250,4 @@ impl<'a> Oauth2ClientsDelete<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(Oauth2ClientsDelete -> (), Empty);
+crate::request_builder!(Oauth2ClientsDelete -> (), Empty);

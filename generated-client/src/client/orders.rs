@@ -479,7 +479,7 @@ impl<'a> OrdersList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(OrdersList -> ListResourceOrder; pages(Order));
+crate::request_builder!(OrdersList -> ListResourceOrder; pages(Order));
 
 /// Request builder for `orders:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -512,7 +512,7 @@ impl<'a> OrdersCreate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(OrdersCreate -> Order);
+crate::request_builder!(OrdersCreate -> Order);
 
 /// Request builder for `orders:export`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -604,7 +604,7 @@ impl<'a> OrdersExport<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(OrdersExport -> String, Text; bytes_stream);
+crate::request_builder!(OrdersExport -> String, Text; bytes_stream);
 
 /// Request builder for `orders:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -636,7 +636,7 @@ impl<'a> OrdersGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(OrdersGet -> Order);
+crate::request_builder!(OrdersGet -> Order);
 
 /// Request builder for `orders:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -671,7 +671,7 @@ impl<'a> OrdersUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(OrdersUpdate -> Order);
+crate::request_builder!(OrdersUpdate -> Order);
 
 /// Request builder for `orders:finalize`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -718,7 +718,7 @@ impl<'a> OrdersFinalize<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(OrdersFinalize -> Order);
+crate::request_builder!(OrdersFinalize -> Order);
 
 /// Request builder for `orders:invoice`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -752,7 +752,7 @@ impl<'a> OrdersInvoice<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(OrdersInvoice -> OrderInvoice);
+crate::request_builder!(OrdersInvoice -> OrderInvoice);
 
 /// Request builder for `orders:generate_invoice`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -787,7 +787,7 @@ impl<'a> OrdersGenerateInvoice<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(OrdersGenerateInvoice -> Value);
+crate::request_builder!(OrdersGenerateInvoice -> Value);
 
 /// Request builder for `orders:receipt`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -821,9 +821,7 @@ impl<'a> OrdersReceipt<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    OrdersReceipt -> OrdersReceiptResponse, ByStatus
-);
+crate::request_builder!(OrdersReceipt -> OrdersReceiptResponse, ByStatus);
 
 /// What `orders:receipt` returns: one variant per documented success status.
 #[derive(Clone, Debug, PartialEq)]

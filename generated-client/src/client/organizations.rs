@@ -207,7 +207,7 @@ impl<'a> OrganizationsList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     OrganizationsList -> ListResourceOrganization; pages(Organization)
 );
 
@@ -243,7 +243,7 @@ impl<'a> OrganizationsCreate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(OrganizationsCreate -> Organization);
+crate::request_builder!(OrganizationsCreate -> Organization);
 
 /// Request builder for `organizations:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -277,7 +277,7 @@ impl<'a> OrganizationsGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(OrganizationsGet -> Organization);
+crate::request_builder!(OrganizationsGet -> Organization);
 
 /// Request builder for `organizations:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -316,4 +316,4 @@ impl<'a> OrganizationsUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(OrganizationsUpdate -> Organization);
+crate::request_builder!(OrganizationsUpdate -> Organization);

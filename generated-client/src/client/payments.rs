@@ -200,9 +200,7 @@ impl<'a> PaymentsList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    PaymentsList -> ListResourcePayment; pages(Payment)
-);
+crate::request_builder!(PaymentsList -> ListResourcePayment; pages(Payment));
 
 /// Request builder for `payments:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -234,4 +232,4 @@ impl<'a> PaymentsGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(PaymentsGet -> Payment);
+crate::request_builder!(PaymentsGet -> Payment);

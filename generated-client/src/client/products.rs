@@ -326,9 +326,7 @@ impl<'a> ProductsList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    ProductsList -> ListResourceProduct; pages(Product)
-);
+crate::request_builder!(ProductsList -> ListResourceProduct; pages(Product));
 
 /// Request builder for `products:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -361,7 +359,7 @@ impl<'a> ProductsCreate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(ProductsCreate -> Product);
+crate::request_builder!(ProductsCreate -> Product);
 
 /// Request builder for `products:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -393,7 +391,7 @@ impl<'a> ProductsGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(ProductsGet -> Product);
+crate::request_builder!(ProductsGet -> Product);
 
 /// Request builder for `products:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -429,7 +427,7 @@ impl<'a> ProductsUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(ProductsUpdate -> Product);
+crate::request_builder!(ProductsUpdate -> Product);
 
 /// Request builder for `products:update_benefits`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -468,4 +466,4 @@ impl<'a> ProductsUpdateBenefits<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(ProductsUpdateBenefits -> Product);
+crate::request_builder!(ProductsUpdateBenefits -> Product);

@@ -206,9 +206,7 @@ impl<'a> RefundsList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    RefundsList -> ListResourceRefund; pages(Refund)
-);
+crate::request_builder!(RefundsList -> ListResourceRefund; pages(Refund));
 
 /// Request builder for `refunds:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -242,4 +240,4 @@ impl<'a> RefundsCreate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(RefundsCreate -> Refund);
+crate::request_builder!(RefundsCreate -> Refund);

@@ -408,7 +408,7 @@ impl<'a> SubscriptionsList<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     SubscriptionsList -> ListResourceSubscription; pages(Subscription)
 );
 
@@ -443,7 +443,7 @@ impl<'a> SubscriptionsCreate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(SubscriptionsCreate -> Subscription);
+crate::request_builder!(SubscriptionsCreate -> Subscription);
 
 /// Request builder for `subscriptions:export`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -546,9 +546,7 @@ impl<'a> SubscriptionsExport<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    SubscriptionsExport -> String, Text; bytes_stream
-);
+crate::request_builder!(SubscriptionsExport -> String, Text; bytes_stream);
 
 /// Request builder for `subscriptions:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -582,7 +580,7 @@ impl<'a> SubscriptionsGet<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(SubscriptionsGet -> Subscription);
+crate::request_builder!(SubscriptionsGet -> Subscription);
 
 /// Request builder for `subscriptions:revoke`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -618,7 +616,7 @@ impl<'a> SubscriptionsRevoke<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(SubscriptionsRevoke -> Subscription);
+crate::request_builder!(SubscriptionsRevoke -> Subscription);
 
 /// Request builder for `subscriptions:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -658,4 +656,4 @@ impl<'a> SubscriptionsUpdate<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(SubscriptionsUpdate -> Subscription);
+crate::request_builder!(SubscriptionsUpdate -> Subscription);

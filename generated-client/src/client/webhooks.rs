@@ -342,7 +342,7 @@ impl<'a> WebhooksListWebhookEndpoints<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     WebhooksListWebhookEndpoints -> ListResourceWebhookEndpoint; pages(WebhookEndpoint)
 );
 
@@ -377,9 +377,7 @@ impl<'a> WebhooksCreateWebhookEndpoint<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    WebhooksCreateWebhookEndpoint -> WebhookEndpoint
-);
+crate::request_builder!(WebhooksCreateWebhookEndpoint -> WebhookEndpoint);
 
 /// Request builder for `webhooks:get_webhook_endpoint`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -414,7 +412,7 @@ impl<'a> WebhooksGetWebhookEndpoint<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(WebhooksGetWebhookEndpoint -> WebhookEndpoint);
+crate::request_builder!(WebhooksGetWebhookEndpoint -> WebhookEndpoint);
 
 /// Request builder for `webhooks:delete_webhook_endpoint`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -448,7 +446,7 @@ impl<'a> WebhooksDeleteWebhookEndpoint<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(WebhooksDeleteWebhookEndpoint -> (), Empty);
+crate::request_builder!(WebhooksDeleteWebhookEndpoint -> (), Empty);
 
 /// Request builder for `webhooks:update_webhook_endpoint`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -486,9 +484,7 @@ impl<'a> WebhooksUpdateWebhookEndpoint<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    WebhooksUpdateWebhookEndpoint -> WebhookEndpoint
-);
+crate::request_builder!(WebhooksUpdateWebhookEndpoint -> WebhookEndpoint);
 
 /// Request builder for `webhooks:reset_webhook_endpoint_secret`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -523,9 +519,7 @@ impl<'a> WebhooksResetWebhookEndpointSecret<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
-    WebhooksResetWebhookEndpointSecret -> WebhookEndpoint
-);
+crate::request_builder!(WebhooksResetWebhookEndpointSecret -> WebhookEndpoint);
 
 /// Request builder for `webhooks:list_webhook_deliveries`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -633,7 +627,7 @@ impl<'a> WebhooksListWebhookDeliveries<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(
+crate::request_builder!(
     WebhooksListWebhookDeliveries -> ListResourceWebhookDelivery; pages(WebhookDelivery)
 );
 
@@ -670,4 +664,4 @@ impl<'a> WebhooksRedeliverWebhookEvent<'a> {
     }
 }
 
-crate::runtime::builder::request_builder!(WebhooksRedeliverWebhookEvent -> Value);
+crate::request_builder!(WebhooksRedeliverWebhookEvent -> Value);

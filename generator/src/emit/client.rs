@@ -431,7 +431,7 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
 
         }
 
-        crate::runtime::builder::request_builder!(#builder -> #output #decoder #extra);
+        crate::request_builder!(#builder -> #output #decoder #extra);
 
         #status_enum
     };
