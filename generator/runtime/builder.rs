@@ -139,4 +139,3 @@ macro_rules! request_builder {
         }
     };
 }
-

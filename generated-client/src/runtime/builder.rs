@@ -141,4 +141,3 @@ macro_rules! request_builder {
         }
     };
 }
-
