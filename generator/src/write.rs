@@ -13,6 +13,7 @@ use std::path::Path;
 
 /// The runtime: hand-written sources copied verbatim into every crate's `src/runtime/`.
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
+    ("builder.rs", include_str!("../runtime/builder.rs")),
     ("client.rs", include_str!("../runtime/client.rs")),
     ("error.rs", include_str!("../runtime/error.rs")),
     ("mod.rs", include_str!("../runtime/mod.rs")),
@@ -121,6 +122,7 @@ fn separate_items(text: &str) -> String {
         "unsafe ",
         SERDE_STRUCT,
         UNION_FROM,
+        REQUEST_BUILDER,
     ];
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut previous: Option<&str> = None;
@@ -165,6 +167,9 @@ fn format_field_lists(text: &str) -> String {
         }
     })
 }
+
+/// The shared builder methods' macro call of `emit::client` (see the runtime's `builder.rs`).
+const REQUEST_BUILDER: &str = "crate::request_builder!(";
 
 /// The union conversions macro call of `emit::models` (see the runtime's `model.rs`).
 const UNION_FROM: &str = "crate::union_from!(";

@@ -26,6 +26,7 @@
 //! Paginated list operations can be turned into a stream of items with
 //! [`paginate`].
 
+mod builder;
 mod client;
 mod error;
 pub mod model;

@@ -290,10 +290,8 @@ fn status_enum(api: &Api, op: &Operation, responses: &StatusResponses, imports: 
 
 /// The group method that starts an operation, and the operation's builder.
 fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, TokenStream) {
-    imports.builder = true;
-    for used in
-        ["BodyFuture", "Error", "ErrorDecoder", "Method", "Request", "RequestOptions", "ResponseFuture", "RetryPolicy"]
-    {
+    // `request_builder!` names its own types by path; these are for the generated part.
+    for used in ["Error", "ErrorDecoder", "Method", "Request", "RequestOptions"] {
         imports.runtime(used);
     }
     if !op.security.is_empty() {
@@ -387,62 +385,29 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
         let decoder = format_ident!("decode_{}", snake_name(&api.error_variant(*index)));
         quote! { (#status, crate::errors::#decoder) }
     });
-    // The body decoder of the operation's `ResponseFuture` (the runtime's default is `Json`).
+    // The body decoder of the operation's `ResponseFuture`, after the output type (the
+    // runtime's default is `Json`).
     let decoder = match &op.response {
         ResponseKind::Json(_) => quote! {},
-        ResponseKind::Text(_) => quote! { , crate::runtime::Text },
-        ResponseKind::Bytes(_) => quote! { , crate::runtime::Binary },
-        ResponseKind::Empty => quote! { , crate::runtime::Empty },
-        ResponseKind::ByStatus(_) => quote! { , crate::runtime::ByStatus },
+        ResponseKind::Text(_) => quote! { , Text },
+        ResponseKind::Bytes(_) => quote! { , Binary },
+        ResponseKind::Empty => quote! { , Empty },
+        ResponseKind::ByStatus(_) => quote! { , ByStatus },
     };
     let status_enum = match &op.response {
         ResponseKind::ByStatus(responses) => status_enum(api, op, responses, imports),
         _ => quote! {},
     };
-    let stream = op.pagination.as_ref().map(|pagination| {
-        let item = ty_tokens(api, &pagination.item, imports);
-        quote! {
-            /// Every item of every page, fetching pages as the stream is polled (from
-            /// `page`, default 1, until `pagination.max_page`).
-            pub fn stream(self) -> impl futures_core::Stream<Item = Result<#item, Error>> + Send + Unpin + 'a {
-                let first = self.page.unwrap_or(1);
-                Box::pin(crate::runtime::paginate(first, move |page| {
-                    let request = self.clone().page(page);
-                    async move {
-                        let list = request.send().await?;
-                        Ok((list.items, list.pagination.max_page))
-                    }
-                }))
-            }
-
-            /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
-            /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
-            /// from, ending at the same page (an empty page is yielded, then the stream ends).
-            pub fn pages(self) -> impl futures_core::Stream<Item = Result<#output, Error>> + Send + Unpin + 'a {
-                let first = self.page.unwrap_or(1);
-                Box::pin(crate::runtime::paginate_pages(first, move |page| {
-                    let request = self.clone().page(page);
-                    async move {
-                        let list = request.send().await?;
-                        let (count, max_page) = (list.items.len(), list.pagination.max_page);
-                        Ok((list, count, max_page))
-                    }
-                }))
-            }
+    // The shared methods (`runtime/builder.rs`): paginated lists also stream their items and
+    // pages; text and binary bodies (Polar's CSV exports) can also be read as a stream.
+    let extra = match (&op.pagination, &op.response) {
+        (Some(pagination), _) => {
+            let item = ty_tokens(api, &pagination.item, imports);
+            quote! { ; pages(#item) }
         }
-    });
-    // Text and binary bodies (Polar's CSV exports) can also be read as a stream.
-    let bytes_stream = matches!(op.response, ResponseKind::Text(_) | ResponseKind::Bytes(_)).then(|| {
-        quote! {
-            /// Sends the request and returns the body as a stream of chunks
-            /// ([`ByteStream`](crate::runtime::ByteStream)), read as it is polled: memory stays
-            /// flat however large the body, and no response size limit applies.
-            pub fn bytes_stream(self) -> crate::runtime::StreamFuture<'a> {
-                let client = self.client;
-                client.send_streaming(self.into_request(), Self::ERRORS)
-            }
-        }
-    });
+        (None, ResponseKind::Text(_) | ResponseKind::Bytes(_)) => quote! { ; bytes_stream },
+        (None, _) => quote! {},
+    };
     let doc = format!(
         " Request builder for `{}`: set optional parameters, then `.await` it or call [`send`](Self::send).",
         op.operation_id
@@ -462,56 +427,11 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
 
             #(#setters)*
 
-            /// Overrides the client's timeout for this request.
-            pub fn timeout(mut self, timeout: Duration) -> Self {
-                self.options = self.options.timeout(timeout);
-                self
-            }
-
-            /// Overrides the client's retry policy for this request.
-            pub fn retry(mut self, policy: RetryPolicy) -> Self {
-                self.options = self.options.retry(policy);
-                self
-            }
-
-            /// Sends this bearer access token instead of the client's (e.g. a customer
-            /// session token); see [`RequestOptions::access_token`].
-            pub fn access_token(mut self, token: impl Into<String>) -> Self {
-                self.options = self.options.access_token(token);
-                self
-            }
-
-            /// Replaces all per-request options (including an access token set before).
-            pub fn options(mut self, options: RequestOptions) -> Self {
-                self.options = options;
-                self
-            }
-
             #into_request
 
-            /// Sends the request and decodes the response.
-            pub fn send(self) -> BodyFuture<'a, #output #decoder> {
-                self.send_with_response().into_body()
-            }
-
-            /// Sends the request; the result also carries the response's status and headers.
-            pub fn send_with_response(self) -> ResponseFuture<'a, #output #decoder> {
-                let client = self.client;
-                ResponseFuture::new(client, self.into_request(), Self::ERRORS)
-            }
-
-            #stream
-            #bytes_stream
         }
 
-        impl<'a> IntoFuture for #builder<'a> {
-            type Output = Result<#output, Error>;
-            type IntoFuture = BodyFuture<'a, #output #decoder>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                self.send()
-            }
-        }
+        crate::request_builder!(#builder -> #output #decoder #extra);
 
         #status_enum
     };

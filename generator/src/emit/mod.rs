@@ -266,8 +266,6 @@ pub struct Imports {
     outside_models: bool,
     /// Items of `crate::runtime` the file uses.
     runtime: BTreeSet<&'static str>,
-    /// Builders: `IntoFuture`, `Duration`.
-    builder: bool,
     models: BTreeSet<String>,
     serde: bool,
     serde_traits: bool,
@@ -291,12 +289,6 @@ impl Imports {
 
     fn tokens(&self, own_name: &str) -> TokenStream {
         let mut out = TokenStream::new();
-        if self.builder {
-            out.extend(quote! {
-                use std::future::IntoFuture;
-                use std::time::Duration;
-            });
-        }
         if self.map {
             out.extend(quote! { use std::collections::BTreeMap; });
         }

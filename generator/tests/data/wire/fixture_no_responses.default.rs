@@ -7,7 +7,7 @@ mod wire_tests {
     }
 
     /// Operations without `responses` return the raw response: status, headers, bytes.
-    fn _raw(builder: DefaultPing<'_>) -> ResponseFuture<'_, bytes::Bytes, crate::runtime::Binary> {
+    fn _raw(builder: DefaultPing<'_>) -> crate::runtime::ResponseFuture<'_, bytes::Bytes, crate::runtime::Binary> {
         builder.send_with_response()
     }
 

@@ -1,0 +1,141 @@
+//! The methods every request builder shares, written once as [`request_builder!`](crate::request_builder).
+//!
+//! A generated builder is a struct (`client`, one field per parameter, `options`) with its
+//! parameter setters, its error table `ERRORS` and its `into_request`; those differ per
+//! operation and stay in the generated file. What is the same for every operation (the
+//! per-request option setters, `send`, `send_with_response`, `IntoFuture`, and the
+//! pagination and byte-stream methods) is one macro line per operation, which keeps the
+//! client files short; the expanded methods, docs included, are what a hand-written crate
+//! would have.
+
+/// The shared methods of a request builder:
+///
+/// ```text
+/// crate::request_builder!(OrdersList -> ListResourceOrder; pages(Order));
+/// crate::request_builder!(OrdersExport -> String, Text; bytes_stream);
+/// ```
+///
+/// `Builder -> Output` writes the `timeout`, `retry`, `access_token` and `options` setters,
+/// `send`, `send_with_response` (a `ResponseFuture<'a, Output>`) and the `IntoFuture` impl;
+/// `Builder -> Output, Decoder` names a [`DecodeBody`](crate::runtime::DecodeBody) of this
+/// module other than the default `Json` (`Text`, `Binary`, `Empty`, `ByStatus`). Optionally followed by `; pages(Item)` (a paginated list whose pages
+/// hold `Item`s: `stream` and `pages`, built on [`paginate`](crate::runtime::paginate)), or
+/// `; bytes_stream` (a text or binary body: `bytes_stream`). The builder must have a
+/// `client: &'a Client` and an `options: RequestOptions` field, an
+/// `ERRORS: &'static [(u16, ErrorDecoder)]` constant and an `into_request(self)` method
+/// returning `Result<Request, Error>`; a paginated one also a `page: Option<i64>` field and
+/// its `page` setter.
+///
+/// Exported (hidden) like `serde_struct!`, so that it is always "used", even in a crate
+/// without operations; generated code calls it as `crate::request_builder!`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! request_builder {
+    ($builder:ident -> $output:ty $(, $decoder:ident)?) => {
+        $crate::request_builder!(@common $builder $output $(, $decoder)?);
+    };
+    ($builder:ident -> $output:ty $(, $decoder:ident)?; pages($item:ty)) => {
+        $crate::request_builder!(@common $builder $output $(, $decoder)?);
+
+        impl<'a> $builder<'a> {
+            /// Every item of every page, fetching pages as the stream is polled (from
+            /// `page`, default 1, until `pagination.max_page`).
+            pub fn stream(
+                self,
+            ) -> impl ::futures_core::Stream<Item = ::core::result::Result<$item, $crate::runtime::Error>>
+                   + Send
+                   + Unpin
+                   + 'a {
+                let first = self.page.unwrap_or(1);
+                ::std::boxed::Box::pin($crate::runtime::paginate(first, move |page| {
+                    let request = self.clone().page(page);
+                    async move {
+                        let list = request.send().await?;
+                        Ok((list.items, list.pagination.max_page))
+                    }
+                }))
+            }
+
+            /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
+            /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
+            /// from, ending at the same page (an empty page is yielded, then the stream ends).
+            pub fn pages(
+                self,
+            ) -> impl ::futures_core::Stream<Item = ::core::result::Result<$output, $crate::runtime::Error>>
+                   + Send
+                   + Unpin
+                   + 'a {
+                let first = self.page.unwrap_or(1);
+                ::std::boxed::Box::pin($crate::runtime::paginate_pages(first, move |page| {
+                    let request = self.clone().page(page);
+                    async move {
+                        let list = request.send().await?;
+                        let (count, max_page) = (list.items.len(), list.pagination.max_page);
+                        Ok((list, count, max_page))
+                    }
+                }))
+            }
+        }
+    };
+    ($builder:ident -> $output:ty $(, $decoder:ident)?; bytes_stream) => {
+        $crate::request_builder!(@common $builder $output $(, $decoder)?);
+
+        impl<'a> $builder<'a> {
+            /// Sends the request and returns the body as a stream of chunks
+            /// ([`ByteStream`](crate::runtime::ByteStream)), read as it is polled: memory stays
+            /// flat however large the body, and no response size limit applies.
+            pub fn bytes_stream(self) -> $crate::runtime::StreamFuture<'a> {
+                let client = self.client;
+                client.send_streaming(self.into_request(), Self::ERRORS)
+            }
+        }
+    };
+    (@common $builder:ident $output:ty $(, $decoder:ident)?) => {
+        impl<'a> $builder<'a> {
+            /// Overrides the client's timeout for this request.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options = self.options.timeout(timeout);
+                self
+            }
+
+            /// Overrides the client's retry policy for this request.
+            pub fn retry(mut self, policy: $crate::runtime::RetryPolicy) -> Self {
+                self.options = self.options.retry(policy);
+                self
+            }
+
+            /// Sends this bearer access token instead of the client's (e.g. a customer
+            /// session token); see [`RequestOptions::access_token`](crate::runtime::RequestOptions::access_token).
+            pub fn access_token(mut self, token: impl Into<String>) -> Self {
+                self.options = self.options.access_token(token);
+                self
+            }
+
+            /// Replaces all per-request options (including an access token set before).
+            pub fn options(mut self, options: $crate::runtime::RequestOptions) -> Self {
+                self.options = options;
+                self
+            }
+
+            /// Sends the request and decodes the response.
+            pub fn send(self) -> $crate::runtime::BodyFuture<'a, $output $(, $crate::runtime::$decoder)?> {
+                self.send_with_response().into_body()
+            }
+
+            /// Sends the request; the result also carries the response's status and headers.
+            pub fn send_with_response(self) -> $crate::runtime::ResponseFuture<'a, $output $(, $crate::runtime::$decoder)?> {
+                let client = self.client;
+                $crate::runtime::ResponseFuture::new(client, self.into_request(), Self::ERRORS)
+            }
+        }
+
+        impl<'a> ::std::future::IntoFuture for $builder<'a> {
+            type Output = ::core::result::Result<$output, $crate::runtime::Error>;
+            type IntoFuture = $crate::runtime::BodyFuture<'a, $output $(, $crate::runtime::$decoder)?>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                self.send()
+            }
+        }
+    };
+}
