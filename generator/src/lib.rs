@@ -41,7 +41,8 @@ pub fn generate(spec_file: &str, bytes: &[u8], options: &Options) -> Result<Gene
     warnings.extend(api.warnings.iter().cloned());
     warnings.sort();
     warnings.dedup();
-    let provenance = write::Provenance { spec_file, sha256: &doc.sha256 };
+    let provenance =
+        write::Provenance { spec_file, sha256: &doc.sha256, regenerate_command: options.regenerate_command.as_deref() };
     let files = write::render(&api, &provenance, &warnings);
     Ok(Generated { files, warnings, api })
 }

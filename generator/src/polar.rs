@@ -28,6 +28,7 @@ pub fn options() -> Options {
         lenient: false,
         samples_compiled_in: Some("contract-tests/src/samples.rs".to_owned()),
         crate_docs: Some(CRATE_DOCS.to_owned()),
+        regenerate_command: Some("cargo xtask regenerate".to_owned()),
     }
 }
 

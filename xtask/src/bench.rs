@@ -204,7 +204,11 @@ fn bench_gen(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
         warnings.extend(api.warnings.iter().cloned());
         warnings.sort();
         warnings.dedup();
-        let provenance = codegen::write::Provenance { spec_file: spec, sha256: &doc.sha256 };
+        let provenance = codegen::write::Provenance {
+            spec_file: spec,
+            sha256: &doc.sha256,
+            regenerate_command: options.regenerate_command.as_deref(),
+        };
         let files = codegen::write::render(&api, &provenance, &warnings);
         lap.record(&mut stages, "4 emit + format, on all cores (quote!, syn, prettyplease)");
         let drift = codegen::write::check(&crate_dir, &files).map_err(|e| e.to_string())?;

@@ -40,6 +40,9 @@ pub struct Options {
     /// Markdown appended to the crate-root docs as is (rustdoc: its `rust` blocks are
     /// doctests): the Polar profile's quick start. Unset for generic crates.
     pub crate_docs: Option<String>,
+    /// The command that regenerates the crate, named in every generated file's header
+    /// (Polar: `cargo xtask regenerate`). Unset, headers say to regenerate from the spec.
+    pub regenerate_command: Option<String>,
 }
 
 /// Everything the emitter needs, in output order.
