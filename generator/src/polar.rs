@@ -29,6 +29,8 @@ pub fn options() -> Options {
         samples_compiled_in: Some("contract-tests/src/samples.rs".to_owned()),
         crate_docs: Some(CRATE_DOCS.to_owned()),
         regenerate_command: Some("cargo xtask regenerate".to_owned()),
+        // Polar's descriptions end with the token scopes; the docs list them (`Scopes: ...`).
+        description_trailer: Some("\n\n**Scopes**".to_owned()),
     }
 }
 

@@ -486,6 +486,8 @@ pub const CLIENT_DEPENDENCIES: &str = include_str!("../runtime/dependencies.toml
 mod tests {
     use super::*;
 
+    const SPEC: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: get_a\n      responses: {'204': {description: ok}}\n";
+
     #[test]
     fn field_lists_get_one_line_per_field() {
         let flowed = "pub struct A {}\ncrate::serde_struct!(\n    A { r#type : \"a) \\\"b\" required, x :\n    \"x\" optional, }\n);\ncrate::serde_struct!(E {});\n";
@@ -553,7 +555,32 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
-    const SPEC: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: get_a\n      responses: {'204': {description: ok}}\n";
+    /// The text of every generated client file.
+    fn client_docs(generated: &crate::Generated) -> String {
+        generated
+            .files
+            .iter()
+            .filter(|(path, _)| path.starts_with("src/client/"))
+            .map(|(_, text)| text.as_str())
+            .collect()
+    }
+
+    /// The description trailer is the profile's: a generic crate keeps a `**Scopes**`
+    /// paragraph as the spec wrote it; with the option set, the docs stop before it.
+    #[test]
+    fn only_a_profile_cuts_the_description_trailer() {
+        let spec = SPEC.replace(
+            "operationId: get_a\n",
+            "operationId: get_a\n      description: \"Gets a.\\n\\n**Scopes**: `a:read`\"\n",
+        );
+        let generic = crate::generate("t.yaml", spec.as_bytes(), &crate::Options::default()).unwrap();
+        assert!(client_docs(&generic).contains("/// **Scopes**: `a:read`"), "{}", generic.files["src/client/mod.rs"]);
+        let options =
+            crate::Options { description_trailer: Some("\n\n**Scopes**".to_owned()), ..crate::Options::default() };
+        let profiled = crate::generate("t.yaml", spec.as_bytes(), &options).unwrap();
+        let client = client_docs(&profiled);
+        assert!(client.contains("/// Gets a.") && !client.contains("**Scopes**"), "{client}");
+    }
 
     /// Every generated file names how to regenerate it: the profile's command when it has
     /// one, else the spec; a crate generated for another spec never points at this

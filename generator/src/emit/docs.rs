@@ -61,8 +61,7 @@ fn operation_doc(op: &Operation) -> String {
         doc.push_str(".\n\n");
     }
     if let Some(description) = &op.description {
-        // Polar repeats the scopes in the description; we list them below.
-        let description = description.split("\n\n**Scopes**").next().unwrap_or(description).trim();
+        let description = description.trim();
         if !description.is_empty() && !same_sentence(description, summary.unwrap_or_default()) {
             doc.push_str(description);
             doc.push_str("\n\n");

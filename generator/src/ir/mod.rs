@@ -43,6 +43,10 @@ pub struct Options {
     /// The command that regenerates the crate, named in every generated file's header
     /// (Polar: `cargo xtask regenerate`). Unset, headers say to regenerate from the spec.
     pub regenerate_command: Option<String>,
+    /// Where operation descriptions end for the docs: text from this marker on repeats
+    /// what the generated docs list themselves (Polar: `\n\n**Scopes**`, a trailer naming the
+    /// token scopes, which the docs list from the security requirements). Unset: kept whole.
+    pub description_trailer: Option<String>,
 }
 
 /// Everything the emitter needs, in output order.
@@ -232,7 +236,15 @@ pub fn build(spec: &openapiv3::OpenAPI, file: &str, options: &Options) -> Result
     builder.build_components()?;
     let operations::Built { groups, error_bodies, webhooks } = operations::build(&mut builder, spec)?;
     let (types, mut warnings) = builder.finish();
-    let groups = operations::avoid_type_names(groups, &types);
+    let mut groups = operations::avoid_type_names(groups, &types);
+    if let Some(trailer) = &options.description_trailer {
+        for op in groups.iter_mut().flat_map(|g| &mut g.operations) {
+            op.description = op.description.take().map(|d| match d.split_once(trailer.as_str()) {
+                Some((kept, _)) => kept.trim().to_owned(),
+                None => d,
+            });
+        }
+    }
     warnings.sort();
     warnings.dedup();
     let mut api = Api {
