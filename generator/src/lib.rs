@@ -9,6 +9,7 @@ pub mod error;
 pub mod ir;
 pub mod load;
 pub mod lower;
+pub mod manifest;
 pub mod names;
 pub mod polar;
 pub mod review;
@@ -26,9 +27,18 @@ pub struct Generated {
     pub api: ir::Api,
 }
 
-/// Runs the whole pipeline on one spec. `spec_file` is the name shown in errors and headers
-/// (pass a relative path: it ends up in generated files).
-pub fn generate(spec_file: &str, bytes: &[u8], options: &Options) -> Result<Generated, SpecError> {
+/// A spec taken through load, lower and IR: what [`generate`] renders, and what tools that
+/// read only the IR (samples, review) start from.
+pub struct Analyzed {
+    pub api: ir::Api,
+    /// Lowering's and the IR's warnings, sorted, each once.
+    pub warnings: Vec<Warning>,
+    /// The spec's sha256, printed in generated headers.
+    pub sha256: String,
+}
+
+/// Load, lower and build the IR of one spec. `spec_file` is the name shown in errors.
+pub fn analyze(spec_file: &str, bytes: &[u8], options: &Options) -> Result<Analyzed, SpecError> {
     let doc = load::parse(spec_file, bytes)?;
     let lowered = lower::lower_with(&doc, options.lenient)?;
     let api = ir::build(&lowered.openapi, spec_file, options).map_err(|mut e| {
@@ -41,8 +51,15 @@ pub fn generate(spec_file: &str, bytes: &[u8], options: &Options) -> Result<Gene
     warnings.extend(api.warnings.iter().cloned());
     warnings.sort();
     warnings.dedup();
+    Ok(Analyzed { api, warnings, sha256: doc.sha256 })
+}
+
+/// Runs the whole pipeline on one spec. `spec_file` is the name shown in errors and headers
+/// (pass a relative path: it ends up in generated files).
+pub fn generate(spec_file: &str, bytes: &[u8], options: &Options) -> Result<Generated, SpecError> {
+    let Analyzed { api, warnings, sha256 } = analyze(spec_file, bytes, options)?;
     let provenance =
-        write::Provenance { spec_file, sha256: &doc.sha256, regenerate_command: options.regenerate_command.as_deref() };
+        write::Provenance { spec_file, sha256: &sha256, regenerate_command: options.regenerate_command.as_deref() };
     let files = write::render(&api, &provenance, &warnings);
     Ok(Generated { files, warnings, api })
 }

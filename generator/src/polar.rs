@@ -34,6 +34,18 @@ pub fn options() -> Options {
     }
 }
 
+/// The IR of the pinned spec with the Polar options, through the same stages as
+/// `generate` (for the tools that read only the IR: code samples, review). `root` is the
+/// workspace root.
+///
+/// # Errors
+///
+/// When the spec cannot be read or does not generate.
+pub fn pinned_api(root: &Path) -> Result<crate::ir::Api, String> {
+    let bytes = std::fs::read(root.join(PINNED_SPEC)).map_err(|e| format!("{PINNED_SPEC}: {e}"))?;
+    crate::analyze(PINNED_SPEC, &bytes, &options()).map(|analyzed| analyzed.api).map_err(|e| e.to_string())
+}
+
 /// Adds the client's `Cargo.toml` to `generated.files`: the hand-written manifest in
 /// `crate_dir` with its generated `[features]` lines brought up to date, so `regenerate`
 /// rewrites them and `--check` compares them like any generated file.
@@ -44,8 +56,9 @@ pub fn options() -> Options {
 pub fn add_manifest(crate_dir: &Path, generated: &mut Generated) -> Result<(), String> {
     let path = crate_dir.join("Cargo.toml");
     let manifest = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let block = crate::write::features_block(&generated.api);
-    let manifest = crate::write::splice_features(&manifest, &block).map_err(|e| format!("{}: {e}", path.display()))?;
+    let block = crate::manifest::features_block(&generated.api);
+    let manifest =
+        crate::manifest::splice_features(&manifest, &block).map_err(|e| format!("{}: {e}", path.display()))?;
     generated.files.insert("Cargo.toml".to_owned(), manifest);
     Ok(())
 }

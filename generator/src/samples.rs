@@ -1020,13 +1020,3 @@ pub fn files(api: &Api) -> Vec<(&'static str, String)> {
     let samples = operation_samples(api);
     vec![(OVERLAY_FILE, overlay_yaml(api, &samples)), (MODULE_FILE, samples_module(api, &samples))]
 }
-
-/// The IR of the pinned Polar spec (as `cargo xtask regenerate` builds it), from the
-/// workspace root.
-pub fn polar_api(root: &std::path::Path) -> Result<Api, String> {
-    let spec = crate::polar::PINNED_SPEC;
-    let bytes = std::fs::read(root.join(spec)).map_err(|e| format!("{spec}: {e}"))?;
-    let doc = crate::load::parse(spec, &bytes).map_err(|e| e.to_string())?;
-    let lowered = crate::lower::lower(&doc).map_err(|e| e.to_string())?;
-    crate::ir::build(&lowered.openapi, spec, &crate::polar::options()).map_err(|e| e.to_string())
-}

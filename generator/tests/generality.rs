@@ -225,7 +225,7 @@ fn specs_compile() {
         }
         let name = stem(&file);
         let generated = generate_ok(&file);
-        let features = codegen::write::features_block(&generated.api);
+        let features = codegen::manifest::features_block(&generated.api);
         let mut files = generated.files;
         for (_, module, text) in wire.iter().filter(|(krate, _, _)| *krate == name) {
             let path = format!("src/client/{module}.rs");
@@ -233,7 +233,7 @@ fn specs_compile() {
             code.push_str(text);
         }
         // A member of the workspace below, not a workspace of its own.
-        let manifest = codegen::write::standalone_manifest(&name, &features).replace("[workspace]\n", "");
+        let manifest = codegen::manifest::standalone_manifest(&name, &features).replace("[workspace]\n", "");
         files.insert("Cargo.toml".to_owned(), manifest);
         // Writes only changed files, so cargo's fingerprints stay fresh between runs.
         codegen::write::write(&root.join(&name), &files).unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -33,14 +33,14 @@ fn checked_in_client_is_fresh() {
 fn client_manifest_has_the_runtime_features_and_dependencies() {
     let manifest = std::fs::read_to_string(root().join(polar::CLIENT_DIR).join("Cargo.toml")).unwrap();
     assert!(
-        manifest.contains(&format!("# END generated features\n{}", write::RUNTIME_FEATURES)),
+        manifest.contains(&format!("# END generated features\n{}", codegen::manifest::RUNTIME_FEATURES)),
         "generated-client/Cargo.toml: the lines after the generated features must be generator/runtime/features.toml"
     );
     let dependencies = &manifest[manifest.find("\n[dependencies]\n").expect("[dependencies]") + 1..];
     let dependencies = &dependencies[..dependencies.find("\n\n").unwrap_or(dependencies.len()) + 1];
     assert_eq!(
         dependencies,
-        write::CLIENT_DEPENDENCIES,
+        codegen::manifest::CLIENT_DEPENDENCIES,
         "generated-client/Cargo.toml [dependencies] vs generator/runtime/dependencies.toml"
     );
 }

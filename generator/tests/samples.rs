@@ -16,7 +16,7 @@ fn root() -> PathBuf {
 
 fn api() -> &'static codegen::ir::Api {
     static API: OnceLock<codegen::ir::Api> = OnceLock::new();
-    API.get_or_init(|| samples::polar_api(&root()).expect("the pinned spec builds"))
+    API.get_or_init(|| codegen::polar::pinned_api(&root()).expect("the pinned spec builds"))
 }
 
 fn all_samples() -> &'static [Sample] {

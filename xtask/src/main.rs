@@ -157,9 +157,9 @@ fn generate(args: &[String]) -> Result<(), String> {
             eprintln!("warning: {warning}");
         }
     }
-    let features = codegen::write::features_block(&generated.api);
+    let features = codegen::manifest::features_block(&generated.api);
     let mut files = generated.files;
-    files.insert("Cargo.toml".to_owned(), codegen::write::standalone_manifest(&name, &features));
+    files.insert("Cargo.toml".to_owned(), codegen::manifest::standalone_manifest(&name, &features));
     write::write(&out, &files).map_err(|e| format!("{}: {e}", out.display()))?;
     println!("wrote crate `{name}` ({} files) to {}", files.len(), out.display());
     Ok(())

@@ -10,7 +10,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err(format!("unknown argument `{other}` (code-samples takes only --check)"));
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace");
-    let api = codegen::samples::polar_api(root)?;
+    let api = codegen::polar::pinned_api(root)?;
     let files = codegen::samples::files(&api);
     let count = codegen::samples::operation_samples(&api).len();
     let mut stale = Vec::new();
