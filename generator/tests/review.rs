@@ -174,7 +174,9 @@ fn surface_is_deterministic_and_lists_everything() {
     let methods: usize = api.groups.iter().map(|g| g.operations.len()).sum();
     assert!(text.contains(&format!("## Methods ({methods})")));
     assert!(text.contains(&format!("## Models ({})", api.types.len())));
-    assert!(text.contains(&format!("## Webhook events ({})", api.webhooks.len())));
+    assert!(text.contains(&format!("## Webhook events ({}; type read from `type`)", api.webhooks.len())));
+    assert!(text.contains("\ntype Polar = Client\n"));
+    assert!(text.contains("\ncustomers = [customers()]\n") && text.contains("\nwebhook-events = [mod webhooks]\n"));
     // A nested group, a required argument, a setter, streaming, an enum value, a union arm.
     assert!(
         text.contains("\ncustomer_portal.orders.list() -> ListResourceCustomerOrder  GET /v1/customer-portal/orders/"),
@@ -183,6 +185,37 @@ fn surface_is_deterministic_and_lists_everything() {
     );
     assert!(text.contains("; stream CustomerOrder]"));
     assert!(text.lines().any(|l| l.starts_with("customers.get(id: ") && l.ends_with("]")));
+}
+
+/// The crate-level items the surface lists are the ones emit writes: the client alias, each
+/// cargo feature with what it gates, and the property webhook events are dispatched on.
+#[test]
+fn surface_lists_the_alias_features_and_webhook_tag_emit_writes() {
+    let generated = pinned();
+    let surface = Surface::of(&generated.api);
+    let lib = squash(&generated.files["src/lib.rs"]);
+    let client = squash(&generated.files["src/client/mod.rs"]);
+    assert_eq!(surface.client_alias.as_deref(), Some("Polar"));
+    assert!(lib.contains("pubtypePolar=Client;"));
+    assert!(surface.features.len() > 20, "{:?}", surface.features);
+    let mut gated = 0;
+    for feature in &surface.features {
+        assert!(!feature.enables.is_empty(), "feature {} enables nothing", feature.name);
+        for item in &feature.enables {
+            let cfg = format!("#[cfg(feature=\"{}\")]", feature.name);
+            let spelled = match item.strip_suffix("()") {
+                None => item == "mod webhooks" && lib.contains(&format!("{cfg}pubmodwebhooks;")),
+                Some(group) => client.contains(&format!("{cfg}pubfn{group}(&self)")),
+            };
+            assert!(spelled, "feature {} does not gate {item}", feature.name);
+            gated += 1;
+        }
+    }
+    // Every top-level group and the webhooks module, each under exactly one feature.
+    let top_groups = generated.api.groups.iter().filter(|g| g.path.len() == 1).count();
+    assert_eq!(gated, top_groups + 1);
+    assert_eq!(surface.webhook_tag.as_deref(), Some("type"));
+    assert!(generated.files["src/webhooks.rs"].contains("probe_tag(raw, \"type\")"));
 }
 
 fn one<'r>(report: &'r Report, kind: ChangeKind, subject: &str, item: Option<&str>) -> &'r review::Change {

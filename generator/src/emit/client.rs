@@ -1,5 +1,4 @@
-//! The client: one file per operation group under `src/client/`, the error-body enum
-//! (`src/errors.rs`) and the webhook event enum (`src/webhooks.rs`).
+//! The client: `src/client/mod.rs` and one file per operation group under `src/client/`.
 //!
 //! Per-operation code is kept thin: a builder struct, its setters, and a
 //! `into_request` that fills a runtime `Request`; sending goes through one
@@ -8,13 +7,12 @@
 use super::docs::doc_attrs;
 use super::{ty_tokens, Imports};
 use crate::ir::{
-    query_text, Api, BodyEncoding, Group, Operation, Param, ParamLocation, QueryEncoding, ResponseKind, Security,
+    Api, BodyEncoding, Group, Operation, Param, ParamLocation, PathPart, QueryEncoding, ResponseKind, Security,
     StatusResponses, Ty, TypeKind,
 };
-use crate::names::{ident, snake_name};
+use crate::names::ident;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use std::collections::BTreeSet;
 
 /// `src/client/mod.rs`: group modules, their re-exports and the root accessors.
 pub fn client_mod(api: &Api) -> TokenStream {
@@ -65,35 +63,7 @@ pub fn client_mod(api: &Api) -> TokenStream {
 
 /// `QueryValue` for the unions used as query parameters (Polar's metadata filters).
 fn query_value_impls(api: &Api) -> TokenStream {
-    let mut unions = BTreeSet::new();
-    fn collect(api: &Api, ty: &Ty, out: &mut BTreeSet<usize>) {
-        match ty {
-            Ty::Named(id) => {
-                if let TypeKind::Union(u) = &api.types[*id].kind {
-                    if out.insert(*id) {
-                        u.variants.iter().filter_map(|v| v.ty.as_ref()).for_each(|t| collect(api, t, out));
-                    }
-                }
-            }
-            Ty::Vec(inner) | Ty::Option(inner) => collect(api, inner, out),
-            Ty::Map(_, value) => collect(api, value, out),
-            _ => {}
-        }
-    }
-    // Only parameters encoded through `QueryValue`: form ones (whose types all have a text
-    // form, see `query_text`) and the values of deepObject maps; the others go through JSON.
-    for op in api.groups.iter().flat_map(|g| &g.operations) {
-        for p in op.params.iter().filter(|p| p.location == ParamLocation::Query) {
-            match (p.encoding, &p.ty) {
-                (QueryEncoding::Form | QueryEncoding::Delimited(_), ty) => collect(api, ty, &mut unions),
-                (QueryEncoding::DeepObject, Ty::Map(_, value)) if query_text(&api.types, value, 0) => {
-                    collect(api, value, &mut unions)
-                }
-                _ => {}
-            }
-        }
-    }
-    let impls = unions.into_iter().map(|id| {
+    let impls = api.query_value_unions.iter().map(|&id| {
         let TypeKind::Union(u) = &api.types[id].kind else { unreachable!("only unions are collected") };
         let name = format_ident!("{}", api.types[id].name);
         let unknown = format_ident!("{}", u.unknown);
@@ -382,7 +352,7 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
     let into_request = into_request(api, op);
     let output = response_ty(api, &op.response, imports);
     let errors = op.errors.iter().map(|(status, index)| {
-        let decoder = format_ident!("decode_{}", snake_name(&api.error_variant(*index)));
+        let decoder = format_ident!("{}", api.error_bodies[*index].decoder);
         quote! { (#status, crate::errors::#decoder) }
     });
     // The body decoder of the operation's `ResponseFuture`, after the output type (the
@@ -472,22 +442,16 @@ fn into_request(api: &Api, op: &Operation) -> TokenStream {
     // `/v1/orgs/{id}` → `format!("/v1/orgs/{}", encode_path_segment(..))`.
     let mut format = String::new();
     let mut format_args = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| c + open) else { break };
-        format.push_str(&rest[..open].replace('{', "{{").replace('}', "}}"));
-        let name = &rest[open + 1..close];
-        match op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
-            Some(p) => {
+    for part in &op.path_template {
+        match part {
+            PathPart::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPart::Param(index) => {
                 format.push_str("{}");
-                let text = path_text(api, p);
+                let text = path_text(api, &op.params[*index]);
                 format_args.push(quote! { encode_path_segment(#text) });
             }
-            None => format.push_str(&format!("{{{{{name}}}}}")),
         }
-        rest = &rest[close + 1..];
     }
-    format.push_str(&rest.replace('{', "{{").replace('}', "}}"));
     let path = if format_args.is_empty() {
         quote! { #format }
     } else {
@@ -513,8 +477,7 @@ fn into_request(api: &Api, op: &Operation) -> TokenStream {
             (ParamLocation::Query, QueryEncoding::Form) => {
                 steps.push(quote! { request = request.query(#wire, &self.#name); })
             }
-            (ParamLocation::Query, QueryEncoding::DeepObject) if matches!(&p.ty, Ty::Map(_, value) if query_text(&api.types, value, 0)) =>
-            {
+            (ParamLocation::Query, QueryEncoding::DeepObjectEntries) => {
                 steps.push(quote! {
                     if let Some(entries) = #value {
                         request = request.deep_object(#wire, entries);
@@ -607,211 +570,6 @@ fn into_request(api: &Api, op: &Operation) -> TokenStream {
                 .options(self.options);
             #(#steps)*
             #wrap
-        }
-    }
-}
-
-/// `src/errors.rs`: the documented error bodies and one decoder per body type.
-pub fn errors_file(api: &Api) -> TokenStream {
-    let mut imports = Imports::outside_models();
-    let variants: Vec<_> = (0..api.error_bodies.len()).map(|i| format_ident!("{}", api.error_variant(i))).collect();
-    let tys: Vec<_> = api.error_bodies.iter().map(|t| ty_tokens(api, t, &mut imports)).collect();
-    let decoders = variants.iter().zip(&tys).zip(&api.features.of_error_decoder).map(|((variant, ty), gate)| {
-        let decoder = format_ident!("decode_{}", snake_name(&variant.to_string()));
-        let doc = format!(" Decodes an error body into [`ApiErrorBody::{variant}`].");
-        let cfg = super::cfg_attr(gate);
-        quote! {
-            #[doc = #doc]
-            #cfg
-            pub(crate) fn #decoder(body: &[u8]) -> Result<ApiErrorBody, (String, serde_json::Error)> {
-                crate::runtime::decode_slice::<#ty>(body).map(ApiErrorBody::#variant)
-            }
-        }
-    });
-    let imports = imports.tokens("");
-    // The variant for bodies that match no documented schema, named apart from the others.
-    let taken: BTreeSet<String> = variants.iter().map(ToString::to_string).collect();
-    let unrecognized = ["Unrecognized", "UnrecognizedBody", "UnrecognizedErrorBody"]
-        .into_iter()
-        .find(|name| !taken.contains(*name))
-        .map_or_else(|| format_ident!("UnrecognizedBody{}", variants.len()), |name| format_ident!("{}", name));
-    let other = (!variants.is_empty()).then(|| quote! { _ => None, });
-    quote! {
-        //! Error bodies the API documents, decoded by status for each operation.
-        #imports
-
-        /// The typed body of a documented error response
-        /// (see [`ErrorKind::Api`](crate::runtime::ErrorKind::Api)).
-        #[derive(Clone, Debug, PartialEq)]
-        #[non_exhaustive]
-        pub enum ApiErrorBody {
-            #(#[doc = concat!(" A [`", stringify!(#variants), "`] body.")] #variants(#tys),)*
-            /// A body that matches none of the schemas documented for its status (an
-            /// OAuth-style `{"error": "invalid_token"}` for a documented 401, an HTML page from
-            /// a proxy...): where and why decoding failed. The bytes are in
-            /// [`ErrorKind::Api`](crate::runtime::ErrorKind::Api)'s `raw`.
-            #unrecognized {
-                /// The JSON path at which decoding failed (`.` for the root, empty when the
-                /// body is not JSON).
-                path: String,
-                /// What the decoder reported.
-                message: String,
-            },
-        }
-
-        impl ApiErrorBody {
-            /// The body of a documented status that matches none of its schemas.
-            pub(crate) fn unrecognized(path: String, message: String) -> Self {
-                Self::#unrecognized { path, message }
-            }
-
-            /// The decode failure's path, if the body matched none of its schemas.
-            #[cfg(test)]
-            pub(crate) fn unrecognized_path(&self) -> Option<&str> {
-                match self {
-                    Self::#unrecognized { path, .. } => Some(path),
-                    #other
-                }
-            }
-        }
-
-        #(#decoders)*
-    }
-}
-
-/// `src/webhooks.rs`: the event enum and the verifier re-exports.
-pub fn webhooks_file(api: &Api) -> TokenStream {
-    let mut imports = Imports::outside_models();
-    // Dispatch on the tag the payload types share (Polar: `type`), if they share one.
-    let tags: BTreeSet<Option<String>> = api
-        .webhooks
-        .iter()
-        .map(|w| match &w.payload {
-            Ty::Named(id) => match &api.types[*id].kind {
-                TypeKind::Struct(s) => s.tag.as_ref().map(|(k, _)| k.clone()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
-    let tag = match tags.into_iter().collect::<Vec<_>>().as_slice() {
-        [Some(tag)] => Some(tag.clone()),
-        _ => None,
-    };
-    let mut arms = Vec::new();
-    let mut names = Vec::new();
-    let mut de = Vec::new();
-    let mut ser = Vec::new();
-    for w in &api.webhooks {
-        let variant = format_ident!("{}", w.variant);
-        let ty = ty_tokens(api, &w.payload, &mut imports);
-        let event = &w.event;
-        let doc = match &w.doc {
-            Some(d) => format!("`{event}`: {d}"),
-            None => format!("`{event}`."),
-        };
-        let docs = doc_attrs(Some(&doc));
-        arms.push(quote! { #docs #variant(Box<#ty>) });
-        names.push(quote! { Self::#variant(_) => #event, });
-        ser.push(quote! { Self::#variant(payload) => payload.serialize(serializer), });
-        de.push(match &tag {
-            Some(_) => quote! { Some(#event) => crate::runtime::model::decode_arm(raw).map(WebhookEvent::#variant), },
-            None => quote! { if let Some(payload) = crate::runtime::model::try_arm(raw) { return Ok(WebhookEvent::#variant(payload)); } },
-        });
-    }
-    // Decoded like a tagged union (see `emit::models`): the payload is buffered as a
-    // `RawValue`, the event type probed in its text, and the event decoded from it.
-    let dispatch = match &tag {
-        Some(tag) => quote! {
-            match crate::runtime::model::probe_tag(raw, #tag).as_deref() {
-                #(#de)*
-                other => {
-                    let event_type = other.unwrap_or_default().to_owned();
-                    crate::runtime::model::decode_unknown(raw).map(|payload| WebhookEvent::Unknown { event_type, payload })
-                }
-            }
-        },
-        None => quote! {
-            #(#de)*
-            crate::runtime::model::decode_unknown(raw).map(|payload| WebhookEvent::Unknown { event_type: String::new(), payload })
-        },
-    };
-    let deserialize = super::models::raw_deserialize_body(&quote! { WebhookEvent }, &dispatch);
-    let imports = imports.tokens("");
-    let module_doc = super::docs::inner_doc_attrs(Some(&format!(
-        "Webhooks: a typed enum of every event the API sends, and the \
-         [Standard Webhooks](https://www.standardwebhooks.com/) signature verifier.\n\n\
-         ```no_run\n\
-         # fn handle(headers: &http::HeaderMap, body: &[u8], secret: &str) -> Result<(), Box<dyn std::error::Error>> {{\n\
-         use {}::webhooks::{{WebhookEvent, WebhookVerifier}};\n\
-         // The secret as Polar shows it (`whsec_...`); either signature scheme verifies.\n\
-         let verifier = WebhookVerifier::new(secret)?;\n\
-         let event: WebhookEvent = verifier.verify_and_decode(headers, body)?;\n\
-         println!(\"received {{}}\", event.event_type());\n\
-         # Ok(()) }}\n\
-         ```\n\n\
-         `WebhookVerifier::verify_request` takes a whole `http::Request` and keeps the \
-         `webhook-id` (`VerifiedWebhook`); with the `axum` cargo feature, \
-         `VerifiedWebhook<WebhookEvent>` is an axum extractor that takes the verifier from the \
-         application state and answers refused deliveries with `WebhookError::status` (401, or \
-         400 for a payload that does not decode). Polar waits 10 seconds for an answer and retries \
-         otherwise: answer 2xx quickly, and handle each `webhook-id` once.",
-        api.lib_name
-    )));
-    let tag_doc =
-        tag.as_ref().map(|t| format!(" The event type is read from the payload's `{t}` property.")).unwrap_or_default();
-    quote! {
-        #module_doc
-        #imports
-        use serde::{Deserialize, Deserializer, Serialize, Serializer};
-        use serde_json::Value;
-
-        pub use crate::runtime::webhooks::{HeaderLookup, VerifiedWebhook, WebhookError, WebhookVerifier};
-        #[cfg(feature = "axum")]
-        pub use crate::runtime::webhooks::WebhookRejection;
-
-        /// A webhook event, decoded from a verified request body.
-        #[doc = #tag_doc]
-        /// Events this version of the crate does not know decode as [`WebhookEvent::Unknown`]
-        /// rather than failing, so an endpoint keeps answering 2xx when new events appear.
-        /// New events arrive with new versions of the API, so the enum is non-exhaustive:
-        /// a `match` needs a `_` arm.
-        #[derive(Clone, Debug, PartialEq)]
-        #[non_exhaustive]
-        pub enum WebhookEvent {
-            #(#arms,)*
-            /// An event type this version of the crate does not know; kept as sent.
-            Unknown {
-                /// The event's type, as sent.
-                event_type: String,
-                /// The whole payload.
-                payload: Value,
-            },
-        }
-
-        impl WebhookEvent {
-            /// The event type, e.g. `order.paid`.
-            pub fn event_type(&self) -> &str {
-                match self {
-                    #(#names)*
-                    Self::Unknown { event_type, .. } => event_type,
-                }
-            }
-        }
-
-        impl Serialize for WebhookEvent {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#ser)*
-                    Self::Unknown { payload, .. } => payload.serialize(serializer),
-                }
-            }
-        }
-
-        impl<'de> Deserialize<'de> for WebhookEvent {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #deserialize
-            }
         }
     }
 }

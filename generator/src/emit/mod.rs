@@ -4,8 +4,10 @@
 
 mod client;
 mod docs;
+mod errors;
 mod examples;
 mod models;
+mod webhooks;
 
 use crate::ir::features::{Gate, FULL};
 use crate::ir::{Api, Ty};
@@ -83,19 +85,11 @@ pub fn emit_file(api: &Api, job: &FileJob<'_>) -> EmittedFile {
         FileJob::Type(def) => (format!("models/{}.rs", def.module), models::type_file(api, def)),
         FileJob::ClientMod => ("client/mod.rs".to_owned(), client::client_mod(api)),
         FileJob::Group(group) => (format!("client/{}.rs", group.module), client::group_file(api, group)),
-        FileJob::Errors => ("errors.rs".to_owned(), client::errors_file(api)),
-        FileJob::Webhooks => ("webhooks.rs".to_owned(), client::webhooks_file(api)),
+        FileJob::Errors => ("errors.rs".to_owned(), errors::errors_file(api)),
+        FileJob::Webhooks => ("webhooks.rs".to_owned(), webhooks::webhooks_file(api)),
         FileJob::Examples => ("spec_examples.rs".to_owned(), examples::examples_file(api).unwrap_or_default()),
     };
     EmittedFile { path, tokens }
-}
-
-/// Name of the client type alias: `Polar` for "Polar API", else from the title.
-fn client_alias(api: &Api) -> Option<String> {
-    let name = crate::names::type_name(&api.title);
-    let name = name.strip_suffix("Api").filter(|n| !n.is_empty()).unwrap_or(&name).to_owned();
-    let taken = api.types.iter().any(|t| t.name == name) || api.groups.iter().any(|g| g.type_name == name);
-    (!taken && !crate::names::RESERVED_TYPE_NAMES.contains(&name.as_str())).then_some(name)
 }
 
 fn lib_rs(api: &Api) -> TokenStream {
@@ -163,7 +157,7 @@ fn lib_rs(api: &Api) -> TokenStream {
             }
         }
     });
-    let alias = client_alias(api).map(|name| {
+    let alias = api.client_alias.as_ref().map(|name| {
         let name = format_ident!("{}", name);
         let doc = format!(" The client, under the API's name: `{name}::builder()`.");
         quote! { #[doc = #doc] pub type #name = Client; }

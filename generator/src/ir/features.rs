@@ -116,8 +116,8 @@ fn gated(api: &Api) -> Features {
         mark(api.webhooks.iter().map(|w| &w.payload).collect(), feature);
     }
     let mut always = BTreeSet::new();
-    for ty in &api.error_bodies {
-        reach(api, ty, &mut always);
+    for body in &api.error_bodies {
+        reach(api, &body.ty, &mut always);
     }
     let of_type = reached_by
         .into_iter()

@@ -5,6 +5,7 @@
 //! The emitter only translates this into tokens; it makes no naming or shape decisions.
 //! `Api::dump` renders the IR as text, for review and snapshot tests.
 
+mod crate_items;
 pub mod docs;
 pub mod features;
 mod operations;
@@ -13,6 +14,7 @@ mod types;
 use crate::error::{SpecError, Warning};
 use serde_json::Value;
 
+pub use crate_items::ErrorBody;
 pub use operations::*;
 
 /// Index of a type in [`Api::types`].
@@ -62,12 +64,25 @@ pub struct Api {
     /// `Options::crate_docs`.
     pub crate_docs: Option<String>,
     pub servers: Vec<ServerDef>,
+    /// The crate-root alias of `Client` named after the API (`pub type Polar = Client;`),
+    /// when that name is free.
+    pub client_alias: Option<String>,
     /// All named types. Component schemas first in spec order, then inline types.
     pub types: Vec<TypeDef>,
     pub groups: Vec<Group>,
     pub webhooks: Vec<Webhook>,
+    /// The payload property every webhook event's type is read from (Polar: `type`), when
+    /// all payloads are structs tagged by the same property; otherwise events are told
+    /// apart by trying each payload type in turn.
+    pub webhook_tag: Option<String>,
     /// Types used as documented error bodies, each once; they become `ApiErrorBody` arms.
-    pub error_bodies: Vec<Ty>,
+    pub error_bodies: Vec<ErrorBody>,
+    /// The `ApiErrorBody` arm for a body that matches none of its status's schemas, named
+    /// apart from the arms of [`Api::error_bodies`].
+    pub unrecognized_error: String,
+    /// The unions sent as query text or pairs (`QueryValue` impls): those reached from
+    /// `form`/delimited parameters and from the values of deepObject maps, sorted.
+    pub query_value_unions: Vec<TypeId>,
     pub warnings: Vec<Warning>,
     /// The crate's cargo features and what each compiles.
     pub features: features::Features,
@@ -256,14 +271,22 @@ pub fn build(spec: &openapiv3::OpenAPI, file: &str, options: &Options) -> Result
         lib_name: options.lib_name.clone().unwrap_or_else(|| "api_client".to_owned()),
         crate_docs: options.crate_docs.clone(),
         servers: servers(spec),
+        client_alias: None,
         types,
         groups,
         webhooks,
-        error_bodies,
+        webhook_tag: None,
+        error_bodies: Vec::new(),
+        unrecognized_error: String::new(),
+        query_value_unions: Vec::new(),
         warnings,
         features: features::Features::default(),
         docs: docs::Docs::default(),
     };
+    api.client_alias = crate_items::client_alias(&api);
+    api.webhook_tag = crate_items::webhook_tag(&api);
+    (api.error_bodies, api.unrecognized_error) = crate_items::error_bodies(&api.types, error_bodies);
+    api.query_value_unions = crate_items::query_value_unions(&api);
     api.features = features::compute(&api);
     api.docs = docs::plan(&api);
     if let Some(place) = &options.samples_compiled_in {
@@ -362,14 +385,6 @@ impl Api {
             Ty::Map(key, value) => Ty::Map(deep(key), deep(value)),
             Ty::Tuple(items) => Ty::Tuple(items.iter().map(|t| self.resolve_aliases_deep(t, depth + 1)).collect()),
             other => other.clone(),
-        }
-    }
-
-    /// Arm name in `ApiErrorBody` of the error body at `index`.
-    pub fn error_variant(&self, index: usize) -> String {
-        match &self.error_bodies[index] {
-            Ty::Named(id) => self.types[*id].name.clone(),
-            other => self.ty_name(other),
         }
     }
 

@@ -89,7 +89,10 @@ pub struct Group {
 pub struct Operation {
     pub operation_id: String,
     pub method: String,
+    /// The path as the spec writes it (`/v1/orgs/{id}`), for docs and errors.
     pub path: String,
+    /// The path parsed: literal text and the parameters substituted into it.
+    pub path_template: Vec<PathPart>,
     /// Method name on the group (`list`, `create`, ...).
     pub name: String,
     /// Request builder type (`OrganizationsList`).
@@ -138,6 +141,16 @@ pub struct Issuer {
     pub operation_id: String,
 }
 
+/// A piece of an operation's path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// Sent as is (a `{name}` no path parameter declares stays literal text).
+    Literal(String),
+    /// The value of the path parameter at this index of [`Operation::params`], as one
+    /// percent-encoded segment.
+    Param(usize),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamLocation {
     Path,
@@ -153,6 +166,9 @@ pub enum QueryEncoding {
     /// lists of objects as `name[0][key]=value`, a scalar as `name=value` (bracket notation;
     /// also used for `form` lists of objects, which OpenAPI leaves undefined).
     DeepObject,
+    /// A deepObject map whose values have a text form (Polar's `metadata` filters):
+    /// `name[key]=value` per entry, through `QueryValue`, without a JSON detour.
+    DeepObjectEntries,
     /// An object in form style: one `key=value` pair per property (OpenAPI's default
     /// `explode: true`).
     FormObject,
@@ -516,6 +532,7 @@ impl OpContext<'_, '_, '_> {
         let OpSite { path, method, item, op, group, name, pointer, item_pointer } = site;
         let builder = names::type_name(&format!("{} {}", group.join(" "), name));
         let params = self.params(item, op, &builder, pointer, item_pointer)?;
+        let path_template = path_template(path, &params);
         let body = match &op.request_body {
             Some(body) => self.body(body, &builder, &format!("{pointer}/requestBody"))?,
             None => None,
@@ -532,6 +549,7 @@ impl OpContext<'_, '_, '_> {
             operation_id: op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase())),
             method: method.to_uppercase(),
             path: path.to_owned(),
+            path_template,
             name,
             builder,
             summary: op.summary.clone(),
@@ -650,6 +668,9 @@ impl OpContext<'_, '_, '_> {
                         ),
                     );
                     QueryEncoding::DeepObject
+                }
+                (ParamLocation::Query, QueryEncoding::DeepObject) if matches!(&ty, Ty::Map(_, value) if query_text(types, value, 0)) => {
+                    QueryEncoding::DeepObjectEntries
                 }
                 (ParamLocation::Query, QueryEncoding::DeepObject) => {
                     if !deep_object_defined(types, &ty) {
@@ -987,6 +1008,34 @@ impl OpContext<'_, '_, '_> {
     }
 }
 
+/// `/v1/orgs/{id}/members` → literal `/v1/orgs/`, parameter `id`, literal `/members`.
+/// A placeholder no path parameter declares, or an unclosed `{`, stays literal text.
+fn path_template(path: &str, params: &[Param]) -> Vec<PathPart> {
+    let mut parts = Vec::new();
+    let mut literal = String::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| c + open) else { break };
+        let name = &rest[open + 1..close];
+        match params.iter().position(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+            Some(index) => {
+                literal.push_str(&rest[..open]);
+                if !literal.is_empty() {
+                    parts.push(PathPart::Literal(std::mem::take(&mut literal)));
+                }
+                parts.push(PathPart::Param(index));
+            }
+            None => literal.push_str(&rest[..=close]),
+        }
+        rest = &rest[close + 1..];
+    }
+    literal.push_str(rest);
+    if !literal.is_empty() {
+        parts.push(PathPart::Literal(literal));
+    }
+    parts
+}
+
 fn is_json(media: &str) -> bool {
     let media = media.split(';').next().unwrap_or(media).trim();
     media == "application/json" || media.ends_with("+json")
@@ -1057,6 +1106,36 @@ mod tests {
         assert_eq!(linked_slug("no link"), None);
         assert_eq!(kebab("Create Customer Session"), "create-customer-session");
         assert_eq!(kebab("  Get  (OAuth2) token "), "get-oauth2-token");
+    }
+
+    fn path_param(name: &str) -> Param {
+        Param {
+            name: name.to_owned(),
+            wire_name: name.to_owned(),
+            location: ParamLocation::Path,
+            encoding: QueryEncoding::Form,
+            ty: Ty::String,
+            required: true,
+            doc: None,
+        }
+    }
+
+    #[test]
+    fn path_templates_split_into_literals_and_declared_parameters() {
+        let params = [path_param("org"), path_param("id")];
+        let lit = |s: &str| PathPart::Literal(s.to_owned());
+        assert_eq!(
+            path_template("/v1/orgs/{org}/members/{id}", &params),
+            [lit("/v1/orgs/"), PathPart::Param(0), lit("/members/"), PathPart::Param(1)]
+        );
+        assert_eq!(path_template("{id}", &params), [PathPart::Param(1)]);
+        // Undeclared placeholders and unclosed braces stay text, merged with their neighbours.
+        assert_eq!(
+            path_template("/a/{undeclared}/{id}.json", &params),
+            [lit("/a/{undeclared}/"), PathPart::Param(1), lit(".json")]
+        );
+        assert_eq!(path_template("/a/{id", &params), [lit("/a/{id")]);
+        assert_eq!(path_template("/", &[]), [lit("/")]);
     }
 
     fn arm(status: u16, kind: ResponseKind) -> StatusArm {

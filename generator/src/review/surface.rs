@@ -20,6 +20,10 @@ pub struct Surface {
     pub lib_name: String,
     /// The header carrying the API version on every request, if any.
     pub version_header: Option<String>,
+    /// `pub type <Alias> = Client;` at the crate root (`Polar`), if the crate has one.
+    pub client_alias: Option<String>,
+    /// Cargo features besides `default` and `full` (which turns on all of them), sorted.
+    pub features: Vec<FeatureSurface>,
     /// Variants of the `Server` enum, in spec order (the first is the default).
     pub servers: Vec<ServerSurface>,
     /// Group handles by dotted path (`customer_portal.orders`).
@@ -30,8 +34,20 @@ pub struct Surface {
     pub models: Vec<Model>,
     /// `WebhookEvent` variants, by event type.
     pub webhooks: Vec<Event>,
+    /// The payload property `WebhookEvent` reads the event type from; `None` when events
+    /// are told apart by trying each payload type.
+    pub webhook_tag: Option<String>,
     /// `ApiErrorBody` variants (their payload type has the same name), sorted.
     pub error_bodies: Vec<String>,
+}
+
+/// A cargo feature of the crate and what turning it on compiles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeatureSurface {
+    pub name: String,
+    /// What it compiles: top-level group accessors of the client (`customers()`) and
+    /// `mod webhooks` for the webhook events.
+    pub enables: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -245,18 +261,37 @@ impl Surface {
             .map(|w| Event { event: w.event.clone(), variant: w.variant.clone(), payload: rust_ty(api, &w.payload) })
             .collect();
         webhooks.sort_by(|a, b| a.event.cmp(&b.event));
-        let mut error_bodies: Vec<String> = (0..api.error_bodies.len()).map(|i| api.error_variant(i)).collect();
+        let mut error_bodies: Vec<String> = api.error_bodies.iter().map(|b| b.variant.clone()).collect();
         error_bodies.sort();
+        let features = api
+            .features
+            .all()
+            .into_iter()
+            .map(|name| {
+                let groups = api.groups.iter().zip(&api.features.of_group);
+                let mut enables: Vec<String> = groups
+                    .filter(|(g, feature)| g.path.len() == 1 && feature.as_deref() == Some(name))
+                    .map(|(g, _)| format!("{}()", g.path[0]))
+                    .collect();
+                if api.features.webhooks.as_deref() == Some(name) {
+                    enables.push("mod webhooks".to_owned());
+                }
+                FeatureSurface { name: name.to_owned(), enables }
+            })
+            .collect();
         Surface {
             title: api.title.clone(),
             version: api.version.clone(),
             lib_name: api.lib_name.clone(),
             version_header: api.version_header.clone(),
+            client_alias: api.client_alias.clone(),
+            features,
             servers: api.servers.iter().map(|s| ServerSurface { name: s.name.clone(), url: s.url.clone() }).collect(),
             groups,
             methods,
             models,
             webhooks,
+            webhook_tag: api.webhook_tag.clone(),
             error_bodies,
         }
     }
@@ -281,9 +316,19 @@ impl Surface {
             }
             None => out.push_str("version header: none\n"),
         }
+        if let Some(alias) = &self.client_alias {
+            let _ = writeln!(out, "type {alias} = Client");
+        }
         for (i, s) in self.servers.iter().enumerate() {
             let default = if i == 0 { " (default)" } else { "" };
             let _ = writeln!(out, "server {} = {}{default}", s.name, s.url);
+        }
+
+        if !self.features.is_empty() {
+            let _ = writeln!(out, "\n## Cargo features ({}, all on by default through `full`)", self.features.len());
+            for f in &self.features {
+                let _ = writeln!(out, "{} = [{}]", f.name, f.enables.join(", "));
+            }
         }
 
         let _ = writeln!(out, "\n## Groups ({})", self.groups.len());
@@ -312,7 +357,14 @@ impl Surface {
             render_model(&mut out, m);
         }
 
-        let _ = writeln!(out, "\n## Webhook events ({})", self.webhooks.len());
+        match &self.webhook_tag {
+            Some(tag) => {
+                let _ = writeln!(out, "\n## Webhook events ({}; type read from `{tag}`)", self.webhooks.len());
+            }
+            None => {
+                let _ = writeln!(out, "\n## Webhook events ({})", self.webhooks.len());
+            }
+        }
         for e in &self.webhooks {
             let _ = writeln!(out, "{} -> WebhookEvent::{}(Box<{}>)", e.event, e.variant, e.payload);
         }
@@ -326,6 +378,7 @@ impl Surface {
 }
 
 const NOTATION: &str = "\
+# Cargo features: `feature = [what it compiles]`: `group()` accessors, `mod webhooks` (events).
 # Methods: `group.method(arguments) -> Output  HTTP-METHOD /path  [Builder; stream Item]`,
 #   called as `client.group().method(arguments)`, then `.await` (or `.send()`) for
 #   `Result<Output, Error>`. Indented `.setter(T)` lines are the builder's optional setters.
@@ -538,8 +591,8 @@ fn roles(api: &Api) -> Vec<Role> {
             }
         }
     }
-    for ty in &api.error_bodies {
-        reach(api, ty, &mut response);
+    for body in &api.error_bodies {
+        reach(api, &body.ty, &mut response);
     }
     for w in &api.webhooks {
         reach(api, &w.payload, &mut response);

@@ -1,0 +1,130 @@
+//! `src/webhooks.rs`: the `WebhookEvent` enum of every event the spec sends and the
+//! re-exports of the runtime's signature verifier.
+
+use super::docs::doc_attrs;
+use super::{ty_tokens, Imports};
+use crate::ir::Api;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// `src/webhooks.rs`: the event enum and the verifier re-exports.
+pub fn webhooks_file(api: &Api) -> TokenStream {
+    let mut imports = Imports::outside_models();
+    let tag = &api.webhook_tag;
+    let mut arms = Vec::new();
+    let mut names = Vec::new();
+    let mut de = Vec::new();
+    let mut ser = Vec::new();
+    for w in &api.webhooks {
+        let variant = format_ident!("{}", w.variant);
+        let ty = ty_tokens(api, &w.payload, &mut imports);
+        let event = &w.event;
+        let doc = match &w.doc {
+            Some(d) => format!("`{event}`: {d}"),
+            None => format!("`{event}`."),
+        };
+        let docs = doc_attrs(Some(&doc));
+        arms.push(quote! { #docs #variant(Box<#ty>) });
+        names.push(quote! { Self::#variant(_) => #event, });
+        ser.push(quote! { Self::#variant(payload) => payload.serialize(serializer), });
+        de.push(match &tag {
+            Some(_) => quote! { Some(#event) => crate::runtime::model::decode_arm(raw).map(WebhookEvent::#variant), },
+            None => quote! { if let Some(payload) = crate::runtime::model::try_arm(raw) { return Ok(WebhookEvent::#variant(payload)); } },
+        });
+    }
+    // Decoded like a tagged union (see `emit::models`): the payload is buffered as a
+    // `RawValue`, the event type probed in its text, and the event decoded from it.
+    let dispatch = match &tag {
+        Some(tag) => quote! {
+            match crate::runtime::model::probe_tag(raw, #tag).as_deref() {
+                #(#de)*
+                other => {
+                    let event_type = other.unwrap_or_default().to_owned();
+                    crate::runtime::model::decode_unknown(raw).map(|payload| WebhookEvent::Unknown { event_type, payload })
+                }
+            }
+        },
+        None => quote! {
+            #(#de)*
+            crate::runtime::model::decode_unknown(raw).map(|payload| WebhookEvent::Unknown { event_type: String::new(), payload })
+        },
+    };
+    let deserialize = super::models::raw_deserialize_body(&quote! { WebhookEvent }, &dispatch);
+    let imports = imports.tokens("");
+    let module_doc = super::docs::inner_doc_attrs(Some(&format!(
+        "Webhooks: a typed enum of every event the API sends, and the \
+         [Standard Webhooks](https://www.standardwebhooks.com/) signature verifier.\n\n\
+         ```no_run\n\
+         # fn handle(headers: &http::HeaderMap, body: &[u8], secret: &str) -> Result<(), Box<dyn std::error::Error>> {{\n\
+         use {}::webhooks::{{WebhookEvent, WebhookVerifier}};\n\
+         // The secret as Polar shows it (`whsec_...`); either signature scheme verifies.\n\
+         let verifier = WebhookVerifier::new(secret)?;\n\
+         let event: WebhookEvent = verifier.verify_and_decode(headers, body)?;\n\
+         println!(\"received {{}}\", event.event_type());\n\
+         # Ok(()) }}\n\
+         ```\n\n\
+         `WebhookVerifier::verify_request` takes a whole `http::Request` and keeps the \
+         `webhook-id` (`VerifiedWebhook`); with the `axum` cargo feature, \
+         `VerifiedWebhook<WebhookEvent>` is an axum extractor that takes the verifier from the \
+         application state and answers refused deliveries with `WebhookError::status` (401, or \
+         400 for a payload that does not decode). Polar waits 10 seconds for an answer and retries \
+         otherwise: answer 2xx quickly, and handle each `webhook-id` once.",
+        api.lib_name
+    )));
+    let tag_doc =
+        tag.as_ref().map(|t| format!(" The event type is read from the payload's `{t}` property.")).unwrap_or_default();
+    quote! {
+        #module_doc
+        #imports
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+        use serde_json::Value;
+
+        pub use crate::runtime::webhooks::{HeaderLookup, VerifiedWebhook, WebhookError, WebhookVerifier};
+        #[cfg(feature = "axum")]
+        pub use crate::runtime::webhooks::WebhookRejection;
+
+        /// A webhook event, decoded from a verified request body.
+        #[doc = #tag_doc]
+        /// Events this version of the crate does not know decode as [`WebhookEvent::Unknown`]
+        /// rather than failing, so an endpoint keeps answering 2xx when new events appear.
+        /// New events arrive with new versions of the API, so the enum is non-exhaustive:
+        /// a `match` needs a `_` arm.
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum WebhookEvent {
+            #(#arms,)*
+            /// An event type this version of the crate does not know; kept as sent.
+            Unknown {
+                /// The event's type, as sent.
+                event_type: String,
+                /// The whole payload.
+                payload: Value,
+            },
+        }
+
+        impl WebhookEvent {
+            /// The event type, e.g. `order.paid`.
+            pub fn event_type(&self) -> &str {
+                match self {
+                    #(#names)*
+                    Self::Unknown { event_type, .. } => event_type,
+                }
+            }
+        }
+
+        impl Serialize for WebhookEvent {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#ser)*
+                    Self::Unknown { payload, .. } => payload.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for WebhookEvent {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #deserialize
+            }
+        }
+    }
+}
