@@ -229,6 +229,43 @@ fn one<'r>(report: &'r Report, kind: ChangeKind, subject: &str, item: Option<&st
     }
 }
 
+/// Crate-level changes a build can depend on: cargo features (picked with
+/// `default-features = false`), the client alias and how webhook events are told apart.
+#[test]
+fn features_alias_and_webhook_dispatch_changes_are_rated() {
+    use review::diff::diff_surfaces;
+    use review::surface::FeatureSurface;
+    use ChangeKind::*;
+    let old = Surface::of(&shop(1));
+    let names: Vec<&str> = old.features.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["items", "stats", "webhook-events"]);
+    assert_eq!(old.client_alias.as_deref(), Some("Shop"), "title `Shop API`");
+    assert!(diff_surfaces(&old, &old).changes.is_empty());
+
+    let mut new = old.clone();
+    new.features.retain(|f| f.name != "stats");
+    new.features[0].enables.push("stats()".to_owned());
+    new.features.push(FeatureSurface { name: "orders".to_owned(), enables: vec!["orders()".to_owned()] });
+    new.client_alias = None;
+    new.webhook_tag = Some("kind".to_owned());
+    let report = diff_surfaces(&old, &new);
+    let rating = |kind, subject, item| one(&report, kind, subject, item).impact;
+    assert_eq!(rating(FeatureRemoved, "stats", None), Impact::Breaking);
+    assert_eq!(rating(FeatureAdded, "orders", None), Impact::Minor);
+    assert_eq!(rating(FeatureContentsChanged, "items", Some("stats()")), Impact::Minor);
+    assert_eq!(rating(ClientAliasChanged, "client", None), Impact::Breaking);
+    assert_eq!(rating(WebhookDispatchChanged, "WebhookEvent", None), Impact::Patch);
+    assert_eq!(report.bump(), Bump::Major);
+    assert!(report.to_markdown().contains("## Cargo features"), "{}", report.to_markdown());
+
+    // The reverse: a feature that stops compiling a group breaks; an alias that appears is
+    // an addition.
+    let back = diff_surfaces(&new, &old);
+    let rating = |kind, subject, item| one(&back, kind, subject, item).impact;
+    assert_eq!(rating(FeatureContentsChanged, "items", Some("stats()")), Impact::Breaking);
+    assert_eq!(rating(ClientAliasChanged, "client", None), Impact::Minor);
+}
+
 #[test]
 fn shop_changes_are_rated() {
     let report = review::diff(&shop(1), &shop(2));

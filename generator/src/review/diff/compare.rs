@@ -1,6 +1,6 @@
 //! The [`Differ`] that collects changes: matching two lists by key, type equality through
-//! aliases, and the comparisons of the client (version, servers), group accessors, methods,
-//! webhook events and error bodies. Models are compared in `models`.
+//! aliases, and the comparisons of the client (version, servers, alias), cargo features,
+//! group accessors, methods, webhook events and error bodies. Models are compared in `models`.
 
 use super::{Caveat, Change, ChangeKind, Impact};
 use crate::review::surface::{Method, ModelKind, Surface};
@@ -147,6 +147,13 @@ impl Differ {
                 self.push(ChangeKind::ServerUrlChanged, Impact::Patch, &a.name, None, "", detail);
             }
         }
+        if old.client_alias != new.client_alias {
+            let show = |a: &Option<String>| a.as_ref().map_or("none".to_owned(), |a| format!("`{a}`"));
+            let detail =
+                format!("client alias (`type … = Client`): {} → {}", show(&old.client_alias), show(&new.client_alias));
+            let impact = if old.client_alias.is_none() { Impact::Minor } else { Impact::Breaking };
+            self.push(ChangeKind::ClientAliasChanged, impact, "client", None, "", detail);
+        }
         let (a, b) = (old.servers.first(), new.servers.first());
         if a.map(|s| (&s.name, &s.url)) != b.map(|s| (&s.name, &s.url)) {
             let show = |s: Option<&crate::review::surface::ServerSurface>| {
@@ -154,6 +161,32 @@ impl Differ {
             };
             let detail = format!("default server: {} → {}", show(a), show(b));
             self.push(ChangeKind::DefaultServerChanged, Impact::Patch, "client", None, "", detail);
+        }
+    }
+
+    /// Cargo features: a build that turns off default features and picks some breaks when
+    /// one goes away or stops compiling what it did.
+    pub(super) fn features(&mut self, old: &Surface, new: &Surface) {
+        let m = match_by(&old.features, &new.features, |f| f.name.clone());
+        for f in m.removed {
+            let detail = format!("feature `{}` removed (it compiled {})", f.name, code_list(&f.enables));
+            self.push(ChangeKind::FeatureRemoved, Impact::Breaking, &f.name, None, "", detail);
+        }
+        for f in m.added {
+            let detail = format!("feature `{}` added, on by default (compiles {})", f.name, code_list(&f.enables));
+            self.push(ChangeKind::FeatureAdded, Impact::Minor, &f.name, None, "", detail);
+        }
+        for (a, b) in m.common {
+            let (before, after): (BTreeSet<&String>, BTreeSet<&String>) =
+                (a.enables.iter().collect(), b.enables.iter().collect());
+            for item in before.difference(&after) {
+                let detail = format!("feature `{}` no longer compiles `{item}`", a.name);
+                self.push(ChangeKind::FeatureContentsChanged, Impact::Breaking, &a.name, Some(item), "", detail);
+            }
+            for item in after.difference(&before) {
+                let detail = format!("feature `{}` now also compiles `{item}`", a.name);
+                self.push(ChangeKind::FeatureContentsChanged, Impact::Minor, &a.name, Some(item), "", detail);
+            }
         }
     }
 
@@ -317,6 +350,13 @@ impl Differ {
     }
 
     pub(super) fn webhooks(&mut self, old: &Surface, new: &Surface) {
+        if old.webhook_tag != new.webhook_tag && !old.webhooks.is_empty() && !new.webhooks.is_empty() {
+            let show = |t: &Option<String>| {
+                t.as_ref().map_or("tries each payload type".to_owned(), |t| format!("reads `{t}`"))
+            };
+            let detail = format!("`WebhookEvent` dispatch: {} → {}", show(&old.webhook_tag), show(&new.webhook_tag));
+            self.push(ChangeKind::WebhookDispatchChanged, Impact::Patch, "WebhookEvent", None, "", detail);
+        }
         let m = match_by(&old.webhooks, &new.webhooks, |e| e.event.clone());
         for e in m.removed {
             let detail = format!("`{}` (`WebhookEvent::{}({})`) removed", e.event, e.variant, e.payload);
@@ -364,4 +404,9 @@ impl Differ {
             self.push(ChangeKind::ErrorBodyAdded, Impact::MinorCaveat(Caveat::ExhaustiveMatches), b, None, "", detail);
         }
     }
+}
+
+/// `a`, `b` as Markdown code spans, comma-separated.
+fn code_list(items: &[String]) -> String {
+    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
 }

@@ -79,6 +79,12 @@ pub enum ChangeKind {
     ServerRemoved,
     ServerUrlChanged,
     DefaultServerChanged,
+    /// The crate-root `type <Alias> = Client;` added, removed or renamed.
+    ClientAliasChanged,
+    FeatureAdded,
+    FeatureRemoved,
+    /// A cargo feature compiles other groups (or no longer the webhook events).
+    FeatureContentsChanged,
     GroupAdded,
     GroupRemoved,
     GroupTypeRenamed,
@@ -128,6 +134,9 @@ pub enum ChangeKind {
     WebhookAdded,
     WebhookRemoved,
     WebhookChanged,
+    /// `WebhookEvent` reads the event type from another payload property, or tries the
+    /// payload types in turn instead.
+    WebhookDispatchChanged,
     ErrorBodyAdded,
     ErrorBodyRemoved,
 }
@@ -136,6 +145,7 @@ pub enum ChangeKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Section {
     Client,
+    Features,
     OperationsRemoved,
     OperationsAdded,
     Arguments,
@@ -152,8 +162,9 @@ pub enum Section {
 }
 
 impl Section {
-    const ALL: [Section; 14] = [
+    const ALL: [Section; 15] = [
         Section::Client,
+        Section::Features,
         Section::OperationsRemoved,
         Section::OperationsAdded,
         Section::Arguments,
@@ -172,6 +183,7 @@ impl Section {
     pub fn title(self) -> &'static str {
         match self {
             Section::Client => "Client",
+            Section::Features => "Cargo features",
             Section::OperationsRemoved => "Operations removed",
             Section::OperationsAdded => "Operations added",
             Section::Arguments => "Arguments and setters",
@@ -208,7 +220,8 @@ impl ChangeKind {
         use ChangeKind::*;
         match self {
             ApiVersionChanged | VersionHeaderChanged | ServerAdded | ServerRemoved | ServerUrlChanged
-            | DefaultServerChanged => Section::Client,
+            | DefaultServerChanged | ClientAliasChanged => Section::Client,
+            FeatureAdded | FeatureRemoved | FeatureContentsChanged => Section::Features,
             OperationRemoved | GroupRemoved => Section::OperationsRemoved,
             OperationAdded | GroupAdded => Section::OperationsAdded,
             ArgumentAdded | ArgumentRemoved | ArgumentRetyped | ArgumentsReordered | ArgumentBecameSetter
@@ -229,7 +242,7 @@ impl ChangeKind {
             }
             // The catch-all is a variant of an enum or a union; list it with the enum values.
             CatchAllRenamed => Section::EnumValues,
-            WebhookAdded | WebhookRemoved | WebhookChanged => Section::Webhooks,
+            WebhookAdded | WebhookRemoved | WebhookChanged | WebhookDispatchChanged => Section::Webhooks,
             ErrorBodyAdded | ErrorBodyRemoved => Section::ErrorBodies,
         }
     }
@@ -293,6 +306,7 @@ pub fn diff(old: &Api, new: &Api) -> Report {
 pub fn diff_surfaces(old: &Surface, new: &Surface) -> Report {
     let mut d = Differ { changes: Vec::new(), old: Aliases::of(old), new: Aliases::of(new) };
     d.client(old, new);
+    d.features(old, new);
     d.groups(old, new);
     d.methods(old, new);
     d.models(old, new);
@@ -329,7 +343,9 @@ Rust API (names, types, signatures), not the wire format, except where noted.
   a new required argument; a new required field (`T`, or a required `Option<T>` that has no
   default) in a struct used in requests or by no operation (callers must set it: struct
   literals and `new()` change, `Default` may go); a changed `new()` signature or a lost
-  `Default` on such a struct; a model that became another kind (struct → union, ...).
+  `Default` on such a struct; a model that became another kind (struct → union, ...); a
+  cargo feature removed, or no longer compiling a group or the webhook events it did
+  (builds that pick features stop compiling); the client alias (`Polar`) removed or renamed.
 - **minor (breaks ...)**: additions that Rust's semver rules count as breaking, but that only
   affect code relying on the exact shape of generated types. All generated structs have
   public fields and can be built with struct literals, and no generated enum is
@@ -346,11 +362,12 @@ Rust API (names, types, signatures), not the wire format, except where noted.
   - *breaks code naming the type*: a renamed request-builder or group-handle type (the method
     that returns it is unchanged; code that only chains calls is unaffected).
 - **minor**: a pure addition: a method, group accessor, optional setter, model, `new()`,
-  `Default`, `.stream()`.
+  `Default`, `.stream()`, a cargo feature (on by default through `full`), a group added to a
+  feature, the client alias.
 - **patch**: the Rust API is unchanged but the wire or the docs are not: another HTTP method or
   path, another JSON name, a field now sent as `null` instead of omitted (or the reverse),
-  other union tag values or dispatch, deprecation, a server URL, the API version or the
-  version header.
+  other union tag values or dispatch (also of webhook events), deprecation, a server URL, the
+  API version or the version header.
 
 Suggested bump: **major** if anything is breaking, else **minor** if anything is minor (with or
 without a caveat), else **patch**. Before 1.0 Cargo treats the minor digit as the major one:
