@@ -249,7 +249,7 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
     imports.value = true;
     let name = format_ident!("{}", def.name);
     let unknown = format_ident!("{}", u.unknown);
-    let scalar = u.tag.is_none() && u.variants.iter().all(|v| v.ty.as_ref().is_none_or(|ty| scalar_arm(api, ty, 0)));
+    let scalar = u.scalar;
     let mut arms = Vec::new();
     let mut ser = Vec::new();
     let mut de = Vec::new();
@@ -293,14 +293,16 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
                 de.push(quote! { Some(#(#values)|*) => crate::runtime::model::decode_arm(raw).map(#name::#vname), });
             }
             None => {
-                let guards = const_guards(api, ty, &[], 0);
                 let attempt = quote! {
                     if let Some(v) = crate::runtime::model::try_arm(raw) { return Ok(#name::#vname(v)); }
                 };
-                de.push(if guards.is_empty() {
+                de.push(if v.guards.is_empty() {
                     attempt
                 } else {
-                    let checks = guards.iter().map(|(path, value)| quote! { (&[#(#path),*], #value) });
+                    let checks = v.guards.iter().map(|g| {
+                        let (path, value) = (&g.path, &g.value);
+                        quote! { (&[#(#path),*], #value) }
+                    });
                     quote! {
                         if crate::runtime::model::has_consts(raw, &[#(#checks),*]) { #attempt }
                     }
@@ -398,21 +400,6 @@ fn union_conversions(api: &Api, name: &proc_macro2::Ident, u: &UnionDef, imports
     quote! { crate::union_from!(#name { #(#arms)* }); }
 }
 
-/// Whether an untagged arm of this type is one JSON scalar (a string, number or boolean,
-/// possibly parsed further: date-times, UUIDs, open enums). Unions of scalar arms (and
-/// literals) decode through one visitor, without buffering the value.
-fn scalar_arm(api: &Api, ty: &Ty, depth: usize) -> bool {
-    match ty {
-        Ty::String | Ty::Integer | Ty::Number | Ty::Boolean | Ty::Uuid | Ty::DateTime | Ty::Date => true,
-        Ty::Named(id) => match &api.types[*id].kind {
-            TypeKind::Enum(_) => true,
-            TypeKind::Alias(inner) => depth < 8 && scalar_arm(api, inner, depth + 1),
-            TypeKind::Struct(_) | TypeKind::Union(_) => false,
-        },
-        Ty::Json | Ty::Bytes | Ty::Vec(_) | Ty::Map(..) | Ty::Tuple(_) | Ty::Option(_) => false,
-    }
-}
-
 /// The body of `Deserialize::deserialize` for a type decoded from buffered raw JSON (object
 /// unions, the webhook event enum): `dispatch` picks and decodes an arm from `raw`. See
 /// `union_def` for why `decode` is generic.
@@ -427,28 +414,6 @@ pub(super) fn raw_deserialize_body(name: &TokenStream, dispatch: &TokenStream) -
         }
         crate::runtime::model::deserialize_raw(deserializer, decode::<serde_json::value::RawValue>)
     }
-}
-
-/// The `const` properties a value of `ty` always has, as (JSON path, value): the struct's
-/// own tag and, a couple of levels down, the tags of required struct fields. Untagged
-/// unions check them before trying an arm.
-fn const_guards(api: &Api, ty: &Ty, prefix: &[String], depth: usize) -> Vec<(Vec<String>, String)> {
-    let Ty::Named(id) = ty else { return Vec::new() };
-    let TypeKind::Struct(s) = &api.types[*id].kind else { return Vec::new() };
-    let mut guards = Vec::new();
-    if let Some((key, value)) = &s.tag {
-        let mut path = prefix.to_vec();
-        path.push(key.clone());
-        guards.push((path, value.clone()));
-    }
-    if depth < 2 {
-        for field in s.fields.iter().filter(|f| f.presence == Presence::Required) {
-            let mut path = prefix.to_vec();
-            path.push(field.json_name.clone());
-            guards.extend(const_guards(api, &field.ty, &path, depth + 1));
-        }
-    }
-    guards
 }
 
 /// "A" or "An" before a word (by its first letter, which is what reads right for type names).

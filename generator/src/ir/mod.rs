@@ -189,6 +189,10 @@ pub struct UnionDef {
     pub variants: Vec<UnionVariant>,
     /// Name of the catch-all arm that keeps JSON no variant accepts.
     pub unknown: String,
+    /// Untagged, and every arm is one JSON scalar (string, number, boolean, perhaps parsed
+    /// further: date-times, UUIDs, open enums) or a literal: decoded through one visitor
+    /// without buffering. Other unions buffer their JSON and dispatch on it.
+    pub scalar: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -202,6 +206,17 @@ pub struct UnionVariant {
     /// Stored behind a `Box`: the arm is part of a cycle, or much bigger than the others
     /// would be (keeps the enum small; clippy's `large_enum_variant`).
     pub boxed: bool,
+    /// Untagged unions: `const` properties a value of the arm always has, checked in the
+    /// buffered JSON before the arm is tried (cheap, and keeps a look-alike arm from
+    /// accepting another arm's value).
+    pub guards: Vec<ConstGuard>,
+}
+
+/// A `const` property at a JSON path: `["type"] = "card"`, `["data", "kind"] = "x"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConstGuard {
+    pub path: Vec<String>,
+    pub value: String,
 }
 
 /// A `From` conversion into a union (see [`Api::union_conversions`]).

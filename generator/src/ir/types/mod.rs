@@ -12,9 +12,12 @@
 //!   `allOf` merging, enums, primitives, tuples, maps);
 //! - `unions`: `oneOf`/`anyOf` as tagged or untagged unions and the order of their arms;
 //! - `naming`: names of shared inline types and union arms, given once every use is known;
-//! - `boxing`: which fields and arms are boxed (cycles, large arms).
+//! - `boxing`: which fields and arms are boxed (cycles, large arms);
+//! - `decoding`: how each union is decoded (one scalar visitor, or buffered JSON with the
+//!   `const` guards of untagged arms).
 
 mod boxing;
+mod decoding;
 mod naming;
 mod schema;
 mod shapes;
@@ -305,6 +308,7 @@ impl<'a> TypeBuilder<'a> {
         self.name_union_arms();
         self.box_cycles();
         self.box_large_arms();
+        decoding::plan_unions(&mut self.types);
         for def in &mut self.types {
             if let TypeKind::Struct(s) = &mut def.kind {
                 let required = s

@@ -97,7 +97,7 @@ impl TypeBuilder<'_> {
                 _ => names::type_name(&values.join(" or ")),
             };
             let name = scope.claim(&name);
-            out.push(UnionVariant { name, ty: Some(ty.clone()), tag_values: values, boxed: false });
+            out.push(UnionVariant { name, ty: Some(ty.clone()), tag_values: values, boxed: false, guards: Vec::new() });
         }
         let mut all: Vec<&String> = out.iter().flat_map(|v| &v.tag_values).collect();
         let total = all.len();
@@ -108,7 +108,7 @@ impl TypeBuilder<'_> {
             return None;
         }
         let unknown = if scope.is_taken("Unknown") { scope.claim("UnknownVariant") } else { "Unknown".to_owned() };
-        Some(TypeKind::Union(UnionDef { tag: Some(tag), variants: out, unknown }))
+        Some(TypeKind::Union(UnionDef { tag: Some(tag), variants: out, unknown, scalar: false }))
     }
 
     fn untagged_union(&mut self, variants: &[ReferenceOr<Schema>], tys: Vec<Option<Ty>>) -> TypeKind {
@@ -118,18 +118,29 @@ impl TypeBuilder<'_> {
             let Some(ty) = ty else {
                 let value = self.resolve(variant).and_then(const_string).unwrap_or_default().to_owned();
                 let name = scope.claim(&names::type_name(&value));
-                entries.push((i64::MIN, UnionVariant { name, ty: None, tag_values: vec![value], boxed: false }));
+                entries.push((
+                    i64::MIN,
+                    UnionVariant { name, ty: None, tag_values: vec![value], boxed: false, guards: Vec::new() },
+                ));
                 continue;
             };
             let (rank, name) = self.variant_rank(&ty, variant);
             // Inline types get their names at the end; their arms are named then.
             let name = if name.is_empty() { name } else { scope.claim(&name) };
-            entries.push((rank, UnionVariant { name, ty: Some(ty), tag_values: Vec::new(), boxed: false }));
+            entries.push((
+                rank,
+                UnionVariant { name, ty: Some(ty), tag_values: Vec::new(), boxed: false, guards: Vec::new() },
+            ));
         }
         // Most specific first: serde tries the arms in order and the first match wins.
         entries.sort_by_key(|(rank, _)| *rank);
         let unknown = if scope.is_taken("Unknown") { scope.claim("UnknownVariant") } else { "Unknown".to_owned() };
-        TypeKind::Union(UnionDef { tag: None, variants: entries.into_iter().map(|(_, v)| v).collect(), unknown })
+        TypeKind::Union(UnionDef {
+            tag: None,
+            variants: entries.into_iter().map(|(_, v)| v).collect(),
+            unknown,
+            scalar: false,
+        })
     }
 
     /// Try order and arm name of an untagged variant.
