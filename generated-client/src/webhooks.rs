@@ -5,14 +5,16 @@
 //! ```no_run
 //! # fn handle(headers: &http::HeaderMap, body: &[u8], secret: &str) -> Result<(), Box<dyn std::error::Error>> {
 //! use polar::webhooks::{WebhookEvent, WebhookVerifier};
-//! // The secret as Polar shows it (`whsec_...`); either signature scheme verifies.
+//! // The endpoint's signing secret (`whsec_...`).
 //! let verifier = WebhookVerifier::new(secret)?;
 //! let event: WebhookEvent = verifier.verify_and_decode(headers, body)?;
 //! println!("received {}", event.event_type());
 //! # Ok(()) }
 //! ```
 //!
-//! `WebhookVerifier::verify_request` takes a whole `http::Request` and keeps the `webhook-id` (`VerifiedWebhook`); with the `axum` cargo feature, `VerifiedWebhook<WebhookEvent>` is an axum extractor that takes the verifier from the application state and answers refused deliveries with `WebhookError::status` (401, or 400 for a payload that does not decode). Polar waits 10 seconds for an answer and retries otherwise: answer 2xx quickly, and handle each `webhook-id` once.
+//! `WebhookVerifier::verify_request` takes a whole `http::Request` and keeps the `webhook-id` (`VerifiedWebhook`); with the `axum` cargo feature, `VerifiedWebhook<WebhookEvent>` is an axum extractor that takes the verifier from the application state and answers refused deliveries with `WebhookError::status` (401, or 400 for a payload that does not decode).
+//!
+//! Polar shows each endpoint's secret as `whsec_...`; `WebhookVerifier::new` takes it as shown and verifies either of Polar's signature schemes. Polar waits 10 seconds for an answer and retries otherwise: answer 2xx quickly, and handle each `webhook-id` once.
 use crate::models::{
     WebhookBenefitCreatedPayload, WebhookBenefitGrantCreatedPayload,
     WebhookBenefitGrantCycledPayload, WebhookBenefitGrantRevokedPayload,

@@ -16,6 +16,13 @@ pub const CLIENT_DIR: &str = "generated-client";
 /// pagination, errors, webhooks (its snippets are doctests of the client).
 const CRATE_DOCS: &str = include_str!("polar/crate_docs.md");
 
+/// The close of the `webhooks` module docs: Polar's secrets and delivery timeout (see the
+/// runtime's `webhooks.rs` for the signing schemes, checked against Polar's server).
+const WEBHOOK_NOTES: &str = "Polar shows each endpoint's secret as `whsec_...`; \
+    `WebhookVerifier::new` takes it as shown and verifies either of Polar's signature schemes. \
+    Polar waits 10 seconds for an answer and retries otherwise: answer 2xx quickly, and handle \
+    each `webhook-id` once.";
+
 /// Options for the Polar client: Polar reads its API version from the `Polar-Version`
 /// header and the organization a request acts for from `Polar-Organization` (the header
 /// Polar's own SDKs send for their `organization_id` setting), and the crate's library is
@@ -28,6 +35,7 @@ pub fn options() -> Options {
         lenient: false,
         samples_compiled_in: Some("contract-tests/src/samples.rs".to_owned()),
         crate_docs: Some(CRATE_DOCS.to_owned()),
+        webhook_notes: Some(WEBHOOK_NOTES.to_owned()),
         regenerate_command: Some("cargo xtask regenerate".to_owned()),
         // Polar's descriptions end with the token scopes; the docs list them (`Scopes: ...`).
         description_trailer: Some("\n\n**Scopes**".to_owned()),

@@ -51,13 +51,18 @@ pub fn webhooks_file(api: &Api) -> TokenStream {
     };
     let deserialize = super::models::raw_deserialize_body(&quote! { WebhookEvent }, &dispatch);
     let imports = imports.tokens("");
+    // What the sender shows as the secret and how it retries are the profile's to say.
+    let notes = api.webhook_notes.as_deref().unwrap_or(
+        "Senders retry a delivery that gets no timely 2xx answer, with the same `webhook-id`: \
+         answer quickly, and handle each `webhook-id` once.",
+    );
     let module_doc = super::docs::inner_doc_attrs(Some(&format!(
         "Webhooks: a typed enum of every event the API sends, and the \
          [Standard Webhooks](https://www.standardwebhooks.com/) signature verifier.\n\n\
          ```no_run\n\
          # fn handle(headers: &http::HeaderMap, body: &[u8], secret: &str) -> Result<(), Box<dyn std::error::Error>> {{\n\
          use {}::webhooks::{{WebhookEvent, WebhookVerifier}};\n\
-         // The secret as Polar shows it (`whsec_...`); either signature scheme verifies.\n\
+         // The endpoint's signing secret (`whsec_...`).\n\
          let verifier = WebhookVerifier::new(secret)?;\n\
          let event: WebhookEvent = verifier.verify_and_decode(headers, body)?;\n\
          println!(\"received {{}}\", event.event_type());\n\
@@ -67,8 +72,7 @@ pub fn webhooks_file(api: &Api) -> TokenStream {
          `webhook-id` (`VerifiedWebhook`); with the `axum` cargo feature, \
          `VerifiedWebhook<WebhookEvent>` is an axum extractor that takes the verifier from the \
          application state and answers refused deliveries with `WebhookError::status` (401, or \
-         400 for a payload that does not decode). Polar waits 10 seconds for an answer and retries \
-         otherwise: answer 2xx quickly, and handle each `webhook-id` once.",
+         400 for a payload that does not decode).\n\n{notes}",
         api.lib_name
     )));
     let tag_doc =
@@ -126,5 +130,24 @@ pub fn webhooks_file(api: &Api) -> TokenStream {
                 #deserialize
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    const SPEC: &str = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\nwebhooks:\n  thing.done:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {id: {type: string}}}\n      responses: {'200': {description: ok}}\n";
+
+    /// The sender's secrets and retry timing are the profile's to describe: a crate for
+    /// another spec gets general advice, never Polar's.
+    #[test]
+    fn module_docs_take_the_profiles_notes_or_general_advice() {
+        let generic = crate::generate("t.yaml", SPEC.as_bytes(), &crate::Options::default()).unwrap();
+        let docs = &generic.files["src/webhooks.rs"];
+        assert!(!docs.contains("Polar"), "{docs}");
+        assert!(docs.contains("//! Senders retry a delivery that gets no timely 2xx answer"), "{docs}");
+        let options = crate::Options { webhook_notes: Some("Acme waits 3 s.".to_owned()), ..crate::Options::default() };
+        let profiled = crate::generate("t.yaml", SPEC.as_bytes(), &options).unwrap();
+        let docs = &profiled.files["src/webhooks.rs"];
+        assert!(docs.contains("//! Acme waits 3 s.\n") && !docs.contains("Senders retry"), "{docs}");
     }
 }

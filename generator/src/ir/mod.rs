@@ -1,9 +1,12 @@
 //! Stage 3: the intermediate representation.
 //!
 //! Plain data that says which Rust items to emit, decided once: every type has its final
-//! name and shape, every operation its group, method name, parameters and responses.
+//! name, shape and decoding strategy (`types/`), every operation its group, method name,
+//! parameters with their encodings, path template and responses (`operations`), and the
+//! crate its client alias, error-body arms, webhook dispatch and query impls
+//! (`crate_items`), cargo features (`features`) and planned docs (`docs`).
 //! The emitter only translates this into tokens; it makes no naming or shape decisions.
-//! `Api::dump` renders the IR as text, for review and snapshot tests.
+//! `Api::dump_types` renders the types as text, for review and snapshot tests.
 
 mod crate_items;
 pub mod docs;
@@ -42,6 +45,10 @@ pub struct Options {
     /// Markdown appended to the crate-root docs as is (rustdoc: its `rust` blocks are
     /// doctests): the Polar profile's quick start. Unset for generic crates.
     pub crate_docs: Option<String>,
+    /// Markdown closing the `webhooks` module docs: what the sender shows as the secret and
+    /// how it retries (Polar: `whsec_...` secrets in either signing scheme, a 10-second
+    /// answer window). Unset: general Standard Webhooks advice.
+    pub webhook_notes: Option<String>,
     /// The command that regenerates the crate, named in every generated file's header
     /// (Polar: `cargo xtask regenerate`). Unset, headers say to regenerate from the spec.
     pub regenerate_command: Option<String>,
@@ -63,6 +70,8 @@ pub struct Api {
     pub lib_name: String,
     /// `Options::crate_docs`.
     pub crate_docs: Option<String>,
+    /// `Options::webhook_notes`.
+    pub webhook_notes: Option<String>,
     pub servers: Vec<ServerDef>,
     /// The crate-root alias of `Client` named after the API (`pub type Polar = Client;`),
     /// when that name is free.
@@ -285,6 +294,7 @@ pub fn build(spec: &openapiv3::OpenAPI, file: &str, options: &Options) -> Result
         organization_header: options.organization_header.clone(),
         lib_name: options.lib_name.clone().unwrap_or_else(|| "api_client".to_owned()),
         crate_docs: options.crate_docs.clone(),
+        webhook_notes: options.webhook_notes.clone(),
         servers: servers(spec),
         client_alias: None,
         types,
