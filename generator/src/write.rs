@@ -11,7 +11,8 @@ use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
 
-/// The runtime: hand-written sources copied verbatim into every crate's `src/runtime/`.
+/// The runtime: hand-written sources copied verbatim into every crate's `src/runtime/`, by
+/// path relative to it (`/`-separated; a module's submodules sit in the folder of its name).
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("builder.rs", include_str!("../runtime/builder.rs")),
     ("client.rs", include_str!("../runtime/client.rs")),
@@ -25,6 +26,8 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("retry.rs", include_str!("../runtime/retry.rs")),
     ("tls.rs", include_str!("../runtime/tls.rs")),
     ("webhooks.rs", include_str!("../runtime/webhooks.rs")),
+    ("webhooks/axum_extract.rs", include_str!("../runtime/webhooks/axum_extract.rs")),
+    ("webhooks/tests.rs", include_str!("../runtime/webhooks/tests.rs")),
 ];
 
 /// Test data the runtime's unit tests embed (copied as is, no header).
@@ -455,17 +458,24 @@ mod tests {
 
     #[test]
     fn runtime_list_matches_the_runtime_folder() {
-        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime");
-        let mut on_disk: Vec<String> = std::fs::read_dir(folder)
-            .expect("runtime folder")
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".rs"))
-            .collect();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime");
+        let mut on_disk = Vec::new();
+        let mut pending = vec![root.clone()];
+        while let Some(folder) = pending.pop() {
+            for entry in std::fs::read_dir(folder).expect("runtime folder") {
+                let path = entry.expect("runtime folder entry").path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let relative = path.strip_prefix(&root).expect("under runtime/");
+                    on_disk.push(relative.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
         on_disk.sort();
         let mut listed: Vec<String> = RUNTIME_FILES.iter().map(|(n, _)| (*n).to_owned()).collect();
         listed.sort();
-        assert_eq!(listed, on_disk, "every runtime/*.rs file must be listed in RUNTIME_FILES");
+        assert_eq!(listed, on_disk, "every .rs file under runtime/ must be listed in RUNTIME_FILES");
     }
 
     #[test]
