@@ -19,6 +19,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("error.rs", include_str!("../runtime/error.rs")),
     ("mod.rs", include_str!("../runtime/mod.rs")),
     ("model.rs", include_str!("../runtime/model.rs")),
+    ("model/union.rs", include_str!("../runtime/model/union.rs")),
     ("pagination.rs", include_str!("../runtime/pagination.rs")),
     ("query.rs", include_str!("../runtime/query.rs")),
     ("request.rs", include_str!("../runtime/request.rs")),
