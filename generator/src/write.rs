@@ -16,6 +16,7 @@ use std::path::Path;
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("builder.rs", include_str!("../runtime/builder.rs")),
     ("client.rs", include_str!("../runtime/client.rs")),
+    ("client/config.rs", include_str!("../runtime/client/config.rs")),
     ("error.rs", include_str!("../runtime/error.rs")),
     ("mod.rs", include_str!("../runtime/mod.rs")),
     ("model.rs", include_str!("../runtime/model.rs")),
