@@ -101,6 +101,12 @@ pub fn render(api: &Api, provenance: &Provenance<'_>, warnings: &[Warning]) -> F
     files
 }
 
+/// First line after the header of every file the emitter writes: the files are
+/// prettyplease's layout, pinned byte for byte by `--check`, and `cargo fmt` (which follows
+/// every module of a crate) would rewrite them. The runtime copies are rustfmt-formatted
+/// and keep no such line.
+const RUSTFMT_SKIP: &str = "#![cfg_attr(rustfmt, rustfmt::skip)]\n\n";
+
 fn format_file(file: EmittedFile, provenance: &Provenance<'_>) -> (String, String) {
     let syntax: syn::File = match syn::parse2(file.tokens) {
         Ok(syntax) => syntax,
@@ -119,7 +125,7 @@ fn format_file(file: EmittedFile, provenance: &Provenance<'_>) -> (String, Strin
     } else {
         provenance.short_header()
     };
-    (format!("src/{}", file.path), header + &body)
+    (format!("src/{}", file.path), header + RUSTFMT_SKIP + &body)
 }
 
 /// prettyplease prints items back to back; hand-written Rust separates items (and the

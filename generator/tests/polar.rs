@@ -187,3 +187,43 @@ fn customer_portal_operations_know_their_token_and_its_issuer() {
     assert_eq!(schemes, ["oidc", "pat", "oat"]);
     assert!(create.credentials.iter().all(|c| c.issued_by.is_none()));
 }
+
+/// rustfmt `--check` on `text`, written to a file as `cargo fmt` sees it, with the
+/// workspace's `rustfmt.toml`: `Ok` when it would leave the file as it is, else its diff.
+fn rustfmt_check(name: &str, text: &str) -> Result<(), String> {
+    let dir = std::env::temp_dir().join(format!("codegen-rustfmt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join(name);
+    std::fs::write(&file, text).expect("write temp file");
+    let out = std::process::Command::new("rustfmt")
+        .args(["--check", "--edition", "2021", "--config-path"])
+        .arg(root().join("rustfmt.toml"))
+        .arg(&file)
+        .output()
+        .expect("rustfmt is installed (CI's formatting step needs it too)");
+    let _ = std::fs::remove_file(&file);
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+}
+
+/// `cargo fmt` leaves the generated files (prettyplease's layout, pinned byte for byte by
+/// `regenerate --check`) as they are, and still formats the runtime copies, which are
+/// hand-written and carry no skip attribute.
+#[test]
+fn cargo_fmt_leaves_generated_files_alone() {
+    let generated = generate();
+    let skip = "#![cfg_attr(rustfmt, rustfmt::skip)]";
+    let file = &generated.files["src/client/benefit_grants.rs"];
+    rustfmt_check("kept.rs", file).unwrap_or_else(|diff| panic!("rustfmt would rewrite a generated file:\n{diff}"));
+    // The attribute is what keeps it: without it rustfmt would reorder imports and rewrap.
+    assert!(rustfmt_check("stripped.rs", &file.replace(skip, "")).is_err());
+    for (path, text) in &generated.files {
+        let runtime = path.starts_with("src/runtime/");
+        if path.ends_with(".rs") {
+            assert_eq!(text.contains(skip), !runtime, "{path}");
+        }
+    }
+}
