@@ -42,6 +42,15 @@ pub fn options() -> Options {
     }
 }
 
+/// The bytes of the pinned spec; `root` is the workspace root.
+///
+/// # Errors
+///
+/// When the file cannot be read (the message names it).
+pub fn pinned_spec(root: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(root.join(PINNED_SPEC)).map_err(|e| format!("{PINNED_SPEC}: {e}"))
+}
+
 /// The IR of the pinned spec with the Polar options, through the same stages as
 /// `generate` (for the tools that read only the IR: code samples, review). `root` is the
 /// workspace root.
@@ -50,7 +59,7 @@ pub fn options() -> Options {
 ///
 /// When the spec cannot be read or does not generate.
 pub fn pinned_api(root: &Path) -> Result<crate::ir::Api, String> {
-    let bytes = std::fs::read(root.join(PINNED_SPEC)).map_err(|e| format!("{PINNED_SPEC}: {e}"))?;
+    let bytes = pinned_spec(root)?;
     crate::analyze(PINNED_SPEC, &bytes, &options()).map(|analyzed| analyzed.api).map_err(|e| e.to_string())
 }
 

@@ -32,7 +32,7 @@ fn generate(file: &str, bytes: &[u8], options: &Options) -> codegen::Generated {
 fn pinned() -> &'static codegen::Generated {
     static PINNED: OnceLock<codegen::Generated> = OnceLock::new();
     PINNED.get_or_init(|| {
-        let bytes = std::fs::read(root().join(polar::PINNED_SPEC)).expect("pinned spec");
+        let bytes = codegen::polar::pinned_spec(&root()).unwrap_or_else(|e| panic!("{e}"));
         generate(polar::PINNED_SPEC, &bytes, &polar::options())
     })
 }

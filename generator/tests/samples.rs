@@ -27,7 +27,7 @@ fn all_samples() -> &'static [Sample] {
 /// (operationId, METHOD, path) of every operation in the pinned spec, read directly.
 fn spec_operations() -> BTreeSet<(String, String, String)> {
     let spec: Value =
-        serde_json::from_slice(&std::fs::read(root().join(codegen::polar::PINNED_SPEC)).expect("spec")).expect("JSON");
+        serde_json::from_slice(&codegen::polar::pinned_spec(&root()).unwrap_or_else(|e| panic!("{e}"))).expect("JSON");
     let mut out = BTreeSet::new();
     for (path, item) in spec["paths"].as_object().expect("paths") {
         for (method, op) in item.as_object().expect("path item") {

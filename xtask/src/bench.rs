@@ -151,7 +151,7 @@ fn spread(values: &[f64], unit: Unit) -> String {
 
 /// What `xtask regenerate --check` does, once, then prints this process's peak RSS.
 fn gen_once(root: &Path) -> Result<(), String> {
-    let bytes = crate::pinned_spec(root)?;
+    let bytes = codegen::polar::pinned_spec(root)?;
     let generated = codegen::generate(codegen::polar::PINNED_SPEC, &bytes, &codegen::polar::options())
         .map_err(|e| e.to_string())?;
     let drift =
@@ -169,7 +169,7 @@ fn gen_once(root: &Path) -> Result<(), String> {
 fn bench_gen(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
     println!("\n== generation ({runs} runs in-process, {} whole processes)", runs.min(5));
     let spec = codegen::polar::PINNED_SPEC;
-    let bytes = crate::pinned_spec(root)?;
+    let bytes = codegen::polar::pinned_spec(root)?;
     let options = codegen::polar::options();
     let crate_dir = root.join(codegen::polar::CLIENT_DIR);
 

@@ -10,7 +10,7 @@ use std::time::Instant;
 const RUNTIME_SETS: &[&str] = &["rustls", "native-tls", "rustls,native-tls", "tracing", "axum", "axum,webhook-events"];
 
 pub fn run(root: &std::path::Path) -> Result<(), String> {
-    let bytes = crate::pinned_spec(root)?;
+    let bytes = codegen::polar::pinned_spec(root)?;
     let generated = codegen::generate(codegen::polar::PINNED_SPEC, &bytes, &codegen::polar::options())
         .map_err(|e| e.to_string())?;
     let mut sets: Vec<String> = vec![String::new()];

@@ -76,16 +76,10 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
-/// The bytes of the pinned Polar spec.
-fn pinned_spec(root: &Path) -> Result<Vec<u8>, String> {
-    let spec = codegen::polar::PINNED_SPEC;
-    std::fs::read(root.join(spec)).map_err(|e| format!("{spec}: {e}"))
-}
-
 fn regenerate(check: bool) -> Result<(), String> {
     let root = workspace_root();
     let spec = codegen::polar::PINNED_SPEC;
-    let bytes = pinned_spec(&root)?;
+    let bytes = codegen::polar::pinned_spec(&root)?;
     let started = Instant::now();
     let mut generated = codegen::generate(spec, &bytes, &codegen::polar::options()).map_err(|e| e.to_string())?;
     let elapsed = started.elapsed();
