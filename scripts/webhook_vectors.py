@@ -578,6 +578,7 @@ def build_cases() -> list[dict]:
         ),
     ]
     cases.extend(polar_cases())
+    cases.extend(non_base64_whsec_cases())
     names = [case["name"] for case in cases]
     assert len(names) == len(set(names)), "duplicate case names"
     return cases
@@ -751,6 +752,41 @@ def polar_cases() -> list[dict]:
                         **{**base, "signature_header": signature.replace("v1,", "v2,", 1)},
                     )
                 )
+    return cases
+
+
+# `whsec_` secrets whose rest is not base64: an endpoint whose secret was set
+# through the deprecated `secret` field can hold any text. Polar's server signs
+# with the UTF-8 bytes of the whole secret, and Polar's SDKs (polar-sdk
+# `_signing_keys`, @polar-sh/sdk `hmacKeys`) fall back to that key alone.
+NON_BASE64_WHSEC = [
+    "whsec_my-endpoint-secret",  # '-' is not in the standard alphabet
+    "whsec_c2Vj$cmV0",  # a stray '$'
+    "whsec_Zm9vYmFyX",  # base64 of the wrong length
+    "whsec_====",  # only padding: an empty key
+    "whsec_",  # nothing after the prefix
+    "whsec_caf\u00e9 au lait",  # not ASCII, with a space
+]
+
+
+def non_base64_whsec_cases() -> list[dict]:
+    """Deliveries signed like Polar's server under `whsec_` secrets that are not
+    base64 after the prefix: valid under their raw key (`new` falls back to it)."""
+    cases = []
+    for index, secret in enumerate(NON_BASE64_WHSEC):
+        ts = datetime.fromtimestamp(NOW - index, tz=timezone.utc)
+        signature = polar_sign(secret, "polar_original", MSG_ID, ts, BODY)
+        cases.append(
+            make_case(
+                f"non_base64_whsec_{index}",
+                f"Signed by Polar's server under the secret {secret!r}, whose rest is not base64.",
+                secret=secret,
+                secret_form="raw",
+                timestamp=str(NOW - index),
+                signature_header=signature,
+                expect="ok",
+            )
+        )
     return cases
 
 

@@ -584,7 +584,7 @@ impl<'de> Deserialize<'de> for WebhookEvent {
                 }
                 other => {
                     let event_type = other.unwrap_or_default().to_owned();
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown_tagged(raw, "type")
                         .map(|payload| WebhookEvent::Unknown {
                             event_type,
                             payload,

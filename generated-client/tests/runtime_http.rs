@@ -64,7 +64,7 @@ fn closed_port() -> u16 {
     listener.local_addr().unwrap().port()
 }
 
-#[derive(Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq)]
 struct Thing {
     id: String,
     count: i64,
@@ -664,6 +664,7 @@ async fn paginates_over_http() {
     #[derive(Deserialize)]
     struct Pagination {
         max_page: i64,
+        total_count: i64,
     }
 
     let server = MockServer::start().await;
@@ -685,7 +686,13 @@ async fn paginates_over_http() {
         async move {
             let req = get("/v1/things/").query("page", &page).query("limit", &1i64);
             let list = client.send_json::<ListResource>(req, ERRORS).await?.into_body();
-            Ok((list.items, list.pagination.max_page))
+            Ok(polar::runtime::Page {
+                operation: "things:list",
+                page: (),
+                items: list.items,
+                last_page: list.pagination.max_page,
+                total: Some(list.pagination.total_count),
+            })
         }
     };
     let items: Vec<_> = paginate(1, fetch).collect().await;

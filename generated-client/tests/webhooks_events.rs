@@ -254,11 +254,19 @@ fn unknown_event_type_decodes_as_unknown() {
 }
 
 #[test]
-fn payload_without_a_type_decodes_as_unknown_with_empty_type() {
+fn payload_without_a_type_or_not_an_object_is_a_decode_error() {
+    // Every event Polar sends has a `type`: a payload without one is no event of any
+    // version, and neither is a payload that is not an object.
     let verifier = verifier();
-    let body = br#"{"data":{}}"#;
-    match decode(&verifier, body).expect("decodes") {
-        WebhookEvent::Unknown { event_type, .. } => assert_eq!(event_type, ""),
+    for body in [&br#"{"data":{}}"#[..], b"null", b"[]", br#""order.paid""#] {
+        match decode(&verifier, body) {
+            Err(WebhookError::Decode { path, .. }) => assert_eq!(path, ".", "{body:?}"),
+            other => panic!("{body:?}: expected a decode error, got {other:?}"),
+        }
+    }
+    // An event type this crate does not know is kept.
+    match decode(&verifier, br#"{"type":"brand_new.event","data":{}}"#).expect("decodes") {
+        WebhookEvent::Unknown { event_type, .. } => assert_eq!(event_type, "brand_new.event"),
         other => panic!("expected Unknown, got {other:?}"),
     }
 }
@@ -346,8 +354,8 @@ fn error_messages_never_contain_the_secret() {
             .expect_err("invalid timestamp"),
         verifier.verify_and_decode_at::<WebhookEvent>(&with("webhook-id", ""), &body, NOW).expect_err("missing id"),
         WebhookVerifier::new("").expect_err("empty secret"),
-        WebhookVerifier::new(&format!("{WHSEC_SECRET}!")).expect_err("bad base64"),
-        WebhookVerifier::new("whsec_").expect_err("empty whsec key"),
+        WebhookVerifier::from_whsec(&format!("{WHSEC_SECRET}!")).expect_err("bad base64"),
+        WebhookVerifier::from_whsec("whsec_").expect_err("empty whsec key"),
     ];
     // A decode error whose data quotes nothing secret-like.
     let mut bad = payload_of("order.paid");

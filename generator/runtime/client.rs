@@ -208,11 +208,26 @@ impl Client {
         let start = Instant::now();
         let budget = prepared.retry.budget();
         let mut retry = 0;
+        // The status and headers of the last response an attempt got, kept for the
+        // error when a later attempt fails without one (the budget ran out during 503s).
+        let mut last_response: Option<(reqwest::StatusCode, HeaderMap)> = None;
         loop {
             #[cfg(feature = "tracing")]
             tracing::Span::current().record("attempt", retry + 1);
-            let timeout = prepared.timeout.min(budget.saturating_sub(start.elapsed()));
-            let outcome = self.attempt(&prepared, timeout, stream).await;
+            let remaining = budget.saturating_sub(start.elapsed());
+            let timeout = prepared.timeout.min(remaining);
+            let outcome = match self.attempt(&prepared, timeout, stream).await {
+                Err(mut e) => {
+                    if e.is_timeout() && remaining < prepared.timeout {
+                        e = e.with_budget_exhausted(budget);
+                    }
+                    if let Some((status, headers)) = &last_response {
+                        e = e.with_last_response(*status, headers);
+                    }
+                    Err(e)
+                }
+                ok => ok,
+            };
             let (failure, headers) = match &outcome {
                 Ok(Received { raw: resp, .. }) => {
                     #[cfg(feature = "tracing")]
@@ -231,6 +246,9 @@ impl Client {
             else {
                 return outcome;
             };
+            if let Ok(Received { raw, .. }) = &outcome {
+                last_response = Some((raw.status, raw.headers.clone()));
+            }
             #[cfg(feature = "tracing")]
             tracing::debug!(
                 attempt = retry + 1,
@@ -280,8 +298,9 @@ impl Client {
                     headers.insert(AUTHORIZATION, value.clone());
                 }
                 (SecurityScheme::ApiKeyHeader(name), _, _, Some((value, _))) => {
-                    let name = HeaderName::from_bytes(name.as_bytes())
-                        .map_err(|_| Error::invalid_request(op, format!("invalid API key header name `{name}`")))?;
+                    let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                        Error::invalid_request(op, format!("invalid API key header name `{}`", name.escape_debug()))
+                    })?;
                     headers.insert(name, value.clone());
                 }
                 (SecurityScheme::ApiKeyQuery(name), _, _, Some((_, key))) => {
@@ -373,6 +392,9 @@ impl Client {
 /// The error of a failed `reqwest` call.
 fn transport_error(p: &Prepared, e: reqwest::Error) -> Error {
     let e = if p.secret_in_url { e.without_url() } else { e };
+    if e.is_redirect() {
+        return Error::new(p.operation, ErrorKind::Transport(e)).with_redirect_start(&p.url);
+    }
     let kind = if e.is_connect() {
         ErrorKind::Connect(e)
     } else if e.is_timeout() {

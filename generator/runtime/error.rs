@@ -2,8 +2,10 @@
 
 use std::fmt;
 
+use std::time::Duration;
+
 use bytes::Bytes;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
 use reqwest::StatusCode;
 
 /// An error from one API operation.
@@ -15,11 +17,28 @@ use reqwest::StatusCode;
 /// `Display` is one line a person can act on: the operation, the status and,
 /// when the server said why, its message (`detail`, `error_description`, or
 /// the `loc`/`msg` of validation errors), shortened. `Debug` shows at most
-/// [`DEBUG_BODY_LIMIT`] bytes of a response body and says how many it left out.
+/// [`DEBUG_BODY_LIMIT`] bytes of a response body, raw or decoded, and says
+/// that it left the rest out. No rendering of an error grows with the size of
+/// the response: every text that comes from the server is clipped.
 #[derive(Debug)]
 pub struct Error {
     operation: &'static str,
     kind: Box<ErrorKind>,
+    /// What the client saw before the final failure; `None` for most errors.
+    context: Option<Box<Context>>,
+}
+
+/// What an [`Error`] knows beyond its [`ErrorKind`]: the circumstances of a
+/// failure after retries, or of a redirect loop.
+#[derive(Debug, Default)]
+struct Context {
+    /// The status and `Retry-After` header of the last response an earlier
+    /// attempt received, when the final failure is not itself a response.
+    last_response: Option<(StatusCode, Option<HeaderValue>)>,
+    /// The total time budget that ran out (`RetryPolicy::max_elapsed`).
+    budget: Option<Duration>,
+    /// Where a request that was redirected too often started (without query).
+    redirected_from: Option<String>,
 }
 
 /// How many bytes of a response body the `Debug` output of an [`ErrorKind`] shows.
@@ -27,6 +46,10 @@ pub const DEBUG_BODY_LIMIT: usize = 512;
 
 /// How many characters of the server's message `Display` shows.
 const MESSAGE_LIMIT: usize = 200;
+
+/// How many characters of a decoder's message, a JSON path or a request error
+/// `Display` and `Debug` show (they may quote values from the response).
+const DETAIL_LIMIT: usize = 300;
 
 /// What went wrong in an [`Error`].
 #[non_exhaustive]
@@ -81,7 +104,8 @@ pub enum ErrorKind {
     },
     /// An attempt did not complete within its timeout, or the request's total
     /// time budget (see [`RetryPolicy::max_elapsed`](super::RetryPolicy::max_elapsed))
-    /// ran out.
+    /// ran out. When earlier attempts got answers (say, `503`s being retried),
+    /// [`Error::last_status`] and [`Error::retry_after`] tell what the server said.
     Timeout,
     /// No connection could be made to the server (DNS, TCP or TLS failure):
     /// the request never reached it.
@@ -91,12 +115,48 @@ pub enum ErrorKind {
     /// The request could not be built: a bad base URL, a body that failed
     /// to serialize, an invalid header, an empty path parameter...
     InvalidRequest(String),
+    /// A page stream stopped because the server's pages are inconsistent: a
+    /// page repeated the one before it (a server that ignores the page
+    /// number), or more items arrived than the server's `total_count`. The
+    /// items yielded before are correct; the rest of the list was not read.
+    Pagination {
+        /// The page number whose response was refused.
+        page: i64,
+        /// Why the stream stopped.
+        reason: String,
+    },
 }
 
 impl Error {
     /// Creates an error for `operation`.
     pub fn new(operation: &'static str, kind: ErrorKind) -> Self {
-        Self { operation, kind: Box::new(kind) }
+        Self { operation, kind: Box::new(kind), context: None }
+    }
+
+    fn context_mut(&mut self) -> &mut Context {
+        self.context.get_or_insert_with(Box::default)
+    }
+
+    /// Records the last response an earlier attempt received (the final
+    /// failure is not a response: a timeout, a failed connection).
+    pub(crate) fn with_last_response(mut self, status: StatusCode, headers: &HeaderMap) -> Self {
+        self.context_mut().last_response = Some((status, headers.get(RETRY_AFTER).cloned()));
+        self
+    }
+
+    /// Records that the total time budget `budget` ran out.
+    pub(crate) fn with_budget_exhausted(mut self, budget: Duration) -> Self {
+        self.context_mut().budget = Some(budget);
+        self
+    }
+
+    /// Records where a request that was redirected too often started.
+    pub(crate) fn with_redirect_start(mut self, url: &reqwest::Url) -> Self {
+        let mut start = url.clone();
+        start.set_query(None);
+        start.set_fragment(None);
+        self.context_mut().redirected_from = Some(start.to_string());
+        self
     }
 
     /// Shorthand for an [`ErrorKind::InvalidRequest`] error.
@@ -164,10 +224,29 @@ impl Error {
     }
 
     /// How long the server asked to wait before trying again: its
-    /// `Retry-After` header (seconds or an HTTP date), if it sent one.
+    /// `Retry-After` header (seconds or an HTTP date), if it sent one, on this
+    /// response or, when this error is not a response (the time budget ran
+    /// out during retries), on the last response received.
     #[must_use]
     pub fn retry_after(&self) -> Option<std::time::Duration> {
-        super::retry::retry_after(self.headers()?, std::time::SystemTime::now())
+        let now = std::time::SystemTime::now();
+        if let Some(headers) = self.headers() {
+            return super::retry::retry_after(headers, now);
+        }
+        let (_, value) = self.context.as_ref()?.last_response.as_ref()?;
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, value.clone()?);
+        super::retry::retry_after(&headers, now)
+    }
+
+    /// The status of the last response an earlier attempt of this request
+    /// received, when this error is not itself a response: a timeout or a
+    /// failed connection after retries of, say, `503 Service Unavailable`.
+    /// `None` when no attempt got an answer, and for errors that are
+    /// responses (see [`status`](Self::status)).
+    #[must_use]
+    pub fn last_status(&self) -> Option<StatusCode> {
+        self.context.as_ref()?.last_response.as_ref().map(|(status, _)| *status)
     }
 
     /// The undecoded response body, if the server answered.
@@ -254,15 +333,23 @@ pub(crate) fn server_message(body: &[u8]) -> Option<String> {
     Some(shorten(&message, MESSAGE_LIMIT))
 }
 
-/// `text` on one line, cut to `limit` characters with `…`.
-fn shorten(text: &str, limit: usize) -> String {
-    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() <= limit {
-        return one_line;
+/// `text` on one line (runs of white space, line breaks included, become one
+/// space), cut to `limit` characters with `…`. Reads only as much of `text` as
+/// it keeps.
+pub(crate) fn shorten(text: &str, limit: usize) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    for word in text.split_whitespace() {
+        for c in (count > 0).then_some(' ').into_iter().chain(word.chars()) {
+            if count == limit {
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            count += 1;
+        }
     }
-    let mut cut: String = one_line.chars().take(limit).collect();
-    cut.push('…');
-    cut
+    out
 }
 
 /// Writes `: <server message>` if the body has one, and the hint of a 401.
@@ -295,10 +382,11 @@ impl fmt::Display for Error {
             ErrorKind::Decode { status, path, message, .. } => {
                 f.write_str("cannot decode ")?;
                 fmt_status(f, *status)?;
+                let message = shorten(message, DETAIL_LIMIT);
                 if path.is_empty() {
                     write!(f, " response body: {message}")
                 } else {
-                    write!(f, " response body at `{path}`: {message}")
+                    write!(f, " response body at `{}`: {message}", shorten(path, DETAIL_LIMIT))
                 }
             }
             ErrorKind::ResponseTooLarge { status, limit, .. } => {
@@ -309,16 +397,120 @@ impl fmt::Display for Error {
                      (see `ClientBuilder::max_response_size`)"
                 )
             }
-            ErrorKind::Timeout => f.write_str("request timed out"),
-            ErrorKind::Connect(_) => f.write_str("cannot connect to the server"),
-            ErrorKind::Transport(_) => f.write_str("HTTP transport error"),
-            ErrorKind::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            ErrorKind::Timeout => {
+                f.write_str("request timed out")?;
+                self.fmt_context(f)
+            }
+            ErrorKind::Connect(_) => {
+                f.write_str("cannot connect to the server")?;
+                self.fmt_context(f)
+            }
+            ErrorKind::Transport(e) if e.is_redirect() => {
+                f.write_str("too many redirects")?;
+                match self.context.as_ref().and_then(|c| c.redirected_from.as_deref()) {
+                    Some(start) => write!(f, " (the request to {start} was redirected in a loop or too often)"),
+                    None => Ok(()),
+                }
+            }
+            ErrorKind::Transport(_) => {
+                f.write_str("HTTP transport error")?;
+                self.fmt_context(f)
+            }
+            ErrorKind::InvalidRequest(message) => write!(f, "invalid request: {}", shorten(message, DETAIL_LIMIT)),
+            ErrorKind::Pagination { page, reason } => {
+                write!(f, "pagination stopped at page {page}: {}", shorten(reason, DETAIL_LIMIT))
+            }
         }
+    }
+}
+
+impl Error {
+    /// Writes what the retries saw before a failure that is not a response:
+    /// ` (the time budget of 30s ran out; the last response was HTTP 503 Service
+    /// Unavailable, Retry-After: 120)`.
+    fn fmt_context(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(context) = &self.context else { return Ok(()) };
+        let mut parts = Vec::new();
+        if let Some(budget) = context.budget {
+            parts.push(format!("the time budget of {budget:?} ran out"));
+        }
+        if let Some((status, retry_after)) = &context.last_response {
+            let mut part = format!("the last response was HTTP {}", status.as_u16());
+            if let Some(reason) = status.canonical_reason() {
+                part.push(' ');
+                part.push_str(reason);
+            }
+            if let Some(value) = retry_after {
+                let value = String::from_utf8_lossy(value.as_bytes());
+                part.push_str(&format!(", Retry-After: {}", shorten(&value, 40)));
+            }
+            parts.push(part);
+        }
+        if parts.is_empty() {
+            return Ok(());
+        }
+        write!(f, " ({})", parts.join("; "))
     }
 }
 
 /// A response body in `Debug` output: at most [`DEBUG_BODY_LIMIT`] bytes.
 struct ClippedBody<'a>(&'a Bytes);
+
+/// The `Debug` output of a value, cut after [`DEBUG_BODY_LIMIT`] bytes: a
+/// decoded error body can hold megabytes of text in one field.
+struct ClippedDebug<'a, T: fmt::Debug>(&'a T);
+
+impl<T: fmt::Debug> fmt::Debug for ClippedDebug<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write as _;
+        let mut out = LimitedText { text: String::new(), limit: DEBUG_BODY_LIMIT, clipped: false };
+        // The writer refuses to go past the limit, which stops the value's
+        // `Debug` early: the error it returns is ours, not the formatter's.
+        let _ = write!(out, "{:?}", self.0);
+        f.write_str(&out.text)?;
+        if out.clipped {
+            write!(f, "... (clipped at {DEBUG_BODY_LIMIT} bytes)")?;
+        }
+        Ok(())
+    }
+}
+
+/// Text up to `limit` bytes (cut at a character boundary); writing more fails.
+struct LimitedText {
+    text: String,
+    limit: usize,
+    clipped: bool,
+}
+
+impl fmt::Write for LimitedText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let room = self.limit - self.text.len();
+        if s.len() <= room {
+            self.text.push_str(s);
+            return Ok(());
+        }
+        let mut cut = room;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        self.text.push_str(&s[..cut]);
+        self.clipped = true;
+        Err(fmt::Error)
+    }
+}
+
+/// A text in `Debug` output, shortened like in `Display`.
+struct ClippedText<'a>(&'a str);
+
+impl fmt::Debug for ClippedText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.chars().count() <= DETAIL_LIMIT {
+            return fmt::Debug::fmt(self.0, f);
+        }
+        let cut: String = self.0.chars().take(DETAIL_LIMIT).collect();
+        write!(f, "{cut:?}... ({} characters in all)", self.0.chars().count())
+    }
+}
 
 impl fmt::Debug for ClippedBody<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -338,7 +530,7 @@ impl fmt::Debug for ErrorKind {
                 .debug_struct("Api")
                 .field("status", status)
                 .field("headers", headers)
-                .field("body", body)
+                .field("body", &ClippedDebug(body))
                 .field("raw", &ClippedBody(raw))
                 .finish(),
             ErrorKind::UnexpectedStatus { status, headers, body } => f
@@ -350,8 +542,8 @@ impl fmt::Debug for ErrorKind {
             ErrorKind::Decode { status, path, message, raw } => f
                 .debug_struct("Decode")
                 .field("status", status)
-                .field("path", path)
-                .field("message", message)
+                .field("path", &ClippedText(path))
+                .field("message", &ClippedText(message))
                 .field("raw", &ClippedBody(raw))
                 .finish(),
             ErrorKind::ResponseTooLarge { status, headers, limit } => f
@@ -363,7 +555,10 @@ impl fmt::Debug for ErrorKind {
             ErrorKind::Timeout => f.write_str("Timeout"),
             ErrorKind::Connect(e) => f.debug_tuple("Connect").field(e).finish(),
             ErrorKind::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
-            ErrorKind::InvalidRequest(message) => f.debug_tuple("InvalidRequest").field(message).finish(),
+            ErrorKind::InvalidRequest(message) => f.debug_tuple("InvalidRequest").field(&ClippedText(message)).finish(),
+            ErrorKind::Pagination { page, reason } => {
+                f.debug_struct("Pagination").field("page", page).field("reason", &ClippedText(reason)).finish()
+            }
         }
     }
 }
@@ -470,6 +665,76 @@ mod tests {
         );
         let small = format!("{:?}", status_error(500, "tiny"));
         assert!(small.contains("\"tiny\""), "{small}");
+    }
+
+    #[test]
+    fn every_rendering_is_clipped() {
+        // A documented error whose decoded body holds a megabyte of text.
+        let huge = "y".repeat(1 << 20);
+        let e = Error::new(
+            "customers:get",
+            ErrorKind::Api {
+                status: StatusCode::NOT_FOUND,
+                headers: HeaderMap::new(),
+                body: crate::ApiErrorBody::unrecognized(huge.clone(), huge.clone()),
+                raw: Bytes::from(format!(r#"{{"detail":"{huge}"}}"#)),
+            },
+        );
+        for shown in [format!("{e:?}"), format!("{e:#?}"), format!("{:?}", e.kind()), e.to_string()] {
+            assert!(shown.len() < 4 * DEBUG_BODY_LIMIT, "{} bytes: {}", shown.len(), &shown[..200]);
+        }
+        assert!(format!("{e:?}").contains(&format!("... (clipped at {DEBUG_BODY_LIMIT} bytes)")));
+        // A decode error quotes the value it refused, and its path can be long too.
+        let e = Error::new(
+            "customers:get",
+            ErrorKind::Decode {
+                status: StatusCode::OK,
+                path: "a.".repeat(100_000),
+                message: format!("invalid type: string {huge:?}, expected u64"),
+                raw: Bytes::new(),
+            },
+        );
+        for shown in [format!("{e:?}"), e.to_string()] {
+            assert!(shown.len() < 4 * DEBUG_BODY_LIMIT, "{} bytes", shown.len());
+        }
+        assert!(e.to_string().contains("invalid type: string \"yyy"), "{e}");
+        let e = Error::invalid_request("op", "z\n".repeat(100_000));
+        assert!(e.to_string().len() < 4 * DEBUG_BODY_LIMIT && !e.to_string().contains('\n'));
+        assert!(format!("{e:?}").len() < 4 * DEBUG_BODY_LIMIT);
+    }
+
+    #[test]
+    fn clipping_keeps_small_values_and_characters_whole() {
+        let body = crate::ApiErrorBody::unrecognized("p".into(), "m".into());
+        assert_eq!(format!("{:?}", ClippedDebug(&body)), format!("{body:?}"));
+        // Multi-byte characters are never split.
+        let text = "é".repeat(DEBUG_BODY_LIMIT);
+        let shown = format!("{:?}", ClippedDebug(&text));
+        assert!(shown.ends_with(&format!("... (clipped at {DEBUG_BODY_LIMIT} bytes)")), "{shown}");
+        assert!(shown.len() <= DEBUG_BODY_LIMIT + 40);
+        assert_eq!(shorten("a \n\t b", 10), "a b");
+        assert_eq!(shorten("abcdef", 3), "abc…");
+        assert_eq!(shorten("abc", 3), "abc");
+    }
+
+    #[test]
+    fn a_failure_after_retries_keeps_the_last_response() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("120"));
+        let e = Error::new("customers:list", ErrorKind::Timeout)
+            .with_budget_exhausted(Duration::from_secs(30))
+            .with_last_response(StatusCode::SERVICE_UNAVAILABLE, &headers);
+        assert_eq!(
+            e.to_string(),
+            "customers:list: request timed out (the time budget of 30s ran out; the last response was HTTP 503 \
+             Service Unavailable, Retry-After: 120)"
+        );
+        assert_eq!(e.last_status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+        assert_eq!(e.status(), None, "the error itself is not a response");
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(120)));
+        assert!(e.is_timeout() && e.is_retryable());
+        let plain = Error::new("op", ErrorKind::Timeout);
+        assert_eq!((plain.last_status(), plain.retry_after()), (None, None));
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub use self::client::{
     ApiInfo, BuildError, Client, ClientBuilder, SecretString, SecurityScheme, DEFAULT_MAX_RESPONSE_SIZE,
 };
 pub use self::error::{Error, ErrorKind, DEBUG_BODY_LIMIT};
-pub use self::pagination::{paginate, paginate_pages, MAX_PAGES};
+pub use self::pagination::{paginate, paginate_pages, Page, MAX_PAGES};
 pub use self::query::{encode_path_segment, join_query_text, push_deep_object, push_query, QueryValue, StrEnum};
 pub use self::request::{Body, Request, RequestOptions};
 pub use self::response::{

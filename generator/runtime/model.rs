@@ -19,8 +19,8 @@ use std::fmt;
 mod union;
 
 pub use self::union::{
-    decode_arm, decode_unknown, deserialize_raw, deserialize_scalar, has_consts, is_literal, nested_error_path, probe,
-    probe_tag, try_arm, NoMatch, Scalar, MAX_UNION_DEPTH,
+    decode_arm, decode_unknown, decode_unknown_tagged, deserialize_raw, deserialize_scalar, has_consts, is_literal,
+    nested_error_path, probe, probe_tag, try_arm, JsonKinds, NoMatch, Scalar, MAX_UNION_DEPTH,
 };
 
 /// A field of an update (PATCH) body: leave it unchanged, clear it, or set it.

@@ -36,10 +36,11 @@
 //!
 //! [`WebhookVerifier::new`] takes a secret exactly as Polar shows it and
 //! accepts a delivery signed under either key, as Polar's own SDKs do, so the
-//! scheme of the endpoint does not matter. It never fails on a secret Polar
-//! issues; it refuses an empty secret and a `whsec_` secret whose rest is not
-//! base64 (a truncated or mangled copy). A secret without the `whsec_` prefix
-//! is used as the UTF-8 bytes of the whole string.
+//! scheme of the endpoint does not matter. It refuses only an empty secret.
+//! A `whsec_` secret whose rest is not base64 (secrets set through the
+//! deprecated `secret` field of an endpoint can be any text), and a secret
+//! without the `whsec_` prefix, are used as the UTF-8 bytes of the whole
+//! string, the key Polar's server signs with.
 //!
 //! # Answering Polar
 //!
@@ -332,19 +333,25 @@ impl WebhookVerifier {
     /// trailing newline read from a file) is part of it, and makes a `whsec_`
     /// secret invalid.
     ///
+    /// A `whsec_` secret whose rest is not base64 of a non-empty key (an
+    /// endpoint whose secret was set through the deprecated `secret` field
+    /// can hold any text) has only the first key, the one Polar's server
+    /// signs with; polar-sdk's `_signing_keys` and @polar-sh/sdk's `hmacKeys`
+    /// do the same.
+    ///
     /// # Errors
     ///
-    /// [`WebhookError::InvalidSecret`] if the secret is empty, or if it starts
-    /// with `whsec_` and the rest is not base64 of a non-empty key (a
-    /// truncated or mangled copy). Never for a secret Polar issues: its 43
-    /// letters and digits always are.
+    /// [`WebhookError::InvalidSecret`] if the secret is empty.
     pub fn new(secret: &str) -> Result<Self, WebhookError> {
         let raw = Self::from_raw_secret(secret)?;
         if !secret.starts_with(WHSEC_PREFIX) {
             return Ok(raw);
         }
-        let standard = Self::from_whsec(secret)?;
-        Ok(Self { alternate: Some(raw.mac), ..standard })
+        // Like Polar's SDKs: the standard key when the rest decodes, else the raw key alone.
+        match Self::from_whsec(secret) {
+            Ok(standard) => Ok(Self { alternate: Some(raw.mac), ..standard }),
+            Err(_) => Ok(raw),
+        }
     }
 
     /// Creates a verifier for the standard scheme only: the HMAC key is the

@@ -15,7 +15,7 @@ pub enum Aggregation {
     Property(PropertyAggregation),
     /// `func` is `"unique"`.
     Unique(UniqueAggregation),
-    /// A `func` this version of the crate does not know; kept as sent.
+    /// An object whose `func` this version of the crate does not know, or that has none; kept as sent. A value that is not an object is a decode error.
     Unknown(Value),
 }
 
@@ -47,7 +47,13 @@ impl<'de> Deserialize<'de> for Aggregation {
                 Some("unique") => {
                     crate::runtime::model::decode_arm(raw).map(Aggregation::Unique)
                 }
-                _ => crate::runtime::model::decode_unknown(raw).map(Aggregation::Unknown),
+                _ => {
+                    crate::runtime::model::decode_unknown(
+                            raw,
+                            crate::runtime::model::JsonKinds::OBJECT,
+                        )
+                        .map(Aggregation::Unknown)
+                }
             }
         }
         crate::runtime::model::deserialize_raw(

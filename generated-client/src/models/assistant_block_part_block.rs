@@ -24,7 +24,7 @@ pub enum AssistantBlockPartBlock {
     DataTable(Box<DataTableBlock>),
     /// `type` is `"customer_card"`.
     CustomerCard(Box<CustomerCardBlock>),
-    /// A `type` this version of the crate does not know; kept as sent.
+    /// An object whose `type` this version of the crate does not know, or that has none; kept as sent. A value that is not an object is a decode error.
     Unknown(Value),
 }
 
@@ -75,7 +75,10 @@ impl<'de> Deserialize<'de> for AssistantBlockPartBlock {
                         .map(AssistantBlockPartBlock::CustomerCard)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown(
+                            raw,
+                            crate::runtime::model::JsonKinds::OBJECT,
+                        )
                         .map(AssistantBlockPartBlock::Unknown)
                 }
             }

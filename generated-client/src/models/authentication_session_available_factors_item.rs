@@ -13,7 +13,7 @@ pub enum AuthenticationSessionAvailableFactorsItem {
     BaseFactor(BaseFactor),
     /// `type` is `"sso"`.
     Sso(SsoFactor),
-    /// A `type` this version of the crate does not know; kept as sent.
+    /// An object whose `type` this version of the crate does not know; kept as sent (an object without `type` is a `Sso`). A value that is not an object is a decode error.
     Unknown(Value),
 }
 
@@ -47,8 +47,15 @@ impl<'de> Deserialize<'de> for AuthenticationSessionAvailableFactorsItem {
                     crate::runtime::model::decode_arm(raw)
                         .map(AuthenticationSessionAvailableFactorsItem::Sso)
                 }
-                _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                None => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(AuthenticationSessionAvailableFactorsItem::Sso)
+                }
+                Some(_) => {
+                    crate::runtime::model::decode_unknown(
+                            raw,
+                            crate::runtime::model::JsonKinds::OBJECT,
+                        )
                         .map(AuthenticationSessionAvailableFactorsItem::Unknown)
                 }
             }

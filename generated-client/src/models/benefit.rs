@@ -31,7 +31,7 @@ pub enum Benefit {
     FeatureFlag(Box<BenefitFeatureFlag>),
     /// `type` is `"slack_shared_channel"`.
     SlackSharedChannel(Box<BenefitSlackSharedChannel>),
-    /// A `type` this version of the crate does not know; kept as sent.
+    /// An object whose `type` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `type`, is a decode error.
     Unknown(Value),
 }
 
@@ -84,7 +84,10 @@ impl<'de> Deserialize<'de> for Benefit {
                     crate::runtime::model::decode_arm(raw)
                         .map(Benefit::SlackSharedChannel)
                 }
-                _ => crate::runtime::model::decode_unknown(raw).map(Benefit::Unknown),
+                _ => {
+                    crate::runtime::model::decode_unknown_tagged(raw, "type")
+                        .map(Benefit::Unknown)
+                }
             }
         }
         crate::runtime::model::deserialize_raw(

@@ -30,7 +30,7 @@ pub enum BenefitGrantWebhook {
     BenefitGrantFeatureFlagWebhook(Box<BenefitGrantFeatureFlagWebhook>),
     /// A `BenefitGrantSlackSharedChannelWebhook`.
     BenefitGrantSlackSharedChannelWebhook(Box<BenefitGrantSlackSharedChannelWebhook>),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON object that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -129,7 +129,11 @@ impl<'de> Deserialize<'de> for BenefitGrantWebhook {
                     );
                 }
             }
-            crate::runtime::model::decode_unknown(raw).map(BenefitGrantWebhook::Unknown)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::OBJECT,
+                )
+                .map(BenefitGrantWebhook::Unknown)
         }
         crate::runtime::model::deserialize_raw(
             deserializer,

@@ -29,7 +29,7 @@ pub enum BenefitsUpdateBody {
     FeatureFlag(Box<BenefitFeatureFlagUpdate>),
     /// `type` is `"slack_shared_channel"`.
     SlackSharedChannel(Box<BenefitSlackSharedChannelUpdate>),
-    /// A `type` this version of the crate does not know; kept as sent.
+    /// An object whose `type` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `type`, is a decode error.
     Unknown(Value),
 }
 
@@ -90,7 +90,7 @@ impl<'de> Deserialize<'de> for BenefitsUpdateBody {
                         .map(BenefitsUpdateBody::SlackSharedChannel)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown_tagged(raw, "type")
                         .map(BenefitsUpdateBody::Unknown)
                 }
             }

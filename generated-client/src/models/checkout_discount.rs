@@ -21,7 +21,7 @@ pub enum CheckoutDiscount {
     PercentageRepeatDuration(Box<CheckoutDiscountPercentageRepeatDuration>),
     /// A `CheckoutDiscountPercentageOnceForeverDuration`.
     PercentageOnceForeverDuration(Box<CheckoutDiscountPercentageOnceForeverDuration>),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON object that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -56,7 +56,11 @@ impl<'de> Deserialize<'de> for CheckoutDiscount {
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(CheckoutDiscount::PercentageOnceForeverDuration(v));
             }
-            crate::runtime::model::decode_unknown(raw).map(CheckoutDiscount::Unknown)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::OBJECT,
+                )
+                .map(CheckoutDiscount::Unknown)
         }
         crate::runtime::model::deserialize_raw(
             deserializer,

@@ -22,7 +22,7 @@ pub enum CheckoutForbiddenError {
     TrialAlreadyRedeemed(TrialAlreadyRedeemed),
     /// `error` is `"DiscountRedemptionLimitReached"`.
     DiscountRedemptionLimitReached(DiscountRedemptionLimitReached),
-    /// A `error` this version of the crate does not know; kept as sent.
+    /// An object whose `error` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `error`, is a decode error.
     Unknown(Value),
 }
 
@@ -68,7 +68,7 @@ impl<'de> Deserialize<'de> for CheckoutForbiddenError {
                         .map(CheckoutForbiddenError::DiscountRedemptionLimitReached)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown_tagged(raw, "error")
                         .map(CheckoutForbiddenError::Unknown)
                 }
             }

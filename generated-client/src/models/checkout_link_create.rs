@@ -17,7 +17,7 @@ pub enum CheckoutLinkCreate {
     Product(Box<CheckoutLinkCreateProduct>),
     /// A `CheckoutLinkCreateProducts`.
     Products(Box<CheckoutLinkCreateProducts>),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON object that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -63,7 +63,11 @@ impl<'de> Deserialize<'de> for CheckoutLinkCreate {
                     return Ok(CheckoutLinkCreate::Products(v));
                 }
             }
-            crate::runtime::model::decode_unknown(raw).map(CheckoutLinkCreate::Unknown)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::OBJECT,
+                )
+                .map(CheckoutLinkCreate::Unknown)
         }
         crate::runtime::model::deserialize_raw(
             deserializer,

@@ -13,7 +13,7 @@ pub enum CompassThreadMessageSchemaPartsItem {
     Text(AssistantTextPart),
     /// `kind` is `"block"`.
     Block(AssistantBlockPart),
-    /// A `kind` this version of the crate does not know; kept as sent.
+    /// An object whose `kind` this version of the crate does not know, or that has none; kept as sent. A value that is not an object is a decode error.
     Unknown(Value),
 }
 
@@ -46,7 +46,10 @@ impl<'de> Deserialize<'de> for CompassThreadMessageSchemaPartsItem {
                         .map(CompassThreadMessageSchemaPartsItem::Block)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown(
+                            raw,
+                            crate::runtime::model::JsonKinds::OBJECT,
+                        )
                         .map(CompassThreadMessageSchemaPartsItem::Unknown)
                 }
             }

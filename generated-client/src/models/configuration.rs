@@ -13,7 +13,7 @@ pub enum Configuration {
     ClientSecret(Box<OidcConfigurationClientSecret>),
     /// `auth_method` is `"private_key_jwt"`.
     PrivateKeyJwt(OidcConfigurationPrivateKeyJwt),
-    /// A `auth_method` this version of the crate does not know; kept as sent.
+    /// An object whose `auth_method` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `auth_method`, is a decode error.
     Unknown(Value),
 }
 
@@ -44,7 +44,7 @@ impl<'de> Deserialize<'de> for Configuration {
                         .map(Configuration::PrivateKeyJwt)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown_tagged(raw, "auth_method")
                         .map(Configuration::Unknown)
                 }
             }

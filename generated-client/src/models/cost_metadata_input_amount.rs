@@ -12,7 +12,7 @@ pub enum CostMetadataInputAmount {
     Number(f64),
     /// A `String`.
     String(String),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON string or number that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -39,7 +39,13 @@ impl<'de> Deserialize<'de> for CostMetadataInputAmount {
             }
             None
         }
-        crate::runtime::model::deserialize_scalar(deserializer, pick, Self::Unknown)
+        crate::runtime::model::deserialize_scalar(
+            deserializer,
+            pick,
+            Self::Unknown,
+            crate::runtime::model::JsonKinds::STRING
+                .with(crate::runtime::model::JsonKinds::NUMBER),
+        )
     }
 }
 

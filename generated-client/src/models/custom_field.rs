@@ -24,7 +24,7 @@ pub enum CustomField {
     Checkbox(Box<CustomFieldCheckbox>),
     /// `type` is `"select"`.
     Select(Box<CustomFieldSelect>),
-    /// A `type` this version of the crate does not know; kept as sent.
+    /// An object whose `type` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `type`, is a decode error.
     Unknown(Value),
 }
 
@@ -64,7 +64,10 @@ impl<'de> Deserialize<'de> for CustomField {
                 Some("select") => {
                     crate::runtime::model::decode_arm(raw).map(CustomField::Select)
                 }
-                _ => crate::runtime::model::decode_unknown(raw).map(CustomField::Unknown),
+                _ => {
+                    crate::runtime::model::decode_unknown_tagged(raw, "type")
+                        .map(CustomField::Unknown)
+                }
             }
         }
         crate::runtime::model::deserialize_raw(

@@ -22,7 +22,7 @@ pub enum CustomFieldCreate {
     Checkbox(Box<CustomFieldCreateCheckbox>),
     /// `type` is `"select"`.
     Select(Box<CustomFieldCreateSelect>),
-    /// A `type` this version of the crate does not know; kept as sent.
+    /// An object whose `type` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `type`, is a decode error.
     Unknown(Value),
 }
 
@@ -64,7 +64,7 @@ impl<'de> Deserialize<'de> for CustomFieldCreate {
                     crate::runtime::model::decode_arm(raw).map(CustomFieldCreate::Select)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown_tagged(raw, "type")
                         .map(CustomFieldCreate::Unknown)
                 }
             }

@@ -15,7 +15,7 @@ pub enum Customer {
     Individual(Box<CustomerIndividual>),
     /// `type` is `"team"`.
     Team(Box<CustomerTeam>),
-    /// A `type` this version of the crate does not know; kept as sent.
+    /// An object whose `type` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `type`, is a decode error.
     Unknown(Value),
 }
 
@@ -43,7 +43,10 @@ impl<'de> Deserialize<'de> for Customer {
                 Some("team") => {
                     crate::runtime::model::decode_arm(raw).map(Customer::Team)
                 }
-                _ => crate::runtime::model::decode_unknown(raw).map(Customer::Unknown),
+                _ => {
+                    crate::runtime::model::decode_unknown_tagged(raw, "type")
+                        .map(Customer::Unknown)
+                }
             }
         }
         crate::runtime::model::deserialize_raw(

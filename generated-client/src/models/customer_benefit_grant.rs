@@ -32,7 +32,7 @@ pub enum CustomerBenefitGrant {
     FeatureFlag(Box<CustomerBenefitGrantFeatureFlag>),
     /// A `CustomerBenefitGrantSlackSharedChannel`.
     SlackSharedChannel(Box<CustomerBenefitGrantSlackSharedChannel>),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON object that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -123,7 +123,11 @@ impl<'de> Deserialize<'de> for CustomerBenefitGrant {
                     return Ok(CustomerBenefitGrant::SlackSharedChannel(v));
                 }
             }
-            crate::runtime::model::decode_unknown(raw).map(CustomerBenefitGrant::Unknown)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::OBJECT,
+                )
+                .map(CustomerBenefitGrant::Unknown)
         }
         crate::runtime::model::deserialize_raw(
             deserializer,

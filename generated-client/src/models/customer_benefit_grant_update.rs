@@ -30,7 +30,7 @@ pub enum CustomerBenefitGrantUpdate {
     FeatureFlag(CustomerBenefitGrantFeatureFlagUpdate),
     /// `benefit_type` is `"slack_shared_channel"`.
     SlackSharedChannel(CustomerBenefitGrantSlackSharedChannelUpdate),
-    /// A `benefit_type` this version of the crate does not know; kept as sent.
+    /// An object whose `benefit_type` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `benefit_type`, is a decode error.
     Unknown(Value),
 }
 
@@ -93,7 +93,7 @@ impl<'de> Deserialize<'de> for CustomerBenefitGrantUpdate {
                         .map(CustomerBenefitGrantUpdate::SlackSharedChannel)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown_tagged(raw, "benefit_type")
                         .map(CustomerBenefitGrantUpdate::Unknown)
                 }
             }

@@ -13,7 +13,7 @@ pub enum CustomerCreate {
     Individual(Box<CustomerIndividualCreate>),
     /// `type` is `"team"`.
     Team(Box<CustomerTeamCreate>),
-    /// A `type` this version of the crate does not know; kept as sent.
+    /// An object whose `type` this version of the crate does not know; kept as sent (an object without `type` is an `Individual`). A value that is not an object is a decode error.
     Unknown(Value),
 }
 
@@ -42,8 +42,15 @@ impl<'de> Deserialize<'de> for CustomerCreate {
                 Some("team") => {
                     crate::runtime::model::decode_arm(raw).map(CustomerCreate::Team)
                 }
-                _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                None => {
+                    crate::runtime::model::decode_arm(raw)
+                        .map(CustomerCreate::Individual)
+                }
+                Some(_) => {
+                    crate::runtime::model::decode_unknown(
+                            raw,
+                            crate::runtime::model::JsonKinds::OBJECT,
+                        )
                         .map(CustomerCreate::Unknown)
                 }
             }

@@ -13,7 +13,7 @@ pub enum CustomerPaymentMethod {
     PaymentMethodCard(Box<PaymentMethodCard>),
     /// A `PaymentMethodGeneric`.
     PaymentMethodGeneric(Box<PaymentMethodGeneric>),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON object that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -42,7 +42,10 @@ impl<'de> Deserialize<'de> for CustomerPaymentMethod {
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(CustomerPaymentMethod::PaymentMethodGeneric(v));
             }
-            crate::runtime::model::decode_unknown(raw)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::OBJECT,
+                )
                 .map(CustomerPaymentMethod::Unknown)
         }
         crate::runtime::model::deserialize_raw(

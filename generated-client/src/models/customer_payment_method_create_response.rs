@@ -16,7 +16,7 @@ pub enum CustomerPaymentMethodCreateResponse {
     Succeeded(CustomerPaymentMethodCreateSucceededResponse),
     /// `status` is `"requires_action"`.
     RequiresAction(CustomerPaymentMethodCreateRequiresActionResponse),
-    /// A `status` this version of the crate does not know; kept as sent.
+    /// An object whose `status` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `status`, is a decode error.
     Unknown(Value),
 }
 
@@ -49,7 +49,7 @@ impl<'de> Deserialize<'de> for CustomerPaymentMethodCreateResponse {
                         .map(CustomerPaymentMethodCreateResponse::RequiresAction)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown_tagged(raw, "status")
                         .map(CustomerPaymentMethodCreateResponse::Unknown)
                 }
             }

@@ -13,7 +13,7 @@ pub enum CustomerPortalSubscriptionsUpdate403Error {
     AlreadyCanceledSubscription(AlreadyCanceledSubscription),
     /// `error` is `"PauseResumeNotAllowed"`.
     PauseResumeNotAllowed(PauseResumeNotAllowed),
-    /// A `error` this version of the crate does not know; kept as sent.
+    /// An object whose `error` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `error`, is a decode error.
     Unknown(Value),
 }
 
@@ -50,7 +50,7 @@ impl<'de> Deserialize<'de> for CustomerPortalSubscriptionsUpdate403Error {
                         )
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown_tagged(raw, "error")
                         .map(CustomerPortalSubscriptionsUpdate403Error::Unknown)
                 }
             }

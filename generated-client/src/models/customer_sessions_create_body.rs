@@ -15,7 +15,7 @@ pub enum CustomerSessionsCreateBody {
     CustomerSessionCustomerExternalIdCreate(
         Box<CustomerSessionCustomerExternalIdCreate>,
     ),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON object that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -52,7 +52,10 @@ impl<'de> Deserialize<'de> for CustomerSessionsCreateBody {
                     ),
                 );
             }
-            crate::runtime::model::decode_unknown(raw)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::OBJECT,
+                )
                 .map(CustomerSessionsCreateBody::Unknown)
         }
         crate::runtime::model::deserialize_raw(

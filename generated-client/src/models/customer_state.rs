@@ -15,7 +15,7 @@ pub enum CustomerState {
     Individual(Box<CustomerStateIndividual>),
     /// `type` is `"team"`.
     Team(Box<CustomerStateTeam>),
-    /// A `type` this version of the crate does not know; kept as sent.
+    /// An object whose `type` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `type`, is a decode error.
     Unknown(Value),
 }
 
@@ -44,7 +44,7 @@ impl<'de> Deserialize<'de> for CustomerState {
                     crate::runtime::model::decode_arm(raw).map(CustomerState::Team)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown_tagged(raw, "type")
                         .map(CustomerState::Unknown)
                 }
             }

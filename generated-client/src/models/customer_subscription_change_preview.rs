@@ -15,7 +15,7 @@ pub enum CustomerSubscriptionChangePreview {
     Product(CustomerSubscriptionChangePreviewProduct),
     /// A `CustomerSubscriptionChangePreviewSeats`.
     Seats(CustomerSubscriptionChangePreviewSeats),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON object that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -44,7 +44,10 @@ impl<'de> Deserialize<'de> for CustomerSubscriptionChangePreview {
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(CustomerSubscriptionChangePreview::Seats(v));
             }
-            crate::runtime::model::decode_unknown(raw)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::OBJECT,
+                )
                 .map(CustomerSubscriptionChangePreview::Unknown)
         }
         crate::runtime::model::deserialize_raw(

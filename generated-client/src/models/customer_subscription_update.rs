@@ -25,7 +25,7 @@ pub enum CustomerSubscriptionUpdate {
     Clear(CustomerSubscriptionUpdateClear),
     /// A `CustomerSubscriptionCancel`.
     CustomerSubscriptionCancel(CustomerSubscriptionCancel),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON object that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -70,7 +70,10 @@ impl<'de> Deserialize<'de> for CustomerSubscriptionUpdate {
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(CustomerSubscriptionUpdate::CustomerSubscriptionCancel(v));
             }
-            crate::runtime::model::decode_unknown(raw)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::OBJECT,
+                )
                 .map(CustomerSubscriptionUpdate::Unknown)
         }
         crate::runtime::model::deserialize_raw(

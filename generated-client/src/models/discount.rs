@@ -22,7 +22,7 @@ pub enum Discount {
     PercentageRepeatDuration(Box<DiscountPercentageRepeatDuration>),
     /// A `DiscountPercentageOnceForeverDuration`.
     PercentageOnceForeverDuration(Box<DiscountPercentageOnceForeverDuration>),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON object that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -57,7 +57,11 @@ impl<'de> Deserialize<'de> for Discount {
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(Discount::PercentageOnceForeverDuration(v));
             }
-            crate::runtime::model::decode_unknown(raw).map(Discount::Unknown)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::OBJECT,
+                )
+                .map(Discount::Unknown)
         }
         crate::runtime::model::deserialize_raw(
             deserializer,

@@ -13,7 +13,7 @@ pub enum DiscountCreate {
     Fixed(Box<DiscountFixedCreate>),
     /// `type` is `"percentage"`.
     Percentage(Box<DiscountPercentageCreate>),
-    /// A `type` this version of the crate does not know; kept as sent.
+    /// An object whose `type` this version of the crate does not know, or that has none; kept as sent. A value that is not an object is a decode error.
     Unknown(Value),
 }
 
@@ -43,7 +43,10 @@ impl<'de> Deserialize<'de> for DiscountCreate {
                         .map(DiscountCreate::Percentage)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown(
+                            raw,
+                            crate::runtime::model::JsonKinds::OBJECT,
+                        )
                         .map(DiscountCreate::Unknown)
                 }
             }

@@ -15,7 +15,7 @@ pub enum Event {
     System(SystemEvent),
     /// `source` is `"user"`.
     User(Box<UserEvent>),
-    /// A `source` this version of the crate does not know; kept as sent.
+    /// An object whose `source` this version of the crate does not know, or that has none; kept as sent. A value that is not an object is a decode error.
     Unknown(Value),
 }
 
@@ -41,7 +41,13 @@ impl<'de> Deserialize<'de> for Event {
                     crate::runtime::model::decode_arm(raw).map(Event::System)
                 }
                 Some("user") => crate::runtime::model::decode_arm(raw).map(Event::User),
-                _ => crate::runtime::model::decode_unknown(raw).map(Event::Unknown),
+                _ => {
+                    crate::runtime::model::decode_unknown(
+                            raw,
+                            crate::runtime::model::JsonKinds::OBJECT,
+                        )
+                        .map(Event::Unknown)
+                }
             }
         }
         crate::runtime::model::deserialize_raw(

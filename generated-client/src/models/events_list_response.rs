@@ -13,7 +13,7 @@ pub enum EventsListResponse {
     ListResourceEvent(ListResourceEvent),
     /// A `ListResourceWithCursorPaginationEvent`.
     ListResourceWithCursorPaginationEvent(ListResourceWithCursorPaginationEvent),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON object that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -42,7 +42,11 @@ impl<'de> Deserialize<'de> for EventsListResponse {
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(EventsListResponse::ListResourceWithCursorPaginationEvent(v));
             }
-            crate::runtime::model::decode_unknown(raw).map(EventsListResponse::Unknown)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::OBJECT,
+                )
+                .map(EventsListResponse::Unknown)
         }
         crate::runtime::model::deserialize_raw(
             deserializer,

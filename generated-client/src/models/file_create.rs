@@ -20,7 +20,7 @@ pub enum FileCreate {
     OrganizationAvatar(Box<OrganizationAvatarFileCreate>),
     /// `service` is `"support_case_attachment"`.
     SupportCaseAttachment(Box<SupportCaseAttachmentFileCreate>),
-    /// A `service` this version of the crate does not know; kept as sent.
+    /// An object whose `service` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `service`, is a decode error.
     Unknown(Value),
 }
 
@@ -58,7 +58,10 @@ impl<'de> Deserialize<'de> for FileCreate {
                     crate::runtime::model::decode_arm(raw)
                         .map(FileCreate::SupportCaseAttachment)
                 }
-                _ => crate::runtime::model::decode_unknown(raw).map(FileCreate::Unknown),
+                _ => {
+                    crate::runtime::model::decode_unknown_tagged(raw, "service")
+                        .map(FileCreate::Unknown)
+                }
             }
         }
         crate::runtime::model::deserialize_raw(

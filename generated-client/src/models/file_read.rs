@@ -22,7 +22,7 @@ pub enum FileRead {
     OrganizationAvatar(Box<OrganizationAvatarFileRead>),
     /// `service` is `"support_case_attachment"`.
     SupportCaseAttachment(Box<SupportCaseAttachmentFileRead>),
-    /// A `service` this version of the crate does not know; kept as sent.
+    /// An object whose `service` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `service`, is a decode error.
     Unknown(Value),
 }
 
@@ -60,7 +60,10 @@ impl<'de> Deserialize<'de> for FileRead {
                     crate::runtime::model::decode_arm(raw)
                         .map(FileRead::SupportCaseAttachment)
                 }
-                _ => crate::runtime::model::decode_unknown(raw).map(FileRead::Unknown),
+                _ => {
+                    crate::runtime::model::decode_unknown_tagged(raw, "service")
+                        .map(FileRead::Unknown)
+                }
             }
         }
         crate::runtime::model::deserialize_raw(

@@ -14,7 +14,7 @@ pub enum FilterClauseValue {
     Boolean(bool),
     /// A `String`.
     String(String),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON string, number or boolean that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -43,7 +43,14 @@ impl<'de> Deserialize<'de> for FilterClauseValue {
             }
             None
         }
-        crate::runtime::model::deserialize_scalar(deserializer, pick, Self::Unknown)
+        crate::runtime::model::deserialize_scalar(
+            deserializer,
+            pick,
+            Self::Unknown,
+            crate::runtime::model::JsonKinds::STRING
+                .with(crate::runtime::model::JsonKinds::NUMBER)
+                .with(crate::runtime::model::JsonKinds::BOOLEAN),
+        )
     }
 }
 

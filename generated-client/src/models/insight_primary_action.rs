@@ -17,7 +17,7 @@ pub enum InsightPrimaryAction {
     AdjustPrice(Box<AdjustPriceAction>),
     /// `type` is `"add_currency"`.
     AddCurrency(AddCurrencyAction),
-    /// A `type` this version of the crate does not know; kept as sent.
+    /// An object whose `type` this version of the crate does not know, or that has none; kept as sent. A value that is not an object is a decode error.
     Unknown(Value),
 }
 
@@ -58,7 +58,10 @@ impl<'de> Deserialize<'de> for InsightPrimaryAction {
                         .map(InsightPrimaryAction::AddCurrency)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown(
+                            raw,
+                            crate::runtime::model::JsonKinds::OBJECT,
+                        )
                         .map(InsightPrimaryAction::Unknown)
                 }
             }

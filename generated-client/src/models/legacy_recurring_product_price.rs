@@ -13,7 +13,7 @@ pub enum LegacyRecurringProductPrice {
     Fixed(Box<LegacyRecurringProductPriceFixed>),
     /// `amount_type` is `"custom"`.
     Custom(Box<LegacyRecurringProductPriceCustom>),
-    /// A `amount_type` this version of the crate does not know; kept as sent.
+    /// An object whose `amount_type` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `amount_type`, is a decode error.
     Unknown(Value),
 }
 
@@ -46,7 +46,7 @@ impl<'de> Deserialize<'de> for LegacyRecurringProductPrice {
                         .map(LegacyRecurringProductPrice::Custom)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown_tagged(raw, "amount_type")
                         .map(LegacyRecurringProductPrice::Unknown)
                 }
             }

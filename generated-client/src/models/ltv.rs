@@ -12,7 +12,7 @@ pub enum Ltv {
     Integer(i64),
     /// A `f64`.
     Number(f64),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON number that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -37,7 +37,12 @@ impl<'de> Deserialize<'de> for Ltv {
             }
             None
         }
-        crate::runtime::model::deserialize_scalar(deserializer, pick, Self::Unknown)
+        crate::runtime::model::deserialize_scalar(
+            deserializer,
+            pick,
+            Self::Unknown,
+            crate::runtime::model::JsonKinds::NUMBER,
+        )
     }
 }
 

@@ -22,7 +22,7 @@ pub enum MetadataQueryValue {
     BooleanList(Vec<bool>),
     /// A `String`.
     String(String),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON array, string, number or boolean that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -65,7 +65,14 @@ impl<'de> Deserialize<'de> for MetadataQueryValue {
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(MetadataQueryValue::String(v));
             }
-            crate::runtime::model::decode_unknown(raw).map(MetadataQueryValue::Unknown)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::ARRAY
+                        .with(crate::runtime::model::JsonKinds::STRING)
+                        .with(crate::runtime::model::JsonKinds::NUMBER)
+                        .with(crate::runtime::model::JsonKinds::BOOLEAN),
+                )
+                .map(MetadataQueryValue::Unknown)
         }
         crate::runtime::model::deserialize_raw(
             deserializer,

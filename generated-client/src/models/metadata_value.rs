@@ -16,7 +16,7 @@ pub enum MetadataValue {
     Boolean(bool),
     /// A `String`.
     String(String),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON string, number or boolean that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -49,7 +49,14 @@ impl<'de> Deserialize<'de> for MetadataValue {
             }
             None
         }
-        crate::runtime::model::deserialize_scalar(deserializer, pick, Self::Unknown)
+        crate::runtime::model::deserialize_scalar(
+            deserializer,
+            pick,
+            Self::Unknown,
+            crate::runtime::model::JsonKinds::STRING
+                .with(crate::runtime::model::JsonKinds::NUMBER)
+                .with(crate::runtime::model::JsonKinds::BOOLEAN),
+        )
     }
 }
 

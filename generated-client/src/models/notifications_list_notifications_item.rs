@@ -32,7 +32,7 @@ pub enum NotificationsListNotificationsItem {
     MaintainerFileFlaggedMaliciousNotification(
         Box<MaintainerFileFlaggedMaliciousNotification>,
     ),
-    /// A `type` this version of the crate does not know; kept as sent.
+    /// An object whose `type` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `type`, is a decode error.
     Unknown(Value),
 }
 
@@ -100,7 +100,7 @@ impl<'de> Deserialize<'de> for NotificationsListNotificationsItem {
                         )
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown_tagged(raw, "type")
                         .map(NotificationsListNotificationsItem::Unknown)
                 }
             }

@@ -13,7 +13,7 @@ pub enum Oauth2AuthorizeResponse {
     User(Box<AuthorizeResponseUser>),
     /// `sub_type` is `"organization"`.
     Organization(Box<AuthorizeResponseOrganization>),
-    /// A `sub_type` this version of the crate does not know; kept as sent.
+    /// An object whose `sub_type` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `sub_type`, is a decode error.
     Unknown(Value),
 }
 
@@ -44,7 +44,7 @@ impl<'de> Deserialize<'de> for Oauth2AuthorizeResponse {
                         .map(Oauth2AuthorizeResponse::Organization)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown_tagged(raw, "sub_type")
                         .map(Oauth2AuthorizeResponse::Unknown)
                 }
             }

@@ -15,7 +15,7 @@ pub enum Oauth2TokenBody {
     RefreshToken(RefreshTokenRequest),
     /// `grant_type` is `"web"`.
     Web(Box<WebTokenRequest>),
-    /// A `grant_type` this version of the crate does not know; kept as sent.
+    /// An object whose `grant_type` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `grant_type`, is a decode error.
     Unknown(Value),
 }
 
@@ -50,7 +50,7 @@ impl<'de> Deserialize<'de> for Oauth2TokenBody {
                     crate::runtime::model::decode_arm(raw).map(Oauth2TokenBody::Web)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown_tagged(raw, "grant_type")
                         .map(Oauth2TokenBody::Unknown)
                 }
             }

@@ -13,7 +13,7 @@ pub enum Oauth2UserinfoResponse {
     UserInfoUser(Box<UserInfoUser>),
     /// An `UserInfoOrganization`.
     UserInfoOrganization(UserInfoOrganization),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON object that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -40,7 +40,10 @@ impl<'de> Deserialize<'de> for Oauth2UserinfoResponse {
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(Oauth2UserinfoResponse::UserInfoOrganization(v));
             }
-            crate::runtime::model::decode_unknown(raw)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::OBJECT,
+                )
                 .map(Oauth2UserinfoResponse::Unknown)
         }
         crate::runtime::model::deserialize_raw(

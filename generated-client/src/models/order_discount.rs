@@ -22,7 +22,7 @@ pub enum OrderDiscount {
     DiscountPercentageOnceForeverDurationBase(
         Box<DiscountPercentageOnceForeverDurationBase>,
     ),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON object that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -63,7 +63,11 @@ impl<'de> Deserialize<'de> for OrderDiscount {
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(OrderDiscount::DiscountPercentageOnceForeverDurationBase(v));
             }
-            crate::runtime::model::decode_unknown(raw).map(OrderDiscount::Unknown)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::OBJECT,
+                )
+                .map(OrderDiscount::Unknown)
         }
         crate::runtime::model::deserialize_raw(
             deserializer,

@@ -13,7 +13,7 @@ pub enum OrdersFinalize402Error {
     PaymentFailed(PaymentFailed),
     /// `error` is `"PaymentActionRequired"`.
     PaymentActionRequired(PaymentActionRequired),
-    /// A `error` this version of the crate does not know; kept as sent.
+    /// An object whose `error` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `error`, is a decode error.
     Unknown(Value),
 }
 
@@ -44,7 +44,7 @@ impl<'de> Deserialize<'de> for OrdersFinalize402Error {
                         .map(OrdersFinalize402Error::PaymentActionRequired)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown_tagged(raw, "error")
                         .map(OrdersFinalize402Error::Unknown)
                 }
             }

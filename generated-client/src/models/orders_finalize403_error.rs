@@ -13,7 +13,7 @@ pub enum OrdersFinalize403Error {
     OffSessionChargesNotEnabled(OffSessionChargesNotEnabled),
     /// `error` is `"OrganizationNotReadyForPayments"`.
     OrganizationNotReadyForPayments(OrganizationNotReadyForPayments),
-    /// A `error` this version of the crate does not know; kept as sent.
+    /// An object whose `error` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `error`, is a decode error.
     Unknown(Value),
 }
 
@@ -44,7 +44,7 @@ impl<'de> Deserialize<'de> for OrdersFinalize403Error {
                         .map(OrdersFinalize403Error::OrganizationNotReadyForPayments)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown_tagged(raw, "error")
                         .map(OrdersFinalize403Error::Unknown)
                 }
             }

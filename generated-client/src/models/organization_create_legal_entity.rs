@@ -15,7 +15,7 @@ pub enum OrganizationCreateLegalEntity {
     Individual(OrganizationIndividualLegalEntitySchema),
     /// `type` is `"company"`.
     Company(OrganizationCompanyLegalEntitySchema),
-    /// A `type` this version of the crate does not know; kept as sent.
+    /// An object whose `type` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `type`, is a decode error.
     Unknown(Value),
 }
 
@@ -48,7 +48,7 @@ impl<'de> Deserialize<'de> for OrganizationCreateLegalEntity {
                         .map(OrganizationCreateLegalEntity::Company)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown_tagged(raw, "type")
                         .map(OrganizationCreateLegalEntity::Unknown)
                 }
             }

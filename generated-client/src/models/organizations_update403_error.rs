@@ -13,7 +13,7 @@ pub enum OrganizationsUpdate403Error {
     NotPermitted(NotPermitted),
     /// `error` is `"DisputeAutoAcceptNotEnabled"`.
     DisputeAutoAcceptNotEnabled(DisputeAutoAcceptNotEnabled),
-    /// A `error` this version of the crate does not know; kept as sent.
+    /// An object whose `error` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `error`, is a decode error.
     Unknown(Value),
 }
 
@@ -46,7 +46,7 @@ impl<'de> Deserialize<'de> for OrganizationsUpdate403Error {
                         .map(OrganizationsUpdate403Error::DisputeAutoAcceptNotEnabled)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown_tagged(raw, "error")
                         .map(OrganizationsUpdate403Error::Unknown)
                 }
             }

@@ -15,7 +15,7 @@ pub enum Payment {
     Card(Box<CardPayment>),
     /// A `GenericPayment`.
     Generic(Box<GenericPayment>),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON object that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -44,7 +44,11 @@ impl<'de> Deserialize<'de> for Payment {
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(Payment::Generic(v));
             }
-            crate::runtime::model::decode_unknown(raw).map(Payment::Unknown)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::OBJECT,
+                )
+                .map(Payment::Unknown)
         }
         crate::runtime::model::deserialize_raw(
             deserializer,

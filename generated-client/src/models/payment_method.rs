@@ -13,7 +13,7 @@ pub enum PaymentMethod {
     CustomerPaymentMethodCard(Box<CustomerPaymentMethodCard>),
     /// A `CustomerPaymentMethodGeneric`.
     CustomerPaymentMethodGeneric(Box<CustomerPaymentMethodGeneric>),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON object that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -42,7 +42,11 @@ impl<'de> Deserialize<'de> for PaymentMethod {
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(PaymentMethod::CustomerPaymentMethodGeneric(v));
             }
-            crate::runtime::model::decode_unknown(raw).map(PaymentMethod::Unknown)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::OBJECT,
+                )
+                .map(PaymentMethod::Unknown)
         }
         crate::runtime::model::deserialize_raw(
             deserializer,

@@ -13,7 +13,7 @@ pub enum PricesItem {
     LegacyRecurringProductPrice(LegacyRecurringProductPrice),
     /// A `ProductPrice`.
     ProductPrice(ProductPrice),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON object that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -40,7 +40,11 @@ impl<'de> Deserialize<'de> for PricesItem {
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(PricesItem::ProductPrice(v));
             }
-            crate::runtime::model::decode_unknown(raw).map(PricesItem::Unknown)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::OBJECT,
+                )
+                .map(PricesItem::Unknown)
         }
         crate::runtime::model::deserialize_raw(
             deserializer,

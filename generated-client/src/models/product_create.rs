@@ -13,7 +13,7 @@ pub enum ProductCreate {
     Recurring(Box<ProductCreateRecurring>),
     /// A `ProductCreateOneTime`.
     OneTime(Box<ProductCreateOneTime>),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON object that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -40,7 +40,11 @@ impl<'de> Deserialize<'de> for ProductCreate {
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(ProductCreate::OneTime(v));
             }
-            crate::runtime::model::decode_unknown(raw).map(ProductCreate::Unknown)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::OBJECT,
+                )
+                .map(ProductCreate::Unknown)
         }
         crate::runtime::model::deserialize_raw(
             deserializer,

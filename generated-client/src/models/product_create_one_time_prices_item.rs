@@ -20,7 +20,7 @@ pub enum ProductCreateOneTimePricesItem {
     SeatBased(Box<ProductPriceSeatBasedCreate>),
     /// `amount_type` is `"metered_unit"`.
     MeteredUnit(Box<ProductPriceMeteredUnitCreate>),
-    /// A `amount_type` this version of the crate does not know; kept as sent.
+    /// An object whose `amount_type` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `amount_type`, is a decode error.
     Unknown(Value),
 }
 
@@ -63,7 +63,7 @@ impl<'de> Deserialize<'de> for ProductCreateOneTimePricesItem {
                         .map(ProductCreateOneTimePricesItem::MeteredUnit)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown_tagged(raw, "amount_type")
                         .map(ProductCreateOneTimePricesItem::Unknown)
                 }
             }

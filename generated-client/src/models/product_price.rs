@@ -19,7 +19,7 @@ pub enum ProductPrice {
     SeatBased(Box<ProductPriceSeatBased>),
     /// `amount_type` is `"metered_unit"`.
     MeteredUnit(Box<ProductPriceMeteredUnit>),
-    /// A `amount_type` this version of the crate does not know; kept as sent.
+    /// An object whose `amount_type` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `amount_type`, is a decode error.
     Unknown(Value),
 }
 
@@ -56,7 +56,8 @@ impl<'de> Deserialize<'de> for ProductPrice {
                     crate::runtime::model::decode_arm(raw).map(ProductPrice::MeteredUnit)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw).map(ProductPrice::Unknown)
+                    crate::runtime::model::decode_unknown_tagged(raw, "amount_type")
+                        .map(ProductPrice::Unknown)
                 }
             }
         }

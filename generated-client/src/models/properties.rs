@@ -28,7 +28,7 @@ pub enum Properties {
     BenefitGrantFeatureFlag(BenefitGrantFeatureFlagProperties),
     /// A `BenefitGrantSlackSharedChannelProperties`.
     BenefitGrantSlackSharedChannel(Box<BenefitGrantSlackSharedChannelProperties>),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON object that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -75,7 +75,11 @@ impl<'de> Deserialize<'de> for Properties {
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(Properties::BenefitGrantSlackSharedChannel(v));
             }
-            crate::runtime::model::decode_unknown(raw).map(Properties::Unknown)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::OBJECT,
+                )
+                .map(Properties::Unknown)
         }
         crate::runtime::model::deserialize_raw(
             deserializer,

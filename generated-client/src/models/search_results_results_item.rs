@@ -20,7 +20,7 @@ pub enum SearchResultsResultsItem {
     Order(Box<SearchResultOrder>),
     /// `type` is `"subscription"`.
     Subscription(Box<SearchResultSubscription>),
-    /// A `type` this version of the crate does not know; kept as sent.
+    /// An object whose `type` this version of the crate does not know, or that has none; kept as sent. A value that is not an object is a decode error.
     Unknown(Value),
 }
 
@@ -61,7 +61,10 @@ impl<'de> Deserialize<'de> for SearchResultsResultsItem {
                         .map(SearchResultsResultsItem::Subscription)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown(
+                            raw,
+                            crate::runtime::model::JsonKinds::OBJECT,
+                        )
                         .map(SearchResultsResultsItem::Unknown)
                 }
             }

@@ -13,7 +13,7 @@ pub enum SubscriptionChangePreview {
     Product(SubscriptionChangePreviewProduct),
     /// A `SubscriptionChangePreviewSeats`.
     Seats(SubscriptionChangePreviewSeats),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON object that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -40,7 +40,10 @@ impl<'de> Deserialize<'de> for SubscriptionChangePreview {
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(SubscriptionChangePreview::Seats(v));
             }
-            crate::runtime::model::decode_unknown(raw)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::OBJECT,
+                )
                 .map(SubscriptionChangePreview::Unknown)
         }
         crate::runtime::model::deserialize_raw(

@@ -29,7 +29,7 @@ pub enum SubscriptionUpdate {
     Clear(SubscriptionUpdateClear),
     /// A `SubscriptionUpdateBase`.
     Base(Box<SubscriptionUpdateBase>),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON object that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -80,7 +80,11 @@ impl<'de> Deserialize<'de> for SubscriptionUpdate {
             if let Some(v) = crate::runtime::model::try_arm(raw) {
                 return Ok(SubscriptionUpdate::Base(v));
             }
-            crate::runtime::model::decode_unknown(raw).map(SubscriptionUpdate::Unknown)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::OBJECT,
+                )
+                .map(SubscriptionUpdate::Unknown)
         }
         crate::runtime::model::deserialize_raw(
             deserializer,

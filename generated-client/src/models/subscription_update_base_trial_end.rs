@@ -13,7 +13,7 @@ pub enum SubscriptionUpdateBaseTrialEnd {
     Now,
     /// A `DateTime<Utc>`.
     DateTime(DateTime<Utc>),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON string that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -40,7 +40,12 @@ impl<'de> Deserialize<'de> for SubscriptionUpdateBaseTrialEnd {
             }
             None
         }
-        crate::runtime::model::deserialize_scalar(deserializer, pick, Self::Unknown)
+        crate::runtime::model::deserialize_scalar(
+            deserializer,
+            pick,
+            Self::Unknown,
+            crate::runtime::model::JsonKinds::STRING,
+        )
     }
 }
 

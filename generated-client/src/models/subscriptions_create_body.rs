@@ -13,7 +13,7 @@ pub enum SubscriptionsCreateBody {
     SubscriptionCreateCustomer(SubscriptionCreateCustomer),
     /// A `SubscriptionCreateExternalCustomer`.
     SubscriptionCreateExternalCustomer(SubscriptionCreateExternalCustomer),
-    /// JSON that matches no known variant; kept as sent.
+    /// A JSON object that matches no known variant; kept as sent. Other JSON is a decode error.
     Unknown(Value),
 }
 
@@ -44,7 +44,10 @@ impl<'de> Deserialize<'de> for SubscriptionsCreateBody {
                     SubscriptionsCreateBody::SubscriptionCreateExternalCustomer(v),
                 );
             }
-            crate::runtime::model::decode_unknown(raw)
+            crate::runtime::model::decode_unknown(
+                    raw,
+                    crate::runtime::model::JsonKinds::OBJECT,
+                )
                 .map(SubscriptionsCreateBody::Unknown)
         }
         crate::runtime::model::deserialize_raw(

@@ -13,7 +13,7 @@ pub enum SubscriptionsUpdate403Error {
     AlreadyCanceledSubscription(AlreadyCanceledSubscription),
     /// `error` is `"InactiveSubscription"`.
     InactiveSubscription(InactiveSubscription),
-    /// A `error` this version of the crate does not know; kept as sent.
+    /// An object whose `error` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `error`, is a decode error.
     Unknown(Value),
 }
 
@@ -46,7 +46,7 @@ impl<'de> Deserialize<'de> for SubscriptionsUpdate403Error {
                         .map(SubscriptionsUpdate403Error::InactiveSubscription)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown_tagged(raw, "error")
                         .map(SubscriptionsUpdate403Error::Unknown)
                 }
             }

@@ -13,7 +13,7 @@ pub enum SupportCaseListItem {
     Dispute(Box<DisputeSupportCaseListItem>),
     /// `type` is `"review_appeal"`.
     ReviewAppeal(ReviewAppealSupportCaseListItem),
-    /// A `type` this version of the crate does not know; kept as sent.
+    /// An object whose `type` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `type`, is a decode error.
     Unknown(Value),
 }
 
@@ -44,7 +44,7 @@ impl<'de> Deserialize<'de> for SupportCaseListItem {
                         .map(SupportCaseListItem::ReviewAppeal)
                 }
                 _ => {
-                    crate::runtime::model::decode_unknown(raw)
+                    crate::runtime::model::decode_unknown_tagged(raw, "type")
                         .map(SupportCaseListItem::Unknown)
                 }
             }

@@ -92,7 +92,7 @@ pub enum SystemEvent {
     BalanceDispute(Box<BalanceDisputeEvent>),
     /// `name` is `"balance.dispute_reversal"`.
     BalanceDisputeReversal(Box<BalanceDisputeReversalEvent>),
-    /// A `name` this version of the crate does not know; kept as sent.
+    /// An object whose `name` this version of the crate does not know; kept as sent. A value that is not an object, or an object without a string `name`, is a decode error.
     Unknown(Value),
 }
 
@@ -283,7 +283,10 @@ impl<'de> Deserialize<'de> for SystemEvent {
                     crate::runtime::model::decode_arm(raw)
                         .map(SystemEvent::BalanceDisputeReversal)
                 }
-                _ => crate::runtime::model::decode_unknown(raw).map(SystemEvent::Unknown),
+                _ => {
+                    crate::runtime::model::decode_unknown_tagged(raw, "name")
+                        .map(SystemEvent::Unknown)
+                }
             }
         }
         crate::runtime::model::deserialize_raw(

@@ -41,7 +41,10 @@ macro_rules! request_builder {
 
         impl<'a> $builder<'a> {
             /// Every item of every page, fetching pages as the stream is polled (from
-            /// `page`, default 1, until `pagination.max_page`).
+            /// `page`, default 1, until `pagination.max_page`). The stream ends with an
+            /// [`ErrorKind::Pagination`](crate::runtime::ErrorKind::Pagination) error if
+            /// the server's pages are inconsistent (a page repeats the one before it, or
+            /// more items arrive than its `total_count`).
             pub fn stream(
                 self,
             ) -> impl ::futures_core::Stream<Item = ::core::result::Result<$item, $crate::runtime::Error>>
@@ -50,17 +53,24 @@ macro_rules! request_builder {
                    + 'a {
                 let first = self.page.unwrap_or(1);
                 ::std::boxed::Box::pin($crate::runtime::paginate(first, move |page| {
-                    let request = self.clone().page(page);
+                    let list = self.clone().page(page).fetch_list();
                     async move {
-                        let list = request.send().await?;
-                        Ok((list.items, list.pagination.max_page))
+                        let (operation, list) = list.await?;
+                        Ok($crate::runtime::Page {
+                            operation,
+                            last_page: list.pagination.max_page,
+                            total: ::core::option::Option::Some(list.pagination.total_count),
+                            items: list.items,
+                            page: (),
+                        })
                     }
                 }))
             }
 
             /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
             /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
-            /// from, ending at the same page (an empty page is yielded, then the stream ends).
+            /// from, ending at the same page (an empty page is yielded, then the stream ends)
+            /// or with the same error.
             pub fn pages(
                 self,
             ) -> impl ::futures_core::Stream<Item = ::core::result::Result<$output, $crate::runtime::Error>>
@@ -69,13 +79,36 @@ macro_rules! request_builder {
                    + 'a {
                 let first = self.page.unwrap_or(1);
                 ::std::boxed::Box::pin($crate::runtime::paginate_pages(first, move |page| {
-                    let request = self.clone().page(page);
+                    let list = self.clone().page(page).fetch_list();
                     async move {
-                        let list = request.send().await?;
-                        let (count, max_page) = (list.items.len(), list.pagination.max_page);
-                        Ok((list, count, max_page))
+                        let (operation, list) = list.await?;
+                        Ok($crate::runtime::Page {
+                            operation,
+                            last_page: list.pagination.max_page,
+                            total: ::core::option::Option::Some(list.pagination.total_count),
+                            items: list.items.clone(),
+                            page: list,
+                        })
                     }
                 }))
+            }
+
+            /// Sends the request for one page: the operation's id (for errors) and the page.
+            fn fetch_list(
+                self,
+            ) -> impl ::std::future::Future<
+                Output = ::core::result::Result<(&'static str, $output), $crate::runtime::Error>,
+            > + Send
+                   + 'a {
+                let client = self.client;
+                let request = self.into_request();
+                let operation = request.as_ref().map_or("", |request| request.operation_id);
+                let list = $crate::runtime::ResponseFuture::<$output $(, $crate::runtime::$decoder)?>::new(
+                    client,
+                    request,
+                    Self::ERRORS,
+                );
+                async move { Ok((operation, list.into_body().await?)) }
             }
         }
     };

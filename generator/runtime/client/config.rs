@@ -122,13 +122,16 @@ pub enum BuildError {
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BuildError::InvalidBaseUrl(reason) => write!(f, "invalid base URL: {reason}"),
-            BuildError::InvalidHeader(name) => write!(f, "invalid default header `{name}`"),
+            BuildError::InvalidBaseUrl(reason) => write!(f, "invalid base URL: {}", reason.escape_debug()),
+            // Escaped: a name with a line break must not split a log line.
+            BuildError::InvalidHeader(name) => write!(f, "invalid default header `{}`", name.escape_debug()),
             BuildError::InvalidCredential(which) => {
                 write!(f, "invalid {which}: not a valid HTTP header value")
             }
             BuildError::HttpClient(_) => f.write_str("cannot create the HTTP client"),
-            BuildError::Env(name, reason) => write!(f, "environment variable `{name}`: {reason}"),
+            BuildError::Env(name, reason) => {
+                write!(f, "environment variable `{}`: {}", name.escape_debug(), reason.escape_debug())
+            }
             BuildError::NoOrganizationHeader => f.write_str("this API has no organization header"),
             BuildError::Tls(reason) => write!(f, "cannot configure TLS for the HTTP client: {reason}"),
         }
@@ -578,6 +581,9 @@ mod tests {
         assert!(matches!(err, BuildError::InvalidHeader(ref n) if n == "bad header"));
         let err = ClientBuilder::new(&INFO).header("x", "line\nbreak").build().unwrap_err();
         assert!(matches!(err, BuildError::InvalidHeader(_)));
+        // A name with a line break is escaped, so the message stays one log line.
+        let err = ClientBuilder::new(&INFO).header("x-a\r\nx-injected: 1", "v").build().unwrap_err();
+        assert_eq!(err.to_string(), "invalid default header `x-a\\r\\nx-injected: 1`");
         let err = ClientBuilder::new(&INFO).access_token("a\r\nb").build().unwrap_err();
         assert!(matches!(err, BuildError::InvalidCredential("access token")));
         assert!(!err.to_string().contains("a\r\nb"));

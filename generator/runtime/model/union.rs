@@ -122,30 +122,150 @@ impl<'de> Deserializer<'de> for Scalar<'de> {
     }
 }
 
+/// A set of JSON value kinds: those a union's arms can hold, whose values its catch-all
+/// arm keeps when no arm takes them. A value of another kind is a decode error: a union
+/// of objects does not take `null`, a number, or the text of a gateway's error page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JsonKinds(u8);
+
+impl JsonKinds {
+    /// JSON objects.
+    pub const OBJECT: Self = Self(1);
+    /// JSON arrays.
+    pub const ARRAY: Self = Self(2);
+    /// JSON strings.
+    pub const STRING: Self = Self(4);
+    /// JSON numbers.
+    pub const NUMBER: Self = Self(8);
+    /// `true` and `false`.
+    pub const BOOLEAN: Self = Self(16);
+    /// `null`.
+    pub const NULL: Self = Self(32);
+    /// Every kind of JSON value.
+    pub const ANY: Self = Self(63);
+
+    const NAMES: [(Self, &'static str); 6] = [
+        (Self::OBJECT, "object"),
+        (Self::ARRAY, "array"),
+        (Self::STRING, "string"),
+        (Self::NUMBER, "number"),
+        (Self::BOOLEAN, "boolean"),
+        (Self::NULL, "null"),
+    ];
+
+    /// Both sets.
+    #[must_use]
+    pub const fn with(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    /// Whether `kind` is in the set.
+    #[must_use]
+    pub const fn contains(self, kind: Self) -> bool {
+        self.0 & kind.0 == kind.0
+    }
+
+    /// The kind of the JSON text `raw` (a valid JSON value).
+    fn of(raw: &str) -> Self {
+        match raw.trim_start().as_bytes().first() {
+            Some(b'{') => Self::OBJECT,
+            Some(b'[') => Self::ARRAY,
+            Some(b'"') => Self::STRING,
+            Some(b't' | b'f') => Self::BOOLEAN,
+            Some(b'n') => Self::NULL,
+            _ => Self::NUMBER,
+        }
+    }
+}
+
+impl de::Expected for JsonKinds {
+    /// `a JSON object or array`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if *self == Self::ANY {
+            return f.write_str("any JSON value");
+        }
+        let names: Vec<&str> =
+            Self::NAMES.iter().filter(|(kind, _)| self.contains(*kind)).map(|(_, name)| *name).collect();
+        match names.split_last() {
+            None => f.write_str("nothing"),
+            Some((last, [])) => write!(f, "a JSON {last}"),
+            Some((last, rest)) => write!(f, "a JSON {} or {last}", rest.join(", ")),
+        }
+    }
+}
+
+/// The error for a value of a kind the union does not hold: `invalid type: string "Service
+/// Unavailable", expected a JSON object`.
+fn wrong_kind<E: de::Error>(raw: &str, expected: &dyn de::Expected) -> E {
+    let value: Value = serde_json::from_str(raw).unwrap_or(Value::Null);
+    let unexpected = match &value {
+        Value::Null => de::Unexpected::Unit,
+        Value::Bool(b) => de::Unexpected::Bool(*b),
+        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => de::Unexpected::Unsigned(u),
+            (_, Some(i), _) => de::Unexpected::Signed(i),
+            (_, _, Some(x)) => de::Unexpected::Float(x),
+            _ => de::Unexpected::Other("number"),
+        },
+        Value::String(s) => de::Unexpected::Str(s),
+        Value::Array(_) => de::Unexpected::Seq,
+        Value::Object(_) => de::Unexpected::Map,
+    };
+    E::invalid_type(unexpected, expected)
+}
+
 /// Decodes a union whose arms are all scalars from the one JSON value, without buffering:
-/// `pick` tries the arms in order (the generated code), and anything no arm takes (an
-/// unexpected scalar, `null`, an array or an object) is kept as a [`Value`] by `unknown`.
+/// `pick` tries the arms in order (the generated code), and a value no arm takes is kept as
+/// a [`Value`] by `unknown` if its kind is one of `accepts` (an unexpected string of a
+/// union of strings), and is an error otherwise (`null`, an array or an object).
 pub fn deserialize_scalar<'de, D, T>(
     deserializer: D,
     pick: fn(Scalar<'_>) -> Option<T>,
     unknown: fn(Value) -> T,
+    accepts: JsonKinds,
 ) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
 {
-    deserializer.deserialize_any(ScalarVisitor { pick, unknown })
+    deserializer.deserialize_any(ScalarVisitor { pick, unknown, accepts })
 }
 
 struct ScalarVisitor<T> {
     pick: fn(Scalar<'_>) -> Option<T>,
     unknown: fn(Value) -> T,
+    accepts: JsonKinds,
 }
 
 impl<T> ScalarVisitor<T> {
-    fn scalar(self, scalar: Scalar<'_>) -> T {
-        match (self.pick)(scalar) {
-            Some(value) => value,
-            None => (self.unknown)(scalar.into_value()),
+    fn scalar<E: de::Error>(self, scalar: Scalar<'_>) -> Result<T, E> {
+        if let Some(value) = (self.pick)(scalar) {
+            return Ok(value);
+        }
+        let (kind, unexpected) = match scalar {
+            Scalar::Str(s) => (JsonKinds::STRING, de::Unexpected::Str(s)),
+            Scalar::Bool(b) => (JsonKinds::BOOLEAN, de::Unexpected::Bool(b)),
+            Scalar::I64(n) => (JsonKinds::NUMBER, de::Unexpected::Signed(n)),
+            Scalar::U64(n) => (JsonKinds::NUMBER, de::Unexpected::Unsigned(n)),
+            Scalar::F64(n) => (JsonKinds::NUMBER, de::Unexpected::Float(n)),
+        };
+        if self.accepts.contains(kind) {
+            Ok((self.unknown)(scalar.into_value()))
+        } else {
+            Err(E::invalid_type(unexpected, &self.accepts))
+        }
+    }
+
+    /// A `null`, array or object: kept if the union holds that kind.
+    fn other<E: de::Error>(
+        self,
+        kind: JsonKinds,
+        value: impl FnOnce() -> Result<Value, E>,
+        unexpected: de::Unexpected<'_>,
+    ) -> Result<T, E> {
+        if self.accepts.contains(kind) {
+            value().map(self.unknown)
+        } else {
+            Err(E::invalid_type(unexpected, &self.accepts))
         }
     }
 }
@@ -154,42 +274,43 @@ impl<'de, T> Visitor<'de> for ScalarVisitor<T> {
     type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
+        de::Expected::fmt(&self.accepts, f)
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
-        Ok(self.scalar(Scalar::Bool(v)))
+        self.scalar(Scalar::Bool(v))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
-        Ok(self.scalar(Scalar::I64(v)))
+        self.scalar(Scalar::I64(v))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
-        Ok(self.scalar(Scalar::U64(v)))
+        self.scalar(Scalar::U64(v))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
-        Ok(self.scalar(Scalar::F64(v)))
+        self.scalar(Scalar::F64(v))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-        Ok(self.scalar(Scalar::Str(v)))
+        self.scalar(Scalar::Str(v))
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<T, E> {
         match (self.pick)(Scalar::Str(&v)) {
             Some(value) => Ok(value),
-            None => Ok((self.unknown)(Value::String(v))),
+            None if self.accepts.contains(JsonKinds::STRING) => Ok((self.unknown)(Value::String(v))),
+            None => Err(E::invalid_type(de::Unexpected::Str(&v), &self.accepts)),
         }
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<T, E> {
-        Ok((self.unknown)(Value::Null))
+        self.other(JsonKinds::NULL, || Ok(Value::Null), de::Unexpected::Unit)
     }
 
     fn visit_none<E: de::Error>(self) -> Result<T, E> {
-        Ok((self.unknown)(Value::Null))
+        self.other(JsonKinds::NULL, || Ok(Value::Null), de::Unexpected::Unit)
     }
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
@@ -197,11 +318,11 @@ impl<'de, T> Visitor<'de> for ScalarVisitor<T> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
-        Value::deserialize(SeqAccessDeserializer::new(seq)).map(self.unknown)
+        self.other(JsonKinds::ARRAY, || Value::deserialize(SeqAccessDeserializer::new(seq)), de::Unexpected::Seq)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        Value::deserialize(MapAccessDeserializer::new(map)).map(self.unknown)
+        self.other(JsonKinds::OBJECT, || Value::deserialize(MapAccessDeserializer::new(map)), de::Unexpected::Map)
     }
 }
 
@@ -404,8 +525,33 @@ pub fn try_arm<T: DeserializeOwned>(raw: &RawValue) -> Option<T> {
     serde_json::from_str(raw.get()).ok()
 }
 
-/// The raw JSON no arm takes, kept as a [`Value`].
-pub fn decode_unknown(raw: &RawValue) -> Result<Value, serde_json::Error> {
+/// The raw JSON no arm of an untagged union takes, kept as a [`Value`] if its kind is one
+/// of `accepts` (the kinds the union's arms hold), an error otherwise.
+pub fn decode_unknown(raw: &RawValue, accepts: JsonKinds) -> Result<Value, serde_json::Error> {
+    if !accepts.contains(JsonKinds::of(raw.get())) {
+        return Err(wrong_kind(raw.get(), &accepts));
+    }
+    serde_json::from_str(raw.get())
+}
+
+/// The raw JSON of a tagged union whose tag no arm lists, kept as a [`Value`] when it is
+/// an object with a string `tag` (a variant of a newer version of the API); anything
+/// else, an object without the tag included, is no variant of any version: an error.
+pub fn decode_unknown_tagged(raw: &RawValue, tag: &str) -> Result<Value, serde_json::Error> {
+    struct ObjectWithTag<'t>(&'t str);
+    impl de::Expected for ObjectWithTag<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a JSON object with a string `{}`", self.0)
+        }
+    }
+    if JsonKinds::of(raw.get()) != JsonKinds::OBJECT {
+        return Err(wrong_kind(raw.get(), &ObjectWithTag(tag)));
+    }
+    if probe_tag(raw, tag).is_none() {
+        return Err(de::Error::custom(format_args!(
+            "the object has no string `{tag}`, which tells the variant (missing field `{tag}`)"
+        )));
+    }
     serde_json::from_str(raw.get())
 }
 #[cfg(test)]
@@ -483,7 +629,7 @@ mod tests {
         );
         let missing = decode_arm::<Outer>(&raw(r#"{"items": []}"#)).unwrap_err();
         assert_eq!(missing.to_string(), "missing field `name`");
-        assert_eq!(decode_unknown(&bad).unwrap()["items"][1]["count"], "two");
+        assert_eq!(decode_unknown(&bad, JsonKinds::OBJECT).unwrap()["items"][1]["count"], "two");
     }
 
     /// A union shaped like the generated ones, decoded through the raw path.
@@ -498,7 +644,7 @@ mod tests {
             fn decode(raw: &RawValue) -> Result<Tagged, serde_json::Error> {
                 match probe_tag(raw, "kind").as_deref() {
                     Some("outer") => decode_arm(raw).map(Tagged::Outer),
-                    _ => decode_unknown(raw).map(Tagged::Unknown),
+                    _ => decode_unknown_tagged(raw, "kind").map(Tagged::Unknown),
                 }
             }
             deserialize_raw(deserializer, decode)
@@ -546,7 +692,7 @@ mod tests {
                 if let Some(v) = try_arm(raw) {
                     return Ok(Nest::List(v));
                 }
-                decode_unknown(raw).map(Nest::Unknown)
+                decode_unknown(raw, JsonKinds::ARRAY).map(Nest::Unknown)
             }
             deserialize_raw(deserializer, decode)
         }
@@ -609,7 +755,8 @@ mod tests {
                 }
                 None
             }
-            deserialize_scalar(deserializer, pick, Self::Unknown)
+            let accepts = JsonKinds::STRING.with(JsonKinds::NUMBER).with(JsonKinds::BOOLEAN);
+            deserialize_scalar(deserializer, pick, Self::Unknown, accepts)
         }
     }
 
@@ -628,9 +775,6 @@ mod tests {
             (r#""2025-01-02T03:04:05Z""#, Flexible::DateTime(date)),
             (r#""2025-01-02""#, Flexible::String("2025-01-02".into())),
             (r#""caf\u00e9 \"x\"""#, Flexible::String("café \"x\"".into())),
-            ("null", Flexible::Unknown(Value::Null)),
-            ("[1, \"a\"]", Flexible::Unknown(serde_json::json!([1, "a"]))),
-            (r#"{"a": {"b": [null]}}"#, Flexible::Unknown(serde_json::json!({"a": {"b": [null]}}))),
         ];
         for (text, expected) in cases {
             assert_eq!(serde_json::from_str::<Flexible>(text).unwrap(), expected, "{text}");
@@ -648,10 +792,50 @@ mod tests {
             #[serde(flatten)]
             rest: std::collections::BTreeMap<String, Flexible>,
         }
-        let flat: Flat = serde_json::from_str(r#"{"a": 1, "b": "now", "c": [true]}"#).unwrap();
+        let flat: Flat = serde_json::from_str(r#"{"a": 1, "b": "now"}"#).unwrap();
         assert_eq!(flat.rest["a"], Flexible::Integer(1));
         assert_eq!(flat.rest["b"], Flexible::Now);
-        assert_eq!(flat.rest["c"], Flexible::Unknown(serde_json::json!([true])));
+        assert!(serde_json::from_str::<Flat>(r#"{"c": [true]}"#).is_err());
+    }
+
+    #[test]
+    fn values_of_a_kind_no_arm_holds_are_errors() {
+        // A union of scalars takes no null, array or object.
+        for (text, found) in [("null", "null"), ("[1]", "sequence"), (r#"{"a": 1}"#, "map")] {
+            let err = serde_json::from_str::<Flexible>(text).unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!("invalid type: {found}, expected a JSON string, number or boolean")),
+                "{text}: {err}"
+            );
+            let value: Value = serde_json::from_str(text).unwrap();
+            assert!(serde_json::from_value::<Flexible>(value).is_err(), "{text}");
+        }
+        // A tagged union takes objects with a string tag only; an unknown tag is kept.
+        for (text, message) in [
+            ("null", "invalid type: null, expected a JSON object with a string `kind`"),
+            ("[]", "invalid type: sequence, expected a JSON object with a string `kind`"),
+            ("42", "invalid type: integer `42`, expected a JSON object with a string `kind`"),
+            (
+                r#""Service temporarily unavailable""#,
+                r#"invalid type: string "Service temporarily unavailable", expected a JSON object with a string `kind`"#,
+            ),
+            (r#"{"name": "x"}"#, "the object has no string `kind`, which tells the variant (missing field `kind`)"),
+            (r#"{"kind": 7}"#, "the object has no string `kind`, which tells the variant (missing field `kind`)"),
+        ] {
+            let err = serde_json::from_str::<Tagged>(text).unwrap_err().to_string();
+            assert!(err.starts_with(message), "{text}: {err}");
+        }
+        let newer = serde_json::from_str::<Tagged>(r#"{"kind": "newer", "x": 1}"#).unwrap();
+        assert_eq!(newer, Tagged::Unknown(serde_json::json!({"kind": "newer", "x": 1})));
+        // An untagged union takes the kinds of its arms.
+        assert!(serde_json::from_str::<Nest>(r#"{"a": 1}"#).is_err());
+        assert!(serde_json::from_str::<Nest>("[[], [[]]]").is_ok());
+        let kinds = JsonKinds::OBJECT.with(JsonKinds::ARRAY).with(JsonKinds::NULL);
+        assert_eq!(format!("{}", &kinds as &dyn de::Expected), "a JSON object, array or null");
+        assert_eq!(format!("{}", &JsonKinds::ANY as &dyn de::Expected), "any JSON value");
+        let raw = raw("  \n[1]");
+        assert_eq!(decode_unknown(&raw, JsonKinds::ANY).unwrap(), serde_json::json!([1]));
+        assert!(decode_unknown(&raw, JsonKinds::OBJECT).is_err());
     }
 
     #[test]

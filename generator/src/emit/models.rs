@@ -2,7 +2,7 @@
 
 use super::docs::{field_doc_attrs, type_doc_attrs};
 use super::{ty_tokens, Imports};
-use crate::ir::{Api, EnumDef, Field, Presence, StructDef, Ty, TypeDef, TypeKind, UnionDef};
+use crate::ir::{Api, EnumDef, Field, JsonKinds, MissingTag, Presence, StructDef, Ty, TypeDef, TypeKind, UnionDef};
 use crate::names::ident;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -250,6 +250,7 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
     let name = format_ident!("{}", def.name);
     let unknown = format_ident!("{}", u.unknown);
     let scalar = u.scalar;
+    let accepts = json_kinds_tokens(u.accepts);
     let mut arms = Vec::new();
     let mut ser = Vec::new();
     let mut de = Vec::new();
@@ -322,28 +323,62 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
                 #(#de)*
                 None
             }
-            crate::runtime::model::deserialize_scalar(deserializer, pick, Self::#unknown)
+            crate::runtime::model::deserialize_scalar(deserializer, pick, Self::#unknown, #accepts)
         }
     } else {
         let dispatch = match &u.tag {
-            Some(tag) => quote! {
-                match crate::runtime::model::probe_tag(raw, #tag).as_deref() {
-                    #(#de)*
-                    _ => crate::runtime::model::decode_unknown(raw).map(#name::#unknown),
+            Some(tag) => {
+                let missing = match u.missing_tag {
+                    MissingTag::Error => quote! {
+                        _ => crate::runtime::model::decode_unknown_tagged(raw, #tag).map(#name::#unknown),
+                    },
+                    MissingTag::Variant(index) => {
+                        let arm = format_ident!("{}", u.variants[index].name);
+                        quote! {
+                            None => crate::runtime::model::decode_arm(raw).map(#name::#arm),
+                            Some(_) => crate::runtime::model::decode_unknown(raw, #accepts).map(#name::#unknown),
+                        }
+                    }
+                    MissingTag::Unknown => quote! {
+                        _ => crate::runtime::model::decode_unknown(raw, #accepts).map(#name::#unknown),
+                    },
+                };
+                quote! {
+                    match crate::runtime::model::probe_tag(raw, #tag).as_deref() {
+                        #(#de)*
+                        #missing
+                    }
                 }
-            },
+            }
             None => quote! {
                 #(#de)*
-                crate::runtime::model::decode_unknown(raw).map(#name::#unknown)
+                crate::runtime::model::decode_unknown(raw, #accepts).map(#name::#unknown)
             },
         };
         raw_deserialize_body(&quote! { #name }, &dispatch)
     };
     let conversions = union_conversions(api, &name, u, imports);
     let docs = type_doc_attrs(api, def);
-    let unknown_doc = match &u.tag {
-        Some(tag) => format!(" A `{tag}` this version of the crate does not know; kept as sent."),
-        None => " JSON that matches no known variant; kept as sent.".to_owned(),
+    let unknown_doc = match (&u.tag, u.missing_tag) {
+        (Some(tag), MissingTag::Error) => format!(
+            " An object whose `{tag}` this version of the crate does not know; kept as sent. A value \
+             that is not an object, or an object without a string `{tag}`, is a decode error."
+        ),
+        (Some(tag), MissingTag::Variant(index)) => format!(
+            " An object whose `{tag}` this version of the crate does not know; kept as sent (an object \
+             without `{tag}` is {} `{}`). A value that is not an object is a decode error.",
+            article(&u.variants[index].name).to_lowercase(),
+            u.variants[index].name
+        ),
+        (Some(tag), MissingTag::Unknown) => format!(
+            " An object whose `{tag}` this version of the crate does not know, or that has none; kept \
+             as sent. A value that is not an object is a decode error."
+        ),
+        (None, _) if u.accepts == JsonKinds::ANY => " JSON that matches no known variant; kept as sent.".to_owned(),
+        (None, _) => format!(
+            " {} that matches no known variant; kept as sent. Other JSON is a decode error.",
+            json_kinds_phrase(u.accepts)
+        ),
     };
     quote! {
         #docs
@@ -370,6 +405,32 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
         }
 
         #conversions
+    }
+}
+
+/// `crate::runtime::model::JsonKinds::OBJECT.with(crate::runtime::model::JsonKinds::ARRAY)`.
+fn json_kinds_tokens(kinds: JsonKinds) -> TokenStream {
+    if kinds == JsonKinds::ANY {
+        return quote! { crate::runtime::model::JsonKinds::ANY };
+    }
+    let mut names =
+        JsonKinds::NAMED.iter().filter(|(kind, _)| kinds.contains(*kind)).map(|(_, name)| format_ident!("{name}"));
+    let Some(first) = names.next() else { return quote! { crate::runtime::model::JsonKinds::ANY } };
+    let rest = names.map(|name| quote! { .with(crate::runtime::model::JsonKinds::#name) });
+    quote! { crate::runtime::model::JsonKinds::#first #(#rest)* }
+}
+
+/// `A JSON object or array` (rustdoc of a catch-all arm).
+fn json_kinds_phrase(kinds: JsonKinds) -> String {
+    let names: Vec<String> = JsonKinds::NAMED
+        .iter()
+        .filter(|(kind, _)| kinds.contains(*kind))
+        .map(|(_, name)| name.to_lowercase())
+        .collect();
+    match names.split_last() {
+        None => "JSON".to_owned(),
+        Some((last, [])) => format!("A JSON {last}"),
+        Some((last, rest)) => format!("A JSON {} or {last}", rest.join(", ")),
     }
 }
 

@@ -40,13 +40,15 @@ pub fn webhooks_file(api: &Api) -> TokenStream {
                 #(#de)*
                 other => {
                     let event_type = other.unwrap_or_default().to_owned();
-                    crate::runtime::model::decode_unknown(raw).map(|payload| WebhookEvent::Unknown { event_type, payload })
+                    crate::runtime::model::decode_unknown_tagged(raw, #tag)
+                        .map(|payload| WebhookEvent::Unknown { event_type, payload })
                 }
             }
         },
         None => quote! {
             #(#de)*
-            crate::runtime::model::decode_unknown(raw).map(|payload| WebhookEvent::Unknown { event_type: String::new(), payload })
+            crate::runtime::model::decode_unknown(raw, crate::runtime::model::JsonKinds::OBJECT)
+                .map(|payload| WebhookEvent::Unknown { event_type: String::new(), payload })
         },
     };
     let deserialize = super::models::raw_deserialize_body(&quote! { WebhookEvent }, &dispatch);

@@ -132,6 +132,9 @@ pub struct StructDef {
     pub fields: Vec<Field>,
     /// A property fixed by `const`: serialized by serde's struct `tag`, not stored.
     pub tag: Option<(String, String)>,
+    /// The `tag` property is required: a value without it is not this type (an optional
+    /// tag, as with a `default`, may be left out by the sender).
+    pub tag_required: bool,
     /// Used as a PATCH body: optional nullable fields are three-state.
     pub patch: bool,
     /// Has `new(required fields...)`: 1 to 7 required fields (past 7 a struct literal reads
@@ -202,6 +205,58 @@ pub struct UnionDef {
     /// further: date-times, UUIDs, open enums) or a literal: decoded through one visitor
     /// without buffering. Other unions buffer their JSON and dispatch on it.
     pub scalar: bool,
+    /// The kinds of JSON value the union's arms can hold: the catch-all arm keeps a
+    /// value of one of these kinds that no arm takes (forward compatibility), and any
+    /// other value is a decode error (a gateway's text or `null` is not a `Customer`).
+    /// A tagged union accepts objects only.
+    pub accepts: JsonKinds,
+    /// Tagged unions: what an object without the tag is.
+    pub missing_tag: MissingTag,
+}
+
+/// What a tagged union makes of an object that lacks its tag property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MissingTag {
+    /// Every arm requires the tag: the object is no variant of any version, an error.
+    Error,
+    /// The one arm whose tag is optional (it has a default, say): decoded as that arm.
+    Variant(usize),
+    /// Several arms, or arms that are not plain structs, may lack the tag: kept as sent
+    /// in the catch-all arm.
+    #[default]
+    Unknown,
+}
+
+/// A set of JSON value kinds (object, array, string, number, boolean, null).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct JsonKinds(u8);
+
+impl JsonKinds {
+    pub const OBJECT: Self = Self(1);
+    pub const ARRAY: Self = Self(2);
+    pub const STRING: Self = Self(4);
+    pub const NUMBER: Self = Self(8);
+    pub const BOOLEAN: Self = Self(16);
+    pub const NULL: Self = Self(32);
+    pub const ANY: Self = Self(63);
+    /// Each kind with its name, in the order they are spelled.
+    pub const NAMED: [(Self, &'static str); 6] = [
+        (Self::OBJECT, "OBJECT"),
+        (Self::ARRAY, "ARRAY"),
+        (Self::STRING, "STRING"),
+        (Self::NUMBER, "NUMBER"),
+        (Self::BOOLEAN, "BOOLEAN"),
+        (Self::NULL, "NULL"),
+    ];
+
+    #[must_use]
+    pub fn with(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    pub fn contains(self, other: Self) -> bool {
+        self.0 & other.0 == other.0
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

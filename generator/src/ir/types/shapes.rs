@@ -278,7 +278,8 @@ impl TypeBuilder<'_> {
                 facts,
             });
         }
-        Ok(StructDef { fields, tag, patch: false, constructor: false, default: false })
+        let tag_required = tag.as_ref().is_some_and(|(key, _)| required.contains(key));
+        Ok(StructDef { fields, tag, tag_required, patch: false, constructor: false, default: false })
     }
 
     /// `allOf` composition: the properties of every part, later parts winning.

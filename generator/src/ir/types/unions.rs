@@ -4,7 +4,7 @@
 use super::schema::{const_string, view};
 use super::{Ctx, TypeBuilder};
 use crate::error::SpecError;
-use crate::ir::{Ty, TypeKind, UnionDef, UnionVariant};
+use crate::ir::{JsonKinds, MissingTag, Ty, TypeKind, UnionDef, UnionVariant};
 use crate::names::{self, NameScope};
 use openapiv3::{ReferenceOr, Schema, SchemaData};
 
@@ -108,7 +108,14 @@ impl TypeBuilder<'_> {
             return None;
         }
         let unknown = if scope.is_taken("Unknown") { scope.claim("UnknownVariant") } else { "Unknown".to_owned() };
-        Some(TypeKind::Union(UnionDef { tag: Some(tag), variants: out, unknown, scalar: false }))
+        Some(TypeKind::Union(UnionDef {
+            tag: Some(tag),
+            variants: out,
+            unknown,
+            scalar: false,
+            accepts: JsonKinds::OBJECT,
+            missing_tag: MissingTag::Unknown,
+        }))
     }
 
     fn untagged_union(&mut self, variants: &[ReferenceOr<Schema>], tys: Vec<Option<Ty>>) -> TypeKind {
@@ -140,6 +147,8 @@ impl TypeBuilder<'_> {
             variants: entries.into_iter().map(|(_, v)| v).collect(),
             unknown,
             scalar: false,
+            accepts: JsonKinds::default(),
+            missing_tag: MissingTag::Unknown,
         })
     }
 
