@@ -331,7 +331,7 @@ macro_rules! union_from {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! serde_struct {
-    // No properties and no tag (`type: object` with `properties: {}`): an empty JSON object
+    // No properties and no tag (e.g. an `allOf` of objects that declare none): an empty JSON object
     // out, any object in. Its own arm, since the general one would bind its serializer state
     // mutably for fields that are not there (`unused_mut`).
     ($name:ident {}) => {

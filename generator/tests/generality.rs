@@ -426,7 +426,7 @@ fn hostile_names_are_valid_distinct_and_deterministic() {
         assert!(type_names.insert(def.name.clone()), "type name `{}` used twice", def.name);
         assert!(modules.insert(def.module.clone()), "model module `{}` used twice", def.module);
         assert!(
-            !codegen::names::RESERVED_TYPE_NAMES.contains(&def.name.as_str()),
+            !codegen::names::is_reserved_type_name(&def.name),
             "type `{}` shadows a name the generated code uses",
             def.name
         );
@@ -464,6 +464,94 @@ fn hostile_names_are_valid_distinct_and_deterministic() {
     // Deterministic: a second run writes the same files.
     let again = generate_ok("fixture-hostile-names.yaml");
     assert!(generated.files == again.files, "two runs on the same spec differ");
+}
+
+/// Every type-namespace name a generated file uses without a path (`Option`, `Serialize`,
+/// `Client`, a generic `S`), imports or defines at its top level, except the names the IR
+/// gives the spec's types, group handles, builders and status enums, must be reserved
+/// (`names::reserved_type_names`), or a spec type of that name would shadow it. This is the
+/// test that fails when generated code starts using a new name the list does not know.
+#[test]
+fn unqualified_names_in_generated_code_are_reserved() {
+    use syn::visit::Visit;
+    #[derive(Default)]
+    struct Names(BTreeSet<String>);
+    impl<'ast> Visit<'ast> for Names {
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            if path.leading_colon.is_none() {
+                if let Some(first) = path.segments.first() {
+                    self.0.insert(first.ident.to_string());
+                }
+            }
+            syn::visit::visit_path(self, path);
+        }
+        fn visit_use_tree(&mut self, tree: &'ast syn::UseTree) {
+            match tree {
+                syn::UseTree::Name(n) => {
+                    self.0.insert(n.ident.to_string());
+                }
+                syn::UseTree::Rename(r) => {
+                    self.0.insert(r.rename.to_string());
+                }
+                _ => {}
+            }
+            syn::visit::visit_use_tree(self, tree);
+        }
+        fn visit_item(&mut self, item: &'ast syn::Item) {
+            let name = match item {
+                syn::Item::Struct(i) => Some(&i.ident),
+                syn::Item::Enum(i) => Some(&i.ident),
+                syn::Item::Type(i) => Some(&i.ident),
+                syn::Item::Trait(i) => Some(&i.ident),
+                syn::Item::Const(i) => Some(&i.ident),
+                syn::Item::Static(i) => Some(&i.ident),
+                _ => None,
+            };
+            if let Some(name) = name {
+                self.0.insert(name.to_string());
+            }
+            syn::visit::visit_item(self, item);
+        }
+    }
+    let mut generated: Vec<(String, Generated)> =
+        spec_files().into_iter().filter_map(|f| generate(&f).ok().map(|g| (f, g))).collect();
+    let root = manifest_dir().join("..");
+    let bytes = codegen::polar::pinned_spec(&root).expect("the pinned spec");
+    let polar = codegen::generate("polar", &bytes, &codegen::polar::options()).expect("the Polar client");
+    generated.push(("polar".to_owned(), polar));
+    let mut unreserved: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (file, generated) in &generated {
+        let api = &generated.api;
+        let mut planned: BTreeSet<String> = api.types.iter().map(|t| t.name.clone()).collect();
+        for group in &api.groups {
+            planned.insert(group.type_name.clone());
+            for op in &group.operations {
+                planned.insert(op.builder.clone());
+                if let codegen::ir::ResponseKind::ByStatus(r) = &op.response {
+                    planned.insert(r.type_name.clone());
+                }
+            }
+        }
+        planned.extend(api.client_alias.clone());
+        // Defined in `webhooks.rs`, which imports only the payload types (a model of that
+        // name, as Polar has, lives beside it).
+        planned.insert("WebhookEvent".to_owned());
+        for (path, text) in &generated.files {
+            if !path.ends_with(".rs") || path.starts_with("src/runtime/") {
+                continue;
+            }
+            let parsed = syn::parse_file(text).unwrap_or_else(|e| panic!("{file}: {path}: {e}"));
+            let mut names = Names::default();
+            names.visit_file(&parsed);
+            for name in names.0 {
+                let uppercase = name.starts_with(|c: char| c.is_ascii_uppercase());
+                if uppercase && !planned.contains(&name) && !codegen::names::is_reserved_type_name(&name) {
+                    unreserved.entry(name).or_default().insert(format!("{file}: {path}"));
+                }
+            }
+        }
+    }
+    assert!(unreserved.is_empty(), "names generated code uses but `reserved_type_names` lacks: {unreserved:#?}");
 }
 
 // ---- constructs of issue #14 ----

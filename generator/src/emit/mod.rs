@@ -253,6 +253,25 @@ fn features_doc(api: &Api) -> String {
     doc
 }
 
+/// The names [`Imports`] may bring into a generated file from other crates (`use ...;`): a
+/// model may not take them (`crate::names::reserved_type_names`).
+pub const IMPORTED_NAMES: &[&str] = &[
+    "BTreeMap",
+    "DateTime",
+    "NaiveDate",
+    "Utc",
+    "Deserialize",
+    "Deserializer",
+    "Serialize",
+    "Serializer",
+    "Value",
+    "Uuid",
+];
+
+/// The crate root's own items besides the runtime's re-exports (`lib.rs`): `Server`,
+/// `API_VERSION`, `API_INFO`, and the `ApiErrorBody` and `Patch` it re-exports.
+pub const CRATE_ROOT_ITEMS: &[&str] = &["ApiErrorBody", "Patch", "Server", "API_VERSION", "API_INFO"];
+
 /// The `use` lines a model file needs, collected while its tokens are built.
 #[derive(Default)]
 pub struct Imports {
