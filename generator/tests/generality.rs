@@ -37,7 +37,7 @@ use std::time::Instant;
 const EXPECTED_REFUSALS: &[(&str, &str)] = &[];
 
 /// Specs generated with `Options::lenient` (strict mode refuses them).
-const LENIENT: &[&str] = &["fixture-lenient.yaml"];
+const LENIENT: &[&str] = &["fixture-lenient.yaml", "fixture-lenient-security.yaml"];
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -554,6 +554,59 @@ fn unqualified_names_in_generated_code_are_reserved() {
     assert!(unreserved.is_empty(), "names generated code uses but `reserved_type_names` lacks: {unreserved:#?}");
 }
 
+#[test]
+fn security_requirements_naming_undeclared_schemes() {
+    // Strict: refused at the first such requirement, with its pointer and the way out.
+    let err = generate_with("fixture-lenient-security.yaml", false).err().expect("refused");
+    assert_eq!(err.pointer, "/security/0/apiKey", "{err}");
+    assert!(err.message.contains("`apiKey`") && err.message.contains("does not declare"), "{err}");
+    assert!(err.hint.as_deref().is_some_and(|h| h.contains("--lenient")), "{err}");
+    // Lenient: each such requirement dropped with a warning; the declared ones stay.
+    let generated = generate_with("fixture-lenient-security.yaml", true).unwrap_or_else(|e| panic!("{e}"));
+    let dropped: Vec<&str> = generated
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("requirement dropped"))
+        .map(|w| w.pointer.as_str())
+        .collect();
+    assert_eq!(dropped, ["/paths/~1reports/get/security/0", "/security/0"]);
+    let api = &generated.api;
+    let (_, reports) = operation(api, "GET", "/reports");
+    assert_eq!(reports.security, [Security::Bearer]);
+    let (_, status) = operation(api, "GET", "/status");
+    assert_eq!(status.security, [Security::ApiKeyHeader("X-API-Key".into())]);
+}
+
+#[test]
+fn extension_keys_in_maps_are_skipped_with_a_warning() {
+    let generated = generate_ok("fixture-extensions.yaml");
+    let skipped: Vec<&str> = generated
+        .warnings
+        .iter()
+        .filter(|w| w.message.starts_with("extension key"))
+        .map(|w| w.pointer.as_str())
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            "/paths/x-internal-note",
+            "/paths/~1events/get/callbacks/onEvent/x-delivery",
+            "/paths/~1events/get/callbacks/x-callbacks-note",
+            "/paths/~1events/get/responses/x-cache",
+            "/webhooks/x-webhook-note",
+        ]
+    );
+    assert_eq!(generated.api.webhooks.len(), 1);
+    assert_eq!(generated.api.groups.iter().map(|g| g.operations.len()).sum::<usize>(), 1);
+    // The same in a 3.0 document's `x-webhooks` convention.
+    let text = std::fs::read_to_string(manifest_dir().join("tests/data/specs/fixture-extensions.yaml")).unwrap();
+    let text = text.replace("openapi: 3.1.0", "openapi: 3.0.3").replace("\nwebhooks:", "\nx-webhooks:");
+    let generated =
+        codegen::generate("e.yaml", text.as_bytes(), &codegen::Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(generated.warnings.iter().any(|w| w.pointer == "/x-webhooks/x-webhook-note"), "{:?}", generated.warnings);
+    assert_eq!(generated.api.webhooks.len(), 1);
+}
+
 // ---- constructs of issue #14 ----
 
 fn warnings_at<'a>(generated: &'a Generated, pointer: &str) -> Vec<&'a str> {
@@ -651,11 +704,12 @@ fn numbers_beyond_64_bits_load_in_yaml_and_json() {
 #[test]
 fn lenient_mode_is_opt_in() {
     for file in LENIENT {
-        // Strict (the default) refuses, naming the first dangling reference.
-        let err = generate_with(file, false).err().unwrap_or_else(|| panic!("{file}: strict mode generates it"));
-        assert_eq!(err.pointer, "/paths/~1orders/get/parameters/0/$ref", "{err}");
-        assert!(err.message.contains("does not exist"), "{err}");
+        assert!(generate_with(file, false).is_err(), "{file}: strict mode generates it");
     }
+    // Strict (the default) refuses, naming the first dangling reference.
+    let err = generate_with("fixture-lenient.yaml", false).err().expect("refused");
+    assert_eq!(err.pointer, "/paths/~1orders/get/parameters/0/$ref", "{err}");
+    assert!(err.message.contains("does not exist"), "{err}");
     let generated = generate_with("fixture-lenient.yaml", true).unwrap_or_else(|e| panic!("{e}"));
     let repairs: Vec<String> = generated
         .warnings

@@ -37,8 +37,10 @@ use crate::load::Document;
 mod checks;
 mod deserialize;
 mod drop_check;
+mod extensions;
 mod refs;
 mod rewrite;
+mod security;
 mod shape;
 
 use checks::post_lowering_checks;
@@ -72,6 +74,10 @@ pub fn lower(doc: &Document) -> Result<Lowered, SpecError> {
 /// (see [`repair_refs`]); every repair is a warning naming the `$ref`'s pointer.
 pub fn lower_with(doc: &Document, lenient: bool) -> Result<Lowered, SpecError> {
     let mut repairs = Vec::new();
+    let stripped = extensions::skip_extension_keys(doc, &mut repairs);
+    let doc = stripped.as_ref().unwrap_or(doc);
+    let secured = security::check_security(doc, lenient, &mut repairs)?;
+    let doc = secured.as_ref().unwrap_or(doc);
     let repaired;
     let doc = if lenient {
         // A removed entry can leave references to it dangling: repeat (a few rounds).
