@@ -607,6 +607,45 @@ fn extension_keys_in_maps_are_skipped_with_a_warning() {
     assert_eq!(generated.api.webhooks.len(), 1);
 }
 
+#[test]
+fn refs_into_other_schemas_share_one_named_type() {
+    let generated = generate_ok("fixture-refs.yaml");
+    let api = &generated.api;
+    let receipt = api.types.iter().find(|d| d.name == "Receipt").expect("Receipt");
+    let TypeKind::Struct(s) = &receipt.kind else { panic!("Receipt is a struct") };
+    let fields: Vec<(String, String)> = s.fields.iter().map(|f| (f.json_name.clone(), api.ty_name(&f.ty))).collect();
+    let expected = [
+        ("ship_to", "OrderAddress"),
+        ("bill_to", "OrderAddress"),
+        ("line", "OrderLinesItem"),
+        ("label", "OrderLabelsValue"),
+        ("price", "OrderMoney"),
+        ("discount", "DiscountedPart0"),
+        ("card", "PaymentVariant0"),
+        ("chained", "OrderAddress"),
+        ("order", "ListOrdersResponse200Item"),
+    ];
+    let expected: Vec<(String, String)> = expected.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect();
+    assert_eq!(fields, expected);
+    // The owner uses the same type as the referrers: one definition each.
+    let order = api.types.iter().find(|d| d.name == "Order").expect("Order");
+    let TypeKind::Struct(s) = &order.kind else { panic!("Order is a struct") };
+    assert_eq!(api.ty_name(&s.fields[0].ty), "OrderAddress");
+    assert_eq!(api.types.iter().filter(|d| d.name.starts_with("OrderAddress")).count(), 1);
+    let (_, create) = operation(api, "POST", "/orders");
+    assert_eq!(api.ty_name(&create.body.as_ref().expect("a body").ty), "ListOrdersResponse200Item");
+    let (_, list) = operation(api, "GET", "/orders");
+    assert_eq!(describe_response(api, &list.response), "Vec<ListOrdersResponse200Item>");
+
+    // A pointer that lands on something else than a schema is refused, naming the `$ref`.
+    let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        \
+                '200': {description: ok}\ncomponents:\n  schemas:\n    A:\n      properties:\n        \
+                b: {$ref: '#/paths/~1a/get/responses/200'}\n";
+    let err = codegen::generate("r.yaml", text.as_bytes(), &codegen::Options::default()).err().expect("refused");
+    assert_eq!(err.pointer, "/components/schemas/A/properties/b/$ref", "{err}");
+    assert!(err.message.contains("is not a schema") && err.message.contains("Response object"), "{err}");
+}
+
 // ---- constructs of issue #14 ----
 
 fn warnings_at<'a>(generated: &'a Generated, pointer: &str) -> Vec<&'a str> {

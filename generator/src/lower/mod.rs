@@ -38,6 +38,7 @@ mod checks;
 mod deserialize;
 mod drop_check;
 mod extensions;
+mod pointer_refs;
 mod refs;
 mod rewrite;
 mod security;
@@ -94,6 +95,9 @@ pub fn lower_with(doc: &Document, lenient: bool) -> Result<Lowered, SpecError> {
     } else {
         doc
     };
+    // After the lenient repairs (which may hoist `$defs` themselves), before any check.
+    let hoisted = pointer_refs::hoist_schema_refs(doc)?;
+    let doc = hoisted.as_ref().unwrap_or(doc);
     let mut lowered = lower_checked(doc)?;
     if !repairs.is_empty() {
         lowered.warnings.extend(repairs);
