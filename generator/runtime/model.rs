@@ -331,6 +331,40 @@ macro_rules! union_from {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! serde_struct {
+    // No properties and no tag (e.g. an `allOf` of objects that declare none): an empty JSON object
+    // out, any object in. Its own arm, since the general one would bind its serializer state
+    // mutably for fields that are not there (`unused_mut`).
+    ($name:ident {}) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                let state = ::serde::Serializer::serialize_struct(serializer, stringify!($name), 0)?;
+                ::serde::ser::SerializeStruct::end(state)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($name)))
+                    }
+
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<$name, A::Error> {
+                        while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+                            $crate::runtime::model::skip_field(&mut map)?;
+                        }
+                        ::core::result::Result::Ok($name {})
+                    }
+                }
+
+                deserializer.deserialize_map(__Visitor)
+            }
+        }
+    };
     ($name:ident $(tag $tag:literal = $tag_value:literal)? { $($field:ident: $json:literal $presence:ident $(via $seed:path)?,)* }) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
@@ -555,6 +589,20 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("expected a formatted date and time string"));
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Nothing {}
+
+    crate::serde_struct!(Nothing {});
+
+    /// An object without properties: `{}` out, any object in (unknown keys skipped).
+    #[test]
+    fn struct_macro_without_fields() {
+        assert_eq!(serde_json::to_string(&Nothing {}).unwrap(), "{}");
+        assert_eq!(serde_json::from_str::<Nothing>(r#"{"a":[1,{"b":null}],"c":"d"}"#).unwrap(), Nothing {});
+        assert_eq!(serde_json::from_value::<Nothing>(serde_json::json!({})).unwrap(), Nothing {});
+        assert!(serde_json::from_str::<Nothing>("[]").unwrap_err().to_string().contains("struct Nothing"));
     }
 
     #[test]

@@ -37,7 +37,7 @@ use std::time::Instant;
 const EXPECTED_REFUSALS: &[(&str, &str)] = &[];
 
 /// Specs generated with `Options::lenient` (strict mode refuses them).
-const LENIENT: &[&str] = &["fixture-lenient.yaml"];
+const LENIENT: &[&str] = &["fixture-lenient.yaml", "fixture-lenient-security.yaml"];
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -426,7 +426,7 @@ fn hostile_names_are_valid_distinct_and_deterministic() {
         assert!(type_names.insert(def.name.clone()), "type name `{}` used twice", def.name);
         assert!(modules.insert(def.module.clone()), "model module `{}` used twice", def.module);
         assert!(
-            !codegen::names::RESERVED_TYPE_NAMES.contains(&def.name.as_str()),
+            !codegen::names::is_reserved_type_name(&def.name),
             "type `{}` shadows a name the generated code uses",
             def.name
         );
@@ -464,6 +464,186 @@ fn hostile_names_are_valid_distinct_and_deterministic() {
     // Deterministic: a second run writes the same files.
     let again = generate_ok("fixture-hostile-names.yaml");
     assert!(generated.files == again.files, "two runs on the same spec differ");
+}
+
+/// Every type-namespace name a generated file uses without a path (`Option`, `Serialize`,
+/// `Client`, a generic `S`), imports or defines at its top level, except the names the IR
+/// gives the spec's types, group handles, builders and status enums, must be reserved
+/// (`names::reserved_type_names`), or a spec type of that name would shadow it. This is the
+/// test that fails when generated code starts using a new name the list does not know.
+#[test]
+fn unqualified_names_in_generated_code_are_reserved() {
+    use syn::visit::Visit;
+    #[derive(Default)]
+    struct Names(BTreeSet<String>);
+    impl<'ast> Visit<'ast> for Names {
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            if path.leading_colon.is_none() {
+                if let Some(first) = path.segments.first() {
+                    self.0.insert(first.ident.to_string());
+                }
+            }
+            syn::visit::visit_path(self, path);
+        }
+        fn visit_use_tree(&mut self, tree: &'ast syn::UseTree) {
+            match tree {
+                syn::UseTree::Name(n) => {
+                    self.0.insert(n.ident.to_string());
+                }
+                syn::UseTree::Rename(r) => {
+                    self.0.insert(r.rename.to_string());
+                }
+                _ => {}
+            }
+            syn::visit::visit_use_tree(self, tree);
+        }
+        fn visit_item(&mut self, item: &'ast syn::Item) {
+            let name = match item {
+                syn::Item::Struct(i) => Some(&i.ident),
+                syn::Item::Enum(i) => Some(&i.ident),
+                syn::Item::Type(i) => Some(&i.ident),
+                syn::Item::Trait(i) => Some(&i.ident),
+                syn::Item::Const(i) => Some(&i.ident),
+                syn::Item::Static(i) => Some(&i.ident),
+                _ => None,
+            };
+            if let Some(name) = name {
+                self.0.insert(name.to_string());
+            }
+            syn::visit::visit_item(self, item);
+        }
+    }
+    let mut generated: Vec<(String, Generated)> =
+        spec_files().into_iter().filter_map(|f| generate(&f).ok().map(|g| (f, g))).collect();
+    let root = manifest_dir().join("..");
+    let bytes = codegen::polar::pinned_spec(&root).expect("the pinned spec");
+    let polar = codegen::generate("polar", &bytes, &codegen::polar::options()).expect("the Polar client");
+    generated.push(("polar".to_owned(), polar));
+    let mut unreserved: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (file, generated) in &generated {
+        let api = &generated.api;
+        let mut planned: BTreeSet<String> = api.types.iter().map(|t| t.name.clone()).collect();
+        for group in &api.groups {
+            planned.insert(group.type_name.clone());
+            for op in &group.operations {
+                planned.insert(op.builder.clone());
+                if let codegen::ir::ResponseKind::ByStatus(r) = &op.response {
+                    planned.insert(r.type_name.clone());
+                }
+            }
+        }
+        planned.extend(api.client_alias.clone());
+        // Defined in `webhooks.rs`, which imports only the payload types (a model of that
+        // name, as Polar has, lives beside it).
+        planned.insert("WebhookEvent".to_owned());
+        for (path, text) in &generated.files {
+            if !path.ends_with(".rs") || path.starts_with("src/runtime/") {
+                continue;
+            }
+            let parsed = syn::parse_file(text).unwrap_or_else(|e| panic!("{file}: {path}: {e}"));
+            let mut names = Names::default();
+            names.visit_file(&parsed);
+            for name in names.0 {
+                let uppercase = name.starts_with(|c: char| c.is_ascii_uppercase());
+                if uppercase && !planned.contains(&name) && !codegen::names::is_reserved_type_name(&name) {
+                    unreserved.entry(name).or_default().insert(format!("{file}: {path}"));
+                }
+            }
+        }
+    }
+    assert!(unreserved.is_empty(), "names generated code uses but `reserved_type_names` lacks: {unreserved:#?}");
+}
+
+#[test]
+fn security_requirements_naming_undeclared_schemes() {
+    // Strict: refused at the first such requirement, with its pointer and the way out.
+    let err = generate_with("fixture-lenient-security.yaml", false).err().expect("refused");
+    assert_eq!(err.pointer, "/security/0/apiKey", "{err}");
+    assert!(err.message.contains("`apiKey`") && err.message.contains("does not declare"), "{err}");
+    assert!(err.hint.as_deref().is_some_and(|h| h.contains("--lenient")), "{err}");
+    // Lenient: each such requirement dropped with a warning; the declared ones stay.
+    let generated = generate_with("fixture-lenient-security.yaml", true).unwrap_or_else(|e| panic!("{e}"));
+    let dropped: Vec<&str> = generated
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("requirement dropped"))
+        .map(|w| w.pointer.as_str())
+        .collect();
+    assert_eq!(dropped, ["/paths/~1reports/get/security/0", "/security/0"]);
+    let api = &generated.api;
+    let (_, reports) = operation(api, "GET", "/reports");
+    assert_eq!(reports.security, [Security::Bearer]);
+    let (_, status) = operation(api, "GET", "/status");
+    assert_eq!(status.security, [Security::ApiKeyHeader("X-API-Key".into())]);
+}
+
+#[test]
+fn extension_keys_in_maps_are_skipped_with_a_warning() {
+    let generated = generate_ok("fixture-extensions.yaml");
+    let skipped: Vec<&str> = generated
+        .warnings
+        .iter()
+        .filter(|w| w.message.starts_with("extension key"))
+        .map(|w| w.pointer.as_str())
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            "/paths/x-internal-note",
+            "/paths/~1events/get/callbacks/onEvent/x-delivery",
+            "/paths/~1events/get/callbacks/x-callbacks-note",
+            "/paths/~1events/get/responses/x-cache",
+            "/webhooks/x-webhook-note",
+        ]
+    );
+    assert_eq!(generated.api.webhooks.len(), 1);
+    assert_eq!(generated.api.groups.iter().map(|g| g.operations.len()).sum::<usize>(), 1);
+    // The same in a 3.0 document's `x-webhooks` convention.
+    let text = std::fs::read_to_string(manifest_dir().join("tests/data/specs/fixture-extensions.yaml")).unwrap();
+    let text = text.replace("openapi: 3.1.0", "openapi: 3.0.3").replace("\nwebhooks:", "\nx-webhooks:");
+    let generated =
+        codegen::generate("e.yaml", text.as_bytes(), &codegen::Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(generated.warnings.iter().any(|w| w.pointer == "/x-webhooks/x-webhook-note"), "{:?}", generated.warnings);
+    assert_eq!(generated.api.webhooks.len(), 1);
+}
+
+#[test]
+fn refs_into_other_schemas_share_one_named_type() {
+    let generated = generate_ok("fixture-refs.yaml");
+    let api = &generated.api;
+    let receipt = api.types.iter().find(|d| d.name == "Receipt").expect("Receipt");
+    let TypeKind::Struct(s) = &receipt.kind else { panic!("Receipt is a struct") };
+    let fields: Vec<(String, String)> = s.fields.iter().map(|f| (f.json_name.clone(), api.ty_name(&f.ty))).collect();
+    let expected = [
+        ("ship_to", "OrderAddress"),
+        ("bill_to", "OrderAddress"),
+        ("line", "OrderLinesItem"),
+        ("label", "OrderLabelsValue"),
+        ("price", "OrderMoney"),
+        ("discount", "DiscountedPart0"),
+        ("card", "PaymentVariant0"),
+        ("chained", "OrderAddress"),
+        ("order", "ListOrdersResponse200Item"),
+    ];
+    let expected: Vec<(String, String)> = expected.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect();
+    assert_eq!(fields, expected);
+    // The owner uses the same type as the referrers: one definition each.
+    let order = api.types.iter().find(|d| d.name == "Order").expect("Order");
+    let TypeKind::Struct(s) = &order.kind else { panic!("Order is a struct") };
+    assert_eq!(api.ty_name(&s.fields[0].ty), "OrderAddress");
+    assert_eq!(api.types.iter().filter(|d| d.name.starts_with("OrderAddress")).count(), 1);
+    let (_, create) = operation(api, "POST", "/orders");
+    assert_eq!(api.ty_name(&create.body.as_ref().expect("a body").ty), "ListOrdersResponse200Item");
+    let (_, list) = operation(api, "GET", "/orders");
+    assert_eq!(describe_response(api, &list.response), "Vec<ListOrdersResponse200Item>");
+
+    // A pointer that lands on something else than a schema is refused, naming the `$ref`.
+    let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        \
+                '200': {description: ok}\ncomponents:\n  schemas:\n    A:\n      properties:\n        \
+                b: {$ref: '#/paths/~1a/get/responses/200'}\n";
+    let err = codegen::generate("r.yaml", text.as_bytes(), &codegen::Options::default()).err().expect("refused");
+    assert_eq!(err.pointer, "/components/schemas/A/properties/b/$ref", "{err}");
+    assert!(err.message.contains("is not a schema") && err.message.contains("Response object"), "{err}");
 }
 
 // ---- constructs of issue #14 ----
@@ -563,11 +743,12 @@ fn numbers_beyond_64_bits_load_in_yaml_and_json() {
 #[test]
 fn lenient_mode_is_opt_in() {
     for file in LENIENT {
-        // Strict (the default) refuses, naming the first dangling reference.
-        let err = generate_with(file, false).err().unwrap_or_else(|| panic!("{file}: strict mode generates it"));
-        assert_eq!(err.pointer, "/paths/~1orders/get/parameters/0/$ref", "{err}");
-        assert!(err.message.contains("does not exist"), "{err}");
+        assert!(generate_with(file, false).is_err(), "{file}: strict mode generates it");
     }
+    // Strict (the default) refuses, naming the first dangling reference.
+    let err = generate_with("fixture-lenient.yaml", false).err().expect("refused");
+    assert_eq!(err.pointer, "/paths/~1orders/get/parameters/0/$ref", "{err}");
+    assert!(err.message.contains("does not exist"), "{err}");
     let generated = generate_with("fixture-lenient.yaml", true).unwrap_or_else(|e| panic!("{e}"));
     let repairs: Vec<String> = generated
         .warnings

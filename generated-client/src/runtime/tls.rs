@@ -5,12 +5,12 @@
 //!
 //! Chosen by cargo features:
 //!
-//! - `rustls` (default): [rustls](https://docs.rs/rustls) with the `ring` crypto provider,
-//!   which builds with a Rust toolchain and a C compiler (no cmake, no assembler, also for
-//!   musl and cross builds), or with the process-wide provider when the application
-//!   installed one (`rustls::crypto::CryptoProvider::install_default`, e.g. aws-lc-rs for
-//!   FIPS); certificates are checked with the operating system's roots and verifier
-//!   (rustls-platform-verifier), as reqwest's own `rustls` feature does.
+//! - `rustls` (default): reqwest's [rustls](https://docs.rs/rustls) backend with the process-wide
+//!   crypto provider when the application installed one
+//!   (`rustls::crypto::CryptoProvider::install_default`), else aws-lc-rs, rustls's own default
+//!   (it negotiates post-quantum key exchange, X25519MLKEM768; rustls deprecated its `ring`
+//!   provider for lacking it); it builds with a Rust toolchain and a C compiler. Certificates
+//!   are checked with the operating system's roots and verifier (rustls-platform-verifier).
 //! - `native-tls`: the platform's TLS library (OpenSSL on Linux, Security.framework on
 //!   macOS, SChannel on Windows), through reqwest's `native-tls` feature. When both
 //!   features are on, `native-tls` is used.
@@ -27,23 +27,10 @@ pub(crate) fn configure(builder: reqwest::ClientBuilder, _https: bool) -> Result
 /// `builder` with the TLS backend the cargo features select.
 #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
 pub(crate) fn configure(builder: reqwest::ClientBuilder, _https: bool) -> Result<reqwest::ClientBuilder, String> {
-    use rustls_platform_verifier::BuilderVerifierExt;
-    use std::sync::Arc;
-
-    // An application-wide provider wins, as in reqwest; otherwise ring, without
-    // installing it process-wide (that is the application's decision).
-    let provider = rustls::crypto::CryptoProvider::get_default()
-        .cloned()
-        .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_platform_verifier()
-        .map_err(|e| e.to_string())?
-        .with_no_client_auth();
-    // What reqwest offers with its `http2` feature when it configures rustls itself.
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(builder.tls_backend_preconfigured(config))
+    // reqwest picks the provider: an application-wide one wins, otherwise aws-lc-rs (without
+    // installing it process-wide: that is the application's decision); it also sets the
+    // ALPN protocols its `http2` feature supports.
+    Ok(builder.tls_backend_rustls())
 }
 
 /// `builder` with the TLS backend the cargo features select: none, so an `https` base URL

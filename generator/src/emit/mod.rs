@@ -245,13 +245,32 @@ fn features_doc(api: &Api) -> String {
         ));
     }
     doc.push_str(
-        "TLS of the default HTTP client: `rustls` (default; the `ring` provider, or the one the \
+        "TLS of the default HTTP client: `rustls` (default; the aws-lc-rs provider, or the one the \
          application installed process-wide) or `native-tls` (the platform's library; it wins when both \
          are on). With neither, pass a `reqwest::Client` to [`ClientBuilder::http_client`]; `https` base \
          URLs are refused otherwise. `tracing`: a span per request.",
     );
     doc
 }
+
+/// The names [`Imports`] may bring into a generated file from other crates (`use ...;`): a
+/// model may not take them (`crate::names::reserved_type_names`).
+pub const IMPORTED_NAMES: &[&str] = &[
+    "BTreeMap",
+    "DateTime",
+    "NaiveDate",
+    "Utc",
+    "Deserialize",
+    "Deserializer",
+    "Serialize",
+    "Serializer",
+    "Value",
+    "Uuid",
+];
+
+/// The crate root's own items besides the runtime's re-exports (`lib.rs`): `Server`,
+/// `API_VERSION`, `API_INFO`, and the `ApiErrorBody` and `Patch` it re-exports.
+pub const CRATE_ROOT_ITEMS: &[&str] = &["ApiErrorBody", "Patch", "Server", "API_VERSION", "API_INFO"];
 
 /// The `use` lines a model file needs, collected while its tokens are built.
 #[derive(Default)]

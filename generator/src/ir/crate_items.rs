@@ -23,7 +23,7 @@ pub(super) fn client_alias(api: &Api) -> Option<String> {
     let name = names::type_name(&api.title);
     let name = name.strip_suffix("Api").filter(|n| !n.is_empty()).unwrap_or(&name).to_owned();
     let taken = api.types.iter().any(|t| t.name == name) || api.groups.iter().any(|g| g.type_name == name);
-    (!taken && !names::RESERVED_TYPE_NAMES.contains(&name.as_str())).then_some(name)
+    (!taken && !names::is_reserved_type_name(&name)).then_some(name)
 }
 
 /// The property all webhook payloads are tagged by, if they share exactly one.

@@ -37,8 +37,11 @@ use crate::load::Document;
 mod checks;
 mod deserialize;
 mod drop_check;
+mod extensions;
+mod pointer_refs;
 mod refs;
 mod rewrite;
+mod security;
 mod shape;
 
 use checks::post_lowering_checks;
@@ -72,6 +75,10 @@ pub fn lower(doc: &Document) -> Result<Lowered, SpecError> {
 /// (see [`repair_refs`]); every repair is a warning naming the `$ref`'s pointer.
 pub fn lower_with(doc: &Document, lenient: bool) -> Result<Lowered, SpecError> {
     let mut repairs = Vec::new();
+    let stripped = extensions::skip_extension_keys(doc, &mut repairs);
+    let doc = stripped.as_ref().unwrap_or(doc);
+    let secured = security::check_security(doc, lenient, &mut repairs)?;
+    let doc = secured.as_ref().unwrap_or(doc);
     let repaired;
     let doc = if lenient {
         // A removed entry can leave references to it dangling: repeat (a few rounds).
@@ -88,6 +95,9 @@ pub fn lower_with(doc: &Document, lenient: bool) -> Result<Lowered, SpecError> {
     } else {
         doc
     };
+    // After the lenient repairs (which may hoist `$defs` themselves), before any check.
+    let hoisted = pointer_refs::hoist_schema_refs(doc)?;
+    let doc = hoisted.as_ref().unwrap_or(doc);
     let mut lowered = lower_checked(doc)?;
     if !repairs.is_empty() {
         lowered.warnings.extend(repairs);

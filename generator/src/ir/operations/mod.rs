@@ -274,7 +274,7 @@ pub(crate) fn build(types: &mut TypeBuilder<'_>, spec: &OpenAPI) -> Result<Built
             groups.entry(path[..len].to_vec()).or_default();
         }
     }
-    let mut type_names = NameScope::with_reserved(names::RESERVED_TYPE_NAMES);
+    let mut type_names = NameScope::with_reserved(names::reserved_type_names());
     let mut modules = NameScope::with_reserved(&["mod"]);
     let groups = groups
         .into_iter()
@@ -297,7 +297,7 @@ pub(crate) fn build(types: &mut TypeBuilder<'_>, spec: &OpenAPI) -> Result<Built
 /// Group and builder types live beside the models in client files: rename any that
 /// would shadow a model (`EventsIngest` the builder vs `EventsIngest` the body schema).
 pub(crate) fn avoid_type_names(mut groups: Vec<Group>, types: &[super::TypeDef]) -> Vec<Group> {
-    let mut scope = NameScope::with_reserved(names::RESERVED_TYPE_NAMES);
+    let mut scope = NameScope::with_reserved(names::reserved_type_names());
     for t in types {
         scope.claim(&t.name);
     }

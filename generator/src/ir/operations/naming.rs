@@ -19,7 +19,7 @@ pub(super) fn group_path(op: &SpecOperation) -> Vec<String> {
     }
     // Accessors are methods: a keyword or a name `Client`/handles already use gets a suffix.
     for (i, segment) in path.iter_mut().enumerate() {
-        if names::is_keyword(segment) || (i == 0 && CLIENT_METHODS.contains(&segment.as_str())) || segment == "new" {
+        if names::is_keyword(segment) || (i == 0 && names::client_reserved().contains(segment)) || segment == "new" {
             segment.push_str("_ops");
         }
     }
@@ -44,19 +44,3 @@ pub(super) fn method_name(op: &SpecOperation, method: &str, path: &str, group: &
         .map(str::to_owned);
     (name, short)
 }
-
-/// Methods of `Client` itself: a root group may not be named like one of them.
-const CLIENT_METHODS: &[&str] = &[
-    "builder",
-    "base_url",
-    "info",
-    "http_client",
-    "execute",
-    "send_checked",
-    "send_json",
-    "send_text",
-    "send_bytes",
-    "send_empty",
-    "clone",
-    "fmt",
-];

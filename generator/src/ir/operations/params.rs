@@ -88,8 +88,8 @@ impl OpContext<'_, '_, '_> {
             merged.retain(|(p, _)| key(p) != key(&param));
             merged.push((param, param_pointer));
         }
-        let mut scope =
-            NameScope::with_reserved(&["body", "send", "stream", "timeout", "retry", "options", "client", "header"]);
+        // Setters share the builder's namespace with the methods and fields every builder has.
+        let mut scope = NameScope::with_reserved(names::builder_reserved());
         let mut out = Vec::new();
         for (param, param_pointer) in merged {
             let (location, encoding) = match &param {

@@ -103,7 +103,7 @@ impl<'a> TypeBuilder<'a> {
             components: HashMap::new(),
             inline: HashMap::new(),
             sites: BTreeMap::new(),
-            scope: NameScope::with_reserved(names::RESERVED_TYPE_NAMES),
+            scope: NameScope::with_reserved(names::reserved_type_names()),
             discriminators: discriminator_properties(spec),
             nullable_components: BTreeSet::new(),
             warnings: Vec::new(),
