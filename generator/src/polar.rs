@@ -39,7 +39,14 @@ pub fn options() -> Options {
         regenerate_command: Some("cargo xtask regenerate".to_owned()),
         // Polar's descriptions end with the token scopes; the docs list them (`Scopes: ...`).
         description_trailer: Some("\n\n**Scopes**".to_owned()),
+        extra_modules: extra_modules(),
     }
+}
+
+/// Polar's own helpers beyond the endpoints, hand-written in `polar/extras/` and copied into
+/// the crate root like the runtime (each behind its cargo feature).
+fn extra_modules() -> Vec<crate::ir::ExtraModule> {
+    Vec::new()
 }
 
 /// The bytes of the pinned spec; `root` is the workspace root.

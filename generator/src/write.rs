@@ -97,6 +97,10 @@ pub fn render(api: &Api, provenance: &Provenance<'_>, warnings: &[Warning]) -> F
     for (name, text) in RUNTIME_DATA {
         files.insert(format!("src/runtime/{name}"), (*text).to_owned());
     }
+    // The profile's hand-written modules, copied like the runtime (rustfmt-formatted).
+    for extra in &api.extra_modules {
+        files.insert(format!("src/{}.rs", extra.name), format!("{}{}", provenance.short_header(), extra.source));
+    }
     files.insert("GENERATION_WARNINGS.md".to_owned(), warnings_report(provenance, warnings));
     files
 }

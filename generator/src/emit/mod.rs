@@ -173,6 +173,15 @@ fn lib_rs(api: &Api) -> TokenStream {
         quote! { #[cfg(test)] }
     };
     let examples_mod = examples::has_examples(api).then(|| quote! { #examples_cfg mod spec_examples; });
+    // The profile's hand-written modules (`write` copies their files).
+    let extra_mods = api.extra_modules.iter().map(|extra| {
+        let name = format_ident!("{}", extra.name);
+        let cfg = extra.cfg.map(|predicate| {
+            let predicate: TokenStream = predicate.parse().expect("a profile's cfg predicate is valid Rust");
+            quote! { #[cfg(#predicate)] }
+        });
+        quote! { #cfg pub mod #name; }
+    });
     quote! {
         #docs
         #crate_docs
@@ -188,6 +197,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         pub mod runtime;
         #webhooks_mod
         #examples_mod
+        #(#extra_mods)*
 
         pub use errors::ApiErrorBody;
         pub use runtime::model::Patch;

@@ -56,6 +56,21 @@ pub struct Options {
     /// what the generated docs list themselves (Polar: `\n\n**Scopes**`, a trailer naming the
     /// token scopes, which the docs list from the security requirements). Unset: kept whole.
     pub description_trailer: Option<String>,
+    /// Hand-written modules the profile adds to the crate root (Polar: usage metering,
+    /// webhook routing...): copied like the runtime, declared in `lib.rs`.
+    pub extra_modules: Vec<ExtraModule>,
+}
+
+/// A hand-written module of a profile, copied into `src/<name>.rs` and declared in
+/// `lib.rs` (`pub mod <name>;`, behind `cfg` when set). Its docs are its own `//!` lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtraModule {
+    /// The module name, a Rust identifier.
+    pub name: &'static str,
+    /// The `cfg` predicate that compiles it (`feature = "metering"`), if any.
+    pub cfg: Option<&'static str>,
+    /// The module's source.
+    pub source: &'static str,
 }
 
 /// Everything the emitter needs, in output order.
@@ -72,6 +87,8 @@ pub struct Api {
     pub crate_docs: Option<String>,
     /// `Options::webhook_notes`.
     pub webhook_notes: Option<String>,
+    /// `Options::extra_modules`.
+    pub extra_modules: Vec<ExtraModule>,
     pub servers: Vec<ServerDef>,
     /// The crate-root alias of `Client` named after the API (`pub type Polar = Client;`),
     /// when that name is free.
@@ -350,6 +367,7 @@ pub fn build(spec: &openapiv3::OpenAPI, file: &str, options: &Options) -> Result
         lib_name: options.lib_name.clone().unwrap_or_else(|| "api_client".to_owned()),
         crate_docs: options.crate_docs.clone(),
         webhook_notes: options.webhook_notes.clone(),
+        extra_modules: options.extra_modules.clone(),
         servers: servers(spec),
         client_alias: None,
         types,
