@@ -99,21 +99,11 @@ pub enum ApiErrorBody {
     },
 }
 
-impl ApiErrorBody {
-    /// The body of a documented status that matches none of its schemas.
-    pub(crate) fn unrecognized(path: String, message: String) -> Self {
+impl crate::runtime::ErrorBody for ApiErrorBody {
+    fn unrecognized(path: String, message: String) -> Self {
         Self::Unrecognized {
             path,
             message,
-        }
-    }
-
-    /// The decode failure's path, if the body matched none of its schemas.
-    #[cfg(test)]
-    pub(crate) fn unrecognized_path(&self) -> Option<&str> {
-        match self {
-            Self::Unrecognized { path, .. } => Some(path),
-            _ => None,
         }
     }
 }

@@ -104,10 +104,17 @@ pub use errors::ApiErrorBody;
 
 pub use runtime::model::Patch;
 
-pub use runtime::{
-    BuildError, Client, ClientBuilder, Error, ErrorKind, RequestOptions, Response,
-    RetryPolicy,
-};
+pub use runtime::{BuildError, RequestOptions, Response, RetryPolicy};
+
+/// The error of every operation: which operation failed and why (see
+/// [`runtime::Error`]), with documented error bodies decoded into [`ApiErrorBody`].
+pub type Error = runtime::Error<ApiErrorBody>;
+
+/// What went wrong in an [`Error`].
+pub type ErrorKind = runtime::ErrorKind<ApiErrorBody>;
+
+/// Configures and creates a [`Client`]: credentials, server, timeout, retries.
+pub type ClientBuilder = runtime::ClientBuilder<Client>;
 
 /// The client, under the API's name: `Polar::builder()`.
 pub type Polar = Client;
@@ -118,7 +125,9 @@ pub const API_VERSION: &str = "2026-10";
 static API_INFO: runtime::ApiInfo = runtime::ApiInfo {
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
     default_base_url: "https://api.polar.sh",
-    version_header: Some(("Polar-Version", "2026-10")),
+    version_header: Some("Polar-Version"),
+    versions: &[API_VERSION],
+    version_echoed: true,
     organization_header: Some("Polar-Organization"),
     env_prefix: "POLAR",
     servers: &[
@@ -126,6 +135,15 @@ static API_INFO: runtime::ApiInfo = runtime::ApiInfo {
         ("sandbox", "https://sandbox-api.polar.sh"),
     ],
 };
+
+/// A client of the API: every operation, grouped as in the API reference
+/// (`client.<group>().<operation>(...)`), sent with the API version this crate speaks.
+///
+/// Cheap to clone (clones share one connection pool) and `Send + Sync`.
+#[derive(Clone, Debug)]
+pub struct Client {
+    client: runtime::Client,
+}
 
 impl Client {
     /// Starts configuring a client: credentials, server, timeout, retries.
@@ -141,7 +159,50 @@ impl Client {
     /// When a variable is missing or invalid, or the configuration is (see
     /// [`BuildError`]).
     pub fn from_env() -> Result<Client, BuildError> {
-        ClientBuilder::new(&API_INFO).with_env()?.build()
+        Self::builder().with_env()?.build()
+    }
+
+    /// A client that sends `token` as its bearer access token and shares everything
+    /// else with this one (connection pool, configuration): cheap, so a server can
+    /// make one per customer session token (see
+    /// [`runtime::Client::with_access_token`]).
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::InvalidCredential`] if `token` cannot be sent in an HTTP header.
+    pub fn with_access_token(
+        &self,
+        token: impl Into<String>,
+    ) -> Result<Client, BuildError> {
+        self.client.with_access_token(token).map(|client| Client { client })
+    }
+
+    /// The base URL requests are sent to, without trailing slash.
+    #[must_use]
+    pub fn base_url(&self) -> &str {
+        self.client.base_url()
+    }
+
+    /// The largest response body read into memory, in bytes (see
+    /// [`ClientBuilder::max_response_size`]).
+    #[must_use]
+    pub fn max_response_size(&self) -> usize {
+        self.client.max_response_size()
+    }
+
+    /// The HTTP client underneath: for requests of your own
+    /// ([`runtime::Client::execute`]), with this client's configuration.
+    #[must_use]
+    pub fn runtime(&self) -> &runtime::Client {
+        &self.client
+    }
+}
+
+impl runtime::ApiHandle for Client {
+    const API_VERSION: Option<&'static str> = Some(API_VERSION);
+
+    fn from_client(client: runtime::Client) -> Self {
+        Client { client }
     }
 }
 
@@ -165,9 +226,8 @@ impl Server {
     }
 }
 
-impl ClientBuilder {
-    /// Sends requests to one of the API's servers (default: the first one).
-    pub fn server(self, server: Server) -> Self {
-        self.base_url(server.url())
+impl runtime::ApiServer for Server {
+    fn base_url(&self) -> &'static str {
+        self.url()
     }
 }

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use polar::models::ResourceNotFound;
 use polar::runtime::{
-    encode_path_segment, paginate, ApiInfo, Client, ClientBuilder, ErrorDecoder, ErrorKind, HeaderName, HeaderValue,
-    Method, Request, RequestOptions, RetryPolicy, SecurityScheme,
+    encode_path_segment, paginate, ApiHandle, ApiInfo, Client, ClientBuilder, ErrorDecoder, ErrorKind, HeaderName,
+    HeaderValue, Method, Request, RequestOptions, RetryPolicy, SecurityScheme,
 };
 use polar::ApiErrorBody;
 use serde::Deserialize;
@@ -31,22 +31,44 @@ fn is_not_found(body: &ApiErrorBody) -> bool {
 static INFO: ApiInfo = ApiInfo {
     user_agent: "runtime-tests/0.1",
     default_base_url: "https://api.invalid",
-    version_header: Some(("X-Api-Version", "2026-10")),
+    version_header: Some("X-Api-Version"),
+    versions: &["2026-10"],
+    version_echoed: false,
     organization_header: None,
     env_prefix: "RUNTIME_TESTS",
     servers: &[],
 };
 
 static BEARER: &[SecurityScheme] = &[SecurityScheme::Bearer];
-static ERRORS: &[(u16, ErrorDecoder)] = &[(404, decode_not_found)];
-static NO_ERRORS: &[(u16, ErrorDecoder)] = &[];
+static ERRORS: &[(u16, ErrorDecoder<ApiErrorBody>)] = &[(404, decode_not_found)];
+static NO_ERRORS: &[(u16, ErrorDecoder<ApiErrorBody>)] = &[];
+
+/// A client handle that sends version `2026-10`, as a generated one does.
+#[derive(Debug)]
+struct V2026_10(Client);
+
+impl ApiHandle for V2026_10 {
+    const API_VERSION: Option<&'static str> = Some("2026-10");
+
+    fn from_client(client: Client) -> Self {
+        Self(client)
+    }
+}
+
+impl std::ops::Deref for V2026_10 {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.0
+    }
+}
 
 /// Fast retries so that tests do not wait on backoff.
 fn fast_retry() -> RetryPolicy {
     RetryPolicy::default().initial_backoff(Duration::from_millis(10)).max_backoff(Duration::from_millis(20))
 }
 
-fn client(server: &MockServer) -> ClientBuilder {
+fn client(server: &MockServer) -> ClientBuilder<V2026_10> {
     ClientBuilder::new(&INFO).base_url(server.uri()).access_token("tok_123").retry(fast_retry())
 }
 
@@ -93,7 +115,7 @@ async fn sends_auth_version_user_agent_accept_and_json_body() {
         .await;
 
     let req = post("/v1/things/").json_body(&serde_json::json!({"name": "a b"})).unwrap();
-    let resp = client(&server).build().unwrap().send_json::<Thing>(req, ERRORS).await.unwrap();
+    let resp = client(&server).build().unwrap().send_json::<Thing, _>(req, ERRORS).await.unwrap();
     assert_eq!(resp.status.as_u16(), 201);
     assert_eq!(resp.headers["x-request-id"], "r1");
     assert_eq!(resp.into_body(), Thing { id: "t1".into(), count: 2 });
@@ -144,11 +166,11 @@ async fn basic_auth_and_api_key_schemes() {
         .mount(&server)
         .await;
 
-    let basic = ClientBuilder::new(&INFO).base_url(server.uri()).basic_auth("user", "p w").build().unwrap();
+    let basic = ClientBuilder::<Client>::new(&INFO).base_url(server.uri()).basic_auth("user", "p w").build().unwrap();
     let req = Request::new("op", Method::GET, "/basic", "/basic").security(BASIC);
     basic.send_empty(req, NO_ERRORS).await.unwrap();
 
-    let keyed = ClientBuilder::new(&INFO).base_url(server.uri()).api_key("k&1").build().unwrap();
+    let keyed = ClientBuilder::<Client>::new(&INFO).base_url(server.uri()).api_key("k&1").build().unwrap();
     let req = Request::new("op", Method::GET, "/header", "/header").security(KEYS);
     keyed.send_empty(req, NO_ERRORS).await.unwrap();
     let req = Request::new("op", Method::GET, "/query", "/query").query("a", &1i64).security(QUERY_KEY);
@@ -205,7 +227,7 @@ async fn query_and_path_encoding_on_the_wire() {
     .query("is_active", &Some(true))
     .query("missing", &None::<i64>)
     .query("q", "a b&c");
-    client(&server).build().unwrap().send_json::<Vec<Thing>>(req, NO_ERRORS).await.unwrap();
+    client(&server).build().unwrap().send_json::<Vec<Thing>, _>(req, NO_ERRORS).await.unwrap();
 }
 
 #[tokio::test]
@@ -237,7 +259,7 @@ async fn retries_503_then_succeeds() {
         .mount(&server)
         .await;
     let thing =
-        client(&server).build().unwrap().send_json::<Thing>(get("/v1/things/x"), ERRORS).await.unwrap().into_body();
+        client(&server).build().unwrap().send_json::<Thing, _>(get("/v1/things/x"), ERRORS).await.unwrap().into_body();
     assert_eq!(thing.id, "x");
 }
 
@@ -253,7 +275,7 @@ async fn gives_up_after_max_retries() {
         .retry(fast_retry().max_retries(2))
         .build()
         .unwrap()
-        .send_json::<Thing>(get("/v1/things/x"), ERRORS)
+        .send_json::<Thing, _>(get("/v1/things/x"), ERRORS)
         .await
         .unwrap_err();
     match err.kind() {
@@ -381,7 +403,7 @@ async fn get_timeout_is_retried_and_per_request_timeout_wins() {
 #[tokio::test]
 async fn connection_refused_is_retried_and_reported() {
     let port = closed_port();
-    let client = ClientBuilder::new(&INFO)
+    let client = ClientBuilder::<Client>::new(&INFO)
         .base_url(format!("http://127.0.0.1:{port}"))
         .retry(fast_retry().max_retries(2))
         .build()
@@ -401,7 +423,7 @@ async fn connection_refused_post_is_retried_until_server_is_up() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     let port = closed_port();
-    let client = ClientBuilder::new(&INFO)
+    let client = ClientBuilder::<Client>::new(&INFO)
         .base_url(format!("http://127.0.0.1:{port}"))
         .retry(
             RetryPolicy::default()
@@ -435,7 +457,7 @@ async fn connection_refused_post_is_retried_until_server_is_up() {
 async fn query_api_key_never_appears_in_errors() {
     use std::fmt::Write as _;
     static QUERY_KEY: &[SecurityScheme] = &[SecurityScheme::ApiKeyQuery("api_key")];
-    let client = ClientBuilder::new(&INFO)
+    let client = ClientBuilder::<Client>::new(&INFO)
         .base_url(format!("http://127.0.0.1:{}", closed_port()))
         .api_key("SECRET_KEY")
         .retry(RetryPolicy::none())
@@ -494,7 +516,7 @@ async fn documented_error_is_decoded() {
         )
         .mount(&server)
         .await;
-    let err = client(&server).build().unwrap().send_json::<Thing>(get("/v1/things/x"), ERRORS).await.unwrap_err();
+    let err = client(&server).build().unwrap().send_json::<Thing, _>(get("/v1/things/x"), ERRORS).await.unwrap_err();
     match err.kind() {
         ErrorKind::Api { status, body, raw, .. } => {
             assert_eq!(status.as_u16(), 404);
@@ -516,7 +538,7 @@ async fn documented_error_with_wrong_body_names_the_path() {
         )
         .mount(&server)
         .await;
-    let err = client(&server).build().unwrap().send_json::<Thing>(get("/v1/things/x"), ERRORS).await.unwrap_err();
+    let err = client(&server).build().unwrap().send_json::<Thing, _>(get("/v1/things/x"), ERRORS).await.unwrap_err();
     // Still the server's documented error status: an API error, not a decode error.
     match err.kind() {
         ErrorKind::Api { status, body: ApiErrorBody::Unrecognized { path, .. }, raw, .. } => {
@@ -535,7 +557,7 @@ async fn undocumented_status_keeps_everything() {
         .respond_with(ResponseTemplate::new(418).insert_header("x-why", "teapot").set_body_string("short and stout"))
         .mount(&server)
         .await;
-    let err = client(&server).build().unwrap().send_json::<Thing>(get("/v1/things/x"), ERRORS).await.unwrap_err();
+    let err = client(&server).build().unwrap().send_json::<Thing, _>(get("/v1/things/x"), ERRORS).await.unwrap_err();
     match err.kind() {
         ErrorKind::UnexpectedStatus { status, headers, body } => {
             assert_eq!(status.as_u16(), 418);
@@ -568,7 +590,7 @@ async fn success_decode_failure_names_the_json_path() {
         {"customer": {"email": null}},
     ]});
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(body)).mount(&server).await;
-    let err = client(&server).build().unwrap().send_json::<Page>(get("/v1/orders/"), ERRORS).await.unwrap_err();
+    let err = client(&server).build().unwrap().send_json::<Page, _>(get("/v1/orders/"), ERRORS).await.unwrap_err();
     match err.kind() {
         ErrorKind::Decode { status, path, message, raw } => {
             assert_eq!(status.as_u16(), 200);
@@ -645,7 +667,7 @@ async fn form_and_text_bodies_have_their_content_types() {
     let req = Request::new("oauth2:token", Method::POST, "/token", "/token")
         .form_body(&Token { grant_type: "client_credentials", client_secret: "s&t", scope: None })
         .unwrap();
-    client.send_json::<Thing>(req, NO_ERRORS).await.unwrap();
+    client.send_json::<Thing, _>(req, NO_ERRORS).await.unwrap();
     let req = Request::new("text", Method::POST, "/text", "/text").text_body("hello");
     client.send_empty(req, NO_ERRORS).await.unwrap();
 }
@@ -680,12 +702,12 @@ async fn paginates_over_http() {
             .mount(&server)
             .await;
     }
-    let client = client(&server).build().unwrap();
+    let client = client(&server).build().unwrap().0;
     let fetch = move |page: i64| {
         let client: Client = client.clone();
         async move {
             let req = get("/v1/things/").query("page", &page).query("limit", &1i64);
-            let list = client.send_json::<ListResource>(req, ERRORS).await?.into_body();
+            let list = client.send_json::<ListResource, _>(req, ERRORS).await?.into_body();
             Ok(polar::runtime::Page {
                 operation: "things:list",
                 page: (),
@@ -695,7 +717,7 @@ async fn paginates_over_http() {
             })
         }
     };
-    let items: Vec<_> = paginate(1, fetch).collect().await;
+    let items: Vec<Result<Thing, polar::Error>> = paginate(1, fetch).collect().await;
     let ids: Vec<_> = items.into_iter().map(|r| r.unwrap().id).collect();
     assert_eq!(ids, ["t1", "t2", "t3"]);
 }

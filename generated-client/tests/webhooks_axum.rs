@@ -66,12 +66,8 @@ async fn serve(secret: &str) -> (String, AppState) {
     (url, state)
 }
 
-/// A plain reqwest client to post deliveries with. The crate builds reqwest with
-/// `rustls-no-provider` (its own client passes `ring` explicitly), so a bare
-/// `reqwest::Client::new()` needs a process-wide crypto provider, as in an application.
+/// A plain reqwest client to post deliveries with.
 fn http_client() -> reqwest::Client {
-    #[cfg(feature = "rustls")]
-    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::new()
 }
 

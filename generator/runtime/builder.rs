@@ -11,80 +11,89 @@
 /// The shared methods of a request builder:
 ///
 /// ```text
-/// crate::request_builder!(OrdersList -> ListResourceOrder; pages(Order));
-/// crate::request_builder!(OrdersExport -> String, Text; bytes_stream);
+/// crate::request_builder!(OrdersList -> ListResourceOrder, ApiErrorBody;
+///     pages(Order, page, items, pagination.max_page, pagination.total_count));
+/// crate::request_builder!(OrdersExport -> String, ApiErrorBody, Text; bytes_stream);
 /// ```
 ///
-/// `Builder -> Output` writes the `timeout`, `retry`, `access_token` and `options` setters,
-/// `send`, `send_with_response` (a `ResponseFuture<'a, Output>`) and the `IntoFuture` impl;
-/// `Builder -> Output, Decoder` names a [`DecodeBody`](crate::runtime::DecodeBody) of this
-/// module other than the default `Json` (`Text`, `Binary`, `Empty`, `ByStatus`). Optionally followed by `; pages(Item)` (a paginated list whose pages
-/// hold `Item`s: `stream` and `pages`, built on [`paginate`](crate::runtime::paginate)), or
-/// `; bytes_stream` (a text or binary body: `bytes_stream`). The builder must have a
-/// `client: &'a Client` and an `options: RequestOptions` field, an
-/// `ERRORS: &'static [(u16, ErrorDecoder)]` constant and an `into_request(self)` method
-/// returning `Result<Request, Error>`; a paginated one also a `page: Option<i64>` field and
-/// its `page` setter.
+/// `Builder -> Output, Body` writes the `timeout`, `retry`, `access_token` and `options`
+/// setters, `send`, `send_with_response` (a `ResponseFuture<'a, Body, Output>`) and the
+/// `IntoFuture` impl, with `Body` the API's error body type (its `ApiErrorBody`);
+/// `Builder -> Output, Body, Decoder` names a [`DecodeBody`](crate::runtime::DecodeBody) of
+/// this module other than the default `Json` (`Text`, `Binary`, `Empty`, `ByStatus`).
+/// Optionally followed by `; pages(Item, page, items, last_page[, total])`, a paginated list
+/// whose pages hold `Item`s, with the page shape the generator decided: the builder's page
+/// number field and setter (`page`), the field of the output holding the items (`items`),
+/// the path to the number of the last page (`pagination.max_page`) and, if the API reports
+/// one, to the number of items in all (`pagination.total_count`): `stream` and `pages`,
+/// built on [`paginate`](crate::runtime::paginate). Or by `; bytes_stream` (a text or binary
+/// body: `bytes_stream`). The builder must have a `client: &'a Client` and an
+/// `options: RequestOptions` field, an `ERRORS: &'static [(u16, ErrorDecoder<Body>)]`
+/// constant and an `into_request(self)` method returning `Result<Request, Error<Body>>`.
 ///
 /// Exported (hidden) like `serde_struct!`, so that it is always "used", even in a crate
 /// without operations; generated code calls it as `crate::request_builder!`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! request_builder {
-    ($builder:ident -> $output:ty $(, $decoder:ident)?) => {
-        $crate::request_builder!(@common $builder $output $(, $decoder)?);
+    ($builder:ident -> $output:ty, $body:ty $(, $decoder:ident)?) => {
+        $crate::request_builder!(@common $builder $output, $body $(, $decoder)?);
     };
-    ($builder:ident -> $output:ty $(, $decoder:ident)?; pages($item:ty)) => {
-        $crate::request_builder!(@common $builder $output $(, $decoder)?);
+    (
+        $builder:ident -> $output:ty, $body:ty $(, $decoder:ident)?;
+        pages($item:ty, $page:ident, $($items:ident).+, $($last:ident).+ $(, $($total:ident).+)?)
+    ) => {
+        $crate::request_builder!(@common $builder $output, $body $(, $decoder)?);
 
         impl<'a> $builder<'a> {
             /// Every item of every page, fetching pages as the stream is polled (from
-            /// `page`, default 1, until `pagination.max_page`). The stream ends with an
-            /// [`ErrorKind::Pagination`](crate::runtime::ErrorKind::Pagination) error if
+            /// the page number set, default 1, until the last page). The stream ends with
+            /// an [`ErrorKind::Pagination`](crate::runtime::ErrorKind::Pagination) error if
             /// the server's pages are inconsistent (a page repeats the one before it, or
-            /// more items arrive than its `total_count`).
+            /// more items arrive than the list has in all).
             pub fn stream(
                 self,
-            ) -> impl ::futures_core::Stream<Item = ::core::result::Result<$item, $crate::runtime::Error>>
-                   + Send
+            ) -> impl ::futures_core::Stream<
+                Item = ::core::result::Result<$item, $crate::runtime::Error<$body>>,
+            > + Send
                    + Unpin
                    + 'a {
-                let first = self.page.unwrap_or(1);
+                let first = self.$page.unwrap_or(1);
                 ::std::boxed::Box::pin($crate::runtime::paginate(first, move |page| {
-                    let list = self.clone().page(page).fetch_list();
+                    let list = self.clone().$page(page).fetch_list();
                     async move {
                         let (operation, list) = list.await?;
                         Ok($crate::runtime::Page {
                             operation,
-                            last_page: list.pagination.max_page,
-                            total: ::core::option::Option::Some(list.pagination.total_count),
-                            items: list.items,
+                            last_page: list.$($last).+,
+                            total: $crate::request_builder!(@total list $($($total).+)?),
+                            items: list.$($items).+,
                             page: (),
                         })
                     }
                 }))
             }
 
-            /// Every page, whole (with its `pagination.total_count` and `max_page`), fetched
-            /// as the stream is polled: the pages [`stream`](Self::stream) takes its items
-            /// from, ending at the same page (an empty page is yielded, then the stream ends)
-            /// or with the same error.
+            /// Every page, whole, fetched as the stream is polled: the pages
+            /// [`stream`](Self::stream) takes its items from, ending at the same page (an
+            /// empty page is yielded, then the stream ends) or with the same error.
             pub fn pages(
                 self,
-            ) -> impl ::futures_core::Stream<Item = ::core::result::Result<$output, $crate::runtime::Error>>
-                   + Send
+            ) -> impl ::futures_core::Stream<
+                Item = ::core::result::Result<$output, $crate::runtime::Error<$body>>,
+            > + Send
                    + Unpin
                    + 'a {
-                let first = self.page.unwrap_or(1);
+                let first = self.$page.unwrap_or(1);
                 ::std::boxed::Box::pin($crate::runtime::paginate_pages(first, move |page| {
-                    let list = self.clone().page(page).fetch_list();
+                    let list = self.clone().$page(page).fetch_list();
                     async move {
                         let (operation, list) = list.await?;
                         Ok($crate::runtime::Page {
                             operation,
-                            last_page: list.pagination.max_page,
-                            total: ::core::option::Option::Some(list.pagination.total_count),
-                            items: list.items.clone(),
+                            last_page: list.$($last).+,
+                            total: $crate::request_builder!(@total list $($($total).+)?),
+                            items: list.$($items).+.clone(),
                             page: list,
                         })
                     }
@@ -95,13 +104,13 @@ macro_rules! request_builder {
             fn fetch_list(
                 self,
             ) -> impl ::std::future::Future<
-                Output = ::core::result::Result<(&'static str, $output), $crate::runtime::Error>,
+                Output = ::core::result::Result<(&'static str, $output), $crate::runtime::Error<$body>>,
             > + Send
                    + 'a {
                 let client = self.client;
                 let request = self.into_request();
                 let operation = request.as_ref().map_or("", |request| request.operation_id);
-                let list = $crate::runtime::ResponseFuture::<$output $(, $crate::runtime::$decoder)?>::new(
+                let list = $crate::runtime::ResponseFuture::<$body, $output $(, $crate::runtime::$decoder)?>::new(
                     client,
                     request,
                     Self::ERRORS,
@@ -110,20 +119,26 @@ macro_rules! request_builder {
             }
         }
     };
-    ($builder:ident -> $output:ty $(, $decoder:ident)?; bytes_stream) => {
-        $crate::request_builder!(@common $builder $output $(, $decoder)?);
+    ($builder:ident -> $output:ty, $body:ty $(, $decoder:ident)?; bytes_stream) => {
+        $crate::request_builder!(@common $builder $output, $body $(, $decoder)?);
 
         impl<'a> $builder<'a> {
             /// Sends the request and returns the body as a stream of chunks
             /// ([`ByteStream`](crate::runtime::ByteStream)), read as it is polled: memory stays
             /// flat however large the body, and no response size limit applies.
-            pub fn bytes_stream(self) -> $crate::runtime::StreamFuture<'a> {
+            pub fn bytes_stream(self) -> $crate::runtime::StreamFuture<'a, $body> {
                 let client = self.client;
                 client.send_streaming(self.into_request(), Self::ERRORS)
             }
         }
     };
-    (@common $builder:ident $output:ty $(, $decoder:ident)?) => {
+    (@total $list:ident) => {
+        ::core::option::Option::None
+    };
+    (@total $list:ident $($total:ident).+) => {
+        ::core::option::Option::Some($list.$($total).+)
+    };
+    (@common $builder:ident $output:ty, $body:ty $(, $decoder:ident)?) => {
         impl<'a> $builder<'a> {
             /// Overrides the client's timeout for this request.
             pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -151,20 +166,22 @@ macro_rules! request_builder {
             }
 
             /// Sends the request and decodes the response.
-            pub fn send(self) -> $crate::runtime::BodyFuture<'a, $output $(, $crate::runtime::$decoder)?> {
+            pub fn send(self) -> $crate::runtime::BodyFuture<'a, $body, $output $(, $crate::runtime::$decoder)?> {
                 self.send_with_response().into_body()
             }
 
             /// Sends the request; the result also carries the response's status and headers.
-            pub fn send_with_response(self) -> $crate::runtime::ResponseFuture<'a, $output $(, $crate::runtime::$decoder)?> {
+            pub fn send_with_response(
+                self,
+            ) -> $crate::runtime::ResponseFuture<'a, $body, $output $(, $crate::runtime::$decoder)?> {
                 let client = self.client;
                 $crate::runtime::ResponseFuture::new(client, self.into_request(), Self::ERRORS)
             }
         }
 
         impl<'a> ::std::future::IntoFuture for $builder<'a> {
-            type Output = ::core::result::Result<$output, $crate::runtime::Error>;
-            type IntoFuture = $crate::runtime::BodyFuture<'a, $output $(, $crate::runtime::$decoder)?>;
+            type Output = ::core::result::Result<$output, $crate::runtime::Error<$body>>;
+            type IntoFuture = $crate::runtime::BodyFuture<'a, $body, $output $(, $crate::runtime::$decoder)?>;
 
             fn into_future(self) -> Self::IntoFuture {
                 self.send()

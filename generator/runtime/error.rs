@@ -12,6 +12,11 @@ use reqwest::StatusCode;
 ///
 /// It always names the operation that failed (its OpenAPI `operationId`,
 /// e.g. `organizations:create`) and carries an [`ErrorKind`] with the details.
+/// `B` is the type documented error bodies decode into: each generated API (or
+/// API version) has its own, named `ApiErrorBody`, and names this type
+/// `Error` (`pub type Error = runtime::Error<ApiErrorBody>`). Errors of requests
+/// sent without an error table ([`Client::execute`](super::Client::execute))
+/// have [`NoBody`] and convert into any `Error<B>` with `?`.
 /// Neither [`Display`](fmt::Display) nor [`Debug`] ever show credentials.
 ///
 /// `Display` is one line a person can act on: the operation, the status and,
@@ -21,9 +26,9 @@ use reqwest::StatusCode;
 /// that it left the rest out. No rendering of an error grows with the size of
 /// the response: every text that comes from the server is clipped.
 #[derive(Debug)]
-pub struct Error {
+pub struct Error<B = NoBody> {
     operation: &'static str,
-    kind: Box<ErrorKind>,
+    kind: Box<ErrorKind<B>>,
     /// What the client saw before the final failure; `None` for most errors.
     context: Option<Box<Context>>,
 }
@@ -41,6 +46,45 @@ struct Context {
     redirected_from: Option<String>,
 }
 
+/// The error body type of requests that document none: nothing ever has this type, so
+/// an [`ErrorKind::Api`] of it cannot exist. `Error<NoBody>` converts into any
+/// `Error<B>` (`From`), so such errors pass through `?` in functions returning an
+/// API's `Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoBody {}
+
+/// The typed error bodies of an API (a generated `ApiErrorBody`): what
+/// [`ErrorKind::Api`] carries.
+pub trait ErrorBody: fmt::Debug + Send + Sync + 'static {
+    /// The body of a documented error status that matches none of the status's
+    /// schemas: where decoding stopped (`path`) and why (`message`).
+    fn unrecognized(path: String, message: String) -> Self;
+}
+
+impl<B: ErrorBody> From<Error<NoBody>> for Error<B> {
+    fn from(e: Error<NoBody>) -> Self {
+        let kind = match *e.kind {
+            ErrorKind::Api { body, .. } => match body {},
+            ErrorKind::UnexpectedStatus { status, headers, body } => {
+                ErrorKind::UnexpectedStatus { status, headers, body }
+            }
+            ErrorKind::Decode { status, path, message, raw } => ErrorKind::Decode { status, path, message, raw },
+            ErrorKind::ResponseTooLarge { status, headers, limit } => {
+                ErrorKind::ResponseTooLarge { status, headers, limit }
+            }
+            ErrorKind::Timeout => ErrorKind::Timeout,
+            ErrorKind::Connect(e) => ErrorKind::Connect(e),
+            ErrorKind::Transport(e) => ErrorKind::Transport(e),
+            ErrorKind::InvalidRequest(message) => ErrorKind::InvalidRequest(message),
+            ErrorKind::Pagination { page, reason } => ErrorKind::Pagination { page, reason },
+            ErrorKind::VersionNotServed { version, newer, status, headers } => {
+                ErrorKind::VersionNotServed { version, newer, status, headers }
+            }
+        };
+        Error { operation: e.operation, kind: Box::new(kind), context: e.context }
+    }
+}
+
 /// How many bytes of a response body the `Debug` output of an [`ErrorKind`] shows.
 pub const DEBUG_BODY_LIMIT: usize = 512;
 
@@ -53,18 +97,19 @@ const DETAIL_LIMIT: usize = 300;
 
 /// What went wrong in an [`Error`].
 #[non_exhaustive]
-pub enum ErrorKind {
+pub enum ErrorKind<B = NoBody> {
     /// The server answered with a documented error status. `body` is its
-    /// typed body, or `ApiErrorBody::Unrecognized` when the body matches none
-    /// of the documented schemas (e.g. an OAuth-style
-    /// `{"error":"invalid_token"}` for a documented 401); `raw` has the bytes.
+    /// typed body, or the body type's `Unrecognized` arm
+    /// ([`ErrorBody::unrecognized`]) when the body matches none of the
+    /// documented schemas (e.g. an OAuth-style `{"error":"invalid_token"}` for
+    /// a documented 401); `raw` has the bytes.
     Api {
         /// The HTTP status of the response.
         status: StatusCode,
         /// The response headers.
         headers: HeaderMap,
         /// The decoded error body.
-        body: crate::ApiErrorBody,
+        body: B,
         /// The undecoded response body.
         raw: Bytes,
     },
@@ -125,11 +170,25 @@ pub enum ErrorKind {
         /// Why the stream stopped.
         reason: String,
     },
+    /// The server does not serve the API version the request asked for (its
+    /// version header, e.g. `Polar-Version`): it answered `404` without
+    /// echoing the version header it sets on every response it serves. The
+    /// API retires old versions; use a newer version of the client.
+    VersionNotServed {
+        /// The version the request asked for.
+        version: String,
+        /// The newer versions this crate speaks, oldest first (empty: update the crate).
+        newer: Vec<&'static str>,
+        /// The HTTP status of the response (`404`).
+        status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
+    },
 }
 
-impl Error {
+impl<B> Error<B> {
     /// Creates an error for `operation`.
-    pub fn new(operation: &'static str, kind: ErrorKind) -> Self {
+    pub fn new(operation: &'static str, kind: ErrorKind<B>) -> Self {
         Self { operation, kind: Box::new(kind), context: None }
     }
 
@@ -172,13 +231,13 @@ impl Error {
 
     /// What went wrong.
     #[must_use]
-    pub fn kind(&self) -> &ErrorKind {
+    pub fn kind(&self) -> &ErrorKind<B> {
         &self.kind
     }
 
     /// Consumes the error and returns what went wrong.
     #[must_use]
-    pub fn into_kind(self) -> ErrorKind {
+    pub fn into_kind(self) -> ErrorKind<B> {
         *self.kind
     }
 
@@ -189,7 +248,8 @@ impl Error {
             ErrorKind::Api { status, .. }
             | ErrorKind::UnexpectedStatus { status, .. }
             | ErrorKind::Decode { status, .. }
-            | ErrorKind::ResponseTooLarge { status, .. } => Some(*status),
+            | ErrorKind::ResponseTooLarge { status, .. }
+            | ErrorKind::VersionNotServed { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -201,7 +261,8 @@ impl Error {
         match &*self.kind {
             ErrorKind::Api { headers, .. }
             | ErrorKind::UnexpectedStatus { headers, .. }
-            | ErrorKind::ResponseTooLarge { headers, .. } => Some(headers),
+            | ErrorKind::ResponseTooLarge { headers, .. }
+            | ErrorKind::VersionNotServed { headers, .. } => Some(headers),
             _ => None,
         }
     }
@@ -263,7 +324,7 @@ impl Error {
     /// The typed error body, if the server answered with a documented error
     /// status.
     #[must_use]
-    pub fn api_body(&self) -> Option<&crate::ApiErrorBody> {
+    pub fn api_body(&self) -> Option<&B> {
         match &*self.kind {
             ErrorKind::Api { body, .. } => Some(body),
             _ => None,
@@ -366,7 +427,7 @@ fn fmt_server_said(f: &mut fmt::Formatter<'_>, status: StatusCode, body: &[u8]) 
     Ok(())
 }
 
-impl fmt::Display for Error {
+impl<B> fmt::Display for Error<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: ", self.operation)?;
         match &*self.kind {
@@ -420,11 +481,24 @@ impl fmt::Display for Error {
             ErrorKind::Pagination { page, reason } => {
                 write!(f, "pagination stopped at page {page}: {}", shorten(reason, DETAIL_LIMIT))
             }
+            ErrorKind::VersionNotServed { version, newer, .. } => {
+                write!(
+                    f,
+                    "API version {} is not served by this server (it answered 404 without echoing the \
+                     version): ",
+                    shorten(version, 40)
+                )?;
+                match newer.last() {
+                    Some(newest) => write!(f, "upgrade to the client of a newer version ({})", newer.join(", "))
+                        .and_then(|()| if newer.len() > 1 { write!(f, "; the newest is {newest}") } else { Ok(()) }),
+                    None => f.write_str("the API has retired it; update this crate for a newer version"),
+                }
+            }
         }
     }
 }
 
-impl Error {
+impl<B> Error<B> {
     /// Writes what the retries saw before a failure that is not a response:
     /// ` (the time budget of 30s ran out; the last response was HTTP 503 Service
     /// Unavailable, Retry-After: 120)`.
@@ -523,7 +597,7 @@ impl fmt::Debug for ClippedBody<'_> {
     }
 }
 
-impl fmt::Debug for ErrorKind {
+impl<B: fmt::Debug> fmt::Debug for ErrorKind<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ErrorKind::Api { status, headers, body, raw } => f
@@ -559,11 +633,18 @@ impl fmt::Debug for ErrorKind {
             ErrorKind::Pagination { page, reason } => {
                 f.debug_struct("Pagination").field("page", page).field("reason", &ClippedText(reason)).finish()
             }
+            ErrorKind::VersionNotServed { version, newer, status, headers } => f
+                .debug_struct("VersionNotServed")
+                .field("version", &ClippedText(version))
+                .field("newer", newer)
+                .field("status", status)
+                .field("headers", headers)
+                .finish(),
         }
     }
 }
 
-impl std::error::Error for Error {
+impl<B: fmt::Debug> std::error::Error for Error<B> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &*self.kind {
             ErrorKind::Connect(e) | ErrorKind::Transport(e) => Some(e),
@@ -576,9 +657,21 @@ impl std::error::Error for Error {
 mod tests {
     use super::*;
 
+    /// An error body type like the generated ones.
+    #[derive(Debug)]
+    enum TestBody {
+        Unrecognized { path: String, message: String },
+    }
+
+    impl ErrorBody for TestBody {
+        fn unrecognized(path: String, message: String) -> Self {
+            Self::Unrecognized { path, message }
+        }
+    }
+
     #[test]
     fn display_names_operation_and_status() {
-        let e = Error::new(
+        let e = Error::<NoBody>::new(
             "organizations:create",
             ErrorKind::UnexpectedStatus {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -594,7 +687,7 @@ mod tests {
 
     #[test]
     fn display_decode_names_path() {
-        let e = Error::new(
+        let e = Error::<NoBody>::new(
             "orders:list",
             ErrorKind::Decode {
                 status: StatusCode::OK,
@@ -611,7 +704,7 @@ mod tests {
     }
 
     fn status_error(status: u16, body: &'static str) -> Error {
-        Error::new(
+        Error::<NoBody>::new(
             "op",
             ErrorKind::UnexpectedStatus {
                 status: StatusCode::from_u16(status).unwrap(),
@@ -671,12 +764,12 @@ mod tests {
     fn every_rendering_is_clipped() {
         // A documented error whose decoded body holds a megabyte of text.
         let huge = "y".repeat(1 << 20);
-        let e = Error::new(
+        let e = Error::<TestBody>::new(
             "customers:get",
             ErrorKind::Api {
                 status: StatusCode::NOT_FOUND,
                 headers: HeaderMap::new(),
-                body: crate::ApiErrorBody::unrecognized(huge.clone(), huge.clone()),
+                body: TestBody::unrecognized(huge.clone(), huge.clone()),
                 raw: Bytes::from(format!(r#"{{"detail":"{huge}"}}"#)),
             },
         );
@@ -685,7 +778,7 @@ mod tests {
         }
         assert!(format!("{e:?}").contains(&format!("... (clipped at {DEBUG_BODY_LIMIT} bytes)")));
         // A decode error quotes the value it refused, and its path can be long too.
-        let e = Error::new(
+        let e = Error::<NoBody>::new(
             "customers:get",
             ErrorKind::Decode {
                 status: StatusCode::OK,
@@ -698,14 +791,16 @@ mod tests {
             assert!(shown.len() < 4 * DEBUG_BODY_LIMIT, "{} bytes", shown.len());
         }
         assert!(e.to_string().contains("invalid type: string \"yyy"), "{e}");
-        let e = Error::invalid_request("op", "z\n".repeat(100_000));
+        let e = Error::<NoBody>::invalid_request("op", "z\n".repeat(100_000));
         assert!(e.to_string().len() < 4 * DEBUG_BODY_LIMIT && !e.to_string().contains('\n'));
         assert!(format!("{e:?}").len() < 4 * DEBUG_BODY_LIMIT);
     }
 
     #[test]
     fn clipping_keeps_small_values_and_characters_whole() {
-        let body = crate::ApiErrorBody::unrecognized("p".into(), "m".into());
+        let body = TestBody::unrecognized("p".into(), "m".into());
+        let TestBody::Unrecognized { path, message } = &body;
+        assert_eq!((path.as_str(), message.as_str()), ("p", "m"));
         assert_eq!(format!("{:?}", ClippedDebug(&body)), format!("{body:?}"));
         // Multi-byte characters are never split.
         let text = "é".repeat(DEBUG_BODY_LIMIT);
@@ -721,7 +816,7 @@ mod tests {
     fn a_failure_after_retries_keeps_the_last_response() {
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, HeaderValue::from_static("120"));
-        let e = Error::new("customers:list", ErrorKind::Timeout)
+        let e = Error::<NoBody>::new("customers:list", ErrorKind::Timeout)
             .with_budget_exhausted(Duration::from_secs(30))
             .with_last_response(StatusCode::SERVICE_UNAVAILABLE, &headers);
         assert_eq!(
@@ -733,21 +828,21 @@ mod tests {
         assert_eq!(e.status(), None, "the error itself is not a response");
         assert_eq!(e.retry_after(), Some(Duration::from_secs(120)));
         assert!(e.is_timeout() && e.is_retryable());
-        let plain = Error::new("op", ErrorKind::Timeout);
+        let plain = Error::<NoBody>::new("op", ErrorKind::Timeout);
         assert_eq!((plain.last_status(), plain.retry_after()), (None, None));
     }
 
     #[test]
     fn retryable_and_retry_after() {
-        assert!(Error::new("op", ErrorKind::Timeout).is_retryable());
+        assert!(Error::<NoBody>::new("op", ErrorKind::Timeout).is_retryable());
         assert!(status_error(503, "").is_retryable());
         assert!(status_error(429, "").is_retryable());
         assert!(!status_error(500, "").is_retryable());
         assert!(!status_error(404, "").is_retryable());
-        assert!(!Error::invalid_request("op", "bad").is_retryable());
+        assert!(!Error::<NoBody>::invalid_request("op", "bad").is_retryable());
         let mut headers = HeaderMap::new();
         headers.insert(reqwest::header::RETRY_AFTER, reqwest::header::HeaderValue::from_static("7"));
-        let e = Error::new(
+        let e = Error::<NoBody>::new(
             "op",
             ErrorKind::UnexpectedStatus { status: StatusCode::TOO_MANY_REQUESTS, headers, body: Bytes::new() },
         );
@@ -763,11 +858,11 @@ mod tests {
 
     #[test]
     fn no_status_for_local_errors() {
-        let e = Error::new("op", ErrorKind::Timeout);
+        let e = Error::<NoBody>::new("op", ErrorKind::Timeout);
         assert!(e.is_timeout());
         assert_eq!(e.status(), None);
         assert_eq!(e.to_string(), "op: request timed out");
-        let e = Error::invalid_request("op", "bad");
+        let e = Error::<NoBody>::invalid_request("op", "bad");
         assert_eq!(e.to_string(), "op: invalid request: bad");
         assert!(std::error::Error::source(&e).is_none());
     }

@@ -2,6 +2,7 @@
 //! generated with. `cargo xtask regenerate` and the freshness test both read this, so
 //! they cannot disagree.
 
+use crate::ir::PageShape;
 use crate::{Generated, Options};
 use std::path::Path;
 
@@ -40,6 +41,18 @@ pub fn options() -> Options {
         // Polar's descriptions end with the token scopes; the docs list them (`Scopes: ...`).
         description_trailer: Some("\n\n**Scopes**".to_owned()),
         extra_modules: extra_modules(),
+        // `x-polar-pagination` lists: `page`/`limit`, `items` and `pagination.{max_page,
+        // total_count}` (server/polar/kit/pagination.py).
+        pagination: Some(PageShape {
+            markers: vec!["x-polar-pagination".to_owned(), "x-speakeasy-pagination".to_owned()],
+            page_param: "page".to_owned(),
+            items: "items".to_owned(),
+            last_page: vec!["pagination".to_owned(), "max_page".to_owned()],
+            total: Some(vec!["pagination".to_owned(), "total_count".to_owned()]),
+        }),
+        // Polar's `APIVersionMiddleware` sets `Polar-Version` on every response of a version
+        // it serves and answers an unknown one `404 {"detail": "Not Found"}` without it.
+        version_echoed: true,
     }
 }
 

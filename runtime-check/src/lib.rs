@@ -6,12 +6,11 @@
 //! `runtime` module, so `cargo clippy --workspace --all-targets` and `cargo test --workspace`
 //! cover them without a regeneration. It is never published, and nothing depends on it.
 //!
-//! The runtime names two things that generated code supplies at the crate root: the module
-//! path `crate::runtime` (its `serde_struct!` / `union_from!` macros expand to
-//! `$crate::runtime::model::...`) and `crate::ApiErrorBody`. The double below has only the
-//! variant every generated `ApiErrorBody` has (`Unrecognized`) and the two functions the
-//! runtime calls, with the generator's spelling (`generator/src/emit/client.rs`); the
-//! runtime's tests are written to pass against any generated body type.
+//! The runtime names one thing of the crate it is copied into: the module path
+//! `crate::runtime` (its `serde_struct!` / `union_from!` / `request_builder!` macros expand to
+//! `$crate::runtime::...`). Everything API-specific reaches it as a parameter: `ApiInfo`, the
+//! client handle type of each API version (`ApiHandle`), and the error body type
+//! (`ErrorBody`), so its tests bring their own.
 //!
 //! The crate-level lints are the generated crate's (`#![deny(unsafe_code, missing_docs)]`).
 
@@ -20,35 +19,6 @@
 
 #[path = "../../generator/runtime/mod.rs"]
 pub mod runtime;
-
-/// Stand-in for a generated crate's typed error bodies: only the variant every generated
-/// `ApiErrorBody` has.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum ApiErrorBody {
-    /// A body that matches none of the schemas documented for its status.
-    Unrecognized {
-        /// The JSON path at which decoding failed.
-        path: String,
-        /// What the decoder reported.
-        message: String,
-    },
-}
-
-impl ApiErrorBody {
-    /// The body of a documented status that matches none of its schemas.
-    pub(crate) fn unrecognized(path: String, message: String) -> Self {
-        Self::Unrecognized { path, message }
-    }
-
-    /// The decode failure's path, if the body matched none of its schemas.
-    #[cfg(test)]
-    pub(crate) fn unrecognized_path(&self) -> Option<&str> {
-        match self {
-            Self::Unrecognized { path, .. } => Some(path),
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
 };
@@ -72,7 +73,7 @@ pub struct BenefitGrantsList<'a> {
 }
 
 impl<'a> BenefitGrantsList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -128,7 +129,7 @@ impl<'a> BenefitGrantsList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "benefit-grants:list",
                 Method::GET,
@@ -150,5 +151,6 @@ impl<'a> BenefitGrantsList<'a> {
 }
 
 crate::request_builder!(
-    BenefitGrantsList -> ListResourceBenefitGrant; pages(BenefitGrant)
+    BenefitGrantsList -> ListResourceBenefitGrant, ApiErrorBody;
+    pages(BenefitGrant, page, items, pagination.max_page, pagination.total_count)
 );

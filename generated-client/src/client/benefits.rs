@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -280,7 +281,7 @@ pub struct BenefitsList<'a> {
 }
 
 impl<'a> BenefitsList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -345,7 +346,7 @@ impl<'a> BenefitsList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "benefits:list",
                 Method::GET,
@@ -370,7 +371,10 @@ impl<'a> BenefitsList<'a> {
     }
 }
 
-crate::request_builder!(BenefitsList -> ListResourceBenefit; pages(Benefit));
+crate::request_builder!(
+    BenefitsList -> ListResourceBenefit, ApiErrorBody;
+    pages(Benefit, page, items, pagination.max_page, pagination.total_count)
+);
 
 /// Request builder for `benefits:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -382,12 +386,12 @@ pub struct BenefitsCreate<'a> {
 }
 
 impl<'a> BenefitsCreate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "benefits:create",
                 Method::POST,
@@ -403,7 +407,7 @@ impl<'a> BenefitsCreate<'a> {
     }
 }
 
-crate::request_builder!(BenefitsCreate -> Benefit);
+crate::request_builder!(BenefitsCreate -> Benefit, ApiErrorBody);
 
 /// Request builder for `benefits:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -415,13 +419,13 @@ pub struct BenefitsGet<'a> {
 }
 
 impl<'a> BenefitsGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "benefits:get",
                 Method::GET,
@@ -435,7 +439,7 @@ impl<'a> BenefitsGet<'a> {
     }
 }
 
-crate::request_builder!(BenefitsGet -> Benefit);
+crate::request_builder!(BenefitsGet -> Benefit, ApiErrorBody);
 
 /// Request builder for `benefits:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -447,14 +451,14 @@ pub struct BenefitsDelete<'a> {
 }
 
 impl<'a> BenefitsDelete<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (403u16, crate::errors::decode_not_permitted),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "benefits:delete",
                 Method::DELETE,
@@ -467,7 +471,7 @@ impl<'a> BenefitsDelete<'a> {
     }
 }
 
-crate::request_builder!(BenefitsDelete -> (), Empty);
+crate::request_builder!(BenefitsDelete -> (), ApiErrorBody, Empty);
 
 /// Request builder for `benefits:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -480,13 +484,13 @@ pub struct BenefitsUpdate<'a> {
 }
 
 impl<'a> BenefitsUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "benefits:update",
                 Method::PATCH,
@@ -502,7 +506,7 @@ impl<'a> BenefitsUpdate<'a> {
     }
 }
 
-crate::request_builder!(BenefitsUpdate -> Benefit);
+crate::request_builder!(BenefitsUpdate -> Benefit, ApiErrorBody);
 
 /// Request builder for `benefits:files`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -516,7 +520,7 @@ pub struct BenefitsFiles<'a> {
 }
 
 impl<'a> BenefitsFiles<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
@@ -534,7 +538,7 @@ impl<'a> BenefitsFiles<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "benefits:files",
                 Method::GET,
@@ -553,7 +557,8 @@ impl<'a> BenefitsFiles<'a> {
 }
 
 crate::request_builder!(
-    BenefitsFiles -> ListResourceBenefitDownloadableFile; pages(BenefitDownloadableFile)
+    BenefitsFiles -> ListResourceBenefitDownloadableFile, ApiErrorBody;
+    pages(BenefitDownloadableFile, page, items, pagination.max_page, pagination .total_count)
 );
 
 /// Request builder for `benefits:grants`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -571,7 +576,7 @@ pub struct BenefitsGrants<'a> {
 }
 
 impl<'a> BenefitsGrants<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
@@ -607,7 +612,7 @@ impl<'a> BenefitsGrants<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "benefits:grants",
                 Method::GET,
@@ -628,4 +633,7 @@ impl<'a> BenefitsGrants<'a> {
     }
 }
 
-crate::request_builder!(BenefitsGrants -> ListResourceBenefitGrant; pages(BenefitGrant));
+crate::request_builder!(
+    BenefitsGrants -> ListResourceBenefitGrant, ApiErrorBody;
+    pages(BenefitGrant, page, items, pagination.max_page, pagination.total_count)
+);

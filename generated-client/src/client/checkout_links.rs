@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -189,7 +190,7 @@ pub struct CheckoutLinksList<'a> {
 }
 
 impl<'a> CheckoutLinksList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -230,7 +231,7 @@ impl<'a> CheckoutLinksList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "checkout-links:list",
                 Method::GET,
@@ -250,7 +251,8 @@ impl<'a> CheckoutLinksList<'a> {
 }
 
 crate::request_builder!(
-    CheckoutLinksList -> ListResourceCheckoutLink; pages(CheckoutLink)
+    CheckoutLinksList -> ListResourceCheckoutLink, ApiErrorBody;
+    pages(CheckoutLink, page, items, pagination.max_page, pagination.total_count)
 );
 
 /// Request builder for `checkout-links:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -263,12 +265,12 @@ pub struct CheckoutLinksCreate<'a> {
 }
 
 impl<'a> CheckoutLinksCreate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "checkout-links:create",
                 Method::POST,
@@ -284,7 +286,7 @@ impl<'a> CheckoutLinksCreate<'a> {
     }
 }
 
-crate::request_builder!(CheckoutLinksCreate -> CheckoutLink);
+crate::request_builder!(CheckoutLinksCreate -> CheckoutLink, ApiErrorBody);
 
 /// Request builder for `checkout-links:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -296,13 +298,13 @@ pub struct CheckoutLinksGet<'a> {
 }
 
 impl<'a> CheckoutLinksGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "checkout-links:get",
                 Method::GET,
@@ -318,7 +320,7 @@ impl<'a> CheckoutLinksGet<'a> {
     }
 }
 
-crate::request_builder!(CheckoutLinksGet -> CheckoutLink);
+crate::request_builder!(CheckoutLinksGet -> CheckoutLink, ApiErrorBody);
 
 /// Request builder for `checkout-links:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -330,13 +332,13 @@ pub struct CheckoutLinksDelete<'a> {
 }
 
 impl<'a> CheckoutLinksDelete<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "checkout-links:delete",
                 Method::DELETE,
@@ -351,7 +353,7 @@ impl<'a> CheckoutLinksDelete<'a> {
     }
 }
 
-crate::request_builder!(CheckoutLinksDelete -> (), Empty);
+crate::request_builder!(CheckoutLinksDelete -> (), ApiErrorBody, Empty);
 
 /// Request builder for `checkout-links:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -364,13 +366,13 @@ pub struct CheckoutLinksUpdate<'a> {
 }
 
 impl<'a> CheckoutLinksUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "checkout-links:update",
                 Method::PATCH,
@@ -388,4 +390,4 @@ impl<'a> CheckoutLinksUpdate<'a> {
     }
 }
 
-crate::request_builder!(CheckoutLinksUpdate -> CheckoutLink);
+crate::request_builder!(CheckoutLinksUpdate -> CheckoutLink, ApiErrorBody);

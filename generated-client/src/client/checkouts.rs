@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -272,7 +273,7 @@ pub struct CheckoutsList<'a> {
 }
 
 impl<'a> CheckoutsList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -340,7 +341,7 @@ impl<'a> CheckoutsList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "checkouts:list",
                 Method::GET,
@@ -363,7 +364,10 @@ impl<'a> CheckoutsList<'a> {
     }
 }
 
-crate::request_builder!(CheckoutsList -> ListResourceCheckout; pages(Checkout));
+crate::request_builder!(
+    CheckoutsList -> ListResourceCheckout, ApiErrorBody;
+    pages(Checkout, page, items, pagination.max_page, pagination.total_count)
+);
 
 /// Request builder for `checkouts:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -375,12 +379,12 @@ pub struct CheckoutsCreate<'a> {
 }
 
 impl<'a> CheckoutsCreate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "checkouts:create",
                 Method::POST,
@@ -396,7 +400,7 @@ impl<'a> CheckoutsCreate<'a> {
     }
 }
 
-crate::request_builder!(CheckoutsCreate -> Checkout);
+crate::request_builder!(CheckoutsCreate -> Checkout, ApiErrorBody);
 
 /// Request builder for `checkouts:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -408,13 +412,13 @@ pub struct CheckoutsGet<'a> {
 }
 
 impl<'a> CheckoutsGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "checkouts:get",
                 Method::GET,
@@ -428,7 +432,7 @@ impl<'a> CheckoutsGet<'a> {
     }
 }
 
-crate::request_builder!(CheckoutsGet -> Checkout);
+crate::request_builder!(CheckoutsGet -> Checkout, ApiErrorBody);
 
 /// Request builder for `checkouts:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -441,14 +445,14 @@ pub struct CheckoutsUpdate<'a> {
 }
 
 impl<'a> CheckoutsUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (403u16, crate::errors::decode_checkout_forbidden_error),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "checkouts:update",
                 Method::PATCH,
@@ -464,7 +468,7 @@ impl<'a> CheckoutsUpdate<'a> {
     }
 }
 
-crate::request_builder!(CheckoutsUpdate -> Checkout);
+crate::request_builder!(CheckoutsUpdate -> Checkout, ApiErrorBody);
 
 /// Request builder for `checkouts:client_get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -476,14 +480,14 @@ pub struct CheckoutsClientGet<'a> {
 }
 
 impl<'a> CheckoutsClientGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (410u16, crate::errors::decode_expired_checkout_error),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "checkouts:client_get",
                 Method::GET,
@@ -499,7 +503,7 @@ impl<'a> CheckoutsClientGet<'a> {
     }
 }
 
-crate::request_builder!(CheckoutsClientGet -> CheckoutPublic);
+crate::request_builder!(CheckoutsClientGet -> CheckoutPublic, ApiErrorBody);
 
 /// Request builder for `checkouts:client_update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -512,7 +516,7 @@ pub struct CheckoutsClientUpdate<'a> {
 }
 
 impl<'a> CheckoutsClientUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (403u16, crate::errors::decode_checkout_forbidden_error),
         (410u16, crate::errors::decode_expired_checkout_error),
@@ -520,7 +524,7 @@ impl<'a> CheckoutsClientUpdate<'a> {
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "checkouts:client_update",
                 Method::PATCH,
@@ -538,7 +542,7 @@ impl<'a> CheckoutsClientUpdate<'a> {
     }
 }
 
-crate::request_builder!(CheckoutsClientUpdate -> CheckoutPublic);
+crate::request_builder!(CheckoutsClientUpdate -> CheckoutPublic, ApiErrorBody);
 
 /// Request builder for `checkouts:client_confirm`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -551,7 +555,7 @@ pub struct CheckoutsClientConfirm<'a> {
 }
 
 impl<'a> CheckoutsClientConfirm<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (400u16, crate::errors::decode_payment_error),
         (404u16, crate::errors::decode_resource_not_found),
         (403u16, crate::errors::decode_checkout_forbidden_error),
@@ -560,7 +564,7 @@ impl<'a> CheckoutsClientConfirm<'a> {
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "checkouts:client_confirm",
                 Method::POST,
@@ -579,4 +583,4 @@ impl<'a> CheckoutsClientConfirm<'a> {
     }
 }
 
-crate::request_builder!(CheckoutsClientConfirm -> CheckoutPublicConfirmed);
+crate::request_builder!(CheckoutsClientConfirm -> CheckoutPublicConfirmed, ApiErrorBody);

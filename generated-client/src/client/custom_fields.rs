@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -195,7 +196,7 @@ pub struct CustomFieldsList<'a> {
 }
 
 impl<'a> CustomFieldsList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -242,7 +243,7 @@ impl<'a> CustomFieldsList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "custom-fields:list",
                 Method::GET,
@@ -262,7 +263,10 @@ impl<'a> CustomFieldsList<'a> {
     }
 }
 
-crate::request_builder!(CustomFieldsList -> ListResourceCustomField; pages(CustomField));
+crate::request_builder!(
+    CustomFieldsList -> ListResourceCustomField, ApiErrorBody;
+    pages(CustomField, page, items, pagination.max_page, pagination.total_count)
+);
 
 /// Request builder for `custom-fields:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -274,12 +278,12 @@ pub struct CustomFieldsCreate<'a> {
 }
 
 impl<'a> CustomFieldsCreate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "custom-fields:create",
                 Method::POST,
@@ -295,7 +299,7 @@ impl<'a> CustomFieldsCreate<'a> {
     }
 }
 
-crate::request_builder!(CustomFieldsCreate -> CustomField);
+crate::request_builder!(CustomFieldsCreate -> CustomField, ApiErrorBody);
 
 /// Request builder for `custom-fields:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -307,13 +311,13 @@ pub struct CustomFieldsGet<'a> {
 }
 
 impl<'a> CustomFieldsGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "custom-fields:get",
                 Method::GET,
@@ -329,7 +333,7 @@ impl<'a> CustomFieldsGet<'a> {
     }
 }
 
-crate::request_builder!(CustomFieldsGet -> CustomField);
+crate::request_builder!(CustomFieldsGet -> CustomField, ApiErrorBody);
 
 /// Request builder for `custom-fields:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -341,13 +345,13 @@ pub struct CustomFieldsDelete<'a> {
 }
 
 impl<'a> CustomFieldsDelete<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "custom-fields:delete",
                 Method::DELETE,
@@ -362,7 +366,7 @@ impl<'a> CustomFieldsDelete<'a> {
     }
 }
 
-crate::request_builder!(CustomFieldsDelete -> (), Empty);
+crate::request_builder!(CustomFieldsDelete -> (), ApiErrorBody, Empty);
 
 /// Request builder for `custom-fields:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -375,13 +379,13 @@ pub struct CustomFieldsUpdate<'a> {
 }
 
 impl<'a> CustomFieldsUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "custom-fields:update",
                 Method::PATCH,
@@ -399,4 +403,4 @@ impl<'a> CustomFieldsUpdate<'a> {
     }
 }
 
-crate::request_builder!(CustomFieldsUpdate -> CustomField);
+crate::request_builder!(CustomFieldsUpdate -> CustomField, ApiErrorBody);

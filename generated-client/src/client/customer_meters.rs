@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -98,7 +99,7 @@ pub struct CustomerMetersList<'a> {
 }
 
 impl<'a> CustomerMetersList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -154,7 +155,7 @@ impl<'a> CustomerMetersList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_meters:list",
                 Method::GET,
@@ -176,7 +177,8 @@ impl<'a> CustomerMetersList<'a> {
 }
 
 crate::request_builder!(
-    CustomerMetersList -> ListResourceCustomerMeter; pages(CustomerMeter)
+    CustomerMetersList -> ListResourceCustomerMeter, ApiErrorBody;
+    pages(CustomerMeter, page, items, pagination.max_page, pagination.total_count)
 );
 
 /// Request builder for `customer_meters:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -189,13 +191,13 @@ pub struct CustomerMetersGet<'a> {
 }
 
 impl<'a> CustomerMetersGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer_meters:get",
                 Method::GET,
@@ -211,4 +213,4 @@ impl<'a> CustomerMetersGet<'a> {
     }
 }
 
-crate::request_builder!(CustomerMetersGet -> CustomerMeter);
+crate::request_builder!(CustomerMetersGet -> CustomerMeter, ApiErrorBody);

@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -159,7 +160,7 @@ pub struct CustomerPortalBenefitGrantsList<'a> {
 }
 
 impl<'a> CustomerPortalBenefitGrantsList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -230,7 +231,7 @@ impl<'a> CustomerPortalBenefitGrantsList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:benefit-grants:list",
                 Method::GET,
@@ -255,8 +256,8 @@ impl<'a> CustomerPortalBenefitGrantsList<'a> {
 }
 
 crate::request_builder!(
-    CustomerPortalBenefitGrantsList -> ListResourceCustomerBenefitGrant;
-    pages(CustomerBenefitGrant)
+    CustomerPortalBenefitGrantsList -> ListResourceCustomerBenefitGrant, ApiErrorBody;
+    pages(CustomerBenefitGrant, page, items, pagination.max_page, pagination.total_count)
 );
 
 /// Request builder for `customer_portal:benefit-grants:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -269,13 +270,13 @@ pub struct CustomerPortalBenefitGrantsGet<'a> {
 }
 
 impl<'a> CustomerPortalBenefitGrantsGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer_portal:benefit-grants:get",
                 Method::GET,
@@ -292,7 +293,7 @@ impl<'a> CustomerPortalBenefitGrantsGet<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalBenefitGrantsGet -> CustomerBenefitGrant);
+crate::request_builder!(CustomerPortalBenefitGrantsGet -> CustomerBenefitGrant, ApiErrorBody);
 
 /// Request builder for `customer_portal:benefit-grants:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -305,14 +306,14 @@ pub struct CustomerPortalBenefitGrantsUpdate<'a> {
 }
 
 impl<'a> CustomerPortalBenefitGrantsUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (403u16, crate::errors::decode_not_permitted),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:benefit-grants:update",
                 Method::PATCH,
@@ -331,4 +332,4 @@ impl<'a> CustomerPortalBenefitGrantsUpdate<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalBenefitGrantsUpdate -> CustomerBenefitGrant);
+crate::request_builder!(CustomerPortalBenefitGrantsUpdate -> CustomerBenefitGrant, ApiErrorBody);

@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -104,7 +105,7 @@ pub struct CustomerPortalCustomerMetersList<'a> {
 }
 
 impl<'a> CustomerPortalCustomerMetersList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -142,7 +143,7 @@ impl<'a> CustomerPortalCustomerMetersList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:customer_meters:list",
                 Method::GET,
@@ -162,8 +163,8 @@ impl<'a> CustomerPortalCustomerMetersList<'a> {
 }
 
 crate::request_builder!(
-    CustomerPortalCustomerMetersList -> ListResourceCustomerCustomerMeter;
-    pages(CustomerCustomerMeter)
+    CustomerPortalCustomerMetersList -> ListResourceCustomerCustomerMeter, ApiErrorBody;
+    pages(CustomerCustomerMeter, page, items, pagination.max_page, pagination .total_count)
 );
 
 /// Request builder for `customer_portal:customer_meters:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -176,13 +177,13 @@ pub struct CustomerPortalCustomerMetersGet<'a> {
 }
 
 impl<'a> CustomerPortalCustomerMetersGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer_portal:customer_meters:get",
                 Method::GET,
@@ -199,4 +200,4 @@ impl<'a> CustomerPortalCustomerMetersGet<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalCustomerMetersGet -> CustomerCustomerMeter);
+crate::request_builder!(CustomerPortalCustomerMetersGet -> CustomerCustomerMeter, ApiErrorBody);

@@ -2,6 +2,7 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
 };
@@ -84,10 +85,10 @@ pub struct CustomerPortalCustomerSessionIntrospect<'a> {
 }
 
 impl<'a> CustomerPortalCustomerSessionIntrospect<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[];
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer_portal:customer-session:introspect",
                 Method::GET,
@@ -101,9 +102,7 @@ impl<'a> CustomerPortalCustomerSessionIntrospect<'a> {
     }
 }
 
-crate::request_builder!(
-    CustomerPortalCustomerSessionIntrospect -> CustomerCustomerSession
-);
+crate::request_builder!(CustomerPortalCustomerSessionIntrospect -> CustomerCustomerSession, ApiErrorBody);
 
 /// Request builder for `customer_portal:customer-session:get_authenticated_user`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -114,10 +113,10 @@ pub struct CustomerPortalCustomerSessionGetAuthenticatedUser<'a> {
 }
 
 impl<'a> CustomerPortalCustomerSessionGetAuthenticatedUser<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[];
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer_portal:customer-session:get_authenticated_user",
                 Method::GET,
@@ -131,6 +130,4 @@ impl<'a> CustomerPortalCustomerSessionGetAuthenticatedUser<'a> {
     }
 }
 
-crate::request_builder!(
-    CustomerPortalCustomerSessionGetAuthenticatedUser -> PortalAuthenticatedUser
-);
+crate::request_builder!(CustomerPortalCustomerSessionGetAuthenticatedUser -> PortalAuthenticatedUser, ApiErrorBody);

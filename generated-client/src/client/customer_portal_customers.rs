@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -336,10 +337,10 @@ pub struct CustomerPortalCustomersGet<'a> {
 }
 
 impl<'a> CustomerPortalCustomersGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[];
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer_portal:customers:get",
                 Method::GET,
@@ -353,7 +354,7 @@ impl<'a> CustomerPortalCustomersGet<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalCustomersGet -> CustomerPortalCustomer);
+crate::request_builder!(CustomerPortalCustomersGet -> CustomerPortalCustomer, ApiErrorBody);
 
 /// Request builder for `customer_portal:customers:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -365,12 +366,12 @@ pub struct CustomerPortalCustomersUpdate<'a> {
 }
 
 impl<'a> CustomerPortalCustomersUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:customers:update",
                 Method::PATCH,
@@ -386,7 +387,7 @@ impl<'a> CustomerPortalCustomersUpdate<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalCustomersUpdate -> CustomerPortalCustomer);
+crate::request_builder!(CustomerPortalCustomersUpdate -> CustomerPortalCustomer, ApiErrorBody);
 
 /// Request builder for `customer_portal:customers:list_payment_methods`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -399,7 +400,7 @@ pub struct CustomerPortalCustomersListPaymentMethods<'a> {
 }
 
 impl<'a> CustomerPortalCustomersListPaymentMethods<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -416,7 +417,7 @@ impl<'a> CustomerPortalCustomersListPaymentMethods<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:customers:list_payment_methods",
                 Method::GET,
@@ -433,8 +434,8 @@ impl<'a> CustomerPortalCustomersListPaymentMethods<'a> {
 }
 
 crate::request_builder!(
-    CustomerPortalCustomersListPaymentMethods -> ListResourceCustomerPaymentMethod;
-    pages(CustomerPaymentMethod)
+    CustomerPortalCustomersListPaymentMethods -> ListResourceCustomerPaymentMethod, ApiErrorBody;
+    pages(CustomerPaymentMethod, page, items, pagination.max_page, pagination.total_count)
 );
 
 /// Request builder for `customer_portal:customers:add_payment_method`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -447,13 +448,13 @@ pub struct CustomerPortalCustomersAddPaymentMethod<'a> {
 }
 
 impl<'a> CustomerPortalCustomersAddPaymentMethod<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (400u16, crate::errors::decode_payment_method_setup_failed),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:customers:add_payment_method",
                 Method::POST,
@@ -469,9 +470,7 @@ impl<'a> CustomerPortalCustomersAddPaymentMethod<'a> {
     }
 }
 
-crate::request_builder!(
-    CustomerPortalCustomersAddPaymentMethod -> CustomerPaymentMethodCreateResponse
-);
+crate::request_builder!(CustomerPortalCustomersAddPaymentMethod -> CustomerPaymentMethodCreateResponse, ApiErrorBody);
 
 /// Request builder for `customer_portal:customers:confirm_payment_method`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -483,13 +482,13 @@ pub struct CustomerPortalCustomersConfirmPaymentMethod<'a> {
 }
 
 impl<'a> CustomerPortalCustomersConfirmPaymentMethod<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (403u16, crate::errors::decode_customer_not_ready),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:customers:confirm_payment_method",
                 Method::POST,
@@ -505,9 +504,7 @@ impl<'a> CustomerPortalCustomersConfirmPaymentMethod<'a> {
     }
 }
 
-crate::request_builder!(
-    CustomerPortalCustomersConfirmPaymentMethod -> CustomerPaymentMethodCreateResponse
-);
+crate::request_builder!(CustomerPortalCustomersConfirmPaymentMethod -> CustomerPaymentMethodCreateResponse, ApiErrorBody);
 
 /// Request builder for `customer_portal:customers:delete_payment_method`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -519,14 +516,14 @@ pub struct CustomerPortalCustomersDeletePaymentMethod<'a> {
 }
 
 impl<'a> CustomerPortalCustomersDeletePaymentMethod<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (400u16, crate::errors::decode_payment_method_in_use_by_active_subscription),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer_portal:customers:delete_payment_method",
                 Method::DELETE,
@@ -542,7 +539,7 @@ impl<'a> CustomerPortalCustomersDeletePaymentMethod<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalCustomersDeletePaymentMethod -> (), Empty);
+crate::request_builder!(CustomerPortalCustomersDeletePaymentMethod -> (), ApiErrorBody, Empty);
 
 /// Request builder for `customer_portal:customers:request_email_update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -554,12 +551,12 @@ pub struct CustomerPortalCustomersRequestEmailUpdate<'a> {
 }
 
 impl<'a> CustomerPortalCustomersRequestEmailUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:customers:request_email_update",
                 Method::POST,
@@ -575,7 +572,7 @@ impl<'a> CustomerPortalCustomersRequestEmailUpdate<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalCustomersRequestEmailUpdate -> Value);
+crate::request_builder!(CustomerPortalCustomersRequestEmailUpdate -> Value, ApiErrorBody);
 
 /// Request builder for `customer_portal:customers:check_email_update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -587,12 +584,12 @@ pub struct CustomerPortalCustomersCheckEmailUpdate<'a> {
 }
 
 impl<'a> CustomerPortalCustomersCheckEmailUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:customers:check_email_update",
                 Method::GET,
@@ -606,7 +603,7 @@ impl<'a> CustomerPortalCustomersCheckEmailUpdate<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalCustomersCheckEmailUpdate -> (), Empty);
+crate::request_builder!(CustomerPortalCustomersCheckEmailUpdate -> (), ApiErrorBody, Empty);
 
 /// Request builder for `customer_portal:customers:verify_email_update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -618,10 +615,10 @@ pub struct CustomerPortalCustomersVerifyEmailUpdate<'a> {
 }
 
 impl<'a> CustomerPortalCustomersVerifyEmailUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[];
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:customers:verify_email_update",
                 Method::POST,
@@ -637,6 +634,4 @@ impl<'a> CustomerPortalCustomersVerifyEmailUpdate<'a> {
     }
 }
 
-crate::request_builder!(
-    CustomerPortalCustomersVerifyEmailUpdate -> CustomerEmailUpdateVerifyResponse
-);
+crate::request_builder!(CustomerPortalCustomersVerifyEmailUpdate -> CustomerEmailUpdateVerifyResponse, ApiErrorBody);

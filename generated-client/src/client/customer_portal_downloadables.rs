@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
 };
@@ -66,7 +67,7 @@ pub struct CustomerPortalDownloadablesList<'a> {
 }
 
 impl<'a> CustomerPortalDownloadablesList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -89,7 +90,7 @@ impl<'a> CustomerPortalDownloadablesList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:downloadables:list",
                 Method::GET,
@@ -107,6 +108,6 @@ impl<'a> CustomerPortalDownloadablesList<'a> {
 }
 
 crate::request_builder!(
-    CustomerPortalDownloadablesList -> ListResourceDownloadableRead;
-    pages(DownloadableRead)
+    CustomerPortalDownloadablesList -> ListResourceDownloadableRead, ApiErrorBody;
+    pages(DownloadableRead, page, items, pagination.max_page, pagination.total_count)
 );

@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -214,7 +215,7 @@ pub struct CustomerPortalLicenseKeysList<'a> {
 }
 
 impl<'a> CustomerPortalLicenseKeysList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (401u16, crate::errors::decode_unauthorized),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
@@ -239,7 +240,7 @@ impl<'a> CustomerPortalLicenseKeysList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:license_keys:list",
                 Method::GET,
@@ -257,7 +258,8 @@ impl<'a> CustomerPortalLicenseKeysList<'a> {
 }
 
 crate::request_builder!(
-    CustomerPortalLicenseKeysList -> ListResourceLicenseKeyRead; pages(LicenseKeyRead)
+    CustomerPortalLicenseKeysList -> ListResourceLicenseKeyRead, ApiErrorBody;
+    pages(LicenseKeyRead, page, items, pagination.max_page, pagination.total_count)
 );
 
 /// Request builder for `customer_portal:license_keys:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -270,13 +272,13 @@ pub struct CustomerPortalLicenseKeysGet<'a> {
 }
 
 impl<'a> CustomerPortalLicenseKeysGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer_portal:license_keys:get",
                 Method::GET,
@@ -293,7 +295,7 @@ impl<'a> CustomerPortalLicenseKeysGet<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalLicenseKeysGet -> LicenseKeyWithActivations);
+crate::request_builder!(CustomerPortalLicenseKeysGet -> LicenseKeyWithActivations, ApiErrorBody);
 
 /// Request builder for `customer_portal:license_keys:validate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -305,13 +307,13 @@ pub struct CustomerPortalLicenseKeysValidate<'a> {
 }
 
 impl<'a> CustomerPortalLicenseKeysValidate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:license_keys:validate",
                 Method::POST,
@@ -327,7 +329,7 @@ impl<'a> CustomerPortalLicenseKeysValidate<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalLicenseKeysValidate -> ValidatedLicenseKey);
+crate::request_builder!(CustomerPortalLicenseKeysValidate -> ValidatedLicenseKey, ApiErrorBody);
 
 /// Request builder for `customer_portal:license_keys:activate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -339,14 +341,14 @@ pub struct CustomerPortalLicenseKeysActivate<'a> {
 }
 
 impl<'a> CustomerPortalLicenseKeysActivate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (403u16, crate::errors::decode_not_permitted),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:license_keys:activate",
                 Method::POST,
@@ -362,7 +364,7 @@ impl<'a> CustomerPortalLicenseKeysActivate<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalLicenseKeysActivate -> LicenseKeyActivationRead);
+crate::request_builder!(CustomerPortalLicenseKeysActivate -> LicenseKeyActivationRead, ApiErrorBody);
 
 /// Request builder for `customer_portal:license_keys:deactivate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -374,13 +376,13 @@ pub struct CustomerPortalLicenseKeysDeactivate<'a> {
 }
 
 impl<'a> CustomerPortalLicenseKeysDeactivate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:license_keys:deactivate",
                 Method::POST,
@@ -395,4 +397,4 @@ impl<'a> CustomerPortalLicenseKeysDeactivate<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalLicenseKeysDeactivate -> (), Empty);
+crate::request_builder!(CustomerPortalLicenseKeysDeactivate -> (), ApiErrorBody, Empty);

@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -196,7 +197,7 @@ pub struct CustomerPortalMembersList<'a> {
 }
 
 impl<'a> CustomerPortalMembersList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -213,7 +214,7 @@ impl<'a> CustomerPortalMembersList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:members:list_members",
                 Method::GET,
@@ -230,8 +231,8 @@ impl<'a> CustomerPortalMembersList<'a> {
 }
 
 crate::request_builder!(
-    CustomerPortalMembersList -> ListResourceCustomerPortalMember;
-    pages(CustomerPortalMember)
+    CustomerPortalMembersList -> ListResourceCustomerPortalMember, ApiErrorBody;
+    pages(CustomerPortalMember, page, items, pagination.max_page, pagination.total_count)
 );
 
 /// Request builder for `customer_portal:members:add_member`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -244,12 +245,12 @@ pub struct CustomerPortalMembersAddMember<'a> {
 }
 
 impl<'a> CustomerPortalMembersAddMember<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:members:add_member",
                 Method::POST,
@@ -265,7 +266,7 @@ impl<'a> CustomerPortalMembersAddMember<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalMembersAddMember -> CustomerPortalMember);
+crate::request_builder!(CustomerPortalMembersAddMember -> CustomerPortalMember, ApiErrorBody);
 
 /// Request builder for `customer_portal:members:remove_member`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -277,12 +278,12 @@ pub struct CustomerPortalMembersRemoveMember<'a> {
 }
 
 impl<'a> CustomerPortalMembersRemoveMember<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer_portal:members:remove_member",
                 Method::DELETE,
@@ -298,7 +299,7 @@ impl<'a> CustomerPortalMembersRemoveMember<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalMembersRemoveMember -> (), Empty);
+crate::request_builder!(CustomerPortalMembersRemoveMember -> (), ApiErrorBody, Empty);
 
 /// Request builder for `customer_portal:members:update_member`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -311,12 +312,12 @@ pub struct CustomerPortalMembersUpdateMember<'a> {
 }
 
 impl<'a> CustomerPortalMembersUpdateMember<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:members:update_member",
                 Method::PATCH,
@@ -335,4 +336,4 @@ impl<'a> CustomerPortalMembersUpdateMember<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalMembersUpdateMember -> CustomerPortalMember);
+crate::request_builder!(CustomerPortalMembersUpdateMember -> CustomerPortalMember, ApiErrorBody);

@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -326,7 +327,7 @@ pub struct CustomerPortalOrdersList<'a> {
 }
 
 impl<'a> CustomerPortalOrdersList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -382,7 +383,7 @@ impl<'a> CustomerPortalOrdersList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:orders:list",
                 Method::GET,
@@ -404,7 +405,8 @@ impl<'a> CustomerPortalOrdersList<'a> {
 }
 
 crate::request_builder!(
-    CustomerPortalOrdersList -> ListResourceCustomerOrder; pages(CustomerOrder)
+    CustomerPortalOrdersList -> ListResourceCustomerOrder, ApiErrorBody;
+    pages(CustomerOrder, page, items, pagination.max_page, pagination.total_count)
 );
 
 /// Request builder for `customer_portal:orders:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -417,13 +419,13 @@ pub struct CustomerPortalOrdersGet<'a> {
 }
 
 impl<'a> CustomerPortalOrdersGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer_portal:orders:get",
                 Method::GET,
@@ -440,7 +442,7 @@ impl<'a> CustomerPortalOrdersGet<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalOrdersGet -> CustomerOrder);
+crate::request_builder!(CustomerPortalOrdersGet -> CustomerOrder, ApiErrorBody);
 
 /// Request builder for `customer_portal:orders:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -453,13 +455,13 @@ pub struct CustomerPortalOrdersUpdate<'a> {
 }
 
 impl<'a> CustomerPortalOrdersUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:orders:update",
                 Method::PATCH,
@@ -478,7 +480,7 @@ impl<'a> CustomerPortalOrdersUpdate<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalOrdersUpdate -> CustomerOrder);
+crate::request_builder!(CustomerPortalOrdersUpdate -> CustomerOrder, ApiErrorBody);
 
 /// Request builder for `customer_portal:orders:invoice`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -490,13 +492,13 @@ pub struct CustomerPortalOrdersInvoice<'a> {
 }
 
 impl<'a> CustomerPortalOrdersInvoice<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer_portal:orders:invoice",
                 Method::GET,
@@ -513,7 +515,7 @@ impl<'a> CustomerPortalOrdersInvoice<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalOrdersInvoice -> CustomerOrderInvoice);
+crate::request_builder!(CustomerPortalOrdersInvoice -> CustomerOrderInvoice, ApiErrorBody);
 
 /// Request builder for `customer_portal:orders:generate_invoice`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -525,14 +527,14 @@ pub struct CustomerPortalOrdersGenerateInvoice<'a> {
 }
 
 impl<'a> CustomerPortalOrdersGenerateInvoice<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (409u16, crate::errors::decode_order_not_eligible_for_invoice),
         (422u16, crate::errors::decode_missing_invoice_billing_details),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer_portal:orders:generate_invoice",
                 Method::POST,
@@ -549,7 +551,7 @@ impl<'a> CustomerPortalOrdersGenerateInvoice<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalOrdersGenerateInvoice -> Value);
+crate::request_builder!(CustomerPortalOrdersGenerateInvoice -> Value, ApiErrorBody);
 
 /// Request builder for `customer_portal:orders:receipt`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -561,13 +563,13 @@ pub struct CustomerPortalOrdersReceipt<'a> {
 }
 
 impl<'a> CustomerPortalOrdersReceipt<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer_portal:orders:receipt",
                 Method::GET,
@@ -584,9 +586,7 @@ impl<'a> CustomerPortalOrdersReceipt<'a> {
     }
 }
 
-crate::request_builder!(
-    CustomerPortalOrdersReceipt -> CustomerPortalOrdersReceiptResponse, ByStatus
-);
+crate::request_builder!(CustomerPortalOrdersReceipt -> CustomerPortalOrdersReceiptResponse, ApiErrorBody, ByStatus);
 
 /// What `customer_portal:orders:receipt` returns: one variant per documented success status.
 #[derive(Clone, Debug, PartialEq)]
@@ -622,13 +622,13 @@ pub struct CustomerPortalOrdersGetPaymentStatus<'a> {
 }
 
 impl<'a> CustomerPortalOrdersGetPaymentStatus<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer_portal:orders:get_payment_status",
                 Method::GET,
@@ -645,9 +645,7 @@ impl<'a> CustomerPortalOrdersGetPaymentStatus<'a> {
     }
 }
 
-crate::request_builder!(
-    CustomerPortalOrdersGetPaymentStatus -> CustomerOrderPaymentStatus
-);
+crate::request_builder!(CustomerPortalOrdersGetPaymentStatus -> CustomerOrderPaymentStatus, ApiErrorBody);
 
 /// Request builder for `customer_portal:orders:confirm_retry_payment`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -660,7 +658,7 @@ pub struct CustomerPortalOrdersConfirmRetryPayment<'a> {
 }
 
 impl<'a> CustomerPortalOrdersConfirmRetryPayment<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (409u16, crate::errors::decode_payment_already_in_progress),
         (422u16, crate::errors::decode_order_not_eligible_for_retry),
@@ -668,7 +666,7 @@ impl<'a> CustomerPortalOrdersConfirmRetryPayment<'a> {
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:orders:confirm_retry_payment",
                 Method::POST,
@@ -687,6 +685,4 @@ impl<'a> CustomerPortalOrdersConfirmRetryPayment<'a> {
     }
 }
 
-crate::request_builder!(
-    CustomerPortalOrdersConfirmRetryPayment -> CustomerOrderPaymentConfirmation
-);
+crate::request_builder!(CustomerPortalOrdersConfirmRetryPayment -> CustomerOrderPaymentConfirmation, ApiErrorBody);

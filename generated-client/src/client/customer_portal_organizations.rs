@@ -2,6 +2,7 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, encode_path_segment,
 };
@@ -51,13 +52,13 @@ pub struct CustomerPortalOrganizationsGet<'a> {
 }
 
 impl<'a> CustomerPortalOrganizationsGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer_portal:organizations:get",
                 Method::GET,
@@ -74,4 +75,4 @@ impl<'a> CustomerPortalOrganizationsGet<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalOrganizationsGet -> CustomerOrganizationData);
+crate::request_builder!(CustomerPortalOrganizationsGet -> CustomerOrganizationData, ApiErrorBody);

@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -194,7 +195,7 @@ pub struct CustomerPortalSeatsList<'a> {
 }
 
 impl<'a> CustomerPortalSeatsList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -211,7 +212,7 @@ impl<'a> CustomerPortalSeatsList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:seats:list_seats",
                 Method::GET,
@@ -227,7 +228,7 @@ impl<'a> CustomerPortalSeatsList<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalSeatsList -> SeatsList);
+crate::request_builder!(CustomerPortalSeatsList -> SeatsList, ApiErrorBody);
 
 /// Request builder for `customer_portal:seats:assign_seat`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -239,12 +240,12 @@ pub struct CustomerPortalSeatsAssignSeat<'a> {
 }
 
 impl<'a> CustomerPortalSeatsAssignSeat<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:seats:assign_seat",
                 Method::POST,
@@ -260,7 +261,7 @@ impl<'a> CustomerPortalSeatsAssignSeat<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalSeatsAssignSeat -> CustomerSeat);
+crate::request_builder!(CustomerPortalSeatsAssignSeat -> CustomerSeat, ApiErrorBody);
 
 /// Request builder for `customer_portal:seats:revoke_seat`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -272,12 +273,12 @@ pub struct CustomerPortalSeatsRevokeSeat<'a> {
 }
 
 impl<'a> CustomerPortalSeatsRevokeSeat<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer_portal:seats:revoke_seat",
                 Method::DELETE,
@@ -294,7 +295,7 @@ impl<'a> CustomerPortalSeatsRevokeSeat<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalSeatsRevokeSeat -> CustomerSeat);
+crate::request_builder!(CustomerPortalSeatsRevokeSeat -> CustomerSeat, ApiErrorBody);
 
 /// Request builder for `customer_portal:seats:resend_invitation`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -306,12 +307,12 @@ pub struct CustomerPortalSeatsResendInvitation<'a> {
 }
 
 impl<'a> CustomerPortalSeatsResendInvitation<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer_portal:seats:resend_invitation",
                 Method::POST,
@@ -328,7 +329,7 @@ impl<'a> CustomerPortalSeatsResendInvitation<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalSeatsResendInvitation -> CustomerSeat);
+crate::request_builder!(CustomerPortalSeatsResendInvitation -> CustomerSeat, ApiErrorBody);
 
 /// Request builder for `customer_portal:seats:list_claimed_subscriptions`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -341,7 +342,7 @@ pub struct CustomerPortalSeatsListClaimedSubscriptions<'a> {
 }
 
 impl<'a> CustomerPortalSeatsListClaimedSubscriptions<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -358,7 +359,7 @@ impl<'a> CustomerPortalSeatsListClaimedSubscriptions<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:seats:list_claimed_subscriptions",
                 Method::GET,
@@ -375,6 +376,6 @@ impl<'a> CustomerPortalSeatsListClaimedSubscriptions<'a> {
 }
 
 crate::request_builder!(
-    CustomerPortalSeatsListClaimedSubscriptions -> ListResourceCustomerSubscription;
-    pages(CustomerSubscription)
+    CustomerPortalSeatsListClaimedSubscriptions -> ListResourceCustomerSubscription, ApiErrorBody;
+    pages(CustomerSubscription, page, items, pagination.max_page, pagination.total_count)
 );

@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -178,7 +179,7 @@ pub struct CustomerPortalSubscriptionsList<'a> {
 }
 
 impl<'a> CustomerPortalSubscriptionsList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -222,7 +223,7 @@ impl<'a> CustomerPortalSubscriptionsList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:subscriptions:list",
                 Method::GET,
@@ -243,8 +244,8 @@ impl<'a> CustomerPortalSubscriptionsList<'a> {
 }
 
 crate::request_builder!(
-    CustomerPortalSubscriptionsList -> ListResourceCustomerSubscription;
-    pages(CustomerSubscription)
+    CustomerPortalSubscriptionsList -> ListResourceCustomerSubscription, ApiErrorBody;
+    pages(CustomerSubscription, page, items, pagination.max_page, pagination.total_count)
 );
 
 /// Request builder for `customer_portal:subscriptions:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -257,13 +258,13 @@ pub struct CustomerPortalSubscriptionsGet<'a> {
 }
 
 impl<'a> CustomerPortalSubscriptionsGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer_portal:subscriptions:get",
                 Method::GET,
@@ -280,7 +281,7 @@ impl<'a> CustomerPortalSubscriptionsGet<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalSubscriptionsGet -> CustomerSubscription);
+crate::request_builder!(CustomerPortalSubscriptionsGet -> CustomerSubscription, ApiErrorBody);
 
 /// Request builder for `customer_portal:subscriptions:cancel`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -292,14 +293,14 @@ pub struct CustomerPortalSubscriptionsCancel<'a> {
 }
 
 impl<'a> CustomerPortalSubscriptionsCancel<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (403u16, crate::errors::decode_already_canceled_subscription),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer_portal:subscriptions:cancel",
                 Method::DELETE,
@@ -316,7 +317,7 @@ impl<'a> CustomerPortalSubscriptionsCancel<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalSubscriptionsCancel -> CustomerSubscription);
+crate::request_builder!(CustomerPortalSubscriptionsCancel -> CustomerSubscription, ApiErrorBody);
 
 /// Request builder for `customer_portal:subscriptions:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -329,7 +330,7 @@ pub struct CustomerPortalSubscriptionsUpdate<'a> {
 }
 
 impl<'a> CustomerPortalSubscriptionsUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (402u16, crate::errors::decode_payment_failed),
         (403u16, crate::errors::decode_customer_portal_subscriptions_update403_error),
         (404u16, crate::errors::decode_resource_not_found),
@@ -338,7 +339,7 @@ impl<'a> CustomerPortalSubscriptionsUpdate<'a> {
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:subscriptions:update",
                 Method::PATCH,
@@ -357,4 +358,4 @@ impl<'a> CustomerPortalSubscriptionsUpdate<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalSubscriptionsUpdate -> CustomerSubscription);
+crate::request_builder!(CustomerPortalSubscriptionsUpdate -> CustomerSubscription, ApiErrorBody);

@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -99,7 +100,7 @@ pub struct CustomerPortalWalletsList<'a> {
 }
 
 impl<'a> CustomerPortalWalletsList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -125,7 +126,7 @@ impl<'a> CustomerPortalWalletsList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer_portal:wallets:list",
                 Method::GET,
@@ -143,7 +144,8 @@ impl<'a> CustomerPortalWalletsList<'a> {
 }
 
 crate::request_builder!(
-    CustomerPortalWalletsList -> ListResourceCustomerWallet; pages(CustomerWallet)
+    CustomerPortalWalletsList -> ListResourceCustomerWallet, ApiErrorBody;
+    pages(CustomerWallet, page, items, pagination.max_page, pagination.total_count)
 );
 
 /// Request builder for `customer_portal:wallets:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -156,13 +158,13 @@ pub struct CustomerPortalWalletsGet<'a> {
 }
 
 impl<'a> CustomerPortalWalletsGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer_portal:wallets:get",
                 Method::GET,
@@ -179,4 +181,4 @@ impl<'a> CustomerPortalWalletsGet<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalWalletsGet -> CustomerWallet);
+crate::request_builder!(CustomerPortalWalletsGet -> CustomerWallet, ApiErrorBody);

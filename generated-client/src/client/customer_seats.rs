@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -193,7 +194,7 @@ pub struct CustomerSeatsListSeats<'a> {
 }
 
 impl<'a> CustomerSeatsListSeats<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -210,7 +211,7 @@ impl<'a> CustomerSeatsListSeats<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer-seats:list_seats",
                 Method::GET,
@@ -226,7 +227,7 @@ impl<'a> CustomerSeatsListSeats<'a> {
     }
 }
 
-crate::request_builder!(CustomerSeatsListSeats -> SeatsList);
+crate::request_builder!(CustomerSeatsListSeats -> SeatsList, ApiErrorBody);
 
 /// Request builder for `customer-seats:assign_seat`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -238,12 +239,12 @@ pub struct CustomerSeatsAssignSeat<'a> {
 }
 
 impl<'a> CustomerSeatsAssignSeat<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer-seats:assign_seat",
                 Method::POST,
@@ -259,7 +260,7 @@ impl<'a> CustomerSeatsAssignSeat<'a> {
     }
 }
 
-crate::request_builder!(CustomerSeatsAssignSeat -> CustomerSeat);
+crate::request_builder!(CustomerSeatsAssignSeat -> CustomerSeat, ApiErrorBody);
 
 /// Request builder for `customer-seats:revoke_seat`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -271,12 +272,12 @@ pub struct CustomerSeatsRevokeSeat<'a> {
 }
 
 impl<'a> CustomerSeatsRevokeSeat<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer-seats:revoke_seat",
                 Method::DELETE,
@@ -293,7 +294,7 @@ impl<'a> CustomerSeatsRevokeSeat<'a> {
     }
 }
 
-crate::request_builder!(CustomerSeatsRevokeSeat -> CustomerSeat);
+crate::request_builder!(CustomerSeatsRevokeSeat -> CustomerSeat, ApiErrorBody);
 
 /// Request builder for `customer-seats:resend_invitation`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -305,12 +306,12 @@ pub struct CustomerSeatsResendInvitation<'a> {
 }
 
 impl<'a> CustomerSeatsResendInvitation<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer-seats:resend_invitation",
                 Method::POST,
@@ -327,7 +328,7 @@ impl<'a> CustomerSeatsResendInvitation<'a> {
     }
 }
 
-crate::request_builder!(CustomerSeatsResendInvitation -> CustomerSeat);
+crate::request_builder!(CustomerSeatsResendInvitation -> CustomerSeat, ApiErrorBody);
 
 /// Request builder for `customer-seats:get_claim_info`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -339,12 +340,12 @@ pub struct CustomerSeatsGetClaimInfo<'a> {
 }
 
 impl<'a> CustomerSeatsGetClaimInfo<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customer-seats:get_claim_info",
                 Method::GET,
@@ -361,7 +362,7 @@ impl<'a> CustomerSeatsGetClaimInfo<'a> {
     }
 }
 
-crate::request_builder!(CustomerSeatsGetClaimInfo -> SeatClaimInfo);
+crate::request_builder!(CustomerSeatsGetClaimInfo -> SeatClaimInfo, ApiErrorBody);
 
 /// Request builder for `customer-seats:claim_seat`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -373,12 +374,12 @@ pub struct CustomerSeatsClaimSeat<'a> {
 }
 
 impl<'a> CustomerSeatsClaimSeat<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer-seats:claim_seat",
                 Method::POST,
@@ -394,4 +395,4 @@ impl<'a> CustomerSeatsClaimSeat<'a> {
     }
 }
 
-crate::request_builder!(CustomerSeatsClaimSeat -> CustomerSeatClaimResponse);
+crate::request_builder!(CustomerSeatsClaimSeat -> CustomerSeatClaimResponse, ApiErrorBody);

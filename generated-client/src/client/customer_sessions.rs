@@ -2,6 +2,7 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
 };
@@ -68,12 +69,12 @@ pub struct CustomerSessionsCreate<'a> {
 }
 
 impl<'a> CustomerSessionsCreate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customer-sessions:create",
                 Method::POST,
@@ -89,4 +90,4 @@ impl<'a> CustomerSessionsCreate<'a> {
     }
 }
 
-crate::request_builder!(CustomerSessionsCreate -> CustomerSession);
+crate::request_builder!(CustomerSessionsCreate -> CustomerSession, ApiErrorBody);

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -474,7 +475,7 @@ pub struct CustomersList<'a> {
 }
 
 impl<'a> CustomersList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -533,7 +534,7 @@ impl<'a> CustomersList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customers:list",
                 Method::GET,
@@ -557,7 +558,10 @@ impl<'a> CustomersList<'a> {
     }
 }
 
-crate::request_builder!(CustomersList -> ListResourceCustomer; pages(Customer));
+crate::request_builder!(
+    CustomersList -> ListResourceCustomer, ApiErrorBody;
+    pages(Customer, page, items, pagination.max_page, pagination.total_count)
+);
 
 /// Request builder for `customers:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -569,12 +573,12 @@ pub struct CustomersCreate<'a> {
 }
 
 impl<'a> CustomersCreate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customers:create",
                 Method::POST,
@@ -590,7 +594,7 @@ impl<'a> CustomersCreate<'a> {
     }
 }
 
-crate::request_builder!(CustomersCreate -> Customer);
+crate::request_builder!(CustomersCreate -> Customer, ApiErrorBody);
 
 /// Request builder for `customers:export`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -602,7 +606,7 @@ pub struct CustomersExport<'a> {
 }
 
 impl<'a> CustomersExport<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -616,7 +620,7 @@ impl<'a> CustomersExport<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customers:export",
                 Method::GET,
@@ -631,7 +635,7 @@ impl<'a> CustomersExport<'a> {
     }
 }
 
-crate::request_builder!(CustomersExport -> String, Text; bytes_stream);
+crate::request_builder!(CustomersExport -> String, ApiErrorBody, Text; bytes_stream);
 
 /// Request builder for `customers:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -643,13 +647,13 @@ pub struct CustomersGet<'a> {
 }
 
 impl<'a> CustomersGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customers:get",
                 Method::GET,
@@ -663,7 +667,7 @@ impl<'a> CustomersGet<'a> {
     }
 }
 
-crate::request_builder!(CustomersGet -> Customer);
+crate::request_builder!(CustomersGet -> Customer, ApiErrorBody);
 
 /// Request builder for `customers:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -676,7 +680,7 @@ pub struct CustomersDelete<'a> {
 }
 
 impl<'a> CustomersDelete<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
@@ -688,7 +692,7 @@ impl<'a> CustomersDelete<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customers:delete",
                 Method::DELETE,
@@ -702,7 +706,7 @@ impl<'a> CustomersDelete<'a> {
     }
 }
 
-crate::request_builder!(CustomersDelete -> (), Empty);
+crate::request_builder!(CustomersDelete -> (), ApiErrorBody, Empty);
 
 /// Request builder for `customers:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -715,13 +719,13 @@ pub struct CustomersUpdate<'a> {
 }
 
 impl<'a> CustomersUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customers:update",
                 Method::PATCH,
@@ -737,7 +741,7 @@ impl<'a> CustomersUpdate<'a> {
     }
 }
 
-crate::request_builder!(CustomersUpdate -> Customer);
+crate::request_builder!(CustomersUpdate -> Customer, ApiErrorBody);
 
 /// Request builder for `customers:get_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -749,13 +753,13 @@ pub struct CustomersGetExternal<'a> {
 }
 
 impl<'a> CustomersGetExternal<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customers:get_external",
                 Method::GET,
@@ -771,7 +775,7 @@ impl<'a> CustomersGetExternal<'a> {
     }
 }
 
-crate::request_builder!(CustomersGetExternal -> Customer);
+crate::request_builder!(CustomersGetExternal -> Customer, ApiErrorBody);
 
 /// Request builder for `customers:delete_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -784,7 +788,7 @@ pub struct CustomersDeleteExternal<'a> {
 }
 
 impl<'a> CustomersDeleteExternal<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
@@ -796,7 +800,7 @@ impl<'a> CustomersDeleteExternal<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customers:delete_external",
                 Method::DELETE,
@@ -812,7 +816,7 @@ impl<'a> CustomersDeleteExternal<'a> {
     }
 }
 
-crate::request_builder!(CustomersDeleteExternal -> (), Empty);
+crate::request_builder!(CustomersDeleteExternal -> (), ApiErrorBody, Empty);
 
 /// Request builder for `customers:update_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -825,13 +829,13 @@ pub struct CustomersUpdateExternal<'a> {
 }
 
 impl<'a> CustomersUpdateExternal<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customers:update_external",
                 Method::PATCH,
@@ -849,7 +853,7 @@ impl<'a> CustomersUpdateExternal<'a> {
     }
 }
 
-crate::request_builder!(CustomersUpdateExternal -> Customer);
+crate::request_builder!(CustomersUpdateExternal -> Customer, ApiErrorBody);
 
 /// Request builder for `customers:get_state`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -861,13 +865,13 @@ pub struct CustomersGetState<'a> {
 }
 
 impl<'a> CustomersGetState<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customers:get_state",
                 Method::GET,
@@ -883,7 +887,7 @@ impl<'a> CustomersGetState<'a> {
     }
 }
 
-crate::request_builder!(CustomersGetState -> CustomerState);
+crate::request_builder!(CustomersGetState -> CustomerState, ApiErrorBody);
 
 /// Request builder for `customers:get_state_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -895,13 +899,13 @@ pub struct CustomersGetStateExternal<'a> {
 }
 
 impl<'a> CustomersGetStateExternal<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customers:get_state_external",
                 Method::GET,
@@ -918,7 +922,7 @@ impl<'a> CustomersGetStateExternal<'a> {
     }
 }
 
-crate::request_builder!(CustomersGetStateExternal -> CustomerState);
+crate::request_builder!(CustomersGetStateExternal -> CustomerState, ApiErrorBody);
 
 /// Request builder for `customers:list_payment_methods`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -932,7 +936,7 @@ pub struct CustomersListPaymentMethods<'a> {
 }
 
 impl<'a> CustomersListPaymentMethods<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
@@ -950,7 +954,7 @@ impl<'a> CustomersListPaymentMethods<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customers:list_payment_methods",
                 Method::GET,
@@ -970,7 +974,8 @@ impl<'a> CustomersListPaymentMethods<'a> {
 }
 
 crate::request_builder!(
-    CustomersListPaymentMethods -> ListResourcePaymentMethod; pages(PaymentMethod)
+    CustomersListPaymentMethods -> ListResourcePaymentMethod, ApiErrorBody;
+    pages(PaymentMethod, page, items, pagination.max_page, pagination.total_count)
 );
 
 /// Request builder for `customers:list_payment_methods_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -985,7 +990,7 @@ pub struct CustomersListPaymentMethodsExternal<'a> {
 }
 
 impl<'a> CustomersListPaymentMethodsExternal<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
@@ -1003,7 +1008,7 @@ impl<'a> CustomersListPaymentMethodsExternal<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customers:list_payment_methods_external",
                 Method::GET,
@@ -1023,6 +1028,6 @@ impl<'a> CustomersListPaymentMethodsExternal<'a> {
 }
 
 crate::request_builder!(
-    CustomersListPaymentMethodsExternal -> ListResourcePaymentMethod;
-    pages(PaymentMethod)
+    CustomersListPaymentMethodsExternal -> ListResourcePaymentMethod, ApiErrorBody;
+    pages(PaymentMethod, page, items, pagination.max_page, pagination.total_count)
 );

@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -323,14 +324,14 @@ pub struct CustomersMembersCreate<'a> {
 }
 
 impl<'a> CustomersMembersCreate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (403u16, crate::errors::decode_not_permitted),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customers:members:create",
                 Method::POST,
@@ -349,7 +350,7 @@ impl<'a> CustomersMembersCreate<'a> {
     }
 }
 
-crate::request_builder!(CustomersMembersCreate -> Member);
+crate::request_builder!(CustomersMembersCreate -> Member, ApiErrorBody);
 
 /// Request builder for `customers:members:create_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -362,7 +363,7 @@ pub struct CustomersMembersCreateExternal<'a> {
 }
 
 impl<'a> CustomersMembersCreateExternal<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (403u16, crate::errors::decode_not_permitted),
         (404u16, crate::errors::decode_resource_not_found),
         (409u16, crate::errors::decode_ambiguous_external_customer_id),
@@ -370,7 +371,7 @@ impl<'a> CustomersMembersCreateExternal<'a> {
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customers:members:create_external",
                 Method::POST,
@@ -389,7 +390,7 @@ impl<'a> CustomersMembersCreateExternal<'a> {
     }
 }
 
-crate::request_builder!(CustomersMembersCreateExternal -> Member);
+crate::request_builder!(CustomersMembersCreateExternal -> Member, ApiErrorBody);
 
 /// Request builder for `customers:members:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -402,13 +403,13 @@ pub struct CustomersMembersGet<'a> {
 }
 
 impl<'a> CustomersMembersGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customers:members:get",
                 Method::GET,
@@ -425,7 +426,7 @@ impl<'a> CustomersMembersGet<'a> {
     }
 }
 
-crate::request_builder!(CustomersMembersGet -> Member);
+crate::request_builder!(CustomersMembersGet -> Member, ApiErrorBody);
 
 /// Request builder for `customers:members:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -438,13 +439,13 @@ pub struct CustomersMembersDelete<'a> {
 }
 
 impl<'a> CustomersMembersDelete<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customers:members:delete",
                 Method::DELETE,
@@ -460,7 +461,7 @@ impl<'a> CustomersMembersDelete<'a> {
     }
 }
 
-crate::request_builder!(CustomersMembersDelete -> (), Empty);
+crate::request_builder!(CustomersMembersDelete -> (), ApiErrorBody, Empty);
 
 /// Request builder for `customers:members:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -474,13 +475,13 @@ pub struct CustomersMembersUpdate<'a> {
 }
 
 impl<'a> CustomersMembersUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customers:members:update",
                 Method::PATCH,
@@ -499,7 +500,7 @@ impl<'a> CustomersMembersUpdate<'a> {
     }
 }
 
-crate::request_builder!(CustomersMembersUpdate -> Member);
+crate::request_builder!(CustomersMembersUpdate -> Member, ApiErrorBody);
 
 /// Request builder for `customers:members:get_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -512,14 +513,14 @@ pub struct CustomersMembersGetExternal<'a> {
 }
 
 impl<'a> CustomersMembersGetExternal<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (409u16, crate::errors::decode_ambiguous_external_customer_id),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customers:members:get_external",
                 Method::GET,
@@ -536,7 +537,7 @@ impl<'a> CustomersMembersGetExternal<'a> {
     }
 }
 
-crate::request_builder!(CustomersMembersGetExternal -> Member);
+crate::request_builder!(CustomersMembersGetExternal -> Member, ApiErrorBody);
 
 /// Request builder for `customers:members:delete_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -549,14 +550,14 @@ pub struct CustomersMembersDeleteExternal<'a> {
 }
 
 impl<'a> CustomersMembersDeleteExternal<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (409u16, crate::errors::decode_ambiguous_external_customer_id),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "customers:members:delete_external",
                 Method::DELETE,
@@ -572,7 +573,7 @@ impl<'a> CustomersMembersDeleteExternal<'a> {
     }
 }
 
-crate::request_builder!(CustomersMembersDeleteExternal -> (), Empty);
+crate::request_builder!(CustomersMembersDeleteExternal -> (), ApiErrorBody, Empty);
 
 /// Request builder for `customers:members:update_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -586,14 +587,14 @@ pub struct CustomersMembersUpdateExternal<'a> {
 }
 
 impl<'a> CustomersMembersUpdateExternal<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (409u16, crate::errors::decode_ambiguous_external_customer_id),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "customers:members:update_external",
                 Method::PATCH,
@@ -612,4 +613,4 @@ impl<'a> CustomersMembersUpdateExternal<'a> {
     }
 }
 
-crate::request_builder!(CustomersMembersUpdateExternal -> Member);
+crate::request_builder!(CustomersMembersUpdateExternal -> Member, ApiErrorBody);

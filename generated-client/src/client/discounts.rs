@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -186,7 +187,7 @@ pub struct DiscountsList<'a> {
 }
 
 impl<'a> DiscountsList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -227,7 +228,7 @@ impl<'a> DiscountsList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "discounts:list",
                 Method::GET,
@@ -246,7 +247,10 @@ impl<'a> DiscountsList<'a> {
     }
 }
 
-crate::request_builder!(DiscountsList -> ListResourceDiscount; pages(Discount));
+crate::request_builder!(
+    DiscountsList -> ListResourceDiscount, ApiErrorBody;
+    pages(Discount, page, items, pagination.max_page, pagination.total_count)
+);
 
 /// Request builder for `discounts:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -258,12 +262,12 @@ pub struct DiscountsCreate<'a> {
 }
 
 impl<'a> DiscountsCreate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "discounts:create",
                 Method::POST,
@@ -279,7 +283,7 @@ impl<'a> DiscountsCreate<'a> {
     }
 }
 
-crate::request_builder!(DiscountsCreate -> Discount);
+crate::request_builder!(DiscountsCreate -> Discount, ApiErrorBody);
 
 /// Request builder for `discounts:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -291,13 +295,13 @@ pub struct DiscountsGet<'a> {
 }
 
 impl<'a> DiscountsGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "discounts:get",
                 Method::GET,
@@ -311,7 +315,7 @@ impl<'a> DiscountsGet<'a> {
     }
 }
 
-crate::request_builder!(DiscountsGet -> Discount);
+crate::request_builder!(DiscountsGet -> Discount, ApiErrorBody);
 
 /// Request builder for `discounts:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -323,13 +327,13 @@ pub struct DiscountsDelete<'a> {
 }
 
 impl<'a> DiscountsDelete<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "discounts:delete",
                 Method::DELETE,
@@ -342,7 +346,7 @@ impl<'a> DiscountsDelete<'a> {
     }
 }
 
-crate::request_builder!(DiscountsDelete -> (), Empty);
+crate::request_builder!(DiscountsDelete -> (), ApiErrorBody, Empty);
 
 /// Request builder for `discounts:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -355,13 +359,13 @@ pub struct DiscountsUpdate<'a> {
 }
 
 impl<'a> DiscountsUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "discounts:update",
                 Method::PATCH,
@@ -377,4 +381,4 @@ impl<'a> DiscountsUpdate<'a> {
     }
 }
 
-crate::request_builder!(DiscountsUpdate -> Discount);
+crate::request_builder!(DiscountsUpdate -> Discount, ApiErrorBody);

@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -126,7 +127,7 @@ pub struct DisputesList<'a> {
 }
 
 impl<'a> DisputesList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -173,7 +174,7 @@ impl<'a> DisputesList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "disputes:list",
                 Method::GET,
@@ -193,7 +194,10 @@ impl<'a> DisputesList<'a> {
     }
 }
 
-crate::request_builder!(DisputesList -> ListResourceDispute; pages(Dispute));
+crate::request_builder!(
+    DisputesList -> ListResourceDispute, ApiErrorBody;
+    pages(Dispute, page, items, pagination.max_page, pagination.total_count)
+);
 
 /// Request builder for `disputes:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -205,13 +209,13 @@ pub struct DisputesGet<'a> {
 }
 
 impl<'a> DisputesGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "disputes:get",
                 Method::GET,
@@ -225,7 +229,7 @@ impl<'a> DisputesGet<'a> {
     }
 }
 
-crate::request_builder!(DisputesGet -> Dispute);
+crate::request_builder!(DisputesGet -> Dispute, ApiErrorBody);
 
 /// Request builder for `disputes:accept`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -237,14 +241,14 @@ pub struct DisputesAccept<'a> {
 }
 
 impl<'a> DisputesAccept<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (409u16, crate::errors::decode_dispute_not_open_error),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "disputes:accept",
                 Method::POST,
@@ -260,4 +264,4 @@ impl<'a> DisputesAccept<'a> {
     }
 }
 
-crate::request_builder!(DisputesAccept -> Dispute);
+crate::request_builder!(DisputesAccept -> Dispute, ApiErrorBody);

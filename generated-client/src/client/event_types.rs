@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -113,7 +114,7 @@ pub struct EventTypesList<'a> {
 }
 
 impl<'a> EventTypesList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -187,7 +188,7 @@ impl<'a> EventTypesList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "event-types:list",
                 Method::GET,
@@ -212,7 +213,8 @@ impl<'a> EventTypesList<'a> {
 }
 
 crate::request_builder!(
-    EventTypesList -> ListResourceEventTypeWithStats; pages(EventTypeWithStats)
+    EventTypesList -> ListResourceEventTypeWithStats, ApiErrorBody;
+    pages(EventTypeWithStats, page, items, pagination.max_page, pagination.total_count)
 );
 
 /// Request builder for `event-types:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -226,12 +228,12 @@ pub struct EventTypesUpdate<'a> {
 }
 
 impl<'a> EventTypesUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "event-types:update",
                 Method::PATCH,
@@ -247,4 +249,4 @@ impl<'a> EventTypesUpdate<'a> {
     }
 }
 
-crate::request_builder!(EventTypesUpdate -> EventType);
+crate::request_builder!(EventTypesUpdate -> EventType, ApiErrorBody);

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -184,7 +185,7 @@ pub struct EventsList<'a> {
 }
 
 impl<'a> EventsList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -294,7 +295,7 @@ impl<'a> EventsList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "events:list",
                 Method::GET,
@@ -326,7 +327,7 @@ impl<'a> EventsList<'a> {
     }
 }
 
-crate::request_builder!(EventsList -> EventsListResponse);
+crate::request_builder!(EventsList -> EventsListResponse, ApiErrorBody);
 
 /// Request builder for `events:list_names`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -345,7 +346,7 @@ pub struct EventsListNames<'a> {
 }
 
 impl<'a> EventsListNames<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -407,7 +408,7 @@ impl<'a> EventsListNames<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "events:list_names",
                 Method::GET,
@@ -429,7 +430,10 @@ impl<'a> EventsListNames<'a> {
     }
 }
 
-crate::request_builder!(EventsListNames -> ListResourceEventName; pages(EventName));
+crate::request_builder!(
+    EventsListNames -> ListResourceEventName, ApiErrorBody;
+    pages(EventName, page, items, pagination.max_page, pagination.total_count)
+);
 
 /// Request builder for `events:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -441,13 +445,13 @@ pub struct EventsGet<'a> {
 }
 
 impl<'a> EventsGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "events:get",
                 Method::GET,
@@ -461,7 +465,7 @@ impl<'a> EventsGet<'a> {
     }
 }
 
-crate::request_builder!(EventsGet -> Event);
+crate::request_builder!(EventsGet -> Event, ApiErrorBody);
 
 /// Request builder for `events:ingest`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -473,12 +477,12 @@ pub struct EventsIngestRequest<'a> {
 }
 
 impl<'a> EventsIngestRequest<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "events:ingest",
                 Method::POST,
@@ -494,4 +498,4 @@ impl<'a> EventsIngestRequest<'a> {
     }
 }
 
-crate::request_builder!(EventsIngestRequest -> EventsIngestResponse);
+crate::request_builder!(EventsIngestRequest -> EventsIngestResponse, ApiErrorBody);

@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -199,7 +200,7 @@ pub struct FilesList<'a> {
 }
 
 impl<'a> FilesList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -231,7 +232,7 @@ impl<'a> FilesList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "files:list",
                 Method::GET,
@@ -249,7 +250,10 @@ impl<'a> FilesList<'a> {
     }
 }
 
-crate::request_builder!(FilesList -> ListResourceFileRead; pages(FileRead));
+crate::request_builder!(
+    FilesList -> ListResourceFileRead, ApiErrorBody;
+    pages(FileRead, page, items, pagination.max_page, pagination.total_count)
+);
 
 /// Request builder for `files:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -261,12 +265,12 @@ pub struct FilesCreate<'a> {
 }
 
 impl<'a> FilesCreate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "files:create",
                 Method::POST,
@@ -282,7 +286,7 @@ impl<'a> FilesCreate<'a> {
     }
 }
 
-crate::request_builder!(FilesCreate -> FileUpload);
+crate::request_builder!(FilesCreate -> FileUpload, ApiErrorBody);
 
 /// Request builder for `files:uploaded`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -295,14 +299,14 @@ pub struct FilesUploaded<'a> {
 }
 
 impl<'a> FilesUploaded<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (403u16, crate::errors::decode_not_permitted),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "files:uploaded",
                 Method::POST,
@@ -320,7 +324,7 @@ impl<'a> FilesUploaded<'a> {
     }
 }
 
-crate::request_builder!(FilesUploaded -> FileRead);
+crate::request_builder!(FilesUploaded -> FileRead, ApiErrorBody);
 
 /// Request builder for `files:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -332,14 +336,14 @@ pub struct FilesDelete<'a> {
 }
 
 impl<'a> FilesDelete<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (403u16, crate::errors::decode_not_permitted),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "files:delete",
                 Method::DELETE,
@@ -352,7 +356,7 @@ impl<'a> FilesDelete<'a> {
     }
 }
 
-crate::request_builder!(FilesDelete -> (), Empty);
+crate::request_builder!(FilesDelete -> (), ApiErrorBody, Empty);
 
 /// Request builder for `files:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -365,14 +369,14 @@ pub struct FilesUpdate<'a> {
 }
 
 impl<'a> FilesUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (403u16, crate::errors::decode_not_permitted),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "files:update",
                 Method::PATCH,
@@ -388,4 +392,4 @@ impl<'a> FilesUpdate<'a> {
     }
 }
 
-crate::request_builder!(FilesUpdate -> FileRead);
+crate::request_builder!(FilesUpdate -> FileRead, ApiErrorBody);

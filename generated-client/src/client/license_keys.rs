@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -261,7 +262,7 @@ pub struct LicenseKeysList<'a> {
 }
 
 impl<'a> LicenseKeysList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (401u16, crate::errors::decode_unauthorized),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
@@ -301,7 +302,7 @@ impl<'a> LicenseKeysList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "license_keys:list",
                 Method::GET,
@@ -321,7 +322,8 @@ impl<'a> LicenseKeysList<'a> {
 }
 
 crate::request_builder!(
-    LicenseKeysList -> ListResourceLicenseKeyRead; pages(LicenseKeyRead)
+    LicenseKeysList -> ListResourceLicenseKeyRead, ApiErrorBody;
+    pages(LicenseKeyRead, page, items, pagination.max_page, pagination.total_count)
 );
 
 /// Request builder for `license_keys:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -334,14 +336,14 @@ pub struct LicenseKeysGet<'a> {
 }
 
 impl<'a> LicenseKeysGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (401u16, crate::errors::decode_unauthorized),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "license_keys:get",
                 Method::GET,
@@ -357,7 +359,7 @@ impl<'a> LicenseKeysGet<'a> {
     }
 }
 
-crate::request_builder!(LicenseKeysGet -> LicenseKeyWithActivations);
+crate::request_builder!(LicenseKeysGet -> LicenseKeyWithActivations, ApiErrorBody);
 
 /// Request builder for `license_keys:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -370,14 +372,14 @@ pub struct LicenseKeysUpdate<'a> {
 }
 
 impl<'a> LicenseKeysUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (401u16, crate::errors::decode_unauthorized),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "license_keys:update",
                 Method::PATCH,
@@ -395,7 +397,7 @@ impl<'a> LicenseKeysUpdate<'a> {
     }
 }
 
-crate::request_builder!(LicenseKeysUpdate -> LicenseKeyRead);
+crate::request_builder!(LicenseKeysUpdate -> LicenseKeyRead, ApiErrorBody);
 
 /// Request builder for `license_keys:get_activation`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -408,14 +410,14 @@ pub struct LicenseKeysGetActivation<'a> {
 }
 
 impl<'a> LicenseKeysGetActivation<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (401u16, crate::errors::decode_unauthorized),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "license_keys:get_activation",
                 Method::GET,
@@ -432,7 +434,7 @@ impl<'a> LicenseKeysGetActivation<'a> {
     }
 }
 
-crate::request_builder!(LicenseKeysGetActivation -> LicenseKeyActivationRead);
+crate::request_builder!(LicenseKeysGetActivation -> LicenseKeyActivationRead, ApiErrorBody);
 
 /// Request builder for `license_keys:validate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -444,13 +446,13 @@ pub struct LicenseKeysValidate<'a> {
 }
 
 impl<'a> LicenseKeysValidate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "license_keys:validate",
                 Method::POST,
@@ -466,7 +468,7 @@ impl<'a> LicenseKeysValidate<'a> {
     }
 }
 
-crate::request_builder!(LicenseKeysValidate -> ValidatedLicenseKey);
+crate::request_builder!(LicenseKeysValidate -> ValidatedLicenseKey, ApiErrorBody);
 
 /// Request builder for `license_keys:activate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -478,14 +480,14 @@ pub struct LicenseKeysActivate<'a> {
 }
 
 impl<'a> LicenseKeysActivate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (403u16, crate::errors::decode_not_permitted),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "license_keys:activate",
                 Method::POST,
@@ -501,7 +503,7 @@ impl<'a> LicenseKeysActivate<'a> {
     }
 }
 
-crate::request_builder!(LicenseKeysActivate -> LicenseKeyActivationRead);
+crate::request_builder!(LicenseKeysActivate -> LicenseKeyActivationRead, ApiErrorBody);
 
 /// Request builder for `license_keys:deactivate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -513,13 +515,13 @@ pub struct LicenseKeysDeactivate<'a> {
 }
 
 impl<'a> LicenseKeysDeactivate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "license_keys:deactivate",
                 Method::POST,
@@ -534,4 +536,4 @@ impl<'a> LicenseKeysDeactivate<'a> {
     }
 }
 
-crate::request_builder!(LicenseKeysDeactivate -> (), Empty);
+crate::request_builder!(LicenseKeysDeactivate -> (), ApiErrorBody, Empty);

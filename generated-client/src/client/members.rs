@@ -2,6 +2,7 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
 };
@@ -69,7 +70,7 @@ pub struct MembersList<'a> {
 }
 
 impl<'a> MembersList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -116,7 +117,7 @@ impl<'a> MembersList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "members:list_members",
                 Method::GET,
@@ -136,4 +137,7 @@ impl<'a> MembersList<'a> {
     }
 }
 
-crate::request_builder!(MembersList -> ListResourceMember; pages(Member));
+crate::request_builder!(
+    MembersList -> ListResourceMember, ApiErrorBody;
+    pages(Member, page, items, pagination.max_page, pagination.total_count)
+);

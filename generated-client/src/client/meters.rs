@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -224,7 +225,7 @@ pub struct MetersList<'a> {
 }
 
 impl<'a> MetersList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -277,7 +278,7 @@ impl<'a> MetersList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "meters:list",
                 Method::GET,
@@ -300,7 +301,10 @@ impl<'a> MetersList<'a> {
     }
 }
 
-crate::request_builder!(MetersList -> ListResourceMeter; pages(Meter));
+crate::request_builder!(
+    MetersList -> ListResourceMeter, ApiErrorBody;
+    pages(Meter, page, items, pagination .max_page, pagination.total_count)
+);
 
 /// Request builder for `meters:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -312,12 +316,12 @@ pub struct MetersCreate<'a> {
 }
 
 impl<'a> MetersCreate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "meters:create",
                 Method::POST,
@@ -333,7 +337,7 @@ impl<'a> MetersCreate<'a> {
     }
 }
 
-crate::request_builder!(MetersCreate -> Meter);
+crate::request_builder!(MetersCreate -> Meter, ApiErrorBody);
 
 /// Request builder for `meters:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -345,13 +349,13 @@ pub struct MetersGet<'a> {
 }
 
 impl<'a> MetersGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "meters:get",
                 Method::GET,
@@ -365,7 +369,7 @@ impl<'a> MetersGet<'a> {
     }
 }
 
-crate::request_builder!(MetersGet -> Meter);
+crate::request_builder!(MetersGet -> Meter, ApiErrorBody);
 
 /// Request builder for `meters:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -378,13 +382,13 @@ pub struct MetersUpdate<'a> {
 }
 
 impl<'a> MetersUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "meters:update",
                 Method::PATCH,
@@ -400,7 +404,7 @@ impl<'a> MetersUpdate<'a> {
     }
 }
 
-crate::request_builder!(MetersUpdate -> Meter);
+crate::request_builder!(MetersUpdate -> Meter, ApiErrorBody);
 
 /// Request builder for `meters:quantities`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -420,7 +424,7 @@ pub struct MetersQuantities<'a> {
 }
 
 impl<'a> MetersQuantities<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
@@ -462,7 +466,7 @@ impl<'a> MetersQuantities<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "meters:quantities",
                 Method::GET,
@@ -490,4 +494,4 @@ impl<'a> MetersQuantities<'a> {
     }
 }
 
-crate::request_builder!(MetersQuantities -> MeterQuantities);
+crate::request_builder!(MetersQuantities -> MeterQuantities, ApiErrorBody);

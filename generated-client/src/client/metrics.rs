@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -299,7 +300,7 @@ pub struct MetricsGet<'a> {
 }
 
 impl<'a> MetricsGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -346,7 +347,7 @@ impl<'a> MetricsGet<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "metrics:get",
                 Method::GET,
@@ -369,7 +370,7 @@ impl<'a> MetricsGet<'a> {
     }
 }
 
-crate::request_builder!(MetricsGet -> MetricsResponse);
+crate::request_builder!(MetricsGet -> MetricsResponse, ApiErrorBody);
 
 /// Request builder for `metrics:export`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -389,7 +390,7 @@ pub struct MetricsExport<'a> {
 }
 
 impl<'a> MetricsExport<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -436,7 +437,7 @@ impl<'a> MetricsExport<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "metrics:export",
                 Method::GET,
@@ -459,7 +460,7 @@ impl<'a> MetricsExport<'a> {
     }
 }
 
-crate::request_builder!(MetricsExport -> String, Text; bytes_stream);
+crate::request_builder!(MetricsExport -> String, ApiErrorBody, Text; bytes_stream);
 
 /// Request builder for `metrics:limits`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -470,10 +471,10 @@ pub struct MetricsLimitsRequest<'a> {
 }
 
 impl<'a> MetricsLimitsRequest<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[];
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "metrics:limits",
                 Method::GET,
@@ -487,7 +488,7 @@ impl<'a> MetricsLimitsRequest<'a> {
     }
 }
 
-crate::request_builder!(MetricsLimitsRequest -> MetricsLimits);
+crate::request_builder!(MetricsLimitsRequest -> MetricsLimits, ApiErrorBody);
 
 /// Request builder for `metrics:list_dashboards`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -499,7 +500,7 @@ pub struct MetricsListDashboards<'a> {
 }
 
 impl<'a> MetricsListDashboards<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -513,7 +514,7 @@ impl<'a> MetricsListDashboards<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "metrics:list_dashboards",
                 Method::GET,
@@ -528,7 +529,7 @@ impl<'a> MetricsListDashboards<'a> {
     }
 }
 
-crate::request_builder!(MetricsListDashboards -> Vec < MetricDashboardSchema >);
+crate::request_builder!(MetricsListDashboards -> Vec < MetricDashboardSchema >, ApiErrorBody);
 
 /// Request builder for `metrics:create_dashboard`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -540,12 +541,12 @@ pub struct MetricsCreateDashboard<'a> {
 }
 
 impl<'a> MetricsCreateDashboard<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "metrics:create_dashboard",
                 Method::POST,
@@ -561,7 +562,7 @@ impl<'a> MetricsCreateDashboard<'a> {
     }
 }
 
-crate::request_builder!(MetricsCreateDashboard -> MetricDashboardSchema);
+crate::request_builder!(MetricsCreateDashboard -> MetricDashboardSchema, ApiErrorBody);
 
 /// Request builder for `metrics:get_dashboard`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -573,12 +574,12 @@ pub struct MetricsGetDashboard<'a> {
 }
 
 impl<'a> MetricsGetDashboard<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "metrics:get_dashboard",
                 Method::GET,
@@ -595,7 +596,7 @@ impl<'a> MetricsGetDashboard<'a> {
     }
 }
 
-crate::request_builder!(MetricsGetDashboard -> MetricDashboardSchema);
+crate::request_builder!(MetricsGetDashboard -> MetricDashboardSchema, ApiErrorBody);
 
 /// Request builder for `metrics:delete_dashboard`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -607,12 +608,12 @@ pub struct MetricsDeleteDashboard<'a> {
 }
 
 impl<'a> MetricsDeleteDashboard<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "metrics:delete_dashboard",
                 Method::DELETE,
@@ -628,7 +629,7 @@ impl<'a> MetricsDeleteDashboard<'a> {
     }
 }
 
-crate::request_builder!(MetricsDeleteDashboard -> (), Empty);
+crate::request_builder!(MetricsDeleteDashboard -> (), ApiErrorBody, Empty);
 
 /// Request builder for `metrics:update_dashboard`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -641,12 +642,12 @@ pub struct MetricsUpdateDashboard<'a> {
 }
 
 impl<'a> MetricsUpdateDashboard<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "metrics:update_dashboard",
                 Method::PATCH,
@@ -665,4 +666,4 @@ impl<'a> MetricsUpdateDashboard<'a> {
     }
 }
 
-crate::request_builder!(MetricsUpdateDashboard -> MetricDashboardSchema);
+crate::request_builder!(MetricsUpdateDashboard -> MetricDashboardSchema, ApiErrorBody);

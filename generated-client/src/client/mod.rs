@@ -5,8 +5,6 @@
 //! Operations, grouped as in the API reference: `client.<group>().<operation>(...)`.
 //! Each operation returns a request builder: set optional parameters, then
 //! `.await` it (or call `.send()`); list operations also have `.stream()`.
-use crate::runtime::Client;
-
 #[cfg(feature = "benefit-grants")]
 mod benefit_grants;
 
@@ -358,167 +356,167 @@ pub use webhooks::{
     WebhooksListWebhookDeliveries, WebhooksRedeliverWebhookEvent,
 };
 
-impl Client {
+impl super::Client {
     /// Operations of the `benefit_grants` group (feature `benefit-grants`).
     #[cfg(feature = "benefit-grants")]
     pub fn benefit_grants(&self) -> BenefitGrants<'_> {
-        BenefitGrants::new(self)
+        BenefitGrants::new(&self.client)
     }
 
     /// Operations of the `benefits` group (feature `benefits`).
     #[cfg(feature = "benefits")]
     pub fn benefits(&self) -> Benefits<'_> {
-        Benefits::new(self)
+        Benefits::new(&self.client)
     }
 
     /// Operations of the `checkout_links` group (feature `checkout-links`).
     #[cfg(feature = "checkout-links")]
     pub fn checkout_links(&self) -> CheckoutLinks<'_> {
-        CheckoutLinks::new(self)
+        CheckoutLinks::new(&self.client)
     }
 
     /// Operations of the `checkouts` group (feature `checkouts`).
     #[cfg(feature = "checkouts")]
     pub fn checkouts(&self) -> Checkouts<'_> {
-        Checkouts::new(self)
+        Checkouts::new(&self.client)
     }
 
     /// Operations of the `custom_fields` group (feature `custom-fields`).
     #[cfg(feature = "custom-fields")]
     pub fn custom_fields(&self) -> CustomFields<'_> {
-        CustomFields::new(self)
+        CustomFields::new(&self.client)
     }
 
     /// Operations of the `customer_meters` group (feature `customer-meters`).
     #[cfg(feature = "customer-meters")]
     pub fn customer_meters(&self) -> CustomerMeters<'_> {
-        CustomerMeters::new(self)
+        CustomerMeters::new(&self.client)
     }
 
     /// Operations of the `customer_portal` group (feature `customer-portal`).
     #[cfg(feature = "customer-portal")]
     pub fn customer_portal(&self) -> CustomerPortal<'_> {
-        CustomerPortal::new(self)
+        CustomerPortal::new(&self.client)
     }
 
     /// Operations of the `customer_seats` group (feature `customer-seats`).
     #[cfg(feature = "customer-seats")]
     pub fn customer_seats(&self) -> CustomerSeats<'_> {
-        CustomerSeats::new(self)
+        CustomerSeats::new(&self.client)
     }
 
     /// Operations of the `customer_sessions` group (feature `customer-sessions`).
     #[cfg(feature = "customer-sessions")]
     pub fn customer_sessions(&self) -> CustomerSessions<'_> {
-        CustomerSessions::new(self)
+        CustomerSessions::new(&self.client)
     }
 
     /// Operations of the `customers` group (feature `customers`).
     #[cfg(feature = "customers")]
     pub fn customers(&self) -> Customers<'_> {
-        Customers::new(self)
+        Customers::new(&self.client)
     }
 
     /// Operations of the `discounts` group (feature `discounts`).
     #[cfg(feature = "discounts")]
     pub fn discounts(&self) -> Discounts<'_> {
-        Discounts::new(self)
+        Discounts::new(&self.client)
     }
 
     /// Operations of the `disputes` group (feature `disputes`).
     #[cfg(feature = "disputes")]
     pub fn disputes(&self) -> Disputes<'_> {
-        Disputes::new(self)
+        Disputes::new(&self.client)
     }
 
     /// Operations of the `event_types` group (feature `event-types`).
     #[cfg(feature = "event-types")]
     pub fn event_types(&self) -> EventTypes<'_> {
-        EventTypes::new(self)
+        EventTypes::new(&self.client)
     }
 
     /// Operations of the `events` group (feature `events`).
     #[cfg(feature = "events")]
     pub fn events(&self) -> Events<'_> {
-        Events::new(self)
+        Events::new(&self.client)
     }
 
     /// Operations of the `files` group (feature `files`).
     #[cfg(feature = "files")]
     pub fn files(&self) -> Files<'_> {
-        Files::new(self)
+        Files::new(&self.client)
     }
 
     /// Operations of the `license_keys` group (feature `license-keys`).
     #[cfg(feature = "license-keys")]
     pub fn license_keys(&self) -> LicenseKeys<'_> {
-        LicenseKeys::new(self)
+        LicenseKeys::new(&self.client)
     }
 
     /// Operations of the `members` group (feature `members`).
     #[cfg(feature = "members")]
     pub fn members(&self) -> Members<'_> {
-        Members::new(self)
+        Members::new(&self.client)
     }
 
     /// Operations of the `meters` group (feature `meters`).
     #[cfg(feature = "meters")]
     pub fn meters(&self) -> Meters<'_> {
-        Meters::new(self)
+        Meters::new(&self.client)
     }
 
     /// Operations of the `metrics` group (feature `metrics`).
     #[cfg(feature = "metrics")]
     pub fn metrics(&self) -> MetricsOperations<'_> {
-        MetricsOperations::new(self)
+        MetricsOperations::new(&self.client)
     }
 
     /// Operations of the `oauth2` group (feature `oauth2`).
     #[cfg(feature = "oauth2")]
     pub fn oauth2(&self) -> Oauth2<'_> {
-        Oauth2::new(self)
+        Oauth2::new(&self.client)
     }
 
     /// Operations of the `orders` group (feature `orders`).
     #[cfg(feature = "orders")]
     pub fn orders(&self) -> Orders<'_> {
-        Orders::new(self)
+        Orders::new(&self.client)
     }
 
     /// Operations of the `organizations` group (feature `organizations`).
     #[cfg(feature = "organizations")]
     pub fn organizations(&self) -> Organizations<'_> {
-        Organizations::new(self)
+        Organizations::new(&self.client)
     }
 
     /// Operations of the `payments` group (feature `payments`).
     #[cfg(feature = "payments")]
     pub fn payments(&self) -> Payments<'_> {
-        Payments::new(self)
+        Payments::new(&self.client)
     }
 
     /// Operations of the `products` group (feature `products`).
     #[cfg(feature = "products")]
     pub fn products(&self) -> Products<'_> {
-        Products::new(self)
+        Products::new(&self.client)
     }
 
     /// Operations of the `refunds` group (feature `refunds`).
     #[cfg(feature = "refunds")]
     pub fn refunds(&self) -> Refunds<'_> {
-        Refunds::new(self)
+        Refunds::new(&self.client)
     }
 
     /// Operations of the `subscriptions` group (feature `subscriptions`).
     #[cfg(feature = "subscriptions")]
     pub fn subscriptions(&self) -> Subscriptions<'_> {
-        Subscriptions::new(self)
+        Subscriptions::new(&self.client)
     }
 
     /// Operations of the `webhooks` group (feature `webhooks`).
     #[cfg(feature = "webhooks")]
     pub fn webhooks(&self) -> Webhooks<'_> {
-        Webhooks::new(self)
+        Webhooks::new(&self.client)
     }
 }
 

@@ -2,6 +2,7 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
 };
@@ -167,10 +168,10 @@ pub struct Oauth2Authorize<'a> {
 }
 
 impl<'a> Oauth2Authorize<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[];
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "oauth2:authorize",
                 Method::GET,
@@ -184,7 +185,7 @@ impl<'a> Oauth2Authorize<'a> {
     }
 }
 
-crate::request_builder!(Oauth2Authorize -> Oauth2AuthorizeResponse);
+crate::request_builder!(Oauth2Authorize -> Oauth2AuthorizeResponse, ApiErrorBody);
 
 /// Request builder for `oauth2:request_token`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -196,10 +197,10 @@ pub struct Oauth2Token<'a> {
 }
 
 impl<'a> Oauth2Token<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[];
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "oauth2:request_token",
                 Method::POST,
@@ -215,7 +216,7 @@ impl<'a> Oauth2Token<'a> {
     }
 }
 
-crate::request_builder!(Oauth2Token -> TokenResponse);
+crate::request_builder!(Oauth2Token -> TokenResponse, ApiErrorBody);
 
 /// Request builder for `oauth2:revoke_token`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -227,10 +228,10 @@ pub struct Oauth2Revoke<'a> {
 }
 
 impl<'a> Oauth2Revoke<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[];
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "oauth2:revoke_token",
                 Method::POST,
@@ -246,7 +247,7 @@ impl<'a> Oauth2Revoke<'a> {
     }
 }
 
-crate::request_builder!(Oauth2Revoke -> RevokeTokenResponse);
+crate::request_builder!(Oauth2Revoke -> RevokeTokenResponse, ApiErrorBody);
 
 /// Request builder for `oauth2:introspect_token`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -258,10 +259,10 @@ pub struct Oauth2Introspect<'a> {
 }
 
 impl<'a> Oauth2Introspect<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[];
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "oauth2:introspect_token",
                 Method::POST,
@@ -277,7 +278,7 @@ impl<'a> Oauth2Introspect<'a> {
     }
 }
 
-crate::request_builder!(Oauth2Introspect -> IntrospectTokenResponse);
+crate::request_builder!(Oauth2Introspect -> IntrospectTokenResponse, ApiErrorBody);
 
 /// Request builder for `oauth2:userinfo`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -288,10 +289,10 @@ pub struct Oauth2Userinfo<'a> {
 }
 
 impl<'a> Oauth2Userinfo<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[];
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "oauth2:userinfo",
                 Method::GET,
@@ -305,4 +306,4 @@ impl<'a> Oauth2Userinfo<'a> {
     }
 }
 
-crate::request_builder!(Oauth2Userinfo -> Oauth2UserinfoResponse);
+crate::request_builder!(Oauth2Userinfo -> Oauth2UserinfoResponse, ApiErrorBody);

@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use serde_json::Value;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -136,12 +137,12 @@ pub struct Oauth2ClientsCreate<'a> {
 }
 
 impl<'a> Oauth2ClientsCreate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "oauth2:clients:oauth2:create_client",
                 Method::POST,
@@ -157,7 +158,7 @@ impl<'a> Oauth2ClientsCreate<'a> {
     }
 }
 
-crate::request_builder!(Oauth2ClientsCreate -> Value);
+crate::request_builder!(Oauth2ClientsCreate -> Value, ApiErrorBody);
 
 /// Request builder for `oauth2:clients:oauth2:get_client`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -169,12 +170,12 @@ pub struct Oauth2ClientsGet<'a> {
 }
 
 impl<'a> Oauth2ClientsGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "oauth2:clients:oauth2:get_client",
                 Method::GET,
@@ -188,7 +189,7 @@ impl<'a> Oauth2ClientsGet<'a> {
     }
 }
 
-crate::request_builder!(Oauth2ClientsGet -> Value);
+crate::request_builder!(Oauth2ClientsGet -> Value, ApiErrorBody);
 
 /// Request builder for `oauth2:clients:oauth2:update_client`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -201,12 +202,12 @@ pub struct Oauth2ClientsUpdate<'a> {
 }
 
 impl<'a> Oauth2ClientsUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "oauth2:clients:oauth2:update_client",
                 Method::PUT,
@@ -222,7 +223,7 @@ impl<'a> Oauth2ClientsUpdate<'a> {
     }
 }
 
-crate::request_builder!(Oauth2ClientsUpdate -> Value);
+crate::request_builder!(Oauth2ClientsUpdate -> Value, ApiErrorBody);
 
 /// Request builder for `oauth2:clients:oauth2:delete_client`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -234,12 +235,12 @@ pub struct Oauth2ClientsDelete<'a> {
 }
 
 impl<'a> Oauth2ClientsDelete<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "oauth2:clients:oauth2:delete_client",
                 Method::DELETE,
@@ -252,4 +253,4 @@ impl<'a> Oauth2ClientsDelete<'a> {
     }
 }
 
-crate::request_builder!(Oauth2ClientsDelete -> (), Empty);
+crate::request_builder!(Oauth2ClientsDelete -> (), ApiErrorBody, Empty);

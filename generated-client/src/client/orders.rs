@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -340,7 +341,7 @@ pub struct OrdersList<'a> {
 }
 
 impl<'a> OrdersList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -450,7 +451,7 @@ impl<'a> OrdersList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "orders:list",
                 Method::GET,
@@ -481,7 +482,10 @@ impl<'a> OrdersList<'a> {
     }
 }
 
-crate::request_builder!(OrdersList -> ListResourceOrder; pages(Order));
+crate::request_builder!(
+    OrdersList -> ListResourceOrder, ApiErrorBody;
+    pages(Order, page, items, pagination .max_page, pagination.total_count)
+);
 
 /// Request builder for `orders:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -493,12 +497,12 @@ pub struct OrdersCreate<'a> {
 }
 
 impl<'a> OrdersCreate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "orders:create",
                 Method::POST,
@@ -514,7 +518,7 @@ impl<'a> OrdersCreate<'a> {
     }
 }
 
-crate::request_builder!(OrdersCreate -> Order);
+crate::request_builder!(OrdersCreate -> Order, ApiErrorBody);
 
 /// Request builder for `orders:export`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -532,7 +536,7 @@ pub struct OrdersExport<'a> {
 }
 
 impl<'a> OrdersExport<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -585,7 +589,7 @@ impl<'a> OrdersExport<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "orders:export",
                 Method::GET,
@@ -606,7 +610,7 @@ impl<'a> OrdersExport<'a> {
     }
 }
 
-crate::request_builder!(OrdersExport -> String, Text; bytes_stream);
+crate::request_builder!(OrdersExport -> String, ApiErrorBody, Text; bytes_stream);
 
 /// Request builder for `orders:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -618,13 +622,13 @@ pub struct OrdersGet<'a> {
 }
 
 impl<'a> OrdersGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "orders:get",
                 Method::GET,
@@ -638,7 +642,7 @@ impl<'a> OrdersGet<'a> {
     }
 }
 
-crate::request_builder!(OrdersGet -> Order);
+crate::request_builder!(OrdersGet -> Order, ApiErrorBody);
 
 /// Request builder for `orders:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -651,13 +655,13 @@ pub struct OrdersUpdate<'a> {
 }
 
 impl<'a> OrdersUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "orders:update",
                 Method::PATCH,
@@ -673,7 +677,7 @@ impl<'a> OrdersUpdate<'a> {
     }
 }
 
-crate::request_builder!(OrdersUpdate -> Order);
+crate::request_builder!(OrdersUpdate -> Order, ApiErrorBody);
 
 /// Request builder for `orders:finalize`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -686,7 +690,7 @@ pub struct OrdersFinalize<'a> {
 }
 
 impl<'a> OrdersFinalize<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (402u16, crate::errors::decode_orders_finalize402_error),
         (403u16, crate::errors::decode_orders_finalize403_error),
         (404u16, crate::errors::decode_resource_not_found),
@@ -701,7 +705,7 @@ impl<'a> OrdersFinalize<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "orders:finalize",
                 Method::POST,
@@ -720,7 +724,7 @@ impl<'a> OrdersFinalize<'a> {
     }
 }
 
-crate::request_builder!(OrdersFinalize -> Order);
+crate::request_builder!(OrdersFinalize -> Order, ApiErrorBody);
 
 /// Request builder for `orders:invoice`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -732,13 +736,13 @@ pub struct OrdersInvoice<'a> {
 }
 
 impl<'a> OrdersInvoice<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "orders:invoice",
                 Method::GET,
@@ -754,7 +758,7 @@ impl<'a> OrdersInvoice<'a> {
     }
 }
 
-crate::request_builder!(OrdersInvoice -> OrderInvoice);
+crate::request_builder!(OrdersInvoice -> OrderInvoice, ApiErrorBody);
 
 /// Request builder for `orders:generate_invoice`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -766,14 +770,14 @@ pub struct OrdersGenerateInvoice<'a> {
 }
 
 impl<'a> OrdersGenerateInvoice<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (409u16, crate::errors::decode_order_not_eligible_for_invoice),
         (422u16, crate::errors::decode_missing_invoice_billing_details),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "orders:generate_invoice",
                 Method::POST,
@@ -789,7 +793,7 @@ impl<'a> OrdersGenerateInvoice<'a> {
     }
 }
 
-crate::request_builder!(OrdersGenerateInvoice -> Value);
+crate::request_builder!(OrdersGenerateInvoice -> Value, ApiErrorBody);
 
 /// Request builder for `orders:receipt`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -801,13 +805,13 @@ pub struct OrdersReceipt<'a> {
 }
 
 impl<'a> OrdersReceipt<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "orders:receipt",
                 Method::GET,
@@ -823,7 +827,7 @@ impl<'a> OrdersReceipt<'a> {
     }
 }
 
-crate::request_builder!(OrdersReceipt -> OrdersReceiptResponse, ByStatus);
+crate::request_builder!(OrdersReceipt -> OrdersReceiptResponse, ApiErrorBody, ByStatus);
 
 /// What `orders:receipt` returns: one variant per documented success status.
 #[derive(Clone, Debug, PartialEq)]

@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -159,7 +160,7 @@ pub struct OrganizationsList<'a> {
 }
 
 impl<'a> OrganizationsList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -191,7 +192,7 @@ impl<'a> OrganizationsList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "organizations:list",
                 Method::GET,
@@ -210,7 +211,8 @@ impl<'a> OrganizationsList<'a> {
 }
 
 crate::request_builder!(
-    OrganizationsList -> ListResourceOrganization; pages(Organization)
+    OrganizationsList -> ListResourceOrganization, ApiErrorBody;
+    pages(Organization, page, items, pagination.max_page, pagination.total_count)
 );
 
 /// Request builder for `organizations:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -223,13 +225,13 @@ pub struct OrganizationsCreate<'a> {
 }
 
 impl<'a> OrganizationsCreate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (403u16, crate::errors::decode_cannot_create_organization_error),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "organizations:create",
                 Method::POST,
@@ -245,7 +247,7 @@ impl<'a> OrganizationsCreate<'a> {
     }
 }
 
-crate::request_builder!(OrganizationsCreate -> Organization);
+crate::request_builder!(OrganizationsCreate -> Organization, ApiErrorBody);
 
 /// Request builder for `organizations:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -257,13 +259,13 @@ pub struct OrganizationsGet<'a> {
 }
 
 impl<'a> OrganizationsGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "organizations:get",
                 Method::GET,
@@ -279,7 +281,7 @@ impl<'a> OrganizationsGet<'a> {
     }
 }
 
-crate::request_builder!(OrganizationsGet -> Organization);
+crate::request_builder!(OrganizationsGet -> Organization, ApiErrorBody);
 
 /// Request builder for `organizations:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -292,7 +294,7 @@ pub struct OrganizationsUpdate<'a> {
 }
 
 impl<'a> OrganizationsUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (403u16, crate::errors::decode_organizations_update403_error),
         (404u16, crate::errors::decode_resource_not_found),
         (409u16, crate::errors::decode_sso_enforcement_requires_connection),
@@ -300,7 +302,7 @@ impl<'a> OrganizationsUpdate<'a> {
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "organizations:update",
                 Method::PATCH,
@@ -318,4 +320,4 @@ impl<'a> OrganizationsUpdate<'a> {
     }
 }
 
-crate::request_builder!(OrganizationsUpdate -> Organization);
+crate::request_builder!(OrganizationsUpdate -> Organization, ApiErrorBody);

@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -104,7 +105,7 @@ pub struct PaymentsList<'a> {
 }
 
 impl<'a> PaymentsList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -178,7 +179,7 @@ impl<'a> PaymentsList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "payments:list",
                 Method::GET,
@@ -202,7 +203,10 @@ impl<'a> PaymentsList<'a> {
     }
 }
 
-crate::request_builder!(PaymentsList -> ListResourcePayment; pages(Payment));
+crate::request_builder!(
+    PaymentsList -> ListResourcePayment, ApiErrorBody;
+    pages(Payment, page, items, pagination.max_page, pagination.total_count)
+);
 
 /// Request builder for `payments:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -214,13 +218,13 @@ pub struct PaymentsGet<'a> {
 }
 
 impl<'a> PaymentsGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "payments:get",
                 Method::GET,
@@ -234,4 +238,4 @@ impl<'a> PaymentsGet<'a> {
     }
 }
 
-crate::request_builder!(PaymentsGet -> Payment);
+crate::request_builder!(PaymentsGet -> Payment, ApiErrorBody);

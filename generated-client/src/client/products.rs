@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -221,7 +222,7 @@ pub struct ProductsList<'a> {
 }
 
 impl<'a> ProductsList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -301,7 +302,7 @@ impl<'a> ProductsList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "products:list",
                 Method::GET,
@@ -328,7 +329,10 @@ impl<'a> ProductsList<'a> {
     }
 }
 
-crate::request_builder!(ProductsList -> ListResourceProduct; pages(Product));
+crate::request_builder!(
+    ProductsList -> ListResourceProduct, ApiErrorBody;
+    pages(Product, page, items, pagination.max_page, pagination.total_count)
+);
 
 /// Request builder for `products:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -340,12 +344,12 @@ pub struct ProductsCreate<'a> {
 }
 
 impl<'a> ProductsCreate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "products:create",
                 Method::POST,
@@ -361,7 +365,7 @@ impl<'a> ProductsCreate<'a> {
     }
 }
 
-crate::request_builder!(ProductsCreate -> Product);
+crate::request_builder!(ProductsCreate -> Product, ApiErrorBody);
 
 /// Request builder for `products:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -373,13 +377,13 @@ pub struct ProductsGet<'a> {
 }
 
 impl<'a> ProductsGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "products:get",
                 Method::GET,
@@ -393,7 +397,7 @@ impl<'a> ProductsGet<'a> {
     }
 }
 
-crate::request_builder!(ProductsGet -> Product);
+crate::request_builder!(ProductsGet -> Product, ApiErrorBody);
 
 /// Request builder for `products:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -406,14 +410,14 @@ pub struct ProductsUpdate<'a> {
 }
 
 impl<'a> ProductsUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (403u16, crate::errors::decode_not_permitted),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "products:update",
                 Method::PATCH,
@@ -429,7 +433,7 @@ impl<'a> ProductsUpdate<'a> {
     }
 }
 
-crate::request_builder!(ProductsUpdate -> Product);
+crate::request_builder!(ProductsUpdate -> Product, ApiErrorBody);
 
 /// Request builder for `products:update_benefits`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -442,14 +446,14 @@ pub struct ProductsUpdateBenefits<'a> {
 }
 
 impl<'a> ProductsUpdateBenefits<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (403u16, crate::errors::decode_not_permitted),
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "products:update_benefits",
                 Method::POST,
@@ -468,4 +472,4 @@ impl<'a> ProductsUpdateBenefits<'a> {
     }
 }
 
-crate::request_builder!(ProductsUpdateBenefits -> Product);
+crate::request_builder!(ProductsUpdateBenefits -> Product, ApiErrorBody);

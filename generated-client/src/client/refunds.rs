@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
 };
@@ -107,7 +108,7 @@ pub struct RefundsList<'a> {
 }
 
 impl<'a> RefundsList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -184,7 +185,7 @@ impl<'a> RefundsList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "refunds:list",
                 Method::GET,
@@ -208,7 +209,10 @@ impl<'a> RefundsList<'a> {
     }
 }
 
-crate::request_builder!(RefundsList -> ListResourceRefund; pages(Refund));
+crate::request_builder!(
+    RefundsList -> ListResourceRefund, ApiErrorBody;
+    pages(Refund, page, items, pagination.max_page, pagination.total_count)
+);
 
 /// Request builder for `refunds:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -220,13 +224,13 @@ pub struct RefundsCreate<'a> {
 }
 
 impl<'a> RefundsCreate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (403u16, crate::errors::decode_refunded_already),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "refunds:create",
                 Method::POST,
@@ -242,4 +246,4 @@ impl<'a> RefundsCreate<'a> {
     }
 }
 
-crate::request_builder!(RefundsCreate -> Refund);
+crate::request_builder!(RefundsCreate -> Refund, ApiErrorBody);

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -250,7 +251,7 @@ pub struct SubscriptionsList<'a> {
 }
 
 impl<'a> SubscriptionsList<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -376,7 +377,7 @@ impl<'a> SubscriptionsList<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "subscriptions:list",
                 Method::GET,
@@ -411,7 +412,8 @@ impl<'a> SubscriptionsList<'a> {
 }
 
 crate::request_builder!(
-    SubscriptionsList -> ListResourceSubscription; pages(Subscription)
+    SubscriptionsList -> ListResourceSubscription, ApiErrorBody;
+    pages(Subscription, page, items, pagination.max_page, pagination.total_count)
 );
 
 /// Request builder for `subscriptions:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -424,12 +426,12 @@ pub struct SubscriptionsCreate<'a> {
 }
 
 impl<'a> SubscriptionsCreate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "subscriptions:create",
                 Method::POST,
@@ -445,7 +447,7 @@ impl<'a> SubscriptionsCreate<'a> {
     }
 }
 
-crate::request_builder!(SubscriptionsCreate -> Subscription);
+crate::request_builder!(SubscriptionsCreate -> Subscription, ApiErrorBody);
 
 /// Request builder for `subscriptions:export`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -464,7 +466,7 @@ pub struct SubscriptionsExport<'a> {
 }
 
 impl<'a> SubscriptionsExport<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -526,7 +528,7 @@ impl<'a> SubscriptionsExport<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "subscriptions:export",
                 Method::GET,
@@ -548,7 +550,7 @@ impl<'a> SubscriptionsExport<'a> {
     }
 }
 
-crate::request_builder!(SubscriptionsExport -> String, Text; bytes_stream);
+crate::request_builder!(SubscriptionsExport -> String, ApiErrorBody, Text; bytes_stream);
 
 /// Request builder for `subscriptions:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -560,13 +562,13 @@ pub struct SubscriptionsGet<'a> {
 }
 
 impl<'a> SubscriptionsGet<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "subscriptions:get",
                 Method::GET,
@@ -582,7 +584,7 @@ impl<'a> SubscriptionsGet<'a> {
     }
 }
 
-crate::request_builder!(SubscriptionsGet -> Subscription);
+crate::request_builder!(SubscriptionsGet -> Subscription, ApiErrorBody);
 
 /// Request builder for `subscriptions:revoke`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -594,7 +596,7 @@ pub struct SubscriptionsRevoke<'a> {
 }
 
 impl<'a> SubscriptionsRevoke<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (403u16, crate::errors::decode_already_canceled_subscription),
         (404u16, crate::errors::decode_resource_not_found),
         (409u16, crate::errors::decode_subscription_locked),
@@ -602,7 +604,7 @@ impl<'a> SubscriptionsRevoke<'a> {
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "subscriptions:revoke",
                 Method::DELETE,
@@ -618,7 +620,7 @@ impl<'a> SubscriptionsRevoke<'a> {
     }
 }
 
-crate::request_builder!(SubscriptionsRevoke -> Subscription);
+crate::request_builder!(SubscriptionsRevoke -> Subscription, ApiErrorBody);
 
 /// Request builder for `subscriptions:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -631,7 +633,7 @@ pub struct SubscriptionsUpdate<'a> {
 }
 
 impl<'a> SubscriptionsUpdate<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (402u16, crate::errors::decode_payment_failed),
         (403u16, crate::errors::decode_subscriptions_update403_error),
         (404u16, crate::errors::decode_resource_not_found),
@@ -640,7 +642,7 @@ impl<'a> SubscriptionsUpdate<'a> {
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "subscriptions:update",
                 Method::PATCH,
@@ -658,4 +660,4 @@ impl<'a> SubscriptionsUpdate<'a> {
     }
 }
 
-crate::request_builder!(SubscriptionsUpdate -> Subscription);
+crate::request_builder!(SubscriptionsUpdate -> Subscription, ApiErrorBody);

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
+use crate::errors::ApiErrorBody;
 use crate::runtime::{
     Client, Error, ErrorDecoder, Method, Request, RequestOptions, SecurityScheme,
     encode_path_segment,
@@ -301,7 +302,7 @@ pub struct WebhooksListWebhookEndpoints<'a> {
 }
 
 impl<'a> WebhooksListWebhookEndpoints<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -327,7 +328,7 @@ impl<'a> WebhooksListWebhookEndpoints<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "webhooks:list_webhook_endpoints",
                 Method::GET,
@@ -345,7 +346,8 @@ impl<'a> WebhooksListWebhookEndpoints<'a> {
 }
 
 crate::request_builder!(
-    WebhooksListWebhookEndpoints -> ListResourceWebhookEndpoint; pages(WebhookEndpoint)
+    WebhooksListWebhookEndpoints -> ListResourceWebhookEndpoint, ApiErrorBody;
+    pages(WebhookEndpoint, page, items, pagination.max_page, pagination.total_count)
 );
 
 /// Request builder for `webhooks:create_webhook_endpoint`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -358,12 +360,12 @@ pub struct WebhooksCreateWebhookEndpoint<'a> {
 }
 
 impl<'a> WebhooksCreateWebhookEndpoint<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "webhooks:create_webhook_endpoint",
                 Method::POST,
@@ -379,7 +381,7 @@ impl<'a> WebhooksCreateWebhookEndpoint<'a> {
     }
 }
 
-crate::request_builder!(WebhooksCreateWebhookEndpoint -> WebhookEndpoint);
+crate::request_builder!(WebhooksCreateWebhookEndpoint -> WebhookEndpoint, ApiErrorBody);
 
 /// Request builder for `webhooks:get_webhook_endpoint`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -391,13 +393,13 @@ pub struct WebhooksGetWebhookEndpoint<'a> {
 }
 
 impl<'a> WebhooksGetWebhookEndpoint<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "webhooks:get_webhook_endpoint",
                 Method::GET,
@@ -414,7 +416,7 @@ impl<'a> WebhooksGetWebhookEndpoint<'a> {
     }
 }
 
-crate::request_builder!(WebhooksGetWebhookEndpoint -> WebhookEndpoint);
+crate::request_builder!(WebhooksGetWebhookEndpoint -> WebhookEndpoint, ApiErrorBody);
 
 /// Request builder for `webhooks:delete_webhook_endpoint`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -426,13 +428,13 @@ pub struct WebhooksDeleteWebhookEndpoint<'a> {
 }
 
 impl<'a> WebhooksDeleteWebhookEndpoint<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "webhooks:delete_webhook_endpoint",
                 Method::DELETE,
@@ -448,7 +450,7 @@ impl<'a> WebhooksDeleteWebhookEndpoint<'a> {
     }
 }
 
-crate::request_builder!(WebhooksDeleteWebhookEndpoint -> (), Empty);
+crate::request_builder!(WebhooksDeleteWebhookEndpoint -> (), ApiErrorBody, Empty);
 
 /// Request builder for `webhooks:update_webhook_endpoint`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -461,13 +463,13 @@ pub struct WebhooksUpdateWebhookEndpoint<'a> {
 }
 
 impl<'a> WebhooksUpdateWebhookEndpoint<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "webhooks:update_webhook_endpoint",
                 Method::PATCH,
@@ -486,7 +488,7 @@ impl<'a> WebhooksUpdateWebhookEndpoint<'a> {
     }
 }
 
-crate::request_builder!(WebhooksUpdateWebhookEndpoint -> WebhookEndpoint);
+crate::request_builder!(WebhooksUpdateWebhookEndpoint -> WebhookEndpoint, ApiErrorBody);
 
 /// Request builder for `webhooks:reset_webhook_endpoint_secret`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -498,13 +500,13 @@ pub struct WebhooksResetWebhookEndpointSecret<'a> {
 }
 
 impl<'a> WebhooksResetWebhookEndpointSecret<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "webhooks:reset_webhook_endpoint_secret",
                 Method::PATCH,
@@ -521,7 +523,7 @@ impl<'a> WebhooksResetWebhookEndpointSecret<'a> {
     }
 }
 
-crate::request_builder!(WebhooksResetWebhookEndpointSecret -> WebhookEndpoint);
+crate::request_builder!(WebhooksResetWebhookEndpointSecret -> WebhookEndpoint, ApiErrorBody);
 
 /// Request builder for `webhooks:list_webhook_deliveries`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -541,7 +543,7 @@ pub struct WebhooksListWebhookDeliveries<'a> {
 }
 
 impl<'a> WebhooksListWebhookDeliveries<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
@@ -606,7 +608,7 @@ impl<'a> WebhooksListWebhookDeliveries<'a> {
     }
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let mut request = Request::new(
                 "webhooks:list_webhook_deliveries",
                 Method::GET,
@@ -630,7 +632,8 @@ impl<'a> WebhooksListWebhookDeliveries<'a> {
 }
 
 crate::request_builder!(
-    WebhooksListWebhookDeliveries -> ListResourceWebhookDelivery; pages(WebhookDelivery)
+    WebhooksListWebhookDeliveries -> ListResourceWebhookDelivery, ApiErrorBody;
+    pages(WebhookDelivery, page, items, pagination.max_page, pagination.total_count)
 );
 
 /// Request builder for `webhooks:redeliver_webhook_event`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -643,13 +646,13 @@ pub struct WebhooksRedeliverWebhookEvent<'a> {
 }
 
 impl<'a> WebhooksRedeliverWebhookEvent<'a> {
-    const ERRORS: &'static [(u16, ErrorDecoder)] = &[
+    const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[
         (404u16, crate::errors::decode_resource_not_found),
         (422u16, crate::errors::decode_http_validation_error),
     ];
 
     /// The request this builder describes.
-    fn into_request(self) -> Result<Request, Error> {
+    fn into_request(self) -> Result<Request, Error<ApiErrorBody>> {
         let request = Request::new(
                 "webhooks:redeliver_webhook_event",
                 Method::POST,
@@ -666,4 +669,4 @@ impl<'a> WebhooksRedeliverWebhookEvent<'a> {
     }
 }
 
-crate::request_builder!(WebhooksRedeliverWebhookEvent -> Value);
+crate::request_builder!(WebhooksRedeliverWebhookEvent -> Value, ApiErrorBody);

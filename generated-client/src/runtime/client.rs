@@ -19,20 +19,27 @@ use super::retry::{Failure, RetryPolicy};
 mod config;
 
 use self::config::sensitive;
-pub use self::config::{ApiInfo, BuildError, ClientBuilder, SecretString, SecurityScheme, DEFAULT_MAX_RESPONSE_SIZE};
+pub use self::config::{
+    ApiHandle, ApiInfo, ApiServer, BuildError, ClientBuilder, SecretString, SecurityScheme, DEFAULT_MAX_RESPONSE_SIZE,
+};
 
-/// A client for the API. Cheap to clone: clones share one connection pool.
+/// The HTTP client every operation goes through, shared by the client handles of
+/// all versions of the API. Cheap to clone: clones share one connection pool.
 ///
 /// [`with_access_token`](Self::with_access_token) makes a client that sends
 /// another bearer token but shares everything else (connection pool,
 /// configuration), e.g. one per customer session in a server answering many
-/// customers at once.
+/// customers at once; [`with_api_version`](Self::with_api_version) one that
+/// sends another API version.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
     /// `Bearer <token>`: per `Client` value, so that
     /// [`with_access_token`](Self::with_access_token) shares `inner`.
     bearer: Option<HeaderValue>,
+    /// The value of the API's version header: per `Client` value, so that the
+    /// handles of several versions share `inner`.
+    version: Option<HeaderValue>,
 }
 
 struct Inner {
@@ -42,8 +49,10 @@ struct Inner {
     base_url: String,
     /// The path of `base_url`, without trailing slash (`""` for the root).
     base_path: String,
-    /// `User-Agent`, the version header and the builder's extra headers.
+    /// `User-Agent`, the organization header and the builder's extra headers.
     default_headers: HeaderMap,
+    /// The API's version header (`Polar-Version`), if it has one.
+    version_header: Option<HeaderName>,
     basic: Option<HeaderValue>,
     /// The key as a header value and as text (for query parameters).
     api_key: Option<(HeaderValue, SecretString)>,
@@ -67,6 +76,7 @@ impl fmt::Debug for Client {
         }
         f.debug_struct("Client")
             .field("base_url", &inner.base_url)
+            .field("api_version", &self.api_version())
             .field("user_agent", &inner.info.user_agent)
             .field("credentials", &credentials)
             .field("timeout", &inner.timeout)
@@ -133,7 +143,27 @@ impl Client {
     pub fn with_access_token(&self, token: impl Into<String>) -> Result<Client, BuildError> {
         let token = SecretString::new(token);
         let bearer = sensitive(format!("Bearer {}", token.expose_secret()), "access token")?;
-        Ok(Client { inner: Arc::clone(&self.inner), bearer: Some(bearer) })
+        Ok(Client { inner: Arc::clone(&self.inner), bearer: Some(bearer), version: self.version.clone() })
+    }
+
+    /// A client that sends `version` in the API's version header (or none) and
+    /// shares everything else with this one: how the handles of two versions of
+    /// the API convert into each other.
+    ///
+    /// # Panics
+    ///
+    /// If `version` is not a valid header value (versions come from generated
+    /// code: `"2026-10"`).
+    #[must_use]
+    pub fn with_api_version(&self, version: Option<&'static str>) -> Client {
+        let version = version.map(HeaderValue::from_static);
+        Client { inner: Arc::clone(&self.inner), bearer: self.bearer.clone(), version }
+    }
+
+    /// The API version this client sends, if any.
+    #[must_use]
+    pub fn api_version(&self) -> Option<&str> {
+        self.version.as_ref().and_then(|v| v.to_str().ok())
     }
 
     /// The largest response body read into memory, in bytes (see
@@ -237,6 +267,9 @@ impl Client {
                     if resp.status.is_success() {
                         return outcome;
                     }
+                    if let Some(error) = self.version_not_served(prepared.operation, resp) {
+                        return Err(error);
+                    }
                     (Failure::Status(resp.status), Some(&resp.headers))
                 }
                 Err(e) => match failure_of(e) {
@@ -263,6 +296,30 @@ impl Client {
         }
     }
 
+    /// A `404 {"detail": "Not Found"}` without the version header, from a server that
+    /// echoes it on every response of a version it serves ([`ApiInfo::version_echoed`]):
+    /// the version this client sends is not (or no longer) served.
+    fn version_not_served(&self, operation: &'static str, resp: &RawResponse) -> Option<Error> {
+        let inner = &*self.inner;
+        let (Some(name), Some(version)) = (&inner.version_header, &self.version) else { return None };
+        if !inner.info.version_echoed
+            || resp.status != reqwest::StatusCode::NOT_FOUND
+            || resp.headers.contains_key(name)
+        {
+            return None;
+        }
+        let body: serde_json::Value = serde_json::from_slice(&resp.body).ok()?;
+        if body != serde_json::json!({"detail": "Not Found"}) {
+            return None;
+        }
+        let version = String::from_utf8_lossy(version.as_bytes()).into_owned();
+        let newer = inner.info.versions.iter().copied().filter(|v| *v > version.as_str()).collect();
+        Some(Error::new(
+            operation,
+            ErrorKind::VersionNotServed { version, newer, status: resp.status, headers: resp.headers.clone() },
+        ))
+    }
+
     /// Builds the URL, headers and body shared by every attempt.
     fn prepare(&self, req: Request) -> Result<Prepared, Error> {
         let inner = &*self.inner;
@@ -270,6 +327,9 @@ impl Client {
         check_path(req.path_template, &req.path).map_err(|m| Error::invalid_request(op, m))?;
 
         let mut headers = inner.default_headers.clone();
+        if let (Some(name), Some(version)) = (&inner.version_header, &self.version) {
+            headers.insert(name.clone(), version.clone());
+        }
         if let Some(accept) = req.accept {
             let value =
                 HeaderValue::from_str(accept).map_err(|_| Error::invalid_request(op, "invalid Accept header"))?;
@@ -439,7 +499,9 @@ mod tests {
     pub(super) static INFO: ApiInfo = ApiInfo {
         user_agent: "test-sdk/1.0",
         default_base_url: "https://api.example.com",
-        version_header: Some(("X-Api-Version", "2026-10")),
+        version_header: Some("X-Api-Version"),
+        versions: &["2026-04", "2026-10"],
+        version_echoed: true,
         organization_header: Some("X-Org"),
         env_prefix: "TEST_API",
         servers: &[("production", "https://api.example.com"), ("sandbox", "https://sandbox.example.com")],
@@ -448,7 +510,8 @@ mod tests {
     #[test]
     fn with_access_token_shares_the_configuration() {
         static BEARER: &[SecurityScheme] = &[SecurityScheme::Bearer];
-        let org = ClientBuilder::new(&INFO).access_token("org").timeout(Duration::from_secs(7)).build().unwrap();
+        let org =
+            ClientBuilder::<Client>::new(&INFO).access_token("org").timeout(Duration::from_secs(7)).build().unwrap();
         let customer = org.with_access_token("polar_cst_1").unwrap();
         assert!(Arc::ptr_eq(&org.inner, &customer.inner));
         let p = prepared(&customer, Request::new("op", Method::GET, "/", "/").security(BEARER));
@@ -477,11 +540,12 @@ mod tests {
         static BEARER_FIRST: &[SecurityScheme] = &[SecurityScheme::Bearer, SecurityScheme::Basic];
         static KEY_SCHEMES: &[SecurityScheme] =
             &[SecurityScheme::Bearer, SecurityScheme::ApiKeyQuery("api_key"), SecurityScheme::ApiKeyHeader("X-Key")];
-        let basic_only = ClientBuilder::new(&INFO)
+        let basic_only = ClientBuilder::<Client>::new(&INFO)
             .basic_auth("Aladdin", "open sesame")
             .header("user-agent", "custom/2")
             .build()
-            .unwrap();
+            .unwrap()
+            .with_api_version(Some("2026-10"));
         let req = Request::new("op", Method::POST, "/v1/x", "/v1/x")
             .security(BEARER_FIRST)
             .accept("application/json")
@@ -495,7 +559,7 @@ mod tests {
         assert_eq!(p.headers[CONTENT_TYPE], "text/plain; charset=utf-8");
         assert_eq!(p.url.as_str(), "https://api.example.com/v1/x");
 
-        let key = ClientBuilder::new(&INFO).api_key("k 1").build().unwrap();
+        let key = ClientBuilder::<Client>::new(&INFO).api_key("k 1").build().unwrap();
         let req = Request::new("op", Method::GET, "/v1/x", "/v1/x").query("a", "b").security(KEY_SCHEMES);
         let p = prepared(&key, req);
         assert_eq!(p.url.query(), Some("a=b&api_key=k%201"));
@@ -513,7 +577,7 @@ mod tests {
     fn api_key_header_and_cookie() {
         static HEADER: &[SecurityScheme] = &[SecurityScheme::ApiKeyHeader("X-Key")];
         static COOKIE_KEY: &[SecurityScheme] = &[SecurityScheme::ApiKeyCookie("session")];
-        let client = ClientBuilder::new(&INFO).api_key("k1").build().unwrap();
+        let client = ClientBuilder::<Client>::new(&INFO).api_key("k1").build().unwrap();
         let p = prepared(&client, Request::new("op", Method::GET, "/", "/").security(HEADER));
         assert_eq!(p.headers["x-key"], "k1");
         let req = Request::new("op", Method::GET, "/", "/")
@@ -529,7 +593,7 @@ mod tests {
     #[test]
     fn request_headers_override_client_headers() {
         static BEARER: &[SecurityScheme] = &[SecurityScheme::Bearer];
-        let client = ClientBuilder::new(&INFO).access_token("t").build().unwrap();
+        let client = ClientBuilder::<Client>::new(&INFO).access_token("t").build().unwrap();
         let req = Request::new("op", Method::GET, "/", "/")
             .security(BEARER)
             .header(AUTHORIZATION, HeaderValue::from_static("Bearer other"))
@@ -542,7 +606,7 @@ mod tests {
 
     #[test]
     fn dangerous_paths_are_refused() {
-        let client = ClientBuilder::new(&INFO).base_url("https://h/api/").build().unwrap();
+        let client = ClientBuilder::<Client>::new(&INFO).base_url("https://h/api/").build().unwrap();
         let ok = prepared(&client, Request::new("op", Method::GET, "/v1/o/{id}", "/v1/o/a%2Fb"));
         assert_eq!(ok.url.as_str(), "https://h/api/v1/o/a%2Fb");
         for path in ["/v1/o/..", "/v1/o/%2e%2E", "/v1/o/"] {
@@ -556,12 +620,72 @@ mod tests {
         assert!(matches!(err.kind(), ErrorKind::InvalidRequest(_)));
     }
 
+    /// A generated version handle, as in a crate with several API versions.
+    #[derive(Debug)]
+    struct V2026_04(Client);
+
+    impl ApiHandle for V2026_04 {
+        const API_VERSION: Option<&'static str> = Some("2026-04");
+
+        fn from_client(client: Client) -> Self {
+            Self(client)
+        }
+    }
+
+    #[test]
+    fn each_handle_sends_its_version_and_shares_the_pool() {
+        let old = ClientBuilder::<V2026_04>::new(&INFO).access_token("t").build().unwrap();
+        assert_eq!(old.0.api_version(), Some("2026-04"));
+        let p = prepared(&old.0, Request::new("op", Method::GET, "/", "/"));
+        assert_eq!(p.headers["x-api-version"], "2026-04");
+        let new = old.0.with_api_version(Some("2026-10"));
+        assert!(Arc::ptr_eq(&old.0.inner, &new.inner));
+        assert_eq!(prepared(&new, Request::new("op", Method::GET, "/", "/")).headers["x-api-version"], "2026-10");
+        // The token follows, and a request's own headers still win.
+        static BEARER: &[SecurityScheme] = &[SecurityScheme::Bearer];
+        let p = prepared(&new, Request::new("op", Method::GET, "/", "/").security(BEARER));
+        assert_eq!(p.headers[AUTHORIZATION], "Bearer t");
+        let none = ClientBuilder::<Client>::new(&INFO).build().unwrap();
+        assert!(!prepared(&none, Request::new("op", Method::GET, "/", "/")).headers.contains_key("x-api-version"));
+        assert!(format!("{new:?}").contains(r#"api_version: Some("2026-10")"#), "{new:?}");
+    }
+
+    #[test]
+    fn a_404_without_the_echoed_version_is_version_not_served() {
+        let client = ClientBuilder::<V2026_04>::new(&INFO).build().unwrap().0;
+        let response = |status: u16, echo: bool, body: &'static str| {
+            let mut headers = HeaderMap::new();
+            if echo {
+                headers.insert("x-api-version", HeaderValue::from_static("2026-04"));
+            }
+            RawResponse { status: reqwest::StatusCode::from_u16(status).unwrap(), headers, body: Bytes::from(body) }
+        };
+        let err = client.version_not_served("customers:get", &response(404, false, r#"{"detail": "Not Found"}"#));
+        let err = err.expect("a retired version");
+        let ErrorKind::VersionNotServed { version, newer, .. } = err.kind() else { panic!("{err:?}") };
+        assert_eq!((version.as_str(), newer.as_slice()), ("2026-04", &["2026-10"][..]));
+        assert_eq!(
+            err.to_string(),
+            "customers:get: API version 2026-04 is not served by this server (it answered 404 without echoing the \
+             version): upgrade to the client of a newer version (2026-10)"
+        );
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+        // A real 404 of a served version echoes the version; other 404 bodies come from elsewhere.
+        assert!(client.version_not_served("op", &response(404, true, r#"{"detail": "Not Found"}"#)).is_none());
+        assert!(client.version_not_served("op", &response(404, false, "<html>404</html>")).is_none());
+        assert!(client.version_not_served("op", &response(404, false, r#"{"detail": "No customer"}"#)).is_none());
+        assert!(client.version_not_served("op", &response(500, false, r#"{"detail": "Not Found"}"#)).is_none());
+        // A client that sends no version, or an API that does not echo it, never says so.
+        let unversioned = ClientBuilder::<Client>::new(&INFO).build().unwrap();
+        assert!(unversioned.version_not_served("op", &response(404, false, r#"{"detail": "Not Found"}"#)).is_none());
+    }
+
     #[test]
     fn client_is_send_sync_and_futures_are_send() {
         fn check<T: Send + Sync + Clone>() {}
         fn send<T: Send>(_: &T) {}
         check::<Client>();
-        let client = ClientBuilder::new(&INFO).build().unwrap();
+        let client = ClientBuilder::<Client>::new(&INFO).build().unwrap();
         let fut = client.execute(Request::new("op", Method::GET, "/", "/"));
         send(&fut);
     }

@@ -4,13 +4,14 @@
 //!
 //! This module is copied verbatim into each generated crate. It knows nothing
 //! about a particular API: base URLs, the user agent, the version header and
-//! the typed error bodies (`crate::ApiErrorBody`) are supplied by generated
+//! the typed error bodies (an `ErrorBody` type) are supplied by generated
 //! code.
 //!
 //! The pieces fit together like this:
 //!
 //! 1. A [`Client`] is built once with a [`ClientBuilder`] from the API's
-//!    static [`ApiInfo`] and the caller's credentials.
+//!    static [`ApiInfo`] and the caller's credentials, wrapped in the client
+//!    handle of one API version ([`ApiHandle`]: it sends that version).
 //! 2. Each generated operation builds a [`Request`] (path already encoded
 //!    with [`encode_path_segment`], query pairs pushed with [`QueryValue`]),
 //!    and returns a [`ResponseFuture`] (or, when the builder itself is
@@ -39,9 +40,10 @@ mod tls;
 pub mod webhooks;
 
 pub use self::client::{
-    ApiInfo, BuildError, Client, ClientBuilder, SecretString, SecurityScheme, DEFAULT_MAX_RESPONSE_SIZE,
+    ApiHandle, ApiInfo, ApiServer, BuildError, Client, ClientBuilder, SecretString, SecurityScheme,
+    DEFAULT_MAX_RESPONSE_SIZE,
 };
-pub use self::error::{Error, ErrorKind, DEBUG_BODY_LIMIT};
+pub use self::error::{Error, ErrorBody, ErrorKind, NoBody, DEBUG_BODY_LIMIT};
 pub use self::pagination::{paginate, paginate_pages, Page, MAX_PAGES};
 pub use self::query::{encode_path_segment, join_query_text, push_deep_object, push_query, QueryValue, StrEnum};
 pub use self::request::{Body, Request, RequestOptions};

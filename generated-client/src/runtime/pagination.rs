@@ -84,10 +84,11 @@ impl<F, T: PartialEq + Clone> Cursor<F, T> {
     }
 
     /// Fetches the next page, if any: `None` when the stream is over.
-    async fn next_page<P, Fut>(&mut self) -> Option<Result<Page<P, T>, Error>>
+    async fn next_page<P, E, Fut>(&mut self) -> Option<Result<Page<P, T>, E>>
     where
         F: FnMut(i64) -> Fut,
-        Fut: Future<Output = Result<Page<P, T>, Error>>,
+        Fut: Future<Output = Result<Page<P, T>, E>>,
+        E: From<Error>,
     {
         if self.last || self.fetched >= MAX_PAGES {
             return None;
@@ -95,7 +96,7 @@ impl<F, T: PartialEq + Clone> Cursor<F, T> {
         let number = self.page;
         self.fetched += 1;
         let outcome = (self.fetch)(number).await.and_then(|page| {
-            self.consistency.check(number, page.operation, &page.items, page.total)?;
+            self.consistency.check(number, page.operation, &page.items, page.total).map_err(E::from)?;
             Ok(page)
         });
         match &outcome {
@@ -127,12 +128,14 @@ impl<F, T: PartialEq + Clone> Cursor<F, T> {
 ///
 /// The stream is `Send` when `F`, `Fut` and `T` are. It is not `Unpin`:
 /// pin it (`Box::pin` or `std::pin::pin!`) before calling
-/// `futures_util::StreamExt::next`.
-pub fn paginate<T, F, Fut>(first_page: i64, fetch: F) -> impl Stream<Item = Result<T, Error>>
+/// `futures_util::StreamExt::next`. Its error type is the fetch's, an API's
+/// `Error` (into which the pagination errors convert).
+pub fn paginate<T, E, F, Fut>(first_page: i64, fetch: F) -> impl Stream<Item = Result<T, E>>
 where
     T: PartialEq + Clone,
+    E: From<Error>,
     F: FnMut(i64) -> Fut,
-    Fut: Future<Output = Result<Page<(), T>, Error>>,
+    Fut: Future<Output = Result<Page<(), T>, E>>,
 {
     let state = (Cursor::new(fetch, first_page), Vec::new().into_iter());
     futures_util::stream::unfold(state, |(mut cursor, mut items)| async move {
@@ -157,11 +160,12 @@ where
 /// the stream ends after the page whose number is `>= last_page`, after the
 /// first empty page (which is yielded), right after the first error (an
 /// inconsistent page included), and after [`MAX_PAGES`] pages in any case.
-pub fn paginate_pages<P, T, F, Fut>(first_page: i64, fetch: F) -> impl Stream<Item = Result<P, Error>>
+pub fn paginate_pages<P, T, E, F, Fut>(first_page: i64, fetch: F) -> impl Stream<Item = Result<P, E>>
 where
     T: PartialEq + Clone,
+    E: From<Error>,
     F: FnMut(i64) -> Fut,
-    Fut: Future<Output = Result<Page<P, T>, Error>>,
+    Fut: Future<Output = Result<Page<P, T>, E>>,
 {
     futures_util::stream::unfold(Cursor::new(fetch, first_page), |mut cursor| async move {
         let page = cursor.next_page().await?;
@@ -171,6 +175,7 @@ where
 
 #[cfg(test)]
 mod tests {
+    use super::super::NoBody;
     use super::*;
     use futures_util::StreamExt;
     use std::sync::{Arc, Mutex};
@@ -202,7 +207,7 @@ mod tests {
             async move {
                 match next {
                     Some(Ok(p)) => Ok(p),
-                    Some(Err(m)) => Err(Error::invalid_request("list", m)),
+                    Some(Err(m)) => Err(Error::<NoBody>::invalid_request("list", m)),
                     None => panic!("fetched past the end"),
                 }
             }
@@ -224,7 +229,8 @@ mod tests {
         assert_eq!(pages, vec![(1, vec![1, 2]), (2, vec![3]), (3, vec![4])]);
         let s = paginate_pages(1, |_| async { Ok::<_, Error>(page(Vec::<u8>::new(), 5)) });
         assert_eq!(block_on(s.collect::<Vec<_>>()).len(), 1, "an empty page is yielded, then the stream ends");
-        let s = paginate_pages(1, |_| async { Err::<Page<(), u8>, _>(Error::invalid_request("list", "boom")) });
+        let s =
+            paginate_pages(1, |_| async { Err::<Page<(), u8>, _>(Error::<NoBody>::invalid_request("list", "boom")) });
         assert_eq!(block_on(s.collect::<Vec<_>>()).len(), 1, "the stream ends after its first error");
     }
 
@@ -332,7 +338,7 @@ mod tests {
         fn send<S: Send>(_: &S) {}
         let s = paginate(1, |number| async move {
             if number > 1 {
-                Err(Error::new("list", ErrorKind::Timeout))
+                Err(Error::<NoBody>::new("list", ErrorKind::Timeout))
             } else {
                 Ok(page(vec![String::new()], 2))
             }

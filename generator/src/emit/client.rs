@@ -41,7 +41,7 @@ pub fn client_mod(api: &Api) -> TokenStream {
             #[doc = #doc]
             #cfg
             pub fn #accessor(&self) -> #ty<'_> {
-                #ty::new(self)
+                #ty::new(&self.client)
             }
         }
     });
@@ -50,10 +50,9 @@ pub fn client_mod(api: &Api) -> TokenStream {
         //! Operations, grouped as in the API reference: `client.<group>().<operation>(...)`.
         //! Each operation returns a request builder: set optional parameters, then
         //! `.await` it (or call `.send()`); list operations also have `.stream()`.
-        use crate::runtime::Client;
         #(#modules)*
 
-        impl Client {
+        impl super::Client {
             #(#roots)*
         }
 
@@ -264,6 +263,7 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
     for used in ["Error", "ErrorDecoder", "Method", "Request", "RequestOptions"] {
         imports.runtime(used);
     }
+    imports.error_body = true;
     if !op.security.is_empty() {
         imports.runtime("SecurityScheme");
     }
@@ -373,7 +373,17 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
     let extra = match (&op.pagination, &op.response) {
         (Some(pagination), _) => {
             let item = ty_tokens(api, &pagination.item, imports);
-            quote! { ; pages(#item) }
+            let page = ident(&pagination.page);
+            let path = |fields: &[String]| {
+                let fields = fields.iter().map(|f| ident(f));
+                quote! { #(#fields).* }
+            };
+            let (items, last_page) = (path(&pagination.items), path(&pagination.last_page));
+            let total = pagination.total.as_deref().map(|total| {
+                let total = path(total);
+                quote! { , #total }
+            });
+            quote! { ; pages(#item, #page, #items, #last_page #total) }
         }
         (None, ResponseKind::Text(_) | ResponseKind::Bytes(_)) => quote! { ; bytes_stream },
         (None, _) => quote! {},
@@ -393,7 +403,7 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
         }
 
         impl<'a> #builder<'a> {
-            const ERRORS: &'static [(u16, ErrorDecoder)] = &[#(#errors),*];
+            const ERRORS: &'static [(u16, ErrorDecoder<ApiErrorBody>)] = &[#(#errors),*];
 
             #(#setters)*
 
@@ -401,7 +411,7 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
 
         }
 
-        crate::request_builder!(#builder -> #output #decoder #extra);
+        crate::request_builder!(#builder -> #output, ApiErrorBody #decoder #extra);
 
         #status_enum
     };
@@ -471,7 +481,7 @@ fn into_request(api: &Api, op: &Operation) -> TokenStream {
         // Objects are turned into JSON first: the runtime encodes a JSON object as
         // `name[key]=value` pairs, and form-style objects as `key=value` pairs.
         let to_json = quote! {
-            serde_json::to_value(value).map_err(|e| Error::invalid_request(#op_id, format!("parameter `{}`: {e}", #wire)))?
+            serde_json::to_value(value).map_err(|e| Error::<ApiErrorBody>::invalid_request(#op_id, format!("parameter `{}`: {e}", #wire)))?
         };
         match (p.location, p.encoding) {
             (ParamLocation::Query, QueryEncoding::Form) => {
@@ -524,7 +534,7 @@ fn into_request(api: &Api, op: &Operation) -> TokenStream {
                 steps.push(quote! {
                     if let Some(value) = #value {
                         let value = HeaderValue::try_from(#text)
-                            .map_err(|_| Error::invalid_request(#op_id, concat!("header `", #wire, "` is not a valid header value")))?;
+                            .map_err(|_| Error::<ApiErrorBody>::invalid_request(#op_id, concat!("header `", #wire, "` is not a valid header value")))?;
                         request = request.header(HeaderName::from_static(#header), value);
                     }
                 });
@@ -560,7 +570,7 @@ fn into_request(api: &Api, op: &Operation) -> TokenStream {
         quote! { mut }
     };
     // Always a `Result` so `send_with_response` has one shape; most bodies can fail to encode.
-    let (ret, wrap) = (quote! { Result<Request, Error> }, quote! { Ok(request) });
+    let (ret, wrap) = (quote! { Result<Request, Error<ApiErrorBody>> }, quote! { Ok(request) });
     quote! {
         /// The request this builder describes.
         fn into_request(self) -> #ret {

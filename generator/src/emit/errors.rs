@@ -25,7 +25,6 @@ pub fn errors_file(api: &Api) -> TokenStream {
     });
     let imports = imports.tokens("");
     let unrecognized = format_ident!("{}", api.unrecognized_error);
-    let other = (!variants.is_empty()).then(|| quote! { _ => None, });
     quote! {
         //! Error bodies the API documents, decoded by status for each operation.
         #imports
@@ -49,19 +48,9 @@ pub fn errors_file(api: &Api) -> TokenStream {
             },
         }
 
-        impl ApiErrorBody {
-            /// The body of a documented status that matches none of its schemas.
-            pub(crate) fn unrecognized(path: String, message: String) -> Self {
+        impl crate::runtime::ErrorBody for ApiErrorBody {
+            fn unrecognized(path: String, message: String) -> Self {
                 Self::#unrecognized { path, message }
-            }
-
-            /// The decode failure's path, if the body matched none of its schemas.
-            #[cfg(test)]
-            pub(crate) fn unrecognized_path(&self) -> Option<&str> {
-                match self {
-                    Self::#unrecognized { path, .. } => Some(path),
-                    #other
-                }
             }
         }
 

@@ -106,10 +106,11 @@ fn lib_rs(api: &Api) -> TokenStream {
     let features = features_doc(api);
     let features = docs::inner_planned_lines(Some(&features));
     let api_version = &api.version;
-    let version_header = match &api.version_header {
-        Some(header) => quote! { Some((#header, #api_version)) },
-        None => quote! { None },
+    let (version_header, handle_version) = match &api.version_header {
+        Some(header) => (quote! { Some(#header) }, quote! { Some(API_VERSION) }),
+        None => (quote! { None }, quote! { None }),
     };
+    let version_echoed = api.version_echoed;
     let default_url = api.servers.first().map_or("http://localhost", |s| s.url.as_str());
     let organization_header = match &api.organization_header {
         Some(header) => quote! { Some(#header) },
@@ -149,10 +150,9 @@ fn lib_rs(api: &Api) -> TokenStream {
                 }
             }
 
-            impl ClientBuilder {
-                /// Sends requests to one of the API's servers (default: the first one).
-                pub fn server(self, server: Server) -> Self {
-                    self.base_url(server.url())
+            impl runtime::ApiServer for Server {
+                fn base_url(&self) -> &'static str {
+                    self.url()
                 }
             }
         }
@@ -201,7 +201,17 @@ fn lib_rs(api: &Api) -> TokenStream {
 
         pub use errors::ApiErrorBody;
         pub use runtime::model::Patch;
-        pub use runtime::{BuildError, Client, ClientBuilder, Error, ErrorKind, RequestOptions, Response, RetryPolicy};
+        pub use runtime::{BuildError, RequestOptions, Response, RetryPolicy};
+
+        /// The error of every operation: which operation failed and why (see
+        /// [`runtime::Error`]), with documented error bodies decoded into [`ApiErrorBody`].
+        pub type Error = runtime::Error<ApiErrorBody>;
+
+        /// What went wrong in an [`Error`].
+        pub type ErrorKind = runtime::ErrorKind<ApiErrorBody>;
+
+        /// Configures and creates a [`Client`]: credentials, server, timeout, retries.
+        pub type ClientBuilder = runtime::ClientBuilder<Client>;
 
         #alias
 
@@ -212,10 +222,21 @@ fn lib_rs(api: &Api) -> TokenStream {
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
             default_base_url: #default_url,
             version_header: #version_header,
+            versions: &[API_VERSION],
+            version_echoed: #version_echoed,
             organization_header: #organization_header,
             env_prefix: #env_prefix,
             servers: &[#(#server_pairs),*],
         };
+
+        /// A client of the API: every operation, grouped as in the API reference
+        /// (`client.<group>().<operation>(...)`), sent with the API version this crate speaks.
+        ///
+        /// Cheap to clone (clones share one connection pool) and `Send + Sync`.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            client: runtime::Client,
+        }
 
         impl Client {
             /// Starts configuring a client: credentials, server, timeout, retries.
@@ -231,7 +252,47 @@ fn lib_rs(api: &Api) -> TokenStream {
             /// When a variable is missing or invalid, or the configuration is (see
             /// [`BuildError`]).
             pub fn from_env() -> Result<Client, BuildError> {
-                ClientBuilder::new(&API_INFO).with_env()?.build()
+                Self::builder().with_env()?.build()
+            }
+
+            /// A client that sends `token` as its bearer access token and shares everything
+            /// else with this one (connection pool, configuration): cheap, so a server can
+            /// make one per customer session token (see
+            /// [`runtime::Client::with_access_token`]).
+            ///
+            /// # Errors
+            ///
+            /// [`BuildError::InvalidCredential`] if `token` cannot be sent in an HTTP header.
+            pub fn with_access_token(&self, token: impl Into<String>) -> Result<Client, BuildError> {
+                self.client.with_access_token(token).map(|client| Client { client })
+            }
+
+            /// The base URL requests are sent to, without trailing slash.
+            #[must_use]
+            pub fn base_url(&self) -> &str {
+                self.client.base_url()
+            }
+
+            /// The largest response body read into memory, in bytes (see
+            /// [`ClientBuilder::max_response_size`]).
+            #[must_use]
+            pub fn max_response_size(&self) -> usize {
+                self.client.max_response_size()
+            }
+
+            /// The HTTP client underneath: for requests of your own
+            /// ([`runtime::Client::execute`]), with this client's configuration.
+            #[must_use]
+            pub fn runtime(&self) -> &runtime::Client {
+                &self.client
+            }
+        }
+
+        impl runtime::ApiHandle for Client {
+            const API_VERSION: Option<&'static str> = #handle_version;
+
+            fn from_client(client: runtime::Client) -> Self {
+                Client { client }
             }
         }
 
@@ -279,8 +340,10 @@ pub const IMPORTED_NAMES: &[&str] = &[
 ];
 
 /// The crate root's own items besides the runtime's re-exports (`lib.rs`): `Server`,
-/// `API_VERSION`, `API_INFO`, and the `ApiErrorBody` and `Patch` it re-exports.
-pub const CRATE_ROOT_ITEMS: &[&str] = &["ApiErrorBody", "Patch", "Server", "API_VERSION", "API_INFO"];
+/// `API_VERSION`, `API_INFO`, the client handle and its builder, the error aliases, and the
+/// `ApiErrorBody` and `Patch` it re-exports.
+pub const CRATE_ROOT_ITEMS: &[&str] =
+    &["ApiErrorBody", "Patch", "Server", "API_VERSION", "API_INFO", "Client", "ClientBuilder", "Error", "ErrorKind"];
 
 /// The `use` lines a model file needs, collected while its tokens are built.
 #[derive(Default)]
@@ -289,6 +352,8 @@ pub struct Imports {
     outside_models: bool,
     /// Items of `crate::runtime` the file uses.
     runtime: BTreeSet<&'static str>,
+    /// The file names the API's error body type (`ApiErrorBody`).
+    error_body: bool,
     models: BTreeSet<String>,
     serde: bool,
     serde_traits: bool,
@@ -341,6 +406,9 @@ impl Imports {
         }
         if self.patch {
             out.extend(quote! { use crate::Patch; });
+        }
+        if self.error_body {
+            out.extend(quote! { use crate::errors::ApiErrorBody; });
         }
         let runtime: Vec<_> = self.runtime.iter().map(|m| format_ident!("{}", m)).collect();
         match runtime.len() {

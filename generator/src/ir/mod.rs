@@ -59,6 +59,13 @@ pub struct Options {
     /// Hand-written modules the profile adds to the crate root (Polar: usage metering,
     /// webhook routing...): copied like the runtime, declared in `lib.rs`.
     pub extra_modules: Vec<ExtraModule>,
+    /// How the API pages its lists: operations that fit get `stream()` and `pages()`.
+    /// Unset: no page streams.
+    pub pagination: Option<PageShape>,
+    /// The server echoes the version header on every response of a version it serves,
+    /// so a 404 without it means the version is not served (Polar's
+    /// `APIVersionMiddleware`): reported as `ErrorKind::VersionNotServed`.
+    pub version_echoed: bool,
 }
 
 /// A hand-written module of a profile, copied into `src/<name>.rs` and declared in
@@ -89,6 +96,8 @@ pub struct Api {
     pub webhook_notes: Option<String>,
     /// `Options::extra_modules`.
     pub extra_modules: Vec<ExtraModule>,
+    /// `Options::version_echoed`.
+    pub version_echoed: bool,
     pub servers: Vec<ServerDef>,
     /// The crate-root alias of `Client` named after the API (`pub type Polar = Client;`),
     /// when that name is free.
@@ -345,7 +354,8 @@ impl Ty {
 pub fn build(spec: &openapiv3::OpenAPI, file: &str, options: &Options) -> Result<Api, SpecError> {
     let mut builder = types::TypeBuilder::new(spec, file)?;
     builder.build_components()?;
-    let operations::Built { groups, error_bodies, webhooks } = operations::build(&mut builder, spec)?;
+    let operations::Built { groups, error_bodies, webhooks } =
+        operations::build(&mut builder, spec, options.pagination.as_ref())?;
     let (types, mut warnings) = builder.finish();
     let mut groups = operations::avoid_type_names(groups, &types);
     if let Some(trailer) = &options.description_trailer {
@@ -368,6 +378,7 @@ pub fn build(spec: &openapiv3::OpenAPI, file: &str, options: &Options) -> Result
         crate_docs: options.crate_docs.clone(),
         webhook_notes: options.webhook_notes.clone(),
         extra_modules: options.extra_modules.clone(),
+        version_echoed: options.version_echoed,
         servers: servers(spec),
         client_alias: None,
         types,

@@ -4,6 +4,7 @@
 //! [`ClientBuilder`], which checks them and creates a [`Client`].
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,13 +17,16 @@ use super::{Client, Inner};
 /// The default of [`ClientBuilder::max_response_size`]: 32 MiB.
 pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 32 * 1024 * 1024;
 
-/// Static facts about an API, defined once by generated code.
+/// Static facts about an API, defined once by generated code and shared by the
+/// client handles of all its versions.
 ///
 /// ```ignore
 /// pub static API_INFO: ApiInfo = ApiInfo {
 ///     user_agent: concat!("my-sdk/", env!("CARGO_PKG_VERSION")),
 ///     default_base_url: "https://api.example.com",
-///     version_header: Some(("x-api-version", "2026-10")),
+///     version_header: Some("x-api-version"),
+///     versions: &["2026-04", "2026-10"],
+///     version_echoed: false,
 ///     organization_header: None,
 ///     env_prefix: "MY_API",
 ///     servers: &[("production", "https://api.example.com")],
@@ -34,9 +38,17 @@ pub struct ApiInfo {
     pub user_agent: &'static str,
     /// The base URL used unless [`ClientBuilder::base_url`] is called.
     pub default_base_url: &'static str,
-    /// A `(name, value)` header sent with every request to pin the API
-    /// version, if the API has one.
-    pub version_header: Option<(&'static str, &'static str)>,
+    /// The header that pins the API version of a request, if the API has one
+    /// (Polar: `Polar-Version`). Each client handle sends its own version in it
+    /// ([`ApiHandle::API_VERSION`]).
+    pub version_header: Option<&'static str>,
+    /// The API versions the crate speaks, oldest first (`"2026-04"`...).
+    pub versions: &'static [&'static str],
+    /// The server echoes the version header on every response of a version it
+    /// serves (Polar does): a `404 {"detail": "Not Found"}` without it means
+    /// the requested version is not served, which the client reports as
+    /// [`ErrorKind::VersionNotServed`](super::super::ErrorKind::VersionNotServed).
+    pub version_echoed: bool,
     /// The header [`ClientBuilder::organization_id`] sets, if the API has one.
     pub organization_header: Option<&'static str>,
     /// The prefix of the environment variables [`ClientBuilder::with_env`] reads
@@ -45,6 +57,33 @@ pub struct ApiInfo {
     /// The API's servers as `(name, base URL)`, names in lower case
     /// (`("sandbox", "https://sandbox-api.polar.sh")`).
     pub servers: &'static [(&'static str, &'static str)],
+}
+
+/// A client handle of one version of an API: the [`Client`] that sends that
+/// version in the API's version header. Generated crates define one per version
+/// (`Client`), and [`ClientBuilder::build`] makes them; the runtime's own
+/// [`Client`] is the handle that sends no version.
+pub trait ApiHandle: Sized {
+    /// The value of the version header this handle sends (`"2026-10"`), if any.
+    const API_VERSION: Option<&'static str>;
+
+    /// Wraps a client that sends [`API_VERSION`](Self::API_VERSION).
+    fn from_client(client: Client) -> Self;
+}
+
+impl ApiHandle for Client {
+    const API_VERSION: Option<&'static str> = None;
+
+    fn from_client(client: Client) -> Self {
+        client
+    }
+}
+
+/// One of an API's servers (a generated `Server` enum), for
+/// [`ClientBuilder::server`].
+pub trait ApiServer {
+    /// The server's base URL.
+    fn base_url(&self) -> &'static str;
 }
 
 /// How an operation accepts credentials (an OpenAPI security scheme).
@@ -149,17 +188,19 @@ impl std::error::Error for BuildError {
     }
 }
 
-/// Configures and creates a [`Client`].
+/// Configures and creates a client handle `C` (a version's `Client`; by default the
+/// runtime's [`Client`]).
 ///
 /// ```ignore
-/// let client = ClientBuilder::new(&API_INFO)
+/// let client = ClientBuilder::<Client>::new(&API_INFO)
 ///     .access_token(std::env::var("API_TOKEN")?)
 ///     .timeout(Duration::from_secs(10))
 ///     .build()?;
 /// ```
 #[must_use]
-pub struct ClientBuilder {
+pub struct ClientBuilder<C = Client> {
     info: &'static ApiInfo,
+    handle: PhantomData<fn() -> C>,
     base_url: Option<String>,
     access_token: Option<SecretString>,
     basic: Option<(String, SecretString)>,
@@ -172,13 +213,14 @@ pub struct ClientBuilder {
     organization_id: Option<String>,
 }
 
-impl ClientBuilder {
+impl<C: ApiHandle> ClientBuilder<C> {
     /// A builder with the API's defaults: its default base URL, no
     /// credentials, a 5 s timeout per attempt and the default
     /// [`RetryPolicy`].
     pub fn new(info: &'static ApiInfo) -> Self {
         Self {
             info,
+            handle: PhantomData,
             base_url: None,
             access_token: None,
             basic: None,
@@ -280,6 +322,12 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends requests to one of the API's servers (its generated `Server`
+    /// enum; default: the first one).
+    pub fn server(self, server: impl ApiServer) -> Self {
+        self.base_url(server.base_url())
+    }
+
     /// Uses this `reqwest` client (proxies, TLS roots, connection pool...).
     ///
     /// By default a client is created that follows redirects only within
@@ -322,12 +370,12 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the configuration and creates the client.
+    /// Checks the configuration and creates the client handle.
     ///
     /// # Errors
     ///
     /// See [`BuildError`].
-    pub fn build(self) -> Result<Client, BuildError> {
+    pub fn build(self) -> Result<C, BuildError> {
         let base_url = self.base_url.as_deref().unwrap_or(self.info.default_base_url);
         let (base_url, base_path) = parse_base_url(base_url)?;
 
@@ -335,10 +383,16 @@ impl ClientBuilder {
         let ua = HeaderValue::from_str(self.info.user_agent)
             .map_err(|_| BuildError::InvalidHeader(USER_AGENT.to_string()))?;
         default_headers.insert(USER_AGENT, ua);
-        if let Some((name, value)) = self.info.version_header {
-            let (name, value) = parse_header(name, value)?;
-            default_headers.insert(name, value);
-        }
+        let version_header = self
+            .info
+            .version_header
+            .map(|name| HeaderName::from_bytes(name.as_bytes()).map_err(|_| BuildError::InvalidHeader(name.to_owned())))
+            .transpose()?;
+        let version = C::API_VERSION
+            .map(|version| {
+                HeaderValue::from_str(version).map_err(|_| BuildError::InvalidHeader(format!("{version} (version)")))
+            })
+            .transpose()?;
         if let Some(id) = &self.organization_id {
             let header = self.info.organization_header.ok_or(BuildError::NoOrganizationHeader)?;
             let (name, value) = parse_header(header, id)?;
@@ -378,13 +432,14 @@ impl ClientBuilder {
             }
         };
 
-        Ok(Client {
+        let client = Client {
             inner: Arc::new(Inner {
                 info: self.info,
                 http,
                 base_url,
                 base_path,
                 default_headers,
+                version_header,
                 basic,
                 api_key,
                 timeout: self.timeout,
@@ -392,11 +447,13 @@ impl ClientBuilder {
                 max_response_size: self.max_response_size,
             }),
             bearer,
-        })
+            version,
+        };
+        Ok(C::from_client(client))
     }
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url.as_deref().map(redact_url))
@@ -492,7 +549,7 @@ mod tests {
         let vars = |pairs: &'static [(&'static str, &'static str)]| {
             move |name: &str| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v).to_owned())
         };
-        let client = ClientBuilder::new(&INFO)
+        let client = ClientBuilder::<Client>::new(&INFO)
             .with_vars(vars(&[
                 ("TEST_API_ACCESS_TOKEN", "tok"),
                 ("TEST_API_SERVER", "Sandbox"),
@@ -504,7 +561,7 @@ mod tests {
         assert_eq!(client.base_url(), "https://sandbox.example.com");
         assert_eq!(client.bearer.as_ref().unwrap(), "Bearer tok");
         assert_eq!(client.inner.default_headers["x-org"], "org_1");
-        let client = ClientBuilder::new(&INFO)
+        let client = ClientBuilder::<Client>::new(&INFO)
             .with_vars(vars(&[
                 ("TEST_API_ACCESS_TOKEN", "tok"),
                 ("TEST_API_SERVER", "sandbox"),
@@ -514,9 +571,9 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(client.base_url(), "http://127.0.0.1:9");
-        let err = ClientBuilder::new(&INFO).with_vars(vars(&[("TEST_API_ACCESS_TOKEN", " ")])).unwrap_err();
+        let err = ClientBuilder::<Client>::new(&INFO).with_vars(vars(&[("TEST_API_ACCESS_TOKEN", " ")])).unwrap_err();
         assert_eq!(err.to_string(), "environment variable `TEST_API_ACCESS_TOKEN`: not set");
-        let err = ClientBuilder::new(&INFO)
+        let err = ClientBuilder::<Client>::new(&INFO)
             .with_vars(vars(&[("TEST_API_ACCESS_TOKEN", "t"), ("TEST_API_SERVER", "staging")]))
             .unwrap_err();
         assert!(err.to_string().contains("`staging` is not one of production, sandbox"), "{err}");
@@ -542,7 +599,7 @@ mod tests {
 
     #[test]
     fn debug_never_shows_credentials() {
-        let builder = ClientBuilder::new(&INFO)
+        let builder = ClientBuilder::<Client>::new(&INFO)
             .access_token("tok_SECRET")
             .basic_auth("alice", "pw_SECRET")
             .api_key("key_SECRET")
@@ -556,13 +613,13 @@ mod tests {
         assert!(shown.contains("bearer"), "{shown}");
         assert_eq!(format!("{:?}", SecretString::new("x")), "\"***\"");
         assert_eq!(SecretString::from("x").expose_secret(), "x");
-        let shown = format!("{:?}", ClientBuilder::new(&INFO).base_url("https://u:pw_SECRET@h/"));
+        let shown = format!("{:?}", ClientBuilder::<Client>::new(&INFO).base_url("https://u:pw_SECRET@h/"));
         assert!(!shown.contains("SECRET"), "{shown}");
     }
 
     #[test]
     fn base_url_validation() {
-        let ok = |url: &str| ClientBuilder::new(&INFO).base_url(url).build().map(|c| c.base_url().to_owned());
+        let ok = |url: &str| ClientBuilder::<Client>::new(&INFO).base_url(url).build().map(|c| c.base_url().to_owned());
         assert_eq!(ok("https://api.example.com/").unwrap(), "https://api.example.com");
         assert_eq!(ok("http://127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080");
         assert_eq!(ok("https://h/prefix/").unwrap(), "https://h/prefix");
@@ -573,20 +630,20 @@ mod tests {
             assert!(matches!(err, BuildError::InvalidBaseUrl(_)), "{bad}: {err:?}");
             assert!(err.to_string().starts_with("invalid base URL"), "{err}");
         }
-        let default = ClientBuilder::new(&INFO).build().unwrap();
+        let default = ClientBuilder::<Client>::new(&INFO).build().unwrap();
         assert_eq!(default.base_url(), "https://api.example.com");
     }
 
     #[test]
     fn invalid_headers_and_credentials() {
-        let err = ClientBuilder::new(&INFO).header("bad header", "v").build().unwrap_err();
+        let err = ClientBuilder::<Client>::new(&INFO).header("bad header", "v").build().unwrap_err();
         assert!(matches!(err, BuildError::InvalidHeader(ref n) if n == "bad header"));
-        let err = ClientBuilder::new(&INFO).header("x", "line\nbreak").build().unwrap_err();
+        let err = ClientBuilder::<Client>::new(&INFO).header("x", "line\nbreak").build().unwrap_err();
         assert!(matches!(err, BuildError::InvalidHeader(_)));
         // A name with a line break is escaped, so the message stays one log line.
-        let err = ClientBuilder::new(&INFO).header("x-a\r\nx-injected: 1", "v").build().unwrap_err();
+        let err = ClientBuilder::<Client>::new(&INFO).header("x-a\r\nx-injected: 1", "v").build().unwrap_err();
         assert_eq!(err.to_string(), "invalid default header `x-a\\r\\nx-injected: 1`");
-        let err = ClientBuilder::new(&INFO).access_token("a\r\nb").build().unwrap_err();
+        let err = ClientBuilder::<Client>::new(&INFO).access_token("a\r\nb").build().unwrap_err();
         assert!(matches!(err, BuildError::InvalidCredential("access token")));
         assert!(!err.to_string().contains("a\r\nb"));
     }

@@ -214,10 +214,38 @@ pub enum Security {
     ApiKeyCookie(String),
 }
 
+/// A paginated list operation: how its stream reads pages (from [`PageShape`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
-    /// Type of one item of the `items` array.
+    /// Type of one item of the list.
     pub item: Ty,
+    /// Rust name of the page-number parameter (the builder's field and setter).
+    pub page: String,
+    /// Rust field path, in the response, to the items (`["items"]`).
+    pub items: Vec<String>,
+    /// Rust field path to the number of the last page (`["pagination", "max_page"]`).
+    pub last_page: Vec<String>,
+    /// Rust field path to the number of items in all, if the response has one.
+    pub total: Option<Vec<String>>,
+}
+
+/// How an API pages its lists: a profile's knowledge (Polar: `x-polar-pagination`,
+/// `page`/`limit`, `items` and `pagination.{max_page, total_count}`). Operations marked by
+/// one of `markers` whose parameters and response fit the shape get page streams.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageShape {
+    /// Operation extensions that mark a paginated list (`x-polar-pagination`).
+    pub markers: Vec<String>,
+    /// The query parameter holding the page number (`page`).
+    pub page_param: String,
+    /// The response property holding the items (`items`).
+    pub items: String,
+    /// The response properties leading to the number of the last page
+    /// (`["pagination", "max_page"]`).
+    pub last_page: Vec<String>,
+    /// The response properties leading to the number of items in all, if reported
+    /// (`["pagination", "total_count"]`).
+    pub total: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -239,8 +267,12 @@ pub(crate) struct Built {
     pub webhooks: Vec<Webhook>,
 }
 
-pub(crate) fn build(types: &mut TypeBuilder<'_>, spec: &OpenAPI) -> Result<Built, SpecError> {
-    let mut ctx = OpContext { spec, types, error_bodies: Vec::new() };
+pub(crate) fn build(
+    types: &mut TypeBuilder<'_>,
+    spec: &OpenAPI,
+    page_shape: Option<&PageShape>,
+) -> Result<Built, SpecError> {
+    let mut ctx = OpContext { spec, types, error_bodies: Vec::new(), page_shape };
     let mut groups: BTreeMap<Vec<String>, Vec<Operation>> = BTreeMap::new();
     let mut method_scopes: BTreeMap<Vec<String>, NameScope> = BTreeMap::new();
     for (path, item) in spec.paths.iter() {
@@ -342,6 +374,7 @@ struct OpContext<'s, 'b, 't> {
     spec: &'s OpenAPI,
     types: &'b mut TypeBuilder<'t>,
     error_bodies: Vec<Ty>,
+    page_shape: Option<&'s PageShape>,
 }
 
 impl OpContext<'_, '_, '_> {
@@ -365,7 +398,7 @@ impl OpContext<'_, '_, '_> {
         }
         let (response, errors) = self.responses(op, &builder, pointer)?;
         let (security, scopes, credentials) = self.security(op, pointer)?;
-        let pagination = self.pagination(op, &response);
+        let pagination = self.pagination(op, &response, &params);
         Ok(Operation {
             operation_id: op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase())),
             method: method.to_uppercase(),

@@ -1,12 +1,12 @@
 //! Responses: what an operation returns on success (one kind, or an enum by status) and
 //! the `Accept` that asks for it, which error bodies it documents (indices into the shared
-//! `ApiErrorBody` arms), Polar's page-based pagination, and the media type a client uses
-//! (also for request bodies and webhooks).
+//! `ApiErrorBody` arms), page streams for the lists the profile's page shape marks, and the
+//! media type a client uses (also for request bodies and webhooks).
 
-use super::{OpContext, Pagination, ResponseKind, StatusArm, StatusResponses};
+use super::{OpContext, Pagination, Param, ParamLocation, ResponseKind, StatusArm, StatusResponses};
 use crate::error::{escape_pointer_token, SpecError};
 use crate::ir::types::Ctx;
-use crate::ir::{Ty, TypeKind};
+use crate::ir::{Presence, Ty, TypeKind};
 use openapiv3::{Operation as SpecOperation, ReferenceOr, Response, StatusCode};
 
 impl ResponseKind {
@@ -149,22 +149,55 @@ impl OpContext<'_, '_, '_> {
         }
     }
 
-    /// Polar's page-based pagination: `x-polar-pagination` (or speakeasy's `offsetLimit`)
-    /// with a JSON response that has an `items` array and `pagination.max_page`.
-    pub(super) fn pagination(&self, op: &SpecOperation, response: &ResponseKind) -> Option<Pagination> {
-        let marked =
-            op.extensions.contains_key("x-polar-pagination") || op.extensions.contains_key("x-speakeasy-pagination");
-        let ResponseKind::Json(Ty::Named(id)) = response else { return None };
-        if !marked {
+    /// Page streams for an operation the profile's [`PageShape`] marks, when its page
+    /// parameter and response fit the shape (else the operation is a plain list).
+    pub(super) fn pagination(
+        &self,
+        op: &SpecOperation,
+        response: &ResponseKind,
+        params: &[Param],
+    ) -> Option<Pagination> {
+        let shape = self.page_shape?;
+        if !shape.markers.iter().any(|marker| op.extensions.contains_key(marker)) {
             return None;
         }
-        let TypeKind::Struct(s) = &self.types.types[*id].kind else { return None };
-        let items = s.fields.iter().find(|f| f.json_name == "items")?;
-        let has_pages = s.fields.iter().any(|f| f.json_name == "pagination");
-        match (&items.ty, has_pages) {
-            (Ty::Vec(item), true) => Some(Pagination { item: (**item).clone() }),
-            _ => None,
+        let ResponseKind::Json(Ty::Named(id)) = response else { return None };
+        let page = params.iter().find(|p| {
+            p.location == ParamLocation::Query && p.wire_name == shape.page_param && !p.required && p.ty == Ty::Integer
+        })?;
+        let (items, items_ty) = self.field_path(*id, std::slice::from_ref(&shape.items))?;
+        let Ty::Vec(item) = items_ty else { return None };
+        let (last_page, last_ty) = self.field_path(*id, &shape.last_page)?;
+        if last_ty != Ty::Integer {
+            return None;
         }
+        let total = match &shape.total {
+            Some(path) => match self.field_path(*id, path)? {
+                (total, Ty::Integer) => Some(total),
+                _ => return None,
+            },
+            None => None,
+        };
+        Some(Pagination { item: *item, page: page.name.clone(), items, last_page, total })
+    }
+
+    /// The Rust field names along the JSON properties `path` from struct `id`, and the type
+    /// at its end; `None` when a property is missing, optional or not a struct on the way.
+    fn field_path(&self, mut id: usize, path: &[String]) -> Option<(Vec<String>, Ty)> {
+        let mut names = Vec::new();
+        let mut last = None;
+        for (i, property) in path.iter().enumerate() {
+            let TypeKind::Struct(s) = &self.types.types[id].kind else { return None };
+            let field = s.fields.iter().find(|f| f.json_name == *property && f.presence == Presence::Required)?;
+            names.push(field.name.clone());
+            if i + 1 < path.len() {
+                let Ty::Named(next) = &field.ty else { return None };
+                id = *next;
+            } else {
+                last = Some(field.ty.clone());
+            }
+        }
+        last.map(|ty| (names, ty))
     }
 }
 

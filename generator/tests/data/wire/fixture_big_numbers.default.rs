@@ -1,10 +1,8 @@
 #[cfg(test)]
 mod wire_tests {
-    use super::*;
-
     #[test]
     fn integer_bounds_beyond_64_bits_keep_the_full_i64_range() {
-        let client = Client::builder().build().expect("a client");
+        let client = crate::Client::builder().build().expect("a client");
         for (value, text) in [(i64::MIN, "-9223372036854775808"), (i64::MAX, "9223372036854775807")] {
             let request = client.default().get_counter().above(value).into_request().expect("the request encodes");
             assert_eq!(request.query, [("above".to_owned(), text.to_owned())]);

@@ -1,11 +1,10 @@
 #[cfg(test)]
 mod wire_tests {
-    use super::*;
     use crate::models::{Address, Line, Order};
 
     #[test]
     fn repaired_references_generate_a_usable_client() {
-        let client = Client::builder().build().expect("a client");
+        let client = crate::Client::builder().build().expect("a client");
         // The dangling parameter `$ref` is left out; `limit` stays.
         let request = client.default().list_orders().limit(5).into_request().expect("the request encodes");
         assert_eq!(request.query, [("limit".to_owned(), "5".to_owned())]);

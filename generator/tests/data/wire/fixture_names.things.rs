@@ -1,9 +1,7 @@
 #[cfg(test)]
 mod wire_tests {
-    use super::*;
-
-    fn client() -> Client {
-        Client::builder().base_url("http://localhost").build().expect("a client")
+    fn client() -> crate::Client {
+        crate::Client::builder().base_url("http://localhost").build().expect("a client")
     }
 
     /// Setters renamed away from the builder's own methods and fields still send the

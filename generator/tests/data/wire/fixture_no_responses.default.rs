@@ -2,12 +2,14 @@
 mod wire_tests {
     use super::*;
 
-    fn client() -> Client {
-        Client::builder().build().expect("a client")
+    fn client() -> crate::Client {
+        crate::Client::builder().build().expect("a client")
     }
 
     /// Operations without `responses` return the raw response: status, headers, bytes.
-    fn _raw(builder: DefaultPing<'_>) -> crate::runtime::ResponseFuture<'_, bytes::Bytes, crate::runtime::Binary> {
+    fn _raw(
+        builder: DefaultPing<'_>,
+    ) -> crate::runtime::ResponseFuture<'_, crate::ApiErrorBody, bytes::Bytes, crate::runtime::Binary> {
         builder.send_with_response()
     }
 

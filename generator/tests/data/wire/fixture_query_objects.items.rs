@@ -8,8 +8,8 @@ mod wire_tests {
         request.query.iter().map(|(k, v)| format!("{k}={v}")).collect()
     }
 
-    fn client() -> Client {
-        Client::builder().build().expect("a client")
+    fn client() -> crate::Client {
+        crate::Client::builder().build().expect("a client")
     }
 
     fn sort() -> Vec<ItemsListSortItem> {
