@@ -1,5 +1,7 @@
 //! Contract tests: every operation's code sample (`contract_tests::samples`) runs against
-//! a [Prism](https://github.com/stoplightio/prism) mock server of the pinned spec.
+//! a [Prism](https://github.com/stoplightio/prism) mock server of its pinned spec, for every
+//! API version of the client (each version's samples with that version's client, against
+//! that version's spec).
 //!
 //! For each operation, Prism must accept the request the generated client sends (a
 //! request that violates the spec gets a 4xx with the violations in the `sl-violations`
@@ -15,11 +17,12 @@
 //! cargo test -p contract-tests -- --ignored
 //! ```
 //!
-//! Each mode writes its report to `target/contract-tests/prism-<mode>.txt`.
+//! Each mode and version writes its report to `target/contract-tests/prism-<mode>-<version>.txt`.
 //! Workarounds for Prism's own limits are documented in `contract/README.md`.
 
-use contract_tests::samples::{self, SampleResult};
-use polar::{ErrorKind, RetryPolicy};
+use contract_tests::samples::v2026_10::SampleResult;
+use polar::runtime::{Error, ErrorKind};
+use polar::RetryPolicy;
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};
@@ -180,8 +183,9 @@ fn free_port() -> u16 {
 
 /// The spec Prism serves: the pinned spec with `contract/prism.overlay.yaml` applied
 /// (workarounds for Prism's own limits), written under `target/contract-tests/`.
-fn prism_spec(root: &Path) -> PathBuf {
-    let spec_path = root.join("spec/polar-2026-10.openapi.json");
+/// The spec of API `version` (`2026-10`) with the workarounds applied, as Prism serves it.
+fn prism_spec(root: &Path, version: &str) -> PathBuf {
+    let spec_path = root.join(format!("spec/polar-{version}.openapi.json"));
     let overlay_path = root.join("contract/prism.overlay.yaml");
     let mut spec: Value =
         serde_json::from_slice(&std::fs::read(&spec_path).expect("the pinned spec")).expect("the spec is JSON");
@@ -202,7 +206,7 @@ fn prism_spec(root: &Path) -> PathBuf {
     }
     let dir = root.join("target/contract-tests");
     std::fs::create_dir_all(&dir).expect("target/contract-tests");
-    let out = dir.join("prism-spec.json");
+    let out = dir.join(format!("prism-spec-{version}.json"));
     std::fs::write(&out, serde_json::to_vec(&spec).expect("JSON")).expect("write the Prism spec");
     out
 }
@@ -343,22 +347,13 @@ mod overlay {
     }
 }
 
-fn client(base_url: &str) -> polar::Client {
-    polar::Client::builder()
-        .access_token("polar_oat_contract_tests")
-        .base_url(base_url)
-        .timeout(Duration::from_secs(30))
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("a valid client configuration")
-}
-
-fn classify(result: SampleResult) -> Outcome {
+/// What a call's result says; `B` is its version's error body type.
+fn classify<B: std::fmt::Debug + 'static>(result: SampleResult) -> Outcome {
     let error = match result {
         Ok(()) => return Outcome::Passed,
         Err(error) => error,
     };
-    let Some(error) = error.downcast_ref::<polar::Error>() else {
+    let Some(error) = error.downcast_ref::<Error<B>>() else {
         return Outcome::Failed(format!("sample error: {error}"));
     };
     let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).chars().take(600).collect::<String>();
@@ -369,36 +364,68 @@ fn classify(result: SampleResult) -> Outcome {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("(no sl-violations header)")
                 .to_owned();
-            Outcome::Rejected { status: status.as_u16(), violations, body: text(raw) }
+            Outcome::Rejected { status: status.as_u16(), violations, body: text(&raw[..]) }
         }
         ErrorKind::Decode { path, message, raw, .. } => {
-            Outcome::Undecodable { path: path.clone(), message: message.clone(), body: text(raw) }
+            Outcome::Undecodable { path: path.clone(), message: message.clone(), body: text(&raw[..]) }
         }
         _ => Outcome::Failed(format!("{error} ({:?})", error.kind())),
     }
+}
+
+/// Every sample of version `$module`, then every operation with optional inputs with all
+/// of them set, with a client of that version against `$base_url`.
+macro_rules! run_version {
+    ($module:ident, $base_url:expr) => {{
+        use contract_tests::samples::$module as samples;
+        let client = polar::$module::Client::builder()
+            .access_token("polar_oat_contract_tests")
+            .base_url($base_url)
+            .timeout(Duration::from_secs(30))
+            .retry(RetryPolicy::none())
+            .build()
+            .expect("a valid client configuration");
+        let mut outcomes = Vec::new();
+        for (operation_id, method, path) in samples::OPERATIONS {
+            let result = samples::run(operation_id, &client).await.expect("every listed operation has a sample");
+            outcomes.push(("sample", *operation_id, *method, *path, classify::<polar::$module::ApiErrorBody>(result)));
+        }
+        for (operation_id, method, path) in samples::exhaustive::OPERATIONS {
+            let result =
+                samples::exhaustive::run(operation_id, &client).await.expect("every listed operation has a call");
+            let outcome = classify::<polar::$module::ApiErrorBody>(result);
+            outcomes.push(("every optional input", *operation_id, *method, *path, outcome));
+        }
+        assert_eq!(samples::OPERATIONS.len(), 186, "every operation of the pinned spec has a sample");
+        outcomes
+    }};
 }
 
 async fn run_mode(mode: Mode) {
     require_node();
     let root = workspace_root();
     let cli = install_prism(&root.join("contract"));
-    let prism = Prism::start(&cli, &prism_spec(&root), mode);
-    let client = client(&prism.base_url());
-
-    // The documented samples, then every operation with optional inputs with all of them set.
-    let mut outcomes = Vec::new();
-    for (operation_id, method, path) in samples::OPERATIONS {
-        let result = samples::run(operation_id, &client).await.expect("every listed operation has a sample");
-        outcomes.push(("sample", *operation_id, *method, *path, classify(result)));
+    let mut failed = Vec::new();
+    for version in ["2026-04", "2026-10"] {
+        let prism = Prism::start(&cli, &prism_spec(&root, version), mode);
+        let base_url = prism.base_url();
+        let outcomes = match version {
+            "2026-04" => run_version!(v2026_04, &base_url),
+            _ => run_version!(v2026_10, &base_url),
+        };
+        let log = prism.log_text();
+        drop(prism);
+        if let Some(report) = report(mode, version, &outcomes, &root, &log) {
+            failed.push(report);
+        }
     }
-    for (operation_id, method, path) in samples::exhaustive::OPERATIONS {
-        let result = samples::exhaustive::run(operation_id, &client).await.expect("every listed operation has a call");
-        outcomes.push(("every optional input", *operation_id, *method, *path, classify(result)));
-    }
-    drop(client);
-    let log = prism.log_text();
-    drop(prism);
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
 
+type Called = (&'static str, &'static str, &'static str, &'static str, Outcome);
+
+/// Writes the report of one mode and version; the failures, if any.
+fn report(mode: Mode, version: &str, outcomes: &[Called], root: &Path, log: &str) -> Option<String> {
     let mut report = String::new();
     for kind in ["sample", "every optional input"] {
         let of_kind: Vec<_> = outcomes.iter().filter(|o| o.0 == kind).collect();
@@ -409,12 +436,12 @@ async fn run_mode(mode: Mode) {
         let decoded = accepted - undecodable;
         let _ = writeln!(
             report,
-            "Prism {} mode, {kind}: {total} operations exercised, {accepted} requests accepted, {decoded} responses decoded",
+            "Prism {} mode, API version {version}, {kind}: {total} operations exercised, {accepted} requests accepted, {decoded} responses decoded",
             mode.name()
         );
     }
     let mut failures = Vec::new();
-    for (kind, operation_id, method, path, outcome) in &outcomes {
+    for (kind, operation_id, method, path, outcome) in outcomes {
         let line = match outcome {
             Outcome::Passed => continue,
             Outcome::Rejected { status, violations, body } => {
@@ -430,9 +457,14 @@ async fn run_mode(mode: Mode) {
     }
     let dir = root.join("target/contract-tests");
     let _ = std::fs::create_dir_all(&dir);
-    let _ = std::fs::write(dir.join(format!("prism-{}.txt", mode.name())), &report);
-    let _ = std::fs::write(dir.join(format!("prism-{}.log", mode.name())), &log);
+    let _ = std::fs::write(dir.join(format!("prism-{}-{version}.txt", mode.name())), &report);
+    let _ = std::fs::write(dir.join(format!("prism-{}-{version}.log", mode.name())), log);
     eprintln!("{}", report.lines().take(2).collect::<Vec<_>>().join("\n"));
-    assert_eq!(samples::OPERATIONS.len(), 186, "every operation of the pinned spec has a sample");
-    assert!(failures.is_empty(), "{} calls failed against Prism ({} mode):\n{report}", failures.len(), mode.name());
+    (!failures.is_empty()).then(|| {
+        format!(
+            "{} calls failed against Prism ({} mode, API version {version}):\n{report}",
+            failures.len(),
+            mode.name()
+        )
+    })
 }

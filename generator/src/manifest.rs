@@ -23,12 +23,30 @@ const FEATURES_END: &str = "# END generated features";
 /// The generated lines of the `[features]` table (between the markers): `default = ["full"]`,
 /// `full`, and one feature per group of operations and for webhook events.
 pub fn features_block(api: &crate::ir::Api) -> String {
-    features_block_for(&api.features.all())
+    features_block_for(&api.features.all(), &[])
 }
 
-/// [`features_block`] for a list of features (sorted, without `full`).
-pub fn features_block_for(all: &[&str]) -> String {
-    let mut out = format!("{FEATURES_BEGIN}\ndefault = [\"{}\", \"rustls\"]\n", crate::ir::features::FULL);
+/// [`features_block`] of a crate of several API versions (oldest first): also one feature
+/// per version, the newest on by default; group features are the union of the versions'.
+pub fn versioned_features_block(versions: &[crate::ir::Api]) -> String {
+    let all: std::collections::BTreeSet<&str> = versions.iter().flat_map(|api| api.features.all()).collect();
+    let modules: Vec<&str> =
+        versions.iter().filter_map(|api| api.version_module.as_ref().map(|m| m.feature.as_str())).collect();
+    features_block_for(&all.into_iter().collect::<Vec<_>>(), &modules)
+}
+
+/// [`features_block`] for a list of features (sorted, without `full`) and of version
+/// features (oldest first; the last is on by default).
+pub fn features_block_for(all: &[&str], versions: &[&str]) -> String {
+    let default_version = versions.last().map(|v| format!(", \"{v}\"")).unwrap_or_default();
+    let mut out =
+        format!("{FEATURES_BEGIN}\ndefault = [\"{}\", \"rustls\"{default_version}]\n", crate::ir::features::FULL);
+    if !versions.is_empty() {
+        out.push_str("# One per API version (module `v2026_10` for `v2026-10`); the newest is the default.\n");
+        for version in versions {
+            out.push_str(&format!("{version} = []\n"));
+        }
+    }
     out.push_str("# Every group of operations and the webhook events.\n");
     out.push_str(&format!("{} = [\n", crate::ir::features::FULL));
     for feature in all {
@@ -78,10 +96,10 @@ mod tests {
 
     #[test]
     fn the_features_block_is_spliced_between_its_markers() {
-        let block = features_block_for(&["customers", "webhook-events"]);
+        let block = features_block_for(&["customers", "webhook-events"], &[]);
         assert!(block.starts_with(FEATURES_BEGIN) && block.ends_with(&format!("{FEATURES_END}\n")), "{block}");
         assert!(block.contains("full = [\n    \"customers\",\n    \"webhook-events\",\n]\ncustomers = []\n"));
-        let manifest = format!("[features]\n{}tracing = []\n", features_block_for(&["old"]));
+        let manifest = format!("[features]\n{}tracing = []\n", features_block_for(&["old"], &[]));
         let spliced = splice_features(&manifest, &block).unwrap();
         assert_eq!(spliced, format!("[features]\n{block}tracing = []\n"));
         // Idempotent: splicing the same block again changes nothing.
@@ -94,7 +112,10 @@ mod tests {
 
     #[test]
     fn standalone_manifests_carry_the_runtime_features_and_dependencies() {
-        let manifest = standalone_manifest("my-client", &features_block_for(&[]));
+        let manifest = standalone_manifest("my-client", &features_block_for(&[], &[]));
+        let versioned = features_block_for(&["customers"], &["v2026-04", "v2026-10"]);
+        assert!(versioned.contains("default = [\"full\", \"rustls\", \"v2026-10\"]\n"), "{versioned}");
+        assert!(versioned.contains("v2026-04 = []\nv2026-10 = []\n"), "{versioned}");
         assert!(manifest.starts_with("[package]\nname = \"my-client\"\n"), "{manifest}");
         assert!(manifest.contains(RUNTIME_FEATURES) && manifest.ends_with(CLIENT_DEPENDENCIES));
     }

@@ -1,14 +1,21 @@
-//! The Polar profile: which spec the checked-in client comes from and the options it is
-//! generated with. `cargo xtask regenerate` and the freshness test both read this, so
-//! they cannot disagree.
+//! The Polar profile: which specs the checked-in client comes from (one per API version
+//! Polar serves) and the options it is generated with. `cargo xtask regenerate` and the
+//! freshness test both read this, so they cannot disagree.
 
 use crate::ir::PageShape;
-use crate::{Generated, Options};
+use crate::{GeneratedVersions, Options, VersionSpec};
 use std::path::Path;
 
-/// The pinned spec, relative to the workspace root. Bump it when Polar ships a new API
-/// version (see README, "Regenerating after a spec update").
-pub const PINNED_SPEC: &str = "spec/polar-2026-10.openapi.json";
+/// The pinned specs, one per API version the client speaks, relative to the workspace
+/// root. Each becomes a module (`v2026_10`) behind a cargo feature (`v2026-10`); the
+/// newest is the default and the crate root re-exports it. Polar serves `2026-04` (current)
+/// and `2026-10` (next) (`server/polar/version.py`). Adding a version is a line here (and
+/// its spec in `spec/`), dropping one is removing its line; then `cargo xtask regenerate`
+/// (see README, "API versions").
+pub const PINNED_SPECS: &[&str] = &["spec/polar-2026-04.openapi.json", "spec/polar-2026-10.openapi.json"];
+
+/// The newest pinned spec: the crate's default version.
+pub const NEWEST_SPEC: &str = PINNED_SPECS[PINNED_SPECS.len() - 1];
 
 /// Where the generated client lives, relative to the workspace root.
 pub const CLIENT_DIR: &str = "generated-client";
@@ -53,6 +60,8 @@ pub fn options() -> Options {
         // Polar's `APIVersionMiddleware` sets `Polar-Version` on every response of a version
         // it serves and answers an unknown one `404 {"detail": "Not Found"}` without it.
         version_echoed: true,
+        version_module: None,
+        reserved_features: Vec::new(),
     }
 }
 
@@ -62,25 +71,54 @@ fn extra_modules() -> Vec<crate::ir::ExtraModule> {
     Vec::new()
 }
 
-/// The bytes of the pinned spec; `root` is the workspace root.
+/// The bytes of every pinned spec, oldest first, with its path; `root` is the workspace
+/// root.
+///
+/// # Errors
+///
+/// When a file cannot be read (the message names it).
+pub fn pinned_specs(root: &Path) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
+    PINNED_SPECS
+        .iter()
+        .map(|spec| Ok((*spec, std::fs::read(root.join(spec)).map_err(|e| format!("{spec}: {e}"))?)))
+        .collect()
+}
+
+/// The bytes of the newest pinned spec (the default version's).
 ///
 /// # Errors
 ///
 /// When the file cannot be read (the message names it).
-pub fn pinned_spec(root: &Path) -> Result<Vec<u8>, String> {
-    std::fs::read(root.join(PINNED_SPEC)).map_err(|e| format!("{PINNED_SPEC}: {e}"))
+pub fn newest_spec(root: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(root.join(NEWEST_SPEC)).map_err(|e| format!("{NEWEST_SPEC}: {e}"))
 }
 
-/// The IR of the pinned spec with the Polar options, through the same stages as
+/// Generates the client crate in memory from every pinned spec, as `cargo xtask regenerate`
+/// does, its manifest included (see [`add_manifest`]); `root` is the workspace root.
+///
+/// # Errors
+///
+/// When a spec cannot be read or does not generate, or the manifest has no features block.
+pub fn generate(root: &Path) -> Result<GeneratedVersions, String> {
+    let specs = pinned_specs(root)?;
+    let specs: Vec<VersionSpec<'_>> = specs.iter().map(|(file, bytes)| VersionSpec { file, bytes }).collect();
+    let mut generated = crate::generate_versions(&specs, &options()).map_err(|e| e.to_string())?;
+    add_manifest(&root.join(CLIENT_DIR), &mut generated)?;
+    Ok(generated)
+}
+
+/// The IR of every API version of the client, oldest first, through the same stages as
 /// `generate` (for the tools that read only the IR: code samples, review). `root` is the
 /// workspace root.
 ///
 /// # Errors
 ///
-/// When the spec cannot be read or does not generate.
-pub fn pinned_api(root: &Path) -> Result<crate::ir::Api, String> {
-    let bytes = pinned_spec(root)?;
-    crate::analyze(PINNED_SPEC, &bytes, &options()).map(|analyzed| analyzed.api).map_err(|e| e.to_string())
+/// When a spec cannot be read or does not generate.
+pub fn pinned_apis(root: &Path) -> Result<Vec<crate::ir::Api>, String> {
+    let specs = pinned_specs(root)?;
+    let specs: Vec<VersionSpec<'_>> = specs.iter().map(|(file, bytes)| VersionSpec { file, bytes }).collect();
+    let analyzed = crate::analyze_versions(&specs, &options()).map_err(|e| e.to_string())?;
+    Ok(analyzed.versions.into_iter().map(|version| version.api).collect())
 }
 
 /// Adds the client's `Cargo.toml` to `generated.files`: the hand-written manifest in
@@ -90,10 +128,11 @@ pub fn pinned_api(root: &Path) -> Result<crate::ir::Api, String> {
 /// # Errors
 ///
 /// When the manifest cannot be read or lacks the features markers.
-pub fn add_manifest(crate_dir: &Path, generated: &mut Generated) -> Result<(), String> {
+pub fn add_manifest(crate_dir: &Path, generated: &mut GeneratedVersions) -> Result<(), String> {
     let path = crate_dir.join("Cargo.toml");
     let manifest = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let block = crate::manifest::features_block(&generated.api);
+    let apis: Vec<crate::ir::Api> = generated.versions.iter().map(|v| v.api.clone()).collect();
+    let block = crate::manifest::versioned_features_block(&apis);
     let manifest =
         crate::manifest::splice_features(&manifest, &block).map_err(|e| format!("{}: {e}", path.display()))?;
     generated.files.insert("Cargo.toml".to_owned(), manifest);

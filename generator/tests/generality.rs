@@ -239,6 +239,29 @@ fn specs_compile() {
         codegen::write::write(&root.join(&name), &files).unwrap_or_else(|e| panic!("{name}: {e}"));
         members.push(name);
     }
+    // Two API versions that really differ (Polar 2025-06 and 2026-10), in one crate with both
+    // versions on: the shared module, the version modules and their gates compile
+    // warning-free (what they share is checked in `tests/versions.rs`).
+    {
+        let name = "polar_versions_pair".to_owned();
+        let old = std::fs::read(manifest_dir().join("tests/data/review/polar-2025-06.openapi.json")).unwrap();
+        let new = codegen::polar::newest_spec(&manifest_dir().join("..")).unwrap();
+        let specs = [
+            codegen::VersionSpec { file: "polar-2025-06.openapi.json", bytes: &old },
+            codegen::VersionSpec { file: codegen::polar::NEWEST_SPEC, bytes: &new },
+        ];
+        let generated =
+            codegen::generate_versions(&specs, &codegen::polar::options()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let apis: Vec<codegen::ir::Api> = generated.versions.iter().map(|v| v.api.clone()).collect();
+        let features = codegen::manifest::versioned_features_block(&apis)
+            .replace("\"rustls\", \"v2026-10\"]", "\"rustls\", \"v0-1-0\", \"v2026-10\"]");
+        assert!(features.contains("\"v0-1-0\", \"v2026-10\"]"), "both versions on by default:\n{features}");
+        let mut files = generated.files;
+        let manifest = codegen::manifest::standalone_manifest(&name, &features).replace("[workspace]\n", "");
+        files.insert("Cargo.toml".to_owned(), manifest);
+        codegen::write::write(&root.join(&name), &files).unwrap_or_else(|e| panic!("{name}: {e}"));
+        members.push(name);
+    }
     // Members of earlier runs whose spec is gone.
     for entry in std::fs::read_dir(&root).expect("read the workspace folder") {
         let path = entry.expect("directory entry").path();
@@ -513,16 +536,9 @@ fn unqualified_names_in_generated_code_are_reserved() {
             syn::visit::visit_item(self, item);
         }
     }
-    let mut generated: Vec<(String, Generated)> =
-        spec_files().into_iter().filter_map(|f| generate(&f).ok().map(|g| (f, g))).collect();
-    let root = manifest_dir().join("..");
-    let bytes = codegen::polar::pinned_spec(&root).expect("the pinned spec");
-    let polar = codegen::generate("polar", &bytes, &codegen::polar::options()).expect("the Polar client");
-    generated.push(("polar".to_owned(), polar));
-    let mut unreserved: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (file, generated) in &generated {
-        let api = &generated.api;
-        let mut planned: BTreeSet<String> = api.types.iter().map(|t| t.name.clone()).collect();
+    // Each crate: its files and the names its IR plans (every version's, for Polar's).
+    let planned_names = |api: &codegen::ir::Api, planned: &mut BTreeSet<String>| {
+        planned.extend(api.types.iter().map(|t| t.name.clone()));
         for group in &api.groups {
             planned.insert(group.type_name.clone());
             for op in &group.operations {
@@ -536,7 +552,26 @@ fn unqualified_names_in_generated_code_are_reserved() {
         // Defined in `webhooks.rs`, which imports only the payload types (a model of that
         // name, as Polar has, lives beside it).
         planned.insert("WebhookEvent".to_owned());
-        for (path, text) in &generated.files {
+    };
+    let mut crates: Vec<(String, BTreeSet<String>, codegen::write::FileSet)> = spec_files()
+        .into_iter()
+        .filter_map(|f| generate(&f).ok().map(|g| (f, g)))
+        .map(|(file, generated)| {
+            let mut planned = BTreeSet::new();
+            planned_names(&generated.api, &mut planned);
+            (file, planned, generated.files)
+        })
+        .collect();
+    let root = manifest_dir().join("..");
+    let polar = codegen::polar::generate(&root).expect("the Polar client");
+    let mut planned = BTreeSet::new();
+    for version in &polar.versions {
+        planned_names(&version.api, &mut planned);
+    }
+    crates.push(("polar".to_owned(), planned, polar.files));
+    let mut unreserved: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (file, planned, files) in &crates {
+        for (path, text) in files {
             if !path.ends_with(".rs") || path.starts_with("src/runtime/") {
                 continue;
             }

@@ -1,5 +1,6 @@
-//! The pinned Polar spec: the checked-in client is fresh, generation is deterministic,
-//! and the counts the project promises hold.
+//! The pinned Polar specs (one per API version): the checked-in client is fresh, generation
+//! is deterministic, the counts the project promises hold, and the versions share what they
+//! have in common.
 
 use codegen::ir::features::{reach, Gate, FULL};
 use codegen::ir::{ResponseKind, Ty, TypeKind};
@@ -11,17 +12,20 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
 }
 
-/// Same spec file and options as `cargo xtask regenerate`.
-fn generate() -> codegen::Generated {
-    let bytes = codegen::polar::pinned_spec(&root()).unwrap_or_else(|e| panic!("{e}"));
-    codegen::generate(polar::PINNED_SPEC, &bytes, &polar::options()).unwrap_or_else(|e| panic!("{e}"))
+/// Same specs and options as `cargo xtask regenerate`.
+fn generate() -> codegen::GeneratedVersions {
+    polar::generate(&root()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The newest version's IR: the crate's default.
+fn newest() -> codegen::ir::Api {
+    generate().versions.pop().expect("a version").api
 }
 
 #[test]
 fn checked_in_client_is_fresh() {
-    let mut generated = generate();
+    let generated = generate();
     let crate_dir = root().join(polar::CLIENT_DIR);
-    polar::add_manifest(&crate_dir, &mut generated).unwrap_or_else(|e| panic!("{e}"));
     let drift = write::check(&crate_dir, &generated.files).expect("readable crate");
     let shown: Vec<String> = drift.iter().take(10).map(ToString::to_string).collect();
     assert!(drift.is_empty(), "generated-client/ is stale; run `cargo xtask regenerate`:\n{}", shown.join("\n"));
@@ -65,14 +69,26 @@ fn output_has_no_absolute_paths_or_timestamps() {
         assert!(!text.contains(root.as_ref()), "{path} contains the absolute path {root}");
     }
     let lib = &generated.files["src/lib.rs"];
-    assert!(lib.contains(&format!("{} (sha256 ", polar::PINNED_SPEC)), "lib.rs names the spec and its hash");
+    for spec in polar::PINNED_SPECS {
+        assert!(lib.contains(&format!("{spec} (sha256 ")), "lib.rs names {spec} and its hash");
+    }
 }
 
 #[test]
-fn every_schema_operation_and_webhook_is_generated() {
-    let api = generate().api;
-    let spec: serde_json::Value =
-        serde_json::from_slice(&codegen::polar::pinned_spec(&root()).unwrap_or_else(|e| panic!("{e}"))).unwrap();
+fn every_schema_operation_and_webhook_of_every_version_is_generated() {
+    let generated = generate();
+    assert_eq!(generated.versions.len(), polar::PINNED_SPECS.len());
+    for version in &generated.versions {
+        let api = &version.api;
+        let module = api.version_module.as_ref().expect("each version is a module");
+        assert_eq!(module.name, format!("v{}", api.version.replace('-', "_")));
+        assert!(generated.files.contains_key(&format!("src/{}/mod.rs", module.name)), "{}", module.name);
+        check_counts(api, &std::fs::read(root().join(&version.spec_file)).unwrap());
+    }
+}
+
+fn check_counts(api: &codegen::ir::Api, spec: &[u8]) {
+    let spec: serde_json::Value = serde_json::from_slice(spec).unwrap();
     let schemas = spec["components"]["schemas"].as_object().unwrap().len();
     assert_eq!(schemas, 1010);
     // Component schemas come first in `types`, one each.
@@ -106,7 +122,7 @@ fn covers(inner: &Gate, outer: &Gate) -> bool {
 /// and what operations and events use is compiled with their feature.
 #[test]
 fn feature_gates_are_closed_under_references() {
-    let api = generate().api;
+    let api = newest();
     let gates = &api.features.of_type;
     let named = |ty: &Ty| -> Vec<usize> {
         let mut seen = BTreeSet::new();
@@ -165,7 +181,7 @@ fn feature_gates_are_closed_under_references() {
 
 #[test]
 fn customer_portal_operations_know_their_token_and_its_issuer() {
-    let api = generate().api;
+    let api = newest();
     let ops: Vec<_> = api.groups.iter().flat_map(|g| &g.operations).collect();
     let portal: Vec<_> = ops
         .iter()
@@ -216,7 +232,7 @@ fn rustfmt_check(name: &str, text: &str) -> Result<(), String> {
 fn cargo_fmt_leaves_generated_files_alone() {
     let generated = generate();
     let skip = "#![cfg_attr(rustfmt, rustfmt::skip)]";
-    let file = &generated.files["src/client/benefit_grants.rs"];
+    let file = &generated.files["src/shared/client/benefit_grants.rs"];
     rustfmt_check("kept.rs", file).unwrap_or_else(|diff| panic!("rustfmt would rewrite a generated file:\n{diff}"));
     // The attribute is what keeps it: without it rustfmt would reorder imports and rewrap.
     assert!(rustfmt_check("stripped.rs", &file.replace(skip, "")).is_err());
@@ -226,4 +242,36 @@ fn cargo_fmt_leaves_generated_files_alone() {
             assert_eq!(text.contains(skip), !runtime, "{path}");
         }
     }
+}
+
+/// Polar's two versions differ only in `info.version` and code samples: every type, group
+/// and error body is emitted once, in `shared`, and each version module re-exports it; each
+/// version keeps its own handle (its own `Polar-Version`) and webhook events.
+#[test]
+fn identical_versions_share_every_type_and_group() {
+    let generated = generate();
+    let [old, new] = &generated.versions[..] else { panic!("two pinned versions") };
+    let shared = &generated.shared;
+    assert_eq!(shared.types.len(), new.api.types.len(), "every type is shared");
+    assert_eq!(shared.groups.len(), new.api.groups.len(), "every group is shared");
+    assert!(shared.errors);
+    assert_eq!((old.api.version.as_str(), new.api.version.as_str()), ("2026-04", "2026-10"));
+    let files = &generated.files;
+    assert!(
+        files.contains_key("src/shared/models/customer.rs") && !files.contains_key("src/v2026_10/models/customer.rs")
+    );
+    for module in ["v2026_04", "v2026_10"] {
+        let models = &files[&format!("src/{module}/models/mod.rs")];
+        assert!(models.contains("pub use crate::shared::models::Customer;"), "{module}");
+        assert!(files.contains_key(&format!("src/{module}/webhooks.rs")), "{module}");
+    }
+    // Each handle sends its own version; the shared items are compiled when any version needs them.
+    assert!(files["src/v2026_04/mod.rs"].contains("pub const API_VERSION: &str = \"2026-04\";"));
+    let shared_models = &files["src/shared/models/mod.rs"];
+    assert!(
+        shared_models
+            .contains("#[cfg(all(any(feature = \"v2026-04\", feature = \"v2026-10\"), feature = \"customers\"))]"),
+        "{}",
+        &shared_models[..600]
+    );
 }

@@ -205,7 +205,7 @@ fn fixtures_compile() {
     }
     write("src/lib.rs", &lib);
     let features: Vec<&str> = features.iter().map(String::as_str).collect();
-    let features = codegen::manifest::features_block_for(&features);
+    let features = codegen::manifest::features_block_for(&features, &[]);
     write("Cargo.toml", &codegen::manifest::standalone_manifest("polar-codegen-fixtures", &features));
     // Same dependency versions as the workspace (and no registry access needed).
     if let Ok(lock) = std::fs::read(manifest_dir().join("../Cargo.lock")) {

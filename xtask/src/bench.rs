@@ -151,9 +151,7 @@ fn spread(values: &[f64], unit: Unit) -> String {
 
 /// What `xtask regenerate --check` does, once, then prints this process's peak RSS.
 fn gen_once(root: &Path) -> Result<(), String> {
-    let bytes = codegen::polar::pinned_spec(root)?;
-    let generated = codegen::generate(codegen::polar::PINNED_SPEC, &bytes, &codegen::polar::options())
-        .map_err(|e| e.to_string())?;
+    let generated = codegen::polar::generate(root)?;
     let drift =
         codegen::write::check(&root.join(codegen::polar::CLIENT_DIR), &generated.files).map_err(|e| e.to_string())?;
     let cpu_ms = cpu_seconds().map_or(0.0, |s| s * 1000.0);
@@ -168,8 +166,7 @@ fn gen_once(root: &Path) -> Result<(), String> {
 
 fn bench_gen(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
     println!("\n== generation ({runs} runs in-process, {} whole processes)", runs.min(5));
-    let spec = codegen::polar::PINNED_SPEC;
-    let bytes = codegen::polar::pinned_spec(root)?;
+    let specs = codegen::polar::pinned_specs(root)?;
     let options = codegen::polar::options();
     let crate_dir = root.join(codegen::polar::CLIENT_DIR);
 
@@ -178,7 +175,7 @@ fn bench_gen(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
     let mut total_cpus = Vec::new();
     for _ in 0..runs + 1 {
         let (start, cpu) = (Instant::now(), cpu_seconds());
-        let generated = codegen::generate(spec, &bytes, &options).map_err(|e| e.to_string())?;
+        let generated = codegen::polar::generate(root)?;
         totals.push(start.elapsed().as_secs_f64());
         if let (Some(before), Some(after)) = (cpu, cpu_seconds()) {
             total_cpus.push(after - before);
@@ -190,30 +187,59 @@ fn bench_gen(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
         total_cpus.remove(0);
     }
 
-    // The same, stage by stage (mirrors `codegen::generate`; update it if that changes).
+    // The same, stage by stage (mirrors `codegen::generate_versions`; update it if that changes).
     let mut stages: BTreeMap<&str, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
     for _ in 0..runs {
         let mut lap = Lap::new();
-        let doc = codegen::load::parse(spec, &bytes).map_err(|e| e.to_string())?;
-        lap.record(&mut stages, "1 load (parse JSON, sha256)");
-        let lowered = codegen::lower::lower(&doc).map_err(|e| e.to_string())?;
+        let docs = specs
+            .iter()
+            .map(|(spec, bytes)| codegen::load::parse(spec, bytes).map_err(|e| e.to_string()))
+            .collect::<Result<Vec<_>, _>>()?;
+        lap.record(&mut stages, "1 load (parse JSON, sha256), every version");
+        let lowered = docs
+            .iter()
+            .map(|doc| codegen::lower::lower(doc).map_err(|e| e.to_string()))
+            .collect::<Result<Vec<_>, _>>()?;
         lap.record(&mut stages, "2 lower (3.1→3.0, openapiv3 deserialize, presence check)");
-        let api = codegen::ir::build(&lowered.openapi, spec, &options).map_err(|e| e.to_string())?;
+        let reserved: Vec<String> = docs
+            .iter()
+            .map(|doc| {
+                let version =
+                    doc.value.pointer("/info/version").and_then(serde_json::Value::as_str).unwrap_or_default();
+                codegen::ir::VersionModule::for_version(version).feature
+            })
+            .collect();
+        let mut apis = Vec::new();
+        let mut warnings = Vec::new();
+        for ((doc, lowered), (spec, _)) in docs.iter().zip(&lowered).zip(&specs) {
+            let version = doc.value.pointer("/info/version").and_then(serde_json::Value::as_str).unwrap_or_default();
+            let options = codegen::Options {
+                version_module: Some(codegen::ir::VersionModule::for_version(version)),
+                reserved_features: reserved.clone(),
+                ..options.clone()
+            };
+            let api = codegen::ir::build(&lowered.openapi, spec, &options).map_err(|e| e.to_string())?;
+            let mut found = lowered.warnings.clone();
+            found.extend(api.warnings.iter().cloned());
+            found.sort();
+            found.dedup();
+            warnings.push(found);
+            apis.push(api);
+        }
         lap.record(&mut stages, "3 IR build");
-        let mut warnings = lowered.warnings.clone();
-        warnings.extend(api.warnings.iter().cloned());
-        warnings.sort();
-        warnings.dedup();
+        let shared = codegen::share::plan(&apis);
+        lap.record(&mut stages, "4 share (emit each version's items for the shared module, compare)");
         let provenance = codegen::write::Provenance {
-            spec_file: spec,
-            sha256: &doc.sha256,
+            specs: specs.iter().zip(&docs).map(|((spec, _), doc)| ((*spec).to_owned(), doc.sha256.clone())).collect(),
             regenerate_command: options.regenerate_command.as_deref(),
         };
-        let files = codegen::write::render(&api, &provenance, &warnings);
-        lap.record(&mut stages, "4 emit + format, on all cores (quote!, syn, prettyplease)");
+        let warnings: Vec<&[codegen::Warning]> = warnings.iter().map(Vec::as_slice).collect();
+        let files =
+            codegen::write::render(&codegen::emit::Crate { versions: &apis, shared: &shared }, &provenance, &warnings);
+        lap.record(&mut stages, "5 emit + format, on all cores (quote!, syn, prettyplease)");
         let drift = codegen::write::check(&crate_dir, &files).map_err(|e| e.to_string())?;
         lap.record(&mut stages, "6 check against generated-client/ (read + compare)");
-        drop((drift, files, api, lowered, doc));
+        drop((drift, files, apis, lowered, docs));
         lap.record(&mut stages, "7 drop everything");
     }
     println!("  {:60} {:>8}  {:>8}", "stage", "wall", "CPU");
@@ -548,7 +574,7 @@ fn workspace_root() -> Result<PathBuf, String> {
     let candidates =
         from_manifest.into_iter().chain(from_cwd.iter().flat_map(|d| d.ancestors().map(Path::to_path_buf)));
     for dir in candidates {
-        if dir.join(codegen::polar::PINNED_SPEC).exists() && dir.join(codegen::polar::CLIENT_DIR).is_dir() {
+        if dir.join(codegen::polar::NEWEST_SPEC).exists() && dir.join(codegen::polar::CLIENT_DIR).is_dir() {
             return Ok(dir);
         }
     }

@@ -10,14 +10,28 @@ use std::time::Instant;
 const RUNTIME_SETS: &[&str] = &["rustls", "native-tls", "rustls,native-tls", "tracing", "axum", "axum,webhook-events"];
 
 pub fn run(root: &std::path::Path) -> Result<(), String> {
-    let bytes = codegen::polar::pinned_spec(root)?;
-    let generated = codegen::generate(codegen::polar::PINNED_SPEC, &bytes, &codegen::polar::options())
-        .map_err(|e| e.to_string())?;
+    let apis = codegen::polar::pinned_apis(root)?;
+    let versions: Vec<String> =
+        apis.iter().filter_map(|api| api.version_module.as_ref().map(|m| m.feature.clone())).collect();
+    let newest = versions.last().cloned().unwrap_or_default();
+    let groups: std::collections::BTreeSet<&str> = apis.iter().flat_map(|api| api.features.all()).collect();
     let mut sets: Vec<String> = vec![String::new()];
-    sets.extend(generated.api.features.all().into_iter().map(str::to_owned));
+    // Each version alone, then each group feature with each version alone and with all of
+    // them (shared items are gated on every version that has them).
+    sets.extend(versions.iter().cloned());
+    for group in &groups {
+        for version in &versions {
+            sets.push(format!("{version},{group}"));
+        }
+        if versions.len() > 1 {
+            sets.push(format!("{},{group}", versions.join(",")));
+        }
+    }
     // The runtime's features: each TLS backend alone and both (native-tls wins), tracing,
-    // and the axum extractor alone and with the events it usually decodes.
+    // and the axum extractor alone and with the events it usually decodes (of the newest
+    // version).
     sets.extend(RUNTIME_SETS.iter().map(|f| (*f).to_owned()));
+    sets.push(format!("{newest},axum,webhook-events"));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut failures = Vec::new();
     for features in &sets {

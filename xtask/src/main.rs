@@ -17,7 +17,7 @@ const USAGE: &str = "\
 cargo xtask <command>
 
 commands:
-  regenerate [--check]    regenerate generated-client/ from the pinned spec in spec/
+  regenerate [--check]    regenerate generated-client/ from the pinned specs in spec/ (one per API version)
                           (--check: fail with a diff if the checked-in crate is stale)
   generate --spec PATH --out DIR [--crate-name NAME] [--lenient]
                           write a standalone client crate for any OpenAPI 3.0/3.1 spec
@@ -78,17 +78,15 @@ fn workspace_root() -> PathBuf {
 
 fn regenerate(check: bool) -> Result<(), String> {
     let root = workspace_root();
-    let spec = codegen::polar::PINNED_SPEC;
-    let bytes = codegen::polar::pinned_spec(&root)?;
+    let specs = codegen::polar::PINNED_SPECS.join(", ");
     let started = Instant::now();
-    let mut generated = codegen::generate(spec, &bytes, &codegen::polar::options()).map_err(|e| e.to_string())?;
+    let generated = codegen::polar::generate(&root)?;
     let elapsed = started.elapsed();
     let crate_dir = root.join(codegen::polar::CLIENT_DIR);
-    codegen::polar::add_manifest(&crate_dir, &mut generated)?;
     if check {
         let drift = write::check(&crate_dir, &generated.files).map_err(|e| e.to_string())?;
         if drift.is_empty() {
-            println!("generated-client/ is up to date with {spec}");
+            println!("generated-client/ is up to date with {specs}");
             return Ok(());
         }
         for d in drift.iter().take(20) {
@@ -104,11 +102,15 @@ fn regenerate(check: bool) -> Result<(), String> {
     }
     let (written, removed) = write::write(&crate_dir, &generated.files).map_err(|e| e.to_string())?;
     let lines: usize = generated.files.values().map(|t| t.lines().count()).sum();
+    let warnings: usize = generated.versions.iter().map(|v| v.warnings.len()).sum();
+    let shared = &generated.shared;
     println!(
-        "generated {} files ({lines} lines) from {spec} in {:.0} ms: {written} written, {removed} removed, {} warnings (see generated-client/GENERATION_WARNINGS.md)",
+        "generated {} files ({lines} lines) from {specs} in {:.0} ms: {written} written, {removed} removed, {warnings} warnings (see generated-client/GENERATION_WARNINGS.md); shared by the versions: {} types, {} groups{}",
         generated.files.len(),
         elapsed.as_secs_f64() * 1000.0,
-        generated.warnings.len()
+        shared.types.len(),
+        shared.groups.len(),
+        if shared.errors { ", the error bodies" } else { "" },
     );
     Ok(())
 }

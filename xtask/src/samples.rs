@@ -10,9 +10,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err(format!("unknown argument `{other}` (code-samples takes only --check)"));
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace");
-    let api = codegen::polar::pinned_api(root)?;
-    let files = codegen::samples::files(&api);
-    let count = codegen::samples::operation_samples(&api).len();
+    let apis = codegen::polar::pinned_apis(root)?;
+    let files: Vec<(String, String)> = apis.iter().flat_map(codegen::samples::files).collect();
+    let count: usize = apis.iter().map(|api| codegen::samples::operation_samples(api).len()).sum();
     let mut stale = Vec::new();
     for (path, contents) in &files {
         let target = root.join(path);
@@ -21,7 +21,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             continue;
         }
         if check {
-            stale.push(*path);
+            stale.push(path.as_str());
             continue;
         }
         if let Some(dir) = target.parent() {
@@ -33,6 +33,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if !stale.is_empty() {
         return Err(format!("stale: {}; run `cargo xtask code-samples` and commit the result", stale.join(", ")));
     }
-    println!("{count} code samples up to date in {}", files.iter().map(|(p, _)| *p).collect::<Vec<_>>().join(" and "));
+    println!(
+        "{count} code samples up to date in {}",
+        files.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>().join(", ")
+    );
     Ok(())
 }

@@ -5,29 +5,31 @@
 //! non-generic runtime path.
 
 use super::docs::doc_attrs;
-use super::{ty_tokens, Imports};
+use super::{ty_tokens, Imports, Place};
 use crate::ir::{
     Api, BodyEncoding, Group, Operation, Param, ParamLocation, PathPart, QueryEncoding, ResponseKind, Security,
     StatusResponses, Ty, TypeKind,
 };
 use crate::names::ident;
+use crate::share::Shared;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use std::collections::BTreeSet;
 
-/// `src/client/mod.rs`: group modules, their re-exports and the root accessors.
-pub fn client_mod(api: &Api) -> TokenStream {
+/// `client/mod.rs`: group modules, their re-exports and the root accessors on the version's
+/// client handle; a group `shared` picks (the same in several API versions) is re-exported
+/// from the shared module instead.
+pub fn client_mod(api: &Api, shared: &dyn Fn(&Group) -> bool) -> TokenStream {
     let modules = api.groups.iter().zip(&api.features.of_group).map(|(g, feature)| {
         let cfg = super::cfg_feature(feature.as_deref());
         let module = format_ident!("{}", g.module);
-        let ty = format_ident!("{}", g.type_name);
-        let builders = g.operations.iter().flat_map(|op| {
-            let status_enum = match &op.response {
-                ResponseKind::ByStatus(responses) => Some(format_ident!("{}", responses.type_name)),
-                _ => None,
-            };
-            std::iter::once(format_ident!("{}", op.builder)).chain(status_enum)
-        });
-        quote! { #cfg mod #module; #cfg pub use #module::{#ty, #(#builders),*}; }
+        let exported = group_exports(g);
+        if shared(g) {
+            let shared = format_ident!("{}", super::SHARED);
+            quote! { #cfg pub use crate::#shared::client::#module::{#(#exported),*}; }
+        } else {
+            quote! { #cfg mod #module; #cfg pub use #module::{#(#exported),*}; }
+        }
     });
     let roots = api.groups.iter().zip(&api.features.of_group).filter(|(g, _)| g.path.len() == 1).map(|(g, feature)| {
         let cfg = super::cfg_feature(feature.as_deref());
@@ -45,7 +47,6 @@ pub fn client_mod(api: &Api) -> TokenStream {
             }
         }
     });
-    let query_impls = query_value_impls(api);
     quote! {
         //! Operations, grouped as in the API reference: `client.<group>().<operation>(...)`.
         //! Each operation returns a request builder: set optional parameters, then
@@ -55,64 +56,58 @@ pub fn client_mod(api: &Api) -> TokenStream {
         impl super::Client {
             #(#roots)*
         }
-
-        #query_impls
     }
 }
 
-/// `QueryValue` for the unions used as query parameters (Polar's metadata filters).
-fn query_value_impls(api: &Api) -> TokenStream {
-    let impls = api.query_value_unions.iter().map(|&id| {
-        let TypeKind::Union(u) = &api.types[id].kind else { unreachable!("only unions are collected") };
-        let name = format_ident!("{}", api.types[id].name);
-        let unknown = format_ident!("{}", u.unknown);
-        let mut text_arms = Vec::new();
-        let mut pair_arms = Vec::new();
-        for v in &u.variants {
-            let vname = format_ident!("{}", v.name);
-            match &v.ty {
-                None => {
-                    let literal = &v.tag_values[0];
-                    text_arms.push(quote! { Self::#vname => out.push_str(#literal), });
-                    pair_arms.push(quote! { Self::#vname => out.push((name.to_owned(), #literal.to_owned())), });
-                }
-                Some(_) => {
-                    text_arms.push(quote! { Self::#vname(v) => v.write_query_text(out), });
-                    pair_arms.push(quote! { Self::#vname(v) => v.push_pairs(name, out), });
-                }
-            }
-        }
-        let cfg = super::cfg_attr(&api.features.of_type[id]);
-        quote! {
-            #cfg
-            impl crate::runtime::QueryValue for crate::models::#name {
-                fn write_query_text(&self, out: &mut String) {
-                    match self {
-                        #(#text_arms)*
-                        Self::#unknown(v) => v.write_query_text(out),
-                    }
-                }
-                fn push_pairs(&self, name: &str, out: &mut Vec<(String, String)>) {
-                    match self {
-                        #(#pair_arms)*
-                        Self::#unknown(v) => v.push_pairs(name, out),
-                    }
-                }
-            }
-        }
+/// `shared/client/mod.rs`: the groups several versions share, each compiled when a version
+/// that is on needs it.
+pub fn shared_client_mod(versions: &[Api], shared: &Shared) -> TokenStream {
+    let modules = shared.groups.iter().filter_map(|(module, owners)| {
+        let gates: Vec<(&str, crate::ir::features::Gate)> = owners
+            .iter()
+            .filter_map(|&v| {
+                let api = &versions[v];
+                let index = api.groups.iter().position(|g| g.module == *module)?;
+                let gate = match &api.features.of_group[index] {
+                    Some(feature) => crate::ir::features::Gate::Any([feature.clone()].into()),
+                    None => crate::ir::features::Gate::Always,
+                };
+                Some((api.version_module.as_ref()?.feature.as_str(), gate))
+            })
+            .collect();
+        let gates: Vec<(&str, &crate::ir::features::Gate)> = gates.iter().map(|(v, g)| (*v, g)).collect();
+        let newest = &versions[Shared::newest(owners)];
+        newest.groups.iter().find(|g| g.module == *module)?;
+        let cfg = super::cfg_shared(&gates);
+        let module = format_ident!("{}", module);
+        Some(quote! { #cfg pub(crate) mod #module; })
     });
-    let impls: Vec<TokenStream> = impls.collect();
-    if impls.is_empty() {
-        return TokenStream::new();
-    }
     quote! {
-        #(#impls)*
+        //! The groups of operations several API versions have in common.
+        #(#modules)*
     }
+}
+
+/// What a group's module exports: its handle, its builders and their response enums.
+fn group_exports(group: &Group) -> Vec<proc_macro2::Ident> {
+    let mut exported = vec![format_ident!("{}", group.type_name)];
+    for op in &group.operations {
+        exported.push(format_ident!("{}", op.builder));
+        if let ResponseKind::ByStatus(responses) = &op.response {
+            exported.push(format_ident!("{}", responses.type_name));
+        }
+    }
+    exported
 }
 
 /// One group's file: its handle type, child accessors and every operation's builder.
-pub fn group_file(api: &Api, group: &Group) -> TokenStream {
-    let mut imports = Imports::outside_models();
+pub fn group_file(api: &Api, group: &Group, place: Place<'_>) -> TokenStream {
+    group_file_naming(api, group, place).0
+}
+
+/// [`group_file`], and the models it names.
+pub fn group_file_naming(api: &Api, group: &Group, place: Place<'_>) -> (TokenStream, BTreeSet<String>) {
+    let mut imports = Imports::outside_models(place.code_root());
     imports.runtime("Client");
     let ty = format_ident!("{}", group.type_name);
     let doc = format!(" Operations of the `{}` group.", group.path.join("."));
@@ -138,8 +133,9 @@ pub fn group_file(api: &Api, group: &Group) -> TokenStream {
         methods.push(method);
         builders.push(builder);
     }
+    let models = imports.models();
     let imports = imports.tokens("");
-    quote! {
+    let tokens = quote! {
         #imports
 
         #[doc = #doc]
@@ -158,7 +154,8 @@ pub fn group_file(api: &Api, group: &Group) -> TokenStream {
         }
 
         #(#builders)*
-    }
+    };
+    (tokens, models)
 }
 
 /// How a builder stores a parameter and how its setter/argument accepts it.
@@ -351,9 +348,10 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
 
     let into_request = into_request(api, op);
     let output = response_ty(api, &op.response, imports);
+    let root = imports.code_root();
     let errors = op.errors.iter().map(|(status, index)| {
         let decoder = format_ident!("{}", api.error_bodies[*index].decoder);
-        quote! { (#status, crate::errors::#decoder) }
+        quote! { (#status, #root::errors::#decoder) }
     });
     // The body decoder of the operation's `ResponseFuture`, after the output type (the
     // runtime's default is `Json`).

@@ -37,14 +37,15 @@ pub fn field_doc_attrs(api: &Api, def: &TypeDef, field: &Field) -> TokenStream {
 /// method and path, scopes, deprecation, then its code sample when the crate's docs
 /// carry samples ([`crate::Options::samples_compiled_in`]).
 pub fn operation_doc_attrs(api: &Api, op: &Operation) -> TokenStream {
-    let spec_part = doc_attrs(Some(&operation_doc(op)));
+    let spec_part = doc_attrs(Some(&operation_doc(api, op)));
     let Some(code) = api.docs.samples.get(&op.operation_id) else {
         return spec_part;
     };
     let mut sample = String::from("\n# Example\n\n");
     if let Some(place) = &api.docs.samples_compiled_in {
         sample.push_str(&format!(
-            "`client` is a [`Client`](crate::Client) (see the [crate docs](crate)). This sample is compiled by `{place}`, not as a doctest.\n\n"
+            "`client` is a [`Client`]({root}::Client) (see the [crate docs](crate)). This sample is compiled by `{place}`, not as a doctest.\n\n",
+            root = api.crate_path()
         ));
     }
     sample.push_str(&format!("```rust,ignore\n{}\n```", code.trim_end()));
@@ -53,7 +54,7 @@ pub fn operation_doc_attrs(api: &Api, op: &Operation) -> TokenStream {
 }
 
 /// The spec's part of an operation's docs (Markdown, sanitized by the caller).
-fn operation_doc(op: &Operation) -> String {
+fn operation_doc(api: &Api, op: &Operation) -> String {
     let mut doc = String::new();
     let summary = op.summary.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if let Some(summary) = summary {
@@ -72,7 +73,7 @@ fn operation_doc(op: &Operation) -> String {
         let scopes: Vec<String> = op.scopes.iter().map(|s| format!("`{s}`")).collect();
         doc.push_str(&format!("\n\nScopes: {}", scopes.join(", ")));
     }
-    if let Some(credentials) = credentials_doc(op) {
+    if let Some(credentials) = credentials_doc(api, op) {
         doc.push_str("\n\n");
         doc.push_str(&credentials);
     }
@@ -84,7 +85,7 @@ fn operation_doc(op: &Operation) -> String {
 
 /// For an operation that needs a token another operation issues (Polar's customer
 /// portal: a customer or member session token): which token, and how to get and send it.
-fn credentials_doc(op: &Operation) -> Option<String> {
+fn credentials_doc(api: &Api, op: &Operation) -> Option<String> {
     let issuer = op.credentials.iter().find_map(|c| c.issued_by.as_ref())?;
     let tokens: Vec<String> =
         op.credentials.iter().map(|c| format!("a {} token", c.scheme.replace('_', " "))).collect();
@@ -93,10 +94,11 @@ fn credentials_doc(op: &Operation) -> Option<String> {
     Some(format!(
         "**Token:** {} (security {}), not the organization token: get one from `{call}` (operation \
          `{}`) and send it with the request builder's `.access_token(token)` or a \
-         [`Client::with_access_token`](crate::Client::with_access_token) client.",
+         [`Client::with_access_token`]({root}::Client::with_access_token) client.",
         tokens.join(" or "),
         schemes.join(", "),
-        issuer.operation_id
+        issuer.operation_id,
+        root = api.crate_path()
     ))
 }
 

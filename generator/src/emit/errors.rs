@@ -1,14 +1,14 @@
 //! `src/errors.rs`: the `ApiErrorBody` enum of documented error bodies and the decoder of
 //! each, which request builders list by status.
 
-use super::{ty_tokens, Imports};
+use super::{ty_tokens, Imports, Place};
 use crate::ir::Api;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// `src/errors.rs`: the documented error bodies and one decoder per body type.
-pub fn errors_file(api: &Api) -> TokenStream {
-    let mut imports = Imports::outside_models();
+pub fn errors_file(api: &Api, place: Place<'_>) -> TokenStream {
+    let mut imports = Imports::outside_models(place.code_root());
     let variants: Vec<_> = api.error_bodies.iter().map(|b| format_ident!("{}", b.variant)).collect();
     let tys: Vec<_> = api.error_bodies.iter().map(|b| ty_tokens(api, &b.ty, &mut imports)).collect();
     let decoders = api.error_bodies.iter().zip(&tys).zip(&api.features.of_error_decoder).map(|((body, ty), gate)| {

@@ -4,25 +4,28 @@
 //! Examples are grouped by Rust type so each type is instantiated once, which keeps
 //! the test cheap to compile even with hundreds of examples.
 
-use super::{ty_tokens, Imports};
-use crate::ir::{Api, Presence, TypeKind};
+use super::{ty_tokens, Imports, Place};
+use crate::ir::{Api, Presence, TypeDef, TypeKind};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
 
 /// Whether any property of the spec carries an example.
-pub fn has_examples(api: &Api) -> bool {
+/// Whether any property of the types `tested` picks carries an example.
+pub fn has_examples(api: &Api, tested: &dyn Fn(&TypeDef) -> bool) -> bool {
     api.types
         .iter()
+        .filter(|def| tested(def))
         .any(|def| matches!(&def.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| !f.examples.is_empty())))
 }
 
-/// The test module, or `None` when the spec has no property examples.
-pub fn examples_file(api: &Api) -> Option<TokenStream> {
+/// The test module of the types `tested` picks (in a crate of several versions, the newest
+/// version having a type tests it), or `None` when they have no property examples.
+pub fn examples_file(api: &Api, place: Place<'_>, tested: &dyn Fn(&TypeDef) -> bool) -> Option<TokenStream> {
     // Rust type spelling → (tokens, [(where, example JSON)]).
     let mut groups: BTreeMap<String, (TokenStream, Vec<(String, String)>)> = BTreeMap::new();
-    let mut imports = Imports::outside_models();
-    for def in &api.types {
+    let mut imports = Imports::outside_models(place.code_root());
+    for def in api.types.iter().filter(|def| tested(def)) {
         let TypeKind::Struct(s) = &def.kind else { continue };
         for field in s.fields.iter().filter(|f| !f.examples.is_empty()) {
             let mut ty = ty_tokens(api, &field.ty, &mut imports);

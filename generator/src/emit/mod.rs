@@ -2,15 +2,17 @@
 //!
 //! No decisions are made here beyond spelling: names and shapes come from the IR.
 
-mod client;
+pub(crate) mod client;
 mod docs;
-mod errors;
+pub(crate) mod errors;
 mod examples;
-mod models;
+pub(crate) mod models;
+mod roots;
 mod webhooks;
 
 use crate::ir::features::{Gate, FULL};
 use crate::ir::{Api, Ty};
+use crate::share::Shared;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
@@ -41,287 +43,262 @@ fn cfg_feature(feature: Option<&str>) -> TokenStream {
     }
 }
 
+/// Where a generated file sits, and so where its code finds the items of its API version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place<'a> {
+    /// The crate root: a crate of one API version (`src/models/...`, `crate::models`).
+    Root,
+    /// The module of one version in a crate of several (`src/v2026_10/...`,
+    /// `crate::v2026_10::models`).
+    Version(&'a str),
+    /// The module of what several versions share (`src/shared/...`, `crate::shared::models`).
+    Shared,
+}
+
+/// The module holding what several API versions share.
+pub const SHARED: &str = "shared";
+
+impl Place<'_> {
+    /// The path code uses for this place's `models`, `errors`...: `crate`, `crate::v2026_10`.
+    pub fn code_root(self) -> TokenStream {
+        match self {
+            Place::Root => quote! { crate },
+            Place::Version(module) => {
+                let module = format_ident!("{}", module);
+                quote! { crate::#module }
+            }
+            Place::Shared => {
+                let module = format_ident!("{}", SHARED);
+                quote! { crate::#module }
+            }
+        }
+    }
+
+    /// The folder under `src/` (empty at the root, else `v2026_10/`).
+    pub fn dir(self) -> String {
+        match self {
+            Place::Root => String::new(),
+            Place::Version(module) => format!("{module}/"),
+            Place::Shared => format!("{SHARED}/"),
+        }
+    }
+}
+
 /// One output file: its path under `src/` and its syntax.
 pub struct EmittedFile {
     pub path: String,
     pub tokens: TokenStream,
 }
 
+/// The crate being emitted: its API versions, oldest first, and what they share. A crate
+/// of one version has one API without a version module, and shares nothing.
+#[derive(Clone, Copy)]
+pub struct Crate<'a> {
+    pub versions: &'a [Api],
+    pub shared: &'a Shared,
+}
+
+impl<'a> Crate<'a> {
+    /// Whether the crate has version modules (else its one API is the crate root).
+    fn versioned(&self) -> bool {
+        self.versions.iter().any(|api| api.version_module.is_some())
+    }
+
+    /// Where version `v`'s own files sit.
+    fn place(&self, v: usize) -> Place<'a> {
+        match &self.versions[v].version_module {
+            Some(module) => Place::Version(&module.name),
+            None => Place::Root,
+        }
+    }
+
+    /// The newest version with a type of this name: whose copy a shared type is.
+    fn shared_type(&self, name: &str) -> Option<(usize, &'a crate::ir::TypeDef)> {
+        let versions = self.shared.types.get(name)?;
+        let v = Shared::newest(versions);
+        self.versions[v].types.iter().find(|def| def.name == name).map(|def| (v, def))
+    }
+
+    /// The newest version with a group of this module: whose copy a shared group is.
+    fn shared_group(&self, module: &str) -> Option<(usize, &'a crate::ir::Group)> {
+        let versions = self.shared.groups.get(module)?;
+        let v = Shared::newest(versions);
+        self.versions[v].groups.iter().find(|group| group.module == module).map(|group| (v, group))
+    }
+
+    /// Whether version `v` has a spec-example test module.
+    fn has_examples(&self, v: usize) -> bool {
+        examples::has_examples(&self.versions[v], &|def| self.tests_examples_of(v, def))
+    }
+
+    /// Whether version `v` tests the examples of `def`: the newest version having it does.
+    fn tests_examples_of(&self, v: usize, def: &crate::ir::TypeDef) -> bool {
+        match self.shared.types.get(&def.name) {
+            Some(versions) => Shared::newest(versions) == v,
+            None => true,
+        }
+    }
+}
+
 /// One generated source file, not yet emitted. Jobs are independent, so the write stage
 /// can emit and format them on several threads (`TokenStream` is not `Send`, so each job
-/// is emitted on the thread that formats it).
+/// is emitted on the thread that formats it). Versions are indices into [`Crate::versions`].
 pub enum FileJob<'a> {
+    /// `lib.rs`.
     Lib,
-    ModelsMod,
-    Type(&'a crate::ir::TypeDef),
-    ClientMod,
-    Group(&'a crate::ir::Group),
-    Errors,
-    Webhooks,
-    Examples,
+    /// `<version>/mod.rs` (crates of several versions).
+    VersionRoot(usize),
+    /// `shared/mod.rs` (crates of several versions that share something).
+    SharedRoot,
+    /// `models/mod.rs` of a version, or of `shared` (`None`).
+    ModelsMod(Option<usize>),
+    /// A type's file, in its version's place or in `shared`.
+    Type(usize, Place<'a>, &'a crate::ir::TypeDef),
+    /// `client/mod.rs` of a version, or of `shared` (`None`).
+    ClientMod(Option<usize>),
+    /// A group's file, in its version's place or in `shared`.
+    Group(usize, Place<'a>, &'a crate::ir::Group),
+    /// `errors.rs` of a version, or the shared one.
+    Errors(usize, Place<'a>),
+    Webhooks(usize),
+    Examples(usize),
 }
 
 /// Every generated source file of the crate except the copied runtime.
-pub fn file_jobs(api: &Api) -> Vec<FileJob<'_>> {
-    let mut jobs = vec![FileJob::Lib, FileJob::ModelsMod];
-    jobs.extend(api.types.iter().map(FileJob::Type));
-    jobs.push(FileJob::ClientMod);
-    jobs.extend(api.groups.iter().map(FileJob::Group));
-    jobs.push(FileJob::Errors);
-    if !api.webhooks.is_empty() {
-        jobs.push(FileJob::Webhooks);
+pub fn file_jobs<'a>(krate: &Crate<'a>) -> Vec<FileJob<'a>> {
+    let mut jobs = vec![FileJob::Lib];
+    if krate.versioned() && !krate.shared.is_empty() {
+        jobs.push(FileJob::SharedRoot);
+        if !krate.shared.types.is_empty() {
+            jobs.push(FileJob::ModelsMod(None));
+            jobs.extend(
+                krate
+                    .shared
+                    .types
+                    .keys()
+                    .filter_map(|name| krate.shared_type(name))
+                    .map(|(v, def)| FileJob::Type(v, Place::Shared, def)),
+            );
+        }
+        if !krate.shared.groups.is_empty() {
+            jobs.push(FileJob::ClientMod(None));
+            jobs.extend(
+                krate
+                    .shared
+                    .groups
+                    .keys()
+                    .filter_map(|module| krate.shared_group(module))
+                    .map(|(v, group)| FileJob::Group(v, Place::Shared, group)),
+            );
+        }
+        if krate.shared.errors {
+            jobs.push(FileJob::Errors(krate.versions.len() - 1, Place::Shared));
+        }
     }
-    if examples::has_examples(api) {
-        jobs.push(FileJob::Examples);
+    for (v, api) in krate.versions.iter().enumerate() {
+        let place = krate.place(v);
+        if krate.versioned() {
+            jobs.push(FileJob::VersionRoot(v));
+        }
+        jobs.push(FileJob::ModelsMod(Some(v)));
+        jobs.extend(
+            api.types.iter().filter(|def| !krate.shared.has_type(&def.name, v)).map(|def| FileJob::Type(v, place, def)),
+        );
+        jobs.push(FileJob::ClientMod(Some(v)));
+        jobs.extend(
+            api.groups
+                .iter()
+                .filter(|group| !krate.shared.has_group(&group.module, v))
+                .map(|group| FileJob::Group(v, place, group)),
+        );
+        if !krate.shared.errors {
+            jobs.push(FileJob::Errors(v, place));
+        }
+        if !api.webhooks.is_empty() {
+            jobs.push(FileJob::Webhooks(v));
+        }
+        if krate.has_examples(v) {
+            jobs.push(FileJob::Examples(v));
+        }
     }
     jobs
 }
 
 /// The syntax of one file.
-pub fn emit_file(api: &Api, job: &FileJob<'_>) -> EmittedFile {
-    let (path, tokens) = match job {
-        FileJob::Lib => ("lib.rs".to_owned(), lib_rs(api)),
-        FileJob::ModelsMod => ("models/mod.rs".to_owned(), models::models_mod(api)),
-        FileJob::Type(def) => (format!("models/{}.rs", def.module), models::type_file(api, def)),
-        FileJob::ClientMod => ("client/mod.rs".to_owned(), client::client_mod(api)),
-        FileJob::Group(group) => (format!("client/{}.rs", group.module), client::group_file(api, group)),
-        FileJob::Errors => ("errors.rs".to_owned(), errors::errors_file(api)),
-        FileJob::Webhooks => ("webhooks.rs".to_owned(), webhooks::webhooks_file(api)),
-        FileJob::Examples => ("spec_examples.rs".to_owned(), examples::examples_file(api).unwrap_or_default()),
+pub fn emit_file(krate: &Crate<'_>, job: &FileJob<'_>) -> EmittedFile {
+    let versions = krate.versions;
+    let (path, tokens) = match *job {
+        FileJob::Lib if krate.versioned() => ("lib.rs".to_owned(), roots::versioned_lib_rs(versions, krate.shared)),
+        FileJob::Lib => ("lib.rs".to_owned(), roots::lib_rs(&versions[0], krate.has_examples(0))),
+        FileJob::VersionRoot(v) => (
+            format!("{}mod.rs", krate.place(v).dir()),
+            roots::version_root_rs(versions, v, krate.shared, krate.has_examples(v)),
+        ),
+        FileJob::SharedRoot => (format!("{}mod.rs", Place::Shared.dir()), roots::shared_root_rs(krate.shared)),
+        FileJob::ModelsMod(Some(v)) => (
+            format!("{}models/mod.rs", krate.place(v).dir()),
+            models::models_mod(&versions[v], &|def| krate.shared.has_type(&def.name, v)),
+        ),
+        FileJob::ModelsMod(None) => {
+            (format!("{}models/mod.rs", Place::Shared.dir()), models::shared_models_mod(versions, krate.shared))
+        }
+        FileJob::Type(v, place, def) => {
+            (format!("{}models/{}.rs", place.dir(), def.module), models::type_file(&versions[v], def))
+        }
+        FileJob::ClientMod(Some(v)) => (
+            format!("{}client/mod.rs", krate.place(v).dir()),
+            client::client_mod(&versions[v], &|group| krate.shared.has_group(&group.module, v)),
+        ),
+        FileJob::ClientMod(None) => {
+            (format!("{}client/mod.rs", Place::Shared.dir()), client::shared_client_mod(versions, krate.shared))
+        }
+        FileJob::Group(v, place, group) => {
+            (format!("{}client/{}.rs", place.dir(), group.module), client::group_file(&versions[v], group, place))
+        }
+        FileJob::Errors(v, place) => (format!("{}errors.rs", place.dir()), errors::errors_file(&versions[v], place)),
+        FileJob::Webhooks(v) => {
+            let place = krate.place(v);
+            (format!("{}webhooks.rs", place.dir()), webhooks::webhooks_file(&versions[v], place))
+        }
+        FileJob::Examples(v) => {
+            let place = krate.place(v);
+            let tokens = examples::examples_file(&versions[v], place, &|def| krate.tests_examples_of(v, def));
+            (format!("{}spec_examples.rs", place.dir()), tokens.unwrap_or_default())
+        }
     };
     EmittedFile { path, tokens }
 }
 
-fn lib_rs(api: &Api) -> TokenStream {
-    let intro = format!(
-        "{} — a typed Rust client, generated from its OpenAPI description (API version `{}`).\n\n{}",
-        api.title,
-        api.version,
-        api.description.as_deref().unwrap_or_default()
-    );
-    let has_features = !api.features.all().is_empty();
-    let docs = docs::inner_doc_attrs(Some(&intro));
-    // The profile's quick start comes first after the introduction, the features after it.
-    let crate_docs = docs::inner_planned_lines(api.crate_docs.as_deref());
-    let features = features_doc(api);
-    let features = docs::inner_planned_lines(Some(&features));
-    let api_version = &api.version;
-    let (version_header, handle_version) = match &api.version_header {
-        Some(header) => (quote! { Some(#header) }, quote! { Some(API_VERSION) }),
-        None => (quote! { None }, quote! { None }),
-    };
-    let version_echoed = api.version_echoed;
-    let default_url = api.servers.first().map_or("http://localhost", |s| s.url.as_str());
-    let organization_header = match &api.organization_header {
-        Some(header) => quote! { Some(#header) },
-        None => quote! { None },
-    };
-    let env_prefix = api.lib_name.to_ascii_uppercase();
-    let server_pairs = api.servers.iter().map(|s| {
-        let name = crate::names::snake_name(&s.name);
-        let url = s.url.as_str();
-        quote! { (#name, #url) }
-    });
-    let server_variants: Vec<_> = api.servers.iter().map(|s| format_ident!("{}", s.name)).collect();
-    let server_urls: Vec<_> = api.servers.iter().map(|s| s.url.as_str()).collect();
-    let server_arms = api.servers.iter().enumerate().map(|(i, s)| {
-        let doc = match &s.description {
-            Some(d) => format!(" {d}: `{}`.", s.url),
-            None => format!(" `{}`.", s.url),
-        };
-        let name = format_ident!("{}", s.name);
-        let default = (i == 0).then(|| quote! { #[default] });
-        quote! { #[doc = #doc] #default #name, }
-    });
-    let server = (!api.servers.is_empty()).then(|| {
-        quote! {
-            /// The servers the API is published on (the spec's `servers`).
-            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-            pub enum Server {
-                #(#server_arms)*
+/// `#[cfg(...)]` of an item shared by several versions: compiled when a version that is on
+/// needs it (`gates`: each version's feature and the item's gate in that version).
+fn cfg_shared(gates: &[(&str, &Gate)]) -> TokenStream {
+    fn predicate(gate: &Gate) -> Option<TokenStream> {
+        match gate {
+            Gate::Always => None,
+            Gate::Any(features) if features.len() == 1 => {
+                let feature = features.iter().next();
+                Some(quote! { feature = #feature })
             }
-
-            impl Server {
-                /// The server's base URL.
-                pub fn url(self) -> &'static str {
-                    match self {
-                        #(Self::#server_variants => #server_urls,)*
-                    }
-                }
-            }
-
-            impl runtime::ApiServer for Server {
-                fn base_url(&self) -> &'static str {
-                    self.url()
-                }
+            Gate::Any(features) => {
+                let features = features.iter();
+                Some(quote! { any(#(feature = #features),*) })
             }
         }
-    });
-    let alias = api.client_alias.as_ref().map(|name| {
-        let name = format_ident!("{}", name);
-        let doc = format!(" The client, under the API's name: `{name}::builder()`.");
-        quote! { #[doc = #doc] pub type #name = Client; }
-    });
-    let webhooks_mod = (!api.webhooks.is_empty()).then(|| {
-        let cfg = cfg_feature(api.features.webhooks.as_deref());
-        quote! { #cfg pub mod webhooks; }
-    });
-    // The examples cover models of every group.
-    let examples_cfg = if has_features {
-        quote! { #[cfg(all(test, feature = #FULL))] }
-    } else {
-        quote! { #[cfg(test)] }
-    };
-    let examples_mod = examples::has_examples(api).then(|| quote! { #examples_cfg mod spec_examples; });
-    // The profile's hand-written modules (`write` copies their files).
-    let extra_mods = api.extra_modules.iter().map(|extra| {
-        let name = format_ident!("{}", extra.name);
-        let cfg = extra.cfg.map(|predicate| {
-            let predicate: TokenStream = predicate.parse().expect("a profile's cfg predicate is valid Rust");
-            quote! { #[cfg(#predicate)] }
-        });
-        quote! { #cfg pub mod #name; }
-    });
-    quote! {
-        #docs
-        #crate_docs
-        #features
-        #![deny(unsafe_code)]
-        #![deny(missing_docs)]
-        // docs.rs builds with `--cfg docsrs` on nightly: each feature-gated item shows its feature.
-        #![cfg_attr(docsrs, feature(doc_cfg))]
-
-        pub mod client;
-        mod errors;
-        pub mod models;
-        pub mod runtime;
-        #webhooks_mod
-        #examples_mod
-        #(#extra_mods)*
-
-        pub use errors::ApiErrorBody;
-        pub use runtime::model::Patch;
-        pub use runtime::{BuildError, RequestOptions, Response, RetryPolicy};
-
-        /// The error of every operation: which operation failed and why (see
-        /// [`runtime::Error`]), with documented error bodies decoded into [`ApiErrorBody`].
-        pub type Error = runtime::Error<ApiErrorBody>;
-
-        /// What went wrong in an [`Error`].
-        pub type ErrorKind = runtime::ErrorKind<ApiErrorBody>;
-
-        /// Configures and creates a [`Client`]: credentials, server, timeout, retries.
-        pub type ClientBuilder = runtime::ClientBuilder<Client>;
-
-        #alias
-
-        /// The API version this crate was generated from (`info.version` of the spec).
-        pub const API_VERSION: &str = #api_version;
-
-        static API_INFO: runtime::ApiInfo = runtime::ApiInfo {
-            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-            default_base_url: #default_url,
-            version_header: #version_header,
-            versions: &[API_VERSION],
-            version_echoed: #version_echoed,
-            organization_header: #organization_header,
-            env_prefix: #env_prefix,
-            servers: &[#(#server_pairs),*],
-        };
-
-        /// A client of the API: every operation, grouped as in the API reference
-        /// (`client.<group>().<operation>(...)`), sent with the API version this crate speaks.
-        ///
-        /// Cheap to clone (clones share one connection pool) and `Send + Sync`.
-        #[derive(Clone, Debug)]
-        pub struct Client {
-            client: runtime::Client,
-        }
-
-        impl Client {
-            /// Starts configuring a client: credentials, server, timeout, retries.
-            pub fn builder() -> ClientBuilder {
-                ClientBuilder::new(&API_INFO)
-            }
-
-            /// A client configured from the environment (see [`ClientBuilder::with_env`]
-            /// for the variables), with the defaults for everything else.
-            ///
-            /// # Errors
-            ///
-            /// When a variable is missing or invalid, or the configuration is (see
-            /// [`BuildError`]).
-            pub fn from_env() -> Result<Client, BuildError> {
-                Self::builder().with_env()?.build()
-            }
-
-            /// A client that sends `token` as its bearer access token and shares everything
-            /// else with this one (connection pool, configuration): cheap, so a server can
-            /// make one per customer session token (see
-            /// [`runtime::Client::with_access_token`]).
-            ///
-            /// # Errors
-            ///
-            /// [`BuildError::InvalidCredential`] if `token` cannot be sent in an HTTP header.
-            pub fn with_access_token(&self, token: impl Into<String>) -> Result<Client, BuildError> {
-                self.client.with_access_token(token).map(|client| Client { client })
-            }
-
-            /// The base URL requests are sent to, without trailing slash.
-            #[must_use]
-            pub fn base_url(&self) -> &str {
-                self.client.base_url()
-            }
-
-            /// The largest response body read into memory, in bytes (see
-            /// [`ClientBuilder::max_response_size`]).
-            #[must_use]
-            pub fn max_response_size(&self) -> usize {
-                self.client.max_response_size()
-            }
-
-            /// The HTTP client underneath: for requests of your own
-            /// ([`runtime::Client::execute`]), with this client's configuration.
-            #[must_use]
-            pub fn runtime(&self) -> &runtime::Client {
-                &self.client
-            }
-        }
-
-        impl runtime::ApiHandle for Client {
-            const API_VERSION: Option<&'static str> = #handle_version;
-
-            fn from_client(client: runtime::Client) -> Self {
-                Client { client }
-            }
-        }
-
-        #server
     }
-}
-
-/// The crate docs' "Cargo features" section, when the crate has features.
-fn features_doc(api: &Api) -> String {
-    let mut doc = String::from("# Cargo features\n\n");
-    let features: Vec<String> = api.features.all().iter().map(|f| format!("`{f}`")).collect();
-    if !features.is_empty() {
-        let webhooks =
-            if api.features.webhooks.is_some() { ", and `webhook-events` holds the `webhooks` module" } else { "" };
-        doc.push_str(&format!(
-            "Each top-level group of operations is a feature named after its accessor \
-             (kebab case){webhooks}, all on through `{FULL}`, the default. With `default-features = false` \
-             and only the features an application needs, the crate compiles those groups and the models \
-             they use. Features: {}.\n\n",
-            features.join(", ")
-        ));
+    let versions = gates.iter().map(|(version, _)| *version);
+    let any_version = quote! { any(#(feature = #versions),*) };
+    let first = gates.first().map(|(_, gate)| *gate);
+    if gates.iter().all(|(_, gate)| Some(*gate) == first) {
+        return match first.and_then(predicate) {
+            Some(gate) => quote! { #[cfg(all(#any_version, #gate))] },
+            None => quote! { #[cfg(#any_version)] },
+        };
     }
-    doc.push_str(
-        "TLS of the default HTTP client: `rustls` (default; the aws-lc-rs provider, or the one the \
-         application installed process-wide) or `native-tls` (the platform's library; it wins when both \
-         are on). With neither, pass a `reqwest::Client` to [`ClientBuilder::http_client`]; `https` base \
-         URLs are refused otherwise. `tracing`: a span per request.",
-    );
-    doc
+    let arms = gates.iter().map(|(version, gate)| match predicate(gate) {
+        Some(gate) => quote! { all(feature = #version, #gate) },
+        None => quote! { feature = #version },
+    });
+    quote! { #[cfg(any(#(#arms),*))] }
 }
 
 /// The names [`Imports`] may bring into a generated file from other crates (`use ...;`): a
@@ -348,8 +325,9 @@ pub const CRATE_ROOT_ITEMS: &[&str] =
 /// The `use` lines a model file needs, collected while its tokens are built.
 #[derive(Default)]
 pub struct Imports {
-    /// Files outside `models/` import models from `crate::models`, model files from `super`.
-    outside_models: bool,
+    /// Files outside `models/` import models from `<root>::models` (`crate::models`), model
+    /// files from `super`.
+    outside_models: Option<TokenStream>,
     /// Items of `crate::runtime` the file uses.
     runtime: BTreeSet<&'static str>,
     /// The file names the API's error body type (`ApiErrorBody`).
@@ -366,8 +344,20 @@ pub struct Imports {
 }
 
 impl Imports {
-    fn outside_models() -> Self {
-        Imports { outside_models: true, ..Imports::default() }
+    /// Where the file's code finds its version's items (`crate` for model files).
+    fn code_root(&self) -> TokenStream {
+        self.outside_models.clone().unwrap_or_else(|| quote! { crate })
+    }
+
+    /// The models the file names.
+    fn models(&self) -> BTreeSet<String> {
+        self.models.clone()
+    }
+
+    /// The imports of a file outside `models/` whose version's items are under `root`
+    /// ([`Place::code_root`]).
+    fn outside_models(root: TokenStream) -> Self {
+        Imports { outside_models: Some(root), ..Imports::default() }
     }
 
     /// Records that the file uses `crate::runtime::<name>`.
@@ -408,7 +398,8 @@ impl Imports {
             out.extend(quote! { use crate::Patch; });
         }
         if self.error_body {
-            out.extend(quote! { use crate::errors::ApiErrorBody; });
+            let root = self.outside_models.clone().unwrap_or_else(|| quote! { crate });
+            out.extend(quote! { use #root::errors::ApiErrorBody; });
         }
         let runtime: Vec<_> = self.runtime.iter().map(|m| format_ident!("{}", m)).collect();
         match runtime.len() {
@@ -417,10 +408,9 @@ impl Imports {
             _ => out.extend(quote! { use crate::runtime::{#(#runtime),*}; }),
         }
         let models: Vec<_> = self.models.iter().filter(|m| *m != own_name).map(|m| format_ident!("{}", m)).collect();
-        let base = if self.outside_models {
-            quote! { crate::models }
-        } else {
-            quote! { super }
+        let base = match &self.outside_models {
+            Some(root) => quote! { #root::models },
+            None => quote! { super },
         };
         match models.len() {
             0 => {}

@@ -4,11 +4,18 @@ use super::docs::{field_doc_attrs, type_doc_attrs};
 use super::{ty_tokens, Imports};
 use crate::ir::{Api, EnumDef, Field, JsonKinds, MissingTag, Presence, StructDef, Ty, TypeDef, TypeKind, UnionDef};
 use crate::names::ident;
+use crate::share::Shared;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use std::collections::BTreeSet;
 
 /// The file of one type: imports plus its definition and impls.
 pub fn type_file(api: &Api, def: &TypeDef) -> TokenStream {
+    type_file_naming(api, def).0
+}
+
+/// [`type_file`], and the models it names (what it imports from its siblings).
+pub fn type_file_naming(api: &Api, def: &TypeDef) -> (TokenStream, BTreeSet<String>) {
     let mut imports = Imports::default();
     let body = match &def.kind {
         TypeKind::Struct(s) => struct_def(api, def, s, &mut imports),
@@ -21,20 +28,51 @@ pub fn type_file(api: &Api, def: &TypeDef) -> TokenStream {
             quote! { #docs pub type #name = #ty; }
         }
     };
+    let models = imports.models().into_iter().filter(|m| *m != def.name).collect();
     let imports = imports.tokens(&def.name);
-    quote! { #imports #body }
+    (quote! { #imports #body }, models)
 }
 
-/// `models/mod.rs`: declares every type module and re-exports its type.
-pub fn models_mod(api: &Api) -> TokenStream {
+/// `models/mod.rs`: declares every type module and re-exports its type; a type `shared`
+/// picks (the same in several API versions) is re-exported from the shared module instead.
+pub fn models_mod(api: &Api, shared: &dyn Fn(&TypeDef) -> bool) -> TokenStream {
     let items = api.types.iter().zip(&api.features.of_type).map(|(def, gate)| {
         let module = format_ident!("{}", def.module);
         let name = format_ident!("{}", def.name);
         let cfg = super::cfg_attr(gate);
-        quote! { #cfg mod #module; #cfg pub use #module::#name; }
+        if shared(def) {
+            let shared = format_ident!("{}", super::SHARED);
+            quote! { #cfg pub use crate::#shared::models::#name; }
+        } else {
+            quote! { #cfg mod #module; #cfg pub use #module::#name; }
+        }
     });
     quote! {
         //! Data types of the API: one per schema of the spec, plus the inline types they need.
+        #(#items)*
+    }
+}
+
+/// `shared/models/mod.rs`: the types several versions share, each compiled when a version
+/// that is on needs it.
+pub fn shared_models_mod(versions: &[Api], shared: &Shared) -> TokenStream {
+    let items = shared.types.iter().filter_map(|(name, owners)| {
+        let gates: Vec<(&str, &crate::ir::features::Gate)> = owners
+            .iter()
+            .filter_map(|&v| {
+                let api = &versions[v];
+                let id = api.types.iter().position(|def| def.name == *name)?;
+                Some((api.version_module.as_ref()?.feature.as_str(), &api.features.of_type[id]))
+            })
+            .collect();
+        let newest = &versions[Shared::newest(owners)];
+        let def = newest.types.iter().find(|def| def.name == *name)?;
+        let (module, name) = (format_ident!("{}", def.module), format_ident!("{}", def.name));
+        let cfg = super::cfg_shared(&gates);
+        Some(quote! { #cfg mod #module; #cfg pub use #module::#name; })
+    });
+    quote! {
+        //! The data types several API versions have in common.
         #(#items)*
     }
 }
@@ -358,6 +396,7 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
         raw_deserialize_body(&quote! { #name }, &dispatch)
     };
     let conversions = union_conversions(api, &name, u, imports);
+    let query_value = api.query_value_unions.contains(&api_type_id(api, def)).then(|| query_value_impl(&name, u));
     let docs = type_doc_attrs(api, def);
     let unknown_doc = match (&u.tag, u.missing_tag) {
         (Some(tag), MissingTag::Error) => format!(
@@ -405,6 +444,53 @@ fn union_def(api: &Api, def: &TypeDef, u: &UnionDef, imports: &mut Imports) -> T
         }
 
         #conversions
+
+        #query_value
+    }
+}
+
+/// The id of a type of `api` (types are compared by address: `def` is one of `api.types`).
+fn api_type_id(api: &Api, def: &TypeDef) -> usize {
+    api.types.iter().position(|t| std::ptr::eq(t, def)).expect("the type is one of the API's")
+}
+
+/// `QueryValue` for a union sent as a query parameter (Polar's metadata filters): text for
+/// `form` and delimited parameters, pairs for deepObject maps. Beside the type, so a type
+/// shared by several API versions has it once.
+fn query_value_impl(name: &proc_macro2::Ident, u: &UnionDef) -> TokenStream {
+    let unknown = format_ident!("{}", u.unknown);
+    let mut text_arms = Vec::new();
+    let mut pair_arms = Vec::new();
+    for v in &u.variants {
+        let vname = format_ident!("{}", v.name);
+        match &v.ty {
+            None => {
+                let literal = &v.tag_values[0];
+                text_arms.push(quote! { Self::#vname => out.push_str(#literal), });
+                pair_arms.push(quote! { Self::#vname => out.push((name.to_owned(), #literal.to_owned())), });
+            }
+            Some(_) => {
+                text_arms.push(quote! { Self::#vname(v) => v.write_query_text(out), });
+                pair_arms.push(quote! { Self::#vname(v) => v.push_pairs(name, out), });
+            }
+        }
+    }
+    quote! {
+        impl crate::runtime::QueryValue for #name {
+            fn write_query_text(&self, out: &mut String) {
+                match self {
+                    #(#text_arms)*
+                    Self::#unknown(v) => v.write_query_text(out),
+                }
+            }
+
+            fn push_pairs(&self, name: &str, out: &mut Vec<(String, String)>) {
+                match self {
+                    #(#pair_arms)*
+                    Self::#unknown(v) => v.push_pairs(name, out),
+                }
+            }
+        }
     }
 }
 

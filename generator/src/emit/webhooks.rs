@@ -2,14 +2,14 @@
 //! re-exports of the runtime's signature verifier.
 
 use super::docs::doc_attrs;
-use super::{ty_tokens, Imports};
+use super::{ty_tokens, Imports, Place};
 use crate::ir::Api;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// `src/webhooks.rs`: the event enum and the verifier re-exports.
-pub fn webhooks_file(api: &Api) -> TokenStream {
-    let mut imports = Imports::outside_models();
+pub fn webhooks_file(api: &Api, place: Place<'_>) -> TokenStream {
+    let mut imports = Imports::outside_models(place.code_root());
     let tag = &api.webhook_tag;
     let mut arms = Vec::new();
     let mut names = Vec::new();

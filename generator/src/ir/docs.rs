@@ -102,6 +102,7 @@ struct Uses {
 
 /// Plans the docs of `api` (after its features are computed).
 pub fn plan(api: &Api) -> Docs {
+    let root = api.crate_path();
     let gate_of = |id: TypeId| api.features.of_type.get(id).cloned().unwrap_or(Gate::Always);
     let mut uses: BTreeMap<TypeId, Uses> = BTreeMap::new();
 
@@ -110,7 +111,7 @@ pub fn plan(api: &Api) -> Docs {
         let accessors: String = group.path.iter().map(|a| format!("{a}()")).collect::<Vec<_>>().join(".");
         for op in &group.operations {
             let text = format!("{accessors}.{}()", op.name);
-            let path = format!("crate::client::{}::{}", group.type_name, op.name);
+            let path = format!("{root}::client::{}::{}", group.type_name, op.name);
             let mut add = |ty: &Ty, pick: fn(&mut Uses) -> &mut Vec<String>| {
                 for id in named_in(ty) {
                     let entry = link(&text, &path, &gate_of(id), &target);
@@ -141,7 +142,7 @@ pub fn plan(api: &Api) -> Docs {
     let webhooks_gate = feature_gate(api.features.webhooks.as_ref());
     for webhook in &api.webhooks {
         for id in named_in(&webhook.payload) {
-            let path = format!("crate::webhooks::WebhookEvent::{}", webhook.variant);
+            let path = format!("{root}::webhooks::WebhookEvent::{}", webhook.variant);
             let entry = format!(
                 "`{}` ({})",
                 webhook.event,
@@ -178,7 +179,7 @@ pub fn plan(api: &Api) -> Docs {
             }
         }
         for (id, fields) in by_child {
-            let path = format!("crate::models::{}", parent.name);
+            let path = format!("{root}::models::{}", parent.name);
             let name = link(&parent.name, &path, &gate_of(id), &gate_of(parent_id));
             let entry = if fields.is_empty() {
                 name
@@ -228,7 +229,7 @@ fn type_doc(uses: Option<&Uses>) -> String {
 /// under references), so the link always resolves.
 fn shape(api: &Api, ty: &Ty) -> String {
     match ty {
-        Ty::Named(id) => format!("[`{0}`](crate::models::{0})", api.types[*id].name),
+        Ty::Named(id) => format!("[`{0}`]({1}::models::{0})", api.types[*id].name, api.crate_path()),
         Ty::String => "a string".to_owned(),
         Ty::Integer => "an integer".to_owned(),
         Ty::Number => "a number".to_owned(),

@@ -56,8 +56,8 @@ impl Features {
 
 /// Decides the features of `api`'s groups and the gate of each of its types. A crate with
 /// fewer than two groups and webhooks together has no features: nothing to choose between.
-pub fn compute(api: &Api) -> Features {
-    let features = gated(api);
+pub fn compute(api: &Api, reserved: &[String]) -> Features {
+    let features = gated(api, reserved);
     if features.all().len() >= 2 {
         return features;
     }
@@ -69,8 +69,11 @@ pub fn compute(api: &Api) -> Features {
     }
 }
 
-fn gated(api: &Api) -> Features {
+fn gated(api: &Api, reserved: &[String]) -> Features {
     let mut scope = NameScope::with_reserved(RESERVED);
+    for name in reserved {
+        scope.claim(name);
+    }
     let mut by_top: Vec<(String, String)> = Vec::new();
     let of_group: Vec<String> = api
         .groups

@@ -66,6 +66,36 @@ pub struct Options {
     /// so a 404 without it means the version is not served (Polar's
     /// `APIVersionMiddleware`): reported as `ErrorKind::VersionNotServed`.
     pub version_echoed: bool,
+    /// In a crate of several API versions, the module of this one (`v2026_10`) and its
+    /// cargo feature (`v2026-10`); unset, the API is the crate root. Set by
+    /// [`crate::analyze_versions`].
+    pub version_module: Option<VersionModule>,
+    /// Cargo feature names the crate uses for other things (the version features of a
+    /// crate of several versions), kept free of group features.
+    pub reserved_features: Vec<String>,
+}
+
+/// The module and cargo feature of one API version in a crate of several.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionModule {
+    /// The module name (`v2026_10`).
+    pub name: String,
+    /// The cargo feature that compiles it (`v2026-10`).
+    pub feature: String,
+}
+
+impl VersionModule {
+    /// The module and feature of API version `version` (`info.version`): `2026-10` →
+    /// `v2026_10` / `v2026-10`.
+    pub fn for_version(version: &str) -> Self {
+        let words: Vec<String> = version
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let words = if words.is_empty() { vec!["0".to_owned()] } else { words };
+        VersionModule { name: format!("v{}", words.join("_")), feature: format!("v{}", words.join("-")) }
+    }
 }
 
 /// A hand-written module of a profile, copied into `src/<name>.rs` and declared in
@@ -98,6 +128,8 @@ pub struct Api {
     pub extra_modules: Vec<ExtraModule>,
     /// `Options::version_echoed`.
     pub version_echoed: bool,
+    /// `Options::version_module`.
+    pub version_module: Option<VersionModule>,
     pub servers: Vec<ServerDef>,
     /// The crate-root alias of `Client` named after the API (`pub type Polar = Client;`),
     /// when that name is free.
@@ -379,6 +411,7 @@ pub fn build(spec: &openapiv3::OpenAPI, file: &str, options: &Options) -> Result
         webhook_notes: options.webhook_notes.clone(),
         extra_modules: options.extra_modules.clone(),
         version_echoed: options.version_echoed,
+        version_module: options.version_module.clone(),
         servers: servers(spec),
         client_alias: None,
         types,
@@ -396,14 +429,14 @@ pub fn build(spec: &openapiv3::OpenAPI, file: &str, options: &Options) -> Result
     api.webhook_tag = crate_items::webhook_tag(&api);
     (api.error_bodies, api.unrecognized_error) = crate_items::error_bodies(&api.types, error_bodies);
     api.query_value_unions = crate_items::query_value_unions(&api);
-    api.features = features::compute(&api);
+    api.features = features::compute(&api, &options.reserved_features);
     api.docs = docs::plan(&api);
     if let Some(place) = &options.samples_compiled_in {
         api.docs.samples = crate::samples::operation_samples(&api)
             .into_iter()
             .map(|sample| (sample.operation_id, sample.code))
             .collect();
-        api.docs.samples_compiled_in = Some(place.clone());
+        api.docs.samples_compiled_in = Some(crate::samples::module_file(&api, place));
     }
     Ok(api)
 }
@@ -446,6 +479,24 @@ pub(crate) fn resolve_alias<'a>(types: &'a [TypeDef], mut ty: &'a Ty) -> &'a Ty 
 }
 
 impl Api {
+    /// The path of this version's items inside the crate, as doc links write it: `crate`,
+    /// or `crate::v2026_10` in a crate of several versions.
+    pub fn crate_path(&self) -> String {
+        match &self.version_module {
+            Some(module) => format!("crate::{}", module.name),
+            None => "crate".to_owned(),
+        }
+    }
+
+    /// The same path as an application writes it (code samples): `polar`, or
+    /// `polar::v2026_10`.
+    pub fn public_path(&self) -> String {
+        match &self.version_module {
+            Some(module) => format!("{}::{}", self.lib_name, module.name),
+            None => self.lib_name.clone(),
+        }
+    }
+
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
         &self.types[id]
     }

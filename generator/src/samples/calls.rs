@@ -161,7 +161,7 @@ fn sample_code(api: &Api, examples: &BTreeMap<String, Value>, group: &[String], 
         (ResponseKind::Empty, _) => tail.push(format!("{call}.await?;")),
         (ResponseKind::ByStatus(responses), _) => {
             let enum_name = &responses.type_name;
-            w.uses.insert(format!("{}::client::{enum_name}", api.lib_name));
+            w.uses.insert(format!("{}::client::{enum_name}", api.public_path()));
             tail.push(format!("match {call}.await? {{"));
             for arm in &responses.arms {
                 let status = &arm.label;

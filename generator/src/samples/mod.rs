@@ -45,17 +45,39 @@ pub struct Sample {
     pub code: String,
 }
 
-/// Where the overlay lives, relative to the workspace root.
+/// Where the overlay of a crate of one version lives, relative to the workspace root.
 pub const OVERLAY_FILE: &str = "code-samples/polar-rust.overlay.yaml";
-/// Where the compiled samples live, relative to the workspace root.
+/// Where the compiled samples of a crate of one version live, relative to the workspace
+/// root; a crate of several versions has one file per version under `samples/`.
 pub const MODULE_FILE: &str = "contract-tests/src/samples.rs";
 
 /// The label of the samples in `x-codeSamples`.
 pub const LABEL: &str = "Rust (polar-sh-sdk)";
 
-/// Every file `cargo xtask code-samples` writes: (path relative to the workspace root,
-/// contents).
-pub fn files(api: &Api) -> Vec<(&'static str, String)> {
+/// The overlay for `api`'s spec: [`OVERLAY_FILE`], or one per API version
+/// (`code-samples/polar-2026-10-rust.overlay.yaml`).
+pub fn overlay_file(api: &Api) -> String {
+    match &api.version_module {
+        Some(_) => format!("code-samples/polar-{}-rust.overlay.yaml", api.version),
+        None => OVERLAY_FILE.to_owned(),
+    }
+}
+
+/// The compiled samples of `api`: `file` (the profile's [`MODULE_FILE`]), or, per API
+/// version, a module of that name beside it (`contract-tests/src/samples/v2026_10.rs`).
+pub fn module_file(api: &Api, file: &str) -> String {
+    match &api.version_module {
+        Some(module) => format!("{}/{}.rs", file.trim_end_matches(".rs"), module.name),
+        None => file.to_owned(),
+    }
+}
+
+/// Every file `cargo xtask code-samples` writes for `api`: (path relative to the workspace
+/// root, contents).
+pub fn files(api: &Api) -> Vec<(String, String)> {
     let samples = operation_samples(api);
-    vec![(OVERLAY_FILE, overlay_yaml(api, &samples)), (MODULE_FILE, samples_module(api, &samples))]
+    vec![
+        (overlay_file(api), overlay_yaml(api, &samples)),
+        (module_file(api, MODULE_FILE), samples_module(api, &samples)),
+    ]
 }

@@ -53,7 +53,7 @@ impl<'a> Writer<'a> {
 
     fn model(&mut self, id: usize) -> String {
         let name = self.api.types[id].name.clone();
-        self.uses.insert(format!("{}::models::{name}", self.api.lib_name));
+        self.uses.insert(format!("{}::models::{name}", self.api.public_path()));
         name
     }
 
