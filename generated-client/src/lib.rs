@@ -77,9 +77,19 @@
 //! - The crate's README covers retries and timeouts, `Patch` updates, query encoding,
 //!   status codes and headers (`send_with_response`), and the error kinds in full.
 //! - TLS: the `rustls` feature (default, aws-lc-rs provider, needs only a C compiler),
-//!   `native-tls`, or your own `reqwest::Client` via [`ClientBuilder::http_client`].
-//! - Versions: this crate sends `Polar-Version` with the API version it was generated from
-//!   ([`API_VERSION`]); see `CHANGELOG.md` for which crate version maps to which API version.
+//!   `native-tls`, or your own `reqwest::Client` via
+//!   [`runtime::ClientBuilder::http_client`].
+//!
+//! # API versions
+//!
+//! Each API version Polar serves is a module with its own client handle, which sends that
+//! version in `Polar-Version`: `v2026_04` (cargo feature `v2026-04`) and `v2026_10` (feature
+//! `v2026-10`, the default). The crate root re-exports the default version (`polar::Client` is
+//! `polar::v2026_10::Client`); name a version module where the version must not move with the
+//! crate's default. Handles convert into each other with `From`, sharing the connection pool,
+//! so an application moves one call site at a time. Types the versions have in common are one
+//! Rust type. A version Polar no longer serves fails with `ErrorKind::VersionNotServed`. The
+//! crate's `API_VERSIONS.md` lists what changes from one version to the next.
 //!
 //! # Cargo features
 //!
@@ -87,7 +97,7 @@
 //!
 //! Each top-level group of operations is a feature named after its accessor (kebab case), and `webhook-events` holds the `webhooks` module (in every version that is on), all on through `full`, the default. With `default-features = false` and only the features an application needs, the crate compiles those groups and the models they use. Features: `benefit-grants`, `benefits`, `checkout-links`, `checkouts`, `custom-fields`, `customer-meters`, `customer-portal`, `customer-seats`, `customer-sessions`, `customers`, `discounts`, `disputes`, `event-types`, `events`, `files`, `license-keys`, `members`, `meters`, `metrics`, `oauth2`, `orders`, `organizations`, `payments`, `products`, `refunds`, `subscriptions`, `webhook-events`, `webhooks`.
 //!
-//! TLS of the default HTTP client: `rustls` (default; the aws-lc-rs provider, or the one the application installed process-wide) or `native-tls` (the platform's library; it wins when both are on). With neither, pass a `reqwest::Client` to [`ClientBuilder::http_client`]; `https` base URLs are refused otherwise. `tracing`: a span per request.
+//! TLS of the default HTTP client: `rustls` (default; the aws-lc-rs provider, or the one the application installed process-wide) or `native-tls` (the platform's library; it wins when both are on). With neither, pass a `reqwest::Client` to [`runtime::ClientBuilder::http_client`]; `https` base URLs are refused otherwise. `tracing`: a span per request.
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -17,6 +17,10 @@ pub const PINNED_SPECS: &[&str] = &["spec/polar-2026-04.openapi.json", "spec/pol
 /// The newest pinned spec: the crate's default version.
 pub const NEWEST_SPEC: &str = PINNED_SPECS[PINNED_SPECS.len() - 1];
 
+/// The versions of the client and what changes from each to the next (Markdown, written by
+/// `cargo xtask regenerate` into the client crate, beside its README).
+pub const VERSIONS_FILE: &str = "API_VERSIONS.md";
+
 /// Where the generated client lives, relative to the workspace root.
 pub const CLIENT_DIR: &str = "generated-client";
 
@@ -104,6 +108,8 @@ pub fn generate(root: &Path) -> Result<GeneratedVersions, String> {
     let specs: Vec<VersionSpec<'_>> = specs.iter().map(|(file, bytes)| VersionSpec { file, bytes }).collect();
     let mut generated = crate::generate_versions(&specs, &options()).map_err(|e| e.to_string())?;
     add_manifest(&root.join(CLIENT_DIR), &mut generated)?;
+    let apis: Vec<crate::ir::Api> = generated.versions.iter().map(|v| v.api.clone()).collect();
+    generated.files.insert(VERSIONS_FILE.to_owned(), crate::review::versions(&apis, &generated.shared));
     Ok(generated)
 }
 

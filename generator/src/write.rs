@@ -412,6 +412,13 @@ fn existing_files(dir: &Path, files: &FileSet) -> io::Result<FileSet> {
     if report.exists() {
         out.insert("GENERATION_WARNINGS.md".into(), std::fs::read_to_string(report)?);
     }
+    // Other files the generator owns outside `src/` (a profile's `API_VERSIONS.md`).
+    for path in files.keys().filter(|p| !p.starts_with("src/") && *p != "Cargo.toml") {
+        let file = dir.join(path);
+        if file.exists() {
+            out.insert(path.clone(), std::fs::read_to_string(file)?);
+        }
+    }
     let manifest = dir.join("Cargo.toml");
     if files.contains_key("Cargo.toml") && manifest.exists() {
         out.insert("Cargo.toml".into(), std::fs::read_to_string(manifest)?);

@@ -56,6 +56,21 @@ fn snapshot(name: &str, text: &str) {
     });
 }
 
+/// Every API version of the client: the newest one's surface is `review_polar_api_surface`;
+/// this snapshot lists the versions, what they share, and what changes from each to the
+/// next (the same text as `generated-client/API_VERSIONS.md`).
+#[test]
+fn polar_api_versions() {
+    let generated = polar::generate(&root()).unwrap_or_else(|e| panic!("{e}"));
+    let text = &generated.files[polar::VERSIONS_FILE];
+    let apis: Vec<_> = generated.versions.iter().map(|v| v.api.clone()).collect();
+    assert_eq!(text, &review::versions(&apis, &generated.shared));
+    for api in &apis {
+        assert!(text.contains(&format!("| `{}`", api.version)), "{} is listed", api.version);
+    }
+    snapshot("review_polar_api_versions", text);
+}
+
 #[test]
 fn polar_api_surface() {
     let surface = review::surface(&pinned().api);

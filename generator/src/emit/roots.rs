@@ -488,7 +488,7 @@ fn features_doc(api: &Api, versions: Option<&[Api]>) -> String {
     doc.push_str(
         "TLS of the default HTTP client: `rustls` (default; the aws-lc-rs provider, or the one the \
          application installed process-wide) or `native-tls` (the platform's library; it wins when both \
-         are on). With neither, pass a `reqwest::Client` to [`ClientBuilder::http_client`]; `https` base \
+         are on). With neither, pass a `reqwest::Client` to [`runtime::ClientBuilder::http_client`]; `https` base \
          URLs are refused otherwise. `tracing`: a span per request.",
     );
     doc
