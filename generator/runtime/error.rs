@@ -8,6 +8,8 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
 use reqwest::StatusCode;
 
+use super::transport::{TransportError, TransportErrorKind};
+
 /// An error from one API operation.
 ///
 /// It always names the operation that failed (its OpenAPI `operationId`,
@@ -154,9 +156,10 @@ pub enum ErrorKind<B = NoBody> {
     Timeout,
     /// No connection could be made to the server (DNS, TCP or TLS failure):
     /// the request never reached it.
-    Connect(reqwest::Error),
-    /// Any other transport failure (connection reset, broken response...).
-    Transport(reqwest::Error),
+    Connect(TransportError),
+    /// Any other failure of the transport (connection reset, broken response,
+    /// too many redirects...); [`TransportError::kind`] tells which.
+    Transport(TransportError),
     /// The request could not be built: a bad base URL, a body that failed
     /// to serialize, an invalid header, an empty path parameter...
     InvalidRequest(String),
@@ -276,7 +279,7 @@ impl<B> Error<B> {
     pub fn is_retryable(&self) -> bool {
         match &*self.kind {
             ErrorKind::Timeout | ErrorKind::Connect(_) => true,
-            ErrorKind::Transport(e) => !e.is_builder() && !e.is_redirect(),
+            ErrorKind::Transport(e) => e.is_retryable(),
             ErrorKind::Api { status, .. } | ErrorKind::UnexpectedStatus { status, .. } => {
                 matches!(status.as_u16(), 429 | 502 | 503 | 504)
             }
@@ -466,7 +469,7 @@ impl<B> fmt::Display for Error<B> {
                 f.write_str("cannot connect to the server")?;
                 self.fmt_context(f)
             }
-            ErrorKind::Transport(e) if e.is_redirect() => {
+            ErrorKind::Transport(e) if e.kind() == TransportErrorKind::Redirect => {
                 f.write_str("too many redirects")?;
                 match self.context.as_ref().and_then(|c| c.redirected_from.as_deref()) {
                     Some(start) => write!(f, " (the request to {start} was redirected in a loop or too often)"),

@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use super::client::Client;
 use super::error::{Error, ErrorBody, ErrorKind};
 use super::request::Request;
+use super::transport::ResponseBody;
 
 /// A response with any status and its undecoded body.
 #[derive(Clone, Debug)]
@@ -378,7 +379,7 @@ impl Client {
 }
 
 /// One chunk being read, with the response it is read from.
-type ChunkFuture = Pin<Box<dyn Future<Output = (Box<reqwest::Response>, Result<Option<Bytes>, Error>)> + Send>>;
+type ChunkFuture = Pin<Box<dyn Future<Output = (ResponseBody, Result<Option<Bytes>, Error>)> + Send>>;
 
 /// A response body read chunk by chunk as the stream is polled, so that memory
 /// use does not grow with the body: a `Stream` of `Result<Bytes, Error>`. It
@@ -400,7 +401,7 @@ pub struct ByteStream {
     status: StatusCode,
     headers: HeaderMap,
     /// The response, while no chunk is being read and the body is not done.
-    response: Option<Box<reqwest::Response>>,
+    response: Option<ResponseBody>,
     pending: Option<ChunkFuture>,
     idle: std::time::Duration,
 }
@@ -410,10 +411,10 @@ impl ByteStream {
         operation: &'static str,
         status: StatusCode,
         headers: HeaderMap,
-        response: reqwest::Response,
+        response: ResponseBody,
         idle: std::time::Duration,
     ) -> Self {
-        Self { operation, status, headers, response: Some(Box::new(response)), pending: None, idle }
+        Self { operation, status, headers, response: Some(response), pending: None, idle }
     }
 
     /// The HTTP status (2xx).

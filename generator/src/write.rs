@@ -26,6 +26,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("response.rs", include_str!("../runtime/response.rs")),
     ("retry.rs", include_str!("../runtime/retry.rs")),
     ("tls.rs", include_str!("../runtime/tls.rs")),
+    ("transport.rs", include_str!("../runtime/transport.rs")),
     ("webhooks.rs", include_str!("../runtime/webhooks.rs")),
     ("webhooks/axum_extract.rs", include_str!("../runtime/webhooks/axum_extract.rs")),
     ("webhooks/tests.rs", include_str!("../runtime/webhooks/tests.rs")),

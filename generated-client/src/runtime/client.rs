@@ -15,6 +15,7 @@ use super::query::encode_pairs;
 use super::request::{check_path, Request};
 use super::response::{ByteStream, RawResponse};
 use super::retry::{Failure, RetryPolicy};
+use super::transport::{RequestMeta, ResponseBody, Transport, TransportError, TransportErrorKind};
 
 mod config;
 
@@ -44,7 +45,8 @@ pub struct Client {
 
 struct Inner {
     info: &'static ApiInfo,
-    http: reqwest::Client,
+    /// What sends each attempt: `reqwest` by default.
+    transport: Arc<dyn Transport>,
     /// Without trailing slash.
     base_url: String,
     /// The path of `base_url`, without trailing slash (`""` for the root).
@@ -89,8 +91,11 @@ impl fmt::Debug for Client {
 /// A request ready to be sent, possibly several times.
 struct Prepared {
     operation: &'static str,
+    path_template: &'static str,
     method: Method,
     url: Url,
+    /// `url` as the transport receives it.
+    uri: http::Uri,
     headers: HeaderMap,
     body: Option<Bytes>,
     timeout: Duration,
@@ -105,7 +110,7 @@ struct Prepared {
 /// (`raw.body` is then empty).
 struct Received {
     raw: RawResponse,
-    open: Option<reqwest::Response>,
+    open: Option<ResponseBody>,
 }
 
 impl Client {
@@ -121,10 +126,11 @@ impl Client {
         self.inner.info
     }
 
-    /// The underlying `reqwest` client.
+    /// The transport every attempt is sent through (a [`ReqwestTransport`](super::ReqwestTransport)
+    /// unless the builder was given another, wrapped in its layers).
     #[must_use]
-    pub fn http_client(&self) -> &reqwest::Client {
-        &self.inner.http
+    pub fn transport(&self) -> &Arc<dyn Transport> {
+        &self.inner.transport
     }
 
     /// A client that sends `token` as its bearer access token and shares
@@ -248,7 +254,7 @@ impl Client {
             tracing::Span::current().record("attempt", retry + 1);
             let remaining = budget.saturating_sub(start.elapsed());
             let timeout = prepared.timeout.min(remaining);
-            let outcome = match self.attempt(&prepared, timeout, stream).await {
+            let outcome = match self.attempt(&prepared, retry + 1, timeout, stream).await {
                 Err(mut e) => {
                     if e.is_timeout() && remaining < prepared.timeout {
                         e = e.with_budget_exhausted(budget);
@@ -386,10 +392,14 @@ impl Client {
         }
 
         let url = self.url(op, &req.path, &query)?;
+        let uri =
+            http::Uri::try_from(url.as_str()).map_err(|e| Error::invalid_request(op, format!("invalid URL: {e}")))?;
         Ok(Prepared {
             operation: op,
+            path_template: req.path_template,
             method: req.method,
             url,
+            uri,
             headers,
             body: req.body.into_bytes(),
             timeout: req.options.timeout.unwrap_or(inner.timeout),
@@ -416,33 +426,48 @@ impl Client {
 
     /// One attempt within `timeout`: send, then read the whole body (at most
     /// `max_response_size` bytes), unless `stream` is set and the status is 2xx.
-    async fn attempt(&self, p: &Prepared, timeout: Duration, stream: bool) -> Result<Received, Error> {
-        let mut builder = self.inner.http.request(p.method.clone(), p.url.clone()).headers(p.headers.clone());
-        if let Some(body) = &p.body {
-            builder = builder.body(body.clone());
-        }
+    async fn attempt(&self, p: &Prepared, attempt: u32, timeout: Duration, stream: bool) -> Result<Received, Error> {
+        let mut request = http::Request::new(p.body.clone().unwrap_or_default());
+        *request.method_mut() = p.method.clone();
+        *request.uri_mut() = p.uri.clone();
+        *request.headers_mut() = p.headers.clone();
+        request.extensions_mut().insert(RequestMeta::new(p.operation, p.path_template, attempt));
         let exchange = async {
-            let mut resp = builder.send().await.map_err(|e| transport_error(p, e))?;
-            let status = resp.status();
-            let headers = std::mem::take(resp.headers_mut());
+            let (parts, mut body) =
+                self.inner.transport.send(request).await.map_err(|e| transport_error(p, e))?.into_parts();
+            let (status, headers) = (parts.status, parts.headers);
             if stream && status.is_success() {
                 let raw = RawResponse { status, headers, body: Bytes::new() };
-                return Ok(Received { raw, open: Some(resp) });
+                return Ok(Received { raw, open: Some(body) });
             }
             let limit = p.max_response_size;
             let too_large = |headers| Error::new(p.operation, ErrorKind::ResponseTooLarge { status, headers, limit });
-            if resp.content_length().is_some_and(|len| len > limit as u64) {
+            let announced = body.exact_len().or_else(|| content_length(&headers));
+            if announced.is_some_and(|len| len > limit as u64) {
                 return Err(too_large(headers));
             }
-            let expected = resp.content_length().and_then(|len| usize::try_from(len).ok()).unwrap_or(0);
-            let mut body = bytes::BytesMut::with_capacity(expected);
-            while let Some(chunk) = resp.chunk().await.map_err(|e| transport_error(p, e))? {
-                if body.len() + chunk.len() > limit {
+            let expected = announced.and_then(|len| usize::try_from(len).ok()).unwrap_or(0);
+            // A body that arrives in one chunk (small responses, a mock's) is kept as
+            // it is; more chunks are gathered in one buffer.
+            let mut first: Option<Bytes> = None;
+            let mut buffer = bytes::BytesMut::new();
+            while let Some(chunk) = body.chunk().await.map_err(|e| transport_error(p, e))? {
+                let read = first.as_ref().map_or(buffer.len(), Bytes::len) + chunk.len();
+                if read > limit {
                     return Err(too_large(headers));
                 }
-                body.extend_from_slice(&chunk);
+                if let Some(first) = first.take() {
+                    buffer.reserve(expected.max(read));
+                    buffer.extend_from_slice(&first);
+                    buffer.extend_from_slice(&chunk);
+                } else if buffer.is_empty() {
+                    first = Some(chunk);
+                } else {
+                    buffer.extend_from_slice(&chunk);
+                }
             }
-            Ok(Received { raw: RawResponse { status, headers, body: body.freeze() }, open: None })
+            let body = first.unwrap_or_else(|| buffer.freeze());
+            Ok(Received { raw: RawResponse { status, headers, body }, open: None })
         };
         match tokio::time::timeout(timeout, exchange).await {
             Err(_) => Err(Error::new(p.operation, ErrorKind::Timeout)),
@@ -451,20 +476,20 @@ impl Client {
     }
 }
 
-/// The error of a failed `reqwest` call.
-fn transport_error(p: &Prepared, e: reqwest::Error) -> Error {
+/// The `Content-Length` a response announced.
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers.get(http::header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
+}
+
+/// The error of a failed attempt: a URL holding a credential is dropped from it.
+fn transport_error(p: &Prepared, e: TransportError) -> Error {
     let e = if p.secret_in_url { e.without_url() } else { e };
-    if e.is_redirect() {
-        return Error::new(p.operation, ErrorKind::Transport(e)).with_redirect_start(&p.url);
+    match e.kind() {
+        TransportErrorKind::Redirect => Error::new(p.operation, ErrorKind::Transport(e)).with_redirect_start(&p.url),
+        TransportErrorKind::Connect => Error::new(p.operation, ErrorKind::Connect(e)),
+        TransportErrorKind::Timeout => Error::new(p.operation, ErrorKind::Timeout),
+        _ => Error::new(p.operation, ErrorKind::Transport(e)),
     }
-    let kind = if e.is_connect() {
-        ErrorKind::Connect(e)
-    } else if e.is_timeout() {
-        ErrorKind::Timeout
-    } else {
-        ErrorKind::Transport(e)
-    };
-    Error::new(p.operation, kind)
 }
 
 /// Which retry rule applies to a failed attempt; `None` if it is final.
@@ -472,7 +497,7 @@ fn failure_of(e: &Error) -> Option<Failure> {
     match e.kind() {
         ErrorKind::Connect(_) => Some(Failure::Connect),
         ErrorKind::Timeout => Some(Failure::AfterSend),
-        ErrorKind::Transport(e) if !e.is_builder() && !e.is_redirect() => Some(Failure::AfterSend),
+        ErrorKind::Transport(e) if e.is_retryable() => Some(Failure::AfterSend),
         _ => None,
     }
 }

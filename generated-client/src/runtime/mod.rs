@@ -20,7 +20,9 @@
 //!    [`DecodeBody`]: [`Json`], [`Text`], [`Binary`] or [`Empty`]) is compiled
 //!    only where it is awaited.
 //! 3. The shared, non-generic [`Client::execute`] applies authentication,
-//!    default headers, the per-attempt timeout and the [`RetryPolicy`].
+//!    default headers, the per-attempt timeout and the [`RetryPolicy`], and
+//!    sends each attempt through the client's [`Transport`] (`reqwest` by
+//!    default; a mock in tests; layers of the caller's around either).
 //! 4. Non-2xx statuses are decoded through the operation's error table into
 //!    an [`ErrorKind::Api`], or reported as [`ErrorKind::UnexpectedStatus`].
 //!
@@ -37,6 +39,7 @@ mod request;
 mod response;
 mod retry;
 mod tls;
+mod transport;
 pub mod webhooks;
 
 pub use self::client::{
@@ -52,6 +55,9 @@ pub use self::response::{
     Json, RawResponse, Response, ResponseFuture, StreamFuture, Text,
 };
 pub use self::retry::RetryPolicy;
+pub use self::transport::{
+    RequestMeta, ReqwestTransport, ResponseBody, Transport, TransportError, TransportErrorKind, TransportFuture,
+};
 
 /// Re-exported HTTP types used in this module's public API.
 pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};

@@ -10,7 +10,11 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::Url;
 
 use super::super::retry::RetryPolicy;
+use super::super::transport::{ReqwestTransport, Transport};
 use super::{Client, Inner};
+
+/// A layer of [`ClientBuilder::layer`]: wraps the transport built so far.
+type Layer = Box<dyn FnOnce(Arc<dyn Transport>) -> Arc<dyn Transport> + Send>;
 
 /// The default of [`ClientBuilder::max_response_size`]: 32 MiB.
 pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 32 * 1024 * 1024;
@@ -203,7 +207,8 @@ pub struct ClientBuilder<C = Client> {
     access_token: Option<SecretString>,
     basic: Option<(String, SecretString)>,
     api_key: Option<SecretString>,
-    http: Option<reqwest::Client>,
+    transport: Option<Arc<dyn Transport>>,
+    layers: Vec<Layer>,
     timeout: Duration,
     retry: RetryPolicy,
     headers: Vec<(String, String)>,
@@ -223,7 +228,8 @@ impl<C: ApiHandle> ClientBuilder<C> {
             access_token: None,
             basic: None,
             api_key: None,
-            http: None,
+            transport: None,
+            layers: Vec::new(),
             timeout: Duration::from_secs(5),
             retry: RetryPolicy::default(),
             headers: Vec::new(),
@@ -326,12 +332,43 @@ impl<C: ApiHandle> ClientBuilder<C> {
         self.base_url(server.base_url())
     }
 
-    /// Uses this `reqwest` client (proxies, TLS roots, connection pool...).
+    /// Uses this `reqwest` client (proxies, TLS roots, connection pool...)
+    /// through a [`ReqwestTransport`].
     ///
     /// By default a client is created that follows redirects only within
     /// the same origin, so credentials never go to another host.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    pub fn http_client(self, client: reqwest::Client) -> Self {
+        self.transport(ReqwestTransport::new(client))
+    }
+
+    /// Sends every request through `transport` instead of a `reqwest` client: a
+    /// mock in tests, another HTTP stack. The client keeps building requests,
+    /// authenticating, timing out, retrying and decoding; the transport only
+    /// moves each attempt (see [`Transport`]).
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// Wraps the transport in a layer of yours, which sees every attempt and its
+    /// response: logging, metrics, recording, changing headers. `wrap` receives
+    /// the transport below (the default one, [`transport`](Self::transport)'s,
+    /// or the previous layer) and returns the one to use; the last layer added is
+    /// the outermost.
+    ///
+    /// ```ignore
+    /// #[derive(Debug)]
+    /// struct Count(Arc<dyn Transport>, Arc<AtomicUsize>);
+    /// impl Transport for Count {
+    ///     fn send(&self, request: http::Request<Bytes>) -> TransportFuture {
+    ///         self.1.fetch_add(1, Ordering::Relaxed);
+    ///         self.0.send(request)
+    ///     }
+    /// }
+    /// let client = Client::builder().layer(|inner| Count(inner, sent.clone())).build()?;
+    /// ```
+    pub fn layer<T: Transport>(mut self, wrap: impl FnOnce(Arc<dyn Transport>) -> T + Send + 'static) -> Self {
+        self.layers.push(Box::new(|inner| Arc::new(wrap(inner))));
         self
     }
 
@@ -420,20 +457,24 @@ impl<C: ApiHandle> ClientBuilder<C> {
         let api_key =
             self.api_key.map(|key| Ok((sensitive(key.expose_secret().to_owned(), "API key")?, key))).transpose()?;
 
-        let http = match self.http {
-            Some(http) => http,
+        let mut transport: Arc<dyn Transport> = match self.transport {
+            Some(transport) => transport,
             None => {
                 let https = base_url.starts_with("https:");
                 let builder =
                     super::super::tls::configure(reqwest::Client::builder(), https).map_err(BuildError::Tls)?;
-                builder.redirect(same_origin_redirects()).build().map_err(BuildError::HttpClient)?
+                let http = builder.redirect(same_origin_redirects()).build().map_err(BuildError::HttpClient)?;
+                Arc::new(ReqwestTransport::new(http))
             }
         };
+        for layer in self.layers {
+            transport = layer(transport);
+        }
 
         let client = Client {
             inner: Arc::new(Inner {
                 info: self.info,
-                http,
+                transport,
                 base_url,
                 base_path,
                 default_headers,
@@ -458,6 +499,8 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("access_token", &self.access_token)
             .field("basic_auth", &self.basic.as_ref().map(|(user, p)| (user, p)))
             .field("api_key", &self.api_key)
+            .field("transport", &self.transport)
+            .field("layers", &self.layers.len())
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("headers", &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>())
