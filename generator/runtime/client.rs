@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE,
+};
 use reqwest::{Method, Url};
 
 use super::error::{Error, ErrorKind};
@@ -343,6 +345,13 @@ impl Client {
             let value = HeaderValue::from_str(content_type)
                 .map_err(|_| Error::invalid_request(op, "invalid Content-Type header"))?;
             headers.insert(CONTENT_TYPE, value);
+        }
+        // A POST, PUT or PATCH without a body still says `Content-Length: 0`: Polar refuses
+        // one without the header (`411 LengthRequired`, its `MaxBodySizeMiddleware`), and
+        // httpx, under Polar's Python SDK, sends it. With a body, the length is set here so
+        // that any transport sends it as given.
+        if req.body.content_type().is_some() || matches!(req.method, Method::POST | Method::PUT | Method::PATCH) {
+            headers.insert(CONTENT_LENGTH, HeaderValue::from(req.body.len()));
         }
 
         let mut query = req.query;

@@ -58,7 +58,8 @@ impl Body {
         }
     }
 
-    fn len(&self) -> usize {
+    /// The body's length in bytes.
+    pub(crate) fn len(&self) -> usize {
         match self {
             Body::None => 0,
             Body::Json(b) | Body::Bytes { bytes: b, .. } => b.len(),
