@@ -768,7 +768,8 @@ fn parameter_styles() {
     let (_, op) = operation(api, "GET", "/content/{color}");
     assert!(op.params.iter().all(|p| matches!(
         p.encoding,
-        ParamEncoding::Query(QueryEncoding::Json) | ParamEncoding::Styled(StyledEncoding { value: ValueForm::Json, .. })
+        ParamEncoding::Query(QueryEncoding::Json)
+            | ParamEncoding::Styled(StyledEncoding { value: ValueForm::Json, .. })
     )));
     // `Accept` is ignored; the invalid header name is kept (a request setting it fails).
     let (_, op) = operation(api, "GET", "/odd/headers");

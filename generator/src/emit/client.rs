@@ -548,11 +548,9 @@ fn into_request(op: &Operation) -> TokenStream {
                     }
                 });
             }
-            (_, ParamEncoding::Query(QueryEncoding::DeepObject)) => steps.push(query_param(
-                ValueForm::Serialized,
-                quote! { crate::runtime::ParamStyle::DeepObject },
-                true,
-            )),
+            (_, ParamEncoding::Query(QueryEncoding::DeepObject)) => {
+                steps.push(query_param(ValueForm::Serialized, quote! { crate::runtime::ParamStyle::DeepObject }, true))
+            }
             (_, ParamEncoding::Query(QueryEncoding::FormObject)) => {
                 steps.push(query_param(ValueForm::Serialized, form, true))
             }

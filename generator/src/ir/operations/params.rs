@@ -26,8 +26,7 @@ enum Style {
 /// Whether `name` is not a header name HTTP allows (RFC 9110 `token`): the runtime refuses
 /// such a request instead of panicking.
 fn reqwest_header_name_invalid(name: &str) -> bool {
-    name.is_empty()
-        || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// Whether values of `ty` have a text form: the runtime's `QueryValue` (scalars, string
