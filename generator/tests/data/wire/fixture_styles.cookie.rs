@@ -31,10 +31,7 @@ mod wire_tests {
         assert_eq!(sent(cookie.plain_array(array()).into_request()), "color=blue,black,brown");
         assert_eq!(sent(cookie.plain_object(object()).into_request()), "color=R,100,G,200,B,150");
         assert_eq!(sent(cookie.explode_string("blue").into_request()), "color=blue");
-        assert_eq!(
-            sent(cookie.explode_array(array()).into_request()),
-            "color=blue; color=black; color=brown"
-        );
+        assert_eq!(sent(cookie.explode_array(array()).into_request()), "color=blue; color=black; color=brown");
         assert_eq!(sent(cookie.explode_object(object()).into_request()), "R=100; G=200; B=150");
     }
 

@@ -24,10 +24,7 @@ mod wire_tests {
         let path = client.path();
         let sent = |request: Result<Request, Error>| request.expect("the request builds").path;
         assert_eq!(sent(path.simple_plain_string("blue").into_request()), "/path/simple/plain/string/blue");
-        assert_eq!(
-            sent(path.simple_plain_array(array()).into_request()),
-            "/path/simple/plain/array/blue,black,brown"
-        );
+        assert_eq!(sent(path.simple_plain_array(array()).into_request()), "/path/simple/plain/array/blue,black,brown");
         assert_eq!(
             sent(path.simple_plain_object(object()).into_request()),
             "/path/simple/plain/object/R,100,G,200,B,150"
@@ -81,10 +78,7 @@ mod wire_tests {
             sent(path.matrix_plain_object(object()).into_request()),
             "/path/matrix/plain/object/;color=R,100,G,200,B,150"
         );
-        assert_eq!(
-            sent(path.matrix_explode_string("blue").into_request()),
-            "/path/matrix/explode/string/;color=blue"
-        );
+        assert_eq!(sent(path.matrix_explode_string("blue").into_request()), "/path/matrix/explode/string/;color=blue");
         assert_eq!(
             sent(path.matrix_explode_array(array()).into_request()),
             "/path/matrix/explode/array/;color=blue;color=black;color=brown"

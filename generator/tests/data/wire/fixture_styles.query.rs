@@ -30,10 +30,7 @@ mod wire_tests {
         assert_eq!(sent(query.form_plain_array(array()).into_request()), "color=blue,black,brown");
         assert_eq!(sent(query.form_plain_object(object()).into_request()), "color=R,100,G,200,B,150");
         assert_eq!(sent(query.form_explode_string("blue").into_request()), "color=blue");
-        assert_eq!(
-            sent(query.form_explode_array(array()).into_request()),
-            "color=blue&color=black&color=brown"
-        );
+        assert_eq!(sent(query.form_explode_array(array()).into_request()), "color=blue&color=black&color=brown");
         assert_eq!(sent(query.form_explode_object(object()).into_request()), "R=100&G=200&B=150");
         // The empty string (the table's "undefined" column); an empty list sends nothing.
         assert_eq!(sent(query.form_plain_string("").into_request()), "color=");
@@ -44,18 +41,12 @@ mod wire_tests {
     fn space_and_pipe_delimited() {
         let client = client();
         let query = client.query();
-        assert_eq!(
-            sent(query.space_delimited_plain_array(array()).into_request()),
-            "color=blue%20black%20brown"
-        );
+        assert_eq!(sent(query.space_delimited_plain_array(array()).into_request()), "color=blue%20black%20brown");
         assert_eq!(
             sent(query.space_delimited_plain_object(object()).into_request()),
             "color=R%20100%20G%20200%20B%20150"
         );
-        assert_eq!(
-            sent(query.pipe_delimited_plain_array(array()).into_request()),
-            "color=blue%7Cblack%7Cbrown"
-        );
+        assert_eq!(sent(query.pipe_delimited_plain_array(array()).into_request()), "color=blue%7Cblack%7Cbrown");
         assert_eq!(
             sent(query.pipe_delimited_plain_object(object()).into_request()),
             "color=R%7C100%7CG%7C200%7CB%7C150"
