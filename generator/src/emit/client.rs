@@ -444,6 +444,7 @@ fn segment_text(p: &Param) -> Option<TokenStream> {
     }
     match &p.ty {
         Ty::String => Some(quote! { &self.#name }),
+        // `ValueForm::Text` names no other named type than a string enum.
         Ty::Named(_) => Some(quote! { self.#name.as_str() }),
         Ty::Integer | Ty::Number | Ty::Boolean | Ty::Uuid | Ty::Date => Some(quote! { &self.#name.to_string() }),
         _ => None,

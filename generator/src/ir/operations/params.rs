@@ -25,7 +25,7 @@ enum Style {
 
 /// Whether `name` is not a header name HTTP allows (RFC 9110 `token`): the runtime refuses
 /// such a request instead of panicking.
-fn reqwest_header_name_invalid(name: &str) -> bool {
+fn invalid_header_name(name: &str) -> bool {
     name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
@@ -173,7 +173,7 @@ impl OpContext<'_, '_, '_> {
                     );
                     continue;
                 }
-                if reqwest_header_name_invalid(&data.name) {
+                if invalid_header_name(&data.name) {
                     self.types.warn(
                         &param_pointer,
                         format!(
