@@ -13,6 +13,7 @@
 use percent_encoding::utf8_percent_encode;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::{deep_key, QueryText, QueryValue, NOT_UNRESERVED};
@@ -45,23 +46,23 @@ pub enum ParamStyle {
 ///
 /// Scalars have the text of their [`QueryValue`] (RFC 3339 date-times,
 /// string enums' wire values). Objects come from the value's serialization,
-/// their properties in its order (a struct's declaration order) and `null`
-/// properties left out; a property that is itself a list or an object (which
-/// no style defines) is written as its text: list items comma-separated, an
-/// object as JSON.
-#[derive(Clone, Debug, PartialEq)]
+/// their properties in its order (a struct's declaration order, whatever
+/// features `serde_json` is built with) and `null` properties left out; a
+/// property that is itself a list or an object (which no style defines) is
+/// written as its text: list items comma-separated, an object as its JSON.
+#[derive(Clone, Debug)]
 pub struct ParamValue(Shape);
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 enum Shape {
     /// A scalar's text.
     Text(String),
     /// The items' texts.
     List(Vec<String>),
-    /// An object's properties, in order, without `null` ones.
-    Object(Vec<(String, Value)>),
-    /// A list holding objects or lists.
-    Nested(Vec<Value>),
+    /// An object's properties as compact JSON, in order, without `null` ones.
+    Object(Vec<(String, Box<RawValue>)>),
+    /// A list holding objects or lists: its items as compact JSON.
+    Nested(Vec<Box<RawValue>>),
     /// `null`: RFC 6570's undefined.
     Undefined,
 }
@@ -153,12 +154,39 @@ fn delimited<'a>(name: &str, separator: char, items: impl Iterator<Item = &'a st
     any.then(|| (name.to_owned(), value))
 }
 
-/// The text of a JSON value inside a styled value: strings as they are,
-/// numbers and booleans as JSON, lists comma-separated, objects as JSON.
-fn json_text(value: &Value) -> String {
+/// The text of compact JSON inside a styled value: strings as they are,
+/// numbers and booleans as JSON, `null` as nothing, lists' items
+/// comma-separated, objects as their JSON (in their own order).
+fn json_text(json: &RawValue) -> String {
+    fn write(json: &str, out: &mut String) {
+        match json.as_bytes().first() {
+            Some(b'"') => out.push_str(&serde_json::from_str::<String>(json).unwrap_or_default()),
+            Some(b'[') => {
+                let items: Vec<Box<RawValue>> = serde_json::from_str(json).unwrap_or_default();
+                for (i, item) in items.iter().filter(|item| item.get() != "null").enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(item.get(), out);
+                }
+            }
+            Some(b'n') => {}
+            _ => out.push_str(json),
+        }
+    }
     let mut out = String::new();
-    value.write_query_text(&mut out);
+    write(json.get(), &mut out);
     out
+}
+
+/// Compact JSON as a `serde_json::Value`, for bracket notation.
+fn json_value(json: &RawValue) -> Value {
+    serde_json::from_str(json.get()).unwrap_or(Value::Null)
+}
+
+/// Whether compact JSON is an object or a list.
+fn is_nested(json: &RawValue) -> bool {
+    matches!(json.get().as_bytes().first(), Some(b'{' | b'['))
 }
 
 impl ParamValue {
@@ -194,15 +222,21 @@ impl ParamValue {
     /// When `value` cannot be serialized (e.g. a map with non-string keys).
     pub fn serialize<V: Serialize + ?Sized>(value: &V) -> Result<Self, serde_json::Error> {
         let json = serde_json::to_string(value)?;
-        if json.starts_with('{') {
-            let Ordered(properties) = serde_json::from_str(&json)?;
-            return Ok(Self(Shape::Object(properties.into_iter().filter(|(_, v)| !v.is_null()).collect())));
-        }
-        Ok(Self(match serde_json::from_str::<Value>(&json)? {
-            Value::Null => Shape::Undefined,
-            Value::Array(items) if items.iter().any(|i| i.is_object() || i.is_array()) => Shape::Nested(items),
-            Value::Array(items) => Shape::List(items.iter().filter(|i| !i.is_null()).map(json_text).collect()),
-            scalar => Shape::Text(json_text(&scalar)),
+        Ok(Self(match json.as_bytes().first() {
+            Some(b'{') => {
+                let Ordered(properties) = serde_json::from_str(&json)?;
+                Shape::Object(properties.into_iter().filter(|(_, v)| v.get() != "null").collect())
+            }
+            Some(b'[') => {
+                let items: Vec<Box<RawValue>> = serde_json::from_str(&json)?;
+                if items.iter().any(|item| is_nested(item)) {
+                    Shape::Nested(items)
+                } else {
+                    Shape::List(items.iter().filter(|item| item.get() != "null").map(|item| json_text(item)).collect())
+                }
+            }
+            Some(b'n') => Shape::Undefined,
+            _ => Shape::Text(json_text(&serde_json::from_str::<Box<RawValue>>(&json)?)),
         }))
     }
 
@@ -270,7 +304,9 @@ impl ParamValue {
         match (&self.0, style.delimiter(explode)) {
             (Shape::Undefined, _) => {}
             (Shape::Text(text), _) => pairs.push((name.to_owned(), text.clone())),
-            (Shape::Nested(items), _) => Value::Array(items.clone()).push_pairs(name, &mut pairs),
+            (Shape::Nested(items), _) => {
+                Value::Array(items.iter().map(|item| json_value(item)).collect()).push_pairs(name, &mut pairs)
+            }
             (Shape::List(items), Some(separator)) => {
                 out.extend(delimited(name, separator, items.iter().map(String::as_str)));
             }
@@ -283,12 +319,12 @@ impl ParamValue {
             (Shape::List(items), _) => pairs.extend(items.iter().map(|item| (name.to_owned(), item.clone()))),
             (Shape::Object(properties), _) if style == ParamStyle::DeepObject => {
                 for (key, value) in properties {
-                    value.push_pairs(&deep_key(name, key), &mut pairs);
+                    json_value(value).push_pairs(&deep_key(name, key), &mut pairs);
                 }
             }
             (Shape::Object(properties), _) => {
                 for (key, value) in properties {
-                    value.push_pairs(key, &mut pairs);
+                    json_value(value).push_pairs(key, &mut pairs);
                 }
             }
         }
@@ -335,7 +371,7 @@ impl ParamValue {
             }
             Shape::List(items) if !items.is_empty() => items.as_slice(),
             Shape::Nested(values) if !values.is_empty() => {
-                texts = values.iter().map(json_text).collect();
+                texts = values.iter().map(|value| json_text(value)).collect();
                 texts.as_slice()
             }
             // No items: the table's "undefined" column (`;color`, `.`, nothing, `color=`).
@@ -378,8 +414,8 @@ impl Operator {
     }
 }
 
-/// A JSON object's properties in the order of its text.
-struct Ordered(Vec<(String, Value)>);
+/// A JSON object's properties in the order of its text, each as its JSON.
+struct Ordered(Vec<(String, Box<RawValue>)>);
 
 impl<'de> Deserialize<'de> for Ordered {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -391,7 +427,7 @@ impl<'de> Deserialize<'de> for Ordered {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ordered, A::Error> {
                 let mut properties = Vec::with_capacity(map.size_hint().unwrap_or(0));
-                while let Some(entry) = map.next_entry::<String, Value>()? {
+                while let Some(entry) = map.next_entry::<String, Box<RawValue>>()? {
                     properties.push(entry);
                 }
                 Ok(Ordered(properties))
@@ -563,8 +599,28 @@ mod tests {
         assert_eq!(ParamValue::serialize(&serde_json::Value::Null).unwrap().header(false), "");
         assert_eq!(query(&ParamValue::serialize(&()).unwrap(), ParamStyle::Form, true), "");
 
-        let nested = ParamValue::serialize(&serde_json::json!({"tags": ["a", "b"], "rgb": {"R": 1}})).unwrap();
-        assert_eq!(nested.header(true), r#"rgb={"R":1},tags=a,b"#);
+        #[derive(Serialize)]
+        struct Rgb {
+            #[serde(rename = "R")]
+            r: u8,
+            #[serde(rename = "G")]
+            g: u8,
+        }
+        #[derive(Serialize)]
+        struct Nested {
+            tags: Vec<Option<&'static str>>,
+            rgb: Rgb,
+            deep: serde_json::Value,
+        }
+        let value = Nested {
+            tags: vec![Some("a"), None, Some("b")],
+            rgb: Rgb { r: 1, g: 2 },
+            deep: serde_json::json!([1, [2, 3]]),
+        };
+        let nested = ParamValue::serialize(&value).unwrap();
+        // Objects inside as their JSON, in declaration order whatever serde_json's features.
+        assert_eq!(nested.header(true), r#"tags=a,b,rgb={"R":1,"G":2},deep=1,2,3"#);
+        let nested = ParamValue::serialize(&serde_json::json!({"rgb": {"R": 1}, "tags": ["a", "b"]})).unwrap();
         assert_eq!(
             query(&nested, ParamStyle::DeepObject, true),
             "color%5Brgb%5D%5BR%5D=1&color%5Btags%5D=a&color%5Btags%5D=b"
@@ -579,9 +635,16 @@ mod tests {
 
     #[test]
     fn json_content_is_one_item() {
-        let value = ParamValue::json(&serde_json::json!({"R": 100, "G": [1, 2]})).unwrap();
-        assert_eq!(value.header(false), r#"{"G":[1,2],"R":100}"#);
-        assert_eq!(query(&value, ParamStyle::Form, true), "color=%7B%22G%22%3A%5B1%2C2%5D%2C%22R%22%3A100%7D");
-        assert_eq!(value.path("c", ParamStyle::Simple, false), "%7B%22G%22%3A%5B1%2C2%5D%2C%22R%22%3A100%7D");
+        #[derive(Serialize)]
+        struct Filter {
+            #[serde(rename = "R")]
+            r: u8,
+            #[serde(rename = "G")]
+            g: Vec<u8>,
+        }
+        let value = ParamValue::json(&Filter { r: 100, g: vec![1, 2] }).unwrap();
+        assert_eq!(value.header(false), r#"{"R":100,"G":[1,2]}"#);
+        assert_eq!(query(&value, ParamStyle::Form, true), "color=%7B%22R%22%3A100%2C%22G%22%3A%5B1%2C2%5D%7D");
+        assert_eq!(value.path("c", ParamStyle::Simple, false), "%7B%22R%22%3A100%2C%22G%22%3A%5B1%2C2%5D%7D");
     }
 }

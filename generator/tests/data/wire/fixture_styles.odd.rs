@@ -116,7 +116,7 @@ mod wire_tests {
             .into_request()
             .expect("the request builds");
         assert_eq!(request.query_string(), "spaced=a%20b%20c&tint=name,sky");
-        assert_eq!(header(&request, "x-nested"), [r#"tags,x,y,color,{"B":3,"G":2,"R":1}"#]);
+        assert_eq!(header(&request, "x-nested"), [r#"tags,x,y,color,{"R":1,"G":2,"B":3}"#]);
         assert_eq!(request.cookies(), "name=sky");
         tint.alpha = Some(0.5);
         let request = client.odd().undefined().tint(tint.clone()).shade(tint).into_request().expect("builds");
