@@ -3,12 +3,11 @@ mod wire_tests {
     //! `content: application/json` parameters: the JSON text of the value (its properties in
     //! declaration order) in every location, percent-encoded where the location is part of
     //! the URI or a cookie.
-    use super::*;
     use crate::models::Color;
 
     #[test]
     fn json_text_in_every_location() {
-        let client = Client::builder().build().expect("a client");
+        let client = crate::Client::builder().build().expect("a client");
         let request = client
             .content()
             .json(Color::new(100, 200, 150))

@@ -7,8 +7,8 @@ mod wire_tests {
     use super::*;
     use crate::models::Color;
 
-    fn client() -> Client {
-        Client::builder().build().expect("a client")
+    fn client() -> crate::Client {
+        crate::Client::builder().build().expect("a client")
     }
 
     fn array() -> [String; 3] {
@@ -19,7 +19,7 @@ mod wire_tests {
         Color::new(100, 200, 150)
     }
 
-    fn sent(request: Result<Request, Error>) -> String {
+    fn sent(request: Result<Request, Error<ApiErrorBody>>) -> String {
         request.expect("the request builds").cookies()
     }
 

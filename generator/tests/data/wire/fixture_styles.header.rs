@@ -5,8 +5,8 @@ mod wire_tests {
     use super::*;
     use crate::models::Color;
 
-    fn client() -> Client {
-        Client::builder().build().expect("a client")
+    fn client() -> crate::Client {
+        crate::Client::builder().build().expect("a client")
     }
 
     fn array() -> [String; 3] {
@@ -18,7 +18,7 @@ mod wire_tests {
     }
 
     /// Every value of header `x-color`.
-    fn sent(request: Result<Request, Error>) -> Vec<String> {
+    fn sent(request: Result<Request, Error<ApiErrorBody>>) -> Vec<String> {
         let request = request.expect("the request builds");
         request
             .options

@@ -5,8 +5,8 @@ mod wire_tests {
     use super::*;
     use crate::models::{Color, Nested, Tint};
 
-    fn client() -> Client {
-        Client::builder().build().expect("a client")
+    fn client() -> crate::Client {
+        crate::Client::builder().build().expect("a client")
     }
 
     fn header(request: &Request, name: &str) -> Vec<String> {

@@ -6,8 +6,8 @@ mod wire_tests {
     use super::*;
     use crate::models::Color;
 
-    fn client() -> Client {
-        Client::builder().build().expect("a client")
+    fn client() -> crate::Client {
+        crate::Client::builder().build().expect("a client")
     }
 
     fn array() -> [String; 3] {
@@ -22,7 +22,7 @@ mod wire_tests {
     fn simple() {
         let client = client();
         let path = client.path();
-        let sent = |request: Result<Request, Error>| request.expect("the request builds").path;
+        let sent = |request: Result<Request, Error<ApiErrorBody>>| request.expect("the request builds").path;
         assert_eq!(sent(path.simple_plain_string("blue").into_request()), "/path/simple/plain/string/blue");
         assert_eq!(sent(path.simple_plain_array(array()).into_request()), "/path/simple/plain/array/blue,black,brown");
         assert_eq!(
@@ -44,7 +44,7 @@ mod wire_tests {
     fn label() {
         let client = client();
         let path = client.path();
-        let sent = |request: Result<Request, Error>| request.expect("the request builds").path;
+        let sent = |request: Result<Request, Error<ApiErrorBody>>| request.expect("the request builds").path;
         assert_eq!(sent(path.label_plain_string("blue").into_request()), "/path/label/plain/string/.blue");
         assert_eq!(sent(path.label_plain_array(array()).into_request()), "/path/label/plain/array/.blue,black,brown");
         assert_eq!(
@@ -68,7 +68,7 @@ mod wire_tests {
     fn matrix() {
         let client = client();
         let path = client.path();
-        let sent = |request: Result<Request, Error>| request.expect("the request builds").path;
+        let sent = |request: Result<Request, Error<ApiErrorBody>>| request.expect("the request builds").path;
         assert_eq!(sent(path.matrix_plain_string("blue").into_request()), "/path/matrix/plain/string/;color=blue");
         assert_eq!(
             sent(path.matrix_plain_array(array()).into_request()),
