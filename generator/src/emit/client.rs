@@ -8,7 +8,7 @@ use super::docs::doc_attrs;
 use super::{ty_tokens, Imports, Place};
 use crate::ir::{
     Api, BodyEncoding, Group, Operation, Param, ParamEncoding, ParamLocation, ParamStyle, PathPart, QueryEncoding,
-    ResponseKind, Security, StatusResponses, StyledEncoding, Ty, TypeKind, ValueForm,
+    ResponseKind, Security, StatusResponses, StyledEncoding, Ty, ValueForm,
 };
 use crate::names::ident;
 use crate::share::Shared;
