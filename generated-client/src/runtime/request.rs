@@ -248,7 +248,7 @@ impl Request {
     pub fn query<V: QueryValue + ?Sized>(mut self, name: &str, value: &V) -> Self {
         let mut pairs = Vec::new();
         push_query(&mut pairs, name, value);
-        self.query.extend(pairs.into_iter().map(|(name, value)| (name, QueryText::from(value))));
+        self.push_plain(pairs);
         self
     }
 
@@ -314,8 +314,13 @@ impl Request {
     {
         let mut pairs = Vec::new();
         push_deep_object(&mut pairs, name, entries);
-        self.query.extend(pairs.into_iter().map(|(name, value)| (name, QueryText::from(value))));
+        self.push_plain(pairs);
         self
+    }
+
+    /// Adds plain pairs (no separators): the one non-generic step of the generic adders.
+    fn push_plain(&mut self, pairs: Vec<(String, String)>) {
+        self.query.extend(pairs.into_iter().map(|(name, value)| (name, QueryText::from(value))));
     }
 
     /// Sets a JSON body.
