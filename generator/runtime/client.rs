@@ -11,7 +11,7 @@ use reqwest::header::{
 use reqwest::{Method, Url};
 
 use super::error::{Error, ErrorKind};
-use super::query::encode_pairs;
+use super::query::{encode_query, QueryText};
 use super::request::{check_path, Request};
 use super::response::{ByteStream, RawResponse};
 use super::retry::{Failure, RetryPolicy};
@@ -379,7 +379,7 @@ impl Client {
                     headers.insert(name, value.clone());
                 }
                 (SecurityScheme::ApiKeyQuery(name), _, _, Some((_, key))) => {
-                    query.push(((*name).to_owned(), key.expose_secret().to_owned()));
+                    query.push(((*name).to_owned(), QueryText::from(key.expose_secret())));
                     secret_in_url = true;
                 }
                 (SecurityScheme::ApiKeyCookie(name), _, _, Some((_, key))) => {
@@ -389,6 +389,9 @@ impl Client {
                 _ => continue,
             }
             break;
+        }
+        if let Some(cookie) = req.cookies.header(headers.get(COOKIE)) {
+            headers.insert(COOKIE, cookie.map_err(|()| Error::invalid_request(op, "invalid cookie parameter"))?);
         }
 
         for (name, _) in &req.options.headers {
@@ -416,7 +419,7 @@ impl Client {
         })
     }
 
-    fn url(&self, op: &'static str, path: &str, query: &[(String, String)]) -> Result<Url, Error> {
+    fn url(&self, op: &'static str, path: &str, query: &[(String, QueryText)]) -> Result<Url, Error> {
         let inner = &*self.inner;
         let mut url = Url::parse(&format!("{}{}", inner.base_url, path))
             .map_err(|e| Error::invalid_request(op, format!("invalid URL: {e}")))?;
@@ -426,7 +429,7 @@ impl Client {
             return Err(Error::invalid_request(op, "the path is not a canonical percent-encoded path"));
         }
         if !query.is_empty() {
-            url.set_query(Some(&encode_pairs(query)));
+            url.set_query(Some(&encode_query(query)));
         }
         Ok(url)
     }

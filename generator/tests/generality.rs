@@ -693,7 +693,8 @@ fn query_parameters_holding_objects() {
     let generated = generate_ok("fixture-query-objects.yaml");
     let api = &generated.api;
     let (group, op) = operation(api, "GET", "/items");
-    let encodings: Vec<(&str, QueryEncoding)> = op.params.iter().map(|p| (p.wire_name.as_str(), p.encoding)).collect();
+    let encodings: Vec<(&str, QueryEncoding)> =
+        op.params.iter().map(|p| (p.wire_name.as_str(), p.encoding.query().expect("a query parameter"))).collect();
     assert_eq!(
         encodings,
         [
@@ -724,6 +725,71 @@ fn query_parameters_holding_objects() {
     let code = client_file(&generated, group);
     assert!(!code.contains("impl crate::runtime::QueryValue"), "{code}");
     assert!(!code.contains("request.query(\"metadata_filter\", &self.metadata_filter)"), "{code}");
+}
+
+#[test]
+fn parameter_styles() {
+    use codegen::ir::{ParamEncoding, ParamLocation, ParamStyle, QueryEncoding, StyledEncoding, ValueForm};
+    let generated = generate_ok("fixture-styles.yaml");
+    let api = &generated.api;
+    let styled = |style, explode, value| ParamEncoding::Styled(StyledEncoding { style, explode, value });
+    let query = ParamEncoding::Query;
+    let cases = [
+        ("/path/simple/plain/string/{color}", styled(ParamStyle::Simple, false, ValueForm::Text)),
+        ("/path/label/explode/array/{color}", styled(ParamStyle::Label, true, ValueForm::List)),
+        ("/path/matrix/plain/object/{color}", styled(ParamStyle::Matrix, false, ValueForm::Serialized)),
+        ("/query/form/plain/array", query(QueryEncoding::Delimited(','))),
+        ("/query/form/plain/object", query(QueryEncoding::DelimitedObject(','))),
+        ("/query/form/explode/object", query(QueryEncoding::FormObject)),
+        ("/query/spaceDelimited/plain/object", query(QueryEncoding::DelimitedObject(' '))),
+        ("/query/pipeDelimited/plain/array", query(QueryEncoding::Delimited('|'))),
+        ("/query/deepObject/explode/object", query(QueryEncoding::DeepObject)),
+        ("/header/explode/object", styled(ParamStyle::Simple, true, ValueForm::Serialized)),
+        ("/cookie/plain/array", styled(ParamStyle::Form, false, ValueForm::List)),
+        ("/cookie/explode/string", styled(ParamStyle::Form, true, ValueForm::Text)),
+    ];
+    for (path, expected) in cases {
+        let (_, op) = operation(api, "GET", path);
+        assert_eq!(op.params[0].encoding, expected, "{path}");
+    }
+    // Defaults: `explode` is true for `form` (query, cookie) only.
+    let (_, op) = operation(api, "GET", "/odd/defaults/{color}");
+    let found: Vec<(ParamLocation, ParamEncoding)> = op.params.iter().map(|p| (p.location, p.encoding)).collect();
+    assert_eq!(
+        found,
+        [
+            (ParamLocation::Path, styled(ParamStyle::Simple, false, ValueForm::List)),
+            (ParamLocation::Query, query(QueryEncoding::Form)),
+            (ParamLocation::Header, styled(ParamStyle::Simple, false, ValueForm::Serialized)),
+            (ParamLocation::Cookie, styled(ParamStyle::Form, true, ValueForm::List)),
+            (ParamLocation::Cookie, styled(ParamStyle::Form, true, ValueForm::Serialized)),
+        ]
+    );
+    let (_, op) = operation(api, "GET", "/content/{color}");
+    assert!(op.params.iter().all(|p| matches!(
+        p.encoding,
+        ParamEncoding::Query(QueryEncoding::Json)
+            | ParamEncoding::Styled(StyledEncoding { value: ValueForm::Json, .. })
+    )));
+    // `Accept` is ignored; the invalid header name is kept (a request setting it fails).
+    let (_, op) = operation(api, "GET", "/odd/headers");
+    let wires: Vec<&str> = op.params.iter().map(|p| p.wire_name.as_str()).collect();
+    assert_eq!(wires, ["X Bad Header", "X-Ok"]);
+    let warned: Vec<&str> = generated.warnings.iter().map(|w| w.pointer.as_str()).collect();
+    assert_eq!(
+        warned,
+        [
+            "/paths/~1odd~1headers/get/parameters/0",
+            "/paths/~1odd~1headers/get/parameters/1",
+            "/paths/~1odd~1undefined/get/parameters/0",
+            "/paths/~1odd~1undefined/get/parameters/1",
+        ]
+    );
+    // Only string and enum path parameters in `simple` style keep `encode_path_segment`.
+    let (group, _) = operation(api, "GET", "/path/simple/plain/string/{color}");
+    let code = client_file(&generated, group);
+    assert_eq!(code.matches("encode_path_segment(").count(), 2, "{code}");
+    assert!(!code.contains("to_string()"), "{code}");
 }
 
 #[test]

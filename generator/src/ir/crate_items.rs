@@ -2,7 +2,7 @@
 //! `ApiErrorBody` arms and their decoders, the webhook dispatch tag, and the unions that
 //! need a `QueryValue` impl. Emit spells these; the review tools read them from here too.
 
-use super::{Api, ParamLocation, QueryEncoding, Ty, TypeDef, TypeId, TypeKind};
+use super::{Api, QueryEncoding, Ty, TypeDef, TypeId, TypeKind};
 use crate::names::{self, NameScope};
 use std::collections::BTreeSet;
 
@@ -93,13 +93,9 @@ pub(super) fn query_value_unions(api: &Api) -> Vec<TypeId> {
     }
     let mut unions = BTreeSet::new();
     for p in api.groups.iter().flat_map(|g| &g.operations).flat_map(|op| &op.params) {
-        match (p.location, p.encoding, &p.ty) {
-            (ParamLocation::Query, QueryEncoding::Form | QueryEncoding::Delimited(_), ty) => {
-                collect(&api.types, ty, &mut unions)
-            }
-            (ParamLocation::Query, QueryEncoding::DeepObjectEntries, Ty::Map(_, value)) => {
-                collect(&api.types, value, &mut unions)
-            }
+        match (p.encoding.query(), &p.ty) {
+            (Some(QueryEncoding::Form | QueryEncoding::Delimited(_)), ty) => collect(&api.types, ty, &mut unions),
+            (Some(QueryEncoding::DeepObjectEntries), Ty::Map(_, value)) => collect(&api.types, value, &mut unions),
             _ => {}
         }
     }
