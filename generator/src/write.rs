@@ -30,6 +30,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("transport.rs", include_str!("../runtime/transport.rs")),
     ("webhooks.rs", include_str!("../runtime/webhooks.rs")),
     ("webhooks/axum_extract.rs", include_str!("../runtime/webhooks/axum_extract.rs")),
+    ("webhooks/router.rs", include_str!("../runtime/webhooks/router.rs")),
     ("webhooks/tests.rs", include_str!("../runtime/webhooks/tests.rs")),
 ];
 

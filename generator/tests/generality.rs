@@ -549,9 +549,12 @@ fn unqualified_names_in_generated_code_are_reserved() {
             }
         }
         planned.extend(api.client_alias.clone());
+        // The router's markers (`webhooks::events::OrderPaid`), named in the IR.
+        planned.extend(api.webhooks.iter().map(|w| w.marker.clone()));
         // Defined in `webhooks.rs`, which imports only the payload types (a model of that
         // name, as Polar has, lives beside it).
         planned.insert("WebhookEvent".to_owned());
+        planned.insert("WebhookRouter".to_owned());
     };
     let mut crates: Vec<(String, BTreeSet<String>, codegen::write::FileSet)> = spec_files()
         .into_iter()

@@ -1,7 +1,8 @@
 //! `cargo xtask check-features`: `cargo check` of the client with default features off
 //! and each feature alone (and none; each API version alone; each group with the newest
 //! version and with every version, since shared items are gated on the versions that need
-//! them; the runtime's TLS backends alone and together, tracing, and the axum extractor),
+//! them; the runtime's TLS backends alone and together, tracing, the axum extractor and the
+//! webhook router),
 //! failing on any error or warning in the client. The gates come from reachability in the
 //! IR; this proves them on the real compiler.
 
@@ -9,7 +10,16 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 /// Feature sets of the runtime (generator/runtime/features.toml), checked like the groups.
-const RUNTIME_SETS: &[&str] = &["rustls", "native-tls", "rustls,native-tls", "tracing", "axum", "axum,webhook-events"];
+const RUNTIME_SETS: &[&str] = &[
+    "rustls",
+    "native-tls",
+    "rustls,native-tls",
+    "tracing",
+    "axum",
+    "axum,webhook-events",
+    "webhook-router",
+    "webhook-router,axum,tracing",
+];
 
 pub fn run(root: &std::path::Path) -> Result<(), String> {
     let apis = codegen::polar::pinned_apis(root)?;
@@ -31,10 +41,14 @@ pub fn run(root: &std::path::Path) -> Result<(), String> {
         }
     }
     // The runtime's features: each TLS backend alone and both (native-tls wins), tracing,
-    // and the axum extractor alone and with the events it usually decodes (of the newest
-    // version).
+    // the axum extractor alone and with the events it usually decodes (of the newest
+    // version), and the webhook router with the events of the newest and of every version.
     sets.extend(RUNTIME_SETS.iter().map(|f| (*f).to_owned()));
     sets.push(format!("{newest},axum,webhook-events"));
+    sets.push(format!("{newest},webhook-router,axum,webhook-events"));
+    if versions.len() > 1 {
+        sets.push(format!("{},webhook-router,webhook-events", versions.join(",")));
+    }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut failures = Vec::new();
     for features in &sets {

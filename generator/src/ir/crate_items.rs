@@ -45,6 +45,40 @@ pub(super) fn webhook_tag(api: &Api) -> Option<String> {
     }
 }
 
+/// Names the router's marker of each webhook event (`webhooks::events::OrderPaid`): the
+/// variant's name, or `<Variant>Event` when a type the payloads name (and the events
+/// module imports) or a name the crate reserves (`Option`, `Result`...) has that name.
+pub(super) fn webhook_markers(api: &mut Api) {
+    let mut imported = BTreeSet::new();
+    for webhook in &api.webhooks {
+        named_types(&webhook.payload, &mut |id| {
+            imported.insert(api.types[id].name.clone());
+        });
+    }
+    let mut scope = NameScope::with_reserved(&imported.iter().map(String::as_str).collect::<Vec<_>>());
+    for webhook in &mut api.webhooks {
+        webhook.marker = if imported.contains(&webhook.variant) || names::is_reserved_type_name(&webhook.variant) {
+            scope.claim(&format!("{}Event", webhook.variant))
+        } else {
+            scope.claim(&webhook.variant)
+        };
+    }
+}
+
+/// Calls `f` with every named type `ty` spells (`Vec<Foo>` names `Foo`).
+fn named_types(ty: &Ty, f: &mut impl FnMut(TypeId)) {
+    match ty {
+        Ty::Named(id) => f(*id),
+        Ty::Vec(inner) | Ty::Option(inner) => named_types(inner, f),
+        Ty::Map(key, value) => {
+            named_types(key, f);
+            named_types(value, f);
+        }
+        Ty::Tuple(items) => items.iter().for_each(|item| named_types(item, f)),
+        _ => {}
+    }
+}
+
 /// Names the `ApiErrorBody` arm and decoder of each error body type, and the arm for
 /// bodies that match no documented schema (`Unrecognized`, or a longer name if a body
 /// type already has that one).

@@ -316,6 +316,10 @@ pub struct Webhook {
     pub event: String,
     /// Variant name in the event enum, e.g. `CheckoutCreated`.
     pub variant: String,
+    /// The event's marker type in `webhooks::events`, which registers a handler with the
+    /// webhook router: the variant's name, unless a type the payloads name has it
+    /// (`crate_items::webhook_markers`).
+    pub marker: String,
     pub payload: Ty,
     pub doc: Option<String>,
 }
