@@ -46,7 +46,7 @@ fn normalized(text: &str) -> String {
 fn readme_snippets_are_all_here() {
     let this_file = normalized(include_str!("client_readme.rs"));
     let blocks = readme_blocks();
-    assert_eq!(blocks.len(), 15, "a snippet was added or removed: give it a function here");
+    assert_eq!(blocks.len(), 16, "a snippet was added or removed: give it a function here");
     for block in &blocks {
         assert!(
             this_file.contains(&normalized(block)),
@@ -544,4 +544,38 @@ async fn readme_headers_pagination_query_and_patch_run() {
     );
     let patch = requests.last().unwrap();
     assert_eq!(std::str::from_utf8(&patch.body).unwrap(), r#"{"name":"Jane Q. Doe","tax_id":null}"#);
+}
+
+/// "Routing events" (features `webhook-router` and `axum`): the snippet compiles; the router
+/// itself is tested over HTTP in `tests/webhook_router.rs`.
+#[cfg(all(feature = "webhook-router", feature = "axum"))]
+mod webhook_router {
+    async fn fulfil(_order: &polar::models::Order) -> Result<(), std::io::Error> {
+        Ok(())
+    }
+
+    async fn grant(_subscription: &polar::models::Subscription) -> Result<(), std::io::Error> {
+        Ok(())
+    }
+
+    fn readme_router(secret: String) -> super::Result<axum::Router> {
+        use polar::webhooks::events::{OrderPaid, SubscriptionActive};
+        use polar::webhooks::{WebhookRouter, WebhookVerifier};
+
+        let router = WebhookRouter::new(WebhookVerifier::new(&secret)?)
+            // `delivery.payload` is a `WebhookOrderPaidPayload`; `delivery.id` the `webhook-id`.
+            .on(OrderPaid, |delivery| async move { fulfil(&delivery.payload.data).await })
+            .on(SubscriptionActive, |delivery| async move { grant(&delivery.payload.data).await })
+            // Everything else: other and unknown event types, and bodies that do not decode.
+            .fallback(|delivery| async move { println!("{}: not handled", delivery.id) });
+
+        let app = axum::Router::new().route("/webhooks/polar", router.into_axum());
+        Ok(app)
+    }
+
+    #[test]
+    fn readme_router_builds() {
+        assert!(readme_router("whsec_test".to_owned()).is_ok());
+        assert!(readme_router(String::new()).is_err(), "an empty secret is refused");
+    }
 }
