@@ -400,11 +400,16 @@ fn bench_compile(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
         Ok(wall)
     };
 
-    let commands: [(&str, &[&str]); 4] = [
+    let commands: [(&str, &[&str]); 5] = [
         ("build", &["build", "-p", "polar-sh-sdk"]),
+        // Every API version on (the default is the newest alone): what shared types save.
+        ("build all versions", &["build", "-p", "polar-sh-sdk", "--features", "v2026-04,v2026-10"]),
         ("check", &["check", "-p", "polar-sh-sdk"]),
-        // An application that needs one group: `default-features = false, features = ["customers"]`.
-        ("check customers", &["check", "-p", "polar-sh-sdk", "--no-default-features", "--features", "customers"]),
+        // An application that needs one group: `default-features = false, features = ["v2026-10", "customers"]`.
+        (
+            "check customers",
+            &["check", "-p", "polar-sh-sdk", "--no-default-features", "--features", "v2026-10,customers"],
+        ),
         ("doc", &["doc", "-p", "polar-sh-sdk", "--no-deps"]),
     ];
     println!("  building dependencies once in {} (minutes on the first run)", target.display());
@@ -439,8 +444,16 @@ fn bench_compile(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
     }
 
     let mut rows = Vec::new();
-    let targets: [(&str, &str, Option<f64>, Option<f64>); 4] = [
+    let one_version =
+        results.get("build").and_then(|m| median(&m.iter().filter_map(|m| m.tool.map(|t| t.2)).collect::<Vec<_>>()));
+    let targets: [(&str, &str, Option<f64>, Option<f64>); 5] = [
         ("build", "cargo build -p polar-sh-sdk (cold, deps built)", Some(37.0), Some(1.2 * 1024.0)),
+        (
+            "build all versions",
+            "  the same, every API version on (target: 1.2 x one version's CPU)",
+            one_version.map(|cpu| 1.2 * cpu),
+            Some(1.2 * 1024.0),
+        ),
         ("check", "cargo check -p polar-sh-sdk (cold, deps built)", Some(32.0), Some(1.2 * 1024.0)),
         ("check customers", "  the same, only feature `customers`", None, None),
         ("doc", "cargo doc -p polar-sh-sdk --no-deps", None, None),
@@ -451,9 +464,11 @@ fn bench_compile(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
         let cpus: Vec<f64> = measured.iter().filter_map(|m| m.tool.map(|t| t.2)).collect();
         let peaks: Vec<f64> = measured.iter().filter_map(|m| m.tool.map(|t| t.0)).collect();
         let cpu = median(&cpus).map_or(String::new(), |c| format!("polar CPU {c:.1} s "));
+        // The versions' figure is the rustc CPU time, compared with one version's.
+        let value = if name == "build all versions" { median(&cpus) } else { median(&walls) };
         rows.push(Row::new(
             figure,
-            median(&walls),
+            value,
             Unit::Seconds,
             time_target,
             format!("{cpu}{}", spread(&walls, Unit::Seconds)),
