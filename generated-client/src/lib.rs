@@ -112,6 +112,18 @@ pub mod v2026_04;
 #[cfg(feature = "v2026-10")]
 pub mod v2026_10;
 
+#[cfg(all(feature = "v2026-10", feature = "customer-portal"))]
+pub mod licensing;
+
+#[cfg(
+    all(
+        feature = "v2026-10",
+        feature = "axum",
+        any(feature = "checkouts", feature = "customer-sessions")
+    )
+)]
+pub mod handlers;
+
 pub use runtime::model::Patch;
 
 pub use runtime::{BuildError, RequestOptions, Response, RetryPolicy};

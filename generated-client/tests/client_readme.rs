@@ -46,7 +46,7 @@ fn normalized(text: &str) -> String {
 fn readme_snippets_are_all_here() {
     let this_file = normalized(include_str!("client_readme.rs"));
     let blocks = readme_blocks();
-    assert_eq!(blocks.len(), 16, "a snippet was added or removed: give it a function here");
+    assert_eq!(blocks.len(), 19, "a snippet was added or removed: give it a function here");
     for block in &blocks {
         assert!(
             this_file.contains(&normalized(block)),
@@ -578,4 +578,81 @@ mod webhook_router {
         assert!(readme_router("whsec_test".to_owned()).is_ok());
         assert!(readme_router(String::new()).is_err(), "an empty secret is refused");
     }
+}
+
+/// "Blocking client" (compiled; needs `--features blocking`).
+#[cfg(feature = "blocking")]
+fn readme_blocking(organization_id: uuid::Uuid) -> Result {
+    let client = polar::Client::from_env()?;
+    let org = client.organizations().get(organization_id).send_blocking()?;
+    for customer in client.customers().list().limit(100).iter_blocking() {
+        println!("{}: {:?}", org.name, customer?);
+    }
+    Ok(())
+}
+
+/// "Licence keys" (compiled; needs `--features blocking`; `tests/licensing.rs` runs the
+/// same flow against a simulation of Polar's server).
+#[cfg(feature = "blocking")]
+fn readme_licence_keys(organization_id: uuid::Uuid, key: String) -> Result {
+    use polar::licensing::{LicenseError, LicenseKeys};
+    use std::time::Duration;
+
+    let keys = LicenseKeys::builder(organization_id).server(polar::Server::Sandbox).build()?;
+    // Once per device, just after the purchase: a key Polar has not created yet is retried.
+    let activation = keys.activate(&key, "Jane's laptop").retry_not_found(Duration::from_secs(60)).send_blocking()?;
+    // ... store `activation.id` with the key; then at every start-up:
+    match keys.validate(&key).activation_id(activation.id).send_blocking() {
+        Ok(validated) => println!("licensed until {:?}", validated.expires_at),
+        Err(LicenseError::NoLongerActive(_) | LicenseError::Expired(_)) => println!("licence ended: see the portal"),
+        Err(e) if e.is_unreachable() => println!("offline: using the last good validation"),
+        Err(e) => return Err(e.into()),
+    }
+    keys.deactivate(&key, activation.id).send_blocking()?; // frees the activation
+    Ok(())
+}
+
+#[cfg(feature = "blocking")]
+#[test]
+fn readme_blocking_snippets_compile() {
+    let _ = (readme_blocking, readme_licence_keys);
+}
+
+/// The user a session middleware puts in the request's extensions (README, "Checkout and
+/// customer portal").
+#[cfg(feature = "axum")]
+#[derive(Clone)]
+struct SignedIn {
+    id: String,
+}
+
+/// "Checkout and customer portal (axum)" (compiled; needs `--features axum`;
+/// `tests/handlers_axum.rs` runs the handlers against a stand-in for Polar).
+#[cfg(feature = "axum")]
+fn readme_handlers() -> Result<axum::Router> {
+    use axum::routing::get;
+    use axum::Router;
+    use polar::handlers::{Checkout, CustomerPortal, PortalCustomer};
+
+    let client = polar::Client::from_env()?; // an organization token: checkouts:write, customer_sessions:write
+    let checkout = Checkout::new(client.clone()).success_url("https://example.com/thanks");
+    let portal = CustomerPortal::new(client).return_url("https://example.com/account");
+    let app: Router = Router::new()
+        // GET /checkout?products=<id>&customerExternalId=... → 307 to Polar's checkout page
+        .route("/checkout", get(checkout.handler()))
+        // GET /portal → 307 to the signed-in customer's portal (None → 401)
+        .route(
+            "/portal",
+            get(portal.handler(|request| {
+                let user = request.extensions.get::<SignedIn>()?; // put there by your session middleware
+                Some(PortalCustomer::External(user.id.clone()))
+            })),
+        );
+    Ok(app)
+}
+
+#[cfg(feature = "axum")]
+#[test]
+fn readme_handlers_snippet_compiles() {
+    let _ = readme_handlers;
 }

@@ -61,6 +61,9 @@ struct Inner {
     timeout: Duration,
     retry: RetryPolicy,
     max_response_size: usize,
+    /// The runtime of blocking calls, started by the first one.
+    #[cfg(feature = "blocking")]
+    blocking: std::sync::OnceLock<Result<super::blocking::BlockingRuntime, String>>,
 }
 
 impl fmt::Debug for Client {
@@ -177,6 +180,38 @@ impl Client {
     #[must_use]
     pub fn max_response_size(&self) -> usize {
         self.inner.max_response_size
+    }
+
+    /// Runs `future` (a request's: `send()`, a page stream's next item...) to
+    /// completion and returns its output, blocking the calling thread (cargo feature
+    /// `blocking`). The future is polled on this thread; the client's runtime thread,
+    /// started by its first blocking call and stopped when the last clone of the client
+    /// goes, drives its I/O and timers. Retries, timeouts and errors are those of
+    /// `.await`. What every builder's `send_blocking` uses; `operation` names the
+    /// operation in a refusal.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Blocking`], with nothing sent, when called on a thread that runs
+    /// or has entered an async runtime (`.await` there instead), or when the runtime
+    /// thread cannot be started.
+    #[cfg(feature = "blocking")]
+    pub fn block_on<F: std::future::Future>(&self, operation: &'static str, future: F) -> Result<F::Output, Error> {
+        use super::blocking::{refusal, refused, BlockingRuntime};
+        if let Some(reason) = refusal() {
+            return Err(refused(operation, reason));
+        }
+        match self.inner.blocking.get_or_init(BlockingRuntime::start) {
+            Ok(runtime) => Ok(runtime.block_on(future)),
+            Err(reason) => Err(refused(operation, reason.clone())),
+        }
+    }
+
+    /// The name of the blocking runtime's thread, once started (tests).
+    #[cfg(all(test, feature = "blocking"))]
+    pub(crate) fn inner_blocking_thread_name(&self) -> Option<String> {
+        let runtime = self.inner.blocking.get()?.as_ref().ok()?;
+        runtime.thread_name()
     }
 
     /// Sends `req` with authentication, default headers, timeout and

@@ -74,8 +74,31 @@ pub fn options() -> Options {
 /// Polar's own helpers beyond the endpoints, hand-written in `polar/extras/` and copied into
 /// the crate root like the runtime (each behind its cargo feature).
 fn extra_modules() -> Vec<crate::ir::ExtraModule> {
-    Vec::new()
+    vec![
+        crate::ir::ExtraModule {
+            name: "licensing",
+            // The newest version's models and client (the crate root's); the operations are in
+            // the `customer-portal` group. `tests/polar.rs` checks the version is the newest.
+            cfg: Some(LICENSING_CFG),
+            source: include_str!("polar/extras/licensing.rs"),
+        },
+        crate::ir::ExtraModule {
+            name: "handlers",
+            // The newest version's checkouts and customer sessions, served by axum; each
+            // handler is behind its group's feature inside the module.
+            cfg: Some(HANDLERS_CFG),
+            source: include_str!("polar/extras/handlers.rs"),
+        },
+    ]
 }
+
+/// The `cfg` of the `handlers` module: axum and the newest version's `checkouts` or
+/// `customer-sessions` group.
+pub const HANDLERS_CFG: &str =
+    r#"all(feature = "v2026-10", feature = "axum", any(feature = "checkouts", feature = "customer-sessions"))"#;
+
+/// The `cfg` of the `licensing` module: the `customer-portal` group of the newest version.
+pub const LICENSING_CFG: &str = r#"all(feature = "v2026-10", feature = "customer-portal")"#;
 
 /// The bytes of every pinned spec, oldest first, with its path; `root` is the workspace
 /// root.

@@ -13,6 +13,7 @@ use std::path::Path;
 /// The runtime: hand-written sources copied verbatim into every crate's `src/runtime/`, by
 /// path relative to it (`/`-separated; a module's submodules sit in the folder of its name).
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
+    ("blocking.rs", include_str!("../runtime/blocking.rs")),
     ("builder.rs", include_str!("../runtime/builder.rs")),
     ("client.rs", include_str!("../runtime/client.rs")),
     ("client/config.rs", include_str!("../runtime/client/config.rs")),

@@ -204,6 +204,46 @@ fn customer_portal_operations_know_their_token_and_its_issuer() {
     assert!(create.credentials.iter().all(|c| c.issued_by.is_none()));
 }
 
+/// `polar::licensing` is built on the newest version's client and its `customer-portal`
+/// group, whose three licence-key operations take no token: its `cfg` must name that
+/// version's feature (a new version moves it), and the operations must stay token-less.
+#[test]
+fn licensing_module_follows_the_newest_version() {
+    let api = newest();
+    let feature = &api.version_module.as_ref().expect("Polar's crate is versioned").feature;
+    assert_eq!(polar::LICENSING_CFG, format!(r#"all(feature = "{feature}", feature = "customer-portal")"#));
+    let licensing = api.extra_modules.iter().find(|m| m.name == "licensing").expect("the licensing module");
+    assert_eq!(licensing.cfg, Some(polar::LICENSING_CFG));
+    let ops: Vec<_> = api.groups.iter().flat_map(|g| &g.operations).collect();
+    for id in ["validate", "activate", "deactivate"] {
+        let id = format!("customer_portal:license_keys:{id}");
+        let op = ops.iter().find(|op| op.operation_id == id).unwrap_or_else(|| panic!("{id}"));
+        assert!(op.credentials.is_empty(), "{id} takes no token");
+        assert!(licensing.source.contains(&format!("\"{id}\"")), "{id} is named in licensing.rs");
+    }
+}
+
+/// `polar::handlers` is built on the newest version's `checkouts` and `customer-sessions`
+/// groups (behind `axum`): its `cfg` must name that version's feature, and the two
+/// operations it calls must keep the ids and paths its tests assert.
+#[test]
+fn handlers_module_follows_the_newest_version() {
+    let api = newest();
+    let feature = &api.version_module.as_ref().expect("Polar's crate is versioned").feature;
+    assert_eq!(
+        polar::HANDLERS_CFG,
+        format!(
+            r#"all(feature = "{feature}", feature = "axum", any(feature = "checkouts", feature = "customer-sessions"))"#
+        )
+    );
+    let handlers = api.extra_modules.iter().find(|m| m.name == "handlers").expect("the handlers module");
+    assert_eq!(handlers.cfg, Some(polar::HANDLERS_CFG));
+    let ops: Vec<_> = api.groups.iter().flat_map(|g| &g.operations).collect();
+    for id in ["checkouts:create", "customer-sessions:create"] {
+        assert!(ops.iter().any(|op| op.operation_id == id), "{id} exists in the newest version");
+    }
+}
+
 /// rustfmt `--check` on `text`, written to a file as `cargo fmt` sees it, with the
 /// workspace's `rustfmt.toml`: `Ok` when it would leave the file as it is, else its diff.
 fn rustfmt_check(name: &str, text: &str) -> Result<(), String> {
@@ -236,10 +276,16 @@ fn cargo_fmt_leaves_generated_files_alone() {
     rustfmt_check("kept.rs", file).unwrap_or_else(|diff| panic!("rustfmt would rewrite a generated file:\n{diff}"));
     // The attribute is what keeps it: without it rustfmt would reorder imports and rewrap.
     assert!(rustfmt_check("stripped.rs", &file.replace(skip, "")).is_err());
+    // The profile's extra modules are hand-written too, copied like the runtime.
+    let extras: Vec<String> = polar::options().extra_modules.iter().map(|m| format!("src/{}.rs", m.name)).collect();
+    assert!(extras.len() >= 2, "licensing and handlers");
     for (path, text) in &generated.files {
-        let runtime = path.starts_with("src/runtime/");
+        let hand_written = path.starts_with("src/runtime/") || extras.contains(path);
         if path.ends_with(".rs") {
-            assert_eq!(text.contains(skip), !runtime, "{path}");
+            assert_eq!(text.contains(skip), !hand_written, "{path}");
+        }
+        if extras.contains(path) {
+            rustfmt_check("extra.rs", text).unwrap_or_else(|diff| panic!("{path} is not rustfmt-formatted:\n{diff}"));
         }
     }
 }

@@ -400,10 +400,12 @@ fn bench_compile(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
         Ok(wall)
     };
 
-    let commands: [(&str, &[&str]); 5] = [
+    let commands: [(&str, &[&str]); 6] = [
         ("build", &["build", "-p", "polar-sh-sdk"]),
         // Every API version on (the default is the newest alone): what shared types save.
         ("build all versions", &["build", "-p", "polar-sh-sdk", "--features", "v2026-04,v2026-10"]),
+        // The blocking client on (feature `blocking`): its cost when on; off, it is the row above.
+        ("build blocking", &["build", "-p", "polar-sh-sdk", "--features", "blocking"]),
         ("check", &["check", "-p", "polar-sh-sdk"]),
         // An application that needs one group: `default-features = false, features = ["v2026-10", "customers"]`.
         (
@@ -446,7 +448,7 @@ fn bench_compile(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
     let one_version =
         results.get("build").and_then(|m| median(&m.iter().filter_map(|m| m.tool.map(|t| t.2)).collect::<Vec<_>>()));
-    let targets: [(&str, &str, Option<f64>, Option<f64>); 5] = [
+    let targets: [(&str, &str, Option<f64>, Option<f64>); 6] = [
         ("build", "cargo build -p polar-sh-sdk (cold, deps built)", Some(37.0), Some(1.2 * 1024.0)),
         (
             "build all versions",
@@ -454,6 +456,7 @@ fn bench_compile(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
             one_version.map(|cpu| 1.2 * cpu),
             Some(1.2 * 1024.0),
         ),
+        ("build blocking", "  the same, feature `blocking` on", None, None),
         ("check", "cargo check -p polar-sh-sdk (cold, deps built)", Some(32.0), Some(1.2 * 1024.0)),
         ("check customers", "  the same, only feature `customers`", None, None),
         ("doc", "cargo doc -p polar-sh-sdk --no-deps", None, None),

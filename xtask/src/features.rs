@@ -1,8 +1,9 @@
 //! `cargo xtask check-features`: `cargo check` of the client with default features off
 //! and each feature alone (and none; each API version alone; each group with the newest
 //! version and with every version, since shared items are gated on the versions that need
-//! them; the runtime's TLS backends alone and together, tracing, the axum extractor and the
-//! webhook router),
+//! them; the runtime's TLS backends alone and together, tracing, the axum extractor, the
+//! webhook router, the blocking client, and the checkout and customer-portal handlers with each
+//! of their groups),
 //! failing on any error or warning in the client. The gates come from reachability in the
 //! IR; this proves them on the real compiler.
 
@@ -19,6 +20,7 @@ const RUNTIME_SETS: &[&str] = &[
     "axum,webhook-events",
     "webhook-router",
     "webhook-router,axum,tracing",
+    "blocking",
 ];
 
 pub fn run(root: &std::path::Path) -> Result<(), String> {
@@ -49,6 +51,14 @@ pub fn run(root: &std::path::Path) -> Result<(), String> {
     if versions.len() > 1 {
         sets.push(format!("{},webhook-router,webhook-events", versions.join(",")));
     }
+    // The blocking client: the builders' blocking methods (a group with pages and a text
+    // stream) and `licensing`'s (customer-portal).
+    sets.push(format!("{newest},customers,customer-portal,blocking"));
+    // `polar::handlers` (axum): the checkout handler alone, the customer portal alone (each
+    // behind its group inside the module), and both.
+    sets.push(format!("{newest},axum,checkouts"));
+    sets.push(format!("{newest},axum,customer-sessions"));
+    sets.push(format!("{newest},axum,checkouts,customer-sessions,webhook-events"));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut failures = Vec::new();
     for features in &sets {

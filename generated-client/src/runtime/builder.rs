@@ -29,7 +29,10 @@
 /// the path to the number of the last page (`pagination.max_page`) and, if the API reports
 /// one, to the number of items in all (`pagination.total_count`): `stream` and `pages`,
 /// built on [`paginate`](crate::runtime::paginate). Or by `; bytes_stream` (a text or binary
-/// body: `bytes_stream`). The builder must have a `client: &'a Client` and an
+/// body: `bytes_stream`). With the cargo feature `blocking`, each async method has a
+/// blocking twin (`send_blocking`, `send_with_response_blocking`, `iter_blocking`,
+/// `pages_blocking`, `bytes_stream_blocking`), `#[inline]` so that, like decoding, it is
+/// compiled only where it is called. The builder must have a `client: &'a Client` and an
 /// `options: RequestOptions` field, an `ERRORS: &'static [(u16, ErrorDecoder<Body>)]`
 /// constant and an `into_request(self)` method returning `Result<Request, Error<Body>>`.
 ///
@@ -102,6 +105,45 @@ macro_rules! request_builder {
                 }))
             }
 
+            /// Every item of every page, like [`stream`](Self::stream), as an iterator
+            /// that waits for each page on the calling thread (cargo feature `blocking`;
+            /// see [`send_blocking`](Self::send_blocking)).
+            #[cfg(feature = "blocking")]
+            #[inline]
+            pub fn iter_blocking(
+                self,
+            ) -> $crate::runtime::BlockingIter<
+                'a,
+                impl ::futures_core::Stream<
+                    Item = ::core::result::Result<$item, $crate::runtime::Error<$body>>,
+                > + Send
+                       + Unpin
+                       + 'a,
+            > {
+                let client = self.client;
+                let operation = self.clone().into_request().map_or("", |request| request.operation_id);
+                $crate::runtime::BlockingIter::new(client, operation, self.stream())
+            }
+
+            /// Every page, whole, like [`pages`](Self::pages), as an iterator that waits
+            /// for each page on the calling thread (cargo feature `blocking`).
+            #[cfg(feature = "blocking")]
+            #[inline]
+            pub fn pages_blocking(
+                self,
+            ) -> $crate::runtime::BlockingIter<
+                'a,
+                impl ::futures_core::Stream<
+                    Item = ::core::result::Result<$output, $crate::runtime::Error<$body>>,
+                > + Send
+                       + Unpin
+                       + 'a,
+            > {
+                let client = self.client;
+                let operation = self.clone().into_request().map_or("", |request| request.operation_id);
+                $crate::runtime::BlockingIter::new(client, operation, self.pages())
+            }
+
             /// Sends the request for one page: the operation's id (for errors) and the page.
             fn fetch_list(
                 self,
@@ -131,6 +173,28 @@ macro_rules! request_builder {
             pub fn bytes_stream(self) -> $crate::runtime::StreamFuture<'a, $body> {
                 let client = self.client;
                 client.send_streaming(self.into_request(), Self::ERRORS)
+            }
+
+            /// Sends the request and returns the body as an iterator of chunks, each
+            /// read on the calling thread (cargo feature `blocking`; see
+            /// [`bytes_stream`](Self::bytes_stream) and [`send_blocking`](Self::send_blocking)).
+            ///
+            /// # Errors
+            ///
+            /// Those of [`send_blocking`](Self::send_blocking) until the status is known.
+            #[cfg(feature = "blocking")]
+            #[inline]
+            pub fn bytes_stream_blocking(
+                self,
+            ) -> ::core::result::Result<
+                $crate::runtime::BlockingIter<'a, $crate::runtime::ByteStream>,
+                $crate::runtime::Error<$body>,
+            > {
+                let client = self.client;
+                let request = self.into_request();
+                let operation = request.as_ref().map_or("", |request| request.operation_id);
+                let stream = client.block_on(operation, client.send_streaming(request, Self::ERRORS))??;
+                Ok($crate::runtime::BlockingIter::new(client, operation, stream))
             }
         }
     };
@@ -178,6 +242,46 @@ macro_rules! request_builder {
             ) -> $crate::runtime::ResponseFuture<'a, $body, $output $(, $crate::runtime::$decoder)?> {
                 let client = self.client;
                 $crate::runtime::ResponseFuture::new(client, self.into_request(), Self::ERRORS)
+            }
+        }
+
+        #[cfg(feature = "blocking")]
+        impl<'a> $builder<'a> {
+            /// Sends the request and decodes the response like `.await` (the same
+            /// retries, timeouts and errors), blocking the calling thread: no async
+            /// runtime needed (cargo feature `blocking`; the client runs its own, see
+            /// [`runtime::Client::block_on`](crate::runtime::Client::block_on)).
+            ///
+            /// # Errors
+            ///
+            /// Those of `.await`, and [`ErrorKind::Blocking`](crate::runtime::ErrorKind::Blocking),
+            /// with nothing sent, on a thread that runs an async runtime.
+            #[inline]
+            pub fn send_blocking(self) -> ::core::result::Result<$output, $crate::runtime::Error<$body>> {
+                self.send_with_response_blocking().map($crate::runtime::Response::into_body)
+            }
+
+            /// [`send_blocking`](Self::send_blocking) whose result also carries the
+            /// response's status and headers.
+            ///
+            /// # Errors
+            ///
+            /// Those of [`send_blocking`](Self::send_blocking).
+            #[inline]
+            pub fn send_with_response_blocking(
+                self,
+            ) -> ::core::result::Result<$crate::runtime::Response<$output>, $crate::runtime::Error<$body>> {
+                let client = self.client;
+                let request = self.into_request()?;
+                let operation = request.operation_id;
+                client.block_on(
+                    operation,
+                    $crate::runtime::ResponseFuture::<$body, $output $(, $crate::runtime::$decoder)?>::new(
+                        client,
+                        Ok(request),
+                        Self::ERRORS,
+                    ),
+                )?
             }
         }
 

@@ -84,6 +84,8 @@ impl<B: ErrorBody> From<Error<NoBody>> for Error<B> {
             ErrorKind::VersionNotServed { version, newer, status, headers } => {
                 ErrorKind::VersionNotServed { version, newer, status, headers }
             }
+            #[cfg(feature = "blocking")]
+            ErrorKind::Blocking(message) => ErrorKind::Blocking(message),
         };
         Error { operation: e.operation, kind: Box::new(kind), context: e.context }
     }
@@ -189,6 +191,13 @@ pub enum ErrorKind<B = NoBody> {
         /// The response headers.
         headers: HeaderMap,
     },
+    /// A blocking call (`send_blocking` and the other `*_blocking` methods, cargo
+    /// feature `blocking`) was refused before anything was sent: it was made on a
+    /// thread that is running an async runtime, where blocking would stall that
+    /// runtime's tasks (`.await` the request there instead), or the client's runtime
+    /// thread could not be started. Holds the reason.
+    #[cfg(feature = "blocking")]
+    Blocking(String),
 }
 
 impl<B> Error<B> {
@@ -499,6 +508,8 @@ impl<B> fmt::Display for Error<B> {
                     None => f.write_str("the API has retired it; update this crate for a newer version"),
                 }
             }
+            #[cfg(feature = "blocking")]
+            ErrorKind::Blocking(reason) => write!(f, "blocking call refused: {}", shorten(reason, DETAIL_LIMIT)),
         }
     }
 }
@@ -645,6 +656,8 @@ impl<B: fmt::Debug> fmt::Debug for ErrorKind<B> {
                 .field("status", status)
                 .field("headers", headers)
                 .finish(),
+            #[cfg(feature = "blocking")]
+            ErrorKind::Blocking(reason) => f.debug_tuple("Blocking").field(&ClippedText(reason)).finish(),
         }
     }
 }

@@ -29,7 +29,13 @@
 //!
 //! Paginated list operations can be turned into a stream of items with
 //! [`paginate`].
+//!
+//! With the cargo feature `blocking`, every builder can also be sent without an
+//! async runtime (`send_blocking`): `Client::block_on` waits for the same future
+//! on the calling thread (see `blocking.rs`).
 
+#[cfg(feature = "blocking")]
+mod blocking;
 mod builder;
 mod client;
 mod error;
@@ -43,6 +49,8 @@ mod tls;
 mod transport;
 pub mod webhooks;
 
+#[cfg(feature = "blocking")]
+pub use self::blocking::BlockingIter;
 pub use self::client::{
     ApiHandle, ApiInfo, ApiServer, BuildError, Client, ClientBuilder, SecretString, SecurityScheme,
     DEFAULT_MAX_RESPONSE_SIZE,

@@ -484,6 +484,8 @@ impl<C: ApiHandle> ClientBuilder<C> {
                 timeout: self.timeout,
                 retry: self.retry,
                 max_response_size: self.max_response_size,
+                #[cfg(feature = "blocking")]
+                blocking: std::sync::OnceLock::new(),
             }),
             bearer,
             version,
