@@ -1,18 +1,21 @@
 //! A small storefront on axum: checkout, customer portal and webhooks wired together
-//! (`polar::handlers` and the `VerifiedWebhook` extractor).
+//! (`polar::handlers` and `polar::webhooks::WebhookRouter`).
 //!
 //! - `GET /checkout?products=<PRODUCT_ID>`: creates a checkout for the signed-in user
 //!   (their id as the customer's `external_customer_id`) and redirects to Polar's page;
 //!   Polar sends the buyer back to `/thanks?checkoutId=...`.
 //! - `GET /portal`: redirects the signed-in user to their customer portal.
-//! - `POST /webhooks`: Polar's deliveries, verified; `order.paid` grants access.
+//! - `GET /`: whether the signed-in user has paid.
+//! - `POST /webhooks`: Polar's deliveries, verified and deduplicated by the router;
+//!   `order.paid` grants access to the order's customer (their `external_id`: the user id the
+//!   checkout was created with).
 //!
 //! "Signed in" is a stand-in here: the `x-user` request header (or `?user=` for a
 //! browser) names the user. A real app uses its session cookie.
 //!
 //! ```text
 //! POLAR_ACCESS_TOKEN=polar_oat_... POLAR_SERVER=sandbox POLAR_WEBHOOK_SECRET=whsec_... \
-//!     cargo run -p polar-sh-sdk --features axum --example checkout_app
+//!     cargo run -p polar-sh-sdk --features axum,webhook-router --example checkout_app
 //! open 'http://127.0.0.1:3000/checkout?products=<PRODUCT_ID>&user=user-42'
 //! ```
 
@@ -20,28 +23,21 @@ use std::collections::HashSet;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{FromRef, FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use polar::handlers::{Checkout, CustomerPortal, PortalCustomer};
-use polar::webhooks::{VerifiedWebhook, WebhookEvent, WebhookVerifier};
+use polar::webhooks::events::OrderPaid;
+use polar::webhooks::{WebhookRouter, WebhookVerifier};
 
 #[derive(Clone)]
 struct AppState {
     checkout: Checkout,
-    verifier: WebhookVerifier,
-    /// In a real application: tables with unique keys, not memory.
-    seen: Arc<Mutex<HashSet<String>>>,
+    /// The users who paid. In a real application: a table, not memory.
     paid: Arc<Mutex<HashSet<String>>>,
-}
-
-impl FromRef<AppState> for WebhookVerifier {
-    fn from_ref(state: &AppState) -> Self {
-        state.verifier.clone()
-    }
 }
 
 /// The signed-in user (a stand-in for a session: the `x-user` header or `?user=`).
@@ -82,7 +78,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let checkout = Checkout::new(client.clone()).success_url(format!("{base}/thanks"));
     let portal = CustomerPortal::new(client).return_url(format!("{base}/"));
-    let state = AppState { checkout, verifier, seen: Arc::default(), paid: Arc::default() };
+    let state = AppState { checkout, paid: Arc::default() };
+    // Verifies each delivery, answers a repeated `webhook-id` without running the handler
+    // again, and answers Polar as its delivery loop expects.
+    let paid = state.paid.clone();
+    let webhooks = WebhookRouter::new(verifier).on(OrderPaid, move |delivery| {
+        let paid = paid.clone();
+        async move {
+            let order = delivery.payload.data;
+            match order.customer.external_id {
+                Some(user) => {
+                    println!("order {} paid: access for {user}", order.id);
+                    paid.lock().map_err(|_| "state poisoned")?.insert(user);
+                }
+                None => println!("order {} paid by a customer without an external id", order.id),
+            }
+            Ok::<(), &'static str>(())
+        }
+    });
     let app = Router::new()
         .route("/checkout", get(checkout_for_user))
         // The portal handler as it is: the customer comes from the request's head.
@@ -90,8 +103,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "/portal",
             get(portal.handler(|parts| User::from_parts(parts).map(|user| PortalCustomer::External(user.0)))),
         )
+        .route("/", get(home))
         .route("/thanks", get(|| async { "thank you: your access starts when Polar confirms the payment\n" }))
-        .route("/webhooks", post(receive))
+        .route("/webhooks", webhooks.into_axum())
         .with_state(state);
 
     let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
@@ -106,6 +120,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// `GET /`: whether the signed-in user has paid (an `order.paid` delivery named them).
+async fn home(State(state): State<AppState>, user: User) -> String {
+    let paid = state.paid.lock().map(|paid| paid.contains(&user.0)).unwrap_or(false);
+    if paid {
+        format!("{}: paid; /portal manages the subscription\n", user.0)
+    } else {
+        format!("{}: not paid yet; /checkout?products=<PRODUCT_ID> buys\n", user.0)
+    }
+}
+
 /// `GET /checkout`: the query as `@polar-sh/nextjs` reads it, but the customer is always
 /// the signed-in user, whatever the query says.
 async fn checkout_for_user(State(state): State<AppState>, user: User, request: Request) -> Response {
@@ -116,25 +140,4 @@ async fn checkout_for_user(State(state): State<AppState>, user: User, request: R
     body.customer_id = None;
     body.external_customer_id = Some(user.0);
     state.checkout.redirect(body).await
-}
-
-/// `POST /webhooks`: verified by the extractor; acknowledged once per `webhook-id`.
-async fn receive(State(state): State<AppState>, delivery: VerifiedWebhook<WebhookEvent>) -> StatusCode {
-    let first_time = state.seen.lock().map(|mut seen| seen.insert(delivery.id.clone())).unwrap_or(true);
-    if !first_time {
-        return StatusCode::ACCEPTED;
-    }
-    if let WebhookEvent::OrderPaid(payload) = &delivery.payload {
-        let user = payload.data.customer.external_id.clone();
-        match user {
-            Some(user) => {
-                println!("order {} paid: access for {user}", payload.data.id);
-                if let Ok(mut paid) = state.paid.lock() {
-                    paid.insert(user);
-                }
-            }
-            None => println!("order {} paid by a customer without an external id", payload.data.id),
-        }
-    }
-    StatusCode::ACCEPTED
 }
