@@ -596,7 +596,6 @@ fn readme_blocking(organization_id: uuid::Uuid) -> Result {
 #[cfg(feature = "blocking")]
 fn readme_licence_keys(organization_id: uuid::Uuid, key: String) -> Result {
     use polar::licensing::{LicenseError, LicenseKeys};
-    use std::time::Duration;
 
     let keys = LicenseKeys::builder(organization_id).server(polar::Server::Sandbox).build()?;
     // Once per device, just after the purchase: a key Polar has not created yet is retried.
@@ -609,6 +608,9 @@ fn readme_licence_keys(organization_id: uuid::Uuid, key: String) -> Result {
         Err(e) => return Err(e.into()),
     }
     keys.deactivate(&key, activation.id).send_blocking()?; // frees the activation
+                                                           // Not in the README's snippet (which reads as if `Duration` were in scope): items of a
+                                                           // block are visible in all of it.
+    use std::time::Duration;
     Ok(())
 }
 
