@@ -175,10 +175,14 @@ impl fmt::Display for HandlerError {
             HandlerError::MissingProducts => f.write_str("Missing products in query params"),
             HandlerError::InvalidParameter { name, reason } => write!(f, "invalid query parameter {name}: {reason}"),
             HandlerError::NoCustomer => f.write_str("no customer for this request"),
-            HandlerError::Polar(error) => match error.status() {
-                Some(status) => write!(f, "Polar refused the request ({status})"),
-                None if matches!(error.kind(), ErrorKind::Timeout) => f.write_str("Polar did not answer in time"),
-                None => f.write_str("Polar could not be reached"),
+            HandlerError::Polar(error) => match error.kind() {
+                ErrorKind::Api { status, .. } | ErrorKind::UnexpectedStatus { status, .. } => {
+                    write!(f, "Polar refused the request ({status})")
+                }
+                ErrorKind::Decode { .. } => f.write_str("Polar's answer could not be read"),
+                ErrorKind::Timeout => f.write_str("Polar did not answer in time"),
+                ErrorKind::Connect(_) | ErrorKind::Transport(_) => f.write_str("Polar could not be reached"),
+                _ => f.write_str("the request to Polar failed"),
             },
         }
     }

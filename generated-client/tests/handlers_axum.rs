@@ -243,6 +243,39 @@ async fn polar_refusals_are_clear_answers() {
     assert_eq!(body, json!({"error": "Polar could not be reached"}));
 }
 
+#[tokio::test]
+async fn undecodable_answers_and_timeouts() {
+    // Polar answers 201 with a body that is no checkout: 502, said as such.
+    let (server, client) = polar().await;
+    let app = checkout_app(&server, client, 201, json!({"id": "not a checkout"})).await;
+    let response = browser().get(format!("{app}/checkout?products={PRODUCT_A}")).send().await.expect("answer");
+    assert_eq!(response.status(), 502);
+    assert_eq!(json_of(response).await, json!({"error": "Polar's answer could not be read"}));
+
+    // Polar answers after the client's timeout: 504.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/customer-sessions/"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(session_response()).set_delay(Duration::from_secs(3)))
+        .mount(&server)
+        .await;
+    let slow = polar::Client::builder()
+        .base_url(server.uri())
+        .access_token(TOKEN)
+        .retry(RetryPolicy::none())
+        .timeout(Duration::from_millis(200))
+        .build()
+        .expect("client");
+    let portal = CustomerPortal::new(slow);
+    let app = serve(
+        Router::new().route("/portal", get(portal.handler(|_| Some(PortalCustomer::External("user-42".to_owned()))))),
+    )
+    .await;
+    let response = browser().get(format!("{app}/portal")).send().await.expect("answer");
+    assert_eq!(response.status(), 504);
+    assert_eq!(json_of(response).await, json!({"error": "Polar did not answer in time"}));
+}
+
 /// The signed-in user, as an app's session middleware would store it.
 #[derive(Clone)]
 struct SignedIn(String);

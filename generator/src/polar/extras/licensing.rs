@@ -118,9 +118,13 @@ use crate::models::{
 use crate::runtime::{ClientBuilder, RequestOptions, RetryPolicy};
 use crate::{BuildError, Error, ErrorKind, Server};
 
-/// The operation ids of the three requests (what [`Error::operation`] names).
+/// The operation ids of the three requests (what [`Error::operation`] names), for the
+/// refusal of a blocking call.
+#[cfg(feature = "blocking")]
 const VALIDATE: &str = "customer_portal:license_keys:validate";
+#[cfg(feature = "blocking")]
 const ACTIVATE: &str = "customer_portal:license_keys:activate";
+#[cfg(feature = "blocking")]
 const DEACTIVATE: &str = "customer_portal:license_keys:deactivate";
 
 /// The first wait of [`Activate::retry_not_found`] and the like; it doubles up to
