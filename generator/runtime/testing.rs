@@ -739,7 +739,7 @@ impl<O> fmt::Debug for Rule<O> {
         f.debug_struct("Rule")
             .field("rule", &self.rule.describe())
             .field("steps", &lock(&self.rule.steps).len())
-            .field("calls", &self.calls())
+            .field("calls", &self.rule.answered.load(Ordering::SeqCst))
             .finish()
     }
 }
@@ -784,8 +784,8 @@ impl<O: Operation> Rule<O> {
 /// The parameters of `template` (`/v1/customers/{id}`) in `path`, percent-decoded, matched
 /// from the end (the base URL may add segments in front).
 fn path_params(template: &str, path: &str) -> Option<Vec<(String, String)>> {
-    let template: Vec<&str> = template.split('/').collect();
-    let path: Vec<&str> = path.split('/').collect();
+    let template: Vec<&str> = template.trim_start_matches('/').split('/').collect();
+    let path: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let start = path.len().checked_sub(template.len())?;
     let mut params = Vec::new();
     for (pattern, segment) in template.iter().zip(&path[start..]) {

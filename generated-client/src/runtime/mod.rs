@@ -28,6 +28,9 @@
 //!
 //! Paginated list operations can be turned into a stream of items with
 //! [`paginate`].
+//!
+//! With the `test-util` cargo feature, `testing` holds a mock transport with typed rules per
+//! operation and signed webhook deliveries, for testing applications without a network.
 
 mod builder;
 mod client;
@@ -38,6 +41,8 @@ mod query;
 mod request;
 mod response;
 mod retry;
+#[cfg(feature = "test-util")]
+pub mod testing;
 mod tls;
 mod transport;
 pub mod webhooks;

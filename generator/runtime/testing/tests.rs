@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::runtime::{
     encode_path_segment, ApiInfo, Client, ClientBuilder, Error, ErrorKind, Method, Request, RequestOptions,
-    RetryPolicy,
+    RetryPolicy, SecurityScheme,
 };
 
 static INFO: ApiInfo = ApiInfo {
@@ -81,7 +81,7 @@ impl ThingsGet<'_> {
 
     fn into_request(self) -> Result<Request, Error<TestError>> {
         let path = format!("/v1/things/{}", encode_path_segment(&self.id));
-        Ok(Request::new("things:get", Method::GET, "/v1/things/{id}", path).accept("application/json").options(self.options))
+        Ok(Request::new("things:get", Method::GET, "/v1/things/{id}", path).accept("application/json").security(&[SecurityScheme::Bearer]).options(self.options))
     }
 }
 
@@ -100,9 +100,11 @@ impl ThingsCreate<'_> {
     const ERRORS: &'static [(u16, ErrorDecoder<TestError>)] = &[(4, decode_invalid)];
 
     fn into_request(self) -> Result<Request, Error<TestError>> {
-        let mut request = Request::new("things:create", Method::POST, "/v1/things/", "/v1/things/").options(self.options);
+        let mut request = Request::new("things:create", Method::POST, "/v1/things/", "/v1/things/")
+            .security(&[SecurityScheme::Bearer])
+            .options(self.options);
         if let Some(dry_run) = self.dry_run {
-            request = request.query("dry_run", dry_run);
+            request = request.query("dry_run", &dry_run);
         }
         request.json_body(&self.body).map_err(Into::into)
     }
@@ -123,7 +125,7 @@ impl ThingsDelete<'_> {
 
     fn into_request(self) -> Result<Request, Error<TestError>> {
         let path = format!("/v1/things/{}", encode_path_segment(&self.id));
-        Ok(Request::new("things:delete", Method::DELETE, "/v1/things/{id}", path).options(self.options))
+        Ok(Request::new("things:delete", Method::DELETE, "/v1/things/{id}", path).security(&[SecurityScheme::Bearer]).options(self.options))
     }
 }
 
@@ -143,7 +145,7 @@ fn get<'a>(client: &'a Client, id: &str) -> ThingsGet<'a> {
     ThingsGet { client, id: id.to_owned(), options: RequestOptions::default() }
 }
 
-fn create(client: &Client, name: &str) -> ThingsCreate<'_> {
+fn create<'a>(client: &'a Client, name: &str) -> ThingsCreate<'a> {
     let body = ThingCreate { name: name.to_owned(), tags: vec!["a".to_owned()] };
     ThingsCreate { client, body, dry_run: None, options: RequestOptions::default() }
 }
@@ -152,8 +154,9 @@ fn thing(id: &str) -> Thing {
     Thing { id: id.to_owned(), name: format!("thing {id}") }
 }
 
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build().unwrap().block_on(future)
+fn block_on<F: std::future::IntoFuture>(future: F) -> F::Output {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build().unwrap();
+    runtime.block_on(future.into_future())
 }
 
 #[test]
@@ -236,6 +239,36 @@ fn sequences_go_through_the_clients_retries() {
     assert_eq!(attempts, [1, 2, 1]);
 }
 
+/// The per-request setters of every builder reach the mock as the client applies them.
+#[test]
+fn per_request_options_reach_the_transport() {
+    let mock = Mock::new();
+    let client = client(&mock);
+    let header = |token: &'static str| format!("Bearer {token}");
+    let got = mock.on::<ThingsGet>().header("authorization", header("get")).returns(thing("g"));
+    let made = mock.on::<ThingsCreate>().header("authorization", header("create")).returns(thing("c"));
+    let gone = mock.on::<ThingsDelete>().header("authorization", header("delete")).returns(());
+    let options = |token: &str| RequestOptions::default().access_token(token);
+    block_on(async {
+        let long = Duration::from_secs(5);
+        get(&client, "g").options(options("x")).access_token("get").timeout(long).retry(RetryPolicy::none()).await.unwrap();
+        create(&client, "c").options(options("x")).access_token("create").timeout(long).retry(RetryPolicy::none()).await.unwrap();
+        ThingsDelete { client: &client, id: "d".into(), options: RequestOptions::default() }
+            .options(options("x"))
+            .access_token("delete")
+            .timeout(long)
+            .retry(RetryPolicy::none())
+            .await
+            .unwrap();
+        // `options` replaces what was set before, the token included.
+        assert!(get(&client, "g").access_token("get").options(options("other")).await.is_err());
+    });
+    assert_eq!((got.calls(), made.calls(), gone.calls()), (1, 1, 1));
+    assert_eq!(mock.unmatched().len(), 1);
+    assert_eq!(mock.unmatched()[0].header("authorization"), Some("Bearer other"));
+    mock.clear_calls();
+}
+
 #[test]
 fn times_limits_a_rule_and_later_rules_answer() {
     let mock = Mock::new();
@@ -266,7 +299,8 @@ fn replies_carry_headers_delays_and_the_version_echo() {
         let err = get(&client, "slow").timeout(Duration::from_secs(1)).retry(RetryPolicy::none()).await.unwrap_err();
         assert!(matches!(err.kind(), ErrorKind::Timeout), "{err}");
         let err = get(&client, "404").await.unwrap_err();
-        assert!(matches!(err.kind(), ErrorKind::UnexpectedStatus { .. }), "a plain 404, not VersionNotServed: {err}");
+        assert_eq!(err.status(), Some(StatusCode::NOT_FOUND));
+        assert!(!matches!(err.kind(), ErrorKind::VersionNotServed { .. }), "a plain 404, not VersionNotServed: {err}");
     });
 }
 
@@ -276,7 +310,13 @@ fn a_strict_mock_fails_the_test_for_an_unmatched_call() {
     let client = client(&mock);
     mock.on::<ThingsGet>().path("id", "known").returns(thing("known"));
     let err = block_on(get(&client, "unknown")).unwrap_err();
-    assert!(err.to_string().contains("no mock rule matches things:get GET /base/v1/things/unknown"), "{err}");
+    let mut chain = err.to_string();
+    let mut source = std::error::Error::source(&err);
+    while let Some(cause) = source {
+        chain.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    assert!(chain.contains("no mock rule matches things:get GET /base/v1/things/unknown"), "{chain}");
     assert_eq!(mock.calls().len(), 1, "not retried");
     let unmatched = mock.unmatched();
     assert_eq!(unmatched.len(), 1);
@@ -349,4 +389,24 @@ fn deliveries_are_signed_with_the_whole_secret() {
     assert!(verifier.verify(&fresh.headers(), fresh.body()).is_ok());
     assert_eq!(uuid::Uuid::parse_str(fresh.id()).map(|id| id.get_version_num()), Ok(4));
     assert!(WebhookDelivery::new("", &payload).is_err());
+}
+
+/// The signatures of the simulated Polar server (`scripts/webhook_vectors.py`, which signs
+/// like `server/polar/webhook/tasks.py` with the `standardwebhooks` package given
+/// `base64(secret.encode())`), byte for byte: independent of this crate's verifier.
+#[test]
+fn deliveries_match_the_signatures_of_polars_server() {
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("../testdata/webhooks/vectors.json")).expect("vectors.json parses");
+    let text = |case: &serde_json::Value, key: &str| case[key].as_str().unwrap_or_else(|| panic!("{key}")).to_owned();
+    let mut checked = 0;
+    for case in cases.iter().filter(|case| case["scheme"] == "polar_original" && case["expect"] == "ok") {
+        let timestamp: i64 = text(case, "timestamp").parse().expect("timestamp");
+        let (secret, id, body) = (text(case, "secret"), text(case, "id"), text(case, "body"));
+        let delivery = WebhookDelivery::from_body(&secret, body.clone(), &id, timestamp).unwrap();
+        assert_eq!(delivery.signature(), text(case, "signature_header"), "{}", text(case, "name"));
+        assert_eq!((delivery.id(), delivery.timestamp(), delivery.body().as_ref()), (id.as_str(), timestamp, body.as_bytes()));
+        checked += 1;
+    }
+    assert!(checked >= 100, "only {checked} simulated Polar deliveries");
 }
