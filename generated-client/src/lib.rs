@@ -116,6 +116,12 @@ pub use runtime::model::Patch;
 
 pub use runtime::{BuildError, RequestOptions, Response, RetryPolicy};
 
+/// Testing an application without a network (the `test-util` cargo feature): a mock
+/// transport with typed rules per operation and signed webhook deliveries; sample
+/// payloads of every event are in `webhooks::samples`.
+#[cfg(feature = "test-util")]
+pub use runtime::testing;
+
 #[cfg(feature = "v2026-10")]
 pub use v2026_10::{
     client, models, ApiErrorBody, Client, ClientBuilder, Error, ErrorKind, Polar,

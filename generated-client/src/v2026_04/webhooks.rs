@@ -49,6 +49,9 @@ pub use crate::runtime::webhooks::{
 #[cfg(feature = "axum")]
 pub use crate::runtime::webhooks::WebhookRejection;
 
+#[cfg(feature = "test-util")]
+pub mod samples;
+
 /// A webhook event, decoded from a verified request body.
 /// The event type is read from the payload's `type` property.
 /// Events this version of the crate does not know decode as [`WebhookEvent::Unknown`]

@@ -48,6 +48,12 @@ pub fn lib_rs(api: &Api, examples: bool) -> TokenStream {
         pub use runtime::model::Patch;
         pub use runtime::{BuildError, RequestOptions, Response, RetryPolicy};
 
+        /// Testing an application without a network (the `test-util` cargo feature): a mock
+        /// transport with typed rules per operation and signed webhook deliveries; sample
+        /// payloads of every event are in `webhooks::samples`.
+        #[cfg(feature = "test-util")]
+        pub use runtime::testing;
+
         #version
         #api_info
         #server
@@ -115,6 +121,12 @@ pub fn versioned_lib_rs(versions: &[Api], shared: &Shared) -> TokenStream {
 
         pub use runtime::model::Patch;
         pub use runtime::{BuildError, RequestOptions, Response, RetryPolicy};
+
+        /// Testing an application without a network (the `test-util` cargo feature): a mock
+        /// transport with typed rules per operation and signed webhook deliveries; sample
+        /// payloads of every event are in `webhooks::samples`.
+        #[cfg(feature = "test-util")]
+        pub use runtime::testing;
 
         #[cfg(feature = #feature)]
         pub use #name::{#(#reexported),*};
