@@ -90,28 +90,6 @@ fn client(mock: &Mock) -> polar::Client {
     polar::Client::builder().access_token("polar_oat_test").transport(mock.transport()).build().expect("client")
 }
 
-/// A customer to answer with: the sample of `customer.created`, with the test's own email.
-fn customer(email: &str) -> Customer {
-    let mut customer = samples::customer_created().data;
-    if let Customer::Individual(individual) = &mut customer {
-        individual.email = email.to_owned();
-    }
-    customer
-}
-
-#[tokio::test]
-async fn a_known_customer_is_welcomed() {
-    let mock = Mock::new();
-    let id = uuid::Uuid::from_u128(7);
-    let rule = mock.on::<CustomersGet>().path("id", id).returns(customer("ada@example.com"));
-    let page = account_page(&client(&mock), id).await;
-    assert_eq!(page, Page::Welcome { email: "ada@example.com".to_owned() });
-    assert_eq!(rule.calls(), 1);
-    let calls = mock.calls_to::<CustomersGet>();
-    assert_eq!(calls[0].header("authorization"), Some("Bearer polar_oat_test"));
-    assert_eq!(calls[0].header("polar-version"), Some(polar::API_VERSION));
-}
-
 #[tokio::test]
 async fn an_unknown_customer_goes_to_the_sign_up_page() {
     let mock = Mock::new();
@@ -136,6 +114,28 @@ async fn a_rate_limited_lookup_is_retried() {
     assert_eq!(rule.calls(), 2);
     let attempts: Vec<u32> = mock.calls().iter().map(|call| call.attempt()).collect();
     assert_eq!(attempts, [1, 2]);
+}
+
+/// A customer to answer with: the sample of `customer.created`, with the test's own email.
+fn customer(email: &str) -> Customer {
+    let mut customer = samples::customer_created().data;
+    if let Customer::Individual(individual) = &mut customer {
+        individual.email = email.to_owned();
+    }
+    customer
+}
+
+#[tokio::test]
+async fn a_known_customer_is_welcomed() {
+    let mock = Mock::new();
+    let id = uuid::Uuid::from_u128(7);
+    let rule = mock.on::<CustomersGet>().path("id", id).returns(customer("ada@example.com"));
+    let page = account_page(&client(&mock), id).await;
+    assert_eq!(page, Page::Welcome { email: "ada@example.com".to_owned() });
+    assert_eq!(rule.calls(), 1);
+    let calls = mock.calls_to::<CustomersGet>();
+    assert_eq!(calls[0].header("authorization"), Some("Bearer polar_oat_test"));
+    assert_eq!(calls[0].header("polar-version"), Some(polar::API_VERSION));
 }
 
 #[tokio::test(start_paused = true)]
@@ -173,4 +173,23 @@ fn other_events_are_accepted_and_forged_ones_refused() {
     assert_eq!(route.handle(&forged.request("/webhooks/polar")), http::StatusCode::UNAUTHORIZED);
     let garbage = WebhookDelivery::new(SECRET, &serde_json::json!("not an event")).expect("signed");
     assert_eq!(route.handle(&garbage.request("/webhooks/polar")), http::StatusCode::BAD_REQUEST);
+}
+
+/// The README's "Testing your application" snippets are in this file (up to whitespace), so
+/// the guide cannot drift from the example that runs.
+#[test]
+fn readme_snippets_are_here() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("## Testing your application").expect("the README's section");
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |end| end + 3)];
+    let normalized = |text: &str| text.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let this_file = normalized(include_str!("testing_guide.rs"));
+    let mut blocks = 0;
+    for block in section.split("```rust,ignore\n").skip(1) {
+        let code = &block[..block.find("```").expect("a closed block")];
+        assert!(this_file.contains(&normalized(code)), "this README snippet is not in tests/testing_guide.rs:\n{code}");
+        blocks += 1;
+    }
+    assert_eq!(blocks, 3);
 }
