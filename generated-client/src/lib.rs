@@ -97,7 +97,7 @@
 //!
 //! Each top-level group of operations is a feature named after its accessor (kebab case), and `webhook-events` holds the `webhooks` module (in every version that is on), all on through `full`, the default. With `default-features = false` and only the features an application needs, the crate compiles those groups and the models they use. Features: `benefit-grants`, `benefits`, `checkout-links`, `checkouts`, `custom-fields`, `customer-meters`, `customer-portal`, `customer-seats`, `customer-sessions`, `customers`, `discounts`, `disputes`, `event-types`, `events`, `files`, `license-keys`, `members`, `meters`, `metrics`, `oauth2`, `orders`, `organizations`, `payments`, `products`, `refunds`, `subscriptions`, `webhook-events`, `webhooks`.
 //!
-//! TLS of the default HTTP client: `rustls` (default; the aws-lc-rs provider, or the one the application installed process-wide) or `native-tls` (the platform's library; it wins when both are on). With neither, pass a `reqwest::Client` to [`runtime::ClientBuilder::http_client`]; `https` base URLs are refused otherwise. `tracing`: a span per request.
+//! TLS of the default HTTP client: `rustls` (default; the aws-lc-rs provider, or the one the application installed process-wide) or `native-tls` (the platform's library; it wins when both are on). With neither, pass a `reqwest::Client` to [`runtime::ClientBuilder::http_client`]; `https` base URLs are refused otherwise. `tracing`: a span per request. `test-util` (for `[dev-dependencies]`): the test kit, `testing` (a mock transport under the real client, signed webhook deliveries) and `webhooks::samples` (a sample payload of every event).
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -105,8 +105,7 @@ async fn an_unknown_customer_goes_to_the_sign_up_page() {
 #[tokio::test(start_paused = true)]
 async fn a_rate_limited_lookup_is_retried() {
     let mock = Mock::new();
-    let rule =
-        mock.on::<CustomersGet>().reply(Reply::rate_limited(1)).then_returns(customer("grace@example.com"));
+    let rule = mock.on::<CustomersGet>().reply(Reply::rate_limited(1)).then_returns(customer("grace@example.com"));
     let started = tokio::time::Instant::now();
     let page = account_page(&client(&mock), uuid::Uuid::from_u128(9)).await;
     assert_eq!(page, Page::Welcome { email: "grace@example.com".to_owned() });
@@ -166,7 +165,12 @@ fn other_events_are_accepted_and_forged_ones_refused() {
     let route = Webhooks::new(SECRET);
     for event in samples::all() {
         let delivery = WebhookDelivery::new(SECRET, &event).expect("signed");
-        assert_eq!(route.handle(&delivery.request("/webhooks/polar")), http::StatusCode::ACCEPTED, "{}", event.event_type());
+        assert_eq!(
+            route.handle(&delivery.request("/webhooks/polar")),
+            http::StatusCode::ACCEPTED,
+            "{}",
+            event.event_type()
+        );
     }
     assert_eq!(route.paid_orders.lock().unwrap().len(), 1, "only order.paid is recorded");
     let forged = WebhookDelivery::new("whsec_not-the-endpoints-secret", &samples::order_paid()).expect("signed");

@@ -55,8 +55,9 @@ macro_rules! check_samples {
             assert!(original["data"].as_object().is_some_and(|data| data.len() >= 3), "{event} has realistic data");
             // A signed delivery of it is accepted and decodes back.
             let delivery = WebhookDelivery::new(SECRET, sample).expect("signs");
-            let received: WebhookEvent =
-                verifier.verify_and_decode(&delivery.headers(), delivery.body()).unwrap_or_else(|e| panic!("{event}: {e}"));
+            let received: WebhookEvent = verifier
+                .verify_and_decode(&delivery.headers(), delivery.body())
+                .unwrap_or_else(|e| panic!("{event}: {e}"));
             assert_eq!(&received, sample);
         }
         assert_eq!(samples::json("no.such_event"), None);

@@ -709,7 +709,8 @@ fn error_reply<O: Operation>(status: Option<u16>, error: &O::ErrorBody) -> Reply
     let status = status.unwrap_or_else(|| {
         let table = O::error_table();
         let documented = |(code, decode): &&(u16, ErrorDecoder<O::ErrorBody>)| {
-            decode(&body).is_ok_and(|decoded| std::mem::discriminant(&decoded) == std::mem::discriminant(error))
+            decode(&body)
+                .is_ok_and(|decoded| std::mem::discriminant(&decoded) == std::mem::discriminant(error))
                 .then_some(*code)
         };
         // Exact statuses first, then ranges (`4XX`), then `default`.

@@ -81,7 +81,10 @@ impl ThingsGet<'_> {
 
     fn into_request(self) -> Result<Request, Error<TestError>> {
         let path = format!("/v1/things/{}", encode_path_segment(&self.id));
-        Ok(Request::new("things:get", Method::GET, "/v1/things/{id}", path).accept("application/json").security(&[SecurityScheme::Bearer]).options(self.options))
+        Ok(Request::new("things:get", Method::GET, "/v1/things/{id}", path)
+            .accept("application/json")
+            .security(&[SecurityScheme::Bearer])
+            .options(self.options))
     }
 }
 
@@ -125,7 +128,9 @@ impl ThingsDelete<'_> {
 
     fn into_request(self) -> Result<Request, Error<TestError>> {
         let path = format!("/v1/things/{}", encode_path_segment(&self.id));
-        Ok(Request::new("things:delete", Method::DELETE, "/v1/things/{id}", path).security(&[SecurityScheme::Bearer]).options(self.options))
+        Ok(Request::new("things:delete", Method::DELETE, "/v1/things/{id}", path)
+            .security(&[SecurityScheme::Bearer])
+            .options(self.options))
     }
 }
 
@@ -251,8 +256,20 @@ fn per_request_options_reach_the_transport() {
     let options = |token: &str| RequestOptions::default().access_token(token);
     block_on(async {
         let long = Duration::from_secs(5);
-        get(&client, "g").options(options("x")).access_token("get").timeout(long).retry(RetryPolicy::none()).await.unwrap();
-        create(&client, "c").options(options("x")).access_token("create").timeout(long).retry(RetryPolicy::none()).await.unwrap();
+        get(&client, "g")
+            .options(options("x"))
+            .access_token("get")
+            .timeout(long)
+            .retry(RetryPolicy::none())
+            .await
+            .unwrap();
+        create(&client, "c")
+            .options(options("x"))
+            .access_token("create")
+            .timeout(long)
+            .retry(RetryPolicy::none())
+            .await
+            .unwrap();
         ThingsDelete { client: &client, id: "d".into(), options: RequestOptions::default() }
             .options(options("x"))
             .access_token("delete")
@@ -377,12 +394,14 @@ fn deliveries_are_signed_with_the_whole_secret() {
     assert_eq!(headers["webhook-id"], "msg_1");
     assert_eq!(headers["webhook-timestamp"], "1700000000");
     assert_eq!(headers["user-agent"], "polar.sh webhooks");
-    assert_eq!(standard.verify_at(&headers, delivery.body(), 1_700_000_000), Err(crate::runtime::webhooks::WebhookError::NoMatchingSignature));
+    assert_eq!(
+        standard.verify_at(&headers, delivery.body(), 1_700_000_000),
+        Err(crate::runtime::webhooks::WebhookError::NoMatchingSignature)
+    );
     let verifier = crate::runtime::webhooks::WebhookVerifier::new(SECRET).unwrap();
     let request = delivery.request("/webhooks");
-    let verified: crate::runtime::webhooks::VerifiedWebhook<serde_json::Value> = verifier
-        .verify_delivery_at(request.headers(), request.body(), 1_700_000_000)
-        .unwrap();
+    let verified: crate::runtime::webhooks::VerifiedWebhook<serde_json::Value> =
+        verifier.verify_delivery_at(request.headers(), request.body(), 1_700_000_000).unwrap();
     assert_eq!((verified.id.as_str(), verified.payload), ("msg_1", payload.clone()));
     // A fresh delivery: now, and a UUID id.
     let fresh = WebhookDelivery::new(SECRET, &payload).unwrap();
@@ -405,7 +424,10 @@ fn deliveries_match_the_signatures_of_polars_server() {
         let (secret, id, body) = (text(case, "secret"), text(case, "id"), text(case, "body"));
         let delivery = WebhookDelivery::from_body(&secret, body.clone(), &id, timestamp).unwrap();
         assert_eq!(delivery.signature(), text(case, "signature_header"), "{}", text(case, "name"));
-        assert_eq!((delivery.id(), delivery.timestamp(), delivery.body().as_ref()), (id.as_str(), timestamp, body.as_bytes()));
+        assert_eq!(
+            (delivery.id(), delivery.timestamp(), delivery.body().as_ref()),
+            (id.as_str(), timestamp, body.as_bytes())
+        );
         checked += 1;
     }
     assert!(checked >= 100, "only {checked} simulated Polar deliveries");

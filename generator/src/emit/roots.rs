@@ -501,7 +501,9 @@ fn features_doc(api: &Api, versions: Option<&[Api]>) -> String {
         "TLS of the default HTTP client: `rustls` (default; the aws-lc-rs provider, or the one the \
          application installed process-wide) or `native-tls` (the platform's library; it wins when both \
          are on). With neither, pass a `reqwest::Client` to [`runtime::ClientBuilder::http_client`]; `https` base \
-         URLs are refused otherwise. `tracing`: a span per request.",
+         URLs are refused otherwise. `tracing`: a span per request. `test-util` (for `[dev-dependencies]`): \
+         the test kit, `testing` (a mock transport under the real client, signed webhook deliveries) and \
+         `webhooks::samples` (a sample payload of every event).",
     );
     doc
 }

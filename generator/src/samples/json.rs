@@ -79,7 +79,9 @@ impl<'a> JsonSampler<'a> {
                 Value::Object(Map::from_iter([(key, entry)]))
             }
             Ty::Map(..) => Value::Object(Map::new()),
-            Ty::Tuple(items) => Value::Array(items.iter().map(|item| self.sample(item, None, hint, depth + 1)).collect()),
+            Ty::Tuple(items) => {
+                Value::Array(items.iter().map(|item| self.sample(item, None, hint, depth + 1)).collect())
+            }
             Ty::Option(inner) => self.sample(inner, None, hint, depth),
         }
     }
@@ -88,7 +90,9 @@ impl<'a> JsonSampler<'a> {
         let api = self.api;
         match &api.types[id].kind {
             TypeKind::Alias(inner) => self.sample(inner, None, hint, depth),
-            TypeKind::Enum(e) => e.variants.first().map_or_else(|| Value::from(synth_string(hint)), |v| Value::from(v.value.as_str())),
+            TypeKind::Enum(e) => {
+                e.variants.first().map_or_else(|| Value::from(synth_string(hint)), |v| Value::from(v.value.as_str()))
+            }
             TypeKind::Struct(s) => self.object(s, depth),
             TypeKind::Union(u) => self.union(u, hint, depth),
         }
