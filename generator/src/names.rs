@@ -363,7 +363,7 @@ mod tests {
         }
         assert!(!builder.contains(&"page"), "`page` is the page parameter's setter");
         let client: Vec<&str> = client_reserved().iter().map(String::as_str).collect();
-        for name in ["builder", "from_env", "base_url", "execute", "with_access_token", "http_client", "clone"] {
+        for name in ["builder", "from_env", "base_url", "execute", "with_access_token", "transport", "clone"] {
             assert!(client.contains(&name), "{name} not in {client:?}");
         }
         for name in [

@@ -175,7 +175,8 @@ pub fn samples_file(api: &Api, place: Place<'_>) -> TokenStream {
     let constants = texts.iter().map(|(_, constant, literal)| quote! { const #constant: &str = #literal; });
     let arms = texts.iter().map(|(event, constant, _)| quote! { #event => Some(#constant), });
     let imports = imports.tokens("");
-    let lib = &api.lib_name;
+    let (lib, public) = (&api.lib_name, api.public_path());
+    let first = api.webhooks.first().map(|w| crate::names::snake_name(&w.variant)).unwrap_or_default();
     let module_doc = super::docs::inner_doc_attrs(Some(&format!(
         "A sample payload of every webhook event (the `test-util` cargo feature), built from the \
          API spec's schemas and property examples: every property set, identifiers numbered \
@@ -183,8 +184,8 @@ pub fn samples_file(api: &Api, place: Place<'_>) -> TokenStream {
          sample into the event's payload type, to change what a test needs before sending it \
          as a signed delivery:\n\n\
          ```ignore\n\
-         let mut paid = {lib}::webhooks::samples::order_paid();\n\
-         let delivery = {lib}::testing::WebhookDelivery::new(SECRET, &paid)?;\n\
+         let mut payload = {public}::webhooks::samples::{first}();\n\
+         let delivery = {lib}::testing::WebhookDelivery::new(SECRET, &payload)?;\n\
          ```"
     )));
     quote! {

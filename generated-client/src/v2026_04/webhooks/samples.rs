@@ -5,8 +5,8 @@
 //! A sample payload of every webhook event (the `test-util` cargo feature), built from the API spec's schemas and property examples: every property set, identifiers numbered (`00000000-0000-4000-8000-000000000001`...), times fixed. Each function decodes its sample into the event's payload type, to change what a test needs before sending it as a signed delivery:
 //!
 //! ```ignore
-//! let mut paid = polar::webhooks::samples::order_paid();
-//! let delivery = polar::testing::WebhookDelivery::new(SECRET, &paid)?;
+//! let mut payload = polar::v2026_04::webhooks::samples::checkout_created();
+//! let delivery = polar::testing::WebhookDelivery::new(SECRET, &payload)?;
 //! ```
 use crate::v2026_04::models::{
     WebhookBenefitCreatedPayload, WebhookBenefitGrantCreatedPayload,
