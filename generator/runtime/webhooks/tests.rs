@@ -213,11 +213,16 @@ fn secret_forms() {
         assert_eq!(other.sign("id", NOW, b"{}"), expected);
     }
 
-    // `new` picks the form by prefix.
+    // `new` of a `whsec_` secret signs as Polar's server (the whole secret's bytes) and
+    // verifies under the standard key (the base64 after the prefix) too.
     let key = b"0123456789abcdef0123456789abcdef";
+    let secret = format!("whsec_{}", STANDARD.encode(key));
     let from_key = WebhookVerifier::from_key_bytes(key).expect("key");
-    let auto = WebhookVerifier::new(&format!("whsec_{}", STANDARD.encode(key))).expect("new");
-    assert_eq!(auto.sign("id", NOW, b""), from_key.sign("id", NOW, b""));
+    let auto = WebhookVerifier::new(&secret).expect("new");
+    let whole = WebhookVerifier::from_raw_secret(&secret).expect("raw");
+    assert_eq!(auto.sign("id", NOW, b""), whole.sign("id", NOW, b""));
+    let ts = NOW.to_string();
+    assert_eq!(auto.verify_at(&headers("id", &ts, &from_key.sign("id", NOW, b"")), b"", NOW), Ok(()));
 
     // A `whsec_` secret that is not base64 after the prefix has its raw key alone under
     // `new`, as under the explicit constructor (Polar's SDKs fall back the same way).
