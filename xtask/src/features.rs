@@ -9,7 +9,8 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 /// Feature sets of the runtime (generator/runtime/features.toml), checked like the groups.
-const RUNTIME_SETS: &[&str] = &["rustls", "native-tls", "rustls,native-tls", "tracing", "axum", "axum,webhook-events"];
+const RUNTIME_SETS: &[&str] =
+    &["rustls", "native-tls", "rustls,native-tls", "tracing", "axum", "axum,webhook-events", "test-util"];
 
 pub fn run(root: &std::path::Path) -> Result<(), String> {
     let apis = codegen::polar::pinned_apis(root)?;
@@ -35,6 +36,10 @@ pub fn run(root: &std::path::Path) -> Result<(), String> {
     // version).
     sets.extend(RUNTIME_SETS.iter().map(|f| (*f).to_owned()));
     sets.push(format!("{newest},axum,webhook-events"));
+    // The test kit with one group (its builders' `testing::Operation` impls, the error
+    // bodies' `Serialize`) and with every version's webhook samples.
+    sets.push(format!("{newest},test-util,customers"));
+    sets.push(format!("{},test-util,webhook-events", versions.join(",")));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut failures = Vec::new();
     for features in &sets {
