@@ -14,7 +14,7 @@
 //!
 //! ```ignore
 //! use polar::client::{CustomersCreate, CustomersGet};
-//! use polar::runtime::testing::{Mock, Reply};
+//! use polar::testing::{Mock, Reply};
 //!
 //! let mock = Mock::new(); // strict: a call no rule matches fails the test
 //! let client = polar::Client::builder().access_token("test").transport(mock.transport()).build()?;
@@ -37,7 +37,8 @@
 //! recorded once per attempt ([`Call::attempt`]).
 //!
 //! [`WebhookDelivery`] builds a signed webhook delivery the way Polar's server signs it,
-//! to send to an application's webhook route.
+//! to send to an application's webhook route; the crate's `webhooks::samples` (same
+//! feature) has a sample payload of every event to sign.
 
 mod delivery;
 #[cfg(test)]

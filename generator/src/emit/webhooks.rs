@@ -153,7 +153,6 @@ pub fn samples_file(api: &Api, place: Place<'_>) -> TokenStream {
             name.push_str("_event");
         }
         let function = crate::names::ident(&name);
-        let constant = format_ident!("{}", name.to_ascii_uppercase());
         let variant = format_ident!("{}", w.variant);
         let event = &w.event;
         // Each sample numbers its own UUIDs: one event's sample does not depend on others.
@@ -166,14 +165,14 @@ pub fn samples_file(api: &Api, place: Place<'_>) -> TokenStream {
         functions.push(quote! {
             #[doc = #doc]
             pub fn #function() -> #ty {
-                decode(#event, #constant)
+                decode(#event)
             }
         });
         events.push(quote! { WebhookEvent::#variant(Box::new(#function())) });
-        texts.push((event.clone(), constant, literal));
+        texts.push((event.clone(), literal));
     }
-    let constants = texts.iter().map(|(_, constant, literal)| quote! { const #constant: &str = #literal; });
-    let arms = texts.iter().map(|(event, constant, _)| quote! { #event => Some(#constant), });
+    // The texts are `json`'s: the generated code names no constant of its own.
+    let arms = texts.iter().map(|(event, literal)| quote! { #event => Some(#literal), });
     let imports = imports.tokens("");
     let (lib, public) = (&api.lib_name, api.public_path());
     let first = api.webhooks.first().map(|w| crate::names::snake_name(&w.variant)).unwrap_or_default();
@@ -210,11 +209,10 @@ pub fn samples_file(api: &Api, place: Place<'_>) -> TokenStream {
         }
 
         /// Decodes a sample; each is checked to decode by the crate's tests.
-        fn decode<T: serde::de::DeserializeOwned>(event: &str, json: &str) -> T {
-            serde_json::from_str(json).unwrap_or_else(|e| panic!("the sample `{event}` payload does not decode: {e}"))
+        fn decode<T: serde::de::DeserializeOwned>(event: &str) -> T {
+            let text = json(event).unwrap_or_default();
+            serde_json::from_str(text).unwrap_or_else(|e| panic!("the sample `{event}` payload does not decode: {e}"))
         }
-
-        #(#constants)*
     }
 }
 

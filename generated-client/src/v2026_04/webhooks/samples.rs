@@ -34,207 +34,207 @@ use super::WebhookEvent;
 
 /// A sample `checkout.created` payload (the JSON is [`json`]`("checkout.created")`).
 pub fn checkout_created() -> WebhookCheckoutCreatedPayload {
-    decode("checkout.created", CHECKOUT_CREATED)
+    decode("checkout.created")
 }
 
 /// A sample `checkout.updated` payload (the JSON is [`json`]`("checkout.updated")`).
 pub fn checkout_updated() -> WebhookCheckoutUpdatedPayload {
-    decode("checkout.updated", CHECKOUT_UPDATED)
+    decode("checkout.updated")
 }
 
 /// A sample `checkout.expired` payload (the JSON is [`json`]`("checkout.expired")`).
 pub fn checkout_expired() -> WebhookCheckoutExpiredPayload {
-    decode("checkout.expired", CHECKOUT_EXPIRED)
+    decode("checkout.expired")
 }
 
 /// A sample `customer.created` payload (the JSON is [`json`]`("customer.created")`).
 pub fn customer_created() -> WebhookCustomerCreatedPayload {
-    decode("customer.created", CUSTOMER_CREATED)
+    decode("customer.created")
 }
 
 /// A sample `customer.updated` payload (the JSON is [`json`]`("customer.updated")`).
 pub fn customer_updated() -> WebhookCustomerUpdatedPayload {
-    decode("customer.updated", CUSTOMER_UPDATED)
+    decode("customer.updated")
 }
 
 /// A sample `customer.deleted` payload (the JSON is [`json`]`("customer.deleted")`).
 pub fn customer_deleted() -> WebhookCustomerDeletedPayload {
-    decode("customer.deleted", CUSTOMER_DELETED)
+    decode("customer.deleted")
 }
 
 /// A sample `customer.state_changed` payload (the JSON is [`json`]`("customer.state_changed")`).
 pub fn customer_state_changed() -> WebhookCustomerStateChangedPayload {
-    decode("customer.state_changed", CUSTOMER_STATE_CHANGED)
+    decode("customer.state_changed")
 }
 
 /// A sample `customer_seat.assigned` payload (the JSON is [`json`]`("customer_seat.assigned")`).
 pub fn customer_seat_assigned() -> WebhookCustomerSeatAssignedPayload {
-    decode("customer_seat.assigned", CUSTOMER_SEAT_ASSIGNED)
+    decode("customer_seat.assigned")
 }
 
 /// A sample `customer_seat.claimed` payload (the JSON is [`json`]`("customer_seat.claimed")`).
 pub fn customer_seat_claimed() -> WebhookCustomerSeatClaimedPayload {
-    decode("customer_seat.claimed", CUSTOMER_SEAT_CLAIMED)
+    decode("customer_seat.claimed")
 }
 
 /// A sample `customer_seat.revoked` payload (the JSON is [`json`]`("customer_seat.revoked")`).
 pub fn customer_seat_revoked() -> WebhookCustomerSeatRevokedPayload {
-    decode("customer_seat.revoked", CUSTOMER_SEAT_REVOKED)
+    decode("customer_seat.revoked")
 }
 
 /// A sample `member.created` payload (the JSON is [`json`]`("member.created")`).
 pub fn member_created() -> WebhookMemberCreatedPayload {
-    decode("member.created", MEMBER_CREATED)
+    decode("member.created")
 }
 
 /// A sample `member.updated` payload (the JSON is [`json`]`("member.updated")`).
 pub fn member_updated() -> WebhookMemberUpdatedPayload {
-    decode("member.updated", MEMBER_UPDATED)
+    decode("member.updated")
 }
 
 /// A sample `member.deleted` payload (the JSON is [`json`]`("member.deleted")`).
 pub fn member_deleted() -> WebhookMemberDeletedPayload {
-    decode("member.deleted", MEMBER_DELETED)
+    decode("member.deleted")
 }
 
 /// A sample `order.created` payload (the JSON is [`json`]`("order.created")`).
 pub fn order_created() -> WebhookOrderCreatedPayload {
-    decode("order.created", ORDER_CREATED)
+    decode("order.created")
 }
 
 /// A sample `order.updated` payload (the JSON is [`json`]`("order.updated")`).
 pub fn order_updated() -> WebhookOrderUpdatedPayload {
-    decode("order.updated", ORDER_UPDATED)
+    decode("order.updated")
 }
 
 /// A sample `order.paid` payload (the JSON is [`json`]`("order.paid")`).
 pub fn order_paid() -> WebhookOrderPaidPayload {
-    decode("order.paid", ORDER_PAID)
+    decode("order.paid")
 }
 
 /// A sample `order.refunded` payload (the JSON is [`json`]`("order.refunded")`).
 pub fn order_refunded() -> WebhookOrderRefundedPayload {
-    decode("order.refunded", ORDER_REFUNDED)
+    decode("order.refunded")
 }
 
 /// A sample `subscription.created` payload (the JSON is [`json`]`("subscription.created")`).
 pub fn subscription_created() -> WebhookSubscriptionCreatedPayload {
-    decode("subscription.created", SUBSCRIPTION_CREATED)
+    decode("subscription.created")
 }
 
 /// A sample `subscription.updated` payload (the JSON is [`json`]`("subscription.updated")`).
 pub fn subscription_updated() -> WebhookSubscriptionUpdatedPayload {
-    decode("subscription.updated", SUBSCRIPTION_UPDATED)
+    decode("subscription.updated")
 }
 
 /// A sample `subscription.active` payload (the JSON is [`json`]`("subscription.active")`).
 pub fn subscription_active() -> WebhookSubscriptionActivePayload {
-    decode("subscription.active", SUBSCRIPTION_ACTIVE)
+    decode("subscription.active")
 }
 
 /// A sample `subscription.canceled` payload (the JSON is [`json`]`("subscription.canceled")`).
 pub fn subscription_canceled() -> WebhookSubscriptionCanceledPayload {
-    decode("subscription.canceled", SUBSCRIPTION_CANCELED)
+    decode("subscription.canceled")
 }
 
 /// A sample `subscription.uncanceled` payload (the JSON is [`json`]`("subscription.uncanceled")`).
 pub fn subscription_uncanceled() -> WebhookSubscriptionUncanceledPayload {
-    decode("subscription.uncanceled", SUBSCRIPTION_UNCANCELED)
+    decode("subscription.uncanceled")
 }
 
 /// A sample `subscription.cycled` payload (the JSON is [`json`]`("subscription.cycled")`).
 pub fn subscription_cycled() -> WebhookSubscriptionCycledPayload {
-    decode("subscription.cycled", SUBSCRIPTION_CYCLED)
+    decode("subscription.cycled")
 }
 
 /// A sample `subscription.revoked` payload (the JSON is [`json`]`("subscription.revoked")`).
 pub fn subscription_revoked() -> WebhookSubscriptionRevokedPayload {
-    decode("subscription.revoked", SUBSCRIPTION_REVOKED)
+    decode("subscription.revoked")
 }
 
 /// A sample `subscription.past_due` payload (the JSON is [`json`]`("subscription.past_due")`).
 pub fn subscription_past_due() -> WebhookSubscriptionPastDuePayload {
-    decode("subscription.past_due", SUBSCRIPTION_PAST_DUE)
+    decode("subscription.past_due")
 }
 
 /// A sample `subscription.paused` payload (the JSON is [`json`]`("subscription.paused")`).
 pub fn subscription_paused() -> WebhookSubscriptionPausedPayload {
-    decode("subscription.paused", SUBSCRIPTION_PAUSED)
+    decode("subscription.paused")
 }
 
 /// A sample `subscription.resumed` payload (the JSON is [`json`]`("subscription.resumed")`).
 pub fn subscription_resumed() -> WebhookSubscriptionResumedPayload {
-    decode("subscription.resumed", SUBSCRIPTION_RESUMED)
+    decode("subscription.resumed")
 }
 
 /// A sample `refund.created` payload (the JSON is [`json`]`("refund.created")`).
 pub fn refund_created() -> WebhookRefundCreatedPayload {
-    decode("refund.created", REFUND_CREATED)
+    decode("refund.created")
 }
 
 /// A sample `refund.updated` payload (the JSON is [`json`]`("refund.updated")`).
 pub fn refund_updated() -> WebhookRefundUpdatedPayload {
-    decode("refund.updated", REFUND_UPDATED)
+    decode("refund.updated")
 }
 
 /// A sample `product.created` payload (the JSON is [`json`]`("product.created")`).
 pub fn product_created() -> WebhookProductCreatedPayload {
-    decode("product.created", PRODUCT_CREATED)
+    decode("product.created")
 }
 
 /// A sample `product.updated` payload (the JSON is [`json`]`("product.updated")`).
 pub fn product_updated() -> WebhookProductUpdatedPayload {
-    decode("product.updated", PRODUCT_UPDATED)
+    decode("product.updated")
 }
 
 /// A sample `discount.created` payload (the JSON is [`json`]`("discount.created")`).
 pub fn discount_created() -> WebhookDiscountCreatedPayload {
-    decode("discount.created", DISCOUNT_CREATED)
+    decode("discount.created")
 }
 
 /// A sample `discount.updated` payload (the JSON is [`json`]`("discount.updated")`).
 pub fn discount_updated() -> WebhookDiscountUpdatedPayload {
-    decode("discount.updated", DISCOUNT_UPDATED)
+    decode("discount.updated")
 }
 
 /// A sample `discount.deleted` payload (the JSON is [`json`]`("discount.deleted")`).
 pub fn discount_deleted() -> WebhookDiscountDeletedPayload {
-    decode("discount.deleted", DISCOUNT_DELETED)
+    decode("discount.deleted")
 }
 
 /// A sample `organization.updated` payload (the JSON is [`json`]`("organization.updated")`).
 pub fn organization_updated() -> WebhookOrganizationUpdatedPayload {
-    decode("organization.updated", ORGANIZATION_UPDATED)
+    decode("organization.updated")
 }
 
 /// A sample `benefit.created` payload (the JSON is [`json`]`("benefit.created")`).
 pub fn benefit_created() -> WebhookBenefitCreatedPayload {
-    decode("benefit.created", BENEFIT_CREATED)
+    decode("benefit.created")
 }
 
 /// A sample `benefit.updated` payload (the JSON is [`json`]`("benefit.updated")`).
 pub fn benefit_updated() -> WebhookBenefitUpdatedPayload {
-    decode("benefit.updated", BENEFIT_UPDATED)
+    decode("benefit.updated")
 }
 
 /// A sample `benefit_grant.created` payload (the JSON is [`json`]`("benefit_grant.created")`).
 pub fn benefit_grant_created() -> WebhookBenefitGrantCreatedPayload {
-    decode("benefit_grant.created", BENEFIT_GRANT_CREATED)
+    decode("benefit_grant.created")
 }
 
 /// A sample `benefit_grant.updated` payload (the JSON is [`json`]`("benefit_grant.updated")`).
 pub fn benefit_grant_updated() -> WebhookBenefitGrantUpdatedPayload {
-    decode("benefit_grant.updated", BENEFIT_GRANT_UPDATED)
+    decode("benefit_grant.updated")
 }
 
 /// A sample `benefit_grant.cycled` payload (the JSON is [`json`]`("benefit_grant.cycled")`).
 pub fn benefit_grant_cycled() -> WebhookBenefitGrantCycledPayload {
-    decode("benefit_grant.cycled", BENEFIT_GRANT_CYCLED)
+    decode("benefit_grant.cycled")
 }
 
 /// A sample `benefit_grant.revoked` payload (the JSON is [`json`]`("benefit_grant.revoked")`).
 pub fn benefit_grant_revoked() -> WebhookBenefitGrantRevokedPayload {
-    decode("benefit_grant.revoked", BENEFIT_GRANT_REVOKED)
+    decode("benefit_grant.revoked")
 }
 
 /// One sample of every event, in the spec's order.
@@ -288,58 +288,9 @@ pub fn all() -> Vec<WebhookEvent> {
 /// `None` for an event this version does not know.
 pub fn json(event_type: &str) -> Option<&'static str> {
     match event_type {
-        "checkout.created" => Some(CHECKOUT_CREATED),
-        "checkout.updated" => Some(CHECKOUT_UPDATED),
-        "checkout.expired" => Some(CHECKOUT_EXPIRED),
-        "customer.created" => Some(CUSTOMER_CREATED),
-        "customer.updated" => Some(CUSTOMER_UPDATED),
-        "customer.deleted" => Some(CUSTOMER_DELETED),
-        "customer.state_changed" => Some(CUSTOMER_STATE_CHANGED),
-        "customer_seat.assigned" => Some(CUSTOMER_SEAT_ASSIGNED),
-        "customer_seat.claimed" => Some(CUSTOMER_SEAT_CLAIMED),
-        "customer_seat.revoked" => Some(CUSTOMER_SEAT_REVOKED),
-        "member.created" => Some(MEMBER_CREATED),
-        "member.updated" => Some(MEMBER_UPDATED),
-        "member.deleted" => Some(MEMBER_DELETED),
-        "order.created" => Some(ORDER_CREATED),
-        "order.updated" => Some(ORDER_UPDATED),
-        "order.paid" => Some(ORDER_PAID),
-        "order.refunded" => Some(ORDER_REFUNDED),
-        "subscription.created" => Some(SUBSCRIPTION_CREATED),
-        "subscription.updated" => Some(SUBSCRIPTION_UPDATED),
-        "subscription.active" => Some(SUBSCRIPTION_ACTIVE),
-        "subscription.canceled" => Some(SUBSCRIPTION_CANCELED),
-        "subscription.uncanceled" => Some(SUBSCRIPTION_UNCANCELED),
-        "subscription.cycled" => Some(SUBSCRIPTION_CYCLED),
-        "subscription.revoked" => Some(SUBSCRIPTION_REVOKED),
-        "subscription.past_due" => Some(SUBSCRIPTION_PAST_DUE),
-        "subscription.paused" => Some(SUBSCRIPTION_PAUSED),
-        "subscription.resumed" => Some(SUBSCRIPTION_RESUMED),
-        "refund.created" => Some(REFUND_CREATED),
-        "refund.updated" => Some(REFUND_UPDATED),
-        "product.created" => Some(PRODUCT_CREATED),
-        "product.updated" => Some(PRODUCT_UPDATED),
-        "discount.created" => Some(DISCOUNT_CREATED),
-        "discount.updated" => Some(DISCOUNT_UPDATED),
-        "discount.deleted" => Some(DISCOUNT_DELETED),
-        "organization.updated" => Some(ORGANIZATION_UPDATED),
-        "benefit.created" => Some(BENEFIT_CREATED),
-        "benefit.updated" => Some(BENEFIT_UPDATED),
-        "benefit_grant.created" => Some(BENEFIT_GRANT_CREATED),
-        "benefit_grant.updated" => Some(BENEFIT_GRANT_UPDATED),
-        "benefit_grant.cycled" => Some(BENEFIT_GRANT_CYCLED),
-        "benefit_grant.revoked" => Some(BENEFIT_GRANT_REVOKED),
-        _ => None,
-    }
-}
-
-/// Decodes a sample; each is checked to decode by the crate's tests.
-fn decode<T: serde::de::DeserializeOwned>(event: &str, json: &str) -> T {
-    serde_json::from_str(json)
-        .unwrap_or_else(|e| panic!("the sample `{event}` payload does not decode: {e}"))
-}
-
-const CHECKOUT_CREATED: &str = r#"{
+        "checkout.created" => {
+            Some(
+                r#"{
   "type": "checkout.created",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -634,9 +585,12 @@ const CHECKOUT_CREATED: &str = r#"{
       "POLAR-EXAMPLE-KEY": 1
     }
   }
-}"#;
-
-const CHECKOUT_UPDATED: &str = r#"{
+}"#,
+            )
+        }
+        "checkout.updated" => {
+            Some(
+                r#"{
   "type": "checkout.updated",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -931,9 +885,12 @@ const CHECKOUT_UPDATED: &str = r#"{
       "POLAR-EXAMPLE-KEY": 1
     }
   }
-}"#;
-
-const CHECKOUT_EXPIRED: &str = r#"{
+}"#,
+            )
+        }
+        "checkout.expired" => {
+            Some(
+                r#"{
   "type": "checkout.expired",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -1228,9 +1185,12 @@ const CHECKOUT_EXPIRED: &str = r#"{
       "POLAR-EXAMPLE-KEY": 1
     }
   }
-}"#;
-
-const CUSTOMER_CREATED: &str = r#"{
+}"#,
+            )
+        }
+        "customer.created" => {
+            Some(
+                r#"{
   "type": "customer.created",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -1265,9 +1225,12 @@ const CUSTOMER_CREATED: &str = r#"{
     "first_user_event_at": "2026-01-15T10:30:00Z",
     "avatar_url": "https://www.gravatar.com/avatar/xxx?d=404"
   }
-}"#;
-
-const CUSTOMER_UPDATED: &str = r#"{
+}"#,
+            )
+        }
+        "customer.updated" => {
+            Some(
+                r#"{
   "type": "customer.updated",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -1302,9 +1265,12 @@ const CUSTOMER_UPDATED: &str = r#"{
     "first_user_event_at": "2026-01-15T10:30:00Z",
     "avatar_url": "https://www.gravatar.com/avatar/xxx?d=404"
   }
-}"#;
-
-const CUSTOMER_DELETED: &str = r#"{
+}"#,
+            )
+        }
+        "customer.deleted" => {
+            Some(
+                r#"{
   "type": "customer.deleted",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -1339,9 +1305,12 @@ const CUSTOMER_DELETED: &str = r#"{
     "first_user_event_at": "2026-01-15T10:30:00Z",
     "avatar_url": "https://www.gravatar.com/avatar/xxx?d=404"
   }
-}"#;
-
-const CUSTOMER_STATE_CHANGED: &str = r#"{
+}"#,
+            )
+        }
+        "customer.state_changed" => {
+            Some(
+                r#"{
   "type": "customer.state_changed",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -1444,9 +1413,12 @@ const CUSTOMER_STATE_CHANGED: &str = r#"{
       }
     ]
   }
-}"#;
-
-const CUSTOMER_SEAT_ASSIGNED: &str = r#"{
+}"#,
+            )
+        }
+        "customer_seat.assigned" => {
+            Some(
+                r#"{
   "type": "customer_seat.assigned",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -1477,9 +1449,12 @@ const CUSTOMER_SEAT_ASSIGNED: &str = r#"{
       "POLAR-EXAMPLE-KEY": {}
     }
   }
-}"#;
-
-const CUSTOMER_SEAT_CLAIMED: &str = r#"{
+}"#,
+            )
+        }
+        "customer_seat.claimed" => {
+            Some(
+                r#"{
   "type": "customer_seat.claimed",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -1510,9 +1485,12 @@ const CUSTOMER_SEAT_CLAIMED: &str = r#"{
       "POLAR-EXAMPLE-KEY": {}
     }
   }
-}"#;
-
-const CUSTOMER_SEAT_REVOKED: &str = r#"{
+}"#,
+            )
+        }
+        "customer_seat.revoked" => {
+            Some(
+                r#"{
   "type": "customer_seat.revoked",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -1543,9 +1521,12 @@ const CUSTOMER_SEAT_REVOKED: &str = r#"{
       "POLAR-EXAMPLE-KEY": {}
     }
   }
-}"#;
-
-const MEMBER_CREATED: &str = r#"{
+}"#,
+            )
+        }
+        "member.created" => {
+            Some(
+                r#"{
   "type": "member.created",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -1558,9 +1539,12 @@ const MEMBER_CREATED: &str = r#"{
     "external_id": "usr_1337",
     "role": "owner"
   }
-}"#;
-
-const MEMBER_UPDATED: &str = r#"{
+}"#,
+            )
+        }
+        "member.updated" => {
+            Some(
+                r#"{
   "type": "member.updated",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -1573,9 +1557,12 @@ const MEMBER_UPDATED: &str = r#"{
     "external_id": "usr_1337",
     "role": "owner"
   }
-}"#;
-
-const MEMBER_DELETED: &str = r#"{
+}"#,
+            )
+        }
+        "member.deleted" => {
+            Some(
+                r#"{
   "type": "member.deleted",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -1588,9 +1575,12 @@ const MEMBER_DELETED: &str = r#"{
     "external_id": "usr_1337",
     "role": "owner"
   }
-}"#;
-
-const ORDER_CREATED: &str = r#"{
+}"#,
+            )
+        }
+        "order.created" => {
+            Some(
+                r#"{
   "type": "order.created",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -1765,9 +1755,12 @@ const ORDER_CREATED: &str = r#"{
     "refundable_amount": 9000,
     "refundable_tax_amount": 720
   }
-}"#;
-
-const ORDER_UPDATED: &str = r#"{
+}"#,
+            )
+        }
+        "order.updated" => {
+            Some(
+                r#"{
   "type": "order.updated",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -1942,9 +1935,12 @@ const ORDER_UPDATED: &str = r#"{
     "refundable_amount": 9000,
     "refundable_tax_amount": 720
   }
-}"#;
-
-const ORDER_PAID: &str = r#"{
+}"#,
+            )
+        }
+        "order.paid" => {
+            Some(
+                r#"{
   "type": "order.paid",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -2119,9 +2115,12 @@ const ORDER_PAID: &str = r#"{
     "refundable_amount": 9000,
     "refundable_tax_amount": 720
   }
-}"#;
-
-const ORDER_REFUNDED: &str = r#"{
+}"#,
+            )
+        }
+        "order.refunded" => {
+            Some(
+                r#"{
   "type": "order.refunded",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -2296,9 +2295,12 @@ const ORDER_REFUNDED: &str = r#"{
     "refundable_amount": 9000,
     "refundable_tax_amount": 720
   }
-}"#;
-
-const SUBSCRIPTION_CREATED: &str = r#"{
+}"#,
+            )
+        }
+        "subscription.created" => {
+            Some(
+                r#"{
   "type": "subscription.created",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -2550,9 +2552,12 @@ const SUBSCRIPTION_CREATED: &str = r#"{
       "seats": 1
     }
   }
-}"#;
-
-const SUBSCRIPTION_UPDATED: &str = r#"{
+}"#,
+            )
+        }
+        "subscription.updated" => {
+            Some(
+                r#"{
   "type": "subscription.updated",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -2804,9 +2809,12 @@ const SUBSCRIPTION_UPDATED: &str = r#"{
       "seats": 1
     }
   }
-}"#;
-
-const SUBSCRIPTION_ACTIVE: &str = r#"{
+}"#,
+            )
+        }
+        "subscription.active" => {
+            Some(
+                r#"{
   "type": "subscription.active",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -3058,9 +3066,12 @@ const SUBSCRIPTION_ACTIVE: &str = r#"{
       "seats": 1
     }
   }
-}"#;
-
-const SUBSCRIPTION_CANCELED: &str = r#"{
+}"#,
+            )
+        }
+        "subscription.canceled" => {
+            Some(
+                r#"{
   "type": "subscription.canceled",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -3312,9 +3323,12 @@ const SUBSCRIPTION_CANCELED: &str = r#"{
       "seats": 1
     }
   }
-}"#;
-
-const SUBSCRIPTION_UNCANCELED: &str = r#"{
+}"#,
+            )
+        }
+        "subscription.uncanceled" => {
+            Some(
+                r#"{
   "type": "subscription.uncanceled",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -3566,9 +3580,12 @@ const SUBSCRIPTION_UNCANCELED: &str = r#"{
       "seats": 1
     }
   }
-}"#;
-
-const SUBSCRIPTION_CYCLED: &str = r#"{
+}"#,
+            )
+        }
+        "subscription.cycled" => {
+            Some(
+                r#"{
   "type": "subscription.cycled",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -3820,9 +3837,12 @@ const SUBSCRIPTION_CYCLED: &str = r#"{
       "seats": 1
     }
   }
-}"#;
-
-const SUBSCRIPTION_REVOKED: &str = r#"{
+}"#,
+            )
+        }
+        "subscription.revoked" => {
+            Some(
+                r#"{
   "type": "subscription.revoked",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -4074,9 +4094,12 @@ const SUBSCRIPTION_REVOKED: &str = r#"{
       "seats": 1
     }
   }
-}"#;
-
-const SUBSCRIPTION_PAST_DUE: &str = r#"{
+}"#,
+            )
+        }
+        "subscription.past_due" => {
+            Some(
+                r#"{
   "type": "subscription.past_due",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -4328,9 +4351,12 @@ const SUBSCRIPTION_PAST_DUE: &str = r#"{
       "seats": 1
     }
   }
-}"#;
-
-const SUBSCRIPTION_PAUSED: &str = r#"{
+}"#,
+            )
+        }
+        "subscription.paused" => {
+            Some(
+                r#"{
   "type": "subscription.paused",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -4582,9 +4608,12 @@ const SUBSCRIPTION_PAUSED: &str = r#"{
       "seats": 1
     }
   }
-}"#;
-
-const SUBSCRIPTION_RESUMED: &str = r#"{
+}"#,
+            )
+        }
+        "subscription.resumed" => {
+            Some(
+                r#"{
   "type": "subscription.resumed",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -4836,9 +4865,12 @@ const SUBSCRIPTION_RESUMED: &str = r#"{
       "seats": 1
     }
   }
-}"#;
-
-const REFUND_CREATED: &str = r#"{
+}"#,
+            )
+        }
+        "refund.created" => {
+            Some(
+                r#"{
   "type": "refund.created",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -4875,9 +4907,12 @@ const REFUND_CREATED: &str = r#"{
       "payment_id": "42b94870-36b9-4573-96b6-b90b1c99a353"
     }
   }
-}"#;
-
-const REFUND_UPDATED: &str = r#"{
+}"#,
+            )
+        }
+        "refund.updated" => {
+            Some(
+                r#"{
   "type": "refund.updated",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -4914,9 +4949,12 @@ const REFUND_UPDATED: &str = r#"{
       "payment_id": "42b94870-36b9-4573-96b6-b90b1c99a353"
     }
   }
-}"#;
-
-const PRODUCT_CREATED: &str = r#"{
+}"#,
+            )
+        }
+        "product.created" => {
+            Some(
+                r#"{
   "type": "product.created",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -5025,9 +5063,12 @@ const PRODUCT_CREATED: &str = r#"{
       }
     ]
   }
-}"#;
-
-const PRODUCT_UPDATED: &str = r#"{
+}"#,
+            )
+        }
+        "product.updated" => {
+            Some(
+                r#"{
   "type": "product.updated",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -5136,9 +5177,12 @@ const PRODUCT_UPDATED: &str = r#"{
       }
     ]
   }
-}"#;
-
-const DISCOUNT_CREATED: &str = r#"{
+}"#,
+            )
+        }
+        "discount.created" => {
+            Some(
+                r#"{
   "type": "discount.created",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -5188,9 +5232,12 @@ const DISCOUNT_CREATED: &str = r#"{
       }
     ]
   }
-}"#;
-
-const DISCOUNT_UPDATED: &str = r#"{
+}"#,
+            )
+        }
+        "discount.updated" => {
+            Some(
+                r#"{
   "type": "discount.updated",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -5240,9 +5287,12 @@ const DISCOUNT_UPDATED: &str = r#"{
       }
     ]
   }
-}"#;
-
-const DISCOUNT_DELETED: &str = r#"{
+}"#,
+            )
+        }
+        "discount.deleted" => {
+            Some(
+                r#"{
   "type": "discount.deleted",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -5292,9 +5342,12 @@ const DISCOUNT_DELETED: &str = r#"{
       }
     ]
   }
-}"#;
-
-const ORGANIZATION_UPDATED: &str = r#"{
+}"#,
+            )
+        }
+        "organization.updated" => {
+            Some(
+                r#"{
   "type": "organization.updated",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -5395,9 +5448,12 @@ const ORGANIZATION_UPDATED: &str = r#"{
       "dashboard_access": false
     }
   }
-}"#;
-
-const BENEFIT_CREATED: &str = r#"{
+}"#,
+            )
+        }
+        "benefit.created" => {
+            Some(
+                r#"{
   "type": "benefit.created",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -5419,9 +5475,12 @@ const BENEFIT_CREATED: &str = r#"{
     },
     "visibility_configurable": false
   }
-}"#;
-
-const BENEFIT_UPDATED: &str = r#"{
+}"#,
+            )
+        }
+        "benefit.updated" => {
+            Some(
+                r#"{
   "type": "benefit.updated",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -5443,9 +5502,12 @@ const BENEFIT_UPDATED: &str = r#"{
     },
     "visibility_configurable": false
   }
-}"#;
-
-const BENEFIT_GRANT_CREATED: &str = r#"{
+}"#,
+            )
+        }
+        "benefit_grant.created" => {
+            Some(
+                r#"{
   "type": "benefit_grant.created",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -5543,9 +5605,12 @@ const BENEFIT_GRANT_CREATED: &str = r#"{
       "granted_account_id": "example"
     }
   }
-}"#;
-
-const BENEFIT_GRANT_UPDATED: &str = r#"{
+}"#,
+            )
+        }
+        "benefit_grant.updated" => {
+            Some(
+                r#"{
   "type": "benefit_grant.updated",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -5643,9 +5708,12 @@ const BENEFIT_GRANT_UPDATED: &str = r#"{
       "granted_account_id": "example"
     }
   }
-}"#;
-
-const BENEFIT_GRANT_CYCLED: &str = r#"{
+}"#,
+            )
+        }
+        "benefit_grant.cycled" => {
+            Some(
+                r#"{
   "type": "benefit_grant.cycled",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -5743,9 +5811,12 @@ const BENEFIT_GRANT_CYCLED: &str = r#"{
       "granted_account_id": "example"
     }
   }
-}"#;
-
-const BENEFIT_GRANT_REVOKED: &str = r#"{
+}"#,
+            )
+        }
+        "benefit_grant.revoked" => {
+            Some(
+                r#"{
   "type": "benefit_grant.revoked",
   "timestamp": "2026-01-15T10:30:00Z",
   "data": {
@@ -5843,4 +5914,16 @@ const BENEFIT_GRANT_REVOKED: &str = r#"{
       "granted_account_id": "example"
     }
   }
-}"#;
+}"#,
+            )
+        }
+        _ => None,
+    }
+}
+
+/// Decodes a sample; each is checked to decode by the crate's tests.
+fn decode<T: serde::de::DeserializeOwned>(event: &str) -> T {
+    let text = json(event).unwrap_or_default();
+    serde_json::from_str(text)
+        .unwrap_or_else(|e| panic!("the sample `{event}` payload does not decode: {e}"))
+}
