@@ -102,6 +102,9 @@ pub mod v2026_04;
 #[cfg(feature = "v2026-10")]
 pub mod v2026_10;
 
+#[cfg(feature = "metering")]
+pub mod metering;
+
 pub use runtime::model::Patch;
 
 pub use runtime::{BuildError, RequestOptions, Response, RetryPolicy};
