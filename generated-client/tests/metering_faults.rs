@@ -12,7 +12,7 @@ mod server;
 
 use std::time::Duration;
 
-use common::{event, ingester, Reports};
+use common::{builder, event, Reports};
 use server::{Config, Fault, FaultServer, Faults};
 
 const EVENTS: u64 = 30_000;
@@ -33,7 +33,7 @@ async fn every_event_is_stored_exactly_once_despite_faults() {
     };
     let server = FaultServer::start(Config { faults, ..Config::default() }).await;
     let reports = Reports::default();
-    let ingester = ingester(&server)
+    let ingester = builder(&server)
         .queue_capacity(2_000)
         .batch_size(250)
         .max_in_flight(2)

@@ -16,7 +16,7 @@ pub fn client(server: &FaultServer) -> polar::Client {
 }
 
 /// An ingester for `server` with test-sized waits: 1-20 ms backoff, 2 s request timeout.
-pub fn ingester(server: &FaultServer) -> IngesterBuilder {
+pub fn builder(server: &FaultServer) -> IngesterBuilder {
     polar::metering::Ingester::builder(client(server))
         .backoff(Duration::from_millis(1), Duration::from_millis(20))
         .request_timeout(Duration::from_secs(2))

@@ -847,6 +847,13 @@ impl Worker {
     }
 
     fn poll_wake(&mut self, cx: &mut Context<'_>) -> Poll<Wake> {
+        if !self.expired {
+            if let Some(deadline) = &mut self.deadline {
+                if deadline.as_mut().poll(cx).is_ready() {
+                    return Poll::Ready(Wake::Deadline);
+                }
+            }
+        }
         if !self.inflight.is_empty() {
             if let Poll::Ready(Some(delivered)) = self.inflight.poll_next_unpin(cx) {
                 return Poll::Ready(Wake::Delivered(delivered));
@@ -857,13 +864,6 @@ impl Worker {
                 Poll::Ready(Some(control)) => return Poll::Ready(Wake::Control(control)),
                 Poll::Ready(None) => return Poll::Ready(Wake::ControlClosed),
                 Poll::Pending => {}
-            }
-        }
-        if !self.expired {
-            if let Some(deadline) = &mut self.deadline {
-                if deadline.as_mut().poll(cx).is_ready() {
-                    return Poll::Ready(Wake::Deadline);
-                }
             }
         }
         if self.can_take() {
@@ -928,6 +928,9 @@ impl Worker {
 
     /// Sends the batch being filled while it is ready and a slot is free.
     fn dispatch_ready(&mut self) {
+        if !self.expired && self.deadline.as_ref().is_some_and(|deadline| deadline.deadline() <= Instant::now()) {
+            self.expire();
+        }
         loop {
             if self.batch.is_empty() {
                 match self.carry.take() {
@@ -1255,9 +1258,10 @@ async fn before_deadline<F: Future>(future: F, deadline: &mut watch::Receiver<Op
             }
         }
     };
-    match select(std::pin::pin!(future), std::pin::pin!(expiry)).await {
-        Either::Left((output, _)) => Some(output),
-        Either::Right(_) => None,
+    // The deadline first: once it has passed, `future` is not even started.
+    match select(std::pin::pin!(expiry), std::pin::pin!(future)).await {
+        Either::Left(_) => None,
+        Either::Right((output, _)) => Some(output),
     }
 }
 
