@@ -399,21 +399,14 @@ async fn handle(shared: &Arc<Shared>, request: Request) -> Option<Response> {
         if slow {
             tokio::time::sleep(worker.config.faults.slow_delay).await;
         }
-        let answer = process(&worker, &body);
+        let (answer, inserted) = process(&worker, &body);
         if slow || fault == Some(Fault::CommitThenDrop) {
-            if let Ok((_, Some(inserted))) = &answer {
-                worker.counts.lock().unwrap().inserted_unanswered += inserted;
-            }
+            worker.counts.lock().unwrap().inserted_unanswered += inserted.unwrap_or(0);
         }
         answer
     });
     let answer = processed.await.expect("processing task");
-    if fault == Some(Fault::CommitThenDrop) {
-        return None;
-    }
-    Some(match answer {
-        Ok((response, _)) | Err((response, _)) => response,
-    })
+    (fault != Some(Fault::CommitThenDrop)).then_some(answer)
 }
 
 fn pick_fault(shared: &Shared) -> Option<Fault> {
@@ -445,7 +438,7 @@ fn authorized(headers: &HeaderMap, token: &str) -> bool {
 }
 
 /// Validates and stores a body: the answer and, when stored, how many events were inserted.
-fn process(shared: &Shared, body: &Bytes) -> Result<(Response, Option<u64>), (Response, Option<u64>)> {
+fn process(shared: &Shared, body: &Bytes) -> (Response, Option<u64>) {
     let invalid = |error: &str, detail: Vec<Value>| {
         (json_response(StatusCode::UNPROCESSABLE_ENTITY, &json!({"error": error, "detail": detail})), None)
     };
@@ -455,13 +448,13 @@ fn process(shared: &Shared, body: &Bytes) -> Result<(Response, Option<u64>), (Re
             let detail = vec![
                 json!({"type": "json_invalid", "loc": ["body", e.column()], "msg": "JSON decode error", "input": {}}),
             ];
-            return Err(invalid("RequestValidationError", detail));
+            return invalid("RequestValidationError", detail);
         }
     };
     let Some(events) = parsed.get("events").and_then(Value::as_array) else {
         let detail =
             vec![json!({"type": "missing", "loc": ["body", "events"], "msg": "Field required", "input": parsed})];
-        return Err(invalid("RequestValidationError", detail));
+        return invalid("RequestValidationError", detail);
     };
     // Schema (pydantic) errors over the whole batch first...
     let mut errors = Vec::new();
@@ -469,7 +462,7 @@ fn process(shared: &Shared, body: &Bytes) -> Result<(Response, Option<u64>), (Re
         schema_errors(i, event, &mut errors);
     }
     if !errors.is_empty() {
-        return Err(invalid("RequestValidationError", errors));
+        return invalid("RequestValidationError", errors);
     }
     // ...then the service's checks, accumulated over every event.
     for (i, event) in events.iter().enumerate() {
@@ -486,7 +479,7 @@ fn process(shared: &Shared, body: &Bytes) -> Result<(Response, Option<u64>), (Re
         }
     }
     if !errors.is_empty() {
-        return Err(invalid("PolarRequestValidationError", errors));
+        return invalid("PolarRequestValidationError", errors);
     }
     // insert ... ON CONFLICT (organization_id, external_id) DO NOTHING
     let mut store = shared.store.lock().unwrap();
@@ -512,7 +505,7 @@ fn process(shared: &Shared, body: &Bytes) -> Result<(Response, Option<u64>), (Re
     counts.inserted += inserted;
     counts.duplicates += duplicates;
     drop(counts);
-    Ok((json_response(StatusCode::OK, &json!({"inserted": inserted, "duplicates": duplicates})), Some(inserted)))
+    (json_response(StatusCode::OK, &json!({"inserted": inserted, "duplicates": duplicates})), Some(inserted))
 }
 
 /// pydantic's errors for one event of `EventCreateCustomer | EventCreateExternalCustomer`.
