@@ -78,6 +78,9 @@
 //!   status codes and headers (`send_with_response`), and the error kinds in full.
 //! - TLS: the `rustls` feature (default, aws-lc-rs provider, needs only a C compiler),
 //!   `native-tls`, or your own `reqwest::Client` via [`ClientBuilder::http_client`].
+//! - Usage metering: the `metering` module (cargo feature `metering`) batches usage events for
+//!   `events().ingest()` from hot paths, with a bounded queue, retries that never store an event
+//!   twice, and a report of every batch.
 //! - Versions: this crate sends `Polar-Version` with the API version it was generated from
 //!   ([`API_VERSION`]); see `CHANGELOG.md` for which crate version maps to which API version.
 //!

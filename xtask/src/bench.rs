@@ -21,7 +21,8 @@ WHAT (default: all):
   gen       generation of the pinned spec: in-process stages (load, lower, IR, emit,
             format, check) and a whole `regenerate --check` process (wall, peak RSS)
   compile   cold `cargo build` / `cargo check` / `cargo doc --no-deps` of polar-sh-sdk alone,
-            dependencies prebuilt (in target/bench-compile/): wall, rustc/rustdoc peak RSS
+            dependencies prebuilt (in target/bench-compile/): wall, rustc/rustdoc peak RSS;
+            also the build with `metering`, and `events` alone with and without it
   app       rebuild of bench-app/ (a tiny application using the client) after an edit,
             in the workspace's target/ (client and dependencies built once)
   all       gen, compile, app
@@ -400,12 +401,21 @@ fn bench_compile(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
         Ok(wall)
     };
 
-    let commands: [(&str, &[&str]); 4] = [
+    let commands: [(&str, &[&str]); 7] = [
         ("build", &["build", "-p", "polar-sh-sdk"]),
         ("check", &["check", "-p", "polar-sh-sdk"]),
         // An application that needs one group: `default-features = false, features = ["customers"]`.
         ("check customers", &["check", "-p", "polar-sh-sdk", "--no-default-features", "--features", "customers"]),
         ("doc", &["doc", "-p", "polar-sh-sdk", "--no-deps"]),
+        // Usage metering (`polar::metering`): what it adds to the build, and to the one group
+        // it needs (`events`, of the newest version, whose client it uses), against the same
+        // without it.
+        ("build metering", &["build", "-p", "polar-sh-sdk", "--features", "metering"]),
+        ("check events", &["check", "-p", "polar-sh-sdk", "--no-default-features", "--features", "v2026-10,events"]),
+        (
+            "check events metering",
+            &["check", "-p", "polar-sh-sdk", "--no-default-features", "--features", "v2026-10,events,metering"],
+        ),
     ];
     println!("  building dependencies once in {} (minutes on the first run)", target.display());
     for (_, args) in &commands {
@@ -439,11 +449,14 @@ fn bench_compile(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
     }
 
     let mut rows = Vec::new();
-    let targets: [(&str, &str, Option<f64>, Option<f64>); 4] = [
+    let targets: [(&str, &str, Option<f64>, Option<f64>); 7] = [
         ("build", "cargo build -p polar-sh-sdk (cold, deps built)", Some(37.0), Some(1.2 * 1024.0)),
         ("check", "cargo check -p polar-sh-sdk (cold, deps built)", Some(32.0), Some(1.2 * 1024.0)),
         ("check customers", "  the same, only feature `customers`", None, None),
         ("doc", "cargo doc -p polar-sh-sdk --no-deps", None, None),
+        ("build metering", "cargo build -p polar-sh-sdk --features metering", None, None),
+        ("check events", "cargo check, only `v2026-10,events`", None, None),
+        ("check events metering", "  the same, and `metering`", None, None),
     ];
     for (name, figure, time_target, mem_target) in targets {
         let measured = results.get(name).map(Vec::as_slice).unwrap_or_default();
