@@ -426,7 +426,8 @@ impl Ingester {
     /// reported, or at `deadline` from now at the latest, with the events that could not be
     /// sent by then. Requests still running at the deadline are abandoned: their events are
     /// among [`ShutdownReport::unsent`] (Polar may have stored some of them; their ids make
-    /// sending them again safe).
+    /// sending them again safe). Await it to the end: dropping the future loses that list
+    /// (the events are still counted in [`Stats::unsent`]).
     pub async fn shutdown(self, deadline: Duration) -> ShutdownReport {
         let at = later(deadline);
         self.deadline.send_modify(|current| {
@@ -591,8 +592,9 @@ pub struct Stats {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ShutdownReport {
-    /// The totals. Once shut down, `tracked == inserted + duplicates + failed + unsent` (as
-    /// long as Polar's counts add up to the events sent).
+    /// The totals. Once shut down, `tracked == inserted + duplicates + failed + unsent` (with
+    /// no `track` call racing the shutdown, and as long as Polar's counts add up to the
+    /// events sent).
     pub stats: Stats,
     /// Events not sent, or whose request was abandoned, by the deadline. Each keeps its
     /// `external_id`: sending them again is deduplicated.
@@ -1345,6 +1347,23 @@ mod tests {
         let raw = shared.prepare(Event::Unknown(serde_json::json!({"name": "x", "external_id": null})));
         assert!(external_id(&raw).unwrap().starts_with(&shared.id_prefix));
         assert!(serde_json::to_value(&raw).unwrap()["timestamp"].is_string());
+    }
+
+    #[test]
+    fn handles_and_their_futures_are_send() {
+        fn handle<T: Send + Sync + Clone + 'static>() {}
+        fn future<T: std::future::Future + Send>(_: &T) {}
+        handle::<Ingester>();
+        // Compiled, never called: the futures of every async method are `Send`.
+        let _ = |ingester: Ingester, event: Event| {
+            future(&ingester.track_wait(event));
+            future(&ingester.flush());
+            future(&ingester.shutdown(Duration::ZERO));
+        };
+        fn report<T: Send + 'static>() {}
+        report::<BatchReport>();
+        report::<ShutdownReport>();
+        report::<TrackError>();
     }
 
     #[test]
