@@ -93,7 +93,7 @@ fn client(settings: Settings) {
     runtime.block_on(async move {
         let client =
             polar::Client::builder().access_token(server::TOKEN).base_url(&settings.url).build().expect("client");
-        let ingester = Ingester::builder(client.clone())
+        let ingester = Ingester::builder(client)
             .queue_capacity(settings.queue)
             .batch_size(settings.batch_size)
             .max_in_flight(settings.in_flight)
@@ -140,7 +140,7 @@ fn client(settings: Settings) {
         let elapsed = started.elapsed();
         let stats = report.stats;
 
-        let http = client.http_client();
+        let http = reqwest::Client::new();
         let counts: serde_json::Value =
             serde_json::from_slice(&http.get(format!("{}/_counts", settings.url)).send().await.unwrap().bytes().await.unwrap())
                 .unwrap();

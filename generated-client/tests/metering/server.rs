@@ -17,7 +17,8 @@
 //! - Storage: one row per `(organization, external_id)`, `ON CONFLICT DO NOTHING` (a repeated
 //!   id, in the batch or from before, counts as a duplicate); events without `external_id`
 //!   are always stored. Answer `{"inserted": n, "duplicates": d}`.
-//! - 429 with an empty body and `retry-after: <seconds>`.
+//! - 429 with an empty body and `retry-after: <seconds>`; `Polar-Version` echoed on every
+//!   answer.
 //!
 //! Faults (random per request from a seeded generator, or scripted for the next requests):
 //! 429, 500 (plain-text body), 503 (a proxy's HTML page), a slow answer (the batch is stored
@@ -322,9 +323,14 @@ fn polar_error(status: StatusCode, error: &str, detail: &str) -> Response {
 
 async fn ingest(State(shared): State<Arc<Shared>>, ConnectInfo(conn): ConnectInfo<Conn>, request: Request) -> Response {
     shared.counts.lock().unwrap().requests += 1;
-    let response = handle(&shared, request).await;
-    if let Some(response) = &response {
+    // Polar's APIVersionMiddleware echoes the version on every response of a version it serves.
+    let version = request.headers().get("polar-version").cloned();
+    let mut response = handle(&shared, request).await;
+    if let Some(response) = &mut response {
         count_status(&shared, response.status());
+        if let Some(version) = version {
+            response.headers_mut().insert("polar-version", version);
+        }
     }
     response.unwrap_or_else(|| {
         // The connection is reset when hyper writes this.
