@@ -98,6 +98,11 @@
 //!   `shutdown` also sends what is queued (with the usual retry bounds, reporting as usual), as
 //!   long as the runtime keeps running.
 //!
+//! The ingester sends through the crate root's [`Client`](crate::Client), the newest API
+//! version's (the `metering` feature turns that version on); an application written against
+//! an older version converts its client, sharing the connection pool:
+//! `Ingester::builder(polar::Client::from(v2026_04_client))`.
+//!
 //! The queue lives in memory: events queued when the process dies are lost. An application
 //! that must not lose them persists them before tracking (and tracks them with their own
 //! `external_id`, so a replay after a crash is deduplicated).
