@@ -49,7 +49,8 @@
 //!   event back ([`TrackError::Full`]) and [`track_wait`](Ingester::track_wait) waits for room:
 //!   the application chooses, per call, between an error back and waiting. Memory is the queue
 //!   plus the batch being filled plus the batches in flight (each at most `batch_size` events
-//!   and `max_batch_bytes` of JSON), whatever Polar does. When Polar is slow or down, the queue
+//!   and `max_batch_bytes` of JSON; during a request, also the copy of its events the request
+//!   body is made of, and that body), whatever Polar does. When Polar is slow or down, the queue
 //!   fills and `track` says so instead of buffering without end.
 //! - **Exactly-once storage through `external_id`.** Every event gets an `external_id` when it
 //!   is tracked, unless it has one (yours is kept): a random 128-bit prefix per ingester (from
@@ -68,7 +69,7 @@
 //! - **Retries.** The ingester retries a batch itself and turns the client's own retries off
 //!   for these requests (`RetryPolicy::none()`), so the two never multiply: the client would not
 //!   retry a `POST` after a timeout (it cannot know the request is safe to repeat), and the
-//!   ingester knows it is, thanks to the ids. Retried: 408, 429, every 5xx, timeouts,
+//!   ingester knows it is, thanks to the ids. Retried: 408, 425, 429, every 5xx, timeouts,
 //!   connection and transport failures, and a 2xx whose body does not decode. The wait is
 //!   exponential backoff with full jitter
 //!   ([`backoff`](IngesterBuilder::backoff)), or exactly the server's `Retry-After` (Polar sends
@@ -107,11 +108,11 @@
 //! that must not lose them persists them before tracking (and tracks them with their own
 //! `external_id`, so a replay after a crash is deduplicated).
 //!
-//! `track` costs a `Utc::now()`, formatting the id and a lock-free queue push (the benchmark in
-//! `scripts/bench_metering.sh` measures it, see `BENCHMARKS.md`). The report function runs on
-//! the ingester's task: keep it short (forward the report to a channel for slow work); a panic
-//! in it is caught, and the failed events of that report are then lost to the application
-//! (they are still counted as failed).
+//! `track` costs a `Utc::now()`, formatting the id and a push on tokio's bounded channel
+//! (atomic operations on its fast path); `scripts/bench_metering.sh` measures it (see
+//! `BENCHMARKS.md`). The report function runs on the ingester's task: keep it short (forward
+//! the report to a channel for slow work); a panic in it is caught, and the failed events of
+//! that report are then lost to the application (they are still counted as failed).
 
 use std::collections::BTreeSet;
 use std::fmt;
