@@ -313,6 +313,7 @@ impl IngesterBuilder {
             batch_bytes: 0,
             carry: None,
             received: 0,
+            scratch: Vec::new(),
             interval: Box::pin(tokio::time::sleep(Duration::ZERO)),
             interval_armed: false,
             interval_due: false,
@@ -773,6 +774,8 @@ struct Worker {
     carry: Option<Pending>,
     /// Events taken off the queue so far.
     received: u64,
+    /// Where each event's JSON is written to measure it.
+    scratch: Vec<u8>,
     /// The flush interval of the batch being filled, from its first event.
     interval: Pin<Box<Sleep>>,
     interval_armed: bool,
@@ -904,7 +907,7 @@ impl Worker {
     fn take(&mut self, event: Event) {
         let index = self.received;
         self.received += 1;
-        let bytes = json_len(&event);
+        let bytes = json_len(&event, &mut self.scratch);
         if BODY_FRAME_BYTES + bytes > self.config.max_batch_bytes {
             // Alone over the limit: handed back unsent, in a report of its own.
             let report = BatchReport {
@@ -1072,22 +1075,19 @@ fn later(duration: Duration) -> Instant {
     now.checked_add(duration).unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 86_400))
 }
 
-/// The size of an event's JSON.
-fn json_len(event: &Event) -> usize {
-    struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut count = Count(0);
+/// The size of an event's JSON, written into `scratch` (cleared first). Into a `Vec<u8>`, as
+/// the request body is: the same serializer, compiled once (a counting writer would compile
+/// every event model's serialization a second time, for about a second of build).
+fn json_len(event: &Event, scratch: &mut Vec<u8>) -> usize {
+    scratch.clear();
     // Serializing generated models does not fail; a failure would surface when sending.
-    let _ = serde_json::to_writer(&mut count, event);
-    count.0
+    let _ = serde_json::to_writer(&mut *scratch, event);
+    let len = scratch.len();
+    if scratch.capacity() > 64 * 1024 {
+        // Not kept after a large event.
+        *scratch = Vec::new();
+    }
+    len
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1169,7 +1169,7 @@ impl Sender {
                         break;
                     }
                     Verdict::TooLarge => {
-                        let bytes = events.first().map_or(0, json_len);
+                        let bytes = events.first().map_or(0, |event| json_len(event, &mut Vec::new()));
                         report.failed.extend(
                             events
                                 .drain(..)
@@ -1373,7 +1373,9 @@ mod tests {
     #[test]
     fn json_len_is_the_serialized_size() {
         let event: Event = EventCreateExternalCustomer::new("call", "u1").into();
-        assert_eq!(json_len(&event), serde_json::to_vec(&event).unwrap().len());
+        let mut scratch = Vec::new();
+        assert_eq!(json_len(&event, &mut scratch), serde_json::to_vec(&event).unwrap().len());
+        assert_eq!(json_len(&event, &mut scratch), serde_json::to_vec(&event).unwrap().len());
     }
 
     #[test]
