@@ -74,7 +74,13 @@ pub fn options() -> Options {
 /// Polar's own helpers beyond the endpoints, hand-written in `polar/extras/` and copied into
 /// the crate root like the runtime (each behind its cargo feature).
 fn extra_modules() -> Vec<crate::ir::ExtraModule> {
-    Vec::new()
+    vec![crate::ir::ExtraModule {
+        // Usage metering: a batching, retrying ingester for `events.ingest` (cargo feature
+        // `metering`, declared in the client's hand-written Cargo.toml).
+        name: "metering",
+        cfg: Some("feature = \"metering\""),
+        source: include_str!("polar/extras/metering.rs"),
+    }]
 }
 
 /// The bytes of every pinned spec, oldest first, with its path; `root` is the workspace
