@@ -156,13 +156,14 @@ fn router_items(api: &Api, place: Place<'_>) -> TokenStream {
             .as_deref()
             .and_then(|d| d.lines().map(str::trim).find(|line| !line.is_empty()))
             .map_or_else(|| ".".to_owned(), |line| format!(": {line}"));
-        let payload_name = match &w.payload {
-            Ty::Named(id) => format!("[`{0}`]({0})", api.types[*id].name),
-            _ => "its payload".to_owned(),
+        // An intra-doc link to the payload type (imported above), written past `doc_attrs`,
+        // which escapes the spec's brackets.
+        let receives = match &w.payload {
+            Ty::Named(id) => format!(" Its handler receives a `VerifiedWebhook` of [`{}`].", api.types[*id].name),
+            _ => " Its handler receives a `VerifiedWebhook` of its payload.".to_owned(),
         };
-        let docs = doc_attrs(Some(&format!(
-            "`{event}`{summary}\n\nIts handler receives a `VerifiedWebhook` of {payload_name}."
-        )));
+        let summary_docs = doc_attrs(Some(&format!("`{event}`{summary}")));
+        let docs = quote! { #summary_docs #[doc = ""] #[doc = #receives] };
         quote! {
             #docs
             #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
