@@ -79,6 +79,9 @@
 //! - TLS: the `rustls` feature (default, aws-lc-rs provider, needs only a C compiler),
 //!   `native-tls`, or your own `reqwest::Client` via
 //!   [`runtime::ClientBuilder::http_client`].
+//! - Usage metering: the `metering` module (cargo feature `metering`) batches usage events for
+//!   `events().ingest()` from hot paths, with a bounded queue, retries that never store an event
+//!   twice, and a report of every batch.
 //!
 //! # API versions
 //!
@@ -111,6 +114,9 @@ pub mod v2026_04;
 
 #[cfg(feature = "v2026-10")]
 pub mod v2026_10;
+
+#[cfg(feature = "metering")]
+pub mod metering;
 
 pub use runtime::model::Patch;
 

@@ -278,3 +278,40 @@ async fn layers_wrap_the_default_reqwest_transport_outermost_last() {
     assert_eq!(layers, ["outer", "inner"], "the last layer added runs first");
     assert!(format!("{:?}", client.runtime().transport()).contains("Tag"));
 }
+
+/// Polar's `MaxBodySizeMiddleware` answers a POST, PUT or PATCH without `Content-Length`
+/// with `411 LengthRequired` before any route runs; `hyper` sends no such header for an
+/// empty body, so the client must (as httpx does under Polar's Python SDK).
+#[tokio::test]
+async fn a_post_without_a_body_says_content_length_zero() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(|request: &wiremock::Request| match request.headers.get("content-length") {
+            None => ResponseTemplate::new(411)
+                .set_body_json(json!({"error": "LengthRequired", "detail": "A Content-Length header is required."})),
+            Some(_) => ResponseTemplate::new(202).set_body_json(json!({})),
+        })
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(411)).mount(&server).await;
+    let client = support::client(&server);
+    client.orders().generate_invoice(uuid(1)).await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received[0].headers["content-length"], "0");
+    assert!(received[0].body.is_empty());
+
+    // Through a transport of the caller's, the length is in the request it is handed.
+    let transport = Scripted::new([Answer::Json(200, json!({}))]);
+    let _ = transport.client().webhooks().reset_webhook_endpoint_secret(uuid(2)).await;
+    let request = transport.seen().remove(0);
+    assert_eq!((request.method(), &request.headers()["content-length"]), (&http::Method::PATCH, &"0".parse().unwrap()));
+    // A GET has none; a body's length is its own.
+    let transport = Scripted::new([Answer::Json(200, customer_json(1, "a@example.com"))]);
+    transport.client().customers().get(uuid(1)).await.unwrap();
+    assert!(!transport.seen()[0].headers().contains_key("content-length"));
+    let transport = Scripted::new([Answer::Json(201, customer_json(1, "a@example.com"))]);
+    let body = polar::models::CustomerIndividualCreate::new("a@example.com");
+    transport.client().customers().create(body.into()).await.unwrap();
+    let request = transport.seen().remove(0);
+    assert_eq!(request.headers()["content-length"], request.body().len().to_string().as_str());
+}

@@ -230,6 +230,46 @@ async fn query_and_path_encoding_on_the_wire() {
     client(&server).build().unwrap().send_json::<Vec<Thing>, _>(req, NO_ERRORS).await.unwrap();
 }
 
+/// OpenAPI's parameter styles as the server receives them: a style's separators raw, a
+/// separator inside an item percent-encoded, cookie parameters after the API key cookie.
+#[tokio::test]
+async fn parameter_styles_on_the_wire() {
+    use polar::runtime::{ParamStyle, ParamValue};
+    static COOKIE_KEY: &[SecurityScheme] = &[SecurityScheme::ApiKeyCookie("session")];
+    let server = MockServer::start().await;
+    // Raw header bytes: wiremock's `header` matcher splits values at commas.
+    let raw = |r: &wiremock::Request, name: &str| r.headers.get(name).map(|v| v.as_bytes().to_vec());
+    Mock::given(method("GET"))
+        .and(move |r: &wiremock::Request| {
+            r.url.path() == "/v1/colors/;color=blue;color=a%2Cb"
+                && r.url.query() == Some("color=blue,black,a%2Cb&pipes=x%7Cy&id=k%2C1")
+                && raw(r, "x-color").as_deref() == Some(&b"G=200,R=100"[..])
+                && raw(r, "cookie").as_deref() == Some(&b"session=k1; jar=blue,a%3Bb; n=1"[..])
+        })
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let colors = ParamValue::list(&["blue", "a,b"]);
+    let rgb = ParamValue::serialize(&serde_json::json!({"G": 200, "R": 100})).unwrap();
+    let req = Request::new(
+        "colors:get",
+        Method::GET,
+        "/v1/colors/{color}",
+        format!("/v1/colors/{}", colors.path("color", ParamStyle::Matrix, true)),
+    )
+    .query_param("color", &ParamValue::list(&["blue", "black", "a,b"]), ParamStyle::Form, false)
+    .query_param("pipes", &ParamValue::list(&["x", "y"]), ParamStyle::PipeDelimited, false)
+    .query("id", "k,1")
+    .header_param("X-Color", &rgb.header(true))
+    .unwrap()
+    .cookie_param("jar", &ParamValue::list(&["blue", "a;b"]), false)
+    .cookie_param("n", &ParamValue::text(&1i64), true)
+    .security(COOKIE_KEY);
+    let client = client(&server).api_key("k1").build().unwrap();
+    client.send_empty(req, NO_ERRORS).await.unwrap();
+}
+
 #[tokio::test]
 async fn dot_path_parameter_is_refused_before_sending() {
     let server = MockServer::start().await;

@@ -5,11 +5,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE,
+};
 use reqwest::{Method, Url};
 
 use super::error::{Error, ErrorKind};
-use super::query::encode_pairs;
+use super::query::{encode_query, QueryText};
 use super::request::{check_path, Request};
 use super::response::{ByteStream, RawResponse};
 use super::retry::{Failure, RetryPolicy};
@@ -344,6 +346,13 @@ impl Client {
                 .map_err(|_| Error::invalid_request(op, "invalid Content-Type header"))?;
             headers.insert(CONTENT_TYPE, value);
         }
+        // A POST, PUT or PATCH without a body still says `Content-Length: 0`: Polar refuses
+        // one without the header (`411 LengthRequired`, its `MaxBodySizeMiddleware`), and
+        // httpx, under Polar's Python SDK, sends it. With a body, the length is set here so
+        // that any transport sends it as given.
+        if req.body.content_type().is_some() || matches!(req.method, Method::POST | Method::PUT | Method::PATCH) {
+            headers.insert(CONTENT_LENGTH, HeaderValue::from(req.body.len()));
+        }
 
         let mut query = req.query;
         let mut secret_in_url = false;
@@ -370,7 +379,7 @@ impl Client {
                     headers.insert(name, value.clone());
                 }
                 (SecurityScheme::ApiKeyQuery(name), _, _, Some((_, key))) => {
-                    query.push(((*name).to_owned(), key.expose_secret().to_owned()));
+                    query.push(((*name).to_owned(), QueryText::from(key.expose_secret())));
                     secret_in_url = true;
                 }
                 (SecurityScheme::ApiKeyCookie(name), _, _, Some((_, key))) => {
@@ -380,6 +389,9 @@ impl Client {
                 _ => continue,
             }
             break;
+        }
+        if let Some(cookie) = req.cookies.header(headers.get(COOKIE)) {
+            headers.insert(COOKIE, cookie.map_err(|()| Error::invalid_request(op, "invalid cookie parameter"))?);
         }
 
         for (name, _) in &req.options.headers {
@@ -407,7 +419,7 @@ impl Client {
         })
     }
 
-    fn url(&self, op: &'static str, path: &str, query: &[(String, String)]) -> Result<Url, Error> {
+    fn url(&self, op: &'static str, path: &str, query: &[(String, QueryText)]) -> Result<Url, Error> {
         let inner = &*self.inner;
         let mut url = Url::parse(&format!("{}{}", inner.base_url, path))
             .map_err(|e| Error::invalid_request(op, format!("invalid URL: {e}")))?;
@@ -417,7 +429,7 @@ impl Client {
             return Err(Error::invalid_request(op, "the path is not a canonical percent-encoded path"));
         }
         if !query.is_empty() {
-            url.set_query(Some(&encode_pairs(query)));
+            url.set_query(Some(&encode_query(query)));
         }
         Ok(url)
     }

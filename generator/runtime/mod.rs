@@ -11,7 +11,8 @@
 //!    static [`ApiInfo`] and the caller's credentials, wrapped in the client
 //!    handle of one API version ([`ApiHandle`]: it sends that version).
 //! 2. Each generated operation builds a [`Request`] (path already encoded
-//!    with [`encode_path_segment`], query pairs pushed with [`QueryValue`]),
+//!    with [`encode_path_segment`], query pairs pushed with [`QueryValue`];
+//!    values in OpenAPI's other parameter styles laid out by [`ParamValue`]),
 //!    and returns a [`ResponseFuture`] (or, when the builder itself is
 //!    awaited, a [`BodyFuture`]): one type for every operation, whose boxed
 //!    network part is shared and whose decoding into the body type (via
@@ -51,7 +52,10 @@ pub use self::client::{
 };
 pub use self::error::{Error, ErrorBody, ErrorKind, NoBody, DEBUG_BODY_LIMIT};
 pub use self::pagination::{paginate, paginate_pages, Page, MAX_PAGES};
-pub use self::query::{encode_path_segment, join_query_text, push_deep_object, push_query, QueryValue, StrEnum};
+pub use self::query::{
+    encode_path_segment, encode_query, join_query_text, push_deep_object, push_query, ParamStyle, ParamValue,
+    QueryText, QueryValue, StrEnum,
+};
 pub use self::request::{Body, Request, RequestOptions};
 pub use self::response::{
     decode_slice, Binary, BodyFuture, ByStatus, ByteStream, DecodeBody, Empty, ErrorDecoder, ErrorTable, FromStatus,

@@ -1,9 +1,19 @@
 //! Query-string and path encoding.
 //!
 //! Query parameters are collected as ordered `(name, value)` pairs of plain
-//! text; [`encode_pairs`] percent-encodes them when the URL is built.
+//! text ([`QueryText`]: a value remembers which of its characters separate
+//! items); [`encode_query`] percent-encodes them when the URL is built.
+//! OpenAPI's parameter styles (path `simple`/`label`/`matrix`, query `form`,
+//! delimited and `deepObject`, header `simple`, cookie `form`) are laid out by
+//! [`ParamValue`] in the `style` submodule.
+
+use std::fmt;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+mod style;
+
+pub use self::style::{ParamStyle, ParamValue};
 
 /// Everything but RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`).
 const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
@@ -21,8 +31,9 @@ pub fn encode_path_segment(value: &str) -> String {
 }
 
 /// Encodes ordered pairs as `a=1&b=2`, percent-encoding names and values the
-/// same way as [`encode_path_segment`]. Used for query strings and
-/// `application/x-www-form-urlencoded` bodies.
+/// same way as [`encode_path_segment`]. Used for
+/// `application/x-www-form-urlencoded` bodies; query strings are
+/// [`encode_query`]'s.
 pub(crate) fn encode_pairs(pairs: &[(String, String)]) -> String {
     let mut out = String::new();
     for (name, value) in pairs {
@@ -34,6 +45,147 @@ pub(crate) fn encode_pairs(pairs: &[(String, String)]) -> String {
         out.extend(utf8_percent_encode(value, NOT_UNRESERVED));
     }
     out
+}
+
+/// Encodes a query string, `a=1&b=2`: names and values percent-encoded like
+/// [`encode_path_segment`] (every byte outside `A-Z a-z 0-9 - . _ ~`), except
+/// the separators of a [`QueryText`] that a query may hold as they are (`,`):
+/// `ids=a,b` for the items `a` and `b`, `ids=a%2Cb` for the one item `a,b`.
+#[must_use]
+pub fn encode_query(pairs: &[(String, QueryText)]) -> String {
+    let mut out = String::new();
+    for (name, value) in pairs {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.extend(utf8_percent_encode(name, NOT_UNRESERVED));
+        out.push('=');
+        value.encode_into(&mut out);
+    }
+    out
+}
+
+/// Whether a query may hold `separator` as it is, between percent-encoded
+/// items: RFC 3986's sub-delimiters and `:` `@` `/`, except `&`, `=` and `+`
+/// (which `application/x-www-form-urlencoded` gives a meaning) and `;` (which
+/// some servers still split pairs on). Space and `|`, the separators of
+/// `spaceDelimited` and `pipeDelimited`, may not appear in a URI: OpenAPI's
+/// examples send them as `%20` and `%7C`, like the same characters in an item.
+fn raw_in_query(separator: char) -> bool {
+    matches!(separator, ',' | '!' | '$' | '\'' | '(' | ')' | '*' | ':' | '@' | '/')
+}
+
+/// The plain text of one query value, and which of its characters separate
+/// items (OpenAPI's `form` with `explode: false`, `spaceDelimited`,
+/// `pipeDelimited`).
+///
+/// On the wire the text between separators is percent-encoded, and a
+/// separator is written as it is when a query may hold it, so a `,` between
+/// items stays a `,` (`color=blue,black,brown`, as OpenAPI's style examples
+/// show) while a `,` inside an item is sent as `%2C`. Separators a query may
+/// not hold (space, `|`) are percent-encoded like text: OpenAPI defines no
+/// escape for items that contain them.
+///
+/// Compares, prints and derefs as its plain text.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct QueryText {
+    text: String,
+    /// Byte offsets in `text` of the separators, ascending.
+    separators: Vec<usize>,
+}
+
+impl QueryText {
+    /// An empty value.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends item text (percent-encoded on the wire, separators included).
+    pub fn push_str(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    /// Appends a separator between items.
+    pub fn push_separator(&mut self, separator: char) {
+        self.separators.push(self.text.len());
+        self.text.push(separator);
+    }
+
+    /// The plain text, separators included, not percent-encoded.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Appends the percent-encoded value to `out`.
+    pub(crate) fn encode_into(&self, out: &mut String) {
+        let mut start = 0;
+        for &at in &self.separators {
+            out.extend(utf8_percent_encode(&self.text[start..at], NOT_UNRESERVED));
+            let separator = self.text[at..].chars().next().unwrap_or_default();
+            let end = at + separator.len_utf8();
+            if raw_in_query(separator) {
+                out.push(separator);
+            } else {
+                out.extend(utf8_percent_encode(&self.text[at..end], NOT_UNRESERVED));
+            }
+            start = end;
+        }
+        out.extend(utf8_percent_encode(&self.text[start..], NOT_UNRESERVED));
+    }
+}
+
+impl From<String> for QueryText {
+    /// One item: every character is text.
+    fn from(text: String) -> Self {
+        Self { text, separators: Vec::new() }
+    }
+}
+
+impl From<&str> for QueryText {
+    /// One item: every character is text.
+    fn from(text: &str) -> Self {
+        Self::from(text.to_owned())
+    }
+}
+
+impl std::ops::Deref for QueryText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl fmt::Display for QueryText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl fmt::Debug for QueryText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.text, f)
+    }
+}
+
+impl PartialEq<str> for QueryText {
+    fn eq(&self, other: &str) -> bool {
+        self.text == other
+    }
+}
+
+impl PartialEq<&str> for QueryText {
+    fn eq(&self, other: &&str) -> bool {
+        self.text == *other
+    }
+}
+
+impl PartialEq<String> for QueryText {
+    fn eq(&self, other: &String) -> bool {
+        &self.text == other
+    }
 }
 
 /// A value that can be sent as a query parameter (or form field).
@@ -407,6 +559,54 @@ mod tests {
         assert_eq!(join_query_text(&[true, false], '|'), "true|false");
         assert_eq!(join_query_text::<i64>(&[], ','), "");
         assert_eq!(encode_pairs(&[p("ids", &join_query_text(&["a", "b"], '|'))]), "ids=a%7Cb");
+    }
+
+    fn text(items: &[&str], separator: char) -> QueryText {
+        let mut value = QueryText::new();
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                value.push_separator(separator);
+            }
+            value.push_str(item);
+        }
+        value
+    }
+
+    #[test]
+    fn query_separators_stay_raw_and_items_are_encoded() {
+        // OpenAPI's `form` lists without `explode`: the separator as is, a comma in an item encoded.
+        let q = |pairs: &[(&str, QueryText)]| {
+            encode_query(&pairs.iter().map(|(n, v)| ((*n).to_owned(), v.clone())).collect::<Vec<_>>())
+        };
+        assert_eq!(q(&[("color", text(&["blue", "black", "brown"], ','))]), "color=blue,black,brown");
+        assert_eq!(q(&[("ids", text(&["a,b", "c"], ','))]), "ids=a%2Cb,c");
+        assert_eq!(q(&[("ids", text(&["a b", "é", "&=+", "%2C"], ','))]), "ids=a%20b,%C3%A9,%26%3D%2B,%252C");
+        // Separators a URI may not hold are encoded, like the same characters in an item.
+        assert_eq!(q(&[("c", text(&["blue", "black"], ' '))]), "c=blue%20black");
+        assert_eq!(q(&[("c", text(&["blue", "a|b"], '|'))]), "c=blue%7Ca%7Cb");
+        // Form-urlencoded's own delimiters and `;` are never raw, even as separators.
+        for (separator, encoded) in [('&', "%26"), ('=', "%3D"), ('+', "%2B"), (';', "%3B")] {
+            assert_eq!(q(&[("c", text(&["a", "b"], separator))]), format!("c=a{encoded}b"));
+        }
+        // A non-ASCII separator, and empty items.
+        assert_eq!(q(&[("c", text(&["a", "b"], '→'))]), "c=a%E2%86%92b");
+        assert_eq!(q(&[("c", text(&["", "", ""], ','))]), "c=,,");
+        // Plain pairs encode every separator-like character.
+        assert_eq!(q(&[("q", QueryText::from("a,b c")), ("x[y]", QueryText::from(""))]), "q=a%2Cb%20c&x%5By%5D=");
+        assert_eq!(q(&[]), "");
+    }
+
+    #[test]
+    fn query_text_compares_and_prints_as_its_text() {
+        let value = text(&["a", "b,c"], ',');
+        assert_eq!(value, "a,b,c");
+        assert_eq!(value.as_str(), "a,b,c");
+        assert_eq!(value.to_string(), "a,b,c");
+        assert_eq!(format!("{value:?}"), "\"a,b,c\"");
+        assert!(value.starts_with("a,"));
+        // Same text, other separators: another value on the wire.
+        assert_ne!(value, QueryText::from("a,b,c"));
+        assert_eq!(QueryText::from("x"), String::from("x"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::client::{SecretString, SecurityScheme};
 use super::error::Error;
-use super::query::{push_deep_object, push_query, QueryValue};
+use super::query::{encode_query, push_deep_object, push_query, ParamStyle, ParamValue, QueryText, QueryValue};
 use super::retry::RetryPolicy;
 
 /// A request body.
@@ -56,7 +56,8 @@ impl Body {
         }
     }
 
-    fn len(&self) -> usize {
+    /// The body's length in bytes.
+    pub(crate) fn len(&self) -> usize {
         match self {
             Body::None => 0,
             Body::Json(b) | Body::Bytes { bytes: b, .. } => b.len(),
@@ -163,10 +164,12 @@ pub struct Request {
     /// The OpenAPI path with its `{parameters}`, e.g. `/v1/orders/{id}`.
     pub path_template: &'static str,
     /// The path to request, starting with `/`, with every parameter already
-    /// percent-encoded by [`encode_path_segment`](super::encode_path_segment).
+    /// percent-encoded by [`encode_path_segment`](super::encode_path_segment)
+    /// or [`ParamValue::path`].
     pub path: String,
-    /// Query pairs, in order, not yet percent-encoded.
-    pub query: Vec<(String, String)>,
+    /// Query pairs, in order, not yet percent-encoded (see
+    /// [`query_string`](Self::query_string)).
+    pub query: Vec<(String, QueryText)>,
     /// The body.
     pub body: Body,
     /// The `Accept` header value, if any.
@@ -176,6 +179,43 @@ pub struct Request {
     pub security: &'static [SecurityScheme],
     /// Per-request overrides.
     pub options: RequestOptions,
+    /// Cookie parameters, sent in the `Cookie` header.
+    pub(crate) cookies: Cookies,
+}
+
+/// The `name=value` pairs of cookie parameters, already encoded, by parameter
+/// name. Only the names are shown: cookies may be credentials.
+#[derive(Default)]
+pub(crate) struct Cookies(Vec<(String, String)>);
+
+impl Cookies {
+    fn text(&self) -> String {
+        let pairs: Vec<&str> = self.0.iter().map(|(_, pairs)| pairs.as_str()).collect();
+        pairs.join("; ")
+    }
+
+    /// The `Cookie` header: the cookie parameters after `existing` (an API
+    /// key cookie); `None` without cookie parameters, `Err` if it is not a
+    /// valid header value.
+    pub(crate) fn header(&self, existing: Option<&HeaderValue>) -> Option<Result<HeaderValue, ()>> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let text = match existing.map(HeaderValue::to_str) {
+            Some(Ok(existing)) => format!("{existing}; {}", self.text()),
+            _ => self.text(),
+        };
+        Some(HeaderValue::try_from(text).map_err(|_| ()).map(|mut value| {
+            value.set_sensitive(true);
+            value
+        }))
+    }
+}
+
+impl fmt::Debug for Cookies {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.iter().map(|(name, _)| name)).finish()
+    }
 }
 
 impl Request {
@@ -196,6 +236,7 @@ impl Request {
             accept: None,
             security: &[],
             options: RequestOptions::default(),
+            cookies: Cookies::default(),
         }
     }
 
@@ -203,8 +244,62 @@ impl Request {
     /// nothing for `None`, one pair per item for lists.
     #[must_use]
     pub fn query<V: QueryValue + ?Sized>(mut self, name: &str, value: &V) -> Self {
-        push_query(&mut self.query, name, value);
+        let mut pairs = Vec::new();
+        push_query(&mut pairs, name, value);
+        self.push_plain(pairs);
         self
+    }
+
+    /// Adds the query pairs of parameter `name` in `style` (see
+    /// [`ParamValue::push_query`]): `color=blue,black,brown` for a list in
+    /// `form` style without `explode`, `color%5BR%5D=100&...` for
+    /// `deepObject`.
+    #[must_use]
+    pub fn query_param(mut self, name: &str, value: &ParamValue, style: ParamStyle, explode: bool) -> Self {
+        value.push_query(name, style, explode, &mut self.query);
+        self
+    }
+
+    /// The query string as the client sends it (before any API key it adds):
+    /// `a=1&color=blue,black,brown` (see [`encode_query`]).
+    #[must_use]
+    pub fn query_string(&self) -> String {
+        encode_query(&self.query)
+    }
+
+    /// Adds header parameter `name` with `value` (the text of
+    /// [`ParamValue::header`], or a string).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidRequest`](super::ErrorKind::InvalidRequest) if
+    /// `name` is not a valid header name or `value` not a valid header value
+    /// (a line break, another control character).
+    pub fn header_param(self, name: &str, value: &str) -> Result<Self, Error> {
+        let op = self.operation_id;
+        let shown = || name.chars().take(64).collect::<String>().escape_debug().to_string();
+        let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            Error::invalid_request(op, format!("header parameter `{}` is not a valid header name", shown()))
+        })?;
+        let value = HeaderValue::try_from(value)
+            .map_err(|_| Error::invalid_request(op, format!("header `{}` is not a valid header value", shown())))?;
+        Ok(self.header(header, value))
+    }
+
+    /// Adds cookie parameter `name` (`form` style, see [`ParamValue::cookie`]).
+    /// The client sends cookie parameters in one `Cookie` header, after an
+    /// API key cookie.
+    #[must_use]
+    pub fn cookie_param(mut self, name: &str, value: &ParamValue, explode: bool) -> Self {
+        self.cookies.0.push((name.to_owned(), value.cookie(name, explode)));
+        self
+    }
+
+    /// The cookie parameters as sent in the `Cookie` header:
+    /// `color=blue,black,brown; size=L` (empty without any).
+    #[must_use]
+    pub fn cookies(&self) -> String {
+        self.cookies.text()
     }
 
     /// Adds a `style: deepObject` parameter (see [`push_deep_object`]).
@@ -215,8 +310,15 @@ impl Request {
         V: QueryValue + 'a + ?Sized,
         I: IntoIterator<Item = (&'a K, &'a V)>,
     {
-        push_deep_object(&mut self.query, name, entries);
+        let mut pairs = Vec::new();
+        push_deep_object(&mut pairs, name, entries);
+        self.push_plain(pairs);
         self
+    }
+
+    /// Adds plain pairs (no separators): the one non-generic step of the generic adders.
+    fn push_plain(&mut self, pairs: Vec<(String, String)>) {
+        self.query.extend(pairs.into_iter().map(|(name, value)| (name, QueryText::from(value))));
     }
 
     /// Sets a JSON body.
@@ -362,7 +464,7 @@ mod tests {
             .form_body(&Form { grant_type: "client credentials", scope: vec!["x", "y"], client_secret: None })
             .unwrap()
             .accept("application/json");
-        assert_eq!(req.query, vec![("a".to_owned(), "1".to_owned())]);
+        assert_eq!(req.query, vec![("a".to_owned(), QueryText::from("1"))]);
         match &req.body {
             Body::Form(s) => assert_eq!(s, "grant_type=client+credentials&scope=x&scope=y"),
             other => panic!("unexpected body {other:?}"),
@@ -408,6 +510,54 @@ mod tests {
             );
         assert_eq!(req.options.headers.len(), 2);
         assert_eq!(req.options.timeout, Some(Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn header_parameters_never_panic() {
+        let req = Request::new("op", Method::GET, "/", "/").header_param("X-Color", "blue,black").unwrap();
+        assert_eq!(req.options.headers, [(HeaderName::from_static("x-color"), HeaderValue::from_static("blue,black"))]);
+        // Names HTTP does not allow, and values with line breaks: errors, not panics.
+        for name in ["X Bad Header", "", "x:y", "é", "a\nb"] {
+            let err = Request::new("op", Method::GET, "/", "/").header_param(name, "v").unwrap_err();
+            assert_eq!(err.operation(), "op");
+            assert!(err.to_string().contains("is not a valid header name"), "{err}");
+        }
+        let err = Request::new("op", Method::GET, "/", "/").header_param("X-Ok", "a\r\nSet-Cookie: x").unwrap_err();
+        assert!(err.to_string().contains("header `X-Ok` is not a valid header value"), "{err}");
+        // A long hostile name is shown clipped and escaped.
+        let name = format!("{}\n", "x ".repeat(500));
+        let err = Request::new("op", Method::GET, "/", "/").header_param(&name, "v").unwrap_err();
+        assert!(err.to_string().len() < 300, "{err}");
+    }
+
+    #[test]
+    fn cookie_parameters_share_one_header() {
+        let req = Request::new("op", Method::GET, "/", "/")
+            .cookie_param("color", &ParamValue::list(&["blue", "black"]), false)
+            .cookie_param("size", &ParamValue::text("L"), true);
+        assert_eq!(req.cookies(), "color=blue,black; size=L");
+        let header = req.cookies.header(None).unwrap().unwrap();
+        assert_eq!(header, "color=blue,black; size=L");
+        assert!(header.is_sensitive());
+        // After an API key cookie the client set.
+        let merged = req.cookies.header(Some(&HeaderValue::from_static("session=k1"))).unwrap().unwrap();
+        assert_eq!(merged, "session=k1; color=blue,black; size=L");
+        // No cookie parameters: the client's header stays as it is.
+        assert!(Request::new("op", Method::GET, "/", "/").cookies.header(None).is_none());
+        // Debug shows the names only.
+        let req = Request::new("op", Method::GET, "/", "/").cookie_param("session", &ParamValue::text("hunter2"), true);
+        let shown = format!("{req:?}");
+        assert!(!shown.contains("hunter2") && shown.contains("session"), "{shown}");
+    }
+
+    #[test]
+    fn styled_query_parameters() {
+        let req = Request::new("op", Method::GET, "/", "/")
+            .query("a", "x,y")
+            .query_param("color", &ParamValue::list(&["blue", "a,b"]), ParamStyle::Form, false)
+            .query_param("p", &ParamValue::list(&["blue", "black"]), ParamStyle::PipeDelimited, false);
+        assert_eq!(req.query_string(), "a=x%2Cy&color=blue,a%2Cb&p=blue%7Cblack");
+        assert_eq!(req.query[1].1, "blue,a,b");
     }
 
     #[test]

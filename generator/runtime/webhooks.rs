@@ -46,11 +46,14 @@
 //!
 //! Polar waits 10 seconds for an answer and retries a delivery that gets no
 //! 2xx answer in time (the same `webhook-id`, a fresh timestamp and
-//! signature). Answer quickly, with 2xx, and do slow work afterwards (queue
-//! the event); because of retries, the same event can arrive more than once,
-//! so make handling idempotent by the `webhook-id`
-//! ([`VerifiedWebhook::id`]), for example by recording the ids already
-//! processed.
+//! signature): any other answer is a failed attempt, at most 10 attempts in
+//! all over about an hour, and Polar disables the endpoint when its 10 most
+//! recent events all failed. Answer quickly, with 2xx for every verified
+//! delivery, and do slow work afterwards (queue the event); because of
+//! retries, the same event can arrive more than once, so make handling
+//! idempotent by the `webhook-id` ([`VerifiedWebhook::id`]), for example by
+//! recording the ids already processed. `router::WebhookRouter` (feature
+//! `webhook-router`) does both.
 //!
 //! # Example
 //!
@@ -742,6 +745,11 @@ mod axum_extract;
 
 #[cfg(feature = "axum")]
 pub use self::axum_extract::WebhookRejection;
+
+// A module rather than re-exports here: every name this file exports is reserved against
+// the spec's type names (`names::runtime_exports`), and the router's need not be.
+#[cfg(feature = "webhook-router")]
+pub mod router;
 
 #[cfg(test)]
 mod tests;

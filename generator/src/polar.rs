@@ -32,8 +32,10 @@ const CRATE_DOCS: &str = include_str!("polar/crate_docs.md");
 /// runtime's `webhooks.rs` for the signing schemes, checked against Polar's server).
 const WEBHOOK_NOTES: &str = "Polar shows each endpoint's secret as `whsec_...`; \
     `WebhookVerifier::new` takes it as shown and verifies either of Polar's signature schemes. \
-    Polar waits 10 seconds for an answer and retries otherwise: answer 2xx quickly, and handle \
-    each `webhook-id` once.";
+    Polar waits 10 seconds for an answer, counts anything but a 2xx as a failed attempt and \
+    retries the event (10 attempts in all, over about an hour); it disables the endpoint when \
+    its 10 most recent events all failed. Answer 2xx quickly, for every verified delivery, and \
+    handle each `webhook-id` once (`WebhookRouter`, feature `webhook-router`, does both).";
 
 /// Options for the Polar client: Polar reads its API version from the `Polar-Version`
 /// header and the organization a request acts for from `Polar-Organization` (the header
@@ -72,7 +74,13 @@ pub fn options() -> Options {
 /// Polar's own helpers beyond the endpoints, hand-written in `polar/extras/` and copied into
 /// the crate root like the runtime (each behind its cargo feature).
 fn extra_modules() -> Vec<crate::ir::ExtraModule> {
-    Vec::new()
+    vec![crate::ir::ExtraModule {
+        // Usage metering: a batching, retrying ingester for `events.ingest` (cargo feature
+        // `metering`, declared in the client's hand-written Cargo.toml).
+        name: "metering",
+        cfg: Some("feature = \"metering\""),
+        source: include_str!("polar/extras/metering.rs"),
+    }]
 }
 
 /// The bytes of every pinned spec, oldest first, with its path; `root` is the workspace

@@ -22,6 +22,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("model/union.rs", include_str!("../runtime/model/union.rs")),
     ("pagination.rs", include_str!("../runtime/pagination.rs")),
     ("query.rs", include_str!("../runtime/query.rs")),
+    ("query/style.rs", include_str!("../runtime/query/style.rs")),
     ("request.rs", include_str!("../runtime/request.rs")),
     ("response.rs", include_str!("../runtime/response.rs")),
     ("retry.rs", include_str!("../runtime/retry.rs")),
@@ -32,6 +33,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("transport.rs", include_str!("../runtime/transport.rs")),
     ("webhooks.rs", include_str!("../runtime/webhooks.rs")),
     ("webhooks/axum_extract.rs", include_str!("../runtime/webhooks/axum_extract.rs")),
+    ("webhooks/router.rs", include_str!("../runtime/webhooks/router.rs")),
     ("webhooks/tests.rs", include_str!("../runtime/webhooks/tests.rs")),
 ];
 

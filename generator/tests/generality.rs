@@ -253,9 +253,16 @@ fn specs_compile() {
         let generated =
             codegen::generate_versions(&specs, &codegen::polar::options()).unwrap_or_else(|e| panic!("{name}: {e}"));
         let apis: Vec<codegen::ir::Api> = generated.versions.iter().map(|v| v.api.clone()).collect();
-        let features = codegen::manifest::versioned_features_block(&apis)
+        let mut features = codegen::manifest::versioned_features_block(&apis)
             .replace("\"rustls\", \"v2026-10\"]", "\"rustls\", \"v0-1-0\", \"v2026-10\"]");
         assert!(features.contains("\"v0-1-0\", \"v2026-10\"]"), "both versions on by default:\n{features}");
+        // The profile's extra modules (`metering`) are behind features the checked-in client
+        // declares in its hand-written manifest: declared here too (off), so that their `cfg`
+        // is an expected one.
+        for extra in &apis[0].extra_modules {
+            let feature = extra.cfg.and_then(|cfg| cfg.strip_prefix("feature = \"")?.strip_suffix('"'));
+            features.push_str(&format!("{} = []\n", feature.expect("an extra module behind one feature")));
+        }
         let mut files = generated.files;
         let manifest = codegen::manifest::standalone_manifest(&name, &features).replace("[workspace]\n", "");
         files.insert("Cargo.toml".to_owned(), manifest);
@@ -549,9 +556,12 @@ fn unqualified_names_in_generated_code_are_reserved() {
             }
         }
         planned.extend(api.client_alias.clone());
+        // The router's markers (`webhooks::events::OrderPaid`), named in the IR.
+        planned.extend(api.webhooks.iter().map(|w| w.marker.clone()));
         // Defined in `webhooks.rs`, which imports only the payload types (a model of that
         // name, as Polar has, lives beside it).
         planned.insert("WebhookEvent".to_owned());
+        planned.insert("WebhookRouter".to_owned());
     };
     let mut crates: Vec<(String, BTreeSet<String>, codegen::write::FileSet)> = spec_files()
         .into_iter()
@@ -568,11 +578,20 @@ fn unqualified_names_in_generated_code_are_reserved() {
     for version in &polar.versions {
         planned_names(&version.api, &mut planned);
     }
+    // The profile's extra modules are hand-written like the runtime, each in a module of its
+    // own that names generated items by path (`crate::models::...`).
+    let extras: BTreeSet<String> = polar
+        .versions
+        .iter()
+        .flat_map(|version| &version.api.extra_modules)
+        .map(|m| format!("src/{}.rs", m.name))
+        .collect();
     crates.push(("polar".to_owned(), planned, polar.files));
     let mut unreserved: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (file, planned, files) in &crates {
         for (path, text) in files {
-            if !path.ends_with(".rs") || path.starts_with("src/runtime/") {
+            if !path.ends_with(".rs") || path.starts_with("src/runtime/") || (file == "polar" && extras.contains(path))
+            {
                 continue;
             }
             let parsed = syn::parse_file(text).unwrap_or_else(|e| panic!("{file}: {path}: {e}"));
@@ -693,7 +712,8 @@ fn query_parameters_holding_objects() {
     let generated = generate_ok("fixture-query-objects.yaml");
     let api = &generated.api;
     let (group, op) = operation(api, "GET", "/items");
-    let encodings: Vec<(&str, QueryEncoding)> = op.params.iter().map(|p| (p.wire_name.as_str(), p.encoding)).collect();
+    let encodings: Vec<(&str, QueryEncoding)> =
+        op.params.iter().map(|p| (p.wire_name.as_str(), p.encoding.query().expect("a query parameter"))).collect();
     assert_eq!(
         encodings,
         [
@@ -724,6 +744,71 @@ fn query_parameters_holding_objects() {
     let code = client_file(&generated, group);
     assert!(!code.contains("impl crate::runtime::QueryValue"), "{code}");
     assert!(!code.contains("request.query(\"metadata_filter\", &self.metadata_filter)"), "{code}");
+}
+
+#[test]
+fn parameter_styles() {
+    use codegen::ir::{ParamEncoding, ParamLocation, ParamStyle, QueryEncoding, StyledEncoding, ValueForm};
+    let generated = generate_ok("fixture-styles.yaml");
+    let api = &generated.api;
+    let styled = |style, explode, value| ParamEncoding::Styled(StyledEncoding { style, explode, value });
+    let query = ParamEncoding::Query;
+    let cases = [
+        ("/path/simple/plain/string/{color}", styled(ParamStyle::Simple, false, ValueForm::Text)),
+        ("/path/label/explode/array/{color}", styled(ParamStyle::Label, true, ValueForm::List)),
+        ("/path/matrix/plain/object/{color}", styled(ParamStyle::Matrix, false, ValueForm::Serialized)),
+        ("/query/form/plain/array", query(QueryEncoding::Delimited(','))),
+        ("/query/form/plain/object", query(QueryEncoding::DelimitedObject(','))),
+        ("/query/form/explode/object", query(QueryEncoding::FormObject)),
+        ("/query/spaceDelimited/plain/object", query(QueryEncoding::DelimitedObject(' '))),
+        ("/query/pipeDelimited/plain/array", query(QueryEncoding::Delimited('|'))),
+        ("/query/deepObject/explode/object", query(QueryEncoding::DeepObject)),
+        ("/header/explode/object", styled(ParamStyle::Simple, true, ValueForm::Serialized)),
+        ("/cookie/plain/array", styled(ParamStyle::Form, false, ValueForm::List)),
+        ("/cookie/explode/string", styled(ParamStyle::Form, true, ValueForm::Text)),
+    ];
+    for (path, expected) in cases {
+        let (_, op) = operation(api, "GET", path);
+        assert_eq!(op.params[0].encoding, expected, "{path}");
+    }
+    // Defaults: `explode` is true for `form` (query, cookie) only.
+    let (_, op) = operation(api, "GET", "/odd/defaults/{color}");
+    let found: Vec<(ParamLocation, ParamEncoding)> = op.params.iter().map(|p| (p.location, p.encoding)).collect();
+    assert_eq!(
+        found,
+        [
+            (ParamLocation::Path, styled(ParamStyle::Simple, false, ValueForm::List)),
+            (ParamLocation::Query, query(QueryEncoding::Form)),
+            (ParamLocation::Header, styled(ParamStyle::Simple, false, ValueForm::Serialized)),
+            (ParamLocation::Cookie, styled(ParamStyle::Form, true, ValueForm::List)),
+            (ParamLocation::Cookie, styled(ParamStyle::Form, true, ValueForm::Serialized)),
+        ]
+    );
+    let (_, op) = operation(api, "GET", "/content/{color}");
+    assert!(op.params.iter().all(|p| matches!(
+        p.encoding,
+        ParamEncoding::Query(QueryEncoding::Json)
+            | ParamEncoding::Styled(StyledEncoding { value: ValueForm::Json, .. })
+    )));
+    // `Accept` is ignored; the invalid header name is kept (a request setting it fails).
+    let (_, op) = operation(api, "GET", "/odd/headers");
+    let wires: Vec<&str> = op.params.iter().map(|p| p.wire_name.as_str()).collect();
+    assert_eq!(wires, ["X Bad Header", "X-Ok"]);
+    let warned: Vec<&str> = generated.warnings.iter().map(|w| w.pointer.as_str()).collect();
+    assert_eq!(
+        warned,
+        [
+            "/paths/~1odd~1headers/get/parameters/0",
+            "/paths/~1odd~1headers/get/parameters/1",
+            "/paths/~1odd~1undefined/get/parameters/0",
+            "/paths/~1odd~1undefined/get/parameters/1",
+        ]
+    );
+    // Only string and enum path parameters in `simple` style keep `encode_path_segment`.
+    let (group, _) = operation(api, "GET", "/path/simple/plain/string/{color}");
+    let code = client_file(&generated, group);
+    assert_eq!(code.matches("encode_path_segment(").count(), 2, "{code}");
+    assert!(!code.contains("to_string()"), "{code}");
 }
 
 #[test]

@@ -226,8 +226,8 @@ fn rustfmt_check(name: &str, text: &str) -> Result<(), String> {
 }
 
 /// `cargo fmt` leaves the generated files (prettyplease's layout, pinned byte for byte by
-/// `regenerate --check`) as they are, and still formats the runtime copies, which are
-/// hand-written and carry no skip attribute.
+/// `regenerate --check`) as they are, and still formats the runtime copies and the profile's
+/// extra modules, which are hand-written and carry no skip attribute (and are formatted).
 #[test]
 fn cargo_fmt_leaves_generated_files_alone() {
     let generated = generate();
@@ -236,11 +236,18 @@ fn cargo_fmt_leaves_generated_files_alone() {
     rustfmt_check("kept.rs", file).unwrap_or_else(|diff| panic!("rustfmt would rewrite a generated file:\n{diff}"));
     // The attribute is what keeps it: without it rustfmt would reorder imports and rewrap.
     assert!(rustfmt_check("stripped.rs", &file.replace(skip, "")).is_err());
+    let extras: Vec<String> =
+        generated.versions[0].api.extra_modules.iter().map(|m| format!("src/{}.rs", m.name)).collect();
+    assert!(extras.contains(&"src/metering.rs".to_owned()));
     for (path, text) in &generated.files {
-        let runtime = path.starts_with("src/runtime/");
+        let hand_written = path.starts_with("src/runtime/") || extras.contains(path);
         if path.ends_with(".rs") {
-            assert_eq!(text.contains(skip), !runtime, "{path}");
+            assert_eq!(text.contains(skip), !hand_written, "{path}");
         }
+    }
+    for path in &extras {
+        rustfmt_check("extra.rs", &generated.files[path])
+            .unwrap_or_else(|diff| panic!("{path} is not rustfmt-formatted (`cargo xtask fmt`):\n{diff}"));
     }
 }
 

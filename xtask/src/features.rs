@@ -1,7 +1,8 @@
 //! `cargo xtask check-features`: `cargo check` of the client with default features off
 //! and each feature alone (and none; each API version alone; each group with the newest
 //! version and with every version, since shared items are gated on the versions that need
-//! them; the runtime's TLS backends alone and together, tracing, and the axum extractor),
+//! them; the runtime's TLS backends alone and together, tracing, the axum extractor and the
+//! webhook router),
 //! failing on any error or warning in the client. The gates come from reachability in the
 //! IR; this proves them on the real compiler.
 
@@ -9,8 +10,17 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 /// Feature sets of the runtime (generator/runtime/features.toml), checked like the groups.
-const RUNTIME_SETS: &[&str] =
-    &["rustls", "native-tls", "rustls,native-tls", "tracing", "axum", "axum,webhook-events", "test-util"];
+const RUNTIME_SETS: &[&str] = &[
+    "rustls",
+    "native-tls",
+    "rustls,native-tls",
+    "tracing",
+    "axum",
+    "axum,webhook-events",
+    "webhook-router",
+    "webhook-router,axum,tracing",
+    "test-util",
+];
 
 pub fn run(root: &std::path::Path) -> Result<(), String> {
     let apis = codegen::polar::pinned_apis(root)?;
@@ -32,14 +42,22 @@ pub fn run(root: &std::path::Path) -> Result<(), String> {
         }
     }
     // The runtime's features: each TLS backend alone and both (native-tls wins), tracing,
-    // and the axum extractor alone and with the events it usually decodes (of the newest
-    // version).
+    // the axum extractor alone and with the events it usually decodes (of the newest
+    // version), and the webhook router with the events of the newest and of every version.
     sets.extend(RUNTIME_SETS.iter().map(|f| (*f).to_owned()));
     sets.push(format!("{newest},axum,webhook-events"));
     // The test kit with one group (its builders' `testing::Operation` impls, the error
     // bodies' `Serialize`) and with every version's webhook samples.
     sets.push(format!("{newest},test-util,customers"));
     sets.push(format!("{},test-util,webhook-events", versions.join(",")));
+    sets.push(format!("{newest},webhook-router,axum,webhook-events"));
+    if versions.len() > 1 {
+        sets.push(format!("{},webhook-router,webhook-events", versions.join(",")));
+    }
+    // The features of the profile's hand-written modules (`metering`), each alone.
+    let extras: std::collections::BTreeSet<String> =
+        apis.iter().flat_map(|api| &api.extra_modules).filter_map(|extra| extra.cfg).filter_map(cfg_features).collect();
+    sets.extend(extras);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut failures = Vec::new();
     for features in &sets {
@@ -71,11 +89,32 @@ pub fn run(root: &std::path::Path) -> Result<(), String> {
     if failures.is_empty() {
         println!(
             "polar-sh-sdk checks warning-free with none of its features, each version alone (the oldest also with \
-             every group), each group with the newest version and with all of them, and the runtime's {:?}",
+             every group), each group with the newest version and with all of them, the runtime's {:?} and each \
+             extra module's",
             RUNTIME_SETS
         );
         Ok(())
     } else {
         Err(failures.join("\n\n"))
+    }
+}
+
+/// The features a `cfg` predicate names (`feature = "metering"`), as a `--features` list.
+fn cfg_features(cfg: &str) -> Option<String> {
+    let names: Vec<&str> = cfg
+        .split("feature")
+        .skip(1)
+        .filter_map(|rest| rest.trim_start().strip_prefix('=')?.trim_start().strip_prefix('"')?.split('"').next())
+        .collect();
+    (!names.is_empty()).then(|| names.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cfg_features_reads_feature_names() {
+        assert_eq!(super::cfg_features("feature = \"metering\"").as_deref(), Some("metering"));
+        assert_eq!(super::cfg_features("all(feature=\"a\", feature = \"b\")").as_deref(), Some("a,b"));
+        assert_eq!(super::cfg_features("unix"), None);
     }
 }

@@ -16,7 +16,7 @@
 //!
 //! `WebhookVerifier::verify_request` takes a whole `http::Request` and keeps the `webhook-id` (`VerifiedWebhook`); with the `axum` cargo feature, `VerifiedWebhook<WebhookEvent>` is an axum extractor that takes the verifier from the application state and answers refused deliveries with `WebhookError::status` (401, or 400 for a payload that does not decode).
 //!
-//! Polar shows each endpoint's secret as `whsec_...`; `WebhookVerifier::new` takes it as shown and verifies either of Polar's signature schemes. Polar waits 10 seconds for an answer and retries otherwise: answer 2xx quickly, and handle each `webhook-id` once.
+//! Polar shows each endpoint's secret as `whsec_...`; `WebhookVerifier::new` takes it as shown and verifies either of Polar's signature schemes. Polar waits 10 seconds for an answer, counts anything but a 2xx as a failed attempt and retries the event (10 attempts in all, over about an hour); it disables the endpoint when its 10 most recent events all failed. Answer 2xx quickly, for every verified delivery, and handle each `webhook-id` once (`WebhookRouter`, feature `webhook-router`, does both).
 use crate::v2026_10::models::{
     WebhookBenefitCreatedPayload, WebhookBenefitGrantCreatedPayload,
     WebhookBenefitGrantCycledPayload, WebhookBenefitGrantRevokedPayload,
@@ -599,5 +599,1092 @@ impl<'de> Deserialize<'de> for WebhookEvent {
             deserializer,
             decode::<serde_json::value::RawValue>,
         )
+    }
+}
+
+/// Routes verified deliveries to a handler per event type, deduplicates them by
+/// `webhook-id` and answers as the sender's delivery loop needs (cargo feature
+/// `webhook-router`); see [`router`] for the answers and the sender's retry rules.
+#[cfg(feature = "webhook-router")]
+pub type WebhookRouter = crate::runtime::webhooks::router::WebhookRouter<WebhookEvent>;
+
+#[cfg(feature = "webhook-router")]
+pub use crate::runtime::webhooks::router;
+
+#[cfg(feature = "webhook-router")]
+impl crate::runtime::webhooks::router::RoutableEvent for WebhookEvent {
+    const TYPE_PROPERTY: ::core::option::Option<&'static str> = ::core::option::Option::Some(
+        "type",
+    );
+
+    fn event_type(&self) -> &str {
+        WebhookEvent::event_type(self)
+    }
+}
+
+/// One marker per event type, to register a handler with [`WebhookRouter::on`](crate::runtime::webhooks::router::WebhookRouter::on): `router.on(events::CheckoutCreated, |delivery| async move { ... })`.
+#[cfg(feature = "webhook-router")]
+pub mod events {
+    use crate::v2026_10::models::{
+        WebhookBenefitCreatedPayload, WebhookBenefitGrantCreatedPayload,
+        WebhookBenefitGrantCycledPayload, WebhookBenefitGrantRevokedPayload,
+        WebhookBenefitGrantUpdatedPayload, WebhookBenefitUpdatedPayload,
+        WebhookCheckoutCreatedPayload, WebhookCheckoutExpiredPayload,
+        WebhookCheckoutUpdatedPayload, WebhookCustomerCreatedPayload,
+        WebhookCustomerDeletedPayload, WebhookCustomerSeatAssignedPayload,
+        WebhookCustomerSeatClaimedPayload, WebhookCustomerSeatRevokedPayload,
+        WebhookCustomerStateChangedPayload, WebhookCustomerUpdatedPayload,
+        WebhookDiscountCreatedPayload, WebhookDiscountDeletedPayload,
+        WebhookDiscountUpdatedPayload, WebhookMemberCreatedPayload,
+        WebhookMemberDeletedPayload, WebhookMemberUpdatedPayload,
+        WebhookOrderCreatedPayload, WebhookOrderPaidPayload, WebhookOrderRefundedPayload,
+        WebhookOrderUpdatedPayload, WebhookOrganizationUpdatedPayload,
+        WebhookProductCreatedPayload, WebhookProductUpdatedPayload,
+        WebhookRefundCreatedPayload, WebhookRefundUpdatedPayload,
+        WebhookSubscriptionActivePayload, WebhookSubscriptionCanceledPayload,
+        WebhookSubscriptionCreatedPayload, WebhookSubscriptionCycledPayload,
+        WebhookSubscriptionPastDuePayload, WebhookSubscriptionPausedPayload,
+        WebhookSubscriptionResumedPayload, WebhookSubscriptionRevokedPayload,
+        WebhookSubscriptionUncanceledPayload, WebhookSubscriptionUpdatedPayload,
+    };
+
+    /// `checkout.created`: Sent when a new checkout is created.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookCheckoutCreatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct CheckoutCreated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for CheckoutCreated {
+        type Payload = WebhookCheckoutCreatedPayload;
+
+        const EVENT_TYPE: &'static str = "checkout.created";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookCheckoutCreatedPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::CheckoutCreated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `checkout.updated`: Sent when a checkout is updated.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookCheckoutUpdatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct CheckoutUpdated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for CheckoutUpdated {
+        type Payload = WebhookCheckoutUpdatedPayload;
+
+        const EVENT_TYPE: &'static str = "checkout.updated";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookCheckoutUpdatedPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::CheckoutUpdated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `checkout.expired`: Sent when a checkout expires.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookCheckoutExpiredPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct CheckoutExpired;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for CheckoutExpired {
+        type Payload = WebhookCheckoutExpiredPayload;
+
+        const EVENT_TYPE: &'static str = "checkout.expired";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookCheckoutExpiredPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::CheckoutExpired(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `customer.created`: Sent when a new customer is created.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerCreatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct CustomerCreated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for CustomerCreated {
+        type Payload = WebhookCustomerCreatedPayload;
+
+        const EVENT_TYPE: &'static str = "customer.created";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookCustomerCreatedPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::CustomerCreated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `customer.updated`: Sent when a customer is updated.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerUpdatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct CustomerUpdated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for CustomerUpdated {
+        type Payload = WebhookCustomerUpdatedPayload;
+
+        const EVENT_TYPE: &'static str = "customer.updated";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookCustomerUpdatedPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::CustomerUpdated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `customer.deleted`: Sent when a customer is deleted.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerDeletedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct CustomerDeleted;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for CustomerDeleted {
+        type Payload = WebhookCustomerDeletedPayload;
+
+        const EVENT_TYPE: &'static str = "customer.deleted";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookCustomerDeletedPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::CustomerDeleted(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `customer.state_changed`: Sent when a customer state has changed.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerStateChangedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct CustomerStateChanged;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for CustomerStateChanged {
+        type Payload = WebhookCustomerStateChangedPayload;
+
+        const EVENT_TYPE: &'static str = "customer.state_changed";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<
+            WebhookCustomerStateChangedPayload,
+            super::WebhookEvent,
+        > {
+            match event {
+                super::WebhookEvent::CustomerStateChanged(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `customer_seat.assigned`: Sent when a new customer seat is assigned.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerSeatAssignedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct CustomerSeatAssigned;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for CustomerSeatAssigned {
+        type Payload = WebhookCustomerSeatAssignedPayload;
+
+        const EVENT_TYPE: &'static str = "customer_seat.assigned";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<
+            WebhookCustomerSeatAssignedPayload,
+            super::WebhookEvent,
+        > {
+            match event {
+                super::WebhookEvent::CustomerSeatAssigned(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `customer_seat.claimed`: Sent when a customer seat is claimed.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerSeatClaimedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct CustomerSeatClaimed;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for CustomerSeatClaimed {
+        type Payload = WebhookCustomerSeatClaimedPayload;
+
+        const EVENT_TYPE: &'static str = "customer_seat.claimed";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<
+            WebhookCustomerSeatClaimedPayload,
+            super::WebhookEvent,
+        > {
+            match event {
+                super::WebhookEvent::CustomerSeatClaimed(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `customer_seat.revoked`: Sent when a customer seat is revoked.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerSeatRevokedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct CustomerSeatRevoked;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for CustomerSeatRevoked {
+        type Payload = WebhookCustomerSeatRevokedPayload;
+
+        const EVENT_TYPE: &'static str = "customer_seat.revoked";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<
+            WebhookCustomerSeatRevokedPayload,
+            super::WebhookEvent,
+        > {
+            match event {
+                super::WebhookEvent::CustomerSeatRevoked(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `member.created`: Sent when a new member is created.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookMemberCreatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct MemberCreated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for MemberCreated {
+        type Payload = WebhookMemberCreatedPayload;
+
+        const EVENT_TYPE: &'static str = "member.created";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookMemberCreatedPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::MemberCreated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `member.updated`: Sent when a member is updated.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookMemberUpdatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct MemberUpdated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for MemberUpdated {
+        type Payload = WebhookMemberUpdatedPayload;
+
+        const EVENT_TYPE: &'static str = "member.updated";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookMemberUpdatedPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::MemberUpdated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `member.deleted`: Sent when a member is deleted.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookMemberDeletedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct MemberDeleted;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for MemberDeleted {
+        type Payload = WebhookMemberDeletedPayload;
+
+        const EVENT_TYPE: &'static str = "member.deleted";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookMemberDeletedPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::MemberDeleted(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `order.created`: Sent when a new order is created.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookOrderCreatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct OrderCreated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for OrderCreated {
+        type Payload = WebhookOrderCreatedPayload;
+
+        const EVENT_TYPE: &'static str = "order.created";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookOrderCreatedPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::OrderCreated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `order.updated`: Sent when an order is updated.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookOrderUpdatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct OrderUpdated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for OrderUpdated {
+        type Payload = WebhookOrderUpdatedPayload;
+
+        const EVENT_TYPE: &'static str = "order.updated";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookOrderUpdatedPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::OrderUpdated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `order.paid`: Sent when an order is paid.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookOrderPaidPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct OrderPaid;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent> for OrderPaid {
+        type Payload = WebhookOrderPaidPayload;
+
+        const EVENT_TYPE: &'static str = "order.paid";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookOrderPaidPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::OrderPaid(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `order.refunded`: Sent when an order is fully or partially refunded.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookOrderRefundedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct OrderRefunded;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for OrderRefunded {
+        type Payload = WebhookOrderRefundedPayload;
+
+        const EVENT_TYPE: &'static str = "order.refunded";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookOrderRefundedPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::OrderRefunded(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `subscription.created`: Sent when a new subscription is created.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionCreatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct SubscriptionCreated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for SubscriptionCreated {
+        type Payload = WebhookSubscriptionCreatedPayload;
+
+        const EVENT_TYPE: &'static str = "subscription.created";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<
+            WebhookSubscriptionCreatedPayload,
+            super::WebhookEvent,
+        > {
+            match event {
+                super::WebhookEvent::SubscriptionCreated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `subscription.updated`: Sent when a subscription is updated. This event fires for all changes to the subscription, including renewals.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionUpdatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct SubscriptionUpdated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for SubscriptionUpdated {
+        type Payload = WebhookSubscriptionUpdatedPayload;
+
+        const EVENT_TYPE: &'static str = "subscription.updated";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<
+            WebhookSubscriptionUpdatedPayload,
+            super::WebhookEvent,
+        > {
+            match event {
+                super::WebhookEvent::SubscriptionUpdated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `subscription.active`: Sent when a subscription becomes active,
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionActivePayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct SubscriptionActive;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for SubscriptionActive {
+        type Payload = WebhookSubscriptionActivePayload;
+
+        const EVENT_TYPE: &'static str = "subscription.active";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<
+            WebhookSubscriptionActivePayload,
+            super::WebhookEvent,
+        > {
+            match event {
+                super::WebhookEvent::SubscriptionActive(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `subscription.canceled`: Sent when a subscription is canceled.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionCanceledPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct SubscriptionCanceled;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for SubscriptionCanceled {
+        type Payload = WebhookSubscriptionCanceledPayload;
+
+        const EVENT_TYPE: &'static str = "subscription.canceled";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<
+            WebhookSubscriptionCanceledPayload,
+            super::WebhookEvent,
+        > {
+            match event {
+                super::WebhookEvent::SubscriptionCanceled(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `subscription.uncanceled`: Sent when a customer revokes a pending cancellation.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionUncanceledPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct SubscriptionUncanceled;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for SubscriptionUncanceled {
+        type Payload = WebhookSubscriptionUncanceledPayload;
+
+        const EVENT_TYPE: &'static str = "subscription.uncanceled";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<
+            WebhookSubscriptionUncanceledPayload,
+            super::WebhookEvent,
+        > {
+            match event {
+                super::WebhookEvent::SubscriptionUncanceled(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `subscription.cycled`: Sent when a subscription enters a new billing period.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionCycledPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct SubscriptionCycled;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for SubscriptionCycled {
+        type Payload = WebhookSubscriptionCycledPayload;
+
+        const EVENT_TYPE: &'static str = "subscription.cycled";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<
+            WebhookSubscriptionCycledPayload,
+            super::WebhookEvent,
+        > {
+            match event {
+                super::WebhookEvent::SubscriptionCycled(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `subscription.revoked`: Sent when a subscription is revoked and the user loses access immediately.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionRevokedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct SubscriptionRevoked;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for SubscriptionRevoked {
+        type Payload = WebhookSubscriptionRevokedPayload;
+
+        const EVENT_TYPE: &'static str = "subscription.revoked";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<
+            WebhookSubscriptionRevokedPayload,
+            super::WebhookEvent,
+        > {
+            match event {
+                super::WebhookEvent::SubscriptionRevoked(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `subscription.past_due`: Sent when a subscription payment fails and the subscription enters `past_due` status.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionPastDuePayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct SubscriptionPastDue;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for SubscriptionPastDue {
+        type Payload = WebhookSubscriptionPastDuePayload;
+
+        const EVENT_TYPE: &'static str = "subscription.past_due";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<
+            WebhookSubscriptionPastDuePayload,
+            super::WebhookEvent,
+        > {
+            match event {
+                super::WebhookEvent::SubscriptionPastDue(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `subscription.paused`: Sent when a subscription is paused and the customer temporarily loses access.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionPausedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct SubscriptionPaused;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for SubscriptionPaused {
+        type Payload = WebhookSubscriptionPausedPayload;
+
+        const EVENT_TYPE: &'static str = "subscription.paused";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<
+            WebhookSubscriptionPausedPayload,
+            super::WebhookEvent,
+        > {
+            match event {
+                super::WebhookEvent::SubscriptionPaused(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `subscription.resumed`: Sent when a paused subscription resumes, restoring the customer's access.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionResumedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct SubscriptionResumed;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for SubscriptionResumed {
+        type Payload = WebhookSubscriptionResumedPayload;
+
+        const EVENT_TYPE: &'static str = "subscription.resumed";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<
+            WebhookSubscriptionResumedPayload,
+            super::WebhookEvent,
+        > {
+            match event {
+                super::WebhookEvent::SubscriptionResumed(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `refund.created`: Sent when a refund is created regardless of status.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookRefundCreatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct RefundCreated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for RefundCreated {
+        type Payload = WebhookRefundCreatedPayload;
+
+        const EVENT_TYPE: &'static str = "refund.created";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookRefundCreatedPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::RefundCreated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `refund.updated`: Sent when a refund is updated.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookRefundUpdatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct RefundUpdated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for RefundUpdated {
+        type Payload = WebhookRefundUpdatedPayload;
+
+        const EVENT_TYPE: &'static str = "refund.updated";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookRefundUpdatedPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::RefundUpdated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `product.created`: Sent when a new product is created.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookProductCreatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct ProductCreated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for ProductCreated {
+        type Payload = WebhookProductCreatedPayload;
+
+        const EVENT_TYPE: &'static str = "product.created";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookProductCreatedPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::ProductCreated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `product.updated`: Sent when a product is updated.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookProductUpdatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct ProductUpdated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for ProductUpdated {
+        type Payload = WebhookProductUpdatedPayload;
+
+        const EVENT_TYPE: &'static str = "product.updated";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookProductUpdatedPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::ProductUpdated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `discount.created`: Sent when a new discount is created.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookDiscountCreatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct DiscountCreated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for DiscountCreated {
+        type Payload = WebhookDiscountCreatedPayload;
+
+        const EVENT_TYPE: &'static str = "discount.created";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookDiscountCreatedPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::DiscountCreated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `discount.updated`: Sent when a discount is updated.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookDiscountUpdatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct DiscountUpdated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for DiscountUpdated {
+        type Payload = WebhookDiscountUpdatedPayload;
+
+        const EVENT_TYPE: &'static str = "discount.updated";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookDiscountUpdatedPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::DiscountUpdated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `discount.deleted`: Sent when a discount is deleted.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookDiscountDeletedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct DiscountDeleted;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for DiscountDeleted {
+        type Payload = WebhookDiscountDeletedPayload;
+
+        const EVENT_TYPE: &'static str = "discount.deleted";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookDiscountDeletedPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::DiscountDeleted(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `organization.updated`: Sent when a organization is updated.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookOrganizationUpdatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct OrganizationUpdated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for OrganizationUpdated {
+        type Payload = WebhookOrganizationUpdatedPayload;
+
+        const EVENT_TYPE: &'static str = "organization.updated";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<
+            WebhookOrganizationUpdatedPayload,
+            super::WebhookEvent,
+        > {
+            match event {
+                super::WebhookEvent::OrganizationUpdated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `benefit.created`: Sent when a new benefit is created.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookBenefitCreatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct BenefitCreated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for BenefitCreated {
+        type Payload = WebhookBenefitCreatedPayload;
+
+        const EVENT_TYPE: &'static str = "benefit.created";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookBenefitCreatedPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::BenefitCreated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `benefit.updated`: Sent when a benefit is updated.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookBenefitUpdatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct BenefitUpdated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for BenefitUpdated {
+        type Payload = WebhookBenefitUpdatedPayload;
+
+        const EVENT_TYPE: &'static str = "benefit.updated";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<WebhookBenefitUpdatedPayload, super::WebhookEvent> {
+            match event {
+                super::WebhookEvent::BenefitUpdated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `benefit_grant.created`: Sent when a new benefit grant is created.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookBenefitGrantCreatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct BenefitGrantCreated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for BenefitGrantCreated {
+        type Payload = WebhookBenefitGrantCreatedPayload;
+
+        const EVENT_TYPE: &'static str = "benefit_grant.created";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<
+            WebhookBenefitGrantCreatedPayload,
+            super::WebhookEvent,
+        > {
+            match event {
+                super::WebhookEvent::BenefitGrantCreated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `benefit_grant.updated`: Sent when a benefit grant is updated.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookBenefitGrantUpdatedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct BenefitGrantUpdated;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for BenefitGrantUpdated {
+        type Payload = WebhookBenefitGrantUpdatedPayload;
+
+        const EVENT_TYPE: &'static str = "benefit_grant.updated";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<
+            WebhookBenefitGrantUpdatedPayload,
+            super::WebhookEvent,
+        > {
+            match event {
+                super::WebhookEvent::BenefitGrantUpdated(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `benefit_grant.cycled`: Sent when a benefit grant is cycled,
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookBenefitGrantCycledPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct BenefitGrantCycled;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for BenefitGrantCycled {
+        type Payload = WebhookBenefitGrantCycledPayload;
+
+        const EVENT_TYPE: &'static str = "benefit_grant.cycled";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<
+            WebhookBenefitGrantCycledPayload,
+            super::WebhookEvent,
+        > {
+            match event {
+                super::WebhookEvent::BenefitGrantCycled(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
+    }
+
+    /// `benefit_grant.revoked`: Sent when a benefit grant is revoked.
+    ///
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookBenefitGrantRevokedPayload`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct BenefitGrantRevoked;
+
+    impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent>
+    for BenefitGrantRevoked {
+        type Payload = WebhookBenefitGrantRevokedPayload;
+
+        const EVENT_TYPE: &'static str = "benefit_grant.revoked";
+
+        fn payload(
+            event: super::WebhookEvent,
+        ) -> ::core::result::Result<
+            WebhookBenefitGrantRevokedPayload,
+            super::WebhookEvent,
+        > {
+            match event {
+                super::WebhookEvent::BenefitGrantRevoked(payload) => {
+                    ::core::result::Result::Ok(*payload)
+                }
+                other => ::core::result::Result::Err(other),
+            }
+        }
     }
 }

@@ -7,8 +7,8 @@
 use super::docs::doc_attrs;
 use super::{ty_tokens, Imports, Place};
 use crate::ir::{
-    Api, BodyEncoding, Group, Operation, Param, ParamLocation, PathPart, QueryEncoding, ResponseKind, Security,
-    StatusResponses, Ty, TypeKind,
+    Api, BodyEncoding, Group, Operation, Param, ParamEncoding, ParamLocation, ParamStyle, PathPart, QueryEncoding,
+    ResponseKind, Security, StatusResponses, StyledEncoding, Ty, ValueForm,
 };
 use crate::names::ident;
 use crate::share::Shared;
@@ -264,12 +264,8 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
     if !op.security.is_empty() {
         imports.runtime("SecurityScheme");
     }
-    if op.params.iter().any(|p| p.location == ParamLocation::Path) {
+    if op.params.iter().any(|p| p.location == ParamLocation::Path && segment_text(p).is_some()) {
         imports.runtime("encode_path_segment");
-    }
-    if op.params.iter().any(|p| p.location == ParamLocation::Header) {
-        imports.runtime("HeaderName");
-        imports.runtime("HeaderValue");
     }
     let builder = format_ident!("{}", op.builder);
     let method = ident(&op.name);
@@ -346,7 +342,7 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
         }
     };
 
-    let into_request = into_request(api, op);
+    let into_request = into_request(op);
     let output = response_ty(api, &op.response, imports);
     let root = imports.code_root();
     let errors = op.errors.iter().map(|(status, index)| {
@@ -444,20 +440,76 @@ fn security_tokens(security: &[Security]) -> TokenStream {
     quote! { &[#(#items),*] }
 }
 
-/// Text of a path parameter, by its type.
-fn path_text(api: &Api, p: &Param) -> TokenStream {
-    let name = ident(&p.name);
-    if p.encoding == QueryEncoding::Json {
-        return quote! { &serde_json::to_string(&self.#name).unwrap_or_default() };
-    }
-    match &p.ty {
-        Ty::String => quote! { &self.#name },
-        Ty::Named(id) if matches!(api.types[*id].kind, TypeKind::Enum(_)) => quote! { self.#name.as_str() },
-        _ => quote! { &self.#name.to_string() },
+/// A styled parameter's style (a query parameter, which has none, reads as `simple`).
+fn styled(p: &Param) -> StyledEncoding {
+    match p.encoding {
+        ParamEncoding::Styled(styled) => styled,
+        ParamEncoding::Query(_) => StyledEncoding { style: ParamStyle::Simple, explode: false, value: ValueForm::Text },
     }
 }
 
-fn into_request(api: &Api, op: &Operation) -> TokenStream {
+/// The text of a `simple` scalar path parameter whose type has it at hand (Polar's string
+/// and enum ids), for `encode_path_segment`; `None` for the other styles and types.
+fn segment_text(p: &Param) -> Option<TokenStream> {
+    let name = ident(&p.name);
+    let styled = styled(p);
+    if styled.style != ParamStyle::Simple || styled.value != ValueForm::Text {
+        return None;
+    }
+    match &p.ty {
+        Ty::String => Some(quote! { &self.#name }),
+        // `ValueForm::Text` names no other named type than a string enum.
+        Ty::Named(_) => Some(quote! { self.#name.as_str() }),
+        Ty::Integer | Ty::Number | Ty::Boolean | Ty::Uuid | Ty::Date => Some(quote! { &self.#name.to_string() }),
+        _ => None,
+    }
+}
+
+/// `crate::runtime::ParamValue` read from `value` (a `&T`), for a styled parameter.
+fn param_value(op: &Operation, p: &Param, form: ValueForm, value: TokenStream) -> TokenStream {
+    let (op_id, wire) = (&op.operation_id, &p.wire_name);
+    let error =
+        quote! { .map_err(|e| Error::<ApiErrorBody>::invalid_request(#op_id, format!("parameter `{}`: {e}", #wire)))? };
+    match form {
+        ValueForm::Text => quote! { crate::runtime::ParamValue::text(#value) },
+        ValueForm::List => quote! { crate::runtime::ParamValue::list(#value) },
+        ValueForm::Serialized => quote! { crate::runtime::ParamValue::serialize(#value) #error },
+        ValueForm::Json => quote! { crate::runtime::ParamValue::json(#value) #error },
+    }
+}
+
+fn runtime_style(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::Simple => quote! { crate::runtime::ParamStyle::Simple },
+        ParamStyle::Label => quote! { crate::runtime::ParamStyle::Label },
+        ParamStyle::Matrix => quote! { crate::runtime::ParamStyle::Matrix },
+        ParamStyle::Form => quote! { crate::runtime::ParamStyle::Form },
+    }
+}
+
+/// The query style of a one-pair separator.
+fn delimited_style(separator: char) -> TokenStream {
+    match separator {
+        ' ' => quote! { crate::runtime::ParamStyle::SpaceDelimited },
+        '|' => quote! { crate::runtime::ParamStyle::PipeDelimited },
+        _ => quote! { crate::runtime::ParamStyle::Form },
+    }
+}
+
+/// A path parameter's segment, percent-encoded.
+fn path_segment(op: &Operation, p: &Param) -> TokenStream {
+    if let Some(text) = segment_text(p) {
+        return quote! { encode_path_segment(#text) };
+    }
+    let name = ident(&p.name);
+    let wire = &p.wire_name;
+    let styled = styled(p);
+    let value = param_value(op, p, styled.value, quote! { &self.#name });
+    let (style, explode) = (runtime_style(styled.style), styled.explode);
+    quote! { #value.path(#wire, #style, #explode) }
+}
+
+fn into_request(op: &Operation) -> TokenStream {
     let op_id = &op.operation_id;
     let template = &op.path;
     let method = format_ident!("{}", op.method);
@@ -469,8 +521,7 @@ fn into_request(api: &Api, op: &Operation) -> TokenStream {
             PathPart::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
             PathPart::Param(index) => {
                 format.push_str("{}");
-                let text = path_text(api, &op.params[*index]);
-                format_args.push(quote! { encode_path_segment(#text) });
+                format_args.push(path_segment(op, &op.params[*index]));
             }
         }
     }
@@ -490,68 +541,66 @@ fn into_request(api: &Api, op: &Operation) -> TokenStream {
         } else {
             quote! { self.#name.as_ref() }
         };
-        // Objects are turned into JSON first: the runtime encodes a JSON object as
-        // `name[key]=value` pairs, and form-style objects as `key=value` pairs.
-        let to_json = quote! {
-            serde_json::to_value(value).map_err(|e| Error::<ApiErrorBody>::invalid_request(#op_id, format!("parameter `{}`: {e}", #wire)))?
+        // Values the runtime lays out in a style: `ParamValue::text`, `list`, `serialize`
+        // (objects, maps, unions: through JSON, properties in declaration order) or `json`.
+        let query_param = |form: ValueForm, style: TokenStream, explode: bool| {
+            let read = param_value(op, p, form, quote! { value });
+            quote! {
+                if let Some(value) = #value {
+                    request = request.query_param(#wire, &#read, #style, #explode);
+                }
+            }
         };
+        let form = quote! { crate::runtime::ParamStyle::Form };
         match (p.location, p.encoding) {
-            (ParamLocation::Query, QueryEncoding::Form) => {
+            (_, ParamEncoding::Query(QueryEncoding::Form)) => {
                 steps.push(quote! { request = request.query(#wire, &self.#name); })
             }
-            (ParamLocation::Query, QueryEncoding::DeepObjectEntries) => {
+            (_, ParamEncoding::Query(QueryEncoding::DeepObjectEntries)) => {
                 steps.push(quote! {
                     if let Some(entries) = #value {
                         request = request.deep_object(#wire, entries);
                     }
                 });
             }
-            (ParamLocation::Query, QueryEncoding::DeepObject) => steps.push(quote! {
-                if let Some(value) = #value {
-                    request = request.query(#wire, &#to_json);
-                }
-            }),
-            (ParamLocation::Query, QueryEncoding::FormObject) => steps.push(quote! {
-                if let Some(value) = #value {
-                    match #to_json {
-                        serde_json::Value::Object(properties) => {
-                            for (key, value) in &properties {
-                                request = request.query(key, value);
-                            }
-                        }
-                        // A union's scalar arm.
-                        other => request = request.query(#wire, &other),
+            (_, ParamEncoding::Query(QueryEncoding::DeepObject)) => {
+                steps.push(query_param(ValueForm::Serialized, quote! { crate::runtime::ParamStyle::DeepObject }, true))
+            }
+            (_, ParamEncoding::Query(QueryEncoding::FormObject)) => {
+                steps.push(query_param(ValueForm::Serialized, form, true))
+            }
+            (_, ParamEncoding::Query(QueryEncoding::DelimitedObject(separator))) => {
+                steps.push(query_param(ValueForm::Serialized, delimited_style(separator), false))
+            }
+            (_, ParamEncoding::Query(QueryEncoding::Delimited(separator))) => {
+                steps.push(query_param(ValueForm::List, delimited_style(separator), false))
+            }
+            (_, ParamEncoding::Query(QueryEncoding::Json)) => steps.push(query_param(ValueForm::Json, form, true)),
+            (ParamLocation::Header, ParamEncoding::Styled(styled)) => {
+                let text = match (styled.value, &p.ty) {
+                    (ValueForm::Text, Ty::String) => quote! { value },
+                    (form, _) => {
+                        let read = param_value(op, p, form, quote! { value });
+                        let explode = styled.explode;
+                        quote! { &#read.header(#explode) }
                     }
-                }
-            }),
-            (ParamLocation::Query, QueryEncoding::Delimited(sep)) => steps.push(quote! {
-                if let Some(value) = #value {
-                    if !value.is_empty() {
-                        request = request.query(#wire, &crate::runtime::join_query_text(value, #sep));
-                    }
-                }
-            }),
-            (ParamLocation::Query, QueryEncoding::Json) => steps.push(quote! {
-                if let Some(value) = #value {
-                    request = request.query(#wire, &#to_json.to_string());
-                }
-            }),
-            (ParamLocation::Header, encoding) => {
-                let header = wire.to_ascii_lowercase();
-                let text = if encoding == QueryEncoding::Json {
-                    quote! { #to_json.to_string() }
-                } else {
-                    quote! { value.to_string() }
                 };
                 steps.push(quote! {
                     if let Some(value) = #value {
-                        let value = HeaderValue::try_from(#text)
-                            .map_err(|_| Error::<ApiErrorBody>::invalid_request(#op_id, concat!("header `", #wire, "` is not a valid header value")))?;
-                        request = request.header(HeaderName::from_static(#header), value);
+                        request = request.header_param(#wire, #text)?;
                     }
                 });
             }
-            (ParamLocation::Path, _) => {}
+            (ParamLocation::Cookie, ParamEncoding::Styled(styled)) => {
+                let read = param_value(op, p, styled.value, quote! { value });
+                let explode = styled.explode;
+                steps.push(quote! {
+                    if let Some(value) = #value {
+                        request = request.cookie_param(#wire, &#read, #explode);
+                    }
+                });
+            }
+            (ParamLocation::Path | ParamLocation::Query, ParamEncoding::Styled(_)) => {}
         }
     }
     if let Some(body) = &op.body {

@@ -3,7 +3,7 @@
 
 use super::docs::doc_attrs;
 use super::{ty_tokens, Imports, Place};
-use crate::ir::Api;
+use crate::ir::{Api, Ty};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -52,6 +52,7 @@ pub fn webhooks_file(api: &Api, place: Place<'_>) -> TokenStream {
         },
     };
     let deserialize = super::models::raw_deserialize_body(&quote! { WebhookEvent }, &dispatch);
+    let router = router_items(api, place);
     let imports = imports.tokens("");
     // What the sender shows as the secret and how it retries are the profile's to say.
     let notes = api.webhook_notes.as_deref().unwrap_or(
@@ -134,6 +135,91 @@ pub fn webhooks_file(api: &Api, place: Place<'_>) -> TokenStream {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 #deserialize
             }
+        }
+
+        #router
+    }
+}
+
+/// Behind the `webhook-router` feature: the router over this `WebhookEvent`, the enum's
+/// `RoutableEvent` impl and a marker per event (`events::OrderPaid`) to register handlers.
+fn router_items(api: &Api, place: Place<'_>) -> TokenStream {
+    let mut imports = Imports::outside_models(place.code_root());
+    let type_property = match &api.webhook_tag {
+        Some(tag) => quote! { ::core::option::Option::Some(#tag) },
+        None => quote! { ::core::option::Option::None },
+    };
+    let markers = api.webhooks.iter().map(|w| {
+        let marker = format_ident!("{}", w.marker);
+        let variant = format_ident!("{}", w.variant);
+        let payload = ty_tokens(api, &w.payload, &mut imports);
+        let event = &w.event;
+        let summary = w
+            .doc
+            .as_deref()
+            .and_then(|d| d.lines().map(str::trim).find(|line| !line.is_empty()))
+            .map_or_else(|| ".".to_owned(), |line| format!(": {line}"));
+        // An intra-doc link to the payload type (imported above), written past `doc_attrs`,
+        // which escapes the spec's brackets.
+        let receives = match &w.payload {
+            Ty::Named(id) => format!(" Its handler receives a `VerifiedWebhook` of [`{}`].", api.types[*id].name),
+            _ => " Its handler receives a `VerifiedWebhook` of its payload.".to_owned(),
+        };
+        let summary_docs = doc_attrs(Some(&format!("`{event}`{summary}")));
+        let docs = quote! { #summary_docs #[doc = ""] #[doc = #receives] };
+        quote! {
+            #docs
+            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+            pub struct #marker;
+
+            impl crate::runtime::webhooks::router::EventKind<super::WebhookEvent> for #marker {
+                type Payload = #payload;
+                const EVENT_TYPE: &'static str = #event;
+
+                fn payload(event: super::WebhookEvent) -> ::core::result::Result<#payload, super::WebhookEvent> {
+                    match event {
+                        super::WebhookEvent::#variant(payload) => ::core::result::Result::Ok(*payload),
+                        other => ::core::result::Result::Err(other),
+                    }
+                }
+            }
+        }
+    });
+    let markers: Vec<TokenStream> = markers.collect();
+    let imports = imports.tokens("");
+    let example = api
+        .webhooks
+        .first()
+        .map_or_else(String::new, |w| format!(": `router.on(events::{}, |delivery| async move {{ ... }})`", w.marker));
+    let events_doc = doc_attrs(Some(&format!(
+        "One marker per event type, to register a handler with \
+         [`WebhookRouter::on`](crate::runtime::webhooks::router::WebhookRouter::on){example}."
+    )));
+    quote! {
+        /// Routes verified deliveries to a handler per event type, deduplicates them by
+        /// `webhook-id` and answers as the sender's delivery loop needs (cargo feature
+        /// `webhook-router`); see [`router`] for the answers and the sender's retry rules.
+        #[cfg(feature = "webhook-router")]
+        pub type WebhookRouter = crate::runtime::webhooks::router::WebhookRouter<WebhookEvent>;
+
+        #[cfg(feature = "webhook-router")]
+        pub use crate::runtime::webhooks::router;
+
+        #[cfg(feature = "webhook-router")]
+        impl crate::runtime::webhooks::router::RoutableEvent for WebhookEvent {
+            const TYPE_PROPERTY: ::core::option::Option<&'static str> = #type_property;
+
+            fn event_type(&self) -> &str {
+                WebhookEvent::event_type(self)
+            }
+        }
+
+        #events_doc
+        #[cfg(feature = "webhook-router")]
+        pub mod events {
+            #imports
+
+            #(#markers)*
         }
     }
 }

@@ -2,7 +2,7 @@
 //! `ApiErrorBody` arms and their decoders, the webhook dispatch tag, and the unions that
 //! need a `QueryValue` impl. Emit spells these; the review tools read them from here too.
 
-use super::{Api, ParamLocation, QueryEncoding, Ty, TypeDef, TypeId, TypeKind};
+use super::{Api, QueryEncoding, Ty, TypeDef, TypeId, TypeKind};
 use crate::names::{self, NameScope};
 use std::collections::BTreeSet;
 
@@ -42,6 +42,40 @@ pub(super) fn webhook_tag(api: &Api) -> Option<String> {
     match tags.into_iter().collect::<Vec<_>>().as_slice() {
         [Some(tag)] => Some((*tag).to_owned()),
         _ => None,
+    }
+}
+
+/// Names the router's marker of each webhook event (`webhooks::events::OrderPaid`): the
+/// variant's name, or `<Variant>Event` when a type the payloads name (and the events
+/// module imports) or a name the crate reserves (`Option`, `Result`...) has that name.
+pub(super) fn webhook_markers(api: &mut Api) {
+    let mut imported = BTreeSet::new();
+    for webhook in &api.webhooks {
+        named_types(&webhook.payload, &mut |id| {
+            imported.insert(api.types[id].name.clone());
+        });
+    }
+    let mut scope = NameScope::with_reserved(&imported.iter().map(String::as_str).collect::<Vec<_>>());
+    for webhook in &mut api.webhooks {
+        webhook.marker = if imported.contains(&webhook.variant) || names::is_reserved_type_name(&webhook.variant) {
+            scope.claim(&format!("{}Event", webhook.variant))
+        } else {
+            scope.claim(&webhook.variant)
+        };
+    }
+}
+
+/// Calls `f` with every named type `ty` spells (`Vec<Foo>` names `Foo`).
+fn named_types(ty: &Ty, f: &mut impl FnMut(TypeId)) {
+    match ty {
+        Ty::Named(id) => f(*id),
+        Ty::Vec(inner) | Ty::Option(inner) => named_types(inner, f),
+        Ty::Map(key, value) => {
+            named_types(key, f);
+            named_types(value, f);
+        }
+        Ty::Tuple(items) => items.iter().for_each(|item| named_types(item, f)),
+        _ => {}
     }
 }
 
@@ -93,13 +127,9 @@ pub(super) fn query_value_unions(api: &Api) -> Vec<TypeId> {
     }
     let mut unions = BTreeSet::new();
     for p in api.groups.iter().flat_map(|g| &g.operations).flat_map(|op| &op.params) {
-        match (p.location, p.encoding, &p.ty) {
-            (ParamLocation::Query, QueryEncoding::Form | QueryEncoding::Delimited(_), ty) => {
-                collect(&api.types, ty, &mut unions)
-            }
-            (ParamLocation::Query, QueryEncoding::DeepObjectEntries, Ty::Map(_, value)) => {
-                collect(&api.types, value, &mut unions)
-            }
+        match (p.encoding.query(), &p.ty) {
+            (Some(QueryEncoding::Form | QueryEncoding::Delimited(_)), ty) => collect(&api.types, ty, &mut unions),
+            (Some(QueryEncoding::DeepObjectEntries), Ty::Map(_, value)) => collect(&api.types, value, &mut unions),
             _ => {}
         }
     }

@@ -427,6 +427,7 @@ pub fn build(spec: &openapiv3::OpenAPI, file: &str, options: &Options) -> Result
     };
     api.client_alias = crate_items::client_alias(&api);
     api.webhook_tag = crate_items::webhook_tag(&api);
+    crate_items::webhook_markers(&mut api);
     (api.error_bodies, api.unrecognized_error) = crate_items::error_bodies(&api.types, error_bodies);
     api.query_value_unions = crate_items::query_value_unions(&api);
     api.features = features::compute(&api, &options.reserved_features);

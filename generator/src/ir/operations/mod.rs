@@ -117,6 +117,64 @@ pub enum ParamLocation {
     Path,
     Query,
     Header,
+    Cookie,
+}
+
+/// How a parameter's value is laid out on the wire, decided in `params.rs` from its
+/// location, `style`, `explode`, `content` and type (OpenAPI's style table); emit only
+/// spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamEncoding {
+    /// A query parameter: its pairs.
+    Query(QueryEncoding),
+    /// A path, header or cookie parameter: one RFC 6570 expansion.
+    Styled(StyledEncoding),
+}
+
+impl ParamEncoding {
+    /// The encoding of a query parameter.
+    pub fn query(self) -> Option<QueryEncoding> {
+        match self {
+            ParamEncoding::Query(encoding) => Some(encoding),
+            ParamEncoding::Styled(_) => None,
+        }
+    }
+}
+
+/// A path, header or cookie parameter's `style` and `explode`, and how its value is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StyledEncoding {
+    /// `simple`, `label` or `matrix` (path), `simple` (header), `form` (cookie).
+    pub style: ParamStyle,
+    pub explode: bool,
+    pub value: ValueForm,
+}
+
+/// OpenAPI's RFC 6570 styles (the query's own are [`QueryEncoding`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `blue,black,brown`.
+    Simple,
+    /// `.blue.black.brown`.
+    Label,
+    /// `;color=blue`.
+    Matrix,
+    /// `color=blue` (cookies).
+    Form,
+}
+
+/// What a styled parameter's value is to the style table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueForm {
+    /// A scalar or string enum: one item, its query text (RFC 3339 date-times).
+    Text,
+    /// A list of scalars or string enums: one item each.
+    List,
+    /// Anything else (objects, maps, unions, `any`), through its JSON: an object's
+    /// properties in declaration order, a list's items, a scalar arm's text.
+    Serialized,
+    /// `content: application/json`: the JSON text, as one item.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +196,10 @@ pub enum QueryEncoding {
     /// A list in one pair, items joined by this separator: `form` with `explode: false`
     /// (`,`), `spaceDelimited` (` `), `pipeDelimited` (`|`).
     Delimited(char),
+    /// An object in one pair, names and values alternating, joined by this separator:
+    /// `form` with `explode: false` (`color=R,100,G,200,B,150`), `spaceDelimited`,
+    /// `pipeDelimited`.
+    DelimitedObject(char),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -146,7 +208,7 @@ pub struct Param {
     pub name: String,
     pub wire_name: String,
     pub location: ParamLocation,
-    pub encoding: QueryEncoding,
+    pub encoding: ParamEncoding,
     /// The value type (without an `Option` for optional parameters).
     pub ty: Ty,
     pub required: bool,
@@ -254,6 +316,10 @@ pub struct Webhook {
     pub event: String,
     /// Variant name in the event enum, e.g. `CheckoutCreated`.
     pub variant: String,
+    /// The event's marker type in `webhooks::events`, which registers a handler with the
+    /// webhook router: the variant's name, unless a type the payloads name has it
+    /// (`crate_items::webhook_markers`).
+    pub marker: String,
     pub payload: Ty,
     pub doc: Option<String>,
 }

@@ -1,16 +1,33 @@
-//! Parameters: path-level and operation-level ones merged, their types, the query encoding
-//! each gets (and the helpers that decide it: `query_text`, `holds_object`,
-//! `deep_object_defined`); and path templates parsed against the path parameters.
+//! Parameters: path-level and operation-level ones merged, their types, the encoding each
+//! gets from OpenAPI's style table (`ParamEncoding`: a query parameter's `QueryEncoding`,
+//! a path, header or cookie parameter's style, `explode` and `ValueForm`; the helpers that
+//! decide it: `query_text`, `scalar`, `holds_object`, `deep_object_defined`,
+//! `style_defined`); and path templates parsed against the path parameters.
 
-use super::{OpContext, Param, ParamLocation, PathPart, QueryEncoding};
+use super::{
+    OpContext, Param, ParamEncoding, ParamLocation, ParamStyle, PathPart, QueryEncoding, StyledEncoding, ValueForm,
+};
 use crate::error::SpecError;
 use crate::ir::types::Ctx;
 use crate::ir::{Ty, TypeDef, TypeKind};
 use crate::names::{self, NameScope};
 use openapiv3::{
-    Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, Schema,
-    SchemaKind,
+    Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, PathStyle, QueryStyle, ReferenceOr,
+    Schema, SchemaKind,
 };
+
+/// A parameter's `style` as the spec gives it: a query style, or an RFC 6570 one (headers
+/// are `simple`, cookies `form`).
+enum Style {
+    Query(QueryStyle),
+    Styled(ParamStyle),
+}
+
+/// Whether `name` is not a header name HTTP allows (RFC 9110 `token`): the runtime refuses
+/// such a request instead of panicking.
+fn invalid_header_name(name: &str) -> bool {
+    name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
 
 /// Whether values of `ty` have a text form: the runtime's `QueryValue` (scalars, string
 /// enums, lists of them, unions whose arms all have one), so a `form` parameter of it is
@@ -69,6 +86,41 @@ fn deep_object_defined(types: &[TypeDef], ty: &Ty) -> bool {
     }
 }
 
+/// Whether `ty` is a scalar with a text form: a primitive (not `any`) or a string enum.
+fn scalar(types: &[TypeDef], ty: &Ty) -> bool {
+    match ty {
+        Ty::String | Ty::Integer | Ty::Number | Ty::Boolean | Ty::Uuid | Ty::DateTime | Ty::Date => true,
+        Ty::Named(id) => matches!(types[*id].kind, TypeKind::Enum(_)),
+        _ => false,
+    }
+}
+
+/// Whether OpenAPI's style table defines `ty`: a scalar, a list of scalars, an object (struct
+/// or map) of scalar properties, or a union each of whose arms is one of those.
+fn style_defined(types: &[TypeDef], ty: &Ty, depth: usize) -> bool {
+    let property = |ty: &Ty| match ty {
+        Ty::Option(inner) => scalar(types, inner) || matches!(**inner, Ty::Json),
+        ty => scalar(types, ty) || matches!(ty, Ty::Json),
+    };
+    if depth > 32 {
+        return false;
+    }
+    match ty {
+        Ty::Vec(item) => scalar(types, item),
+        Ty::Map(_, value) => property(value),
+        Ty::Option(inner) => style_defined(types, inner, depth + 1),
+        Ty::Named(id) => match &types[*id].kind {
+            TypeKind::Enum(_) => true,
+            TypeKind::Struct(s) => s.fields.iter().all(|f| property(&f.ty)),
+            TypeKind::Alias(inner) => style_defined(types, inner, depth + 1),
+            TypeKind::Union(u) => {
+                u.variants.iter().all(|v| v.ty.as_ref().is_none_or(|t| style_defined(types, t, depth + 1)))
+            }
+        },
+        _ => scalar(types, ty) || matches!(ty, Ty::Json),
+    }
+}
+
 impl OpContext<'_, '_, '_> {
     pub(super) fn params(
         &mut self,
@@ -92,31 +144,46 @@ impl OpContext<'_, '_, '_> {
         let mut scope = NameScope::with_reserved(names::builder_reserved());
         let mut out = Vec::new();
         for (param, param_pointer) in merged {
-            let (location, encoding) = match &param {
-                Parameter::Path { .. } => (ParamLocation::Path, QueryEncoding::Form),
-                Parameter::Query { style: QueryStyle::DeepObject, .. } => {
-                    (ParamLocation::Query, QueryEncoding::DeepObject)
-                }
-                Parameter::Query { style: QueryStyle::SpaceDelimited, .. } => {
-                    (ParamLocation::Query, QueryEncoding::Delimited(' '))
-                }
-                Parameter::Query { style: QueryStyle::PipeDelimited, .. } => {
-                    (ParamLocation::Query, QueryEncoding::Delimited('|'))
-                }
-                Parameter::Query { parameter_data, .. } if parameter_data.explode == Some(false) => {
-                    (ParamLocation::Query, QueryEncoding::Delimited(','))
-                }
-                Parameter::Query { .. } => (ParamLocation::Query, QueryEncoding::Form),
-                Parameter::Header { .. } => (ParamLocation::Header, QueryEncoding::Form),
-                Parameter::Cookie { .. } => {
+            let data = param.parameter_data_ref();
+            // OpenAPI's default `explode` is true for `form` and false for every other style.
+            let (location, style) = match &param {
+                Parameter::Path { style, .. } => (
+                    ParamLocation::Path,
+                    Style::Styled(match style {
+                        PathStyle::Simple => ParamStyle::Simple,
+                        PathStyle::Label => ParamStyle::Label,
+                        PathStyle::Matrix => ParamStyle::Matrix,
+                    }),
+                ),
+                Parameter::Query { style, .. } => (ParamLocation::Query, Style::Query(style.clone())),
+                Parameter::Header { .. } => (ParamLocation::Header, Style::Styled(ParamStyle::Simple)),
+                Parameter::Cookie { .. } => (ParamLocation::Cookie, Style::Styled(ParamStyle::Form)),
+            };
+            let form = matches!(style, Style::Query(QueryStyle::Form) | Style::Styled(ParamStyle::Form));
+            let explode = data.explode.unwrap_or(form);
+            if location == ParamLocation::Header {
+                if ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str()) {
                     self.types.warn(
                         &param_pointer,
-                        "cookie parameters are not supported: set the cookie with `RequestOptions::header`",
+                        format!(
+                            "header parameter `{}` ignored, as OpenAPI says: the client sets it (use \
+                             `RequestOptions::header` to override it)",
+                            data.name
+                        ),
                     );
                     continue;
                 }
-            };
-            let data = param.parameter_data_ref();
+                if invalid_header_name(&data.name) {
+                    self.types.warn(
+                        &param_pointer,
+                        format!(
+                            "header parameter `{}` is not a valid HTTP header name: a request that sets it fails \
+                             with `ErrorKind::InvalidRequest`",
+                            data.name.escape_debug()
+                        ),
+                    );
+                }
+            }
             let from_content = matches!(data.format, ParameterSchemaOrContent::Content(_));
             let schema = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => schema.clone(),
@@ -142,60 +209,23 @@ impl OpContext<'_, '_, '_> {
                 Ty::Option(inner) => self.types.resolve_alias(&inner),
                 ty => ty,
             };
-            // Objects have no text form of their own: their properties become the pairs.
-            let is_object = matches!(&ty, Ty::Named(id) if matches!(self.types.types[*id].kind, TypeKind::Struct(_) | TypeKind::Union(_)));
-            let types = &self.types.types;
-            let text = query_text(types, &ty, 0);
-            let encoding = match (location, encoding) {
-                (ParamLocation::Query, _) if from_content => QueryEncoding::Json,
-                (ParamLocation::Query, QueryEncoding::Form) if text => QueryEncoding::Form,
-                // `explode: false` / space- or pipe-delimited lists of scalars: `ids=1,2`.
-                (ParamLocation::Query, QueryEncoding::Delimited(sep)) if text => match &ty {
-                    Ty::Vec(item) if !matches!(**item, Ty::Vec(_)) => QueryEncoding::Delimited(sep),
-                    _ => QueryEncoding::Form,
-                },
-                (ParamLocation::Query, QueryEncoding::Form | QueryEncoding::Delimited(_))
-                    if is_object || matches!(ty, Ty::Map(..)) =>
-                {
-                    QueryEncoding::FormObject
+            let encoding = match style {
+                Style::Query(query_style) => ParamEncoding::Query(self.query_encoding(
+                    &data.name,
+                    &ty,
+                    query_style,
+                    data.explode,
+                    from_content,
+                    &param_pointer,
+                )),
+                Style::Styled(style) => {
+                    let value = if from_content {
+                        ValueForm::Json
+                    } else {
+                        self.value_form(&data.name, &ty, style, &param_pointer)
+                    };
+                    ParamEncoding::Styled(StyledEncoding { style, explode, value })
                 }
-                (ParamLocation::Query, QueryEncoding::Form | QueryEncoding::Delimited(_)) => {
-                    // Arrays of objects (and other nestings): OpenAPI's `form` style defines
-                    // lists of scalars only.
-                    let name = &data.name;
-                    self.types.warn(
-                        &param_pointer,
-                        format!(
-                            "query parameter `{name}` holds objects inside a list, which OpenAPI's `form` style \
-                             does not define: sent in bracket notation (`{name}[0][key]=value`), as Stripe, \
-                             Rails and PHP parse it"
-                        ),
-                    );
-                    QueryEncoding::DeepObject
-                }
-                (ParamLocation::Query, QueryEncoding::DeepObject) if matches!(&ty, Ty::Map(_, value) if query_text(types, value, 0)) => {
-                    QueryEncoding::DeepObjectEntries
-                }
-                (ParamLocation::Query, QueryEncoding::DeepObject) => {
-                    if !deep_object_defined(types, &ty) {
-                        let name = &data.name;
-                        self.types.warn(
-                            &param_pointer,
-                            format!(
-                                "`style: deepObject` defines objects of scalar properties only; `{name}` can hold \
-                                 nested objects, lists of objects or a non-object value: sent in bracket notation \
-                                 (`{name}[key][sub]=value`, `{name}[0][key]=value`, a scalar as `{name}=value`), \
-                                 as Stripe, Rails and PHP parse it"
-                            ),
-                        );
-                    }
-                    QueryEncoding::DeepObject
-                }
-                (ParamLocation::Path | ParamLocation::Header, _) if is_object || from_content => {
-                    self.types.warn(&param_pointer, "object-valued path/header parameter: sent as JSON text");
-                    QueryEncoding::Json
-                }
-                (_, encoding) => encoding,
             };
             out.push(Param {
                 name: scope.claim(&names::snake_name(&data.name)),
@@ -208,6 +238,127 @@ impl OpContext<'_, '_, '_> {
             });
         }
         Ok(out)
+    }
+
+    /// How a query parameter of type `ty` becomes pairs, with a warning where OpenAPI leaves
+    /// the combination undefined.
+    fn query_encoding(
+        &mut self,
+        name: &str,
+        ty: &Ty,
+        style: QueryStyle,
+        explode_given: Option<bool>,
+        from_content: bool,
+        pointer: &str,
+    ) -> QueryEncoding {
+        if from_content {
+            return QueryEncoding::Json;
+        }
+        let explode = explode_given.unwrap_or(style == QueryStyle::Form);
+        let types = &self.types.types;
+        // Objects have no text form of their own: their properties become the pairs.
+        let is_object = matches!(ty, Ty::Named(id) if matches!(types[*id].kind, TypeKind::Struct(_) | TypeKind::Union(_)))
+            || matches!(ty, Ty::Map(..));
+        let text = query_text(types, ty, 0);
+        let deep_defined = deep_object_defined(types, ty);
+        let defined = style_defined(types, ty, 0);
+        // The separator of the styles that send a list or an object in one pair.
+        let separator = match style {
+            QueryStyle::Form if explode => None,
+            QueryStyle::Form => Some(','),
+            QueryStyle::SpaceDelimited => Some(' '),
+            QueryStyle::PipeDelimited => Some('|'),
+            QueryStyle::DeepObject => {
+                if matches!(ty, Ty::Map(_, value) if query_text(types, value, 0)) {
+                    return QueryEncoding::DeepObjectEntries;
+                }
+                if !deep_defined {
+                    self.types.warn(
+                        pointer,
+                        format!(
+                            "`style: deepObject` defines objects of scalar properties only; `{name}` can hold \
+                             nested objects, lists of objects or a non-object value: sent in bracket notation \
+                             (`{name}[key][sub]=value`, `{name}[0][key]=value`, a scalar as `{name}=value`), \
+                             as Stripe, Rails and PHP parse it"
+                        ),
+                    );
+                }
+                return QueryEncoding::DeepObject;
+            }
+        };
+        let style_name = match style {
+            QueryStyle::SpaceDelimited => "spaceDelimited",
+            QueryStyle::PipeDelimited => "pipeDelimited",
+            _ => "form",
+        };
+        if separator.is_some_and(|s| s != ',') && explode_given == Some(true) {
+            self.types.warn(
+                pointer,
+                format!(
+                    "OpenAPI does not define `explode: true` for `{style_name}`: `{name}` is sent as without it, \
+                     in one pair"
+                ),
+            );
+        }
+        match separator {
+            _ if text && !matches!(ty, Ty::Vec(item) if !matches!(**item, Ty::Vec(_))) => QueryEncoding::Form,
+            // `explode: false` / space- or pipe-delimited lists of scalars: `ids=1,2`.
+            Some(separator) if text => QueryEncoding::Delimited(separator),
+            None if text => QueryEncoding::Form,
+            None if is_object => QueryEncoding::FormObject,
+            Some(separator) if is_object => {
+                if !defined {
+                    self.warn_nested(name, style_name, pointer);
+                }
+                QueryEncoding::DelimitedObject(separator)
+            }
+            _ => {
+                // Arrays of objects (and other nestings): OpenAPI's `form` style defines
+                // lists of scalars only.
+                self.types.warn(
+                    pointer,
+                    format!(
+                        "query parameter `{name}` holds objects inside a list, which OpenAPI's `form` style \
+                         does not define: sent in bracket notation (`{name}[0][key]=value`), as Stripe, \
+                         Rails and PHP parse it"
+                    ),
+                );
+                QueryEncoding::DeepObject
+            }
+        }
+    }
+
+    /// How a path, header or cookie parameter of type `ty` is read, with a warning where
+    /// OpenAPI leaves it undefined.
+    fn value_form(&mut self, name: &str, ty: &Ty, style: ParamStyle, pointer: &str) -> ValueForm {
+        let types = &self.types.types;
+        if scalar(types, ty) {
+            return ValueForm::Text;
+        }
+        if matches!(ty, Ty::Vec(item) if scalar(types, item)) {
+            return ValueForm::List;
+        }
+        if !style_defined(&self.types.types, ty, 0) {
+            let style = match style {
+                ParamStyle::Simple => "simple",
+                ParamStyle::Label => "label",
+                ParamStyle::Matrix => "matrix",
+                ParamStyle::Form => "form",
+            };
+            self.warn_nested(name, style, pointer);
+        }
+        ValueForm::Serialized
+    }
+
+    fn warn_nested(&mut self, name: &str, style: &str, pointer: &str) {
+        self.types.warn(
+            pointer,
+            format!(
+                "`style: {style}` defines scalars, lists of scalars and objects of scalar properties; `{name}` \
+                 can hold a list or an object inside a list or an object, which is sent as its text (list items \
+                 comma-separated, an object as JSON)"
+            ),
+        );
     }
 
     /// Parameter types, with Polar's "one or many" filters (`anyOf: [T, array<T>]`)
@@ -286,7 +437,11 @@ mod tests {
             name: name.to_owned(),
             wire_name: name.to_owned(),
             location: ParamLocation::Path,
-            encoding: QueryEncoding::Form,
+            encoding: ParamEncoding::Styled(StyledEncoding {
+                style: ParamStyle::Simple,
+                explode: false,
+                value: ValueForm::Text,
+            }),
             ty: Ty::String,
             required: true,
             doc: None,

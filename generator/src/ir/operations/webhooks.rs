@@ -33,9 +33,11 @@ impl OpContext<'_, '_, '_> {
                 format!("{pointer}/post/requestBody/content/{}/schema", escape_pointer_token(media)),
             );
             let payload = self.types.ty(schema, &ctx)?;
+            let variant = scope.claim(&names::type_name(event));
             out.push(Webhook {
                 event: event.clone(),
-                variant: scope.claim(&names::type_name(event)),
+                marker: variant.clone(),
+                variant,
                 payload,
                 doc: op.description.clone().or_else(|| op.summary.clone()),
             });

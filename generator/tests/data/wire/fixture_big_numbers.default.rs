@@ -5,7 +5,7 @@ mod wire_tests {
         let client = crate::Client::builder().build().expect("a client");
         for (value, text) in [(i64::MIN, "-9223372036854775808"), (i64::MAX, "9223372036854775807")] {
             let request = client.default().get_counter().above(value).into_request().expect("the request encodes");
-            assert_eq!(request.query, [("above".to_owned(), text.to_owned())]);
+            assert_eq!(request.query, [("above".to_owned(), crate::runtime::QueryText::from(text))]);
         }
         // The bounds clamp to i64's: every field is an integer, the big example a float.
         let counter =

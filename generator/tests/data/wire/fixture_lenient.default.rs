@@ -7,7 +7,7 @@ mod wire_tests {
         let client = crate::Client::builder().build().expect("a client");
         // The dangling parameter `$ref` is left out; `limit` stays.
         let request = client.default().list_orders().limit(5).into_request().expect("the request encodes");
-        assert_eq!(request.query, [("limit".to_owned(), "5".to_owned())]);
+        assert_eq!(request.query, [("limit".to_owned(), crate::runtime::QueryText::from("5"))]);
         assert_eq!(request.accept, Some("application/json"));
 
         // `#/$defs/Line` and `#/$defs/Address` resolved in `Order`'s `$defs` (recursively);

@@ -20,7 +20,7 @@ mod wire_tests {
         assert_eq!(request.method, Method::GET);
         assert_eq!(request.path, "/ping");
         assert_eq!(request.accept, Some("*/*"));
-        assert_eq!(request.query, [("verbose".to_owned(), "true".to_owned())]);
+        assert_eq!(request.query, [("verbose".to_owned(), crate::runtime::QueryText::from("true"))]);
 
         let body = DefaultSendEventBody { name: Some("signup".into()) };
         let request = client.default().send_event(body).into_request().expect("the request encodes");
