@@ -79,6 +79,9 @@
 //! - TLS: the `rustls` feature (default, aws-lc-rs provider, needs only a C compiler),
 //!   `native-tls`, or your own `reqwest::Client` via
 //!   [`runtime::ClientBuilder::http_client`].
+//! - Usage metering: the `metering` module (cargo feature `metering`) batches usage events for
+//!   `events().ingest()` from hot paths, with a bounded queue, retries that never store an event
+//!   twice, and a report of every batch.
 //!
 //! # API versions
 //!
@@ -97,7 +100,7 @@
 //!
 //! Each top-level group of operations is a feature named after its accessor (kebab case), and `webhook-events` holds the `webhooks` module (in every version that is on), all on through `full`, the default. With `default-features = false` and only the features an application needs, the crate compiles those groups and the models they use. Features: `benefit-grants`, `benefits`, `checkout-links`, `checkouts`, `custom-fields`, `customer-meters`, `customer-portal`, `customer-seats`, `customer-sessions`, `customers`, `discounts`, `disputes`, `event-types`, `events`, `files`, `license-keys`, `members`, `meters`, `metrics`, `oauth2`, `orders`, `organizations`, `payments`, `products`, `refunds`, `subscriptions`, `webhook-events`, `webhooks`.
 //!
-//! TLS of the default HTTP client: `rustls` (default; the aws-lc-rs provider, or the one the application installed process-wide) or `native-tls` (the platform's library; it wins when both are on). With neither, pass a `reqwest::Client` to [`runtime::ClientBuilder::http_client`]; `https` base URLs are refused otherwise. `tracing`: a span per request.
+//! TLS of the default HTTP client: `rustls` (default; the aws-lc-rs provider, or the one the application installed process-wide) or `native-tls` (the platform's library; it wins when both are on). With neither, pass a `reqwest::Client` to [`runtime::ClientBuilder::http_client`]; `https` base URLs are refused otherwise. `tracing`: a span per request. `test-util` (for `[dev-dependencies]`): the test kit, `testing` (a mock transport under the real client, signed webhook deliveries) and `webhooks::samples` (a sample payload of every event).
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -111,6 +114,9 @@ pub mod v2026_04;
 
 #[cfg(feature = "v2026-10")]
 pub mod v2026_10;
+
+#[cfg(feature = "metering")]
+pub mod metering;
 
 #[cfg(all(feature = "v2026-10", feature = "customer-portal"))]
 pub mod licensing;
@@ -127,6 +133,12 @@ pub mod handlers;
 pub use runtime::model::Patch;
 
 pub use runtime::{BuildError, RequestOptions, Response, RetryPolicy};
+
+/// Testing an application without a network (the `test-util` cargo feature): a mock
+/// transport with typed rules per operation and signed webhook deliveries; sample
+/// payloads of every event are in `webhooks::samples`.
+#[cfg(feature = "test-util")]
+pub use runtime::testing;
 
 #[cfg(feature = "v2026-10")]
 pub use v2026_10::{

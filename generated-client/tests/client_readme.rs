@@ -46,7 +46,7 @@ fn normalized(text: &str) -> String {
 fn readme_snippets_are_all_here() {
     let this_file = normalized(include_str!("client_readme.rs"));
     let blocks = readme_blocks();
-    assert_eq!(blocks.len(), 19, "a snippet was added or removed: give it a function here");
+    assert_eq!(blocks.len(), 20, "a snippet was added or removed: give it a function here");
     for block in &blocks {
         assert!(
             this_file.contains(&normalized(block)),
@@ -498,6 +498,55 @@ fn readme_webhooks_axum_builds_a_router() {
     let secret = format!("whsec_{}", "a".repeat(43));
     assert!(webhooks_axum(secret).is_ok());
     assert!(webhooks_axum(String::new()).is_err(), "an empty secret is refused");
+}
+
+/// "Usage metering" (run against wiremock with `--features metering`; the ingester is
+/// tested against a fault-injecting server in `metering_faults.rs` and `metering_behaviour.rs`).
+#[cfg(feature = "metering")]
+async fn metering(client: &Client) -> Result {
+    use polar::metering::Ingester;
+    use polar::models::EventCreateExternalCustomer;
+    use std::time::Duration;
+
+    // Once, at start-up. The function is called once per batch, on the ingester's task.
+    let ingester = Ingester::builder(client.clone())
+        .queue_capacity(50_000) // events; beyond it `track` hands the event back
+        .batch_size(1_000)
+        .flush_interval(Duration::from_secs(1))
+        .start(|report| {
+            for failed in report.failed {
+                // Not stored, and why: yours to persist, resend (same external_id) or alert on.
+                eprintln!("{:?}: {}", failed.external_id(), failed.reason);
+            }
+        });
+
+    // In a request handler: never waits on Polar.
+    if let Err(full) = ingester.track(EventCreateExternalCustomer::new("api_call", "user_42")) {
+        // The queue is full (Polar slow or unreachable): drop it knowingly, or wait for room.
+        ingester.track_wait(full.into_event()).await?;
+    }
+
+    // When the application stops: send what is queued, for 10 seconds at most.
+    let report = ingester.shutdown(Duration::from_secs(10)).await;
+    println!("{} inserted, {} not sent in time", report.stats.inserted, report.unsent.len());
+    Ok(())
+}
+
+#[cfg(feature = "metering")]
+#[tokio::test]
+async fn readme_metering_runs() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/events/ingest"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"inserted": 1, "duplicates": 0})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    metering(&client(&server)).await.unwrap();
+    let sent: serde_json::Value = serde_json::from_slice(&server.received_requests().await.unwrap()[0].body).unwrap();
+    let event = &sent["events"][0];
+    assert_eq!((event["name"].as_str(), event["external_customer_id"].as_str()), (Some("api_call"), Some("user_42")));
+    assert!(event["external_id"].is_string() && event["timestamp"].is_string(), "{sent}");
 }
 
 #[tokio::test]

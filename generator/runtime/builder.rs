@@ -11,14 +11,17 @@
 /// The shared methods of a request builder:
 ///
 /// ```text
-/// crate::request_builder!(OrdersList -> ListResourceOrder, ApiErrorBody;
+/// crate::request_builder!(OrdersList("orders:list") -> ListResourceOrder, ApiErrorBody;
 ///     pages(Order, page, items, pagination.max_page, pagination.total_count));
-/// crate::request_builder!(OrdersExport -> String, ApiErrorBody, Text; bytes_stream);
+/// crate::request_builder!(OrdersExport("orders:export") -> String, ApiErrorBody, Text; bytes_stream);
+/// crate::request_builder!(CustomersCreate("customers:create", CustomerCreate) -> Customer, ApiErrorBody);
 /// ```
 ///
-/// `Builder -> Output, Body` writes the `timeout`, `retry`, `access_token` and `options`
+/// `Builder("operation:id"[, RequestBody]) -> Output, Body` writes the `timeout`, `retry`, `access_token` and `options`
 /// setters, `send`, `send_with_response` (a `ResponseFuture<'a, Body, Output>`) and the
-/// `IntoFuture` impl, with `Body` the API's error body type (its `ApiErrorBody`);
+/// `IntoFuture` impl, with `Body` the API's error body type (its `ApiErrorBody`), and,
+/// with the `test-util` feature, the builder's [`testing::Operation`](crate::runtime::testing::Operation)
+/// impl (the operation id, the request body type, `()` without one, and the output);
 /// `Builder -> Output, Body, Decoder` names a [`DecodeBody`](crate::runtime::DecodeBody) of
 /// this module other than the default `Json` (`Text`, `Binary`, `Empty`, `ByStatus`).
 /// Optionally followed by `; pages(Item, page, items, last_page[, total])`, a paginated list
@@ -39,14 +42,14 @@
 #[doc(hidden)]
 #[macro_export]
 macro_rules! request_builder {
-    ($builder:ident -> $output:ty, $body:ty $(, $decoder:ident)?) => {
-        $crate::request_builder!(@common $builder $output, $body $(, $decoder)?);
+    ($builder:ident($id:literal $(, $request:ty)?) -> $output:ty, $body:ty $(, $decoder:ident)?) => {
+        $crate::request_builder!(@common $builder($id $(, $request)?) $output, $body $(, $decoder)?);
     };
     (
-        $builder:ident -> $output:ty, $body:ty $(, $decoder:ident)?;
+        $builder:ident($id:literal $(, $request:ty)?) -> $output:ty, $body:ty $(, $decoder:ident)?;
         pages($item:ty, $page:ident, $($items:ident).+, $($last:ident).+ $(, $($total:ident).+)?)
     ) => {
-        $crate::request_builder!(@common $builder $output, $body $(, $decoder)?);
+        $crate::request_builder!(@common $builder($id $(, $request)?) $output, $body $(, $decoder)?);
 
         impl<'a> $builder<'a> {
             /// Every item of every page, fetching pages as the stream is polled (from
@@ -161,8 +164,8 @@ macro_rules! request_builder {
             }
         }
     };
-    ($builder:ident -> $output:ty, $body:ty $(, $decoder:ident)?; bytes_stream) => {
-        $crate::request_builder!(@common $builder $output, $body $(, $decoder)?);
+    ($builder:ident($id:literal $(, $request:ty)?) -> $output:ty, $body:ty $(, $decoder:ident)?; bytes_stream) => {
+        $crate::request_builder!(@common $builder($id $(, $request)?) $output, $body $(, $decoder)?);
 
         impl<'a> $builder<'a> {
             /// Sends the request and returns the body as a stream of chunks
@@ -202,7 +205,24 @@ macro_rules! request_builder {
     (@total $list:ident $($total:ident).+) => {
         ::core::option::Option::Some($list.$($total).+)
     };
-    (@common $builder:ident $output:ty, $body:ty $(, $decoder:ident)?) => {
+    (@request) => { () };
+    (@request $request:ty) => { $request };
+    (@decoder) => { $crate::runtime::Json };
+    (@decoder $decoder:ident) => { $crate::runtime::$decoder };
+    (@common $builder:ident($id:literal $(, $request:ty)?) $output:ty, $body:ty $(, $decoder:ident)?) => {
+        #[cfg(feature = "test-util")]
+        impl<'a> $crate::runtime::testing::Operation for $builder<'a> {
+            const ID: &'static str = $id;
+            type Output = $output;
+            type Body = $crate::request_builder!(@request $($request)?);
+            type ErrorBody = $body;
+            type Decoder = $crate::request_builder!(@decoder $($decoder)?);
+
+            fn error_table() -> &'static [(u16, $crate::runtime::ErrorDecoder<$body>)] {
+                Self::ERRORS
+            }
+        }
+
         impl<'a> $builder<'a> {
             /// Overrides the client's timeout for this request.
             pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -476,7 +476,8 @@ impl Client {
         *request.method_mut() = p.method.clone();
         *request.uri_mut() = p.uri.clone();
         *request.headers_mut() = p.headers.clone();
-        request.extensions_mut().insert(RequestMeta::new(p.operation, p.path_template, attempt));
+        let version_header = self.version.as_ref().and(self.inner.info.version_header);
+        request.extensions_mut().insert(RequestMeta::new(p.operation, p.path_template, attempt, version_header));
         let exchange = async {
             let (parts, mut body) =
                 self.inner.transport.send(request).await.map_err(|e| transport_error(p, e))?.into_parts();

@@ -31,6 +31,8 @@
 //! With the cargo feature `blocking`, every builder can also be sent without an
 //! async runtime (`send_blocking`): `Client::block_on` waits for the same future
 //! on the calling thread (see `blocking.rs`).
+//! With the `test-util` cargo feature, `testing` holds a mock transport with typed rules per
+//! operation and signed webhook deliveries, for testing applications without a network.
 
 #[cfg(feature = "blocking")]
 mod blocking;
@@ -43,6 +45,8 @@ mod query;
 mod request;
 mod response;
 mod retry;
+#[cfg(feature = "test-util")]
+pub mod testing;
 mod tls;
 mod transport;
 pub mod webhooks;

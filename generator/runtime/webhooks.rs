@@ -299,8 +299,9 @@ impl<K: Borrow<str> + Eq + Hash, V: AsRef<[u8]>, S: BuildHasher> HeaderLookup fo
 /// between threads. Its `Debug` output never shows the key.
 #[derive(Clone)]
 pub struct WebhookVerifier {
-    /// HMAC-SHA256 already keyed with the signing key; cloned for each
-    /// message. [`sign`](Self::sign) uses it.
+    /// HMAC-SHA256 already keyed with the signing key (Polar's original key
+    /// for [`WebhookVerifier::new`]); cloned for each message.
+    /// [`sign`](Self::sign) uses it.
     mac: HmacSha256,
     /// A second key a signature may match under (see [`WebhookVerifier::new`]).
     alternate: Option<HmacSha256>,
@@ -330,7 +331,8 @@ impl WebhookVerifier {
     /// A delivery is valid when one of its `v1` signatures matches under
     /// either key. This is what Polar's own SDKs do. A secret without the
     /// `whsec_` prefix has only the first key. [`sign`](Self::sign) signs
-    /// with the standard key.
+    /// with the first key, as Polar's server does, so a test delivery signed
+    /// with it is one Polar could have sent.
     ///
     /// The secret is used exactly as given: surrounding whitespace (such as a
     /// trailing newline read from a file) is part of it, and makes a `whsec_`
@@ -350,9 +352,10 @@ impl WebhookVerifier {
         if !secret.starts_with(WHSEC_PREFIX) {
             return Ok(raw);
         }
-        // Like Polar's SDKs: the standard key when the rest decodes, else the raw key alone.
+        // Like Polar's SDKs: the standard key too when the rest decodes, else the raw key
+        // alone. The raw key stays the one `sign` uses: Polar's server signs with it.
         match Self::from_whsec(secret) {
-            Ok(standard) => Ok(Self { alternate: Some(raw.mac), ..standard }),
+            Ok(standard) => Ok(Self { alternate: Some(standard.mac), ..raw }),
             Err(_) => Ok(raw),
         }
     }
@@ -569,8 +572,14 @@ impl WebhookVerifier {
     /// headers `webhook-id: {id}`, `webhook-timestamp: {timestamp}` and
     /// `webhook-signature: {sign(id, timestamp, body)}`, and it will verify
     /// with this verifier as long as `timestamp` is within the tolerance.
-    /// A verifier from [`new`](Self::new) with two keys signs with the
-    /// standard one.
+    ///
+    /// A verifier from [`new`](Self::new) or
+    /// [`from_raw_secret`](Self::from_raw_secret) signs as Polar's server
+    /// does (`server/polar/webhook/tasks.py`): the HMAC key is the UTF-8
+    /// bytes of the whole secret, `whsec_` included. One from
+    /// [`from_whsec`](Self::from_whsec) signs with the standard key. With
+    /// the `test-util` cargo feature, `runtime::testing::WebhookDelivery`
+    /// builds whole signed deliveries.
     #[must_use]
     pub fn sign(&self, id: &str, timestamp: i64, body: &[u8]) -> String {
         let mac = mac_of(&self.mac, id.as_bytes(), timestamp, body);
@@ -724,7 +733,7 @@ fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, WebhookError> {
 }
 
 /// The system clock in unix seconds (negative before 1970).
-fn unix_now() -> i64 {
+pub(crate) fn unix_now() -> i64 {
     match SystemTime::now().duration_since(UNIX_EPOCH) {
         Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
         Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |secs| -secs),

@@ -76,6 +76,13 @@ pub fn options() -> Options {
 fn extra_modules() -> Vec<crate::ir::ExtraModule> {
     vec![
         crate::ir::ExtraModule {
+            // Usage metering: a batching, retrying ingester for `events.ingest` (cargo feature
+            // `metering`, declared in the client's hand-written Cargo.toml).
+            name: "metering",
+            cfg: Some("feature = \"metering\""),
+            source: include_str!("polar/extras/metering.rs"),
+        },
+        crate::ir::ExtraModule {
             name: "licensing",
             // The newest version's models and client (the crate root's); the operations are in
             // the `customer-portal` group. `tests/polar.rs` checks the version is the newest.

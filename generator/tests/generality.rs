@@ -253,9 +253,16 @@ fn specs_compile() {
         let generated =
             codegen::generate_versions(&specs, &codegen::polar::options()).unwrap_or_else(|e| panic!("{name}: {e}"));
         let apis: Vec<codegen::ir::Api> = generated.versions.iter().map(|v| v.api.clone()).collect();
-        let features = codegen::manifest::versioned_features_block(&apis)
+        let mut features = codegen::manifest::versioned_features_block(&apis)
             .replace("\"rustls\", \"v2026-10\"]", "\"rustls\", \"v0-1-0\", \"v2026-10\"]");
         assert!(features.contains("\"v0-1-0\", \"v2026-10\"]"), "both versions on by default:\n{features}");
+        // The profile's extra modules (`metering`) are behind features the checked-in client
+        // declares in its hand-written manifest: declared here too (off), so that their `cfg`
+        // is an expected one.
+        for extra in &apis[0].extra_modules {
+            let feature = extra.cfg.and_then(|cfg| cfg.strip_prefix("feature = \"")?.strip_suffix('"'));
+            features.push_str(&format!("{} = []\n", feature.expect("an extra module behind one feature")));
+        }
         let mut files = generated.files;
         let manifest = codegen::manifest::standalone_manifest(&name, &features).replace("[workspace]\n", "");
         files.insert("Cargo.toml".to_owned(), manifest);
@@ -571,6 +578,14 @@ fn unqualified_names_in_generated_code_are_reserved() {
     for version in &polar.versions {
         planned_names(&version.api, &mut planned);
     }
+    // The profile's extra modules are hand-written like the runtime, each in a module of its
+    // own that names generated items by path (`crate::models::...`).
+    let extras: BTreeSet<String> = polar
+        .versions
+        .iter()
+        .flat_map(|version| &version.api.extra_modules)
+        .map(|m| format!("src/{}.rs", m.name))
+        .collect();
     crates.push(("polar".to_owned(), planned, polar.files));
     // The profile's extra modules are hand-written like the runtime, each in a module of
     // its own (`polar::licensing`, `polar::handlers`), naming generated items by their paths.

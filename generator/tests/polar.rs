@@ -266,8 +266,8 @@ fn rustfmt_check(name: &str, text: &str) -> Result<(), String> {
 }
 
 /// `cargo fmt` leaves the generated files (prettyplease's layout, pinned byte for byte by
-/// `regenerate --check`) as they are, and still formats the runtime copies, which are
-/// hand-written and carry no skip attribute.
+/// `regenerate --check`) as they are, and still formats the runtime copies and the profile's
+/// extra modules, which are hand-written and carry no skip attribute (and are formatted).
 #[test]
 fn cargo_fmt_leaves_generated_files_alone() {
     let generated = generate();
@@ -277,16 +277,20 @@ fn cargo_fmt_leaves_generated_files_alone() {
     // The attribute is what keeps it: without it rustfmt would reorder imports and rewrap.
     assert!(rustfmt_check("stripped.rs", &file.replace(skip, "")).is_err());
     // The profile's extra modules are hand-written too, copied like the runtime.
-    let extras: Vec<String> = polar::options().extra_modules.iter().map(|m| format!("src/{}.rs", m.name)).collect();
-    assert!(extras.len() >= 2, "licensing and handlers");
+    let extras: Vec<String> =
+        generated.versions[0].api.extra_modules.iter().map(|m| format!("src/{}.rs", m.name)).collect();
+    for module in ["src/metering.rs", "src/licensing.rs", "src/handlers.rs"] {
+        assert!(extras.contains(&module.to_owned()), "{module}");
+    }
     for (path, text) in &generated.files {
         let hand_written = path.starts_with("src/runtime/") || extras.contains(path);
         if path.ends_with(".rs") {
             assert_eq!(text.contains(skip), !hand_written, "{path}");
         }
-        if extras.contains(path) {
-            rustfmt_check("extra.rs", text).unwrap_or_else(|diff| panic!("{path} is not rustfmt-formatted:\n{diff}"));
-        }
+    }
+    for path in &extras {
+        rustfmt_check("extra.rs", &generated.files[path])
+            .unwrap_or_else(|diff| panic!("{path} is not rustfmt-formatted (`cargo xtask fmt`):\n{diff}"));
     }
 }
 

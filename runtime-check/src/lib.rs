@@ -38,7 +38,7 @@ mod tests {
         };
         assert_eq!(
             section("features"),
-            format!("[features]\ndefault = [\"rustls\", \"webhook-router\"]\n{features}"),
+            format!("[features]\ndefault = [\"rustls\", \"webhook-router\", \"test-util\", \"blocking\"]\n{features}"),
             "runtime-check/Cargo.toml [features] vs generator/runtime/features.toml"
         );
         assert_eq!(

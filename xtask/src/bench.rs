@@ -21,7 +21,9 @@ WHAT (default: all):
   gen       generation of the pinned spec: in-process stages (load, lower, IR, emit,
             format, check) and a whole `regenerate --check` process (wall, peak RSS)
   compile   cold `cargo build` / `cargo check` / `cargo doc --no-deps` of polar-sh-sdk alone,
-            dependencies prebuilt (in target/bench-compile/): wall, rustc/rustdoc peak RSS
+            dependencies prebuilt (in target/bench-compile/): wall, rustc/rustdoc peak RSS;
+            also every API version on, the build with `metering`, `events` alone with
+            and without it, and `webhook-events` alone with and without the router
   app       rebuild of bench-app/ (a tiny application using the client) after an edit,
             in the workspace's target/ (client and dependencies built once)
   all       gen, compile, app
@@ -400,7 +402,7 @@ fn bench_compile(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
         Ok(wall)
     };
 
-    let commands: [(&str, &[&str]); 6] = [
+    let commands: &[(&str, &[&str])] = &[
         ("build", &["build", "-p", "polar-sh-sdk"]),
         // Every API version on (the default is the newest alone): what shared types save.
         ("build all versions", &["build", "-p", "polar-sh-sdk", "--features", "v2026-04,v2026-10"]),
@@ -413,15 +415,41 @@ fn bench_compile(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
             &["check", "-p", "polar-sh-sdk", "--no-default-features", "--features", "v2026-10,customers"],
         ),
         ("doc", &["doc", "-p", "polar-sh-sdk", "--no-deps"]),
+        // Usage metering (`polar::metering`): what it adds to the build, and to the one group
+        // it needs (`events`, of the newest version, whose client it uses), against the same
+        // without it.
+        ("build metering", &["build", "-p", "polar-sh-sdk", "--features", "metering"]),
+        ("check events", &["check", "-p", "polar-sh-sdk", "--no-default-features", "--features", "v2026-10,events"]),
+        (
+            "check events metering",
+            &["check", "-p", "polar-sh-sdk", "--no-default-features", "--features", "v2026-10,events,metering"],
+        ),
+        // The webhook router (`webhooks::WebhookRouter`, with its axum route): what it adds to
+        // the webhook events it routes.
+        (
+            "check webhook events",
+            &["check", "-p", "polar-sh-sdk", "--no-default-features", "--features", "v2026-10,webhook-events"],
+        ),
+        (
+            "check webhook events router",
+            &[
+                "check",
+                "-p",
+                "polar-sh-sdk",
+                "--no-default-features",
+                "--features",
+                "v2026-10,webhook-events,webhook-router,axum",
+            ],
+        ),
     ];
     println!("  building dependencies once in {} (minutes on the first run)", target.display());
-    for (_, args) in &commands {
+    for (_, args) in commands {
         cargo(args)?;
     }
 
     let mut results: BTreeMap<&str, Vec<Measured>> = BTreeMap::new();
     for run in 1..=runs {
-        for (name, args) in &commands {
+        for (name, args) in commands {
             cargo(&["clean", "-p", "polar-sh-sdk", "--quiet"])?;
             // rustdoc merges its search index with every crate already documented in the
             // output folder, which costs memory that has nothing to do with this crate
@@ -448,7 +476,7 @@ fn bench_compile(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
     let one_version =
         results.get("build").and_then(|m| median(&m.iter().filter_map(|m| m.tool.map(|t| t.2)).collect::<Vec<_>>()));
-    let targets: [(&str, &str, Option<f64>, Option<f64>); 6] = [
+    let targets: &[(&str, &str, Option<f64>, Option<f64>)] = &[
         ("build", "cargo build -p polar-sh-sdk (cold, deps built)", Some(37.0), Some(1.2 * 1024.0)),
         (
             "build all versions",
@@ -460,8 +488,13 @@ fn bench_compile(root: &Path, runs: usize) -> Result<Vec<Row>, String> {
         ("check", "cargo check -p polar-sh-sdk (cold, deps built)", Some(32.0), Some(1.2 * 1024.0)),
         ("check customers", "  the same, only feature `customers`", None, None),
         ("doc", "cargo doc -p polar-sh-sdk --no-deps", None, None),
+        ("build metering", "cargo build -p polar-sh-sdk --features metering", None, None),
+        ("check events", "cargo check, only `v2026-10,events`", None, None),
+        ("check events metering", "  the same, and `metering`", None, None),
+        ("check webhook events", "cargo check, only `v2026-10,webhook-events`", None, None),
+        ("check webhook events router", "  the same, and `webhook-router,axum`", None, None),
     ];
-    for (name, figure, time_target, mem_target) in targets {
+    for &(name, figure, time_target, mem_target) in targets {
         let measured = results.get(name).map(Vec::as_slice).unwrap_or_default();
         let walls: Vec<f64> = measured.iter().map(|m| m.wall).collect();
         let cpus: Vec<f64> = measured.iter().filter_map(|m| m.tool.map(|t| t.2)).collect();

@@ -20,6 +20,7 @@ const RUNTIME_SETS: &[&str] = &[
     "axum,webhook-events",
     "webhook-router",
     "webhook-router,axum,tracing",
+    "test-util",
     "blocking",
 ];
 
@@ -47,6 +48,10 @@ pub fn run(root: &std::path::Path) -> Result<(), String> {
     // version), and the webhook router with the events of the newest and of every version.
     sets.extend(RUNTIME_SETS.iter().map(|f| (*f).to_owned()));
     sets.push(format!("{newest},axum,webhook-events"));
+    // The test kit with one group (its builders' `testing::Operation` impls, the error
+    // bodies' `Serialize`) and with every version's webhook samples.
+    sets.push(format!("{newest},test-util,customers"));
+    sets.push(format!("{},test-util,webhook-events", versions.join(",")));
     sets.push(format!("{newest},webhook-router,axum,webhook-events"));
     if versions.len() > 1 {
         sets.push(format!("{},webhook-router,webhook-events", versions.join(",")));
@@ -59,6 +64,10 @@ pub fn run(root: &std::path::Path) -> Result<(), String> {
     sets.push(format!("{newest},axum,checkouts"));
     sets.push(format!("{newest},axum,customer-sessions"));
     sets.push(format!("{newest},axum,checkouts,customer-sessions,webhook-events"));
+    // The features of the profile's hand-written modules (`metering`), each alone.
+    let extras: std::collections::BTreeSet<String> =
+        apis.iter().flat_map(|api| &api.extra_modules).filter_map(|extra| extra.cfg).filter_map(cfg_features).collect();
+    sets.extend(extras);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut failures = Vec::new();
     for features in &sets {
@@ -90,11 +99,32 @@ pub fn run(root: &std::path::Path) -> Result<(), String> {
     if failures.is_empty() {
         println!(
             "polar-sh-sdk checks warning-free with none of its features, each version alone (the oldest also with \
-             every group), each group with the newest version and with all of them, and the runtime's {:?}",
+             every group), each group with the newest version and with all of them, the runtime's {:?} and each \
+             extra module's",
             RUNTIME_SETS
         );
         Ok(())
     } else {
         Err(failures.join("\n\n"))
+    }
+}
+
+/// The features a `cfg` predicate names (`feature = "metering"`), as a `--features` list.
+fn cfg_features(cfg: &str) -> Option<String> {
+    let names: Vec<&str> = cfg
+        .split("feature")
+        .skip(1)
+        .filter_map(|rest| rest.trim_start().strip_prefix('=')?.trim_start().strip_prefix('"')?.split('"').next())
+        .collect();
+    (!names.is_empty()).then(|| names.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cfg_features_reads_feature_names() {
+        assert_eq!(super::cfg_features("feature = \"metering\"").as_deref(), Some("metering"));
+        assert_eq!(super::cfg_features("all(feature=\"a\", feature = \"b\")").as_deref(), Some("a,b"));
+        assert_eq!(super::cfg_features("unix"), None);
     }
 }

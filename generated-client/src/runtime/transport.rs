@@ -6,7 +6,8 @@
 //! credentials, the version header), the per-attempt timeout and the total time budget,
 //! retries and `Retry-After`, the response size limit, and decoding statuses and bodies into
 //! typed values and errors. A [`Transport`] only moves one attempt over the wire:
-//! [`ReqwestTransport`] by default, the mock of the `test-util` feature in tests, or a layer
+//! [`ReqwestTransport`] by default, the mock of the `test-util` feature in tests
+//! (`runtime::testing::Mock`), or a layer
 //! of yours around another transport ([`ClientBuilder::layer`](super::ClientBuilder::layer)):
 //! request and response interception, metrics, another HTTP stack.
 //!
@@ -65,11 +66,21 @@ pub struct RequestMeta {
     pub path_template: &'static str,
     /// Which attempt this is: 1, then 2 for the first retry...
     pub attempt: u32,
+    /// The header this request carries the API version in (`Polar-Version`), when the
+    /// client sends one. A server that echoes it on every response of a version it serves
+    /// (`ApiInfo::version_echoed`) is told from one that does not serve the version by it,
+    /// so a mock answers with it too.
+    pub version_header: Option<&'static str>,
 }
 
 impl RequestMeta {
-    pub(crate) fn new(operation_id: &'static str, path_template: &'static str, attempt: u32) -> Self {
-        Self { operation_id, path_template, attempt }
+    pub(crate) fn new(
+        operation_id: &'static str,
+        path_template: &'static str,
+        attempt: u32,
+        version_header: Option<&'static str>,
+    ) -> Self {
+        Self { operation_id, path_template, attempt, version_header }
     }
 }
 

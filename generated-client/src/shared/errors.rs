@@ -108,6 +108,57 @@ impl crate::runtime::ErrorBody for ApiErrorBody {
     }
 }
 
+/// The JSON of the body as the server sends it, for the `test-util` mock's typed
+/// errors (`When::fails`); the unrecognized arm has none (answer with a `Reply`).
+#[cfg(feature = "test-util")]
+impl serde::Serialize for ApiErrorBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::HttpValidationError(body) => body.serialize(serializer),
+            Self::CannotCreateOrganizationError(body) => body.serialize(serializer),
+            Self::ResourceNotFound(body) => body.serialize(serializer),
+            Self::OrganizationsUpdate403Error(body) => body.serialize(serializer),
+            Self::SsoEnforcementRequiresConnection(body) => body.serialize(serializer),
+            Self::AlreadyCanceledSubscription(body) => body.serialize(serializer),
+            Self::SubscriptionLocked(body) => body.serialize(serializer),
+            Self::PaymentFailed(body) => body.serialize(serializer),
+            Self::SubscriptionsUpdate403Error(body) => body.serialize(serializer),
+            Self::NotPermitted(body) => body.serialize(serializer),
+            Self::OrdersFinalize402Error(body) => body.serialize(serializer),
+            Self::OrdersFinalize403Error(body) => body.serialize(serializer),
+            Self::OrderNotDraft(body) => body.serialize(serializer),
+            Self::OrderNotEligibleForInvoice(body) => body.serialize(serializer),
+            Self::MissingInvoiceBillingDetails(body) => body.serialize(serializer),
+            Self::RefundedAlready(body) => body.serialize(serializer),
+            Self::DisputeNotOpenError(body) => body.serialize(serializer),
+            Self::CheckoutForbiddenError(body) => body.serialize(serializer),
+            Self::ExpiredCheckoutError(body) => body.serialize(serializer),
+            Self::PaymentError(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::AmbiguousExternalCustomerId(body) => body.serialize(serializer),
+            Self::PaymentMethodSetupFailed(body) => body.serialize(serializer),
+            Self::CustomerNotReady(body) => body.serialize(serializer),
+            Self::PaymentMethodInUseByActiveSubscription(body) => {
+                body.serialize(serializer)
+            }
+            Self::PaymentAlreadyInProgress(body) => body.serialize(serializer),
+            Self::OrderNotEligibleForRetry(body) => body.serialize(serializer),
+            Self::ManualRetryLimitExceeded(body) => body.serialize(serializer),
+            Self::CustomerPortalSubscriptionsUpdate403Error(body) => {
+                body.serialize(serializer)
+            }
+            Self::PaymentMethodRequired(body) => body.serialize(serializer),
+            Self::Unrecognized { .. } => {
+                Err(
+                    serde::ser::Error::custom(
+                        "an unrecognized error body has no JSON: answer with a `Reply` of its bytes",
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// Decodes an error body into [`ApiErrorBody::HttpValidationError`].
 #[cfg(
     any(

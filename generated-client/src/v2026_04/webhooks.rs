@@ -49,6 +49,9 @@ pub use crate::runtime::webhooks::{
 #[cfg(feature = "axum")]
 pub use crate::runtime::webhooks::WebhookRejection;
 
+#[cfg(feature = "test-util")]
+pub mod samples;
+
 /// A webhook event, decoded from a verified request body.
 /// The event type is read from the payload's `type` property.
 /// Events this version of the crate does not know decode as [`WebhookEvent::Unknown`]
@@ -647,7 +650,7 @@ pub mod events {
 
     /// `checkout.created`: Sent when a new checkout is created.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookCheckoutCreatedPayload`](WebhookCheckoutCreatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookCheckoutCreatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct CheckoutCreated;
 
@@ -671,7 +674,7 @@ pub mod events {
 
     /// `checkout.updated`: Sent when a checkout is updated.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookCheckoutUpdatedPayload`](WebhookCheckoutUpdatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookCheckoutUpdatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct CheckoutUpdated;
 
@@ -695,7 +698,7 @@ pub mod events {
 
     /// `checkout.expired`: Sent when a checkout expires.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookCheckoutExpiredPayload`](WebhookCheckoutExpiredPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookCheckoutExpiredPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct CheckoutExpired;
 
@@ -719,7 +722,7 @@ pub mod events {
 
     /// `customer.created`: Sent when a new customer is created.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerCreatedPayload`](WebhookCustomerCreatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerCreatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct CustomerCreated;
 
@@ -743,7 +746,7 @@ pub mod events {
 
     /// `customer.updated`: Sent when a customer is updated.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerUpdatedPayload`](WebhookCustomerUpdatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerUpdatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct CustomerUpdated;
 
@@ -767,7 +770,7 @@ pub mod events {
 
     /// `customer.deleted`: Sent when a customer is deleted.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerDeletedPayload`](WebhookCustomerDeletedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerDeletedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct CustomerDeleted;
 
@@ -791,7 +794,7 @@ pub mod events {
 
     /// `customer.state_changed`: Sent when a customer state has changed.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerStateChangedPayload`](WebhookCustomerStateChangedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerStateChangedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct CustomerStateChanged;
 
@@ -818,7 +821,7 @@ pub mod events {
 
     /// `customer_seat.assigned`: Sent when a new customer seat is assigned.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerSeatAssignedPayload`](WebhookCustomerSeatAssignedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerSeatAssignedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct CustomerSeatAssigned;
 
@@ -845,7 +848,7 @@ pub mod events {
 
     /// `customer_seat.claimed`: Sent when a customer seat is claimed.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerSeatClaimedPayload`](WebhookCustomerSeatClaimedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerSeatClaimedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct CustomerSeatClaimed;
 
@@ -872,7 +875,7 @@ pub mod events {
 
     /// `customer_seat.revoked`: Sent when a customer seat is revoked.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerSeatRevokedPayload`](WebhookCustomerSeatRevokedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookCustomerSeatRevokedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct CustomerSeatRevoked;
 
@@ -899,7 +902,7 @@ pub mod events {
 
     /// `member.created`: Sent when a new member is created.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookMemberCreatedPayload`](WebhookMemberCreatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookMemberCreatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct MemberCreated;
 
@@ -923,7 +926,7 @@ pub mod events {
 
     /// `member.updated`: Sent when a member is updated.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookMemberUpdatedPayload`](WebhookMemberUpdatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookMemberUpdatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct MemberUpdated;
 
@@ -947,7 +950,7 @@ pub mod events {
 
     /// `member.deleted`: Sent when a member is deleted.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookMemberDeletedPayload`](WebhookMemberDeletedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookMemberDeletedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct MemberDeleted;
 
@@ -971,7 +974,7 @@ pub mod events {
 
     /// `order.created`: Sent when a new order is created.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookOrderCreatedPayload`](WebhookOrderCreatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookOrderCreatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct OrderCreated;
 
@@ -995,7 +998,7 @@ pub mod events {
 
     /// `order.updated`: Sent when an order is updated.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookOrderUpdatedPayload`](WebhookOrderUpdatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookOrderUpdatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct OrderUpdated;
 
@@ -1019,7 +1022,7 @@ pub mod events {
 
     /// `order.paid`: Sent when an order is paid.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookOrderPaidPayload`](WebhookOrderPaidPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookOrderPaidPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct OrderPaid;
 
@@ -1042,7 +1045,7 @@ pub mod events {
 
     /// `order.refunded`: Sent when an order is fully or partially refunded.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookOrderRefundedPayload`](WebhookOrderRefundedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookOrderRefundedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct OrderRefunded;
 
@@ -1066,7 +1069,7 @@ pub mod events {
 
     /// `subscription.created`: Sent when a new subscription is created.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionCreatedPayload`](WebhookSubscriptionCreatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionCreatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct SubscriptionCreated;
 
@@ -1093,7 +1096,7 @@ pub mod events {
 
     /// `subscription.updated`: Sent when a subscription is updated. This event fires for all changes to the subscription, including renewals.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionUpdatedPayload`](WebhookSubscriptionUpdatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionUpdatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct SubscriptionUpdated;
 
@@ -1120,7 +1123,7 @@ pub mod events {
 
     /// `subscription.active`: Sent when a subscription becomes active,
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionActivePayload`](WebhookSubscriptionActivePayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionActivePayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct SubscriptionActive;
 
@@ -1147,7 +1150,7 @@ pub mod events {
 
     /// `subscription.canceled`: Sent when a subscription is canceled.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionCanceledPayload`](WebhookSubscriptionCanceledPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionCanceledPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct SubscriptionCanceled;
 
@@ -1174,7 +1177,7 @@ pub mod events {
 
     /// `subscription.uncanceled`: Sent when a customer revokes a pending cancellation.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionUncanceledPayload`](WebhookSubscriptionUncanceledPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionUncanceledPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct SubscriptionUncanceled;
 
@@ -1201,7 +1204,7 @@ pub mod events {
 
     /// `subscription.cycled`: Sent when a subscription enters a new billing period.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionCycledPayload`](WebhookSubscriptionCycledPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionCycledPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct SubscriptionCycled;
 
@@ -1228,7 +1231,7 @@ pub mod events {
 
     /// `subscription.revoked`: Sent when a subscription is revoked and the user loses access immediately.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionRevokedPayload`](WebhookSubscriptionRevokedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionRevokedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct SubscriptionRevoked;
 
@@ -1255,7 +1258,7 @@ pub mod events {
 
     /// `subscription.past_due`: Sent when a subscription payment fails and the subscription enters `past_due` status.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionPastDuePayload`](WebhookSubscriptionPastDuePayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionPastDuePayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct SubscriptionPastDue;
 
@@ -1282,7 +1285,7 @@ pub mod events {
 
     /// `subscription.paused`: Sent when a subscription is paused and the customer temporarily loses access.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionPausedPayload`](WebhookSubscriptionPausedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionPausedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct SubscriptionPaused;
 
@@ -1309,7 +1312,7 @@ pub mod events {
 
     /// `subscription.resumed`: Sent when a paused subscription resumes, restoring the customer's access.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionResumedPayload`](WebhookSubscriptionResumedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookSubscriptionResumedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct SubscriptionResumed;
 
@@ -1336,7 +1339,7 @@ pub mod events {
 
     /// `refund.created`: Sent when a refund is created regardless of status.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookRefundCreatedPayload`](WebhookRefundCreatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookRefundCreatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct RefundCreated;
 
@@ -1360,7 +1363,7 @@ pub mod events {
 
     /// `refund.updated`: Sent when a refund is updated.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookRefundUpdatedPayload`](WebhookRefundUpdatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookRefundUpdatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct RefundUpdated;
 
@@ -1384,7 +1387,7 @@ pub mod events {
 
     /// `product.created`: Sent when a new product is created.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookProductCreatedPayload`](WebhookProductCreatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookProductCreatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct ProductCreated;
 
@@ -1408,7 +1411,7 @@ pub mod events {
 
     /// `product.updated`: Sent when a product is updated.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookProductUpdatedPayload`](WebhookProductUpdatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookProductUpdatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct ProductUpdated;
 
@@ -1432,7 +1435,7 @@ pub mod events {
 
     /// `discount.created`: Sent when a new discount is created.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookDiscountCreatedPayload`](WebhookDiscountCreatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookDiscountCreatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct DiscountCreated;
 
@@ -1456,7 +1459,7 @@ pub mod events {
 
     /// `discount.updated`: Sent when a discount is updated.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookDiscountUpdatedPayload`](WebhookDiscountUpdatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookDiscountUpdatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct DiscountUpdated;
 
@@ -1480,7 +1483,7 @@ pub mod events {
 
     /// `discount.deleted`: Sent when a discount is deleted.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookDiscountDeletedPayload`](WebhookDiscountDeletedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookDiscountDeletedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct DiscountDeleted;
 
@@ -1504,7 +1507,7 @@ pub mod events {
 
     /// `organization.updated`: Sent when a organization is updated.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookOrganizationUpdatedPayload`](WebhookOrganizationUpdatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookOrganizationUpdatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct OrganizationUpdated;
 
@@ -1531,7 +1534,7 @@ pub mod events {
 
     /// `benefit.created`: Sent when a new benefit is created.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookBenefitCreatedPayload`](WebhookBenefitCreatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookBenefitCreatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct BenefitCreated;
 
@@ -1555,7 +1558,7 @@ pub mod events {
 
     /// `benefit.updated`: Sent when a benefit is updated.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookBenefitUpdatedPayload`](WebhookBenefitUpdatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookBenefitUpdatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct BenefitUpdated;
 
@@ -1579,7 +1582,7 @@ pub mod events {
 
     /// `benefit_grant.created`: Sent when a new benefit grant is created.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookBenefitGrantCreatedPayload`](WebhookBenefitGrantCreatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookBenefitGrantCreatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct BenefitGrantCreated;
 
@@ -1606,7 +1609,7 @@ pub mod events {
 
     /// `benefit_grant.updated`: Sent when a benefit grant is updated.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookBenefitGrantUpdatedPayload`](WebhookBenefitGrantUpdatedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookBenefitGrantUpdatedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct BenefitGrantUpdated;
 
@@ -1633,7 +1636,7 @@ pub mod events {
 
     /// `benefit_grant.cycled`: Sent when a benefit grant is cycled,
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookBenefitGrantCycledPayload`](WebhookBenefitGrantCycledPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookBenefitGrantCycledPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct BenefitGrantCycled;
 
@@ -1660,7 +1663,7 @@ pub mod events {
 
     /// `benefit_grant.revoked`: Sent when a benefit grant is revoked.
     ///
-    /// Its handler receives a `VerifiedWebhook` of [`WebhookBenefitGrantRevokedPayload`](WebhookBenefitGrantRevokedPayload).
+    /// Its handler receives a `VerifiedWebhook` of [`WebhookBenefitGrantRevokedPayload`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct BenefitGrantRevoked;
 

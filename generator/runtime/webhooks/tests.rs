@@ -165,11 +165,39 @@ fn reference_vectors() {
 
 #[test]
 fn spec_known_answer() {
-    let verifier = WebhookVerifier::new(SPEC_SECRET).expect("secret");
-    assert_eq!(verifier.sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY), SPEC_SIGNATURE);
+    // The specification's example is signed with the standard key.
+    let standard = WebhookVerifier::from_whsec(SPEC_SECRET).expect("secret");
+    assert_eq!(standard.sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY), SPEC_SIGNATURE);
     let ts = SPEC_TIMESTAMP.to_string();
     let headers = headers(SPEC_ID, &ts, SPEC_SIGNATURE);
+    assert_eq!(standard.verify_at(&headers, SPEC_BODY, SPEC_TIMESTAMP), Ok(()));
+    // `new` verifies it too (either key), but signs as Polar's server does.
+    let verifier = WebhookVerifier::new(SPEC_SECRET).expect("secret");
     assert_eq!(verifier.verify_at(&headers, SPEC_BODY, SPEC_TIMESTAMP), Ok(()));
+    assert_ne!(verifier.sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY), SPEC_SIGNATURE);
+}
+
+/// `sign` of a verifier made with `new` from a Polar secret reproduces the signatures of
+/// the simulated Polar server (`scripts/webhook_vectors.py` signs like
+/// `server/polar/webhook/tasks.py`: `Webhook(base64(secret.encode()))`), byte for byte: a
+/// test delivery signed with it is one Polar could have sent. Before, `new` signed with the
+/// standard key, which Polar's server does not use for these secrets.
+#[test]
+fn new_signs_as_polars_server() {
+    let cases: Vec<Value> = serde_json::from_str(VECTORS).expect("vectors.json parses");
+    let mut checked = 0;
+    for case in &cases {
+        if case["scheme"] != "polar_original" || case["expect"] != "ok" {
+            continue;
+        }
+        let (name, secret, body) = (text(case, "name"), text(case, "secret"), text(case, "body").as_bytes());
+        let (id, signature) = (text(case, "id"), text(case, "signature_header"));
+        let timestamp: i64 = text(case, "timestamp").parse().expect("timestamp");
+        let verifier = WebhookVerifier::new(secret).expect("WebhookVerifier::new");
+        assert_eq!(verifier.sign(id, timestamp, body), signature, "{name}");
+        checked += 1;
+    }
+    assert!(checked >= 100, "only {checked} simulated Polar deliveries");
 }
 
 #[test]
@@ -185,11 +213,16 @@ fn secret_forms() {
         assert_eq!(other.sign("id", NOW, b"{}"), expected);
     }
 
-    // `new` picks the form by prefix.
+    // `new` of a `whsec_` secret signs as Polar's server (the whole secret's bytes) and
+    // verifies under the standard key (the base64 after the prefix) too.
     let key = b"0123456789abcdef0123456789abcdef";
+    let secret = format!("whsec_{}", STANDARD.encode(key));
     let from_key = WebhookVerifier::from_key_bytes(key).expect("key");
-    let auto = WebhookVerifier::new(&format!("whsec_{}", STANDARD.encode(key))).expect("new");
-    assert_eq!(auto.sign("id", NOW, b""), from_key.sign("id", NOW, b""));
+    let auto = WebhookVerifier::new(&secret).expect("new");
+    let whole = WebhookVerifier::from_raw_secret(&secret).expect("raw");
+    assert_eq!(auto.sign("id", NOW, b""), whole.sign("id", NOW, b""));
+    let ts = NOW.to_string();
+    assert_eq!(auto.verify_at(&headers("id", &ts, &from_key.sign("id", NOW, b"")), b"", NOW), Ok(()));
 
     // A `whsec_` secret that is not base64 after the prefix has its raw key alone under
     // `new`, as under the explicit constructor (Polar's SDKs fall back the same way).
@@ -580,7 +613,9 @@ fn new_accepts_every_polar_shaped_secret_with_both_keys() {
         let verifier = WebhookVerifier::new(&secret).unwrap_or_else(|err| panic!("{secret}: {err}"));
         assert_eq!(format!("{verifier:?}"), "WebhookVerifier { keys: 2, tolerance: 300s, .. }", "{secret}");
         let standard = WebhookVerifier::from_whsec(&secret).unwrap_or_else(|err| panic!("{secret}: {err}"));
-        assert_eq!(verifier.sign("id", NOW, b"{}"), standard.sign("id", NOW, b"{}"));
+        let original = WebhookVerifier::from_raw_secret(&secret).expect("raw");
+        assert_eq!(verifier.sign("id", NOW, b"{}"), original.sign("id", NOW, b"{}"), "signs as Polar's server");
+        assert_ne!(verifier.sign("id", NOW, b"{}"), standard.sign("id", NOW, b"{}"));
     }
     // Whatever the last character (and so its bits beyond the 32-byte key).
     let stem = &POLAR_SECRET[..POLAR_SECRET.len() - 1];
@@ -612,7 +647,8 @@ fn polar_secret_verifies_under_either_key() {
     let original_sig = original.sign("msg", NOW, body);
     let standard_sig = standard.sign("msg", NOW, body);
     assert_ne!(original_sig, standard_sig);
-    assert_eq!(both.sign("msg", NOW, body), standard_sig);
+    // `new` signs as Polar's server does: the original key.
+    assert_eq!(both.sign("msg", NOW, body), original_sig);
     let check = |verifier: &WebhookVerifier, sig: &str| verifier.verify_at(&headers("msg", &ts, sig), body, NOW);
     assert_eq!(check(&both, &original_sig), Ok(()));
     assert_eq!(check(&both, &standard_sig), Ok(()));

@@ -382,6 +382,20 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
         (None, ResponseKind::Text(_) | ResponseKind::Bytes(_)) => quote! { ; bytes_stream },
         (None, _) => quote! {},
     };
+    // What the `test-util` mock decodes a request body into (`runtime::testing::Operation`):
+    // the body type for JSON and form bodies (an `Option` when the body is optional); other
+    // encodings are matched on their bytes (`Call::body`), so the macro's `()`.
+    let operation_id = op.operation_id.as_str();
+    let test_body = match (body, &body_ty) {
+        (Some(b), Some(ty)) if matches!(b.encoding, BodyEncoding::Json | BodyEncoding::Form) => {
+            if b.required {
+                quote! { , #ty }
+            } else {
+                quote! { , Option<#ty> }
+            }
+        }
+        _ => quote! {},
+    };
     let doc = format!(
         " Request builder for `{}`: set optional parameters, then `.await` it or call [`send`](Self::send).",
         op.operation_id
@@ -405,7 +419,7 @@ fn operation(api: &Api, op: &Operation, imports: &mut Imports) -> (TokenStream, 
 
         }
 
-        crate::request_builder!(#builder -> #output, ApiErrorBody #decoder #extra);
+        crate::request_builder!(#builder(#operation_id #test_body) -> #output, ApiErrorBody #decoder #extra);
 
         #status_enum
     };

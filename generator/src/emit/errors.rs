@@ -54,6 +54,20 @@ pub fn errors_file(api: &Api, place: Place<'_>) -> TokenStream {
             }
         }
 
+        /// The JSON of the body as the server sends it, for the `test-util` mock's typed
+        /// errors (`When::fails`); the unrecognized arm has none (answer with a `Reply`).
+        #[cfg(feature = "test-util")]
+        impl serde::Serialize for ApiErrorBody {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#variants(body) => body.serialize(serializer),)*
+                    Self::#unrecognized { .. } => Err(serde::ser::Error::custom(
+                        "an unrecognized error body has no JSON: answer with a `Reply` of its bytes",
+                    )),
+                }
+            }
+        }
+
         #(#decoders)*
     }
 }

@@ -161,6 +161,8 @@ pub enum FileJob<'a> {
     /// `errors.rs` of a version, or the shared one.
     Errors(usize, Place<'a>),
     Webhooks(usize),
+    /// `webhooks/samples.rs` of a version (the `test-util` feature).
+    WebhookSamples(usize),
     Examples(usize),
 }
 
@@ -216,6 +218,7 @@ pub fn file_jobs<'a>(krate: &Crate<'a>) -> Vec<FileJob<'a>> {
         }
         if !api.webhooks.is_empty() {
             jobs.push(FileJob::Webhooks(v));
+            jobs.push(FileJob::WebhookSamples(v));
         }
         if krate.has_examples(v) {
             jobs.push(FileJob::Examples(v));
@@ -259,6 +262,10 @@ pub fn emit_file(krate: &Crate<'_>, job: &FileJob<'_>) -> EmittedFile {
         FileJob::Webhooks(v) => {
             let place = krate.place(v);
             (format!("{}webhooks.rs", place.dir()), webhooks::webhooks_file(&versions[v], place))
+        }
+        FileJob::WebhookSamples(v) => {
+            let place = krate.place(v);
+            (format!("{}webhooks/samples.rs", place.dir()), webhooks::samples_file(&versions[v], place))
         }
         FileJob::Examples(v) => {
             let place = krate.place(v);

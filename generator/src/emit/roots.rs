@@ -48,6 +48,12 @@ pub fn lib_rs(api: &Api, examples: bool) -> TokenStream {
         pub use runtime::model::Patch;
         pub use runtime::{BuildError, RequestOptions, Response, RetryPolicy};
 
+        /// Testing an application without a network (the `test-util` cargo feature): a mock
+        /// transport with typed rules per operation and signed webhook deliveries; sample
+        /// payloads of every event are in `webhooks::samples`.
+        #[cfg(feature = "test-util")]
+        pub use runtime::testing;
+
         #version
         #api_info
         #server
@@ -115,6 +121,12 @@ pub fn versioned_lib_rs(versions: &[Api], shared: &Shared) -> TokenStream {
 
         pub use runtime::model::Patch;
         pub use runtime::{BuildError, RequestOptions, Response, RetryPolicy};
+
+        /// Testing an application without a network (the `test-util` cargo feature): a mock
+        /// transport with typed rules per operation and signed webhook deliveries; sample
+        /// payloads of every event are in `webhooks::samples`.
+        #[cfg(feature = "test-util")]
+        pub use runtime::testing;
 
         #[cfg(feature = #feature)]
         pub use #name::{#(#reexported),*};
@@ -489,7 +501,9 @@ fn features_doc(api: &Api, versions: Option<&[Api]>) -> String {
         "TLS of the default HTTP client: `rustls` (default; the aws-lc-rs provider, or the one the \
          application installed process-wide) or `native-tls` (the platform's library; it wins when both \
          are on). With neither, pass a `reqwest::Client` to [`runtime::ClientBuilder::http_client`]; `https` base \
-         URLs are refused otherwise. `tracing`: a span per request.",
+         URLs are refused otherwise. `tracing`: a span per request. `test-util` (for `[dev-dependencies]`): \
+         the test kit, `testing` (a mock transport under the real client, signed webhook deliveries) and \
+         `webhooks::samples` (a sample payload of every event).",
     );
     doc
 }

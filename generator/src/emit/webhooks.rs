@@ -90,6 +90,9 @@ pub fn webhooks_file(api: &Api, place: Place<'_>) -> TokenStream {
         #[cfg(feature = "axum")]
         pub use crate::runtime::webhooks::WebhookRejection;
 
+        #[cfg(feature = "test-util")]
+        pub mod samples;
+
         /// A webhook event, decoded from a verified request body.
         #[doc = #tag_doc]
         /// Events this version of the crate does not know decode as [`WebhookEvent::Unknown`]
@@ -156,13 +159,14 @@ fn router_items(api: &Api, place: Place<'_>) -> TokenStream {
             .as_deref()
             .and_then(|d| d.lines().map(str::trim).find(|line| !line.is_empty()))
             .map_or_else(|| ".".to_owned(), |line| format!(": {line}"));
-        let payload_name = match &w.payload {
-            Ty::Named(id) => format!("[`{0}`]({0})", api.types[*id].name),
-            _ => "its payload".to_owned(),
+        // An intra-doc link to the payload type (imported above), written past `doc_attrs`,
+        // which escapes the spec's brackets.
+        let receives = match &w.payload {
+            Ty::Named(id) => format!(" Its handler receives a `VerifiedWebhook` of [`{}`].", api.types[*id].name),
+            _ => " Its handler receives a `VerifiedWebhook` of its payload.".to_owned(),
         };
-        let docs = doc_attrs(Some(&format!(
-            "`{event}`{summary}\n\nIts handler receives a `VerifiedWebhook` of {payload_name}."
-        )));
+        let summary_docs = doc_attrs(Some(&format!("`{event}`{summary}")));
+        let docs = quote! { #summary_docs #[doc = ""] #[doc = #receives] };
         quote! {
             #docs
             #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -216,6 +220,84 @@ fn router_items(api: &Api, place: Place<'_>) -> TokenStream {
             #imports
 
             #(#markers)*
+        }
+    }
+}
+
+/// `webhooks/samples.rs` (the `test-util` feature): a sample payload of every event, as
+/// JSON text built from the spec (`samples::JsonSampler`), and a function per event that
+/// decodes it into the event's payload type.
+pub fn samples_file(api: &Api, place: Place<'_>) -> TokenStream {
+    let mut imports = Imports::outside_models(place.code_root());
+    let mut functions = Vec::new();
+    let mut events = Vec::new();
+    let mut texts = Vec::new();
+    for w in &api.webhooks {
+        let ty = ty_tokens(api, &w.payload, &mut imports);
+        let mut name = crate::names::snake_name(&w.variant);
+        if ["all", "json", "decode"].contains(&name.as_str()) {
+            name.push_str("_event");
+        }
+        let function = crate::names::ident(&name);
+        let variant = format_ident!("{}", w.variant);
+        let event = &w.event;
+        // Each sample numbers its own UUIDs: one event's sample does not depend on others.
+        let value = crate::samples::JsonSampler::new(api).value(&w.payload, "");
+        let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        let hashes = "#".repeat((1..).find(|n| !text.contains(&format!("\"{}", "#".repeat(*n)))).unwrap_or(1));
+        let literal: proc_macro2::Literal =
+            format!("r{hashes}\"{text}\"{hashes}").parse().unwrap_or_else(|_| proc_macro2::Literal::string(&text));
+        let doc = format!(" A sample `{event}` payload (the JSON is [`json`]`(\"{event}\")`).");
+        functions.push(quote! {
+            #[doc = #doc]
+            pub fn #function() -> #ty {
+                decode(#event)
+            }
+        });
+        events.push(quote! { WebhookEvent::#variant(Box::new(#function())) });
+        texts.push((event.clone(), literal));
+    }
+    // The texts are `json`'s: the generated code names no constant of its own.
+    let arms = texts.iter().map(|(event, literal)| quote! { #event => Some(#literal), });
+    let imports = imports.tokens("");
+    let (lib, public) = (&api.lib_name, api.public_path());
+    let first = api.webhooks.first().map(|w| crate::names::snake_name(&w.variant)).unwrap_or_default();
+    let module_doc = super::docs::inner_doc_attrs(Some(&format!(
+        "A sample payload of every webhook event (the `test-util` cargo feature), built from the \
+         API spec's schemas and property examples: every property set, identifiers numbered \
+         (`00000000-0000-4000-8000-000000000001`...), times fixed. Each function decodes its \
+         sample into the event's payload type, to change what a test needs before sending it \
+         as a signed delivery:\n\n\
+         ```ignore\n\
+         let mut payload = {public}::webhooks::samples::{first}();\n\
+         let delivery = {lib}::testing::WebhookDelivery::new(SECRET, &payload)?;\n\
+         ```"
+    )));
+    quote! {
+        #module_doc
+        #imports
+        use super::WebhookEvent;
+
+        #(#functions)*
+
+        /// One sample of every event, in the spec's order.
+        pub fn all() -> Vec<WebhookEvent> {
+            vec![#(#events),*]
+        }
+
+        /// The sample JSON of an event type (`order.paid`), as a server would send it;
+        /// `None` for an event this version does not know.
+        pub fn json(event_type: &str) -> Option<&'static str> {
+            match event_type {
+                #(#arms)*
+                _ => None,
+            }
+        }
+
+        /// Decodes a sample; each is checked to decode by the crate's tests.
+        fn decode<T: serde::de::DeserializeOwned>(event: &str) -> T {
+            let text = json(event).unwrap_or_default();
+            serde_json::from_str(text).unwrap_or_else(|e| panic!("the sample `{event}` payload does not decode: {e}"))
         }
     }
 }

@@ -24,12 +24,14 @@
 //! `render` the two output files.
 
 mod calls;
+mod json;
 mod render;
 mod values;
 
 use crate::ir::Api;
 
 pub use calls::{operation_exhaustive_calls, operation_samples};
+pub use json::JsonSampler;
 pub use render::{documented_source, overlay_yaml, samples_module};
 
 /// One operation's sample.

@@ -419,7 +419,7 @@ impl<'a> Writer<'a> {
     }
 
     /// Whether a JSON example has the shape of `ty` (to pick an untagged union's arm).
-    fn fits(&self, ty: &Ty, value: &Value) -> bool {
+    pub(super) fn fits(&self, ty: &Ty, value: &Value) -> bool {
         match (ty, value) {
             (Ty::Option(inner), v) => v.is_null() || self.fits(inner, v),
             (Ty::String, Value::String(_)) => true,
@@ -501,7 +501,7 @@ pub(super) fn synth_string(hint: &str) -> String {
     s.to_owned()
 }
 
-fn synth_integer(hint: &str) -> i64 {
+pub(super) fn synth_integer(hint: &str) -> i64 {
     let h = hint.to_ascii_lowercase();
     if h.contains("amount") || h.contains("price") {
         1000

@@ -153,6 +153,6 @@ impl<'a> BenefitGrantsList<'a> {
 }
 
 crate::request_builder!(
-    BenefitGrantsList -> ListResourceBenefitGrant, ApiErrorBody;
+    BenefitGrantsList("benefit-grants:list") -> ListResourceBenefitGrant, ApiErrorBody;
     pages(BenefitGrant, page, items, pagination.max_page, pagination.total_count)
 );

@@ -372,7 +372,7 @@ impl<'a> BenefitsList<'a> {
 }
 
 crate::request_builder!(
-    BenefitsList -> ListResourceBenefit, ApiErrorBody;
+    BenefitsList("benefits:list") -> ListResourceBenefit, ApiErrorBody;
     pages(Benefit, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -407,7 +407,7 @@ impl<'a> BenefitsCreate<'a> {
     }
 }
 
-crate::request_builder!(BenefitsCreate -> Benefit, ApiErrorBody);
+crate::request_builder!(BenefitsCreate("benefits:create", BenefitCreate) -> Benefit, ApiErrorBody);
 
 /// Request builder for `benefits:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -439,7 +439,7 @@ impl<'a> BenefitsGet<'a> {
     }
 }
 
-crate::request_builder!(BenefitsGet -> Benefit, ApiErrorBody);
+crate::request_builder!(BenefitsGet("benefits:get") -> Benefit, ApiErrorBody);
 
 /// Request builder for `benefits:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -471,7 +471,7 @@ impl<'a> BenefitsDelete<'a> {
     }
 }
 
-crate::request_builder!(BenefitsDelete -> (), ApiErrorBody, Empty);
+crate::request_builder!(BenefitsDelete("benefits:delete") -> (), ApiErrorBody, Empty);
 
 /// Request builder for `benefits:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -506,7 +506,7 @@ impl<'a> BenefitsUpdate<'a> {
     }
 }
 
-crate::request_builder!(BenefitsUpdate -> Benefit, ApiErrorBody);
+crate::request_builder!(BenefitsUpdate("benefits:update", BenefitsUpdateBody) -> Benefit, ApiErrorBody);
 
 /// Request builder for `benefits:files`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -557,7 +557,7 @@ impl<'a> BenefitsFiles<'a> {
 }
 
 crate::request_builder!(
-    BenefitsFiles -> ListResourceBenefitDownloadableFile, ApiErrorBody;
+    BenefitsFiles("benefits:files") -> ListResourceBenefitDownloadableFile, ApiErrorBody;
     pages(BenefitDownloadableFile, page, items, pagination.max_page, pagination .total_count)
 );
 
@@ -634,6 +634,6 @@ impl<'a> BenefitsGrants<'a> {
 }
 
 crate::request_builder!(
-    BenefitsGrants -> ListResourceBenefitGrant, ApiErrorBody;
+    BenefitsGrants("benefits:grants") -> ListResourceBenefitGrant, ApiErrorBody;
     pages(BenefitGrant, page, items, pagination.max_page, pagination.total_count)
 );

@@ -251,7 +251,7 @@ impl<'a> CheckoutLinksList<'a> {
 }
 
 crate::request_builder!(
-    CheckoutLinksList -> ListResourceCheckoutLink, ApiErrorBody;
+    CheckoutLinksList("checkout-links:list") -> ListResourceCheckoutLink, ApiErrorBody;
     pages(CheckoutLink, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -286,7 +286,7 @@ impl<'a> CheckoutLinksCreate<'a> {
     }
 }
 
-crate::request_builder!(CheckoutLinksCreate -> CheckoutLink, ApiErrorBody);
+crate::request_builder!(CheckoutLinksCreate("checkout-links:create", CheckoutLinkCreate) -> CheckoutLink, ApiErrorBody);
 
 /// Request builder for `checkout-links:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -320,7 +320,7 @@ impl<'a> CheckoutLinksGet<'a> {
     }
 }
 
-crate::request_builder!(CheckoutLinksGet -> CheckoutLink, ApiErrorBody);
+crate::request_builder!(CheckoutLinksGet("checkout-links:get") -> CheckoutLink, ApiErrorBody);
 
 /// Request builder for `checkout-links:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -353,7 +353,7 @@ impl<'a> CheckoutLinksDelete<'a> {
     }
 }
 
-crate::request_builder!(CheckoutLinksDelete -> (), ApiErrorBody, Empty);
+crate::request_builder!(CheckoutLinksDelete("checkout-links:delete") -> (), ApiErrorBody, Empty);
 
 /// Request builder for `checkout-links:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -390,4 +390,4 @@ impl<'a> CheckoutLinksUpdate<'a> {
     }
 }
 
-crate::request_builder!(CheckoutLinksUpdate -> CheckoutLink, ApiErrorBody);
+crate::request_builder!(CheckoutLinksUpdate("checkout-links:update", CheckoutLinkUpdate) -> CheckoutLink, ApiErrorBody);

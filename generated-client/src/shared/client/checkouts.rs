@@ -365,7 +365,7 @@ impl<'a> CheckoutsList<'a> {
 }
 
 crate::request_builder!(
-    CheckoutsList -> ListResourceCheckout, ApiErrorBody;
+    CheckoutsList("checkouts:list") -> ListResourceCheckout, ApiErrorBody;
     pages(Checkout, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -400,7 +400,7 @@ impl<'a> CheckoutsCreate<'a> {
     }
 }
 
-crate::request_builder!(CheckoutsCreate -> Checkout, ApiErrorBody);
+crate::request_builder!(CheckoutsCreate("checkouts:create", CheckoutCreate) -> Checkout, ApiErrorBody);
 
 /// Request builder for `checkouts:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -432,7 +432,7 @@ impl<'a> CheckoutsGet<'a> {
     }
 }
 
-crate::request_builder!(CheckoutsGet -> Checkout, ApiErrorBody);
+crate::request_builder!(CheckoutsGet("checkouts:get") -> Checkout, ApiErrorBody);
 
 /// Request builder for `checkouts:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -468,7 +468,7 @@ impl<'a> CheckoutsUpdate<'a> {
     }
 }
 
-crate::request_builder!(CheckoutsUpdate -> Checkout, ApiErrorBody);
+crate::request_builder!(CheckoutsUpdate("checkouts:update", CheckoutUpdate) -> Checkout, ApiErrorBody);
 
 /// Request builder for `checkouts:client_get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -503,7 +503,7 @@ impl<'a> CheckoutsClientGet<'a> {
     }
 }
 
-crate::request_builder!(CheckoutsClientGet -> CheckoutPublic, ApiErrorBody);
+crate::request_builder!(CheckoutsClientGet("checkouts:client_get") -> CheckoutPublic, ApiErrorBody);
 
 /// Request builder for `checkouts:client_update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -542,7 +542,7 @@ impl<'a> CheckoutsClientUpdate<'a> {
     }
 }
 
-crate::request_builder!(CheckoutsClientUpdate -> CheckoutPublic, ApiErrorBody);
+crate::request_builder!(CheckoutsClientUpdate("checkouts:client_update", CheckoutUpdatePublic) -> CheckoutPublic, ApiErrorBody);
 
 /// Request builder for `checkouts:client_confirm`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -583,4 +583,4 @@ impl<'a> CheckoutsClientConfirm<'a> {
     }
 }
 
-crate::request_builder!(CheckoutsClientConfirm -> CheckoutPublicConfirmed, ApiErrorBody);
+crate::request_builder!(CheckoutsClientConfirm("checkouts:client_confirm", CheckoutConfirmStripe) -> CheckoutPublicConfirmed, ApiErrorBody);

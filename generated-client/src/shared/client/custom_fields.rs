@@ -264,7 +264,7 @@ impl<'a> CustomFieldsList<'a> {
 }
 
 crate::request_builder!(
-    CustomFieldsList -> ListResourceCustomField, ApiErrorBody;
+    CustomFieldsList("custom-fields:list") -> ListResourceCustomField, ApiErrorBody;
     pages(CustomField, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -299,7 +299,7 @@ impl<'a> CustomFieldsCreate<'a> {
     }
 }
 
-crate::request_builder!(CustomFieldsCreate -> CustomField, ApiErrorBody);
+crate::request_builder!(CustomFieldsCreate("custom-fields:create", CustomFieldCreate) -> CustomField, ApiErrorBody);
 
 /// Request builder for `custom-fields:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -333,7 +333,7 @@ impl<'a> CustomFieldsGet<'a> {
     }
 }
 
-crate::request_builder!(CustomFieldsGet -> CustomField, ApiErrorBody);
+crate::request_builder!(CustomFieldsGet("custom-fields:get") -> CustomField, ApiErrorBody);
 
 /// Request builder for `custom-fields:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -366,7 +366,7 @@ impl<'a> CustomFieldsDelete<'a> {
     }
 }
 
-crate::request_builder!(CustomFieldsDelete -> (), ApiErrorBody, Empty);
+crate::request_builder!(CustomFieldsDelete("custom-fields:delete") -> (), ApiErrorBody, Empty);
 
 /// Request builder for `custom-fields:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -403,4 +403,4 @@ impl<'a> CustomFieldsUpdate<'a> {
     }
 }
 
-crate::request_builder!(CustomFieldsUpdate -> CustomField, ApiErrorBody);
+crate::request_builder!(CustomFieldsUpdate("custom-fields:update", CustomFieldUpdate) -> CustomField, ApiErrorBody);

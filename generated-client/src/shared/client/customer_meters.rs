@@ -179,8 +179,8 @@ impl<'a> CustomerMetersList<'a> {
 }
 
 crate::request_builder!(
-    CustomerMetersList -> ListResourceCustomerMeter, ApiErrorBody;
-    pages(CustomerMeter, page, items, pagination.max_page, pagination.total_count)
+    CustomerMetersList("customer_meters:list") -> ListResourceCustomerMeter, ApiErrorBody;
+    pages(CustomerMeter, page, items, pagination.max_page, pagination .total_count)
 );
 
 /// Request builder for `customer_meters:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -215,4 +215,4 @@ impl<'a> CustomerMetersGet<'a> {
     }
 }
 
-crate::request_builder!(CustomerMetersGet -> CustomerMeter, ApiErrorBody);
+crate::request_builder!(CustomerMetersGet("customer_meters:get") -> CustomerMeter, ApiErrorBody);

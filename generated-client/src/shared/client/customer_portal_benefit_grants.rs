@@ -256,7 +256,7 @@ impl<'a> CustomerPortalBenefitGrantsList<'a> {
 }
 
 crate::request_builder!(
-    CustomerPortalBenefitGrantsList -> ListResourceCustomerBenefitGrant, ApiErrorBody;
+    CustomerPortalBenefitGrantsList("customer_portal:benefit-grants:list") -> ListResourceCustomerBenefitGrant, ApiErrorBody;
     pages(CustomerBenefitGrant, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -293,7 +293,7 @@ impl<'a> CustomerPortalBenefitGrantsGet<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalBenefitGrantsGet -> CustomerBenefitGrant, ApiErrorBody);
+crate::request_builder!(CustomerPortalBenefitGrantsGet("customer_portal:benefit-grants:get") -> CustomerBenefitGrant, ApiErrorBody);
 
 /// Request builder for `customer_portal:benefit-grants:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -332,4 +332,4 @@ impl<'a> CustomerPortalBenefitGrantsUpdate<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalBenefitGrantsUpdate -> CustomerBenefitGrant, ApiErrorBody);
+crate::request_builder!(CustomerPortalBenefitGrantsUpdate("customer_portal:benefit-grants:update", CustomerBenefitGrantUpdate) -> CustomerBenefitGrant, ApiErrorBody);

@@ -163,8 +163,8 @@ impl<'a> CustomerPortalCustomerMetersList<'a> {
 }
 
 crate::request_builder!(
-    CustomerPortalCustomerMetersList -> ListResourceCustomerCustomerMeter, ApiErrorBody;
-    pages(CustomerCustomerMeter, page, items, pagination.max_page, pagination .total_count)
+    CustomerPortalCustomerMetersList("customer_portal:customer_meters:list") -> ListResourceCustomerCustomerMeter, ApiErrorBody;
+    pages(CustomerCustomerMeter, page, items, pagination.max_page, pagination.total_count)
 );
 
 /// Request builder for `customer_portal:customer_meters:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -200,4 +200,4 @@ impl<'a> CustomerPortalCustomerMetersGet<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalCustomerMetersGet -> CustomerCustomerMeter, ApiErrorBody);
+crate::request_builder!(CustomerPortalCustomerMetersGet("customer_portal:customer_meters:get") -> CustomerCustomerMeter, ApiErrorBody);

@@ -102,7 +102,7 @@ impl<'a> CustomerPortalCustomerSessionIntrospect<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalCustomerSessionIntrospect -> CustomerCustomerSession, ApiErrorBody);
+crate::request_builder!(CustomerPortalCustomerSessionIntrospect("customer_portal:customer-session:introspect") -> CustomerCustomerSession, ApiErrorBody);
 
 /// Request builder for `customer_portal:customer-session:get_authenticated_user`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -130,4 +130,4 @@ impl<'a> CustomerPortalCustomerSessionGetAuthenticatedUser<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalCustomerSessionGetAuthenticatedUser -> PortalAuthenticatedUser, ApiErrorBody);
+crate::request_builder!(CustomerPortalCustomerSessionGetAuthenticatedUser("customer_portal:customer-session:get_authenticated_user") -> PortalAuthenticatedUser, ApiErrorBody);

@@ -354,7 +354,7 @@ impl<'a> CustomerPortalCustomersGet<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalCustomersGet -> CustomerPortalCustomer, ApiErrorBody);
+crate::request_builder!(CustomerPortalCustomersGet("customer_portal:customers:get") -> CustomerPortalCustomer, ApiErrorBody);
 
 /// Request builder for `customer_portal:customers:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -387,7 +387,7 @@ impl<'a> CustomerPortalCustomersUpdate<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalCustomersUpdate -> CustomerPortalCustomer, ApiErrorBody);
+crate::request_builder!(CustomerPortalCustomersUpdate("customer_portal:customers:update", CustomerPortalCustomerUpdate) -> CustomerPortalCustomer, ApiErrorBody);
 
 /// Request builder for `customer_portal:customers:list_payment_methods`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -434,7 +434,7 @@ impl<'a> CustomerPortalCustomersListPaymentMethods<'a> {
 }
 
 crate::request_builder!(
-    CustomerPortalCustomersListPaymentMethods -> ListResourceCustomerPaymentMethod, ApiErrorBody;
+    CustomerPortalCustomersListPaymentMethods("customer_portal:customers:list_payment_methods") -> ListResourceCustomerPaymentMethod, ApiErrorBody;
     pages(CustomerPaymentMethod, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -470,7 +470,7 @@ impl<'a> CustomerPortalCustomersAddPaymentMethod<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalCustomersAddPaymentMethod -> CustomerPaymentMethodCreateResponse, ApiErrorBody);
+crate::request_builder!(CustomerPortalCustomersAddPaymentMethod("customer_portal:customers:add_payment_method", CustomerPaymentMethodCreate) -> CustomerPaymentMethodCreateResponse, ApiErrorBody);
 
 /// Request builder for `customer_portal:customers:confirm_payment_method`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -504,7 +504,7 @@ impl<'a> CustomerPortalCustomersConfirmPaymentMethod<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalCustomersConfirmPaymentMethod -> CustomerPaymentMethodCreateResponse, ApiErrorBody);
+crate::request_builder!(CustomerPortalCustomersConfirmPaymentMethod("customer_portal:customers:confirm_payment_method", CustomerPaymentMethodConfirm) -> CustomerPaymentMethodCreateResponse, ApiErrorBody);
 
 /// Request builder for `customer_portal:customers:delete_payment_method`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -542,7 +542,7 @@ impl<'a> CustomerPortalCustomersDeletePaymentMethod<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalCustomersDeletePaymentMethod -> (), ApiErrorBody, Empty);
+crate::request_builder!(CustomerPortalCustomersDeletePaymentMethod("customer_portal:customers:delete_payment_method") -> (), ApiErrorBody, Empty);
 
 /// Request builder for `customer_portal:customers:request_email_update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -575,7 +575,7 @@ impl<'a> CustomerPortalCustomersRequestEmailUpdate<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalCustomersRequestEmailUpdate -> Value, ApiErrorBody);
+crate::request_builder!(CustomerPortalCustomersRequestEmailUpdate("customer_portal:customers:request_email_update", CustomerEmailUpdateRequest) -> Value, ApiErrorBody);
 
 /// Request builder for `customer_portal:customers:check_email_update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -606,7 +606,7 @@ impl<'a> CustomerPortalCustomersCheckEmailUpdate<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalCustomersCheckEmailUpdate -> (), ApiErrorBody, Empty);
+crate::request_builder!(CustomerPortalCustomersCheckEmailUpdate("customer_portal:customers:check_email_update") -> (), ApiErrorBody, Empty);
 
 /// Request builder for `customer_portal:customers:verify_email_update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -637,4 +637,4 @@ impl<'a> CustomerPortalCustomersVerifyEmailUpdate<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalCustomersVerifyEmailUpdate -> CustomerEmailUpdateVerifyResponse, ApiErrorBody);
+crate::request_builder!(CustomerPortalCustomersVerifyEmailUpdate("customer_portal:customers:verify_email_update", CustomerEmailUpdateVerifyRequest) -> CustomerEmailUpdateVerifyResponse, ApiErrorBody);

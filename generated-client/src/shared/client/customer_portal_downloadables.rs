@@ -108,6 +108,6 @@ impl<'a> CustomerPortalDownloadablesList<'a> {
 }
 
 crate::request_builder!(
-    CustomerPortalDownloadablesList -> ListResourceDownloadableRead, ApiErrorBody;
+    CustomerPortalDownloadablesList("customer_portal:downloadables:list") -> ListResourceDownloadableRead, ApiErrorBody;
     pages(DownloadableRead, page, items, pagination.max_page, pagination.total_count)
 );

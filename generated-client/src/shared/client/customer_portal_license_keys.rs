@@ -258,7 +258,7 @@ impl<'a> CustomerPortalLicenseKeysList<'a> {
 }
 
 crate::request_builder!(
-    CustomerPortalLicenseKeysList -> ListResourceLicenseKeyRead, ApiErrorBody;
+    CustomerPortalLicenseKeysList("customer_portal:license_keys:list") -> ListResourceLicenseKeyRead, ApiErrorBody;
     pages(LicenseKeyRead, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -295,7 +295,7 @@ impl<'a> CustomerPortalLicenseKeysGet<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalLicenseKeysGet -> LicenseKeyWithActivations, ApiErrorBody);
+crate::request_builder!(CustomerPortalLicenseKeysGet("customer_portal:license_keys:get") -> LicenseKeyWithActivations, ApiErrorBody);
 
 /// Request builder for `customer_portal:license_keys:validate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -329,7 +329,7 @@ impl<'a> CustomerPortalLicenseKeysValidate<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalLicenseKeysValidate -> ValidatedLicenseKey, ApiErrorBody);
+crate::request_builder!(CustomerPortalLicenseKeysValidate("customer_portal:license_keys:validate", LicenseKeyValidate) -> ValidatedLicenseKey, ApiErrorBody);
 
 /// Request builder for `customer_portal:license_keys:activate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -364,7 +364,7 @@ impl<'a> CustomerPortalLicenseKeysActivate<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalLicenseKeysActivate -> LicenseKeyActivationRead, ApiErrorBody);
+crate::request_builder!(CustomerPortalLicenseKeysActivate("customer_portal:license_keys:activate", LicenseKeyActivate) -> LicenseKeyActivationRead, ApiErrorBody);
 
 /// Request builder for `customer_portal:license_keys:deactivate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -397,4 +397,4 @@ impl<'a> CustomerPortalLicenseKeysDeactivate<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalLicenseKeysDeactivate -> (), ApiErrorBody, Empty);
+crate::request_builder!(CustomerPortalLicenseKeysDeactivate("customer_portal:license_keys:deactivate", LicenseKeyDeactivate) -> (), ApiErrorBody, Empty);

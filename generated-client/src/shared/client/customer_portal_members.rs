@@ -231,7 +231,7 @@ impl<'a> CustomerPortalMembersList<'a> {
 }
 
 crate::request_builder!(
-    CustomerPortalMembersList -> ListResourceCustomerPortalMember, ApiErrorBody;
+    CustomerPortalMembersList("customer_portal:members:list_members") -> ListResourceCustomerPortalMember, ApiErrorBody;
     pages(CustomerPortalMember, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -266,7 +266,7 @@ impl<'a> CustomerPortalMembersAddMember<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalMembersAddMember -> CustomerPortalMember, ApiErrorBody);
+crate::request_builder!(CustomerPortalMembersAddMember("customer_portal:members:add_member", CustomerPortalMemberCreate) -> CustomerPortalMember, ApiErrorBody);
 
 /// Request builder for `customer_portal:members:remove_member`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -299,7 +299,7 @@ impl<'a> CustomerPortalMembersRemoveMember<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalMembersRemoveMember -> (), ApiErrorBody, Empty);
+crate::request_builder!(CustomerPortalMembersRemoveMember("customer_portal:members:remove_member") -> (), ApiErrorBody, Empty);
 
 /// Request builder for `customer_portal:members:update_member`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -336,4 +336,4 @@ impl<'a> CustomerPortalMembersUpdateMember<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalMembersUpdateMember -> CustomerPortalMember, ApiErrorBody);
+crate::request_builder!(CustomerPortalMembersUpdateMember("customer_portal:members:update_member", CustomerPortalMemberUpdate) -> CustomerPortalMember, ApiErrorBody);

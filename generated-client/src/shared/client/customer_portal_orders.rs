@@ -405,8 +405,8 @@ impl<'a> CustomerPortalOrdersList<'a> {
 }
 
 crate::request_builder!(
-    CustomerPortalOrdersList -> ListResourceCustomerOrder, ApiErrorBody;
-    pages(CustomerOrder, page, items, pagination.max_page, pagination.total_count)
+    CustomerPortalOrdersList("customer_portal:orders:list") -> ListResourceCustomerOrder, ApiErrorBody;
+    pages(CustomerOrder, page, items, pagination.max_page, pagination .total_count)
 );
 
 /// Request builder for `customer_portal:orders:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -442,7 +442,7 @@ impl<'a> CustomerPortalOrdersGet<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalOrdersGet -> CustomerOrder, ApiErrorBody);
+crate::request_builder!(CustomerPortalOrdersGet("customer_portal:orders:get") -> CustomerOrder, ApiErrorBody);
 
 /// Request builder for `customer_portal:orders:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -480,7 +480,7 @@ impl<'a> CustomerPortalOrdersUpdate<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalOrdersUpdate -> CustomerOrder, ApiErrorBody);
+crate::request_builder!(CustomerPortalOrdersUpdate("customer_portal:orders:update", CustomerOrderUpdate) -> CustomerOrder, ApiErrorBody);
 
 /// Request builder for `customer_portal:orders:invoice`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -515,7 +515,7 @@ impl<'a> CustomerPortalOrdersInvoice<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalOrdersInvoice -> CustomerOrderInvoice, ApiErrorBody);
+crate::request_builder!(CustomerPortalOrdersInvoice("customer_portal:orders:invoice") -> CustomerOrderInvoice, ApiErrorBody);
 
 /// Request builder for `customer_portal:orders:generate_invoice`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -551,7 +551,7 @@ impl<'a> CustomerPortalOrdersGenerateInvoice<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalOrdersGenerateInvoice -> Value, ApiErrorBody);
+crate::request_builder!(CustomerPortalOrdersGenerateInvoice("customer_portal:orders:generate_invoice") -> Value, ApiErrorBody);
 
 /// Request builder for `customer_portal:orders:receipt`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -586,7 +586,7 @@ impl<'a> CustomerPortalOrdersReceipt<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalOrdersReceipt -> CustomerPortalOrdersReceiptResponse, ApiErrorBody, ByStatus);
+crate::request_builder!(CustomerPortalOrdersReceipt("customer_portal:orders:receipt") -> CustomerPortalOrdersReceiptResponse, ApiErrorBody, ByStatus);
 
 /// What `customer_portal:orders:receipt` returns: one variant per documented success status.
 #[derive(Clone, Debug, PartialEq)]
@@ -645,7 +645,7 @@ impl<'a> CustomerPortalOrdersGetPaymentStatus<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalOrdersGetPaymentStatus -> CustomerOrderPaymentStatus, ApiErrorBody);
+crate::request_builder!(CustomerPortalOrdersGetPaymentStatus("customer_portal:orders:get_payment_status") -> CustomerOrderPaymentStatus, ApiErrorBody);
 
 /// Request builder for `customer_portal:orders:confirm_retry_payment`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -685,4 +685,4 @@ impl<'a> CustomerPortalOrdersConfirmRetryPayment<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalOrdersConfirmRetryPayment -> CustomerOrderPaymentConfirmation, ApiErrorBody);
+crate::request_builder!(CustomerPortalOrdersConfirmRetryPayment("customer_portal:orders:confirm_retry_payment", CustomerOrderConfirmPayment) -> CustomerOrderPaymentConfirmation, ApiErrorBody);

@@ -75,4 +75,4 @@ impl<'a> CustomerPortalOrganizationsGet<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalOrganizationsGet -> CustomerOrganizationData, ApiErrorBody);
+crate::request_builder!(CustomerPortalOrganizationsGet("customer_portal:organizations:get") -> CustomerOrganizationData, ApiErrorBody);

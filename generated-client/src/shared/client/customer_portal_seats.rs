@@ -228,7 +228,7 @@ impl<'a> CustomerPortalSeatsList<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalSeatsList -> SeatsList, ApiErrorBody);
+crate::request_builder!(CustomerPortalSeatsList("customer_portal:seats:list_seats") -> SeatsList, ApiErrorBody);
 
 /// Request builder for `customer_portal:seats:assign_seat`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -261,7 +261,7 @@ impl<'a> CustomerPortalSeatsAssignSeat<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalSeatsAssignSeat -> CustomerSeat, ApiErrorBody);
+crate::request_builder!(CustomerPortalSeatsAssignSeat("customer_portal:seats:assign_seat", CustomerSeatAssign) -> CustomerSeat, ApiErrorBody);
 
 /// Request builder for `customer_portal:seats:revoke_seat`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -295,7 +295,7 @@ impl<'a> CustomerPortalSeatsRevokeSeat<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalSeatsRevokeSeat -> CustomerSeat, ApiErrorBody);
+crate::request_builder!(CustomerPortalSeatsRevokeSeat("customer_portal:seats:revoke_seat") -> CustomerSeat, ApiErrorBody);
 
 /// Request builder for `customer_portal:seats:resend_invitation`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -329,7 +329,7 @@ impl<'a> CustomerPortalSeatsResendInvitation<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalSeatsResendInvitation -> CustomerSeat, ApiErrorBody);
+crate::request_builder!(CustomerPortalSeatsResendInvitation("customer_portal:seats:resend_invitation") -> CustomerSeat, ApiErrorBody);
 
 /// Request builder for `customer_portal:seats:list_claimed_subscriptions`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -376,6 +376,6 @@ impl<'a> CustomerPortalSeatsListClaimedSubscriptions<'a> {
 }
 
 crate::request_builder!(
-    CustomerPortalSeatsListClaimedSubscriptions -> ListResourceCustomerSubscription, ApiErrorBody;
+    CustomerPortalSeatsListClaimedSubscriptions("customer_portal:seats:list_claimed_subscriptions") -> ListResourceCustomerSubscription, ApiErrorBody;
     pages(CustomerSubscription, page, items, pagination.max_page, pagination.total_count)
 );

@@ -246,7 +246,7 @@ impl<'a> CustomerPortalSubscriptionsList<'a> {
 }
 
 crate::request_builder!(
-    CustomerPortalSubscriptionsList -> ListResourceCustomerSubscription, ApiErrorBody;
+    CustomerPortalSubscriptionsList("customer_portal:subscriptions:list") -> ListResourceCustomerSubscription, ApiErrorBody;
     pages(CustomerSubscription, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -283,7 +283,7 @@ impl<'a> CustomerPortalSubscriptionsGet<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalSubscriptionsGet -> CustomerSubscription, ApiErrorBody);
+crate::request_builder!(CustomerPortalSubscriptionsGet("customer_portal:subscriptions:get") -> CustomerSubscription, ApiErrorBody);
 
 /// Request builder for `customer_portal:subscriptions:cancel`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -319,7 +319,7 @@ impl<'a> CustomerPortalSubscriptionsCancel<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalSubscriptionsCancel -> CustomerSubscription, ApiErrorBody);
+crate::request_builder!(CustomerPortalSubscriptionsCancel("customer_portal:subscriptions:cancel") -> CustomerSubscription, ApiErrorBody);
 
 /// Request builder for `customer_portal:subscriptions:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -363,4 +363,4 @@ impl<'a> CustomerPortalSubscriptionsUpdate<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalSubscriptionsUpdate -> CustomerSubscription, ApiErrorBody);
+crate::request_builder!(CustomerPortalSubscriptionsUpdate("customer_portal:subscriptions:update", CustomerSubscriptionUpdate) -> CustomerSubscription, ApiErrorBody);

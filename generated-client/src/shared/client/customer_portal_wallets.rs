@@ -144,7 +144,7 @@ impl<'a> CustomerPortalWalletsList<'a> {
 }
 
 crate::request_builder!(
-    CustomerPortalWalletsList -> ListResourceCustomerWallet, ApiErrorBody;
+    CustomerPortalWalletsList("customer_portal:wallets:list") -> ListResourceCustomerWallet, ApiErrorBody;
     pages(CustomerWallet, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -181,4 +181,4 @@ impl<'a> CustomerPortalWalletsGet<'a> {
     }
 }
 
-crate::request_builder!(CustomerPortalWalletsGet -> CustomerWallet, ApiErrorBody);
+crate::request_builder!(CustomerPortalWalletsGet("customer_portal:wallets:get") -> CustomerWallet, ApiErrorBody);

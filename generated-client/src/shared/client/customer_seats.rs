@@ -227,7 +227,7 @@ impl<'a> CustomerSeatsListSeats<'a> {
     }
 }
 
-crate::request_builder!(CustomerSeatsListSeats -> SeatsList, ApiErrorBody);
+crate::request_builder!(CustomerSeatsListSeats("customer-seats:list_seats") -> SeatsList, ApiErrorBody);
 
 /// Request builder for `customer-seats:assign_seat`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -260,7 +260,7 @@ impl<'a> CustomerSeatsAssignSeat<'a> {
     }
 }
 
-crate::request_builder!(CustomerSeatsAssignSeat -> CustomerSeat, ApiErrorBody);
+crate::request_builder!(CustomerSeatsAssignSeat("customer-seats:assign_seat", SeatAssign) -> CustomerSeat, ApiErrorBody);
 
 /// Request builder for `customer-seats:revoke_seat`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -294,7 +294,7 @@ impl<'a> CustomerSeatsRevokeSeat<'a> {
     }
 }
 
-crate::request_builder!(CustomerSeatsRevokeSeat -> CustomerSeat, ApiErrorBody);
+crate::request_builder!(CustomerSeatsRevokeSeat("customer-seats:revoke_seat") -> CustomerSeat, ApiErrorBody);
 
 /// Request builder for `customer-seats:resend_invitation`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -328,7 +328,7 @@ impl<'a> CustomerSeatsResendInvitation<'a> {
     }
 }
 
-crate::request_builder!(CustomerSeatsResendInvitation -> CustomerSeat, ApiErrorBody);
+crate::request_builder!(CustomerSeatsResendInvitation("customer-seats:resend_invitation") -> CustomerSeat, ApiErrorBody);
 
 /// Request builder for `customer-seats:get_claim_info`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -362,7 +362,7 @@ impl<'a> CustomerSeatsGetClaimInfo<'a> {
     }
 }
 
-crate::request_builder!(CustomerSeatsGetClaimInfo -> SeatClaimInfo, ApiErrorBody);
+crate::request_builder!(CustomerSeatsGetClaimInfo("customer-seats:get_claim_info") -> SeatClaimInfo, ApiErrorBody);
 
 /// Request builder for `customer-seats:claim_seat`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -395,4 +395,4 @@ impl<'a> CustomerSeatsClaimSeat<'a> {
     }
 }
 
-crate::request_builder!(CustomerSeatsClaimSeat -> CustomerSeatClaimResponse, ApiErrorBody);
+crate::request_builder!(CustomerSeatsClaimSeat("customer-seats:claim_seat", SeatClaim) -> CustomerSeatClaimResponse, ApiErrorBody);

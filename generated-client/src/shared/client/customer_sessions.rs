@@ -92,4 +92,4 @@ impl<'a> CustomerSessionsCreate<'a> {
     }
 }
 
-crate::request_builder!(CustomerSessionsCreate -> CustomerSession, ApiErrorBody);
+crate::request_builder!(CustomerSessionsCreate("customer-sessions:create", CustomerSessionsCreateBody) -> CustomerSession, ApiErrorBody);

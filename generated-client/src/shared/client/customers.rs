@@ -559,7 +559,7 @@ impl<'a> CustomersList<'a> {
 }
 
 crate::request_builder!(
-    CustomersList -> ListResourceCustomer, ApiErrorBody;
+    CustomersList("customers:list") -> ListResourceCustomer, ApiErrorBody;
     pages(Customer, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -594,7 +594,7 @@ impl<'a> CustomersCreate<'a> {
     }
 }
 
-crate::request_builder!(CustomersCreate -> Customer, ApiErrorBody);
+crate::request_builder!(CustomersCreate("customers:create", CustomerCreate) -> Customer, ApiErrorBody);
 
 /// Request builder for `customers:export`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -635,7 +635,10 @@ impl<'a> CustomersExport<'a> {
     }
 }
 
-crate::request_builder!(CustomersExport -> String, ApiErrorBody, Text; bytes_stream);
+crate::request_builder!(
+    CustomersExport("customers:export") -> String, ApiErrorBody, Text;
+    bytes_stream
+);
 
 /// Request builder for `customers:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -667,7 +670,7 @@ impl<'a> CustomersGet<'a> {
     }
 }
 
-crate::request_builder!(CustomersGet -> Customer, ApiErrorBody);
+crate::request_builder!(CustomersGet("customers:get") -> Customer, ApiErrorBody);
 
 /// Request builder for `customers:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -706,7 +709,7 @@ impl<'a> CustomersDelete<'a> {
     }
 }
 
-crate::request_builder!(CustomersDelete -> (), ApiErrorBody, Empty);
+crate::request_builder!(CustomersDelete("customers:delete") -> (), ApiErrorBody, Empty);
 
 /// Request builder for `customers:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -741,7 +744,7 @@ impl<'a> CustomersUpdate<'a> {
     }
 }
 
-crate::request_builder!(CustomersUpdate -> Customer, ApiErrorBody);
+crate::request_builder!(CustomersUpdate("customers:update", CustomerUpdate) -> Customer, ApiErrorBody);
 
 /// Request builder for `customers:get_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -775,7 +778,7 @@ impl<'a> CustomersGetExternal<'a> {
     }
 }
 
-crate::request_builder!(CustomersGetExternal -> Customer, ApiErrorBody);
+crate::request_builder!(CustomersGetExternal("customers:get_external") -> Customer, ApiErrorBody);
 
 /// Request builder for `customers:delete_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -816,7 +819,7 @@ impl<'a> CustomersDeleteExternal<'a> {
     }
 }
 
-crate::request_builder!(CustomersDeleteExternal -> (), ApiErrorBody, Empty);
+crate::request_builder!(CustomersDeleteExternal("customers:delete_external") -> (), ApiErrorBody, Empty);
 
 /// Request builder for `customers:update_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -853,7 +856,7 @@ impl<'a> CustomersUpdateExternal<'a> {
     }
 }
 
-crate::request_builder!(CustomersUpdateExternal -> Customer, ApiErrorBody);
+crate::request_builder!(CustomersUpdateExternal("customers:update_external", CustomerUpdateExternalId) -> Customer, ApiErrorBody);
 
 /// Request builder for `customers:get_state`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -887,7 +890,7 @@ impl<'a> CustomersGetState<'a> {
     }
 }
 
-crate::request_builder!(CustomersGetState -> CustomerState, ApiErrorBody);
+crate::request_builder!(CustomersGetState("customers:get_state") -> CustomerState, ApiErrorBody);
 
 /// Request builder for `customers:get_state_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -922,7 +925,7 @@ impl<'a> CustomersGetStateExternal<'a> {
     }
 }
 
-crate::request_builder!(CustomersGetStateExternal -> CustomerState, ApiErrorBody);
+crate::request_builder!(CustomersGetStateExternal("customers:get_state_external") -> CustomerState, ApiErrorBody);
 
 /// Request builder for `customers:list_payment_methods`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -974,8 +977,8 @@ impl<'a> CustomersListPaymentMethods<'a> {
 }
 
 crate::request_builder!(
-    CustomersListPaymentMethods -> ListResourcePaymentMethod, ApiErrorBody;
-    pages(PaymentMethod, page, items, pagination.max_page, pagination.total_count)
+    CustomersListPaymentMethods("customers:list_payment_methods") -> ListResourcePaymentMethod, ApiErrorBody;
+    pages(PaymentMethod, page, items, pagination .max_page, pagination.total_count)
 );
 
 /// Request builder for `customers:list_payment_methods_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -1028,6 +1031,6 @@ impl<'a> CustomersListPaymentMethodsExternal<'a> {
 }
 
 crate::request_builder!(
-    CustomersListPaymentMethodsExternal -> ListResourcePaymentMethod, ApiErrorBody;
-    pages(PaymentMethod, page, items, pagination.max_page, pagination.total_count)
+    CustomersListPaymentMethodsExternal("customers:list_payment_methods_external") -> ListResourcePaymentMethod, ApiErrorBody;
+    pages(PaymentMethod, page, items, pagination .max_page, pagination.total_count)
 );

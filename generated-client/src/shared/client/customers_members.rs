@@ -350,7 +350,7 @@ impl<'a> CustomersMembersCreate<'a> {
     }
 }
 
-crate::request_builder!(CustomersMembersCreate -> Member, ApiErrorBody);
+crate::request_builder!(CustomersMembersCreate("customers:members:create", MemberCreateFromCustomer) -> Member, ApiErrorBody);
 
 /// Request builder for `customers:members:create_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -390,7 +390,7 @@ impl<'a> CustomersMembersCreateExternal<'a> {
     }
 }
 
-crate::request_builder!(CustomersMembersCreateExternal -> Member, ApiErrorBody);
+crate::request_builder!(CustomersMembersCreateExternal("customers:members:create_external", MemberCreateFromCustomer) -> Member, ApiErrorBody);
 
 /// Request builder for `customers:members:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -426,7 +426,7 @@ impl<'a> CustomersMembersGet<'a> {
     }
 }
 
-crate::request_builder!(CustomersMembersGet -> Member, ApiErrorBody);
+crate::request_builder!(CustomersMembersGet("customers:members:get") -> Member, ApiErrorBody);
 
 /// Request builder for `customers:members:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -461,7 +461,7 @@ impl<'a> CustomersMembersDelete<'a> {
     }
 }
 
-crate::request_builder!(CustomersMembersDelete -> (), ApiErrorBody, Empty);
+crate::request_builder!(CustomersMembersDelete("customers:members:delete") -> (), ApiErrorBody, Empty);
 
 /// Request builder for `customers:members:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -500,7 +500,7 @@ impl<'a> CustomersMembersUpdate<'a> {
     }
 }
 
-crate::request_builder!(CustomersMembersUpdate -> Member, ApiErrorBody);
+crate::request_builder!(CustomersMembersUpdate("customers:members:update", MemberUpdate) -> Member, ApiErrorBody);
 
 /// Request builder for `customers:members:get_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -537,7 +537,7 @@ impl<'a> CustomersMembersGetExternal<'a> {
     }
 }
 
-crate::request_builder!(CustomersMembersGetExternal -> Member, ApiErrorBody);
+crate::request_builder!(CustomersMembersGetExternal("customers:members:get_external") -> Member, ApiErrorBody);
 
 /// Request builder for `customers:members:delete_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -573,7 +573,7 @@ impl<'a> CustomersMembersDeleteExternal<'a> {
     }
 }
 
-crate::request_builder!(CustomersMembersDeleteExternal -> (), ApiErrorBody, Empty);
+crate::request_builder!(CustomersMembersDeleteExternal("customers:members:delete_external") -> (), ApiErrorBody, Empty);
 
 /// Request builder for `customers:members:update_external`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -613,4 +613,4 @@ impl<'a> CustomersMembersUpdateExternal<'a> {
     }
 }
 
-crate::request_builder!(CustomersMembersUpdateExternal -> Member, ApiErrorBody);
+crate::request_builder!(CustomersMembersUpdateExternal("customers:members:update_external", MemberUpdate) -> Member, ApiErrorBody);

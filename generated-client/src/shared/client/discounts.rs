@@ -248,7 +248,7 @@ impl<'a> DiscountsList<'a> {
 }
 
 crate::request_builder!(
-    DiscountsList -> ListResourceDiscount, ApiErrorBody;
+    DiscountsList("discounts:list") -> ListResourceDiscount, ApiErrorBody;
     pages(Discount, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -283,7 +283,7 @@ impl<'a> DiscountsCreate<'a> {
     }
 }
 
-crate::request_builder!(DiscountsCreate -> Discount, ApiErrorBody);
+crate::request_builder!(DiscountsCreate("discounts:create", DiscountCreate) -> Discount, ApiErrorBody);
 
 /// Request builder for `discounts:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -315,7 +315,7 @@ impl<'a> DiscountsGet<'a> {
     }
 }
 
-crate::request_builder!(DiscountsGet -> Discount, ApiErrorBody);
+crate::request_builder!(DiscountsGet("discounts:get") -> Discount, ApiErrorBody);
 
 /// Request builder for `discounts:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -346,7 +346,7 @@ impl<'a> DiscountsDelete<'a> {
     }
 }
 
-crate::request_builder!(DiscountsDelete -> (), ApiErrorBody, Empty);
+crate::request_builder!(DiscountsDelete("discounts:delete") -> (), ApiErrorBody, Empty);
 
 /// Request builder for `discounts:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -381,4 +381,4 @@ impl<'a> DiscountsUpdate<'a> {
     }
 }
 
-crate::request_builder!(DiscountsUpdate -> Discount, ApiErrorBody);
+crate::request_builder!(DiscountsUpdate("discounts:update", DiscountUpdate) -> Discount, ApiErrorBody);

@@ -197,7 +197,7 @@ impl<'a> DisputesList<'a> {
 }
 
 crate::request_builder!(
-    DisputesList -> ListResourceDispute, ApiErrorBody;
+    DisputesList("disputes:list") -> ListResourceDispute, ApiErrorBody;
     pages(Dispute, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -231,7 +231,7 @@ impl<'a> DisputesGet<'a> {
     }
 }
 
-crate::request_builder!(DisputesGet -> Dispute, ApiErrorBody);
+crate::request_builder!(DisputesGet("disputes:get") -> Dispute, ApiErrorBody);
 
 /// Request builder for `disputes:accept`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -266,4 +266,4 @@ impl<'a> DisputesAccept<'a> {
     }
 }
 
-crate::request_builder!(DisputesAccept -> Dispute, ApiErrorBody);
+crate::request_builder!(DisputesAccept("disputes:accept") -> Dispute, ApiErrorBody);

@@ -213,7 +213,7 @@ impl<'a> EventTypesList<'a> {
 }
 
 crate::request_builder!(
-    EventTypesList -> ListResourceEventTypeWithStats, ApiErrorBody;
+    EventTypesList("event-types:list") -> ListResourceEventTypeWithStats, ApiErrorBody;
     pages(EventTypeWithStats, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -249,4 +249,4 @@ impl<'a> EventTypesUpdate<'a> {
     }
 }
 
-crate::request_builder!(EventTypesUpdate -> EventType, ApiErrorBody);
+crate::request_builder!(EventTypesUpdate("event-types:update", EventTypeUpdate) -> EventType, ApiErrorBody);

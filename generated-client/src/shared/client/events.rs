@@ -329,7 +329,7 @@ impl<'a> EventsList<'a> {
     }
 }
 
-crate::request_builder!(EventsList -> EventsListResponse, ApiErrorBody);
+crate::request_builder!(EventsList("events:list") -> EventsListResponse, ApiErrorBody);
 
 /// Request builder for `events:list_names`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -433,7 +433,7 @@ impl<'a> EventsListNames<'a> {
 }
 
 crate::request_builder!(
-    EventsListNames -> ListResourceEventName, ApiErrorBody;
+    EventsListNames("events:list_names") -> ListResourceEventName, ApiErrorBody;
     pages(EventName, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -467,7 +467,7 @@ impl<'a> EventsGet<'a> {
     }
 }
 
-crate::request_builder!(EventsGet -> Event, ApiErrorBody);
+crate::request_builder!(EventsGet("events:get") -> Event, ApiErrorBody);
 
 /// Request builder for `events:ingest`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -500,4 +500,4 @@ impl<'a> EventsIngestRequest<'a> {
     }
 }
 
-crate::request_builder!(EventsIngestRequest -> EventsIngestResponse, ApiErrorBody);
+crate::request_builder!(EventsIngestRequest("events:ingest", EventsIngest) -> EventsIngestResponse, ApiErrorBody);

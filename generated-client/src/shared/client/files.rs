@@ -251,7 +251,7 @@ impl<'a> FilesList<'a> {
 }
 
 crate::request_builder!(
-    FilesList -> ListResourceFileRead, ApiErrorBody;
+    FilesList("files:list") -> ListResourceFileRead, ApiErrorBody;
     pages(FileRead, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -286,7 +286,7 @@ impl<'a> FilesCreate<'a> {
     }
 }
 
-crate::request_builder!(FilesCreate -> FileUpload, ApiErrorBody);
+crate::request_builder!(FilesCreate("files:create", FileCreate) -> FileUpload, ApiErrorBody);
 
 /// Request builder for `files:uploaded`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -324,7 +324,7 @@ impl<'a> FilesUploaded<'a> {
     }
 }
 
-crate::request_builder!(FilesUploaded -> FileRead, ApiErrorBody);
+crate::request_builder!(FilesUploaded("files:uploaded", FileUploadCompleted) -> FileRead, ApiErrorBody);
 
 /// Request builder for `files:delete`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -356,7 +356,7 @@ impl<'a> FilesDelete<'a> {
     }
 }
 
-crate::request_builder!(FilesDelete -> (), ApiErrorBody, Empty);
+crate::request_builder!(FilesDelete("files:delete") -> (), ApiErrorBody, Empty);
 
 /// Request builder for `files:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -392,4 +392,4 @@ impl<'a> FilesUpdate<'a> {
     }
 }
 
-crate::request_builder!(FilesUpdate -> FileRead, ApiErrorBody);
+crate::request_builder!(FilesUpdate("files:update", FilePatch) -> FileRead, ApiErrorBody);

@@ -322,7 +322,7 @@ impl<'a> LicenseKeysList<'a> {
 }
 
 crate::request_builder!(
-    LicenseKeysList -> ListResourceLicenseKeyRead, ApiErrorBody;
+    LicenseKeysList("license_keys:list") -> ListResourceLicenseKeyRead, ApiErrorBody;
     pages(LicenseKeyRead, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -359,7 +359,7 @@ impl<'a> LicenseKeysGet<'a> {
     }
 }
 
-crate::request_builder!(LicenseKeysGet -> LicenseKeyWithActivations, ApiErrorBody);
+crate::request_builder!(LicenseKeysGet("license_keys:get") -> LicenseKeyWithActivations, ApiErrorBody);
 
 /// Request builder for `license_keys:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -397,7 +397,7 @@ impl<'a> LicenseKeysUpdate<'a> {
     }
 }
 
-crate::request_builder!(LicenseKeysUpdate -> LicenseKeyRead, ApiErrorBody);
+crate::request_builder!(LicenseKeysUpdate("license_keys:update", LicenseKeyUpdate) -> LicenseKeyRead, ApiErrorBody);
 
 /// Request builder for `license_keys:get_activation`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -434,7 +434,7 @@ impl<'a> LicenseKeysGetActivation<'a> {
     }
 }
 
-crate::request_builder!(LicenseKeysGetActivation -> LicenseKeyActivationRead, ApiErrorBody);
+crate::request_builder!(LicenseKeysGetActivation("license_keys:get_activation") -> LicenseKeyActivationRead, ApiErrorBody);
 
 /// Request builder for `license_keys:validate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -468,7 +468,7 @@ impl<'a> LicenseKeysValidate<'a> {
     }
 }
 
-crate::request_builder!(LicenseKeysValidate -> ValidatedLicenseKey, ApiErrorBody);
+crate::request_builder!(LicenseKeysValidate("license_keys:validate", LicenseKeyValidate) -> ValidatedLicenseKey, ApiErrorBody);
 
 /// Request builder for `license_keys:activate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -503,7 +503,7 @@ impl<'a> LicenseKeysActivate<'a> {
     }
 }
 
-crate::request_builder!(LicenseKeysActivate -> LicenseKeyActivationRead, ApiErrorBody);
+crate::request_builder!(LicenseKeysActivate("license_keys:activate", LicenseKeyActivate) -> LicenseKeyActivationRead, ApiErrorBody);
 
 /// Request builder for `license_keys:deactivate`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -536,4 +536,4 @@ impl<'a> LicenseKeysDeactivate<'a> {
     }
 }
 
-crate::request_builder!(LicenseKeysDeactivate -> (), ApiErrorBody, Empty);
+crate::request_builder!(LicenseKeysDeactivate("license_keys:deactivate", LicenseKeyDeactivate) -> (), ApiErrorBody, Empty);

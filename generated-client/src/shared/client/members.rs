@@ -138,6 +138,6 @@ impl<'a> MembersList<'a> {
 }
 
 crate::request_builder!(
-    MembersList -> ListResourceMember, ApiErrorBody;
+    MembersList("members:list_members") -> ListResourceMember, ApiErrorBody;
     pages(Member, page, items, pagination.max_page, pagination.total_count)
 );

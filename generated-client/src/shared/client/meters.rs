@@ -302,8 +302,8 @@ impl<'a> MetersList<'a> {
 }
 
 crate::request_builder!(
-    MetersList -> ListResourceMeter, ApiErrorBody;
-    pages(Meter, page, items, pagination .max_page, pagination.total_count)
+    MetersList("meters:list") -> ListResourceMeter, ApiErrorBody;
+    pages(Meter, page, items, pagination.max_page, pagination.total_count)
 );
 
 /// Request builder for `meters:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -337,7 +337,7 @@ impl<'a> MetersCreate<'a> {
     }
 }
 
-crate::request_builder!(MetersCreate -> Meter, ApiErrorBody);
+crate::request_builder!(MetersCreate("meters:create", MeterCreate) -> Meter, ApiErrorBody);
 
 /// Request builder for `meters:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -369,7 +369,7 @@ impl<'a> MetersGet<'a> {
     }
 }
 
-crate::request_builder!(MetersGet -> Meter, ApiErrorBody);
+crate::request_builder!(MetersGet("meters:get") -> Meter, ApiErrorBody);
 
 /// Request builder for `meters:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -404,7 +404,7 @@ impl<'a> MetersUpdate<'a> {
     }
 }
 
-crate::request_builder!(MetersUpdate -> Meter, ApiErrorBody);
+crate::request_builder!(MetersUpdate("meters:update", MeterUpdate) -> Meter, ApiErrorBody);
 
 /// Request builder for `meters:quantities`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -494,4 +494,4 @@ impl<'a> MetersQuantities<'a> {
     }
 }
 
-crate::request_builder!(MetersQuantities -> MeterQuantities, ApiErrorBody);
+crate::request_builder!(MetersQuantities("meters:quantities") -> MeterQuantities, ApiErrorBody);

@@ -370,7 +370,7 @@ impl<'a> MetricsGet<'a> {
     }
 }
 
-crate::request_builder!(MetricsGet -> MetricsResponse, ApiErrorBody);
+crate::request_builder!(MetricsGet("metrics:get") -> MetricsResponse, ApiErrorBody);
 
 /// Request builder for `metrics:export`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -460,7 +460,10 @@ impl<'a> MetricsExport<'a> {
     }
 }
 
-crate::request_builder!(MetricsExport -> String, ApiErrorBody, Text; bytes_stream);
+crate::request_builder!(
+    MetricsExport("metrics:export") -> String, ApiErrorBody, Text;
+    bytes_stream
+);
 
 /// Request builder for `metrics:limits`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -488,7 +491,7 @@ impl<'a> MetricsLimitsRequest<'a> {
     }
 }
 
-crate::request_builder!(MetricsLimitsRequest -> MetricsLimits, ApiErrorBody);
+crate::request_builder!(MetricsLimitsRequest("metrics:limits") -> MetricsLimits, ApiErrorBody);
 
 /// Request builder for `metrics:list_dashboards`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -529,7 +532,7 @@ impl<'a> MetricsListDashboards<'a> {
     }
 }
 
-crate::request_builder!(MetricsListDashboards -> Vec < MetricDashboardSchema >, ApiErrorBody);
+crate::request_builder!(MetricsListDashboards("metrics:list_dashboards") -> Vec < MetricDashboardSchema >, ApiErrorBody);
 
 /// Request builder for `metrics:create_dashboard`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -562,7 +565,7 @@ impl<'a> MetricsCreateDashboard<'a> {
     }
 }
 
-crate::request_builder!(MetricsCreateDashboard -> MetricDashboardSchema, ApiErrorBody);
+crate::request_builder!(MetricsCreateDashboard("metrics:create_dashboard", MetricDashboardCreate) -> MetricDashboardSchema, ApiErrorBody);
 
 /// Request builder for `metrics:get_dashboard`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -596,7 +599,7 @@ impl<'a> MetricsGetDashboard<'a> {
     }
 }
 
-crate::request_builder!(MetricsGetDashboard -> MetricDashboardSchema, ApiErrorBody);
+crate::request_builder!(MetricsGetDashboard("metrics:get_dashboard") -> MetricDashboardSchema, ApiErrorBody);
 
 /// Request builder for `metrics:delete_dashboard`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -629,7 +632,7 @@ impl<'a> MetricsDeleteDashboard<'a> {
     }
 }
 
-crate::request_builder!(MetricsDeleteDashboard -> (), ApiErrorBody, Empty);
+crate::request_builder!(MetricsDeleteDashboard("metrics:delete_dashboard") -> (), ApiErrorBody, Empty);
 
 /// Request builder for `metrics:update_dashboard`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -666,4 +669,4 @@ impl<'a> MetricsUpdateDashboard<'a> {
     }
 }
 
-crate::request_builder!(MetricsUpdateDashboard -> MetricDashboardSchema, ApiErrorBody);
+crate::request_builder!(MetricsUpdateDashboard("metrics:update_dashboard", MetricDashboardUpdate) -> MetricDashboardSchema, ApiErrorBody);

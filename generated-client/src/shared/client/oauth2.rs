@@ -185,7 +185,7 @@ impl<'a> Oauth2Authorize<'a> {
     }
 }
 
-crate::request_builder!(Oauth2Authorize -> Oauth2AuthorizeResponse, ApiErrorBody);
+crate::request_builder!(Oauth2Authorize("oauth2:authorize") -> Oauth2AuthorizeResponse, ApiErrorBody);
 
 /// Request builder for `oauth2:request_token`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -216,7 +216,7 @@ impl<'a> Oauth2Token<'a> {
     }
 }
 
-crate::request_builder!(Oauth2Token -> TokenResponse, ApiErrorBody);
+crate::request_builder!(Oauth2Token("oauth2:request_token", Oauth2TokenBody) -> TokenResponse, ApiErrorBody);
 
 /// Request builder for `oauth2:revoke_token`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -247,7 +247,7 @@ impl<'a> Oauth2Revoke<'a> {
     }
 }
 
-crate::request_builder!(Oauth2Revoke -> RevokeTokenResponse, ApiErrorBody);
+crate::request_builder!(Oauth2Revoke("oauth2:revoke_token", RevokeTokenRequest) -> RevokeTokenResponse, ApiErrorBody);
 
 /// Request builder for `oauth2:introspect_token`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -278,7 +278,7 @@ impl<'a> Oauth2Introspect<'a> {
     }
 }
 
-crate::request_builder!(Oauth2Introspect -> IntrospectTokenResponse, ApiErrorBody);
+crate::request_builder!(Oauth2Introspect("oauth2:introspect_token", IntrospectTokenRequest) -> IntrospectTokenResponse, ApiErrorBody);
 
 /// Request builder for `oauth2:userinfo`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -306,4 +306,4 @@ impl<'a> Oauth2Userinfo<'a> {
     }
 }
 
-crate::request_builder!(Oauth2Userinfo -> Oauth2UserinfoResponse, ApiErrorBody);
+crate::request_builder!(Oauth2Userinfo("oauth2:userinfo") -> Oauth2UserinfoResponse, ApiErrorBody);

@@ -158,7 +158,7 @@ impl<'a> Oauth2ClientsCreate<'a> {
     }
 }
 
-crate::request_builder!(Oauth2ClientsCreate -> Value, ApiErrorBody);
+crate::request_builder!(Oauth2ClientsCreate("oauth2:clients:oauth2:create_client", OAuth2ClientConfiguration) -> Value, ApiErrorBody);
 
 /// Request builder for `oauth2:clients:oauth2:get_client`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -189,7 +189,7 @@ impl<'a> Oauth2ClientsGet<'a> {
     }
 }
 
-crate::request_builder!(Oauth2ClientsGet -> Value, ApiErrorBody);
+crate::request_builder!(Oauth2ClientsGet("oauth2:clients:oauth2:get_client") -> Value, ApiErrorBody);
 
 /// Request builder for `oauth2:clients:oauth2:update_client`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -223,7 +223,7 @@ impl<'a> Oauth2ClientsUpdate<'a> {
     }
 }
 
-crate::request_builder!(Oauth2ClientsUpdate -> Value, ApiErrorBody);
+crate::request_builder!(Oauth2ClientsUpdate("oauth2:clients:oauth2:update_client", OAuth2ClientConfigurationUpdate) -> Value, ApiErrorBody);
 
 /// Request builder for `oauth2:clients:oauth2:delete_client`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -253,4 +253,4 @@ impl<'a> Oauth2ClientsDelete<'a> {
     }
 }
 
-crate::request_builder!(Oauth2ClientsDelete -> (), ApiErrorBody, Empty);
+crate::request_builder!(Oauth2ClientsDelete("oauth2:clients:oauth2:delete_client") -> (), ApiErrorBody, Empty);

@@ -483,8 +483,8 @@ impl<'a> OrdersList<'a> {
 }
 
 crate::request_builder!(
-    OrdersList -> ListResourceOrder, ApiErrorBody;
-    pages(Order, page, items, pagination .max_page, pagination.total_count)
+    OrdersList("orders:list") -> ListResourceOrder, ApiErrorBody;
+    pages(Order, page, items, pagination.max_page, pagination.total_count)
 );
 
 /// Request builder for `orders:create`: set optional parameters, then `.await` it or call [`send`](Self::send).
@@ -518,7 +518,7 @@ impl<'a> OrdersCreate<'a> {
     }
 }
 
-crate::request_builder!(OrdersCreate -> Order, ApiErrorBody);
+crate::request_builder!(OrdersCreate("orders:create", OrderCreate) -> Order, ApiErrorBody);
 
 /// Request builder for `orders:export`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -610,7 +610,7 @@ impl<'a> OrdersExport<'a> {
     }
 }
 
-crate::request_builder!(OrdersExport -> String, ApiErrorBody, Text; bytes_stream);
+crate::request_builder!(OrdersExport("orders:export") -> String, ApiErrorBody, Text; bytes_stream);
 
 /// Request builder for `orders:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -642,7 +642,7 @@ impl<'a> OrdersGet<'a> {
     }
 }
 
-crate::request_builder!(OrdersGet -> Order, ApiErrorBody);
+crate::request_builder!(OrdersGet("orders:get") -> Order, ApiErrorBody);
 
 /// Request builder for `orders:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -677,7 +677,7 @@ impl<'a> OrdersUpdate<'a> {
     }
 }
 
-crate::request_builder!(OrdersUpdate -> Order, ApiErrorBody);
+crate::request_builder!(OrdersUpdate("orders:update", OrderUpdate) -> Order, ApiErrorBody);
 
 /// Request builder for `orders:finalize`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -724,7 +724,7 @@ impl<'a> OrdersFinalize<'a> {
     }
 }
 
-crate::request_builder!(OrdersFinalize -> Order, ApiErrorBody);
+crate::request_builder!(OrdersFinalize("orders:finalize", Option < OrderFinalize >) -> Order, ApiErrorBody);
 
 /// Request builder for `orders:invoice`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -758,7 +758,7 @@ impl<'a> OrdersInvoice<'a> {
     }
 }
 
-crate::request_builder!(OrdersInvoice -> OrderInvoice, ApiErrorBody);
+crate::request_builder!(OrdersInvoice("orders:invoice") -> OrderInvoice, ApiErrorBody);
 
 /// Request builder for `orders:generate_invoice`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -793,7 +793,7 @@ impl<'a> OrdersGenerateInvoice<'a> {
     }
 }
 
-crate::request_builder!(OrdersGenerateInvoice -> Value, ApiErrorBody);
+crate::request_builder!(OrdersGenerateInvoice("orders:generate_invoice") -> Value, ApiErrorBody);
 
 /// Request builder for `orders:receipt`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -827,7 +827,7 @@ impl<'a> OrdersReceipt<'a> {
     }
 }
 
-crate::request_builder!(OrdersReceipt -> OrdersReceiptResponse, ApiErrorBody, ByStatus);
+crate::request_builder!(OrdersReceipt("orders:receipt") -> OrdersReceiptResponse, ApiErrorBody, ByStatus);
 
 /// What `orders:receipt` returns: one variant per documented success status.
 #[derive(Clone, Debug, PartialEq)]

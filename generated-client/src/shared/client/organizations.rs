@@ -211,7 +211,7 @@ impl<'a> OrganizationsList<'a> {
 }
 
 crate::request_builder!(
-    OrganizationsList -> ListResourceOrganization, ApiErrorBody;
+    OrganizationsList("organizations:list") -> ListResourceOrganization, ApiErrorBody;
     pages(Organization, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -247,7 +247,7 @@ impl<'a> OrganizationsCreate<'a> {
     }
 }
 
-crate::request_builder!(OrganizationsCreate -> Organization, ApiErrorBody);
+crate::request_builder!(OrganizationsCreate("organizations:create", OrganizationCreate) -> Organization, ApiErrorBody);
 
 /// Request builder for `organizations:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -281,7 +281,7 @@ impl<'a> OrganizationsGet<'a> {
     }
 }
 
-crate::request_builder!(OrganizationsGet -> Organization, ApiErrorBody);
+crate::request_builder!(OrganizationsGet("organizations:get") -> Organization, ApiErrorBody);
 
 /// Request builder for `organizations:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -320,4 +320,4 @@ impl<'a> OrganizationsUpdate<'a> {
     }
 }
 
-crate::request_builder!(OrganizationsUpdate -> Organization, ApiErrorBody);
+crate::request_builder!(OrganizationsUpdate("organizations:update", OrganizationUpdate) -> Organization, ApiErrorBody);

@@ -206,7 +206,7 @@ impl<'a> PaymentsList<'a> {
 }
 
 crate::request_builder!(
-    PaymentsList -> ListResourcePayment, ApiErrorBody;
+    PaymentsList("payments:list") -> ListResourcePayment, ApiErrorBody;
     pages(Payment, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -240,4 +240,4 @@ impl<'a> PaymentsGet<'a> {
     }
 }
 
-crate::request_builder!(PaymentsGet -> Payment, ApiErrorBody);
+crate::request_builder!(PaymentsGet("payments:get") -> Payment, ApiErrorBody);

@@ -330,7 +330,7 @@ impl<'a> ProductsList<'a> {
 }
 
 crate::request_builder!(
-    ProductsList -> ListResourceProduct, ApiErrorBody;
+    ProductsList("products:list") -> ListResourceProduct, ApiErrorBody;
     pages(Product, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -365,7 +365,7 @@ impl<'a> ProductsCreate<'a> {
     }
 }
 
-crate::request_builder!(ProductsCreate -> Product, ApiErrorBody);
+crate::request_builder!(ProductsCreate("products:create", ProductCreate) -> Product, ApiErrorBody);
 
 /// Request builder for `products:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -397,7 +397,7 @@ impl<'a> ProductsGet<'a> {
     }
 }
 
-crate::request_builder!(ProductsGet -> Product, ApiErrorBody);
+crate::request_builder!(ProductsGet("products:get") -> Product, ApiErrorBody);
 
 /// Request builder for `products:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -433,7 +433,7 @@ impl<'a> ProductsUpdate<'a> {
     }
 }
 
-crate::request_builder!(ProductsUpdate -> Product, ApiErrorBody);
+crate::request_builder!(ProductsUpdate("products:update", ProductUpdate) -> Product, ApiErrorBody);
 
 /// Request builder for `products:update_benefits`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -472,4 +472,4 @@ impl<'a> ProductsUpdateBenefits<'a> {
     }
 }
 
-crate::request_builder!(ProductsUpdateBenefits -> Product, ApiErrorBody);
+crate::request_builder!(ProductsUpdateBenefits("products:update_benefits", ProductBenefitsUpdate) -> Product, ApiErrorBody);

@@ -212,7 +212,7 @@ impl<'a> RefundsList<'a> {
 }
 
 crate::request_builder!(
-    RefundsList -> ListResourceRefund, ApiErrorBody;
+    RefundsList("refunds:list") -> ListResourceRefund, ApiErrorBody;
     pages(Refund, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -248,4 +248,4 @@ impl<'a> RefundsCreate<'a> {
     }
 }
 
-crate::request_builder!(RefundsCreate -> Refund, ApiErrorBody);
+crate::request_builder!(RefundsCreate("refunds:create", RefundCreate) -> Refund, ApiErrorBody);

@@ -412,7 +412,7 @@ impl<'a> SubscriptionsList<'a> {
 }
 
 crate::request_builder!(
-    SubscriptionsList -> ListResourceSubscription, ApiErrorBody;
+    SubscriptionsList("subscriptions:list") -> ListResourceSubscription, ApiErrorBody;
     pages(Subscription, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -447,7 +447,7 @@ impl<'a> SubscriptionsCreate<'a> {
     }
 }
 
-crate::request_builder!(SubscriptionsCreate -> Subscription, ApiErrorBody);
+crate::request_builder!(SubscriptionsCreate("subscriptions:create", SubscriptionsCreateBody) -> Subscription, ApiErrorBody);
 
 /// Request builder for `subscriptions:export`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -550,7 +550,10 @@ impl<'a> SubscriptionsExport<'a> {
     }
 }
 
-crate::request_builder!(SubscriptionsExport -> String, ApiErrorBody, Text; bytes_stream);
+crate::request_builder!(
+    SubscriptionsExport("subscriptions:export") -> String, ApiErrorBody, Text;
+    bytes_stream
+);
 
 /// Request builder for `subscriptions:get`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -584,7 +587,7 @@ impl<'a> SubscriptionsGet<'a> {
     }
 }
 
-crate::request_builder!(SubscriptionsGet -> Subscription, ApiErrorBody);
+crate::request_builder!(SubscriptionsGet("subscriptions:get") -> Subscription, ApiErrorBody);
 
 /// Request builder for `subscriptions:revoke`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -620,7 +623,7 @@ impl<'a> SubscriptionsRevoke<'a> {
     }
 }
 
-crate::request_builder!(SubscriptionsRevoke -> Subscription, ApiErrorBody);
+crate::request_builder!(SubscriptionsRevoke("subscriptions:revoke") -> Subscription, ApiErrorBody);
 
 /// Request builder for `subscriptions:update`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -660,4 +663,4 @@ impl<'a> SubscriptionsUpdate<'a> {
     }
 }
 
-crate::request_builder!(SubscriptionsUpdate -> Subscription, ApiErrorBody);
+crate::request_builder!(SubscriptionsUpdate("subscriptions:update", SubscriptionUpdate) -> Subscription, ApiErrorBody);

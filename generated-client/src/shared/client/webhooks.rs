@@ -348,7 +348,7 @@ impl<'a> WebhooksListWebhookEndpoints<'a> {
 }
 
 crate::request_builder!(
-    WebhooksListWebhookEndpoints -> ListResourceWebhookEndpoint, ApiErrorBody;
+    WebhooksListWebhookEndpoints("webhooks:list_webhook_endpoints") -> ListResourceWebhookEndpoint, ApiErrorBody;
     pages(WebhookEndpoint, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -383,7 +383,7 @@ impl<'a> WebhooksCreateWebhookEndpoint<'a> {
     }
 }
 
-crate::request_builder!(WebhooksCreateWebhookEndpoint -> WebhookEndpoint, ApiErrorBody);
+crate::request_builder!(WebhooksCreateWebhookEndpoint("webhooks:create_webhook_endpoint", WebhookEndpointCreate) -> WebhookEndpoint, ApiErrorBody);
 
 /// Request builder for `webhooks:get_webhook_endpoint`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -418,7 +418,7 @@ impl<'a> WebhooksGetWebhookEndpoint<'a> {
     }
 }
 
-crate::request_builder!(WebhooksGetWebhookEndpoint -> WebhookEndpoint, ApiErrorBody);
+crate::request_builder!(WebhooksGetWebhookEndpoint("webhooks:get_webhook_endpoint") -> WebhookEndpoint, ApiErrorBody);
 
 /// Request builder for `webhooks:delete_webhook_endpoint`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -452,7 +452,7 @@ impl<'a> WebhooksDeleteWebhookEndpoint<'a> {
     }
 }
 
-crate::request_builder!(WebhooksDeleteWebhookEndpoint -> (), ApiErrorBody, Empty);
+crate::request_builder!(WebhooksDeleteWebhookEndpoint("webhooks:delete_webhook_endpoint") -> (), ApiErrorBody, Empty);
 
 /// Request builder for `webhooks:update_webhook_endpoint`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -490,7 +490,7 @@ impl<'a> WebhooksUpdateWebhookEndpoint<'a> {
     }
 }
 
-crate::request_builder!(WebhooksUpdateWebhookEndpoint -> WebhookEndpoint, ApiErrorBody);
+crate::request_builder!(WebhooksUpdateWebhookEndpoint("webhooks:update_webhook_endpoint", WebhookEndpointUpdate) -> WebhookEndpoint, ApiErrorBody);
 
 /// Request builder for `webhooks:reset_webhook_endpoint_secret`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -525,7 +525,7 @@ impl<'a> WebhooksResetWebhookEndpointSecret<'a> {
     }
 }
 
-crate::request_builder!(WebhooksResetWebhookEndpointSecret -> WebhookEndpoint, ApiErrorBody);
+crate::request_builder!(WebhooksResetWebhookEndpointSecret("webhooks:reset_webhook_endpoint_secret") -> WebhookEndpoint, ApiErrorBody);
 
 /// Request builder for `webhooks:list_webhook_deliveries`: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -634,7 +634,7 @@ impl<'a> WebhooksListWebhookDeliveries<'a> {
 }
 
 crate::request_builder!(
-    WebhooksListWebhookDeliveries -> ListResourceWebhookDelivery, ApiErrorBody;
+    WebhooksListWebhookDeliveries("webhooks:list_webhook_deliveries") -> ListResourceWebhookDelivery, ApiErrorBody;
     pages(WebhookDelivery, page, items, pagination.max_page, pagination.total_count)
 );
 
@@ -671,4 +671,4 @@ impl<'a> WebhooksRedeliverWebhookEvent<'a> {
     }
 }
 
-crate::request_builder!(WebhooksRedeliverWebhookEvent -> Value, ApiErrorBody);
+crate::request_builder!(WebhooksRedeliverWebhookEvent("webhooks:redeliver_webhook_event") -> Value, ApiErrorBody);
