@@ -49,12 +49,11 @@ pub(super) fn webhook_tag(api: &Api) -> Option<String> {
 /// variant's name, or `<Variant>Event` when a type the payloads name (and the events
 /// module imports) or a name the crate reserves (`Option`, `Result`...) has that name.
 pub(super) fn webhook_markers(api: &mut Api) {
-    let mut imported = BTreeSet::new();
+    let mut ids = Vec::new();
     for webhook in &api.webhooks {
-        named_types(&webhook.payload, &mut |id| {
-            imported.insert(api.types[id].name.clone());
-        });
+        webhook.payload.named_types(&mut ids);
     }
+    let imported: BTreeSet<String> = ids.into_iter().map(|id| api.types[id].name.clone()).collect();
     let mut scope = NameScope::with_reserved(&imported.iter().map(String::as_str).collect::<Vec<_>>());
     for webhook in &mut api.webhooks {
         webhook.marker = if imported.contains(&webhook.variant) || names::is_reserved_type_name(&webhook.variant) {
@@ -62,20 +61,6 @@ pub(super) fn webhook_markers(api: &mut Api) {
         } else {
             scope.claim(&webhook.variant)
         };
-    }
-}
-
-/// Calls `f` with every named type `ty` spells (`Vec<Foo>` names `Foo`).
-fn named_types(ty: &Ty, f: &mut impl FnMut(TypeId)) {
-    match ty {
-        Ty::Named(id) => f(*id),
-        Ty::Vec(inner) | Ty::Option(inner) => named_types(inner, f),
-        Ty::Map(key, value) => {
-            named_types(key, f);
-            named_types(value, f);
-        }
-        Ty::Tuple(items) => items.iter().for_each(|item| named_types(item, f)),
-        _ => {}
     }
 }
 

@@ -56,23 +56,9 @@ fn link(text: &str, path: &str, from: &Gate, target: &Gate) -> String {
     }
 }
 
-/// Every type a type expression names directly (through lists, maps, options, tuples).
-fn named(ty: &Ty, out: &mut Vec<TypeId>) {
-    match ty {
-        Ty::Named(id) => out.push(*id),
-        Ty::Vec(inner) | Ty::Option(inner) => named(inner, out),
-        Ty::Map(key, value) => {
-            named(key, out);
-            named(value, out);
-        }
-        Ty::Tuple(items) => items.iter().for_each(|item| named(item, out)),
-        _ => {}
-    }
-}
-
 fn named_in(ty: &Ty) -> Vec<TypeId> {
     let mut out = Vec::new();
-    named(ty, &mut out);
+    ty.named_types(&mut out);
     out.sort_unstable();
     out.dedup();
     out

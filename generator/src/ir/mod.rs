@@ -380,6 +380,21 @@ impl Ty {
             other => other,
         }
     }
+
+    /// Pushes every type this expression names directly (through lists, maps, options
+    /// and tuples: `Vec<Foo>` names `Foo`), in order of appearance, repeats included.
+    pub fn named_types(&self, out: &mut Vec<TypeId>) {
+        match self {
+            Ty::Named(id) => out.push(*id),
+            Ty::Vec(inner) | Ty::Option(inner) => inner.named_types(out),
+            Ty::Map(key, value) => {
+                key.named_types(out);
+                value.named_types(out);
+            }
+            Ty::Tuple(items) => items.iter().for_each(|item| item.named_types(out)),
+            _ => {}
+        }
+    }
 }
 
 /// Builds the IR from a lowered document. `file` names the spec in errors.

@@ -171,18 +171,6 @@ impl<'a> TypeBuilder<'a> {
     /// A type alias cannot mention itself (`A = B`, `B = A`, or `A = Vec<A>`): such
     /// schemas describe no finite value and are refused with the cycle spelled out.
     fn refuse_alias_cycles(&self) -> Result<(), SpecError> {
-        fn mentioned(ty: &Ty, out: &mut Vec<TypeId>) {
-            match ty {
-                Ty::Named(id) => out.push(*id),
-                Ty::Vec(inner) | Ty::Option(inner) => mentioned(inner, out),
-                Ty::Map(key, value) => {
-                    mentioned(key, out);
-                    mentioned(value, out);
-                }
-                Ty::Tuple(items) => items.iter().for_each(|t| mentioned(t, out)),
-                _ => {}
-            }
-        }
         for start in 0..self.types.len() {
             let TypeKind::Alias(_) = self.types[start].kind else { continue };
             // Depth-first over aliases only: structs, enums and unions break a cycle.
@@ -191,7 +179,7 @@ impl<'a> TypeBuilder<'a> {
             while let Some((id, chain)) = stack.pop() {
                 let TypeKind::Alias(ty) = &self.types[id].kind else { continue };
                 let mut next = Vec::new();
-                mentioned(ty, &mut next);
+                ty.named_types(&mut next);
                 for target in next {
                     if target == start {
                         let names: Vec<&str> =
