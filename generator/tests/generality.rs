@@ -578,8 +578,9 @@ fn unqualified_names_in_generated_code_are_reserved() {
     for version in &polar.versions {
         planned_names(&version.api, &mut planned);
     }
-    // The profile's extra modules are hand-written like the runtime, each in a module of its
-    // own that names generated items by path (`crate::models::...`).
+    // The profile's extra modules (`polar::metering`, `polar::licensing`, `polar::handlers`)
+    // are hand-written like the runtime, each in a module of its own that names generated
+    // items by path (`crate::models::...`).
     let extras: BTreeSet<String> = polar
         .versions
         .iter()
@@ -587,10 +588,6 @@ fn unqualified_names_in_generated_code_are_reserved() {
         .map(|m| format!("src/{}.rs", m.name))
         .collect();
     crates.push(("polar".to_owned(), planned, polar.files));
-    // The profile's extra modules are hand-written like the runtime, each in a module of
-    // its own (`polar::licensing`, `polar::handlers`), naming generated items by their paths.
-    let extras: BTreeSet<String> =
-        codegen::polar::options().extra_modules.iter().map(|m| format!("src/{}.rs", m.name)).collect();
     let mut unreserved: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (file, planned, files) in &crates {
         for (path, text) in files {
