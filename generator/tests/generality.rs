@@ -256,12 +256,25 @@ fn specs_compile() {
         let mut features = codegen::manifest::versioned_features_block(&apis)
             .replace("\"rustls\", \"v2026-10\"]", "\"rustls\", \"v0-1-0\", \"v2026-10\"]");
         assert!(features.contains("\"v0-1-0\", \"v2026-10\"]"), "both versions on by default:\n{features}");
-        // The profile's extra modules (`metering`) are behind features the checked-in client
-        // declares in its hand-written manifest: declared here too (off), so that their `cfg`
-        // is an expected one.
-        for extra in &apis[0].extra_modules {
-            let feature = extra.cfg.and_then(|cfg| cfg.strip_prefix("feature = \"")?.strip_suffix('"'));
-            features.push_str(&format!("{} = []\n", feature.expect("an extra module behind one feature")));
+        // The profile's extra modules (`metering`, `licensing`, `handlers`) are behind features
+        // the checked-in client declares in its hand-written manifest (`metering`) or that
+        // every crate has (versions, groups, the runtime's): the missing ones are declared here
+        // (off), so that every `cfg` is an expected one.
+        let declared = format!("{features}{}", codegen::manifest::RUNTIME_FEATURES);
+        let mut missing = BTreeSet::new();
+        for cfg in apis[0].extra_modules.iter().filter_map(|extra| extra.cfg) {
+            for feature in cfg.split("feature").skip(1) {
+                let name =
+                    feature.trim_start().strip_prefix('=').map(str::trim_start).and_then(|f| f.strip_prefix('"'));
+                let name = name.and_then(|f| f.split('"').next()).expect("`feature = \"name\"`");
+                if !declared.lines().any(|line| line.starts_with(&format!("{name} = "))) {
+                    missing.insert(name);
+                }
+            }
+        }
+        assert!(missing.contains("metering"), "{missing:?}");
+        for name in missing {
+            features.push_str(&format!("{name} = []\n"));
         }
         let mut files = generated.files;
         let manifest = codegen::manifest::standalone_manifest(&name, &features).replace("[workspace]\n", "");
