@@ -122,7 +122,7 @@ macro_rules! request_builder {
                        + 'a,
             > {
                 let client = self.client;
-                let operation = self.clone().into_request().map_or("", |request| request.operation_id);
+                let operation = $id;
                 $crate::runtime::BlockingIter::new(client, operation, self.stream())
             }
 
@@ -141,7 +141,7 @@ macro_rules! request_builder {
                        + 'a,
             > {
                 let client = self.client;
-                let operation = self.clone().into_request().map_or("", |request| request.operation_id);
+                let operation = $id;
                 $crate::runtime::BlockingIter::new(client, operation, self.pages())
             }
 
