@@ -161,8 +161,9 @@ impl RetryPolicy {
         self.initial_backoff.checked_mul(factor).unwrap_or(Duration::MAX).min(self.max_backoff)
     }
 
-    /// A uniformly random duration in `[0, backoff_cap(retry)]`.
-    fn jittered_backoff(&self, retry: u32) -> Duration {
+    /// A uniformly random duration in `[0, backoff_cap(retry)]` (also the usage
+    /// ingester's backoff between attempts of a batch).
+    pub(crate) fn jittered_backoff(&self, retry: u32) -> Duration {
         let cap = u64::try_from(self.backoff_cap(retry).as_nanos()).unwrap_or(u64::MAX);
         Duration::from_nanos(fastrand::u64(0..=cap))
     }

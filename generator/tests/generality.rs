@@ -262,14 +262,9 @@ fn specs_compile() {
         // (off), so that every `cfg` is an expected one.
         let declared = format!("{features}{}", codegen::manifest::RUNTIME_FEATURES);
         let mut missing = BTreeSet::new();
-        for cfg in apis[0].extra_modules.iter().filter_map(|extra| extra.cfg) {
-            for feature in cfg.split("feature").skip(1) {
-                let name =
-                    feature.trim_start().strip_prefix('=').map(str::trim_start).and_then(|f| f.strip_prefix('"'));
-                let name = name.and_then(|f| f.split('"').next()).expect("`feature = \"name\"`");
-                if !declared.lines().any(|line| line.starts_with(&format!("{name} = "))) {
-                    missing.insert(name);
-                }
+        for name in apis[0].extra_modules.iter().flat_map(codegen::ir::ExtraModule::features) {
+            if !declared.lines().any(|line| line.starts_with(&format!("{name} = "))) {
+                missing.insert(name);
             }
         }
         assert!(missing.contains("metering"), "{missing:?}");

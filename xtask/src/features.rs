@@ -65,8 +65,12 @@ pub fn run(root: &std::path::Path) -> Result<(), String> {
     sets.push(format!("{newest},axum,customer-sessions"));
     sets.push(format!("{newest},axum,checkouts,customer-sessions,webhook-events"));
     // The features of the profile's hand-written modules (`metering`), each alone.
-    let extras: std::collections::BTreeSet<String> =
-        apis.iter().flat_map(|api| &api.extra_modules).filter_map(|extra| extra.cfg).filter_map(cfg_features).collect();
+    let extras: std::collections::BTreeSet<String> = apis
+        .iter()
+        .flat_map(|api| &api.extra_modules)
+        .map(|extra| extra.features().join(","))
+        .filter(|features| !features.is_empty())
+        .collect();
     sets.extend(extras);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut failures = Vec::new();
@@ -106,25 +110,5 @@ pub fn run(root: &std::path::Path) -> Result<(), String> {
         Ok(())
     } else {
         Err(failures.join("\n\n"))
-    }
-}
-
-/// The features a `cfg` predicate names (`feature = "metering"`), as a `--features` list.
-fn cfg_features(cfg: &str) -> Option<String> {
-    let names: Vec<&str> = cfg
-        .split("feature")
-        .skip(1)
-        .filter_map(|rest| rest.trim_start().strip_prefix('=')?.trim_start().strip_prefix('"')?.split('"').next())
-        .collect();
-    (!names.is_empty()).then(|| names.join(","))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn cfg_features_reads_feature_names() {
-        assert_eq!(super::cfg_features("feature = \"metering\"").as_deref(), Some("metering"));
-        assert_eq!(super::cfg_features("all(feature=\"a\", feature = \"b\")").as_deref(), Some("a,b"));
-        assert_eq!(super::cfg_features("unix"), None);
     }
 }

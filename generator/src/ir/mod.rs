@@ -110,6 +110,18 @@ pub struct ExtraModule {
     pub source: &'static str,
 }
 
+impl ExtraModule {
+    /// The cargo features its `cfg` names (`all(feature = "a", feature = "b")` → `a`, `b`),
+    /// in order.
+    pub fn features(&self) -> Vec<&'static str> {
+        let Some(cfg) = self.cfg else { return Vec::new() };
+        cfg.split("feature")
+            .skip(1)
+            .filter_map(|rest| rest.trim_start().strip_prefix('=')?.trim_start().strip_prefix('"')?.split('"').next())
+            .collect()
+    }
+}
+
 /// Everything the emitter needs, in output order.
 #[derive(Debug, Clone)]
 pub struct Api {
@@ -632,5 +644,19 @@ impl Api {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ExtraModule;
+
+    #[test]
+    fn extra_modules_name_the_features_of_their_cfg() {
+        let module = |cfg| ExtraModule { name: "m", cfg, source: "" };
+        assert_eq!(module(Some("feature = \"metering\"")).features(), ["metering"]);
+        assert_eq!(module(Some("all(feature=\"a\", feature = \"b\")")).features(), ["a", "b"]);
+        assert!(module(Some("unix")).features().is_empty());
+        assert!(module(None).features().is_empty());
     }
 }

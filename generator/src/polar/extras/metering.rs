@@ -162,8 +162,8 @@ struct Config {
     max_in_flight: usize,
     request_timeout: Duration,
     max_attempts: u32,
-    initial_backoff: Duration,
-    max_backoff: Duration,
+    /// Only its backoff is used (`jittered_backoff`): the ingester counts attempts itself.
+    backoff: crate::runtime::RetryPolicy,
     max_batch_time: Duration,
     stamp_timestamps: bool,
 }
@@ -178,8 +178,9 @@ impl Default for Config {
             max_in_flight: 1,
             request_timeout: Duration::from_secs(20),
             max_attempts: 8,
-            initial_backoff: Duration::from_millis(250),
-            max_backoff: Duration::from_secs(30),
+            backoff: crate::runtime::RetryPolicy::default()
+                .initial_backoff(Duration::from_millis(250))
+                .max_backoff(Duration::from_secs(30)),
             max_batch_time: Duration::from_secs(300),
             stamp_timestamps: true,
         }
@@ -250,8 +251,8 @@ impl IngesterBuilder {
     /// unless the server sent `Retry-After`, which is waited exactly.
     #[must_use]
     pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
-        self.config.initial_backoff = initial;
-        self.config.max_backoff = max.max(initial);
+        self.config.backoff =
+            crate::runtime::RetryPolicy::default().initial_backoff(initial).max_backoff(max.max(initial));
         self
     }
 
@@ -1217,12 +1218,9 @@ impl Sender {
         (report, Vec::new())
     }
 
-    /// Full jitter: a random wait in `[0, min(max, initial * 2^retry)]`.
+    /// Full jitter, as the client's retries: a random wait in `[0, min(max, initial * 2^retry)]`.
     fn backoff(&self, retry: u32) -> Duration {
-        let factor = 1u32.checked_shl(retry).unwrap_or(u32::MAX);
-        let cap = self.config.initial_backoff.saturating_mul(factor).min(self.config.max_backoff);
-        let cap = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
-        Duration::from_nanos(fastrand::u64(0..=cap))
+        self.config.backoff.jittered_backoff(retry)
     }
 }
 
