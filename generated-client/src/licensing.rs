@@ -281,7 +281,20 @@ pub type LicenseFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, LicenseErr
 
 /// The shared setters of [`Validate`], [`Activate`] and [`Deactivate`].
 macro_rules! license_request {
-    ($request:ident -> $output:ty, $operation:expr) => {
+    ($request:ident -> $output:ty, $operation:expr, $method:ident) => {
+        impl<'a> IntoFuture for $request<'a> {
+            type Output = Result<$output, LicenseError>;
+            type IntoFuture = LicenseFuture<'a, $output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                let $request { keys, body, options } = self;
+                let request = options.request;
+                Box::pin(retrying_not_found(options.not_found_window, move || {
+                    keys.client.customer_portal().license_keys().$method(body.clone()).options(request.clone()).send()
+                }))
+            }
+        }
+
         impl<'a> $request<'a> {
             /// Overrides the client's timeout of each attempt for this request.
             pub fn timeout(mut self, timeout: Duration) -> Self {
@@ -379,20 +392,7 @@ impl Validate<'_> {
     }
 }
 
-license_request!(Validate -> ValidatedLicenseKey, VALIDATE);
-
-impl<'a> IntoFuture for Validate<'a> {
-    type Output = Result<ValidatedLicenseKey, LicenseError>;
-    type IntoFuture = LicenseFuture<'a, ValidatedLicenseKey>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        let Validate { keys, body, options } = self;
-        let request = options.request;
-        Box::pin(retrying_not_found(options.not_found_window, move || {
-            keys.client.customer_portal().license_keys().validate(body.clone()).options(request.clone()).send()
-        }))
-    }
-}
+license_request!(Validate -> ValidatedLicenseKey, VALIDATE, validate);
 
 /// An activation of a key on a device (see [`LicenseKeys::activate`]): then `.await` it or
 /// `send_blocking()`.
@@ -418,20 +418,7 @@ impl Activate<'_> {
     }
 }
 
-license_request!(Activate -> LicenseKeyActivationRead, ACTIVATE);
-
-impl<'a> IntoFuture for Activate<'a> {
-    type Output = Result<LicenseKeyActivationRead, LicenseError>;
-    type IntoFuture = LicenseFuture<'a, LicenseKeyActivationRead>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        let Activate { keys, body, options } = self;
-        let request = options.request;
-        Box::pin(retrying_not_found(options.not_found_window, move || {
-            keys.client.customer_portal().license_keys().activate(body.clone()).options(request.clone()).send()
-        }))
-    }
-}
+license_request!(Activate -> LicenseKeyActivationRead, ACTIVATE, activate);
 
 /// A deactivation (see [`LicenseKeys::deactivate`]): `.await` it or
 /// `send_blocking()`.
@@ -442,20 +429,7 @@ pub struct Deactivate<'a> {
     options: Options,
 }
 
-license_request!(Deactivate -> (), DEACTIVATE);
-
-impl<'a> IntoFuture for Deactivate<'a> {
-    type Output = Result<(), LicenseError>;
-    type IntoFuture = LicenseFuture<'a, ()>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        let Deactivate { keys, body, options } = self;
-        let request = options.request;
-        Box::pin(retrying_not_found(options.not_found_window, move || {
-            keys.client.customer_portal().license_keys().deactivate(body.clone()).options(request.clone()).send()
-        }))
-    }
-}
+license_request!(Deactivate -> (), DEACTIVATE, deactivate);
 
 /// Runs `attempt` until it succeeds or fails with anything but `NotFound`, or `window`
 /// (none: no retry) would end before the next try.
